@@ -1,0 +1,747 @@
+//! The rule engine: compiles packs once, then checks texts.
+//!
+//! Shape of the work: the text is normalised once; one Aho-Corasick pass over
+//! it finds every phrase of every rule; the money scanner runs only when the
+//! text holds a digit; the costly checks (proximity, regexes, exceptions,
+//! detectors) run only for rules whose anchors hit. Results are sorted so
+//! the same input always gives the same findings in the same order.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::detectors::{self, Detector};
+use crate::domain::{Category, Channel, Finding, Severity};
+use crate::money;
+use crate::pack::{Pack, PackError, RuleSpec};
+use crate::text::{self, Normalized};
+
+/// Why packs could not be compiled into an engine.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EngineError {
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    #[error("{origin}: {message}")]
+    Pack2 { origin: String, message: String },
+}
+
+/// A compiled rule: its documentation plus its matcher.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    channels: u8,
+    pub message: String,
+    pub explanation: String,
+    pub hint: String,
+    pub references: Vec<String>,
+    /// Texts the rule must flag / must leave alone (its tests).
+    pub flag: Vec<String>,
+    pub pass: Vec<String>,
+    /// Name of the pack that defined the rule.
+    pub pack: String,
+    /// Where the rule is defined, as `file:line`.
+    pub defined_at: String,
+    pub enabled: bool,
+    matcher: Matcher,
+}
+
+impl Rule {
+    pub fn channels(&self) -> Vec<Channel> {
+        Channel::ALL.into_iter().filter(|c| self.applies_to(*c)).collect()
+    }
+
+    pub fn applies_to(&self, channel: Channel) -> bool {
+        self.channels & channel.bit() != 0
+    }
+
+    /// The channel its examples are checked in: `post` when the rule applies there.
+    pub fn example_channel(&self) -> Channel {
+        if self.applies_to(Channel::Post) { Channel::Post } else { self.channels()[0] }
+    }
+}
+
+#[derive(Debug)]
+struct Matcher {
+    anchors: Option<SetId>,
+    near: Option<(SetId, usize)>,
+    pattern: Option<Regex>,
+    unless: Option<(SetId, Option<usize>)>,
+    requires: Option<SetId>,
+    negatable: bool,
+    min_distinct: usize,
+    detector: Option<Detector>,
+}
+
+type SetId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mode {
+    /// Whole words (or the start or end of a hashtag).
+    Word,
+    /// Word beginnings: `heal*` matches heals, healing, healed.
+    Prefix,
+    /// A multi-word phrase written without spaces: only inside hashtags or as a word.
+    Joined,
+}
+
+#[derive(Debug)]
+struct Pattern {
+    /// Sets this literal belongs to, and how it must sit in the text for each.
+    uses: Vec<(SetId, Mode)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    set: SetId,
+    pattern: u32,
+    start: u32,
+    end: u32,
+}
+
+/// What the caller knows about the draft beyond its words.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    pub channel: Channel,
+    /// Rule codes the user silenced for this text.
+    pub ignore: &'a [String],
+}
+
+impl Default for CheckOptions<'_> {
+    fn default() -> Self {
+        CheckOptions { channel: Channel::Post, ignore: &[] }
+    }
+}
+
+/// A compiled set of packs, ready to check texts. Build once, share freely:
+/// checking takes `&self`.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<Rule>,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    /// Sets that include `@money`.
+    money_sets: Vec<SetId>,
+    negators: Vec<&'static str>,
+}
+
+/// Words that, just before an anchor, turn a claim into its denial.
+const NEGATORS: [&str; 16] = [
+    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot", "can't", "isn't", "aren't",
+    "nor", "without", "zero",
+];
+
+struct Builder {
+    literals: HashMap<String, u32>,
+    literal_list: Vec<String>,
+    patterns: Vec<Pattern>,
+    money_sets: Vec<SetId>,
+    next_set: SetId,
+    lists: BTreeMap<String, Vec<String>>,
+}
+
+impl Builder {
+    /// Register a set of phrases; returns its id. `field` names it in errors.
+    fn set(&mut self, pack: &Pack, rule: &RuleSpec, field: &str, phrases: &[String]) -> Result<SetId, PackError> {
+        let id = self.next_set;
+        self.next_set += 1;
+        let mut expanded = Vec::new();
+        for p in phrases {
+            self.expand(pack, rule, field, p, &mut expanded, 0)?;
+        }
+        for p in expanded {
+            if p == "@money" {
+                self.money_sets.push(id);
+                continue;
+            }
+            let (body, prefix) = match p.strip_suffix('*') {
+                Some(b) => (b, true),
+                None => (p.as_str(), false),
+            };
+            let norm = Normalized::new(body).as_str().trim().to_string();
+            if norm.is_empty() {
+                return Err(pack.field_error(rule, rule.code.span().start, field, format!("phrase `{p}` is empty after normalising")));
+            }
+            let mode = if prefix { Mode::Prefix } else { Mode::Word };
+            self.add_literal(&norm, id, mode);
+            // "financial freedom" also lives in hashtags as "financialfreedom".
+            if norm.contains(' ') {
+                let joined: String = norm.split(' ').collect();
+                self.add_literal(&joined, id, Mode::Joined);
+            }
+        }
+        Ok(id)
+    }
+
+    fn add_literal(&mut self, lit: &str, set: SetId, mode: Mode) {
+        let next = self.literal_list.len() as u32;
+        let idx = *self.literals.entry(lit.to_string()).or_insert(next);
+        if idx == next {
+            self.literal_list.push(lit.to_string());
+            self.patterns.push(Pattern { uses: Vec::new() });
+        }
+        let uses = &mut self.patterns[idx as usize].uses;
+        if !uses.contains(&(set, mode)) {
+            uses.push((set, mode));
+        }
+    }
+
+    fn expand(&self, pack: &Pack, rule: &RuleSpec, field: &str, p: &str, out: &mut Vec<String>, depth: usize) -> Result<(), PackError> {
+        let Some(name) = p.strip_prefix('@') else {
+            out.push(p.to_string());
+            return Ok(());
+        };
+        if name == "money" {
+            out.push(p.to_string());
+            return Ok(());
+        }
+        if depth > 4 {
+            return Err(pack.field_error(rule, rule.code.span().start, field, format!("list `@{name}` nests too deeply (a cycle?)")));
+        }
+        let Some(items) = self.lists.get(name) else {
+            let known: Vec<_> = self.lists.keys().map(|k| format!("@{k}")).collect();
+            return Err(pack.field_error(
+                rule,
+                rule.code.span().start,
+                field,
+                format!("unknown list `@{name}`: expected `@money` or one of: {}", known.join(", ")),
+            ));
+        };
+        for item in items.clone() {
+            self.expand(pack, rule, field, &item, out, depth + 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Compile packs, in order. Later packs may add rules, switch rules off
+    /// (`disable`) or change severities (`severity`); lists with the same name
+    /// are merged, so a company can add its product names to a built-in list.
+    pub fn new(packs: &[Pack]) -> Result<Engine, EngineError> {
+        let mut lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in packs {
+            for (k, v) in &p.lists {
+                lists.entry(k.clone()).or_default().extend(v.iter().cloned());
+            }
+        }
+        let mut b = Builder {
+            literals: HashMap::new(),
+            literal_list: Vec::new(),
+            patterns: Vec::new(),
+            money_sets: Vec::new(),
+            next_set: 0,
+            lists,
+        };
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        for pack in packs {
+            for spec in &pack.rules {
+                let code = spec.code.get_ref().clone();
+                if let Some(&i) = by_code.get(&code) {
+                    return Err(pack
+                        .field_error(
+                            spec,
+                            spec.code.span().start,
+                            "code",
+                            format!(
+                                "code already defined by pack `{}` ({}); change its severity with [severity] or switch it off with `disable` instead",
+                                rules[i].pack, rules[i].defined_at
+                            ),
+                        )
+                        .into());
+                }
+                let rule = compile_rule(&mut b, pack, spec)?;
+                by_code.insert(code, rules.len());
+                rules.push(rule);
+            }
+            for d in &pack.pack.disable {
+                let Some(&i) = by_code.get(d.get_ref()) else {
+                    return Err(PackError::Syntax {
+                        origin: pack.origin.clone(),
+                        line: pack.line(d.span().start),
+                        message: format!("`disable`: no rule `{}` is defined before this pack", d.get_ref()),
+                    }
+                    .into());
+                };
+                rules[i].enabled = false;
+            }
+            for (code, sev) in &pack.severity {
+                let Some(&i) = by_code.get(code) else {
+                    return Err(PackError::Syntax {
+                        origin: pack.origin.clone(),
+                        line: pack.line(sev.span().start),
+                        message: format!("`severity.{code}`: no rule `{code}` is defined before this pack"),
+                    }
+                    .into());
+                };
+                rules[i].severity = sev.get_ref().parse().expect("validated when parsed");
+            }
+        }
+        let automaton = if b.literal_list.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&b.literal_list)
+                    .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
+            )
+        };
+        Ok(Engine { rules, automaton, patterns: b.patterns, money_sets: b.money_sets, negators: NEGATORS.to_vec() })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, code: &str) -> Option<&Rule> {
+        let code = code.trim();
+        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
+    /// Number of literal phrases in the automaton (for benchmarks).
+    pub fn phrase_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// The automaton alone, for benchmarks that compare against a bare pass.
+    pub fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton.as_ref()
+    }
+
+    /// Check a draft published on `channel`.
+    pub fn check(&self, text: &str, channel: Channel) -> Vec<Finding> {
+        self.check_with(text, &CheckOptions { channel, ignore: &[] })
+    }
+
+    /// Check a draft with every option.
+    pub fn check_with(&self, original: &str, opts: &CheckOptions<'_>) -> Vec<Finding> {
+        let norm = Normalized::new(original);
+        let s = norm.as_str();
+        let hits = self.collect_hits(s);
+        let mut words: Option<Vec<u32>> = None;
+        let mut findings = Vec::new();
+        for rule in &self.rules {
+            if !rule.enabled || !rule.applies_to(opts.channel) || opts.ignore.iter().any(|c| c.eq_ignore_ascii_case(&rule.code)) {
+                continue;
+            }
+            let m = &rule.matcher;
+            let anchors = m.anchors.map_or(&[][..], |set| slice(&hits, set));
+            if let Some(det) = &m.detector {
+                if m.anchors.is_some() && anchors.is_empty() {
+                    continue;
+                }
+                let mapped: Vec<(usize, usize)> =
+                    anchors.iter().map(|h| norm.to_original(original, h.start as usize, h.end as usize)).collect();
+                for (start, end) in det.run(original, &mapped) {
+                    findings.push(finding(rule, start, end));
+                }
+                continue;
+            }
+            if anchors.is_empty() {
+                continue;
+            }
+            if let Some(set) = m.requires {
+                if slice(&hits, set).is_empty() {
+                    continue;
+                }
+            }
+            if let Some((set, None)) = m.unless {
+                if !slice(&hits, set).is_empty() {
+                    continue;
+                }
+            }
+            if m.min_distinct > 1 {
+                let distinct: BTreeSet<u32> = anchors.iter().map(|h| h.pattern).collect();
+                if distinct.len() < m.min_distinct {
+                    continue;
+                }
+            }
+            let needs_words = m.near.is_some() || matches!(m.unless, Some((_, Some(_))));
+            if needs_words && words.is_none() {
+                words = Some(text::word_starts(s));
+            }
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            for a in anchors {
+                let (mut start, mut end) = (a.start as usize, a.end as usize);
+                if m.negatable && self.negated(s, start) {
+                    continue;
+                }
+                if let Some((set, within)) = m.near {
+                    let w = words.as_deref().unwrap_or(&[]);
+                    match nearest(slice(&hits, set), w, start, end, within) {
+                        Some(other) => {
+                            start = start.min(other.start as usize);
+                            end = end.max(other.end as usize);
+                        }
+                        None => continue,
+                    }
+                }
+                if let Some((set, Some(within))) = m.unless {
+                    let w = words.as_deref().unwrap_or(&[]);
+                    if nearest(slice(&hits, set), w, start, end, within).is_some() {
+                        continue;
+                    }
+                }
+                if let Some(re) = &m.pattern {
+                    let (ws, we) = window(s, start, end, 120);
+                    match re.find(&s[ws..we]) {
+                        Some(found) => {
+                            start = ws + found.start();
+                            end = ws + found.end();
+                        }
+                        None => continue,
+                    }
+                }
+                spans.push((start, end));
+            }
+            if spans.is_empty() {
+                continue;
+            }
+            if m.min_distinct > 1 {
+                let start = spans.iter().map(|s| s.0).min().unwrap_or(0);
+                let end = spans.iter().map(|s| s.1).max().unwrap_or(0);
+                spans = vec![(start, end)];
+            }
+            spans.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+            for (st, en) in spans {
+                match merged.last_mut() {
+                    Some(last) if st <= last.1 => last.1 = last.1.max(en),
+                    _ => merged.push((st, en)),
+                }
+            }
+            for (st, en) in merged {
+                let (os, oe) = norm.to_original(original, st, en);
+                findings.push(finding(rule, os, oe));
+            }
+        }
+        findings.sort_by(|a, b| {
+            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
+        });
+        findings
+    }
+
+    fn collect_hits(&self, s: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(s) {
+                let pid = m.pattern().as_u32();
+                let (start, end) = (m.start(), m.end());
+                let pat = &self.patterns[pid as usize];
+                let mut fits: [Option<bool>; 3] = [None; 3];
+                for &(set, mode) in &pat.uses {
+                    let slot = mode as usize;
+                    let ok = *fits[slot].get_or_insert_with(|| sits(s, start, end, mode));
+                    if ok {
+                        hits.push(Hit { set, pattern: pid, start: start as u32, end: end as u32 });
+                    }
+                }
+            }
+        }
+        if !self.money_sets.is_empty() && s.bytes().any(|b| b.is_ascii_digit()) {
+            for a in money::scan(s) {
+                for &set in &self.money_sets {
+                    hits.push(Hit { set, pattern: u32::MAX, start: a.start as u32, end: a.end as u32 });
+                }
+            }
+        }
+        hits.sort_unstable_by_key(|h| (h.set, h.start, h.end));
+        hits
+    }
+
+    /// Is there a negating word among the three words before `at`?
+    fn negated(&self, s: &str, at: usize) -> bool {
+        s[..at]
+            .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
+            .filter(|w| !w.is_empty())
+            .rev()
+            .take(3)
+            .any(|w| self.negators.contains(&w))
+    }
+}
+
+fn finding(rule: &Rule, start: usize, end: usize) -> Finding {
+    Finding {
+        code: rule.code.clone(),
+        category: rule.category,
+        severity: rule.severity,
+        start,
+        end,
+        message: rule.message.clone(),
+    }
+}
+
+/// The hits of one set (hits are sorted by set first).
+fn slice(hits: &[Hit], set: SetId) -> &[Hit] {
+    let lo = hits.partition_point(|h| h.set < set);
+    let hi = hits.partition_point(|h| h.set <= set);
+    &hits[lo..hi]
+}
+
+/// Does a literal found at `start..end` sit in the text the way `mode` asks?
+fn sits(s: &str, start: usize, end: usize, mode: Mode) -> bool {
+    let first_word = s[start..].chars().next().is_some_and(text::is_word_char);
+    let last_word = s[..end].chars().next_back().is_some_and(text::is_word_char);
+    let before = !first_word || text::boundary(s, start, true);
+    let after = !last_word || text::boundary(s, end, false);
+    match mode {
+        Mode::Word => {
+            if before && after {
+                return true;
+            }
+            // Inside a hashtag: "#cancerfree" starts with a term, "#beatcancer" ends with one.
+            if end - start >= 4 {
+                if let Some(tag) = text::hashtag_start(s, start) {
+                    return (tag == start && !after && before) || (after && text::token_end(s, start) == end && tag < start);
+                }
+            }
+            false
+        }
+        Mode::Prefix => before || (end - start >= 4 && text::hashtag_start(s, start).is_some_and(|t| t == start)),
+        Mode::Joined => (before && after) || text::hashtag_start(s, start).is_some(),
+    }
+}
+
+/// The hit of `candidates` nearest to `start..end`, if it lies within `within` words.
+fn nearest(candidates: &[Hit], words: &[u32], start: usize, end: usize, within: usize) -> Option<Hit> {
+    if candidates.is_empty() {
+        return None;
+    }
+    let wi = |pos: usize| words.partition_point(|&w| (w as usize) < pos);
+    let close = |h: &Hit| {
+        let (hs, he) = (h.start as usize, h.end as usize);
+        if hs >= end {
+            wi(hs).saturating_sub(wi(end)) <= within
+        } else if he <= start {
+            wi(start).saturating_sub(wi(he)) <= within
+        } else {
+            true
+        }
+    };
+    let split = candidates.partition_point(|h| (h.start as usize) < end);
+    if let Some(h) = candidates.get(split) {
+        if close(h) {
+            return Some(*h);
+        }
+    }
+    candidates[..split].iter().rev().take(6).find(|h| close(h)).copied()
+}
+
+/// A window of about `radius` bytes on each side of `start..end`, on char boundaries.
+fn window(s: &str, start: usize, end: usize, radius: usize) -> (usize, usize) {
+    let mut ws = start.saturating_sub(radius);
+    while !s.is_char_boundary(ws) {
+        ws -= 1;
+    }
+    let mut we = (end + radius).min(s.len());
+    while !s.is_char_boundary(we) {
+        we += 1;
+    }
+    (ws, we)
+}
+
+fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, PackError> {
+    let anchors = if spec.phrases.is_empty() { None } else { Some(b.set(pack, spec, "phrases", &spec.phrases)?) };
+    let near = match &spec.near {
+        Some(n) => Some((b.set(pack, spec, "near.phrases", &n.phrases)?, n.within)),
+        None => None,
+    };
+    let unless = if spec.unless.is_empty() { None } else { Some((b.set(pack, spec, "unless", &spec.unless)?, spec.unless_within)) };
+    let requires = if spec.requires.is_empty() { None } else { Some(b.set(pack, spec, "requires", &spec.requires)?) };
+    let pattern = match &spec.pattern {
+        Some(p) => Some(
+            regex::RegexBuilder::new(p.get_ref())
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| pack.field_error(spec, p.span().start, "pattern", format!("not a valid regex: {e}")))?,
+        ),
+        None => None,
+    };
+    if pattern.is_some() && anchors.is_none() {
+        return Err(pack.field_error(spec, spec.code.span().start, "pattern", "a `pattern` needs `phrases` to anchor it: regexes run only where a phrase hit"));
+    }
+    let detector = match &spec.detector {
+        Some(d) => Some(
+            detectors::Detector::new(d.get_ref(), &spec.params)
+                .map_err(|m| pack.field_error(spec, d.span().start, "detector", m))?,
+        ),
+        None => None,
+    };
+    let channels = match &spec.channels {
+        Some(ch) => ch.get_ref().iter().map(|c| c.parse::<Channel>().expect("validated").bit()).fold(0, |a, b| a | b),
+        None => Channel::ALL.iter().fold(0, |a, c| a | c.bit()),
+    };
+    Ok(Rule {
+        code: spec.code.get_ref().clone(),
+        name: spec.name.clone(),
+        category: spec.category.get_ref().parse().expect("validated"),
+        severity: spec.severity.get_ref().parse().expect("validated"),
+        channels,
+        message: spec.message.trim().to_string(),
+        explanation: spec.explanation.trim().to_string(),
+        hint: spec.hint.trim().to_string(),
+        references: spec.references.clone(),
+        flag: spec.flag.clone(),
+        pass: spec.pass.clone(),
+        pack: pack.pack.name.clone(),
+        defined_at: format!("{}:{}", pack.origin, pack.line(spec.code.span().start)),
+        enabled: true,
+        matcher: Matcher {
+            anchors,
+            near,
+            pattern,
+            unless,
+            requires,
+            negatable: spec.negatable,
+            min_distinct: spec.min_distinct.unwrap_or(1),
+            detector,
+        },
+    })
+}
+
+/// One example of a rule that did not behave as its pack says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    pub code: String,
+    pub defined_at: String,
+    /// `flag` (should have been flagged) or `pass` (should have been left alone).
+    pub expected: &'static str,
+    pub text: String,
+    pub channel: Channel,
+}
+
+impl Engine {
+    /// Run the examples of every rule whose pack is named `pack` (all packs
+    /// when `None`). A `flag` example must give a finding of that rule; a
+    /// `pass` example must give none of that rule (other rules may fire).
+    pub fn test_examples(&self, pack: Option<&str>) -> (usize, Vec<ExampleFailure>) {
+        let mut run = 0;
+        let mut failures = Vec::new();
+        for rule in &self.rules {
+            if pack.is_some_and(|p| p != rule.pack) {
+                continue;
+            }
+            let channel = rule.example_channel();
+            for (expected, texts, want) in [("flag", &rule.flag, true), ("pass", &rule.pass, false)] {
+                for t in texts {
+                    run += 1;
+                    let got = self.check(t, channel).iter().any(|f| f.code == rule.code);
+                    if got != want {
+                        failures.push(ExampleFailure {
+                            code: rule.code.clone(),
+                            defined_at: rule.defined_at.clone(),
+                            expected,
+                            text: t.clone(),
+                            channel,
+                        });
+                    }
+                }
+            }
+        }
+        (run, failures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(rules: &str) -> Engine {
+        let src = format!("[pack]\nname = \"t\"\n[lists]\nperiod = [\"a month\", \"per month\", \"/month\", \"a week\"]\n{rules}");
+        Engine::new(&[Pack::parse("t.toml", &src).unwrap()]).unwrap()
+    }
+
+    const DOC: &str = "message = \"m\"\nexplanation = \"e\"\nhint = \"h\"\nreferences = [\"https://example.org\"]\n";
+
+    fn rule(code: &str, extra: &str) -> String {
+        format!("[[rule]]\ncode = \"{code}\"\nname = \"n\"\ncategory = \"income\"\nseverity = \"error\"\n{DOC}{extra}\n")
+    }
+
+    fn spans(e: &Engine, text: &str) -> Vec<String> {
+        e.check(text, Channel::Post).iter().map(|f| format!("{}:{}", f.code, &text[f.start..f.end])).collect()
+    }
+
+    #[test]
+    fn matches_whole_words_ignoring_case_accents_and_quotes() {
+        let e = engine(&rule("TST001", "phrases = [\"quit your job\", \"don't need a boss\"]"));
+        assert_eq!(spans(&e, "You can QUIT YOUR JOB!"), vec!["TST001:QUIT YOUR JOB"]);
+        assert_eq!(spans(&e, "I don’t need a boss"), vec!["TST001:don’t need a boss"]);
+        assert!(spans(&e, "quit your jobless friends").is_empty());
+    }
+
+    #[test]
+    fn finds_phrases_joined_inside_hashtags() {
+        let e = engine(&rule("TST001", "phrases = [\"quit your job\", \"cancer\"]"));
+        assert_eq!(spans(&e, "new life #QuitYourJob #winning"), vec!["TST001:QuitYourJob"]);
+        assert_eq!(spans(&e, "#cancerfree and #beatcancer"), vec!["TST001:cancer", "TST001:cancer"]);
+        assert!(spans(&e, "quityourjobs").is_empty());
+    }
+
+    #[test]
+    fn proximity_joins_an_amount_and_a_period() {
+        let e = engine(&rule("TST002", "phrases = [\"@money\"]\nnear = { phrases = [\"@period\"], within = 3 }"));
+        assert_eq!(spans(&e, "I make an extra $800 a month!"), vec!["TST002:$800 a month"]);
+        assert_eq!(spans(&e, "earn 1k/week"), Vec::<String>::new(), "`/week` is not in this test's period list");
+        assert!(spans(&e, "I paid $800 for a bike and rode it for a long time every month").is_empty());
+    }
+
+    #[test]
+    fn exceptions_silence_a_rule() {
+        let e = engine(&rule("TST003", "phrases = [\"@money\"]\nunless = [\"typical\", \"average\"]\nunless_within = 8"));
+        assert_eq!(spans(&e, "I earned $500").len(), 1);
+        assert!(spans(&e, "The typical distributor earned $500").is_empty());
+    }
+
+    #[test]
+    fn negation_silences_a_negatable_rule() {
+        let e = engine(&rule("TST004", "phrases = [\"cure*\"]\nnegatable = true"));
+        assert_eq!(spans(&e, "it cures everything").len(), 1);
+        assert!(spans(&e, "this does not cure anything").is_empty());
+    }
+
+    #[test]
+    fn channels_limit_where_a_rule_applies() {
+        let e = engine(&rule("TST005", "phrases = [\"dm me\"]\nchannels = [\"comment\"]"));
+        assert!(e.check("dm me", Channel::Post).is_empty());
+        assert_eq!(e.check("dm me", Channel::Comment).len(), 1);
+    }
+
+    #[test]
+    fn regex_confirms_only_where_an_anchor_hit() {
+        let e = engine(&rule("TST006", "phrases = [\"spots\"]\npattern = '''only \\d+ spots? left'''"));
+        assert_eq!(spans(&e, "Hurry, only 3 spots left!"), vec!["TST006:only 3 spots left"]);
+        assert!(spans(&e, "I saw 3 spots on the dog").is_empty());
+    }
+
+    #[test]
+    fn company_pack_can_disable_and_change_severity() {
+        let base = Pack::parse("b.toml", &format!("[pack]\nname = \"b\"\n{}{}", rule("TST001", "phrases = [\"a\"]"), rule("TST002", "phrases = [\"b\"]"))).unwrap();
+        let company = Pack::parse("acme.toml", "[pack]\nname = \"acme\"\ndisable = [\"TST001\"]\n[severity]\nTST002 = \"info\"\n").unwrap();
+        let e = Engine::new(&[base, company]).unwrap();
+        let f = e.check("a b", Channel::Post);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].code.as_str(), f[0].severity), ("TST002", Severity::Info));
+    }
+
+    #[test]
+    fn unknown_list_names_file_line_and_field() {
+        let src = format!("[pack]\nname = \"t\"\n{}", rule("TST001", "phrases = [\"@nope\"]"));
+        let e = Engine::new(&[Pack::parse("acme.toml", &src).unwrap()]).unwrap_err().to_string();
+        assert!(e.starts_with("acme.toml:4: rule TST001: field `phrases`: unknown list `@nope`"), "{e}");
+    }
+
+    #[test]
+    fn spans_stay_inside_the_text_for_awkward_input() {
+        let e = engine(&rule("TST001", "phrases = [\"free\", \"@money\"]"));
+        for t in ["", " ", "é", "ﬀree", "𝐟𝐫𝐞𝐞", "€", "$", "$5", "free\u{200B}", "\u{200B}free"] {
+            for f in e.check(t, Channel::Post) {
+                assert!(f.start <= f.end && f.end <= t.len() && t.is_char_boundary(f.start) && t.is_char_boundary(f.end), "{t:?}");
+            }
+        }
+    }
+}
