@@ -1,0 +1,265 @@
+//! `tactful check`: lint drafts given as arguments, files or stdin, in human,
+//! JSON or JSONL (bulk) form.
+
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+use serde_json::{Map, Value, json};
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use tactful_core::engine::CheckOptions;
+use tactful_core::{Channel, Engine, Finding, Severity};
+
+use crate::input;
+use crate::render;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Draft texts to check. With none and no --file, the draft is read from stdin.
+    pub text: Vec<String>,
+    /// Read a draft from a file ("-" for stdin); repeatable. With --format jsonl, the file holds one JSON object a line.
+    #[arg(short, long = "file", value_name = "PATH")]
+    pub files: Vec<String>,
+    /// Where the draft will be published.
+    #[arg(long, default_value = "post", value_parser = parse_channel)]
+    pub channel: Channel,
+    /// A company pack (TOML) that adds rules, changes severities or switches built-ins off; repeatable.
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<String>,
+    /// Silence a rule by code for this run; repeatable.
+    #[arg(long = "ignore", value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Output form.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Colour: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+}
+
+impl FailOn {
+    fn trips(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// One draft to check.
+struct Draft {
+    name: String,
+    text: String,
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let engine = input::engine(&args.packs)?;
+    for code in &args.ignore {
+        if engine.rule(code).is_none() {
+            bail!(crate::UsageError(format!("--ignore {code}: no such rule (see `tactful rules list`)")));
+        }
+    }
+    if args.format == Format::Jsonl {
+        return run_jsonl(args, &engine);
+    }
+    let drafts = gather(args)?;
+    let opts = CheckOptions { channel: args.channel, ignore: &args.ignore };
+    let results: Vec<(Draft, Vec<Finding>)> = drafts
+        .into_iter()
+        .map(|d| {
+            let f = engine.check_with(&d.text, &opts);
+            (d, f)
+        })
+        .collect();
+    let tripped = results.iter().flat_map(|(_, f)| f).any(|f| args.fail_on.trips(f.severity));
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => {
+            let drafts: Vec<Value> = results
+                .iter()
+                .map(|(d, fs)| {
+                    json!({
+                        "id": d.name,
+                        "channel": args.channel.as_str(),
+                        "findings": fs.iter().map(|f| render::finding_json(&engine, &d.text, f, true)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let count = |s: Severity| results.iter().flat_map(|(_, f)| f).filter(|f| f.severity == s).count();
+            let doc = json!({
+                "schema": "tactful.check/1",
+                "drafts": drafts,
+                "summary": {
+                    "drafts": results.len(),
+                    "error": count(Severity::Error),
+                    "warning": count(Severity::Warning),
+                    "info": count(Severity::Info),
+                }
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        _ => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            for (d, fs) in &results {
+                for f in fs {
+                    render::human(&mut out, &engine, &d.name, &d.text, f, color)?;
+                }
+            }
+            render::summary(&mut out, results.iter().map(|(_, f)| f.as_slice()), results.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(u8::from(tripped))
+}
+
+fn gather(args: &Args) -> Result<Vec<Draft>> {
+    let mut drafts = Vec::new();
+    for (i, t) in args.text.iter().enumerate() {
+        drafts.push(Draft { name: format!("arg{}", i + 1), text: t.clone() });
+    }
+    for path in &args.files {
+        drafts.push(Draft { name: input::display(path).to_string(), text: input::read_text(path)? });
+    }
+    if args.text.is_empty() && args.files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            bail!(crate::UsageError(
+                "nothing to check: give the draft as an argument, with --file PATH, or on standard input".into()
+            ));
+        }
+        drafts.push(Draft { name: "stdin".into(), text: input::read_text("-")? });
+    }
+    for d in &drafts {
+        if d.text.trim().is_empty() {
+            bail!(crate::UsageError(format!("{}: the input is empty: expected a draft to check", d.name)));
+        }
+    }
+    Ok(drafts)
+}
+
+/// Bulk mode: one JSON object a line in, the same object with `findings` out.
+/// A bad line is reported on stderr with its line number and skipped; the run
+/// then ends with exit code 2 (after checking every good line).
+fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
+    if !args.text.is_empty() {
+        bail!(crate::UsageError("--format jsonl reads JSON lines from --file or stdin, not from arguments".into()));
+    }
+    let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut tripped = false;
+    let mut bad = 0usize;
+    let mut seen = 0usize;
+    for path in &paths {
+        let name = input::display(path);
+        let reader: Box<dyn Read> = if path == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?)
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                eprintln!("tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field");
+                bad += 1;
+                continue;
+            };
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            seen += 1;
+            match check_line(engine, args, line) {
+                Ok((obj, worst)) => {
+                    tripped |= worst.is_some_and(|s| args.fail_on.trips(s));
+                    serde_json::to_writer(&mut out, &obj)?;
+                    out.write_all(b"\n")?;
+                }
+                Err(msg) => {
+                    eprintln!("tactful: {name}:{line_no}: {msg}");
+                    bad += 1;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if seen == 0 && bad == 0 {
+        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
+    }
+    if bad > 0 {
+        eprintln!("tactful: {bad} line(s) skipped");
+        return Ok(2);
+    }
+    Ok(u8::from(tripped))
+}
+
+fn check_line(engine: &Engine, args: &Args, line: &str) -> Result<(Map<String, Value>, Option<Severity>), String> {
+    let mut obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return Err("expected a JSON object with a `text` field".into()),
+        Err(e) => return Err(format!("not valid JSON ({e}): expected a JSON object with a `text` field")),
+    };
+    let text = match obj.get("text") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err("field `text`: expected a string".into()),
+        None => return Err("missing field `text`: expected a JSON object with a `text` field".into()),
+    };
+    let channel = match obj.get("channel") {
+        None | Some(Value::Null) => args.channel,
+        Some(Value::String(s)) => s.parse().map_err(|e| format!("field `channel`: {e}"))?,
+        Some(_) => return Err("field `channel`: expected a string".into()),
+    };
+    let mut ignore = args.ignore.clone();
+    if let Some(Value::Array(codes)) = obj.get("ignore") {
+        ignore.extend(codes.iter().filter_map(|c| c.as_str().map(str::to_string)));
+    }
+    let findings = engine.check_with(&text, &CheckOptions { channel, ignore: &ignore });
+    let worst = findings.iter().map(|f| f.severity).max();
+    obj.insert(
+        "findings".into(),
+        Value::Array(findings.iter().map(|f| render::finding_json(engine, &text, f, false)).collect()),
+    );
+    Ok((obj, worst))
+}

@@ -1,0 +1,97 @@
+//! Throughput of the draft check, as a ratio against a baseline measured in
+//! the same run (this machine is noisy; absolute figures drift, ratios hold).
+//!
+//! Corpus: 100,000 synthetic posts of about 300 bytes, built deterministically
+//! from ordinary sentences with some claims, emoji, hashtags and links mixed in.
+//! Baseline: one bare Aho-Corasick pass over the same phrases (no
+//! normalisation, no rules). Run: `cargo bench -p tactful-packs --bench lint`.
+
+use std::hint::black_box;
+use std::time::Instant;
+use tactful_core::Channel;
+
+const SENTENCES: &[&str] = &[
+    "Had the best morning walk with the dog today.",
+    "Our new autumn candles are in, and the cinnamon one smells amazing.",
+    "Thanks so much for coming to the open house on Saturday!",
+    "Quick question for my mom friends: how do you handle picky eaters?",
+    "I have been using this moisturizer for a month and my skin feels soft.",
+    "Coffee first, then emails, then the school run. 😅",
+    "Grateful for this community and everyone who shows up.",
+    "The recipe is below, let me know if you try it!",
+    "Link in bio for the full tutorial https://example.com/tutorial",
+    "Happy Friday everyone 🎉🎉",
+    "Made $5,000 a month since I joined, you can too! #financialfreedom",
+    "These oils help with anxiety and even fight the flu.",
+    "Only 3 spots left on my team, DM me now!",
+    "Use my code SAVE20 for 20% off 🛍️",
+    "Café au lait and a croissant — perfect start. “Bon appétit”",
+    "We went camping by the river and the kids loved it.",
+];
+
+fn corpus(n: usize) -> Vec<String> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|_| {
+            let mut post = String::with_capacity(340);
+            while post.len() < 280 {
+                post.push_str(SENTENCES[(next() % SENTENCES.len() as u64) as usize]);
+                post.push(' ');
+            }
+            post
+        })
+        .collect()
+}
+
+fn main() {
+    let engine = tactful_packs::builtin_engine();
+    let posts = corpus(100_000);
+    let bytes: usize = posts.iter().map(String::len).sum();
+    let ac = engine.automaton().expect("packs have phrases");
+
+    // Warm up caches and the allocator.
+    for p in posts.iter().take(2_000) {
+        black_box(engine.check(p, Channel::Post));
+    }
+
+    let mut best_bare = f64::MAX;
+    let mut best_full = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut hits = 0usize;
+        for p in &posts {
+            hits += ac.find_overlapping_iter(p.as_str()).count();
+        }
+        black_box(hits);
+        best_bare = best_bare.min(t.elapsed().as_secs_f64());
+
+        let t = Instant::now();
+        findings = 0;
+        for p in &posts {
+            findings += black_box(engine.check(p, Channel::Post)).len();
+        }
+        best_full = best_full.min(t.elapsed().as_secs_f64());
+    }
+    let n = posts.len() as f64;
+    println!("corpus: {} posts, {:.0} bytes on average, {} phrases, {} rules", posts.len(), bytes as f64 / n, engine.phrase_count(), engine.rules().len());
+    println!("bare phrase pass : {:>10.0} posts/s  ({:.1} MB/s)", n / best_bare, bytes as f64 / best_bare / 1e6);
+    println!("full check       : {:>10.0} posts/s  ({:.1} MB/s), {findings} findings", n / best_full, bytes as f64 / best_full / 1e6);
+    println!("ratio full/bare  : {:.2}x (target: at most 4x; full check at least 100000 posts/s)", best_full / best_bare);
+
+    // One big draft: a 10 MB text in one piece.
+    let mut big = String::new();
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str(&posts[big.len() % 1000]);
+        big.push('\n');
+    }
+    let t = Instant::now();
+    let f = engine.check(&big, Channel::Post);
+    println!("one 10 MB draft  : {:.3} s, {} findings", t.elapsed().as_secs_f64(), f.len());
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what is missing,
+# builds, runs every test, then prints the quality and speed figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v cc >/dev/null || need_apt+=(gcc)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (https://rustup.rs) and run again" >&2
+  exit 2
+fi
+
+export CARGO_TERM_COLOR=never
+cargo build --workspace --all-targets --locked
+cargo test --workspace --locked
+
+echo
+echo "== built-in rule examples (tactful rules test)"
+./target/debug/tactful rules test
+
+if [ -d ../shared/data ]; then
+  echo
+  echo "== evaluation sets"
+  cargo run -q --locked -p tactful-evalsets --bin build-eval-sets
+  echo
+  echo "== eval: claims-dev"
+  ./target/debug/tactful eval target/eval/claims-dev.jsonl --show 10
+  echo
+  echo "== eval: benign texts"
+  ./target/debug/tactful eval target/eval/benign.jsonl --show 10
+else
+  echo "SKIPPED evaluation: ../shared/data not found beside the repo" >&2
+fi
