@@ -125,6 +125,10 @@ pub struct Engine {
     /// Sets that include `@money`.
     money_sets: Vec<SetId>,
     negators: Vec<&'static str>,
+    /// For each phrase set that anchors a rule, that rule's index.
+    anchor_owner: Vec<Option<u32>>,
+    /// Rules with a detector and no anchors: they look at every text.
+    always: Vec<u32>,
 }
 
 /// Words that, just before an anchor, turn a claim into its denial.
@@ -291,7 +295,23 @@ impl Engine {
                     .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
             )
         };
-        Ok(Engine { rules, automaton, patterns: b.patterns, money_sets: b.money_sets, negators: NEGATORS.to_vec() })
+        let mut anchor_owner = vec![None; b.next_set as usize];
+        let mut always = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            match r.matcher.anchors {
+                Some(set) => anchor_owner[set as usize] = Some(i as u32),
+                None => always.push(i as u32),
+            }
+        }
+        Ok(Engine {
+            rules,
+            automaton,
+            patterns: b.patterns,
+            money_sets: b.money_sets,
+            negators: NEGATORS.to_vec(),
+            anchor_owner,
+            always,
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -325,7 +345,20 @@ impl Engine {
         let hits = self.collect_hits(s);
         let mut words: Option<Vec<u32>> = None;
         let mut findings = Vec::new();
-        for rule in &self.rules {
+        // Only rules whose anchors hit, plus the detectors that look at every text.
+        let mut todo: Vec<u32> = self.always.clone();
+        let mut last_set = u32::MAX;
+        for h in &hits {
+            if h.set != last_set {
+                last_set = h.set;
+                if let Some(r) = self.anchor_owner[h.set as usize] {
+                    todo.push(r);
+                }
+            }
+        }
+        todo.sort_unstable();
+        for &ri in &todo {
+            let rule = &self.rules[ri as usize];
             if !rule.enabled || !rule.applies_to(opts.channel) || opts.ignore.iter().any(|c| c.eq_ignore_ascii_case(&rule.code)) {
                 continue;
             }

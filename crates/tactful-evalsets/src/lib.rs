@@ -365,7 +365,9 @@ struct JanitrPost {
 /// it. So a post is clean when every label is `clean` or a topic, and at
 /// least one label is there (an empty list is an unlabeled post).
 pub fn janitr_is_clean(labels: &[String]) -> bool {
-    !labels.is_empty()
+    // Only posts a person marked `clean`; topic labels say what a post is
+    // about, not that anything is wrong with it, so they may sit beside it.
+    labels.iter().any(|l| l == "clean")
         && labels
             .iter()
             .all(|l| l == "clean" || l.starts_with("topic_"))
@@ -532,7 +534,7 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
     }
 
     #[test]
-    fn janitr_keeps_clean_and_topic_only_posts() {
+    fn janitr_keeps_only_posts_marked_clean() {
         let jsonl = r#"{"id":"1","text":"gm, coffee first","labels":["clean"]}
 {"id":"2","text":"XRP looks strong","labels":["topic_crypto"]}
 {"id":"3","text":"send 0.1 BTC get 0.2 back","labels":["scam","topic_crypto"]}
@@ -542,7 +544,7 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
 "#;
         let got = read_janitr_clean(jsonl.as_bytes(), "j.jsonl").unwrap();
         let sources: Vec<&str> = got.iter().map(|l| l.source.as_str()).collect();
-        assert_eq!(sources, ["j.jsonl:1", "j.jsonl:2", "j.jsonl:6"]);
+        assert_eq!(sources, ["j.jsonl:1", "j.jsonl:6"]);
         let e = read_janitr_clean("{\"text\": 3}\n".as_bytes(), "j.jsonl")
             .unwrap_err()
             .to_string();

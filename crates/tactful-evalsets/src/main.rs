@@ -18,9 +18,11 @@ use tactful_evalsets::{
     Labeled, benign_set, claims_set, count_by_file, default_data_dir, workspace_root, write_jsonl,
 };
 
-const USAGE: &str = "usage: build-eval-sets [--data DIR] [--out DIR]\n\
-  --data DIR  the shared data folder (default: ../shared/data next to the workspace)\n\
-  --out DIR   where to write benign.jsonl and claims-dev.jsonl (default: <workspace>/target/eval)";
+const USAGE: &str = concat!(
+    "usage: build-eval-sets [--data DIR] [--out DIR]\n",
+    "  --data DIR  the shared data folder (default: ../shared/data next to the workspace)\n",
+    "  --out DIR   where to write benign.jsonl and claims-dev.jsonl (default: <workspace>/target/eval)",
+);
 
 struct Args {
     data: PathBuf,
@@ -39,9 +41,9 @@ fn parse_args() -> Result<Option<Args>> {
                     bail!("{flag} needs a folder\n{USAGE}")
                 };
                 if flag == "--data" {
-                    data = Some(PathBuf::from(v))
+                    data = Some(PathBuf::from(v));
                 } else {
-                    out = Some(PathBuf::from(v))
+                    out = Some(PathBuf::from(v));
                 }
             }
             _ => bail!("unknown argument `{}`\n{USAGE}", arg.to_string_lossy()),
@@ -62,9 +64,11 @@ fn write_set(path: &Path, set: &[Labeled]) -> Result<()> {
 }
 
 fn print_counts(name: &str, set: &[Labeled], counts: &[(String, usize)]) {
-    println!("{name}: {} texts", set.len());
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let mut w = std::io::stdout().lock();
+    let _ = writeln!(w, "{name}: {} texts", set.len());
     for (what, n) in counts {
-        println!("  {n:>6}  {what}");
+        let _ = writeln!(w, "  {n:>6}  {what}");
     }
 }
 
