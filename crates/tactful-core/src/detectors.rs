@@ -70,6 +70,9 @@ impl Detector {
     /// Run over the original text; `anchors` are the rule's phrase hits (original
     /// offsets). Returns spans to flag, in original offsets.
     pub fn run(&self, text: &str, anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        if !self.may_fire(text) {
+            return vec![];
+        }
         match *self {
             Detector::Shouting { min_letters, ratio } => {
                 let (mut letters, mut upper) = (0usize, 0usize);
@@ -116,7 +119,7 @@ impl Detector {
                 let in_wall = |(s, e): (usize, usize)| {
                     // Count hashtags in the unbroken run of tokens around the disclosure.
                     let mut run = 0;
-                    let idx = tags.iter().position(|&(ts, te)| ts <= s && e <= te.max(e));
+                    let idx = tags.iter().position(|&(ts, te)| ts <= s && e <= te);
                     if let Some(i) = idx {
                         run = 1;
                         let mut j = i;
@@ -133,13 +136,35 @@ impl Detector {
                     run >= wall
                 };
                 let early = |(s, _): (usize, usize)| s < after || text[..s].chars().count() < after;
-                let visible = anchors.iter().any(|&a| early(a) && !in_wall(a));
+                // A disclosure that opens the text is seen first, whatever follows it.
+                let opens = |(s, _): (usize, usize)| text[..s].trim().is_empty();
+                let visible = anchors.iter().any(|&a| opens(a) || (early(a) && !in_wall(a)));
                 if visible {
                     vec![]
                 } else {
                     anchors.to_vec()
                 }
             }
+        }
+    }
+}
+
+impl Detector {
+    /// A byte count that rules the text out cheaply: most texts never reach
+    /// the thresholds, so they skip the tokenising pass.
+    fn may_fire(&self, text: &str) -> bool {
+        let count = |b: u8| text.bytes().filter(|&x| x == b).count();
+        match *self {
+            Detector::Shouting { min_letters, ratio } => {
+                let upper = text.bytes().filter(u8::is_ascii_uppercase).count();
+                !text.is_ascii() || upper as f64 >= (min_letters as f64 * ratio).floor()
+            }
+            Detector::EmojiStuffing { min_count } => text.bytes().filter(|&b| b >= 0xE2).count() >= min_count,
+            Detector::HashtagStuffing { min_count } => count(b'#') >= min_count,
+            Detector::MentionStuffing { min_count } => count(b'@') >= min_count,
+            Detector::LinkStuffing { min_count } => count(b'.') >= min_count,
+            Detector::LinkOnly { .. } => text.contains('.'),
+            Detector::Buried { .. } => true,
         }
     }
 }
@@ -216,6 +241,10 @@ mod tests {
         let wall = "Loving this serum #skin #glow #beauty #ad #love";
         let at = wall.find("#ad").unwrap();
         assert_eq!(d.run(wall, &[(at, at + 3)]).len(), 1);
+        // Regression: the wall was measured around the first hashtag, not the disclosure's.
+        let alone = "#skin #glow #beauty #love Loving this serum, #ad from @glowlab";
+        let at = alone.find("#ad").unwrap();
+        assert!(d.run(alone, &[(at, at + 3)]).is_empty());
     }
 
     #[test]

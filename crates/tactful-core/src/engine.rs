@@ -193,7 +193,12 @@ impl Builder {
     }
 
     fn expand(&self, pack: &Pack, rule: &RuleSpec, field: &str, p: &str, out: &mut Vec<String>, depth: usize) -> Result<(), PackError> {
-        let Some(name) = p.strip_prefix('@') else {
+        // `\@handle` is a literal `@handle`; a lone `@` is a literal too.
+        if let Some(lit) = p.strip_prefix("\\@") {
+            out.push(format!("@{lit}"));
+            return Ok(());
+        }
+        let Some(name) = p.strip_prefix('@').filter(|n| !n.is_empty()) else {
             out.push(p.to_string());
             return Ok(());
         };
@@ -364,6 +369,16 @@ impl Engine {
             }
             let m = &rule.matcher;
             let anchors = m.anchors.map_or(&[][..], |set| slice(&hits, set));
+            if let Some(set) = m.requires {
+                if slice(&hits, set).is_empty() {
+                    continue;
+                }
+            }
+            if let Some((set, None)) = m.unless {
+                if !slice(&hits, set).is_empty() {
+                    continue;
+                }
+            }
             if let Some(det) = &m.detector {
                 if m.anchors.is_some() && anchors.is_empty() {
                     continue;
@@ -377,16 +392,6 @@ impl Engine {
             }
             if anchors.is_empty() {
                 continue;
-            }
-            if let Some(set) = m.requires {
-                if slice(&hits, set).is_empty() {
-                    continue;
-                }
-            }
-            if let Some((set, None)) = m.unless {
-                if !slice(&hits, set).is_empty() {
-                    continue;
-                }
             }
             if m.min_distinct > 1 {
                 let distinct: BTreeSet<u32> = anchors.iter().map(|h| h.pattern).collect();
