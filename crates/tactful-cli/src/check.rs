@@ -108,10 +108,11 @@ pub fn run(args: &Args) -> Result<u8> {
             let drafts: Vec<Value> = results
                 .iter()
                 .map(|(d, fs)| {
+                    let lines = render::Lines::new(&d.text);
                     json!({
                         "id": d.name,
                         "channel": args.channel.as_str(),
-                        "findings": fs.iter().map(|f| render::finding_json(&engine, &d.text, f, true)).collect::<Vec<_>>(),
+                        "findings": fs.iter().map(|f| render::finding_json(&engine, &d.text, Some(&lines), f)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -136,8 +137,9 @@ pub fn run(args: &Args) -> Result<u8> {
                 Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
             for (d, fs) in &results {
+                let lines = render::Lines::new(&d.text);
                 for f in fs {
-                    render::human(&mut out, &engine, &d.name, &d.text, f, color)?;
+                    render::human(&mut out, &engine, &d.name, &d.text, &lines, f, color)?;
                 }
             }
             render::summary(&mut out, results.iter().map(|(_, f)| f.as_slice()), results.len())?;
@@ -259,7 +261,7 @@ fn check_line(engine: &Engine, args: &Args, line: &str) -> Result<(Map<String, V
     let worst = findings.iter().map(|f| f.severity).max();
     obj.insert(
         "findings".into(),
-        Value::Array(findings.iter().map(|f| render::finding_json(engine, &text, f, false)).collect()),
+        Value::Array(findings.iter().map(|f| render::finding_json(engine, &text, None, f)).collect()),
     );
     Ok((obj, worst))
 }

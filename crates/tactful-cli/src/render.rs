@@ -4,17 +4,30 @@ use serde_json::{Value, json};
 use std::io::Write;
 use tactful_core::{Engine, Finding, Severity};
 
-/// Line (1-based), column (1-based, in characters) of a byte offset.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, text[line_start..at].chars().count() + 1)
+/// Where lines start in a text, so line and column of many findings cost a
+/// binary search each instead of a scan from the top.
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    /// Line (1-based), column (1-based, in characters) and line start of a byte offset.
+    pub fn locate(&self, text: &str, at: usize) -> (usize, usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line - 1];
+        (line, text[start..at].chars().count() + 1, start)
+    }
 }
 
 /// A finding as JSON. `full` adds line/column, the excerpt and the rule's
 /// explanation (the `--format json` document); bulk mode keeps it lean.
-pub fn finding_json(engine: &Engine, text: &str, f: &Finding, full: bool) -> Value {
+pub fn finding_json(engine: &Engine, text: &str, lines: Option<&Lines>, f: &Finding) -> Value {
     let rule = engine.rule(&f.code);
     let mut v = json!({
         "code": f.code,
@@ -26,8 +39,8 @@ pub fn finding_json(engine: &Engine, text: &str, f: &Finding, full: bool) -> Val
         "hint": rule.map(|r| r.hint.as_str()),
         "references": rule.map(|r| &r.references),
     });
-    if full {
-        let (line, column) = line_col(text, f.start);
+    if let Some(lines) = lines {
+        let (line, column, _) = lines.locate(text, f.start);
         let m = v.as_object_mut().expect("object");
         m.insert("line".into(), json!(line));
         m.insert("column".into(), json!(column));
@@ -57,10 +70,10 @@ fn sev_color(s: Severity) -> &'static str {
 
 /// Print one finding like a compiler diagnostic: the line, the span underlined,
 /// then why, what to try instead, and where the guidance is.
-pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, f: &Finding, color: bool) -> std::io::Result<()> {
+pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, lines: &Lines, f: &Finding, color: bool) -> std::io::Result<()> {
     let p = Paint { on: color };
     let rule = engine.rule(&f.code);
-    let (line, col) = line_col(text, f.start);
+    let (line, col, line_start) = lines.locate(text, f.start);
     writeln!(
         out,
         "{}{} {}",
@@ -72,7 +85,6 @@ pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, f: &
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     // Show every line the span touches (at most three), underlining the span.
-    let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
     let mut shown = 0;
     let mut cursor = line_start;
     writeln!(out, "{pad} {}", p.wrap("1;34", "|"))?;

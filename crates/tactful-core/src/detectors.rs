@@ -70,16 +70,25 @@ impl Detector {
     /// Run over the original text; `anchors` are the rule's phrase hits (original
     /// offsets). Returns spans to flag, in original offsets.
     pub fn run(&self, text: &str, anchors: &[(usize, usize)]) -> Vec<(usize, usize)> {
-        if !self.may_fire(text) {
-            return vec![];
-        }
         match *self {
             Detector::Shouting { min_letters, ratio } => {
                 let (mut letters, mut upper) = (0usize, 0usize);
-                for tok in tokens(text).filter(|(_, t)| !is_link(t) && !t.starts_with('#') && !t.starts_with('@')) {
-                    for c in tok.1.chars().filter(|c| c.is_alphabetic()) {
-                        letters += 1;
-                        upper += usize::from(c.is_uppercase());
+                for tok in text.split_ascii_whitespace() {
+                    let first = tok.as_bytes()[0];
+                    if first == b'#' || first == b'@' || (matches!(first, b'h' | b'H' | b'w' | b'W' | b'(' | b'[' | b'<' | b'"') && is_link(tok)) {
+                        continue;
+                    }
+                    for &b in tok.as_bytes() {
+                        if b.is_ascii_alphabetic() {
+                            letters += 1;
+                            upper += usize::from(b.is_ascii_uppercase());
+                        }
+                    }
+                    if !tok.is_ascii() {
+                        for c in tok.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()) {
+                            letters += 1;
+                            upper += usize::from(c.is_uppercase());
+                        }
                     }
                 }
                 if letters >= min_letters && upper as f64 >= ratio * letters as f64 {
@@ -149,21 +158,52 @@ impl Detector {
     }
 }
 
+/// Byte counts of a text, taken in one pass and shared by every detector:
+/// most texts are ruled out by them without tokenising.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByteStats {
+    upper: usize,
+    high: usize,
+    lead: usize,
+    hash: usize,
+    at: usize,
+    slash: usize,
+    dot: usize,
+    breaks: usize,
+}
+
+impl ByteStats {
+    pub fn of(text: &str) -> ByteStats {
+        let mut s = ByteStats::default();
+        for &b in text.as_bytes() {
+            s.upper += usize::from(b.is_ascii_uppercase());
+            s.high += usize::from(b >= 0x80);
+            s.lead += usize::from(b >= 0xE2);
+            s.hash += usize::from(b == b'#');
+            s.at += usize::from(b == b'@');
+            s.slash += usize::from(b == b'/');
+            s.dot += usize::from(b == b'.');
+            s.breaks += usize::from(b == b' ' || b == b'\n');
+        }
+        s
+    }
+}
+
 impl Detector {
-    /// A byte count that rules the text out cheaply: most texts never reach
-    /// the thresholds, so they skip the tokenising pass.
-    fn may_fire(&self, text: &str) -> bool {
-        let count = |b: u8| text.bytes().filter(|&x| x == b).count();
+    /// Can this detector fire on a text with these byte counts?
+    pub fn may_fire(&self, text: &str, s: &ByteStats) -> bool {
         match *self {
-            Detector::Shouting { min_letters, ratio } => {
-                let upper = text.bytes().filter(u8::is_ascii_uppercase).count();
-                !text.is_ascii() || upper as f64 >= (min_letters as f64 * ratio).floor()
+            // Non-ASCII bytes might be capitals too (É, Ä); count them as possible.
+            Detector::Shouting { min_letters, ratio } => (s.upper + s.high) as f64 >= (min_letters as f64 * ratio).floor(),
+            Detector::EmojiStuffing { min_count } => s.lead >= min_count,
+            Detector::HashtagStuffing { min_count } => s.hash >= min_count,
+            Detector::MentionStuffing { min_count } => s.at >= min_count,
+            // Every link has a dot and (almost always) a slash.
+            Detector::LinkStuffing { min_count } => {
+                s.slash >= min_count && s.dot >= min_count && text.matches("://").count() + text.matches("www.").count() >= min_count
             }
-            Detector::EmojiStuffing { min_count } => text.bytes().filter(|&b| b >= 0xE2).count() >= min_count,
-            Detector::HashtagStuffing { min_count } => count(b'#') >= min_count,
-            Detector::MentionStuffing { min_count } => count(b'@') >= min_count,
-            Detector::LinkStuffing { min_count } => count(b'.') >= min_count,
-            Detector::LinkOnly { .. } => text.contains('.'),
+            // A link-only post is short: a few tokens at most.
+            Detector::LinkOnly { max_words } => s.dot > 0 && s.breaks <= max_words * 3 + 8,
             Detector::Buried { .. } => true,
         }
     }
@@ -197,8 +237,8 @@ fn token_spans(text: &str, pred: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
 
 fn is_link(t: &str) -> bool {
     let t = t.trim_start_matches(['(', '[', '<', '"']);
-    let lower = t.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") || {
+    let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("http://") || starts("https://") || starts("www.") || {
         // bit.ly/x, linktr.ee/x: a dotted host followed by a path.
         let host = t.split('/').next().unwrap_or("");
         t.contains('/') && host.contains('.') && host.rsplit('.').next().is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))

@@ -125,16 +125,20 @@ pub struct Engine {
     /// Sets that include `@money`.
     money_sets: Vec<SetId>,
     negators: Vec<&'static str>,
-    /// For each phrase set that anchors a rule, that rule's index.
-    anchor_owner: Vec<Option<u32>>,
+    /// For each phrase set, the rules it anchors.
+    anchor_owner: Vec<Vec<u32>>,
     /// Rules with a detector and no anchors: they look at every text.
     always: Vec<u32>,
+    /// The literal phrases, by automaton pattern id.
+    literals: Vec<String>,
+    /// Rule index by upper-case code.
+    by_code: HashMap<String, usize>,
 }
 
 /// Words that, just before an anchor, turn a claim into its denial.
-const NEGATORS: [&str; 16] = [
+const NEGATORS: [&str; 20] = [
     "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot", "can't", "isn't", "aren't",
-    "nor", "without", "zero",
+    "nor", "without", "zero", "haven't", "hasn't", "wasn't", "weren't",
 ];
 
 struct Builder {
@@ -143,18 +147,28 @@ struct Builder {
     patterns: Vec<Pattern>,
     money_sets: Vec<SetId>,
     next_set: SetId,
+    seen_sets: HashMap<String, SetId>,
     lists: BTreeMap<String, Vec<String>>,
 }
 
 impl Builder {
     /// Register a set of phrases; returns its id. `field` names it in errors.
     fn set(&mut self, pack: &Pack, rule: &RuleSpec, field: &str, phrases: &[String]) -> Result<SetId, PackError> {
-        let id = self.next_set;
-        self.next_set += 1;
         let mut expanded = Vec::new();
         for p in phrases {
             self.expand(pack, rule, field, p, &mut expanded, 0)?;
         }
+        expanded.sort_unstable();
+        expanded.dedup();
+        // Rules often share a list ("@health_disclaimer"): one set serves them
+        // all, so a phrase in it is recorded once per text, not once per rule.
+        let key = expanded.join("\u{0}");
+        if let Some(&id) = self.seen_sets.get(&key) {
+            return Ok(id);
+        }
+        let id = self.next_set;
+        self.next_set += 1;
+        self.seen_sets.insert(key, id);
         for p in expanded {
             if p == "@money" {
                 self.money_sets.push(id);
@@ -242,6 +256,7 @@ impl Engine {
             patterns: Vec::new(),
             money_sets: Vec::new(),
             next_set: 0,
+            seen_sets: HashMap::new(),
             lists,
         };
         let mut rules: Vec<Rule> = Vec::new();
@@ -300,11 +315,11 @@ impl Engine {
                     .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
             )
         };
-        let mut anchor_owner = vec![None; b.next_set as usize];
+        let mut anchor_owner = vec![Vec::new(); b.next_set as usize];
         let mut always = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             match r.matcher.anchors {
-                Some(set) => anchor_owner[set as usize] = Some(i as u32),
+                Some(set) => anchor_owner[set as usize].push(i as u32),
                 None => always.push(i as u32),
             }
         }
@@ -316,6 +331,8 @@ impl Engine {
             negators: NEGATORS.to_vec(),
             anchor_owner,
             always,
+            literals: b.literal_list,
+            by_code,
         })
     }
 
@@ -324,13 +341,17 @@ impl Engine {
     }
 
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        let code = code.trim();
-        self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.rules[i])
     }
 
     /// Number of literal phrases in the automaton (for benchmarks).
     pub fn phrase_count(&self) -> usize {
         self.patterns.len()
+    }
+
+    /// The literal phrase behind an automaton pattern id (for diagnostics).
+    pub fn literal(&self, pattern: usize) -> &str {
+        &self.literals[pattern]
     }
 
     /// The automaton alone, for benchmarks that compare against a bare pass.
@@ -349,16 +370,16 @@ impl Engine {
         let s = norm.as_str();
         let hits = self.collect_hits(s);
         let mut words: Option<Vec<u32>> = None;
+        let mut stats: Option<detectors::ByteStats> = None;
         let mut findings = Vec::new();
         // Only rules whose anchors hit, plus the detectors that look at every text.
-        let mut todo: Vec<u32> = self.always.clone();
+        let mut todo: Vec<u32> = Vec::with_capacity(self.always.len() + 16);
+        todo.extend_from_slice(&self.always);
         let mut last_set = u32::MAX;
         for h in &hits {
             if h.set != last_set {
                 last_set = h.set;
-                if let Some(r) = self.anchor_owner[h.set as usize] {
-                    todo.push(r);
-                }
+                todo.extend_from_slice(&self.anchor_owner[h.set as usize]);
             }
         }
         todo.sort_unstable();
@@ -381,6 +402,9 @@ impl Engine {
             }
             if let Some(det) = &m.detector {
                 if m.anchors.is_some() && anchors.is_empty() {
+                    continue;
+                }
+                if !det.may_fire(original, stats.get_or_insert_with(|| detectors::ByteStats::of(original))) {
                     continue;
                 }
                 let mapped: Vec<(usize, usize)> =
@@ -488,13 +512,48 @@ impl Engine {
                 }
             }
         }
-        hits.sort_unstable_by_key(|h| (h.set, h.start, h.end));
-        hits
+        // Group by set with a counting sort (sets are few and dense), then
+        // order each group by position; groups are small and nearly sorted.
+        if hits.len() <= 64 {
+            // Few hits (the usual case): one sort on a packed key beats grouping.
+            hits.sort_unstable_by_key(|h| (u64::from(h.set) << 32) | u64::from(h.start));
+            return hits;
+        }
+        let mut offsets = vec![0u32; self.anchor_owner.len() + 1];
+        for h in &hits {
+            offsets[h.set as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut grouped = hits.clone();
+        for h in &hits {
+            // `offsets[set]` walks from the group's start to its end...
+            let slot = &mut offsets[h.set as usize];
+            grouped[*slot as usize] = *h;
+            *slot += 1;
+        }
+        // ...so afterwards `offsets[set]` is the group's end (= next group's start).
+        let mut start = 0;
+        for &end in &offsets[..offsets.len() - 1] {
+            let group = &mut grouped[start as usize..end as usize];
+            if group.len() > 1 {
+                group.sort_by_key(|h| (h.start, h.end));
+            }
+            start = end;
+        }
+        grouped
     }
 
     /// Is there a negating word among the three words before `at`?
     fn negated(&self, s: &str, at: usize) -> bool {
-        s[..at]
+        // A hashtag is its own statement: "#passiveincome" is never negated.
+        if s[..at].ends_with('#') {
+            return false;
+        }
+        // Look back within the sentence only.
+        let sentence_start = s[..at].rfind(['.', '!', '?', ';', '\n']).map_or(0, |i| i + 1);
+        s[sentence_start..at]
             .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
             .filter(|w| !w.is_empty())
             .rev()
@@ -583,6 +642,32 @@ fn window(s: &str, start: usize, end: usize, radius: usize) -> (usize, usize) {
     (ws, we)
 }
 
+/// Rewrite `\b` and `\B` as their ASCII forms: a Unicode word boundary makes
+/// the regex crate's fast engines give up on the first non-ASCII byte.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(b @ ('b' | 'B')) => {
+                    out.push_str("(?-u:\\");
+                    out.push(b);
+                    out.push(')');
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, PackError> {
     let anchors = if spec.phrases.is_empty() { None } else { Some(b.set(pack, spec, "phrases", &spec.phrases)?) };
     let near = match &spec.near {
@@ -593,7 +678,7 @@ fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, P
     let requires = if spec.requires.is_empty() { None } else { Some(b.set(pack, spec, "requires", &spec.requires)?) };
     let pattern = match &spec.pattern {
         Some(p) => Some(
-            regex::RegexBuilder::new(p.get_ref())
+            regex::RegexBuilder::new(&ascii_word_boundaries(p.get_ref()))
                 .size_limit(1 << 20)
                 .build()
                 .map_err(|e| pack.field_error(spec, p.span().start, "pattern", format!("not a valid regex: {e}")))?,
@@ -740,6 +825,9 @@ mod tests {
         let e = engine(&rule("TST004", "phrases = [\"cure*\"]\nnegatable = true"));
         assert_eq!(spans(&e, "it cures everything").len(), 1);
         assert!(spans(&e, "this does not cure anything").is_empty());
+        // Regression: negation leaked across sentences and into hashtags.
+        assert_eq!(spans(&e, "No more waiting. It cures colds").len(), 1);
+        assert_eq!(spans(&e, "not sure about this #cure").len(), 1);
     }
 
     #[test]
@@ -754,6 +842,11 @@ mod tests {
         let e = engine(&rule("TST006", "phrases = [\"spots\"]\npattern = '''only \\d+ spots? left'''"));
         assert_eq!(spans(&e, "Hurry, only 3 spots left!"), vec!["TST006:only 3 spots left"]);
         assert!(spans(&e, "I saw 3 spots on the dog").is_empty());
+    }
+
+    #[test]
+    fn word_boundaries_in_patterns_become_ascii() {
+        assert_eq!(ascii_word_boundaries(r"\bspots?\b \\b \d"), r"(?-u:\b)spots?(?-u:\b) \\b \d");
     }
 
     #[test]

@@ -20,67 +20,83 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn new(original: &str) -> Self {
-        let mut text = String::with_capacity(original.len() + 8);
-        let mut origin = Vec::with_capacity(original.len() + 8);
+        let bytes = original.as_bytes();
+        // Fast path: plain ASCII with single spaces and no joined words only
+        // needs lower-casing, and its offsets map to themselves.
+        if original.is_ascii() && !needs_full_pass(bytes) {
+            return Normalized { text: original.to_ascii_lowercase(), origin: Vec::new(), original_len: original.len() };
+        }
+        let mut out: Vec<u8> = Vec::with_capacity(original.len() + 8);
+        let mut origin: Vec<u32> = Vec::with_capacity(original.len() + 8);
         let mut last_space = true; // drop leading whitespace
         let mut prev_alpha = false;
-        let mut chars = original.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let at32 = at as u32;
-            if c.is_ascii() {
-                let b = c as u8;
+        let next_alpha = |at: usize| -> bool {
+            match bytes.get(at) {
+                Some(&b) if b < 0x80 => b.is_ascii_alphabetic(),
+                Some(_) => original[at..].chars().next().is_some_and(char::is_alphabetic),
+                None => false,
+            }
+        };
+        let mut i = 0;
+        // Bytes are walked directly: most text is ASCII, and only the rest
+        // needs decoding into characters.
+        while i < bytes.len() {
+            let b = bytes[i];
+            let at32 = i as u32;
+            if b < 0x80 {
+                i += 1;
                 if b.is_ascii_whitespace() {
                     if !last_space {
-                        text.push(' ');
+                        out.push(b' ');
                         origin.push(at32);
                         last_space = true;
                     }
                     prev_alpha = false;
                     continue;
                 }
-                if b == b'-' && prev_alpha {
-                    let next_alpha = chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
-                    if next_alpha {
-                        text.push(' ');
-                        origin.push(at32);
-                        last_space = true;
-                        prev_alpha = false;
-                        continue;
-                    }
+                if b == b'-' && prev_alpha && next_alpha(i) {
+                    out.push(b' ');
+                    origin.push(at32);
+                    last_space = true;
+                    prev_alpha = false;
+                    continue;
                 }
-                text.push(b.to_ascii_lowercase() as char);
+                out.push(b.to_ascii_lowercase());
                 origin.push(at32);
                 last_space = false;
                 prev_alpha = b.is_ascii_alphabetic();
                 continue;
             }
+            let c = original[i..].chars().next().expect("inside the text");
+            i += c.len_utf8();
             match fold(c) {
                 Folded::Drop => {}
                 Folded::Space => {
                     if !last_space {
-                        text.push(' ');
+                        out.push(b' ');
                         origin.push(at32);
                         last_space = true;
                     }
                     prev_alpha = false;
                 }
                 Folded::Char(f) => {
-                    if f == '-' && prev_alpha && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic()) {
-                        text.push(' ');
+                    if f == '-' && prev_alpha && next_alpha(i) {
+                        out.push(b' ');
                         origin.push(at32);
                         last_space = true;
                         prev_alpha = false;
                         continue;
                     }
-                    let before = text.len();
+                    let before = out.len();
+                    let mut buf = [0u8; 4];
                     if f.is_ascii() {
-                        text.push(f.to_ascii_lowercase());
+                        out.push((f as u8).to_ascii_lowercase());
                     } else {
                         for l in f.to_lowercase() {
-                            text.push(l);
+                            out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
                         }
                     }
-                    for _ in before..text.len() {
+                    for _ in before..out.len() {
                         origin.push(at32);
                     }
                     last_space = false;
@@ -88,6 +104,7 @@ impl Normalized {
                 }
             }
         }
+        let text = String::from_utf8(out).expect("normalised text is built from whole characters");
         Normalized { text, origin, original_len: original.len() }
     }
 
@@ -98,6 +115,11 @@ impl Normalized {
 
     /// Map a normalised span back to a span of the original text.
     pub fn to_original(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
+        if self.origin.is_empty() {
+            // The fast path: offsets are the same in both texts.
+            let start = start.min(self.original_len);
+            return (start, end.clamp(start, self.original_len));
+        }
         let o_start = if start >= self.origin.len() {
             self.original_len
         } else {
@@ -113,6 +135,25 @@ impl Normalized {
         };
         (o_start, o_end.max(o_start))
     }
+}
+
+/// Does ASCII text need more than lower-casing: whitespace other than single
+/// spaces, leading whitespace, or a hyphen between two letters?
+fn needs_full_pass(bytes: &[u8]) -> bool {
+    if bytes.first().is_some_and(u8::is_ascii_whitespace) {
+        return true;
+    }
+    let mut prev = 0u8;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if prev == b' ' => return true,
+            b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => return true,
+            b'-' if prev.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => return true,
+            _ => {}
+        }
+        prev = b;
+    }
+    false
 }
 
 enum Folded {
@@ -203,14 +244,24 @@ pub fn token_end(s: &str, at: usize) -> usize {
 
 /// Byte offsets where words start in `s` (a word is a run of word characters).
 pub fn word_starts(s: &str) -> Vec<u32> {
+    let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut in_word = false;
-    for (i, c) in s.char_indices() {
-        let w = is_word_char(c);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII is decided from the byte; anything else by its character.
+        let (w, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'_', 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        };
         if w && !in_word {
             out.push(i as u32);
         }
         in_word = w;
+        i += len;
     }
     out
 }
@@ -242,6 +293,30 @@ mod tests {
         let end = start + "quit your job".len();
         let (s, e) = n.to_original(original, start, end);
         assert_eq!(&original[s..e], "Quit your job");
+    }
+
+    #[test]
+    fn fast_and_full_paths_agree() {
+        for s in ["plain ascii text", "Two  spaces", "full-time", "trailing ", " leading", "tab\there", "UPPER case"] {
+            let n = Normalized::new(s);
+            let mut slow = String::new();
+            let mut last_space = true;
+            for c in s.chars() {
+                let c = if c == '-' { ' ' } else { c };
+                if c.is_whitespace() {
+                    if !last_space {
+                        slow.push(' ');
+                    }
+                    last_space = true;
+                } else {
+                    slow.push(c.to_ascii_lowercase());
+                    last_space = false;
+                }
+            }
+            assert_eq!(n.as_str(), slow, "{s:?}");
+            let (a, b) = n.to_original(s, 0, n.as_str().len());
+            assert!(a <= b && b <= s.len());
+        }
     }
 
     #[test]
