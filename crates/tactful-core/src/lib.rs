@@ -9,6 +9,7 @@ pub mod detectors;
 pub mod domain;
 pub mod engine;
 pub mod eval;
+pub mod history;
 pub mod money;
 pub mod pack;
 pub mod text;
