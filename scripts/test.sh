@@ -18,6 +18,10 @@ if ! command -v cargo >/dev/null; then
 fi
 
 export CARGO_TERM_COLOR=never
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+start_test_postgres
+
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 

@@ -1,0 +1,126 @@
+//! tactful-store: where the history lives.
+//!
+//! One interface ([`Store`]), two real backends: SQLite, the embedded default
+//! (a file, no server), and PostgreSQL for a company's server. Both run the
+//! same versioned migrations (see `schema`), and one behaviour test suite runs
+//! against both. Writes happen inside a [`Writer`], which is one transaction:
+//! dropping it without `commit` leaves the store exactly as it was.
+
+mod pg;
+mod query;
+mod schema;
+mod sqlite;
+
+use tactful_core::history::{ItemKind, Network, Record};
+
+pub use pg::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite store {path}: {message}")]
+    Sqlite { path: String, message: String },
+    #[error("PostgreSQL store: {0}")]
+    Postgres(String),
+    #[error("the store at {location} has schema version {found}, newer than this tactful understands ({known}); upgrade tactful")]
+    TooNew { location: String, found: i64, known: i64 },
+}
+
+/// What adding a record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New,
+    AlreadyThere,
+}
+
+/// A stored content item, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredItem {
+    pub id: i64,
+    pub network: Network,
+    pub kind: ItemKind,
+    pub author: String,
+    pub by_owner: bool,
+    pub counterparts: Vec<String>,
+    pub thread: Option<String>,
+    pub at: i64,
+    pub text: String,
+    pub source_file: String,
+    pub source_position: String,
+}
+
+/// Which items to read back.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub network: Option<Network>,
+    pub kind: Option<ItemKind>,
+    /// Author or counterpart handle contains this (case-insensitive).
+    pub person: Option<String>,
+    /// Text contains this (case-insensitive).
+    pub text: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Only items the owner wrote.
+    pub by_owner: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+/// Counts per network and kind.
+pub type Counts = Vec<(Network, ItemKind, u64)>;
+
+/// The store interface both backends implement.
+pub trait Store {
+    /// Where the store is, for messages.
+    fn location(&self) -> String;
+    /// Start a transaction for adding records.
+    fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError>;
+    /// Visit items matching `filter`, oldest first; `visit` returns false to stop.
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError>;
+    /// How many items there are, per network and kind.
+    fn counts(&mut self) -> Result<Counts, StoreError>;
+    /// The owner's handle on each network.
+    fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError>;
+}
+
+/// One transaction of writes.
+pub trait Writer {
+    /// Add a record; adding the same item twice is a no-op.
+    fn add(&mut self, record: &Record) -> Result<Added, StoreError>;
+    /// Make everything added visible, at once.
+    fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Open a store from a location: `postgres://…` / `postgresql://…` URLs open
+/// PostgreSQL, anything else is a SQLite file path (created if missing).
+pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(location)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+    }
+}
+
+/// Helpers for tests of this crate and others (not for production use).
+pub mod testing {
+    use crate::StoreError;
+
+    /// Write a schema version into a SQLite store file (to test refusal of newer stores).
+    pub fn set_schema_version(path: &std::path::Path, version: i64) -> Result<(), StoreError> {
+        let conn = rusqlite::Connection::open(path).map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
+        conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])
+            .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
+        Ok(())
+    }
+
+    /// Create an empty database named after the test on the server at `url`
+    /// (dropping any left from an earlier run) and return its URL.
+    pub fn fresh_pg_database(url: &str, name: &str) -> Result<String, StoreError> {
+        let db = format!("tactful_test_{name}_{}", std::process::id());
+        let mut admin = postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        admin.batch_execute(&format!("CREATE DATABASE {db}")).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
+        Ok(format!("{base}/{db}"))
+    }
+}

@@ -1,0 +1,224 @@
+//! The PostgreSQL backend: for a company's server. Same schema and behaviour
+//! as SQLite; one transaction per import.
+
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
+
+use tactful_core::history::{Network, Person, Record};
+
+use crate::query::Arg;
+use crate::schema::{self, SEP};
+use crate::{Added, Counts, Filter, Store, StoreError, StoredItem, Writer};
+
+pub struct PgStore {
+    client: Client,
+    location: String,
+}
+
+fn err(e: postgres::Error) -> StoreError {
+    // The server's own message (e.g. "relation does not exist") is the useful part.
+    match e.as_db_error() {
+        Some(db) => StoreError::Postgres(format!("{}: {}", db.code().code(), db.message())),
+        None => StoreError::Postgres(e.to_string()),
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl PgStore {
+    pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        let location = redact(url);
+        let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Postgres(format!("cannot connect to {location}: {e}")))?;
+        let mut tx = client.transaction().map_err(err)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(err)?;
+        // Two processes migrating at once would race: take a lock for the duration.
+        tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE").map_err(err)?;
+        let version: i64 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(err)?.get(0);
+        let known = schema::POSTGRES.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { location, found: version, known });
+        }
+        for (i, step) in schema::POSTGRES.iter().enumerate().skip(version as usize) {
+            tx.batch_execute(step).map_err(err)?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(PgStore { client, location })
+    }
+}
+
+struct PgWriter<'c> {
+    tx: postgres::Transaction<'c>,
+    insert_item: Statement,
+    find_handle: Statement,
+    insert_contact: Statement,
+    insert_handle: Statement,
+    upsert_owner: Statement,
+    contacts: HashMap<(Network, String), i64>,
+}
+
+impl PgWriter<'_> {
+    fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
+        if p.handle.is_empty() || self.contacts.contains_key(&(network, p.handle.clone())) {
+            return Ok(());
+        }
+        let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
+        let id: i64 = if let Some(r) = existing {
+            r.get(0)
+        } else {
+            let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
+            let id: i64 = self.tx.query_one(&self.insert_contact, &[&display]).map_err(err)?.get(0);
+            self.tx
+                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
+                .map_err(err)?;
+            id
+        };
+        self.contacts.insert((network, p.handle.clone()), id);
+        Ok(())
+    }
+}
+
+impl Writer for PgWriter<'_> {
+    fn add(&mut self, record: &Record) -> Result<Added, StoreError> {
+        match record {
+            Record::Owner { network, person, source } => {
+                let n = self
+                    .tx
+                    .execute(&self.upsert_owner, &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position])
+                    .map_err(err)?;
+                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
+            }
+            Record::Item(item) => {
+                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
+                let n = self
+                    .tx
+                    .execute(
+                        &self.insert_item,
+                        &[
+                            &item.fingerprint(),
+                            &item.network.as_str(),
+                            &item.kind.as_str(),
+                            &item.external_id,
+                            &item.author.handle,
+                            &item.by_owner,
+                            &counterparts.join(&SEP.to_string()),
+                            &item.thread,
+                            &item.parent,
+                            &item.at,
+                            &item.text,
+                            &item.source.file,
+                            &item.source.position,
+                        ],
+                    )
+                    .map_err(err)?;
+                if n == 0 {
+                    return Ok(Added::AlreadyThere);
+                }
+                if !item.by_owner {
+                    self.person(item.network, &item.author)?;
+                }
+                for c in &item.counterparts {
+                    self.person(item.network, c)?;
+                }
+                Ok(Added::New)
+            }
+        }
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().map_err(err)
+    }
+}
+
+impl Store for PgStore {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
+        let mut tx = self.client.transaction().map_err(err)?;
+        let insert_item = tx
+            .prepare(
+                "INSERT INTO items (fingerprint, network, kind, external_id, author, by_owner, counterparts, thread, parent, at, text, source_file, source_position)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (fingerprint) DO NOTHING",
+            )
+            .map_err(err)?;
+        let find_handle = tx.prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2").map_err(err)?;
+        let insert_contact = tx.prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id").map_err(err)?;
+        let insert_handle = tx
+            .prepare("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES ($1, $2, $3, $4, $5, $6)")
+            .map_err(err)?;
+        let upsert_owner = tx
+            .prepare(
+                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
+                   source_file = excluded.source_file, source_position = excluded.source_position
+                 WHERE owners.handle <> excluded.handle",
+            )
+            .map_err(err)?;
+        Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new() }))
+    }
+
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+        let (sql, args) = crate::query::items_sql(filter, |i| format!("${i}"), "ILIKE");
+        let boxed: Vec<Box<dyn postgres::types::ToSql + Sync>> = args
+            .into_iter()
+            .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
+                match a {
+                    Arg::Text(s) => Box::new(s),
+                    Arg::Int(i) => Box::new(i),
+                    Arg::Bool(b) => Box::new(b),
+                }
+            })
+            .collect();
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(AsRef::as_ref).collect();
+        // A cursor-backed iterator: rows arrive as they are read, not all at once.
+        let mut rows = self.client.query_raw(sql.as_str(), params).map_err(err)?;
+        use postgres::fallible_iterator::FallibleIterator;
+        while let Some(r) = rows.next().map_err(err)? {
+            let item = crate::query::row(
+                r.get(0),
+                r.get::<_, &str>(1),
+                r.get::<_, &str>(2),
+                r.get(3),
+                r.get(4),
+                r.get::<_, &str>(5),
+                r.get(6),
+                r.get(7),
+                r.get(8),
+                r.get(9),
+                r.get(10),
+            );
+            if !visit(item) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn counts(&mut self) -> Result<Counts, StoreError> {
+        let rows = self
+            .client
+            .query("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind", &[])
+            .map_err(err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, &str>(1).parse().ok()?, r.get::<_, i64>(2) as u64)))
+            .collect())
+    }
+
+    fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
+        let rows = self.client.query("SELECT network, handle FROM owners ORDER BY network", &[]).map_err(err)?;
+        Ok(rows.iter().filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, String>(1)))).collect())
+    }
+}

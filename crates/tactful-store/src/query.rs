@@ -1,0 +1,97 @@
+//! SQL shared by both backends: the item query built from a filter, with the
+//! placeholder style and case-insensitive LIKE of each backend.
+
+use tactful_core::history::{ItemKind, Network};
+
+use crate::StoredItem;
+use crate::schema::SEP;
+
+pub const COLUMNS: &str = "id, network, kind, author, by_owner, counterparts, thread, at, text, source_file, source_position";
+
+/// A query parameter (text or integer).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+}
+
+impl rusqlite::ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Arg::Text(s) => s.to_sql(),
+            Arg::Int(i) => i.to_sql(),
+            Arg::Bool(b) => b.to_sql(),
+        }
+    }
+}
+
+/// Build the SELECT for `filter`. `ph(i)` spells placeholder `i` (1-based).
+pub fn items_sql(filter: &crate::Filter, ph: impl Fn(usize) -> String, like: &str) -> (String, Vec<Arg>) {
+    let mut clauses = Vec::new();
+    let mut args = Vec::new();
+    let mut push = |clause: &dyn Fn(&str) -> String, arg: Arg, args: &mut Vec<Arg>| {
+        args.push(arg);
+        clauses.push(clause(&ph(args.len())));
+    };
+    if let Some(n) = filter.network {
+        push(&|p| format!("network = {p}"), Arg::Text(n.as_str().into()), &mut args);
+    }
+    if let Some(k) = filter.kind {
+        push(&|p| format!("kind = {p}"), Arg::Text(k.as_str().into()), &mut args);
+    }
+    if let Some(t) = &filter.text {
+        push(&|p| format!("text {like} {p}"), Arg::Text(format!("%{t}%")), &mut args);
+    }
+    if let Some(person) = &filter.person {
+        push(&|p| format!("(author {like} {p} OR counterparts {like} {p})"), Arg::Text(format!("%{person}%")), &mut args);
+    }
+    if let Some(f) = filter.from {
+        push(&|p| format!("at >= {p}"), Arg::Int(f), &mut args);
+    }
+    if let Some(t) = filter.to {
+        push(&|p| format!("at < {p}"), Arg::Int(t), &mut args);
+    }
+    if let Some(b) = filter.by_owner {
+        push(&|p| format!("by_owner = {p}"), Arg::Bool(b), &mut args);
+    }
+    let mut sql = format!("SELECT {COLUMNS} FROM items");
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(" ORDER BY at, id");
+    if let Some(l) = filter.limit {
+        sql.push_str(&format!(" LIMIT {l}"));
+    }
+    (sql, args)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn row(
+    id: i64,
+    network: &str,
+    kind: &str,
+    author: String,
+    by_owner: bool,
+    counterparts: &str,
+    thread: Option<String>,
+    at: i64,
+    text: String,
+    source_file: String,
+    source_position: String,
+) -> StoredItem {
+    StoredItem {
+        id,
+        network: network.parse().unwrap_or(Network::Other),
+        kind: kind.parse().unwrap_or(ItemKind::Post),
+        author,
+        by_owner,
+        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+        thread,
+        at,
+        text,
+        source_file,
+        source_position,
+    }
+}

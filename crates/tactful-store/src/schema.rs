@@ -1,0 +1,94 @@
+//! Versioned migrations, one list per backend, applied in order inside a
+//! transaction. The number of applied steps is the schema version. Never edit
+//! a released step: add a new one.
+
+/// SQLite migrations.
+pub const SQLITE: &[&str] = &[
+    // 1: accounts, people, items.
+    "CREATE TABLE owners (
+        network TEXT NOT NULL PRIMARY KEY,
+        handle TEXT NOT NULL,
+        name TEXT,
+        source_file TEXT NOT NULL,
+        source_position TEXT NOT NULL
+    );
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        display_name TEXT NOT NULL
+    );
+    CREATE TABLE handles (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        name TEXT,
+        profile_url TEXT,
+        email TEXT,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        external_id TEXT,
+        author TEXT NOT NULL,
+        by_owner INTEGER NOT NULL,
+        counterparts TEXT NOT NULL,
+        thread TEXT,
+        parent TEXT,
+        at INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        source_file TEXT NOT NULL,
+        source_position TEXT NOT NULL
+    );
+    CREATE INDEX items_at ON items(at);
+    CREATE INDEX items_network_kind ON items(network, kind);
+    CREATE INDEX items_thread ON items(thread);",
+];
+
+/// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
+pub const POSTGRES: &[&str] = &[
+    "CREATE TABLE owners (
+        network TEXT NOT NULL PRIMARY KEY,
+        handle TEXT NOT NULL,
+        name TEXT,
+        source_file TEXT NOT NULL,
+        source_position TEXT NOT NULL
+    );
+    CREATE TABLE contacts (
+        id BIGSERIAL PRIMARY KEY,
+        display_name TEXT NOT NULL
+    );
+    CREATE TABLE handles (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id BIGINT NOT NULL REFERENCES contacts(id),
+        name TEXT,
+        profile_url TEXT,
+        email TEXT,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE items (
+        id BIGSERIAL PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        external_id TEXT,
+        author TEXT NOT NULL,
+        by_owner BOOLEAN NOT NULL,
+        counterparts TEXT NOT NULL,
+        thread TEXT,
+        parent TEXT,
+        at BIGINT NOT NULL,
+        text TEXT NOT NULL,
+        source_file TEXT NOT NULL,
+        source_position TEXT NOT NULL
+    );
+    CREATE INDEX items_at ON items(at);
+    CREATE INDEX items_network_kind ON items(network, kind);
+    CREATE INDEX items_thread ON items(thread);",
+];
+
+/// Counterpart handles are stored joined by this separator (a control
+/// character no handle contains).
+pub const SEP: char = '\u{1f}';

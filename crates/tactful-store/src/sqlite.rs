@@ -1,0 +1,217 @@
+//! The SQLite backend: the embedded default. One file, WAL journal, one
+//! transaction per import, prepared statements reused for every row.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use std::path::Path;
+
+use tactful_core::history::{Network, Person, Record};
+
+use crate::schema::{self, SEP};
+use crate::{Added, Counts, Filter, Store, StoreError, StoredItem, Writer};
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: String,
+}
+
+fn err(path: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |e| StoreError::Sqlite { path: path.to_string(), message: e.to_string() }
+}
+
+impl SqliteStore {
+    /// Open (or create) the store file and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let p = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite { path: p.clone(), message: format!("cannot create its folder: {e}") })?;
+        }
+        let mut conn = Connection::open(path).map_err(err(&p))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(err(&p))?;
+        migrate(&mut conn, &p)?;
+        Ok(SqliteStore { conn, path: p })
+    }
+}
+
+fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
+    let tx = conn.transaction().map_err(err(p))?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)").map_err(err(p))?;
+    let version: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(err(p))?;
+    let known = schema::SQLITE.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew { location: p.to_string(), found: version, known });
+    }
+    for (i, step) in schema::SQLITE.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(step).map_err(err(p))?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1]).map_err(err(p))?;
+    }
+    tx.commit().map_err(err(p))
+}
+
+struct SqliteWriter<'c> {
+    tx: rusqlite::Transaction<'c>,
+    path: String,
+    contacts: HashMap<(Network, String), i64>,
+}
+
+impl SqliteWriter<'_> {
+    fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
+        if p.handle.is_empty() || self.contacts.contains_key(&(network, p.handle.clone())) {
+            return Ok(());
+        }
+        let e = err(&self.path);
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2")
+            .and_then(|mut s| s.query_row(params![network.as_str(), p.handle], |r| r.get(0)).optional())
+            .map_err(&e)?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
+                self.tx.prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)").and_then(|mut s| s.execute([display])).map_err(&e)?;
+                let id = self.tx.last_insert_rowid();
+                self.tx
+                    .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .and_then(|mut s| s.execute(params![network.as_str(), p.handle, id, p.name, p.profile_url, p.email]))
+                    .map_err(&e)?;
+                id
+            }
+        };
+        self.contacts.insert((network, p.handle.clone()), id);
+        Ok(())
+    }
+}
+
+impl Writer for SqliteWriter<'_> {
+    fn add(&mut self, record: &Record) -> Result<Added, StoreError> {
+        let path = self.path.clone();
+        let e = err(&path);
+        match record {
+            Record::Owner { network, person, source } => {
+                let n = self
+                    .tx
+                    .prepare_cached(
+                        "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
+                           source_file = excluded.source_file, source_position = excluded.source_position
+                         WHERE owners.handle <> excluded.handle",
+                    )
+                    .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
+                    .map_err(&e)?;
+                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
+            }
+            Record::Item(item) => {
+                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
+                let n = self
+                    .tx
+                    .prepare_cached(
+                        "INSERT INTO items (fingerprint, network, kind, external_id, author, by_owner, counterparts, thread, parent, at, text, source_file, source_position)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (fingerprint) DO NOTHING",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            item.fingerprint(),
+                            item.network.as_str(),
+                            item.kind.as_str(),
+                            item.external_id,
+                            item.author.handle,
+                            item.by_owner,
+                            counterparts.join(&SEP.to_string()),
+                            item.thread,
+                            item.parent,
+                            item.at,
+                            item.text,
+                            item.source.file,
+                            item.source.position,
+                        ])
+                    })
+                    .map_err(&e)?;
+                if n == 0 {
+                    return Ok(Added::AlreadyThere);
+                }
+                if !item.by_owner {
+                    self.person(item.network, &item.author)?;
+                }
+                for c in &item.counterparts {
+                    self.person(item.network, c)?;
+                }
+                Ok(Added::New)
+            }
+        }
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.tx.commit().map_err(err(&path))
+    }
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.clone()
+    }
+
+    fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(err(&path))?;
+        Ok(Box::new(SqliteWriter { tx, path, contacts: HashMap::new() }))
+    }
+
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+        let (sql, args) = crate::query::items_sql(filter, |i| format!("?{i}"), "LIKE");
+        let e = err(&self.path);
+        let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
+        while let Some(r) = rows.next().map_err(&e)? {
+            let item = crate::query::row(
+                r.get(0).map_err(&e)?,
+                &r.get::<_, String>(1).map_err(&e)?,
+                &r.get::<_, String>(2).map_err(&e)?,
+                r.get(3).map_err(&e)?,
+                r.get(4).map_err(&e)?,
+                &r.get::<_, String>(5).map_err(&e)?,
+                r.get(6).map_err(&e)?,
+                r.get(7).map_err(&e)?,
+                r.get(8).map_err(&e)?,
+                r.get(9).map_err(&e)?,
+                r.get(10).map_err(&e)?,
+            );
+            if !visit(item) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn counts(&mut self) -> Result<Counts, StoreError> {
+        let e = err(&self.path);
+        let mut stmt = self.conn.prepare("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind").map_err(&e)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
+            .map_err(&e)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (n, k, c) = r.map_err(&e)?;
+            if let (Ok(n), Ok(k)) = (n.parse(), k.parse()) {
+                out.push((n, k, c as u64));
+            }
+        }
+        Ok(out)
+    }
+
+    fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
+        let e = err(&self.path);
+        let mut stmt = self.conn.prepare("SELECT network, handle FROM owners ORDER BY network").map_err(&e)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(&e)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (n, h) = r.map_err(&e)?;
+            if let Ok(n) = n.parse() {
+                out.push((n, h));
+            }
+        }
+        Ok(out)
+    }
+}
