@@ -1,11 +1,15 @@
 //! `tactful`: the one binary. Parses the command line, reads files, and hands
-//! texts to the pure core; prints results. All I/O of the draft check lives here.
+//! texts to the pure core; prints results. All I/O lives here or in the adapter crates.
 
 mod check;
+mod classify;
 mod eval;
+mod history;
+mod import;
 mod input;
 mod render;
 mod rules;
+mod store;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +33,16 @@ enum Command {
     Rules(rules::Command),
     /// Measure the rules on labeled texts: precision, recall, false alarms.
     Eval(eval::Args),
+    /// Label texts with a classifier head: content-kind, customer-request or spam.
+    Classify(classify::Args),
+    /// Measure the classifier heads on labeled texts, beside keyword and majority baselines.
+    EvalHeads(classify::EvalArgs),
+    /// Import platform exports (Facebook, Instagram, X, LinkedIn, CSV, JSONL) into your store.
+    Import(import::Args),
+    /// List and search what is stored.
+    History(history::HistoryArgs),
+    /// Check your past posts, comments and messages: what to delete or edit, worst first.
+    Scan(history::ScanArgs),
 }
 
 /// A failure the user caused (bad input or usage): exit code 2.
@@ -56,6 +70,11 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(&a),
         Command::Rules(c) => rules::run(&c),
         Command::Eval(a) => eval::run(&a),
+        Command::Classify(a) => classify::run(&a),
+        Command::EvalHeads(a) => classify::run_eval(&a),
+        Command::Import(a) => import::run(&a),
+        Command::History(a) => history::history(&a),
+        Command::Scan(a) => history::scan(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -371,6 +371,9 @@ impl Engine {
         let hits = self.collect_hits(s);
         let mut words: Option<Vec<u32>> = None;
         let mut stats: Option<detectors::ByteStats> = None;
+        // Scratch reused by every rule, so a check allocates a few times, not per rule.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
         let mut findings = Vec::new();
         // Only rules whose anchors hit, plus the detectors that look at every text.
         let mut todo: Vec<u32> = Vec::with_capacity(self.always.len() + 16);
@@ -427,7 +430,7 @@ impl Engine {
             if needs_words && words.is_none() {
                 words = Some(text::word_starts(s));
             }
-            let mut spans: Vec<(usize, usize)> = Vec::new();
+            spans.clear();
             for a in anchors {
                 let (mut start, mut end) = (a.start as usize, a.end as usize);
                 if m.negatable && self.negated(s, start) {
@@ -467,17 +470,18 @@ impl Engine {
             if m.min_distinct > 1 {
                 let start = spans.iter().map(|s| s.0).min().unwrap_or(0);
                 let end = spans.iter().map(|s| s.1).max().unwrap_or(0);
-                spans = vec![(start, end)];
+                spans.clear();
+                spans.push((start, end));
             }
             spans.sort_unstable();
-            let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-            for (st, en) in spans {
+            merged.clear();
+            for &(st, en) in &spans {
                 match merged.last_mut() {
                     Some(last) if st <= last.1 => last.1 = last.1.max(en),
                     _ => merged.push((st, en)),
                 }
             }
-            for (st, en) in merged {
+            for &(st, en) in &merged {
                 let (os, oe) = norm.to_original(original, st, en);
                 findings.push(finding(rule, os, oe));
             }

@@ -95,6 +95,11 @@ pub fn detect(entries: &[String]) -> Option<Format> {
         if e.ends_with(".jsonl") || e.ends_with(".ndjson") {
             return Some(Format::Jsonl);
         }
+        // A lone Messenger thread file (`message_1.json` renamed): the Facebook
+        // importer checks its shape and says clearly when it is not one.
+        if e.ends_with(".json") {
+            return Some(Format::Facebook);
+        }
     }
     None
 }
@@ -117,5 +122,6 @@ mod tests {
         assert_eq!(d(&["followers_and_following/followers_1.json"]), Some(Format::Instagram));
         assert_eq!(d(&["comments.jsonl"]), Some(Format::Jsonl));
         assert_eq!(d(&["notes.txt"]), None);
+        assert_eq!(d(&["2A_7M.json"]), Some(Format::Facebook));
     }
 }

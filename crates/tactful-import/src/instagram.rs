@@ -1,7 +1,413 @@
-//! Importer for instagram exports. Not built yet: being written.
+//! Instagram "Download Your Information" JSON:
+//!
+//! * posts: `content/posts_1.json` (2021–23), `your_instagram_activity/content|media/posts_N.json`
+//!   (2024+), and the older `media.json` / `instagram_media.json` arrays (each post a `media`
+//!   list with a `title` caption; IGTV videos nested in `ig_igtv_media`);
+//! * comments: `comments/post_comments.json` (`comments_media_comments`), `post_comments_N.json`
+//!   (a bare array), `reels_comments.json` (`comments_reels_comments`); the fields live in
+//!   `string_map_data` under the display keys `Comment`, `Media Owner`, `Time`, or (2022) in
+//!   `string_list_data` with the media owner in `title`;
+//! * likes: `likes/liked_posts.json` (`likes_media_likes`) and `liked_comments.json`, as reactions
+//!   whose counterpart is the owner of the post (`title`) and whose parent is its link;
+//! * messages: `messages/inbox/<thread>/message_N.json`, the Messenger shape (read by the
+//!   Facebook importer's thread reader);
+//! * followers (`followers_1.json`, a bare array), following (`following.json`,
+//!   `relationships_following`), and follow requests sent and received, each entry a
+//!   `string_list_data[{href, value, timestamp}]`;
+//! * the owner: `personal_information.json` (`profile_user[0].string_map_data.Username`).
+//!
+//! Every string is run through [`util::fix_mojibake`].
 
-use crate::{Emit, ExportSource, ImportError, Options, Skipped};
+use std::borrow::Cow;
 
-pub fn import(src: &mut dyn ExportSource, _opts: &Options, _emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
-    Err(ImportError::Unknown { path: src.name().to_string(), expected: "an importer for this format, which is not built yet".into() })
+use serde_json::Value;
+use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
+
+use crate::facebook::{self, List, Me, Votes, describe, lists, read_json, string, time};
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
+
+/// What an Instagram file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Profile,
+    Posts,
+    Comments,
+    Likes,
+    Messages,
+    Connections,
+}
+
+pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+    // Asked for Instagram: message folders are Instagram's unless the export plainly holds Facebook too.
+    let instagram_only = !has_facebook_files(src.entries());
+    let files: Vec<(String, Kind)> = src.entries().iter().filter_map(|e| kind(e, instagram_only).map(|k| (e.clone(), k))).collect();
+    if files.is_empty() {
+        return Err(ImportError::Unknown {
+            path: src.name().to_string(),
+            expected: "Instagram files such as content/posts_1.json, comments/post_comments.json, \
+                       followers_and_following/followers_1.json or messages/inbox/<thread>/message_1.json"
+                .into(),
+        });
+    }
+    let mut skipped = Vec::new();
+    import_files(src, &files, opts, emit, &mut skipped)?;
+    Ok(skipped)
+}
+
+fn has_facebook_files(entries: &[String]) -> bool {
+    entries.iter().any(|e| {
+        let e = e.to_ascii_lowercase();
+        let base = e.rsplit('/').next().unwrap_or(&e);
+        e.contains("your_facebook_activity/")
+            || e.contains("comments_and_reactions/")
+            || e.contains("friends_and_followers/")
+            || e.contains("friends/")
+            || e.contains("profile_information/profile_information.json")
+            || base.starts_with("your_posts")
+            || base == "facebook_comments.json"
+    })
+}
+
+/// An Instagram export on its own: then its `messages/inbox/` threads are
+/// Instagram's, not Facebook's (detect.rs sends such exports to the Facebook
+/// importer, which hands them over).
+pub(crate) fn looks_instagram_only(entries: &[String]) -> bool {
+    let instagram = entries.iter().any(|e| {
+        let e = e.to_ascii_lowercase();
+        let base = e.rsplit('/').next().unwrap_or(&e);
+        e.contains("your_instagram_activity/")
+            || e.contains("followers_and_following/")
+            || e.contains("content/posts_")
+            || e.contains("personal_information/personal_information.json")
+            || base == "instagram_media.json"
+            || base.starts_with("post_comments")
+    });
+    instagram && !has_facebook_files(entries)
+}
+
+/// Which Instagram file this is, if any. `instagram_only`: the whole export is
+/// Instagram's, so shared names (`messages/inbox/…`) are Instagram's too.
+pub(crate) fn kind(entry: &str, instagram_only: bool) -> Option<Kind> {
+    let e = entry.to_ascii_lowercase();
+    if !facebook::is_json(&e) {
+        return None;
+    }
+    let base = e.rsplit('/').next().unwrap_or(&e);
+    let dir = &e[..e.len() - base.len()];
+    let ours = instagram_only || e.contains("your_instagram_activity/");
+    let numbered = |stem: &str| base.strip_prefix(stem).and_then(|r| r.strip_suffix(".json")).is_some_and(|n| n.is_empty() || n.trim_start_matches('_').bytes().all(|b| b.is_ascii_digit()));
+    if facebook::is_thread_file(base) {
+        return ours.then_some(Kind::Messages);
+    }
+    if base == "personal_information.json" {
+        return Some(Kind::Profile);
+    }
+    if base == "instagram_media.json" || base == "instagram_post.json" || (ours && base == "media.json") {
+        return Some(Kind::Posts);
+    }
+    if numbered("posts") && (dir.ends_with("content/") || dir.ends_with("media/")) {
+        return Some(Kind::Posts);
+    }
+    if numbered("post_comments") || base == "reels_comments.json" {
+        return Some(Kind::Comments);
+    }
+    if base == "liked_posts.json" || base == "liked_comments.json" {
+        return Some(Kind::Likes);
+    }
+    if dir.contains("followers_and_following/") || (ours && (numbered("followers") || base == "following.json")) {
+        return Some(Kind::Connections);
+    }
+    None
+}
+
+pub(crate) fn import_files(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let owner = find_owner(src, files, opts)?;
+    if let Some((person, source)) = &owner {
+        emit(Record::Owner { network: Network::Instagram, person: person.clone(), source: source.clone() })?;
+    }
+    let me = Me::new(owner.map(|o| o.0));
+    for (entry, kind) in files {
+        match kind {
+            Kind::Profile => {}
+            Kind::Messages => {
+                let thread = facebook::read_thread(src, entry, false)?;
+                facebook::emit_thread(Network::Instagram, entry, thread, &me, emit, skipped)?;
+            }
+            Kind::Posts => posts_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
+            Kind::Comments => comments_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
+            Kind::Likes => likes_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
+            Kind::Connections => connections_file(entry, &read_json(src, entry)?, emit, skipped)?,
+        }
+    }
+    Ok(())
+}
+
+/// `--owner`, else `personal_information.json`, else the person in most conversations.
+fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options) -> Result<Option<(Person, SourceRef)>, ImportError> {
+    if let Some(p) = &opts.owner {
+        return Ok(Some((p.clone(), SourceRef { file: src.name().to_string(), position: "set with --owner".into() })));
+    }
+    for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Profile) {
+        let v = read_json(src, entry)?;
+        let Some(map) = v.pointer("/profile_user/0/string_map_data") else { continue };
+        let field = |k: &str| string(map.get(k).and_then(|f| f.get("value")));
+        let (username, name) = (field("Username"), field("Name"));
+        let Some(handle) = username.clone().or_else(|| name.clone()) else { continue };
+        let person = Person {
+            profile_url: username.as_ref().map(|u| format!("https://www.instagram.com/{u}")),
+            handle,
+            name,
+            email: field("Email"),
+        };
+        let position = if username.is_some() { "profile_user[0].string_map_data.Username" } else { "profile_user[0].string_map_data.Name" };
+        return Ok(Some((person, SourceRef { file: entry.clone(), position: position.into() })));
+    }
+    let mut votes = Votes::default();
+    let mut first = None;
+    for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Messages) {
+        votes.count(src, entry)?;
+        first.get_or_insert(entry);
+    }
+    Ok(votes.winner().zip(first).map(|(name, entry)| (Person::named(name), SourceRef { file: entry.clone(), position: "the person in most conversations".into() })))
+}
+
+// ---------------------------------------------------------------------------
+// Posts
+
+fn posts_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    // 2019–20 `media.json`: {"photos": [...], "videos": [...], "stories": [...]}.
+    let found: Vec<List<'_>> = match v {
+        Value::Array(a) => vec![List { path: String::new(), key: "", items: a.as_slice() }],
+        Value::Object(_) => lists(v, &["photos", "videos"]),
+        _ => Vec::new(),
+    };
+    if found.is_empty() {
+        return Err(ImportError::format(entry, "start", "a list of Instagram posts (a JSON array, or an object with `photos`/`videos`)", describe(v)));
+    }
+    for list in found {
+        for (i, el) in list.items.iter().enumerate() {
+            let position = format!("{}[{i}]", list.path);
+            post(entry, &position, el, me, emit, skipped)?;
+        }
+    }
+    Ok(())
+}
+
+fn post(entry: &str, position: &str, el: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let skip = |skipped: &mut Skipped, reason: String| skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason });
+    let Some(o) = el.as_object() else {
+        skip(skipped, format!("expected a post, found {}", describe(el)));
+        return Ok(());
+    };
+    // IGTV and reels arrive wrapped: {"ig_igtv_media": [{"media": [...]}]}.
+    for key in ["ig_igtv_media", "ig_reels_media"] {
+        if let Some(inner) = o.get(key).and_then(Value::as_array) {
+            for (j, el) in inner.iter().enumerate() {
+                post(entry, &format!("{position}.{key}[{j}]"), el, me, emit, skipped)?;
+            }
+            return Ok(());
+        }
+    }
+    let media = o.get("media").and_then(Value::as_array);
+    let first = media.and_then(|m| m.first());
+    // The old media.json: {"caption", "taken_at": ISO time, "path"}.
+    let old_time = o.get("taken_at").and_then(Value::as_str).and_then(util::parse_iso);
+    if media.is_none() && old_time.is_none() {
+        let what = o.keys().next().map_or(Cow::Borrowed("an empty object"), |k| Cow::Owned(format!("`{k}`")));
+        skip(skipped, if o.contains_key("ig_profile_picture") { "a profile picture, not a post".into() } else { format!("not a post: {what}") });
+        return Ok(());
+    }
+    let text = string(o.get("title")).or_else(|| string(o.get("caption"))).or_else(|| first.and_then(|m| string(m.get("title")))).unwrap_or_default();
+    let Some(at) = time(o.get("creation_timestamp")).or(old_time).or_else(|| first.and_then(|m| time(m.get("creation_timestamp")))) else {
+        skip(skipped, "post without a time".into());
+        return Ok(());
+    };
+    // A photo without a caption is still a post (it counts in the content mix): kept with empty text.
+    emit(Record::Item(Item {
+        network: Network::Instagram,
+        kind: ItemKind::Post,
+        external_id: None,
+        author: me.author(None),
+        by_owner: true,
+        counterparts: Vec::new(),
+        thread: None,
+        parent: None,
+        at,
+        text,
+        source: SourceRef { file: entry.to_string(), position: position.to_string() },
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Comments
+
+const COMMENT_KEYS: &[&str] = &["comments_media_comments", "comments_reels_comments", "comments_story_comments", "media_comments"];
+
+fn comments_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let found = lists(v, COMMENT_KEYS);
+    if found.is_empty() {
+        return Err(ImportError::format(entry, "start", "a list of comments (a JSON array, or an object with `comments_media_comments`)", describe(v)));
+    }
+    for list in found {
+        for (i, el) in list.items.iter().enumerate() {
+            let position = format!("{}[{i}]", list.path);
+            let skip = |skipped: &mut Skipped, reason: &str| skipped.push(Skip { file: entry.to_string(), position: position.clone(), reason: reason.into() });
+            let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
+                let field = |k: &str| map.get(k);
+                (string(field("Comment").and_then(|f| f.get("value"))), string(field("Media Owner").and_then(|f| f.get("value"))), time(field("Time").and_then(|f| f.get("timestamp"))))
+            } else if let Some(first) = el.pointer("/string_list_data/0") {
+                (string(first.get("value")), string(el.get("title")), time(first.get("timestamp")))
+            } else if let Some(a) = el.as_array().filter(|a| a.len() >= 2) {
+                // 2019: [time, text, media owner].
+                let at = a[0].as_str().and_then(util::parse_iso).or_else(|| time(a.first()));
+                (string(a.get(1)), string(a.get(2)), at)
+            } else {
+                skip(skipped, "comment in a layout tactful does not read");
+                continue;
+            };
+            let Some(text) = text else {
+                skip(skipped, "comment with no text");
+                continue;
+            };
+            let Some(at) = at else {
+                skip(skipped, "comment without a time");
+                continue;
+            };
+            emit(Record::Item(Item {
+                network: Network::Instagram,
+                kind: ItemKind::Comment,
+                external_id: None,
+                author: me.author(None),
+                by_owner: true,
+                counterparts: owner.and_then(|o| me.other(&o)).into_iter().collect(),
+                thread: None,
+                parent: None,
+                at,
+                text,
+                source: SourceRef { file: entry.to_string(), position: position.clone() },
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Likes
+
+/// `liked_posts.json` / `liked_comments.json`: `{"likes_media_likes": [{"title": <whose post>,
+/// "string_list_data": [{"href", "value": "👍", "timestamp"}]}]}`.
+fn likes_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let found = lists(v, &["likes_media_likes", "likes_comment_likes"]);
+    if found.is_empty() {
+        return Err(ImportError::format(entry, "start", "a list of likes (an object with `likes_media_likes`)", describe(v)));
+    }
+    for list in found {
+        for (i, el) in list.items.iter().enumerate() {
+            let position = format!("{}[{i}]", list.path);
+            let first = el.pointer("/string_list_data/0");
+            let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
+                skipped.push(Skip { file: entry.to_string(), position, reason: "like without a time".into() });
+                continue;
+            };
+            emit(Record::Item(Item {
+                network: Network::Instagram,
+                kind: ItemKind::Reaction,
+                external_id: None,
+                author: me.author(None),
+                by_owner: true,
+                counterparts: string(el.get("title")).and_then(|o| me.other(&o)).into_iter().collect(),
+                thread: None,
+                parent: first.and_then(|f| string(f.get("href"))),
+                at,
+                text: first.and_then(|f| string(f.get("value"))).unwrap_or_else(|| "like".into()),
+                source: SourceRef { file: entry.to_string(), position },
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Followers and following
+
+/// Connection lists: key, whether the owner made the connection, and how to say so.
+const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
+    ("relationships_followers", false, "follows you"),
+    ("relationships_following", true, "you follow"),
+    ("relationships_follow_requests_sent", true, "follow request sent"),
+    ("relationships_follow_requests_received", false, "follow request received"),
+];
+
+fn connections_file(entry: &str, v: &Value, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let base = entry.rsplit('/').next().unwrap_or(entry).to_ascii_lowercase();
+    let found: Vec<(String, bool, &str, &[Value])> = match v {
+        // `followers_1.json` is a bare array.
+        Value::Array(a) if base.starts_with("followers") => vec![(String::new(), false, "follows you", a.as_slice())],
+        Value::Array(a) if base.starts_with("following") => vec![(String::new(), true, "you follow", a.as_slice())],
+        Value::Object(_) => {
+            let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
+            lists(v, &keys)
+                .into_iter()
+                .filter_map(|l| CONNECTION_KEYS.iter().find(|c| c.0 == l.key).map(|&(_, by_owner, label)| (l.path, by_owner, label, l.items)))
+                .collect()
+        }
+        // Blocked, restricted, close friends, hashtags…: not connections.
+        _ => Vec::new(),
+    };
+    for (path, by_owner, label, items) in found {
+        for (i, el) in items.iter().enumerate() {
+            let position = format!("{path}[{i}]");
+            let first = el.pointer("/string_list_data/0");
+            let href = first.and_then(|f| string(f.get("href")));
+            // 2025 exports moved the username from `value` to `title`.
+            let handle = first.and_then(|f| string(f.get("value"))).or_else(|| string(el.get("title"))).or_else(|| {
+                href.as_deref().and_then(|h| h.trim_end_matches('/').rsplit('/').next()).filter(|s| !s.is_empty()).map(str::to_string)
+            });
+            let Some(handle) = handle else {
+                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a username") });
+                continue;
+            };
+            let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
+                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a time") });
+                continue;
+            };
+            let other = Person { handle, profile_url: href, ..Person::default() };
+            emit(Record::Item(Item {
+                network: Network::Instagram,
+                kind: ItemKind::Connection,
+                external_id: None,
+                author: other.clone(),
+                by_owner,
+                counterparts: vec![other],
+                thread: None,
+                parent: None,
+                at,
+                text: label.to_string(),
+                source: SourceRef { file: entry.to_string(), position },
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn tells_an_instagram_export_from_a_facebook_one() {
+        assert!(looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json", "followers_and_following/followers_1.json"])));
+        assert!(!looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json", "posts/your_posts_1.json"])));
+        assert!(!looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json"])));
+        assert_eq!(kind("your_instagram_activity/messages/inbox/bob_1/message_1.json", false), Some(Kind::Messages));
+        assert_eq!(kind("messages/inbox/bob_1/message_1.json", false), None);
+        assert_eq!(kind("your_instagram_activity/content/posts_1.json", false), Some(Kind::Posts));
+        assert_eq!(kind("connections/followers_and_following/following.json", false), Some(Kind::Connections));
+        assert_eq!(kind("your_instagram_activity/comments/post_comments_1.json", false), Some(Kind::Comments));
+        assert_eq!(kind("posts/your_posts_1.json", false), None);
+    }
 }

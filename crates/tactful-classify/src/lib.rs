@@ -1,0 +1,109 @@
+//! tactful-classify: small, fast, offline classifiers ("heads") for posts and
+//! messages.
+//!
+//! - `content-kind`: promotional, informational, personal or off-topic;
+//! - `customer-request`: a question, complaint or order/service problem, or not;
+//! - `spam`: broadcast spam, or not.
+//!
+//! Each head is a linear model (logistic regression, or softmax for
+//! `content-kind`) over hashed word and character n-grams ([`features`]), with
+//! i8-quantised weights, a calibration fitted on held-out texts and a default
+//! threshold ([`model`]). The trained files are embedded in the binary
+//! ([`builtin`]); `tactful-train` rebuilds them from the labeled sets.
+//!
+//! Invariant: like the core, this crate does no I/O, spawns no threads and
+//! reads no clock; the same text and model always give the same answer.
+
+pub mod baseline;
+pub mod evaluate;
+pub mod features;
+pub mod metrics;
+pub mod model;
+
+pub use features::Scratch;
+pub use model::{Model, ModelError, Prediction, UNCERTAIN};
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A classifier head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Head {
+    ContentKind,
+    CustomerRequest,
+    Spam,
+}
+
+impl Head {
+    pub const ALL: [Head; 3] = [Head::ContentKind, Head::CustomerRequest, Head::Spam];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Head::ContentKind => "content-kind",
+            Head::CustomerRequest => "customer-request",
+            Head::Spam => "spam",
+        }
+    }
+
+    /// The class names, in the model's order (yes/no heads: negative first).
+    pub fn classes(self) -> &'static [&'static str] {
+        match self {
+            Head::ContentKind => &["promotional", "informational", "personal", "off-topic"],
+            Head::CustomerRequest => &["other", "request"],
+            Head::Spam => &["not-spam", "spam"],
+        }
+    }
+
+    /// The positive class of a yes/no head.
+    pub fn positive(self) -> Option<&'static str> {
+        match self {
+            Head::ContentKind => None,
+            h => Some(h.classes()[1]),
+        }
+    }
+
+    /// The model file's name under `models/`.
+    pub fn file_name(self) -> String {
+        format!("{}.tcm", self.as_str())
+    }
+}
+
+impl fmt::Display for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Head {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Head::ALL
+            .into_iter()
+            .find(|h| h.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Head::ALL.iter().map(|h| h.as_str()).collect();
+                format!("unknown head `{s}`: expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// The model files shipped in the binary.
+#[cfg(feature = "builtin")]
+pub mod builtin {
+    use super::{Head, Model, ModelError};
+
+    /// The embedded model file of a head.
+    pub fn bytes(head: Head) -> &'static [u8] {
+        match head {
+            Head::ContentKind => include_bytes!("../models/content-kind.tcm"),
+            Head::CustomerRequest => include_bytes!("../models/customer-request.tcm"),
+            Head::Spam => include_bytes!("../models/spam.tcm"),
+        }
+    }
+
+    /// Load a head's embedded model. Fails only if the embedded file is
+    /// damaged or of another format version (a build problem, not bad input).
+    pub fn model(head: Head) -> Result<Model, ModelError> {
+        Model::from_bytes(bytes(head))
+    }
+}

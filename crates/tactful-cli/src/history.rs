@@ -1,0 +1,183 @@
+//! `tactful history` (list and search what is stored) and `tactful scan`
+//! (run the draft check over your own past posts, comments and messages and
+//! list what should be deleted or edited, worst first).
+
+use anyhow::Result;
+use serde_json::json;
+use std::io::Write;
+use tactful_core::history::{ItemKind, Network};
+use tactful_core::{Finding, Severity};
+use tactful_store::{Filter, StoredItem};
+
+use crate::store::{parse_date, show_time};
+
+#[derive(clap::Args)]
+pub struct Query {
+    #[arg(long, value_parser = |s: &str| s.parse::<Network>())]
+    pub network: Option<Network>,
+    /// post, comment, message, reaction, share, connection.
+    #[arg(long, value_parser = |s: &str| s.parse::<ItemKind>())]
+    pub kind: Option<ItemKind>,
+    /// Someone's handle or name (part of it).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Words in the text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// From this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<i64>,
+    /// Up to (not including) this date.
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<i64>,
+    /// The store (default: TACTFUL_DATABASE_URL, else the XDG data dir).
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub query: Query,
+    /// At most this many items.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub query: Query,
+    /// List at most this many items.
+    #[arg(long, default_value_t = 30)]
+    pub limit: usize,
+    /// Only findings at or above: error, warning, info.
+    #[arg(long, default_value = "warning", value_parser = |s: &str| s.parse::<Severity>())]
+    pub min_severity: Severity,
+    /// A company pack; repeatable.
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<String>,
+    /// Print JSON lines instead of a report.
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+fn filter(q: &Query) -> Filter {
+    Filter {
+        network: q.network,
+        kind: q.kind,
+        person: q.person.clone(),
+        text: q.text.clone(),
+        from: q.from,
+        to: q.to,
+        by_owner: None,
+        limit: None,
+    }
+}
+
+fn excerpt(text: &str, n: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}
+
+pub fn history(args: &HistoryArgs) -> Result<u8> {
+    let mut store = crate::store::open(args.query.db.as_deref())?;
+    let mut f = filter(&args.query);
+    f.limit = Some(args.limit);
+    let mut out = std::io::stdout().lock();
+    let mut n = 0;
+    let mut failed: Option<std::io::Error> = None;
+    store.items(&f, &mut |i| {
+        n += 1;
+        let r = if args.jsonl {
+            writeln!(
+                out,
+                "{}",
+                json!({"id": i.id, "network": i.network, "kind": i.kind, "author": i.author, "by_owner": i.by_owner,
+                       "counterparts": i.counterparts, "thread": i.thread, "at": i.at, "text": i.text,
+                       "source": {"file": i.source_file, "position": i.source_position}})
+            )
+        } else {
+            let who = if i.by_owner { format!("you → {}", i.counterparts.join(", ")) } else { i.author.clone() };
+            writeln!(out, "{}  {:<9} {:<10} {:<24} {}", show_time(i.at), i.network.as_str(), i.kind.as_str(), excerpt(&who, 24), excerpt(&i.text, 70))
+        };
+        if let Err(e) = r {
+            failed = Some(e);
+            return false;
+        }
+        true
+    })?;
+    if let Some(e) = failed {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(e.into());
+        }
+    }
+    if n == 0 && !args.jsonl {
+        writeln!(out, "Nothing stored matches. Import an export first: tactful import PATH")?;
+    }
+    Ok(0)
+}
+
+pub fn scan(args: &ScanArgs) -> Result<u8> {
+    let engine = crate::input::engine(&args.packs)?;
+    let mut store = crate::store::open(args.query.db.as_deref())?;
+    let mut f = filter(&args.query);
+    // Only what you wrote is yours to delete or edit.
+    f.by_owner = Some(true);
+    let mut flagged: Vec<(StoredItem, Vec<Finding>)> = Vec::new();
+    let mut scanned = 0u64;
+    store.items(&f, &mut |i| {
+        if matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) || i.text.trim().is_empty() {
+            return true;
+        }
+        scanned += 1;
+        let findings: Vec<Finding> = engine.check(&i.text, i.kind.channel()).into_iter().filter(|x| x.severity >= args.min_severity).collect();
+        if !findings.is_empty() {
+            flagged.push((i, findings));
+        }
+        true
+    })?;
+    // Worst first: highest severity, then most findings, then newest.
+    flagged.sort_by(|a, b| {
+        let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
+        (worst(&b.1), b.1.len(), b.0.at).cmp(&(worst(&a.1), a.1.len(), a.0.at))
+    });
+    let mut out = std::io::stdout().lock();
+    if args.jsonl {
+        for (i, fs) in flagged.iter().take(args.limit) {
+            let findings: Vec<_> = fs
+                .iter()
+                .map(|x| json!({"code": x.code, "category": x.category, "severity": x.severity, "start": x.start, "end": x.end, "message": x.message}))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({"id": i.id, "network": i.network, "kind": i.kind, "at": i.at, "text": i.text,
+                       "source": {"file": i.source_file, "position": i.source_position}, "findings": findings})
+            )?;
+        }
+        return Ok(0);
+    }
+    let errors = flagged.iter().filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)).count();
+    writeln!(out, "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n", flagged.len())?;
+    for (i, fs) in flagged.iter().take(args.limit) {
+        let action = if fs.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" };
+        writeln!(out, "{} {} {} — {action}", show_time(i.at), i.network, i.kind)?;
+        writeln!(out, "  \"{}\"", excerpt(&i.text, 140))?;
+        for x in fs {
+            writeln!(out, "  {}[{}] {}: \"{}\"", x.severity, x.code, x.message, excerpt(&i.text[x.start..x.end], 60))?;
+        }
+        writeln!(out, "  from {}:{}\n", i.source_file, i.source_position)?;
+    }
+    if flagged.len() > args.limit {
+        writeln!(out, "… and {} more (use --limit or --jsonl).", flagged.len() - args.limit)?;
+    }
+    Ok(0)
+}

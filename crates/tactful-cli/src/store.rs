@@ -1,0 +1,80 @@
+//! Which store to use: `--db PATH|URL`, else TACTFUL_DATABASE_URL, else a
+//! SQLite file in the XDG data directory.
+
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+/// The store location the user asked for, or the default.
+pub fn location(db: Option<&str>) -> String {
+    if let Some(d) = db {
+        return d.to_string();
+    }
+    if let Ok(u) = std::env::var("TACTFUL_DATABASE_URL") {
+        if !u.is_empty() {
+            return u;
+        }
+    }
+    default_path().display().to_string()
+}
+
+/// `$XDG_DATA_HOME/tactful/tactful.db`, or `~/.local/share/tactful/tactful.db`.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("tactful").join("tactful.db")
+}
+
+pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
+    let loc = location(db);
+    tactful_store::open(&loc).with_context(|| format!("cannot open the store at {loc}"))
+}
+
+/// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
+pub fn parse_date(s: &str) -> Result<i64, String> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let bad = || format!("`{s}`: expected a date like 2024-05-31");
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let y: i64 = parts[0].parse().map_err(|_| bad())?;
+    let m: u32 = parts[1].parse().map_err(|_| bad())?;
+    let d: u32 = parts[2].parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Ok(tactful_import::util::unix(y, m, d, 0, 0, 0))
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM` UTC.
+pub fn show_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil from days (inverse of days_from_civil).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        let t = parse_date("2024-02-29").unwrap();
+        assert_eq!(show_time(t), "2024-02-29 00:00");
+        assert_eq!(show_time(0), "1970-01-01 00:00");
+        assert!(parse_date("2024-13-01").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! `tactful import`, `history` and `scan` end to end, on a real SQLite file:
+//! import, re-import (nothing added), bad input (store unchanged), search,
+//! and the scan of past posts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tactful(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tactful-import-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const EXPORT: &str = r#"{"kind": "post", "text": "I quit my job and now make $5,000 a month with this business! #financialfreedom", "at": "2024-03-01T10:00:00Z", "author": "me", "by_owner": true, "network": "facebook", "id": "p1"}
+{"kind": "post", "text": "Lovely walk by the lake this morning.", "at": "2024-03-02T09:00:00Z", "author": "me", "by_owner": true, "network": "facebook", "id": "p2"}
+{"kind": "comment", "text": "Where can I order the lavender one?", "at": "2024-03-02T10:00:00Z", "author": "ann", "by_owner": false, "to": "me", "network": "facebook", "id": "c1"}
+{"kind": "message", "text": "Hey girl! Are you open to hearing about an amazing opportunity? Be your own boss!", "at": "2024-03-03T10:00:00Z", "author": "me", "by_owner": true, "to": "bob", "network": "facebook", "id": "m1"}
+"#;
+
+fn write(path: &Path, s: &str) {
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
+    let d = dir("flow");
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    let file = d.join("activity.jsonl");
+    write(&file, EXPORT);
+    let o = tactful(&["import", "--db", db, file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("4 new, 0 already there"), "{out}");
+
+    let o = tactful(&["import", "--db", db, file.to_str().unwrap()]);
+    assert!(text(&o).contains("0 new, 4 already there"), "{}", text(&o));
+
+    let o = tactful(&["history", "--db", db, "--text", "lavender", "--jsonl"]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["author"], "ann");
+    assert_eq!(lines[0]["source"]["file"], "activity.jsonl");
+
+    let o = tactful(&["scan", "--db", db]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("Scanned 3 of your posts"), "{out}");
+    assert!(out.contains("delete or edit") && out.contains("INC"), "{out}");
+    assert!(!out.contains("Lovely walk"), "a clean post is not listed: {out}");
+    assert!(!out.contains("lavender"), "other people's comments are not yours to delete: {out}");
+}
+
+#[test]
+fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
+    let d = dir("bad");
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    let good = d.join("good.jsonl");
+    write(&good, EXPORT);
+    assert_eq!(tactful(&["import", "--db", db, good.to_str().unwrap()]).status.code(), Some(0));
+
+    // The second file's third line is broken: nothing from either new file may land.
+    let more = d.join("more.jsonl");
+    write(&more, &EXPORT.replace("\"id\": \"p1\"", "\"id\": \"p9\""));
+    let broken = d.join("broken.jsonl");
+    write(&broken, "{\"kind\": \"post\", \"text\": \"fine\", \"at\": \"2024-01-01T00:00:00Z\", \"author\": \"me\", \"id\": \"x1\"}\n{\"kind\": \"post\", \"text\": \"cut off");
+    let o = tactful(&["import", "--db", db, more.to_str().unwrap(), broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("broken.jsonl") && out.contains("2"), "names the file and line: {out}");
+    assert!(out.contains("store is unchanged"), "{out}");
+
+    let o = tactful(&["history", "--db", db, "--jsonl", "--limit", "100"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4, "only the first import is stored");
+}
+
+#[test]
+fn unknown_files_and_empty_folders_are_refused_with_exit_2() {
+    let d = dir("unknown");
+    let db = d.join("store.db");
+    let notes = d.join("notes.txt");
+    write(&notes, "just some notes");
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), notes.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("no known export format"), "{}", text(&o));
+    let empty = d.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("empty"), "{}", text(&o));
+    let random = d.join("random.zip");
+    write(&random, "PK\u{3}\u{4} this is not really a zip");
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), random.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("random.zip"), "{}", text(&o));
+}

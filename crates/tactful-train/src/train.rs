@@ -1,0 +1,332 @@
+//! Fitting a head: logistic regression (or softmax) by AdaGrad over the
+//! hashed features, then calibration and the threshold on the calibration
+//! split. Single thread, fixed seed: the same data gives the same bytes.
+
+use tactful_classify::features::{Scratch, sparse};
+use tactful_classify::metrics::Tally;
+use tactful_classify::model::sigmoid;
+use tactful_classify::{Head, Model, ModelError};
+
+/// Settings of one training run.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    pub bits: u8,
+    pub epochs: usize,
+    pub learning_rate: f32,
+    /// L2 penalty, applied to the weights an example touches.
+    pub l2: f32,
+    /// Weigh each class by the inverse of its share (to the power `balance`:
+    /// 0 = no balancing, 1 = full).
+    pub balance: f32,
+    pub seed: u64,
+    /// Weigh features by inverse document frequency (folded into the weights).
+    pub idf: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bits: tactful_classify::features::DEFAULT_BITS,
+            epochs: 12,
+            learning_rate: 0.4,
+            l2: 1e-6,
+            balance: 0.5,
+            seed: 0x7AC7_F017,
+            idf: false,
+        }
+    }
+}
+
+/// SplitMix64: a small, fixed pseudo-random sequence for shuffling.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Fit the weights on `(text, class)` pairs; returns the quantised model with
+/// identity calibration.
+pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, ModelError> {
+    let classes = head.classes();
+    let k = classes.len();
+    let outputs = if k == 2 { 1 } else { k };
+    let mut scratch = Scratch::new();
+    let mut rows: Vec<Vec<(u32, f32)>> = items
+        .iter()
+        .map(|(t, _)| sparse(t, cfg.bits, &mut scratch))
+        .collect();
+    // Inverse document frequency, folded into the weights at the end (the
+    // model scales raw counts, so w_j * idf_j gives the same scores).
+    let idf: Vec<f32> = if cfg.idf {
+        let mut df = vec![0u32; 1 << cfg.bits];
+        for r in &rows {
+            for &(j, _) in r {
+                df[j as usize] += 1;
+            }
+        }
+        let n = rows.len() as f32;
+        df.iter()
+            .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+            .collect()
+    } else {
+        vec![1.0; 1 << cfg.bits]
+    };
+    for r in &mut rows {
+        for (j, v) in r.iter_mut() {
+            *v *= idf[*j as usize];
+        }
+    }
+    let mut counts = vec![0usize; k];
+    for (_, c) in items {
+        counts[*c] += 1;
+    }
+    let n = items.len().max(1) as f32;
+    let class_weight: Vec<f32> = counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0.0
+            } else {
+                (n / (k as f32 * c as f32)).powf(cfg.balance)
+            }
+        })
+        .collect();
+
+    let mut w = vec![0f32; outputs << cfg.bits];
+    let mut g2 = vec![1e-8f32; outputs << cfg.bits];
+    let mut bias = vec![0f32; outputs];
+    let mut bias_g2 = vec![1e-8f32; outputs];
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let mut rng = Rng(cfg.seed);
+    let mut z = vec![0f32; outputs];
+    let mut grad = vec![0f32; outputs];
+    for _ in 0..cfg.epochs {
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        for &i in &order {
+            let x = &rows[i];
+            let y = items[i].1;
+            let cw = class_weight[y];
+            z.copy_from_slice(&bias);
+            for &(j, v) in x {
+                let base = j as usize * outputs;
+                for (o, zo) in z.iter_mut().enumerate() {
+                    *zo += w[base + o] * v;
+                }
+            }
+            if outputs == 1 {
+                grad[0] = (sigmoid(z[0]) - if y == 1 { 1.0 } else { 0.0 }) * cw;
+            } else {
+                let m = z.iter().fold(f32::NEG_INFINITY, |m, &a| m.max(a));
+                let s: f32 = z.iter().map(|&a| (a - m).exp()).sum();
+                for (o, g) in grad.iter_mut().enumerate() {
+                    *g = ((z[o] - m).exp() / s - if o == y { 1.0 } else { 0.0 }) * cw;
+                }
+            }
+            for &(j, v) in x {
+                let base = j as usize * outputs;
+                for (o, g) in grad.iter().enumerate() {
+                    let wi = &mut w[base + o];
+                    let gi = g * v + cfg.l2 * *wi;
+                    g2[base + o] += gi * gi;
+                    *wi -= cfg.learning_rate * gi / g2[base + o].sqrt();
+                }
+            }
+            for (o, g) in grad.iter().enumerate() {
+                bias_g2[o] += g * g;
+                bias[o] -= cfg.learning_rate * g / bias_g2[o].sqrt();
+            }
+        }
+    }
+    for (j, f) in idf.iter().enumerate() {
+        for o in 0..outputs {
+            w[j * outputs + o] *= f;
+        }
+    }
+    Model::from_parts(head.as_str(), classes, cfg.bits, &w, &bias)
+}
+
+/// The model's raw scores for the texts.
+fn logits(model: &Model, items: &[(&str, usize)]) -> Vec<Vec<f32>> {
+    let outputs = if model.is_binary() {
+        1
+    } else {
+        model.classes().len()
+    };
+    let mut scratch = Scratch::new();
+    items
+        .iter()
+        .map(|(t, _)| {
+            let mut z = vec![0f32; outputs];
+            model.logits(t, &mut scratch, &mut z);
+            z
+        })
+        .collect()
+}
+
+/// Fit the calibration on held-out `(text, class)` pairs: Platt scaling for a
+/// yes/no head (with Platt's smoothed targets, so a perfectly separated
+/// calibration split cannot push the slope to infinity), a temperature for a
+/// softmax head.
+pub fn calibrate(model: &mut Model, items: &[(&str, usize)]) {
+    if items.is_empty() {
+        return;
+    }
+    let z = logits(model, items);
+    if model.is_binary() {
+        let pos = items.iter().filter(|(_, c)| *c == 1).count() as f64;
+        let neg = items.len() as f64 - pos;
+        let (hi, lo) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+        let (mut a, mut b) = (1.0f64, 0.0f64);
+        for _ in 0..100 {
+            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+            for (zi, (_, c)) in z.iter().zip(items) {
+                let x = f64::from(zi[0]);
+                let p = 1.0 / (1.0 + (-(a * x + b)).exp());
+                let t = if *c == 1 { hi } else { lo };
+                let d = p - t;
+                let h = (p * (1.0 - p)).max(1e-12);
+                ga += d * x;
+                gb += d;
+                haa += h * x * x;
+                hab += h * x;
+                hbb += h;
+            }
+            let det = haa * hbb - hab * hab;
+            if det.abs() < 1e-18 {
+                break;
+            }
+            let da = (hbb * ga - hab * gb) / det;
+            let db = (haa * gb - hab * ga) / det;
+            a -= da;
+            b -= db;
+            if da.abs() + db.abs() < 1e-9 {
+                break;
+            }
+        }
+        model.set_calibration(a as f32, b as f32);
+    } else {
+        let nll = |a: f32| -> f64 {
+            z.iter()
+                .zip(items)
+                .map(|(zi, (_, c))| {
+                    -f64::from(tactful_classify::model::softmax(zi, a)[*c].max(1e-9)).ln()
+                })
+                .sum()
+        };
+        // Golden-section search for the inverse temperature on a log scale.
+        let (mut lo, mut hi) = ((0.02f64).ln(), (50.0f64).ln());
+        let g = 0.618_034;
+        for _ in 0..60 {
+            let m1 = hi - g * (hi - lo);
+            let m2 = lo + g * (hi - lo);
+            if nll(m1.exp() as f32) < nll(m2.exp() as f32) {
+                hi = m2;
+            } else {
+                lo = m1;
+            }
+        }
+        model.set_calibration(f64::midpoint(lo, hi).exp() as f32, 0.0);
+    }
+}
+
+/// Pick a yes/no head's threshold: the one with the best F1 on the
+/// calibration pairs (ties: the one nearest 0.5). Softmax heads keep 0 (the
+/// winner is always reported).
+pub fn pick_threshold(model: &mut Model, items: &[(&str, usize)]) {
+    if !model.is_binary() || items.is_empty() {
+        return;
+    }
+    let z = logits(model, items);
+    let p: Vec<f32> = z.iter().map(|zi| model.calibrate(zi)[1]).collect();
+    let mut best = (f64::NEG_INFINITY, 0.5f32);
+    for step in 5..=95 {
+        let t = step as f32 / 100.0;
+        let mut tally = Tally::default();
+        for (pi, (_, c)) in p.iter().zip(items) {
+            tally.add(*c == 1, *pi >= t);
+        }
+        let f = tally.f1().unwrap_or(0.0);
+        if f > best.0 + 1e-12
+            || ((f - best.0).abs() <= 1e-12 && (t - 0.5).abs() < (best.1 - 0.5).abs())
+        {
+            best = (f, t);
+        }
+    }
+    model.set_threshold(best.1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> Vec<(&'static str, usize)> {
+        let spam = [
+            "WIN a FREE prize now, txt WIN to 80086",
+            "Free entry! Claim your cash prize today",
+            "Subscribe to my channel for free gifts",
+            "URGENT: you have won a prize, call now",
+        ];
+        let ham = [
+            "see you at dinner tonight",
+            "can you pick up milk on the way home",
+            "the meeting moved to three",
+            "love you, talk tomorrow",
+        ];
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            v.extend(spam.iter().map(|s| (*s, 1)));
+            v.extend(ham.iter().map(|s| (*s, 0)));
+        }
+        v
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns_the_toy_set() {
+        let cfg = Config {
+            bits: 12,
+            epochs: 5,
+            ..Config::default()
+        };
+        let a = fit(Head::Spam, &toy(), &cfg).unwrap();
+        let b = fit(Head::Spam, &toy(), &cfg).unwrap();
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        let mut s = Scratch::new();
+        assert_eq!(
+            a.classify("claim your free prize, txt now", &mut s).label,
+            "spam"
+        );
+        assert_eq!(
+            a.classify("see you tonight at home", &mut s).label,
+            "not-spam"
+        );
+    }
+
+    #[test]
+    fn calibration_keeps_the_order_and_stays_finite() {
+        let cfg = Config {
+            bits: 12,
+            epochs: 5,
+            ..Config::default()
+        };
+        let mut m = fit(Head::Spam, &toy(), &cfg).unwrap();
+        calibrate(&mut m, &toy());
+        pick_threshold(&mut m, &toy());
+        let (a, b) = m.calibration();
+        assert!(a.is_finite() && a > 0.0 && b.is_finite(), "{a} {b}");
+        let mut s = Scratch::new();
+        let hi = m.probabilities("WIN a FREE prize", &mut s)[1];
+        let lo = m.probabilities("see you at dinner", &mut s)[1];
+        assert!(hi > lo);
+    }
+}
