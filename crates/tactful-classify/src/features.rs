@@ -22,6 +22,7 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 const SEED_CHAR: u64 = 0x51_7CC1_B727_220A;
 const SEED_WORD: u64 = 0x2545_F491_4F6C_DD1D;
 const SEED_BIGRAM: u64 = 0x3C6E_F372_FE94_F82B;
+const SEED_CUE: u64 = 0x1B87_3593_CC9E_2D51;
 
 /// The folded text that features are read from, in a reusable buffer.
 #[derive(Default)]
@@ -83,31 +84,173 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
-/// Call `emit` with the bucket of every feature of `text`; returns how many
+/// Which features a head reads. Stored in the model file, so a model always
+/// reads the features it was trained on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// log2 of the number of hash buckets.
+    pub bits: u8,
+    /// Character n-grams of the folded text, `char_min..=char_max` bytes long
+    /// (1 to 7; `char_max` 0 for none).
+    pub char_min: u8,
+    pub char_max: u8,
+    /// Word bigrams (word unigrams are always read).
+    pub word_bigrams: bool,
+    /// Cue tokens read before folding: how many words are in capitals, `!`
+    /// count, length band, a link, a long number, a currency sign, a question
+    /// mark and a closing one, a leading @mention and the first word after the
+    /// leading mentions.
+    pub cues: bool,
+}
+
+impl Spec {
+    /// The first models' features: word unigrams and bigrams, character 3-
+    /// and 4-grams, no cues.
+    pub const V1: Spec = Spec {
+        bits: DEFAULT_BITS,
+        char_min: 3,
+        char_max: 4,
+        word_bigrams: true,
+        cues: false,
+    };
+
+    /// The flags byte of the model file.
+    pub fn flags(&self) -> u8 {
+        u8::from(self.word_bigrams) | (u8::from(self.cues) << 1)
+    }
+
+    /// A spec from the model file's fields, if they are in range.
+    pub fn from_parts(bits: u8, char_min: u8, char_max: u8, flags: u8) -> Option<Spec> {
+        let ok = (8..=24).contains(&bits)
+            && flags < 4
+            && (char_max == 0 || (1..=char_max).contains(&char_min) && char_max <= 7);
+        ok.then_some(Spec {
+            bits,
+            char_min,
+            char_max,
+            word_bigrams: flags & 1 != 0,
+            cues: flags & 2 != 0,
+        })
+    }
+}
+
+/// Call `emit` with the bucket of every feature of `text` under the first
+/// models' features ([`Spec::V1`]) with `2^bits` buckets; returns how many
 /// features were emitted (0 for an empty or blank text).
-pub fn for_each_feature(
+pub fn for_each_feature(text: &str, bits: u8, scratch: &mut Scratch, emit: impl FnMut(u32)) -> u32 {
+    for_each_feature_of(text, &Spec { bits, ..Spec::V1 }, scratch, emit)
+}
+
+#[inline]
+fn char_key(acc: u64, n: u32) -> u64 {
+    let data = if n == 8 { acc } else { acc & ((1u64 << (8 * n)) - 1) };
+    // n <= 4 keeps the first models' keys; longer grams tag above their data.
+    let tag = if n <= 4 { u64::from(n) << 40 } else { u64::from(n) << 56 };
+    data ^ tag ^ SEED_CHAR
+}
+
+/// Cue tokens of the raw text (case and punctuation still there) and of the folded buffer.
+fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
+    let raw = text.as_bytes();
+    let mut caps_words = 0u64;
+    let mut upper = 0u32;
+    let mut lower = 0u32;
+    let mut bangs = 0u64;
+    for &b in raw {
+        if b.is_ascii_uppercase() {
+            upper += 1;
+        } else if b.is_ascii_lowercase() {
+            lower += 1;
+        } else {
+            if upper >= 2 && lower == 0 {
+                caps_words += 1;
+            }
+            upper = 0;
+            lower = 0;
+            if b == b'!' {
+                bangs += 1;
+            }
+        }
+    }
+    if upper >= 2 && lower == 0 {
+        caps_words += 1;
+    }
+    let has = |needle: &[u8]| buf.windows(needle.len()).any(|w| w == needle);
+    let trimmed = {
+        let mut end = buf.len();
+        while end > 0 && buf[end - 1] == b' ' {
+            end -= 1;
+        }
+        &buf[..end]
+    };
+    let long_number = buf
+        .split(|&b| b != b'0')
+        .any(|run| run.len() >= 5);
+    let currency = buf.iter().any(|&b| b == b'$')
+        || has("£".as_bytes())
+        || has("€".as_bytes())
+        || has(b"0p ");
+    let words = buf.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let mut mentions = 0u64;
+    let mut first: u64 = 0;
+    for w in words {
+        if w[0] == b'@' {
+            mentions += 1;
+            continue;
+        }
+        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        for &b in w.iter().filter(|b| is_word_byte(**b)) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+        }
+        first = h;
+        break;
+    }
+    let lead_mention = buf.get(1) == Some(&b'@');
+    let len_band = 64 - (buf.len() as u64).leading_zeros();
+    let tokens: [(u64, u64); 10] = [
+        (1, caps_words.min(5)),
+        (2, bangs.min(3)),
+        (3, u64::from(len_band)),
+        (4, u64::from(has(b"http") || has(b"www.") || has(b".com"))),
+        (5, u64::from(long_number)),
+        (6, u64::from(currency)),
+        (7, u64::from(buf.contains(&b'?'))),
+        (8, u64::from(trimmed.last() == Some(&b'?'))),
+        (9, u64::from(lead_mention) * 4 + mentions.min(3)),
+        (10, first),
+    ];
+    for (id, v) in tokens {
+        emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
+    }
+    tokens.len() as u32
+}
+
+/// Call `emit` with the bucket of every feature of `text` under `spec`;
+/// returns how many features were emitted (0 for an empty or blank text).
+pub fn for_each_feature_of(
     text: &str,
-    bits: u8,
+    spec: &Spec,
     scratch: &mut Scratch,
     mut emit: impl FnMut(u32),
 ) -> u32 {
     fold_into(text, &mut scratch.buf);
     let buf = &scratch.buf;
+    let bits = spec.bits;
     let mut n = 0u32;
-    // Character 3- and 4-grams from a rolling window of the last four bytes.
-    let mut acc: u32 = 0;
-    for (i, &b) in buf.iter().enumerate() {
-        acc = (acc << 8) | u32::from(b);
-        if i >= 2 {
-            emit(bucket(
-                u64::from(acc & 0x00FF_FFFF) ^ (3 << 40) ^ SEED_CHAR,
-                bits,
-            ));
-            n += 1;
-        }
-        if i >= 3 {
-            emit(bucket(u64::from(acc) ^ (4 << 40) ^ SEED_CHAR, bits));
-            n += 1;
+    if buf.len() <= 1 {
+        return 0;
+    }
+    // Character n-grams from a rolling window of the last bytes.
+    if spec.char_max > 0 {
+        let (lo, hi) = (u32::from(spec.char_min), u32::from(spec.char_max));
+        let mut acc: u64 = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            acc = (acc << 8) | u64::from(b);
+            let have = (i as u32 + 1).min(hi);
+            for len in lo..=have {
+                emit(bucket(char_key(acc, len), bits));
+                n += 1;
+            }
         }
     }
     // Words (runs of letters, digits and non-ASCII bytes) and word bigrams.
@@ -125,12 +268,17 @@ pub fn for_each_feature(
             in_word = false;
             emit(bucket(h ^ SEED_WORD, bits));
             n += 1;
-            if let Some(p) = prev {
-                emit(bucket(p.rotate_left(23) ^ h ^ SEED_BIGRAM, bits));
-                n += 1;
+            if spec.word_bigrams {
+                if let Some(p) = prev {
+                    emit(bucket(p.rotate_left(23) ^ h ^ SEED_BIGRAM, bits));
+                    n += 1;
+                }
             }
             prev = Some(h);
         }
+    }
+    if spec.cues {
+        n += cues(text, buf, bits, &mut emit);
     }
     n
 }
@@ -139,8 +287,13 @@ pub fn for_each_feature(
 /// bucket, values scaled by `1/sqrt(count)`. The trainer uses this; the
 /// models sum weights directly, which gives the same score.
 pub fn sparse(text: &str, bits: u8, scratch: &mut Scratch) -> Vec<(u32, f32)> {
-    let mut hits = Vec::with_capacity(text.len() * 2 + 8);
-    let n = for_each_feature(text, bits, scratch, |b| hits.push(b));
+    sparse_of(text, &Spec { bits, ..Spec::V1 }, scratch)
+}
+
+/// [`sparse`] under a feature spec.
+pub fn sparse_of(text: &str, spec: &Spec, scratch: &mut Scratch) -> Vec<(u32, f32)> {
+    let mut hits = Vec::with_capacity(text.len() * 4 + 16);
+    let n = for_each_feature_of(text, spec, scratch, |b| hits.push(b));
     hits.sort_unstable();
     let norm = 1.0 / (n.max(1) as f32).sqrt();
     let mut out: Vec<(u32, f32)> = Vec::with_capacity(hits.len());

@@ -1,14 +1,17 @@
 //! A linear model over hashed features, its calibration and threshold, and
 //! its file format.
 //!
-//! File format (version 1, all numbers little-endian):
+//! File format (version 2, all numbers little-endian):
 //!
 //! ```text
 //! magic      8 bytes  "TCFMODEL"
-//! version    u16      1
+//! version    u16      2
 //! bits       u8       log2 of the number of hash buckets (8..=24)
 //! classes    u8       number of classes (2 for a yes/no head; at most 8)
 //! outputs    u8       1 for a yes/no head (one logit), else = classes (softmax)
+//! char_min   u8       character n-grams from this length ...
+//! char_max   u8       ... to this one (1..=7; 0 = none)
+//! flags      u8       bit 0: word bigrams; bit 1: cue tokens (see `features::Spec`)
 //! head       u8 length + UTF-8 bytes
 //! class      u8 length + UTF-8 bytes, `classes` times (yes/no: negative first)
 //! scale      f32      a weight is `i8 * scale`
@@ -24,10 +27,10 @@
 
 use thiserror::Error;
 
-use crate::features::{self, Scratch};
+use crate::features::{self, Scratch, Spec};
 
 const MAGIC: &[u8; 8] = b"TCFMODEL";
-const VERSION: u16 = 1;
+const VERSION: u16 = 2;
 /// The most classes a head may have.
 pub const MAX_CLASSES: usize = 8;
 /// The label given by a softmax head whose winning probability is under the threshold.
@@ -52,7 +55,7 @@ pub enum ModelError {
 pub struct Model {
     head: String,
     classes: Vec<String>,
-    bits: u8,
+    spec: Spec,
     outputs: usize,
     scale: f32,
     bias: Vec<f32>,
@@ -79,7 +82,7 @@ impl Model {
     pub fn from_parts(
         head: &str,
         classes: &[&str],
-        bucket_bits: u8,
+        spec: Spec,
         weights: &[f32],
         bias: &[f32],
     ) -> Result<Model, ModelError> {
@@ -90,7 +93,8 @@ impl Model {
                 classes.len()
             )));
         }
-        if !(8..=24).contains(&bucket_bits)
+        let bucket_bits = spec.bits;
+        if Spec::from_parts(spec.bits, spec.char_min, spec.char_max, spec.flags()) != Some(spec)
             || weights.len() != outputs << bucket_bits
             || bias.len() != outputs
         {
@@ -107,7 +111,7 @@ impl Model {
         Ok(Model {
             head: head.to_string(),
             classes: classes.iter().map(|c| (*c).to_string()).collect(),
-            bits: bucket_bits,
+            spec,
             outputs,
             scale,
             bias: bias.to_vec(),
@@ -131,11 +135,19 @@ impl Model {
         let bits = r.u8("the bucket bits")?;
         let classes = usize::from(r.u8("the class count")?);
         let outputs = usize::from(r.u8("the output count")?);
+        let char_min = r.u8("the character n-gram lengths")?;
+        let char_max = r.u8("the character n-gram lengths")?;
+        let flags = r.u8("the feature flags")?;
         if !(8..=24).contains(&bits) {
             return Err(ModelError::Corrupt(format!(
                 "{bits} bucket bits: expected 8 to 24"
             )));
         }
+        let spec = Spec::from_parts(bits, char_min, char_max, flags).ok_or_else(|| {
+            ModelError::Corrupt(format!(
+                "features: character {char_min}..={char_max}, flags {flags:#x}"
+            ))
+        })?;
         if !(2..=MAX_CLASSES).contains(&classes)
             || outputs != if classes == 2 { 1 } else { classes }
         {
@@ -181,7 +193,7 @@ impl Model {
         Ok(Model {
             head,
             classes: names,
-            bits,
+            spec,
             outputs,
             scale,
             bias: biases,
@@ -197,9 +209,12 @@ impl Model {
         let mut out = Vec::with_capacity(self.weights.len() + 256);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
-        out.push(self.bits);
+        out.push(self.spec.bits);
         out.push(self.classes.len() as u8);
         out.push(self.outputs as u8);
+        out.push(self.spec.char_min);
+        out.push(self.spec.char_max);
+        out.push(self.spec.flags());
         for s in std::iter::once(&self.head).chain(&self.classes) {
             let b = s.as_bytes();
             out.push(b.len().min(255) as u8);
@@ -230,7 +245,11 @@ impl Model {
         self.outputs == 1
     }
     pub fn bits(&self) -> u8 {
-        self.bits
+        self.spec.bits
+    }
+    /// The features the model reads.
+    pub fn spec(&self) -> Spec {
+        self.spec
     }
     pub fn threshold(&self) -> f32 {
         self.threshold
@@ -252,7 +271,7 @@ impl Model {
         let w = &self.weights;
         let n = if self.outputs == 1 {
             let mut acc = 0i32;
-            let n = features::for_each_feature(text, self.bits, scratch, |b| {
+            let n = features::for_each_feature_of(text, &self.spec, scratch, |b| {
                 acc += i32::from(w[b as usize])
             });
             out[0] = acc as f32;
@@ -260,7 +279,7 @@ impl Model {
         } else {
             let k = self.outputs;
             let mut acc = [0i32; MAX_CLASSES];
-            let n = features::for_each_feature(text, self.bits, scratch, |b| {
+            let n = features::for_each_feature_of(text, &self.spec, scratch, |b| {
                 let row = &w[b as usize * k..b as usize * k + k];
                 for (a, &x) in acc.iter_mut().zip(row) {
                     *a += i32::from(x);
@@ -405,7 +424,11 @@ mod tests {
             .map(|i| ((i * 7919) % 13) as f32 - 6.0)
             .collect();
         let bias = vec![0.25; outputs];
-        let mut m = Model::from_parts("t", classes, 10, &w, &bias).unwrap();
+        let spec = Spec {
+            bits: 10,
+            ..Spec::V1
+        };
+        let mut m = Model::from_parts("t", classes, spec, &w, &bias).unwrap();
         m.set_calibration(0.5, -0.1);
         m.set_threshold(0.3);
         m
@@ -454,12 +477,18 @@ mod tests {
             Model::from_bytes(&flipped),
             Err(ModelError::Corrupt(_))
         ));
-        let mut v2 = bytes;
-        v2[8] = 2;
+        let mut v1 = bytes.clone();
+        v1[8] = 1;
         assert_eq!(
-            Model::from_bytes(&v2).unwrap_err(),
-            ModelError::UnsupportedVersion(2)
+            Model::from_bytes(&v1).unwrap_err(),
+            ModelError::UnsupportedVersion(1)
         );
+        let mut bad_spec = bytes;
+        bad_spec[14] = 9;
+        assert!(matches!(
+            Model::from_bytes(&bad_spec),
+            Err(ModelError::Corrupt(_))
+        ));
     }
 
     #[test]

@@ -527,9 +527,11 @@ struct Ctx<'a, 'e> {
     skipped: &'a mut Skipped,
 }
 
+/// Someone in the export. The handle is the profile URL, else the name (the
+/// only key the 2018 files share), else the email.
 fn person(name: &str, url: &str, email: &str) -> Person {
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let handle = [url, email, name].into_iter().find(|s| !s.is_empty()).unwrap_or("unknown").to_string();
+    let handle = [url, name, email].into_iter().find(|s| !s.is_empty()).unwrap_or("unknown").to_string();
     Person { handle, name: opt(name), profile_url: opt(url), email: opt(email) }
 }
 

@@ -67,7 +67,8 @@ fn a_2018_export_reads_us_dates_html_entities_utf16_shares_and_directions() {
 
     let ann = at_line(&records, "Connections.csv", 2);
     assert_eq!(ann.kind, ItemKind::Connection);
-    assert_eq!(ann.author.handle, "ann@example.invalid");
+    assert_eq!(ann.author.handle, "Ann Baker", "the name, as in Messages.csv and Invitations.csv");
+    assert_eq!(ann.author.email.as_deref(), Some("ann@example.invalid"));
     assert_eq!(ann.author.name.as_deref(), Some("Ann Baker"));
     assert_eq!(ann.at, util::unix(2018, 1, 8, 18, 14, 0));
     assert_eq!(ann.text, "Owner at Baker & Sons");

@@ -320,3 +320,34 @@ fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
     let spam = items(&records).into_iter().filter(|i| i.kind == ItemKind::Message && i.text.contains("part-time job")).collect::<Vec<_>>();
     assert!(!spam.is_empty() && spam.iter().all(|i| !i.by_owner && i.counterparts.len() > 40), "group spam goes to the whole group");
 }
+
+#[test]
+fn a_zipped_archive_with_a_top_folder_imports_like_the_folder() {
+    use std::io::Write;
+    let zip_path = std::env::temp_dir().join(format!("tactful-twitter-{}.zip", std::process::id()));
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let root = fixture("ytd_2023");
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = format!("twitter-2024-12-01/{}", p.strip_prefix(&root).unwrap().to_string_lossy());
+                zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+            }
+        }
+    }
+    zip.finish().unwrap();
+    let (zipped, _) = import(&zip_path, &Options::default()).unwrap();
+    let (folder, _) = import(&root, &Options::default()).unwrap();
+    let fp = |records: &[Record]| {
+        let mut v: Vec<String> = items(records).iter().map(|i| i.fingerprint()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(fp(&zipped), fp(&folder));
+    std::fs::remove_file(zip_path).ok();
+}

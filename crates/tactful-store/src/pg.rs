@@ -105,7 +105,7 @@ impl Writer for PgWriter<'_> {
                     .execute(
                         &self.insert_item,
                         &[
-                            &item.fingerprint(),
+                            &item.fingerprint().as_slice(),
                             &item.network.as_str(),
                             &item.kind.as_str(),
                             &item.external_id,

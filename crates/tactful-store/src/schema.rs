@@ -27,7 +27,7 @@ pub const SQLITE: &[&str] = &[
     );
     CREATE TABLE items (
         id INTEGER PRIMARY KEY,
-        fingerprint TEXT NOT NULL UNIQUE,
+        fingerprint BLOB NOT NULL UNIQUE,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         external_id TEXT,
@@ -42,7 +42,6 @@ pub const SQLITE: &[&str] = &[
         source_position TEXT NOT NULL
     );
     CREATE INDEX items_at ON items(at);
-    CREATE INDEX items_network_kind ON items(network, kind);
     CREATE INDEX items_thread ON items(thread);",
 ];
 
@@ -70,7 +69,7 @@ pub const POSTGRES: &[&str] = &[
     );
     CREATE TABLE items (
         id BIGSERIAL PRIMARY KEY,
-        fingerprint TEXT NOT NULL UNIQUE,
+        fingerprint BYTEA NOT NULL UNIQUE,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         external_id TEXT,
@@ -85,7 +84,6 @@ pub const POSTGRES: &[&str] = &[
         source_position TEXT NOT NULL
     );
     CREATE INDEX items_at ON items(at);
-    CREATE INDEX items_network_kind ON items(network, kind);
     CREATE INDEX items_thread ON items(thread);",
 ];
 

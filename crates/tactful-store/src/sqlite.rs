@@ -27,7 +27,7 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite { path: p.clone(), message: format!("cannot create its folder: {e}") })?;
         }
         let mut conn = Connection::open(path).map_err(err(&p))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(err(&p))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;").map_err(err(&p))?;
         migrate(&mut conn, &p)?;
         Ok(SqliteStore { conn, path: p })
     }
@@ -50,16 +50,19 @@ fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
 
 struct SqliteWriter<'c> {
     tx: rusqlite::Transaction<'c>,
-    path: String,
-    contacts: HashMap<(Network, String), i64>,
+    path: std::rc::Rc<str>,
+    /// Handle → contact id, per network (indexed by `Network as usize`), so
+    /// a known person costs one hash lookup, not a query.
+    contacts: [HashMap<String, i64>; 5],
 }
 
 impl SqliteWriter<'_> {
     fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
-        if p.handle.is_empty() || self.contacts.contains_key(&(network, p.handle.clone())) {
+        if p.handle.is_empty() || self.contacts[network as usize].contains_key(p.handle.as_str()) {
             return Ok(());
         }
-        let e = err(&self.path);
+        let path = self.path.clone();
+        let e = err(&path);
         let existing: Option<i64> = self
             .tx
             .prepare_cached("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2")
@@ -78,7 +81,7 @@ impl SqliteWriter<'_> {
                 id
             }
         };
-        self.contacts.insert((network, p.handle.clone()), id);
+        self.contacts[network as usize].insert(p.handle.clone(), id);
         Ok(())
     }
 }
@@ -153,9 +156,9 @@ impl Store for SqliteStore {
     }
 
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
-        let path = self.path.clone();
+        let path: std::rc::Rc<str> = self.path.as_str().into();
         let tx = self.conn.transaction().map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: HashMap::new() }))
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default() }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {

@@ -29,7 +29,9 @@ const USAGE: &str = concat!(
     "  --all-licences  also train on the non-commercial sets (for comparison; such weights must not ship)\n",
     "  --dry-run       train and report, write nothing\n",
     "  --show-errors N print up to N mistakes per source on the calibration split\n",
-    "  --epochs N, --lr X, --l2 X, --balance X   training settings (defaults in src/train.rs; choose them on the calibration split)",
+    "  --epochs N, --lr X, --l2 X, --balance X   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
+    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues   feature settings (over each head's defaults)\n",
+    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing",
 );
 
 struct Args {
@@ -39,8 +41,56 @@ struct Args {
     heads: Vec<Head>,
     policy: Policy,
     dry_run: bool,
-    cfg: train::Config,
+    /// Settings given on the command line, over each head's defaults.
+    over: Overrides,
     show_errors: usize,
+    /// Cross-validate on the train and calibration parts with this many folds, write nothing.
+    cv: usize,
+}
+
+/// Training settings given on the command line.
+#[derive(Default)]
+struct Overrides {
+    epochs: Option<usize>,
+    lr: Option<f32>,
+    l2: Option<f32>,
+    balance: Option<f32>,
+    bits: Option<u8>,
+    chars: Option<(u8, u8)>,
+    bigrams: Option<bool>,
+    cues: Option<bool>,
+}
+
+impl Overrides {
+    fn config(&self, head: Head) -> train::Config {
+        let mut c = train::Config::for_head(head);
+        if let Some(x) = self.epochs {
+            c.epochs = x;
+        }
+        if let Some(x) = self.lr {
+            c.learning_rate = x;
+        }
+        if let Some(x) = self.l2 {
+            c.l2 = x;
+        }
+        if let Some(x) = self.balance {
+            c.balance = x;
+        }
+        if let Some(x) = self.bits {
+            c.spec.bits = x;
+        }
+        if let Some((a, b)) = self.chars {
+            c.spec.char_min = a;
+            c.spec.char_max = b;
+        }
+        if let Some(x) = self.bigrams {
+            c.spec.word_bigrams = x;
+        }
+        if let Some(x) = self.cues {
+            c.spec.cues = x;
+        }
+        c
+    }
 }
 
 fn parse_args() -> Result<Option<Args>> {
@@ -52,8 +102,9 @@ fn parse_args() -> Result<Option<Args>> {
         heads: Vec::new(),
         policy: Policy::Default,
         dry_run: false,
-        cfg: train::Config::default(),
+        over: Overrides::default(),
         show_errors: 0,
+        cv: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -69,6 +120,23 @@ fn parse_args() -> Result<Option<Args>> {
                     .parse()
                     .with_context(|| format!("--show-errors {v}: expected a number"))?;
             }
+            "--cues" => a.over.cues = Some(true),
+            "--no-cues" => a.over.cues = Some(false),
+            "--bigrams" => a.over.bigrams = Some(true),
+            "--no-bigrams" => a.over.bigrams = Some(false),
+            flag @ ("--cv" | "--bits" | "--chars") => {
+                let Some(v) = it.next() else {
+                    bail!("{flag} needs a value\n{USAGE}")
+                };
+                match flag {
+                    "--cv" => a.cv = v.parse().with_context(|| format!("--cv {v}: expected a number"))?,
+                    "--bits" => a.over.bits = Some(v.parse().with_context(|| format!("--bits {v}: expected a number"))?),
+                    _ => {
+                        let (lo, hi) = v.split_once('-').with_context(|| format!("--chars {v}: expected MIN-MAX"))?;
+                        a.over.chars = Some((lo.parse()?, hi.parse()?));
+                    }
+                }
+            }
             flag @ ("--epochs" | "--lr" | "--l2" | "--balance") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a number\n{USAGE}")
@@ -77,10 +145,10 @@ fn parse_args() -> Result<Option<Args>> {
                     .parse()
                     .with_context(|| format!("{flag} {v}: expected a number"))?;
                 match flag {
-                    "--epochs" => a.cfg.epochs = x as usize,
-                    "--lr" => a.cfg.learning_rate = x,
-                    "--l2" => a.cfg.l2 = x,
-                    _ => a.cfg.balance = x,
+                    "--epochs" => a.over.epochs = Some(x as usize),
+                    "--lr" => a.over.lr = Some(x),
+                    "--l2" => a.over.l2 = Some(x),
+                    _ => a.over.balance = Some(x),
                 }
             }
             "--dry-run" => a.dry_run = true,
@@ -303,7 +371,6 @@ fn model_card(
     args: &Args,
     heads: &[TrainedHead],
     sizes: &[(Head, usize)],
-    cfg: &train::Config,
 ) -> String {
     let mut s = String::new();
     s.push_str(CARD_HEAD);
@@ -345,19 +412,16 @@ fn model_card(
     let _ = writeln!(s, "\n## Training\n");
     let _ = writeln!(
         s,
-        "Features: hashed word unigrams and bigrams and character 3- and 4-grams of the folded text \
-         (lower case, accents folded, digits as `0`), 2^{} buckets, scaled by 1/sqrt(feature count). \
+        "Features: hashed word unigrams, and per head word bigrams, character n-grams of the folded text \
+         (lower case, accents folded, digits as `0`) and cue tokens read before folding (how many words are in \
+         capitals, `!` count, length band, a link, a long number, a currency sign, a question mark and a closing \
+         one, a leading @mention, the first word after the leading mentions), scaled by 1/sqrt(feature count); \
+         the model file records which. \
          Model: logistic regression (`customer-request`, `spam`) or softmax (`content-kind`), AdaGrad, \
-         {} epochs, learning rate {}, L2 {}, classes weighted by (share)^-{}, shuffle seed {:#x}, one thread. \
+         classes weighted by (share)^-balance, one thread, fixed shuffle seed. \
          Weights are quantised to i8 with one scale per head; every figure below is measured on the quantised model. \
          Calibration: Platt scaling (yes/no heads) or a temperature (content-kind) fitted on the calibration split; \
-         threshold: the best F1 on the calibration split.{}",
-        cfg.bits,
-        cfg.epochs,
-        cfg.learning_rate,
-        cfg.l2,
-        cfg.balance,
-        cfg.seed,
+         threshold: the best F1 on the calibration split.{}\n",
         match args.policy {
             Policy::OpenOnly => " **Trained with `--open-only`.**",
             Policy::All =>
@@ -365,6 +429,27 @@ fn model_card(
             Policy::Default => "",
         }
     );
+    for t in heads {
+        let c = &t.cfg;
+        let chars = if c.spec.char_max == 0 {
+            "no character n-grams".to_string()
+        } else {
+            format!("character {}- to {}-grams", c.spec.char_min, c.spec.char_max)
+        };
+        let _ = writeln!(
+            s,
+            "- `{}`: {chars}, word bigrams {}, cues {}, 2^{} buckets; {} epochs, learning rate {}, L2 {}, balance {}, shuffle seed {:#x}.",
+            t.head,
+            if c.spec.word_bigrams { "yes" } else { "no" },
+            if c.spec.cues { "yes" } else { "no" },
+            c.spec.bits,
+            c.epochs,
+            c.learning_rate,
+            c.l2,
+            c.balance,
+            c.seed,
+        );
+    }
     let _ = writeln!(
         s,
         "\nSplit: per source, each text (deduplicated after folding case and spacing) goes to train (70%), calibrate (10%) \
@@ -503,7 +588,6 @@ posts are scored, but no long personal posts were trained on); sarcasm; images.
 ";
 
 fn run(args: &Args) -> Result<()> {
-    let cfg = args.cfg;
     let mut trained = Vec::new();
     for &head in &args.heads {
         if data::plan(head, args.policy)
@@ -514,6 +598,18 @@ fn run(args: &Args) -> Result<()> {
             continue;
         }
         let start = Instant::now();
+        let cfg = args.over.config(head);
+        if args.cv > 0 {
+            let start = Instant::now();
+            let (per, pooled) = tactful_train::cross_validate(&args.data, head, args.policy, &cfg, args.cv)?;
+            let per: Vec<String> = per.iter().map(|(s, f)| format!("{} {f:.3}", s.id)).collect();
+            println!(
+                "CV {head} ({:.1}s) pooled {pooled:.3}  {}",
+                start.elapsed().as_secs_f64(),
+                per.join("  ")
+            );
+            continue;
+        }
         let t = run_head(&args.data, head, args.policy, &cfg)?;
         print_summary(&t, start.elapsed().as_secs_f64());
         if args.show_errors > 0 {
@@ -521,8 +617,8 @@ fn run(args: &Args) -> Result<()> {
         }
         trained.push(t);
     }
-    if args.dry_run {
-        println!("\n--dry-run: nothing written");
+    if args.dry_run || args.cv > 0 {
+        println!("\n--dry-run or --cv: nothing written");
         return Ok(());
     }
     std::fs::create_dir_all(&args.models)
@@ -538,7 +634,7 @@ fn run(args: &Args) -> Result<()> {
     }
     if trained.len() == Head::ALL.len() {
         let card = args.models.join("MODEL_CARD.md");
-        std::fs::write(&card, model_card(args, &trained, &sizes, &cfg))
+        std::fs::write(&card, model_card(args, &trained, &sizes))
             .with_context(|| format!("cannot write {}", card.display()))?;
         println!("wrote {}", card.display());
     } else {

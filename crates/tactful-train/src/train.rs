@@ -2,7 +2,7 @@
 //! hashed features, then calibration and the threshold on the calibration
 //! split. Single thread, fixed seed: the same data gives the same bytes.
 
-use tactful_classify::features::{Scratch, sparse};
+use tactful_classify::features::{Scratch, Spec, sparse_of};
 use tactful_classify::metrics::Tally;
 use tactful_classify::model::sigmoid;
 use tactful_classify::{Head, Model, ModelError};
@@ -10,7 +10,8 @@ use tactful_classify::{Head, Model, ModelError};
 /// Settings of one training run.
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
-    pub bits: u8,
+    /// The features (stored in the model file).
+    pub spec: Spec,
     pub epochs: usize,
     pub learning_rate: f32,
     /// L2 penalty, applied to the weights an example touches.
@@ -26,13 +27,25 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            bits: tactful_classify::features::DEFAULT_BITS,
+            spec: Spec::V1,
             epochs: 12,
             learning_rate: 0.4,
             l2: 1e-6,
             balance: 0.5,
             seed: 0x7AC7_F017,
             idf: false,
+        }
+    }
+}
+
+impl Config {
+    /// The shipped settings of a head (chosen by cross-validation on the
+    /// train and calibration parts; see `tactful-train --cv`).
+    pub fn for_head(head: Head) -> Config {
+        match head {
+            Head::ContentKind => Config::default(),
+            Head::CustomerRequest => Config::default(),
+            Head::Spam => Config::default(),
         }
     }
 }
@@ -62,12 +75,12 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
     let mut scratch = Scratch::new();
     let mut rows: Vec<Vec<(u32, f32)>> = items
         .iter()
-        .map(|(t, _)| sparse(t, cfg.bits, &mut scratch))
+        .map(|(t, _)| sparse_of(t, &cfg.spec, &mut scratch))
         .collect();
     // Inverse document frequency, folded into the weights at the end (the
     // model scales raw counts, so w_j * idf_j gives the same scores).
     let idf: Vec<f32> = if cfg.idf {
-        let mut df = vec![0u32; 1 << cfg.bits];
+        let mut df = vec![0u32; 1 << cfg.spec.bits];
         for r in &rows {
             for &(j, _) in r {
                 df[j as usize] += 1;
@@ -78,7 +91,7 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
             .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
             .collect()
     } else {
-        vec![1.0; 1 << cfg.bits]
+        vec![1.0; 1 << cfg.spec.bits]
     };
     for r in &mut rows {
         for (j, v) in r.iter_mut() {
@@ -101,8 +114,8 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
         })
         .collect();
 
-    let mut w = vec![0f32; outputs << cfg.bits];
-    let mut g2 = vec![1e-8f32; outputs << cfg.bits];
+    let mut w = vec![0f32; outputs << cfg.spec.bits];
+    let mut g2 = vec![1e-8f32; outputs << cfg.spec.bits];
     let mut bias = vec![0f32; outputs];
     let mut bias_g2 = vec![1e-8f32; outputs];
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -153,7 +166,7 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
             w[j * outputs + o] *= f;
         }
     }
-    Model::from_parts(head.as_str(), classes, cfg.bits, &w, &bias)
+    Model::from_parts(head.as_str(), classes, cfg.spec, &w, &bias)
 }
 
 /// The model's raw scores for the texts.
@@ -294,7 +307,10 @@ mod tests {
     #[test]
     fn training_is_deterministic_and_learns_the_toy_set() {
         let cfg = Config {
-            bits: 12,
+            spec: Spec {
+                bits: 12,
+                ..Spec::V1
+            },
             epochs: 5,
             ..Config::default()
         };
@@ -315,7 +331,10 @@ mod tests {
     #[test]
     fn calibration_keeps_the_order_and_stays_finite() {
         let cfg = Config {
-            bits: 12,
+            spec: Spec {
+                bits: 12,
+                ..Spec::V1
+            },
             epochs: 5,
             ..Config::default()
         };

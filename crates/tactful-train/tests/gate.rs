@@ -106,7 +106,7 @@ fn training_again_gives_the_embedded_model_byte_for_byte() {
     // The two yes/no heads train in well under a second; content-kind is
     // checked the same way by rerunning `tactful-train` and `git diff`.
     for head in [Head::Spam, Head::CustomerRequest] {
-        let t = run_head(&data, head, Policy::Default, &train::Config::default()).unwrap();
+        let t = run_head(&data, head, Policy::Default, &train::Config::for_head(head)).unwrap();
         assert!(
             t.model.to_bytes() == builtin::bytes(head),
             "{head}: retraining gives other weights than the embedded file: run `cargo run --release -p tactful-train` and commit models/"
