@@ -191,7 +191,7 @@ fn the_owner_option_overrides_the_profile() {
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
     for dir in ["fb_2021", "fb_2024", "fb_2018"] {
-        let prints = |records: Vec<Record>| -> Vec<String> {
+        let prints = |records: Vec<Record>| -> Vec<[u8; 16]> {
             records
                 .into_iter()
                 .filter_map(|r| match r {

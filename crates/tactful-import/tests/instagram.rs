@@ -141,7 +141,7 @@ fn reads_the_2019_media_file_and_2022_comments() {
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
     for dir in ["ig_2022", "ig_2024", "ig_old"] {
-        let prints = |records: Vec<Record>| -> Vec<String> {
+        let prints = |records: Vec<Record>| -> Vec<[u8; 16]> {
             records
                 .into_iter()
                 .filter_map(|r| match r {

@@ -344,7 +344,7 @@ fn a_zipped_archive_with_a_top_folder_imports_like_the_folder() {
     let (zipped, _) = import(&zip_path, &Options::default()).unwrap();
     let (folder, _) = import(&root, &Options::default()).unwrap();
     let fp = |records: &[Record]| {
-        let mut v: Vec<String> = items(records).iter().map(|i| i.fingerprint()).collect();
+        let mut v: Vec<[u8; 16]> = items(records).iter().map(|i| i.fingerprint()).collect();
         v.sort();
         v
     };
