@@ -54,11 +54,38 @@ fn fold_byte(b: u8) -> u8 {
     }
 }
 
+/// HTML escapes and line breaks (as written, lower case) and the byte each stands for.
+const ENTITIES: &[(&[u8], u8)] = &[
+    (b"&#39;", b'\''),
+    (b"&quot;", b'"'),
+    (b"&amp;", b'&'),
+    (b"&lt;", b'<'),
+    (b"&gt;", b'>'),
+    (b"&nbsp;", b' '),
+    (b"<br />", b' '),
+    (b"<br/>", b' '),
+    (b"<br>", b' '),
+];
+
 fn fold_into(text: &str, buf: &mut Vec<u8>) {
     buf.clear();
     buf.push(b' ');
     let push = |bytes: &[u8], buf: &mut Vec<u8>| {
-        for &b in bytes {
+        let mut i = 0;
+        while i < bytes.len() {
+            let mut b = bytes[i];
+            i += 1;
+            if b == b'&' || b == b'<' {
+                // HTML escapes and line breaks left in exported text read as
+                // the characters they stand for.
+                if let Some(&(from, to)) = ENTITIES
+                    .iter()
+                    .find(|(from, _)| bytes[i - 1..].starts_with(from))
+                {
+                    i += from.len() - 1;
+                    b = to;
+                }
+            }
             if b.is_ascii_whitespace() {
                 if buf.last() != Some(&b' ') {
                     buf.push(b' ');
@@ -149,6 +176,48 @@ fn char_key(acc: u64, n: u32) -> u64 {
     data ^ tag ^ SEED_CHAR
 }
 
+
+/// Words of complaint and negative feeling (a short hand-written list in the
+/// style of the opinion lexicons), counted as one cue so that words too rare
+/// in the training texts still count.
+const NEGATIVE: &[&str] = &[
+    "worst", "terrible", "horrible", "awful", "bad", "poor", "poorly", "useless", "rubbish",
+    "ridiculous", "disgusting", "disgraceful", "disgrace", "pathetic", "shocking", "appalling",
+    "unacceptable", "disappointed", "disappointing", "disappointment", "frustrated", "frustrating",
+    "annoyed", "annoying", "angry", "furious", "upset", "sick", "tired", "fed", "hate", "hated",
+    "hates", "sucks", "suck", "sucked", "crap", "fail", "failed", "fails", "failing", "failure",
+    "broken", "broke", "break", "breaks", "crash", "crashed", "crashes", "crashing", "bug", "bugs",
+    "buggy", "error", "errors", "issue", "issues", "problem", "problems", "wrong", "faulty",
+    "damaged", "missing", "lost", "late", "delay", "delayed", "delays", "cancel", "cancelled",
+    "canceled", "cancellation", "refund", "refunds", "charged", "overcharged", "complaint",
+    "complain", "complaints", "waiting", "waited", "wait", "still", "again", "ignored", "ignoring",
+    "rude", "unhelpful", "incompetent", "slow", "stuck", "down", "outage", "worse", "nightmare",
+    "joke", "scam", "ripped", "rip", "stolen", "unable", "cant", "cannot", "wont", "doesnt",
+    "didnt", "isnt", "wasnt", "havent", "hasnt", "dont", "never", "nobody", "nothing", "nowhere",
+    "why", "seriously", "wtf", "ugh", "smh", "fix", "fixed", "sort", "help", "hours", "days",
+    "weeks", "months", "yet", "anymore", "dead", "unusable", "stop", "stopped", "apparently",
+];
+/// Negations.
+const NEGATION: &[&str] = &["not", "no", "never", "t", "nt", "nor", "none", "without"];
+/// First person.
+const FIRST_PERSON: &[&str] = &["i", "my", "me", "mine", "im", "ive", "we", "our", "us"];
+/// Second person.
+const SECOND_PERSON: &[&str] = &["you", "your", "yours", "youre", "u", "ur"];
+
+const fn fnv(w: &[u8]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    let mut i = 0;
+    while i < w.len() {
+        h = (h ^ w[i] as u64).wrapping_mul(0x100_0000_01B3);
+        i += 1;
+    }
+    h
+}
+
+fn in_list(list: &[&str], h: u64) -> bool {
+    list.iter().any(|w| fnv(w.as_bytes()) == h)
+}
+
 /// Cue tokens of the raw text (case and punctuation still there) and of the folded buffer.
 fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
     let raw = text.as_bytes();
@@ -192,22 +261,36 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         || has(b"0p ");
     let words = buf.split(|&b| b == b' ').filter(|w| !w.is_empty());
     let mut mentions = 0u64;
-    let mut first: u64 = 0;
+    let mut first: Option<u64> = None;
     for w in words {
-        if w[0] == b'@' {
+        if first.is_none() && w[0] == b'@' {
             mentions += 1;
             continue;
         }
-        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-        for &b in w.iter().filter(|b| is_word_byte(**b)) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+        if first.is_none() {
+            let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+            for &b in w.iter().filter(|b| is_word_byte(**b)) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+            }
+            first = Some(h);
         }
-        first = h;
-        break;
+    }
+    let first = first.unwrap_or(0);
+    // Words as letters only ("don't" -> "don", "t"; "can't" -> "can", "t").
+    let (mut negative, mut negation, mut me, mut you) = (0u64, 0u64, 0u64, 0u64);
+    for w in buf.split(|b| !b.is_ascii_alphabetic()) {
+        if w.is_empty() || w.len() > 14 {
+            continue;
+        }
+        let h = fnv(w);
+        negative += u64::from(in_list(NEGATIVE, h));
+        negation += u64::from(in_list(NEGATION, h));
+        me += u64::from(in_list(FIRST_PERSON, h));
+        you += u64::from(in_list(SECOND_PERSON, h));
     }
     let lead_mention = buf.get(1) == Some(&b'@');
     let len_band = 64 - (buf.len() as u64).leading_zeros();
-    let tokens: [(u64, u64); 10] = [
+    let tokens: [(u64, u64); 14] = [
         (1, caps_words.min(5)),
         (2, bangs.min(3)),
         (3, u64::from(len_band)),
@@ -218,6 +301,10 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         (8, u64::from(trimmed.last() == Some(&b'?'))),
         (9, u64::from(lead_mention) * 4 + mentions.min(3)),
         (10, first),
+        (11, negative.min(4)),
+        (12, negation.min(3)),
+        (13, me.min(3)),
+        (14, you.min(2)),
     ];
     for (id, v) in tokens {
         emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
@@ -322,6 +409,15 @@ mod tests {
     fn accents_fold_like_the_rule_engine() {
         let mut s = Scratch::new();
         assert_eq!(sparse("café", 18, &mut s), sparse("cafe", 18, &mut s));
+    }
+
+    #[test]
+    fn html_escapes_read_as_their_characters() {
+        let mut s = Scratch::new();
+        assert_eq!(
+            sparse("don&#39;t &amp; &quot;so&quot;<br />ok", 18, &mut s),
+            sparse("don't & \"so\" ok", 18, &mut s)
+        );
     }
 
     #[test]

@@ -70,7 +70,14 @@ pub fn run(args: &Args) -> Result<u8> {
                     None
                 }
             };
-            let added = writer.add(&r).map_err(|e| ImportError::Sink(e.to_string()))?;
+            let added = match (&r, &args.owner) {
+                // The user said who they are: that replaces any stored owner.
+                (Record::Owner { network, person, source }, Some(_)) => {
+                    writer.set_owner(*network, person, source).map_err(|e| ImportError::Sink(e.to_string()))?;
+                    Added::New
+                }
+                _ => writer.add(&r).map_err(|e| ImportError::Sink(e.to_string()))?,
+            };
             tally.records += 1;
             if let Some(k) = key {
                 let map = if added == Added::New { &mut tally.new } else { &mut tally.old };
@@ -103,6 +110,16 @@ pub fn run(args: &Args) -> Result<u8> {
         eprint!("\r{:60}\r", "");
     }
     print_summary(&tally, &skipped, &location, started.elapsed());
+    // Say so when an export names someone else as "you" than the store does.
+    let stored = store.owners()?;
+    for (network, handle) in &tally.owners {
+        if let Some((_, kept)) = stored.iter().find(|(n, h)| n == network && h != handle) {
+            println!(
+                "  note: this export names {handle} as you on {network}, but the store already has {kept}; kept {kept} \
+                 (run again with --owner {handle:?} if that is you)"
+            );
+        }
+    }
     Ok(0)
 }
 

@@ -642,7 +642,10 @@ impl Ctx<'_, '_> {
             let row = row?;
             let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let said = unwrap_lines(row.get(commentary));
-            let id = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
+            // LinkedIn reuses one ShareLink for many different posts (seen: 81
+            // rows with one link in a real export), so the link alone is no id:
+            // pair it with the date.
+            let id = Some(row.get(link).to_string()).filter(|l| !l.is_empty()).map(|l| format!("{l}@{}", row.get(Some(date))));
             let (kind, text) = if said.trim().is_empty() {
                 // No words of the owner's: a share of a link or of another post.
                 let what = [row.get(shared), row.get(title)].into_iter().find(|s| !s.is_empty()).unwrap_or("").to_string();

@@ -99,7 +99,7 @@ fn a_2018_export_reads_us_dates_html_entities_utf16_shares_and_directions() {
     assert_eq!(shares[0].kind, ItemKind::Post);
     assert_eq!(shares[0].text, "Our new shop is open — come say hi! “Grand” opening", "UTF-16 decoded");
     assert_eq!(shares[0].at, util::unix(2017, 6, 8, 8, 15, 44));
-    assert_eq!(shares[0].external_id.as_deref(), Some("https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A1000000000000000001"));
+    assert_eq!(shares[0].external_id.as_deref(), Some("https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A1000000000000000001@2017/06/08 08:15:44 UTC"), "the link paired with the date");
     assert!(shares[0].by_owner);
     assert_eq!(shares[0].author.handle, "Dana Seller");
     assert_eq!(shares[1].kind, ItemKind::Share);
@@ -333,4 +333,20 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
     assert_eq!(owners(&records)[0].name.as_deref(), Some("Person0061 Test0061"));
     let long = items(&records).into_iter().find(|i| i.text.starts_with("So I did an exploratory analysis")).unwrap();
     assert!(long.text.contains("world.\n\nOnly 0.04%"), "{}", long.text);
+}
+
+/// Regression: LinkedIn reuses one ShareLink for many different posts, and
+/// using the link as the id made the store keep only one of them.
+#[test]
+fn posts_sharing_one_link_stay_distinct() {
+    let Some(root) = shared() else { return };
+    let dir = root.join("2021_femi");
+    let (records, _) = import(&dir, &Options::default()).unwrap();
+    let shares: Vec<&Item> = from_file(&records, "Shares.csv");
+    let distinct: std::collections::BTreeSet<[u8; 16]> = shares.iter().map(|i| i.fingerprint()).collect();
+    // Count the rows that really differ, straight from the file.
+    let mut reader = csv::Reader::from_path(dir.join("Shares.csv")).unwrap();
+    let rows: std::collections::BTreeSet<Vec<String>> =
+        reader.records().map(|r| r.unwrap().iter().take(4).map(str::to_string).collect()).collect();
+    assert_eq!(distinct.len(), rows.len());
 }

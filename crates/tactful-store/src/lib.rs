@@ -85,8 +85,12 @@ pub trait Store {
 
 /// One transaction of writes.
 pub trait Writer {
-    /// Add a record; adding the same item twice is a no-op.
+    /// Add a record; adding the same item twice is a no-op. An owner record
+    /// never replaces the owner already stored for its network (a stray
+    /// export must not change who "you" are): use `set_owner` for that.
     fn add(&mut self, record: &Record) -> Result<Added, StoreError>;
+    /// Record who owns the account on a network, replacing any earlier owner.
+    fn set_owner(&mut self, network: Network, person: &tactful_core::history::Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError>;
     /// Make everything added visible, at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -135,6 +135,18 @@ impl Writer for PgWriter<'_> {
         }
     }
 
+    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
+                   source_file = excluded.source_file, source_position = excluded.source_position",
+                &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().map_err(err)
     }
@@ -161,9 +173,7 @@ impl Store for PgStore {
         let upsert_owner = tx
             .prepare(
                 "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
-                   source_file = excluded.source_file, source_position = excluded.source_position
-                 WHERE owners.handle <> excluded.handle",
+                 ON CONFLICT (network) DO NOTHING",
             )
             .map_err(err)?;
         Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new() }))

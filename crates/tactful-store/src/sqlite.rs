@@ -96,9 +96,7 @@ impl Writer for SqliteWriter<'_> {
                     .tx
                     .prepare_cached(
                         "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
-                           source_file = excluded.source_file, source_position = excluded.source_position
-                         WHERE owners.handle <> excluded.handle",
+                         ON CONFLICT (network) DO NOTHING",
                     )
                     .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
                     .map_err(&e)?;
@@ -142,6 +140,19 @@ impl Writer for SqliteWriter<'_> {
                 Ok(Added::New)
             }
         }
+    }
+
+    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
+                   source_file = excluded.source_file, source_position = excluded.source_position",
+            )
+            .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
+            .map_err(err(&path))?;
+        Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -63,6 +63,17 @@ fn suite(store: &mut dyn Store) {
     assert_eq!(items[2].source_file, "messages/inbox/t1/message_1.json");
     assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
 
+    // A stray export naming someone else does not change who "you" are...
+    let stray = Record::Owner { network: Network::Facebook, person: Person::named("bob"), source: SourceRef { file: "x.json".into(), position: "1".into() } };
+    assert_eq!(import(store, std::slice::from_ref(&stray)), (0, 1));
+    assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
+    // ...unless the user says so.
+    let mut w = store.writer().unwrap();
+    w.set_owner(Network::Facebook, &Person::named("me2"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
+    w.set_owner(Network::Facebook, &Person::named("me"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
+    w.commit().unwrap();
+    assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
+
     // Importing the same export twice adds nothing.
     assert_eq!(import(store, &sample()), (0, 4));
     assert_eq!(all(store, &Filter::default()).len(), 3);

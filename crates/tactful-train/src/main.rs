@@ -59,6 +59,7 @@ struct Overrides {
     chars: Option<(u8, u8)>,
     bigrams: Option<bool>,
     cues: Option<bool>,
+    nb: Option<f32>,
 }
 
 impl Overrides {
@@ -88,6 +89,9 @@ impl Overrides {
         }
         if let Some(x) = self.cues {
             c.spec.cues = x;
+        }
+        if let Some(x) = self.nb {
+            c.nb = x;
         }
         c
     }
@@ -137,7 +141,7 @@ fn parse_args() -> Result<Option<Args>> {
                     }
                 }
             }
-            flag @ ("--epochs" | "--lr" | "--l2" | "--balance") => {
+            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a number\n{USAGE}")
                 };
@@ -148,6 +152,7 @@ fn parse_args() -> Result<Option<Args>> {
                     "--epochs" => a.over.epochs = Some(x as usize),
                     "--lr" => a.over.lr = Some(x),
                     "--l2" => a.over.l2 = Some(x),
+                    "--nb" => a.over.nb = Some(x),
                     _ => a.over.balance = Some(x),
                 }
             }

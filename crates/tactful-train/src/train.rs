@@ -22,6 +22,10 @@ pub struct Config {
     pub seed: u64,
     /// Weigh features by inverse document frequency (folded into the weights).
     pub idf: bool,
+    /// Yes/no heads: scale each feature by its naive-Bayes log-count ratio
+    /// (NBSVM, Wang and Manning 2012), smoothed by this much; 0 = off.
+    /// Folded into the weights like `idf`.
+    pub nb: f32,
 }
 
 impl Default for Config {
@@ -34,6 +38,7 @@ impl Default for Config {
             balance: 0.5,
             seed: 0x7AC7_F017,
             idf: false,
+            nb: 0.0,
         }
     }
 }
@@ -89,6 +94,20 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
         let n = rows.len() as f32;
         df.iter()
             .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+            .collect()
+    } else if cfg.nb > 0.0 && k == 2 {
+        let mut p = vec![cfg.nb; 1 << cfg.spec.bits];
+        let mut q = vec![cfg.nb; 1 << cfg.spec.bits];
+        for (r, (_, c)) in rows.iter().zip(items) {
+            let side = if *c == 1 { &mut p } else { &mut q };
+            for &(j, _) in r {
+                side[j as usize] += 1.0;
+            }
+        }
+        let (sp, sq): (f32, f32) = (p.iter().sum(), q.iter().sum());
+        p.iter()
+            .zip(&q)
+            .map(|(a, b)| ((a / sp) / (b / sq)).ln().abs().max(0.05))
             .collect()
     } else {
         vec![1.0; 1 << cfg.spec.bits]
