@@ -214,8 +214,37 @@ const fn fnv(w: &[u8]) -> u64 {
     h
 }
 
-fn in_list(list: &[&str], h: u64) -> bool {
-    list.iter().any(|w| fnv(w.as_bytes()) == h)
+/// The sorted hashes of a word list, computed at compile time.
+const fn hashes<const N: usize>(list: &[&str]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = fnv(list[i].as_bytes());
+        i += 1;
+    }
+    // Insertion sort (const fn).
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j - 1];
+            out[j - 1] = out[j];
+            out[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const NEGATIVE_H: [u64; NEGATIVE.len()] = hashes(NEGATIVE);
+const NEGATION_H: [u64; NEGATION.len()] = hashes(NEGATION);
+const FIRST_PERSON_H: [u64; FIRST_PERSON.len()] = hashes(FIRST_PERSON);
+const SECOND_PERSON_H: [u64; SECOND_PERSON.len()] = hashes(SECOND_PERSON);
+
+#[inline]
+fn in_list(sorted: &[u64], h: u64) -> bool {
+    sorted.binary_search(&h).is_ok()
 }
 
 /// Cue tokens of the raw text (case and punctuation still there) and of the folded buffer.
@@ -283,10 +312,10 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
             continue;
         }
         let h = fnv(w);
-        negative += u64::from(in_list(NEGATIVE, h));
-        negation += u64::from(in_list(NEGATION, h));
-        me += u64::from(in_list(FIRST_PERSON, h));
-        you += u64::from(in_list(SECOND_PERSON, h));
+        negative += u64::from(in_list(&NEGATIVE_H, h));
+        negation += u64::from(in_list(&NEGATION_H, h));
+        me += u64::from(in_list(&FIRST_PERSON_H, h));
+        you += u64::from(in_list(&SECOND_PERSON_H, h));
     }
     let lead_mention = buf.get(1) == Some(&b'@');
     let len_band = 64 - (buf.len() as u64).leading_zeros();

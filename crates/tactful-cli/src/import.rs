@@ -62,6 +62,7 @@ pub fn run(args: &Args) -> Result<u8> {
         };
         let mut last = Instant::now();
         let name = path.display().to_string();
+        let tally_records = std::cell::Cell::new(0u64);
         let mut emit = |r: Record| -> Result<(), ImportError> {
             let key = match &r {
                 Record::Item(i) => Some((i.network, i.kind)),
@@ -83,14 +84,25 @@ pub fn run(args: &Args) -> Result<u8> {
                 let map = if added == Added::New { &mut tally.new } else { &mut tally.old };
                 *map.entry(k).or_default() += 1;
             }
-            if progress && last.elapsed() > Duration::from_millis(200) {
+            tally_records.set(tally.records);
+            Ok(())
+        };
+        let total = src.total_size().max(1);
+        let (mut metered, read) = tactful_import::source::Metered::new(src.as_mut());
+        let mut emit = |r: Record| -> Result<(), ImportError> {
+            let shown = progress && last.elapsed() > Duration::from_millis(200);
+            emit(r)?;
+            if shown {
                 last = Instant::now();
-                let rate = tally.records as f64 / started.elapsed().as_secs_f64().max(0.001);
-                eprint!("\r{name} ({format}): {} records, {:.0}/s   ", tally.records, rate);
+                // Time left from the share of the export's bytes read so far.
+                let done = read.get() as f64 / total as f64;
+                let secs = started.elapsed().as_secs_f64();
+                let left = if done > 0.01 { format!("about {:.0}s left", secs * (1.0 - done) / done) } else { "estimating".into() };
+                eprint!("\r{name} ({format}): {} records, {:.0}% read, {left}   ", tally_records.get(), done * 100.0);
             }
             Ok(())
         };
-        match tactful_import::run(format, src.as_mut(), &opts, &mut emit) {
+        match tactful_import::run(format, &mut metered, &opts, &mut emit) {
             Ok(s) => skipped.extend(s),
             Err(e) => {
                 if progress {

@@ -34,6 +34,8 @@ pub trait ExportSource {
     fn entries(&self) -> &[String];
     /// Open one entry for reading.
     fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError>;
+    /// Bytes in all entries (decompressed), for progress and time left.
+    fn total_size(&self) -> u64;
 }
 
 /// Open a path: a folder, a zip, or a single file (a one-entry source).
@@ -51,7 +53,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Box<dyn ExportSource>, Import
     if n == 4 && &magic == b"PK\x03\x04" || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return Ok(Box::new(Zip::new(path, limits)?));
     }
-    Ok(Box::new(SingleFile { path: path.to_path_buf(), name: name.clone(), entries: vec![file_name(path)] }))
+    Ok(Box::new(SingleFile { path: path.to_path_buf(), name: name.clone(), entries: vec![file_name(path)], size: meta.len() }))
 }
 
 fn file_name(path: &Path) -> String {
@@ -62,11 +64,15 @@ struct SingleFile {
     path: PathBuf,
     name: String,
     entries: Vec<String>,
+    size: u64,
 }
 
 impl ExportSource for SingleFile {
     fn name(&self) -> &str {
         &self.name
+    }
+    fn total_size(&self) -> u64 {
+        self.size
     }
     fn entries(&self) -> &[String] {
         &self.entries
@@ -81,12 +87,14 @@ struct Folder {
     root: PathBuf,
     name: String,
     entries: Vec<String>,
+    size: u64,
 }
 
 impl Folder {
     fn new(root: &Path) -> Result<Folder, ImportError> {
         let name = root.display().to_string();
         let mut entries = Vec::new();
+        let mut size = 0u64;
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::Io { path: dir.display().to_string(), message: format!("cannot list: {e}") })?;
@@ -100,6 +108,7 @@ impl Folder {
                 if ft.is_dir() {
                     stack.push(entry.path());
                 } else if ft.is_file() {
+                    size += entry.metadata().map_or(0, |m| m.len());
                     let rel = entry.path().strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
                     entries.push(rel);
                 }
@@ -109,13 +118,16 @@ impl Folder {
             return Err(ImportError::Unknown { path: name, expected: "a folder holding an export's files, but it is empty".into() });
         }
         entries.sort();
-        Ok(Folder { root: root.to_path_buf(), name, entries })
+        Ok(Folder { root: root.to_path_buf(), name, entries, size })
     }
 }
 
 impl ExportSource for Folder {
     fn name(&self) -> &str {
         &self.name
+    }
+    fn total_size(&self) -> u64 {
+        self.size
     }
     fn entries(&self) -> &[String] {
         &self.entries
@@ -132,6 +144,7 @@ struct Zip {
     name: String,
     entries: Vec<String>,
     index: std::collections::HashMap<String, usize>,
+    size: u64,
 }
 
 impl Zip {
@@ -178,13 +191,16 @@ impl Zip {
             return Err(ImportError::Unknown { path: name, expected: "a zip holding an export's files, but it is empty".into() });
         }
         entries.sort();
-        Ok(Zip { archive, name, entries, index })
+        Ok(Zip { archive, name, entries, index, size: total })
     }
 }
 
 impl ExportSource for Zip {
     fn name(&self) -> &str {
         &self.name
+    }
+    fn total_size(&self) -> u64 {
+        self.size
     }
     fn entries(&self) -> &[String] {
         &self.entries
@@ -198,5 +214,48 @@ impl ExportSource for Zip {
             .map_err(|e| ImportError::format(&self.name, entry, "a readable zip entry", e.to_string()))?;
         // Never read past the declared size, whatever the stream claims.
         Ok(Box::new(BufReader::with_capacity(1 << 16, file.take(declared))))
+    }
+}
+
+/// Wraps a source and counts the bytes read through it, for progress.
+pub struct Metered<'s> {
+    inner: &'s mut dyn ExportSource,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<'s> Metered<'s> {
+    pub fn new(inner: &'s mut dyn ExportSource) -> (Metered<'s>, std::rc::Rc<std::cell::Cell<u64>>) {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        (Metered { inner, read: read.clone() }, read)
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl ExportSource for Metered<'_> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn entries(&self) -> &[String] {
+        self.inner.entries()
+    }
+    fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+        let read = self.read.clone();
+        let inner = self.inner.open(entry)?;
+        Ok(Box::new(Counting { inner, read }))
+    }
+    fn total_size(&self) -> u64 {
+        self.inner.total_size()
     }
 }

@@ -61,20 +61,24 @@ pub fn run_head(
 ) -> anyhow::Result<TrainedHead> {
     let sets = head_examples(data, head, policy)?;
     let k = head.classes().len();
-    let pick = |split: Split| -> Vec<(&str, usize)> {
+    let pick = |split: Split| -> Vec<(usize, &str, usize)> {
         sets.iter()
-            .filter(|(_, u, _)| *u == Use::Train)
-            .flat_map(|(_, _, ex)| {
+            .enumerate()
+            .filter(|(_, (_, u, _))| *u == Use::Train)
+            .flat_map(|(si, (_, _, ex))| {
                 ex.iter()
                     .filter(move |e| e.split == split)
-                    .map(|e| (e.text.as_str(), e.class))
+                    .map(move |e| (si, e.text.as_str(), e.class))
             })
             .collect()
     };
-    let train_items = pick(Split::Train);
-    let cal_items = pick(Split::Calibrate);
+    let train_src = pick(Split::Train);
+    let train_items: Vec<(&str, usize)> = train_src.iter().map(|x| (x.1, x.2)).collect();
+    let groups: Vec<usize> = train_src.iter().map(|x| x.0).collect();
+    let cal_items: Vec<(&str, usize)> = pick(Split::Calibrate).iter().map(|x| (x.1, x.2)).collect();
     anyhow::ensure!(!train_items.is_empty(), "no training texts for {head}");
-    let mut model = train::fit(head, &train_items, cfg)?;
+    let weights = train::source_weights(&groups, cfg);
+    let mut model = train::fit_weighted(head, &train_items, Some(&weights), cfg)?;
     train::calibrate(&mut model, &cal_items);
     train::pick_threshold(&mut model, &cal_items);
     let mut splits = Vec::new();
@@ -157,7 +161,9 @@ pub fn cross_validate(
             .filter(|it| it.3 != f)
             .map(|it| (it.1, it.2))
             .collect();
-        let model = train::fit(head, &fit_on, cfg)?;
+        let groups: Vec<usize> = items.iter().filter(|it| it.3 != f).map(|it| it.0).collect();
+        let weights = train::source_weights(&groups, cfg);
+        let model = train::fit_weighted(head, &fit_on, Some(&weights), cfg)?;
         for (i, it) in items.iter().enumerate() {
             if it.3 == f {
                 let mut out = [0f32];

@@ -29,7 +29,7 @@ const USAGE: &str = concat!(
     "  --all-licences  also train on the non-commercial sets (for comparison; such weights must not ship)\n",
     "  --dry-run       train and report, write nothing\n",
     "  --show-errors N print up to N mistakes per source on the calibration split\n",
-    "  --epochs N, --lr X, --l2 X, --balance X   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
+    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
     "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues   feature settings (over each head's defaults)\n",
     "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing",
 );
@@ -60,6 +60,7 @@ struct Overrides {
     bigrams: Option<bool>,
     cues: Option<bool>,
     nb: Option<f32>,
+    source_balance: Option<f32>,
 }
 
 impl Overrides {
@@ -92,6 +93,9 @@ impl Overrides {
         }
         if let Some(x) = self.nb {
             c.nb = x;
+        }
+        if let Some(x) = self.source_balance {
+            c.source_balance = x;
         }
         c
     }
@@ -141,7 +145,7 @@ fn parse_args() -> Result<Option<Args>> {
                     }
                 }
             }
-            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb") => {
+            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a number\n{USAGE}")
                 };
@@ -153,6 +157,7 @@ fn parse_args() -> Result<Option<Args>> {
                     "--lr" => a.over.lr = Some(x),
                     "--l2" => a.over.l2 = Some(x),
                     "--nb" => a.over.nb = Some(x),
+                    "--source-balance" => a.over.source_balance = Some(x),
                     _ => a.over.balance = Some(x),
                 }
             }

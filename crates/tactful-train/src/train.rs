@@ -26,6 +26,9 @@ pub struct Config {
     /// (NBSVM, Wang and Manning 2012), smoothed by this much; 0 = off.
     /// Folded into the weights like `idf`.
     pub nb: f32,
+    /// Weigh each training source by the inverse of its share of the
+    /// training texts, to this power (0 = every text counts the same).
+    pub source_balance: f32,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             seed: 0x7AC7_F017,
             idf: false,
             nb: 0.0,
+            source_balance: 0.0,
         }
     }
 }
@@ -47,10 +51,26 @@ impl Config {
     /// The shipped settings of a head (chosen by cross-validation on the
     /// train and calibration parts; see `tactful-train --cv`).
     pub fn for_head(head: Head) -> Config {
+        let cues = Spec {
+            cues: true,
+            ..Spec::V1
+        };
         match head {
             Head::ContentKind => Config::default(),
-            Head::CustomerRequest => Config::default(),
-            Head::Spam => Config::default(),
+            // 10-fold CV F1 (train + calibration parts): 0.785, against 0.745
+            // with the first defaults.
+            Head::CustomerRequest => Config {
+                spec: cues,
+                learning_rate: 0.1,
+                ..Config::default()
+            },
+            // 10-fold CV pooled F1: 0.935, against 0.915 with the first defaults.
+            Head::Spam => Config {
+                spec: cues,
+                learning_rate: 0.1,
+                nb: 0.5,
+                ..Config::default()
+            },
         }
     }
 }
@@ -74,6 +94,32 @@ impl Rng {
 /// Fit the weights on `(text, class)` pairs; returns the quantised model with
 /// identity calibration.
 pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, ModelError> {
+    fit_weighted(head, items, None, cfg)
+}
+
+/// The weight of each text when its source is balanced (`source_balance`):
+/// `groups[i]` is the source of text `i`.
+pub fn source_weights(groups: &[usize], cfg: &Config) -> Vec<f32> {
+    let k = groups.iter().max().map_or(0, |m| m + 1);
+    let mut n = vec![0usize; k];
+    for &g in groups {
+        n[g] += 1;
+    }
+    let used = n.iter().filter(|&&c| c > 0).count().max(1) as f32;
+    let total = groups.len().max(1) as f32;
+    groups
+        .iter()
+        .map(|&g| (total / (used * n[g] as f32)).powf(cfg.source_balance))
+        .collect()
+}
+
+/// [`fit`] with a weight per text (None: all 1).
+pub fn fit_weighted(
+    head: Head,
+    items: &[(&str, usize)],
+    item_weights: Option<&[f32]>,
+    cfg: &Config,
+) -> Result<Model, ModelError> {
     let classes = head.classes();
     let k = classes.len();
     let outputs = if k == 2 { 1 } else { k };
@@ -148,7 +194,7 @@ pub fn fit(head: Head, items: &[(&str, usize)], cfg: &Config) -> Result<Model, M
         for &i in &order {
             let x = &rows[i];
             let y = items[i].1;
-            let cw = class_weight[y];
+            let cw = class_weight[y] * item_weights.map_or(1.0, |w| w[i]);
             z.copy_from_slice(&bias);
             for &(j, v) in x {
                 let base = j as usize * outputs;

@@ -1,0 +1,90 @@
+//! Exports come from the internet: a zip must not write or read outside
+//! itself, must not expand without bound, and links are never followed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use tactful_import::source::{self, Limits};
+use zip::write::SimpleFileOptions;
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tactful-zip-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn make_zip(path: &PathBuf, entries: &[(&str, &[u8])]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+fn refusal(path: &PathBuf, limits: Limits) -> String {
+    match source::open(path, limits) {
+        Ok(_) => panic!("{} was accepted", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn path_traversal_is_refused() {
+    let d = scratch("traversal");
+    let z = d.join("evil.zip");
+    make_zip(&z, &[("data/tweets.js", b"window.YTD.tweets.part0 = []"), ("../../etc/evil.txt", b"x")]);
+    let e = refusal(&z, Limits::default());
+    assert!(e.contains("../../etc/evil.txt") && e.contains("path traversal"), "{e}");
+}
+
+#[test]
+fn absolute_paths_are_refused() {
+    let d = scratch("absolute");
+    let z = d.join("abs.zip");
+    make_zip(&z, &[("/etc/passwd", b"x")]);
+    let e = refusal(&z, Limits::default());
+    assert!(e.contains("absolute path"), "{e}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_by_ratio_and_by_total_size() {
+    let d = scratch("bomb");
+    let z = d.join("bomb.zip");
+    let zeros = vec![0u8; 8 << 20];
+    make_zip(&z, &[("posts/your_posts_1.json", &zeros)]);
+    let e = refusal(&z, Limits::default());
+    assert!(e.contains("zip bomb"), "{e}");
+    let e = refusal(&z, Limits { max_total: 1 << 20, max_ratio: u64::MAX });
+    assert!(e.contains("expands to more than"), "{e}");
+}
+
+#[test]
+fn a_clean_zip_lists_its_entries_and_reads_them() {
+    let d = scratch("clean");
+    let z = d.join("ok.zip");
+    make_zip(&z, &[("data/tweets.js", b"window.YTD.tweets.part0 = []")]);
+    let mut src = source::open(&z, Limits::default()).unwrap();
+    assert_eq!(src.entries(), ["data/tweets.js".to_string()]);
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut src.open("data/tweets.js").unwrap(), &mut s).unwrap();
+    assert_eq!(s, "window.YTD.tweets.part0 = []");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_folders_are_not_followed() {
+    let d = scratch("links");
+    let export = d.join("export");
+    std::fs::create_dir_all(export.join("data")).unwrap();
+    std::fs::write(export.join("data/tweets.js"), "window.YTD.tweets.part0 = []").unwrap();
+    let secret = d.join("secret.txt");
+    std::fs::write(&secret, "private").unwrap();
+    std::os::unix::fs::symlink(&secret, export.join("data/leak.js")).unwrap();
+    let src = source::open(&export, Limits::default()).unwrap();
+    assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
+    let e = refusal(&export.join("data/leak.js"), Limits::default());
+    assert!(e.contains("symbolic link"), "{e}");
+}
