@@ -448,7 +448,7 @@ fn model_card(
         };
         let _ = writeln!(
             s,
-            "- `{}`: {chars}, word bigrams {}, cues {}, 2^{} buckets; {} epochs, learning rate {}, L2 {}, balance {}, shuffle seed {:#x}.",
+            "- `{}`: {chars}, word bigrams {}, cues {}, 2^{} buckets; {} epochs, learning rate {}, L2 {}, class balance {}, naive-Bayes scaling {}, source balance {}, shuffle seed {:#x}.",
             t.head,
             if c.spec.word_bigrams { "yes" } else { "no" },
             if c.spec.cues { "yes" } else { "no" },
@@ -457,6 +457,8 @@ fn model_card(
             c.learning_rate,
             c.l2,
             c.balance,
+            if c.nb > 0.0 { format!("smoothed by {}", c.nb) } else { "no".into() },
+            c.source_balance,
             c.seed,
         );
     }
@@ -506,9 +508,17 @@ fn model_card(
     let _ = writeln!(
         s,
         "\nThe held-out parts are small (about 100 to 200 positives each), so an F1 moves by about ±0.03 \
-         between equally good models. The settings are the first defaults: a small sweep (epochs, L2, learning \
-         rate, class balance, character 2-grams, IDF weighting, training spam without janitr) moved the \
-         calibration-split F1 only within that noise, so none was adopted."
+         between equally good models. The settings of `spam` and `customer-request` were chosen by 10-fold \
+         cross-validation on the train and calibration parts only (`tactful-train --cv 10`; the test parts were \
+         not looked at while choosing): the cue tokens (with the word lists) and a lower learning rate (0.1) \
+         raised the cross-validated F1 of `customer-request` from 0.745 to 0.785, and the cue tokens, the lower \
+         learning rate and naive-Bayes feature scaling raised the pooled F1 of `spam` from 0.915 to 0.935 \
+         (SMS 0.951 to 0.967, YouTube 0.923 to 0.939). Character n-grams up to 5, 2^20 buckets, more or fewer \
+         epochs, other L2 or class balance, and weighing the spam sources equally all stayed within noise there, \
+         so none was adopted. HTML escapes (`&#39;`, `<br />`) are read as the characters they stand for: in \
+         the YouTube set they are far more common in spam, an artefact of the collection, not of spam. \
+         `content-kind` keeps the first settings. The complaints file holds 1,655 tweets, the half of the \
+         3,449-tweet set that the shared data keeps; all of them are read (checked against Python's csv module).\n"
     );
     s.push_str(CARD_TAIL);
     s
