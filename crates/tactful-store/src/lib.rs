@@ -7,6 +7,7 @@
 //! dropping it without `commit` leaves the store exactly as it was.
 
 mod pg;
+pub mod people;
 mod query;
 mod schema;
 mod sqlite;
@@ -81,6 +82,8 @@ pub trait Store {
     fn counts(&mut self) -> Result<Counts, StoreError>;
     /// The owner's handle on each network.
     fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError>;
+    /// Contacts and the consent ledger (see [`people`]).
+    fn people(&mut self) -> &mut dyn people::Db;
 }
 
 /// One transaction of writes.

@@ -65,11 +65,16 @@ struct PgWriter<'c> {
     insert_handle: Statement,
     upsert_owner: Statement,
     contacts: HashMap<(Network, String), i64>,
+    /// The owner's handle per network: the owner is never a contact.
+    owners: [Option<String>; 5],
 }
 
 impl PgWriter<'_> {
     fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
-        if p.handle.is_empty() || self.contacts.contains_key(&(network, p.handle.clone())) {
+        if p.handle.is_empty()
+            || self.owners[network as usize].as_deref() == Some(p.handle.as_str())
+            || self.contacts.contains_key(&(network, p.handle.clone()))
+        {
             return Ok(());
         }
         let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
@@ -96,6 +101,9 @@ impl Writer for PgWriter<'_> {
                     .tx
                     .execute(&self.upsert_owner, &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position])
                     .map_err(err)?;
+                if self.owners[*network as usize].is_none() {
+                    self.owners[*network as usize] = Some(person.handle.clone());
+                }
                 Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
             }
             Record::Item(item) => {
@@ -144,6 +152,7 @@ impl Writer for PgWriter<'_> {
                 &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position],
             )
             .map_err(err)?;
+        self.owners[network as usize] = Some(person.handle.clone());
         Ok(())
     }
 
@@ -152,12 +161,79 @@ impl Writer for PgWriter<'_> {
     }
 }
 
+fn dollar(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+fn boxed(args: &[Arg]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+    args.iter()
+        .cloned()
+        .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
+            match a {
+                Arg::Text(s) => Box::new(s),
+                Arg::Int(i) => Box::new(i),
+                Arg::Bool(b) => Box::new(b),
+                Arg::OptInt(i) => Box::new(i),
+                Arg::OptText(s) => Box::new(s),
+            }
+        })
+        .collect()
+}
+
+impl crate::people::Db for PgStore {
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        let b = boxed(args);
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
+        self.client.execute(dollar(sql).as_str(), &params).map_err(err)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+        use crate::people::Cell;
+        use postgres::types::Type;
+        let b = boxed(args);
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
+        let rows = self.client.query(dollar(sql).as_str(), &params).map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| match *r.columns()[i].type_() {
+                        Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int),
+                        Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                        Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+                        _ => r.try_get::<_, Option<String>>(i).ok().flatten().map_or(Cell::Null, Cell::Text),
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        self.client.batch_execute("BEGIN").map_err(err)?;
+        match f(self) {
+            Ok(()) => self.client.batch_execute("COMMIT").map_err(err),
+            Err(e) => {
+                let _ = self.client.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
 impl Store for PgStore {
+    fn people(&mut self) -> &mut dyn crate::people::Db {
+        self
+    }
+
     fn location(&self) -> String {
         self.location.clone()
     }
 
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
+        let mut owners: [Option<String>; 5] = Default::default();
+        for (n, h) in self.owners()? {
+            owners[n as usize] = Some(h);
+        }
         let mut tx = self.client.transaction().map_err(err)?;
         let insert_item = tx
             .prepare(
@@ -176,7 +252,7 @@ impl Store for PgStore {
                  ON CONFLICT (network) DO NOTHING",
             )
             .map_err(err)?;
-        Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new() }))
+        Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new(), owners }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
@@ -188,6 +264,8 @@ impl Store for PgStore {
                     Arg::Text(s) => Box::new(s),
                     Arg::Int(i) => Box::new(i),
                     Arg::Bool(b) => Box::new(b),
+                    Arg::OptInt(i) => Box::new(i),
+                    Arg::OptText(s) => Box::new(s),
                 }
             })
             .collect();

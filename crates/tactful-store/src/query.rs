@@ -14,6 +14,8 @@ pub enum Arg {
     Text(String),
     Int(i64),
     Bool(bool),
+    OptInt(Option<i64>),
+    OptText(Option<String>),
 }
 
 impl rusqlite::ToSql for Arg {
@@ -22,6 +24,8 @@ impl rusqlite::ToSql for Arg {
             Arg::Text(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
             Arg::Bool(b) => b.to_sql(),
+            Arg::OptInt(i) => i.to_sql(),
+            Arg::OptText(s) => s.to_sql(),
         }
     }
 }

@@ -43,6 +43,23 @@ pub const SQLITE: &[&str] = &[
     );
     CREATE INDEX items_at ON items(at);
     CREATE INDEX items_thread ON items(thread);",
+    // 2: what the user marked a contact as, and the consent ledger.
+    "ALTER TABLE contacts ADD COLUMN mark TEXT;
+    CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        purpose TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        evidence_item INTEGER,
+        token TEXT NOT NULL UNIQUE,
+        recorded_at INTEGER NOT NULL,
+        confirmed_at INTEGER,
+        withdrawn_at INTEGER,
+        withdrawal_note TEXT
+    );
+    CREATE INDEX consents_contact ON consents(contact_id, purpose);",
 ];
 
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
@@ -85,6 +102,22 @@ pub const POSTGRES: &[&str] = &[
     );
     CREATE INDEX items_at ON items(at);
     CREATE INDEX items_thread ON items(thread);",
+    "ALTER TABLE contacts ADD COLUMN mark TEXT;
+    CREATE TABLE consents (
+        id BIGSERIAL PRIMARY KEY,
+        contact_id BIGINT NOT NULL REFERENCES contacts(id),
+        purpose TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        evidence_item BIGINT,
+        token TEXT NOT NULL UNIQUE,
+        recorded_at BIGINT NOT NULL,
+        confirmed_at BIGINT,
+        withdrawn_at BIGINT,
+        withdrawal_note TEXT
+    );
+    CREATE INDEX consents_contact ON consents(contact_id, purpose);",
 ];
 
 /// Counterpart handles are stored joined by this separator (a control

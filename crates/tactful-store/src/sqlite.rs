@@ -54,11 +54,16 @@ struct SqliteWriter<'c> {
     /// Handle → contact id, per network (indexed by `Network as usize`), so
     /// a known person costs one hash lookup, not a query.
     contacts: [HashMap<String, i64>; 5],
+    /// The owner's handle per network: the owner is never a contact.
+    owners: [Option<String>; 5],
 }
 
 impl SqliteWriter<'_> {
     fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
-        if p.handle.is_empty() || self.contacts[network as usize].contains_key(p.handle.as_str()) {
+        if p.handle.is_empty()
+            || self.contacts[network as usize].contains_key(p.handle.as_str())
+            || self.owners[network as usize].as_deref() == Some(p.handle.as_str())
+        {
             return Ok(());
         }
         let path = self.path.clone();
@@ -100,6 +105,9 @@ impl Writer for SqliteWriter<'_> {
                     )
                     .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
                     .map_err(&e)?;
+                if self.owners[*network as usize].is_none() {
+                    self.owners[*network as usize] = Some(person.handle.clone());
+                }
                 Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
             }
             Record::Item(item) => {
@@ -152,6 +160,7 @@ impl Writer for SqliteWriter<'_> {
             )
             .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
             .map_err(err(&path))?;
+        self.owners[network as usize] = Some(person.handle.clone());
         Ok(())
     }
 
@@ -161,15 +170,65 @@ impl Writer for SqliteWriter<'_> {
     }
 }
 
+impl crate::people::Db for SqliteStore {
+    fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        Ok(self.conn.execute(sql, params.as_slice()).map_err(err(&self.path))? as u64)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+        use crate::people::Cell;
+        use rusqlite::types::ValueRef;
+        let e = err(&self.path);
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        let mut stmt = self.conn.prepare(sql).map_err(&e)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(&e)? {
+            let mut row = Vec::with_capacity(n);
+            for i in 0..n {
+                row.push(match r.get_ref(i).map_err(&e)? {
+                    ValueRef::Null => Cell::Null,
+                    ValueRef::Integer(v) => Cell::Int(v),
+                    ValueRef::Real(f) => Cell::Int(f as i64),
+                    ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
+                });
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN").map_err(err(&self.path))?;
+        match f(self) {
+            Ok(()) => self.conn.execute_batch("COMMIT").map_err(err(&self.path)),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
 impl Store for SqliteStore {
+    fn people(&mut self) -> &mut dyn crate::people::Db {
+        self
+    }
+
     fn location(&self) -> String {
         self.path.clone()
     }
 
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
         let path: std::rc::Rc<str> = self.path.as_str().into();
+        let mut owners: [Option<String>; 5] = Default::default();
+        for (n, h) in self.owners()? {
+            owners[n as usize] = Some(h);
+        }
         let tx = self.conn.transaction().map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default() }))
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {

@@ -4,6 +4,8 @@
 //! database, so tests never see each other's rows.
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
+use tactful_core::consent::{Purpose, Source, Status};
+use tactful_store::people;
 use tactful_store::{Added, Filter, PgStore, SqliteStore, Store};
 
 fn item(id: &str, kind: ItemKind, by_owner: bool, at: i64, text: &str) -> Record {
@@ -102,6 +104,67 @@ fn suite(store: &mut dyn Store) {
     assert_eq!(all(store, &f(Filter { from: Some(200), to: Some(400), ..Filter::default() })).len(), 2);
     assert_eq!(all(store, &f(Filter { limit: Some(1), ..Filter::default() })).len(), 1);
     assert_eq!(all(store, &f(Filter { network: Some(Network::X), ..Filter::default() })).len(), 0);
+}
+
+/// Contacts, marks, merge and split, and the consent ledger.
+fn people_suite(store: &mut dyn Store) {
+    import(store, &sample());
+    let db = store.people();
+    let ann = people::find(db, "ANN").unwrap();
+    assert_eq!(ann.len(), 1, "contacts come from the people in the history");
+    let ann = ann[0].id;
+    let bob = people::find(db, "bob").unwrap()[0].id;
+    assert!(people::find(db, "me").unwrap().is_empty(), "the owner is not a contact");
+
+    // Double opt-in: recorded as pending, counts only once confirmed with the token.
+    let c = people::record(db, ann, Purpose::Newsletter, Source::Message, "Ann wrote: yes please add me!", Some(1), 1_000).unwrap();
+    assert_eq!(c.status, Status::Pending);
+    assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
+    assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
+    assert!(people::confirm(db, "WRONGTKN", 1_001).unwrap().is_none());
+    let confirmed = people::confirm(db, &c.token.to_lowercase(), 1_002).unwrap().unwrap();
+    assert_eq!((confirmed.status, confirmed.confirmed_at), (Status::Confirmed, Some(1_002)));
+    assert!(people::opted_in(db, ann, Purpose::Newsletter).unwrap());
+    assert!(!people::opted_in(db, ann, Purpose::Opportunity).unwrap(), "consent is per purpose");
+    let list = people::export(db, Purpose::Newsletter).unwrap();
+    assert_eq!(list.iter().map(|(c, _, _)| c.id).collect::<Vec<_>>(), vec![ann]);
+
+    // Withdrawal: out of every export from that moment, and no longer opted in.
+    assert_eq!(people::withdraw(db, ann, None, 2_000, "asked to stop").unwrap(), 1);
+    assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
+    assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
+    // A fresh opt-in after a withdrawal does not silently undo it.
+    let again = people::record(db, ann, Purpose::Newsletter, Source::Form, "signed up on the form again", None, 3_000).unwrap();
+    people::confirm(db, &again.token, 3_001).unwrap();
+    assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
+
+    // Marks, merge and split: a merge never loses a handle or a consent record.
+    assert!(people::set_mark(db, bob, Some("customer")).unwrap());
+    people::merge(db, ann, bob).unwrap();
+    let merged = people::by_id(db, ann).unwrap().unwrap();
+    assert_eq!(merged.handles.len(), 2);
+    assert_eq!(merged.mark.as_deref(), Some("customer"));
+    assert!(people::by_id(db, bob).unwrap().is_none());
+    assert_eq!(people::consents(db, Some(ann)).unwrap().len(), 2);
+    let split = people::split(db, Network::Facebook, "bob").unwrap().unwrap();
+    assert_eq!(people::by_id(db, split).unwrap().unwrap().handles, vec![(Network::Facebook, "bob".to_string())]);
+    assert_eq!(people::by_id(db, ann).unwrap().unwrap().handles.len(), 1);
+    assert_eq!(people::all(db).unwrap().len(), 2);
+}
+
+#[test]
+fn sqlite_people_and_consent_behave() {
+    let path = temp_path("people");
+    let mut store = SqliteStore::open(&path).unwrap();
+    people_suite(&mut store);
+}
+
+#[test]
+fn postgres_people_and_consent_behave() {
+    let Some(url) = pg_url() else { return };
+    let db_url = tactful_store::testing::fresh_pg_database(&url, "people").unwrap();
+    let mut store = PgStore::open(&db_url).unwrap();
+    people_suite(&mut store);
 }
 
 fn temp_path(name: &str) -> std::path::PathBuf {
