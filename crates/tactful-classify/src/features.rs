@@ -170,32 +170,159 @@ pub fn for_each_feature(text: &str, bits: u8, scratch: &mut Scratch, emit: impl 
 
 #[inline]
 fn char_key(acc: u64, n: u32) -> u64 {
-    let data = if n == 8 { acc } else { acc & ((1u64 << (8 * n)) - 1) };
+    let data = if n == 8 {
+        acc
+    } else {
+        acc & ((1u64 << (8 * n)) - 1)
+    };
     // n <= 4 keeps the first models' keys; longer grams tag above their data.
-    let tag = if n <= 4 { u64::from(n) << 40 } else { u64::from(n) << 56 };
+    let tag = if n <= 4 {
+        u64::from(n) << 40
+    } else {
+        u64::from(n) << 56
+    };
     data ^ tag ^ SEED_CHAR
 }
-
 
 /// Words of complaint and negative feeling (a short hand-written list in the
 /// style of the opinion lexicons), counted as one cue so that words too rare
 /// in the training texts still count.
 const NEGATIVE: &[&str] = &[
-    "worst", "terrible", "horrible", "awful", "bad", "poor", "poorly", "useless", "rubbish",
-    "ridiculous", "disgusting", "disgraceful", "disgrace", "pathetic", "shocking", "appalling",
-    "unacceptable", "disappointed", "disappointing", "disappointment", "frustrated", "frustrating",
-    "annoyed", "annoying", "angry", "furious", "upset", "sick", "tired", "fed", "hate", "hated",
-    "hates", "sucks", "suck", "sucked", "crap", "fail", "failed", "fails", "failing", "failure",
-    "broken", "broke", "break", "breaks", "crash", "crashed", "crashes", "crashing", "bug", "bugs",
-    "buggy", "error", "errors", "issue", "issues", "problem", "problems", "wrong", "faulty",
-    "damaged", "missing", "lost", "late", "delay", "delayed", "delays", "cancel", "cancelled",
-    "canceled", "cancellation", "refund", "refunds", "charged", "overcharged", "complaint",
-    "complain", "complaints", "waiting", "waited", "wait", "still", "again", "ignored", "ignoring",
-    "rude", "unhelpful", "incompetent", "slow", "stuck", "down", "outage", "worse", "nightmare",
-    "joke", "scam", "ripped", "rip", "stolen", "unable", "cant", "cannot", "wont", "doesnt",
-    "didnt", "isnt", "wasnt", "havent", "hasnt", "dont", "never", "nobody", "nothing", "nowhere",
-    "why", "seriously", "wtf", "ugh", "smh", "fix", "fixed", "sort", "help", "hours", "days",
-    "weeks", "months", "yet", "anymore", "dead", "unusable", "stop", "stopped", "apparently",
+    "worst",
+    "terrible",
+    "horrible",
+    "awful",
+    "bad",
+    "poor",
+    "poorly",
+    "useless",
+    "rubbish",
+    "ridiculous",
+    "disgusting",
+    "disgraceful",
+    "disgrace",
+    "pathetic",
+    "shocking",
+    "appalling",
+    "unacceptable",
+    "disappointed",
+    "disappointing",
+    "disappointment",
+    "frustrated",
+    "frustrating",
+    "annoyed",
+    "annoying",
+    "angry",
+    "furious",
+    "upset",
+    "sick",
+    "tired",
+    "fed",
+    "hate",
+    "hated",
+    "hates",
+    "sucks",
+    "suck",
+    "sucked",
+    "crap",
+    "fail",
+    "failed",
+    "fails",
+    "failing",
+    "failure",
+    "broken",
+    "broke",
+    "break",
+    "breaks",
+    "crash",
+    "crashed",
+    "crashes",
+    "crashing",
+    "bug",
+    "bugs",
+    "buggy",
+    "error",
+    "errors",
+    "issue",
+    "issues",
+    "problem",
+    "problems",
+    "wrong",
+    "faulty",
+    "damaged",
+    "missing",
+    "lost",
+    "late",
+    "delay",
+    "delayed",
+    "delays",
+    "cancel",
+    "cancelled",
+    "canceled",
+    "cancellation",
+    "refund",
+    "refunds",
+    "charged",
+    "overcharged",
+    "complaint",
+    "complain",
+    "complaints",
+    "waiting",
+    "waited",
+    "wait",
+    "still",
+    "again",
+    "ignored",
+    "ignoring",
+    "rude",
+    "unhelpful",
+    "incompetent",
+    "slow",
+    "stuck",
+    "down",
+    "outage",
+    "worse",
+    "nightmare",
+    "joke",
+    "scam",
+    "ripped",
+    "rip",
+    "stolen",
+    "unable",
+    "cant",
+    "cannot",
+    "wont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "wasnt",
+    "havent",
+    "hasnt",
+    "dont",
+    "never",
+    "nobody",
+    "nothing",
+    "nowhere",
+    "why",
+    "seriously",
+    "wtf",
+    "ugh",
+    "smh",
+    "fix",
+    "fixed",
+    "sort",
+    "help",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "yet",
+    "anymore",
+    "dead",
+    "unusable",
+    "stop",
+    "stopped",
+    "apparently",
 ];
 /// Negations.
 const NEGATION: &[&str] = &["not", "no", "never", "t", "nt", "nor", "none", "without"];
@@ -214,19 +341,38 @@ const fn fnv(w: &[u8]) -> u64 {
     h
 }
 
-/// The sorted hashes of a word list, computed at compile time.
-const fn hashes<const N: usize>(list: &[&str]) -> [u64; N] {
-    let mut out = [0u64; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = fnv(list[i].as_bytes());
-        i += 1;
+const LISTS: [&[&str]; 4] = [NEGATIVE, NEGATION, FIRST_PERSON, SECOND_PERSON];
+const LISTS_LEN: usize = NEGATIVE.len() + NEGATION.len() + FIRST_PERSON.len() + SECOND_PERSON.len();
+
+/// Every listed word's hash with the lists it is in (bit `l` for `LISTS[l]`),
+/// sorted by hash, one entry per word; computed at compile time.
+const fn list_hashes() -> ([(u64, u8); LISTS_LEN], usize) {
+    let mut out = [(u64::MAX, 0u8); LISTS_LEN];
+    let mut n = 0;
+    let mut l = 0;
+    while l < LISTS.len() {
+        let list = LISTS[l];
+        let mut i = 0;
+        while i < list.len() {
+            let h = fnv(list[i].as_bytes());
+            let mut j = 0;
+            while j < n && out[j].0 != h {
+                j += 1;
+            }
+            if j == n {
+                out[n] = (h, 0);
+                n += 1;
+            }
+            out[j].1 |= 1 << l;
+            i += 1;
+        }
+        l += 1;
     }
-    // Insertion sort (const fn).
+    // Insertion sort by hash (unused slots hold u64::MAX and stay last).
     let mut i = 1;
-    while i < N {
+    while i < LISTS_LEN {
         let mut j = i;
-        while j > 0 && out[j - 1] > out[j] {
+        while j > 0 && out[j - 1].0 > out[j].0 {
             let t = out[j - 1];
             out[j - 1] = out[j];
             out[j] = t;
@@ -234,18 +380,12 @@ const fn hashes<const N: usize>(list: &[&str]) -> [u64; N] {
         }
         i += 1;
     }
-    out
+    (out, n)
 }
 
-const NEGATIVE_H: [u64; NEGATIVE.len()] = hashes(NEGATIVE);
-const NEGATION_H: [u64; NEGATION.len()] = hashes(NEGATION);
-const FIRST_PERSON_H: [u64; FIRST_PERSON.len()] = hashes(FIRST_PERSON);
-const SECOND_PERSON_H: [u64; SECOND_PERSON.len()] = hashes(SECOND_PERSON);
-
-#[inline]
-fn in_list(sorted: &[u64], h: u64) -> bool {
-    sorted.binary_search(&h).is_ok()
-}
+const LISTS_ALL: ([(u64, u8); LISTS_LEN], usize) = list_hashes();
+/// The listed words' hashes and lists, sorted by hash.
+static LISTS_H: &[(u64, u8)] = LISTS_ALL.0.split_at(LISTS_ALL.1).0;
 
 /// Cue tokens of the raw text (case and punctuation still there) and of the folded buffer.
 fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
@@ -273,61 +413,74 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
     if upper >= 2 && lower == 0 {
         caps_words += 1;
     }
-    let has = |needle: &[u8]| buf.windows(needle.len()).any(|w| w == needle);
-    let trimmed = {
-        let mut end = buf.len();
-        while end > 0 && buf[end - 1] == b' ' {
-            end -= 1;
+    // One pass for the link, long-number, currency and question cues.
+    let (mut link, mut long_number, mut currency, mut question) = (false, false, false, false);
+    let mut zeros = 0u32;
+    for (i, &b) in buf.iter().enumerate() {
+        if b == b'0' {
+            zeros += 1;
+            long_number |= zeros >= 5;
+        } else {
+            zeros = 0;
         }
-        &buf[..end]
-    };
-    let long_number = buf
-        .split(|&b| b != b'0')
-        .any(|run| run.len() >= 5);
-    let currency = buf.iter().any(|&b| b == b'$')
-        || has("£".as_bytes())
-        || has("€".as_bytes())
-        || has(b"0p ");
-    let words = buf.split(|&b| b == b' ').filter(|w| !w.is_empty());
+        let rest = &buf[i..];
+        match b {
+            b'h' => link |= rest.starts_with(b"http"),
+            b'w' => link |= rest.starts_with(b"www."),
+            b'.' => link |= rest.starts_with(b".com"),
+            b'$' => currency = true,
+            b'0' => currency |= rest.starts_with(b"0p "),
+            0xC2 => currency |= rest.starts_with("£".as_bytes()),
+            0xE2 => currency |= rest.starts_with("€".as_bytes()),
+            b'?' => question = true,
+            _ => {}
+        }
+    }
+    let mut end = buf.len();
+    while end > 0 && buf[end - 1] == b' ' {
+        end -= 1;
+    }
+    let closing_question = end > 0 && buf[end - 1] == b'?';
+    // The leading @mentions and the first word after them.
     let mut mentions = 0u64;
-    let mut first: Option<u64> = None;
-    for w in words {
-        if first.is_none() && w[0] == b'@' {
+    let mut first = 0u64;
+    for w in buf.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
+        if w[0] == b'@' {
             mentions += 1;
             continue;
         }
-        if first.is_none() {
-            let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-            for &b in w.iter().filter(|b| is_word_byte(**b)) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-            }
-            first = Some(h);
+        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        for &b in w.iter().filter(|b| is_word_byte(**b)) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
         }
+        first = h;
+        break;
     }
-    let first = first.unwrap_or(0);
     // Words as letters only ("don't" -> "don", "t"; "can't" -> "can", "t").
-    let (mut negative, mut negation, mut me, mut you) = (0u64, 0u64, 0u64, 0u64);
+    let mut counts = [0u64; 4];
     for w in buf.split(|b| !b.is_ascii_alphabetic()) {
         if w.is_empty() || w.len() > 14 {
             continue;
         }
-        let h = fnv(w);
-        negative += u64::from(in_list(&NEGATIVE_H, h));
-        negation += u64::from(in_list(&NEGATION_H, h));
-        me += u64::from(in_list(&FIRST_PERSON_H, h));
-        you += u64::from(in_list(&SECOND_PERSON_H, h));
+        if let Ok(at) = LISTS_H.binary_search_by_key(&fnv(w), |&(h, _)| h) {
+            let mask = LISTS_H[at].1;
+            for (l, c) in counts.iter_mut().enumerate() {
+                *c += u64::from(mask >> l & 1);
+            }
+        }
     }
+    let [negative, negation, me, you] = counts;
     let lead_mention = buf.get(1) == Some(&b'@');
     let len_band = 64 - (buf.len() as u64).leading_zeros();
     let tokens: [(u64, u64); 14] = [
         (1, caps_words.min(5)),
         (2, bangs.min(3)),
         (3, u64::from(len_band)),
-        (4, u64::from(has(b"http") || has(b"www.") || has(b".com"))),
+        (4, u64::from(link)),
         (5, u64::from(long_number)),
         (6, u64::from(currency)),
-        (7, u64::from(buf.contains(&b'?'))),
-        (8, u64::from(trimmed.last() == Some(&b'?'))),
+        (7, u64::from(question)),
+        (8, u64::from(closing_question)),
         (9, u64::from(lead_mention) * 4 + mentions.min(3)),
         (10, first),
         (11, negative.min(4)),
@@ -336,7 +489,10 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         (14, you.min(2)),
     ];
     for (id, v) in tokens {
-        emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
+        emit(bucket(
+            (id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE,
+            bits,
+        ));
     }
     tokens.len() as u32
 }

@@ -272,7 +272,7 @@ impl Model {
         let n = if self.outputs == 1 {
             let mut acc = 0i32;
             let n = features::for_each_feature_of(text, &self.spec, scratch, |b| {
-                acc += i32::from(w[b as usize])
+                acc += i32::from(w[b as usize]);
             });
             out[0] = acc as f32;
             n

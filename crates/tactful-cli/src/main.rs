@@ -7,6 +7,7 @@ mod eval;
 mod history;
 mod import;
 mod input;
+mod people;
 mod render;
 mod rules;
 mod store;
@@ -43,6 +44,12 @@ enum Command {
     History(history::HistoryArgs),
     /// Check your past posts, comments and messages: what to delete or edit, worst first.
     Scan(history::ScanArgs),
+    /// The opt-in ledger: who agreed to hear from you, about what, on what evidence.
+    #[command(subcommand)]
+    Consent(people::ConsentCommand),
+    /// Mark, merge and split contacts.
+    #[command(subcommand, name = "contacts-edit")]
+    ContactsEdit(people::ContactsCommand),
 }
 
 /// A failure the user caused (bad input or usage): exit code 2.
@@ -75,6 +82,8 @@ fn main() -> ExitCode {
         Command::Import(a) => import::run(&a),
         Command::History(a) => history::history(&a),
         Command::Scan(a) => history::scan(&a),
+        Command::Consent(c) => people::consent(&c),
+        Command::ContactsEdit(c) => people::contacts_cmd(&c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -266,3 +266,11 @@ pub fn export(db: &mut dyn Db, purpose: Purpose) -> Result<Vec<(Contact, Consent
     }
     Ok(out)
 }
+
+/// Who wrote a stored item: (author handle, written by the owner).
+pub fn item_author(db: &mut dyn Db, id: i64) -> Result<Option<(String, bool)>, StoreError> {
+    Ok(db
+        .rows("SELECT author, by_owner FROM items WHERE id = ?1", &[Arg::Int(id)])?
+        .first()
+        .map(|r| (r[0].text(), r[1].int() != 0 || r[1].text() == "true")))
+}

@@ -137,7 +137,10 @@ pub fn cross_validate(
     cfg: &train::Config,
     folds: usize,
 ) -> anyhow::Result<(Vec<(Source, f64)>, f64)> {
-    anyhow::ensure!(head.positive().is_some(), "cross-validation is for yes/no heads");
+    anyhow::ensure!(
+        head.positive().is_some(),
+        "cross-validation is for yes/no heads"
+    );
     let sets = head_examples(data, head, policy)?;
     let mut items: Vec<(usize, &str, usize, usize)> = Vec::new(); // (source, text, class, fold)
     for (si, (_, u, ex)) in sets.iter().enumerate() {
@@ -145,7 +148,7 @@ pub fn cross_validate(
             continue;
         }
         for e in ex.iter().filter(|e| e.split != Split::Test) {
-            let mut h: u64 = 0x84222325CBF29CE4;
+            let mut h: u64 = 0x8422_2325_CBF2_9CE4;
             for b in e.text.bytes() {
                 h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
             }
