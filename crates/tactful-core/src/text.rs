@@ -23,7 +23,7 @@ impl Normalized {
         let bytes = original.as_bytes();
         // Fast path: plain ASCII with single spaces and no joined words only
         // needs lower-casing, and its offsets map to themselves.
-        if original.is_ascii() && !needs_full_pass(bytes) {
+        if !needs_full_pass(original) {
             return Normalized { text: original.to_ascii_lowercase(), origin: Vec::new(), original_len: original.len() };
         }
         let mut out: Vec<u8> = Vec::with_capacity(original.len() + 8);
@@ -137,14 +137,30 @@ impl Normalized {
     }
 }
 
-/// Does ASCII text need more than lower-casing: whitespace other than single
-/// spaces, leading whitespace, or a hyphen between two letters?
-fn needs_full_pass(bytes: &[u8]) -> bool {
+/// Does the text need more than ASCII lower-casing? It does when it holds
+/// whitespace other than single spaces, leading whitespace, a hyphen between
+/// two letters, or a non-ASCII character that normalising would change
+/// (accents, capitals, curly quotes). Emoji and other characters that stay as
+/// they are keep the fast path: offsets then map to themselves.
+fn needs_full_pass(s: &str) -> bool {
+    let bytes = s.as_bytes();
     if bytes.first().is_some_and(u8::is_ascii_whitespace) {
         return true;
     }
     let mut prev = 0u8;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x80 {
+            let c = s[i..].chars().next().expect("inside the text");
+            let unchanged = matches!(fold(c), Folded::Char(f) if f == c) && !c.is_uppercase() && !c.is_whitespace();
+            if !unchanged {
+                return true;
+            }
+            i += c.len_utf8();
+            prev = 0x80;
+            continue;
+        }
         match b {
             b' ' if prev == b' ' => return true,
             b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => return true,
@@ -152,6 +168,7 @@ fn needs_full_pass(bytes: &[u8]) -> bool {
             _ => {}
         }
         prev = b;
+        i += 1;
     }
     false
 }
@@ -297,7 +314,7 @@ mod tests {
 
     #[test]
     fn fast_and_full_paths_agree() {
-        for s in ["plain ascii text", "Two  spaces", "full-time", "trailing ", " leading", "tab\there", "UPPER case"] {
+        for s in ["plain ascii text", "Two  spaces", "full-time", "trailing ", " leading", "tab\there", "UPPER case", "emoji 🎉 stays"] {
             let n = Normalized::new(s);
             let mut slow = String::new();
             let mut last_space = true;
@@ -317,6 +334,7 @@ mod tests {
             let (a, b) = n.to_original(s, 0, n.as_str().len());
             assert!(a <= b && b <= s.len());
         }
+        assert_eq!(Normalized::new("Ünïcode “quotes”").as_str(), "unicode \"quotes\"");
     }
 
     #[test]
