@@ -33,6 +33,13 @@ pub struct Args {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// The person a message or comment is for (a name, handle or #ID): adds the
+    /// pitch gate, which needs their stage and consent from the store.
+    #[arg(long, value_name = "CONTACT")]
+    pub to: Option<String>,
+    /// The store for --to (default: TACTFUL_DATABASE_URL, else the XDG data dir).
+    #[arg(long)]
+    pub db: Option<String>,
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -89,17 +96,35 @@ pub fn run(args: &Args) -> Result<u8> {
         }
     }
     if args.format == Format::Jsonl {
+        if args.to.is_some() {
+            bail!(crate::UsageError("--to checks one draft for one person; it does not go with --format jsonl".into()));
+        }
         return run_jsonl(args, &engine);
     }
     let drafts = gather(args)?;
     let opts = CheckOptions { channel: args.channel, ignore: &args.ignore };
-    let results: Vec<(Draft, Vec<Finding>)> = drafts
+    let mut results: Vec<(Draft, Vec<Finding>)> = drafts
         .into_iter()
         .map(|d| {
             let f = engine.check_with(&d.text, &opts);
             (d, f)
         })
         .collect();
+    if let Some(who) = &args.to {
+        if !matches!(args.channel, Channel::Dm | Channel::Comment) {
+            bail!(crate::UsageError("--to is for a message or a comment to someone: add --channel dm (or comment)".into()));
+        }
+        let mut store = crate::store::open(args.db.as_deref())?;
+        for (d, findings) in &mut results {
+            if args.ignore.iter().any(|c| c.eq_ignore_ascii_case("PIT001")) {
+                break;
+            }
+            if let Some(f) = crate::relate::gate(store.as_mut(), &engine, who, &d.text)? {
+                findings.push(f);
+                findings.sort_by(|a, b| (a.start, a.end, std::cmp::Reverse(a.severity)).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity))));
+            }
+        }
+    }
     let tripped = results.iter().flat_map(|(_, f)| f).any(|f| args.fail_on.trips(f.severity));
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -179,5 +179,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     if flagged.len() > args.limit {
         writeln!(out, "… and {} more (use --limit or --jsonl).", flagged.len() - args.limit)?;
     }
+    writeln!(out)?;
+    crate::relate::scan_relationships(store.as_mut(), &mut out, args.limit)?;
     Ok(0)
 }

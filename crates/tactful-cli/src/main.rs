@@ -8,6 +8,7 @@ mod history;
 mod import;
 mod input;
 mod people;
+mod relate;
 mod render;
 mod rules;
 mod store;
@@ -47,6 +48,10 @@ enum Command {
     /// The opt-in ledger: who agreed to hear from you, about what, on what evidence.
     #[command(subcommand)]
     Consent(people::ConsentCommand),
+    /// Everyone on the relationship curve: stage, last exchange, give and ask.
+    Contacts(relate::ContactsArgs),
+    /// One person: timeline, stage with its reasons, consent, what to do next.
+    Contact(relate::ContactArgs),
     /// Mark, merge and split contacts.
     #[command(subcommand, name = "contacts-edit")]
     ContactsEdit(people::ContactsCommand),
@@ -83,6 +88,8 @@ fn main() -> ExitCode {
         Command::History(a) => history::history(&a),
         Command::Scan(a) => history::scan(&a),
         Command::Consent(c) => people::consent(&c),
+        Command::Contacts(a) => relate::contacts(&a),
+        Command::Contact(a) => relate::contact(&a),
         Command::ContactsEdit(c) => people::contacts_cmd(&c),
     };
     match result {

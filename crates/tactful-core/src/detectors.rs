@@ -23,9 +23,12 @@ pub enum Detector {
     /// The rule's phrases (disclosures) appear only late in a long text or
     /// inside a wall of hashtags.
     Buried { after: usize, wall: usize },
+    /// Never fires from the text alone: the rule documents a finding that
+    /// the caller adds from context the text does not hold (the pitch gate).
+    External,
 }
 
-const NAMES: &str = "shouting, emoji-stuffing, hashtag-stuffing, link-stuffing, mention-stuffing, link-only, buried";
+const NAMES: &str = "shouting, emoji-stuffing, hashtag-stuffing, link-stuffing, mention-stuffing, link-only, buried, external";
 
 impl Detector {
     pub fn new(name: &str, params: &BTreeMap<String, f64>) -> Result<Detector, String> {
@@ -34,6 +37,7 @@ impl Detector {
             "emoji-stuffing" | "hashtag-stuffing" | "link-stuffing" | "mention-stuffing" => &[("min_count", 0.0)],
             "link-only" => &[("max_words", 3.0)],
             "buried" => &[("after", 125.0), ("wall", 4.0)],
+            "external" => &[],
             other => return Err(format!("unknown detector `{other}`: expected one of {NAMES}")),
         };
         for k in params.keys() {
@@ -63,6 +67,7 @@ impl Detector {
             "link-stuffing" => Detector::LinkStuffing { min_count: count("min_count")? },
             "mention-stuffing" => Detector::MentionStuffing { min_count: count("min_count")? },
             "link-only" => Detector::LinkOnly { max_words: get("max_words") as usize },
+            "external" => Detector::External,
             _ => Detector::Buried { after: count("after")?, wall: count("wall")? },
         })
     }
@@ -120,6 +125,7 @@ impl Detector {
                     .count();
                 if words <= max_words { whole(text) } else { vec![] }
             }
+            Detector::External => vec![],
             Detector::Buried { after, wall } => {
                 if anchors.is_empty() {
                     return vec![];
@@ -205,6 +211,7 @@ impl Detector {
             // A link-only post is short: a few tokens at most.
             Detector::LinkOnly { max_words } => s.dot > 0 && s.breaks <= max_words * 3 + 8,
             Detector::Buried { .. } => true,
+            Detector::External => false,
         }
     }
 }

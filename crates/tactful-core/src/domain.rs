@@ -122,10 +122,12 @@ pub enum Category {
     Exaggeration,
     /// Graphic medical, bodily or private family details on a business channel.
     Overshare,
+    /// A pitch to someone who has not invited it (needs the relationship: `check --to`).
+    Pitch,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Income,
         Category::Lifestyle,
         Category::Health,
@@ -134,6 +136,7 @@ impl Category {
         Category::Spam,
         Category::Exaggeration,
         Category::Overshare,
+        Category::Pitch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +149,7 @@ impl Category {
             Category::Spam => "spam",
             Category::Exaggeration => "exaggeration",
             Category::Overshare => "overshare",
+            Category::Pitch => "pitch",
         }
     }
 }
@@ -165,7 +169,7 @@ impl FromStr for Category {
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare"
+                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch"
                 )
             })
     }

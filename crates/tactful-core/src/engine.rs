@@ -58,6 +58,11 @@ impl Rule {
     }
 
     /// The channel its examples are checked in: `post` when the rule applies there.
+    /// Does this rule fire only from context given by the caller (not from the text)?
+    pub fn is_external(&self) -> bool {
+        matches!(self.matcher.detector, Some(Detector::External))
+    }
+
     pub fn example_channel(&self) -> Channel {
         if self.applies_to(Channel::Post) { Channel::Post } else { self.channels()[0] }
     }
@@ -566,6 +571,12 @@ impl Engine {
     }
 }
 
+/// A finding of `rule` over `start..end`: for callers that add findings
+/// from context (the pitch gate), so they read like every other finding.
+pub fn finding_of(rule: &Rule, start: usize, end: usize, message: String) -> Finding {
+    Finding { code: rule.code.clone(), category: rule.category, severity: rule.severity, start, end, message }
+}
+
 fn finding(rule: &Rule, start: usize, end: usize) -> Finding {
     Finding {
         code: rule.code.clone(),
@@ -750,7 +761,9 @@ impl Engine {
         let mut run = 0;
         let mut failures = Vec::new();
         for rule in &self.rules {
-            if pack.is_some_and(|p| p != rule.pack) {
+            // External rules' examples need context (a relationship): their
+            // callers test them.
+            if pack.is_some_and(|p| p != rule.pack) || rule.is_external() {
                 continue;
             }
             let channel = rule.example_channel();

@@ -18,6 +18,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/spam.toml", include_str!("../packs/spam.toml")),
     ("packs/exaggeration.toml", include_str!("../packs/exaggeration.toml")),
     ("packs/overshare.toml", include_str!("../packs/overshare.toml")),
+    ("packs/pitch.toml", include_str!("../packs/pitch.toml")),
 ];
 
 /// Parse the built-in packs.
