@@ -78,8 +78,25 @@ impl PgWriter<'_> {
             return Ok(());
         }
         let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
+        // The same person elsewhere: same email or profile URL, same contact.
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
+            self.tx
+                .query_opt(
+                    "SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = $1) OR (profile_url IS NOT NULL AND profile_url = $2) LIMIT 1",
+                    &[&p.email, &p.profile_url],
+                )
+                .map_err(err)?
+                .map(|r| r.get(0))
+        } else {
+            None
+        };
         let id: i64 = if let Some(r) = existing {
             r.get(0)
+        } else if let Some(id) = same_person {
+            self.tx
+                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
+                .map_err(err)?;
+            id
         } else {
             let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
             let id: i64 = self.tx.query_one(&self.insert_contact, &[&display]).map_err(err)?.get(0);

@@ -73,8 +73,26 @@ impl SqliteWriter<'_> {
             .prepare_cached("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2")
             .and_then(|mut s| s.query_row(params![network.as_str(), p.handle], |r| r.get(0)).optional())
             .map_err(&e)?;
+        // The same person elsewhere: a handle on any network with the same
+        // email or profile URL belongs to the same contact.
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
+            self.tx
+                .prepare_cached("SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = ?1) OR (profile_url IS NOT NULL AND profile_url = ?2) LIMIT 1")
+                .and_then(|mut s| s.query_row(params![p.email, p.profile_url], |r| r.get(0)).optional())
+                .map_err(&e)?
+        } else {
+            None
+        };
         let id = match existing {
             Some(id) => id,
+            None if same_person.is_some() => {
+                let id = same_person.expect("checked");
+                self.tx
+                    .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .and_then(|mut s| s.execute(params![network.as_str(), p.handle, id, p.name, p.profile_url, p.email]))
+                    .map_err(&e)?;
+                id
+            }
             None => {
                 let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
                 self.tx.prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)").and_then(|mut s| s.execute([display])).map_err(&e)?;

@@ -152,6 +152,44 @@ fn people_suite(store: &mut dyn Store) {
     assert_eq!(people::all(db).unwrap().len(), 2);
 }
 
+/// The same person on two networks (same email) is one contact from the start.
+fn identity_suite(store: &mut dyn Store) {
+    let on = |network: Network, handle: &str, id: &str| {
+        Record::Item(Item {
+            network,
+            kind: ItemKind::Message,
+            external_id: Some(id.into()),
+            author: Person { handle: handle.into(), name: Some("Ann Lee".into()), profile_url: None, email: Some("ann@example.invalid".into()) },
+            by_owner: false,
+            counterparts: vec![],
+            thread: None,
+            parent: None,
+            at: 10,
+            text: "hello".into(),
+            source: SourceRef { file: "f".into(), position: "1".into() },
+        })
+    };
+    import(store, &[on(Network::Facebook, "Ann Lee", "a"), on(Network::LinkedIn, "https://linkedin.example/in/ann", "b")]);
+    let all = people::all(store.people()).unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].handles.len(), 2);
+}
+
+#[test]
+fn sqlite_same_email_is_one_contact() {
+    let path = temp_path("identity");
+    let mut store = SqliteStore::open(&path).unwrap();
+    identity_suite(&mut store);
+}
+
+#[test]
+fn postgres_same_email_is_one_contact() {
+    let Some(url) = pg_url() else { return };
+    let db_url = tactful_store::testing::fresh_pg_database(&url, "identity").unwrap();
+    let mut store = PgStore::open(&db_url).unwrap();
+    identity_suite(&mut store);
+}
+
 #[test]
 fn sqlite_people_and_consent_behave() {
     let path = temp_path("people");
