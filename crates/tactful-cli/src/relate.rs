@@ -19,6 +19,7 @@ pub struct Everyone {
     pub contacts: Vec<Contact>,
     pub histories: Vec<Vec<Interaction>>,
     pub now: i64,
+    pub thresholds: Thresholds,
 }
 
 pub fn now() -> i64 {
@@ -68,12 +69,12 @@ pub fn load(store: &mut dyn Store) -> Result<Everyone> {
     for h in &mut histories {
         h.sort_by_key(|x| (x.at, x.item));
     }
-    Ok(Everyone { contacts, histories, now: now() })
+    Ok(Everyone { contacts, histories, now: now(), thresholds: Thresholds::default() })
 }
 
 impl Everyone {
     pub fn assess(&self, i: usize) -> Assessment {
-        relationships::stage(&self.histories[i], marks(&self.contacts[i]), self.now, &Thresholds::default())
+        relationships::stage(&self.histories[i], marks(&self.contacts[i]), self.now, &self.thresholds)
     }
 
     pub fn index_of(&self, id: i64) -> Option<usize> {
@@ -119,13 +120,17 @@ pub struct ContactsArgs {
     /// Print JSON lines.
     #[arg(long)]
     pub jsonl: bool,
+    /// Days without an exchange from them before an engaged contact counts as lapsed.
+    #[arg(long, default_value_t = 90)]
+    pub lapsed_after: u32,
     #[arg(long)]
     pub db: Option<String>,
 }
 
 pub fn contacts(args: &ContactsArgs) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
-    let net = load(store.as_mut())?;
+    let mut net = load(store.as_mut())?;
+    net.thresholds.lapsed_after_days = args.lapsed_after;
     let mut out = std::io::stdout().lock();
     let mut shown = 0;
     let mut by_stage: HashMap<Stage, usize> = HashMap::new();
@@ -188,6 +193,9 @@ pub fn contacts(args: &ContactsArgs) -> Result<u8> {
 pub struct ContactArgs {
     /// A name, a handle, or #ID.
     pub name: String,
+    /// Days without an exchange from them before an engaged contact counts as lapsed.
+    #[arg(long, default_value_t = 90)]
+    pub lapsed_after: u32,
     #[arg(long)]
     pub db: Option<String>,
 }
@@ -195,7 +203,8 @@ pub struct ContactArgs {
 pub fn contact(args: &ContactArgs) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
     let c = crate::people::resolve(store.people(), &args.name)?;
-    let net = load(store.as_mut())?;
+    let mut net = load(store.as_mut())?;
+    net.thresholds.lapsed_after_days = args.lapsed_after;
     let i = net.index_of(c.id).expect("resolved contact is loaded");
     let a = net.assess(i);
     let mut out = std::io::stdout().lock();

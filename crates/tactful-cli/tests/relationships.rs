@@ -103,3 +103,33 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
     assert!(out.contains("Spray and pray") && out.contains("→ 6 people"), "{out}");
     assert!(out.contains("Pitches to people who had not invited them: 6"), "{out}");
 }
+
+/// Real exports: every person gets a stage with reasons, and people we only
+/// follow or who only follow us (no exchange either way) are `connected`.
+#[test]
+fn stages_from_the_real_export_samples() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    if !root.is_dir() {
+        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
+        return;
+    }
+    let d = std::env::temp_dir().join(format!("tactful-rel-real-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    for sample in ["twitter/2020_ytd_lumeninferius", "twitter/2023_ytd_larsbrinkhoff", "linkedin/2021_femi", "facebook_instagram_waultar/objectbox/data/Facebook"] {
+        let o = tactful(&["import", "--db", db, root.join(sample).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
+    }
+    let o = tactful(&["contacts", "--db", db, "--jsonl"]);
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(rows.len() > 200, "{} contacts", rows.len());
+    for r in &rows {
+        assert!(!r["reasons"].as_array().unwrap().is_empty(), "{r}");
+        if r["given"] == 0 && r["received"] == 0 && r["asked"] == 0 {
+            assert_eq!(r["stage"], "connected", "no exchange either way: {r}");
+        }
+    }
+    assert!(rows.iter().any(|r| r["stage"] != "connected"), "some real exchanges move people along the curve");
+}
