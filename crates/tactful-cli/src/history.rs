@@ -171,8 +171,16 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         let action = if fs.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" };
         writeln!(out, "{} {} {} — {action}", show_time(i.at), i.network, i.kind)?;
         writeln!(out, "  \"{}\"", excerpt(&i.text, 140))?;
+        // One line per rule, with every place it fired.
+        let mut seen: Vec<&str> = Vec::new();
         for x in fs {
-            writeln!(out, "  {}[{}] {}: \"{}\"", x.severity, x.code, x.message, excerpt(&i.text[x.start..x.end], 60))?;
+            if seen.contains(&x.code.as_str()) {
+                continue;
+            }
+            seen.push(&x.code);
+            let places: Vec<String> =
+                fs.iter().filter(|y| y.code == x.code).map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60))).collect();
+            writeln!(out, "  {}[{}] {} — {}", x.severity, x.code, places.join(", "), x.message)?;
         }
         writeln!(out, "  from {}:{}\n", i.source_file, i.source_position)?;
     }

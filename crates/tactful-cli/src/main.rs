@@ -3,6 +3,7 @@
 
 mod check;
 mod classify;
+mod demo;
 mod eval;
 mod history;
 mod import;
@@ -28,6 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// A tour on a made-up seller's history: import, scan, contacts, the pitch gate.
+    Demo(demo::Args),
     /// Check drafts (posts, comments, messages, bios) before you publish them.
     Check(check::Args),
     /// List, explain and test rules.
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Demo(a) => demo::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Rules(c) => rules::run(&c),
         Command::Eval(a) => eval::run(&a),

@@ -133,3 +133,21 @@ fn stages_from_the_real_export_samples() {
     }
     assert!(rows.iter().any(|r| r["stage"] != "connected"), "some real exchanges move people along the curve");
 }
+
+/// The README's first command: the tour runs end to end on a fresh SQLite file.
+#[test]
+fn the_demo_tour_runs() {
+    let d = std::env::temp_dir().join(format!("tactful-demo-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let db = d.join("demo.db");
+    let o = tactful(&["demo", "--db", db.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for part in ["22 new", "delete or edit", "INC001", "HLT001", "Spray and pray", "engaged", "conversation", "PIT001"] {
+        assert!(out.contains(part), "missing {part}: {out}");
+    }
+    // Running it again starts from a fresh store: the same picture.
+    let again = text(&tactful(&["demo", "--db", db.to_str().unwrap()]));
+    assert!(again.contains("22 new, 0 already there"), "{again}");
+}
