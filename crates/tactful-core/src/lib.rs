@@ -13,6 +13,7 @@ pub mod eval;
 pub mod history;
 pub mod money;
 pub mod pack;
+pub mod plan;
 pub mod relationships;
 pub mod text;
 

@@ -6,6 +6,7 @@
 //! against both. Writes happen inside a [`Writer`], which is one transaction:
 //! dropping it without `commit` leaves the store exactly as it was.
 
+pub mod coach;
 mod pg;
 pub mod people;
 mod query;

@@ -60,6 +60,13 @@ pub const SQLITE: &[&str] = &[
         withdrawal_note TEXT
     );
     CREATE INDEX consents_contact ON consents(contact_id, purpose);",
+    // 3: the seller's plan (one JSON document) and work sessions.
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        stopped_at INTEGER
+    );",
 ];
 
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
@@ -118,6 +125,12 @@ pub const POSTGRES: &[&str] = &[
         withdrawal_note TEXT
     );
     CREATE INDEX consents_contact ON consents(contact_id, purpose);",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sessions (
+        id BIGSERIAL PRIMARY KEY,
+        started_at BIGINT NOT NULL,
+        stopped_at BIGINT
+    );",
 ];
 
 /// Counterpart handles are stored joined by this separator (a control

@@ -205,6 +205,39 @@ fn postgres_people_and_consent_behave() {
     people_suite(&mut store);
 }
 
+/// The plan and work sessions.
+fn coach_suite(store: &mut dyn Store) {
+    use tactful_store::coach;
+    let db = store.people();
+    assert_eq!(coach::get(db, "plan").unwrap(), None);
+    coach::set(db, "plan", "{\"market\": \"new mums\"}").unwrap();
+    coach::set(db, "plan", "{\"market\": \"busy nurses\"}").unwrap();
+    assert_eq!(coach::get(db, "plan").unwrap().as_deref(), Some("{\"market\": \"busy nurses\"}"));
+    let (s, new) = coach::start(db, 100).unwrap();
+    assert!(new);
+    let (again, new) = coach::start(db, 150).unwrap();
+    assert!(!new, "one session at a time");
+    assert_eq!(again.id, s.id);
+    assert_eq!(coach::stop(db, 1_900).unwrap().unwrap().stopped_at, Some(1_900));
+    assert_eq!(coach::stop(db, 2_000).unwrap(), None, "nothing running");
+    assert_eq!(coach::sessions(db).unwrap().len(), 1);
+}
+
+#[test]
+fn sqlite_plan_and_sessions_behave() {
+    let path = temp_path("coach");
+    let mut store = SqliteStore::open(&path).unwrap();
+    coach_suite(&mut store);
+}
+
+#[test]
+fn postgres_plan_and_sessions_behave() {
+    let Some(url) = pg_url() else { return };
+    let db_url = tactful_store::testing::fresh_pg_database(&url, "coach").unwrap();
+    let mut store = PgStore::open(&db_url).unwrap();
+    coach_suite(&mut store);
+}
+
 fn temp_path(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tactful-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
