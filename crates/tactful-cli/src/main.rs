@@ -3,6 +3,7 @@
 
 mod check;
 mod classify;
+mod coach;
 mod demo;
 mod eval;
 mod history;
@@ -55,6 +56,12 @@ enum Command {
     Contacts(relate::ContactsArgs),
     /// One person: timeline, stage with its reasons, consent, what to do next.
     Contact(relate::ContactArgs),
+    /// Your plan: goals, market, networks, daily session length, content-mix target.
+    #[command(subcommand)]
+    Plan(coach::PlanCommand),
+    /// The daily time box: start, stop, status and streak.
+    #[command(subcommand)]
+    Session(coach::SessionCommand),
     /// Mark, merge and split contacts.
     #[command(subcommand, name = "contacts-edit")]
     ContactsEdit(people::ContactsCommand),
@@ -93,6 +100,8 @@ fn main() -> ExitCode {
         Command::Scan(a) => history::scan(&a),
         Command::Consent(c) => people::consent(&c),
         Command::Contacts(a) => relate::contacts(&a),
+        Command::Plan(c) => coach::plan(&c),
+        Command::Session(c) => coach::session(&c),
         Command::Contact(a) => relate::contact(&a),
         Command::ContactsEdit(c) => people::contacts_cmd(&c),
     };

@@ -1,0 +1,37 @@
+//! The plan and the daily session from the command line, on a real SQLite file.
+
+use std::process::{Command, Output};
+
+fn tactful(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env_remove("TACTFUL_DATABASE_URL").output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn the_plan_is_kept_and_the_session_counts_the_streak() {
+    let d = std::env::temp_dir().join(format!("tactful-coach-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+
+    let o = tactful(&["plan", "show", "--db", db]);
+    assert!(text(&o).contains("goals: none yet"), "{}", text(&o));
+    let o = tactful(&["plan", "set", "--db", db, "--goal", "10 new customers by March", "--networks", "instagram,facebook", "--session-minutes", "25"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = tactful(&["plan", "set", "--db", db, "--max-promo", "15"]);
+    let out = text(&o);
+    assert!(out.contains("goal: 10 new customers by March") && out.contains("instagram, facebook") && out.contains("25 minutes") && out.contains("at most 15%"), "only what is given changes: {out}");
+    assert_eq!(tactful(&["plan", "set", "--db", db, "--max-promo", "150"]).status.code(), Some(2));
+
+    assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(2), "nothing to stop yet");
+    let o = tactful(&["session", "start", "--db", db]);
+    assert!(text(&o).contains("25 minutes"), "{}", text(&o));
+    assert!(text(&tactful(&["session", "start", "--db", db])).contains("already running"));
+    let o = tactful(&["session", "status", "--db", db]);
+    assert!(text(&o).contains("Streak: 1 day(s)"), "{}", text(&o));
+    assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(0));
+}
