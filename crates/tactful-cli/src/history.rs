@@ -133,11 +133,21 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     f.by_owner = Some(true);
     let mut flagged: Vec<(StoredItem, Vec<Finding>)> = Vec::new();
     let mut scanned = 0u64;
+    // Every post is labelled with the content-kind classifier (the content mix).
+    let kind_model = tactful_classify::builtin::model(tactful_classify::Head::ContentKind)?;
+    let mut scratch = tactful_classify::Scratch::new();
+    let mut mix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let mut labels: std::collections::HashMap<i64, (String, f32)> = std::collections::HashMap::new();
     store.items(&f, &mut |i| {
         if matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) || i.text.trim().is_empty() {
             return true;
         }
         scanned += 1;
+        if i.kind == ItemKind::Post {
+            let p = kind_model.classify(&i.text, &mut scratch);
+            *mix.entry(p.label.to_string()).or_default() += 1;
+            labels.insert(i.id, (p.label.to_string(), p.score));
+        }
         let findings: Vec<Finding> = engine.check(&i.text, i.kind.channel()).into_iter().filter(|x| x.severity >= args.min_severity).collect();
         if !findings.is_empty() {
             flagged.push((i, findings));
@@ -156,11 +166,13 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 .iter()
                 .map(|x| json!({"code": x.code, "category": x.category, "severity": x.severity, "start": x.start, "end": x.end, "message": x.message}))
                 .collect();
+            let label = labels.get(&i.id).map(|(l, s)| json!({"label": l, "score": s}));
             writeln!(
                 out,
                 "{}",
                 json!({"id": i.id, "network": i.network, "kind": i.kind, "at": i.at, "text": i.text,
-                       "source": {"file": i.source_file, "position": i.source_position}, "findings": findings})
+                       "source": {"file": i.source_file, "position": i.source_position}, "findings": findings,
+                       "content_kind": label})
             )?;
         }
         return Ok(0);
@@ -186,6 +198,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     }
     if flagged.len() > args.limit {
         writeln!(out, "… and {} more (use --limit or --jsonl).", flagged.len() - args.limit)?;
+    }
+    let posts: u64 = mix.values().sum();
+    if posts > 0 {
+        let parts: Vec<String> = mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
+        writeln!(out, "Your {posts} posts by kind (content-kind classifier): {}", parts.join(", "))?;
     }
     writeln!(out)?;
     crate::relate::scan_relationships(store.as_mut(), &mut out, args.limit)?;

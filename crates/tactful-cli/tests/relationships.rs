@@ -144,7 +144,7 @@ fn the_demo_tour_runs() {
     let o = tactful(&["demo", "--db", db.to_str().unwrap()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    for part in ["22 new", "delete or edit", "INC001", "HLT001", "Spray and pray", "engaged", "conversation", "PIT001"] {
+    for part in ["22 new", "delete or edit", "INC001", "HLT001", "Spray and pray", "engaged", "conversation", "PIT001", "posts by kind"] {
         assert!(out.contains(part), "missing {part}: {out}");
     }
     // Running it again starts from a fresh store: the same picture.
