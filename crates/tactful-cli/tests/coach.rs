@@ -1,14 +1,8 @@
 //! The plan and the daily session from the command line, on a real SQLite file.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env_remove("TACTFUL_DATABASE_URL").output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{tactful, text};
 
 #[test]
 fn the_plan_is_kept_and_the_session_counts_the_streak() {

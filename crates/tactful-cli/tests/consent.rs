@@ -2,15 +2,9 @@
 //! connected is refused as an opt-in, the person's own words are required,
 //! double opt-in, export, and a withdrawal that empties every export.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{tactful, text};
 
 const HISTORY: &str = r#"{"kind": "message", "text": "I'll add you to my newsletter ok?", "at": "2024-03-01T10:00:00Z", "author": "me", "by_owner": true, "to": "ann", "network": "instagram", "id": "m1"}
 {"kind": "message", "text": "Yes please, add me to your newsletter!", "at": "2024-03-01T11:00:00Z", "author": "ann", "by_owner": false, "to": "me", "network": "instagram", "id": "m2"}

@@ -2,16 +2,10 @@
 //! import, re-import (nothing added), bad input (store unchanged), search,
 //! and the scan of past posts.
 
+mod common;
+
+use common::{tactful, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("tactful-import-{}-{name}", std::process::id()));

@@ -1,15 +1,9 @@
 //! The relationship curve, the pitch gate and spray-and-pray detection from
 //! the command line, on a real SQLite file built from a history we write.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{tactful, text};
 
 fn line(kind: &str, id: &str, at: &str, author: &str, by_owner: bool, to: &str, txt: &str) -> String {
     serde_json::json!({"kind": kind, "id": id, "at": at, "author": author, "by_owner": by_owner, "to": to, "network": "instagram", "text": txt})
