@@ -14,6 +14,7 @@ mod relate;
 mod render;
 mod rules;
 mod store;
+mod today;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -56,6 +57,8 @@ enum Command {
     Contacts(relate::ContactsArgs),
     /// One person: timeline, stage with its reasons, consent, what to do next.
     Contact(relate::ContactArgs),
+    /// Today's short list: who is waiting for you, whom to give to, pitches to hold, the time box.
+    Today(today::Args),
     /// Your plan: goals, market, networks, daily session length, content-mix target.
     #[command(subcommand)]
     Plan(coach::PlanCommand),
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => history::scan(&a),
         Command::Consent(c) => people::consent(&c),
         Command::Contacts(a) => relate::contacts(&a),
+        Command::Today(a) => today::run(&a),
         Command::Plan(c) => coach::plan(&c),
         Command::Session(c) => coach::session(&c),
         Command::Contact(a) => relate::contact(&a),
@@ -107,6 +111,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`tactful history | head`): not an error.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             if cli.verbose {
                 eprintln!("tactful: {e:?}");

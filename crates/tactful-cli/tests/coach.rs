@@ -29,3 +29,23 @@ fn the_plan_is_kept_and_the_session_counts_the_streak() {
     assert!(text(&o).contains("Streak: 1 day(s)"), "{}", text(&o));
     assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(0));
 }
+
+/// `tactful today` on the demo history: the late order first, a giving action,
+/// the unanswered pitches held back, then the time box.
+#[test]
+fn today_puts_people_waiting_first() {
+    let d = common::scratch("today");
+    let db = d.join("demo.db");
+    let db = db.to_str().unwrap();
+    assert_eq!(tactful(&["demo", "--db", db]).status.code(), Some(0));
+    let o = tactful(&["today", "--db", db]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let order = ["1. Waiting", "tom.h", "hasn't arrived", "2. Give before you ask", "rita.gardens", "3. Pitches to hold back", "have not replied", "4. Today's time box"];
+    let mut at = 0;
+    for part in order {
+        let found = out[at..].find(part).unwrap_or_else(|| panic!("{part} missing or out of order in:\n{out}"));
+        at += found;
+    }
+    assert!(!out.contains("how much is the glow kit"), "an answered question is not waiting: {out}");
+}
