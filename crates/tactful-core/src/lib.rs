@@ -6,6 +6,7 @@
 //! same text and packs always give the same findings, in the same order.
 
 pub mod detectors;
+pub mod coaching;
 pub mod consent;
 pub mod domain;
 pub mod engine;
