@@ -12,6 +12,7 @@ mod input;
 mod people;
 mod relate;
 mod render;
+mod responses;
 mod rules;
 mod store;
 mod today;
@@ -59,6 +60,8 @@ enum Command {
     Contact(relate::ContactArgs),
     /// Today's short list: who is waiting for you, whom to give to, pitches to hold, the time box.
     Today(today::Args),
+    /// Whose turn it is in each conversation, and your response rate and times per network and month.
+    Responses(responses::Args),
     /// Your plan: goals, market, networks, daily session length, content-mix target.
     #[command(subcommand)]
     Plan(coach::PlanCommand),
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Consent(c) => people::consent(&c),
         Command::Contacts(a) => relate::contacts(&a),
         Command::Today(a) => today::run(&a),
+        Command::Responses(a) => responses::run(&a),
         Command::Plan(c) => coach::plan(&c),
         Command::Session(c) => coach::session(&c),
         Command::Contact(a) => relate::contact(&a),

@@ -304,52 +304,29 @@ pub fn scan_relationships(store: &mut dyn Store, out: &mut dyn Write, limit: usi
     Ok((unsolicited.len(), found.len()))
 }
 
-/// Someone's message or comment still waiting for your answer.
-pub struct Waiting {
-    pub who: String,
-    pub network: Network,
-    pub at: i64,
-    pub text: String,
-}
 
-/// Customer questions and problems with no reply from you after them, in
-/// their conversation (the thread, or the person for messages without one),
-/// oldest first. A request is a message to you or a comment on yours that
-/// asks about the product or business, or reports an order or service problem.
-pub fn unanswered(store: &mut dyn Store, _now: i64) -> Result<Vec<Waiting>> {
-    // Items come oldest first: a reply of yours clears what was waiting in
-    // that conversation; the first request after it starts the wait.
-    let mut waiting: HashMap<String, Waiting> = HashMap::new();
+/// Every stored item, in memory (for the coaching metrics, which look at
+/// conversations as a whole), and the owner per network.
+pub fn all_items(store: &mut dyn Store) -> Result<(Vec<StoredItem>, tactful_core::coaching::Owners)> {
+    let mut items = Vec::new();
     store.items(&Filter::default(), &mut |it| {
-        if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) {
-            return true;
-        }
-        let key = it.thread.clone().unwrap_or_else(|| {
-            if it.by_owner { it.counterparts.first().cloned().unwrap_or_default() } else { it.author.clone() }
-        });
-        let key = format!("{}/{key}", it.network);
-        if it.by_owner {
-            waiting.remove(&key);
-        } else if is_request(&it.text) {
-            waiting.entry(key).or_insert(Waiting { who: it.author.clone(), network: it.network, at: it.at, text: it.text.clone() });
-        }
+        items.push(it);
         true
     })?;
-    let mut out: Vec<Waiting> = waiting.into_values().collect();
-    out.sort_by_key(|w| w.at);
-    Ok(out)
+    Ok((items, store.owners()?.into_iter().collect()))
 }
 
-/// A question about the offer, or an order or service problem.
-pub fn is_request(text: &str) -> bool {
-    if relationships::inquiry_cue(text).is_some() {
-        return true;
+/// A borrowed view of a stored item, as the core reads it.
+pub fn view(it: &StoredItem) -> ItemView<'_> {
+    ItemView {
+        id: it.id,
+        network: it.network,
+        kind: it.kind,
+        author: &it.author,
+        by_owner: it.by_owner,
+        counterparts: &it.counterparts,
+        thread: it.thread.as_deref(),
+        at: it.at,
+        text: &it.text,
     }
-    let t = tactful_core::text::Normalized::new(text);
-    let s = t.as_str();
-    const PROBLEMS: [&str; 14] = [
-        "hasn't arrived", "has not arrived", "hasnt arrived", "not arrived", "where is my order", "where's my order", "refund",
-        "broken", "not working", "doesn't work", "damaged", "wrong item", "never received", "still waiting",
-    ];
-    PROBLEMS.iter().any(|p| s.contains(p)) || (s.contains('?') && ["order", "delivery", "shipping", "package", "parcel"].iter().any(|w| s.contains(w)))
 }

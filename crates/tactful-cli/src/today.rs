@@ -34,13 +34,15 @@ pub fn run(args: &Args) -> Result<u8> {
 
     // 1. People waiting for an answer.
     writeln!(out, "1. Waiting for your answer (oldest first)")?;
-    let waiting = crate::relate::unanswered(store.as_mut(), now)?;
+    let (items, owners) = crate::relate::all_items(store.as_mut())?;
+    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
+    let waiting = tactful_core::coaching::customer_requests(&views, &owners, now);
     if waiting.is_empty() {
         writeln!(out, "   nobody: every question and complaint has an answer")?;
     }
     for w in waiting.iter().take(args.limit) {
         let text: String = w.text.chars().take(70).collect();
-        writeln!(out, "   {} on {} has waited {}: \"{text}\"", w.who, w.network, waited(now - w.at))?;
+        writeln!(out, "   {} on {} has waited {} ({}): \"{text}\"", w.from, w.network, waited(w.waited_secs), w.cue)?;
     }
 
     // 2. People to give something to.

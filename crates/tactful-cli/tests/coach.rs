@@ -49,3 +49,22 @@ fn today_puts_people_waiting_first() {
     }
     assert!(!out.contains("how much is the glow kit"), "an answered question is not waiting: {out}");
 }
+
+/// Response tracking on the demo history, checked by hand: Tom started two
+/// conversations (September, answered in 40 minutes; November, waiting).
+#[test]
+fn responses_are_counted_as_documented() {
+    let d = common::scratch("responses");
+    let db = d.join("demo.db");
+    let db = db.to_str().unwrap();
+    assert_eq!(tactful(&["demo", "--db", db]).status.code(), Some(0));
+    let out = text(&tactful(&["responses", "--db", db]));
+    let row = out.lines().find(|l| l.starts_with("all        all")).unwrap_or_else(|| panic!("{out}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(&cells[2..], ["2", "50%", "40", "min", "40", "min"], "{row}");
+    assert!(out.contains("Waiting for you: 1 conversation(s)") && out.contains("tom.h"), "{out}");
+    let o = tactful(&["responses", "--db", db, "--jsonl"]);
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert!(first["response_rate"]["definition"].as_str().unwrap().contains("÷") || first["response_rate"]["definition"].as_str().unwrap().len() > 20);
+    assert!(!first["starts"]["items"].as_array().unwrap().is_empty(), "every figure lists its records");
+}

@@ -1,0 +1,73 @@
+//! `tactful responses`: whose turn it is in each conversation, and how fast
+//! and how often you answer, per network and month (definitions in
+//! docs/metrics.md; every figure lists the records behind it with --jsonl).
+
+use anyhow::Result;
+use std::io::Write;
+use tactful_core::coaching::{self, Metric, Turn};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print JSON lines (each figure with its definition and the ids of the records behind it).
+    #[arg(long)]
+    pub jsonl: bool,
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+fn duration(secs: f64) -> String {
+    let s = secs as i64;
+    if s < 3600 {
+        format!("{} min", s / 60)
+    } else if s < 172_800 {
+        format!("{:.1} h", secs / 3600.0)
+    } else {
+        format!("{:.1} days", secs / 86_400.0)
+    }
+}
+
+fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
+    m.value.map_or_else(|| "—".to_string(), f)
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let mut store = crate::store::open(args.db.as_deref())?;
+    let now = crate::relate::now();
+    let (items, owners) = crate::relate::all_items(store.as_mut())?;
+    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
+    let convs = coaching::conversations(&views, &owners, now);
+    let stats = coaching::response_summary(&convs);
+    let mut out = std::io::stdout().lock();
+    if args.jsonl {
+        for s in &stats {
+            let m = |x: &Metric| serde_json::json!({"value": x.value, "detail": x.detail, "definition": x.definition, "items": x.items});
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"network": s.network.map(|n| n.as_str()), "month": s.month, "starts": m(&s.starts),
+                    "response_rate": m(&s.response_rate), "median_secs": m(&s.median_secs), "p90_secs": m(&s.p90_secs)})
+            )?;
+        }
+        return Ok(0);
+    }
+    writeln!(out, "A conversation start is their first message after 24 hours of silence; see docs/metrics.md.\n")?;
+    writeln!(out, "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}", "network", "month", "starts", "rate", "median", "p90")?;
+    for s in &stats {
+        writeln!(
+            out,
+            "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}",
+            s.network.map_or("all", |n| n.as_str()),
+            s.month.as_deref().unwrap_or("all"),
+            show(&s.starts, |v| format!("{v:.0}")),
+            show(&s.response_rate, |v| format!("{:.0}%", v * 100.0)),
+            show(&s.median_secs, duration),
+            show(&s.p90_secs, duration),
+        )?;
+    }
+    let waiting: Vec<_> = convs.iter().filter(|c| c.turn == Turn::WaitingForYou).collect();
+    writeln!(out, "\nWaiting for you: {} conversation(s)", waiting.len())?;
+    for c in waiting.iter().take(10) {
+        writeln!(out, "  {} with {} — last message {} ago", c.network, c.people.join(", "), duration((now - c.last_at) as f64))?;
+    }
+    Ok(0)
+}
