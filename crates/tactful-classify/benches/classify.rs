@@ -99,7 +99,7 @@ fn main() {
         for p in &posts {
             let mut h = 0u64;
             let n = for_each_feature(p, DEFAULT_BITS, &mut scratch, |b| {
-                h = h.wrapping_add(u64::from(b))
+                h = h.wrapping_add(u64::from(b));
             });
             sum = sum.wrapping_add(h ^ u64::from(n));
         }

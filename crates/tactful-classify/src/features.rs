@@ -615,7 +615,7 @@ mod tests {
     fn buckets_stay_in_range() {
         let mut s = Scratch::new();
         for_each_feature("Hello wörld 🎉 #sale http://x.y", 10, &mut s, |b| {
-            assert!(b < 1024)
+            assert!(b < 1024);
         });
     }
 }

@@ -121,7 +121,7 @@ pub fn run(args: &Args) -> Result<u8> {
             }
             if let Some(f) = crate::relate::gate(store.as_mut(), &engine, who, &d.text)? {
                 findings.push(f);
-                findings.sort_by(|a, b| (a.start, a.end, std::cmp::Reverse(a.severity)).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity))));
+                findings.sort_by_key(|a| (a.start, a.end, std::cmp::Reverse(a.severity)));
             }
         }
     }

@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> Result<u8> {
             writeln!(
                 out,
                 "{}",
-                serde_json::json!({"network": s.network.map(|n| n.as_str()), "month": s.month, "starts": m(&s.starts),
+                serde_json::json!({"network": s.network.map(tactful_core::history::Network::as_str), "month": s.month, "starts": m(&s.starts),
                     "response_rate": m(&s.response_rate), "median_secs": m(&s.median_secs), "p90_secs": m(&s.p90_secs)})
             )?;
         }

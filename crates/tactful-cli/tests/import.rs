@@ -71,7 +71,7 @@ fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
     let o = tactful(&["import", "--db", db, more.to_str().unwrap(), broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let out = text(&o);
-    assert!(out.contains("broken.jsonl") && out.contains("2"), "names the file and line: {out}");
+    assert!(out.contains("broken.jsonl") && out.contains('2'), "names the file and line: {out}");
     assert!(out.contains("store is unchanged"), "{out}");
 
     let o = tactful(&["history", "--db", db, "--jsonl", "--limit", "100"]);

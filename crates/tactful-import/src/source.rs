@@ -207,7 +207,7 @@ impl ExportSource for Zip {
     }
     fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
         let i = *self.index.get(entry).ok_or_else(|| ImportError::Io { path: format!("{}!{entry}", self.name), message: "no such entry".into() })?;
-        let declared = self.archive.by_index_raw(i).map(|f| f.size()).unwrap_or(0);
+        let declared = self.archive.by_index_raw(i).map_or(0, |f| f.size());
         let file = self
             .archive
             .by_index(i)

@@ -153,7 +153,7 @@ fn importing_twice_gives_the_same_fingerprints() {
         let a = prints(import(&fixture(dir)).0);
         assert_eq!(a, prints(import(&fixture(dir)).0));
         let mut unique = a.clone();
-        unique.sort();
+        unique.sort_unstable();
         unique.dedup();
         assert_eq!(unique.len(), a.len(), "{dir}");
     }

@@ -140,13 +140,13 @@ fn parse_args() -> Result<Option<Args>> {
                     "--cv" => {
                         a.cv = v
                             .parse()
-                            .with_context(|| format!("--cv {v}: expected a number"))?
+                            .with_context(|| format!("--cv {v}: expected a number"))?;
                     }
                     "--bits" => {
                         a.over.bits = Some(
                             v.parse()
                                 .with_context(|| format!("--bits {v}: expected a number"))?,
-                        )
+                        );
                     }
                     _ => {
                         let (lo, hi) = v
