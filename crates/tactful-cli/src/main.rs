@@ -12,6 +12,7 @@ mod input;
 mod people;
 mod relate;
 mod render;
+mod report;
 mod responses;
 mod rules;
 mod store;
@@ -62,6 +63,8 @@ enum Command {
     Today(today::Args),
     /// Whose turn it is in each conversation, and your response rate and times per network and month.
     Responses(responses::Args),
+    /// A monthly report: HTML with charts, and a summary here.
+    Report(report::Args),
     /// Your plan: goals, market, networks, daily session length, content-mix target.
     #[command(subcommand)]
     Plan(coach::PlanCommand),
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Command::Contacts(a) => relate::contacts(&a),
         Command::Today(a) => today::run(&a),
         Command::Responses(a) => responses::run(&a),
+        Command::Report(a) => report::run(&a),
         Command::Plan(c) => coach::plan(&c),
         Command::Session(c) => coach::session(&c),
         Command::Contact(a) => relate::contact(&a),

@@ -1,0 +1,88 @@
+//! `tactful report`: the monthly HTML report and its terminal summary.
+
+mod common;
+use common::{scratch, tactful, text};
+
+#[test]
+fn the_monthly_report_is_a_self_contained_html_file_with_charts() {
+    let dir = scratch("report");
+    let db = dir.join("demo.db");
+    let db_s = db.to_str().unwrap();
+    let o = tactful(&["demo", "--db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A post of the owner's with markup in it: it must come out escaped.
+    let jsonl = dir.join("extra.jsonl");
+    std::fs::write(
+        &jsonl,
+        r#"{"kind":"post","id":"xss-1","at":"2026-09-15T10:00:00Z","author":"sam.makes","by_owner":true,"network":"instagram","text":"Look <script>alert(1)</script> & more"}"#.to_string() + "\n",
+    )
+    .unwrap();
+    let o = tactful(&["import", jsonl.to_str().unwrap(), "--db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let out = dir.join("report.html");
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("2026-09"), "the summary names the month: {t}");
+    assert!(t.contains("report.html"), "the summary names the file: {t}");
+    let html = std::fs::read_to_string(&out).expect("the report file exists");
+    assert!(html.contains("<svg"), "charts are inline SVG");
+    assert!(html.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "the post is listed, escaped");
+    assert!(!html.to_lowercase().contains("<script"), "no scripts, and user text is escaped");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resources");
+    assert!(html.contains("<details>"), "each figure lists its records");
+    assert!(html.contains("No sessions recorded"), "missing data is said in words");
+}
+
+#[test]
+fn the_user_text_in_a_report_is_escaped() {
+    let dir = scratch("report-escape");
+    let db = dir.join("s.db");
+    let db_s = db.to_str().unwrap();
+    let jsonl = dir.join("x.jsonl");
+    std::fs::write(
+        &jsonl,
+        concat!(
+            r#"{"kind":"post","id":"p1","at":"2026-09-02T10:00:00Z","author":"me","by_owner":true,"network":"x","text":"Buy now <script>alert(1)</script>"}"#,
+            "\n",
+            r#"{"kind":"message","id":"m1","at":"2026-09-03T10:00:00Z","author":"<b>eve</b>","by_owner":false,"to":"me","network":"x","text":"hi, what does it cost?"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let o = tactful(&["import", jsonl.to_str().unwrap(), "--db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = dir.join("r.html");
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(!html.contains("<b>eve</b>"), "a handle with markup is escaped");
+    assert!(html.contains("&lt;b&gt;eve&lt;/b&gt;"), "the message is listed with its author, escaped");
+}
+
+#[test]
+fn a_period_without_data_says_so() {
+    let dir = scratch("report-empty");
+    let db = dir.join("e.db");
+    let out = dir.join("e.html");
+    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-01-01", "--to", "2026-01-31", "--out", out.to_str().unwrap()]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("no posts"), "{t}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("No posts of yours in this period"));
+}
+
+#[test]
+fn a_bad_month_is_a_usage_error() {
+    let dir = scratch("report-bad");
+    let db = dir.join("b.db");
+    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--month", "2026-13"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("YYYY-MM"));
+    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-02-30", "--to", "2026-03-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
