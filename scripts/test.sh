@@ -29,6 +29,24 @@ echo
 echo "== built-in rule examples (tactful rules test)"
 ./target/debug/tactful rules test
 
+echo
+echo "== the monthly report in headless Chromium (screenshots in target/screenshots/)"
+if ! command -v chromium >/dev/null; then
+  echo "installing chromium (apt-get install chromium)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "installing node and npm (apt-get install nodejs npm)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+mkdir -p target/screenshots
+./target/debug/tactful demo --db target/browser-demo.db >/dev/null
+./target/debug/tactful report --db target/browser-demo.db --month 2026-09 --out target/screenshots/report-2026-09.html
+node tests/browser/report.mjs "$PWD/target/screenshots/report-2026-09.html" "$PWD/target/screenshots/report.png"
+
 if [ -d ../shared/data ]; then
   echo
   echo "== evaluation sets"
