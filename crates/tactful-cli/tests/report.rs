@@ -86,3 +86,41 @@ fn a_bad_month_is_a_usage_error() {
     let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-02-30", "--to", "2026-03-01"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// The report renders for every export sample in ../shared/data/exports,
+/// each in a store of its own, over all the years the samples cover.
+#[test]
+fn the_report_renders_for_every_export_sample() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    if !root.is_dir() {
+        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
+        return;
+    }
+    let samples = [
+        "facebook/chat-analytics_messenger_sample/2A_7M.json",
+        "facebook_instagram_waultar/objectbox/data/Facebook",
+        "facebook_instagram_waultar/parser/data",
+        "twitter/2013_grailbird_anildash",
+        "twitter/2020_ytd_lumeninferius",
+        "twitter/2023_ytd_larsbrinkhoff",
+        "twitter/dogsheep_twitter-to-sqlite",
+        "linkedin/2018_abhishek",
+        "linkedin/2021_femi",
+    ];
+    for (i, sample) in samples.iter().enumerate() {
+        let d = scratch(&format!("report-sample-{i}"));
+        let db = d.join("store.db");
+        let db = db.to_str().unwrap();
+        let path = root.join(sample);
+        if !path.exists() {
+            panic!("sample {sample} is listed in MANIFEST.md but missing");
+        }
+        let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
+        let out = d.join("report.html");
+        let o = tactful(&["report", "--db", db, "--from", "2005-01-01", "--to", "2026-12-31", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
+        let html = std::fs::read_to_string(&out).unwrap();
+        assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");
+    }
+}
