@@ -1,40 +1,12 @@
 //! `tactful classify` and `tactful eval-heads` as a user meets them: labels
 //! and scores on the way out, bad lines named by file and line, exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn tactful(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tactful");
-    {
-        let mut sin = child.stdin.take().unwrap();
-        if let Some(data) = stdin {
-            sin.write_all(data).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout, tactful_in as tactful};
 
 fn tmp(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("tactful-classify-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_string_lossy().into_owned()
+    common::file("classify", name, bytes)
 }
 
 const SPAM: &str = "WINNER!! You have won a cash prize. To claim call 09061701461 now";

@@ -23,3 +23,42 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Run `tactful` with `args`, feeding `stdin` (or nothing) on standard input.
+pub fn tactful_in(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("TACTFUL_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tactful");
+    {
+        let mut sin = child.stdin.take().unwrap();
+        if let Some(data) = stdin {
+            sin.write_all(data).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Standard output alone, and standard error alone.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Write `bytes` to a file named `name` in a scratch folder of `group`; returns its path.
+pub fn file(group: &str, name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("tactful-cli-{}-{group}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_string_lossy().into_owned()
+}
