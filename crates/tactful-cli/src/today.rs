@@ -104,6 +104,17 @@ pub fn run(args: &Args) -> Result<u8> {
     let (current, longest) = crate::coach::streak(&sessions, now);
     let spent = crate::coach::minutes_today(&sessions, now);
     writeln!(out, "\n4. Today's time box: {} minutes ({spent} used). Streak: {current} day(s) (longest {longest}).", plan.session_minutes)?;
+    // Focus: activity in the last 30 days on networks the plan did not choose.
+    let mut used: Vec<tactful_core::history::Network> =
+        items.iter().filter(|i| i.by_owner && now - i.at <= 30 * 86_400 && i.at <= now).map(|i| i.network).collect();
+    used.sort();
+    used.dedup();
+    let off_plan = plan.unplanned(&used);
+    if !off_plan.is_empty() {
+        let names: Vec<&str> = off_plan.iter().map(|n| n.as_str()).collect();
+        let planned: Vec<&str> = plan.networks.iter().map(|n| n.as_str()).collect();
+        writeln!(out, "   Focus: you were active on {} in the last 30 days, outside your plan ({}).", names.join(", "), planned.join(", "))?;
+    }
     if tactful_store::coach::open_session(db)?.is_none() {
         writeln!(out, "   Start it with: tactful session start")?;
     }

@@ -48,6 +48,25 @@ fn today_puts_people_waiting_first() {
         at += found;
     }
     assert!(!out.contains("how much is the glow kit"), "an answered question is not waiting: {out}");
+    assert!(!out.contains("Focus:"), "no networks chosen yet: nothing to warn about");
+}
+
+/// Activity on a network the plan did not choose is named in `today`.
+#[test]
+fn today_warns_about_networks_outside_the_plan() {
+    let d = common::scratch("focus");
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    let file = d.join("recent.jsonl");
+    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 3 * 86_400;
+    let line = |network: &str, id: &str| {
+        serde_json::json!({"kind": "post", "id": id, "at": at, "author": "me", "by_owner": true, "network": network, "text": "A quick tip for busy mornings"}).to_string()
+    };
+    std::fs::write(&file, format!("{}\n{}\n", line("instagram", "a"), line("x", "b"))).unwrap();
+    assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(tactful(&["plan", "set", "--db", db, "--networks", "instagram"]).status.code(), Some(0));
+    let out = text(&tactful(&["today", "--db", db]));
+    assert!(out.contains("Focus: you were active on x in the last 30 days, outside your plan (instagram)"), "{out}");
 }
 
 /// Response tracking on the demo history, checked by hand: Tom started two
