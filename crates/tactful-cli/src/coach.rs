@@ -161,7 +161,7 @@ pub fn minutes_today(sessions: &[coach::Session], now: i64) -> i64 {
 
 pub fn session(cmd: &SessionCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
-    let now = crate::relate::now();
+    let now = crate::store::now();
     let db_arg = match cmd {
         SessionCommand::Start { db } | SessionCommand::Stop { db } | SessionCommand::Status { db } => db.clone(),
     };

@@ -92,10 +92,6 @@ pub enum ContactsCommand {
     },
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
 /// Resolve a contact from what the user typed.
 pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
     if let Some(id) = query.strip_prefix('#').and_then(|s| s.parse::<i64>().ok()) {
@@ -131,7 +127,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             if let Err(refusal) = consent::check_opt_in(*source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their) {
                 bail!(crate::UsageError(format!("not recorded: {refusal}")));
             }
-            let rec = people::record(db, c.id, *purpose, *source, evidence, *item, now())?;
+            let rec = people::record(db, c.id, *purpose, *source, evidence, *item, crate::store::now())?;
             writeln!(out, "Recorded {}'s opt-in for {purpose} as pending.", c.display_name)?;
             writeln!(out, "Double opt-in: send them this code and ask them to send it back to confirm: {}", rec.token)?;
             writeln!(out, "When they do: tactful consent confirm {}", rec.token)?;
@@ -140,7 +136,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
         ConsentCommand::Confirm { token, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
-            match people::confirm(db, token, now())? {
+            match people::confirm(db, token, crate::store::now())? {
                 Some(c) if c.status == tactful_core::consent::Status::Confirmed => {
                     let who = people::by_id(db, c.contact_id)?.map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
                     writeln!(out, "Confirmed: {who} opted in to {}.", c.purpose)?;
@@ -154,7 +150,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
-            let n = people::withdraw(db, c.id, *purpose, now(), note)?;
+            let n = people::withdraw(db, c.id, *purpose, crate::store::now(), note)?;
             let what = purpose.map_or("everything".to_string(), |p| p.to_string());
             writeln!(out, "Withdrawn for {} ({what}): {n} record(s). They will not appear in any export from now on.", c.display_name)?;
             Ok(0)

@@ -22,10 +22,6 @@ pub struct Everyone {
     pub thresholds: Thresholds,
 }
 
-pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
 fn marks(c: &Contact) -> Marks {
     let mark = Mark { at: 0, source: MarkSource::User };
     match c.mark.as_deref() {
@@ -35,41 +31,81 @@ fn marks(c: &Contact) -> Marks {
     }
 }
 
-/// Load contacts and derive every interaction from the stored items.
-pub fn load(store: &mut dyn Store) -> Result<Everyone> {
-    let contacts = people::all(store.people())?;
-    let mut index: HashMap<(Network, String), usize> = HashMap::new();
-    for (i, c) in contacts.iter().enumerate() {
-        for (n, h) in &c.handles {
-            index.insert((*n, h.to_lowercase()), i);
-        }
-    }
-    let owners: HashMap<Network, String> = store.owners()?.into_iter().collect();
-    let mut histories: Vec<Vec<Interaction>> = vec![Vec::new(); contacts.len()];
-    store.items(&Filter::default(), &mut |it: StoredItem| {
-        let owner = owners.get(&it.network).map_or("", String::as_str);
-        let view = ItemView {
-            id: it.id,
-            network: it.network,
-            kind: it.kind,
-            author: &it.author,
-            by_owner: it.by_owner,
-            counterparts: &it.counterparts,
-            thread: it.thread.as_deref(),
-            at: it.at,
-            text: &it.text,
-        };
-        for x in relationships::interactions(&view, owner) {
-            if let Some(&i) = index.get(&(x.network, x.contact.to_lowercase())) {
-                histories[i].push(x);
+/// Interactions sorted into each contact's history, one item at a time.
+struct Histories {
+    contacts: Vec<Contact>,
+    index: HashMap<(Network, String), usize>,
+    owners: HashMap<Network, String>,
+    histories: Vec<Vec<Interaction>>,
+}
+
+impl Histories {
+    fn new(store: &mut dyn Store) -> Result<Histories> {
+        let contacts = people::all(store.people())?;
+        let mut index: HashMap<(Network, String), usize> = HashMap::new();
+        for (i, c) in contacts.iter().enumerate() {
+            for (n, h) in &c.handles {
+                index.insert((*n, h.to_lowercase()), i);
             }
         }
+        let owners: HashMap<Network, String> = store.owners()?.into_iter().collect();
+        let histories = vec![Vec::new(); contacts.len()];
+        Ok(Histories { contacts, index, owners, histories })
+    }
+
+    fn add(&mut self, it: &StoredItem) {
+        let owner = self.owners.get(&it.network).map_or("", String::as_str);
+        for x in relationships::interactions(&view(it), owner) {
+            if let Some(&i) = self.index.get(&(x.network, x.contact.to_lowercase())) {
+                self.histories[i].push(x);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Everyone {
+        for h in &mut self.histories {
+            h.sort_by_key(|x| (x.at, x.item));
+        }
+        Everyone { contacts: self.contacts, histories: self.histories, now: crate::store::now(), thresholds: Thresholds::default() }
+    }
+}
+
+/// Load contacts and derive every interaction, streaming the stored items.
+pub fn load(store: &mut dyn Store) -> Result<Everyone> {
+    let mut acc = Histories::new(store)?;
+    store.items(&Filter::default(), &mut |it: StoredItem| {
+        acc.add(&it);
         true
     })?;
-    for h in &mut histories {
-        h.sort_by_key(|x| (x.at, x.item));
+    Ok(acc.finish())
+}
+
+/// One contact's assessment, reading only the items that name one of their
+/// handles: the pitch gate runs as you type and must not read the whole store.
+pub fn assess_one(store: &mut dyn Store, c: &Contact) -> Result<Assessment> {
+    let mut acc = Histories::new(store)?;
+    let mut seen = std::collections::HashSet::new();
+    for (network, handle) in &c.handles {
+        let filter = Filter { network: Some(*network), person: Some(handle.clone()), ..Filter::default() };
+        store.items(&filter, &mut |it: StoredItem| {
+            if seen.insert(it.id) {
+                acc.add(&it);
+            }
+            true
+        })?;
     }
-    Ok(Everyone { contacts, histories, now: now(), thresholds: Thresholds::default() })
+    let net = acc.finish();
+    Ok(net.assess(net.index_of(c.id).expect("the contact is in the store")))
+}
+
+/// The same from items already read (`all_items`), so a command that needs
+/// both does not read the store twice.
+pub fn load_from(store: &mut dyn Store, items: &[StoredItem]) -> Result<Everyone> {
+    let mut acc = Histories::new(store)?;
+    for it in items {
+        acc.add(it);
+    }
+    Ok(acc.finish())
 }
 
 impl Everyone {
@@ -245,8 +281,7 @@ pub fn gate(store: &mut dyn Store, engine: &tactful_core::Engine, who: &str, tex
     if people::opted_in(store.people(), c.id, purpose)? {
         return Ok(None);
     }
-    let net = load(store)?;
-    let a = net.assess(net.index_of(c.id).expect("loaded"));
+    let a = assess_one(store, &c)?;
     if a.stage.welcomes_pitch() {
         return Ok(None);
     }

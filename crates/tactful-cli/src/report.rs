@@ -286,7 +286,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let p = period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
     let months = p.months();
     let mut store = crate::store::open(args.db.as_deref())?;
-    let real_now = crate::relate::now();
+    let real_now = crate::store::now();
     let now = real_now.min(p.end() - 1);
     let (items, owners) = crate::relate::all_items(store.as_mut())?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
@@ -435,7 +435,7 @@ pub fn run(args: &Args) -> Result<u8> {
 
     // 4. The funnel and the engaged share.
     {
-        let mut net = crate::relate::load(store.as_mut())?;
+        let mut net = crate::relate::load_from(store.as_mut(), &items)?;
         let full = std::mem::take(&mut net.histories);
         let stage_at = |net: &mut crate::relate::Everyone, at: i64| -> Vec<Option<Stage>> {
             net.now = at;

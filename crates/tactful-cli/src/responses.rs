@@ -32,7 +32,7 @@ fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
 
 pub fn run(args: &Args) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
-    let now = crate::relate::now();
+    let now = crate::store::now();
     let (items, owners) = crate::relate::all_items(store.as_mut())?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
     let convs = coaching::conversations(&views, &owners, now);

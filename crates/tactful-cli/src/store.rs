@@ -32,6 +32,12 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
     tactful_store::open(&loc).with_context(|| format!("cannot open the store at {loc}"))
 }
 
+/// Now, in Unix seconds (the one place the CLI reads the clock; the core
+/// takes `now` as a parameter).
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
 pub fn parse_date(s: &str) -> Result<i64, String> {
     let parts: Vec<&str> = s.trim().split('-').collect();

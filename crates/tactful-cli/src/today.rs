@@ -28,13 +28,14 @@ fn waited(secs: i64) -> String {
 
 pub fn run(args: &Args) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
-    let net = crate::relate::load(store.as_mut())?;
+    // Read the store once: the waiting list and the curve both come from these items.
+    let (items, owners) = crate::relate::all_items(store.as_mut())?;
+    let net = crate::relate::load_from(store.as_mut(), &items)?;
     let now = net.now;
     let mut out = std::io::stdout().lock();
 
     // 1. People waiting for an answer.
     writeln!(out, "1. Waiting for your answer (oldest first)")?;
-    let (items, owners) = crate::relate::all_items(store.as_mut())?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
     let waiting = tactful_core::coaching::customer_requests(&views, &owners, now);
     if waiting.is_empty() {
