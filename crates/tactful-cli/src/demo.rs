@@ -18,23 +18,45 @@ fn heading(s: &str) {
     println!("\n\x20=== {s} ===\n");
 }
 
-pub fn run(args: &Args) -> Result<u8> {
+/// A fresh demo store with the made-up seller's history imported; returns
+/// its location. `tactful serve --demo` starts on this.
+pub fn prepare(db: Option<PathBuf>) -> Result<String> {
+    let (export, db) = fresh(db)?;
+    let mut store = crate::store::open(Some(&db))?;
+    let paths = [export];
+    crate::import::import_into(
+        store.as_mut(),
+        &crate::import::Request { paths: &paths, format: None, owner: Some(OWNER), network: None },
+        &mut |_| {},
+    )?;
+    Ok(db)
+}
+
+/// The seller the demo history belongs to.
+const OWNER: &str = "sam.makes";
+
+/// Write the bundled export to the temp folder and clear the demo store, so
+/// the demo always shows the same thing.
+fn fresh(db: Option<PathBuf>) -> Result<(PathBuf, String)> {
     let dir = std::env::temp_dir().join("tactful-demo");
     std::fs::create_dir_all(&dir)?;
     let export = dir.join("activity.jsonl");
     std::fs::write(&export, ACTIVITY)?;
-    let db = args.db.clone().unwrap_or_else(|| dir.join("demo.db"));
-    // A fresh store each time, so the tour always shows the same thing.
+    let db = db.unwrap_or_else(|| dir.join("demo.db"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
-    let db_s = db.display().to_string();
+    Ok((export, db.display().to_string()))
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let (export, db_s) = fresh(args.db.clone())?;
 
     heading("1. Import a seller's history (tactful import)");
     crate::import::run(&crate::import::Args {
         paths: vec![export],
         format: None,
-        owner: Some("sam.makes".into()),
+        owner: Some(OWNER.into()),
         network: None,
         db: Some(db_s.clone()),
     })?;

@@ -29,30 +29,75 @@ pub struct Args {
     pub db: Option<String>,
 }
 
+/// What one import did: counts per network and kind, new vs already stored,
+/// the owners the exports named, what was skipped and why.
 #[derive(Default)]
-struct Tally {
-    new: BTreeMap<(Network, ItemKind), u64>,
-    old: BTreeMap<(Network, ItemKind), u64>,
-    owners: Vec<(Network, String)>,
-    records: u64,
+pub struct Tally {
+    pub new: BTreeMap<(Network, ItemKind), u64>,
+    pub old: BTreeMap<(Network, ItemKind), u64>,
+    pub owners: Vec<(Network, String)>,
+    pub records: u64,
+    pub skipped: Vec<Skip>,
+    /// An export that names someone else as "you" than the store keeps.
+    pub notes: Vec<String>,
+}
+
+/// Where an import stands, for a progress line or a progress bar.
+pub struct Progress<'a> {
+    pub file: &'a str,
+    pub format: Format,
+    pub records: u64,
+    /// Share of the export's bytes read so far, 0 to 1.
+    pub done: f64,
+}
+
+/// Which exports to import and how: what `tactful import` and the web import share.
+pub struct Request<'a> {
+    pub paths: &'a [PathBuf],
+    pub format: Option<Format>,
+    pub owner: Option<&'a str>,
+    pub network: Option<Network>,
 }
 
 pub fn run(args: &Args) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
     let location = store.location();
-    let opts = Options { owner: args.owner.as_ref().map(|h| Person::named(h.clone())), network: args.network };
-    let mut tally = Tally::default();
-    let mut skipped: Vec<Skip> = Vec::new();
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
-    // One transaction for everything: any failure leaves the store as it was.
+    let mut last = Instant::now();
+    let req = Request { paths: &args.paths, format: args.format, owner: args.owner.as_deref(), network: args.network };
+    let result = import_into(store.as_mut(), &req, &mut |p: &Progress| {
+        if progress && last.elapsed() > Duration::from_millis(200) {
+            last = Instant::now();
+            // Time left from the share of the export's bytes read so far.
+            let secs = started.elapsed().as_secs_f64();
+            let left = if p.done > 0.01 { format!("about {:.0}s left", secs * (1.0 - p.done) / p.done) } else { "estimating".into() };
+            eprint!("\r{} ({}): {} records, {:.0}% read, {left}   ", p.file, p.format, p.records, p.done * 100.0);
+        }
+    });
+    if progress {
+        eprint!("\r{:60}\r", "");
+    }
+    let tally = result?;
+    print_summary(&tally, &location, started.elapsed());
+    for n in &tally.notes {
+        println!("  note: {n}");
+    }
+    Ok(0)
+}
+
+/// Import every path in one transaction: any failure leaves the store as it
+/// was. Bad input is a `UsageError` naming the file and position.
+pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progress: &mut dyn FnMut(&Progress)) -> Result<Tally> {
+    let opts = Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network };
+    let mut tally = Tally::default();
     let mut writer = store.writer()?;
-    for path in &args.paths {
+    for path in req.paths {
         let mut src = match tactful_import::source::open(path, tactful_import::source::Limits::default()) {
             Ok(s) => s,
             Err(e) => bail!(crate::UsageError(format!("{e}\nnothing was imported; the store is unchanged"))),
         };
-        let format = match args.format.or_else(|| tactful_import::detect(src.entries())) {
+        let format = match req.format.or_else(|| tactful_import::detect(src.entries())) {
             Some(f) => f,
             None => bail!(crate::UsageError(format!(
                 "{}: no known export format found: expected {}; use --format to say which\nnothing was imported; the store is unchanged",
@@ -60,9 +105,9 @@ pub fn run(args: &Args) -> Result<u8> {
                 tactful_import::detect::KNOWN
             ))),
         };
-        let mut last = Instant::now();
         let name = path.display().to_string();
-        let tally_records = std::cell::Cell::new(0u64);
+        let total = src.total_size().max(1);
+        let (mut metered, read) = tactful_import::source::Metered::new(src.as_mut());
         let mut emit = |r: Record| -> Result<(), ImportError> {
             let key = match &r {
                 Record::Item(i) => Some((i.network, i.kind)),
@@ -71,7 +116,7 @@ pub fn run(args: &Args) -> Result<u8> {
                     None
                 }
             };
-            let added = match (&r, &args.owner) {
+            let added = match (&r, req.owner) {
                 // The user said who they are: that replaces any stored owner.
                 (Record::Owner { network, person, source }, Some(_)) => {
                     writer.set_owner(*network, person, source).map_err(|e| ImportError::Sink(e.to_string()))?;
@@ -84,58 +129,41 @@ pub fn run(args: &Args) -> Result<u8> {
                 let map = if added == Added::New { &mut tally.new } else { &mut tally.old };
                 *map.entry(k).or_default() += 1;
             }
-            tally_records.set(tally.records);
-            Ok(())
-        };
-        let total = src.total_size().max(1);
-        let (mut metered, read) = tactful_import::source::Metered::new(src.as_mut());
-        let mut emit = |r: Record| -> Result<(), ImportError> {
-            let shown = progress && last.elapsed() > Duration::from_millis(200);
-            emit(r)?;
-            if shown {
-                last = Instant::now();
-                // Time left from the share of the export's bytes read so far.
-                let done = read.get() as f64 / total as f64;
-                let secs = started.elapsed().as_secs_f64();
-                let left = if done > 0.01 { format!("about {:.0}s left", secs * (1.0 - done) / done) } else { "estimating".into() };
-                eprint!("\r{name} ({format}): {} records, {:.0}% read, {left}   ", tally_records.get(), done * 100.0);
+            if tally.records % 1024 == 0 {
+                on_progress(&Progress { file: &name, format, records: tally.records, done: read.get() as f64 / total as f64 });
             }
             Ok(())
         };
         match tactful_import::run(format, &mut metered, &opts, &mut emit) {
-            Ok(s) => skipped.extend(s),
+            Ok(s) => tally.skipped.extend(s),
             Err(e) => {
-                if progress {
-                    eprintln!();
-                }
-                let usage = !matches!(e, ImportError::Sink(_));
                 let msg = format!("{e}\nnothing was imported; the store is unchanged");
-                if usage {
-                    bail!(crate::UsageError(msg));
+                if matches!(e, ImportError::Sink(_)) {
+                    bail!(msg);
                 }
-                bail!(msg);
+                bail!(crate::UsageError(msg));
             }
         }
+        on_progress(&Progress { file: &name, format, records: tally.records, done: 1.0 });
     }
     writer.commit()?;
-    if progress {
-        eprint!("\r{:60}\r", "");
-    }
-    print_summary(&tally, &skipped, &location, started.elapsed());
     // Say so when an export names someone else as "you" than the store does.
     let stored = store.owners()?;
     for (network, handle) in &tally.owners {
         if let Some((_, kept)) = stored.iter().find(|(n, h)| n == network && h != handle) {
-            println!(
-                "  note: this export names {handle} as you on {network}, but the store already has {kept}; kept {kept} \
+            tally.notes.push(format!(
+                "this export names {handle} as you on {network}, but the store already has {kept}; kept {kept} \
                  (run again with --owner {handle:?} if that is you)"
-            );
+            ));
         }
     }
-    Ok(0)
+    tally.notes.sort();
+    tally.notes.dedup();
+    Ok(tally)
 }
 
-fn print_summary(t: &Tally, skipped: &[Skip], location: &str, took: Duration) {
+fn print_summary(t: &Tally, location: &str, took: Duration) {
+    let skipped = &t.skipped;
     let mut out = std::io::stdout().lock();
     let total_new: u64 = t.new.values().sum();
     let total_old: u64 = t.old.values().sum();

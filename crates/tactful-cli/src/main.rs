@@ -15,6 +15,7 @@ mod render;
 mod report;
 mod responses;
 mod rules;
+mod serve;
 mod store;
 mod today;
 
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// A tour on a made-up seller's history: import, scan, contacts, the pitch gate.
     Demo(demo::Args),
+    /// The web app on 127.0.0.1: check drafts, import, contacts, inbox, report, plan, rules.
+    Serve(serve::Args),
     /// Check drafts (posts, comments, messages, bios) before you publish them.
     Check(check::Args),
     /// List, explain and test rules.
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Demo(a) => demo::run(&a),
+        Command::Serve(a) => serve::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Rules(c) => rules::run(&c),
         Command::Eval(a) => eval::run(&a),

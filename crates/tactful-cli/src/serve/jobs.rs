@@ -1,0 +1,135 @@
+//! Imports started from the web: they run on their own thread, one at a time
+//! (one writer to the store), and the import page follows their progress.
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+#[derive(Clone)]
+pub struct Job {
+    pub id: u64,
+    /// `waiting`, `running`, `done` or `failed`.
+    pub state: &'static str,
+    pub file: String,
+    pub records: u64,
+    pub done: f64,
+    pub started: Instant,
+    pub summary: Option<Value>,
+    pub error: Option<String>,
+}
+
+impl Job {
+    pub fn to_json(&self) -> Value {
+        let secs = self.started.elapsed().as_secs_f64();
+        // Time left from the share of the export read so far, as the terminal shows it.
+        let left = (self.state == "running" && self.done > 0.01).then(|| (secs * (1.0 - self.done) / self.done).round());
+        json!({
+            "id": self.id, "state": self.state, "file": self.file, "records": self.records,
+            "percent": (self.done * 100.0).round(), "seconds_left": left,
+            "summary": self.summary, "error": self.error,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct Jobs {
+    next: AtomicU64,
+    all: Mutex<HashMap<u64, Job>>,
+    /// Held while an import writes: a second import waits its turn.
+    writing: Mutex<()>,
+}
+
+/// What to import: a path on this machine, or an uploaded file to delete afterwards.
+pub struct Order {
+    pub path: PathBuf,
+    pub display: String,
+    pub uploaded: bool,
+    pub format: Option<tactful_import::Format>,
+    pub owner: Option<String>,
+    pub network: Option<tactful_core::history::Network>,
+}
+
+impl Jobs {
+    pub fn get(&self, id: u64) -> Option<Job> {
+        self.all.lock().expect("jobs lock").get(&id).cloned()
+    }
+
+    fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
+        if let Some(j) = self.all.lock().expect("jobs lock").get_mut(&id) {
+            f(j);
+        }
+    }
+
+    /// Start an import on its own thread; returns the job id at once.
+    pub fn start(app: super::Shared, order: Order) -> u64 {
+        let id = app.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let job = Job { id, state: "waiting", file: order.display.clone(), records: 0, done: 0.0, started: Instant::now(), summary: None, error: None };
+        app.jobs.all.lock().expect("jobs lock").insert(id, job);
+        std::thread::spawn(move || {
+            let result = {
+                let _turn = app.jobs.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                app.jobs.update(id, |j| {
+                    j.state = "running";
+                    j.started = Instant::now();
+                });
+                run(&app, id, &order)
+            };
+            if order.uploaded {
+                let _ = std::fs::remove_file(&order.path);
+            }
+            app.jobs.update(id, |j| match result {
+                Ok(summary) => {
+                    j.state = "done";
+                    j.done = 1.0;
+                    j.summary = Some(summary);
+                }
+                Err(e) => {
+                    j.state = "failed";
+                    // The uploaded file's temp name means nothing to the user.
+                    j.error = Some(format!("{e:#}").replace(&order.path.display().to_string(), &order.display));
+                }
+            });
+        });
+        id
+    }
+}
+
+fn run(app: &super::App, id: u64, order: &Order) -> anyhow::Result<Value> {
+    let mut store = crate::store::open(app.db.as_deref())?;
+    let paths = [order.path.clone()];
+    let req = crate::import::Request { paths: &paths, format: order.format, owner: order.owner.as_deref(), network: order.network };
+    let started = Instant::now();
+    let tally = crate::import::import_into(store.as_mut(), &req, &mut |p| {
+        app.jobs.update(id, |j| {
+            j.records = p.records;
+            j.done = p.done;
+        });
+    })?;
+    let keys: std::collections::BTreeSet<_> = tally.new.keys().chain(tally.old.keys()).collect();
+    let rows: Vec<Value> = keys
+        .into_iter()
+        .map(|k| json!({"network": k.0, "kind": k.1, "new": tally.new.get(k).copied().unwrap_or(0), "already_there": tally.old.get(k).copied().unwrap_or(0)}))
+        .collect();
+    let mut skipped: std::collections::BTreeMap<&str, (u64, String)> = std::collections::BTreeMap::new();
+    for s in &tally.skipped {
+        let e = skipped.entry(s.reason.as_str()).or_insert((0, format!("{}:{}", s.file, s.position)));
+        e.0 += 1;
+    }
+    let mut owners = tally.owners.clone();
+    owners.sort();
+    owners.dedup();
+    Ok(json!({
+        "store": store.location(),
+        "seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        "records": tally.records,
+        "new": tally.new.values().sum::<u64>(),
+        "already_there": tally.old.values().sum::<u64>(),
+        "rows": rows,
+        "you": owners.iter().map(|(n, h)| json!({"network": n, "handle": h})).collect::<Vec<_>>(),
+        "skipped": skipped.iter().map(|(r, (n, eg))| json!({"reason": r, "count": n, "example": eg})).collect::<Vec<_>>(),
+        "notes": tally.notes,
+    }))
+}

@@ -1,0 +1,217 @@
+//! `tactful serve`: the web app on 127.0.0.1. This module owns the HTTP side
+//! only — binding, the router, the guard every request passes (host, origin,
+//! session token, security headers) and the shared state. Pages (`pages`) and
+//! the JSON API (`api`) call the same functions the commands do, so the web
+//! and the terminal never disagree.
+
+mod api;
+mod data;
+mod html;
+mod jobs;
+pub mod openapi;
+mod pages;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tactful_core::Engine;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Port on 127.0.0.1 (default: a free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Open the app in your browser once it is ready.
+    #[arg(long)]
+    pub open: bool,
+    /// Serve a demo workspace (a made-up seller's history, rebuilt fresh) instead of your store.
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+    /// Include a company pack in every check; repeatable.
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<String>,
+    /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+/// What every request can reach.
+pub struct App {
+    pub engine: Engine,
+    /// The store location as given (`None`: the default store).
+    pub db: Option<String>,
+    /// The per-run secret a page must send back to change anything.
+    pub token: String,
+    /// `http://127.0.0.1:PORT` and `http://localhost:PORT`.
+    origins: [String; 2],
+    hosts: [String; 2],
+    pub jobs: jobs::Jobs,
+    /// Where uploaded exports wait while they are imported.
+    pub uploads: std::path::PathBuf,
+}
+
+pub type Shared = Arc<App>;
+
+/// Largest request body, except uploads: a draft, a plan, a company pack.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Largest uploaded export (a zip).
+pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
+
+pub fn run(args: &Args) -> Result<u8> {
+    let engine = crate::input::engine(&args.packs)?;
+    let db = if args.demo { Some(crate::demo::prepare(None)?) } else { args.db.clone() };
+    // Open once before serving: a bad location or a newer store fails here, not on the first page.
+    let location = crate::store::open(db.as_deref())?.location();
+    let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    listener.set_nonblocking(true)?;
+    let port = listener.local_addr()?.port();
+    let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", std::process::id()));
+    std::fs::create_dir_all(&uploads).with_context(|| format!("cannot create {}", uploads.display()))?;
+    let app = Arc::new(App {
+        engine,
+        db,
+        token: new_token()?,
+        origins: [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")],
+        hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
+        jobs: jobs::Jobs::default(),
+        uploads,
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    println!("tactful is running at {url} (store: {location}); Ctrl-C stops it");
+    println!("API token for scripts (header X-Tactful-Token): {}", app.token);
+    if args.open {
+        // Best effort: a machine without a desktop still has the URL above.
+        let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, router(app)).await
+    })?;
+    Ok(0)
+}
+
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
+        .with_state(app)
+}
+
+/// A random secret from the OS, hex.
+fn new_token() -> Result<String> {
+    use std::io::Read;
+    let mut b = [0u8; 24];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("cannot read /dev/urandom for the session token")?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// An error as the API answers it: `{"error": {"code", "message"}}`.
+pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
+}
+
+/// Routes that change nothing even though they are POSTs: the check.
+fn needs_token(method: &Method, path: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD) && path != "/api/v1/check" && path != "/check"
+}
+
+fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    if let Some(v) = headers.get("x-tactful-token").and_then(|v| v.to_str().ok()) {
+        return Some(v.to_string());
+    }
+    // HTML forms cannot set headers: they carry the token as a field, which
+    // the pages put in the form's action URL.
+    query?.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
+}
+
+/// Every request passes here. A page open in the same browser on another
+/// site can send requests to 127.0.0.1; it cannot read our pages (no CORS),
+/// so it cannot learn the token, and its requests carry its own Origin.
+async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // A DNS name pointed at 127.0.0.1 (rebinding) arrives with a foreign Host.
+    if !app.hosts.iter().any(|h| h == host) {
+        return json_error(StatusCode::FORBIDDEN, "wrong_host", &format!("this server answers only to {}", app.hosts[0]));
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let ok = origin.to_str().is_ok_and(|o| app.origins.iter().any(|a| a == o));
+        if !ok {
+            return json_error(
+                StatusCode::FORBIDDEN,
+                "cross_origin",
+                "refused: this request comes from another site; tactful answers only its own pages",
+            );
+        }
+    }
+    if needs_token(req.method(), req.uri().path()) {
+        let given = token_of(req.headers(), req.uri().query());
+        if !given.is_some_and(|t| constant_time_eq(t.as_bytes(), app.token.as_bytes())) {
+            return json_error(
+                StatusCode::FORBIDDEN,
+                "missing_token",
+                "refused: a request that changes something needs the session token (header X-Tactful-Token); reload the page",
+            );
+        }
+    }
+    let report = req.uri().path() == "/report/view";
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    // The report is one self-contained file with its own inline styles and no script.
+    let csp = if report {
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+    } else {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    };
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Run store work off the async threads, on a fresh connection.
+pub async fn blocking<T: Send + 'static>(app: &Shared, f: impl FnOnce(&App, &mut dyn tactful_store::Store) -> Result<T> + Send + 'static) -> Result<T> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = crate::store::open(app.db.as_deref())?;
+        f(&app, store.as_mut())
+    })
+    .await
+    .context("the worker stopped")?
+}
+
+/// An error for the API: usage errors are the caller's (400), the rest ours (500).
+pub fn api_error(e: &anyhow::Error) -> Response {
+    if let Some(nf) = e.downcast_ref::<NotFound>() {
+        return json_error(StatusCode::NOT_FOUND, "not_found", &nf.0);
+    }
+    if e.downcast_ref::<crate::UsageError>().is_some() {
+        return json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
+    }
+    json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("{e:#}"))
+}
+
+/// Something asked for by id that is not there: 404.
+#[derive(Debug)]
+pub struct NotFound(pub String);
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotFound {}
