@@ -25,10 +25,10 @@ impl Job {
     pub fn to_json(&self) -> Value {
         let secs = self.started.elapsed().as_secs_f64();
         // Time left from the share of the export read so far, as the terminal shows it.
-        let left = (self.state == "running" && self.done > 0.01).then(|| (secs * (1.0 - self.done) / self.done).round());
+        let left = (self.state == "running" && self.done > 0.01).then(|| (secs * (1.0 - self.done) / self.done).round() as u64);
         json!({
             "id": self.id, "state": self.state, "file": self.file, "records": self.records,
-            "percent": (self.done * 100.0).round(), "seconds_left": left,
+            "percent": (self.done * 100.0).round() as u64, "seconds_left": left,
             "summary": self.summary, "error": self.error,
         })
     }
