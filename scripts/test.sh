@@ -46,6 +46,9 @@ mkdir -p target/screenshots
 ./target/debug/tactful demo --db target/browser-demo.db >/dev/null
 ./target/debug/tactful report --db target/browser-demo.db --month 2026-09 --out target/screenshots/report-2026-09.html
 node tests/browser/report.mjs "$PWD/target/screenshots/report-2026-09.html" "$PWD/target/screenshots/report.png"
+echo
+echo "== web app in headless Chromium (tactful serve --demo; screenshots in target/screenshots/web-*.png)"
+node tests/browser/web.mjs "$PWD/target/debug/tactful" "$PWD/target/screenshots"
 
 if [ -d ../shared/data ]; then
   echo

@@ -30,7 +30,7 @@ pub fn page(token: &str, current: &str, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<meta name=\"tactful-token\" content=\"{token}\">\
+<meta name=\"tactful-token\" content=\"{token}\"><link rel=\"icon\" href=\"data:,\">\
 <title>{t} · tactful</title><link rel=\"stylesheet\" href=\"/assets/app.css\"><script src=\"/assets/app.js\" defer></script></head>\
 <body><a class=\"skip\" href=\"#main\">Skip to content</a>\
 <header><span class=\"brand\">tactful</span><nav aria-label=\"Sections\"><ul>{nav}</ul></nav></header>\

@@ -1,0 +1,217 @@
+// End-to-end tests of `tactful serve` in real headless Chromium (Debian's
+// chromium, driven by playwright-core). Starts the server on the demo
+// workspace, then does what a seller does: check a draft, import an export,
+// open a contact, read the report. Also: a page on another site cannot act
+// on the local server, and a post containing <script> shows as text.
+// Leaves screenshots of every main page at desktop and phone width.
+//
+// Usage: node web.mjs path/to/tactful SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const [bin, shots] = process.argv.slice(2);
+if (!bin || !shots) {
+  console.error('usage: node web.mjs path/to/tactful SCREENSHOT_DIR');
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+
+// Start the server and read its URL from the first line it prints.
+const server = spawn(bin, ['serve', '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const base = await new Promise((resolve, reject) => {
+  const lines = createInterface({ input: server.stdout });
+  lines.once('line', (l) => {
+    const m = l.match(/http:\/\/127\.0\.0\.1:\d+/);
+    m ? resolve(m[0]) : reject(new Error('no URL in: ' + l));
+  });
+  server.once('exit', (c) => reject(new Error('tactful serve exited with ' + c)));
+  setTimeout(() => reject(new Error('tactful serve did not start in 30 s')), 30000);
+});
+
+// Another site on this machine: a page that tries to act on the local server.
+let stopping = false;
+server.on('exit', (code, signal) => { if (!stopping) console.log(`FAIL tactful serve stopped by itself (code ${code}, signal ${signal})`); });
+
+const evil = createServer((req, res) => {
+  res.setHeader('Content-Type', 'text/html');
+  res.end(`<!doctype html><title>evil</title><form id="f" method="post" action="${base}/session/start"></form>
+<script>
+  fetch('${base}/api/v1/session/start', { method: 'POST', mode: 'no-cors' }).catch(() => {});
+  fetch('${base}/api/v1/check', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{"text":"x"}' }).catch(() => {});
+</script>`);
+});
+await new Promise((r) => evil.listen(0, '127.0.0.1', r));
+const evilUrl = `http://127.0.0.1:${evil.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let passed = 0;
+let failed = 0;
+const check = (name, ok, detail = '') => {
+  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name} ${detail}`); }
+};
+const attempt = async (name, fn) => {
+  try { await fn(); } catch (e) { check(name, false, String(e).split('\n')[0]); }
+};
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(page.url() + ': ' + m.text()); });
+  page.on('pageerror', (e) => errors.push(page.url() + ': ' + String(e)));
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  const outside = [];
+  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(base) && !u.startsWith(evilUrl) && !u.startsWith('data:')) outside.push(u); });
+
+  await attempt('check a draft: a finding appears highlighted as you type', async () => {
+    await page.goto(base + '/check');
+    await page.getByLabel('Your draft').pressSequentially('Quit your job! I make $5,000 a month from home.', { delay: 5 });
+    const mark = page.locator('#preview mark').first();
+    await mark.waitFor({ timeout: 10000 });
+    const marked = await page.locator('#preview mark').allTextContents();
+    const codes = await page.locator('ol.findings code').allTextContents();
+    check('check a draft: a finding appears highlighted as you type', marked.some((t) => t.includes('5,000')) && codes.some((c) => c.startsWith('INC')), JSON.stringify({ marked, codes }));
+    await page.locator('ol.findings summary').first().click();
+    const why = await page.locator('ol.findings details p').first().textContent();
+    check('a finding explains itself', (why || '').length > 20, why);
+  });
+
+  await attempt('the pitch gate: a pitch to a follower who never asked is held back', async () => {
+    await page.goto(base + '/check');
+    await page.getByLabel('Where it goes').selectOption('dm');
+    await page.getByLabel(/To whom/).fill('nora.k');
+    await page.getByLabel('Your draft').fill('Hi Nora! Want to join my team? It is a great business opportunity');
+    await page.locator('ol.findings code', { hasText: 'PIT001' }).waitFor({ timeout: 10000 });
+    check('the pitch gate: a pitch to a follower who never asked is held back', true);
+    await page.screenshot({ path: join(shots, 'web-check.png'), fullPage: true });
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'tactful-web-'));
+  const exportFile = join(dir, 'my-export.jsonl');
+  writeFileSync(exportFile, [
+    { kind: 'post', id: 'w1', at: '2026-10-01T08:00:00Z', author: 'sam.makes', by_owner: true, network: 'instagram', text: "<script>window.__pwned = 1; alert('pwned')</script> New lip balm in stock!" },
+    { kind: 'message', id: 'w2', at: '2026-10-02T09:00:00Z', author: 'rita.b', by_owner: false, to: 'sam.makes', network: 'instagram', text: 'Hello! What is the price of the lip balm?' },
+  ].map((o) => JSON.stringify(o)).join('\n') + '\n');
+
+  await attempt('import a sample export and see its counts', async () => {
+    await page.goto(base + '/import');
+    await page.getByLabel('Export file (.zip, .csv or .jsonl)').setInputFiles(exportFile);
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.locator('#import-counts').waitFor({ timeout: 30000 });
+    const counts = await page.locator('#import-counts').textContent();
+    const table = await page.locator('#import-summary table').textContent();
+    check('import a sample export and see its counts', /^2 new, 0 already there/.test(counts) && table.includes('instagram'), counts);
+    await page.screenshot({ path: join(shots, 'web-import.png'), fullPage: true });
+  });
+
+  await attempt('a post containing <script> renders as text', async () => {
+    await page.goto(base + '/history?q=pwned');
+    const cell = await page.locator('td.text').first().textContent();
+    const ran = await page.evaluate(() => window.__pwned);
+    check('a post containing <script> renders as text', cell.includes("<script>window.__pwned = 1; alert('pwned')</script>") && ran === undefined && dialogs === 0, JSON.stringify({ cell, ran, dialogs }));
+  });
+
+  await attempt('open a contact', async () => {
+    await page.goto(base + '/contacts');
+    await page.screenshot({ path: join(shots, 'web-contacts.png'), fullPage: true });
+    await page.getByRole('link', { name: 'tom.h' }).first().click();
+    await page.waitForURL(/\/contacts\/\d+$/);
+    const h1 = await page.locator('h1').textContent();
+    const why = await page.locator('#why + ul li').count();
+    const timeline = await page.locator('#timeline ~ .scroll tbody tr').count();
+    check('open a contact', h1.includes('tom.h') && why > 0 && timeline > 0, JSON.stringify({ h1, why, timeline }));
+    await page.screenshot({ path: join(shots, 'web-contact.png'), fullPage: true });
+  });
+
+  await attempt('open the report and see a chart', async () => {
+    await page.goto(base + '/report?month=2026-09');
+    const frame = page.frameLocator('iframe.report');
+    await frame.locator('svg').first().waitFor({ timeout: 30000 });
+    const charts = await frame.locator('svg').count();
+    check('open the report and see a chart', charts >= 5 && await frame.locator('svg').first().isVisible(), `found ${charts} svg`);
+    await page.screenshot({ path: join(shots, 'web-report.png'), fullPage: true });
+  });
+
+  await attempt('a cross-site POST is refused', async () => {
+    const evilPage = await context.newPage();
+    const statuses = [];
+    evilPage.on('response', (r) => { if (r.url().startsWith(base)) statuses.push([r.url().slice(base.length), r.status()]); });
+    const blocked = [];
+    evilPage.on('requestfailed', (r) => { if (r.url().startsWith(base)) blocked.push(r.url()); });
+    await evilPage.goto(evilUrl);
+    await evilPage.waitForTimeout(1500);
+    // The form, submitted from the other site.
+    const nav = evilPage.waitForResponse((r) => r.url().startsWith(base + '/session/start'), { timeout: 10000 }).catch(() => null);
+    await evilPage.evaluate(() => document.getElementById('f').submit());
+    const formReply = await nav;
+    await evilPage.close();
+    const session = await (await page.request.get(base + '/api/v1/session')).json();
+    const refused = statuses.length + blocked.length >= 2 && statuses.every(([, s]) => s === 403);
+    check('a cross-site POST is refused', refused && (!formReply || formReply.status() === 403) && session.running_since === null,
+      JSON.stringify({ statuses, blocked, form: formReply && formReply.status(), session }));
+  });
+
+  await attempt('the session can be started from the page', async () => {
+    await page.goto(base + '/');
+    await page.getByRole('button', { name: "Start today's session" }).click();
+    await page.getByRole('button', { name: 'Stop the session' }).waitFor({ timeout: 10000 });
+    check('the session can be started from the page', true);
+  });
+
+  const pages = ['/', '/check', '/inbox', '/contacts', '/scan', '/history', '/report?month=2026-09', '/import', '/plan', '/rules', '/rules/INC001'];
+  await attempt('every page labels its form fields', async () => {
+    const unlabeled = [];
+    for (const p of pages) {
+      await page.goto(base + p);
+      const missing = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+        .filter((e) => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.closest('label'))
+        .map((e) => e.id || e.name));
+      if (missing.length) unlabeled.push([p, missing]);
+    }
+    check('every page labels its form fields', unlabeled.length === 0, JSON.stringify(unlabeled));
+  });
+
+  await attempt('the keyboard reaches the main content first', async () => {
+    await page.goto(base + '/');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
+    check('the keyboard reaches the main content first', first === 'Skip to content', first);
+  });
+
+  await attempt('screenshots at desktop and phone width', async () => {
+    const names = { '/': 'today', '/inbox': 'inbox', '/scan': 'scan', '/history': 'history', '/plan': 'plan', '/rules': 'rules' };
+    for (const [p, n] of Object.entries(names)) {
+      await page.goto(base + p);
+      await page.screenshot({ path: join(shots, `web-${n}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const p of pages) {
+      await page.goto(base + p);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > 400) throw new Error(`${p} is ${wide}px wide at phone width`);
+      const n = (names[p] || p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')).replace(/-month-.*/, '');
+      await page.screenshot({ path: join(shots, `web-${n}-phone.png`), fullPage: true });
+    }
+    check('screenshots at desktop and phone width (and no page scrolls sideways on a phone)', true);
+  });
+
+  check('no page logged a console error', errors.length === 0, JSON.stringify(errors));
+  check('no page asked for anything outside this computer', outside.length === 0, JSON.stringify(outside));
+} finally {
+  await browser.close();
+  evil.close();
+  stopping = true;
+  server.kill();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
