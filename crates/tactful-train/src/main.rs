@@ -29,9 +29,12 @@ const USAGE: &str = concat!(
     "  --all-licences  also train on the non-commercial sets (for comparison; such weights must not ship)\n",
     "  --dry-run       train and report, write nothing\n",
     "  --show-errors N print up to N mistakes per source on the calibration split\n",
-    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
-    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues   feature settings (over each head's defaults)\n",
-    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing",
+    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X, --cross-fit K   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
+    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues, --[no-]lexicon   feature settings (over each head's defaults)\n",
+    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing\n",
+    "  --cv-repeats R  with --cv: deal the folds R ways and report the mean (default 1)\n",
+    "  --cv-recipe     with --cv: label each fold with the whole recipe and its own threshold (not the best pooled one)\n",
+    "  --cross-fit K   fit on train+calibration, calibration and threshold on K-fold out-of-fold scores (0: on the calibration split)",
 );
 
 struct Args {
@@ -46,6 +49,10 @@ struct Args {
     show_errors: usize,
     /// Cross-validate on the train and calibration parts with this many folds, write nothing.
     cv: usize,
+    /// How many ways to deal the folds (the figures are averaged).
+    cv_repeats: u64,
+    /// With `cv`: measure the whole recipe (its own threshold), not the best pooled threshold.
+    cv_recipe: bool,
 }
 
 /// Training settings given on the command line.
@@ -59,8 +66,10 @@ struct Overrides {
     chars: Option<(u8, u8)>,
     bigrams: Option<bool>,
     cues: Option<bool>,
+    lexicon: Option<bool>,
     nb: Option<f32>,
     source_balance: Option<f32>,
+    cross_fit: Option<usize>,
 }
 
 impl Overrides {
@@ -91,11 +100,17 @@ impl Overrides {
         if let Some(x) = self.cues {
             c.spec.cues = x;
         }
+        if let Some(x) = self.lexicon {
+            c.spec.lexicon = x;
+        }
         if let Some(x) = self.nb {
             c.nb = x;
         }
         if let Some(x) = self.source_balance {
             c.source_balance = x;
+        }
+        if let Some(x) = self.cross_fit {
+            c.cross_fit = x;
         }
         c
     }
@@ -113,6 +128,8 @@ fn parse_args() -> Result<Option<Args>> {
         over: Overrides::default(),
         show_errors: 0,
         cv: 0,
+        cv_repeats: 1,
+        cv_recipe: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -130,9 +147,11 @@ fn parse_args() -> Result<Option<Args>> {
             }
             "--cues" => a.over.cues = Some(true),
             "--no-cues" => a.over.cues = Some(false),
+            "--lexicon" => a.over.lexicon = Some(true),
+            "--no-lexicon" => a.over.lexicon = Some(false),
             "--bigrams" => a.over.bigrams = Some(true),
             "--no-bigrams" => a.over.bigrams = Some(false),
-            flag @ ("--cv" | "--bits" | "--chars") => {
+            flag @ ("--cv" | "--cv-repeats" | "--bits" | "--chars") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a value\n{USAGE}")
                 };
@@ -141,6 +160,12 @@ fn parse_args() -> Result<Option<Args>> {
                         a.cv = v
                             .parse()
                             .with_context(|| format!("--cv {v}: expected a number"))?;
+                    }
+                    "--cv-repeats" => {
+                        a.cv_repeats = v
+                            .parse::<u64>()
+                            .with_context(|| format!("--cv-repeats {v}: expected a number"))?
+                            .max(1);
                     }
                     "--bits" => {
                         a.over.bits = Some(
@@ -156,7 +181,8 @@ fn parse_args() -> Result<Option<Args>> {
                     }
                 }
             }
-            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance") => {
+            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance"
+            | "--cross-fit") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a number\n{USAGE}")
                 };
@@ -169,10 +195,12 @@ fn parse_args() -> Result<Option<Args>> {
                     "--l2" => a.over.l2 = Some(x),
                     "--nb" => a.over.nb = Some(x),
                     "--source-balance" => a.over.source_balance = Some(x),
+                    "--cross-fit" => a.over.cross_fit = Some(x as usize),
                     _ => a.over.balance = Some(x),
                 }
             }
             "--dry-run" => a.dry_run = true,
+            "--cv-recipe" => a.cv_recipe = true,
             flag @ ("--data" | "--models" | "--heldout" | "--head") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a value\n{USAGE}")
@@ -648,8 +676,26 @@ fn run(args: &Args) -> Result<()> {
         let cfg = args.over.config(head);
         if args.cv > 0 {
             let start = Instant::now();
-            let (per, pooled) =
-                tactful_train::cross_validate(&args.data, head, args.policy, &cfg, args.cv)?;
+            let mut per: Vec<(data::Source, f64)> = Vec::new();
+            let mut pooled = 0.0;
+            for r in 0..args.cv_repeats {
+                let (p, f) = tactful_train::cross_validate(
+                    &args.data,
+                    head,
+                    args.policy,
+                    &cfg,
+                    args.cv,
+                    r,
+                    args.cv_recipe,
+                )?;
+                pooled += f / args.cv_repeats as f64;
+                if per.is_empty() {
+                    per = p.iter().map(|(s, _)| (*s, 0.0)).collect();
+                }
+                for ((_, acc), (_, x)) in per.iter_mut().zip(&p) {
+                    *acc += x / args.cv_repeats as f64;
+                }
+            }
             let per: Vec<String> = per
                 .iter()
                 .map(|(s, f)| format!("{} {f:.3}", s.id))
