@@ -538,9 +538,9 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
     let _ = writeln!(s, "\n## Targets of issue 5\n");
     let _ = writeln!(
         s,
-        "| head | held-out source | target F1 | model F1 | met? |"
+        "| head | held-out source | positives | target F1 | model F1 | 95% interval | met? |"
     );
-    let _ = writeln!(s, "|---|---|---:|---:|---|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|");
     for (head, source, target) in [
         (Head::CustomerRequest, "complaints", 0.80),
         (Head::Spam, "sms_spam", 0.95),
@@ -553,17 +553,22 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
             .find(|(src, _, _)| src.id == source)
             .and_then(|(_, _, c)| c.model.f1());
         let met = f1.is_some_and(|f| f >= target);
+        let (pos, lo, hi) = heads
+            .iter()
+            .find(|t| t.head == head)
+            .map_or((0, 0.0, 0.0), |t| f1_interval(t, source));
         let _ = writeln!(
             s,
-            "| {head} | {source} | {target:.2} | {} | {} |",
+            "| {head} | {source} | {pos} | {target:.2} | {} | {lo:.3} to {hi:.3} | {} |",
             pct(f1),
             if met { "yes" } else { "**no**" }
         );
     }
     let _ = writeln!(
         s,
-        "\nThe held-out parts are small (about 100 to 200 positives each), so an F1 moves by about ±0.03 \
-         between equally good models. The settings of `spam` and `customer-request` were chosen by 10-fold \
+        "\nThe held-out parts are small (about 100 to 200 positives each): the interval is the 2.5th to \
+         97.5th percentile of the F1 over 2,000 bootstrap resamples of the held-out texts (fixed seed), so a \
+         difference smaller than about half its width says nothing about which of two models is better. The settings of `spam` and `customer-request` were chosen by 10-fold \
          cross-validation on the train and calibration parts only (`tactful-train --cv 10`; the test parts were \
          not looked at while choosing): the cue tokens (with the word lists) and a lower learning rate (0.1) \
          raised the cross-validated F1 of `customer-request` from 0.750 to 0.785, and the cue tokens, the lower \
@@ -573,10 +578,68 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
          so none was adopted. HTML escapes (`&#39;`, `<br />`) are read as the characters they stand for: in \
          the YouTube set they are far more common in spam, an artefact of the collection, not of spam. \
          `content-kind` keeps the first settings. The complaints file holds 1,655 tweets, the half of the \
-         3,449-tweet set that the shared data keeps; all of them are read (checked against Python's csv module).\n"
+         3,449-tweet set that the shared data keeps; all of them are read (checked against Python's csv module).\n\n\
+         Second round (issue 5), again chosen on the train and calibration parts only, now as the mean of 5 \
+         dealings of the 10 folds (`--cv 10 --cv-repeats 5`) and also by running the whole recipe, threshold \
+         included, inside each fold (`--cv-recipe`): for `customer-request`, sentiment cue tokens from the VADER \
+         lexicon (`--lexicon`; MIT, see `lexicon/README.md`) raised the cross-validated F1 from 0.779 to 0.785 \
+         and the recipe's from 0.769 to 0.781, so they were adopted. On its held-out part the F1 then went from \
+         0.774 to the figure above: a change well inside the interval, which is what the held-out part's size \
+         allows, and the test part was not used to undo the choice. Everything else stayed within ±0.005 of the \
+         shipped settings on both heads and was not adopted: character n-grams 1-5, 2-5, 2-4 and 3-5; 2^20 \
+         buckets; 6, 20 or 30 epochs; learning rate 0.05 or 0.2; L2 1e-5 or 1e-7; class balance 0 or 1; \
+         naive-Bayes scaling for `customer-request` (worse, 0.768); source balance 0.5 for `spam`; the lexicon \
+         for `spam`; and cross-fitted calibration (`--cross-fit`: weights on train and calibration parts, \
+         calibration and threshold on out-of-fold scores; 0.775 to 0.781 for `customer-request`, 0.930 to \
+         0.932 for `spam`). More training data for `customer-request` would need another labeled source of \
+         requests or complaints; the only ones in the shared data (twcs and the airline tweets) are CC BY-NC-SA, \
+         so weights trained on them cannot ship (`--all-licences` shows what they would do, for comparison only). \
+         The YouTube target needs the held-out F1 to rise by about 0.04, beyond what any setting moved the \
+         cross-validated YouTube F1 (0.937 to 0.943), and about as large as half the interval: the remaining \
+         misses are short comments such as \"subscribe to me\" or a bare link whose words are as common in \
+         ordinary comments.\n"
     );
     s.push_str(CARD_TAIL);
     s
+}
+
+/// The model's F1 on a source's held-out texts: the number of positives and
+/// a 95% bootstrap interval (2,000 resamples, fixed seed, percentiles).
+fn f1_interval(t: &TrainedHead, source: &str) -> (usize, f64, f64) {
+    let mut scratch = tactful_classify::Scratch::new();
+    let pairs: Vec<(bool, bool)> = t
+        .heldout
+        .iter()
+        .filter(|e| e.source == source)
+        .map(|e| {
+            let said = t.model.classify(&e.text, &mut scratch).label == t.head.classes()[1];
+            (e.class == 1, said)
+        })
+        .collect();
+    let positives = pairs.iter().filter(|p| p.0).count();
+    if pairs.is_empty() {
+        return (0, 0.0, 0.0);
+    }
+    let mut state: u64 = 0x5EED_B007;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut f1s: Vec<f64> = (0..2000)
+        .map(|_| {
+            let mut tally = tactful_classify::metrics::Tally::default();
+            for _ in 0..pairs.len() {
+                let (y, p) = pairs[(next() % pairs.len() as u64) as usize];
+                tally.add(y, p);
+            }
+            tally.f1().unwrap_or(0.0)
+        })
+        .collect();
+    f1s.sort_by(f64::total_cmp);
+    (positives, f1s[50], f1s[1949])
 }
 
 const CARD_HEAD: &str = "# Model card: tactful-classify heads
