@@ -675,7 +675,15 @@ what `--open-only` can train.** With `--open-only` (see `tactful-train
 source has complaints or requests), and `content-kind` loses its only
 commercial-vs-informational ads: when first measured, its macro-F1 on the
 held-out Facebook ads fell from 0.77 to 0.29. `spam` is trained on open sets
-only and is unaffected.
+only and is unaffected. The sentiment lexicon that `customer-request` reads
+(VADER, C.J. Hutto, MIT) ships with its licence in
+`crates/tactful-classify/lexicon/`.
+
+In short: weights derived from sms_spam, youtube_spam and janitr may ship
+(with attribution); weights derived from complaints and facebook_ads may not
+until their authors agree (no licence stated); weights derived from twcs or
+the airline tweets must never ship (non-commercial), which is why they are
+only measured. `tactful-train --open-only` trains exactly the shippable part.
 ";
 
 const CARD_LABELS: &str = "
