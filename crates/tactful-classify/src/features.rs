@@ -128,6 +128,10 @@ pub struct Spec {
     /// mark and a closing one, a leading @mention and the first word after the
     /// leading mentions.
     pub cues: bool,
+    /// Sentiment cue tokens from the VADER lexicon (`lexicon/vader.tsv`): how
+    /// negative and how positive the words are, a negation flipping the next
+    /// three words.
+    pub lexicon: bool,
 }
 
 impl Spec {
@@ -139,17 +143,18 @@ impl Spec {
         char_max: 4,
         word_bigrams: true,
         cues: false,
+        lexicon: false,
     };
 
     /// The flags byte of the model file.
     pub fn flags(&self) -> u8 {
-        u8::from(self.word_bigrams) | (u8::from(self.cues) << 1)
+        u8::from(self.word_bigrams) | (u8::from(self.cues) << 1) | (u8::from(self.lexicon) << 2)
     }
 
     /// A spec from the model file's fields, if they are in range.
     pub fn from_parts(bits: u8, char_min: u8, char_max: u8, flags: u8) -> Option<Spec> {
         let ok = (8..=24).contains(&bits)
-            && flags < 4
+            && flags < 8
             && (char_max == 0 || (1..=char_max).contains(&char_min) && char_max <= 7);
         ok.then_some(Spec {
             bits,
@@ -157,6 +162,7 @@ impl Spec {
             char_max,
             word_bigrams: flags & 1 != 0,
             cues: flags & 2 != 0,
+            lexicon: flags & 4 != 0,
         })
     }
 }
@@ -497,6 +503,93 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
     tokens.len() as u32
 }
 
+/// The VADER lexicon: single words and their mean valence (-4 to +4).
+const VADER: &str = include_str!("../lexicon/vader.tsv");
+
+/// The lexicon as (word hash, valence in tenths), sorted by hash; built on
+/// first use (a few hundred microseconds), then shared.
+fn valences() -> &'static [(u64, i8)] {
+    static TABLE: std::sync::OnceLock<Vec<(u64, i8)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut v: Vec<(u64, i8)> = VADER
+            .lines()
+            .filter_map(|l| {
+                let (w, x) = l.split_once('\t')?;
+                let x: f32 = x.trim().parse().ok()?;
+                Some((fnv(w.as_bytes()), (x * 10.0).round().clamp(-127.0, 127.0) as i8))
+            })
+            .collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v.dedup_by_key(|e| e.0);
+        v
+    })
+}
+
+/// Sentiment cue tokens: the sum of negative and of positive valence (in
+/// bands), the number of strongly negative words, and the overall sign. A
+/// negation ("not", "never", "n't") flips the valence of the next three words.
+fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
+    let table = valences();
+    let (mut neg, mut pos, mut strong) = (0i32, 0i32, 0u64);
+    let mut flip_left = 0u8;
+    for w in buf.split(|b| !b.is_ascii_alphabetic()) {
+        if w.is_empty() || w.len() > 20 {
+            continue;
+        }
+        let h = fnv(w);
+        if matches!(w, b"not" | b"no" | b"never" | b"t" | b"nt" | b"nor" | b"without" | b"cannot") {
+            flip_left = 3;
+            continue;
+        }
+        if let Ok(at) = table.binary_search_by_key(&h, |e| e.0) {
+            let mut x = i32::from(table[at].1);
+            if flip_left > 0 {
+                // "not good" is mildly negative, "not bad" mildly positive.
+                x = -x / 2;
+            }
+            if x < 0 {
+                neg -= x;
+            } else {
+                pos += x;
+            }
+            if x <= -15 {
+                strong += 1;
+            }
+        }
+        flip_left = flip_left.saturating_sub(1);
+    }
+    let band = |x: i32| -> u64 {
+        match x {
+            0 => 0,
+            1..=9 => 1,
+            10..=19 => 2,
+            20..=39 => 3,
+            40..=69 => 4,
+            _ => 5,
+        }
+    };
+    let sign = match pos - neg {
+        d if d <= -20 => 0u64,
+        d if d < 0 => 1,
+        0 => 2,
+        d if d < 20 => 3,
+        _ => 4,
+    };
+    let tokens: [(u64, u64); 4] = [
+        (15, band(neg)),
+        (16, band(pos)),
+        (17, strong.min(3)),
+        (18, sign),
+    ];
+    for (id, v) in tokens {
+        emit(bucket(
+            (id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE,
+            bits,
+        ));
+    }
+    tokens.len() as u32
+}
+
 /// Call `emit` with the bucket of every feature of `text` under `spec`;
 /// returns how many features were emitted (0 for an empty or blank text).
 pub fn for_each_feature_of(
@@ -551,6 +644,9 @@ pub fn for_each_feature_of(
     }
     if spec.cues {
         n += cues(text, buf, bits, &mut emit);
+    }
+    if spec.lexicon {
+        n += lexicon_cues(buf, bits, &mut emit);
     }
     n
 }

@@ -11,7 +11,8 @@
 //! outputs    u8       1 for a yes/no head (one logit), else = classes (softmax)
 //! char_min   u8       character n-grams from this length ...
 //! char_max   u8       ... to this one (1..=7; 0 = none)
-//! flags      u8       bit 0: word bigrams; bit 1: cue tokens (see `features::Spec`)
+//! flags      u8       bit 0: word bigrams; bit 1: cue tokens; bit 2: sentiment
+//!                     lexicon tokens (see `features::Spec`)
 //! head       u8 length + UTF-8 bytes
 //! class      u8 length + UTF-8 bytes, `classes` times (yes/no: negative first)
 //! scale      f32      a weight is `i8 * scale`

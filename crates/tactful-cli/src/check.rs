@@ -106,7 +106,8 @@ pub fn run(args: &Args) -> Result<u8> {
     let mut results: Vec<(Draft, Vec<Finding>)> = drafts
         .into_iter()
         .map(|d| {
-            let f = engine.check_with(&d.text, &opts);
+            let mut f = engine.check_with(&d.text, &opts);
+            crate::kinds::add_head_findings(&engine, &d.text, args.channel, &args.ignore, &mut f);
             (d, f)
         })
         .collect();
@@ -282,7 +283,8 @@ fn check_line(engine: &Engine, args: &Args, line: &str) -> Result<(Map<String, V
     if let Some(Value::Array(codes)) = obj.get("ignore") {
         ignore.extend(codes.iter().filter_map(|c| c.as_str().map(str::to_string)));
     }
-    let findings = engine.check_with(&text, &CheckOptions { channel, ignore: &ignore });
+    let mut findings = engine.check_with(&text, &CheckOptions { channel, ignore: &ignore });
+    crate::kinds::add_head_findings(engine, &text, channel, &ignore, &mut findings);
     let worst = findings.iter().map(|f| f.severity).max();
     obj.insert(
         "findings".into(),

@@ -250,9 +250,19 @@ fn classify_line(
 /// `tactful eval-heads`: each head's precision, recall and F1 per source,
 /// beside the keyword baseline and the majority class, measured in this run.
 pub fn run_eval(args: &EvalArgs) -> Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    report_heads(&args.files, &args.heads, &mut out)?;
+    out.flush()?;
+    Ok(0)
+}
+
+/// The heads' figures on labeled texts (the files of `eval-heads`), for
+/// `tactful eval-heads` and `tactful eval --heads`.
+pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Result<()> {
     // (head, source) -> [(text, class)]
     let mut sets: BTreeMap<(Head, String), Vec<(String, usize)>> = BTreeMap::new();
-    for path in &args.files {
+    for path in files {
         let text = input::read_text(path)?;
         let name = input::display(path);
         for (i, line) in text.lines().enumerate() {
@@ -269,7 +279,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<u8> {
                     "missing field `head`: expected content-kind, customer-request or spam".into()
                 )),
             };
-            if !args.heads.is_empty() && !args.heads.contains(&head) {
+            if !heads.is_empty() && !heads.contains(&head) {
                 continue;
             }
             let Some(Value::String(label)) = obj.get("label") else {
@@ -298,8 +308,6 @@ pub fn run_eval(args: &EvalArgs) -> Result<u8> {
             "no labeled texts found: the input is empty".into()
         ));
     }
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let f = |x: Option<f64>| x.map_or_else(|| "    -".to_string(), |v| format!("{v:.3}"));
     let prf = |m: &Measure| format!("{} {} {}", f(m.precision()), f(m.recall()), f(m.f1()));
     let mut current: Option<Head> = None;
@@ -344,6 +352,5 @@ pub fn run_eval(args: &EvalArgs) -> Result<u8> {
         out,
         "\nkeywords: hand-written word lists (tactful-classify/src/baseline.rs); majority: always the most common class of these texts."
     )?;
-    out.flush()?;
-    Ok(0)
+    Ok(())
 }

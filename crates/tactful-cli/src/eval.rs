@@ -15,8 +15,13 @@ pub struct Args {
     /// JSONL files: one object a line with `text` and `label` (income_claim, lifestyle_claim,
     /// health_claim, disclosure_missing, a category name, or ok); a `note` containing "fragment"
     /// marks a short quoted phrase rather than a whole post.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "heads")]
     pub files: Vec<String>,
+    /// Also measure the classifier heads on this file of held-out labeled texts (one object a line
+    /// with `head`, `label`, `text`, `source`; `tactful-train` writes target/eval/heads.jsonl): precision,
+    /// recall and F1 per head and source beside keyword and majority baselines, as `tactful eval-heads`.
+    #[arg(long = "heads", value_name = "FILE")]
+    pub heads: Vec<String>,
     /// Include a company pack; repeatable.
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<String>,
@@ -29,6 +34,18 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
+    if !args.files.is_empty() {
+        rules_report(args)?;
+    }
+    if !args.heads.is_empty() {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "\n== classifier heads on {}", args.heads.join(", "))?;
+        crate::classify::report_heads(&args.heads, &[], &mut out)?;
+    }
+    Ok(0)
+}
+
+fn rules_report(args: &Args) -> Result<()> {
     let engine = input::engine(&args.packs)?;
     let mut outcomes = Vec::new();
     let mut sources = Vec::new();
@@ -46,7 +63,8 @@ pub fn run(args: &Args) -> Result<u8> {
             };
             let expected = category_of_label(l).map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
             let fragment = v.get("note").and_then(Value::as_str).is_some_and(|n| n.contains("fragment"));
-            let findings = engine.check(t, args.channel);
+            let mut findings = engine.check(t, args.channel);
+            crate::kinds::add_head_findings(&engine, t, args.channel, &[], &mut findings);
             sources.push(format!("{name}:{}", i + 1));
             outcomes.push(Outcome { line: outcomes.len(), text: t.to_string(), expected, fragment, findings });
         }
@@ -95,7 +113,14 @@ pub fn run(args: &Args) -> Result<u8> {
         }
         Ok(())
     };
+    if r.ok_texts > 0 {
+        // The classifier rules, one by one: how often each fires on texts that should pass.
+        for code in [crate::kinds::PROMOTION, crate::kinds::OFF_TOPIC] {
+            let n = outcomes.iter().filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code)).count();
+            writeln!(out, "  {code} (classifier) on ok texts: {n} ({})", pct(Some(n as f64 / r.ok_texts as f64)))?;
+        }
+    }
     show(&mut out, "misses", &r.misses)?;
     show(&mut out, "false alarms (error findings on ok texts)", &r.false_alarms)?;
-    Ok(0)
+    Ok(())
 }

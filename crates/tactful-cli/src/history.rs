@@ -138,6 +138,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     let mut scratch = tactful_classify::Scratch::new();
     let mut mix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     let mut labels: std::collections::HashMap<i64, (String, f32)> = std::collections::HashMap::new();
+    // Every message (sent or received) is labelled with the customer-request
+    // and spam heads: requests you were sent, and messages that read as spam.
+    let heads = MessageHeads::load()?;
+    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> = std::collections::HashMap::new();
+    let mut sent = MessageTally::default();
     store.items(&f, &mut |i| {
         if matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) || i.text.trim().is_empty() {
             return true;
@@ -148,12 +153,32 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
             *mix.entry(p.label.to_string()).or_default() += 1;
             labels.insert(i.id, (p.label.to_string(), p.score));
         }
-        let findings: Vec<Finding> = engine.check(&i.text, i.kind.channel()).into_iter().filter(|x| x.severity >= args.min_severity).collect();
+        if i.kind == ItemKind::Message {
+            let l = heads.label(&i.text, &mut scratch);
+            sent.add(&l);
+            message_labels.insert(i.id, l);
+        }
+        let mut findings = engine.check(&i.text, i.kind.channel());
+        crate::kinds::add_head_findings(&engine, &i.text, i.kind.channel(), &[], &mut findings);
+        let findings: Vec<Finding> = findings.into_iter().filter(|x| x.severity >= args.min_severity).collect();
         if !findings.is_empty() {
             flagged.push((i, findings));
         }
         true
     })?;
+    // Messages others sent you: how many are customer requests or spam.
+    let mut received = MessageTally::default();
+    let mut rf = filter(&args.query);
+    rf.by_owner = Some(false);
+    if rf.kind.is_none_or(|k| k == ItemKind::Message) {
+        rf.kind = Some(ItemKind::Message);
+        store.items(&rf, &mut |i| {
+            if !i.text.trim().is_empty() {
+                received.add(&heads.label(&i.text, &mut scratch));
+            }
+            true
+        })?;
+    }
     // Worst first: highest severity, then most findings, then newest.
     flagged.sort_by(|a, b| {
         let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
@@ -167,12 +192,14 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 .map(|x| json!({"code": x.code, "category": x.category, "severity": x.severity, "start": x.start, "end": x.end, "message": x.message}))
                 .collect();
             let label = labels.get(&i.id).map(|(l, s)| json!({"label": l, "score": s}));
+            let msg = message_labels.get(&i.id);
+            let head = |k: usize| msg.map(|m| json!({"label": m[k].0, "score": m[k].1}));
             writeln!(
                 out,
                 "{}",
                 json!({"id": i.id, "network": i.network, "kind": i.kind, "at": i.at, "text": i.text,
                        "source": {"file": i.source_file, "position": i.source_position}, "findings": findings,
-                       "content_kind": label})
+                       "content_kind": label, "customer_request": head(0), "spam": head(1)})
             )?;
         }
         return Ok(0);
@@ -181,7 +208,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     writeln!(out, "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n", flagged.len())?;
     for (i, fs) in flagged.iter().take(args.limit) {
         let action = if fs.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" };
-        writeln!(out, "{} {} {} — {action}", show_time(i.at), i.network, i.kind)?;
+        let tags = message_labels.get(&i.id).map_or(String::new(), |m| {
+            let yes: Vec<&str> = m.iter().filter(|(l, _)| l == "request" || l == "spam").map(|(l, _)| if l == "request" { "customer request" } else { "reads as spam" }).collect();
+            if yes.is_empty() { String::new() } else { format!(" [{}]", yes.join(", ")) }
+        });
+        writeln!(out, "{} {} {}{tags} — {action}", show_time(i.at), i.network, i.kind)?;
         writeln!(out, "  \"{}\"", excerpt(&i.text, 140))?;
         // One line per rule, with every place it fired.
         let mut seen: Vec<&str> = Vec::new();
@@ -204,7 +235,50 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         let parts: Vec<String> = mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
         writeln!(out, "Your {posts} posts by kind (content-kind classifier): {}", parts.join(", "))?;
     }
+    if sent.total + received.total > 0 {
+        writeln!(
+            out,
+            "Messages (customer-request and spam classifiers): you sent {}, {} of them read as spam; you received {}, {} customer requests and {} spam.",
+            sent.total, sent.spam, received.total, received.requests, received.spam
+        )?;
+    }
     writeln!(out)?;
     crate::relate::scan_relationships(store.as_mut(), &mut out, args.limit)?;
     Ok(0)
+}
+
+/// The two message heads, loaded once per scan.
+struct MessageHeads {
+    request: tactful_classify::Model,
+    spam: tactful_classify::Model,
+}
+
+impl MessageHeads {
+    fn load() -> Result<Self> {
+        use tactful_classify::{Head, builtin};
+        Ok(MessageHeads { request: builtin::model(Head::CustomerRequest)?, spam: builtin::model(Head::Spam)? })
+    }
+
+    /// [customer-request, spam] labels and scores, at each head's own threshold.
+    fn label(&self, text: &str, scratch: &mut tactful_classify::Scratch) -> [(String, f32); 2] {
+        [&self.request, &self.spam].map(|m| {
+            let p = m.classify(text, scratch);
+            (p.label.to_string(), p.score)
+        })
+    }
+}
+
+#[derive(Default)]
+struct MessageTally {
+    total: u64,
+    requests: u64,
+    spam: u64,
+}
+
+impl MessageTally {
+    fn add(&mut self, l: &[(String, f32); 2]) {
+        self.total += 1;
+        self.requests += u64::from(l[0].0 == "request");
+        self.spam += u64::from(l[1].0 == "spam");
+    }
 }

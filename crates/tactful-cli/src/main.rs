@@ -9,6 +9,7 @@ mod eval;
 mod history;
 mod import;
 mod input;
+mod kinds;
 mod people;
 mod relate;
 mod render;

@@ -124,10 +124,13 @@ pub enum Category {
     Overshare,
     /// A pitch to someone who has not invited it (needs the relationship: `check --to`).
     Pitch,
+    /// Off-topic content on a business channel (politics, sports, fandom):
+    /// judged by the content-kind classifier, not by words.
+    Focus,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Category::Income,
         Category::Lifestyle,
         Category::Health,
@@ -137,6 +140,7 @@ impl Category {
         Category::Exaggeration,
         Category::Overshare,
         Category::Pitch,
+        Category::Focus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +154,7 @@ impl Category {
             Category::Exaggeration => "exaggeration",
             Category::Overshare => "overshare",
             Category::Pitch => "pitch",
+            Category::Focus => "focus",
         }
     }
 }
@@ -169,7 +174,7 @@ impl FromStr for Category {
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch"
+                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch, focus"
                 )
             })
     }

@@ -497,6 +497,30 @@ impl Engine {
         findings
     }
 
+    /// May the external rule `code` fire on `text` published on `channel`?
+    /// For callers that decide from context the engine cannot see (the pitch
+    /// gate, the classifier heads): true when the rule exists, is switched on,
+    /// applies to the channel, and its own `requires` and `unless` phrases
+    /// allow it (an external rule's `unless` counts anywhere in the text). So
+    /// the exceptions stay data in the rule's pack, where a company can add to
+    /// them, instead of code in the caller.
+    pub fn external_allows(&self, code: &str, text: &str, channel: Channel) -> bool {
+        let Some(rule) = self.rule(code) else { return false };
+        if !rule.enabled || !rule.applies_to(channel) {
+            return false;
+        }
+        let m = &rule.matcher;
+        if m.requires.is_none() && m.unless.is_none() {
+            return true;
+        }
+        let norm = Normalized::new(text);
+        let hits = self.collect_hits(norm.as_str());
+        if m.requires.is_some_and(|set| slice(&hits, set).is_empty()) {
+            return false;
+        }
+        m.unless.is_none_or(|(set, _)| slice(&hits, set).is_empty())
+    }
+
     fn collect_hits(&self, s: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
         if let Some(ac) = &self.automaton {

@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/exaggeration.toml", include_str!("../packs/exaggeration.toml")),
     ("packs/overshare.toml", include_str!("../packs/overshare.toml")),
     ("packs/pitch.toml", include_str!("../packs/pitch.toml")),
+    ("packs/kinds.toml", include_str!("../packs/kinds.toml")),
 ];
 
 /// Parse the built-in packs.

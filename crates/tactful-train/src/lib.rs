@@ -61,26 +61,21 @@ pub fn run_head(
 ) -> anyhow::Result<TrainedHead> {
     let sets = head_examples(data, head, policy)?;
     let k = head.classes().len();
-    let pick = |split: Split| -> Vec<(usize, &str, usize)> {
-        sets.iter()
-            .enumerate()
-            .filter(|(_, (_, u, _))| *u == Use::Train)
-            .flat_map(|(si, (_, _, ex))| {
-                ex.iter()
-                    .filter(move |e| e.split == split)
-                    .map(move |e| (si, e.text.as_str(), e.class))
+    let items: Vec<train::Item<'_>> = sets
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, u, _))| *u == Use::Train)
+        .flat_map(|(si, (_, _, ex))| {
+            ex.iter().filter(|e| e.split != Split::Test).map(move |e| train::Item {
+                text: e.text.as_str(),
+                class: e.class,
+                group: si,
+                calibrate: e.split == Split::Calibrate,
             })
-            .collect()
-    };
-    let train_src = pick(Split::Train);
-    let train_items: Vec<(&str, usize)> = train_src.iter().map(|x| (x.1, x.2)).collect();
-    let groups: Vec<usize> = train_src.iter().map(|x| x.0).collect();
-    let cal_items: Vec<(&str, usize)> = pick(Split::Calibrate).iter().map(|x| (x.1, x.2)).collect();
-    anyhow::ensure!(!train_items.is_empty(), "no training texts for {head}");
-    let weights = train::source_weights(&groups, cfg);
-    let mut model = train::fit_weighted(head, &train_items, Some(&weights), cfg)?;
-    train::calibrate(&mut model, &cal_items);
-    train::pick_threshold(&mut model, &cal_items);
+        })
+        .collect();
+    anyhow::ensure!(items.iter().any(|it| !it.calibrate), "no training texts for {head}");
+    let model = train::build(head, &items, cfg)?;
     let mut splits = Vec::new();
     let mut results = Vec::new();
     let mut heldout = Vec::new();
@@ -129,13 +124,19 @@ pub fn run_head(
 /// fitted on the others. One threshold on the raw score, the best pooled F1
 /// over all trained sources, is then applied to every source (as the shipped
 /// head does). Returns each trained source's F1 and the pooled F1. Yes/no
-/// heads only.
+/// heads only. With `procedure`, each fold is instead labeled by the whole
+/// recipe ([`train::build`]: weights, calibration and its own threshold)
+/// run on the other folds, so the way the threshold is chosen is measured too.
+/// `repeat` picks another dealing of the folds (0 = the first), so
+/// that settings can be compared over several dealings, not one.
 pub fn cross_validate(
     data: &Path,
     head: Head,
     policy: Policy,
     cfg: &train::Config,
     folds: usize,
+    repeat: u64,
+    procedure: bool,
 ) -> anyhow::Result<(Vec<(Source, f64)>, f64)> {
     anyhow::ensure!(
         head.positive().is_some(),
@@ -148,13 +149,17 @@ pub fn cross_validate(
             continue;
         }
         for e in ex.iter().filter(|e| e.split != Split::Test) {
-            let mut h: u64 = 0x8422_2325_CBF2_9CE4;
+            // Repeat 0 keeps the first fold assignment; others deal the texts anew.
+            let mut h: u64 = 0x8422_2325_CBF2_9CE4 ^ repeat.wrapping_mul(0x9E37_79B9_7F4A_7C15);
             for b in e.text.bytes() {
                 h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
             }
             h ^= h >> 31;
             items.push((si, e.text.as_str(), e.class, (h % folds as u64) as usize));
         }
+    }
+    if procedure {
+        return Ok(cross_validate_recipe(&sets, head, cfg, folds, &items)?);
     }
     let mut z = vec![0f32; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
@@ -202,4 +207,51 @@ pub fn cross_validate(
         .map(|(si, (s, _, _))| (*s, f1_at(best_t, Some(si))))
         .collect();
     Ok((per, best))
+}
+
+/// Cross-validation of the whole recipe: for each fold, [`train::build`] on
+/// the other folds (each text keeps its train or calibration mark) and the
+/// fold labeled at the built model's own threshold.
+fn cross_validate_recipe(
+    sets: &[(Source, Use, Vec<Example>)],
+    head: Head,
+    cfg: &train::Config,
+    folds: usize,
+    items: &[(usize, &str, usize, usize)],
+) -> Result<(Vec<(Source, f64)>, f64), tactful_classify::ModelError> {
+    let calibrating: std::collections::HashSet<&str> = sets
+        .iter()
+        .flat_map(|(_, _, ex)| ex.iter().filter(|e| e.split == Split::Calibrate).map(|e| e.text.as_str()))
+        .collect();
+    let mut said = vec![false; items.len()];
+    let mut scratch = tactful_classify::Scratch::new();
+    for f in 0..folds {
+        let rest: Vec<train::Item<'_>> = items
+            .iter()
+            .filter(|it| it.3 != f)
+            .map(|it| train::Item { text: it.1, class: it.2, group: it.0, calibrate: calibrating.contains(it.1) })
+            .collect();
+        let model = train::build(head, &rest, cfg)?;
+        for (i, it) in items.iter().enumerate() {
+            if it.3 == f {
+                said[i] = model.classify(it.1, &mut scratch).label == head.classes()[1];
+            }
+        }
+    }
+    let f1 = |only: Option<usize>| -> f64 {
+        let mut tally = tactful_classify::metrics::Tally::default();
+        for (i, it) in items.iter().enumerate() {
+            if only.is_none_or(|s| s == it.0) {
+                tally.add(it.2 == 1, said[i]);
+            }
+        }
+        tally.f1().unwrap_or(0.0)
+    };
+    let per = sets
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, u, _))| *u == Use::Train)
+        .map(|(si, (s, _, _))| (*s, f1(Some(si))))
+        .collect();
+    Ok((per, f1(None)))
 }

@@ -29,9 +29,12 @@ const USAGE: &str = concat!(
     "  --all-licences  also train on the non-commercial sets (for comparison; such weights must not ship)\n",
     "  --dry-run       train and report, write nothing\n",
     "  --show-errors N print up to N mistakes per source on the calibration split\n",
-    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
-    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues   feature settings (over each head's defaults)\n",
-    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing",
+    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X, --cross-fit K   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
+    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues, --[no-]lexicon   feature settings (over each head's defaults)\n",
+    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing\n",
+    "  --cv-repeats R  with --cv: deal the folds R ways and report the mean (default 1)\n",
+    "  --cv-recipe     with --cv: label each fold with the whole recipe and its own threshold (not the best pooled one)\n",
+    "  --cross-fit K   fit on train+calibration, calibration and threshold on K-fold out-of-fold scores (0: on the calibration split)",
 );
 
 struct Args {
@@ -46,6 +49,10 @@ struct Args {
     show_errors: usize,
     /// Cross-validate on the train and calibration parts with this many folds, write nothing.
     cv: usize,
+    /// How many ways to deal the folds (the figures are averaged).
+    cv_repeats: u64,
+    /// With `cv`: measure the whole recipe (its own threshold), not the best pooled threshold.
+    cv_recipe: bool,
 }
 
 /// Training settings given on the command line.
@@ -59,8 +66,10 @@ struct Overrides {
     chars: Option<(u8, u8)>,
     bigrams: Option<bool>,
     cues: Option<bool>,
+    lexicon: Option<bool>,
     nb: Option<f32>,
     source_balance: Option<f32>,
+    cross_fit: Option<usize>,
 }
 
 impl Overrides {
@@ -91,11 +100,17 @@ impl Overrides {
         if let Some(x) = self.cues {
             c.spec.cues = x;
         }
+        if let Some(x) = self.lexicon {
+            c.spec.lexicon = x;
+        }
         if let Some(x) = self.nb {
             c.nb = x;
         }
         if let Some(x) = self.source_balance {
             c.source_balance = x;
+        }
+        if let Some(x) = self.cross_fit {
+            c.cross_fit = x;
         }
         c
     }
@@ -113,6 +128,8 @@ fn parse_args() -> Result<Option<Args>> {
         over: Overrides::default(),
         show_errors: 0,
         cv: 0,
+        cv_repeats: 1,
+        cv_recipe: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -130,9 +147,11 @@ fn parse_args() -> Result<Option<Args>> {
             }
             "--cues" => a.over.cues = Some(true),
             "--no-cues" => a.over.cues = Some(false),
+            "--lexicon" => a.over.lexicon = Some(true),
+            "--no-lexicon" => a.over.lexicon = Some(false),
             "--bigrams" => a.over.bigrams = Some(true),
             "--no-bigrams" => a.over.bigrams = Some(false),
-            flag @ ("--cv" | "--bits" | "--chars") => {
+            flag @ ("--cv" | "--cv-repeats" | "--bits" | "--chars") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a value\n{USAGE}")
                 };
@@ -141,6 +160,12 @@ fn parse_args() -> Result<Option<Args>> {
                         a.cv = v
                             .parse()
                             .with_context(|| format!("--cv {v}: expected a number"))?;
+                    }
+                    "--cv-repeats" => {
+                        a.cv_repeats = v
+                            .parse::<u64>()
+                            .with_context(|| format!("--cv-repeats {v}: expected a number"))?
+                            .max(1);
                     }
                     "--bits" => {
                         a.over.bits = Some(
@@ -156,7 +181,8 @@ fn parse_args() -> Result<Option<Args>> {
                     }
                 }
             }
-            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance") => {
+            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance"
+            | "--cross-fit") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a number\n{USAGE}")
                 };
@@ -169,10 +195,12 @@ fn parse_args() -> Result<Option<Args>> {
                     "--l2" => a.over.l2 = Some(x),
                     "--nb" => a.over.nb = Some(x),
                     "--source-balance" => a.over.source_balance = Some(x),
+                    "--cross-fit" => a.over.cross_fit = Some(x as usize),
                     _ => a.over.balance = Some(x),
                 }
             }
             "--dry-run" => a.dry_run = true,
+            "--cv-recipe" => a.cv_recipe = true,
             flag @ ("--data" | "--models" | "--heldout" | "--head") => {
                 let Some(v) = it.next() else {
                     bail!("{flag} needs a value\n{USAGE}")
@@ -510,9 +538,9 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
     let _ = writeln!(s, "\n## Targets of issue 5\n");
     let _ = writeln!(
         s,
-        "| head | held-out source | target F1 | model F1 | met? |"
+        "| head | held-out source | positives | target F1 | model F1 | 95% interval | met? |"
     );
-    let _ = writeln!(s, "|---|---|---:|---:|---|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|");
     for (head, source, target) in [
         (Head::CustomerRequest, "complaints", 0.80),
         (Head::Spam, "sms_spam", 0.95),
@@ -525,17 +553,22 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
             .find(|(src, _, _)| src.id == source)
             .and_then(|(_, _, c)| c.model.f1());
         let met = f1.is_some_and(|f| f >= target);
+        let (pos, lo, hi) = heads
+            .iter()
+            .find(|t| t.head == head)
+            .map_or((0, 0.0, 0.0), |t| f1_interval(t, source));
         let _ = writeln!(
             s,
-            "| {head} | {source} | {target:.2} | {} | {} |",
+            "| {head} | {source} | {pos} | {target:.2} | {} | {lo:.3} to {hi:.3} | {} |",
             pct(f1),
             if met { "yes" } else { "**no**" }
         );
     }
     let _ = writeln!(
         s,
-        "\nThe held-out parts are small (about 100 to 200 positives each), so an F1 moves by about ±0.03 \
-         between equally good models. The settings of `spam` and `customer-request` were chosen by 10-fold \
+        "\nThe held-out parts are small (about 100 to 200 positives each): the interval is the 2.5th to \
+         97.5th percentile of the F1 over 2,000 bootstrap resamples of the held-out texts (fixed seed), so a \
+         difference smaller than about half its width says nothing about which of two models is better. The settings of `spam` and `customer-request` were chosen by 10-fold \
          cross-validation on the train and calibration parts only (`tactful-train --cv 10`; the test parts were \
          not looked at while choosing): the cue tokens (with the word lists) and a lower learning rate (0.1) \
          raised the cross-validated F1 of `customer-request` from 0.750 to 0.785, and the cue tokens, the lower \
@@ -545,10 +578,68 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
          so none was adopted. HTML escapes (`&#39;`, `<br />`) are read as the characters they stand for: in \
          the YouTube set they are far more common in spam, an artefact of the collection, not of spam. \
          `content-kind` keeps the first settings. The complaints file holds 1,655 tweets, the half of the \
-         3,449-tweet set that the shared data keeps; all of them are read (checked against Python's csv module).\n"
+         3,449-tweet set that the shared data keeps; all of them are read (checked against Python's csv module).\n\n\
+         Second round (issue 5), again chosen on the train and calibration parts only, now as the mean of 5 \
+         dealings of the 10 folds (`--cv 10 --cv-repeats 5`) and also by running the whole recipe, threshold \
+         included, inside each fold (`--cv-recipe`): for `customer-request`, sentiment cue tokens from the VADER \
+         lexicon (`--lexicon`; MIT, see `lexicon/README.md`) raised the cross-validated F1 from 0.779 to 0.785 \
+         and the recipe's from 0.769 to 0.781, so they were adopted. On its held-out part the F1 then went from \
+         0.774 to the figure above: a change well inside the interval, which is what the held-out part's size \
+         allows, and the test part was not used to undo the choice. Everything else stayed within ±0.005 of the \
+         shipped settings on both heads and was not adopted: character n-grams 1-5, 2-5, 2-4 and 3-5; 2^20 \
+         buckets; 6, 20 or 30 epochs; learning rate 0.05 or 0.2; L2 1e-5 or 1e-7; class balance 0 or 1; \
+         naive-Bayes scaling for `customer-request` (worse, 0.768); source balance 0.5 for `spam`; the lexicon \
+         for `spam`; and cross-fitted calibration (`--cross-fit`: weights on train and calibration parts, \
+         calibration and threshold on out-of-fold scores; 0.775 to 0.781 for `customer-request`, 0.930 to \
+         0.932 for `spam`). More training data for `customer-request` would need another labeled source of \
+         requests or complaints; the only ones in the shared data (twcs and the airline tweets) are CC BY-NC-SA, \
+         so weights trained on them cannot ship (`--all-licences` shows what they would do, for comparison only). \
+         The YouTube target needs the held-out F1 to rise by about 0.04, beyond what any setting moved the \
+         cross-validated YouTube F1 (0.937 to 0.943), and about as large as half the interval: the remaining \
+         misses are short comments such as \"subscribe to me\" or a bare link whose words are as common in \
+         ordinary comments.\n"
     );
     s.push_str(CARD_TAIL);
     s
+}
+
+/// The model's F1 on a source's held-out texts: the number of positives and
+/// a 95% bootstrap interval (2,000 resamples, fixed seed, percentiles).
+fn f1_interval(t: &TrainedHead, source: &str) -> (usize, f64, f64) {
+    let mut scratch = tactful_classify::Scratch::new();
+    let pairs: Vec<(bool, bool)> = t
+        .heldout
+        .iter()
+        .filter(|e| e.source == source)
+        .map(|e| {
+            let said = t.model.classify(&e.text, &mut scratch).label == t.head.classes()[1];
+            (e.class == 1, said)
+        })
+        .collect();
+    let positives = pairs.iter().filter(|p| p.0).count();
+    if pairs.is_empty() {
+        return (0, 0.0, 0.0);
+    }
+    let mut state: u64 = 0x5EED_B007;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut f1s: Vec<f64> = (0..2000)
+        .map(|_| {
+            let mut tally = tactful_classify::metrics::Tally::default();
+            for _ in 0..pairs.len() {
+                let (y, p) = pairs[(next() % pairs.len() as u64) as usize];
+                tally.add(y, p);
+            }
+            tally.f1().unwrap_or(0.0)
+        })
+        .collect();
+    f1s.sort_by(f64::total_cmp);
+    (positives, f1s[50], f1s[1949])
 }
 
 const CARD_HEAD: &str = "# Model card: tactful-classify heads
@@ -584,7 +675,15 @@ what `--open-only` can train.** With `--open-only` (see `tactful-train
 source has complaints or requests), and `content-kind` loses its only
 commercial-vs-informational ads: when first measured, its macro-F1 on the
 held-out Facebook ads fell from 0.77 to 0.29. `spam` is trained on open sets
-only and is unaffected.
+only and is unaffected. The sentiment lexicon that `customer-request` reads
+(VADER, C.J. Hutto, MIT) ships with its licence in
+`crates/tactful-classify/lexicon/`.
+
+In short: weights derived from sms_spam, youtube_spam and janitr may ship
+(with attribution); weights derived from complaints and facebook_ads may not
+until their authors agree (no licence stated); weights derived from twcs or
+the airline tweets must never ship (non-commercial), which is why they are
+only measured. `tactful-train --open-only` trains exactly the shippable part.
 ";
 
 const CARD_LABELS: &str = "
@@ -648,8 +747,26 @@ fn run(args: &Args) -> Result<()> {
         let cfg = args.over.config(head);
         if args.cv > 0 {
             let start = Instant::now();
-            let (per, pooled) =
-                tactful_train::cross_validate(&args.data, head, args.policy, &cfg, args.cv)?;
+            let mut per: Vec<(data::Source, f64)> = Vec::new();
+            let mut pooled = 0.0;
+            for r in 0..args.cv_repeats {
+                let (p, f) = tactful_train::cross_validate(
+                    &args.data,
+                    head,
+                    args.policy,
+                    &cfg,
+                    args.cv,
+                    r,
+                    args.cv_recipe,
+                )?;
+                pooled += f / args.cv_repeats as f64;
+                if per.is_empty() {
+                    per = p.iter().map(|(s, _)| (*s, 0.0)).collect();
+                }
+                for ((_, acc), (_, x)) in per.iter_mut().zip(&p) {
+                    *acc += x / args.cv_repeats as f64;
+                }
+            }
             let per: Vec<String> = per
                 .iter()
                 .map(|(s, f)| format!("{} {f:.3}", s.id))

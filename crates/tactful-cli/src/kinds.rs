@@ -1,0 +1,181 @@
+//! The classifier heads as draft-check findings: a post that reads as
+//! promotion but discloses no connection (KND001), and off-topic content on a
+//! business channel (KND002). The rules' words (message, explanation, hint,
+//! references, examples, and the disclosure phrases that silence KND001)
+//! live in `packs/kinds.toml` as external rules; this module only decides
+//! when they fire. `tactful check` (every format), `tactful eval` and the web
+//! API call [`head_findings`], so they all give the same findings.
+
+use std::sync::OnceLock;
+
+use tactful_classify::{Head, Model, Scratch, builtin};
+use tactful_core::engine::ExampleFailure;
+use tactful_core::{Category, Channel, Engine, Finding};
+
+/// A post that reads as promotion with no disclosure of a connection.
+pub const PROMOTION: &str = "KND001";
+/// Off-topic content (politics, sports, fandom) on a business channel.
+pub const OFF_TOPIC: &str = "KND002";
+
+/// The calibrated probability of `promotional` the content-kind head must
+/// give before KND001 may fire. High on purpose: the finding should only
+/// come when the head is sure (a false alarm teaches people to ignore the
+/// tool); measured in docs/evaluation.md.
+pub const PROMOTION_MIN: f32 = 0.90;
+/// The same for `off-topic` and KND002.
+pub const OFF_TOPIC_MIN: f32 = 0.90;
+
+/// The content-kind head, loaded once per process (a few milliseconds);
+/// `None` only if the embedded file is damaged, which the tests would show.
+fn content_kind() -> Option<&'static Model> {
+    static MODEL: OnceLock<Option<Model>> = OnceLock::new();
+    MODEL.get_or_init(|| builtin::model(Head::ContentKind).ok()).as_ref()
+}
+
+fn wanted(engine: &Engine, code: &str, channel: Channel) -> bool {
+    engine.rule(code).is_some_and(|r| r.enabled && r.applies_to(channel))
+}
+
+/// The findings of the classifier heads for a draft published on `channel`.
+/// Empty unless the head is confident; KND001 also stays silent when the
+/// rule's own `unless` phrases (any disclosure wording of the disclosure pack)
+/// are present, or when a disclosure rule already flags the draft (one
+/// finding about a missing disclosure is enough). A company pack that
+/// switches a rule off, or changes its severity, changes these findings too.
+pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let promo = wanted(engine, PROMOTION, channel);
+    let off = wanted(engine, OFF_TOPIC, channel);
+    if (!promo && !off) || text.trim().is_empty() {
+        return out;
+    }
+    let Some(model) = content_kind() else { return out };
+    let p = model.probabilities(text, &mut Scratch::new());
+    let prob = |class: &str| model.classes().iter().position(|c| c == class).map_or(0.0, |i| p[i]);
+    // The finding covers the whole draft: it is about the post, not a phrase.
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len().max(start);
+    let pct = |x: f32| (x * 100.0).floor() as u32;
+    let promotional = prob("promotional");
+    if promo
+        && promotional >= PROMOTION_MIN
+        && engine.external_allows(PROMOTION, text, channel)
+        && !engine.check(text, channel).iter().any(|f| f.category == Category::Disclosure)
+    {
+        if let Some(rule) = engine.rule(PROMOTION) {
+            let msg = format!("{} (The content-kind classifier reads this as promotion, {}% sure.)", rule.message, pct(promotional));
+            out.push(tactful_core::engine::finding_of(rule, start, end, msg));
+        }
+    }
+    let off_topic = prob("off-topic");
+    if off && off_topic >= OFF_TOPIC_MIN && engine.external_allows(OFF_TOPIC, text, channel) {
+        if let Some(rule) = engine.rule(OFF_TOPIC) {
+            let msg = format!("{} (The content-kind classifier reads this as off-topic, {}% sure.)", rule.message, pct(off_topic));
+            out.push(tactful_core::engine::finding_of(rule, start, end, msg));
+        }
+    }
+    out
+}
+
+/// Add the heads' findings to the engine's, drop the codes the user
+/// silenced, and keep the engine's order (position, then severity, then code).
+pub fn add_head_findings(engine: &Engine, text: &str, channel: Channel, ignore: &[String], findings: &mut Vec<Finding>) {
+    let extra = head_findings(engine, text, channel);
+    if extra.is_empty() {
+        return;
+    }
+    findings.extend(extra.into_iter().filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code))));
+    findings.sort_by(|a, b| {
+        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
+    });
+}
+
+/// Run the `flag` and `pass` examples of the kinds rules through
+/// [`head_findings`] (the engine skips external rules' examples: they need
+/// the classifier). Returns how many ran and the failures.
+pub fn test_examples(engine: &Engine) -> (usize, Vec<ExampleFailure>) {
+    let mut run = 0;
+    let mut failures = Vec::new();
+    for code in [PROMOTION, OFF_TOPIC] {
+        let Some(rule) = engine.rule(code) else { continue };
+        if !rule.enabled {
+            continue;
+        }
+        let channel = rule.example_channel();
+        for (expected, texts, want) in [("flag", &rule.flag, true), ("pass", &rule.pass, false)] {
+            for t in texts {
+                run += 1;
+                let got = head_findings(engine, t, channel).iter().any(|f| f.code == rule.code);
+                if got != want {
+                    failures.push(ExampleFailure {
+                        code: rule.code.clone(),
+                        defined_at: rule.defined_at.clone(),
+                        expected,
+                        text: t.clone(),
+                        channel,
+                    });
+                }
+            }
+        }
+    }
+    (run, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tactful_core::Severity;
+
+    fn codes(text: &str, channel: Channel) -> Vec<String> {
+        let engine = tactful_packs::builtin_engine();
+        head_findings(&engine, text, channel).into_iter().map(|f| f.code).collect()
+    }
+
+    const PROMO: &str = "NEW ARRIVALS just dropped! Shop the spring collection today and get 20% off everything, free shipping on all orders over $50. Limited stock, order now!";
+
+    #[test]
+    fn a_promotional_post_without_a_disclosure_gets_the_finding_and_with_ad_it_does_not() {
+        assert_eq!(codes(PROMO, Channel::Post), vec![PROMOTION.to_string()]);
+        assert!(codes(&format!("#ad {PROMO}"), Channel::Post).is_empty());
+        assert!(codes(&format!("{PROMO} (I earn a commission on orders through my shop.)"), Channel::Post).is_empty());
+    }
+
+    #[test]
+    fn a_personal_post_gets_nothing() {
+        assert!(codes("Made pancakes with the kids this morning, total mess but so worth it. Happy Sunday everyone!", Channel::Post).is_empty());
+    }
+
+    #[test]
+    fn the_rules_apply_to_posts_only() {
+        // A DM is between two people: the content mix of a channel is not at stake.
+        assert!(codes(PROMO, Channel::Dm).is_empty());
+    }
+
+    #[test]
+    fn a_company_pack_can_switch_a_head_rule_off_or_change_its_severity() {
+        let off = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\ndisable = [\"KND001\"]\n".to_string());
+        let engine = tactful_packs::engine_with(&[off]).unwrap();
+        assert!(head_findings(&engine, PROMO, Channel::Post).is_empty());
+        let louder = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\n[severity]\nKND001 = \"error\"\n".to_string());
+        let engine = tactful_packs::engine_with(&[louder]).unwrap();
+        assert_eq!(head_findings(&engine, PROMO, Channel::Post)[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn the_finding_spans_the_draft_without_its_outer_spaces() {
+        let engine = tactful_packs::builtin_engine();
+        let text = format!("  {PROMO}\n");
+        let f = &head_findings(&engine, &text, Channel::Post)[0];
+        assert_eq!(&text[f.start..f.end], PROMO);
+        assert!(f.message.contains("% sure"), "{}", f.message);
+    }
+
+    #[test]
+    fn every_example_of_the_kinds_pack_behaves_as_its_rule_says() {
+        let engine = tactful_packs::builtin_engine();
+        let (run, failures) = test_examples(&engine);
+        assert!(run >= 8, "{run} examples");
+        let report: Vec<String> = failures.iter().map(|f| format!("{} should {}: {:?}", f.code, f.expected, f.text)).collect();
+        assert!(failures.is_empty(), "{}", report.join("\n"));
+    }
+}
