@@ -78,6 +78,7 @@ pub fn check_draft(app: &super::App, store: Option<&mut dyn tactful_store::Store
         Some(c) => c.parse::<Channel>().map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
     };
     let mut findings = app.engine.check_with(&req.text, &CheckOptions { channel, ignore: &[] });
+    crate::kinds::add_head_findings(&app.engine, &req.text, channel, &[], &mut findings);
     if let (Some(who), Some(store)) = (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
         if !matches!(channel, Channel::Dm | Channel::Comment) {
             anyhow::bail!(crate::UsageError("field `to`: the pitch gate is for a message or a comment to someone; set `channel` to dm or comment".into()));

@@ -255,7 +255,9 @@ pub fn scan(store: &mut dyn Store, engine: &Engine, limit: usize) -> Result<Scan
             return true;
         }
         scanned += 1;
-        let f: Vec<Finding> = engine.check(&i.text, i.kind.channel()).into_iter().filter(|x| x.severity >= Severity::Warning).collect();
+        let mut f = engine.check(&i.text, i.kind.channel());
+        crate::kinds::add_head_findings(engine, &i.text, i.kind.channel(), &[], &mut f);
+        f.retain(|x| x.severity >= Severity::Warning);
         if !f.is_empty() {
             flagged.push((i, f));
         }
