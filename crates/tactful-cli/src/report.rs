@@ -281,14 +281,38 @@ const DEF_FUNNEL: &str = "Contacts per stage at the end of the period: each cont
 const DEF_ENGAGED_SHARE: &str = "Engaged share = contacts at engaged, conversation, customer or team ÷ all contacts on the network with an interaction up to the end of the period (lapsed and merely connected contacts count in the divisor). Raw size = that divisor.";
 const DEF_SESSIONS: &str = "Session minutes: the sum of stopped - started over sessions started in the month (a session still running is not counted). Streak: as of the last day of the period.";
 
-#[allow(clippy::too_many_lines)]
+/// The report as data: the self-contained HTML page, and the short summary
+/// lines the terminal shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub summary: Vec<String>,
+}
+
 pub fn run(args: &Args) -> Result<u8> {
     let p = period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
-    let months = p.months();
     let mut store = crate::store::open(args.db.as_deref())?;
-    let real_now = crate::store::now();
+    let rendered = render(store.as_mut(), &p, crate::store::now())?;
+    let out_path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("tactful-report-{}.html", p.label)));
+    std::fs::write(&out_path, rendered.html).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out_path.display()))?;
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Report for {}", p.label.replace('_', " "))?;
+    for line in &rendered.summary {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out, "Written to {}", out_path.display())?;
+    Ok(0)
+}
+
+/// The report for period `p`, with the clock at `real_now` (unix seconds):
+/// figures count what happened up to the end of the period or `real_now`,
+/// whichever is earlier.
+#[allow(clippy::too_many_lines)]
+pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -> Result<Rendered> {
+    let months = p.months();
     let now = real_now.min(p.end() - 1);
-    let (items, owners) = crate::relate::all_items(store.as_mut())?;
+    let (items, owners) = crate::relate::all_items(store)?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
     let in_period: Vec<_> = views.iter().filter(|v| p.contains(v.at)).copied().collect();
     let plan = crate::coach::load_plan(store.people())?;
@@ -435,7 +459,7 @@ pub fn run(args: &Args) -> Result<u8> {
 
     // 4. The funnel and the engaged share.
     {
-        let mut net = crate::relate::load_from(store.as_mut(), &items)?;
+        let mut net = crate::relate::load_from(store, &items)?;
         let full = std::mem::take(&mut net.histories);
         let stage_at = |net: &mut crate::relate::Everyone, at: i64| -> Vec<Option<Stage>> {
             net.now = at;
@@ -625,16 +649,7 @@ pub fn run(args: &Args) -> Result<u8> {
         page.body,
         t = escape(&title)
     );
-    let out_path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("tactful-report-{}.html", p.label)));
-    std::fs::write(&out_path, html).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out_path.display()))?;
-
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Report for {}", p.label.replace('_', " "))?;
-    for line in &summary {
-        writeln!(out, "  {line}")?;
-    }
-    writeln!(out, "Written to {}", out_path.display())?;
-    Ok(0)
+    Ok(Rendered { html, summary })
 }
 
 const CSS: &str = "body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#555;font-size:.9em}.missing{font-style:italic;color:#7a5}.warn{color:#b33}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";

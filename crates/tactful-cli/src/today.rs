@@ -1,9 +1,11 @@
 //! `tactful today`: one screen, in the order the seeds teach — answer people
 //! first, then give, hold back the pitches nobody asked for, and keep to the
-//! time box.
+//! time box. [`gather`] computes the day's list as plain data ([`Today`]) so
+//! another front end (the web app) can render the same list; [`run`] prints it.
 
 use anyhow::Result;
 use std::io::Write;
+use tactful_core::history::Network;
 use tactful_core::relationships::{Act, Direction, Stage};
 use tactful_store::people;
 
@@ -21,33 +23,109 @@ pub struct Args {
     pub db: Option<String>,
 }
 
+/// A customer question or problem still waiting for your answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingRow {
+    /// Their handle.
+    pub from: String,
+    pub network: Network,
+    /// How long it has waited at `now`, seconds.
+    pub waited_secs: i64,
+    /// Why it counts as a request, e.g. `"hasn't arrived"`.
+    pub cue: String,
+    pub text: String,
+    /// The stored item (look it up with `tactful history --jsonl`).
+    pub item: i64,
+}
+
+/// An engaged contact who has gone quiet, and what to give them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiveRow {
+    pub name: String,
+    pub contact: i64,
+    pub stage: Stage,
+    /// The last exchange either way (unix seconds; 0 when never).
+    pub last: i64,
+    pub action: &'static str,
+}
+
+/// A pitch to hold back, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldRow {
+    pub name: String,
+    /// The contact's id; `None` when a consent record names a contact that no longer exists.
+    pub contact: Option<i64>,
+    /// The sentence after the name, e.g. "you pitched on 2026-09-01 and they have not replied — …".
+    pub reason: String,
+    /// When it happened (the pitch, or the withdrawal): the list is newest first.
+    pub at: i64,
+}
+
+/// Activity outside the plan's networks in the last 30 days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    pub off_plan: Vec<Network>,
+    pub planned: Vec<Network>,
+}
+
+impl Focus {
+    /// The warning in words.
+    pub fn warning(&self) -> String {
+        let names: Vec<&str> = self.off_plan.iter().map(|n| n.as_str()).collect();
+        let planned: Vec<&str> = self.planned.iter().map(|n| n.as_str()).collect();
+        format!("you were active on {} in the last 30 days, outside your plan ({}).", names.join(", "), planned.join(", "))
+    }
+}
+
+/// The day's list, as data. Each list holds at most `limit` rows; the
+/// `*_total` fields say how many there were in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Today {
+    pub now: i64,
+    pub limit: usize,
+    pub quiet_days: u32,
+    /// Oldest first.
+    pub waiting: Vec<WaitingRow>,
+    pub waiting_total: usize,
+    /// Quietest first.
+    pub gives: Vec<GiveRow>,
+    pub gives_total: usize,
+    /// Newest first.
+    pub holds: Vec<HoldRow>,
+    pub holds_total: usize,
+    /// The plan's daily session length, minutes.
+    pub minutes_planned: u32,
+    /// Minutes in sessions started today (a running one counts up to now).
+    pub minutes_used: i64,
+    pub session_running: bool,
+    pub streak_current: u32,
+    pub streak_best: u32,
+    pub focus: Option<Focus>,
+}
+
 fn waited(secs: i64) -> String {
     let h = secs / 3600;
     if h < 48 { format!("{h} h") } else { format!("{} days", h / 24) }
 }
 
-pub fn run(args: &Args) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+/// The day's list at `now` (unix seconds), at most `limit` rows per section.
+pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quiet_days: u32) -> Result<Today> {
     // Read the store once: the waiting list and the curve both come from these items.
-    let (items, owners) = crate::relate::all_items(store.as_mut())?;
-    let net = crate::relate::load_from(store.as_mut(), &items)?;
-    let now = net.now;
-    let mut out = std::io::stdout().lock();
+    let (items, owners) = crate::relate::all_items(store)?;
+    let mut net = crate::relate::load_from(store, &items)?;
+    net.now = now;
 
     // 1. People waiting for an answer.
-    writeln!(out, "1. Waiting for your answer (oldest first)")?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
-    let waiting = tactful_core::coaching::customer_requests(&views, &owners, now);
-    if waiting.is_empty() {
-        writeln!(out, "   nobody: every question and complaint has an answer")?;
-    }
-    for w in waiting.iter().take(args.limit) {
-        let text: String = w.text.chars().take(70).collect();
-        writeln!(out, "   {} on {} has waited {} ({}): \"{text}\"", w.from, w.network, waited(w.waited_secs), w.cue)?;
-    }
+    let requests = tactful_core::coaching::customer_requests(&views, &owners, now);
+    let waiting_total = requests.len();
+    let waiting = requests
+        .into_iter()
+        .take(limit)
+        .map(|w| WaitingRow { from: w.from, network: w.network, waited_secs: w.waited_secs, cue: w.cue, text: w.text, item: w.item })
+        .collect();
 
     // 2. People to give something to.
-    writeln!(out, "\n2. Give before you ask")?;
     let mut gives = Vec::new();
     for (i, c) in net.contacts.iter().enumerate() {
         let a = net.assess(i);
@@ -55,68 +133,123 @@ pub fn run(args: &Args) -> Result<u8> {
             continue;
         }
         let last = a.last_from_them.max(a.last_from_you).unwrap_or(0);
-        if now - last >= i64::from(args.quiet_days) * 86_400 {
+        if now - last >= i64::from(quiet_days) * 86_400 {
             let action = match a.stage {
                 Stage::Customer => "ask how they are getting on with what they bought",
                 Stage::Conversation => "answer something they shared or send a useful tip, no offer",
                 _ => "comment on their latest post or share something of theirs",
             };
-            gives.push((last, c.display_name.clone(), a.stage, action));
+            gives.push(GiveRow { name: c.display_name.clone(), contact: c.id, stage: a.stage, last, action });
         }
     }
-    gives.sort();
-    if gives.is_empty() {
-        writeln!(out, "   no engaged contact has gone quiet for {} days", args.quiet_days)?;
-    }
-    for (last, name, stage, action) in gives.iter().take(args.limit) {
-        writeln!(out, "   {name} ({stage}, last exchange {}): {action}", &show_time(*last)[..10])?;
-    }
+    gives.sort_by(|a, b| (a.last, &a.name, a.stage, a.action).cmp(&(b.last, &b.name, b.stage, b.action)));
+    let gives_total = gives.len();
+    gives.truncate(limit);
 
     // 3. Pitches to hold back.
-    writeln!(out, "\n3. Pitches to hold back")?;
     let mut holds = Vec::new();
     for (i, hist) in net.histories.iter().enumerate() {
         let last_pitch = hist.iter().filter(|x| x.act == Act::Pitch).map(|x| x.at).max();
         if let Some(p) = last_pitch {
             let replied = hist.iter().any(|x| x.direction == Direction::Received && x.at > p);
             if !replied && now - p < 60 * 86_400 {
-                holds.push((p, format!("{}: you pitched on {} and they have not replied — do not follow up with another offer", net.contacts[i].display_name, &show_time(p)[..10])));
+                let c = &net.contacts[i];
+                let reason = format!("you pitched on {} and they have not replied — do not follow up with another offer", &show_time(p)[..10]);
+                holds.push(HoldRow { name: c.display_name.clone(), contact: Some(c.id), reason, at: p });
             }
         }
     }
-    for c in people::consents(store.people(), None)? {
-        if let (Some(w), tactful_core::consent::Status::Withdrawn) = (c.withdrawn_at, c.status) {
-            let name = people::by_id(store.people(), c.contact_id)?.map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
-            holds.push((w, format!("{name}: withdrew consent for {} on {} — no {} messages", c.purpose, &show_time(w)[..10], c.purpose)));
-        }
-    }
-    holds.sort_by(|a, b| b.0.cmp(&a.0));
-    if holds.is_empty() {
-        writeln!(out, "   none")?;
-    }
-    for (_, line) in holds.iter().take(args.limit) {
-        writeln!(out, "   {line}")?;
-    }
+    holds.extend(withdrawn_consents(store)?);
+    holds.sort_by(|a, b| b.at.cmp(&a.at));
+    let holds_total = holds.len();
+    holds.truncate(limit);
 
     // 4. The time box and the streak.
     let db = store.people();
     let plan = crate::coach::load_plan(db)?;
     let sessions = tactful_store::coach::sessions(db)?;
-    let (current, longest) = crate::coach::streak(&sessions, now);
-    let spent = crate::coach::minutes_today(&sessions, now);
-    writeln!(out, "\n4. Today's time box: {} minutes ({spent} used). Streak: {current} day(s) (longest {longest}).", plan.session_minutes)?;
+    let (streak_current, streak_best) = crate::coach::streak(&sessions, now);
+    let minutes_used = crate::coach::minutes_today(&sessions, now);
+    let session_running = tactful_store::coach::open_session(db)?.is_some();
     // Focus: activity in the last 30 days on networks the plan did not choose.
-    let mut used: Vec<tactful_core::history::Network> =
-        items.iter().filter(|i| i.by_owner && now - i.at <= 30 * 86_400 && i.at <= now).map(|i| i.network).collect();
+    let mut used: Vec<Network> = items.iter().filter(|i| i.by_owner && now - i.at <= 30 * 86_400 && i.at <= now).map(|i| i.network).collect();
     used.sort();
     used.dedup();
     let off_plan = plan.unplanned(&used);
-    if !off_plan.is_empty() {
-        let names: Vec<&str> = off_plan.iter().map(|n| n.as_str()).collect();
-        let planned: Vec<&str> = plan.networks.iter().map(|n| n.as_str()).collect();
-        writeln!(out, "   Focus: you were active on {} in the last 30 days, outside your plan ({}).", names.join(", "), planned.join(", "))?;
+    let focus = (!off_plan.is_empty()).then(|| Focus { off_plan, planned: plan.networks.clone() });
+
+    Ok(Today {
+        now,
+        limit,
+        quiet_days,
+        waiting,
+        waiting_total,
+        gives,
+        gives_total,
+        holds,
+        holds_total,
+        minutes_planned: plan.session_minutes,
+        minutes_used,
+        session_running,
+        streak_current,
+        streak_best,
+        focus,
+    })
+}
+
+/// Withdrawn consents: no message for that purpose any more.
+fn withdrawn_consents(store: &mut dyn tactful_store::Store) -> Result<Vec<HoldRow>> {
+    let mut out = Vec::new();
+    for c in people::consents(store.people(), None)? {
+        if let (Some(w), tactful_core::consent::Status::Withdrawn) = (c.withdrawn_at, c.status) {
+            let contact = people::by_id(store.people(), c.contact_id)?;
+            let name = contact.as_ref().map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name.clone());
+            let reason = format!("withdrew consent for {} on {} — no {} messages", c.purpose, &show_time(w)[..10], c.purpose);
+            out.push(HoldRow { name, contact: contact.map(|x| x.id), reason, at: w });
+        }
     }
-    if tactful_store::coach::open_session(db)?.is_none() {
+    Ok(out)
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let mut store = crate::store::open(args.db.as_deref())?;
+    let today = gather(store.as_mut(), crate::store::now(), args.limit, args.quiet_days)?;
+    let mut out = std::io::stdout().lock();
+
+    writeln!(out, "1. Waiting for your answer (oldest first)")?;
+    if today.waiting.is_empty() {
+        writeln!(out, "   nobody: every question and complaint has an answer")?;
+    }
+    for w in &today.waiting {
+        let text: String = w.text.chars().take(70).collect();
+        writeln!(out, "   {} on {} has waited {} ({}): \"{text}\"", w.from, w.network, waited(w.waited_secs), w.cue)?;
+    }
+
+    writeln!(out, "\n2. Give before you ask")?;
+    if today.gives.is_empty() {
+        writeln!(out, "   no engaged contact has gone quiet for {} days", today.quiet_days)?;
+    }
+    for g in &today.gives {
+        writeln!(out, "   {} ({}, last exchange {}): {}", g.name, g.stage, &show_time(g.last)[..10], g.action)?;
+    }
+
+    writeln!(out, "\n3. Pitches to hold back")?;
+    if today.holds.is_empty() {
+        writeln!(out, "   none")?;
+    }
+    for h in &today.holds {
+        writeln!(out, "   {}: {}", h.name, h.reason)?;
+    }
+
+    writeln!(
+        out,
+        "\n4. Today's time box: {} minutes ({} used). Streak: {} day(s) (longest {}).",
+        today.minutes_planned, today.minutes_used, today.streak_current, today.streak_best
+    )?;
+    if let Some(f) = &today.focus {
+        writeln!(out, "   Focus: {}", f.warning())?;
+    }
+    if !today.session_running {
         writeln!(out, "   Start it with: tactful session start")?;
     }
     Ok(0)
