@@ -39,7 +39,7 @@ server.on('exit', (code, signal) => { if (!stopping) console.log(`FAIL tactful s
 
 const evil = createServer((req, res) => {
   res.setHeader('Content-Type', 'text/html');
-  res.end(`<!doctype html><title>evil</title><form id="f" method="post" action="${base}/session/start"></form>
+  res.end(`<!doctype html><title>evil</title><iframe name="sink" title="sink"></iframe><form id="f" method="post" action="${base}/session/start" target="sink"></form>
 <script>
   fetch('${base}/api/v1/session/start', { method: 'POST', mode: 'no-cors' }).catch(() => {});
   fetch('${base}/api/v1/check', { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{"text":"x"}' }).catch(() => {});
@@ -152,6 +152,7 @@ try {
     await evilPage.waitForTimeout(1500);
     // The form, submitted from the other site.
     const nav = evilPage.waitForResponse((r) => r.url().startsWith(base + '/session/start'), { timeout: 10000 }).catch(() => null);
+    // Into a frame on the other site's page, as a hidden attack would.
     await evilPage.evaluate(() => document.getElementById('f').submit());
     const formReply = await nav;
     await evilPage.close();

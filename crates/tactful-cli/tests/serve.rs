@@ -318,6 +318,17 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert!(contacts["contacts"].as_array().unwrap().iter().any(|c| c["name"] == "dana"), "{contacts}");
     let inbox = s.get("/api/v1/inbox").json();
     assert!(inbox["requests"].as_array().unwrap().iter().any(|w| w["from"] == "dana"), "{inbox}");
+    let today = s.get("/api/v1/today").json();
+    assert!(today["waiting"].as_array().unwrap().iter().any(|w| w["from"] == "dana"), "{today}");
+    assert!(s.get("/").body.contains("dana"), "today's page lists who waits");
+    let report = s.get("/api/v1/report?month=2026-03").json();
+    assert_eq!(report["period"], "2026-03");
+    assert!(!report["summary"].as_array().unwrap().is_empty(), "{report}");
+    let view = s.get("/report/view?month=2026-03");
+    assert!(view.status == 200 && view.body.contains("<svg") && !view.body.contains("<script"), "the report frame is the self-contained file");
+    let r = s.get("/api/v1/report?month=2026-13");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("2026-13"), "{}", r.body);
     // Unknown ids are 404s, in JSON on the API and as a page elsewhere.
     assert_eq!(s.get("/api/v1/contacts/999").status, 404);
     assert_eq!(s.get("/contacts/999").status, 404);

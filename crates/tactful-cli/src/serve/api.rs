@@ -37,6 +37,8 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/session", get(session))
         .route("/api/v1/session/start", post(session_start))
         .route("/api/v1/session/stop", post(session_stop))
+        .route("/api/v1/today", get(today))
+        .route("/api/v1/report", get(report))
         .route("/api/v1/{*rest}", axum::routing::any(|| async { json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json") }))
 }
 
@@ -375,6 +377,55 @@ async fn session_stop(State(app): State<Shared>) -> Response {
                 anyhow::bail!(crate::UsageError("no session is running".into()));
             }
             session_status(store, now)
+        })
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+struct TodayQuery {
+    limit: Option<usize>,
+    quiet_days: Option<u32>,
+}
+
+async fn today(State(app): State<Shared>, Query(q): Query<TodayQuery>) -> Response {
+    let (limit, quiet) = (q.limit.unwrap_or(5), q.quiet_days.unwrap_or(14));
+    respond(
+        blocking(&app, move |_, store| {
+            let t = crate::today::gather(store, crate::store::now(), limit, quiet)?;
+            Ok(json!({
+                "now": t.now,
+                "waiting": t.waiting.iter().map(|w| json!({"from": w.from, "network": w.network, "waited_secs": w.waited_secs, "cue": w.cue, "text": w.text, "item": w.item})).collect::<Vec<_>>(),
+                "waiting_total": t.waiting_total,
+                "gives": t.gives.iter().map(|g| json!({"name": g.name, "contact": g.contact, "stage": g.stage.as_str(), "last": g.last, "action": g.action})).collect::<Vec<_>>(),
+                "gives_total": t.gives_total,
+                "holds": t.holds.iter().map(|h| json!({"name": h.name, "contact": h.contact, "reason": h.reason, "at": h.at})).collect::<Vec<_>>(),
+                "holds_total": t.holds_total,
+                "minutes_planned": t.minutes_planned,
+                "minutes_used": t.minutes_used,
+                "session_running": t.session_running,
+                "streak": t.streak_current,
+                "longest_streak": t.streak_best,
+                "focus": t.focus.as_ref().map(crate::today::Focus::warning),
+            }))
+        })
+        .await,
+    )
+}
+
+async fn report(State(app): State<Shared>, Query(q): Query<super::pages::PeriodQuery>) -> Response {
+    let p = match q.period() {
+        Ok(p) => p,
+        Err(e) => return api_error(&e),
+    };
+    let view = match (q.from.as_deref(), q.to.as_deref()) {
+        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={f}&to={t}"),
+        _ => format!("/report/view?month={}", p.label),
+    };
+    respond(
+        blocking(&app, move |_, store| {
+            let r = crate::report::render(store, &p, crate::store::now())?;
+            Ok(json!({"period": p.label, "summary": r.summary, "html": view}))
         })
         .await,
     )

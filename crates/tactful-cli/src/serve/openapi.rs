@@ -99,6 +99,8 @@ pub fn routes() -> Vec<Route> {
         r("get", "/api/v1/session", "Today's time box and your streak.", false, 200),
         r("post", "/api/v1/session/start", "Start today's session.", true, 200),
         r("post", "/api/v1/session/stop", "Stop the running session.", true, 200),
+        r("get", "/api/v1/today", "Today's list: who waits for an answer, whom to give to, pitches to hold back, the time box and streak (query: limit, quiet_days).", false, 200),
+        r("get", "/api/v1/report", "The period's figures as the terminal summary (query: month=YYYY-MM, or from and to as YYYY-MM-DD); the HTML is at /report/view.", false, 200),
     ]
 }
 

@@ -74,41 +74,76 @@ fn table(head: &[&str], rows: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 async fn today(State(app): State<Shared>) -> Response {
-    let r = blocking(&app, |_, store| {
-        let now = crate::store::now();
-        let inbox = data::inbox(store, now)?;
-        let session = super::api::session_status(store, now)?;
-        Ok((inbox, session))
-    })
-    .await;
-    let (inbox, session) = match r {
-        Ok(x) => x,
+    let t = match blocking(&app, |_, store| crate::today::gather(store, crate::store::now(), 5, 14)).await {
+        Ok(t) => t,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from("<p class=\"lead\">Answer people first, then give, then post. Keep to your time box.</p>");
+    let mut b = String::from("<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>");
+    if let Some(f) = &t.focus {
+        let _ = write!(b, "<p class=\"warn\" role=\"note\">Focus: {}</p>", escape(&f.warning()));
+    }
     b.push_str("<section aria-labelledby=\"waiting\"><h2 id=\"waiting\">1. Waiting for your answer</h2>");
-    let waiting: Vec<&data::Waiting> = inbox.requests.iter().chain(&inbox.your_turn).collect();
-    if waiting.is_empty() {
+    if t.waiting.is_empty() {
         b.push_str("<p>Nobody: every question and complaint has an answer.</p>");
     } else {
         b.push_str("<ul class=\"cards\">");
-        for w in waiting.iter().take(5) {
+        for w in &t.waiting {
             let _ = write!(
                 b,
                 "<li><strong>{}</strong> on {} has waited <strong>{}</strong> ({})<blockquote>{}</blockquote></li>",
                 escape(&w.from),
                 w.network,
                 waited(w.waited_secs),
-                escape(&w.what),
+                escape(&w.cue),
                 escape(&cut(&w.text, 200))
             );
         }
         b.push_str("</ul>");
-        if waiting.len() > 5 {
-            let _ = write!(b, "<p><a href=\"/inbox\">All {} in the inbox</a></p>", waiting.len());
+        if t.waiting_total > t.waiting.len() {
+            let _ = write!(b, "<p><a href=\"/inbox\">All {} in the inbox</a></p>", t.waiting_total);
         }
     }
+    let _ = write!(b, "</section><section aria-labelledby=\"give\"><h2 id=\"give\">2. Give before you ask</h2>");
+    if t.gives.is_empty() {
+        let _ = write!(b, "<p>No engaged contact has gone quiet for {} days.</p>", t.quiet_days);
+    } else {
+        b.push_str("<ul class=\"cards\">");
+        for g in &t.gives {
+            let _ = write!(
+                b,
+                "<li><a href=\"/contacts/{}\"><strong>{}</strong></a> ({}, last exchange {}): {}</li>",
+                g.contact,
+                escape(&g.name),
+                g.stage,
+                day(g.last),
+                escape(g.action)
+            );
+        }
+        b.push_str("</ul>");
+    }
+    b.push_str("</section><section aria-labelledby=\"hold\"><h2 id=\"hold\">3. Pitches to hold back</h2>");
+    if t.holds.is_empty() {
+        b.push_str("<p>None: nobody you pitched is waiting on you to stop.</p>");
+    } else {
+        b.push_str("<ul class=\"cards\">");
+        for h in &t.holds {
+            let name = match h.contact {
+                Some(id) => format!("<a href=\"/contacts/{id}\"><strong>{}</strong></a>", escape(&h.name)),
+                None => format!("<strong>{}</strong>", escape(&h.name)),
+            };
+            let _ = write!(b, "<li>{name}: {}</li>", escape(&h.reason));
+        }
+        b.push_str("</ul>");
+    }
     b.push_str("</section>");
+    let session = serde_json::json!({
+        "running_since": if t.session_running { Some(t.now) } else { None },
+        "minutes_today": t.minutes_used,
+        "minutes_planned": t.minutes_planned,
+        "minutes_left": (i64::from(t.minutes_planned) - t.minutes_used).max(0),
+        "streak": t.streak_current,
+        "longest_streak": t.streak_best,
+    });
     b.push_str(&time_box(&app, &session));
     page(&app.token, "/", "Today", &b)
 }
@@ -121,7 +156,7 @@ fn time_box(app: &super::App, s: &serde_json::Value) -> String {
         format!("<form method=\"post\" action=\"{}\"><button type=\"submit\">Start today's session</button></form>", action(app, "/session/start"))
     };
     format!(
-        "<section aria-labelledby=\"box\"><h2 id=\"box\">Time box and streak</h2><p>Today: <strong>{}</strong> of {} minutes; {} left{}. \
+        "<section aria-labelledby=\"box\"><h2 id=\"box\">4. Time box and streak</h2><p>Today: <strong>{}</strong> of {} minutes; {} left{}. \
          Streak: <strong>{}</strong> day(s) in a row (longest {}).</p>{button}</section>",
         s["minutes_today"],
         s["minutes_planned"],
@@ -564,24 +599,10 @@ async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
         Ok(p) => p,
         Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
     };
-    match blocking(&app, move |app, _| report_html(app, &p)).await {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+    match blocking(&app, move |_, store| crate::report::render(store, &p, crate::store::now())).await {
+        Ok(r) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response(),
         Err(e) => failed(&app, &e),
     }
-}
-
-/// The report for a period, as `tactful report` writes it.
-fn report_html(app: &super::App, p: &crate::report::Period) -> anyhow::Result<String> {
-    let out = app.uploads.join(format!("report-{}.html", p.label));
-    let (month, from, to) = if p.label.len() == 7 { (Some(p.label.clone()), None, None) } else {
-        let first = crate::store::show_time(p.start())[..10].to_string();
-        let last = crate::store::show_time(p.end() - 1)[..10].to_string();
-        (None, Some(first), Some(last))
-    };
-    crate::report::run(&crate::report::Args { month, from, to, out: Some(out.clone()), db: app.db.clone() })?;
-    let html = std::fs::read_to_string(&out)?;
-    let _ = std::fs::remove_file(&out);
-    Ok(html)
 }
 
 // ---------------------------------------------------------------------------
