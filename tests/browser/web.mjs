@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Validator } from '@seriousme/openapi-schema-validator';
 
 const [bin, shots] = process.argv.slice(2);
 if (!bin || !shots) {
@@ -72,6 +73,12 @@ try {
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   const outside = [];
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(base) && !u.startsWith(evilUrl) && !u.startsWith('data:')) outside.push(u); });
+
+  await attempt('the OpenAPI document is valid', async () => {
+    const doc = await (await fetch(base + '/api/v1/openapi.json')).json();
+    const result = await new Validator().validate(doc);
+    check('the OpenAPI document is valid (OpenAPI ' + doc.openapi + ' schema)', result.valid, String(JSON.stringify(result.errors)).slice(0, 800));
+  });
 
   await attempt('check a draft: a finding appears highlighted as you type', async () => {
     await page.goto(base + '/check');
