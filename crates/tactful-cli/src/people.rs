@@ -112,6 +112,22 @@ fn handles(c: &Contact) -> String {
     c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Record an opt-in the person gave themselves, pending until they confirm;
+/// refused (a `UsageError` saying why) when it is not one: being connected,
+/// a bought list or "I added them" is not consent, and a stored message given
+/// as evidence must be theirs.
+pub fn record_opt_in(db: &mut dyn Db, c: &Contact, purpose: Purpose, source: Source, evidence: &str, item: Option<i64>) -> Result<people::Consent> {
+    let author = match item {
+        Some(id) => Some(people::item_author(db, id)?.ok_or_else(|| crate::UsageError(format!("item {id}: no stored item with that id")))?),
+        None => None,
+    };
+    let their: Vec<String> = c.handles.iter().map(|(_, h)| h.clone()).collect();
+    if let Err(refusal) = consent::check_opt_in(source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their) {
+        bail!(crate::UsageError(format!("not recorded: {refusal}")));
+    }
+    Ok(people::record(db, c.id, purpose, source, evidence, item, crate::store::now())?)
+}
+
 pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
@@ -119,15 +135,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
-            let author = match item {
-                Some(id) => Some(people::item_author(db, *id)?.ok_or_else(|| crate::UsageError(format!("--item {id}: no stored item with that id")))?),
-                None => None,
-            };
-            let their: Vec<String> = c.handles.iter().map(|(_, h)| h.clone()).collect();
-            if let Err(refusal) = consent::check_opt_in(*source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their) {
-                bail!(crate::UsageError(format!("not recorded: {refusal}")));
-            }
-            let rec = people::record(db, c.id, *purpose, *source, evidence, *item, crate::store::now())?;
+            let rec = record_opt_in(db, &c, *purpose, *source, evidence, *item)?;
             writeln!(out, "Recorded {}'s opt-in for {purpose} as pending.", c.display_name)?;
             writeln!(out, "Double opt-in: send them this code and ask them to send it back to confirm: {}", rec.token)?;
             writeln!(out, "When they do: tactful consent confirm {}", rec.token)?;

@@ -30,6 +30,9 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/contacts", get(contacts))
         .route("/api/v1/contacts/{id}", get(contact))
         .route("/api/v1/contacts/{id}/mark", post(mark))
+        .route("/api/v1/contacts/{id}/consent", post(consent_add))
+        .route("/api/v1/contacts/{id}/consent/withdraw", post(consent_withdraw))
+        .route("/api/v1/consent/confirm", post(consent_confirm))
         .route("/api/v1/inbox", get(inbox))
         .route("/api/v1/scan", get(scan))
         .route("/api/v1/history", get(history))
@@ -429,4 +432,92 @@ async fn report(State(app): State<Shared>, Query(q): Query<super::pages::PeriodQ
         })
         .await,
     )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    pub purpose: String,
+    pub source: String,
+    pub evidence: String,
+    #[serde(default)]
+    pub item: Option<i64>,
+}
+
+fn purpose(s: &str) -> anyhow::Result<tactful_core::consent::Purpose> {
+    s.parse().map_err(|e: String| crate::UsageError(format!("field `purpose`: {e}")).into())
+}
+
+/// Record an opt-in for contact `id` (pending until they confirm with the code).
+pub fn add_consent(store: &mut dyn tactful_store::Store, id: i64, req: &ConsentRequest) -> anyhow::Result<Value> {
+    let p = purpose(&req.purpose)?;
+    let source: tactful_core::consent::Source = req.source.parse().map_err(|e: String| crate::UsageError(format!("field `source`: {e}")))?;
+    let db = store.people();
+    let c = tactful_store::people::by_id(db, id)?.ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
+    let rec = crate::people::record_opt_in(db, &c, p, source, &req.evidence, req.item)?;
+    Ok(json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
+        "next": "send them this code and ask them to send it back; then confirm it"}))
+}
+
+async fn consent_add(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
+    let req: ConsentRequest = match body(&bytes) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    respond(blocking(&app, move |_, store| add_consent(store, id, &req)).await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    /// One purpose, or every purpose when absent.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub fn withdraw_consent(store: &mut dyn tactful_store::Store, id: i64, req: &WithdrawRequest) -> anyhow::Result<Value> {
+    let p = match req.purpose.as_deref().filter(|p| !p.is_empty() && *p != "all") {
+        Some(x) => Some(purpose(x)?),
+        None => None,
+    };
+    let db = store.people();
+    if tactful_store::people::by_id(db, id)?.is_none() {
+        return Err(super::NotFound(format!("no contact #{id}")).into());
+    }
+    let note = req.note.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or("withdrawn at the person's request");
+    let n = tactful_store::people::withdraw(db, id, p, crate::store::now(), note)?;
+    Ok(json!({"contact": id, "withdrawn": n}))
+}
+
+async fn consent_withdraw(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
+    let req: WithdrawRequest = match body(&bytes) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    respond(blocking(&app, move |_, store| withdraw_consent(store, id, &req)).await)
+}
+
+/// Confirm an opt-in with the code the person sent back.
+pub fn confirm_consent(store: &mut dyn tactful_store::Store, code: &str) -> anyhow::Result<Value> {
+    match tactful_store::people::confirm(store.people(), code.trim(), crate::store::now())? {
+        Some(c) if c.status == tactful_core::consent::Status::Confirmed => Ok(json!({"contact": c.contact_id, "purpose": c.purpose.as_str(), "status": "confirmed"})),
+        Some(c) => Err(crate::UsageError(format!("code {code} belongs to an opt-in that is {}, not pending", c.status.as_str())).into()),
+        None => Err(super::NotFound(format!("no opt-in has the code {code}")).into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmRequest {
+    code: String,
+}
+
+async fn consent_confirm(State(app): State<Shared>, bytes: Bytes) -> Response {
+    let req: ConfirmRequest = match body(&bytes) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    respond(blocking(&app, move |_, store| confirm_consent(store, &req.code)).await)
 }

@@ -80,6 +80,8 @@ pub struct ConsentRow {
     pub source: String,
     pub evidence: String,
     pub recorded_at: i64,
+    /// The double opt-in code to send them, while the record is pending.
+    pub code: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -151,7 +153,14 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
         .collect();
     let consent = people::consents(store.people(), Some(c.id))?
         .into_iter()
-        .map(|r| ConsentRow { purpose: r.purpose.to_string(), status: r.status.as_str(), source: r.source.to_string(), evidence: r.evidence, recorded_at: r.recorded_at })
+        .map(|r| ConsentRow {
+            purpose: r.purpose.to_string(),
+            status: r.status.as_str(),
+            source: r.source.to_string(),
+            code: (r.status == tactful_core::consent::Status::Pending).then(|| r.token.clone()),
+            evidence: r.evidence,
+            recorded_at: r.recorded_at,
+        })
         .collect();
     Ok(ContactPage {
         id: c.id,

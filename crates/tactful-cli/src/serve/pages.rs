@@ -25,6 +25,9 @@ pub fn routes() -> Router<Shared> {
         .route("/contacts", get(contacts))
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/mark", post(mark_form))
+        .route("/contacts/{id}/consent", post(consent_form))
+        .route("/contacts/{id}/consent/withdraw", post(withdraw_form))
+        .route("/contacts/{id}/consent/confirm", post(confirm_form))
         .route("/inbox", get(inbox))
         .route("/scan", get(scan))
         .route("/history", get(history))
@@ -392,9 +395,40 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
         let rows: Vec<String> = c
             .consent
             .iter()
-            .map(|r| format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(&r.purpose), r.status, escape(&r.source), day(r.recorded_at), escape(&r.evidence)))
+            .map(|r| {
+                let status = match &r.code {
+                    Some(code) => format!("{} — send them the code <code>{}</code>", r.status, escape(code)),
+                    None => r.status.to_string(),
+                };
+                format!("<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(&r.purpose), escape(&r.source), day(r.recorded_at), escape(&r.evidence))
+            })
             .collect();
         b.push_str(&table(&["About", "Status", "How", "Recorded", "Evidence"], &rows));
+    }
+    let (mut purposes, mut sources) = (String::new(), String::new());
+    for p in tactful_core::consent::Purpose::ALL {
+        let _ = write!(purposes, "<option value=\"{0}\">{0}</option>", p.as_str());
+    }
+    for src in tactful_core::consent::Source::ALL {
+        let _ = write!(sources, "<option value=\"{0}\">{0}</option>", src.as_str());
+    }
+    let _ = write!(
+        b,
+        "<details class=\"card\"><summary>Record an opt-in they gave you</summary><form method=\"post\" action=\"{add}\">\
+<div class=\"row\"><div><label for=\"purpose\">They agreed to hear about</label><select id=\"purpose\" name=\"purpose\">{purposes}</select></div>\
+<div><label for=\"source\">How they said so</label><select id=\"source\" name=\"source\">{sources}</select></div></div>\
+<label for=\"evidence\">Their words, and when (\"Ann wrote on 3 May: yes, add me!\")</label><input id=\"evidence\" name=\"evidence\" required>\
+<button type=\"submit\">Record as pending</button></form></details>\
+<form method=\"post\" action=\"{confirm}\" class=\"row\"><div><label for=\"code\">They sent back their code</label><input id=\"code\" name=\"code\" autocomplete=\"off\"></div><button type=\"submit\">Confirm</button></form>",
+        add = action(&app, &format!("/contacts/{}/consent", c.id)),
+        confirm = action(&app, &format!("/contacts/{}/consent/confirm", c.id)),
+    );
+    if !c.consent.is_empty() {
+        let _ = write!(
+            b,
+            "<form method=\"post\" action=\"{}\" class=\"row\"><div><label for=\"withdraw\">They asked to stop hearing about</label><select id=\"withdraw\" name=\"purpose\"><option value=\"all\">everything</option>{purposes}</select></div><button type=\"submit\">Withdraw</button></form>",
+            action(&app, &format!("/contacts/{}/consent/withdraw", c.id))
+        );
     }
     b.push_str("</section>");
     let mut opts = String::new();
@@ -433,6 +467,32 @@ struct MarkForm {
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
     match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark))).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
+        Err(e) => failed(&app, &e),
+    }
+}
+
+async fn consent_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::ConsentRequest>) -> Response {
+    match blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await {
+        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
+        Err(e) => failed(&app, &e),
+    }
+}
+
+async fn withdraw_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::WithdrawRequest>) -> Response {
+    match blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await {
+        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
+        Err(e) => failed(&app, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    code: String,
+}
+
+async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<CodeForm>) -> Response {
+    match blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await {
+        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
