@@ -121,6 +121,17 @@ try {
     await page.screenshot({ path: join(shots, 'web-import.png'), fullPage: true });
   });
 
+  await attempt('import a Facebook export folder by path', async () => {
+    const folder = new URL('../../crates/tactful-import/tests/fixtures/facebook/fb_2024', import.meta.url).pathname;
+    await page.goto(base + '/import');
+    await page.getByLabel('A file or folder on this computer').fill(folder);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('#import-counts').waitFor({ timeout: 30000 });
+    const table = await page.locator('#import-summary table').textContent();
+    const counts = await page.locator('#import-counts').textContent();
+    check('import a Facebook export folder by path', /^\d+ new/.test(counts) && !counts.startsWith('0 new') && table.includes('facebook') && table.includes('message'), counts + ' ' + table);
+  });
+
   await attempt('a post containing <script> renders as text', async () => {
     await page.goto(base + '/history?q=pwned');
     const cell = await page.locator('td.text').first().textContent();
