@@ -62,7 +62,12 @@ fn action(app: &super::App, path: &str) -> String {
 fn table(head: &[&str], rows: &[String]) -> String {
     let mut s = String::from("<div class=\"scroll\"><table><thead><tr>");
     for h in head {
-        let _ = write!(s, "<th scope=\"col\">{h}</th>");
+        // A leading `~` marks a column a phone can do without (see app.css).
+        match h.strip_prefix('~') {
+            Some(h) => write!(s, "<th scope=\"col\" class=\"opt\">{h}</th>"),
+            None => write!(s, "<th scope=\"col\">{h}</th>"),
+        }
+        .expect("writing to a String");
     }
     s.push_str("</tr></thead><tbody>");
     for r in rows {
@@ -349,7 +354,7 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
             .take(500)
             .map(|c| {
                 format!(
-                    "<tr><td><a href=\"/contacts/{}\">{}</a></td><td><span class=\"stage {}\">{}</span></td><td>{}</td><td>{}</td><td>{} / {} / {}</td></tr>",
+                    "<tr><td><a href=\"/contacts/{}\">{}</a></td><td><span class=\"stage {}\">{}</span></td><td class=\"opt\">{}</td><td>{}</td><td class=\"opt\">{} / {} / {}</td></tr>",
                     c.id,
                     escape(&c.name),
                     c.stage,
@@ -362,7 +367,7 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
                 )
             })
             .collect();
-        b.push_str(&table(&["Name", "Stage", "Why", "Last from them", "Gave / asked / got"], &rows));
+        b.push_str(&table(&["Name", "Stage", "~Why", "Last from them", "~Gave / asked / got"], &rows));
         if list.contacts.len() > 500 {
             let _ = write!(b, "<p>Showing 500 of {}; search to narrow.</p>", list.contacts.len());
         }
