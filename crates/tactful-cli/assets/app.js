@@ -43,7 +43,13 @@ function renderFindings(box, text, findings) {
   }
   const at = byteToIndex(text);
   const preview = el('div', { class: 'preview', id: 'preview' });
-  const spans = findings.map((f) => [at(f.start), at(f.end), f.severity]).filter((s) => s[0] !== undefined && s[1] !== undefined);
+  let spans = findings.map((f) => [at(f.start), at(f.end), f.severity]).filter((s) => s[0] !== undefined && s[1] !== undefined);
+  // A finding about the whole draft (the pitch gate, what kind of post it is)
+  // would hide the phrases inside it: it is listed, not marked.
+  const lead = text.length - text.trimStart().length;
+  const tail = text.trimEnd().length;
+  const isWhole = (s) => s[0] === lead && s[1] === tail;
+  if (spans.some((s) => !isWhole(s))) spans = spans.filter((s) => !isWhole(s));
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let pos = 0;
   for (let [s, e, sev] of spans) {

@@ -253,7 +253,13 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
     if findings.is_empty() {
         return "<p class=\"clean\">No findings: nothing in this draft breaks a rule tactful knows.</p>".into();
     }
+    // A finding about the whole draft (the pitch gate, what kind of post it
+    // is) would hide the phrases inside it: it is listed, not marked.
+    let whole = (text.len() - text.trim_start().len(), text.trim_end().len());
     let mut spans: Vec<(usize, usize, Severity)> = findings.iter().map(|f| (f.start, f.end, f.severity)).collect();
+    if spans.iter().any(|s| (s.0, s.1) != whole) {
+        spans.retain(|s| (s.0, s.1) != whole);
+    }
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut out = String::from("<div class=\"preview\" id=\"preview\">");
     let mut at = 0;
