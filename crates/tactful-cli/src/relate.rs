@@ -22,8 +22,10 @@ pub struct Everyone {
     pub thresholds: Thresholds,
 }
 
-fn marks(c: &Contact) -> Marks {
-    let mark = Mark { at: 0, source: MarkSource::User };
+/// The contact's customer or team mark, dated when it was made (a mark from
+/// before marks were dated counts from the beginning).
+pub fn marks(c: &Contact) -> Marks {
+    let mark = Mark { at: c.marked_at.unwrap_or(0), source: MarkSource::User };
     match c.mark.as_deref() {
         Some("customer") => Marks { customer: Some(mark), team: None },
         Some("team") => Marks { customer: None, team: Some(mark) },
@@ -96,16 +98,6 @@ pub fn assess_one(store: &mut dyn Store, c: &Contact) -> Result<Assessment> {
     }
     let net = acc.finish();
     Ok(net.assess(net.index_of(c.id).expect("the contact is in the store")))
-}
-
-/// The same from items already read (`all_items`), so a command that needs
-/// both does not read the store twice.
-pub fn load_from(store: &mut dyn Store, items: &[StoredItem]) -> Result<Everyone> {
-    let mut acc = Histories::new(store)?;
-    for it in items {
-        acc.add(it);
-    }
-    Ok(acc.finish())
 }
 
 impl Everyone {

@@ -67,8 +67,63 @@ pub const SQLITE: &[&str] = &[
         started_at INTEGER NOT NULL,
         stopped_at INTEGER
     );",
+    // 4: dated marks, and the tables derived from the items (see `derived`):
+    // interactions, the contact each handle counts for, each contact's tally
+    // per month, the owner's handles, customer requests and your replies.
+    "ALTER TABLE contacts ADD COLUMN marked_at INTEGER;
+    CREATE TABLE interactions (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        direction INTEGER NOT NULL,
+        act INTEGER NOT NULL,
+        private INTEGER NOT NULL,
+        pitch INTEGER NOT NULL
+    );
+    CREATE INDEX interactions_handle ON interactions(network, handle);
+    CREATE INDEX interactions_at ON interactions(at, item_id);
+    CREATE TABLE handle_contacts (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id INTEGER NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE contact_tallies (
+        contact_id INTEGER NOT NULL,
+        month INTEGER NOT NULL,
+        tally TEXT NOT NULL,
+        PRIMARY KEY (contact_id, month)
+    );
+    CREATE TABLE owner_authors (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE requests (
+        item_id INTEGER PRIMARY KEY,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        answer_at INTEGER
+    );
+    CREATE INDEX requests_conv ON requests(network, kind, conv);
+    CREATE INDEX requests_at ON requests(at);
+    CREATE TABLE replies (
+        item_id INTEGER PRIMARY KEY,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        addressed TEXT NOT NULL
+    );
+    CREATE INDEX replies_conv ON replies(network, kind, conv, at);",
 ];
-
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
     "CREATE TABLE owners (
@@ -131,8 +186,60 @@ pub const POSTGRES: &[&str] = &[
         started_at BIGINT NOT NULL,
         stopped_at BIGINT
     );",
+    "ALTER TABLE contacts ADD COLUMN marked_at BIGINT;
+    CREATE TABLE interactions (
+        id BIGSERIAL PRIMARY KEY,
+        item_id BIGINT NOT NULL,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        direction BIGINT NOT NULL,
+        act BIGINT NOT NULL,
+        private BOOLEAN NOT NULL,
+        pitch BOOLEAN NOT NULL
+    );
+    CREATE INDEX interactions_handle ON interactions(network, handle);
+    CREATE INDEX interactions_at ON interactions(at, item_id);
+    CREATE TABLE handle_contacts (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id BIGINT NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE contact_tallies (
+        contact_id BIGINT NOT NULL,
+        month BIGINT NOT NULL,
+        tally TEXT NOT NULL,
+        PRIMARY KEY (contact_id, month)
+    );
+    CREATE TABLE owner_authors (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE requests (
+        item_id BIGINT PRIMARY KEY,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        request TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        answer_at BIGINT
+    );
+    CREATE INDEX requests_conv ON requests(network, kind, conv);
+    CREATE INDEX requests_at ON requests(at);
+    CREATE TABLE replies (
+        item_id BIGINT PRIMARY KEY,
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        addressed TEXT NOT NULL
+    );
+    CREATE INDEX replies_conv ON replies(network, kind, conv, at);",
 ];
-
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
 pub const SEP: char = '\u{1f}';

@@ -1,0 +1,609 @@
+//! The tables derived from the stored items, so `today` and `report` read
+//! what they need instead of re-deriving the whole history on every run.
+//! This module owns them; what goes in them is computed by the pure core
+//! (`relationships::interactions`, `Tally`, `coaching::request_cue`,
+//! `OwnerHandles`), so the stored path and the from-items path agree.
+//!
+//! - `interactions`: every interaction of every item (contact handle, lower
+//!   case; time; direction; act; private; whether the item is a pitch).
+//! - `handle_contacts`: which contact each (network, handle) counts for, as
+//!   the curve maps them (the same lower-case rule as `contacts`).
+//! - `contact_tallies`: each contact's [`Tally`] of all interactions up to
+//!   the end of each month they had one (cumulative), so the stage at any
+//!   time is one row per contact plus the interactions of that month.
+//! - `owner_authors`: the handles the owner wrote under (with the owners,
+//!   they decide conversation keys).
+//! - `requests` and `replies`: customer requests from them and your
+//!   messages and comments, by conversation; each request keeps the time of
+//!   the first reply that answers it (`answer_at`), so "unanswered at now"
+//!   is `answer_at IS NULL OR answer_at > now`.
+//!
+//! [`refresh`] brings them up to date: items added since the last refresh
+//! (ids above the stored watermark) are derived and added; contacts whose
+//! handles changed (import, merge, split) get their tallies recomputed; when
+//! the owners or the owner's handles change, or this code's [`VERSION`], all
+//! is derived again. It runs inside every import's transaction and before
+//! every read of these tables, so a store from before migration 4 is filled
+//! on first use, and a read never sees stale rows. Idempotent: with nothing
+//! new it changes nothing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use tactful_core::coaching::{self, OwnerHandles, Owners, RequestKind};
+use tactful_core::history::{ItemKind, Network};
+use tactful_core::relationships::{self, Act, Direction, Interaction, ItemView, Tally};
+
+use crate::StoreError;
+use crate::people::{self, Cell, Db};
+use crate::query::Arg;
+use crate::schema::SEP;
+
+/// Bump when what is derived changes: stores derive everything again.
+pub const VERSION: i64 = 1;
+const STATE_KEY: &str = "derived";
+/// Items read per query while deriving (bounded memory).
+const CHUNK: i64 = 20_000;
+/// Rows per INSERT statement.
+const BATCH: usize = 100;
+/// More dirty contacts than this: one pass over all interactions beats a
+/// query per contact.
+const FEW_CONTACTS: usize = 200;
+
+/// What the last refresh covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct State {
+    version: i64,
+    /// The highest item id derived.
+    watermark: i64,
+    /// The owners it was derived with.
+    owners: String,
+}
+
+fn read_state(db: &mut dyn Db) -> Result<Option<State>, StoreError> {
+    let Some(v) = crate::coach::get(db, STATE_KEY)? else { return Ok(None) };
+    let mut parts = v.splitn(3, '\n');
+    let (Some(version), Some(watermark), owners) = (parts.next().and_then(|x| x.parse().ok()), parts.next().and_then(|x| x.parse().ok()), parts.next())
+    else {
+        return Ok(None);
+    };
+    Ok(Some(State { version, watermark, owners: owners.unwrap_or("").to_string() }))
+}
+
+fn write_state(db: &mut dyn Db, s: &State) -> Result<(), StoreError> {
+    crate::coach::set(db, STATE_KEY, &format!("{}\n{}\n{}", s.version, s.watermark, s.owners))
+}
+
+fn owners(db: &mut dyn Db) -> Result<Owners, StoreError> {
+    Ok(db
+        .rows("SELECT network, handle FROM owners ORDER BY network", &[])?
+        .iter()
+        .filter_map(|r| Some((r[0].text().parse().ok()?, r[1].text())))
+        .collect())
+}
+
+fn fingerprint(owners: &Owners) -> String {
+    owners.iter().map(|(n, h)| format!("{n}{SEP}{h}")).collect::<Vec<_>>().join("\n")
+}
+
+fn max_item(db: &mut dyn Db) -> Result<i64, StoreError> {
+    Ok(db.rows("SELECT COALESCE(MAX(id), 0) FROM items", &[])?[0][0].int())
+}
+
+/// Which contact each (network, lower-case handle) counts for: as the curve
+/// maps them, the last contact (by id) holding a handle that lower-cases to it.
+fn current_mapping(db: &mut dyn Db) -> Result<HashMap<(Network, String), i64>, StoreError> {
+    let mut map = HashMap::new();
+    for c in people::all(db)? {
+        for (n, h) in &c.handles {
+            map.insert((*n, h.to_lowercase()), c.id);
+        }
+    }
+    Ok(map)
+}
+
+fn stored_mapping(db: &mut dyn Db) -> Result<HashMap<(Network, String), i64>, StoreError> {
+    let mut map = HashMap::new();
+    db.each("SELECT network, handle, contact_id FROM handle_contacts", &[], &mut |r| {
+        if let Ok(n) = r[0].text().parse() {
+            map.insert((n, r[1].text()), r[2].int());
+        }
+    })?;
+    Ok(map)
+}
+
+/// Is anything derived out of date? Cheap: a few small queries.
+fn stale(db: &mut dyn Db) -> Result<bool, StoreError> {
+    let Some(state) = read_state(db)? else { return Ok(true) };
+    if state.version != VERSION || state.watermark != max_item(db)? || state.owners != fingerprint(&owners(db)?) {
+        return Ok(true);
+    }
+    Ok(current_mapping(db)? != stored_mapping(db)?)
+}
+
+/// Bring the derived tables up to date, in a transaction of their own (for
+/// readers; an import does it in its own transaction). Returns whether
+/// anything had to be done.
+pub fn refresh(db: &mut dyn Db) -> Result<bool, StoreError> {
+    if !stale(db)? {
+        return Ok(false);
+    }
+    db.atomically(&mut |db| refresh_in(db))?;
+    Ok(true)
+}
+
+/// One stored item, owned, as read for deriving.
+struct Row {
+    id: i64,
+    network: Network,
+    kind: ItemKind,
+    author: String,
+    by_owner: bool,
+    counterparts: Vec<String>,
+    thread: Option<String>,
+    at: i64,
+    text: String,
+}
+
+impl Row {
+    fn of(r: &[Cell]) -> Row {
+        let counterparts = r[5].text();
+        Row {
+            id: r[0].int(),
+            network: r[1].text().parse().unwrap_or(Network::Other),
+            kind: r[2].text().parse().unwrap_or(ItemKind::Post),
+            author: r[3].text(),
+            by_owner: r[4].int() != 0,
+            counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+            thread: r[6].opt_text(),
+            at: r[7].int(),
+            text: r[8].text(),
+        }
+    }
+
+    fn view(&self) -> ItemView<'_> {
+        ItemView {
+            id: self.id,
+            network: self.network,
+            kind: self.kind,
+            author: &self.author,
+            by_owner: self.by_owner,
+            counterparts: &self.counterparts,
+            thread: self.thread.as_deref(),
+            at: self.at,
+            text: &self.text,
+        }
+    }
+}
+
+/// INSERT `rows` (each `cols` values) with `head` ("INSERT INTO t (a, b) VALUES"),
+/// [`BATCH`] rows per statement.
+fn insert(db: &mut dyn Db, head: &str, cols: usize, rows: &[Vec<Arg>]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(BATCH) {
+        let mut sql = String::from(head);
+        let mut args = Vec::with_capacity(chunk.len() * cols);
+        for (r, row) in chunk.iter().enumerate() {
+            sql.push_str(if r == 0 { " (" } else { ", (" });
+            for c in 0..cols {
+                let _ = write!(sql, "{}?{}", if c == 0 { "" } else { ", " }, r * cols + c + 1);
+            }
+            sql.push(')');
+            args.extend(row.iter().cloned());
+        }
+        db.exec(&sql, &args)?;
+    }
+    Ok(())
+}
+
+/// The derivation itself, inside the caller's transaction.
+pub(crate) fn refresh_in(db: &mut dyn Db) -> Result<(), StoreError> {
+    if db.postgres() {
+        // Two processes refreshing at once would add the same rows twice.
+        db.exec("LOCK TABLE handle_contacts IN EXCLUSIVE MODE", &[])?;
+    }
+    let state = read_state(db)?;
+    let owners = owners(db)?;
+    let owners_fp = fingerprint(&owners);
+    let max_id = max_item(db)?;
+    let mut rebuild = state.as_ref().is_none_or(|s| s.version != VERSION || s.owners != owners_fp);
+    let mut watermark = if rebuild { 0 } else { state.as_ref().map_or(0, |s| s.watermark) };
+
+    // The owner's handles: the owners, the authors stored so far, and those of the new items.
+    let mut me = OwnerHandles::from_owners(&owners);
+    if !rebuild {
+        for r in db.rows("SELECT network, handle FROM owner_authors ORDER BY network, handle", &[])? {
+            if let Ok(n) = r[0].text().parse() {
+                me.add_author(n, &r[1].text());
+            }
+        }
+    }
+    let new_authors = |db: &mut dyn Db, after: i64| -> Result<Vec<(Network, String)>, StoreError> {
+        Ok(db
+            .rows(
+                "SELECT DISTINCT network, author FROM items WHERE id > ?1 AND by_owner = ?2 AND kind <> 'connection' ORDER BY network, author",
+                &[Arg::Int(after), Arg::Bool(true)],
+            )?
+            .iter()
+            .filter_map(|r| Some((r[0].text().parse().ok()?, r[1].text())))
+            .collect())
+    };
+    let mut authors = new_authors(db, watermark)?;
+    let grew = authors.iter().fold(false, |grew, (n, a)| me.add_author(*n, a) | grew);
+    if grew && watermark > 0 {
+        // Earlier items were keyed without this handle: derive them again.
+        rebuild = true;
+        watermark = 0;
+        me = OwnerHandles::from_owners(&owners);
+        authors = new_authors(db, 0)?;
+        for (n, a) in &authors {
+            me.add_author(*n, a);
+        }
+    }
+    if rebuild {
+        for t in ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "owner_authors"] {
+            db.exec(&format!("DELETE FROM {t}"), &[])?;
+        }
+    }
+    let author_rows: Vec<Vec<Arg>> = me.all().into_iter().map(|(n, h)| vec![Arg::Text(n.as_str().into()), Arg::Text(h)]).collect();
+    for row in &author_rows {
+        db.exec("INSERT INTO owner_authors (network, handle) VALUES (?1, ?2) ON CONFLICT (network, handle) DO NOTHING", row)?;
+    }
+
+    // New items: interactions, requests, replies.
+    let mut dirty_handles: BTreeSet<(Network, String)> = BTreeSet::new();
+    let mut touched: BTreeSet<(Network, ItemKind, String)> = BTreeSet::new();
+    let mut from = watermark;
+    while from < max_id {
+        let mut rows = Vec::new();
+        db.each(
+            "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
+            &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
+            &mut |r| rows.push(Row::of(r)),
+        )?;
+        let Some(last) = rows.last() else { break };
+        from = last.id;
+        let (mut acts, mut requests, mut replies) = (Vec::new(), Vec::new(), Vec::new());
+        for it in &rows {
+            let v = it.view();
+            let owner = owners.get(&it.network).map_or("", String::as_str);
+            let xs = relationships::interactions(&v, owner);
+            let pitch = xs.iter().any(|x| x.act == Act::Pitch);
+            for x in xs {
+                let handle = x.contact.to_lowercase();
+                acts.push(vec![
+                    Arg::Int(it.id),
+                    Arg::Text(it.network.as_str().into()),
+                    Arg::Text(handle.clone()),
+                    Arg::Int(x.at),
+                    Arg::Int(i64::from(x.direction == Direction::Received)),
+                    Arg::Int(Act::ALL.iter().position(|a| *a == x.act).unwrap_or(0) as i64),
+                    Arg::Bool(x.private),
+                    Arg::Bool(pitch),
+                ]);
+                dirty_handles.insert((it.network, handle));
+            }
+            // Customer requests count only with a known time (see coaching::customer_requests).
+            if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) || it.at <= 0 {
+                continue;
+            }
+            let conv = me.conversation_key(&v);
+            if it.by_owner {
+                replies.push(vec![
+                    Arg::Int(it.id),
+                    Arg::Text(it.network.as_str().into()),
+                    Arg::Text(it.kind.as_str().into()),
+                    Arg::Text(conv.clone()),
+                    Arg::Int(it.at),
+                    Arg::Text(me.others(&v).join(&SEP.to_string())),
+                ]);
+                touched.insert((it.network, it.kind, conv));
+            } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
+                if let Some((request, cue)) = coaching::request_cue(&it.text) {
+                    requests.push(vec![
+                        Arg::Int(it.id),
+                        Arg::Text(it.network.as_str().into()),
+                        Arg::Text(it.kind.as_str().into()),
+                        Arg::Text(conv.clone()),
+                        Arg::Text(it.author.trim().to_string()),
+                        Arg::Int(it.at),
+                        Arg::Text(request.as_str().into()),
+                        Arg::Text(cue),
+                    ]);
+                    touched.insert((it.network, it.kind, conv));
+                }
+            }
+        }
+        insert(db, "INSERT INTO interactions (item_id, network, handle, at, direction, act, private, pitch) VALUES", 8, &acts)?;
+        insert(db, "INSERT INTO requests (item_id, network, kind, conv, sender, at, request, cue) VALUES", 8, &requests)?;
+        insert(db, "INSERT INTO replies (item_id, network, kind, conv, at, addressed) VALUES", 6, &replies)?;
+    }
+
+    // Which reply answers each request, in the conversations that changed.
+    for (network, kind, conv) in &touched {
+        answer(db, *network, *kind, conv)?;
+    }
+
+    // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
+    let mapping = current_mapping(db)?;
+    let old = stored_mapping(db)?;
+    let mut dirty: BTreeSet<i64> = BTreeSet::new();
+    for (k, id) in &old {
+        if mapping.get(k) != Some(id) {
+            dirty.insert(*id);
+            db.exec("DELETE FROM handle_contacts WHERE network = ?1 AND handle = ?2", &[Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone())])?;
+        }
+    }
+    let mut added = Vec::new();
+    for (k, id) in &mapping {
+        if old.get(k) != Some(id) {
+            dirty.insert(*id);
+            added.push(vec![Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone()), Arg::Int(*id)]);
+        }
+    }
+    insert(db, "INSERT INTO handle_contacts (network, handle, contact_id) VALUES", 3, &added)?;
+    for k in &dirty_handles {
+        if let Some(id) = mapping.get(k) {
+            dirty.insert(*id);
+        }
+    }
+    retally(db, &dirty, &mapping, rebuild)?;
+
+    write_state(db, &State { version: VERSION, watermark: max_id, owners: owners_fp })
+}
+
+fn request_kind(s: &str) -> RequestKind {
+    if s == RequestKind::Problem.as_str() { RequestKind::Problem } else { RequestKind::Question }
+}
+
+/// Recompute `answer_at` for the requests of one conversation: the time of
+/// your first reply after the request (ties in time by item id) that answers
+/// it (`coaching::answers`).
+fn answer(db: &mut dyn Db, network: Network, kind: ItemKind, conv: &str) -> Result<(), StoreError> {
+    let key = [Arg::Text(network.as_str().into()), Arg::Text(kind.as_str().into()), Arg::Text(conv.into())];
+    let requests = db.rows("SELECT item_id, sender, at, answer_at FROM requests WHERE network = ?1 AND kind = ?2 AND conv = ?3", &key)?;
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let replies: Vec<(i64, i64, String)> = db
+        .rows("SELECT at, item_id, addressed FROM replies WHERE network = ?1 AND kind = ?2 AND conv = ?3 ORDER BY at, item_id", &key)?
+        .iter()
+        .map(|r| (r[0].int(), r[1].int(), r[2].text()))
+        .collect();
+    for r in &requests {
+        let (id, from, at, was) = (r[0].int(), r[1].text(), r[2].int(), r[3].opt_int());
+        let after = replies.partition_point(|p| (p.0, p.1) <= (at, id));
+        let now = replies[after..]
+            .iter()
+            .find(|p| {
+                let to: Vec<&str> = if p.2.is_empty() { Vec::new() } else { p.2.split(SEP).collect() };
+                coaching::answers(kind, &from, &to)
+            })
+            .map(|p| p.0);
+        if now != was {
+            db.exec("UPDATE requests SET answer_at = ?1 WHERE item_id = ?2", &[Arg::OptInt(now), Arg::Int(id)])?;
+        }
+    }
+    Ok(())
+}
+
+/// One stored interaction, as the tallies read it.
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    at: i64,
+    item: i64,
+    id: i64,
+    network: Network,
+    direction: Direction,
+    act: Act,
+    private: bool,
+    pitch: bool,
+}
+
+impl Stored {
+    /// From `network, at, direction, act, private, pitch, item_id, id`.
+    fn of(r: &[Cell]) -> Stored {
+        Stored {
+            network: r[0].text().parse().unwrap_or(Network::Other),
+            at: r[1].int(),
+            direction: if r[2].int() == 0 { Direction::Given } else { Direction::Received },
+            act: Act::ALL.get(r[3].int() as usize).copied().unwrap_or(Act::Mention),
+            private: r[4].int() != 0,
+            pitch: r[5].int() != 0,
+            item: r[6].int(),
+            id: r[7].int(),
+        }
+    }
+
+    fn interaction(&self, handle: String) -> Interaction {
+        Interaction { contact: handle, network: self.network, at: self.at, direction: self.direction, act: self.act, private: self.private, item: self.item }
+    }
+}
+
+const STORED_COLUMNS: &str = "i.network, i.at, i.direction, i.act, i.private, i.pitch, i.item_id, i.id";
+
+/// The month number (year × 12 + month − 1, UTC) of a time.
+fn month_index(at: i64) -> i64 {
+    let m = coaching::month(at);
+    let (y, mo) = m.rsplit_once('-').map_or((1970, 1), |(y, mo)| (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1)));
+    y * 12 + mo - 1
+}
+
+/// The first second of month number `m`.
+fn month_start(m: i64) -> i64 {
+    coaching::day_number(&format!("{:04}-{:02}-01", m.div_euclid(12), m.rem_euclid(12) + 1)).unwrap_or(0) * 86_400
+}
+
+/// Recompute the monthly tallies of `contacts` (all of them when `all`).
+fn retally(db: &mut dyn Db, contacts: &BTreeSet<i64>, mapping: &HashMap<(Network, String), i64>, all: bool) -> Result<(), StoreError> {
+    if contacts.is_empty() && !all {
+        return Ok(());
+    }
+    if all {
+        db.exec("DELETE FROM contact_tallies", &[])?;
+    } else {
+        for c in contacts {
+            db.exec("DELETE FROM contact_tallies WHERE contact_id = ?1", &[Arg::Int(*c)])?;
+        }
+    }
+    let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
+    if all || contacts.len() > FEW_CONTACTS {
+        // One pass over every interaction, each looked up by its handle.
+        let mut by_net: [HashMap<String, i64>; 5] = Default::default();
+        for ((n, h), id) in mapping {
+            if all || contacts.contains(id) {
+                by_net[*n as usize].insert(h.clone(), *id);
+            }
+        }
+        db.each(&format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"), &[], &mut |r| {
+            let s = Stored::of(&r[1..]);
+            if let Cell::Text(h) = &r[0] {
+                if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
+                    per.entry(*id).or_default().push(s);
+                }
+            }
+        })?;
+    } else {
+        for ((n, h), id) in mapping.iter().filter(|(_, id)| contacts.contains(id)) {
+            db.each(
+                &format!("SELECT {STORED_COLUMNS} FROM interactions i WHERE i.network = ?1 AND i.handle = ?2"),
+                &[Arg::Text(n.as_str().into()), Arg::Text(h.clone())],
+                &mut |r| per.entry(*id).or_default().push(Stored::of(r)),
+            )?;
+        }
+    }
+    let mut rows = Vec::new();
+    for (contact, mut list) in per {
+        list.sort_by_key(|s| (s.at, s.item, s.id));
+        let mut tally = Tally::default();
+        let mut month: Option<i64> = None;
+        for s in &list {
+            let m = month_index(s.at);
+            if let Some(prev) = month.filter(|p| *p != m) {
+                rows.push(vec![Arg::Int(contact), Arg::Int(prev), Arg::Text(tally.encode())]);
+            }
+            month = Some(m);
+            tally.add(&s.interaction(String::new()), s.pitch);
+        }
+        if let Some(m) = month {
+            rows.push(vec![Arg::Int(contact), Arg::Int(m), Arg::Text(tally.encode())]);
+        }
+    }
+    insert(db, "INSERT INTO contact_tallies (contact_id, month, tally) VALUES", 3, &rows)
+}
+
+// ===========================================================================
+// Reads (call `refresh` first)
+// ===========================================================================
+
+/// Every contact's [`Tally`] of their interactions at or before `at`, by
+/// contact id; contacts with none are left out.
+pub fn tallies_at(db: &mut dyn Db, at: i64) -> Result<HashMap<i64, Tally>, StoreError> {
+    let m = month_index(at);
+    // At the last second of a month the month's own row is exact: no tail to fold.
+    let whole_month = at == month_start(m + 1) - 1;
+    let before = if whole_month { m + 1 } else { m };
+    let mut out: HashMap<i64, Tally> = HashMap::new();
+    db.each(
+        "SELECT c.id, (SELECT t.tally FROM contact_tallies t WHERE t.contact_id = c.id AND t.month < ?1 ORDER BY t.month DESC LIMIT 1) FROM contacts c",
+        &[Arg::Int(before)],
+        &mut |r| {
+            if let Some(t) = r[1].opt_text().and_then(|t| Tally::decode(&t)) {
+                out.insert(r[0].int(), t);
+            }
+        },
+    )?;
+    if !whole_month {
+        for x in interactions_between(db, month_start(m), at)? {
+            out.entry(x.contact).or_default().add(&x.interaction, x.pitch_item);
+        }
+    }
+    Ok(out)
+}
+
+/// An interaction with the contact it counts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactInteraction {
+    pub contact: i64,
+    pub interaction: Interaction,
+    /// The item it comes from is a pitch.
+    pub pitch_item: bool,
+}
+
+/// Interactions with a contact from `from` to `to` (unix seconds, both
+/// included), in time order (ties by item id).
+pub fn interactions_between(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<ContactInteraction>, StoreError> {
+    let mut out = Vec::new();
+    db.each(
+        &format!(
+            "SELECT hc.contact_id, i.handle, {STORED_COLUMNS} FROM interactions i JOIN handle_contacts hc ON hc.network = i.network AND hc.handle = i.handle
+             WHERE i.at >= ?1 AND i.at <= ?2 ORDER BY i.at, i.item_id, i.id"
+        ),
+        &[Arg::Int(from), Arg::Int(to)],
+        &mut |r| {
+            let s = Stored::of(&r[2..]);
+            out.push(ContactInteraction { contact: r[0].int(), interaction: s.interaction(r[1].text()), pitch_item: s.pitch });
+        },
+    )?;
+    Ok(out)
+}
+
+/// A customer request waiting for your answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRequest {
+    pub item: i64,
+    pub network: Network,
+    pub kind: ItemKind,
+    pub from: String,
+    pub conversation: String,
+    pub at: i64,
+    pub request: RequestKind,
+    pub cue: String,
+}
+
+/// Customer requests unanswered at `now`, oldest first (ties by item id):
+/// what `coaching::customer_requests` lists, from the derived tables.
+pub fn open_requests(db: &mut dyn Db, now: i64) -> Result<Vec<OpenRequest>, StoreError> {
+    let mut out = Vec::new();
+    db.each(
+        "SELECT item_id, network, kind, sender, conv, at, request, cue FROM requests WHERE at <= ?1 AND (answer_at IS NULL OR answer_at > ?1) ORDER BY at, item_id",
+        &[Arg::Int(now)],
+        &mut |r| {
+            out.push(OpenRequest {
+                item: r[0].int(),
+                network: r[1].text().parse().unwrap_or(Network::Other),
+                kind: r[2].text().parse().unwrap_or(ItemKind::Message),
+                from: r[3].text(),
+                conversation: r[4].text(),
+                at: r[5].int(),
+                request: request_kind(&r[6].text()),
+                cue: r[7].text(),
+            });
+        },
+    )?;
+    Ok(out)
+}
+
+/// The owner's handles: the owners and every handle the owner's items were written under.
+pub fn owner_handles(db: &mut dyn Db) -> Result<OwnerHandles, StoreError> {
+    let mut me = OwnerHandles::from_owners(&owners(db)?);
+    for r in db.rows("SELECT network, handle FROM owner_authors ORDER BY network, handle", &[])? {
+        if let Ok(n) = r[0].text().parse() {
+            me.add_author(n, &r[1].text());
+        }
+    }
+    Ok(me)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_number_and_start_where_the_calendar_says() {
+        let sep = coaching::day_number("2026-09-01").unwrap() * 86_400;
+        assert_eq!(month_index(sep), 2026 * 12 + 8);
+        assert_eq!(month_index(sep - 1), 2026 * 12 + 7);
+        assert_eq!(month_start(2026 * 12 + 8), sep);
+        assert_eq!(month_start(2026 * 12 + 12), coaching::day_number("2027-01-01").unwrap() * 86_400);
+    }
+}
