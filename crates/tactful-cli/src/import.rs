@@ -52,13 +52,12 @@ pub fn run(args: &Args) -> Result<u8> {
             Ok(s) => s,
             Err(e) => bail!(crate::UsageError(format!("{e}\nnothing was imported; the store is unchanged"))),
         };
-        let format = match args.format.or_else(|| tactful_import::detect(src.entries())) {
-            Some(f) => f,
-            None => bail!(crate::UsageError(format!(
+        let Some(format) = args.format.or_else(|| tactful_import::detect(src.entries())) else {
+            bail!(crate::UsageError(format!(
                 "{}: no known export format found: expected {}; use --format to say which\nnothing was imported; the store is unchanged",
                 path.display(),
                 tactful_import::detect::KNOWN
-            ))),
+            )))
         };
         let mut last = Instant::now();
         let name = path.display().to_string();

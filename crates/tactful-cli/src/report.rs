@@ -282,6 +282,10 @@ const DEF_FUNNEL: &str = "Contacts per stage at the end of the period: each cont
 const DEF_ENGAGED_SHARE: &str = "Engaged share = contacts at engaged, conversation, customer or team ÷ all contacts on the network with an interaction up to the end of the period (lapsed and merely connected contacts count in the divisor). Raw size = that divisor.";
 const DEF_SESSIONS: &str = "Session minutes: the sum of stopped - started over sessions started in the month (a session still running is not counted). Streak: as of the last day of the period.";
 
+/// Where a contact stands at a moment: their stage and the networks of
+/// their interactions, or `None` before their first interaction.
+type Standing = Option<(Stage, Vec<Network>)>;
+
 /// The report as data: the self-contained HTML page, and the short summary
 /// lines the terminal shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -484,7 +488,7 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
     // 4. The funnel and the engaged share.
     {
         let contacts = people::all(store.people())?;
-        let stage_at = |store: &mut dyn tactful_store::Store, at: i64| -> Result<Vec<Option<(Stage, Vec<Network>)>>> {
+        let stage_at = |store: &mut dyn tactful_store::Store, at: i64| -> Result<Vec<Standing>> {
             let tallies = tactful_store::derived::tallies_at(store.people(), at)?;
             Ok(contacts
                 .iter()

@@ -172,7 +172,7 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
         holds.push(HoldRow { name: names.get(&id).copied().unwrap_or_default().to_string(), contact: Some(id), reason, at: p });
     }
     holds.extend(withdrawn_consents(store)?);
-    holds.sort_by(|a, b| b.at.cmp(&a.at));
+    holds.sort_by_key(|h| std::cmp::Reverse(h.at));
     let holds_total = holds.len();
     holds.truncate(limit);
 

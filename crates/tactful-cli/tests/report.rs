@@ -112,9 +112,7 @@ fn the_report_renders_for_every_export_sample() {
         let db = d.join("store.db");
         let db = db.to_str().unwrap();
         let path = root.join(sample);
-        if !path.exists() {
-            panic!("sample {sample} is listed in MANIFEST.md but missing");
-        }
+        assert!(path.exists(), "sample {sample} is listed in MANIFEST.md but missing");
         let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let out = d.join("report.html");

@@ -572,8 +572,22 @@ fn canon(text: &str) -> String {
     out
 }
 
+/// The first of `phrases` that stands as whole words in `canon` (as if
+/// searching for " phrase "), without building a string per phrase: this
+/// runs over every stored message at import.
 fn first_phrase<'p>(canon: &str, phrases: &[&'p str]) -> Option<&'p str> {
-    phrases.iter().copied().find(|p| canon.contains(&format!(" {p} ")))
+    let b = canon.as_bytes();
+    phrases.iter().copied().find(|p| {
+        let mut from = 0;
+        while let Some(pos) = canon[from..].find(p) {
+            let (s, e) = (from + pos, from + pos + p.len());
+            if s > 0 && b[s - 1] == b' ' && b.get(e) == Some(&b' ') {
+                return true;
+            }
+            from = s + canon[s..].chars().next().map_or(1, char::len_utf8);
+        }
+        false
+    })
 }
 
 // ===========================================================================
@@ -764,12 +778,15 @@ const ORDER_WORDS: &[&str] =
 /// delivery, package, parcel, shipping, tracking, arrive, payment, charged,
 /// invoice).
 pub fn complaint_cue(text: &str) -> Option<String> {
+    // One pass per list (this runs over every message from them at import).
+    crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
+    crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
     let c = canon(text);
-    if let Some(p) = first_phrase(&c, COMPLAINT_PHRASES) {
+    if let Some(p) = COMPLAINTS.iter(COMPLAINTS.found(&c)).next() {
         return Some(format!("\"{p}\""));
     }
     if text.contains('?') {
-        if let Some(w) = first_phrase(&c, ORDER_WORDS) {
+        if let Some(w) = ORDERS.iter(ORDERS.found(&c)).next() {
             return Some(format!("a question about \"{w}\""));
         }
     }
@@ -1000,4 +1017,27 @@ pub fn streak_days(days: &[i64], today: i64) -> Streak {
         d -= 1;
     }
     Streak { current, longest, last_day: set.last().copied(), definition: DEF_STREAK }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass complaint lists find what a search per phrase finds.
+    #[test]
+    fn complaint_lists_agree_with_a_search_per_phrase() {
+        crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
+        crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
+        for t in [
+            "My order hasn't arrived, where is my order? I want a refund or my money back",
+            "it is broken and not working, wrong item, wrong size, charged twice",
+            "in order to track the parcel, is the delivery shipped?",
+            "hasnt arrived hasn't arrived",
+            "",
+        ] {
+            let c = canon(t);
+            assert_eq!(COMPLAINTS.iter(COMPLAINTS.found(&c)).next(), first_phrase(&c, COMPLAINT_PHRASES), "{t}");
+            assert_eq!(ORDERS.iter(ORDERS.found(&c)).next(), first_phrase(&c, ORDER_WORDS), "{t}");
+        }
+    }
 }

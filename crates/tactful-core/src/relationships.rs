@@ -568,6 +568,7 @@ fn canonical_words(normalized: &str) -> String {
     out
 }
 
+#[cfg(test)]
 fn has_phrase(canon: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = canon[from..].find(phrase) {
@@ -581,7 +582,68 @@ fn has_phrase(canon: &str, phrase: &str) -> bool {
     false
 }
 
+/// One automaton per phrase list, built once: every message is tested
+/// against every list at import, and one pass beats a search per phrase.
+pub(crate) struct PhraseList {
+    pub(crate) phrases: &'static [&'static str],
+    pub(crate) ac: std::sync::LazyLock<aho_corasick::AhoCorasick>,
+    /// `order` counts only in its selling sense (see [`has_offer_word`]).
+    pub(crate) offer: bool,
+}
+
+impl PhraseList {
+    /// Which phrases stand as whole words in `canon`: bit `i` for `phrases[i]`.
+    /// The same answers as `has_phrase` (or `has_offer_word`) per phrase.
+    pub(crate) fn found(&self, canon: &str) -> u64 {
+        let b = canon.as_bytes();
+        let mut hits = 0u64;
+        for m in self.ac.find_overlapping_iter(canon) {
+            let (s, e, i) = (m.start(), m.end(), m.pattern().as_usize());
+            if s == 0 || b[s - 1] != b' ' || b.get(e) != Some(&b' ') {
+                continue;
+            }
+            if self.offer && self.phrases[i] == "order" {
+                let before = canon[..s - 1].rsplit(' ').next().unwrap_or("");
+                if before == "in" || before == "of" {
+                    continue;
+                }
+            }
+            hits |= 1 << i;
+        }
+        hits
+    }
+
+    /// The found phrases, in list order.
+    pub(crate) fn iter(&self, hits: u64) -> impl Iterator<Item = &'static str> + '_ {
+        self.phrases.iter().enumerate().filter(move |(i, _)| hits & (1 << i) != 0).map(|(_, p)| *p)
+    }
+}
+
+macro_rules! phrase_list {
+    ($name:ident, $phrases:expr, $offer:expr) => {
+        static $name: $crate::relationships::PhraseList = $crate::relationships::PhraseList {
+            phrases: $phrases,
+            ac: std::sync::LazyLock::new(|| {
+                assert!($phrases.len() <= 64, "a phrase list has at most 64 phrases (one bit each)");
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build($phrases)
+                    .expect("the built-in phrase lists compile")
+            }),
+            offer: $offer,
+        };
+    };
+}
+
+pub(crate) use phrase_list;
+
+phrase_list!(PITCH_LIST, PITCH_PHRASES, false);
+phrase_list!(OFFER_LIST, OFFER_WORDS, true);
+phrase_list!(ASKING_LIST, ASKING_PHRASES, false);
+phrase_list!(TOPIC_LIST, OFFER_TOPICS, true);
+
 /// Is the word `order` (or `word`) present in its selling sense?
+#[cfg(test)]
 fn has_offer_word(canon: &str, word: &str) -> bool {
     if word == "order" {
         let mut from = 0;
@@ -659,13 +721,13 @@ impl Prepared {
 
     fn pitch_cue(&self) -> Option<String> {
         let canon = &self.canon;
-        if let Some(p) = PITCH_PHRASES.iter().find(|p| has_phrase(canon, p)) {
+        if let Some(p) = PITCH_LIST.iter(PITCH_LIST.found(canon)).next() {
             return Some(format!("\"{p}\""));
         }
         if percent_off(&self.normalized) {
             return Some("\"% off\"".to_string());
         }
-        let words: Vec<&str> = OFFER_WORDS.iter().copied().filter(|w| has_offer_word(canon, w)).collect();
+        let words: Vec<&str> = OFFER_LIST.iter(OFFER_LIST.found(canon)).collect();
         if let (Some(w), Some(p)) = (words.first(), price(&self.normalized)) {
             return Some(format!("a price ({p}) with \"{w}\""));
         }
@@ -678,14 +740,14 @@ impl Prepared {
     fn inquiry_cue(&self) -> Option<String> {
         let canon = &self.canon;
         let asking = self.question_mark
-            || ASKING_PHRASES.iter().any(|p| has_phrase(canon, p))
+            || ASKING_LIST.found(canon) != 0
             || self.normalized.split(['.', '!', '\n']).any(|sentence| {
                 sentence.split_whitespace().next().is_some_and(|w| QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
             });
         if !asking {
             return None;
         }
-        OFFER_TOPICS.iter().find(|t| has_offer_word(canon, t)).map(|t| format!("they asked about \"{t}\""))
+        TOPIC_LIST.iter(TOPIC_LIST.found(canon)).next().map(|t| format!("they asked about \"{t}\""))
     }
 }
 
@@ -1455,6 +1517,28 @@ mod tests {
         bad.replace_range(0..1, "x");
         assert_eq!(Tally::decode(&bad), None);
         assert_eq!(Tally::decode(&Tally::default().encode()), Some(Tally::default()));
+    }
+
+    /// The one-pass phrase lists find what a search per phrase finds.
+    #[test]
+    fn phrase_lists_agree_with_a_search_per_phrase() {
+        let texts = [
+            "Join my team! Business opportunity, order now",
+            "in order to order, order of the day; the order is here",
+            "free samples and a free sample: shop my online shop now",
+            "how much is the starter kit? tell me more, i'm interested",
+            "we sign up signup for the business opportunity opportunity",
+            "order",
+            "",
+            "% off 20% off on sale salesman",
+        ];
+        for t in texts {
+            let canon = canonical_words(Normalized::new(t).as_str());
+            for (list, offer) in [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)] {
+                let want: Vec<&str> = list.phrases.iter().copied().filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) }).collect();
+                assert_eq!(list.iter(list.found(&canon)).collect::<Vec<_>>(), want, "{t:?}");
+            }
+        }
     }
 
     #[test]

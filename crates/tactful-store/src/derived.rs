@@ -13,10 +13,16 @@
 //!   time is one row per contact plus the interactions of that month.
 //! - `owner_authors`: the handles the owner wrote under (with the owners,
 //!   they decide conversation keys).
-//! - `requests` and `replies`: customer requests from them and your
-//!   messages and comments, by conversation; each request keeps the time of
-//!   the first reply that answers it (`answer_at`), so "unanswered at now"
-//!   is `answer_at IS NULL OR answer_at > now`.
+//! - `requests`: customer requests from them, by conversation; each keeps
+//!   the time of the first reply of yours that answers it (`answer_at`), so
+//!   "unanswered at now" is `answer_at IS NULL OR answer_at > now`.
+//! - `replies`: your messages and comments in conversations without a
+//!   thread (a later request there needs them); replies in a thread are
+//!   found again from the items by their (indexed) thread.
+//!
+//! Tables are keyed for the order they are written in and read by (SQLite
+//! `WITHOUT ROWID`, no secondary indexes): every index is paid for at every
+//! import, and deriving must not make an import much slower.
 //!
 //! [`refresh`] brings them up to date: items added since the last refresh
 //! (ids above the stored watermark) are derived and added; contacts whose
@@ -46,9 +52,6 @@ const STATE_KEY: &str = "derived";
 const CHUNK: i64 = 20_000;
 /// Rows per INSERT statement.
 const BATCH: usize = 100;
-/// More dirty contacts than this: one pass over all interactions beats a
-/// query per contact.
-const FEW_CONTACTS: usize = 200;
 
 /// What the last refresh covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +131,7 @@ pub fn refresh(db: &mut dyn Db) -> Result<bool, StoreError> {
     if !stale(db)? {
         return Ok(false);
     }
-    db.atomically(&mut |db| refresh_in(db))?;
+    db.atomically(&mut |db| refresh_in(db, None))?;
     Ok(true)
 }
 
@@ -146,18 +149,18 @@ struct Row {
 }
 
 impl Row {
-    fn of(r: &[Cell]) -> Row {
-        let counterparts = r[5].text();
+    fn of(r: &mut [Cell]) -> Row {
+        let counterparts = r[5].take_text();
         Row {
             id: r[0].int(),
             network: r[1].text().parse().unwrap_or(Network::Other),
             kind: r[2].text().parse().unwrap_or(ItemKind::Post),
-            author: r[3].text(),
+            author: r[3].take_text(),
             by_owner: r[4].int() != 0,
             counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
             thread: r[6].opt_text(),
             at: r[7].int(),
-            text: r[8].text(),
+            text: r[8].take_text(),
         }
     }
 
@@ -176,27 +179,51 @@ impl Row {
     }
 }
 
-/// INSERT `rows` (each `cols` values) with `head` ("INSERT INTO t (a, b) VALUES"),
-/// [`BATCH`] rows per statement.
-fn insert(db: &mut dyn Db, head: &str, cols: usize, rows: &[Vec<Arg>]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(BATCH) {
-        let mut sql = String::from(head);
-        let mut args = Vec::with_capacity(chunk.len() * cols);
-        for (r, row) in chunk.iter().enumerate() {
+/// INSERT rows of `cols` values each, given one after the other in `args`,
+/// with `head` ("INSERT INTO t (a, b) VALUES"), [`BATCH`] rows per statement.
+fn insert(db: &mut dyn Db, head: &str, cols: usize, args: &[Arg]) -> Result<(), StoreError> {
+    for chunk in args.chunks(BATCH * cols) {
+        let mut sql = String::with_capacity(head.len() + chunk.len() * 6);
+        sql.push_str(head);
+        for r in 0..chunk.len() / cols {
             sql.push_str(if r == 0 { " (" } else { ", (" });
             for c in 0..cols {
                 let _ = write!(sql, "{}?{}", if c == 0 { "" } else { ", " }, r * cols + c + 1);
             }
             sql.push(')');
-            args.extend(row.iter().cloned());
         }
-        db.exec(&sql, &args)?;
+        db.exec(&sql, chunk)?;
     }
     Ok(())
 }
 
+/// What a writer knows of the items it added: the highest item id before
+/// it started, and the (network, author) of the owner's items among them
+/// (not connections), so the derivation need not scan the items for them.
+#[derive(Debug, Default)]
+pub(crate) struct Added {
+    base: i64,
+    owner_authors: Vec<(Network, String)>,
+    seen: std::collections::HashSet<(Network, String)>,
+}
+
+impl Added {
+    /// A writer that starts when the highest item id is `base`.
+    pub(crate) fn after(base: i64) -> Added {
+        Added { base, ..Added::default() }
+    }
+
+    /// An item the writer stored.
+    pub(crate) fn owner_item(&mut self, item: &tactful_core::history::Item) {
+        if item.by_owner && item.kind != ItemKind::Connection && !self.seen.contains(&(item.network, item.author.handle.clone())) {
+            self.seen.insert((item.network, item.author.handle.clone()));
+            self.owner_authors.push((item.network, item.author.handle.clone()));
+        }
+    }
+}
+
 /// The derivation itself, inside the caller's transaction.
-pub(crate) fn refresh_in(db: &mut dyn Db) -> Result<(), StoreError> {
+pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), StoreError> {
     if db.postgres() {
         // Two processes refreshing at once would add the same rows twice.
         db.exec("LOCK TABLE handle_contacts IN EXCLUSIVE MODE", &[])?;
@@ -227,7 +254,10 @@ pub(crate) fn refresh_in(db: &mut dyn Db) -> Result<(), StoreError> {
             .filter_map(|r| Some((r[0].text().parse().ok()?, r[1].text())))
             .collect())
     };
-    let mut authors = new_authors(db, watermark)?;
+    let mut authors = match added {
+        Some(a) if a.base == watermark => a.owner_authors,
+        _ => new_authors(db, watermark)?,
+    };
     let grew = authors.iter().fold(false, |grew, (n, a)| me.add_author(*n, a) | grew);
     if grew && watermark > 0 {
         // Earlier items were keyed without this handle: derive them again.
@@ -244,87 +274,136 @@ pub(crate) fn refresh_in(db: &mut dyn Db) -> Result<(), StoreError> {
             db.exec(&format!("DELETE FROM {t}"), &[])?;
         }
     }
-    let author_rows: Vec<Vec<Arg>> = me.all().into_iter().map(|(n, h)| vec![Arg::Text(n.as_str().into()), Arg::Text(h)]).collect();
-    for row in &author_rows {
-        db.exec("INSERT INTO owner_authors (network, handle) VALUES (?1, ?2) ON CONFLICT (network, handle) DO NOTHING", row)?;
+    for (n, h) in me.all() {
+        db.exec("INSERT INTO owner_authors (network, handle) VALUES (?1, ?2) ON CONFLICT (network, handle) DO NOTHING", &[Arg::Static(n.as_str()), Arg::Text(h)])?;
     }
 
     // New items: interactions, requests, replies.
-    let mut dirty_handles: BTreeSet<(Network, String)> = BTreeSet::new();
-    let mut touched: BTreeSet<(Network, ItemKind, String)> = BTreeSet::new();
+    // The (network, handle) of every new interaction: their contacts' tallies change.
+    let mut dirty_handles: [std::collections::HashSet<String>; 5] = Default::default();
+    // Conversations with new requests or replies; the new requests wait here
+    // until their answer is known, and (on a first derivation, when the
+    // tables hold nothing older) so do the new replies.
+    let fresh = watermark == 0;
+    let mut convs: HashMap<(Network, ItemKind, String), Conv> = HashMap::new();
+    // Handles are all stored by now (the writer adds them with the items):
+    // which contact each counts for is known before deriving. On a first
+    // derivation every contact's interactions are collected here, to tally
+    // without reading them back.
+    let mapping = current_mapping(db)?;
+    let by_net = handle_index(&mapping, None);
+    let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
     let mut from = watermark;
+    let (mut acts, mut replies) = (Vec::new(), Vec::new());
     while from < max_id {
         let mut rows = Vec::new();
         db.each(
             "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
             &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
-            &mut |r| rows.push(Row::of(r)),
+            &mut |r: &mut [Cell]| rows.push(Row::of(r)),
         )?;
         let Some(last) = rows.last() else { break };
         from = last.id;
-        let (mut acts, mut requests, mut replies) = (Vec::new(), Vec::new(), Vec::new());
+        acts.clear();
+        replies.clear();
         for it in &rows {
             let v = it.view();
             let owner = owners.get(&it.network).map_or("", String::as_str);
             let xs = relationships::interactions(&v, owner);
             let pitch = xs.iter().any(|x| x.act == Act::Pitch);
-            for x in xs {
+            let inquiry = xs.iter().any(|x| x.act == Act::Inquiry);
+            for (seq, x) in xs.into_iter().enumerate() {
                 let handle = x.contact.to_lowercase();
-                acts.push(vec![
-                    Arg::Int(it.id),
-                    Arg::Text(it.network.as_str().into()),
-                    Arg::Text(handle.clone()),
+                let seen = &mut dirty_handles[it.network as usize];
+                if !seen.contains(handle.as_str()) {
+                    seen.insert(handle.clone());
+                }
+                if fresh {
+                    if let Some(id) = by_net[it.network as usize].get(handle.as_str()) {
+                        per.entry(*id).or_default().push(Stored {
+                            at: x.at,
+                            item: it.id,
+                            seq: seq as i64,
+                            network: it.network,
+                            direction: x.direction,
+                            act: x.act,
+                            private: x.private,
+                            pitch,
+                        });
+                    }
+                }
+                acts.extend([
                     Arg::Int(x.at),
+                    Arg::Int(it.id),
+                    Arg::Int(seq as i64),
+                    Arg::Static(it.network.as_str()),
+                    Arg::Text(handle),
                     Arg::Int(i64::from(x.direction == Direction::Received)),
                     Arg::Int(Act::ALL.iter().position(|a| *a == x.act).unwrap_or(0) as i64),
                     Arg::Bool(x.private),
                     Arg::Bool(pitch),
                 ]);
-                dirty_handles.insert((it.network, handle));
             }
             // Customer requests count only with a known time (see coaching::customer_requests).
             if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) || it.at <= 0 {
                 continue;
             }
-            let conv = me.conversation_key(&v);
             if it.by_owner {
-                replies.push(vec![
-                    Arg::Int(it.id),
-                    Arg::Text(it.network.as_str().into()),
-                    Arg::Text(it.kind.as_str().into()),
-                    Arg::Text(conv.clone()),
-                    Arg::Int(it.at),
-                    Arg::Text(me.others(&v).join(&SEP.to_string())),
-                ]);
-                touched.insert((it.network, it.kind, conv));
+                let key = me.conversation_key(&v);
+                let addressed = me.others(&v).join(&SEP.to_string());
+                if fresh {
+                    convs.entry((it.network, it.kind, key.clone())).or_default().replies.push((it.at, it.id, addressed.clone()));
+                } else {
+                    convs.entry((it.network, it.kind, key.clone())).or_default();
+                }
+                // A reply in a thread is found again from the items (by thread,
+                // indexed); only those without one need a row of their own.
+                if !key.starts_with(THREAD) {
+                    replies.extend([Arg::Static(it.network.as_str()), Arg::Static(it.kind.as_str()), Arg::Text(key), Arg::Int(it.at), Arg::Int(it.id), Arg::Text(addressed)]);
+                }
             } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
-                if let Some((request, cue)) = coaching::request_cue(&it.text) {
-                    requests.push(vec![
-                        Arg::Int(it.id),
-                        Arg::Text(it.network.as_str().into()),
-                        Arg::Text(it.kind.as_str().into()),
-                        Arg::Text(conv.clone()),
-                        Arg::Text(it.author.trim().to_string()),
-                        Arg::Int(it.at),
-                        Arg::Text(request.as_str().into()),
-                        Arg::Text(cue),
-                    ]);
-                    touched.insert((it.network, it.kind, conv));
+                // The same test as coaching::request_cue; the inquiry test
+                // already ran in `interactions` (it gave an Inquiry or not).
+                let cue = coaching::complaint_cue(&it.text)
+                    .map(|c| (RequestKind::Problem, c))
+                    .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
+                if let Some((request, cue)) = cue {
+                    let key = me.conversation_key(&v);
+                    let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what: request, cue, answer_at: None };
+                    convs.entry((it.network, it.kind, key)).or_default().requests.push(r);
                 }
             }
         }
-        insert(db, "INSERT INTO interactions (item_id, network, handle, at, direction, act, private, pitch) VALUES", 8, &acts)?;
-        insert(db, "INSERT INTO requests (item_id, network, kind, conv, sender, at, request, cue) VALUES", 8, &requests)?;
-        insert(db, "INSERT INTO replies (item_id, network, kind, conv, at, addressed) VALUES", 6, &replies)?;
+        insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &acts)?;
+        insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &replies)?;
     }
 
     // Which reply answers each request, in the conversations that changed.
-    for (network, kind, conv) in &touched {
-        answer(db, *network, *kind, conv)?;
+    let mut new_requests = Vec::new();
+    for ((network, kind, key), mut conv) in convs {
+        if !fresh {
+            // Older requests and every reply (the new ones are stored already).
+            answer_stored(db, &me, network, kind, &key, &mut conv)?;
+        }
+        conv.replies.sort_unstable_by_key(|r| (r.0, r.1));
+        for r in conv.requests {
+            let answer_at = first_answer(kind, &r, &conv.replies);
+            new_requests.push((
+                (network, kind, key.clone(), r.at, r.item),
+                [Arg::Text(r.from), Arg::Static(r.what.as_str()), Arg::Text(r.cue), Arg::OptInt(answer_at)],
+            ));
+        }
     }
-
+    // In key order: appending to the table's one b-tree is cheap.
+    new_requests.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let new_requests: Vec<Arg> = new_requests
+        .into_iter()
+        .flat_map(|((network, kind, key, at, item), rest)| {
+            [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(key), Arg::Int(at), Arg::Int(item)].into_iter().chain(rest)
+        })
+        .collect();
+    insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &new_requests)?;
     // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
-    let mapping = current_mapping(db)?;
     let old = stored_mapping(db)?;
     let mut dirty: BTreeSet<i64> = BTreeSet::new();
     for (k, id) in &old {
@@ -337,16 +416,18 @@ pub(crate) fn refresh_in(db: &mut dyn Db) -> Result<(), StoreError> {
     for (k, id) in &mapping {
         if old.get(k) != Some(id) {
             dirty.insert(*id);
-            added.push(vec![Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone()), Arg::Int(*id)]);
+            added.extend([Arg::Static(k.0.as_str()), Arg::Text(k.1.clone()), Arg::Int(*id)]);
         }
     }
     insert(db, "INSERT INTO handle_contacts (network, handle, contact_id) VALUES", 3, &added)?;
-    for k in &dirty_handles {
-        if let Some(id) = mapping.get(k) {
-            dirty.insert(*id);
+    for n in Network::ALL {
+        for h in &dirty_handles[n as usize] {
+            if let Some(id) = mapping.get(&(n, h.clone())) {
+                dirty.insert(*id);
+            }
         }
     }
-    retally(db, &dirty, &mapping, rebuild)?;
+    retally(db, &dirty, &mapping, rebuild, fresh.then_some(per))?;
 
     write_state(db, &State { version: VERSION, watermark: max_id, owners: owners_fp })
 }
@@ -355,32 +436,74 @@ fn request_kind(s: &str) -> RequestKind {
     if s == RequestKind::Problem.as_str() { RequestKind::Problem } else { RequestKind::Question }
 }
 
-/// Recompute `answer_at` for the requests of one conversation: the time of
-/// your first reply after the request (ties in time by item id) that answers
-/// it (`coaching::answers`).
-fn answer(db: &mut dyn Db, network: Network, kind: ItemKind, conv: &str) -> Result<(), StoreError> {
-    let key = [Arg::Text(network.as_str().into()), Arg::Text(kind.as_str().into()), Arg::Text(conv.into())];
-    let requests = db.rows("SELECT item_id, sender, at, answer_at FROM requests WHERE network = ?1 AND kind = ?2 AND conv = ?3", &key)?;
-    if requests.is_empty() {
-        return Ok(());
-    }
-    let replies: Vec<(i64, i64, String)> = db
-        .rows("SELECT at, item_id, addressed FROM replies WHERE network = ?1 AND kind = ?2 AND conv = ?3 ORDER BY at, item_id", &key)?
+/// A customer request being derived.
+struct Request {
+    item: i64,
+    from: String,
+    at: i64,
+    what: RequestKind,
+    cue: String,
+    answer_at: Option<i64>,
+}
+
+/// One conversation's new requests and its replies: (time, item id, the
+/// people addressed joined by `SEP`).
+#[derive(Default)]
+struct Conv {
+    requests: Vec<Request>,
+    replies: Vec<(i64, i64, String)>,
+}
+
+/// The time of your first reply after the request (ties in time by item id)
+/// that answers it (`coaching::answers`). `replies` sorted by (time, id).
+fn first_answer(kind: ItemKind, r: &Request, replies: &[(i64, i64, String)]) -> Option<i64> {
+    let after = replies.partition_point(|p| (p.0, p.1) <= (r.at, r.item));
+    replies[after..]
         .iter()
-        .map(|r| (r[0].int(), r[1].int(), r[2].text()))
-        .collect();
-    for r in &requests {
-        let (id, from, at, was) = (r[0].int(), r[1].text(), r[2].int(), r[3].opt_int());
-        let after = replies.partition_point(|p| (p.0, p.1) <= (at, id));
-        let now = replies[after..]
-            .iter()
-            .find(|p| {
+        .find(|p| {
+            kind == ItemKind::Message || {
                 let to: Vec<&str> = if p.2.is_empty() { Vec::new() } else { p.2.split(SEP).collect() };
-                coaching::answers(kind, &from, &to)
-            })
-            .map(|p| p.0);
-        if now != was {
-            db.exec("UPDATE requests SET answer_at = ?1 WHERE item_id = ?2", &[Arg::OptInt(now), Arg::Int(id)])?;
+                coaching::answers(kind, &r.from, &to)
+            }
+        })
+        .map(|p| p.0)
+}
+
+/// The conversation key of a thread (see `OwnerHandles::conversation_key`).
+const THREAD: &str = "thread:";
+
+/// For a conversation that had rows before this refresh: read its replies
+/// (all of them: from the items of its thread, or the `replies` rows of a
+/// conversation without thread), and bring the answers of its older
+/// requests up to date.
+fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: ItemKind, conv_key: &str, conv: &mut Conv) -> Result<(), StoreError> {
+    let key = [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(conv_key.into())];
+    conv.replies = if let Some(thread) = conv_key.strip_prefix(THREAD) {
+        let mut out = Vec::new();
+        db.each(
+            "SELECT id, network, kind, author, by_owner, counterparts, thread, at, '' FROM items
+             WHERE thread = ?1 AND network = ?2 AND kind = ?3 AND by_owner = ?4 AND at > 0 ORDER BY at, id",
+            &[Arg::Text(thread.into()), key[0].clone(), key[1].clone(), Arg::Bool(true)],
+            &mut |r: &mut [Cell]| {
+                let it = Row::of(r);
+                out.push((it.at, it.id, me.others(&it.view()).join(&SEP.to_string())));
+            },
+        )?;
+        out
+    } else {
+        db.rows("SELECT at, item_id, addressed FROM replies WHERE network = ?1 AND kind = ?2 AND conv = ?3 ORDER BY at, item_id", &key)?
+            .iter()
+            .map(|r| (r[0].int(), r[1].int(), r[2].text()))
+            .collect()
+    };
+    for r in db.rows("SELECT item_id, sender, at, answer_at, request FROM requests WHERE network = ?1 AND kind = ?2 AND conv = ?3", &key)? {
+        let old = Request { item: r[0].int(), from: r[1].text(), at: r[2].int(), what: request_kind(&r[4].text()), cue: String::new(), answer_at: r[3].opt_int() };
+        let now = first_answer(kind, &old, &conv.replies);
+        if now != old.answer_at {
+            db.exec(
+                "UPDATE requests SET answer_at = ?1 WHERE network = ?2 AND kind = ?3 AND conv = ?4 AND at = ?5 AND item_id = ?6",
+                &[Arg::OptInt(now), key[0].clone(), key[1].clone(), key[2].clone(), Arg::Int(old.at), Arg::Int(old.item)],
+            )?;
         }
     }
     Ok(())
@@ -391,7 +514,7 @@ fn answer(db: &mut dyn Db, network: Network, kind: ItemKind, conv: &str) -> Resu
 struct Stored {
     at: i64,
     item: i64,
-    id: i64,
+    seq: i64,
     network: Network,
     direction: Direction,
     act: Act,
@@ -400,7 +523,7 @@ struct Stored {
 }
 
 impl Stored {
-    /// From `network, at, direction, act, private, pitch, item_id, id`.
+    /// From `network, at, direction, act, private, pitch, item_id, seq`.
     fn of(r: &[Cell]) -> Stored {
         Stored {
             network: r[0].text().parse().unwrap_or(Network::Other),
@@ -410,7 +533,7 @@ impl Stored {
             private: r[4].int() != 0,
             pitch: r[5].int() != 0,
             item: r[6].int(),
-            id: r[7].int(),
+            seq: r[7].int(),
         }
     }
 
@@ -419,7 +542,7 @@ impl Stored {
     }
 }
 
-const STORED_COLUMNS: &str = "i.network, i.at, i.direction, i.act, i.private, i.pitch, i.item_id, i.id";
+const STORED_COLUMNS: &str = "i.network, i.at, i.direction, i.act, i.private, i.pitch, i.item_id, i.seq";
 
 /// The month number (year × 12 + month − 1, UTC) of a time.
 fn month_index(at: i64) -> i64 {
@@ -433,8 +556,28 @@ fn month_start(m: i64) -> i64 {
     coaching::day_number(&format!("{:04}-{:02}-01", m.div_euclid(12), m.rem_euclid(12) + 1)).unwrap_or(0) * 86_400
 }
 
-/// Recompute the monthly tallies of `contacts` (all of them when `all`).
-fn retally(db: &mut dyn Db, contacts: &BTreeSet<i64>, mapping: &HashMap<(Network, String), i64>, all: bool) -> Result<(), StoreError> {
+/// (Network, lower-case handle) → contact, one map per network so a handle
+/// is looked up without building a key; only `contacts` when given.
+fn handle_index(mapping: &HashMap<(Network, String), i64>, contacts: Option<&BTreeSet<i64>>) -> [HashMap<String, i64>; 5] {
+    let mut by_net: [HashMap<String, i64>; 5] = Default::default();
+    for ((n, h), id) in mapping {
+        if contacts.is_none_or(|c| c.contains(id)) {
+            by_net[*n as usize].insert(h.clone(), *id);
+        }
+    }
+    by_net
+}
+
+/// Recompute the monthly tallies of `contacts` (all of them when `all`),
+/// from their interactions: `collected` when the caller has them all at
+/// hand, else read back.
+fn retally(
+    db: &mut dyn Db,
+    contacts: &BTreeSet<i64>,
+    mapping: &HashMap<(Network, String), i64>,
+    all: bool,
+    collected: Option<HashMap<i64, Vec<Stored>>>,
+) -> Result<(), StoreError> {
     if contacts.is_empty() && !all {
         return Ok(());
     }
@@ -445,47 +588,40 @@ fn retally(db: &mut dyn Db, contacts: &BTreeSet<i64>, mapping: &HashMap<(Network
             db.exec("DELETE FROM contact_tallies WHERE contact_id = ?1", &[Arg::Int(*c)])?;
         }
     }
-    let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
-    if all || contacts.len() > FEW_CONTACTS {
-        // One pass over every interaction, each looked up by its handle.
-        let mut by_net: [HashMap<String, i64>; 5] = Default::default();
-        for ((n, h), id) in mapping {
-            if all || contacts.contains(id) {
-                by_net[*n as usize].insert(h.clone(), *id);
-            }
-        }
-        db.each(&format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"), &[], &mut |r| {
-            let s = Stored::of(&r[1..]);
-            if let Cell::Text(h) = &r[0] {
-                if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
-                    per.entry(*id).or_default().push(s);
+    let per = match collected {
+        Some(per) => per,
+        None => {
+            // One pass over every interaction, each looked up by its handle (no
+            // index by handle: it would cost more at every import than it saves
+            // when a few contacts change).
+            let by_net = handle_index(mapping, (!all).then_some(contacts));
+            let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
+            db.each(&format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"), &[], &mut |r| {
+                let s = Stored::of(&r[1..]);
+                if let Cell::Text(h) = &r[0] {
+                    if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
+                        per.entry(*id).or_default().push(s);
+                    }
                 }
-            }
-        })?;
-    } else {
-        for ((n, h), id) in mapping.iter().filter(|(_, id)| contacts.contains(id)) {
-            db.each(
-                &format!("SELECT {STORED_COLUMNS} FROM interactions i WHERE i.network = ?1 AND i.handle = ?2"),
-                &[Arg::Text(n.as_str().into()), Arg::Text(h.clone())],
-                &mut |r| per.entry(*id).or_default().push(Stored::of(r)),
-            )?;
+            })?;
+            per
         }
-    }
+    };
     let mut rows = Vec::new();
     for (contact, mut list) in per {
-        list.sort_by_key(|s| (s.at, s.item, s.id));
+        list.sort_by_key(|s| (s.at, s.item, s.seq));
         let mut tally = Tally::default();
         let mut month: Option<i64> = None;
         for s in &list {
             let m = month_index(s.at);
             if let Some(prev) = month.filter(|p| *p != m) {
-                rows.push(vec![Arg::Int(contact), Arg::Int(prev), Arg::Text(tally.encode())]);
+                rows.extend([Arg::Int(contact), Arg::Int(prev), Arg::Text(tally.encode())]);
             }
             month = Some(m);
             tally.add(&s.interaction(String::new()), s.pitch);
         }
         if let Some(m) = month {
-            rows.push(vec![Arg::Int(contact), Arg::Int(m), Arg::Text(tally.encode())]);
+            rows.extend([Arg::Int(contact), Arg::Int(m), Arg::Text(tally.encode())]);
         }
     }
     insert(db, "INSERT INTO contact_tallies (contact_id, month, tally) VALUES", 3, &rows)
@@ -536,7 +672,7 @@ pub fn interactions_between(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<C
     db.each(
         &format!(
             "SELECT hc.contact_id, i.handle, {STORED_COLUMNS} FROM interactions i JOIN handle_contacts hc ON hc.network = i.network AND hc.handle = i.handle
-             WHERE i.at >= ?1 AND i.at <= ?2 ORDER BY i.at, i.item_id, i.id"
+             WHERE i.at >= ?1 AND i.at <= ?2 ORDER BY i.at, i.item_id, i.seq"
         ),
         &[Arg::Int(from), Arg::Int(to)],
         &mut |r| {

@@ -37,6 +37,14 @@ impl Cell {
             Cell::Null => String::new(),
         }
     }
+    /// The text, moved out (the cell is left empty): no copy.
+    pub fn take_text(&mut self) -> String {
+        match std::mem::replace(self, Cell::Null) {
+            Cell::Text(s) => s,
+            Cell::Int(i) => i.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
     pub fn opt_text(&self) -> Option<String> {
         match self {
             Cell::Null => None,
@@ -52,7 +60,8 @@ pub trait Db {
     fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<Cell>>, StoreError>;
     /// Visit the rows of a query one at a time, without holding them all in
     /// memory (the derived tables read the whole history this way).
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&[Cell])) -> Result<(), StoreError>;
+    /// The visitor may take the cells' text (`Cell::take_text`).
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell])) -> Result<(), StoreError>;
     /// Run `f` in one transaction (inside a writer: in the writer's own).
     fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>) -> Result<(), StoreError>;
     /// True on PostgreSQL, for the few statements the two spell differently.

@@ -70,6 +70,8 @@ struct PgWriter<'c> {
     /// The owner's handle per network: the owner is never a contact.
     owners: [Option<String>; 5],
     prepared: Prepared,
+    /// For the derived tables: what this writer added (see `derived::Added`).
+    added: crate::derived::Added,
 }
 
 impl PgWriter<'_> {
@@ -152,6 +154,7 @@ impl Writer for PgWriter<'_> {
                 if n == 0 {
                     return Ok(Added::AlreadyThere);
                 }
+                self.added.owner_item(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -177,7 +180,8 @@ impl Writer for PgWriter<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        crate::derived::refresh_in(self.as_mut())?;
+        let added = std::mem::take(&mut self.added);
+        crate::derived::refresh_in(self.as_mut(), Some(added))?;
         self.tx.commit().map_err(err)
     }
 }
@@ -192,6 +196,7 @@ fn boxed(args: &[Arg]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
         .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
             match a {
                 Arg::Text(s) => Box::new(s),
+                Arg::Static(s) => Box::new(s),
                 Arg::Int(i) => Box::new(i),
                 Arg::Bool(b) => Box::new(b),
                 Arg::OptInt(i) => Box::new(i),
@@ -235,7 +240,7 @@ fn pg_exec<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &st
     c.execute(&st, &params).map_err(err)
 }
 
-fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
     use postgres::fallible_iterator::FallibleIterator;
     let st = prepared(c, cache, sql)?;
     let b = boxed(args);
@@ -243,7 +248,7 @@ fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &st
     // A cursor-backed iterator: rows arrive as they are read, not all at once.
     let mut rows = c.query_raw(&st, params).map_err(err)?;
     while let Some(r) = rows.next().map_err(err)? {
-        visit(&cell_row(&r));
+        visit(&mut cell_row(&r));
     }
     Ok(())
 }
@@ -259,7 +264,7 @@ impl crate::people::Db for PgStore {
         Ok(out)
     }
 
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         pg_each(&mut self.client, &mut self.prepared, sql, args, visit)
     }
 
@@ -292,7 +297,7 @@ impl crate::people::Db for PgWriter<'_> {
         Ok(out)
     }
 
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         pg_each(&mut self.tx, &mut self.prepared, sql, args, visit)
     }
 
@@ -337,27 +342,28 @@ impl Store for PgStore {
                  ON CONFLICT (network) DO NOTHING",
             )
             .map_err(err)?;
-        Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new(), owners, prepared: HashMap::new() }))
+        let base: i64 = tx.query_one("SELECT COALESCE(MAX(id), 0) FROM items", &[]).map_err(err)?.get(0);
+        Ok(Box::new(PgWriter {
+            tx,
+            insert_item,
+            find_handle,
+            insert_contact,
+            insert_handle,
+            upsert_owner,
+            contacts: HashMap::new(),
+            owners,
+            prepared: HashMap::new(),
+            added: crate::derived::Added::after(base),
+        }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
         let (sql, args) = crate::query::items_sql(filter, |i| format!("${i}"), "ILIKE");
-        let boxed: Vec<Box<dyn postgres::types::ToSql + Sync>> = args
-            .into_iter()
-            .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
-                match a {
-                    Arg::Text(s) => Box::new(s),
-                    Arg::Int(i) => Box::new(i),
-                    Arg::Bool(b) => Box::new(b),
-                    Arg::OptInt(i) => Box::new(i),
-                    Arg::OptText(s) => Box::new(s),
-                }
-            })
-            .collect();
+        let boxed = boxed(&args);
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(AsRef::as_ref).collect();
         // A cursor-backed iterator: rows arrive as they are read, not all at once.
         let mut rows = self.client.query_raw(sql.as_str(), params).map_err(err)?;
-        use postgres::fallible_iterator::FallibleIterator;
         while let Some(r) = rows.next().map_err(err)? {
             let item = crate::query::row(
                 r.get(0),

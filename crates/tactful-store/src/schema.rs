@@ -72,57 +72,55 @@ pub const SQLITE: &[&str] = &[
     // per month, the owner's handles, customer requests and your replies.
     "ALTER TABLE contacts ADD COLUMN marked_at INTEGER;
     CREATE TABLE interactions (
-        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
         item_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
-        at INTEGER NOT NULL,
         direction INTEGER NOT NULL,
         act INTEGER NOT NULL,
         private INTEGER NOT NULL,
-        pitch INTEGER NOT NULL
-    );
-    CREATE INDEX interactions_handle ON interactions(network, handle);
-    CREATE INDEX interactions_at ON interactions(at, item_id);
+        pitch INTEGER NOT NULL,
+        PRIMARY KEY (at, item_id, seq)
+    ) WITHOUT ROWID;
     CREATE TABLE handle_contacts (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
         contact_id INTEGER NOT NULL,
         PRIMARY KEY (network, handle)
-    );
+    ) WITHOUT ROWID;
     CREATE TABLE contact_tallies (
         contact_id INTEGER NOT NULL,
         month INTEGER NOT NULL,
         tally TEXT NOT NULL,
         PRIMARY KEY (contact_id, month)
-    );
+    ) WITHOUT ROWID;
     CREATE TABLE owner_authors (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
         PRIMARY KEY (network, handle)
-    );
+    ) WITHOUT ROWID;
     CREATE TABLE requests (
-        item_id INTEGER PRIMARY KEY,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
-        sender TEXT NOT NULL,
         at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
         request TEXT NOT NULL,
         cue TEXT NOT NULL,
-        answer_at INTEGER
-    );
-    CREATE INDEX requests_conv ON requests(network, kind, conv);
-    CREATE INDEX requests_at ON requests(at);
+        answer_at INTEGER,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    ) WITHOUT ROWID;
     CREATE TABLE replies (
-        item_id INTEGER PRIMARY KEY,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
         at INTEGER NOT NULL,
-        addressed TEXT NOT NULL
-    );
-    CREATE INDEX replies_conv ON replies(network, kind, conv, at);",
+        item_id INTEGER NOT NULL,
+        addressed TEXT NOT NULL,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    ) WITHOUT ROWID;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -188,18 +186,17 @@ pub const POSTGRES: &[&str] = &[
     );",
     "ALTER TABLE contacts ADD COLUMN marked_at BIGINT;
     CREATE TABLE interactions (
-        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
         item_id BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
-        at BIGINT NOT NULL,
         direction BIGINT NOT NULL,
         act BIGINT NOT NULL,
         private BOOLEAN NOT NULL,
-        pitch BOOLEAN NOT NULL
+        pitch BOOLEAN NOT NULL,
+        PRIMARY KEY (at, item_id, seq)
     );
-    CREATE INDEX interactions_handle ON interactions(network, handle);
-    CREATE INDEX interactions_at ON interactions(at, item_id);
     CREATE TABLE handle_contacts (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
@@ -218,27 +215,26 @@ pub const POSTGRES: &[&str] = &[
         PRIMARY KEY (network, handle)
     );
     CREATE TABLE requests (
-        item_id BIGINT PRIMARY KEY,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
-        sender TEXT NOT NULL,
         at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        sender TEXT NOT NULL,
         request TEXT NOT NULL,
         cue TEXT NOT NULL,
-        answer_at BIGINT
+        answer_at BIGINT,
+        PRIMARY KEY (network, kind, conv, at, item_id)
     );
-    CREATE INDEX requests_conv ON requests(network, kind, conv);
-    CREATE INDEX requests_at ON requests(at);
     CREATE TABLE replies (
-        item_id BIGINT PRIMARY KEY,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
         at BIGINT NOT NULL,
-        addressed TEXT NOT NULL
-    );
-    CREATE INDEX replies_conv ON replies(network, kind, conv, at);",
+        item_id BIGINT NOT NULL,
+        addressed TEXT NOT NULL,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    );",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).

@@ -57,6 +57,8 @@ struct SqliteWriter<'c> {
     contacts: [HashMap<String, i64>; 5],
     /// The owner's handle per network: the owner is never a contact.
     owners: [Option<String>; 5],
+    /// For the derived tables: what this writer added (see `derived::Added`).
+    added: crate::derived::Added,
 }
 
 impl SqliteWriter<'_> {
@@ -158,6 +160,7 @@ impl Writer for SqliteWriter<'_> {
                 if n == 0 {
                     return Ok(Added::AlreadyThere);
                 }
+                self.added.owner_item(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -184,7 +187,8 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        crate::derived::refresh_in(self.as_mut())?;
+        let added = std::mem::take(&mut self.added);
+        crate::derived::refresh_in(self.as_mut(), Some(added))?;
         let path = self.path.clone();
         self.tx.commit().map_err(err(&path))
     }
@@ -196,7 +200,7 @@ fn sql_exec(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]
     Ok(conn.prepare_cached(sql).and_then(|mut s| s.execute(params.as_slice())).map_err(e)? as u64)
 }
 
-fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
     use crate::people::Cell;
     use rusqlite::types::ValueRef;
     let e = err(path);
@@ -215,7 +219,7 @@ fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]
                 ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
             });
         }
-        visit(&row);
+        visit(&mut row);
     }
     Ok(())
 }
@@ -235,7 +239,7 @@ impl crate::people::Db for SqliteStore {
         sql_rows(&self.conn, &self.path, sql, args)
     }
 
-    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         sql_each(&self.conn, &self.path, sql, args, visit)
     }
 
@@ -264,7 +268,7 @@ impl crate::people::Db for SqliteWriter<'_> {
         sql_rows(&self.tx, &self.path, sql, args)
     }
 
-    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&[crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         sql_each(&self.tx, &self.path, sql, args, visit)
     }
 
@@ -289,7 +293,8 @@ impl Store for SqliteStore {
             owners[n as usize] = Some(h);
         }
         let tx = self.conn.transaction().map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners }))
+        let base = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base) }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
