@@ -10,7 +10,9 @@
 //! the generic JSONL importer.
 //!
 //! Run: `cargo bench -p tactful-cli --bench scale` (TACTFUL_BENCH_ITEMS changes
-//! the size). Peak memory is each process's maximum resident set size, from
+//! the size; TACTFUL_BENCH_BEFORE=path/to/an/older/tactful also times the
+//! import with a tactful from before the derived tables, for the ratio, and
+//! the first `today` on the store it wrote, which fills them). Peak memory is each process's maximum resident set size, from
 //! GNU time (`/usr/bin/time`) for the child processes and VmHWM from
 //! /proc/self/status for the baselines in this process.
 
@@ -98,9 +100,13 @@ fn generate(path: &Path, n: u64, today: i64) {
     }
 }
 
-/// Run the binary under GNU time: (seconds, peak MB, stdout).
+/// Run this tactful under GNU time: (seconds, peak MB, stdout).
 fn timed(args: &[&str]) -> (f64, f64, String) {
-    let bin = env!("CARGO_BIN_EXE_tactful");
+    timed_with(env!("CARGO_BIN_EXE_tactful"), args)
+}
+
+/// Run `bin` under GNU time: (seconds, peak MB, stdout).
+fn timed_with(bin: &str, args: &[&str]) -> (f64, f64, String) {
     let gnu_time = Path::new("/usr/bin/time").exists();
     let t = Instant::now();
     let out = if gnu_time {
@@ -136,14 +142,38 @@ fn main() {
     }
     let db_s = db.to_str().unwrap();
 
-    let (import_s, import_mb, _) = timed(&["import", "--db", db_s, "--owner", "me", "--format", "jsonl", jsonl.to_str().unwrap()]);
+    let import = ["import", "--db", db_s, "--owner", "me", "--format", "jsonl", jsonl.to_str().unwrap()];
+    // The import without derived tables, for the ratio: a tactful built
+    // before them (TACTFUL_BENCH_BEFORE=path/to/that/tactful), run just before.
+    let before = std::env::var("TACTFUL_BENCH_BEFORE").ok().filter(|b| Path::new(b).exists());
+    let old_db = dir.join(format!("store-{n}-before.db"));
+    let old_s = old_db.to_str().unwrap().to_string();
+    let mut before_s = None;
+    if let Some(bin) = &before {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{old_s}{suffix}"));
+        }
+        let mut args = import;
+        args[2] = &old_s;
+        let (s, mb, _) = timed_with(bin, &args);
+        println!("import      {n} items, without derived tables ({bin}): {s:>7.2} s  {mb:>6.0} MB");
+        before_s = Some(s);
+    }
+    let (import_s, import_mb, _) = timed(&import);
     println!("import      {n} items: {import_s:>7.2} s  {import_mb:>6.0} MB  ({:.0} items/s)", n as f64 / import_s);
+    if let Some(b) = before_s {
+        println!("import      with derived tables ÷ without: ×{:.2}", import_s / b);
+    }
 
     // Baselines, in this process, on the same store.
     let mut store = tactful_store::open(db_s).unwrap();
     let t = Instant::now();
-    let counted: u64 = store.counts().unwrap().iter().map(|c| c.2).sum();
+    let counted = u64::try_from(store.people().rows("SELECT count(*) FROM items", &[]).unwrap()[0][0].int()).unwrap();
     let count_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let per_kind: u64 = store.counts().unwrap().iter().map(|c| c.2).sum();
+    let kinds_s = t.elapsed().as_secs_f64();
+    assert_eq!(per_kind, counted);
     let t = Instant::now();
     let mut read = 0u64;
     let mut bytes = 0usize;
@@ -156,7 +186,7 @@ fn main() {
         .unwrap();
     let read_s = t.elapsed().as_secs_f64();
     assert_eq!(read, counted);
-    println!("baseline    SELECT count(*) per network and kind: {count_s:>7.3} s");
+    println!("baseline    SELECT count(*) FROM items: {count_s:>7.3} s; count(*) per network and kind: {kinds_s:>7.3} s");
     println!("baseline    full read of the items table ({read} items, {:.0} MB of text): {read_s:>7.3} s  (process peak {:.0} MB)", bytes as f64 / 1e6, peak_rss_mb());
     drop(store);
 
@@ -173,5 +203,12 @@ fn main() {
         println!("today       ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({waiting} waiting rows shown)", s / read_s, s / count_s);
         let (s, mb, _) = timed(&["report", "--db", db_s, "--month", &month, "--out", html.to_str().unwrap()]);
         println!("report {month} ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)", s / read_s, s / count_s);
+    }
+    if before_s.is_some() {
+        // A store written before the derived tables: the first read fills them, once.
+        let (s, mb, _) = timed(&["today", "--db", &old_s]);
+        println!("today       on a store from before the derived tables (fills them once): {s:>7.2} s  {mb:>6.0} MB");
+        let (s, mb, _) = timed(&["today", "--db", &old_s]);
+        println!("today       on that store, next run: {s:>7.3} s  {mb:>6.0} MB");
     }
 }

@@ -323,7 +323,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
                         per.entry(*id).or_default().push(Stored {
                             at: x.at,
                             item: it.id,
-                            seq: seq as i64,
+                            seq: seq as u32,
                             network: it.network,
                             direction: x.direction,
                             act: x.act,
@@ -396,13 +396,18 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     }
     // In key order: appending to the table's one b-tree is cheap.
     new_requests.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let new_requests: Vec<Arg> = new_requests
-        .into_iter()
-        .flat_map(|((network, kind, key, at, item), rest)| {
-            [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(key), Arg::Int(at), Arg::Int(item)].into_iter().chain(rest)
-        })
-        .collect();
-    insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &new_requests)?;
+    let mut rows = new_requests.into_iter().peekable();
+    while rows.peek().is_some() {
+        // A batch at a time: the whole list again as arguments would double the memory.
+        let batch: Vec<Arg> = rows
+            .by_ref()
+            .take(BATCH)
+            .flat_map(|((network, kind, key, at, item), rest)| {
+                [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(key), Arg::Int(at), Arg::Int(item)].into_iter().chain(rest)
+            })
+            .collect();
+        insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &batch)?;
+    }
     // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
     let old = stored_mapping(db)?;
     let mut dirty: BTreeSet<i64> = BTreeSet::new();
@@ -514,7 +519,7 @@ fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: Ite
 struct Stored {
     at: i64,
     item: i64,
-    seq: i64,
+    seq: u32,
     network: Network,
     direction: Direction,
     act: Act,
@@ -533,7 +538,7 @@ impl Stored {
             private: r[4].int() != 0,
             pitch: r[5].int() != 0,
             item: r[6].int(),
-            seq: r[7].int(),
+            seq: r[7].int() as u32,
         }
     }
 
