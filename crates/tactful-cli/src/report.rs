@@ -468,6 +468,7 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 );
             }
             c.push_str("</table>");
+            summary.push(format!("replies: {answered} of {n_starts} conversation starts answered ({:.0}%)", answered as f64 / n_starts as f64 * 100.0));
             for s in &per_network {
                 if let (Some(n), Some(m)) = (s.network, &s.month) {
                     summary.push(format!(
@@ -478,7 +479,6 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                     ));
                 }
             }
-            summary.push(format!("replies: {answered} of {n_starts} conversation starts answered ({:.0}%)", answered as f64 / n_starts as f64 * 100.0));
             c
         };
         let recs: Vec<_> = per_month.iter().map(|s| (format!("{} starts", s.month.as_deref().unwrap_or("")), join_items(&[&s.starts, &s.response_rate]))).collect();
