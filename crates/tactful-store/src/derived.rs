@@ -182,17 +182,27 @@ impl Row {
 /// INSERT rows of `cols` values each, given one after the other in `args`,
 /// with `head` ("INSERT INTO t (a, b) VALUES"), [`BATCH`] rows per statement.
 fn insert(db: &mut dyn Db, head: &str, cols: usize, args: &[Arg]) -> Result<(), StoreError> {
-    for chunk in args.chunks(BATCH * cols) {
-        let mut sql = String::with_capacity(head.len() + chunk.len() * 6);
+    let sql_for = |rows: usize| {
+        let mut sql = String::with_capacity(head.len() + rows * cols * 7);
         sql.push_str(head);
-        for r in 0..chunk.len() / cols {
+        for r in 0..rows {
             sql.push_str(if r == 0 { " (" } else { ", (" });
             for c in 0..cols {
                 let _ = write!(sql, "{}?{}", if c == 0 { "" } else { ", " }, r * cols + c + 1);
             }
             sql.push(')');
         }
-        db.exec(&sql, chunk)?;
+        sql
+    };
+    // Every full batch runs the same statement: spell it once.
+    let full = sql_for(BATCH);
+    for chunk in args.chunks(BATCH * cols) {
+        let rows = chunk.len() / cols;
+        if rows == BATCH {
+            db.exec(&full, chunk)?;
+        } else {
+            db.exec(&sql_for(rows), chunk)?;
+        }
     }
     Ok(())
 }
