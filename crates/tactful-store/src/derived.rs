@@ -22,7 +22,10 @@
 //!
 //! Tables are keyed for the order they are written in and read by (SQLite
 //! `WITHOUT ROWID`, no secondary indexes): every index is paid for at every
-//! import, and deriving must not make an import much slower.
+//! import, and deriving must not make an import much slower. For the same
+//! reason the derivation of a chunk of items runs on a second thread while
+//! this one stores the previous chunk (the pure core does the deriving; the
+//! store stays single-threaded).
 //!
 //! [`refresh`] brings them up to date: items added since the last refresh
 //! (ids above the stored watermark) are derived and added; contacts whose
@@ -295,7 +298,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     // until their answer is known, and (on a first derivation, when the
     // tables hold nothing older) so do the new replies.
     let fresh = watermark == 0;
-    let mut convs: HashMap<(Network, ItemKind, String), Conv> = HashMap::new();
+    let mut convs: HashMap<ConvKey, Conv> = HashMap::new();
     // Handles are all stored by now (the writer adds them with the items):
     // which contact each counts for is known before deriving. On a first
     // derivation every contact's interactions are collected here, to tally
@@ -303,90 +306,61 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     let mapping = current_mapping(db)?;
     let by_net = handle_index(&mapping, None);
     let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
-    let mut from = watermark;
-    let (mut acts, mut replies) = (Vec::new(), Vec::new());
-    while from < max_id {
-        let mut rows = Vec::new();
-        db.each(
-            "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
-            &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
-            &mut |r: &mut [Cell]| rows.push(Row::of(r)),
-        )?;
-        let Some(last) = rows.last() else { break };
-        from = last.id;
-        acts.clear();
-        replies.clear();
-        for it in &rows {
-            let v = it.view();
-            let owner = owners.get(&it.network).map_or("", String::as_str);
-            let xs = relationships::interactions(&v, owner);
-            let pitch = xs.iter().any(|x| x.act == Act::Pitch);
-            let inquiry = xs.iter().any(|x| x.act == Act::Inquiry);
-            for (seq, x) in xs.into_iter().enumerate() {
-                let handle = x.contact.to_lowercase();
-                let seen = &mut dirty_handles[it.network as usize];
-                if !seen.contains(handle.as_str()) {
-                    seen.insert(handle.clone());
+    let deriver = Deriver { owners: &owners, me: &me, by_net: &by_net, fresh };
+    // A pipeline of two: this thread reads a chunk of items and stores what
+    // the previous chunk derived, while a second thread derives (the phrase
+    // tests are the costly part). Chunks are stored in order, so the result
+    // is the same as deriving them one after the other.
+    std::thread::scope(|scope| -> Result<(), StoreError> {
+        let (to_worker, jobs) = std::sync::mpsc::sync_channel::<Vec<Row>>(1);
+        let (to_main, results) = std::sync::mpsc::sync_channel::<Derived>(1);
+        scope.spawn(move || {
+            for rows in jobs {
+                if to_main.send(deriver.chunk(&rows)).is_err() {
+                    break;
                 }
-                if fresh {
-                    if let Some(id) = by_net[it.network as usize].get(handle.as_str()) {
-                        per.entry(*id).or_default().push(Stored {
-                            at: x.at,
-                            item: it.id,
-                            seq: seq as u32,
-                            network: it.network,
-                            direction: x.direction,
-                            act: x.act,
-                            private: x.private,
-                            pitch,
-                        });
-                    }
-                }
-                acts.extend([
-                    Arg::Int(x.at),
-                    Arg::Int(it.id),
-                    Arg::Int(seq as i64),
-                    Arg::Static(it.network.as_str()),
-                    Arg::Text(handle),
-                    Arg::Int(i64::from(x.direction == Direction::Received)),
-                    Arg::Int(Act::ALL.iter().position(|a| *a == x.act).unwrap_or(0) as i64),
-                    Arg::Bool(x.private),
-                    Arg::Bool(pitch),
-                ]);
             }
-            // Customer requests count only with a known time (see coaching::customer_requests).
-            if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) || it.at <= 0 {
-                continue;
+        });
+        let mut from = watermark;
+        let mut pending = false;
+        loop {
+            let mut rows = Vec::new();
+            if from < max_id {
+                db.each(
+                    "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
+                    &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
+                    &mut |r: &mut [Cell]| rows.push(Row::of(r)),
+                )?;
             }
-            if it.by_owner {
-                let key = me.conversation_key(&v);
-                let addressed = me.others(&v).join(&SEP.to_string());
-                if fresh {
-                    convs.entry((it.network, it.kind, key.clone())).or_default().replies.push((it.at, it.id, addressed.clone()));
-                } else {
-                    convs.entry((it.network, it.kind, key.clone())).or_default();
+            let more = !rows.is_empty();
+            if let Some(last) = rows.last() {
+                from = last.id;
+                to_worker.send(rows).map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
+            }
+            if pending {
+                let d = results.recv().map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
+                insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &d.acts)?;
+                insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &d.replies)?;
+                for (k, reply) in d.conv_replies {
+                    let c = convs.entry(k).or_default();
+                    c.replies.extend(reply);
                 }
-                // A reply in a thread is found again from the items (by thread,
-                // indexed); only those without one need a row of their own.
-                if !key.starts_with(THREAD) {
-                    replies.extend([Arg::Static(it.network.as_str()), Arg::Static(it.kind.as_str()), Arg::Text(key), Arg::Int(it.at), Arg::Int(it.id), Arg::Text(addressed)]);
+                for (k, r) in d.conv_requests {
+                    convs.entry(k).or_default().requests.push(r);
                 }
-            } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
-                // The same test as coaching::request_cue; the inquiry test
-                // already ran in `interactions` (it gave an Inquiry or not).
-                let cue = coaching::complaint_cue(&it.text)
-                    .map(|c| (RequestKind::Problem, c))
-                    .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
-                if let Some((request, cue)) = cue {
-                    let key = me.conversation_key(&v);
-                    let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what: request, cue, answer_at: None };
-                    convs.entry((it.network, it.kind, key)).or_default().requests.push(r);
+                for (id, x) in d.stored {
+                    per.entry(id).or_default().push(x);
                 }
+                for (n, h) in d.handles {
+                    dirty_handles[n as usize].insert(h);
+                }
+            }
+            pending = more;
+            if !more {
+                return Ok(());
             }
         }
-        insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &acts)?;
-        insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &replies)?;
-    }
+    })?;
 
     // Which reply answers each request, in the conversations that changed.
     let mut new_requests = Vec::new();
@@ -447,6 +421,101 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     write_state(db, &State { version: VERSION, watermark: max_id, owners: owners_fp })
 }
 
+/// A conversation: network, kind (message or comment) and key.
+type ConvKey = (Network, ItemKind, String);
+/// A reply of yours: time, item id, the people addressed joined by `SEP`.
+type Reply = (i64, i64, String);
+
+/// What a chunk of items derives to, computed apart from the store (so a
+/// second thread can do it while the store reads and writes).
+#[derive(Default)]
+struct Derived {
+    /// `interactions` rows, 9 values each.
+    acts: Vec<Arg>,
+    /// `replies` rows, 6 values each.
+    replies: Vec<Arg>,
+    /// Conversations with a reply of yours; the reply itself on a first derivation.
+    conv_replies: Vec<(ConvKey, Option<Reply>)>,
+    conv_requests: Vec<(ConvKey, Request)>,
+    /// Interactions by contact, on a first derivation.
+    stored: Vec<(i64, Stored)>,
+    /// The (network, lower-case handle) of the interactions, once each.
+    handles: Vec<(Network, String)>,
+}
+
+/// Derives chunks of items: pure computation over what the refresh knows.
+struct Deriver<'a> {
+    owners: &'a Owners,
+    me: &'a OwnerHandles,
+    by_net: &'a [HashMap<String, i64>; 5],
+    fresh: bool,
+}
+
+impl Deriver<'_> {
+    fn chunk(&self, rows: &[Row]) -> Derived {
+        let me = self.me;
+        let mut d = Derived::default();
+        let mut seen: [std::collections::HashSet<String>; 5] = Default::default();
+        for it in rows {
+            let v = it.view();
+            let owner = self.owners.get(&it.network).map_or("", String::as_str);
+            let xs = relationships::interactions(&v, owner);
+            let pitch = xs.iter().any(|x| x.act == Act::Pitch);
+            let inquiry = xs.iter().any(|x| x.act == Act::Inquiry);
+            for (seq, x) in xs.into_iter().enumerate() {
+                let handle = x.contact.to_lowercase();
+                if !seen[it.network as usize].contains(handle.as_str()) {
+                    seen[it.network as usize].insert(handle.clone());
+                    d.handles.push((it.network, handle.clone()));
+                }
+                if self.fresh {
+                    if let Some(id) = self.by_net[it.network as usize].get(handle.as_str()) {
+                        let stored = Stored { at: x.at, item: it.id, seq: seq as u32, network: it.network, direction: x.direction, act: x.act, private: x.private, pitch };
+                        d.stored.push((*id, stored));
+                    }
+                }
+                d.acts.extend([
+                    Arg::Int(x.at),
+                    Arg::Int(it.id),
+                    Arg::Int(seq as i64),
+                    Arg::Static(it.network.as_str()),
+                    Arg::Text(handle),
+                    Arg::Int(i64::from(x.direction == Direction::Received)),
+                    Arg::Int(Act::ALL.iter().position(|a| *a == x.act).unwrap_or(0) as i64),
+                    Arg::Bool(x.private),
+                    Arg::Bool(pitch),
+                ]);
+            }
+            // Customer requests count only with a known time (see coaching::customer_requests).
+            if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) || it.at <= 0 {
+                continue;
+            }
+            if it.by_owner {
+                let key = me.conversation_key(&v);
+                let addressed = me.others(&v).join(&SEP.to_string());
+                let kept = self.fresh.then(|| (it.at, it.id, addressed.clone()));
+                d.conv_replies.push(((it.network, it.kind, key.clone()), kept));
+                // A reply in a thread is found again from the items (by thread,
+                // indexed); only those without one need a row of their own.
+                if !key.starts_with(THREAD) {
+                    d.replies.extend([Arg::Static(it.network.as_str()), Arg::Static(it.kind.as_str()), Arg::Text(key), Arg::Int(it.at), Arg::Int(it.id), Arg::Text(addressed)]);
+                }
+            } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
+                // The same test as coaching::request_cue; the inquiry test
+                // already ran in `interactions` (it gave an Inquiry or not).
+                let cue = coaching::complaint_cue(&it.text)
+                    .map(|c| (RequestKind::Problem, c))
+                    .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
+                if let Some((what, cue)) = cue {
+                    let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what, cue, answer_at: None };
+                    d.conv_requests.push(((it.network, it.kind, me.conversation_key(&v)), r));
+                }
+            }
+        }
+        d
+    }
+}
+
 fn request_kind(s: &str) -> RequestKind {
     if s == RequestKind::Problem.as_str() { RequestKind::Problem } else { RequestKind::Question }
 }
@@ -461,17 +530,16 @@ struct Request {
     answer_at: Option<i64>,
 }
 
-/// One conversation's new requests and its replies: (time, item id, the
-/// people addressed joined by `SEP`).
+/// One conversation's new requests and its replies.
 #[derive(Default)]
 struct Conv {
     requests: Vec<Request>,
-    replies: Vec<(i64, i64, String)>,
+    replies: Vec<Reply>,
 }
 
 /// The time of your first reply after the request (ties in time by item id)
 /// that answers it (`coaching::answers`). `replies` sorted by (time, id).
-fn first_answer(kind: ItemKind, r: &Request, replies: &[(i64, i64, String)]) -> Option<i64> {
+fn first_answer(kind: ItemKind, r: &Request, replies: &[Reply]) -> Option<i64> {
     let after = replies.partition_point(|p| (p.0, p.1) <= (r.at, r.item));
     replies[after..]
         .iter()
