@@ -97,13 +97,12 @@ pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progr
             Ok(s) => s,
             Err(e) => bail!(crate::UsageError(format!("{e}\nnothing was imported; the store is unchanged"))),
         };
-        let format = match req.format.or_else(|| tactful_import::detect(src.entries())) {
-            Some(f) => f,
-            None => bail!(crate::UsageError(format!(
+        let Some(format) = req.format.or_else(|| tactful_import::detect(src.entries())) else {
+            bail!(crate::UsageError(format!(
                 "{}: no known export format found: expected {}; use --format to say which\nnothing was imported; the store is unchanged",
                 path.display(),
                 tactful_import::detect::KNOWN
-            ))),
+            )))
         };
         let name = path.display().to_string();
         let total = src.total_size().max(1);

@@ -72,6 +72,9 @@ pub enum ContactsCommand {
         contact: String,
         #[arg(value_parser = ["customer", "team", "none"])]
         mark: String,
+        /// Since when it holds, YYYY-MM-DD (default: now). Reports count the mark from that day on.
+        #[arg(long, value_parser = crate::store::parse_date)]
+        since: Option<i64>,
         #[arg(long)]
         db: Option<String>,
     },
@@ -219,12 +222,12 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
 pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
-        ContactsCommand::Mark { contact, mark, db } => {
+        ContactsCommand::Mark { contact, mark, since, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let m = (mark != "none").then_some(mark.as_str());
-            people::set_mark(db, c.id, m)?;
+            people::set_mark(db, c.id, m, since.unwrap_or_else(crate::store::now))?;
             writeln!(out, "{} is now marked: {mark}", c.display_name)?;
         }
         ContactsCommand::Merge { keep, other, db } => {

@@ -22,8 +22,10 @@ pub struct Everyone {
     pub thresholds: Thresholds,
 }
 
-fn marks(c: &Contact) -> Marks {
-    let mark = Mark { at: 0, source: MarkSource::User };
+/// The contact's customer or team mark, dated when it was made (a mark from
+/// before marks were dated counts from the beginning).
+pub fn marks(c: &Contact) -> Marks {
+    let mark = Mark { at: c.marked_at.unwrap_or(0), source: MarkSource::User };
     match c.mark.as_deref() {
         Some("customer") => Marks { customer: Some(mark), team: None },
         Some("team") => Marks { customer: None, team: Some(mark) },
@@ -32,15 +34,15 @@ fn marks(c: &Contact) -> Marks {
 }
 
 /// Interactions sorted into each contact's history, one item at a time.
-struct Histories {
+struct Ledger {
     contacts: Vec<Contact>,
     index: HashMap<(Network, String), usize>,
     owners: HashMap<Network, String>,
     histories: Vec<Vec<Interaction>>,
 }
 
-impl Histories {
-    fn new(store: &mut dyn Store) -> Result<Histories> {
+impl Ledger {
+    fn new(store: &mut dyn Store) -> Result<Ledger> {
         let contacts = people::all(store.people())?;
         let mut index: HashMap<(Network, String), usize> = HashMap::new();
         for (i, c) in contacts.iter().enumerate() {
@@ -50,7 +52,7 @@ impl Histories {
         }
         let owners: HashMap<Network, String> = store.owners()?.into_iter().collect();
         let histories = vec![Vec::new(); contacts.len()];
-        Ok(Histories { contacts, index, owners, histories })
+        Ok(Ledger { contacts, index, owners, histories })
     }
 
     fn add(&mut self, it: &StoredItem) {
@@ -72,7 +74,7 @@ impl Histories {
 
 /// Load contacts and derive every interaction, streaming the stored items.
 pub fn load(store: &mut dyn Store) -> Result<Everyone> {
-    let mut acc = Histories::new(store)?;
+    let mut acc = Ledger::new(store)?;
     store.items(&Filter::default(), &mut |it: StoredItem| {
         acc.add(&it);
         true
@@ -83,7 +85,7 @@ pub fn load(store: &mut dyn Store) -> Result<Everyone> {
 /// One contact's assessment, reading only the items that name one of their
 /// handles: the pitch gate runs as you type and must not read the whole store.
 pub fn assess_one(store: &mut dyn Store, c: &Contact) -> Result<Assessment> {
-    let mut acc = Histories::new(store)?;
+    let mut acc = Ledger::new(store)?;
     let mut seen = std::collections::HashSet::new();
     for (network, handle) in &c.handles {
         let filter = Filter { network: Some(*network), person: Some(handle.clone()), ..Filter::default() };
@@ -96,16 +98,6 @@ pub fn assess_one(store: &mut dyn Store, c: &Contact) -> Result<Assessment> {
     }
     let net = acc.finish();
     Ok(net.assess(net.index_of(c.id).expect("the contact is in the store")))
-}
-
-/// The same from items already read (`all_items`), so a command that needs
-/// both does not read the store twice.
-pub fn load_from(store: &mut dyn Store, items: &[StoredItem]) -> Result<Everyone> {
-    let mut acc = Histories::new(store)?;
-    for it in items {
-        acc.add(it);
-    }
-    Ok(acc.finish())
 }
 
 impl Everyone {
@@ -315,7 +307,7 @@ pub fn scan_relationships(store: &mut dyn Store, out: &mut dyn Write, limit: usi
             }
         }
     }
-    unsolicited.sort_by(|a, b| b.0.cmp(&a.0));
+    unsolicited.sort_by_key(|u| std::cmp::Reverse(u.0));
     writeln!(out, "Pitches to people who had not invited them: {}", unsolicited.len())?;
     for (at, name, stage, item) in unsolicited.iter().take(limit) {
         writeln!(out, "  {} to {name} (was {stage}) — item {item}", show_time(*at))?;

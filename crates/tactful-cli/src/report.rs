@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use tactful_core::Category;
 use tactful_core::coaching::{self, ContentKind, Metric};
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::Stage;
+use tactful_core::relationships::{self, Stage, Thresholds};
+use tactful_store::{Filter, people};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -281,6 +282,10 @@ const DEF_FUNNEL: &str = "Contacts per stage at the end of the period: each cont
 const DEF_ENGAGED_SHARE: &str = "Engaged share = contacts at engaged, conversation, customer or team ÷ all contacts on the network with an interaction up to the end of the period (lapsed and merely connected contacts count in the divisor). Raw size = that divisor.";
 const DEF_SESSIONS: &str = "Session minutes: the sum of stopped - started over sessions started in the month (a session still running is not counted). Streak: as of the last day of the period.";
 
+/// Where a contact stands at a moment: their stage and the networks of
+/// their interactions, or `None` before their first interaction.
+type Standing = Option<(Stage, Vec<Network>)>;
+
 /// The report as data: the self-contained HTML page, and the short summary
 /// lines the terminal shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,7 +317,17 @@ pub fn run(args: &Args) -> Result<u8> {
 pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -> Result<Rendered> {
     let months = p.months();
     let now = real_now.min(p.end() - 1);
-    let (items, owners) = crate::relate::all_items(store)?;
+    tactful_store::derived::refresh(store.people())?;
+    // Only the period is read, and the day before it: a conversation start
+    // is judged on the 24 hours before it. The stages come from the derived
+    // tallies, not from the whole history.
+    let mut items = Vec::new();
+    store.items(&Filter { from: Some(p.start() - coaching::START_SILENCE_SECS), to: Some(p.end()), ..Filter::default() }, &mut |it| {
+        items.push(it);
+        true
+    })?;
+    let owners: coaching::Owners = store.owners()?.into_iter().collect();
+    let me = tactful_store::derived::owner_handles(store.people())?;
     let views: Vec<_> = items.iter().map(crate::relate::view).collect();
     let in_period: Vec<_> = views.iter().filter(|v| p.contains(v.at)).copied().collect();
     let plan = crate::coach::load_plan(store.people())?;
@@ -413,11 +428,12 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
 
     // 3. Replies and response times.
     {
-        let mut convs = coaching::conversations(&views, &owners, now);
+        let mut convs = coaching::conversations_with(&views, &me, now);
         for c in &mut convs {
             c.starts.retain(|s| p.contains(s.at));
         }
-        let per_month: Vec<_> = coaching::response_summary(&convs).into_iter().filter(|s| s.network.is_none() && s.month.as_ref().is_some_and(|m| months.contains(m))).collect();
+        let stats: Vec<_> = coaching::response_summary(&convs).into_iter().filter(|s| s.month.as_ref().is_some_and(|m| months.contains(m))).collect();
+        let (per_month, per_network): (Vec<_>, Vec<_>) = stats.into_iter().partition(|s| s.network.is_none());
         let n_starts: usize = convs.iter().map(|c| c.starts.len()).sum();
         let answered: usize = convs.iter().flat_map(|c| c.starts.iter()).filter(|s| s.response.is_some()).count();
         let content = if n_starts == 0 {
@@ -437,11 +453,13 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 ];
                 c.push_str(&grouped_bars(&labels, &series, None, &hours));
             }
-            c.push_str("<table><tr><th>month</th><th>starts</th><th>rate</th><th>median</th><th>p90</th></tr>");
-            for s in &per_month {
+            c.push_str("<table><tr><th>network</th><th>month</th><th>starts</th><th>rate</th><th>median</th><th>p90</th></tr>");
+            // Per network and month first, then each month over all networks.
+            for s in per_network.iter().chain(per_month.iter()) {
                 let _ = write!(
                     c,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    s.network.map_or("all networks", Network::as_str),
                     escape(s.month.as_deref().unwrap_or("")),
                     show(&s.starts, count),
                     show(&s.response_rate, |v| pct(v * 100.0)),
@@ -451,34 +469,49 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             }
             c.push_str("</table>");
             summary.push(format!("replies: {answered} of {n_starts} conversation starts answered ({:.0}%)", answered as f64 / n_starts as f64 * 100.0));
+            for s in &per_network {
+                if let (Some(n), Some(m)) = (s.network, &s.month) {
+                    summary.push(format!(
+                        "replies on {n} in {m}: {} starts, {} answered, median {}",
+                        show(&s.starts, count),
+                        show(&s.response_rate, |v| pct(v * 100.0)),
+                        show(&s.median_secs, duration)
+                    ));
+                }
+            }
             c
         };
         let recs: Vec<_> = per_month.iter().map(|s| (format!("{} starts", s.month.as_deref().unwrap_or("")), join_items(&[&s.starts, &s.response_rate]))).collect();
-        page.section("Replies and response times per month", &[coaching::DEF_STARTS, coaching::DEF_RESPONSE_RATE, coaching::DEF_MEDIAN, coaching::DEF_P90], &content, &recs);
+        page.section("Replies and response times per network and month", &[coaching::DEF_STARTS, coaching::DEF_RESPONSE_RATE, coaching::DEF_MEDIAN, coaching::DEF_P90], &content, &recs);
     }
 
     // 4. The funnel and the engaged share.
     {
-        let mut net = crate::relate::load_from(store, &items)?;
-        let full = std::mem::take(&mut net.histories);
-        let stage_at = |net: &mut crate::relate::Everyone, at: i64| -> Vec<Option<Stage>> {
-            net.now = at;
-            net.histories = full.iter().map(|h| h.iter().filter(|x| x.at <= at).cloned().collect()).collect();
-            (0..net.contacts.len()).map(|i| (!net.histories[i].is_empty()).then(|| net.assess(i).stage)).collect()
+        let contacts = people::all(store.people())?;
+        let stage_at = |store: &mut dyn tactful_store::Store, at: i64| -> Result<Vec<Standing>> {
+            let tallies = tactful_store::derived::tallies_at(store.people(), at)?;
+            Ok(contacts
+                .iter()
+                .map(|c| {
+                    let t = tallies.get(&c.id).filter(|t| t.interactions > 0)?;
+                    Some((relationships::assess(t, crate::relate::marks(c), at, &Thresholds::default()).stage, t.networks()))
+                })
+                .collect())
         };
-        let before = stage_at(&mut net, p.start() - 1);
-        let after = stage_at(&mut net, p.end() - 1);
+        let before: Vec<Option<Stage>> = stage_at(store, p.start() - 1)?.into_iter().map(|s| s.map(|x| x.0)).collect();
+        let after_full = stage_at(store, p.end() - 1)?;
+        let after: Vec<Option<Stage>> = after_full.iter().map(|s| s.as_ref().map(|x| x.0)).collect();
         let mut per: BTreeMap<Stage, Vec<i64>> = BTreeMap::new();
         let mut moved = Vec::new();
         for (i, s) in after.iter().enumerate() {
             if let Some(s) = s {
-                per.entry(*s).or_default().push(net.contacts[i].id);
+                per.entry(*s).or_default().push(contacts[i].id);
                 if before[i] != Some(*s) {
-                    moved.push((net.contacts[i].display_name.clone(), before[i], *s, net.contacts[i].id));
+                    moved.push((contacts[i].display_name.clone(), before[i], *s, contacts[i].id));
                 }
             }
         }
-        page.contacts = net.contacts.iter().map(|c| (c.id, c.display_name.clone())).collect();
+        page.contacts = contacts.iter().map(|c| (c.id, c.display_name.clone())).collect();
         let total: usize = per.values().map(Vec::len).sum();
         let content = if total == 0 {
             summary.push("contacts: none with an interaction up to the end of the period".into());
@@ -504,18 +537,15 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
 
         // Engaged share per network.
         let mut by_net: BTreeMap<Network, (usize, usize, Vec<i64>)> = BTreeMap::new();
-        for (i, s) in after.iter().enumerate() {
-            let Some(s) = s else { continue };
-            let mut nets: Vec<Network> = net.histories[i].iter().map(|x| x.network).collect();
-            nets.sort();
-            nets.dedup();
-            for n in nets {
+        for (i, s) in after_full.iter().enumerate() {
+            let Some((s, nets)) = s else { continue };
+            for n in nets.iter().copied() {
                 let e = by_net.entry(n).or_default();
                 e.0 += 1;
                 if matches!(s, Stage::Engaged | Stage::Conversation | Stage::Customer | Stage::Team) {
                     e.1 += 1;
                 }
-                e.2.push(net.contacts[i].id);
+                e.2.push(contacts[i].id);
             }
         }
         let content = if by_net.is_empty() {

@@ -4,10 +4,12 @@
 //! another front end (the web app) can render the same list; [`run`] prints it.
 
 use anyhow::Result;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use tactful_core::history::Network;
-use tactful_core::relationships::{Act, Direction, Stage};
-use tactful_store::people;
+use tactful_core::relationships::{self, Act, Direction, Stage, Tally, Thresholds};
+use tactful_store::Arg;
+use tactful_store::{derived, people};
 
 use crate::store::show_time;
 
@@ -109,26 +111,29 @@ fn waited(secs: i64) -> String {
 }
 
 /// The day's list at `now` (unix seconds), at most `limit` rows per section.
+/// Reads the derived tables (`tactful_store::derived`), bringing them up to
+/// date first: the cost grows with the contacts and the last two months, not
+/// with the whole history.
 pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quiet_days: u32) -> Result<Today> {
-    // Read the store once: the waiting list and the curve both come from these items.
-    let (items, owners) = crate::relate::all_items(store)?;
-    let mut net = crate::relate::load_from(store, &items)?;
-    net.now = now;
+    let db = store.people();
+    derived::refresh(db)?;
 
     // 1. People waiting for an answer.
-    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
-    let requests = tactful_core::coaching::customer_requests(&views, &owners, now);
+    let requests = derived::open_requests(db, now)?;
     let waiting_total = requests.len();
-    let waiting = requests
-        .into_iter()
-        .take(limit)
-        .map(|w| WaitingRow { from: w.from, network: w.network, waited_secs: w.waited_secs, cue: w.cue, text: w.text, item: w.item })
-        .collect();
+    let mut waiting = Vec::new();
+    for r in requests.into_iter().take(limit) {
+        let text = db.rows("SELECT text FROM items WHERE id = ?1", &[Arg::Int(r.item)])?.first().map(|row| row[0].text()).unwrap_or_default();
+        waiting.push(WaitingRow { from: r.from, network: r.network, waited_secs: now - r.at, cue: r.cue, text, item: r.item });
+    }
 
     // 2. People to give something to.
+    let contacts = people::all(db)?;
+    let tallies = derived::tallies_at(db, now)?;
+    let none = Tally::default();
     let mut gives = Vec::new();
-    for (i, c) in net.contacts.iter().enumerate() {
-        let a = net.assess(i);
+    for c in &contacts {
+        let a = relationships::assess(tallies.get(&c.id).unwrap_or(&none), crate::relate::marks(c), now, &Thresholds::default());
         if !matches!(a.stage, Stage::Engaged | Stage::Conversation | Stage::Customer) {
             continue;
         }
@@ -146,21 +151,28 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let gives_total = gives.len();
     gives.truncate(limit);
 
-    // 3. Pitches to hold back.
-    let mut holds = Vec::new();
-    for (i, hist) in net.histories.iter().enumerate() {
-        let last_pitch = hist.iter().filter(|x| x.act == Act::Pitch).map(|x| x.at).max();
-        if let Some(p) = last_pitch {
-            let replied = hist.iter().any(|x| x.direction == Direction::Received && x.at > p);
-            if !replied && now - p < 60 * 86_400 {
-                let c = &net.contacts[i];
-                let reason = format!("you pitched on {} and they have not replied — do not follow up with another offer", &show_time(p)[..10]);
-                holds.push(HoldRow { name: c.display_name.clone(), contact: Some(c.id), reason, at: p });
-            }
+    // 3. Pitches to hold back: their last pitch is under 60 days old (or
+    // dated after now) and nothing came from them after it. Only the last 60
+    // days can hold such a pitch and the replies after it.
+    let mut last_pitch: BTreeMap<i64, i64> = BTreeMap::new();
+    let recent = derived::interactions_between(db, now - HOLD_SECS + 1, i64::MAX)?;
+    for x in recent.iter().filter(|x| x.interaction.act == Act::Pitch) {
+        let p = last_pitch.entry(x.contact).or_insert(x.interaction.at);
+        *p = (*p).max(x.interaction.at);
+    }
+    for x in recent.iter().filter(|x| x.interaction.direction == Direction::Received) {
+        if last_pitch.get(&x.contact).is_some_and(|p| x.interaction.at > *p) {
+            last_pitch.remove(&x.contact);
         }
     }
+    let names: HashMap<i64, &str> = contacts.iter().map(|c| (c.id, c.display_name.as_str())).collect();
+    let mut holds = Vec::new();
+    for (id, p) in last_pitch {
+        let reason = format!("you pitched on {} and they have not replied — do not follow up with another offer", &show_time(p)[..10]);
+        holds.push(HoldRow { name: names.get(&id).copied().unwrap_or_default().to_string(), contact: Some(id), reason, at: p });
+    }
     holds.extend(withdrawn_consents(store)?);
-    holds.sort_by(|a, b| b.at.cmp(&a.at));
+    holds.sort_by_key(|h| std::cmp::Reverse(h.at));
     let holds_total = holds.len();
     holds.truncate(limit);
 
@@ -172,7 +184,11 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let minutes_used = crate::coach::minutes_today(&sessions, now);
     let session_running = tactful_store::coach::open_session(db)?.is_some();
     // Focus: activity in the last 30 days on networks the plan did not choose.
-    let mut used: Vec<Network> = items.iter().filter(|i| i.by_owner && now - i.at <= 30 * 86_400 && i.at <= now).map(|i| i.network).collect();
+    let mut used: Vec<Network> = db
+        .rows("SELECT DISTINCT network FROM items WHERE by_owner = ?1 AND at >= ?2 AND at <= ?3", &[Arg::Bool(true), Arg::Int(now - 30 * 86_400), Arg::Int(now)])?
+        .iter()
+        .filter_map(|r| r[0].text().parse().ok())
+        .collect();
     used.sort();
     used.dedup();
     let off_plan = plan.unplanned(&used);
@@ -196,6 +212,9 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
         focus,
     })
 }
+
+/// A pitch younger than this with no reply is held back.
+const HOLD_SECS: i64 = 60 * 86_400;
 
 /// Withdrawn consents: no message for that purpose any more.
 fn withdrawn_consents(store: &mut dyn tactful_store::Store) -> Result<Vec<HoldRow>> {

@@ -87,3 +87,18 @@ fn responses_are_counted_as_documented() {
     assert!(first["response_rate"]["definition"].as_str().unwrap().contains("÷") || first["response_rate"]["definition"].as_str().unwrap().len() > 20);
     assert!(!first["starts"]["items"].as_array().unwrap().is_empty(), "every figure lists its records");
 }
+
+/// A store written before the derived tables (schema 3) gives the same
+/// `today` once upgraded: the tables are filled on first use.
+#[test]
+fn today_is_the_same_on_a_store_from_before_the_derived_tables() {
+    let d = common::scratch("today-upgrade");
+    let db = d.join("demo.db");
+    let db_s = db.to_str().unwrap();
+    assert_eq!(tactful(&["demo", "--db", db_s]).status.code(), Some(0));
+    let fresh = common::stdout(&tactful(&["today", "--db", db_s]));
+    tactful_store::testing::downgrade_sqlite_to_v3(&db).unwrap();
+    let upgraded = common::stdout(&tactful(&["today", "--db", db_s]));
+    assert!(fresh.contains("hasn't arrived"), "{fresh}");
+    assert_eq!(upgraded, fresh);
+}

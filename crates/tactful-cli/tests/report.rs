@@ -112,9 +112,7 @@ fn the_report_renders_for_every_export_sample() {
         let db = d.join("store.db");
         let db = db.to_str().unwrap();
         let path = root.join(sample);
-        if !path.exists() {
-            panic!("sample {sample} is listed in MANIFEST.md but missing");
-        }
+        assert!(path.exists(), "sample {sample} is listed in MANIFEST.md but missing");
         let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let out = d.join("report.html");
@@ -123,4 +121,42 @@ fn the_report_renders_for_every_export_sample() {
         let html = std::fs::read_to_string(&out).unwrap();
         assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");
     }
+}
+
+/// Replies are shown per network and month, as the issue asks, not only per month.
+#[test]
+fn replies_are_shown_per_network_and_month() {
+    let dir = scratch("report-networks");
+    let db = dir.join("demo.db");
+    let db_s = db.to_str().unwrap();
+    assert!(tactful(&["demo", "--db", db_s]).status.success());
+    let out = dir.join("report.html");
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
+    let t = text(&o);
+    assert!(t.contains("replies on instagram in 2026-09: 1 starts, 100% answered, median 40 min"), "{t}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<tr><td>instagram</td><td>2026-09</td><td>1</td><td>100%</td><td>40 min</td>"), "a row per network and month");
+    assert!(html.contains("<tr><td>all networks</td><td>2026-09</td>"), "and the month over all networks");
+}
+
+/// A customer mark counts from its date: the funnel of a month before it
+/// does not show them as a customer yet.
+#[test]
+fn a_dated_mark_counts_from_its_day() {
+    let dir = scratch("report-marks");
+    let db = dir.join("demo.db");
+    let db_s = db.to_str().unwrap();
+    assert!(tactful(&["demo", "--db", db_s]).status.success());
+    let o = tactful(&["contacts-edit", "mark", "rita.gardens", "customer", "--since", "2026-10-15", "--db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    let customers = |month: &str| {
+        let out = dir.join(format!("report-{month}.html"));
+        let o = tactful(&["report", "--db", db_s, "--month", month, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+        let html = std::fs::read_to_string(&out).unwrap();
+        let at = html.find("<title>customer: ").expect("the funnel has a customer bar");
+        html[at + 17..].split('<').next().unwrap().to_string()
+    };
+    assert_eq!(customers("2026-09"), "0", "marked in October: not a customer in September");
+    assert_eq!(customers("2026-10"), "1");
 }

@@ -415,39 +415,66 @@ pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
 /// The owner's handles per network: the one given in [`Owners`] plus the
 /// authors of the owner's own items (not connections, whose author is the
 /// other person), so an incomplete `Owners` still tells the owner apart.
-struct Me {
+/// Conversation keys and "the other people" of an item depend on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnerHandles {
     handles: BTreeMap<Network, Vec<String>>,
 }
 
-impl Me {
-    fn new(items: &[ItemView<'_>], owners: &Owners) -> Me {
+impl OwnerHandles {
+    /// From the items themselves (the authors of the owner's items) and `owners`.
+    pub fn new(items: &[ItemView<'_>], owners: &Owners) -> OwnerHandles {
+        let mut me = OwnerHandles::from_owners(owners);
+        for i in items.iter().filter(|i| i.by_owner && i.kind != ItemKind::Connection) {
+            me.add_author(i.network, i.author);
+        }
+        me
+    }
+
+    /// Only the handles given in `owners`; add the authors of the owner's
+    /// items with [`OwnerHandles::add_author`].
+    pub fn from_owners(owners: &Owners) -> OwnerHandles {
         let mut handles: BTreeMap<Network, Vec<String>> = BTreeMap::new();
         for (n, h) in owners {
             if !h.trim().is_empty() {
                 handles.entry(*n).or_default().push(h.trim().to_ascii_lowercase());
             }
         }
-        for i in items.iter().filter(|i| i.by_owner && i.kind != ItemKind::Connection && !i.author.trim().is_empty()) {
-            let v = handles.entry(i.network).or_default();
-            let a = i.author.trim().to_ascii_lowercase();
-            if !v.contains(&a) {
-                v.push(a);
-            }
+        OwnerHandles { handles }
+    }
+
+    /// The author of one of the owner's own items (not a connection).
+    /// Returns true when the handle was not known yet.
+    pub fn add_author(&mut self, network: Network, author: &str) -> bool {
+        if author.trim().is_empty() {
+            return false;
         }
-        Me { handles }
+        let v = self.handles.entry(network).or_default();
+        let a = author.trim().to_ascii_lowercase();
+        if v.contains(&a) {
+            return false;
+        }
+        v.push(a);
+        true
+    }
+
+    /// Every (network, handle), lower case, in order.
+    pub fn all(&self) -> Vec<(Network, String)> {
+        self.handles.iter().flat_map(|(n, v)| v.iter().map(|h| (*n, h.clone()))).collect()
     }
 
     /// The owner's main handle on a network (the given one first).
-    fn handle(&self, network: Network) -> &str {
+    pub fn handle(&self, network: Network) -> &str {
         self.handles.get(&network).and_then(|v| v.first()).map_or("", String::as_str)
     }
 
-    fn is(&self, network: Network, handle: &str) -> bool {
+    /// Is `handle` the owner on `network` (trimmed, ASCII case ignored)?
+    pub fn is(&self, network: Network, handle: &str) -> bool {
         self.handles.get(&network).is_some_and(|v| v.iter().any(|h| is_handle(handle, h)))
     }
 
     /// The people in an item other than the owner, sorted, without repeats.
-    fn others<'a>(&self, item: &ItemView<'a>) -> Vec<&'a str> {
+    pub fn others<'a>(&self, item: &ItemView<'a>) -> Vec<&'a str> {
         let mut v: Vec<&str> = item
             .counterparts
             .iter()
@@ -461,8 +488,8 @@ impl Me {
         v
     }
 
-    /// The conversation key of a message or comment.
-    fn conversation_key(&self, item: &ItemView<'_>) -> String {
+    /// The conversation key of a message or comment (see [`Conversation::key`]).
+    pub fn conversation_key(&self, item: &ItemView<'_>) -> String {
         if let Some(t) = item.thread.filter(|t| !t.trim().is_empty()) {
             return format!("thread:{t}");
         }
@@ -473,6 +500,14 @@ impl Me {
             _ => format!("group:{}", people.join(",")),
         }
     }
+}
+
+/// Does a message or comment of yours, addressed to `to` (the people in it
+/// other than you), answer a request of kind `kind` from `from` in the same
+/// conversation? A message always does; a comment does when it is addressed
+/// to them or to nobody in particular.
+pub fn answers(kind: ItemKind, from: &str, to: &[&str]) -> bool {
+    kind == ItemKind::Message || to.is_empty() || to.iter().any(|h| is_handle(h, from))
 }
 
 fn is_handle(a: &str, b: &str) -> bool {
@@ -537,8 +572,22 @@ fn canon(text: &str) -> String {
     out
 }
 
+/// The first of `phrases` that stands as whole words in `canon` (as if
+/// searching for " phrase "), without building a string per phrase: this
+/// runs over every stored message at import.
 fn first_phrase<'p>(canon: &str, phrases: &[&'p str]) -> Option<&'p str> {
-    phrases.iter().copied().find(|p| canon.contains(&format!(" {p} ")))
+    let b = canon.as_bytes();
+    phrases.iter().copied().find(|p| {
+        let mut from = 0;
+        while let Some(pos) = canon[from..].find(p) {
+            let (s, e) = (from + pos, from + pos + p.len());
+            if s > 0 && b[s - 1] == b' ' && b.get(e) == Some(&b' ') {
+                return true;
+            }
+            from = s + canon[s..].chars().next().map_or(1, char::len_utf8);
+        }
+        false
+    })
 }
 
 // ===========================================================================
@@ -549,7 +598,13 @@ fn first_phrase<'p>(canon: &str, phrases: &[&'p str]) -> Option<&'p str> {
 /// sorted by network and key, each with its turn and its starts (see the
 /// module documentation).
 pub fn conversations(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Conversation> {
-    let me = Me::new(items, owners);
+    let me = OwnerHandles::new(items, owners);
+    conversations_with(items, &me, now)
+}
+
+/// [`conversations`] with the owner's handles given (for a caller that reads
+/// only part of the history but knows every handle of the owner's).
+pub fn conversations_with(items: &[ItemView<'_>], me: &OwnerHandles, now: i64) -> Vec<Conversation> {
     let mut groups: BTreeMap<(Network, String), Vec<&ItemView<'_>>> = BTreeMap::new();
     for item in items.iter().filter(|i| i.kind == ItemKind::Message && counted(i, now)) {
         groups.entry((item.network, me.conversation_key(item))).or_default().push(item);
@@ -723,12 +778,15 @@ const ORDER_WORDS: &[&str] =
 /// delivery, package, parcel, shipping, tracking, arrive, payment, charged,
 /// invoice).
 pub fn complaint_cue(text: &str) -> Option<String> {
+    // One pass per list (this runs over every message from them at import).
+    crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
+    crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
     let c = canon(text);
-    if let Some(p) = first_phrase(&c, COMPLAINT_PHRASES) {
+    if let Some(p) = COMPLAINTS.iter(COMPLAINTS.found(&c)).next() {
         return Some(format!("\"{p}\""));
     }
     if text.contains('?') {
-        if let Some(w) = first_phrase(&c, ORDER_WORDS) {
+        if let Some(w) = ORDERS.iter(ORDERS.found(&c)).next() {
             return Some(format!("a question about \"{w}\""));
         }
     }
@@ -744,7 +802,7 @@ pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
 /// Customer requests still unanswered at `now`, oldest first (ties by item
 /// id). See the module documentation for what counts.
 pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Request> {
-    let me = Me::new(items, owners);
+    let me = OwnerHandles::new(items, owners);
     let mut by_conv: BTreeMap<(Network, ItemKind, String), Vec<&ItemView<'_>>> = BTreeMap::new();
     for item in items.iter().filter(|i| matches!(i.kind, ItemKind::Message | ItemKind::Comment) && counted(i, now)) {
         by_conv.entry((item.network, item.kind, me.conversation_key(item))).or_default().push(item);
@@ -758,13 +816,7 @@ pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> V
             }
             let Some((request, cue)) = request_cue(m.text) else { continue };
             let from = m.author.trim();
-            let answered = list[k + 1..].iter().any(|r| {
-                r.by_owner
-                    && (kind == ItemKind::Message || {
-                        let to = me.others(r);
-                        to.is_empty() || to.iter().any(|h| is_handle(h, from))
-                    })
-            });
+            let answered = list[k + 1..].iter().any(|r| r.by_owner && answers(kind, from, &me.others(r)));
             if !answered {
                 out.push(Request {
                     item: m.id,
@@ -901,7 +953,7 @@ pub fn content_mix(items: &[ItemView<'_>], classify: &dyn Fn(&str) -> ContentKin
 /// [`interactions`].
 pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<MonthGiving> {
     // (given, asked): (count, item ids)
-    let me = Me::new(items, owners);
+    let me = OwnerHandles::new(items, owners);
     // Per month: (given, asked), one item id per person reached.
     let mut by_month: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     for item in items.iter().filter(|i| i.by_owner && counted(i, now)) {
@@ -965,4 +1017,27 @@ pub fn streak_days(days: &[i64], today: i64) -> Streak {
         d -= 1;
     }
     Streak { current, longest, last_day: set.last().copied(), definition: DEF_STREAK }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass complaint lists find what a search per phrase finds.
+    #[test]
+    fn complaint_lists_agree_with_a_search_per_phrase() {
+        crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
+        crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
+        for t in [
+            "My order hasn't arrived, where is my order? I want a refund or my money back",
+            "it is broken and not working, wrong item, wrong size, charged twice",
+            "in order to track the parcel, is the delivery shipped?",
+            "hasnt arrived hasn't arrived",
+            "",
+        ] {
+            let c = canon(t);
+            assert_eq!(COMPLAINTS.iter(COMPLAINTS.found(&c)).next(), first_phrase(&c, COMPLAINT_PHRASES), "{t}");
+            assert_eq!(ORDERS.iter(ORDERS.found(&c)).next(), first_phrase(&c, ORDER_WORDS), "{t}");
+        }
+    }
 }

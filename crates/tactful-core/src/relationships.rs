@@ -147,6 +147,21 @@ pub enum Act {
 }
 
 impl Act {
+    pub const ALL: [Act; 12] = [
+        Act::MessageSent,
+        Act::MessageReceived,
+        Act::CommentOnTheirs,
+        Act::CommentOnYours,
+        Act::ReactionGiven,
+        Act::ReactionReceived,
+        Act::ShareOfTheirs,
+        Act::ShareOfYours,
+        Act::Mention,
+        Act::Connection,
+        Act::Pitch,
+        Act::Inquiry,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Act::MessageSent => "message-sent",
@@ -553,6 +568,7 @@ fn canonical_words(normalized: &str) -> String {
     out
 }
 
+#[cfg(test)]
 fn has_phrase(canon: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = canon[from..].find(phrase) {
@@ -566,7 +582,68 @@ fn has_phrase(canon: &str, phrase: &str) -> bool {
     false
 }
 
+/// One automaton per phrase list, built once: every message is tested
+/// against every list at import, and one pass beats a search per phrase.
+pub(crate) struct PhraseList {
+    pub(crate) phrases: &'static [&'static str],
+    pub(crate) ac: std::sync::LazyLock<aho_corasick::AhoCorasick>,
+    /// `order` counts only in its selling sense (see [`has_offer_word`]).
+    pub(crate) offer: bool,
+}
+
+impl PhraseList {
+    /// Which phrases stand as whole words in `canon`: bit `i` for `phrases[i]`.
+    /// The same answers as `has_phrase` (or `has_offer_word`) per phrase.
+    pub(crate) fn found(&self, canon: &str) -> u64 {
+        let b = canon.as_bytes();
+        let mut hits = 0u64;
+        for m in self.ac.find_overlapping_iter(canon) {
+            let (s, e, i) = (m.start(), m.end(), m.pattern().as_usize());
+            if s == 0 || b[s - 1] != b' ' || b.get(e) != Some(&b' ') {
+                continue;
+            }
+            if self.offer && self.phrases[i] == "order" {
+                let before = canon[..s - 1].rsplit(' ').next().unwrap_or("");
+                if before == "in" || before == "of" {
+                    continue;
+                }
+            }
+            hits |= 1 << i;
+        }
+        hits
+    }
+
+    /// The found phrases, in list order.
+    pub(crate) fn iter(&self, hits: u64) -> impl Iterator<Item = &'static str> + '_ {
+        self.phrases.iter().enumerate().filter(move |(i, _)| hits & (1 << i) != 0).map(|(_, p)| *p)
+    }
+}
+
+macro_rules! phrase_list {
+    ($name:ident, $phrases:expr, $offer:expr) => {
+        static $name: $crate::relationships::PhraseList = $crate::relationships::PhraseList {
+            phrases: $phrases,
+            ac: std::sync::LazyLock::new(|| {
+                assert!($phrases.len() <= 64, "a phrase list has at most 64 phrases (one bit each)");
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build($phrases)
+                    .expect("the built-in phrase lists compile")
+            }),
+            offer: $offer,
+        };
+    };
+}
+
+pub(crate) use phrase_list;
+
+phrase_list!(PITCH_LIST, PITCH_PHRASES, false);
+phrase_list!(OFFER_LIST, OFFER_WORDS, true);
+phrase_list!(ASKING_LIST, ASKING_PHRASES, false);
+phrase_list!(TOPIC_LIST, OFFER_TOPICS, true);
+
 /// Is the word `order` (or `word`) present in its selling sense?
+#[cfg(test)]
 fn has_offer_word(canon: &str, word: &str) -> bool {
     if word == "order" {
         let mut from = 0;
@@ -644,13 +721,13 @@ impl Prepared {
 
     fn pitch_cue(&self) -> Option<String> {
         let canon = &self.canon;
-        if let Some(p) = PITCH_PHRASES.iter().find(|p| has_phrase(canon, p)) {
+        if let Some(p) = PITCH_LIST.iter(PITCH_LIST.found(canon)).next() {
             return Some(format!("\"{p}\""));
         }
         if percent_off(&self.normalized) {
             return Some("\"% off\"".to_string());
         }
-        let words: Vec<&str> = OFFER_WORDS.iter().copied().filter(|w| has_offer_word(canon, w)).collect();
+        let words: Vec<&str> = OFFER_LIST.iter(OFFER_LIST.found(canon)).collect();
         if let (Some(w), Some(p)) = (words.first(), price(&self.normalized)) {
             return Some(format!("a price ({p}) with \"{w}\""));
         }
@@ -663,14 +740,14 @@ impl Prepared {
     fn inquiry_cue(&self) -> Option<String> {
         let canon = &self.canon;
         let asking = self.question_mark
-            || ASKING_PHRASES.iter().any(|p| has_phrase(canon, p))
+            || ASKING_LIST.found(canon) != 0
             || self.normalized.split(['.', '!', '\n']).any(|sentence| {
                 sentence.split_whitespace().next().is_some_and(|w| QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
             });
         if !asking {
             return None;
         }
-        OFFER_TOPICS.iter().find(|t| has_offer_word(canon, t)).map(|t| format!("they asked about \"{t}\""))
+        TOPIC_LIST.iter(TOPIC_LIST.found(canon)).next().map(|t| format!("they asked about \"{t}\""))
     }
 }
 
@@ -742,94 +819,200 @@ fn latest(a: Option<i64>, b: i64) -> i64 {
     a.map_or(b, |x| x.max(b))
 }
 
-/// The stage of one contact from their interactions (any order), your marks
-/// and the configured thresholds, as of `now`. See the module documentation
-/// for the rules; every reason is a sentence a seller understands.
-pub fn stage(history: &[Interaction], marks: Marks, now: i64, t: &Thresholds) -> Assessment {
-    // Items that were pitches: their MessageSent / CommentOnTheirs is an ask, not a gift.
-    let mut pitch_items: Vec<i64> = history.iter().filter(|i| i.act == Act::Pitch && i.at <= now).map(|i| i.item).collect();
-    pitch_items.sort_unstable();
-    pitch_items.dedup();
-    let is_pitch_item = |id: i64| !pitch_items.is_empty() && pitch_items.binary_search(&id).is_ok();
+/// What a contact's interactions add up to, as far as the stage rules care:
+/// counts, first and last times, and the networks they happened on. Folded
+/// one interaction at a time in time order (ties by item id), so a store can
+/// keep it per contact and month and the stage can be read from it without
+/// the whole history: [`stage`] is [`assess`] of the tally of the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Yours, not pitches: messages, comments on theirs, reactions, shares of theirs, mentions.
+    pub given: [u32; 5],
+    pub pitches: u32,
+    pub private_pitches: u32,
+    /// Theirs: messages, comments on yours, reactions, shares of yours, mentions.
+    pub received: [u32; 5],
+    pub inquiries: u32,
+    /// The earliest connection, either way (the first one folded wins a tie).
+    pub connection: Option<(Direction, i64)>,
+    pub last_from_them: Option<i64>,
+    pub last_from_you: Option<i64>,
+    pub first_private_sent: Option<i64>,
+    pub first_nonpitch_private_sent: Option<i64>,
+    pub first_private_recv: Option<i64>,
+    pub first_inquiry: Option<i64>,
+    /// Their first private message after your first private message that was not a pitch.
+    pub reply_to_you: Option<i64>,
+    /// One bit per network (`1 << network as u8`) with an interaction.
+    pub networks: u8,
+    /// How many interactions were folded in.
+    pub interactions: u32,
+}
 
-    // Counts for equity, by act.
-    let (mut msg_sent, mut comments_theirs, mut reactions_given, mut shares_theirs, mut mentions_given) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    let (mut pitches, mut private_pitches) = (0u32, 0u32);
-    let (mut msg_recv, mut comments_yours, mut reactions_recv, mut shares_yours, mut mentions_recv, mut inquiries) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
-    let mut connection: Option<(Direction, i64)> = None;
-    let mut last_from_them: Option<i64> = None;
-    let mut last_from_you: Option<i64> = None;
-    let mut first_private_sent: Option<i64> = None;
-    let mut first_nonpitch_private_sent: Option<i64> = None;
-    let mut first_private_recv: Option<i64> = None;
-    let mut first_inquiry: Option<i64> = None;
-
-    for i in history.iter().filter(|i| i.at <= now) {
+impl Tally {
+    /// Fold one more interaction in. `pitch_item`: the item it comes from is
+    /// a pitch (its message or comment is an ask, not a gift). Interactions
+    /// must come in time order (ties by item id) for `reply_to_you` and the
+    /// connection tie to come out as [`stage`] computes them.
+    pub fn add(&mut self, i: &Interaction, pitch_item: bool) {
         let dated = i.at > 0;
+        self.interactions += 1;
+        self.networks |= 1 << (i.network as u8);
         match (i.direction, i.act) {
             (d, Act::Connection) => {
-                // The earliest connection, either way; ties go to yours.
-                if connection.is_none_or(|(_, at)| i.at < at) {
-                    connection = Some((d, i.at));
+                // The earliest connection, either way; ties go to the one folded first.
+                if self.connection.is_none_or(|(_, at)| i.at < at) {
+                    self.connection = Some((d, i.at));
                 }
             }
             (Direction::Given, Act::Pitch) => {
-                pitches += 1;
-                private_pitches += u32::from(i.private);
+                self.pitches += 1;
+                self.private_pitches += u32::from(i.private);
             }
             (Direction::Received, Act::Inquiry) => {
-                inquiries += 1;
-                first_inquiry = Some(earliest(first_inquiry, i.at));
+                self.inquiries += 1;
+                self.first_inquiry = Some(earliest(self.first_inquiry, i.at));
             }
             (Direction::Given, act) => {
-                let pitch = is_pitch_item(i.item);
                 match act {
-                    Act::MessageSent if !pitch => msg_sent += 1,
-                    Act::CommentOnTheirs if !pitch => comments_theirs += 1,
-                    Act::ReactionGiven => reactions_given += 1,
-                    Act::ShareOfTheirs => shares_theirs += 1,
-                    Act::Mention => mentions_given += 1,
+                    Act::MessageSent if !pitch_item => self.given[0] += 1,
+                    Act::CommentOnTheirs if !pitch_item => self.given[1] += 1,
+                    Act::ReactionGiven => self.given[2] += 1,
+                    Act::ShareOfTheirs => self.given[3] += 1,
+                    Act::Mention => self.given[4] += 1,
                     _ => {}
                 }
                 if dated {
-                    last_from_you = Some(latest(last_from_you, i.at));
+                    self.last_from_you = Some(latest(self.last_from_you, i.at));
                 }
                 if i.private && act == Act::MessageSent {
-                    first_private_sent = Some(earliest(first_private_sent, i.at));
-                    if !pitch {
-                        first_nonpitch_private_sent = Some(earliest(first_nonpitch_private_sent, i.at));
+                    self.first_private_sent = Some(earliest(self.first_private_sent, i.at));
+                    if !pitch_item {
+                        self.first_nonpitch_private_sent = Some(earliest(self.first_nonpitch_private_sent, i.at));
                     }
                 }
             }
             (Direction::Received, act) => {
                 match act {
-                    Act::MessageReceived => msg_recv += 1,
-                    Act::CommentOnYours => comments_yours += 1,
-                    Act::ReactionReceived => reactions_recv += 1,
-                    Act::ShareOfYours => shares_yours += 1,
-                    Act::Mention => mentions_recv += 1,
+                    Act::MessageReceived => self.received[0] += 1,
+                    Act::CommentOnYours => self.received[1] += 1,
+                    Act::ReactionReceived => self.received[2] += 1,
+                    Act::ShareOfYours => self.received[3] += 1,
+                    Act::Mention => self.received[4] += 1,
                     _ => {}
                 }
                 if dated {
-                    last_from_them = Some(latest(last_from_them, i.at));
+                    self.last_from_them = Some(latest(self.last_from_them, i.at));
                 }
                 if i.private && act == Act::MessageReceived {
-                    first_private_recv = Some(earliest(first_private_recv, i.at));
+                    self.first_private_recv = Some(earliest(self.first_private_recv, i.at));
+                    // In time order, the first one after your first non-pitch private message is the earliest.
+                    if self.reply_to_you.is_none() && self.first_nonpitch_private_sent.is_some_and(|sent| i.at > sent) {
+                        self.reply_to_you = Some(i.at);
+                    }
                 }
             }
         }
     }
 
-    // Their first private reply after a non-pitch private message of yours.
-    let reply_to_you: Option<i64> = first_nonpitch_private_sent.and_then(|sent| {
-        history
-            .iter()
-            .filter(|i| i.at <= now && i.at > sent && i.direction == Direction::Received && i.private && i.act == Act::MessageReceived)
-            .map(|i| i.at)
-            .min()
-    });
+    /// The tally of a history (any order) as of `now`: interactions after
+    /// `now` are left out, the rest folded in time order (ties by item id).
+    pub fn of(history: &[Interaction], now: i64) -> Tally {
+        let mut counted: Vec<&Interaction> = history.iter().filter(|i| i.at <= now).collect();
+        counted.sort_by_key(|i| (i.at, i.item));
+        let mut pitch_items: Vec<i64> = counted.iter().filter(|i| i.act == Act::Pitch).map(|i| i.item).collect();
+        pitch_items.sort_unstable();
+        pitch_items.dedup();
+        let mut t = Tally::default();
+        for i in counted {
+            t.add(i, pitch_items.binary_search(&i.item).is_ok());
+        }
+        t
+    }
+
+    /// A compact text form for storage: numbers separated by commas, an
+    /// empty field for "none". [`Tally::decode`] reads it back.
+    pub fn encode(&self) -> String {
+        let opt = |v: Option<i64>| v.map_or_else(String::new, |x| x.to_string());
+        let mut f: Vec<String> = self.given.iter().chain([self.pitches, self.private_pitches].iter()).chain(self.received.iter()).map(u32::to_string).collect();
+        f.push(self.inquiries.to_string());
+        f.push(match self.connection {
+            Some((Direction::Given, at)) => format!("g{at}"),
+            Some((Direction::Received, at)) => format!("r{at}"),
+            None => String::new(),
+        });
+        for v in [
+            self.last_from_them,
+            self.last_from_you,
+            self.first_private_sent,
+            self.first_nonpitch_private_sent,
+            self.first_private_recv,
+            self.first_inquiry,
+            self.reply_to_you,
+        ] {
+            f.push(opt(v));
+        }
+        f.push(self.networks.to_string());
+        f.push(self.interactions.to_string());
+        f.join(",")
+    }
+
+    /// Read back what [`Tally::encode`] wrote; `None` when it is not that.
+    pub fn decode(s: &str) -> Option<Tally> {
+        let f: Vec<&str> = s.split(',').collect();
+        if f.len() != 23 {
+            return None;
+        }
+        let n = |k: usize| f[k].parse::<u32>().ok();
+        let opt = |k: usize| if f[k].is_empty() { Some(None) } else { f[k].parse::<i64>().ok().map(Some) };
+        let connection = match f[13].split_at_checked(1) {
+            None => None,
+            Some(("g", at)) => Some((Direction::Given, at.parse().ok()?)),
+            Some(("r", at)) => Some((Direction::Received, at.parse().ok()?)),
+            Some(_) => return None,
+        };
+        Some(Tally {
+            given: [n(0)?, n(1)?, n(2)?, n(3)?, n(4)?],
+            pitches: n(5)?,
+            private_pitches: n(6)?,
+            received: [n(7)?, n(8)?, n(9)?, n(10)?, n(11)?],
+            inquiries: n(12)?,
+            connection,
+            last_from_them: opt(14)?,
+            last_from_you: opt(15)?,
+            first_private_sent: opt(16)?,
+            first_nonpitch_private_sent: opt(17)?,
+            first_private_recv: opt(18)?,
+            first_inquiry: opt(19)?,
+            reply_to_you: opt(20)?,
+            networks: f[21].parse().ok()?,
+            interactions: n(22)?,
+        })
+    }
+
+    /// The networks with an interaction, in [`Network`] order.
+    pub fn networks(&self) -> Vec<Network> {
+        Network::ALL.into_iter().filter(|n| self.networks & (1 << (*n as u8)) != 0).collect()
+    }
+}
+
+/// The stage of one contact from their interactions (any order), your marks
+/// and the configured thresholds, as of `now`. See the module documentation
+/// for the rules; every reason is a sentence a seller understands.
+pub fn stage(history: &[Interaction], marks: Marks, now: i64, t: &Thresholds) -> Assessment {
+    assess(&Tally::of(history, now), marks, now, t)
+}
+
+/// The stage from a contact's [`Tally`] of the interactions up to `now`
+/// (what [`stage`] computes from the whole history).
+pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessment {
+    let [msg_sent, comments_theirs, reactions_given, shares_theirs, mentions_given] = tally.given;
+    let [msg_recv, comments_yours, reactions_recv, shares_yours, mentions_recv] = tally.received;
+    let (pitches, private_pitches, inquiries) = (tally.pitches, tally.private_pitches, tally.inquiries);
+    let (connection, last_from_them, last_from_you, first_inquiry, reply_to_you) =
+        (tally.connection, tally.last_from_them, tally.last_from_you, tally.first_inquiry, tally.reply_to_you);
     // They wrote first, and you answered.
-    let they_started: Option<(i64, i64)> = match (first_private_recv, first_private_sent) {
+    let they_started: Option<(i64, i64)> = match (tally.first_private_recv, tally.first_private_sent) {
         (Some(r), Some(s)) if r < s => Some((r, s)),
         _ => None,
     };
@@ -1272,6 +1455,90 @@ mod tests {
         assert_eq!(date(0), "an unknown date");
         assert_eq!(date(1_709_337_600), "2024-03-02");
         assert_eq!(date(951_782_400), "2000-02-29");
+    }
+
+    fn act(at: i64, item: i64, direction: Direction, act: Act, private: bool) -> Interaction {
+        Interaction { contact: "ann".into(), network: Network::Instagram, at, direction, act, private, item }
+    }
+
+    fn sample() -> Vec<Interaction> {
+        vec![
+            act(50, 1, Direction::Received, Act::Connection, false),
+            act(100, 2, Direction::Given, Act::MessageSent, true),
+            act(100, 2, Direction::Given, Act::Pitch, true),
+            act(200, 3, Direction::Given, Act::MessageSent, true),
+            act(200, 4, Direction::Received, Act::MessageReceived, true),
+            act(300, 5, Direction::Received, Act::MessageReceived, true),
+            act(300, 5, Direction::Received, Act::Inquiry, true),
+            act(0, 6, Direction::Received, Act::CommentOnYours, false),
+            act(400, 7, Direction::Given, Act::ReactionGiven, false),
+        ]
+    }
+
+    #[test]
+    fn a_tally_kept_as_it_grows_is_the_tally_of_the_whole_history() {
+        let h = sample();
+        let whole = Tally::of(&h, 1_000);
+        let mut sorted = h.clone();
+        sorted.sort_by_key(|i| (i.at, i.item));
+        // Folding the first k interactions, storing the tally and folding the rest later gives the same.
+        for k in 0..=sorted.len() {
+            let mut t = Tally::default();
+            for i in &sorted[..k] {
+                t.add(i, i.item == 2);
+            }
+            let mut t = Tally::decode(&t.encode()).expect("round trip");
+            for i in &sorted[k..] {
+                t.add(i, i.item == 2);
+            }
+            assert_eq!(t, whole, "split at {k}");
+        }
+        // Their reply came at the same second as your first non-pitch message: not a reply to it.
+        assert_eq!(whole.reply_to_you, Some(300));
+        assert_eq!(whole.given[0], 1, "the pitching message is an ask, not a gift");
+        assert_eq!(whole.networks(), vec![Network::Instagram]);
+        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), assess(&whole, Marks::default(), 1_000, &Thresholds::default()));
+    }
+
+    #[test]
+    fn the_stage_does_not_depend_on_the_order_of_the_history() {
+        let mut h = sample();
+        h.push(act(50, 0, Direction::Given, Act::Connection, false));
+        let a = stage(&h, Marks::default(), 1_000, &Thresholds::default());
+        h.reverse();
+        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), a, "tied connections: the lower item id wins either way");
+    }
+
+    #[test]
+    fn a_stored_tally_that_is_not_one_is_refused() {
+        assert_eq!(Tally::decode(""), None);
+        assert_eq!(Tally::decode("1,2,3"), None);
+        let mut bad = Tally::default().encode();
+        bad.replace_range(0..1, "x");
+        assert_eq!(Tally::decode(&bad), None);
+        assert_eq!(Tally::decode(&Tally::default().encode()), Some(Tally::default()));
+    }
+
+    /// The one-pass phrase lists find what a search per phrase finds.
+    #[test]
+    fn phrase_lists_agree_with_a_search_per_phrase() {
+        let texts = [
+            "Join my team! Business opportunity, order now",
+            "in order to order, order of the day; the order is here",
+            "free samples and a free sample: shop my online shop now",
+            "how much is the starter kit? tell me more, i'm interested",
+            "we sign up signup for the business opportunity opportunity",
+            "order",
+            "",
+            "% off 20% off on sale salesman",
+        ];
+        for t in texts {
+            let canon = canonical_words(Normalized::new(t).as_str());
+            for (list, offer) in [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)] {
+                let want: Vec<&str> = list.phrases.iter().copied().filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) }).collect();
+                assert_eq!(list.iter(list.found(&canon)).collect::<Vec<_>>(), want, "{t:?}");
+            }
+        }
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn generate(dir: &Path, threads: usize, per_thread: usize) {
 }
 
 fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
-    let mut src = tactful_import::source::open(dir, Default::default()).unwrap();
+    let mut src = tactful_import::source::open(dir, tactful_import::source::Limits::default()).unwrap();
     let opts = Options::default();
     let mut n = 0u64;
     let t = Instant::now();

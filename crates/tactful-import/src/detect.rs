@@ -54,7 +54,9 @@ pub const KNOWN: &str = "a Facebook or Instagram \"Download Your Information\" e
 a LinkedIn data export, or a .csv/.jsonl file with the documented columns";
 
 /// Guess the format from the entry names (relative paths with `/`).
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // names are lower-cased first
 pub fn detect(entries: &[String]) -> Option<Format> {
+    // Every name is lower-cased before a test: the extension tests below are not case-sensitive.
     let has = |pred: &dyn Fn(&str) -> bool| entries.iter().any(|e| pred(&e.to_ascii_lowercase()));
     let base = |e: &str| e.rsplit('/').next().unwrap_or(e).to_string();
     if has(&|e| {

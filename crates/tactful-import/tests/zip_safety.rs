@@ -24,7 +24,7 @@ fn make_zip(path: &PathBuf, entries: &[(&str, &[u8])]) {
     w.finish().unwrap();
 }
 
-fn refusal(path: &PathBuf, limits: Limits) -> String {
+fn refusal(path: &std::path::Path, limits: Limits) -> String {
     match source::open(path, limits) {
         Ok(_) => panic!("{} was accepted", path.display()),
         Err(e) => e.to_string(),

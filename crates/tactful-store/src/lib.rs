@@ -7,6 +7,7 @@
 //! dropping it without `commit` leaves the store exactly as it was.
 
 pub mod coach;
+pub mod derived;
 mod pg;
 pub mod people;
 mod query;
@@ -16,6 +17,7 @@ mod sqlite;
 use tactful_core::history::{ItemKind, Network, Record};
 
 pub use pg::PgStore;
+pub use query::Arg;
 pub use sqlite::SqliteStore;
 
 /// Why the store failed.
@@ -119,6 +121,20 @@ pub mod testing {
         conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])
             .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
         Ok(())
+    }
+
+    /// Turn a SQLite store back into what tactful wrote before migration 4
+    /// (no derived tables, undated marks), keeping its items, contacts and
+    /// settings: to test that an old store upgrades in place.
+    pub fn downgrade_sqlite_to_v3(path: &std::path::Path) -> Result<(), StoreError> {
+        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let conn = rusqlite::Connection::open(path).map_err(e)?;
+        conn.execute_batch(
+            "DROP TABLE interactions; DROP TABLE handle_contacts; DROP TABLE contact_tallies; DROP TABLE owner_authors;
+             DROP TABLE requests; DROP TABLE replies; ALTER TABLE contacts DROP COLUMN marked_at;
+             DELETE FROM settings WHERE key = 'derived'; DELETE FROM schema_version WHERE version > 3;",
+        )
+        .map_err(e)
     }
 
     /// Create an empty database named after the test on the server at `url`

@@ -37,6 +37,14 @@ impl Cell {
             Cell::Null => String::new(),
         }
     }
+    /// The text, moved out (the cell is left empty): no copy.
+    pub fn take_text(&mut self) -> String {
+        match std::mem::replace(self, Cell::Null) {
+            Cell::Text(s) => s,
+            Cell::Int(i) => i.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
     pub fn opt_text(&self) -> Option<String> {
         match self {
             Cell::Null => None,
@@ -50,8 +58,16 @@ impl Cell {
 pub trait Db {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
     fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<Cell>>, StoreError>;
-    /// Run `f` in one transaction.
+    /// Visit the rows of a query one at a time, without holding them all in
+    /// memory (the derived tables read the whole history this way).
+    /// The visitor may take the cells' text (`Cell::take_text`).
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell])) -> Result<(), StoreError>;
+    /// Run `f` in one transaction (inside a writer: in the writer's own).
     fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    /// True on PostgreSQL, for the few statements the two spell differently.
+    fn postgres(&self) -> bool {
+        false
+    }
 }
 
 /// A person in the seller's network, with every handle they are known by.
@@ -61,6 +77,9 @@ pub struct Contact {
     pub display_name: String,
     /// `customer` or `team`, when the user marked them.
     pub mark: Option<String>,
+    /// When they were marked (unix seconds); `None` for a mark made before
+    /// marks were dated, which counts as always true.
+    pub marked_at: Option<i64>,
     pub handles: Vec<(Network, String)>,
 }
 
@@ -82,13 +101,13 @@ pub struct Consent {
 
 fn contacts_where(db: &mut dyn Db, clause: &str, args: &[Arg]) -> Result<Vec<Contact>, StoreError> {
     let sql = format!(
-        "SELECT c.id, c.display_name, c.mark, h.network, h.handle FROM contacts c LEFT JOIN handles h ON h.contact_id = c.id {clause} ORDER BY c.id, h.network, h.handle"
+        "SELECT c.id, c.display_name, c.mark, h.network, h.handle, c.marked_at FROM contacts c LEFT JOIN handles h ON h.contact_id = c.id {clause} ORDER BY c.id, h.network, h.handle"
     );
     let mut out: Vec<Contact> = Vec::new();
     for r in db.rows(&sql, args)? {
         let id = r[0].int();
         if out.last().is_none_or(|c| c.id != id) {
-            out.push(Contact { id, display_name: r[1].text(), mark: r[2].opt_text(), handles: Vec::new() });
+            out.push(Contact { id, display_name: r[1].text(), mark: r[2].opt_text(), marked_at: r[5].opt_int(), handles: Vec::new() });
         }
         if let (Some(n), Some(h)) = (r[3].opt_text(), r[4].opt_text()) {
             if let Ok(n) = n.parse() {
@@ -127,9 +146,10 @@ pub fn by_id(db: &mut dyn Db, id: i64) -> Result<Option<Contact>, StoreError> {
     Ok(contacts_where(db, "WHERE c.id = ?1", &[Arg::Int(id)])?.into_iter().next())
 }
 
-/// Mark a contact as `customer` or `team`, or clear the mark.
-pub fn set_mark(db: &mut dyn Db, id: i64, mark: Option<&str>) -> Result<bool, StoreError> {
-    Ok(db.exec("UPDATE contacts SET mark = ?1 WHERE id = ?2", &[Arg::OptText(mark.map(str::to_string)), Arg::Int(id)])? > 0)
+/// Mark a contact as `customer` or `team` from time `at` on, or clear the mark.
+pub fn set_mark(db: &mut dyn Db, id: i64, mark: Option<&str>, at: i64) -> Result<bool, StoreError> {
+    let at = mark.map(|_| at);
+    Ok(db.exec("UPDATE contacts SET mark = ?1, marked_at = ?2 WHERE id = ?3", &[Arg::OptText(mark.map(str::to_string)), Arg::OptInt(at), Arg::Int(id)])? > 0)
 }
 
 /// Merge `other` into `keep`: every handle and every consent record moves;
@@ -138,8 +158,10 @@ pub fn merge(db: &mut dyn Db, keep: i64, other: i64) -> Result<(), StoreError> {
     db.atomically(&mut |db| {
         db.exec("UPDATE handles SET contact_id = ?1 WHERE contact_id = ?2", &[Arg::Int(keep), Arg::Int(other)])?;
         db.exec("UPDATE consents SET contact_id = ?1 WHERE contact_id = ?2", &[Arg::Int(keep), Arg::Int(other)])?;
+        // The kept contact's own mark wins; else the other's, with its date.
         db.exec(
-            "UPDATE contacts SET mark = COALESCE(mark, (SELECT mark FROM contacts WHERE id = ?2)) WHERE id = ?1",
+            "UPDATE contacts SET marked_at = CASE WHEN mark IS NULL THEN (SELECT marked_at FROM contacts WHERE id = ?2) ELSE marked_at END,
+               mark = COALESCE(mark, (SELECT mark FROM contacts WHERE id = ?2)) WHERE id = ?1",
             &[Arg::Int(keep), Arg::Int(other)],
         )?;
         db.exec("DELETE FROM contacts WHERE id = ?1", &[Arg::Int(other)])?;

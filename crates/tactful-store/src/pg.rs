@@ -13,8 +13,10 @@ use crate::{Added, Counts, Filter, Store, StoreError, StoredItem, Writer};
 pub struct PgStore {
     client: Client,
     location: String,
+    prepared: Prepared,
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(err)`
 fn err(e: postgres::Error) -> StoreError {
     // The server's own message (e.g. "relation does not exist") is the useful part.
     match e.as_db_error() {
@@ -53,7 +55,7 @@ impl PgStore {
             tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(err)?;
         }
         tx.commit().map_err(err)?;
-        Ok(PgStore { client, location })
+        Ok(PgStore { client, location, prepared: HashMap::new() })
     }
 }
 
@@ -67,6 +69,9 @@ struct PgWriter<'c> {
     contacts: HashMap<(Network, String), i64>,
     /// The owner's handle per network: the owner is never a contact.
     owners: [Option<String>; 5],
+    prepared: Prepared,
+    /// For the derived tables: what this writer added (see `derived::Added`).
+    added: crate::derived::Added,
 }
 
 impl PgWriter<'_> {
@@ -149,6 +154,7 @@ impl Writer for PgWriter<'_> {
                 if n == 0 {
                     return Ok(Added::AlreadyThere);
                 }
+                self.added.owner_item(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -173,7 +179,9 @@ impl Writer for PgWriter<'_> {
         Ok(())
     }
 
-    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        let added = std::mem::take(&mut self.added);
+        crate::derived::refresh_in(self.as_mut(), Some(added))?;
         self.tx.commit().map_err(err)
     }
 }
@@ -188,6 +196,7 @@ fn boxed(args: &[Arg]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
         .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
             match a {
                 Arg::Text(s) => Box::new(s),
+                Arg::Static(s) => Box::new(s),
                 Arg::Int(i) => Box::new(i),
                 Arg::Bool(b) => Box::new(b),
                 Arg::OptInt(i) => Box::new(i),
@@ -197,32 +206,66 @@ fn boxed(args: &[Arg]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
         .collect()
 }
 
+fn cell_row(r: &postgres::Row) -> Vec<crate::people::Cell> {
+    use crate::people::Cell;
+    use postgres::types::Type;
+    (0..r.len())
+        .map(|i| match *r.columns()[i].type_() {
+            Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int),
+            Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            Type::INT2 => r.get::<_, Option<i16>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            _ => r.try_get::<_, Option<String>>(i).ok().flatten().map_or(Cell::Null, Cell::Text),
+        })
+        .collect()
+}
+
+/// Prepared statements by SQL text: the derived tables run the same few
+/// statements many times, and preparing costs a round trip each.
+type Prepared = HashMap<String, Statement>;
+
+fn prepared<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str) -> Result<Statement, StoreError> {
+    if let Some(s) = cache.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = c.prepare(&dollar(sql)).map_err(err)?;
+    cache.insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+fn pg_exec<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+    let st = prepared(c, cache, sql)?;
+    let b = boxed(args);
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
+    c.execute(&st, &params).map_err(err)
+}
+
+fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let st = prepared(c, cache, sql)?;
+    let b = boxed(args);
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
+    // A cursor-backed iterator: rows arrive as they are read, not all at once.
+    let mut rows = c.query_raw(&st, params).map_err(err)?;
+    while let Some(r) = rows.next().map_err(err)? {
+        visit(&mut cell_row(&r));
+    }
+    Ok(())
+}
+
 impl crate::people::Db for PgStore {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        let b = boxed(args);
-        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
-        self.client.execute(dollar(sql).as_str(), &params).map_err(err)
+        pg_exec(&mut self.client, &mut self.prepared, sql, args)
     }
 
     fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        use crate::people::Cell;
-        use postgres::types::Type;
-        let b = boxed(args);
-        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
-        let rows = self.client.query(dollar(sql).as_str(), &params).map_err(err)?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| match *r.columns()[i].type_() {
-                        Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int),
-                        Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-                        Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-                        _ => r.try_get::<_, Option<String>>(i).ok().flatten().map_or(Cell::Null, Cell::Text),
-                    })
-                    .collect()
-            })
-            .collect())
+        let mut out = Vec::new();
+        pg_each(&mut self.client, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
+        Ok(out)
+    }
+
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+        pg_each(&mut self.client, &mut self.prepared, sql, args, visit)
     }
 
     fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
@@ -234,6 +277,36 @@ impl crate::people::Db for PgStore {
                 Err(e)
             }
         }
+    }
+
+    fn postgres(&self) -> bool {
+        true
+    }
+}
+
+/// Inside an import, the derived tables are brought up to date in the
+/// import's own transaction (see `commit`).
+impl crate::people::Db for PgWriter<'_> {
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        pg_exec(&mut self.tx, &mut self.prepared, sql, args)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+        let mut out = Vec::new();
+        pg_each(&mut self.tx, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
+        Ok(out)
+    }
+
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+        pg_each(&mut self.tx, &mut self.prepared, sql, args, visit)
+    }
+
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        f(self)
+    }
+
+    fn postgres(&self) -> bool {
+        true
     }
 }
 
@@ -269,27 +342,28 @@ impl Store for PgStore {
                  ON CONFLICT (network) DO NOTHING",
             )
             .map_err(err)?;
-        Ok(Box::new(PgWriter { tx, insert_item, find_handle, insert_contact, insert_handle, upsert_owner, contacts: HashMap::new(), owners }))
+        let base: i64 = tx.query_one("SELECT COALESCE(MAX(id), 0) FROM items", &[]).map_err(err)?.get(0);
+        Ok(Box::new(PgWriter {
+            tx,
+            insert_item,
+            find_handle,
+            insert_contact,
+            insert_handle,
+            upsert_owner,
+            contacts: HashMap::new(),
+            owners,
+            prepared: HashMap::new(),
+            added: crate::derived::Added::after(base),
+        }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
         let (sql, args) = crate::query::items_sql(filter, |i| format!("${i}"), "ILIKE");
-        let boxed: Vec<Box<dyn postgres::types::ToSql + Sync>> = args
-            .into_iter()
-            .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
-                match a {
-                    Arg::Text(s) => Box::new(s),
-                    Arg::Int(i) => Box::new(i),
-                    Arg::Bool(b) => Box::new(b),
-                    Arg::OptInt(i) => Box::new(i),
-                    Arg::OptText(s) => Box::new(s),
-                }
-            })
-            .collect();
+        let boxed = boxed(&args);
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(AsRef::as_ref).collect();
         // A cursor-backed iterator: rows arrive as they are read, not all at once.
         let mut rows = self.client.query_raw(sql.as_str(), params).map_err(err)?;
-        use postgres::fallible_iterator::FallibleIterator;
         while let Some(r) = rows.next().map_err(err)? {
             let item = crate::query::row(
                 r.get(0),

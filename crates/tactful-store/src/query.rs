@@ -1,6 +1,8 @@
 //! SQL shared by both backends: the item query built from a filter, with the
 //! placeholder style and case-insensitive LIKE of each backend.
 
+use std::fmt::Write as _;
+
 use tactful_core::history::{ItemKind, Network};
 
 use crate::StoredItem;
@@ -12,6 +14,8 @@ pub const COLUMNS: &str = "id, network, kind, author, by_owner, counterparts, th
 #[derive(Debug, Clone)]
 pub enum Arg {
     Text(String),
+    /// A name from the code (a network, a kind): no allocation per row.
+    Static(&'static str),
     Int(i64),
     Bool(bool),
     OptInt(Option<i64>),
@@ -22,6 +26,7 @@ impl rusqlite::ToSql for Arg {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
             Arg::Text(s) => s.to_sql(),
+            Arg::Static(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
             Arg::Bool(b) => b.to_sql(),
             Arg::OptInt(i) => i.to_sql(),
@@ -66,7 +71,7 @@ pub fn items_sql(filter: &crate::Filter, ph: impl Fn(usize) -> String, like: &st
     }
     sql.push_str(" ORDER BY at, id");
     if let Some(l) = filter.limit {
-        sql.push_str(&format!(" LIMIT {l}"));
+        let _ = write!(sql, " LIMIT {l}");
     }
     (sql, args)
 }

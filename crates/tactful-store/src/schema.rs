@@ -67,8 +67,61 @@ pub const SQLITE: &[&str] = &[
         started_at INTEGER NOT NULL,
         stopped_at INTEGER
     );",
+    // 4: dated marks, and the tables derived from the items (see `derived`):
+    // interactions, the contact each handle counts for, each contact's tally
+    // per month, the owner's handles, customer requests and your replies.
+    "ALTER TABLE contacts ADD COLUMN marked_at INTEGER;
+    CREATE TABLE interactions (
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        direction INTEGER NOT NULL,
+        act INTEGER NOT NULL,
+        private INTEGER NOT NULL,
+        pitch INTEGER NOT NULL,
+        PRIMARY KEY (at, item_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE handle_contacts (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id INTEGER NOT NULL,
+        PRIMARY KEY (network, handle)
+    ) WITHOUT ROWID;
+    CREATE TABLE contact_tallies (
+        contact_id INTEGER NOT NULL,
+        month INTEGER NOT NULL,
+        tally TEXT NOT NULL,
+        PRIMARY KEY (contact_id, month)
+    ) WITHOUT ROWID;
+    CREATE TABLE owner_authors (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        PRIMARY KEY (network, handle)
+    ) WITHOUT ROWID;
+    CREATE TABLE requests (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        request TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        answer_at INTEGER,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE replies (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        addressed TEXT NOT NULL,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    ) WITHOUT ROWID;",
 ];
-
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
     "CREATE TABLE owners (
@@ -131,8 +184,58 @@ pub const POSTGRES: &[&str] = &[
         started_at BIGINT NOT NULL,
         stopped_at BIGINT
     );",
+    "ALTER TABLE contacts ADD COLUMN marked_at BIGINT;
+    CREATE TABLE interactions (
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        direction BIGINT NOT NULL,
+        act BIGINT NOT NULL,
+        private BOOLEAN NOT NULL,
+        pitch BOOLEAN NOT NULL,
+        PRIMARY KEY (at, item_id, seq)
+    );
+    CREATE TABLE handle_contacts (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        contact_id BIGINT NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE contact_tallies (
+        contact_id BIGINT NOT NULL,
+        month BIGINT NOT NULL,
+        tally TEXT NOT NULL,
+        PRIMARY KEY (contact_id, month)
+    );
+    CREATE TABLE owner_authors (
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        PRIMARY KEY (network, handle)
+    );
+    CREATE TABLE requests (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        sender TEXT NOT NULL,
+        request TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        answer_at BIGINT,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    );
+    CREATE TABLE replies (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        addressed TEXT NOT NULL,
+        PRIMARY KEY (network, kind, conv, at, item_id)
+    );",
 ];
-
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
 pub const SEP: char = '\u{1f}';

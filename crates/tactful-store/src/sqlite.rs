@@ -28,6 +28,7 @@ impl SqliteStore {
         }
         let mut conn = Connection::open(path).map_err(err(&p))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;").map_err(err(&p))?;
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn, &p)?;
         Ok(SqliteStore { conn, path: p })
     }
@@ -56,6 +57,8 @@ struct SqliteWriter<'c> {
     contacts: [HashMap<String, i64>; 5],
     /// The owner's handle per network: the owner is never a contact.
     owners: [Option<String>; 5],
+    /// For the derived tables: what this writer added (see `derived::Added`).
+    added: crate::derived::Added,
 }
 
 impl SqliteWriter<'_> {
@@ -157,6 +160,7 @@ impl Writer for SqliteWriter<'_> {
                 if n == 0 {
                     return Ok(Added::AlreadyThere);
                 }
+                self.added.owner_item(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -182,44 +186,67 @@ impl Writer for SqliteWriter<'_> {
         Ok(())
     }
 
-    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        let added = std::mem::take(&mut self.added);
+        crate::derived::refresh_in(self.as_mut(), Some(added))?;
         let path = self.path.clone();
         self.tx.commit().map_err(err(&path))
     }
 }
 
+fn sql_exec(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+    let e = err(path);
+    Ok(conn.prepare_cached(sql).and_then(|mut s| s.execute(params.as_slice())).map_err(e)? as u64)
+}
+
+fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    use crate::people::Cell;
+    use rusqlite::types::ValueRef;
+    let e = err(path);
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+    let mut stmt = conn.prepare_cached(sql).map_err(&e)?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
+    let mut row = Vec::with_capacity(n);
+    while let Some(r) = rows.next().map_err(&e)? {
+        row.clear();
+        for i in 0..n {
+            row.push(match r.get_ref(i).map_err(&e)? {
+                ValueRef::Null => Cell::Null,
+                ValueRef::Integer(v) => Cell::Int(v),
+                ValueRef::Real(f) => Cell::Int(f as i64),
+                ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
+            });
+        }
+        visit(&mut row);
+    }
+    Ok(())
+}
+
+fn sql_rows(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    let mut out = Vec::new();
+    sql_each(conn, path, sql, args, &mut |r| out.push(r.to_vec()))?;
+    Ok(out)
+}
+
 impl crate::people::Db for SqliteStore {
     fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
-        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
-        Ok(self.conn.execute(sql, params.as_slice()).map_err(err(&self.path))? as u64)
+        sql_exec(&self.conn, &self.path, sql, args)
     }
 
     fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        use crate::people::Cell;
-        use rusqlite::types::ValueRef;
-        let e = err(&self.path);
-        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
-        let mut stmt = self.conn.prepare(sql).map_err(&e)?;
-        let n = stmt.column_count();
-        let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().map_err(&e)? {
-            let mut row = Vec::with_capacity(n);
-            for i in 0..n {
-                row.push(match r.get_ref(i).map_err(&e)? {
-                    ValueRef::Null => Cell::Null,
-                    ValueRef::Integer(v) => Cell::Int(v),
-                    ValueRef::Real(f) => Cell::Int(f as i64),
-                    ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
-                });
-            }
-            out.push(row);
-        }
-        Ok(out)
+        sql_rows(&self.conn, &self.path, sql, args)
+    }
+
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+        sql_each(&self.conn, &self.path, sql, args, visit)
     }
 
     fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        self.conn.execute_batch("BEGIN").map_err(err(&self.path))?;
+        // IMMEDIATE: take the write lock now, so two processes refreshing the
+        // derived tables at once wait for each other instead of failing.
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err(&self.path))?;
         match f(self) {
             Ok(()) => self.conn.execute_batch("COMMIT").map_err(err(&self.path)),
             Err(e) => {
@@ -227,6 +254,26 @@ impl crate::people::Db for SqliteStore {
                 Err(e)
             }
         }
+    }
+}
+
+/// Inside an import, the derived tables are brought up to date in the
+/// import's own transaction (see `commit`).
+impl crate::people::Db for SqliteWriter<'_> {
+    fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
+        sql_exec(&self.tx, &self.path, sql, args)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+        sql_rows(&self.tx, &self.path, sql, args)
+    }
+
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+        sql_each(&self.tx, &self.path, sql, args, visit)
+    }
+
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        f(self)
     }
 }
 
@@ -246,7 +293,8 @@ impl Store for SqliteStore {
             owners[n as usize] = Some(h);
         }
         let tx = self.conn.transaction().map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners }))
+        let base = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base) }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {

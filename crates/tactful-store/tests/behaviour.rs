@@ -139,11 +139,11 @@ fn people_suite(store: &mut dyn Store) {
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
 
     // Marks, merge and split: a merge never loses a handle or a consent record.
-    assert!(people::set_mark(db, bob, Some("customer")).unwrap());
+    assert!(people::set_mark(db, bob, Some("customer"), 500).unwrap());
     people::merge(db, ann, bob).unwrap();
     let merged = people::by_id(db, ann).unwrap().unwrap();
     assert_eq!(merged.handles.len(), 2);
-    assert_eq!(merged.mark.as_deref(), Some("customer"));
+    assert_eq!((merged.mark.as_deref(), merged.marked_at), (Some("customer"), Some(500)), "the mark moves with its date");
     assert!(people::by_id(db, bob).unwrap().is_none());
     assert_eq!(people::consents(db, Some(ann)).unwrap().len(), 2);
     let split = people::split(db, Network::Facebook, "bob").unwrap().unwrap();

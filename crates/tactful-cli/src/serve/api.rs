@@ -263,6 +263,9 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
 #[serde(deny_unknown_fields)]
 struct MarkRequest {
     mark: Option<String>,
+    /// From when the mark holds, YYYY-MM-DD (default: now).
+    #[serde(default)]
+    since: Option<String>,
 }
 
 async fn mark(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
@@ -270,20 +273,24 @@ async fn mark(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> R
         Ok(r) => r,
         Err(r) => return r,
     };
-    respond(blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref())).await)
+    respond(blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref(), req.since.as_deref())).await)
 }
 
-/// Mark a contact as a customer or a team member (or clear the mark).
-pub fn set_mark(store: &mut dyn tactful_store::Store, id: i64, mark: Option<&str>) -> anyhow::Result<Value> {
+/// Mark a contact as a customer or a team member from a date (or clear the mark).
+pub fn set_mark(store: &mut dyn tactful_store::Store, id: i64, mark: Option<&str>, since: Option<&str>) -> anyhow::Result<Value> {
+    let at = match since.filter(|s| !s.trim().is_empty()) {
+        Some(d) => crate::store::parse_date(d.trim()).map_err(|e| crate::UsageError(format!("field `since`: {e}")))?,
+        None => crate::store::now(),
+    };
     let mark = match mark.filter(|m| !m.is_empty() && *m != "none") {
         None => None,
         Some(m @ ("customer" | "team")) => Some(m),
         Some(m) => anyhow::bail!(crate::UsageError(format!("field `mark`: `{m}`: expected customer, team or null"))),
     };
-    if !tactful_store::people::set_mark(store.people(), id, mark)? {
+    if !tactful_store::people::set_mark(store.people(), id, mark, at)? {
         return Err(super::NotFound(format!("no contact #{id}")).into());
     }
-    Ok(json!({"id": id, "mark": mark}))
+    Ok(json!({"id": id, "mark": mark, "since": mark.map(|_| at)}))
 }
 
 async fn inbox(State(app): State<Shared>) -> Response {

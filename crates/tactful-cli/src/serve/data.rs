@@ -39,18 +39,25 @@ fn handles(c: &people::Contact) -> Vec<String> {
     c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect()
 }
 
+/// Everyone on the curve, from the stored tallies (what `tactful today`
+/// reads): fast on a large store, the same stages as `tactful contacts`.
 pub fn contacts(store: &mut dyn Store, q: Option<&str>, stage: Option<Stage>) -> Result<ContactList> {
-    let net = crate::relate::load(store)?;
+    let now = crate::store::now();
+    let db = store.people();
+    tactful_store::derived::refresh(db)?;
+    let tallies = tactful_store::derived::tallies_at(db, now)?;
+    let everyone = people::all(db)?;
+    let none = tactful_core::relationships::Tally::default();
     let q = q.map(str::to_lowercase).filter(|q| !q.trim().is_empty());
     let mut rows = Vec::new();
     let mut counts: HashMap<Stage, usize> = HashMap::new();
-    for (i, c) in net.contacts.iter().enumerate() {
+    for c in &everyone {
         if let Some(q) = &q {
             if !c.display_name.to_lowercase().contains(q) && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q)) {
                 continue;
             }
         }
-        let a = net.assess(i);
+        let a = tactful_core::relationships::assess(tallies.get(&c.id).unwrap_or(&none), crate::relate::marks(c), now, &tactful_core::relationships::Thresholds::default());
         *counts.entry(a.stage).or_default() += 1;
         if stage.is_some_and(|s| s != a.stage) {
             continue;
@@ -193,44 +200,20 @@ pub struct Waiting {
 
 #[derive(Serialize)]
 pub struct Inbox {
-    /// Customer requests with no answer yet, oldest first.
+    /// Customer requests with no answer yet, oldest first (at most 1,000).
     pub requests: Vec<Waiting>,
-    /// Other conversations where it is your turn, oldest first.
-    pub your_turn: Vec<Waiting>,
+    pub total: usize,
 }
 
+/// The unanswered customer requests, from the same stored derivation `tactful today` reads.
 pub fn inbox(store: &mut dyn Store, now: i64) -> Result<Inbox> {
-    let (items, owners) = crate::relate::all_items(store)?;
-    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
-    let texts: HashMap<i64, &str> = items.iter().map(|i| (i.id, i.text.as_str())).collect();
-    let requests: Vec<Waiting> = tactful_core::coaching::customer_requests(&views, &owners, now)
+    let t = crate::today::gather(store, now, 1000, 14)?;
+    let requests = t
+        .waiting
         .into_iter()
-        .map(|r| Waiting {
-            item: r.item,
-            network: r.network.as_str(),
-            from: r.from,
-            at: r.at,
-            waited_secs: r.waited_secs,
-            what: format!("{}: {}", r.request.as_str(), r.cue),
-            text: r.text,
-        })
+        .map(|w| Waiting { item: w.item, network: w.network.as_str(), from: w.from, at: now - w.waited_secs, waited_secs: w.waited_secs, what: w.cue, text: w.text })
         .collect();
-    let asked: std::collections::HashSet<i64> = requests.iter().map(|r| r.item).collect();
-    let convs = tactful_core::coaching::conversations(&views, &owners, now);
-    let your_turn = tactful_core::coaching::unanswered_starts(&convs, now)
-        .into_iter()
-        .filter(|w| !asked.contains(&w.start.item))
-        .map(|w| Waiting {
-            item: w.start.item,
-            network: w.start.network.as_str(),
-            from: w.start.from.clone(),
-            at: w.start.at,
-            waited_secs: w.waited_secs,
-            what: "a new conversation".into(),
-            text: texts.get(&w.start.item).map(|t| (*t).to_string()).unwrap_or_default(),
-        })
-        .collect();
-    Ok(Inbox { requests, your_turn })
+    Ok(Inbox { requests, total: t.waiting_total })
 }
 
 #[derive(Serialize)]

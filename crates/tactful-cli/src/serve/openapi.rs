@@ -74,7 +74,7 @@ pub fn routes() -> Vec<Route> {
             "post",
             "/api/v1/contacts/{id}/mark",
             "Mark a contact as a customer or team member, or clear the mark (null).",
-            ("The mark.", obj(&[("mark", "string?")], &["mark"])),
+            ("The mark (customer, team or null) and from when it holds (YYYY-MM-DD, default today).", obj(&[("mark", "string?"), ("since", "string?")], &["mark"])),
             true,
             200,
         ),

@@ -450,7 +450,8 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
     let _ = write!(
         b,
         "<section aria-labelledby=\"actions\"><h2 id=\"actions\">Actions</h2><form method=\"post\" action=\"{}\" class=\"row\">\
-<div><label for=\"mark\">They bought from you or joined your team</label><select id=\"mark\" name=\"mark\">{opts}</select></div><button type=\"submit\">Save</button></form>\
+<div><label for=\"mark\">They bought from you or joined your team</label><select id=\"mark\" name=\"mark\">{opts}</select></div>\
+<div><label for=\"since\">Since (default today)</label><input id=\"since\" name=\"since\" type=\"date\"></div><button type=\"submit\">Save</button></form>\
 <p class=\"muted\">Draft a message to them: <a href=\"/check?to=%23{}\">check it against the pitch gate</a>.</p></section>",
         action(&app, &format!("/contacts/{}/mark", c.id)),
         c.id
@@ -473,10 +474,12 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
 #[derive(Deserialize)]
 struct MarkForm {
     mark: String,
+    #[serde(default)]
+    since: Option<String>,
 }
 
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark))).await {
+    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref())).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
         Err(e) => failed(&app, &e),
     }
@@ -534,18 +537,18 @@ async fn inbox(State(app): State<Shared>) -> Response {
         Ok(i) => i,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from("<p class=\"lead\">People waiting for you, oldest first. Never leave a customer's question or complaint unanswered.</p>");
-    let _ = write!(b, "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>", inbox.requests.len());
-    b.push_str(if inbox.requests.is_empty() { "<p>None: every question and complaint has an answer.</p>" } else { "" });
-    if !inbox.requests.is_empty() {
+    let mut b = String::from("<p class=\"lead\">Customers waiting for you, oldest first. Never leave a question or a complaint unanswered.</p>");
+    let _ = write!(b, "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>", inbox.total);
+    if inbox.requests.is_empty() {
+        b.push_str("<p class=\"clean\">None: every question and complaint has an answer.</p>");
+    } else {
         b.push_str(&waiting_rows(&inbox.requests));
+        if inbox.total > inbox.requests.len() {
+            let _ = write!(b, "<p>Showing the oldest {} of {}.</p>", inbox.requests.len(), inbox.total);
+        }
     }
-    let _ = write!(b, "</section><section aria-labelledby=\"turn\"><h2 id=\"turn\">Conversations waiting for you ({})</h2>", inbox.your_turn.len());
-    b.push_str(if inbox.your_turn.is_empty() { "<p>None: it is their turn everywhere.</p>" } else { "" });
-    if !inbox.your_turn.is_empty() {
-        b.push_str(&waiting_rows(&inbox.your_turn));
-    }
-    b.push_str("</section><p class=\"muted\">A conversation starts with their first message after 24 hours of silence; see docs/metrics.md.</p>");
+    b.push_str("</section><p class=\"muted\">A request is a question about what you offer or a problem with an order, with no answer from you after it; \
+whose turn it is in every conversation, and your response times, are in the report and in <code>tactful responses</code>. See docs/metrics.md.</p>");
     page(&app.token, "/inbox", "Inbox", &b)
 }
 
