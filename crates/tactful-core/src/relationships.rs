@@ -519,6 +519,11 @@ const QUESTION_OPENERS: &[&str] =
 const ASKING_PHRASES: &[&str] = &["tell me more", "i'm interested", "i am interested", "more info", "send me the", "send me your"];
 /// What a question must be about to be an inquiry: the product or the business.
 const OFFER_TOPICS: &[&str] = &[
+    // "How much is the glow kit?" asks the price without the word.
+    "how much is",
+    "how much are",
+    "how much does",
+    "how much do",
     "price",
     "prices",
     "pricing",
@@ -1517,6 +1522,15 @@ mod tests {
         bad.replace_range(0..1, "x");
         assert_eq!(Tally::decode(&bad), None);
         assert_eq!(Tally::decode(&Tally::default().encode()), Some(Tally::default()));
+    }
+
+    /// "How much is it?" asks the price without saying "price"; an
+    /// exclamation with "how much" asks nothing.
+    #[test]
+    fn how_much_questions_are_inquiries() {
+        assert!(inquiry_cue("Hi Sam, how much is the glow kit?").is_some());
+        assert!(inquiry_cue("How much does shipping to Leeds come to?").is_some());
+        assert_eq!(inquiry_cue("How much I loved your story today!"), None);
     }
 
     /// The one-pass phrase lists find what a search per phrase finds.

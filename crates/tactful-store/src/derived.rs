@@ -49,7 +49,7 @@ use crate::query::Arg;
 use crate::schema::SEP;
 
 /// Bump when what is derived changes: stores derive everything again.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 const STATE_KEY: &str = "derived";
 /// Items read per query while deriving (bounded memory).
 const CHUNK: i64 = 20_000;
