@@ -155,14 +155,33 @@ pub struct ContactsArgs {
     pub db: Option<String>,
 }
 
+/// Every contact with their stage now, from the stored tallies (what
+/// `today` reads): the same stages as deriving from every item, without
+/// reading every item.
+pub fn assess_all(store: &mut dyn Store, thresholds: &Thresholds) -> Result<(Vec<(Contact, Assessment)>, i64)> {
+    let now = crate::store::now();
+    let db = store.people();
+    tactful_store::derived::refresh(db)?;
+    let tallies = tactful_store::derived::tallies_at(db, now)?;
+    let none = relationships::Tally::default();
+    let out = people::all(db)?
+        .into_iter()
+        .map(|c| {
+            let a = relationships::assess(tallies.get(&c.id).unwrap_or(&none), marks(&c), now, thresholds);
+            (c, a)
+        })
+        .collect();
+    Ok((out, now))
+}
+
 pub fn contacts(args: &ContactsArgs) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
-    let mut net = load(store.as_mut())?;
-    net.thresholds.lapsed_after_days = args.lapsed_after;
+    let thresholds = Thresholds { lapsed_after_days: args.lapsed_after, ..Thresholds::default() };
+    let (everyone, now) = assess_all(store.as_mut(), &thresholds)?;
     let mut out = std::io::stdout().lock();
     let mut shown = 0;
     let mut by_stage: HashMap<Stage, usize> = HashMap::new();
-    for (i, c) in net.contacts.iter().enumerate() {
+    for (c, a) in &everyone {
         if args.network.is_some_and(|n| !c.handles.iter().any(|(m, _)| *m == n)) {
             continue;
         }
@@ -172,13 +191,12 @@ pub fn contacts(args: &ContactsArgs) -> Result<u8> {
                 continue;
             }
         }
-        let a = net.assess(i);
         *by_stage.entry(a.stage).or_default() += 1;
         if args.stage.is_some_and(|s| s != a.stage) {
             continue;
         }
         if let Some(days) = args.quiet_for {
-            if a.last_from_them.is_some_and(|t| net.now - t < i64::from(days) * 86_400) {
+            if a.last_from_them.is_some_and(|t| now - t < i64::from(days) * 86_400) {
                 continue;
             }
         }

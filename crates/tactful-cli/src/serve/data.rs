@@ -39,25 +39,18 @@ fn handles(c: &people::Contact) -> Vec<String> {
     c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect()
 }
 
-/// Everyone on the curve, from the stored tallies (what `tactful today`
-/// reads): fast on a large store, the same stages as `tactful contacts`.
+/// Everyone on the curve, as `tactful contacts` lists them (from the stored tallies).
 pub fn contacts(store: &mut dyn Store, q: Option<&str>, stage: Option<Stage>) -> Result<ContactList> {
-    let now = crate::store::now();
-    let db = store.people();
-    tactful_store::derived::refresh(db)?;
-    let tallies = tactful_store::derived::tallies_at(db, now)?;
-    let everyone = people::all(db)?;
-    let none = tactful_core::relationships::Tally::default();
+    let (everyone, _) = crate::relate::assess_all(store, &tactful_core::relationships::Thresholds::default())?;
     let q = q.map(str::to_lowercase).filter(|q| !q.trim().is_empty());
     let mut rows = Vec::new();
     let mut counts: HashMap<Stage, usize> = HashMap::new();
-    for c in &everyone {
+    for (c, a) in &everyone {
         if let Some(q) = &q {
             if !c.display_name.to_lowercase().contains(q) && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q)) {
                 continue;
             }
         }
-        let a = tactful_core::relationships::assess(tallies.get(&c.id).unwrap_or(&none), crate::relate::marks(c), now, &tactful_core::relationships::Thresholds::default());
         *counts.entry(a.stage).or_default() += 1;
         if stage.is_some_and(|s| s != a.stage) {
             continue;
