@@ -656,16 +656,20 @@ async fn report_page(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
     };
     let month = q.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.label.clone());
     let src = match (&q.from, &q.to) {
-        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={}&to={}", escape(f), escape(t)),
+        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={}&amp;to={}", escape(f), escape(t)),
         _ => format!("/report/view?month={}", escape(&month)),
     };
+    // A from/to period is labelled `2026-09-01_to_2026-09-30`: the month box stays empty then.
+    let picked = if month.len() == 7 { escape(&month) } else { String::new() };
+    let shown = p.label.replace('_', " ");
     let body = format!(
-        "<form method=\"get\" action=\"/report\" class=\"row\"><div><label for=\"month\">Month</label><input id=\"month\" name=\"month\" type=\"month\" value=\"{m}\"></div><button type=\"submit\">Show</button></form>\
-<p><a href=\"{src}\" download=\"tactful-report-{m}.html\">Download this report</a> (one file, opens offline).</p>\
-<iframe class=\"report\" title=\"Report for {m}\" src=\"{src}\"></iframe>",
-        m = escape(&month),
+        "<form method=\"get\" action=\"/report\" class=\"row\"><div><label for=\"month\">Month</label><input id=\"month\" name=\"month\" type=\"month\" value=\"{picked}\"></div><button type=\"submit\">Show</button></form>\
+<p><a href=\"{src}\" download=\"tactful-report-{file}.html\">Download this report</a> (one file, opens offline).</p>\
+<iframe class=\"report\" title=\"Report for {title}\" src=\"{src}\"></iframe>",
+        file = escape(&p.label),
+        title = escape(&shown),
     );
-    page(&app.token, "/report", &format!("Report: {}", p.label), &body)
+    page(&app.token, "/report", &format!("Report: {shown}"), &body)
 }
 
 async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) -> Response {
