@@ -19,7 +19,7 @@ fn main() {
         }
     }
     let mut top: Vec<_> = counts.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|b| std::cmp::Reverse(b.1));
     println!("{lines} texts");
     for (id, n) in top.into_iter().take(40) {
         println!("{n:>8}  {:?}", engine.literal(id));

@@ -1,6 +1,7 @@
 //! Snapshots of what the built-in packs find in a set of realistic drafts.
 //! A change to any rule shows up here as a reviewed diff (`cargo insta review`).
 
+use std::fmt::Write as _;
 use tactful_core::Channel;
 use tactful_packs::builtin_engine;
 
@@ -13,9 +14,9 @@ fn findings_on_realistic_drafts() {
         let (channel, text) = block.split_once('\n').expect("channel line");
         let channel: Channel = channel.trim().parse().expect("channel");
         let text = text.trim_end();
-        report.push_str(&format!("[{channel}] {text}\n"));
+        writeln!(report, "[{channel}] {text}").expect("writing to a String");
         for f in engine.check(text, channel) {
-            report.push_str(&format!("  {} {} {:?}\n", f.severity, f.code, &text[f.start..f.end]));
+            writeln!(report, "  {} {} {:?}", f.severity, f.code, &text[f.start..f.end]).expect("writing to a String");
         }
         report.push('\n');
     }

@@ -308,10 +308,10 @@ pub fn build(head: Head, items: &[Item<'_>], cfg: &Config) -> Result<Model, Mode
     let mut z: Vec<Vec<f32>> = vec![Vec::new(); items.len()];
     for f in 0..k {
         let m = fit_on(&|i, _| folds[i] != f)?;
-        let held: Vec<(usize, (&str, usize))> =
+        let fold_out: Vec<(usize, (&str, usize))> =
             items.iter().enumerate().filter(|(i, _)| folds[*i] == f).map(|(i, it)| (i, (it.text, it.class))).collect();
-        let pairs: Vec<(&str, usize)> = held.iter().map(|x| x.1).collect();
-        for ((i, _), zi) in held.iter().zip(logits(&m, &pairs)) {
+        let pairs: Vec<(&str, usize)> = fold_out.iter().map(|x| x.1).collect();
+        for ((i, _), zi) in fold_out.iter().zip(logits(&m, &pairs)) {
             z[*i] = zi;
         }
     }
@@ -339,13 +339,13 @@ pub fn calibrate_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize]) {
     }
     let items: Vec<((), usize)> = classes.iter().map(|&c| ((), c)).collect();
     if model.is_binary() {
-        let pos = items.iter().filter(|(_, c)| *c == 1).count() as f64;
+        let pos = items.iter().filter(|((), c)| *c == 1).count() as f64;
         let neg = items.len() as f64 - pos;
         let (hi, lo) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
         let (mut a, mut b) = (1.0f64, 0.0f64);
         for _ in 0..100 {
             let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
-            for (zi, (_, c)) in z.iter().zip(&items) {
+            for (zi, ((), c)) in z.iter().zip(&items) {
                 let x = f64::from(zi[0]);
                 let p = 1.0 / (1.0 + (-(a * x + b)).exp());
                 let t = if *c == 1 { hi } else { lo };
@@ -374,7 +374,7 @@ pub fn calibrate_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize]) {
         let nll = |a: f32| -> f64 {
             z.iter()
                 .zip(&items)
-                .map(|(zi, (_, c))| {
+                .map(|(zi, ((), c))| {
                     -f64::from(tactful_classify::model::softmax(zi, a)[*c].max(1e-9)).ln()
                 })
                 .sum()
@@ -415,7 +415,7 @@ pub fn pick_threshold_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize
     for step in 5..=95 {
         let t = step as f32 / 100.0;
         let mut tally = Tally::default();
-        for (pi, (_, c)) in p.iter().zip(&items) {
+        for (pi, ((), c)) in p.iter().zip(&items) {
             tally.add(*c == 1, *pi >= t);
         }
         let f = tally.f1().unwrap_or(0.0);
