@@ -82,6 +82,32 @@ pub fn load(store: &mut dyn Store) -> Result<Everyone> {
     Ok(acc.finish())
 }
 
+/// One contact's interactions, oldest first, and the items they come from,
+/// reading only the items that name one of their handles: a contact's page
+/// must not read the whole store.
+pub fn history_of(store: &mut dyn Store, c: &Contact) -> Result<(Vec<Interaction>, HashMap<i64, StoredItem>)> {
+    let mut items: HashMap<i64, StoredItem> = HashMap::new();
+    for (network, handle) in &c.handles {
+        let filter = Filter { network: Some(*network), person: Some(handle.clone()), ..Filter::default() };
+        store.items(&filter, &mut |it: StoredItem| {
+            items.insert(it.id, it);
+            true
+        })?;
+    }
+    let owners: HashMap<Network, String> = store.owners()?.into_iter().collect();
+    let mut history = Vec::new();
+    for it in items.values() {
+        let owner = owners.get(&it.network).map_or("", String::as_str);
+        for x in relationships::interactions(&view(it), owner) {
+            if c.handles.iter().any(|(n, h)| *n == x.network && h.eq_ignore_ascii_case(&x.contact)) {
+                history.push(x);
+            }
+        }
+    }
+    history.sort_by_key(|x| (x.at, x.item));
+    Ok((history, items))
+}
+
 /// One contact's assessment, reading only the items that name one of their
 /// handles: the pitch gate runs as you type and must not read the whole store.
 pub fn assess_one(store: &mut dyn Store, c: &Contact) -> Result<Assessment> {
@@ -249,10 +275,9 @@ pub struct ContactArgs {
 pub fn contact(args: &ContactArgs) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
     let c = crate::people::resolve(store.people(), &args.name)?;
-    let mut net = load(store.as_mut())?;
-    net.thresholds.lapsed_after_days = args.lapsed_after;
-    let i = net.index_of(c.id).expect("resolved contact is loaded");
-    let a = net.assess(i);
+    let (hist, _) = history_of(store.as_mut(), &c)?;
+    let thresholds = Thresholds { lapsed_after_days: args.lapsed_after, ..Thresholds::default() };
+    let a = relationships::stage(&hist, marks(&c), crate::store::now(), &thresholds);
     let mut out = std::io::stdout().lock();
     let handles: Vec<String> = c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect();
     writeln!(out, "{} (#{}) — {}", c.display_name, c.id, handles.join(", "))?;
@@ -274,7 +299,6 @@ pub fn contact(args: &ContactArgs) -> Result<u8> {
     }
     writeln!(out, "\nNext: {}", next_step(a.stage))?;
     writeln!(out, "\nTimeline (latest 20):")?;
-    let hist = &net.histories[i];
     for x in hist.iter().rev().take(20) {
         let who = if x.direction == relationships::Direction::Given { "you" } else { "they" };
         writeln!(out, "  {} {:<9} {who:<4} {} (item {})", show_time(x.at), x.network.as_str(), x.act, x.item)?;

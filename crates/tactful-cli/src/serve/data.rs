@@ -117,27 +117,9 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
     let Some(c) = people::by_id(store.people(), id)? else {
         return Err(NotFound(format!("no contact #{id}")).into());
     };
-    let a = crate::relate::assess_one(store, &c)?;
-    // The same items assess_one read, for the timeline's texts.
-    let mut items: HashMap<i64, StoredItem> = HashMap::new();
-    for (network, handle) in &c.handles {
-        let filter = Filter { network: Some(*network), person: Some(handle.clone()), ..Filter::default() };
-        store.items(&filter, &mut |it| {
-            items.insert(it.id, it);
-            true
-        })?;
-    }
-    let owners: HashMap<_, _> = store.owners()?.into_iter().collect();
-    let mut history = Vec::new();
-    for it in items.values() {
-        let owner = owners.get(&it.network).map_or("", String::as_str);
-        for x in tactful_core::relationships::interactions(&crate::relate::view(it), owner) {
-            if c.handles.iter().any(|(n, h)| *n == x.network && h.eq_ignore_ascii_case(&x.contact)) {
-                history.push(x);
-            }
-        }
-    }
-    history.sort_by_key(|x| std::cmp::Reverse((x.at, x.item)));
+    let (mut history, items) = crate::relate::history_of(store, &c)?;
+    let a = tactful_core::relationships::stage(&history, crate::relate::marks(&c), crate::store::now(), &tactful_core::relationships::Thresholds::default());
+    history.reverse();
     history.dedup_by_key(|x| (x.item, x.act));
     let timeline = history
         .iter()
