@@ -125,6 +125,32 @@ pub fn history(args: &HistoryArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Whether the scan reads an item: it has words of yours (not a reaction or a connection).
+pub fn scannable(i: &StoredItem) -> bool {
+    !matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) && !i.text.trim().is_empty()
+}
+
+/// The findings on one of your items at `min` severity or above, the classifier rules included.
+pub fn findings_of(engine: &tactful_core::Engine, i: &StoredItem, min: Severity) -> Vec<Finding> {
+    let mut findings = engine.check(&i.text, i.kind.channel());
+    crate::kinds::add_head_findings(engine, &i.text, i.kind.channel(), &[], &mut findings);
+    findings.retain(|x| x.severity >= min);
+    findings
+}
+
+/// Worst first: highest severity, then most findings, then newest.
+pub fn worst_first(flagged: &mut [(StoredItem, Vec<Finding>)]) {
+    flagged.sort_by(|a, b| {
+        let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
+        (worst(&b.1), b.1.len(), b.0.at).cmp(&(worst(&a.1), a.1.len(), a.0.at))
+    });
+}
+
+/// What to do with a flagged item: an error means delete or edit it.
+pub fn action(findings: &[Finding]) -> &'static str {
+    if findings.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" }
+}
+
 pub fn scan(args: &ScanArgs) -> Result<u8> {
     let engine = crate::input::engine(&args.packs)?;
     let mut store = crate::store::open(args.query.db.as_deref())?;
@@ -144,7 +170,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> = std::collections::HashMap::new();
     let mut sent = MessageTally::default();
     store.items(&f, &mut |i| {
-        if matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) || i.text.trim().is_empty() {
+        if !scannable(&i) {
             return true;
         }
         scanned += 1;
@@ -158,9 +184,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
             sent.add(&l);
             message_labels.insert(i.id, l);
         }
-        let mut findings = engine.check(&i.text, i.kind.channel());
-        crate::kinds::add_head_findings(&engine, &i.text, i.kind.channel(), &[], &mut findings);
-        let findings: Vec<Finding> = findings.into_iter().filter(|x| x.severity >= args.min_severity).collect();
+        let findings = findings_of(&engine, &i, args.min_severity);
         if !findings.is_empty() {
             flagged.push((i, findings));
         }
@@ -179,11 +203,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
             true
         })?;
     }
-    // Worst first: highest severity, then most findings, then newest.
-    flagged.sort_by(|a, b| {
-        let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
-        (worst(&b.1), b.1.len(), b.0.at).cmp(&(worst(&a.1), a.1.len(), a.0.at))
-    });
+    worst_first(&mut flagged);
     let mut out = std::io::stdout().lock();
     if args.jsonl {
         for (i, fs) in flagged.iter().take(args.limit) {
@@ -207,7 +227,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     let errors = flagged.iter().filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)).count();
     writeln!(out, "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n", flagged.len())?;
     for (i, fs) in flagged.iter().take(args.limit) {
-        let action = if fs.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" };
+        let action = action(fs);
         let tags = message_labels.get(&i.id).map_or(String::new(), |m| {
             let yes: Vec<&str> = m.iter().filter(|(l, _)| l == "request" || l == "spam").map(|(l, _)| if l == "request" { "customer request" } else { "reads as spam" }).collect();
             if yes.is_empty() { String::new() } else { format!(" [{}]", yes.join(", ")) }

@@ -101,22 +101,7 @@ pub fn test_examples(engine: &Engine) -> (usize, Vec<ExampleFailure>) {
         if !rule.enabled {
             continue;
         }
-        let channel = rule.example_channel();
-        for (expected, texts, want) in [("flag", &rule.flag, true), ("pass", &rule.pass, false)] {
-            for t in texts {
-                run += 1;
-                let got = head_findings(engine, t, channel).iter().any(|f| f.code == rule.code);
-                if got != want {
-                    failures.push(ExampleFailure {
-                        code: rule.code.clone(),
-                        defined_at: rule.defined_at.clone(),
-                        expected,
-                        text: t.clone(),
-                        channel,
-                    });
-                }
-            }
-        }
+        run += rule.run_examples(&|t, c| head_findings(engine, t, c), &mut failures);
     }
     (run, failures)
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use tactful_core::consent::Purpose;
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::{self, Assessment, Interaction, ItemView, Mark, MarkSource, Marks, Stage, Thresholds};
+use tactful_core::relationships::{self, Assessment, Interaction, Mark, MarkSource, Marks, Stage, Thresholds};
 use tactful_store::people::{self, Contact};
 use tactful_store::{Filter, Store, StoredItem};
 
@@ -57,7 +57,7 @@ impl Ledger {
 
     fn add(&mut self, it: &StoredItem) {
         let owner = self.owners.get(&it.network).map_or("", String::as_str);
-        for x in relationships::interactions(&view(it), owner) {
+        for x in relationships::interactions(&it.view(), owner) {
             if let Some(&i) = self.index.get(&(x.network, x.contact.to_lowercase())) {
                 self.histories[i].push(x);
             }
@@ -98,7 +98,7 @@ pub fn history_of(store: &mut dyn Store, c: &Contact) -> Result<(Vec<Interaction
     let mut history = Vec::new();
     for it in items.values() {
         let owner = owners.get(&it.network).map_or("", String::as_str);
-        for x in relationships::interactions(&view(it), owner) {
+        for x in relationships::interactions(&it.view(), owner) {
             if c.handles.iter().any(|(n, h)| *n == x.network && h.eq_ignore_ascii_case(&x.contact)) {
                 history.push(x);
             }
@@ -383,19 +383,4 @@ pub fn all_items(store: &mut dyn Store) -> Result<(Vec<StoredItem>, tactful_core
         true
     })?;
     Ok((items, store.owners()?.into_iter().collect()))
-}
-
-/// A borrowed view of a stored item, as the core reads it.
-pub fn view(it: &StoredItem) -> ItemView<'_> {
-    ItemView {
-        id: it.id,
-        network: it.network,
-        kind: it.kind,
-        author: &it.author,
-        by_owner: it.by_owner,
-        counterparts: &it.counterparts,
-        thread: it.thread.as_deref(),
-        at: it.at,
-        text: &it.text,
-    }
 }

@@ -328,7 +328,7 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
     })?;
     let owners: coaching::Owners = store.owners()?.into_iter().collect();
     let me = tactful_store::derived::owner_handles(store.people())?;
-    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
+    let views: Vec<_> = items.iter().map(tactful_store::StoredItem::view).collect();
     let in_period: Vec<_> = views.iter().filter(|v| p.contains(v.at)).copied().collect();
     let plan = crate::coach::load_plan(store.people())?;
     let described = items

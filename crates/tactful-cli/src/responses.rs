@@ -34,7 +34,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
     let now = crate::store::now();
     let (items, owners) = crate::relate::all_items(store.as_mut())?;
-    let views: Vec<_> = items.iter().map(crate::relate::view).collect();
+    let views: Vec<_> = items.iter().map(tactful_store::StoredItem::view).collect();
     let convs = coaching::conversations(&views, &owners, now);
     let stats = coaching::response_summary(&convs);
     let mut out = std::io::stdout().lock();

@@ -790,24 +790,30 @@ impl Engine {
             if pack.is_some_and(|p| p != rule.pack) || rule.is_external() {
                 continue;
             }
-            let channel = rule.example_channel();
-            for (expected, texts, want) in [("flag", &rule.flag, true), ("pass", &rule.pass, false)] {
-                for t in texts {
-                    run += 1;
-                    let got = self.check(t, channel).iter().any(|f| f.code == rule.code);
-                    if got != want {
-                        failures.push(ExampleFailure {
-                            code: rule.code.clone(),
-                            defined_at: rule.defined_at.clone(),
-                            expected,
-                            text: t.clone(),
-                            channel,
-                        });
-                    }
+            run += rule.run_examples(&|t, c| self.check(t, c), &mut failures);
+        }
+        (run, failures)
+    }
+}
+
+impl Rule {
+    /// Run this rule's examples through `check` (the engine, or whatever
+    /// fires an external rule) in the rule's example channel: a `flag`
+    /// example must give a finding of this rule, a `pass` example none.
+    /// Failures are added to `failures`; returns how many examples ran.
+    pub fn run_examples(&self, check: &dyn Fn(&str, Channel) -> Vec<Finding>, failures: &mut Vec<ExampleFailure>) -> usize {
+        let channel = self.example_channel();
+        let mut run = 0;
+        for (expected, texts, want) in [("flag", &self.flag, true), ("pass", &self.pass, false)] {
+            for t in texts {
+                run += 1;
+                let got = check(t, channel).iter().any(|f| f.code == self.code);
+                if got != want {
+                    failures.push(ExampleFailure { code: self.code.clone(), defined_at: self.defined_at.clone(), expected, text: t.clone(), channel });
                 }
             }
         }
-        (run, failures)
+        run
     }
 }
 

@@ -41,9 +41,9 @@ use std::fmt::Write as _;
 
 use tactful_core::coaching::{self, OwnerHandles, Owners, RequestKind};
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::{self, Act, Direction, Interaction, ItemView, Tally};
+use tactful_core::relationships::{self, Act, Direction, Interaction, Tally};
 
-use crate::StoreError;
+use crate::{StoreError, StoredItem};
 use crate::people::{self, Cell, Db};
 use crate::query::Arg;
 use crate::schema::SEP;
@@ -138,47 +138,22 @@ pub fn refresh(db: &mut dyn Db) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-/// One stored item, owned, as read for deriving.
-struct Row {
-    id: i64,
-    network: Network,
-    kind: ItemKind,
-    author: String,
-    by_owner: bool,
-    counterparts: Vec<String>,
-    thread: Option<String>,
-    at: i64,
-    text: String,
-}
-
-impl Row {
-    fn of(r: &mut [Cell]) -> Row {
-        let counterparts = r[5].take_text();
-        Row {
-            id: r[0].int(),
-            network: r[1].text().parse().unwrap_or(Network::Other),
-            kind: r[2].text().parse().unwrap_or(ItemKind::Post),
-            author: r[3].take_text(),
-            by_owner: r[4].int() != 0,
-            counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
-            thread: r[6].opt_text(),
-            at: r[7].int(),
-            text: r[8].take_text(),
-        }
-    }
-
-    fn view(&self) -> ItemView<'_> {
-        ItemView {
-            id: self.id,
-            network: self.network,
-            kind: self.kind,
-            author: &self.author,
-            by_owner: self.by_owner,
-            counterparts: &self.counterparts,
-            thread: self.thread.as_deref(),
-            at: self.at,
-            text: &self.text,
-        }
+/// One stored item as read for deriving: the columns the derivation needs
+/// (its source file and position stay empty).
+fn item_of(r: &mut [Cell]) -> StoredItem {
+    let counterparts = r[5].take_text();
+    StoredItem {
+        id: r[0].int(),
+        network: r[1].text().parse().unwrap_or(Network::Other),
+        kind: r[2].text().parse().unwrap_or(ItemKind::Post),
+        author: r[3].take_text(),
+        by_owner: r[4].int() != 0,
+        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+        thread: r[6].opt_text(),
+        at: r[7].int(),
+        text: r[8].take_text(),
+        source_file: String::new(),
+        source_position: String::new(),
     }
 }
 
@@ -312,7 +287,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     // tests are the costly part). Chunks are stored in order, so the result
     // is the same as deriving them one after the other.
     std::thread::scope(|scope| -> Result<(), StoreError> {
-        let (to_worker, jobs) = std::sync::mpsc::sync_channel::<Vec<Row>>(1);
+        let (to_worker, jobs) = std::sync::mpsc::sync_channel::<Vec<StoredItem>>(1);
         let (to_main, results) = std::sync::mpsc::sync_channel::<Derived>(1);
         scope.spawn(move || {
             for rows in jobs {
@@ -329,7 +304,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
                 db.each(
                     "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
                     &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
-                    &mut |r: &mut [Cell]| rows.push(Row::of(r)),
+                    &mut |r: &mut [Cell]| rows.push(item_of(r)),
                 )?;
             }
             let more = !rows.is_empty();
@@ -452,7 +427,7 @@ struct Deriver<'a> {
 }
 
 impl Deriver<'_> {
-    fn chunk(&self, rows: &[Row]) -> Derived {
+    fn chunk(&self, rows: &[StoredItem]) -> Derived {
         let me = self.me;
         let mut d = Derived::default();
         let mut seen: [std::collections::HashSet<String>; 5] = Default::default();
@@ -568,7 +543,7 @@ fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: Ite
              WHERE thread = ?1 AND network = ?2 AND kind = ?3 AND by_owner = ?4 AND at > 0 ORDER BY at, id",
             &[Arg::Text(thread.into()), key[0].clone(), key[1].clone(), Arg::Bool(true)],
             &mut |r: &mut [Cell]| {
-                let it = Row::of(r);
+                let it = item_of(r);
                 out.push((it.at, it.id, me.others(&it.view()).join(&SEP.to_string())));
             },
         )?;

@@ -54,6 +54,23 @@ pub struct StoredItem {
     pub source_position: String,
 }
 
+impl StoredItem {
+    /// A borrowed view of the item, as the pure core reads it.
+    pub fn view(&self) -> tactful_core::relationships::ItemView<'_> {
+        tactful_core::relationships::ItemView {
+            id: self.id,
+            network: self.network,
+            kind: self.kind,
+            author: &self.author,
+            by_owner: self.by_owner,
+            counterparts: &self.counterparts,
+            thread: self.thread.as_deref(),
+            at: self.at,
+            text: &self.text,
+        }
+    }
+}
+
 /// Which items to read back.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

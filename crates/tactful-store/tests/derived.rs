@@ -100,20 +100,6 @@ fn import(store: &mut dyn Store, records: &[Record]) {
     w.commit().unwrap();
 }
 
-fn view(it: &StoredItem) -> relationships::ItemView<'_> {
-    relationships::ItemView {
-        id: it.id,
-        network: it.network,
-        kind: it.kind,
-        author: &it.author,
-        by_owner: it.by_owner,
-        counterparts: &it.counterparts,
-        thread: it.thread.as_deref(),
-        at: it.at,
-        text: &it.text,
-    }
-}
-
 /// Each contact's interactions, from the items, as `tactful contacts` sorts them.
 fn histories(store: &mut dyn Store, items: &[StoredItem]) -> BTreeMap<i64, Vec<Interaction>> {
     let mut index: HashMap<(Network, String), i64> = HashMap::new();
@@ -125,7 +111,7 @@ fn histories(store: &mut dyn Store, items: &[StoredItem]) -> BTreeMap<i64, Vec<I
     let owners: HashMap<Network, String> = store.owners().unwrap().into_iter().collect();
     let mut out: BTreeMap<i64, Vec<Interaction>> = BTreeMap::new();
     for it in items {
-        for x in relationships::interactions(&view(it), owners.get(&it.network).map_or("", String::as_str)) {
+        for x in relationships::interactions(&it.view(), owners.get(&it.network).map_or("", String::as_str)) {
             if let Some(id) = index.get(&(x.network, x.contact.to_lowercase())) {
                 out.entry(*id).or_default().push(x);
             }
@@ -144,7 +130,7 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     })
     .unwrap();
     let owners: Owners = store.owners().unwrap().into_iter().collect();
-    let views: Vec<_> = items.iter().map(view).collect();
+    let views: Vec<_> = items.iter().map(StoredItem::view).collect();
     let hist = histories(store, &items);
     for &now in nows {
         let expected: Vec<_> = coaching::customer_requests(&views, &owners, now).into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();

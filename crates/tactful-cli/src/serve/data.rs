@@ -7,7 +7,6 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use tactful_core::history::ItemKind;
 use tactful_core::relationships::{Direction, Stage};
 use tactful_core::{Engine, Finding, Severity};
 use tactful_store::people;
@@ -218,22 +217,17 @@ pub fn scan(store: &mut dyn Store, engine: &Engine, limit: usize) -> Result<Scan
     let mut flagged: Vec<(StoredItem, Vec<Finding>)> = Vec::new();
     let mut scanned = 0;
     store.items(&filter, &mut |i| {
-        if matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) || i.text.trim().is_empty() {
+        if !crate::history::scannable(&i) {
             return true;
         }
         scanned += 1;
-        let mut f = engine.check(&i.text, i.kind.channel());
-        crate::kinds::add_head_findings(engine, &i.text, i.kind.channel(), &[], &mut f);
-        f.retain(|x| x.severity >= Severity::Warning);
+        let f = crate::history::findings_of(engine, &i, Severity::Warning);
         if !f.is_empty() {
             flagged.push((i, f));
         }
         true
     })?;
-    flagged.sort_by(|a, b| {
-        let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
-        (worst(&b.1), b.1.len(), b.0.at).cmp(&(worst(&a.1), a.1.len(), a.0.at))
-    });
+    crate::history::worst_first(&mut flagged);
     let total = flagged.len();
     let shown = flagged
         .into_iter()
@@ -243,7 +237,7 @@ pub fn scan(store: &mut dyn Store, engine: &Engine, limit: usize) -> Result<Scan
             at: i.at,
             network: i.network.as_str(),
             kind: i.kind.as_str(),
-            action: if fs.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" },
+            action: crate::history::action(&fs),
             findings: fs.iter().map(|f| crate::render::finding_json(engine, &i.text, None, f)).collect(),
             source: format!("{}:{}", i.source_file, i.source_position),
             text: i.text,

@@ -144,34 +144,27 @@ async fn today(State(app): State<Shared>) -> Response {
         b.push_str("</ul>");
     }
     b.push_str("</section>");
-    let session = serde_json::json!({
-        "running_since": if t.session_running { Some(t.now) } else { None },
-        "minutes_today": t.minutes_used,
-        "minutes_planned": t.minutes_planned,
-        "minutes_left": (i64::from(t.minutes_planned) - t.minutes_used).max(0),
-        "streak": t.streak_current,
-        "longest_streak": t.streak_best,
-    });
-    b.push_str(&time_box(&app, &session));
+    b.push_str(&time_box(&app, &t));
     page(&app.token, "/", "Today", &b)
 }
 
-fn time_box(app: &super::App, s: &serde_json::Value) -> String {
-    let running = s["running_since"].as_i64();
-    let button = if running.is_some() {
-        format!("<form method=\"post\" action=\"{}\"><button type=\"submit\">Stop the session</button></form>", action(app, "/session/stop"))
+/// Section 4 of today: minutes used and left, the streak, and the start or stop button.
+fn time_box(app: &super::App, t: &crate::today::Today) -> String {
+    let (path, label, note) = if t.session_running {
+        ("/session/stop", "Stop the session", " — a session is running")
     } else {
-        format!("<form method=\"post\" action=\"{}\"><button type=\"submit\">Start today's session</button></form>", action(app, "/session/start"))
+        ("/session/start", "Start today's session", "")
     };
     format!(
-        "<section aria-labelledby=\"box\"><h2 id=\"box\">4. Time box and streak</h2><p>Today: <strong>{}</strong> of {} minutes; {} left{}. \
-         Streak: <strong>{}</strong> day(s) in a row (longest {}).</p>{button}</section>",
-        s["minutes_today"],
-        s["minutes_planned"],
-        s["minutes_left"],
-        if running.is_some() { " — a session is running" } else { "" },
-        s["streak"],
-        s["longest_streak"]
+        "<section aria-labelledby=\"box\"><h2 id=\"box\">4. Time box and streak</h2><p>Today: <strong>{}</strong> of {} minutes; {} left{note}. \
+         Streak: <strong>{}</strong> day(s) in a row (longest {}).</p>\
+         <form method=\"post\" action=\"{}\"><button type=\"submit\">{label}</button></form></section>",
+        t.minutes_used,
+        t.minutes_planned,
+        (i64::from(t.minutes_planned) - t.minutes_used).max(0),
+        t.streak_current,
+        t.streak_best,
+        action(app, path),
     )
 }
 
