@@ -4,7 +4,7 @@
 // Leaves a screenshot under target/screenshots/ for a person to look at.
 //
 // Usage: node report.mjs REPORT.html SCREENSHOT.png
-import { chromium } from 'playwright-core';
+import { launch, Tally } from './harness.mjs';
 
 const [file, shot] = process.argv.slice(2);
 if (!file || !shot) {
@@ -12,16 +12,9 @@ if (!file || !shot) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let passed = 0;
-let failed = 0;
-const check = (name, ok, detail = '') => {
-  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name} ${detail}`); }
-};
+const browser = await launch();
+const tally = new Tally();
+const { check } = tally;
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors = [];
@@ -46,5 +39,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+tally.finish();

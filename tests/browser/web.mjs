@@ -6,7 +6,7 @@
 // Leaves screenshots of every main page at desktop and phone width.
 //
 // Usage: node web.mjs path/to/tactful SCREENSHOT_DIR
-import { chromium } from 'playwright-core';
+import { launch, Tally } from './harness.mjs';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -49,16 +49,9 @@ const evil = createServer((req, res) => {
 await new Promise((r) => evil.listen(0, '127.0.0.1', r));
 const evilUrl = `http://127.0.0.1:${evil.address().port}/`;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let passed = 0;
-let failed = 0;
-const check = (name, ok, detail = '') => {
-  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name} ${detail}`); }
-};
+const browser = await launch();
+const tally = new Tally();
+const { check } = tally;
 const attempt = async (name, fn) => {
   try { await fn(); } catch (e) { check(name, false, String(e).split('\n')[0]); }
 };
@@ -232,5 +225,4 @@ try {
   stopping = true;
   server.kill();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+tally.finish();
