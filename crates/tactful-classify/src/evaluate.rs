@@ -3,7 +3,7 @@
 //! the texts themselves (the best any constant answer can do on them).
 
 use crate::metrics::{Confusion, Tally};
-use crate::{Head, Model, Scratch, baseline};
+use crate::{Head, Input, Model, Scratch, baseline};
 
 /// Figures for one way of labeling.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,15 +77,15 @@ pub struct Comparison {
     pub majority_class: usize,
 }
 
-/// Classify every `(text, expected class)` with the model (at `threshold`),
+/// Classify every `(text, expected class)` (a text may carry its channel) with the model (at `threshold`),
 /// the keyword rules and the majority class, and count.
 pub fn compare<'a>(
     model: &Model,
     head: Head,
     threshold: f32,
-    items: impl IntoIterator<Item = (&'a str, usize)>,
+    items: impl IntoIterator<Item = (impl Into<Input<'a>>, usize)>,
 ) -> Comparison {
-    let items: Vec<(&str, usize)> = items.into_iter().collect();
+    let items: Vec<(Input<'a>, usize)> = items.into_iter().map(|(t, c)| (t.into(), c)).collect();
     let mut by_class = vec![0usize; head.classes().len()];
     for &(_, c) in &items {
         by_class[c] += 1;
@@ -97,11 +97,11 @@ pub fn compare<'a>(
     let mut k = Measure::new(head);
     let mut j = Measure::new(head);
     let mut scratch = Scratch::new();
-    for &(text, expected) in &items {
-        let label = model.classify_with(text, threshold, &mut scratch).label;
+    for &(input, expected) in &items {
+        let label = model.classify_with(input, threshold, &mut scratch).label;
         let predicted = model.classes().iter().position(|c| c == label);
         m.add(expected, predicted);
-        k.add(expected, Some(baseline::keyword_class(head, text)));
+        k.add(expected, Some(baseline::keyword_class(head, input.text)));
         j.add(expected, Some(majority_class));
     }
     Comparison {

@@ -23,6 +23,81 @@ const SEED_CHAR: u64 = 0x51_7CC1_B727_220A;
 const SEED_WORD: u64 = 0x2545_F491_4F6C_DD1D;
 const SEED_BIGRAM: u64 = 0x3C6E_F372_FE94_F82B;
 const SEED_CUE: u64 = 0x1B87_3593_CC9E_2D51;
+const SEED_CHANNEL: u64 = 0x6A09_E667_F3BC_C908;
+
+/// Where a text was written. Spam in comments under a video reads unlike spam
+/// in text messages ("check out my channel" is spam under a video, not in a
+/// message to a friend), so a head trained with [`Spec::channels`] learns a
+/// second, per-channel copy of every feature on top of the shared one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// A post on the seller's own page or feed.
+    Post,
+    /// A comment under someone's post or video.
+    Comment,
+    /// A private or text message.
+    Message,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Post, Channel::Comment, Channel::Message];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Post => "post",
+            Channel::Comment => "comment",
+            Channel::Message => "message",
+        }
+    }
+}
+
+impl std::str::FromStr for Channel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown channel `{s}`: expected post, comment or message"))
+    }
+}
+
+/// A text to classify, and where it was written if known. A `&str` converts
+/// into an input of unknown channel.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub channel: Option<Channel>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(text: &'a str, channel: Option<Channel>) -> Self {
+        Input { text, channel }
+    }
+}
+
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(text: &'a str) -> Self {
+        Input {
+            text,
+            channel: None,
+        }
+    }
+}
+
+impl<'a> From<&Input<'a>> for Input<'a> {
+    fn from(input: &Input<'a>) -> Self {
+        *input
+    }
+}
+
+impl<'a> From<&'a String> for Input<'a> {
+    fn from(text: &'a String) -> Self {
+        Input {
+            text,
+            channel: None,
+        }
+    }
+}
 
 /// The folded text that features are read from, in a reusable buffer.
 #[derive(Default)]
@@ -114,6 +189,7 @@ fn is_word_byte(b: u8) -> bool {
 /// Which features a head reads. Stored in the model file, so a model always
 /// reads the features it was trained on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // one bit each of the model file's flags byte
 pub struct Spec {
     /// log2 of the number of hash buckets.
     pub bits: u8,
@@ -132,6 +208,10 @@ pub struct Spec {
     /// negative and how positive the words are, a negation flipping the next
     /// three words.
     pub lexicon: bool,
+    /// A per-channel copy of every feature besides the shared one ("frustratingly
+    /// easy" domain adaptation, Daume III 2007). A text of unknown channel reads
+    /// only the shared copies, on the same scale.
+    pub channels: bool,
 }
 
 impl Spec {
@@ -144,17 +224,21 @@ impl Spec {
         word_bigrams: true,
         cues: false,
         lexicon: false,
+        channels: false,
     };
 
     /// The flags byte of the model file.
     pub fn flags(&self) -> u8 {
-        u8::from(self.word_bigrams) | (u8::from(self.cues) << 1) | (u8::from(self.lexicon) << 2)
+        u8::from(self.word_bigrams)
+            | (u8::from(self.cues) << 1)
+            | (u8::from(self.lexicon) << 2)
+            | (u8::from(self.channels) << 3)
     }
 
     /// A spec from the model file's fields, if they are in range.
     pub fn from_parts(bits: u8, char_min: u8, char_max: u8, flags: u8) -> Option<Spec> {
         let ok = (8..=24).contains(&bits)
-            && flags < 8
+            && flags < 16
             && (char_max == 0 || (1..=char_max).contains(&char_min) && char_max <= 7);
         ok.then_some(Spec {
             bits,
@@ -163,6 +247,7 @@ impl Spec {
             word_bigrams: flags & 1 != 0,
             cues: flags & 2 != 0,
             lexicon: flags & 4 != 0,
+            channels: flags & 8 != 0,
         })
     }
 }
@@ -516,7 +601,10 @@ fn valences() -> &'static [(u64, i8)] {
             .filter_map(|l| {
                 let (w, x) = l.split_once('\t')?;
                 let x: f32 = x.trim().parse().ok()?;
-                Some((fnv(w.as_bytes()), (x * 10.0).round().clamp(-127.0, 127.0) as i8))
+                Some((
+                    fnv(w.as_bytes()),
+                    (x * 10.0).round().clamp(-127.0, 127.0) as i8,
+                ))
             })
             .collect();
         v.sort_unstable_by_key(|e| e.0);
@@ -537,7 +625,10 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
             continue;
         }
         let h = fnv(w);
-        if matches!(w, b"not" | b"no" | b"never" | b"t" | b"nt" | b"nor" | b"without" | b"cannot") {
+        if matches!(
+            w,
+            b"not" | b"no" | b"never" | b"t" | b"nt" | b"nor" | b"without" | b"cannot"
+        ) {
             flip_left = 3;
             continue;
         }
@@ -593,6 +684,44 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
 /// Call `emit` with the bucket of every feature of `text` under `spec`;
 /// returns how many features were emitted (0 for an empty or blank text).
 pub fn for_each_feature_of(
+    text: &str,
+    spec: &Spec,
+    scratch: &mut Scratch,
+    emit: impl FnMut(u32),
+) -> u32 {
+    for_each_feature_in(Input::from(text), spec, scratch, emit)
+}
+
+/// [`for_each_feature_of`] for a text whose channel may be known: under
+/// [`Spec::channels`] every feature is emitted twice when it is, once shared
+/// and once for the channel. The count returned is the same either way (twice
+/// the shared features), so a text of unknown channel scores on the scale the
+/// shared weights were trained on.
+pub fn for_each_feature_in(
+    input: Input<'_>,
+    spec: &Spec,
+    scratch: &mut Scratch,
+    mut emit: impl FnMut(u32),
+) -> u32 {
+    if !spec.channels {
+        return shared_features(input.text, spec, scratch, emit);
+    }
+    let bits = spec.bits;
+    let n = match input.channel {
+        Some(c) => {
+            let salt = SEED_CHANNEL ^ ((c as u64 + 1) << 40);
+            shared_features(input.text, spec, scratch, |b| {
+                emit(b);
+                emit(bucket(u64::from(b) ^ salt, bits));
+            })
+        }
+        None => shared_features(input.text, spec, scratch, emit),
+    };
+    2 * n
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // like its public callers
+fn shared_features(
     text: &str,
     spec: &Spec,
     scratch: &mut Scratch,
@@ -659,9 +788,14 @@ pub fn sparse(text: &str, bits: u8, scratch: &mut Scratch) -> Vec<(u32, f32)> {
 }
 
 /// [`sparse`] under a feature spec.
-pub fn sparse_of(text: &str, spec: &Spec, scratch: &mut Scratch) -> Vec<(u32, f32)> {
-    let mut hits = Vec::with_capacity(text.len() * 4 + 16);
-    let n = for_each_feature_of(text, spec, scratch, |b| hits.push(b));
+pub fn sparse_of<'a>(
+    input: impl Into<Input<'a>>,
+    spec: &Spec,
+    scratch: &mut Scratch,
+) -> Vec<(u32, f32)> {
+    let input = input.into();
+    let mut hits = Vec::with_capacity(input.text.len() * 8 + 16);
+    let n = for_each_feature_in(input, spec, scratch, |b| hits.push(b));
     hits.sort_unstable();
     let norm = 1.0 / (n.max(1) as f32).sqrt();
     let mut out: Vec<(u32, f32)> = Vec::with_capacity(hits.len());
@@ -699,6 +833,48 @@ mod tests {
             sparse("don&#39;t &amp; &quot;so&quot;<br />ok", 18, &mut s),
             sparse("don't & \"so\" ok", 18, &mut s)
         );
+    }
+
+    #[test]
+    fn a_known_channel_adds_one_copy_of_each_feature_on_the_same_scale() {
+        let spec = Spec {
+            channels: true,
+            ..Spec::V1
+        };
+        let mut s = Scratch::new();
+        let text = "check out my channel";
+        let (mut shared, mut both) = (Vec::new(), Vec::new());
+        let n0 = for_each_feature_in(Input::from(text), &spec, &mut s, |b| shared.push(b));
+        let n1 = for_each_feature_in(
+            Input::new(text, Some(Channel::Comment)),
+            &spec,
+            &mut s,
+            |b| both.push(b),
+        );
+        assert_eq!(
+            n0, n1,
+            "same count, so the shared weights score on one scale"
+        );
+        assert_eq!(both.len(), 2 * shared.len());
+        let firsts: Vec<u32> = both.iter().step_by(2).copied().collect();
+        assert_eq!(firsts, shared);
+        let mut other = Vec::new();
+        for_each_feature_in(
+            Input::new(text, Some(Channel::Message)),
+            &spec,
+            &mut s,
+            |b| other.push(b),
+        );
+        assert_ne!(other, both, "each channel has its own copies");
+        // Without the flag the channel is ignored: old models read what they were trained on.
+        let mut plain = Vec::new();
+        for_each_feature_in(
+            Input::new(text, Some(Channel::Comment)),
+            &Spec::V1,
+            &mut s,
+            |b| plain.push(b),
+        );
+        assert_eq!(plain, shared);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod features;
 pub mod metrics;
 pub mod model;
 
-pub use features::Scratch;
+pub use features::{Channel, Input, Scratch};
 pub use model::{Model, ModelError, Prediction, UNCERTAIN};
 
 use std::fmt;

@@ -12,7 +12,8 @@
 //! char_min   u8       character n-grams from this length ...
 //! char_max   u8       ... to this one (1..=7; 0 = none)
 //! flags      u8       bit 0: word bigrams; bit 1: cue tokens; bit 2: sentiment
-//!                     lexicon tokens (see `features::Spec`)
+//!                     lexicon tokens; bit 3: per-channel feature copies (see
+//!                     `features::Spec`)
 //! head       u8 length + UTF-8 bytes
 //! class      u8 length + UTF-8 bytes, `classes` times (yes/no: negative first)
 //! scale      f32      a weight is `i8 * scale`
@@ -28,7 +29,7 @@
 
 use thiserror::Error;
 
-use crate::features::{self, Scratch, Spec};
+use crate::features::{self, Input, Scratch, Spec};
 
 const MAGIC: &[u8; 8] = b"TCFMODEL";
 const VERSION: u16 = 2;
@@ -268,11 +269,12 @@ impl Model {
 
     /// The raw (uncalibrated) scores: one logit for a yes/no head, one per
     /// class for a softmax head. `out` must hold `outputs` values.
-    pub fn logits(&self, text: &str, scratch: &mut Scratch, out: &mut [f32]) {
+    pub fn logits<'a>(&self, input: impl Into<Input<'a>>, scratch: &mut Scratch, out: &mut [f32]) {
+        let input = input.into();
         let w = &self.weights;
         let n = if self.outputs == 1 {
             let mut acc = 0i32;
-            let n = features::for_each_feature_of(text, &self.spec, scratch, |b| {
+            let n = features::for_each_feature_in(input, &self.spec, scratch, |b| {
                 acc += i32::from(w[b as usize]);
             });
             out[0] = acc as f32;
@@ -280,7 +282,7 @@ impl Model {
         } else {
             let k = self.outputs;
             let mut acc = [0i32; MAX_CLASSES];
-            let n = features::for_each_feature_of(text, &self.spec, scratch, |b| {
+            let n = features::for_each_feature_in(input, &self.spec, scratch, |b| {
                 let row = &w[b as usize * k..b as usize * k + k];
                 for (a, &x) in acc.iter_mut().zip(row) {
                     *a += i32::from(x);
@@ -298,9 +300,13 @@ impl Model {
     }
 
     /// Calibrated probabilities, one per class (yes/no: negative, positive).
-    pub fn probabilities(&self, text: &str, scratch: &mut Scratch) -> Vec<f32> {
+    pub fn probabilities<'a>(
+        &self,
+        input: impl Into<Input<'a>>,
+        scratch: &mut Scratch,
+    ) -> Vec<f32> {
         let mut z = vec![0f32; self.outputs];
-        self.logits(text, scratch, &mut z);
+        self.logits(input, scratch, &mut z);
         self.calibrate(&z)
     }
 
@@ -315,18 +321,22 @@ impl Model {
     }
 
     /// The head's answer with its own threshold.
-    pub fn classify(&self, text: &str, scratch: &mut Scratch) -> Prediction<'_> {
-        self.classify_with(text, self.threshold, scratch)
+    pub fn classify<'a>(
+        &self,
+        input: impl Into<Input<'a>>,
+        scratch: &mut Scratch,
+    ) -> Prediction<'_> {
+        self.classify_with(input, self.threshold, scratch)
     }
 
     /// The head's answer with the given threshold (clamped to 0..=1).
-    pub fn classify_with(
+    pub fn classify_with<'a>(
         &self,
-        text: &str,
+        input: impl Into<Input<'a>>,
         threshold: f32,
         scratch: &mut Scratch,
     ) -> Prediction<'_> {
-        let p = self.probabilities(text, scratch);
+        let p = self.probabilities(input, scratch);
         self.decide(&p, threshold)
     }
 

@@ -167,3 +167,39 @@ fn the_threshold_moves_the_label_not_the_score() {
     let k = builtin::model(Head::ContentKind).unwrap();
     assert_eq!(k.classify_with("hello", 1.0, &mut s).label, UNCERTAIN);
 }
+
+#[test]
+fn spam_reads_where_a_text_was_written() {
+    use tactful_classify::{Channel, Input};
+    let m = builtin::model(Head::Spam).unwrap();
+    assert!(
+        m.spec().channels,
+        "the shipped spam head has per-channel features"
+    );
+    let mut s = Scratch::new();
+    let p = |text: &str, c: Option<Channel>, s: &mut Scratch| {
+        m.probabilities(Input::new(text, c), s)[1]
+    };
+    // Self-promotion is the classic spam under a video; as someone's own post it is less so.
+    let promo = "watch my new video and subscribe";
+    assert_eq!(
+        m.classify(Input::new(promo, Some(Channel::Comment)), &mut s)
+            .label,
+        "spam"
+    );
+    assert!(p(promo, Some(Channel::Comment), &mut s) > p(promo, Some(Channel::Post), &mut s));
+    // A plain message stays plain wherever it was written, and with no channel at all.
+    let plain = "hey are we still on for dinner tonight?";
+    for c in [
+        None,
+        Some(Channel::Post),
+        Some(Channel::Comment),
+        Some(Channel::Message),
+    ] {
+        assert_eq!(
+            m.classify(Input::new(plain, c), &mut s).label,
+            "not-spam",
+            "{c:?}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 use serde_json::{Map, Value};
 use tactful_classify::evaluate::{Comparison, Measure, compare};
-use tactful_classify::{Head, Model, Scratch, builtin};
+use tactful_classify::{Channel, Head, Input, Model, Scratch, builtin};
 
 use crate::input;
 
@@ -31,6 +31,15 @@ pub struct Args {
     /// content-kind: a winner below it is labeled "uncertain". Default: the head's own (see `tactful eval-heads`).
     #[arg(long, value_parser = parse_threshold)]
     pub threshold: Option<f32>,
+    /// Where the texts were written: post, comment or message. The spam head reads
+    /// it (spam under a video differs from spam in a text message); a JSONL line's
+    /// own `channel` field wins. Default: unknown (the head's shared features only).
+    #[arg(long, value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -42,7 +51,7 @@ pub enum Format {
 #[derive(clap::Args)]
 pub struct EvalArgs {
     /// JSONL files of labeled texts: one object a line with `head`, `label` and `text`, and optionally
-    /// `source` (figures are given per head and source). `tactful-train` writes them to target/eval/heads.jsonl.
+    /// `source` (figures are given per head and source) and `channel` (post, comment or message). `tactful-train` writes them to target/eval/heads.jsonl.
     #[arg(required = true)]
     pub files: Vec<String>,
     /// Measure only this head; repeatable.
@@ -108,7 +117,7 @@ fn run_human(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let mut scratch = Scratch::new();
     for (name, t) in &texts {
-        let p = model.probabilities(t, &mut scratch);
+        let p = model.probabilities(Input::new(t, args.channel), &mut scratch);
         let d = model.decide(&p, threshold);
         if model.is_binary() {
             writeln!(
@@ -189,7 +198,7 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
                 continue;
             }
             seen += 1;
-            match classify_line(model, threshold, line, &mut scratch) {
+            match classify_line(model, threshold, args.channel, line, &mut scratch) {
                 Ok(obj) => {
                     serde_json::to_writer(&mut out, &obj)?;
                     out.write_all(b"\n")?;
@@ -214,7 +223,14 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
     Ok(0)
 }
 
-fn object_with_text(line: &str) -> Result<(Map<String, Value>, String), String> {
+/// A JSON line's object, its `text` and its optional `channel`.
+struct Line {
+    obj: Map<String, Value>,
+    text: String,
+    channel: Option<Channel>,
+}
+
+fn object_with_text(line: &str) -> Result<Line, String> {
     let obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return Err("expected a JSON object with a `text` field".into()),
@@ -231,17 +247,27 @@ fn object_with_text(line: &str) -> Result<(Map<String, Value>, String), String> 
             return Err("missing field `text`: expected a JSON object with a `text` field".into());
         }
     };
-    Ok((obj, text))
+    let channel = match obj.get("channel") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.parse().map_err(|e| format!("field `channel`: {e}"))?),
+        Some(_) => return Err("field `channel`: expected post, comment or message".into()),
+    };
+    Ok(Line { obj, text, channel })
 }
 
 fn classify_line(
     model: &Model,
     threshold: f32,
+    channel: Option<Channel>,
     line: &str,
     scratch: &mut Scratch,
 ) -> Result<Map<String, Value>, String> {
-    let (mut obj, text) = object_with_text(line)?;
-    let d = model.classify_with(&text, threshold, scratch);
+    let Line {
+        mut obj,
+        text,
+        channel: own,
+    } = object_with_text(line)?;
+    let d = model.classify_with(Input::new(&text, own.or(channel)), threshold, scratch);
     obj.insert("label".into(), Value::String(d.label.to_string()));
     obj.insert("score".into(), serde_json::json!(round4(d.score)));
     Ok(obj)
@@ -260,8 +286,8 @@ pub fn run_eval(args: &EvalArgs) -> Result<u8> {
 /// The heads' figures on labeled texts (the files of `eval-heads`), for
 /// `tactful eval-heads` and `tactful eval --heads`.
 pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Result<()> {
-    // (head, source) -> [(text, class)]
-    let mut sets: BTreeMap<(Head, String), Vec<(String, usize)>> = BTreeMap::new();
+    // (head, source) -> [(line, class)]
+    let mut sets: BTreeMap<(Head, String), Vec<(Line, usize)>> = BTreeMap::new();
     for path in files {
         let text = input::read_text(path)?;
         let name = input::display(path);
@@ -270,7 +296,8 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
                 continue;
             }
             let at = |msg: String| crate::UsageError(format!("{name}:{}: {msg}", i + 1));
-            let (obj, t) = object_with_text(line).map_err(at)?;
+            let line = object_with_text(line).map_err(at)?;
+            let obj = &line.obj;
             let head: Head = match obj.get("head") {
                 Some(Value::String(h)) => h
                     .parse()
@@ -300,7 +327,7 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
                 .and_then(Value::as_str)
                 .unwrap_or("-")
                 .to_string();
-            sets.entry((head, source)).or_default().push((t, class));
+            sets.entry((head, source)).or_default().push((line, class));
         }
     }
     if sets.is_empty() {
@@ -337,7 +364,9 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
             m,
             *head,
             m.threshold(),
-            items.iter().map(|(t, c)| (t.as_str(), *c)),
+            items
+                .iter()
+                .map(|(l, c)| (Input::new(&l.text, l.channel), *c)),
         );
         writeln!(
             out,

@@ -270,3 +270,54 @@ fn eval_heads_rejects_unknown_labels_with_file_and_line() {
     let err = stderr(&o);
     assert!(err.contains("badlabel.jsonl:2: field `label`: `ham` is not a class of spam (expected one of not-spam, spam)"), "{err}");
 }
+
+#[test]
+fn a_line_can_say_where_it_was_written_and_a_wrong_channel_is_named() {
+    let promo = "watch my new video and subscribe";
+    let input = [
+        serde_json::json!({"text": promo, "channel": "comment"}),
+        serde_json::json!({"text": promo, "channel": "post"}),
+        serde_json::json!({"text": promo}),
+        serde_json::json!({"text": promo, "channel": "tv"}),
+    ]
+    .map(|v| v.to_string())
+    .join("\n");
+    // --channel is the default for lines without their own.
+    let o = tactful(
+        &[
+            "classify",
+            "--head",
+            "spam",
+            "--format",
+            "jsonl",
+            "--channel",
+            "post",
+        ],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(2), "a bad line makes the run exit 2");
+    assert!(
+        stderr(&o).contains(
+            "stdin:4: field `channel`: unknown channel `tv`: expected post, comment or message"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let scores: Vec<f64> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["score"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(scores.len(), 3);
+    assert!(
+        scores[0] > scores[1],
+        "self-promotion reads as more spammy under a video: {scores:?}"
+    );
+    assert!(
+        (scores[1] - scores[2]).abs() < 1e-9,
+        "--channel post applies to a line without a channel"
+    );
+}

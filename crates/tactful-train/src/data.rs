@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use tactful_classify::Head;
+use tactful_classify::{Channel, Head, Input};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -50,6 +50,8 @@ pub struct Source {
     pub path: &'static str,
     pub licence_name: &'static str,
     pub licence: Licence,
+    /// Where its texts were written, for heads with per-channel features.
+    pub channel: Channel,
 }
 
 pub const SMS: Source = Source {
@@ -57,36 +59,42 @@ pub const SMS: Source = Source {
     path: "labeled/sms_spam_collection/SMSSpamCollection",
     licence_name: "CC BY 4.0 (UCI #228)",
     licence: Licence::Open,
+    channel: Channel::Message,
 };
 pub const YOUTUBE: Source = Source {
     id: "youtube_spam",
     path: "labeled/youtube_spam_collection",
     licence_name: "CC BY 4.0 (UCI #380)",
     licence: Licence::Open,
+    channel: Channel::Comment,
 };
 pub const JANITR: Source = Source {
     id: "janitr",
     path: "labeled/janitr_x_posts/sample-dev.jsonl",
     licence_name: "MIT",
     licence: Licence::Open,
+    channel: Channel::Post,
 };
 pub const COMPLAINTS: Source = Source {
     id: "complaints",
     path: "labeled/complaints_preotiuc2019/complaints-dev.csv",
     licence_name: "none stated (ACL 2019 paper data)",
     licence: Licence::Unstated,
+    channel: Channel::Post,
 };
 pub const FB_ADS: Source = Source {
     id: "facebook_ads",
     path: "labeled/facebook_ads_commercial_vs_informational_adanalyst/ads_dataset.csv",
     licence_name: "none stated",
     licence: Licence::Unstated,
+    channel: Channel::Post,
 };
 pub const TWCS: Source = Source {
     id: "twcs",
     path: "labeled/customer_support_on_twitter/twcs_first5000.csv",
     licence_name: "CC BY-NC-SA 4.0",
     licence: Licence::NonCommercial,
+    channel: Channel::Post,
 };
 
 pub const ALL_SOURCES: [Source; 6] = [SMS, YOUTUBE, JANITR, COMPLAINTS, FB_ADS, TWCS];
@@ -154,6 +162,14 @@ pub struct Example {
     /// Index into the head's classes.
     pub class: usize,
     pub split: Split,
+    /// Where it was written (its source's channel).
+    pub channel: Channel,
+}
+
+impl Example {
+    pub fn input(&self) -> Input<'_> {
+        Input::new(&self.text, Some(self.channel))
+    }
 }
 
 /// Which licences a run trains on.
@@ -540,6 +556,7 @@ pub fn examples(data: &Path, head: Head, source: Source) -> Result<Vec<Example>,
             text,
             class,
             split,
+            channel: source.channel,
         });
     }
     Ok(out)

@@ -11,7 +11,7 @@ pub mod train;
 use std::path::Path;
 
 use tactful_classify::evaluate::{Comparison, compare};
-use tactful_classify::{Head, Model};
+use tactful_classify::{Head, Input, Model};
 
 use data::{DataError, Example, Policy, Source, Split, Use};
 
@@ -66,15 +66,21 @@ pub fn run_head(
         .enumerate()
         .filter(|(_, (_, u, _))| *u == Use::Train)
         .flat_map(|(si, (_, _, ex))| {
-            ex.iter().filter(|e| e.split != Split::Test).map(move |e| train::Item {
-                text: e.text.as_str(),
-                class: e.class,
-                group: si,
-                calibrate: e.split == Split::Calibrate,
-            })
+            ex.iter()
+                .filter(|e| e.split != Split::Test)
+                .map(move |e| train::Item {
+                    text: e.text.as_str(),
+                    channel: Some(e.channel),
+                    class: e.class,
+                    group: si,
+                    calibrate: e.split == Split::Calibrate,
+                })
         })
         .collect();
-    anyhow::ensure!(items.iter().any(|it| !it.calibrate), "no training texts for {head}");
+    anyhow::ensure!(
+        items.iter().any(|it| !it.calibrate),
+        "no training texts for {head}"
+    );
     let model = train::build(head, &items, cfg)?;
     let mut splits = Vec::new();
     let mut results = Vec::new();
@@ -85,7 +91,7 @@ pub fn run_head(
             let cal = ex
                 .iter()
                 .filter(|e| e.split == Split::Calibrate)
-                .map(|e| (e.text.as_str(), e.class));
+                .map(|e| (e.input(), e.class));
             calibration.push((*source, compare(&model, head, model.threshold(), cal)));
         }
         let mut counts = [vec![0; k], vec![0; k], vec![0; k]];
@@ -102,7 +108,7 @@ pub fn run_head(
             &model,
             head,
             model.threshold(),
-            test.iter().map(|e| (e.text.as_str(), e.class)),
+            test.iter().map(|e| (e.input(), e.class)),
         );
         results.push((*source, *used, cmp));
         heldout.extend(test.into_iter().cloned());
@@ -143,7 +149,7 @@ pub fn cross_validate(
         "cross-validation is for yes/no heads"
     );
     let sets = head_examples(data, head, policy)?;
-    let mut items: Vec<(usize, &str, usize, usize)> = Vec::new(); // (source, text, class, fold)
+    let mut items: Vec<(usize, Input<'_>, usize, usize)> = Vec::new(); // (source, text, class, fold)
     for (si, (_, u, ex)) in sets.iter().enumerate() {
         if *u != Use::Train {
             continue;
@@ -155,7 +161,7 @@ pub fn cross_validate(
                 h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
             }
             h ^= h >> 31;
-            items.push((si, e.text.as_str(), e.class, (h % folds as u64) as usize));
+            items.push((si, e.input(), e.class, (h % folds as u64) as usize));
         }
     }
     if procedure {
@@ -164,7 +170,7 @@ pub fn cross_validate(
     let mut z = vec![0f32; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
     for f in 0..folds {
-        let fit_on: Vec<(&str, usize)> = items
+        let fit_on: Vec<train::Labeled<'_>> = items
             .iter()
             .filter(|it| it.3 != f)
             .map(|it| (it.1, it.2))
@@ -217,11 +223,15 @@ fn cross_validate_recipe(
     head: Head,
     cfg: &train::Config,
     folds: usize,
-    items: &[(usize, &str, usize, usize)],
+    items: &[(usize, Input<'_>, usize, usize)],
 ) -> Result<(Vec<(Source, f64)>, f64), tactful_classify::ModelError> {
     let calibrating: std::collections::HashSet<&str> = sets
         .iter()
-        .flat_map(|(_, _, ex)| ex.iter().filter(|e| e.split == Split::Calibrate).map(|e| e.text.as_str()))
+        .flat_map(|(_, _, ex)| {
+            ex.iter()
+                .filter(|e| e.split == Split::Calibrate)
+                .map(|e| e.text.as_str())
+        })
         .collect();
     let mut said = vec![false; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
@@ -229,7 +239,13 @@ fn cross_validate_recipe(
         let rest: Vec<train::Item<'_>> = items
             .iter()
             .filter(|it| it.3 != f)
-            .map(|it| train::Item { text: it.1, class: it.2, group: it.0, calibrate: calibrating.contains(it.1) })
+            .map(|it| train::Item {
+                text: it.1.text,
+                channel: it.1.channel,
+                class: it.2,
+                group: it.0,
+                calibrate: calibrating.contains(it.1.text),
+            })
             .collect();
         let model = train::build(head, &rest, cfg)?;
         for (i, it) in items.iter().enumerate() {
