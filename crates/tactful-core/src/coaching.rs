@@ -1206,7 +1206,7 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
                 | Act::Mention
                     if !pitch =>
                 {
-                    entry.0.push(item.id)
+                    entry.0.push(item.id);
                 }
                 _ => {}
             }

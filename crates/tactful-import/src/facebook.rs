@@ -564,7 +564,7 @@ pub(crate) fn emit_thread(
             file: entry.to_string(),
             position,
             reason: reason.into(),
-        })
+        });
     };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");

@@ -287,7 +287,7 @@ fn post(
             file: entry.to_string(),
             position: position.to_string(),
             reason,
-        })
+        });
     };
     let Some(o) = el.as_object() else {
         skip(skipped, format!("expected a post, found {}", describe(el)));
@@ -397,7 +397,7 @@ fn comments_file(
                     file: entry.to_string(),
                     position: position.clone(),
                     reason: reason.into(),
-                })
+                });
             };
             let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
                 let field = |k: &str| map.get(k);

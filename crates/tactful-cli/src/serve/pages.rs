@@ -970,7 +970,7 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .map(str::to_string)
-                    .collect()
+                    .collect();
             }
             "market" => p.market = v.trim().to_string(),
             "networks" => match v.parse() {
