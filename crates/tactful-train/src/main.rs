@@ -30,7 +30,7 @@ const USAGE: &str = concat!(
     "  --dry-run       train and report, write nothing\n",
     "  --show-errors N print up to N mistakes per source on the calibration split\n",
     "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X, --cross-fit K   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
-    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues, --[no-]lexicon, --[no-]channels   feature settings (over each head's defaults)\n",
+    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues, --[no-]lexicon, --[no-]channels, --[no-]idf   feature settings (over each head's defaults)\n",
     "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing\n",
     "  --cv-repeats R  with --cv: deal the folds R ways and report the mean (default 1)\n",
     "  --cv-recipe     with --cv: label each fold with the whole recipe and its own threshold (not the best pooled one)\n",
@@ -68,6 +68,7 @@ struct Overrides {
     cues: Option<bool>,
     lexicon: Option<bool>,
     channels: Option<bool>,
+    idf: Option<bool>,
     nb: Option<f32>,
     source_balance: Option<f32>,
     cross_fit: Option<usize>,
@@ -106,6 +107,9 @@ impl Overrides {
         }
         if let Some(x) = self.channels {
             c.spec.channels = x;
+        }
+        if let Some(x) = self.idf {
+            c.idf = x;
         }
         if let Some(x) = self.nb {
             c.nb = x;
@@ -155,6 +159,8 @@ fn parse_args() -> Result<Option<Args>> {
             "--no-lexicon" => a.over.lexicon = Some(false),
             "--channels" => a.over.channels = Some(true),
             "--no-channels" => a.over.channels = Some(false),
+            "--idf" => a.over.idf = Some(true),
+            "--no-idf" => a.over.idf = Some(false),
             "--bigrams" => a.over.bigrams = Some(true),
             "--no-bigrams" => a.over.bigrams = Some(false),
             flag @ ("--cv" | "--cv-repeats" | "--bits" | "--chars") => {
