@@ -92,24 +92,17 @@ pub fn run(args: &Args) -> Result<u8> {
     let engine = input::engine(&args.packs)?;
     for code in &args.ignore {
         if engine.rule(code).is_none() {
-            bail!(crate::UsageError(format!(
-                "--ignore {code}: no such rule (see `tactful rules list`)"
-            )));
+            bail!(crate::UsageError(format!("--ignore {code}: no such rule (see `tactful rules list`)")));
         }
     }
     if args.format == Format::Jsonl {
         if args.to.is_some() {
-            bail!(crate::UsageError(
-                "--to checks one draft for one person; it does not go with --format jsonl".into()
-            ));
+            bail!(crate::UsageError("--to checks one draft for one person; it does not go with --format jsonl".into()));
         }
         return run_jsonl(args, &engine);
     }
     let drafts = gather(args)?;
-    let opts = CheckOptions {
-        channel: args.channel,
-        ignore: &args.ignore,
-    };
+    let opts = CheckOptions { channel: args.channel, ignore: &args.ignore };
     let mut results: Vec<(Draft, Vec<Finding>)> = drafts
         .into_iter()
         .map(|d| {
@@ -120,10 +113,7 @@ pub fn run(args: &Args) -> Result<u8> {
         .collect();
     if let Some(who) = &args.to {
         if !matches!(args.channel, Channel::Dm | Channel::Comment) {
-            bail!(crate::UsageError(
-                "--to is for a message or a comment to someone: add --channel dm (or comment)"
-                    .into()
-            ));
+            bail!(crate::UsageError("--to is for a message or a comment to someone: add --channel dm (or comment)".into()));
         }
         let mut store = crate::store::open(args.db.as_deref())?;
         for (d, findings) in &mut results {
@@ -136,10 +126,7 @@ pub fn run(args: &Args) -> Result<u8> {
             }
         }
     }
-    let tripped = results
-        .iter()
-        .flat_map(|(_, f)| f)
-        .any(|f| args.fail_on.trips(f.severity));
+    let tripped = results.iter().flat_map(|(_, f)| f).any(|f| args.fail_on.trips(f.severity));
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
@@ -155,13 +142,7 @@ pub fn run(args: &Args) -> Result<u8> {
                     })
                 })
                 .collect();
-            let count = |s: Severity| {
-                results
-                    .iter()
-                    .flat_map(|(_, f)| f)
-                    .filter(|f| f.severity == s)
-                    .count()
-            };
+            let count = |s: Severity| results.iter().flat_map(|(_, f)| f).filter(|f| f.severity == s).count();
             let doc = json!({
                 "schema": "tactful.check/1",
                 "drafts": drafts,
@@ -179,9 +160,7 @@ pub fn run(args: &Args) -> Result<u8> {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
             for (d, fs) in &results {
                 let lines = render::Lines::new(&d.text);
@@ -189,11 +168,7 @@ pub fn run(args: &Args) -> Result<u8> {
                     render::human(&mut out, &engine, &d.name, &d.text, &lines, f, color)?;
                 }
             }
-            render::summary(
-                &mut out,
-                results.iter().map(|(_, f)| f.as_slice()),
-                results.len(),
-            )?;
+            render::summary(&mut out, results.iter().map(|(_, f)| f.as_slice()), results.len())?;
         }
     }
     out.flush()?;
@@ -203,16 +178,10 @@ pub fn run(args: &Args) -> Result<u8> {
 fn gather(args: &Args) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for (i, t) in args.text.iter().enumerate() {
-        drafts.push(Draft {
-            name: format!("arg{}", i + 1),
-            text: t.clone(),
-        });
+        drafts.push(Draft { name: format!("arg{}", i + 1), text: t.clone() });
     }
     for path in &args.files {
-        drafts.push(Draft {
-            name: input::display(path).to_string(),
-            text: input::read_text(path)?,
-        });
+        drafts.push(Draft { name: input::display(path).to_string(), text: input::read_text(path)? });
     }
     if args.text.is_empty() && args.files.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -220,17 +189,11 @@ fn gather(args: &Args) -> Result<Vec<Draft>> {
                 "nothing to check: give the draft as an argument, with --file PATH, or on standard input".into()
             ));
         }
-        drafts.push(Draft {
-            name: "stdin".into(),
-            text: input::read_text("-")?,
-        });
+        drafts.push(Draft { name: "stdin".into(), text: input::read_text("-")? });
     }
     for d in &drafts {
         if d.text.trim().is_empty() {
-            bail!(crate::UsageError(format!(
-                "{}: the input is empty: expected a draft to check",
-                d.name
-            )));
+            bail!(crate::UsageError(format!("{}: the input is empty: expected a draft to check", d.name)));
         }
     }
     Ok(drafts)
@@ -241,15 +204,9 @@ fn gather(args: &Args) -> Result<Vec<Draft>> {
 /// then ends with exit code 2 (after checking every good line).
 fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
     if !args.text.is_empty() {
-        bail!(crate::UsageError(
-            "--format jsonl reads JSON lines from --file or stdin, not from arguments".into()
-        ));
+        bail!(crate::UsageError("--format jsonl reads JSON lines from --file or stdin, not from arguments".into()));
     }
-    let paths: Vec<String> = if args.files.is_empty() {
-        vec!["-".into()]
-    } else {
-        args.files.clone()
-    };
+    let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut tripped = false;
@@ -260,27 +217,20 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
         let reader: Box<dyn Read> = if path == "-" {
             Box::new(std::io::stdin())
         } else {
-            Box::new(
-                std::fs::File::open(path)
-                    .map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?,
-            )
+            Box::new(std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?)
         };
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let mut buf = Vec::new();
         let mut line_no = 0usize;
         loop {
             buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
             if n == 0 {
                 break;
             }
             line_no += 1;
             let Ok(line) = std::str::from_utf8(&buf) else {
-                eprintln!(
-                    "tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field"
-                );
+                eprintln!("tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field");
                 bad += 1;
                 continue;
             };
@@ -304,9 +254,7 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
     }
     out.flush()?;
     if seen == 0 && bad == 0 {
-        bail!(crate::UsageError(
-            "the input is empty: expected JSON lines with a `text` field".into()
-        ));
+        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
     }
     if bad > 0 {
         eprintln!("tactful: {bad} line(s) skipped");
@@ -315,26 +263,16 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
     Ok(u8::from(tripped))
 }
 
-fn check_line(
-    engine: &Engine,
-    args: &Args,
-    line: &str,
-) -> Result<(Map<String, Value>, Option<Severity>), String> {
+fn check_line(engine: &Engine, args: &Args, line: &str) -> Result<(Map<String, Value>, Option<Severity>), String> {
     let mut obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return Err("expected a JSON object with a `text` field".into()),
-        Err(e) => {
-            return Err(format!(
-                "not valid JSON ({e}): expected a JSON object with a `text` field"
-            ));
-        }
+        Err(e) => return Err(format!("not valid JSON ({e}): expected a JSON object with a `text` field")),
     };
     let text = match obj.get("text") {
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err("field `text`: expected a string".into()),
-        None => {
-            return Err("missing field `text`: expected a JSON object with a `text` field".into());
-        }
+        None => return Err("missing field `text`: expected a JSON object with a `text` field".into()),
     };
     let channel = match obj.get("channel") {
         None | Some(Value::Null) => args.channel,
@@ -345,23 +283,12 @@ fn check_line(
     if let Some(Value::Array(codes)) = obj.get("ignore") {
         ignore.extend(codes.iter().filter_map(|c| c.as_str().map(str::to_string)));
     }
-    let mut findings = engine.check_with(
-        &text,
-        &CheckOptions {
-            channel,
-            ignore: &ignore,
-        },
-    );
+    let mut findings = engine.check_with(&text, &CheckOptions { channel, ignore: &ignore });
     crate::kinds::add_head_findings(engine, &text, channel, &ignore, &mut findings);
     let worst = findings.iter().map(|f| f.severity).max();
     obj.insert(
         "findings".into(),
-        Value::Array(
-            findings
-                .iter()
-                .map(|f| render::finding_json(engine, &text, None, f))
-                .collect(),
-        ),
+        Value::Array(findings.iter().map(|f| render::finding_json(engine, &text, None, f)).collect()),
     );
     Ok((obj, worst))
 }

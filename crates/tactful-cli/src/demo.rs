@@ -26,12 +26,7 @@ pub fn prepare(db: Option<PathBuf>) -> Result<String> {
     let paths = [export];
     crate::import::import_into(
         store.as_mut(),
-        &crate::import::Request {
-            paths: &paths,
-            format: None,
-            owner: Some(OWNER),
-            network: None,
-        },
+        &crate::import::Request { paths: &paths, format: None, owner: Some(OWNER), network: None },
         &mut |_| {},
     )?;
     Ok(db)
@@ -66,23 +61,9 @@ pub fn run(args: &Args) -> Result<u8> {
         db: Some(db_s.clone()),
     })?;
 
-    let query = || crate::history::Query {
-        network: None,
-        kind: None,
-        person: None,
-        text: None,
-        from: None,
-        to: None,
-        db: Some(db_s.clone()),
-    };
+    let query = || crate::history::Query { network: None, kind: None, person: None, text: None, from: None, to: None, db: Some(db_s.clone()) };
     heading("2. What to delete or edit (tactful scan)");
-    crate::history::scan(&crate::history::ScanArgs {
-        query: query(),
-        limit: 10,
-        min_severity: tactful_core::Severity::Warning,
-        packs: vec![],
-        jsonl: false,
-    })?;
+    crate::history::scan(&crate::history::ScanArgs { query: query(), limit: 10, min_severity: tactful_core::Severity::Warning, packs: vec![], jsonl: false })?;
 
     heading("3. Your people on the relationship curve (tactful contacts)");
     crate::relate::contacts(&crate::relate::ContactsArgs {
@@ -95,14 +76,9 @@ pub fn run(args: &Args) -> Result<u8> {
         db: Some(db_s.clone()),
     })?;
 
-    heading(
-        "4. Before you press send: a pitch to a follower (tactful check --to nora.k --channel dm)",
-    );
+    heading("4. Before you press send: a pitch to a follower (tactful check --to nora.k --channel dm)");
     let code = crate::check::run(&crate::check::Args {
-        text: vec![
-            "Hi Nora! Want to join my team? It's a great business opportunity, DM me for details"
-                .into(),
-        ],
+        text: vec!["Hi Nora! Want to join my team? It's a great business opportunity, DM me for details".into()],
         files: vec![],
         channel: tactful_core::Channel::Dm,
         packs: vec![],

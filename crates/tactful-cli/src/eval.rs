@@ -56,75 +56,34 @@ fn rules_report(args: &Args) -> Result<()> {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(line).map_err(|e| {
-                crate::UsageError(format!(
-                    "{name}:{}: not valid JSON ({e}): expected an object with `text` and `label`",
-                    i + 1
-                ))
-            })?;
-            let (Some(t), Some(l)) = (
-                v.get("text").and_then(Value::as_str),
-                v.get("label").and_then(Value::as_str),
-            ) else {
-                bail!(crate::UsageError(format!(
-                    "{name}:{}: expected string fields `text` and `label`",
-                    i + 1
-                )));
+            let v: Value = serde_json::from_str(line)
+                .map_err(|e| crate::UsageError(format!("{name}:{}: not valid JSON ({e}): expected an object with `text` and `label`", i + 1)))?;
+            let (Some(t), Some(l)) = (v.get("text").and_then(Value::as_str), v.get("label").and_then(Value::as_str)) else {
+                bail!(crate::UsageError(format!("{name}:{}: expected string fields `text` and `label`", i + 1)));
             };
-            let expected = category_of_label(l)
-                .map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
-            let fragment = v
-                .get("note")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.contains("fragment"));
+            let expected = category_of_label(l).map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
+            let fragment = v.get("note").and_then(Value::as_str).is_some_and(|n| n.contains("fragment"));
             let mut findings = engine.check(t, args.channel);
             crate::kinds::add_head_findings(&engine, t, args.channel, &[], &mut findings);
             sources.push(format!("{name}:{}", i + 1));
-            outcomes.push(Outcome {
-                line: outcomes.len(),
-                text: t.to_string(),
-                expected,
-                fragment,
-                findings,
-            });
+            outcomes.push(Outcome { line: outcomes.len(), text: t.to_string(), expected, fragment, findings });
         }
     }
     if outcomes.is_empty() {
-        bail!(crate::UsageError(
-            "no labeled texts found: the input is empty".into()
-        ));
+        bail!(crate::UsageError("no labeled texts found: the input is empty".into()));
     }
     let r = Report::from_outcomes(&outcomes);
     let mut out = std::io::stdout().lock();
     let pct = |x: Option<f64>| x.map_or("   -".to_string(), |v| format!("{:5.1}%", v * 100.0));
     writeln!(out, "{} labeled texts\n", outcomes.len())?;
-    writeln!(
-        out,
-        "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}",
-        "category", "recall", "precis.", "tp", "fn", "fp"
-    )?;
+    writeln!(out, "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}", "category", "recall", "precis.", "tp", "fn", "fp")?;
     for c in Category::ALL {
         if let Some(t) = r.by_category.get(&c) {
-            writeln!(
-                out,
-                "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}",
-                c.as_str(),
-                pct(t.recall()),
-                pct(t.precision()),
-                t.true_pos,
-                t.false_neg,
-                t.false_pos
-            )?;
+            writeln!(out, "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}", c.as_str(), pct(t.recall()), pct(t.precision()), t.true_pos, t.false_neg, t.false_pos)?;
         }
     }
     if r.fragments > 0 {
-        writeln!(
-            out,
-            "\nfragments flagged: {} of {} ({})",
-            r.fragments_flagged,
-            r.fragments,
-            pct(r.fragment_rate())
-        )?;
+        writeln!(out, "\nfragments flagged: {} of {} ({})", r.fragments_flagged, r.fragments, pct(r.fragment_rate()))?;
     }
     if r.ok_texts > 0 {
         writeln!(
@@ -137,50 +96,31 @@ fn rules_report(args: &Args) -> Result<()> {
             pct(Some(r.ok_any as f64 / r.ok_texts as f64))
         )?;
     }
-    let show =
-        |out: &mut std::io::StdoutLock<'_>, title: &str, idx: &[usize]| -> std::io::Result<()> {
-            if idx.is_empty() {
-                return Ok(());
+    let show = |out: &mut std::io::StdoutLock<'_>, title: &str, idx: &[usize]| -> std::io::Result<()> {
+        if idx.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n{title} ({}):", idx.len())?;
+        for &i in idx.iter().take(args.show) {
+            let o = &outcomes[i];
+            let codes: Vec<&str> = o.findings.iter().map(|f| f.code.as_str()).collect();
+            let label = o.expected.map_or("ok", Category::as_str);
+            let mut t: String = o.text.chars().take(160).collect();
+            if t.len() < o.text.len() {
+                t.push('…');
             }
-            writeln!(out, "\n{title} ({}):", idx.len())?;
-            for &i in idx.iter().take(args.show) {
-                let o = &outcomes[i];
-                let codes: Vec<&str> = o.findings.iter().map(|f| f.code.as_str()).collect();
-                let label = o.expected.map_or("ok", Category::as_str);
-                let mut t: String = o.text.chars().take(160).collect();
-                if t.len() < o.text.len() {
-                    t.push('…');
-                }
-                writeln!(
-                    out,
-                    "  {} [{label}{}] {:?} found {:?}",
-                    sources[i],
-                    if o.fragment { ", fragment" } else { "" },
-                    t,
-                    codes
-                )?;
-            }
-            Ok(())
-        };
+            writeln!(out, "  {} [{label}{}] {:?} found {:?}", sources[i], if o.fragment { ", fragment" } else { "" }, t, codes)?;
+        }
+        Ok(())
+    };
     if r.ok_texts > 0 {
         // The classifier rules, one by one: how often each fires on texts that should pass.
         for code in [crate::kinds::PROMOTION, crate::kinds::OFF_TOPIC] {
-            let n = outcomes
-                .iter()
-                .filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code))
-                .count();
-            writeln!(
-                out,
-                "  {code} (classifier) on ok texts: {n} ({})",
-                pct(Some(n as f64 / r.ok_texts as f64))
-            )?;
+            let n = outcomes.iter().filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code)).count();
+            writeln!(out, "  {code} (classifier) on ok texts: {n} ({})", pct(Some(n as f64 / r.ok_texts as f64)))?;
         }
     }
     show(&mut out, "misses", &r.misses)?;
-    show(
-        &mut out,
-        "false alarms (error findings on ok texts)",
-        &r.false_alarms,
-    )?;
+    show(&mut out, "false alarms (error findings on ok texts)", &r.false_alarms)?;
     Ok(())
 }

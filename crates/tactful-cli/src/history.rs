@@ -120,10 +120,7 @@ pub fn history(args: &HistoryArgs) -> Result<u8> {
         }
     }
     if n == 0 && !args.jsonl {
-        writeln!(
-            out,
-            "Nothing stored matches. Import an export first: tactful import PATH"
-        )?;
+        writeln!(out, "Nothing stored matches. Import an export first: tactful import PATH")?;
     }
     Ok(0)
 }
@@ -151,11 +148,7 @@ pub fn worst_first(flagged: &mut [(StoredItem, Vec<Finding>)]) {
 
 /// What to do with a flagged item: an error means delete or edit it.
 pub fn action(findings: &[Finding]) -> &'static str {
-    if findings.iter().any(|x| x.severity == Severity::Error) {
-        "delete or edit"
-    } else {
-        "consider editing"
-    }
+    if findings.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" }
 }
 
 pub fn scan(args: &ScanArgs) -> Result<u8> {
@@ -170,13 +163,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     let kind_model = tactful_classify::builtin::model(tactful_classify::Head::ContentKind)?;
     let mut scratch = tactful_classify::Scratch::new();
     let mut mix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    let mut labels: std::collections::HashMap<i64, (String, f32)> =
-        std::collections::HashMap::new();
+    let mut labels: std::collections::HashMap<i64, (String, f32)> = std::collections::HashMap::new();
     // Every message (sent or received) is labelled with the customer-request
     // and spam heads: requests you were sent, and messages that read as spam.
     let heads = MessageHeads::load()?;
-    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> =
-        std::collections::HashMap::new();
+    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> = std::collections::HashMap::new();
     let mut sent = MessageTally::default();
     store.items(&f, &mut |i| {
         if !scannable(&i) {
@@ -220,9 +211,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 .iter()
                 .map(|x| json!({"code": x.code, "category": x.category, "severity": x.severity, "start": x.start, "end": x.end, "message": x.message}))
                 .collect();
-            let label = labels
-                .get(&i.id)
-                .map(|(l, s)| json!({"label": l, "score": s}));
+            let label = labels.get(&i.id).map(|(l, s)| json!({"label": l, "score": s}));
             let msg = message_labels.get(&i.id);
             let head = |k: usize| msg.map(|m| json!({"label": m[k].0, "score": m[k].1}));
             writeln!(
@@ -235,42 +224,15 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    let errors = flagged
-        .iter()
-        .filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error))
-        .count();
-    writeln!(
-        out,
-        "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n",
-        flagged.len()
-    )?;
+    let errors = flagged.iter().filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)).count();
+    writeln!(out, "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n", flagged.len())?;
     for (i, fs) in flagged.iter().take(args.limit) {
         let action = action(fs);
         let tags = message_labels.get(&i.id).map_or(String::new(), |m| {
-            let yes: Vec<&str> = m
-                .iter()
-                .filter(|(l, _)| l == "request" || l == "spam")
-                .map(|(l, _)| {
-                    if l == "request" {
-                        "customer request"
-                    } else {
-                        "reads as spam"
-                    }
-                })
-                .collect();
-            if yes.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", yes.join(", "))
-            }
+            let yes: Vec<&str> = m.iter().filter(|(l, _)| l == "request" || l == "spam").map(|(l, _)| if l == "request" { "customer request" } else { "reads as spam" }).collect();
+            if yes.is_empty() { String::new() } else { format!(" [{}]", yes.join(", ")) }
         });
-        writeln!(
-            out,
-            "{} {} {}{tags} — {action}",
-            show_time(i.at),
-            i.network,
-            i.kind
-        )?;
+        writeln!(out, "{} {} {}{tags} — {action}", show_time(i.at), i.network, i.kind)?;
         writeln!(out, "  \"{}\"", excerpt(&i.text, 140))?;
         // One line per rule, with every place it fired.
         let mut seen: Vec<&str> = Vec::new();
@@ -279,40 +241,19 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 continue;
             }
             seen.push(&x.code);
-            let places: Vec<String> = fs
-                .iter()
-                .filter(|y| y.code == x.code)
-                .map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60)))
-                .collect();
-            writeln!(
-                out,
-                "  {}[{}] {} — {}",
-                x.severity,
-                x.code,
-                places.join(", "),
-                x.message
-            )?;
+            let places: Vec<String> =
+                fs.iter().filter(|y| y.code == x.code).map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60))).collect();
+            writeln!(out, "  {}[{}] {} — {}", x.severity, x.code, places.join(", "), x.message)?;
         }
         writeln!(out, "  from {}:{}\n", i.source_file, i.source_position)?;
     }
     if flagged.len() > args.limit {
-        writeln!(
-            out,
-            "… and {} more (use --limit or --jsonl).",
-            flagged.len() - args.limit
-        )?;
+        writeln!(out, "… and {} more (use --limit or --jsonl).", flagged.len() - args.limit)?;
     }
     let posts: u64 = mix.values().sum();
     if posts > 0 {
-        let parts: Vec<String> = mix
-            .iter()
-            .map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64))
-            .collect();
-        writeln!(
-            out,
-            "Your {posts} posts by kind (content-kind classifier): {}",
-            parts.join(", ")
-        )?;
+        let parts: Vec<String> = mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
+        writeln!(out, "Your {posts} posts by kind (content-kind classifier): {}", parts.join(", "))?;
     }
     if sent.total + received.total > 0 {
         writeln!(
@@ -335,13 +276,11 @@ struct MessageHeads {
 impl MessageHeads {
     fn load() -> Result<Self> {
         use tactful_classify::{Head, builtin};
-        Ok(MessageHeads {
-            request: builtin::model(Head::CustomerRequest)?,
-            spam: builtin::model(Head::Spam)?,
-        })
+        Ok(MessageHeads { request: builtin::model(Head::CustomerRequest)?, spam: builtin::model(Head::Spam)? })
     }
 
     /// [customer-request, spam] labels and scores, at each head's own threshold.
+    /// Messages are read as messages: the spam head weighs words by where they were written.
     fn label(&self, text: &str, scratch: &mut tactful_classify::Scratch) -> [(String, f32); 2] {
         use tactful_classify::{Channel, Input};
         [&self.request, &self.spam].map(|m| {

@@ -65,29 +65,14 @@ pub fn run(args: &Args) -> Result<u8> {
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last = Instant::now();
-    let req = Request {
-        paths: &args.paths,
-        format: args.format,
-        owner: args.owner.as_deref(),
-        network: args.network,
-    };
+    let req = Request { paths: &args.paths, format: args.format, owner: args.owner.as_deref(), network: args.network };
     let result = import_into(store.as_mut(), &req, &mut |p: &Progress| {
         if progress && last.elapsed() > Duration::from_millis(200) {
             last = Instant::now();
             // Time left from the share of the export's bytes read so far.
             let secs = started.elapsed().as_secs_f64();
-            let left = if p.done > 0.01 {
-                format!("about {:.0}s left", secs * (1.0 - p.done) / p.done)
-            } else {
-                "estimating".into()
-            };
-            eprint!(
-                "\r{} ({}): {} records, {:.0}% read, {left}   ",
-                p.file,
-                p.format,
-                p.records,
-                p.done * 100.0
-            );
+            let left = if p.done > 0.01 { format!("about {:.0}s left", secs * (1.0 - p.done) / p.done) } else { "estimating".into() };
+            eprint!("\r{} ({}): {} records, {:.0}% read, {left}   ", p.file, p.format, p.records, p.done * 100.0);
         }
     });
     if progress {
@@ -103,25 +88,15 @@ pub fn run(args: &Args) -> Result<u8> {
 
 /// Import every path in one transaction: any failure leaves the store as it
 /// was. Bad input is a `UsageError` naming the file and position.
-pub fn import_into(
-    store: &mut dyn tactful_store::Store,
-    req: &Request,
-    on_progress: &mut dyn FnMut(&Progress),
-) -> Result<Tally> {
-    let opts = Options {
-        owner: req.owner.map(|h| Person::named(h.to_string())),
-        network: req.network,
-    };
+pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progress: &mut dyn FnMut(&Progress)) -> Result<Tally> {
+    let opts = Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network };
     let mut tally = Tally::default();
     let mut writer = store.writer()?;
     for path in req.paths {
-        let mut src =
-            match tactful_import::source::open(path, tactful_import::source::Limits::default()) {
-                Ok(s) => s,
-                Err(e) => bail!(crate::UsageError(format!(
-                    "{e}\nnothing was imported; the store is unchanged"
-                ))),
-            };
+        let mut src = match tactful_import::source::open(path, tactful_import::source::Limits::default()) {
+            Ok(s) => s,
+            Err(e) => bail!(crate::UsageError(format!("{e}\nnothing was imported; the store is unchanged"))),
+        };
         let Some(format) = req.format.or_else(|| tactful_import::detect(src.entries())) else {
             bail!(crate::UsageError(format!(
                 "{}: no known export format found: expected {}; use --format to say which\nnothing was imported; the store is unchanged",
@@ -135,48 +110,26 @@ pub fn import_into(
         let mut emit = |r: Record| -> Result<(), ImportError> {
             let key = match &r {
                 Record::Item(i) => Some((i.network, i.kind)),
-                Record::Owner {
-                    network, person, ..
-                } => {
+                Record::Owner { network, person, .. } => {
                     tally.owners.push((*network, person.handle.clone()));
                     None
                 }
             };
             let added = match (&r, req.owner) {
                 // The user said who they are: that replaces any stored owner.
-                (
-                    Record::Owner {
-                        network,
-                        person,
-                        source,
-                    },
-                    Some(_),
-                ) => {
-                    writer
-                        .set_owner(*network, person, source)
-                        .map_err(|e| ImportError::Sink(e.to_string()))?;
+                (Record::Owner { network, person, source }, Some(_)) => {
+                    writer.set_owner(*network, person, source).map_err(|e| ImportError::Sink(e.to_string()))?;
                     Added::New
                 }
-                _ => writer
-                    .add(&r)
-                    .map_err(|e| ImportError::Sink(e.to_string()))?,
+                _ => writer.add(&r).map_err(|e| ImportError::Sink(e.to_string()))?,
             };
             tally.records += 1;
             if let Some(k) = key {
-                let map = if added == Added::New {
-                    &mut tally.new
-                } else {
-                    &mut tally.old
-                };
+                let map = if added == Added::New { &mut tally.new } else { &mut tally.old };
                 *map.entry(k).or_default() += 1;
             }
             if tally.records % 1024 == 0 {
-                on_progress(&Progress {
-                    file: &name,
-                    format,
-                    records: tally.records,
-                    done: read.get() as f64 / total as f64,
-                });
+                on_progress(&Progress { file: &name, format, records: tally.records, done: read.get() as f64 / total as f64 });
             }
             Ok(())
         };
@@ -190,12 +143,7 @@ pub fn import_into(
                 bail!(crate::UsageError(msg));
             }
         }
-        on_progress(&Progress {
-            file: &name,
-            format,
-            records: tally.records,
-            done: 1.0,
-        });
+        on_progress(&Progress { file: &name, format, records: tally.records, done: 1.0 });
     }
     writer.commit()?;
     // Say so when an export names someone else as "you" than the store does.
@@ -218,22 +166,14 @@ fn print_summary(t: &Tally, location: &str, took: Duration) {
     let mut out = std::io::stdout().lock();
     let total_new: u64 = t.new.values().sum();
     let total_old: u64 = t.old.values().sum();
-    let _ = writeln!(
-        out,
-        "Imported into {location} in {:.1}s",
-        took.as_secs_f64()
-    );
+    let _ = writeln!(out, "Imported into {location} in {:.1}s", took.as_secs_f64());
     let mut owners = t.owners.clone();
     owners.sort();
     owners.dedup();
     for (n, h) in &owners {
         let _ = writeln!(out, "  you on {n}: {h}");
     }
-    let _ = writeln!(
-        out,
-        "  {:<10} {:<11} {:>8} {:>14}",
-        "network", "kind", "new", "already there"
-    );
+    let _ = writeln!(out, "  {:<10} {:<11} {:>8} {:>14}", "network", "kind", "new", "already there");
     let keys: std::collections::BTreeSet<_> = t.new.keys().chain(t.old.keys()).collect();
     for k in keys {
         let _ = writeln!(
@@ -254,13 +194,7 @@ fn print_summary(t: &Tally, location: &str, took: Duration) {
         let _ = writeln!(out, "  skipped {}:", skipped.len());
         for (reason, list) in by_reason {
             let first = list[0];
-            let _ = writeln!(
-                out,
-                "    {} × {reason} (e.g. {}:{})",
-                list.len(),
-                first.file,
-                first.position
-            );
+            let _ = writeln!(out, "    {} × {reason} (e.g. {}:{})", list.len(), first.file, first.position);
         }
     }
 }

@@ -14,9 +14,7 @@ pub fn read_text(path: &str) -> Result<String> {
 pub fn read_bytes(path: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if path == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
+        std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
     } else {
         if Path::new(path).is_dir() {
             bail!("{path}: is a folder, expected a text file");
@@ -42,15 +40,11 @@ pub fn display(path: &str) -> &str {
 
 /// Read company packs named on the command line as (name, source) pairs.
 pub fn read_packs(paths: &[String]) -> Result<Vec<(String, String)>> {
-    paths
-        .iter()
-        .map(|p| Ok((p.clone(), read_text(p)?)))
-        .collect()
+    paths.iter().map(|p| Ok((p.clone(), read_text(p)?))).collect()
 }
 
 /// Build the engine: built-in packs, then the given company packs.
 pub fn engine(packs: &[String]) -> Result<tactful_core::Engine> {
     let extra = read_packs(packs)?;
-    tactful_packs::engine_with(&extra)
-        .map_err(|e| crate::UsageError(format!("malformed pack: {e}")).into())
+    tactful_packs::engine_with(&extra).map_err(|e| crate::UsageError(format!("malformed pack: {e}")).into())
 }

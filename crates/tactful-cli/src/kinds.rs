@@ -29,15 +29,11 @@ pub const OFF_TOPIC_MIN: f32 = 0.90;
 /// `None` only if the embedded file is damaged, which the tests would show.
 fn content_kind() -> Option<&'static Model> {
     static MODEL: OnceLock<Option<Model>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| builtin::model(Head::ContentKind).ok())
-        .as_ref()
+    MODEL.get_or_init(|| builtin::model(Head::ContentKind).ok()).as_ref()
 }
 
 fn wanted(engine: &Engine, code: &str, channel: Channel) -> bool {
-    engine
-        .rule(code)
-        .is_some_and(|r| r.enabled && r.applies_to(channel))
+    engine.rule(code).is_some_and(|r| r.enabled && r.applies_to(channel))
 }
 
 /// The findings of the classifier heads for a draft published on `channel`.
@@ -53,17 +49,9 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
     if (!promo && !off) || text.trim().is_empty() {
         return out;
     }
-    let Some(model) = content_kind() else {
-        return out;
-    };
+    let Some(model) = content_kind() else { return out };
     let p = model.probabilities(text, &mut Scratch::new());
-    let prob = |class: &str| {
-        model
-            .classes()
-            .iter()
-            .position(|c| c == class)
-            .map_or(0.0, |i| p[i])
-    };
+    let prob = |class: &str| model.classes().iter().position(|c| c == class).map_or(0.0, |i| p[i]);
     // The finding covers the whole draft: it is about the post, not a phrase.
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len().max(start);
@@ -72,28 +60,17 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
     if promo
         && promotional >= PROMOTION_MIN
         && engine.external_allows(PROMOTION, text, channel)
-        && !engine
-            .check(text, channel)
-            .iter()
-            .any(|f| f.category == Category::Disclosure)
+        && !engine.check(text, channel).iter().any(|f| f.category == Category::Disclosure)
     {
         if let Some(rule) = engine.rule(PROMOTION) {
-            let msg = format!(
-                "{} (The content-kind classifier reads this as promotion, {}% sure.)",
-                rule.message,
-                pct(promotional)
-            );
+            let msg = format!("{} (The content-kind classifier reads this as promotion, {}% sure.)", rule.message, pct(promotional));
             out.push(tactful_core::engine::finding_of(rule, start, end, msg));
         }
     }
     let off_topic = prob("off-topic");
     if off && off_topic >= OFF_TOPIC_MIN && engine.external_allows(OFF_TOPIC, text, channel) {
         if let Some(rule) = engine.rule(OFF_TOPIC) {
-            let msg = format!(
-                "{} (The content-kind classifier reads this as off-topic, {}% sure.)",
-                rule.message,
-                pct(off_topic)
-            );
+            let msg = format!("{} (The content-kind classifier reads this as off-topic, {}% sure.)", rule.message, pct(off_topic));
             out.push(tactful_core::engine::finding_of(rule, start, end, msg));
         }
     }
@@ -102,29 +79,14 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
 
 /// Add the heads' findings to the engine's, drop the codes the user
 /// silenced, and keep the engine's order (position, then severity, then code).
-pub fn add_head_findings(
-    engine: &Engine,
-    text: &str,
-    channel: Channel,
-    ignore: &[String],
-    findings: &mut Vec<Finding>,
-) {
+pub fn add_head_findings(engine: &Engine, text: &str, channel: Channel, ignore: &[String], findings: &mut Vec<Finding>) {
     let extra = head_findings(engine, text, channel);
     if extra.is_empty() {
         return;
     }
-    findings.extend(
-        extra
-            .into_iter()
-            .filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code))),
-    );
+    findings.extend(extra.into_iter().filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code))));
     findings.sort_by(|a, b| {
-        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
-            b.start,
-            b.end,
-            std::cmp::Reverse(b.severity),
-            &b.code,
-        ))
+        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
     });
 }
 
@@ -135,9 +97,7 @@ pub fn test_examples(engine: &Engine) -> (usize, Vec<ExampleFailure>) {
     let mut run = 0;
     let mut failures = Vec::new();
     for code in [PROMOTION, OFF_TOPIC] {
-        let Some(rule) = engine.rule(code) else {
-            continue;
-        };
+        let Some(rule) = engine.rule(code) else { continue };
         if !rule.enabled {
             continue;
         }
@@ -153,10 +113,7 @@ mod tests {
 
     fn codes(text: &str, channel: Channel) -> Vec<String> {
         let engine = tactful_packs::builtin_engine();
-        head_findings(&engine, text, channel)
-            .into_iter()
-            .map(|f| f.code)
-            .collect()
+        head_findings(&engine, text, channel).into_iter().map(|f| f.code).collect()
     }
 
     const PROMO: &str = "NEW ARRIVALS just dropped! Shop the spring collection today and get 20% off everything, free shipping on all orders over $50. Limited stock, order now!";
@@ -165,13 +122,7 @@ mod tests {
     fn a_promotional_post_without_a_disclosure_gets_the_finding_and_with_ad_it_does_not() {
         assert_eq!(codes(PROMO, Channel::Post), vec![PROMOTION.to_string()]);
         assert!(codes(&format!("#ad {PROMO}"), Channel::Post).is_empty());
-        assert!(
-            codes(
-                &format!("{PROMO} (I earn a commission on orders through my shop.)"),
-                Channel::Post
-            )
-            .is_empty()
-        );
+        assert!(codes(&format!("{PROMO} (I earn a commission on orders through my shop.)"), Channel::Post).is_empty());
     }
 
     #[test]
@@ -187,21 +138,12 @@ mod tests {
 
     #[test]
     fn a_company_pack_can_switch_a_head_rule_off_or_change_its_severity() {
-        let off = (
-            "acme.toml".to_string(),
-            "[pack]\nname = \"acme\"\ndisable = [\"KND001\"]\n".to_string(),
-        );
+        let off = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\ndisable = [\"KND001\"]\n".to_string());
         let engine = tactful_packs::engine_with(&[off]).unwrap();
         assert!(head_findings(&engine, PROMO, Channel::Post).is_empty());
-        let louder = (
-            "acme.toml".to_string(),
-            "[pack]\nname = \"acme\"\n[severity]\nKND001 = \"error\"\n".to_string(),
-        );
+        let louder = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\n[severity]\nKND001 = \"error\"\n".to_string());
         let engine = tactful_packs::engine_with(&[louder]).unwrap();
-        assert_eq!(
-            head_findings(&engine, PROMO, Channel::Post)[0].severity,
-            Severity::Error
-        );
+        assert_eq!(head_findings(&engine, PROMO, Channel::Post)[0].severity, Severity::Error);
     }
 
     #[test]
@@ -218,10 +160,7 @@ mod tests {
         let engine = tactful_packs::builtin_engine();
         let (run, failures) = test_examples(&engine);
         assert!(run >= 8, "{run} examples");
-        let report: Vec<String> = failures
-            .iter()
-            .map(|f| format!("{} should {}: {:?}", f.code, f.expected, f.text))
-            .collect();
+        let report: Vec<String> = failures.iter().map(|f| format!("{} should {}: {:?}", f.code, f.expected, f.text)).collect();
         assert!(failures.is_empty(), "{}", report.join("\n"));
     }
 }

@@ -24,11 +24,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "tactful",
-    version,
-    about = "A local-first coach and compliance guard for people who sell through social media."
-)]
+#[command(name = "tactful", version, about = "A local-first coach and compliance guard for people who sell through social media.")]
 struct Cli {
     /// Show the full chain of causes when something goes wrong.
     #[arg(long, global = true)]
@@ -129,12 +125,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // The reader went away (`tactful history | head`): not an error.
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -98,102 +98,49 @@ pub enum ContactsCommand {
 /// Resolve a contact from what the user typed.
 pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
     if let Some(id) = query.strip_prefix('#').and_then(|s| s.parse::<i64>().ok()) {
-        return people::by_id(db, id)?
-            .ok_or_else(|| crate::UsageError(format!("no contact #{id}")).into());
+        return people::by_id(db, id)?.ok_or_else(|| crate::UsageError(format!("no contact #{id}")).into());
     }
     let found = people::find(db, query)?;
     match found.len() {
-        0 => bail!(crate::UsageError(format!(
-            "no contact matches `{query}`: see `tactful history --person {query}` or import an export first"
-        ))),
+        0 => bail!(crate::UsageError(format!("no contact matches `{query}`: see `tactful history --person {query}` or import an export first"))),
         1 => Ok(found.into_iter().next().expect("one")),
         _ => {
-            let list: Vec<String> = found
-                .iter()
-                .take(10)
-                .map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c)))
-                .collect();
-            bail!(crate::UsageError(format!(
-                "`{query}` matches {} contacts; pick one by id:\n  {}",
-                found.len(),
-                list.join("\n  ")
-            )))
+            let list: Vec<String> = found.iter().take(10).map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c))).collect();
+            bail!(crate::UsageError(format!("`{query}` matches {} contacts; pick one by id:\n  {}", found.len(), list.join("\n  "))))
         }
     }
 }
 
 fn handles(c: &Contact) -> String {
-    c.handles
-        .iter()
-        .map(|(n, h)| format!("{n}:{h}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Record an opt-in the person gave themselves, pending until they confirm;
 /// refused (a `UsageError` saying why) when it is not one: being connected,
 /// a bought list or "I added them" is not consent, and a stored message given
 /// as evidence must be theirs.
-pub fn record_opt_in(
-    db: &mut dyn Db,
-    c: &Contact,
-    purpose: Purpose,
-    source: Source,
-    evidence: &str,
-    item: Option<i64>,
-) -> Result<people::Consent> {
-    let author =
-        match item {
-            Some(id) => Some(people::item_author(db, id)?.ok_or_else(|| {
-                crate::UsageError(format!("item {id}: no stored item with that id"))
-            })?),
-            None => None,
-        };
+pub fn record_opt_in(db: &mut dyn Db, c: &Contact, purpose: Purpose, source: Source, evidence: &str, item: Option<i64>) -> Result<people::Consent> {
+    let author = match item {
+        Some(id) => Some(people::item_author(db, id)?.ok_or_else(|| crate::UsageError(format!("item {id}: no stored item with that id")))?),
+        None => None,
+    };
     let their: Vec<String> = c.handles.iter().map(|(_, h)| h.clone()).collect();
-    if let Err(refusal) = consent::check_opt_in(
-        source,
-        evidence,
-        author.as_ref().map(|(a, o)| (a.as_str(), *o)),
-        &their,
-    ) {
+    if let Err(refusal) = consent::check_opt_in(source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their) {
         bail!(crate::UsageError(format!("not recorded: {refusal}")));
     }
-    Ok(people::record(
-        db,
-        c.id,
-        purpose,
-        source,
-        evidence,
-        item,
-        crate::store::now(),
-    )?)
+    Ok(people::record(db, c.id, purpose, source, evidence, item, crate::store::now())?)
 }
 
 pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
-        ConsentCommand::Add {
-            contact,
-            purpose,
-            source,
-            evidence,
-            item,
-            db,
-        } => {
+        ConsentCommand::Add { contact, purpose, source, evidence, item, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let rec = record_opt_in(db, &c, *purpose, *source, evidence, *item)?;
-            writeln!(
-                out,
-                "Recorded {}'s opt-in for {purpose} as pending.",
-                c.display_name
-            )?;
-            writeln!(
-                out,
-                "Double opt-in: send them this code and ask them to send it back to confirm: {}",
-                rec.token
-            )?;
+            writeln!(out, "Recorded {}'s opt-in for {purpose} as pending.", c.display_name)?;
+            writeln!(out, "Double opt-in: send them this code and ask them to send it back to confirm: {}", rec.token)?;
             writeln!(out, "When they do: tactful consent confirm {}", rec.token)?;
             Ok(0)
         }
@@ -202,34 +149,21 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let db = store.people();
             match people::confirm(db, token, crate::store::now())? {
                 Some(c) if c.status == tactful_core::consent::Status::Confirmed => {
-                    let who = people::by_id(db, c.contact_id)?
-                        .map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
+                    let who = people::by_id(db, c.contact_id)?.map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
                     writeln!(out, "Confirmed: {who} opted in to {}.", c.purpose)?;
                     Ok(0)
                 }
-                Some(c) => bail!(crate::UsageError(format!(
-                    "code {token} belongs to an opt-in that is {}, not pending",
-                    c.status.as_str()
-                ))),
+                Some(c) => bail!(crate::UsageError(format!("code {token} belongs to an opt-in that is {}, not pending", c.status.as_str()))),
                 None => bail!(crate::UsageError(format!("no opt-in has the code {token}"))),
             }
         }
-        ConsentCommand::Withdraw {
-            contact,
-            purpose,
-            note,
-            db,
-        } => {
+        ConsentCommand::Withdraw { contact, purpose, note, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let n = people::withdraw(db, c.id, *purpose, crate::store::now(), note)?;
             let what = purpose.map_or("everything".to_string(), |p| p.to_string());
-            writeln!(
-                out,
-                "Withdrawn for {} ({what}): {n} record(s). They will not appear in any export from now on.",
-                c.display_name
-            )?;
+            writeln!(out, "Withdrawn for {} ({what}): {n} record(s). They will not appear in any export from now on.", c.display_name)?;
             Ok(0)
         }
         ConsentCommand::List { contact, db } => {
@@ -240,8 +174,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                 None => None,
             };
             for r in people::consents(db, filter)? {
-                let who = people::by_id(db, r.contact_id)?
-                    .map_or_else(|| format!("#{}", r.contact_id), |x| x.display_name);
+                let who = people::by_id(db, r.contact_id)?.map_or_else(|| format!("#{}", r.contact_id), |x| x.display_name);
                 writeln!(
                     out,
                     "{}  {:<24} {:<16} {:<10} via {:<11} {}{}",
@@ -251,17 +184,12 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                     r.status.as_str(),
                     r.source.as_str(),
                     r.evidence,
-                    r.withdrawn_at
-                        .map_or(String::new(), |t| format!(" (withdrawn {})", show_time(t)))
+                    r.withdrawn_at.map_or(String::new(), |t| format!(" (withdrawn {})", show_time(t)))
                 )?;
             }
             Ok(0)
         }
-        ConsentCommand::Export {
-            purpose,
-            out: path,
-            db,
-        } => {
+        ConsentCommand::Export { purpose, out: path, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let rows = people::export(store.people(), *purpose)?;
             let mut buf = String::from("name,email,handles,purpose,source,confirmed_at,evidence\n");
@@ -275,22 +203,14 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                     rec.confirmed_at.map(show_time).unwrap_or_default(),
                     rec.evidence.clone(),
                 ];
-                let quoted: Vec<String> = cells
-                    .iter()
-                    .map(|s| format!("\"{}\"", s.replace('"', "\"\"")))
-                    .collect();
+                let quoted: Vec<String> = cells.iter().map(|s| format!("\"{}\"", s.replace('"', "\"\""))).collect();
                 buf.push_str(&quoted.join(","));
                 buf.push('\n');
             }
             match path {
                 Some(p) => {
-                    std::fs::write(p, &buf)
-                        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
-                    eprintln!(
-                        "{} contact(s) with a confirmed opt-in for {purpose} written to {}",
-                        rows.len(),
-                        p.display()
-                    );
+                    std::fs::write(p, &buf).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
+                    eprintln!("{} contact(s) with a confirmed opt-in for {purpose} written to {}", rows.len(), p.display());
                 }
                 None => out.write_all(buf.as_bytes())?,
             }
@@ -302,12 +222,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
 pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
-        ContactsCommand::Mark {
-            contact,
-            mark,
-            since,
-            db,
-        } => {
+        ContactsCommand::Mark { contact, mark, since, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             let db = store.people();
             let c = resolve(db, contact)?;
@@ -320,31 +235,17 @@ pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
             let db = store.people();
             let (a, b) = (resolve(db, keep)?, resolve(db, other)?);
             if a.id == b.id {
-                bail!(crate::UsageError(
-                    "both names are the same contact already".into()
-                ));
+                bail!(crate::UsageError("both names are the same contact already".into()));
             }
             people::merge(db, a.id, b.id)?;
             let merged = people::by_id(db, a.id)?.expect("kept");
-            writeln!(
-                out,
-                "Merged {} into {}: {}",
-                b.display_name,
-                a.display_name,
-                handles(&merged)
-            )?;
+            writeln!(out, "Merged {} into {}: {}", b.display_name, a.display_name, handles(&merged))?;
         }
-        ContactsCommand::Split {
-            network,
-            handle,
-            db,
-        } => {
+        ContactsCommand::Split { network, handle, db } => {
             let mut store = crate::store::open(db.as_deref())?;
             match people::split(store.people(), *network, handle)? {
                 Some(id) => writeln!(out, "{network}:{handle} is now contact #{id} of its own")?,
-                None => bail!(crate::UsageError(format!(
-                    "no contact has the handle {network}:{handle}"
-                ))),
+                None => bail!(crate::UsageError(format!("no contact has the handle {network}:{handle}"))),
             }
         }
     }

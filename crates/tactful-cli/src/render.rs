@@ -13,12 +13,7 @@ pub struct Lines {
 impl Lines {
     pub fn new(text: &str) -> Lines {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         Lines { starts }
     }
 
@@ -50,10 +45,7 @@ pub fn finding_json(engine: &Engine, text: &str, lines: Option<&Lines>, f: &Find
         m.insert("line".into(), json!(line));
         m.insert("column".into(), json!(column));
         m.insert("excerpt".into(), json!(&text[f.start..f.end]));
-        m.insert(
-            "explanation".into(),
-            json!(rule.map(|r| r.explanation.as_str())),
-        );
+        m.insert("explanation".into(), json!(rule.map(|r| r.explanation.as_str())));
     }
     v
 }
@@ -64,11 +56,7 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
     }
 }
 
@@ -82,34 +70,18 @@ fn sev_color(s: Severity) -> &'static str {
 
 /// Print one finding like a compiler diagnostic: the line, the span underlined,
 /// then why, what to try instead, and where the guidance is.
-pub fn human(
-    out: &mut impl Write,
-    engine: &Engine,
-    name: &str,
-    text: &str,
-    lines: &Lines,
-    f: &Finding,
-    color: bool,
-) -> std::io::Result<()> {
+pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, lines: &Lines, f: &Finding, color: bool) -> std::io::Result<()> {
     let p = Paint { on: color };
     let rule = engine.rule(&f.code);
     let (line, col, line_start) = lines.locate(text, f.start);
     writeln!(
         out,
         "{}{} {}",
-        p.wrap(
-            sev_color(f.severity),
-            &format!("{}[{}]", f.severity, f.code)
-        ),
+        p.wrap(sev_color(f.severity), &format!("{}[{}]", f.severity, f.code)),
         p.wrap("1", ":"),
         p.wrap("1", &f.message)
     )?;
-    writeln!(
-        out,
-        "  {} {name}:{line}:{col} ({})",
-        p.wrap("1;34", "-->"),
-        f.category
-    )?;
+    writeln!(out, "  {} {name}:{line}:{col} ({})", p.wrap("1;34", "-->"), f.category)?;
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     // Show every line the span touches (at most three), underlining the span.
@@ -125,61 +97,24 @@ pub fn human(
         }
         shown += 1;
         let shown_line = l.trim_end_matches('\r');
-        writeln!(
-            out,
-            "{:>gutter$} {} {}",
-            line + i,
-            p.wrap("1;34", "|"),
-            shown_line
-        )?;
+        writeln!(out, "{:>gutter$} {} {}", line + i, p.wrap("1;34", "|"), shown_line)?;
         let us = f.start.max(l_start) - l_start;
         let ue = f.end.min(l_end).max(f.start.max(l_start)) - l_start;
-        let lead: String = shown_line[..us.min(shown_line.len())]
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let width = shown_line
-            .get(us..ue.min(shown_line.len()))
-            .map_or(1, |s| s.chars().count().max(1));
-        writeln!(
-            out,
-            "{pad} {} {lead}{}",
-            p.wrap("1;34", "|"),
-            p.wrap(sev_color(f.severity), &"^".repeat(width))
-        )?;
+        let lead: String = shown_line[..us.min(shown_line.len())].chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let width = shown_line.get(us..ue.min(shown_line.len())).map_or(1, |s| s.chars().count().max(1));
+        writeln!(out, "{pad} {} {lead}{}", p.wrap("1;34", "|"), p.wrap(sev_color(f.severity), &"^".repeat(width)))?;
     }
     if let Some(r) = rule {
-        writeln!(
-            out,
-            "{pad} {} {} {}",
-            p.wrap("1;34", "="),
-            p.wrap("1", "why:"),
-            r.explanation
-        )?;
-        writeln!(
-            out,
-            "{pad} {} {} {}",
-            p.wrap("1;34", "="),
-            p.wrap("1", "try:"),
-            r.hint
-        )?;
+        writeln!(out, "{pad} {} {} {}", p.wrap("1;34", "="), p.wrap("1", "why:"), r.explanation)?;
+        writeln!(out, "{pad} {} {} {}", p.wrap("1;34", "="), p.wrap("1", "try:"), r.hint)?;
         for link in &r.references {
-            writeln!(
-                out,
-                "{pad} {} {} {link}",
-                p.wrap("1;34", "="),
-                p.wrap("1", "see:")
-            )?;
+            writeln!(out, "{pad} {} {} {link}", p.wrap("1;34", "="), p.wrap("1", "see:"))?;
         }
     }
     writeln!(out)
 }
 
-pub fn summary<'a>(
-    out: &mut impl Write,
-    all: impl Iterator<Item = &'a [Finding]>,
-    drafts: usize,
-) -> std::io::Result<()> {
+pub fn summary<'a>(out: &mut impl Write, all: impl Iterator<Item = &'a [Finding]>, drafts: usize) -> std::io::Result<()> {
     let (mut e, mut w, mut i) = (0, 0, 0);
     for fs in all {
         for f in fs {
@@ -195,12 +130,6 @@ pub fn summary<'a>(
     if e + w + i == 0 {
         writeln!(out, "No findings in {what}: good to post.")
     } else {
-        writeln!(
-            out,
-            "{}, {}, {} in {what}.",
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(i, "tip")
-        )
+        writeln!(out, "{}, {}, {} in {what}.", plural(e, "error"), plural(w, "warning"), plural(i, "tip"))
     }
 }

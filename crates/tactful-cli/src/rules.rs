@@ -38,24 +38,13 @@ pub enum Command {
 pub fn run(cmd: &Command) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
-        Command::List {
-            category,
-            packs,
-            json,
-        } => {
+        Command::List { category, packs, json } => {
             let engine = input::engine(packs)?;
             let cat: Option<Category> = match category {
-                Some(c) => Some(
-                    c.parse()
-                        .map_err(|e: String| crate::UsageError(format!("--category: {e}")))?,
-                ),
+                Some(c) => Some(c.parse().map_err(|e: String| crate::UsageError(format!("--category: {e}")))?),
                 None => None,
             };
-            let rules: Vec<_> = engine
-                .rules()
-                .iter()
-                .filter(|r| cat.is_none_or(|c| r.category == c))
-                .collect();
+            let rules: Vec<_> = engine.rules().iter().filter(|r| cat.is_none_or(|c| r.category == c)).collect();
             if *json {
                 let v: Vec<_> = rules
                     .iter()
@@ -70,11 +59,7 @@ pub fn run(cmd: &Command) -> Result<u8> {
             } else {
                 for r in rules {
                     let off = if r.enabled { "" } else { " (off)" };
-                    writeln!(
-                        out,
-                        "{:<8} {:<8} {:<13} {:<34} {}{off}",
-                        r.code, r.severity, r.category, r.name, r.message
-                    )?;
+                    writeln!(out, "{:<8} {:<8} {:<13} {:<34} {}{off}", r.code, r.severity, r.category, r.name, r.message)?;
                 }
             }
             Ok(0)
@@ -82,20 +67,10 @@ pub fn run(cmd: &Command) -> Result<u8> {
         Command::Explain { code, packs } => {
             let engine = input::engine(packs)?;
             let Some(r) = engine.rule(code) else {
-                bail!(crate::UsageError(format!(
-                    "no rule `{code}`: see `tactful rules list`"
-                )));
+                bail!(crate::UsageError(format!("no rule `{code}`: see `tactful rules list`")));
             };
             let channels: Vec<&str> = r.channels().iter().map(|c| c.as_str()).collect();
-            writeln!(
-                out,
-                "{} {} ({}, {}){}",
-                r.code,
-                r.name,
-                r.category,
-                r.severity,
-                if r.enabled { "" } else { " — switched off" }
-            )?;
+            writeln!(out, "{} {} ({}, {}){}", r.code, r.name, r.category, r.severity, if r.enabled { "" } else { " — switched off" })?;
             writeln!(out, "\n{}\n", r.message)?;
             writeln!(out, "Why it matters:\n  {}\n", r.explanation)?;
             writeln!(out, "Say it better:\n  {}\n", r.hint)?;
@@ -117,8 +92,7 @@ pub fn run(cmd: &Command) -> Result<u8> {
         }
         Command::Test { packs } => {
             let extra = input::read_packs(packs)?;
-            let engine = tactful_packs::engine_with(&extra)
-                .map_err(|e| crate::UsageError(format!("malformed pack: {e}")))?;
+            let engine = tactful_packs::engine_with(&extra).map_err(|e| crate::UsageError(format!("malformed pack: {e}")))?;
             let mut total = 0;
             let mut failed = Vec::new();
             let names: Vec<Option<String>> = if extra.is_empty() {
@@ -144,23 +118,10 @@ pub fn run(cmd: &Command) -> Result<u8> {
                 failed.extend(fails);
             }
             for f in &failed {
-                let verb = if f.expected == "flag" {
-                    "should flag"
-                } else {
-                    "should not flag"
-                };
-                writeln!(
-                    out,
-                    "FAIL {} ({}): {verb} ({}) {:?}",
-                    f.code, f.defined_at, f.channel, f.text
-                )?;
+                let verb = if f.expected == "flag" { "should flag" } else { "should not flag" };
+                writeln!(out, "FAIL {} ({}): {verb} ({}) {:?}", f.code, f.defined_at, f.channel, f.text)?;
             }
-            writeln!(
-                out,
-                "{} passed, {} failed",
-                total - failed.len(),
-                failed.len()
-            )?;
+            writeln!(out, "{} passed, {} failed", total - failed.len(), failed.len())?;
             Ok(u8::from(!failed.is_empty()))
         }
     }

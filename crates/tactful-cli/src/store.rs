@@ -35,9 +35,7 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
 /// Now, in Unix seconds (the one place the CLI reads the clock; the core
 /// takes `now` as a parameter).
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
@@ -71,11 +69,7 @@ pub fn show_time(t: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
 #[cfg(test)]

@@ -18,21 +18,12 @@ fn an_income_claim_fails_the_check_with_exit_1_and_is_underlined() {
     let out = stdout(&o);
     assert!(out.contains("error[INC"), "{out}");
     assert!(out.contains("^^^"), "{out}");
-    assert!(
-        out.contains("why:") && out.contains("try:") && out.contains("see: http"),
-        "{out}"
-    );
+    assert!(out.contains("why:") && out.contains("try:") && out.contains("see: http"), "{out}");
 }
 
 #[test]
 fn a_friendly_post_passes_with_exit_0() {
-    let o = tactful(
-        &[
-            "check",
-            "Had a lovely walk by the lake with the kids this morning.",
-        ],
-        None,
-    );
+    let o = tactful(&["check", "Had a lovely walk by the lake with the kids this morning."], None);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("No findings"));
 }
@@ -50,26 +41,10 @@ fn json_output_has_the_documented_fields_with_byte_offsets() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["schema"], "tactful.check/1");
     let f = &v["drafts"][0]["findings"][0];
-    for key in [
-        "code",
-        "category",
-        "severity",
-        "start",
-        "end",
-        "line",
-        "column",
-        "excerpt",
-        "message",
-        "hint",
-        "explanation",
-        "references",
-    ] {
+    for key in ["code", "category", "severity", "start", "end", "line", "column", "excerpt", "message", "hint", "explanation", "references"] {
         assert!(!f[key].is_null(), "missing {key} in {f}");
     }
-    let (s, e) = (
-        f["start"].as_u64().unwrap() as usize,
-        f["end"].as_u64().unwrap() as usize,
-    );
+    let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
     assert_eq!(&CLAIM[s..e], f["excerpt"].as_str().unwrap());
     assert!(v["summary"]["error"].as_u64().unwrap() >= 1);
 }
@@ -83,18 +58,12 @@ fn jsonl_adds_findings_and_keeps_every_other_field() {
     );
     let o = tactful(&["check", "--format", "jsonl"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "p1");
     assert_eq!(lines[0]["extra"]["k"], 1);
     let f = &lines[0]["findings"][0];
-    let (s, e) = (
-        f["start"].as_u64().unwrap() as usize,
-        f["end"].as_u64().unwrap() as usize,
-    );
+    let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
     assert!(s < e && e <= CLAIM.len());
     assert_eq!(lines[1]["findings"], serde_json::json!([]));
     assert_eq!(lines[1]["channel"], "comment");
@@ -102,10 +71,7 @@ fn jsonl_adds_findings_and_keeps_every_other_field() {
 
 #[test]
 fn jsonl_names_the_line_of_a_bad_record_and_still_checks_the_rest() {
-    let input = format!(
-        "{}\nnot json\n{{\"txt\": \"x\"}}\n",
-        serde_json::json!({"text": "hello"})
-    );
+    let input = format!("{}\nnot json\n{{\"txt\": \"x\"}}\n", serde_json::json!({"text": "hello"}));
     let o = tactful(&["check", "--format", "jsonl"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -131,11 +97,7 @@ fn empty_input_and_unreadable_file_exit_2_with_a_message() {
     assert!(stderr(&o).contains("the input is empty"), "{}", stderr(&o));
     let o = tactful(&["check", "--file", "/nonexistent/draft.txt"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("/nonexistent/draft.txt: cannot read the file"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("/nonexistent/draft.txt: cannot read the file"), "{}", stderr(&o));
 }
 
 #[test]
@@ -145,10 +107,7 @@ fn a_malformed_pack_names_file_line_and_field() {
     let o = tactful(&["check", "--pack", &path, "hello"], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(
-        err.contains("acme.toml:7: rule ACME001: field `category`"),
-        "{err}"
-    );
+    assert!(err.contains("acme.toml:7: rule ACME001: field `category`"), "{err}");
     assert!(err.contains("expected one of income"), "{err}");
 }
 
@@ -177,33 +136,13 @@ pass = ["Glow Serum smells lovely", "I love my glow serum"]
 #[test]
 fn a_company_pack_adds_rules_and_switches_built_ins_off() {
     let path = tmp("acme-ok.toml", ACME.as_bytes());
-    let o = tactful(
-        &[
-            "check",
-            "--pack",
-            &path,
-            "--format",
-            "json",
-            "Glow Serum healed my skin overnight",
-        ],
-        None,
-    );
+    let o = tactful(&["check", "--pack", &path, "--format", "json", "Glow Serum healed my skin overnight"], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["drafts"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"ACME001"), "{codes:?}");
     let o = tactful(&["rules", "list", "--pack", &path], None);
     let listed = stdout(&o);
-    assert!(
-        listed
-            .lines()
-            .any(|l| l.starts_with("SPM001") && l.ends_with("(off)")),
-        "{listed}"
-    );
+    assert!(listed.lines().any(|l| l.starts_with("SPM001") && l.ends_with("(off)")), "{listed}");
     let o = tactful(&["rules", "test", &path], None);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("4 passed, 0 failed"), "{}", stdout(&o));
@@ -216,12 +155,7 @@ fn rules_test_reports_each_failing_example() {
     let o = tactful(&["rules", "test", &path], None);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(
-        out.contains("FAIL ACME001")
-            && out.contains("should not flag")
-            && out.contains("Glow Serum heals all"),
-        "{out}"
-    );
+    assert!(out.contains("FAIL ACME001") && out.contains("should not flag") && out.contains("Glow Serum heals all"), "{out}");
     assert!(out.contains("3 passed, 1 failed"), "{out}");
 }
 
@@ -230,15 +164,7 @@ fn rules_explain_shows_the_whole_story_of_a_rule() {
     let o = tactful(&["rules", "explain", "inc001"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    for part in [
-        "INC001",
-        "Why it matters:",
-        "Say it better:",
-        "Guidance:",
-        "http",
-        "Flagged, for example:",
-        "Fine, for example:",
-    ] {
+    for part in ["INC001", "Why it matters:", "Say it better:", "Guidance:", "http", "Flagged, for example:", "Fine, for example:"] {
         assert!(out.contains(part), "missing {part} in {out}");
     }
     let o = tactful(&["rules", "explain", "NOPE999"], None);

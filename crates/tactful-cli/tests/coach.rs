@@ -14,49 +14,20 @@ fn the_plan_is_kept_and_the_session_counts_the_streak() {
 
     let o = tactful(&["plan", "show", "--db", db]);
     assert!(text(&o).contains("goals: none yet"), "{}", text(&o));
-    let o = tactful(&[
-        "plan",
-        "set",
-        "--db",
-        db,
-        "--goal",
-        "10 new customers by March",
-        "--networks",
-        "instagram,facebook",
-        "--session-minutes",
-        "25",
-    ]);
+    let o = tactful(&["plan", "set", "--db", db, "--goal", "10 new customers by March", "--networks", "instagram,facebook", "--session-minutes", "25"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = tactful(&["plan", "set", "--db", db, "--max-promo", "15"]);
     let out = text(&o);
-    assert!(
-        out.contains("goal: 10 new customers by March")
-            && out.contains("instagram, facebook")
-            && out.contains("25 minutes")
-            && out.contains("at most 15%"),
-        "only what is given changes: {out}"
-    );
-    assert_eq!(
-        tactful(&["plan", "set", "--db", db, "--max-promo", "150"])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert!(out.contains("goal: 10 new customers by March") && out.contains("instagram, facebook") && out.contains("25 minutes") && out.contains("at most 15%"), "only what is given changes: {out}");
+    assert_eq!(tactful(&["plan", "set", "--db", db, "--max-promo", "150"]).status.code(), Some(2));
 
-    assert_eq!(
-        tactful(&["session", "stop", "--db", db]).status.code(),
-        Some(2),
-        "nothing to stop yet"
-    );
+    assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(2), "nothing to stop yet");
     let o = tactful(&["session", "start", "--db", db]);
     assert!(text(&o).contains("25 minutes"), "{}", text(&o));
     assert!(text(&tactful(&["session", "start", "--db", db])).contains("already running"));
     let o = tactful(&["session", "status", "--db", db]);
     assert!(text(&o).contains("Streak: 1 day(s)"), "{}", text(&o));
-    assert_eq!(
-        tactful(&["session", "stop", "--db", db]).status.code(),
-        Some(0)
-    );
+    assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(0));
 }
 
 /// `tactful today` on the demo history: the late order first, a giving action,
@@ -70,31 +41,14 @@ fn today_puts_people_waiting_first() {
     let o = tactful(&["today", "--db", db]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    let order = [
-        "1. Waiting",
-        "tom.h",
-        "hasn't arrived",
-        "2. Give before you ask",
-        "rita.gardens",
-        "3. Pitches to hold back",
-        "have not replied",
-        "4. Today's time box",
-    ];
+    let order = ["1. Waiting", "tom.h", "hasn't arrived", "2. Give before you ask", "rita.gardens", "3. Pitches to hold back", "have not replied", "4. Today's time box"];
     let mut at = 0;
     for part in order {
-        let found = out[at..]
-            .find(part)
-            .unwrap_or_else(|| panic!("{part} missing or out of order in:\n{out}"));
+        let found = out[at..].find(part).unwrap_or_else(|| panic!("{part} missing or out of order in:\n{out}"));
         at += found;
     }
-    assert!(
-        !out.contains("how much is the glow kit"),
-        "an answered question is not waiting: {out}"
-    );
-    assert!(
-        !out.contains("Focus:"),
-        "no networks chosen yet: nothing to warn about"
-    );
+    assert!(!out.contains("how much is the glow kit"), "an answered question is not waiting: {out}");
+    assert!(!out.contains("Focus:"), "no networks chosen yet: nothing to warn about");
 }
 
 /// Activity on a network the plan did not choose is named in `today`.
@@ -104,38 +58,15 @@ fn today_warns_about_networks_outside_the_plan() {
     let db = d.join("store.db");
     let db = db.to_str().unwrap();
     let file = d.join("recent.jsonl");
-    let at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        - 3 * 86_400;
+    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 3 * 86_400;
     let line = |network: &str, id: &str| {
         serde_json::json!({"kind": "post", "id": id, "at": at, "author": "me", "by_owner": true, "network": network, "text": "A quick tip for busy mornings"}).to_string()
     };
-    std::fs::write(
-        &file,
-        format!("{}\n{}\n", line("instagram", "a"), line("x", "b")),
-    )
-    .unwrap();
-    assert_eq!(
-        tactful(&["import", "--db", db, file.to_str().unwrap()])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        tactful(&["plan", "set", "--db", db, "--networks", "instagram"])
-            .status
-            .code(),
-        Some(0)
-    );
+    std::fs::write(&file, format!("{}\n{}\n", line("instagram", "a"), line("x", "b"))).unwrap();
+    assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(tactful(&["plan", "set", "--db", db, "--networks", "instagram"]).status.code(), Some(0));
     let out = text(&tactful(&["today", "--db", db]));
-    assert!(
-        out.contains(
-            "Focus: you were active on x in the last 30 days, outside your plan (instagram)"
-        ),
-        "{out}"
-    );
+    assert!(out.contains("Focus: you were active on x in the last 30 days, outside your plan (instagram)"), "{out}");
 }
 
 /// Response tracking on the demo history, checked by hand: Tom started two
@@ -147,30 +78,14 @@ fn responses_are_counted_as_documented() {
     let db = db.to_str().unwrap();
     assert_eq!(tactful(&["demo", "--db", db]).status.code(), Some(0));
     let out = text(&tactful(&["responses", "--db", db]));
-    let row = out
-        .lines()
-        .find(|l| l.starts_with("all        all"))
-        .unwrap_or_else(|| panic!("{out}"));
+    let row = out.lines().find(|l| l.starts_with("all        all")).unwrap_or_else(|| panic!("{out}"));
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(&cells[2..], ["2", "50%", "40", "min", "40", "min"], "{row}");
-    assert!(
-        out.contains("Waiting for you: 1 conversation(s)") && out.contains("tom.h"),
-        "{out}"
-    );
+    assert!(out.contains("Waiting for you: 1 conversation(s)") && out.contains("tom.h"), "{out}");
     let o = tactful(&["responses", "--db", db, "--jsonl"]);
-    let first: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
-    assert!(
-        first["response_rate"]["definition"]
-            .as_str()
-            .unwrap()
-            .contains("÷")
-            || first["response_rate"]["definition"].as_str().unwrap().len() > 20
-    );
-    assert!(
-        !first["starts"]["items"].as_array().unwrap().is_empty(),
-        "every figure lists its records"
-    );
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert!(first["response_rate"]["definition"].as_str().unwrap().contains("÷") || first["response_rate"]["definition"].as_str().unwrap().len() > 20);
+    assert!(!first["starts"]["items"].as_array().unwrap().is_empty(), "every figure lists its records");
 }
 
 /// A store written before the derived tables (schema 3) gives the same

@@ -40,10 +40,7 @@ fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
     assert!(text(&o).contains("0 new, 4 already there"), "{}", text(&o));
 
     let o = tactful(&["history", "--db", db, "--text", "lavender", "--jsonl"]);
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["author"], "ann");
     assert_eq!(lines[0]["source"]["file"], "activity.jsonl");
@@ -52,18 +49,9 @@ fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("Scanned 3 of your posts"), "{out}");
-    assert!(
-        out.contains("delete or edit") && out.contains("INC"),
-        "{out}"
-    );
-    assert!(
-        !out.contains("Lovely walk"),
-        "a clean post is not listed: {out}"
-    );
-    assert!(
-        !out.contains("lavender"),
-        "other people's comments are not yours to delete: {out}"
-    );
+    assert!(out.contains("delete or edit") && out.contains("INC"), "{out}");
+    assert!(!out.contains("Lovely walk"), "a clean post is not listed: {out}");
+    assert!(!out.contains("lavender"), "other people's comments are not yours to delete: {out}");
 }
 
 #[test]
@@ -73,42 +61,21 @@ fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
     let db = db.to_str().unwrap();
     let good = d.join("good.jsonl");
     write(&good, EXPORT);
-    assert_eq!(
-        tactful(&["import", "--db", db, good.to_str().unwrap()])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(tactful(&["import", "--db", db, good.to_str().unwrap()]).status.code(), Some(0));
 
     // The second file's third line is broken: nothing from either new file may land.
     let more = d.join("more.jsonl");
     write(&more, &EXPORT.replace("\"id\": \"p1\"", "\"id\": \"p9\""));
     let broken = d.join("broken.jsonl");
-    write(
-        &broken,
-        "{\"kind\": \"post\", \"text\": \"fine\", \"at\": \"2024-01-01T00:00:00Z\", \"author\": \"me\", \"id\": \"x1\"}\n{\"kind\": \"post\", \"text\": \"cut off",
-    );
-    let o = tactful(&[
-        "import",
-        "--db",
-        db,
-        more.to_str().unwrap(),
-        broken.to_str().unwrap(),
-    ]);
+    write(&broken, "{\"kind\": \"post\", \"text\": \"fine\", \"at\": \"2024-01-01T00:00:00Z\", \"author\": \"me\", \"id\": \"x1\"}\n{\"kind\": \"post\", \"text\": \"cut off");
+    let o = tactful(&["import", "--db", db, more.to_str().unwrap(), broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let out = text(&o);
-    assert!(
-        out.contains("broken.jsonl") && out.contains('2'),
-        "names the file and line: {out}"
-    );
+    assert!(out.contains("broken.jsonl") && out.contains('2'), "names the file and line: {out}");
     assert!(out.contains("store is unchanged"), "{out}");
 
     let o = tactful(&["history", "--db", db, "--jsonl", "--limit", "100"]);
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout).lines().count(),
-        4,
-        "only the first import is stored"
-    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4, "only the first import is stored");
 }
 
 #[test]
@@ -117,32 +84,17 @@ fn unknown_files_and_empty_folders_are_refused_with_exit_2() {
     let db = d.join("store.db");
     let notes = d.join("notes.txt");
     write(&notes, "just some notes");
-    let o = tactful(&[
-        "import",
-        "--db",
-        db.to_str().unwrap(),
-        notes.to_str().unwrap(),
-    ]);
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), notes.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("no known export format"), "{}", text(&o));
     let empty = d.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let o = tactful(&[
-        "import",
-        "--db",
-        db.to_str().unwrap(),
-        empty.to_str().unwrap(),
-    ]);
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("empty"), "{}", text(&o));
     let random = d.join("random.zip");
     write(&random, "PK\u{3}\u{4} this is not really a zip");
-    let o = tactful(&[
-        "import",
-        "--db",
-        db.to_str().unwrap(),
-        random.to_str().unwrap(),
-    ]);
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), random.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("random.zip"), "{}", text(&o));
 }

@@ -22,38 +22,18 @@ fn the_monthly_report_is_a_self_contained_html_file_with_charts() {
     assert!(o.status.success(), "{}", text(&o));
 
     let out = dir.join("report.html");
-    let o = tactful(&[
-        "report",
-        "--db",
-        db_s,
-        "--month",
-        "2026-09",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
     assert!(t.contains("2026-09"), "the summary names the month: {t}");
     assert!(t.contains("report.html"), "the summary names the file: {t}");
     let html = std::fs::read_to_string(&out).expect("the report file exists");
     assert!(html.contains("<svg"), "charts are inline SVG");
-    assert!(
-        html.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
-        "the post is listed, escaped"
-    );
-    assert!(
-        !html.to_lowercase().contains("<script"),
-        "no scripts, and user text is escaped"
-    );
-    assert!(
-        !html.contains("src=\"http") && !html.contains("href=\"http"),
-        "no external resources"
-    );
+    assert!(html.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "the post is listed, escaped");
+    assert!(!html.to_lowercase().contains("<script"), "no scripts, and user text is escaped");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resources");
     assert!(html.contains("<details>"), "each figure lists its records");
-    assert!(
-        html.contains("No sessions recorded"),
-        "missing data is said in words"
-    );
+    assert!(html.contains("No sessions recorded"), "missing data is said in words");
 }
 
 #[test]
@@ -75,26 +55,12 @@ fn the_user_text_in_a_report_is_escaped() {
     let o = tactful(&["import", jsonl.to_str().unwrap(), "--db", db_s]);
     assert!(o.status.success(), "{}", text(&o));
     let out = dir.join("r.html");
-    let o = tactful(&[
-        "report",
-        "--db",
-        db_s,
-        "--month",
-        "2026-09",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(!html.to_lowercase().contains("<script"));
-    assert!(
-        !html.contains("<b>eve</b>"),
-        "a handle with markup is escaped"
-    );
-    assert!(
-        html.contains("&lt;b&gt;eve&lt;/b&gt;"),
-        "the message is listed with its author, escaped"
-    );
+    assert!(!html.contains("<b>eve</b>"), "a handle with markup is escaped");
+    assert!(html.contains("&lt;b&gt;eve&lt;/b&gt;"), "the message is listed with its author, escaped");
 }
 
 #[test]
@@ -102,17 +68,7 @@ fn a_period_without_data_says_so() {
     let dir = scratch("report-empty");
     let db = dir.join("e.db");
     let out = dir.join("e.html");
-    let o = tactful(&[
-        "report",
-        "--db",
-        db.to_str().unwrap(),
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-01-31",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-01-01", "--to", "2026-01-31", "--out", out.to_str().unwrap()]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
     assert!(t.contains("no posts"), "{t}");
@@ -127,15 +83,7 @@ fn a_bad_month_is_a_usage_error() {
     let o = tactful(&["report", "--db", db.to_str().unwrap(), "--month", "2026-13"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("YYYY-MM"));
-    let o = tactful(&[
-        "report",
-        "--db",
-        db.to_str().unwrap(),
-        "--from",
-        "2026-02-30",
-        "--to",
-        "2026-03-01",
-    ]);
+    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-02-30", "--to", "2026-03-01"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
@@ -143,8 +91,7 @@ fn a_bad_month_is_a_usage_error() {
 /// each in a store of its own, over all the years the samples cover.
 #[test]
 fn the_report_renders_for_every_export_sample() {
-    let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
     if !root.is_dir() {
         eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
         return;
@@ -165,30 +112,14 @@ fn the_report_renders_for_every_export_sample() {
         let db = d.join("store.db");
         let db = db.to_str().unwrap();
         let path = root.join(sample);
-        assert!(
-            path.exists(),
-            "sample {sample} is listed in MANIFEST.md but missing"
-        );
+        assert!(path.exists(), "sample {sample} is listed in MANIFEST.md but missing");
         let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let out = d.join("report.html");
-        let o = tactful(&[
-            "report",
-            "--db",
-            db,
-            "--from",
-            "2005-01-01",
-            "--to",
-            "2026-12-31",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = tactful(&["report", "--db", db, "--from", "2005-01-01", "--to", "2026-12-31", "--out", out.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let html = std::fs::read_to_string(&out).unwrap();
-        assert!(
-            html.contains("</html>") && !html.contains("<script"),
-            "{sample}"
-        );
+        assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");
     }
 }
 
@@ -200,31 +131,12 @@ fn replies_are_shown_per_network_and_month() {
     let db_s = db.to_str().unwrap();
     assert!(tactful(&["demo", "--db", db_s]).status.success());
     let out = dir.join("report.html");
-    let o = tactful(&[
-        "report",
-        "--db",
-        db_s,
-        "--month",
-        "2026-09",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
     let t = text(&o);
-    assert!(
-        t.contains("replies on instagram in 2026-09: 1 starts, 100% answered, median 40 min"),
-        "{t}"
-    );
+    assert!(t.contains("replies on instagram in 2026-09: 1 starts, 100% answered, median 40 min"), "{t}");
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(
-        html.contains(
-            "<tr><td>instagram</td><td>2026-09</td><td>1</td><td>100%</td><td>40 min</td>"
-        ),
-        "a row per network and month"
-    );
-    assert!(
-        html.contains("<tr><td>all networks</td><td>2026-09</td>"),
-        "and the month over all networks"
-    );
+    assert!(html.contains("<tr><td>instagram</td><td>2026-09</td><td>1</td><td>100%</td><td>40 min</td>"), "a row per network and month");
+    assert!(html.contains("<tr><td>all networks</td><td>2026-09</td>"), "and the month over all networks");
 }
 
 /// A customer mark counts from its date: the funnel of a month before it
@@ -235,39 +147,16 @@ fn a_dated_mark_counts_from_its_day() {
     let db = dir.join("demo.db");
     let db_s = db.to_str().unwrap();
     assert!(tactful(&["demo", "--db", db_s]).status.success());
-    let o = tactful(&[
-        "contacts-edit",
-        "mark",
-        "rita.gardens",
-        "customer",
-        "--since",
-        "2026-10-15",
-        "--db",
-        db_s,
-    ]);
+    let o = tactful(&["contacts-edit", "mark", "rita.gardens", "customer", "--since", "2026-10-15", "--db", db_s]);
     assert!(o.status.success(), "{}", text(&o));
     let customers = |month: &str| {
         let out = dir.join(format!("report-{month}.html"));
-        let o = tactful(&[
-            "report",
-            "--db",
-            db_s,
-            "--month",
-            month,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = tactful(&["report", "--db", db_s, "--month", month, "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", text(&o));
         let html = std::fs::read_to_string(&out).unwrap();
-        let at = html
-            .find("<title>customer: ")
-            .expect("the funnel has a customer bar");
+        let at = html.find("<title>customer: ").expect("the funnel has a customer bar");
         html[at + 17..].split('<').next().unwrap().to_string()
     };
-    assert_eq!(
-        customers("2026-09"),
-        "0",
-        "marked in October: not a customer in September"
-    );
+    assert_eq!(customers("2026-09"), "0", "marked in October: not a customer in September");
     assert_eq!(customers("2026-10"), "1");
 }

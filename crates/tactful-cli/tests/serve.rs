@@ -41,12 +41,7 @@ fn start(name: &str, extra: &[&str]) -> Server {
     let (mut first, mut second) = (String::new(), String::new());
     out.read_line(&mut first).unwrap();
     out.read_line(&mut second).unwrap();
-    let port: u16 = first
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"));
+    let port: u16 = first.split("http://127.0.0.1:").nth(1).and_then(|s| s.split('/').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no URL in {first:?}"));
     let token = second.trim().rsplit(' ').next().unwrap().to_string();
     assert!(first.contains("running at"), "{first}");
     Server { child, port, token }
@@ -69,11 +64,7 @@ impl Server {
     fn send(&self, method: &str, path: &str, headers: &[String], body: &[u8]) -> Reply {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.port,
-            body.len()
-        );
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n", self.port, body.len());
         for h in headers {
             req.push_str(h);
             req.push_str("\r\n");
@@ -85,25 +76,10 @@ impl Server {
         let _ = s.read_to_end(&mut raw);
         let raw = String::from_utf8_lossy(&raw).into_owned();
         let (head, rest) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
+        let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
         // Chunked bodies: join the chunks.
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            dechunk(rest)
-        } else {
-            rest.to_string()
-        };
-        Reply {
-            status,
-            headers: head.to_string(),
-            body,
-        }
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_string() };
+        Reply { status, headers: head.to_string(), body }
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -111,15 +87,7 @@ impl Server {
     }
 
     fn post(&self, path: &str, body: &Value) -> Reply {
-        self.send(
-            "POST",
-            path,
-            &[
-                format!("X-Tactful-Token: {}", self.token),
-                "Content-Type: application/json".into(),
-            ],
-            body.to_string().as_bytes(),
-        )
+        self.send("POST", path, &[format!("X-Tactful-Token: {}", self.token), "Content-Type: application/json".into()], body.to_string().as_bytes())
     }
 
     /// Follow an import job until it ends.
@@ -157,13 +125,9 @@ fn example(method: &str, path: &str) -> (String, Value) {
         ("post", "/api/v1/packs/test") => json!({"source": "[pack]\nname = \"x\"\n"}),
         ("post", "/api/v1/import") => json!({"path": "/nonexistent/export.zip"}),
         ("post", p) if p.ends_with("/mark") => json!({"mark": null}),
-        ("post", "/api/v1/contacts/{id}/consent") => {
-            json!({"purpose": "newsletter", "source": "message", "evidence": "yes please"})
-        }
+        ("post", "/api/v1/contacts/{id}/consent") => json!({"purpose": "newsletter", "source": "message", "evidence": "yes please"}),
         ("post", "/api/v1/consent/confirm") => json!({"code": "nope"}),
-        ("put", "/api/v1/plan") => {
-            json!({"goals": [], "market": "", "networks": [], "session_minutes": 30, "max_promotional_percent": 20})
-        }
+        ("put", "/api/v1/plan") => json!({"goals": [], "market": "", "networks": [], "session_minutes": 30, "max_promotional_percent": 20}),
         _ => Value::Null,
     };
     (p, body)
@@ -180,68 +144,28 @@ fn the_openapi_document_is_valid_and_every_route_in_it_answers() {
     for (path, ops) in paths {
         assert!(path.starts_with("/api/v1/"), "{path}");
         for (method, op) in ops.as_object().unwrap() {
-            assert!(
-                ["get", "post", "put", "delete"].contains(&method.as_str()),
-                "{method} {path}"
-            );
-            assert!(
-                op["summary"].as_str().is_some_and(|t| !t.is_empty()),
-                "{method} {path} has no summary"
-            );
-            assert!(
-                op["responses"]["default"].is_object(),
-                "{method} {path} documents no error"
-            );
+            assert!(["get", "post", "put", "delete"].contains(&method.as_str()), "{method} {path}");
+            assert!(op["summary"].as_str().is_some_and(|t| !t.is_empty()), "{method} {path} has no summary");
+            assert!(op["responses"]["default"].is_object(), "{method} {path} documents no error");
             // Each {param} in the path is declared, and nothing else is.
-            let declared: Vec<&str> = op["parameters"]
-                .as_array()
-                .map(|a| a.iter().map(|p| p["name"].as_str().unwrap()).collect())
-                .unwrap_or_default();
-            let in_path: Vec<&str> = path
-                .split('/')
-                .filter_map(|x| x.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-                .collect();
+            let declared: Vec<&str> = op["parameters"].as_array().map(|a| a.iter().map(|p| p["name"].as_str().unwrap()).collect()).unwrap_or_default();
+            let in_path: Vec<&str> = path.split('/').filter_map(|x| x.strip_prefix('{').and_then(|x| x.strip_suffix('}'))).collect();
             assert_eq!(declared, in_path, "{method} {path}");
             for r in op["security"].as_array().into_iter().flatten() {
                 for name in r.as_object().unwrap().keys() {
-                    assert!(
-                        doc["components"]["securitySchemes"][name].is_object(),
-                        "{name} is not defined"
-                    );
+                    assert!(doc["components"]["securitySchemes"][name].is_object(), "{name} is not defined");
                 }
             }
             // The route exists with that method: not 404, not 405.
             let (p, body) = example(method, path);
-            let r = if body.is_null() && method == "get" {
-                s.get(&p)
-            } else {
-                s.send(
-                    &method.to_uppercase(),
-                    &p,
-                    &[format!("X-Tactful-Token: {}", s.token)],
-                    body.to_string().as_bytes(),
-                )
-            };
+            let r = if body.is_null() && method == "get" { s.get(&p) } else { s.send(&method.to_uppercase(), &p, &[format!("X-Tactful-Token: {}", s.token)], body.to_string().as_bytes()) };
             // A 404 may say the thing asked for is not there, never that the route is unknown.
-            assert!(
-                r.status != 404
-                    || !r.json()["error"]["message"]
-                        .as_str()
-                        .unwrap()
-                        .starts_with("no such API route"),
-                "{method} {p}: {} {}",
-                r.status,
-                r.body
-            );
+            assert!(r.status != 404 || !r.json()["error"]["message"].as_str().unwrap().starts_with("no such API route"), "{method} {p}: {} {}", r.status, r.body);
             assert_ne!(r.status, 405, "{method} {p}");
             if r.status >= 400 {
                 // Errors are JSON with a code and a message.
                 let e = r.json();
-                assert!(
-                    e["error"]["code"].is_string() && e["error"]["message"].is_string(),
-                    "{method} {p}: {}",
-                    r.body
-                );
+                assert!(e["error"]["code"].is_string() && e["error"]["message"].is_string(), "{method} {p}: {}", r.body);
             }
         }
     }
@@ -250,38 +174,18 @@ fn the_openapi_document_is_valid_and_every_route_in_it_answers() {
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"]["code"], "not_found");
     // A documented path with a method it does not have: 405.
-    assert_eq!(
-        s.send(
-            "DELETE",
-            "/api/v1/rules",
-            &[format!("X-Tactful-Token: {}", s.token)],
-            b""
-        )
-        .status,
-        405
-    );
+    assert_eq!(s.send("DELETE", "/api/v1/rules", &[format!("X-Tactful-Token: {}", s.token)], b"").status, 405);
 }
 
 #[test]
 fn check_over_http_gives_the_same_findings_as_the_command() {
     let s = start("check", &[]);
-    let text =
-        "Quit your job! I make $5,000 a month from home and this tea cures anxiety. DM me 💰💰💰";
-    let r = s.send(
-        "POST",
-        "/api/v1/check",
-        &[],
-        json!({"text": text, "channel": "post"})
-            .to_string()
-            .as_bytes(),
-    );
+    let text = "Quit your job! I make $5,000 a month from home and this tea cures anxiety. DM me 💰💰💰";
+    let r = s.send("POST", "/api/v1/check", &[], json!({"text": text, "channel": "post"}).to_string().as_bytes());
     assert_eq!(r.status, 200, "{}", r.body);
     let api = r.json()["findings"].as_array().unwrap().clone();
     assert!(api.len() >= 2, "{api:?}");
-    let cli = common::tactful_in(
-        &["check", "--format", "jsonl"],
-        Some(json!({"text": text}).to_string().as_bytes()),
-    );
+    let cli = common::tactful_in(&["check", "--format", "jsonl"], Some(json!({"text": text}).to_string().as_bytes()));
     let line: Value = serde_json::from_str(common::stdout(&cli).lines().next().unwrap()).unwrap();
     let cli = line["findings"].as_array().unwrap();
     assert_eq!(api.len(), cli.len());
@@ -293,52 +197,25 @@ fn check_over_http_gives_the_same_findings_as_the_command() {
         assert!(a["explanation"].is_string() && a["excerpt"].is_string());
     }
     // Bad input names the field.
-    let r = s.send(
-        "POST",
-        "/api/v1/check",
-        &[],
-        br#"{"text": "hi", "channel": "telegraph"}"#,
-    );
+    let r = s.send("POST", "/api/v1/check", &[], br#"{"text": "hi", "channel": "telegraph"}"#);
     assert_eq!(r.status, 400);
-    assert!(
-        r.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("channel"),
-        "{}",
-        r.body
-    );
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("channel"), "{}", r.body);
     let r = s.send("POST", "/api/v1/check", &[], br#"{"txt": "hi"}"#);
     assert_eq!(r.status, 400);
     assert!(r.body.contains("txt"), "{}", r.body);
     // The pitch gate needs a message or comment, and a known person.
-    let r = s.send(
-        "POST",
-        "/api/v1/check",
-        &[],
-        json!({"text": "join my team!", "channel": "post", "to": "nobody"})
-            .to_string()
-            .as_bytes(),
-    );
+    let r = s.send("POST", "/api/v1/check", &[], json!({"text": "join my team!", "channel": "post", "to": "nobody"}).to_string().as_bytes());
     assert_eq!(r.status, 400, "{}", r.body);
     // Too big a draft is refused before it is read.
     let big = json!({"text": "a".repeat(3 * 1024 * 1024)}).to_string();
-    assert_eq!(
-        s.send("POST", "/api/v1/check", &[], big.as_bytes()).status,
-        413
-    );
+    assert_eq!(s.send("POST", "/api/v1/check", &[], big.as_bytes()).status, 413);
 }
 
 #[test]
 fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     let s = start("guard", &[]);
     let evil = "Origin: http://evil.example".to_string();
-    let mut routes: Vec<(String, String)> = vec![
-        ("GET".into(), "/".into()),
-        ("GET".into(), "/contacts".into()),
-        ("POST".into(), "/check".into()),
-        ("POST".into(), "/plan".into()),
-    ];
+    let mut routes: Vec<(String, String)> = vec![("GET".into(), "/".into()), ("GET".into(), "/contacts".into()), ("POST".into(), "/check".into()), ("POST".into(), "/plan".into())];
     let doc = s.get("/api/v1/openapi.json").json();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
@@ -347,76 +224,33 @@ fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     }
     for (method, path) in &routes {
         // Even with the right token, another site's request is refused.
-        let r = s.send(
-            method,
-            path,
-            &[evil.clone(), format!("X-Tactful-Token: {}", s.token)],
-            br#"{"text":"x"}"#,
-        );
+        let r = s.send(method, path, &[evil.clone(), format!("X-Tactful-Token: {}", s.token)], br#"{"text":"x"}"#);
         assert_eq!(r.status, 403, "{method} {path}: {}", r.body);
         assert_eq!(r.json()["error"]["code"], "cross_origin");
     }
     // The check itself, from another site, is refused too; from our own page it is not.
     let own = format!("Origin: http://127.0.0.1:{}", s.port);
-    assert_eq!(
-        s.send(
-            "POST",
-            "/api/v1/check",
-            std::slice::from_ref(&own),
-            br#"{"text":"x"}"#
-        )
-        .status,
-        200
-    );
+    assert_eq!(s.send("POST", "/api/v1/check", std::slice::from_ref(&own), br#"{"text":"x"}"#).status, 200);
     // A DNS name pointed at 127.0.0.1 gets nothing.
     let mut sock = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    sock.write_all(b"GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    sock.write_all(b"GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n").unwrap();
     let mut raw = String::new();
     let _ = sock.read_to_string(&mut raw);
     assert!(raw.starts_with("HTTP/1.1 403"), "{raw}");
 
     // Without the token nothing changes; with it, it does.
     let plan = json!({"goals": ["10 customers"], "market": "new mums", "networks": ["instagram"], "session_minutes": 25, "max_promotional_percent": 15});
-    let r = s.send(
-        "PUT",
-        "/api/v1/plan",
-        std::slice::from_ref(&own),
-        plan.to_string().as_bytes(),
-    );
+    let r = s.send("PUT", "/api/v1/plan", std::slice::from_ref(&own), plan.to_string().as_bytes());
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["error"]["code"], "missing_token");
-    assert_eq!(
-        s.get("/api/v1/plan").json()["session_minutes"],
-        30,
-        "the plan did not change"
-    );
-    let r = s.send(
-        "PUT",
-        "/api/v1/plan",
-        &[format!("X-Tactful-Token: {}", s.token)],
-        plan.to_string().as_bytes(),
-    );
+    assert_eq!(s.get("/api/v1/plan").json()["session_minutes"], 30, "the plan did not change");
+    let r = s.send("PUT", "/api/v1/plan", &[format!("X-Tactful-Token: {}", s.token)], plan.to_string().as_bytes());
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(s.get("/api/v1/plan").json()["session_minutes"], 25);
     // A form post carries the token in its action URL.
     let form = b"goals=a&market=b&networks=x&session_minutes=20&max_promotional_percent=10";
-    assert_eq!(
-        s.send(
-            "POST",
-            "/plan",
-            &["Content-Type: application/x-www-form-urlencoded".into()],
-            form
-        )
-        .status,
-        403
-    );
-    let r = s.send(
-        "POST",
-        &format!("/plan?token={}", s.token),
-        &["Content-Type: application/x-www-form-urlencoded".into()],
-        form,
-    );
+    assert_eq!(s.send("POST", "/plan", &["Content-Type: application/x-www-form-urlencoded".into()], form).status, 403);
+    let r = s.send("POST", &format!("/plan?token={}", s.token), &["Content-Type: application/x-www-form-urlencoded".into()], form);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(s.get("/api/v1/plan").json()["networks"], json!(["x"]));
     // Bad values name the field.
@@ -425,13 +259,7 @@ fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     assert!(r.body.contains("max_promotional_percent"), "{}", r.body);
     // Pages say what they may load.
     let page = s.get("/check");
-    assert!(
-        page.headers
-            .to_ascii_lowercase()
-            .contains("content-security-policy: default-src 'none'"),
-        "{}",
-        page.headers
-    );
+    assert!(page.headers.to_ascii_lowercase().contains("content-security-policy: default-src 'none'"), "{}", page.headers);
 }
 
 #[test]
@@ -455,12 +283,7 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(job["summary"]["new"], 2, "{job}");
     assert_eq!(job["percent"], 100);
     // Again: nothing new.
-    let again = s.wait_job(
-        s.post("/api/v1/import", &json!({"path": export, "owner": "me"}))
-            .json()["job"]
-            .as_u64()
-            .unwrap(),
-    );
+    let again = s.wait_job(s.post("/api/v1/import", &json!({"path": export, "owner": "me"})).json()["job"].as_u64().unwrap());
     assert_eq!(again["summary"]["new"], 0);
     assert_eq!(again["summary"]["already_there"], 2);
     // Upload: the body is the file.
@@ -471,29 +294,15 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
         br#"{"kind":"post","id":"a3","at":"2026-03-04T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#,
     );
     assert_eq!(upload.status, 202, "{}", upload.body);
-    assert_eq!(
-        s.wait_job(upload.json()["job"].as_u64().unwrap())["summary"]["new"],
-        1
-    );
+    assert_eq!(s.wait_job(upload.json()["job"].as_u64().unwrap())["summary"]["new"], 1);
     // A broken file fails with its name and position, and stores nothing.
     let bad = common::file("serve-import", "broken.jsonl", b"{\"kind\":\"post\",\"id\":\"b1\",\"at\":\"2026-03-05T08:00:00Z\",\"author\":\"me\",\"network\":\"instagram\",\"text\":\"fine\"}\n{not json\n");
-    let failed = s.wait_job(
-        s.post("/api/v1/import", &json!({"path": bad, "owner": "me"}))
-            .json()["job"]
-            .as_u64()
-            .unwrap(),
-    );
+    let failed = s.wait_job(s.post("/api/v1/import", &json!({"path": bad, "owner": "me"})).json()["job"].as_u64().unwrap());
     assert_eq!(failed["state"], "failed");
     let err = failed["error"].as_str().unwrap();
-    assert!(
-        err.contains("broken.jsonl") && err.contains("line 2"),
-        "{err}"
-    );
+    assert!(err.contains("broken.jsonl") && err.contains("line 2"), "{err}");
     let stored = s.get("/api/v1/history").json();
-    assert_eq!(
-        stored["stored"], 3,
-        "the broken file added nothing: {stored}"
-    );
+    assert_eq!(stored["stored"], 3, "the broken file added nothing: {stored}");
     // A path that is not there is a 400 naming the field.
     let r = s.post("/api/v1/import", &json!({"path": "/no/such/export.zip"}));
     assert_eq!(r.status, 400);
@@ -503,98 +312,38 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     for page in ["/history", "/scan", "/inbox", "/contacts/1"] {
         let r = s.get(page);
         assert_eq!(r.status, 200, "{page}");
-        assert!(
-            !r.body.contains("<script>alert") && !r.body.contains("<b>what</b>"),
-            "{page} shows raw HTML"
-        );
+        assert!(!r.body.contains("<script>alert") && !r.body.contains("<b>what</b>"), "{page} shows raw HTML");
     }
-    assert!(
-        s.get("/history")
-            .body
-            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
-    );
-    assert!(
-        s.get("/scan").body.contains("INC"),
-        "the earnings claim is listed for review"
-    );
+    assert!(s.get("/history").body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(s.get("/scan").body.contains("INC"), "the earnings claim is listed for review");
     // The contact who asked is on the curve, and asking about price puts her in the inbox.
     let contacts = s.get("/api/v1/contacts").json();
-    assert!(
-        contacts["contacts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["name"] == "dana"),
-        "{contacts}"
-    );
+    assert!(contacts["contacts"].as_array().unwrap().iter().any(|c| c["name"] == "dana"), "{contacts}");
     let inbox = s.get("/api/v1/inbox").json();
-    assert!(
-        inbox["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["from"] == "dana"),
-        "{inbox}"
-    );
+    assert!(inbox["requests"].as_array().unwrap().iter().any(|w| w["from"] == "dana"), "{inbox}");
     let today = s.get("/api/v1/today").json();
-    assert!(
-        today["waiting"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["from"] == "dana"),
-        "{today}"
-    );
-    assert!(
-        s.get("/").body.contains("dana"),
-        "today's page lists who waits"
-    );
+    assert!(today["waiting"].as_array().unwrap().iter().any(|w| w["from"] == "dana"), "{today}");
+    assert!(s.get("/").body.contains("dana"), "today's page lists who waits");
     let report = s.get("/api/v1/report?month=2026-03").json();
     assert_eq!(report["period"], "2026-03");
-    assert!(
-        !report["summary"].as_array().unwrap().is_empty(),
-        "{report}"
-    );
+    assert!(!report["summary"].as_array().unwrap().is_empty(), "{report}");
     let view = s.get("/report/view?month=2026-03");
-    assert!(
-        view.status == 200 && view.body.contains("<svg") && !view.body.contains("<script"),
-        "the report frame is the self-contained file"
-    );
+    assert!(view.status == 200 && view.body.contains("<svg") && !view.body.contains("<script"), "the report frame is the self-contained file");
     let r = s.get("/api/v1/report?month=2026-13");
     assert_eq!(r.status, 400);
     assert!(r.body.contains("2026-13"), "{}", r.body);
     // The consent ledger: a connection is not an opt-in; their own words are, once confirmed.
-    let dana = contacts["contacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "dana")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let r = s.post(
-        &format!("/api/v1/contacts/{dana}/consent"),
-        &json!({"purpose": "newsletter", "source": "connection", "evidence": "we are connected"}),
-    );
+    let dana = contacts["contacts"].as_array().unwrap().iter().find(|c| c["name"] == "dana").unwrap()["id"].as_i64().unwrap();
+    let r = s.post(&format!("/api/v1/contacts/{dana}/consent"), &json!({"purpose": "newsletter", "source": "connection", "evidence": "we are connected"}));
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("not recorded"), "{}", r.body);
     let r = s.post(&format!("/api/v1/contacts/{dana}/consent"), &json!({"purpose": "newsletter", "source": "message", "evidence": "Dana wrote on 3 March: yes, add me to the newsletter!"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "pending");
     let code = r.json()["code"].as_str().unwrap().to_string();
-    assert!(
-        s.get(&format!("/contacts/{dana}")).body.contains(&code),
-        "the contact page shows the code to send"
-    );
-    assert_eq!(
-        s.post("/api/v1/consent/confirm", &json!({"code": code}))
-            .json()["status"],
-        "confirmed"
-    );
-    let w = s.post(
-        &format!("/api/v1/contacts/{dana}/consent/withdraw"),
-        &json!({}),
-    );
+    assert!(s.get(&format!("/contacts/{dana}")).body.contains(&code), "the contact page shows the code to send");
+    assert_eq!(s.post("/api/v1/consent/confirm", &json!({"code": code})).json()["status"], "confirmed");
+    let w = s.post(&format!("/api/v1/contacts/{dana}/consent/withdraw"), &json!({}));
     assert_eq!(w.json()["withdrawn"], 1, "{}", w.body);
     // Unknown ids are 404s, in JSON on the API and as a page elsewhere.
     assert_eq!(s.get("/api/v1/contacts/999").status, 404);
@@ -621,30 +370,16 @@ references = ["https://example.com/guide"]
 flag = ["This miracle cream is amazing", "Try my miracle cream today"]
 pass = ["This cream is lovely", "A nice moisturiser"]
 "#;
-    let r = s.post(
-        "/api/v1/packs/test",
-        &json!({"name": "acme.toml", "source": good}),
-    );
+    let r = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": good}));
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
     assert_eq!(v["pack"], "acme");
     assert_eq!(v["examples"], 4);
     assert_eq!(v["passed"], 4, "{v}");
-    let wrong = good.replace(
-        "flag = [\"This miracle cream is amazing\"",
-        "flag = [\"This cream is amazing\"",
-    );
-    let v = s
-        .post(
-            "/api/v1/packs/test",
-            &json!({"name": "acme.toml", "source": wrong}),
-        )
-        .json();
+    let wrong = good.replace("flag = [\"This miracle cream is amazing\"", "flag = [\"This cream is amazing\"");
+    let v = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": wrong})).json();
     assert_eq!(v["failures"].as_array().unwrap().len(), 1, "{v}");
-    let r = s.post(
-        "/api/v1/packs/test",
-        &json!({"name": "acme.toml", "source": "[pack]\nname = \"acme\"\n[[rule]]\ncode = 5\n"}),
-    );
+    let r = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": "[pack]\nname = \"acme\"\n[[rule]]\ncode = 5\n"}));
     assert_eq!(r.status, 422);
     assert!(r.body.contains("acme.toml"), "{}", r.body);
 }

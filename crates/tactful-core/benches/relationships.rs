@@ -13,6 +13,7 @@
 //! Run: `cargo bench -p tactful-core --bench relationships` (set
 //! TACTFUL_BENCH_CONTACTS and TACTFUL_BENCH_PER_CONTACT to change the size).
 
+
 // Small generated numbers: a usize or u64 that would wrap an i64 cannot occur here.
 #![allow(clippy::cast_possible_wrap)]
 
@@ -20,9 +21,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::{
-    Interaction, ItemView, Marks, Outgoing, Stage, Thresholds, broadcasts, interactions, stage,
-};
+use tactful_core::relationships::{Interaction, ItemView, Marks, Outgoing, Stage, Thresholds, broadcasts, interactions, stage};
 
 const OWNER: &str = "sam_sells";
 const START: i64 = 1_640_995_200; // 2022-01-01
@@ -66,10 +65,7 @@ struct Row {
 }
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn main() {
@@ -86,11 +82,7 @@ fn main() {
         // Each contact is active in a stretch of the two years, so some lapse.
         let begin = START + rng.below(SPAN as u64) as i64;
         for k in 0..per_contact {
-            let at = if k == 0 {
-                begin
-            } else {
-                (begin + rng.below(200 * 86_400) as i64).min(START + SPAN)
-            };
+            let at = if k == 0 { begin } else { (begin + rng.below(200 * 86_400) as i64).min(START + SPAN) };
             let (kind, by_owner) = match (k, rng.below(10)) {
                 (0, _) => (ItemKind::Connection, rng.below(2) == 0),
                 (_, 0..=2) => (ItemKind::Message, true),
@@ -101,26 +93,13 @@ fn main() {
                 (_, 8) => (ItemKind::Reaction, false),
                 _ => (ItemKind::Share, true),
             };
-            let text = if by_owner {
-                OURS[rng.below(OURS.len() as u64) as usize]
-            } else {
-                THEIRS[rng.below(THEIRS.len() as u64) as usize]
-            };
-            rows.push(Row {
-                contact: c,
-                kind,
-                by_owner,
-                at,
-                text,
-            });
+            let text = if by_owner { OURS[rng.below(OURS.len() as u64) as usize] } else { THEIRS[rng.below(THEIRS.len() as u64) as usize] };
+            rows.push(Row { contact: c, kind, by_owner, at, text });
         }
     }
     rows.sort_by_key(|r| r.at);
     let generate = t.elapsed();
-    println!(
-        "generated {total} items for {contacts} contacts in {:.2} s",
-        generate.as_secs_f64()
-    );
+    println!("generated {total} items for {contacts} contacts in {:.2} s", generate.as_secs_f64());
 
     // 1. Interactions from items.
     let owner_cp = vec![OWNER.to_string()];
@@ -132,17 +111,9 @@ fn main() {
             id: id as i64,
             network: Network::Instagram,
             kind: r.kind,
-            author: if r.by_owner && r.kind != ItemKind::Connection {
-                OWNER
-            } else {
-                &handles[r.contact]
-            },
+            author: if r.by_owner && r.kind != ItemKind::Connection { OWNER } else { &handles[r.contact] },
             by_owner: r.by_owner,
-            counterparts: if r.by_owner || r.kind == ItemKind::Connection {
-                &cps[r.contact]
-            } else {
-                &owner_cp
-            },
+            counterparts: if r.by_owner || r.kind == ItemKind::Connection { &cps[r.contact] } else { &owner_cp },
             thread: None,
             at: r.at,
             text: r.text,
@@ -172,10 +143,7 @@ fn main() {
     let mut given = 0u64;
     for history in all.chunk_by(|a, b| a.contact == b.contact) {
         let a = stage(history, Marks::default(), now, &thresholds);
-        per_stage[Stage::ALL
-            .iter()
-            .position(|s| *s == a.stage)
-            .expect("a stage")] += 1;
+        per_stage[Stage::ALL.iter().position(|s| *s == a.stage).expect("a stage")] += 1;
         reasons += a.reasons.len();
         given += u64::from(a.equity.given);
         black_box(&a);
@@ -188,15 +156,8 @@ fn main() {
         all.len() as f64 / stages.as_secs_f64() / 1e6,
         stages.as_secs_f64() * 1e6 / contacts as f64
     );
-    let breakdown: Vec<String> = Stage::ALL
-        .iter()
-        .zip(per_stage)
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect();
-    println!(
-        "   stages: {} ({reasons} reasons, {given} given in all)",
-        breakdown.join(", ")
-    );
+    let breakdown: Vec<String> = Stage::ALL.iter().zip(per_stage).map(|(s, n)| format!("{s} {n}")).collect();
+    println!("   stages: {} ({reasons} reasons, {given} given in all)", breakdown.join(", "));
     println!(
         "   total (derive + group + stages): {:.2} s",
         (derive + group + stages).as_secs_f64()
@@ -213,10 +174,7 @@ fn main() {
         let text = if i % 1000 < 300 {
             let burst = (i / 1000) as i64;
             meta.push((c, START + burst * 86_400 * 3 + (i % 1000) as i64 * 30));
-            format!(
-                "Hi {}! I found an amazing way to earn from home with our wellness line, want to hear more? 💕",
-                handles[c]
-            )
+            format!("Hi {}! I found an amazing way to earn from home with our wellness line, want to hear more? 💕", handles[c])
         } else {
             meta.push((c, at));
             format!(
@@ -229,14 +187,8 @@ fn main() {
         };
         texts.push(text);
     }
-    let out: Vec<Outgoing<'_>> = (0..n)
-        .map(|i| Outgoing {
-            id: i as i64,
-            contact: &handles[meta[i].0],
-            at: meta[i].1,
-            text: &texts[i],
-        })
-        .collect();
+    let out: Vec<Outgoing<'_>> =
+        (0..n).map(|i| Outgoing { id: i as i64, contact: &handles[meta[i].0], at: meta[i].1, text: &texts[i] }).collect();
     let t = Instant::now();
     let found = broadcasts(&out, 86_400, 5);
     let took = t.elapsed();

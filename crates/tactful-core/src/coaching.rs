@@ -284,12 +284,7 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 4] = [
-        ContentKind::Promotional,
-        ContentKind::Informational,
-        ContentKind::Personal,
-        ContentKind::OffTopic,
-    ];
+    pub const ALL: [ContentKind; 4] = [ContentKind::Promotional, ContentKind::Informational, ContentKind::Personal, ContentKind::OffTopic];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -356,12 +351,10 @@ pub const DEF_UNANSWERED_STARTS: &str = "Unanswered starts: conversation starts 
 pub const DEF_REQUESTS: &str = "Unanswered customer requests: messages from them, or their comments on your content, that ask about your product or business (a question about price, order, product, shipping, business, ...) or report a problem (hasn't arrived, where is my order, refund, broken, not working, damaged, a question mark with an order word, ...), with nothing from you after them in that conversation (for a comment: no comment of yours in the same thread addressed to them or to nobody in particular). Oldest first; waited = now - time of the request.";
 pub const DEF_POSTS: &str = "Posts: items of kind post written by you in the month (not comments, messages, reactions or shares), with a known time at or before now.";
 pub const DEF_KIND: &str = "Posts of this kind in the month, by the content classifier (default: keyword rule; promotional if it pitches or uses selling words, then off-topic, informational, personal; no cue: personal).";
-pub const DEF_PROMO_SHARE: &str =
-    "Promotional share = promotional posts / all your posts of the month. No posts: no value.";
+pub const DEF_PROMO_SHARE: &str = "Promotional share = promotional posts / all your posts of the month. No posts: no value.";
 pub const DEF_GIVEN: &str = "Given: your comments on their content, shares of their content, reactions, mentions of them and your messages, each only when the item is not a pitch; one count per person reached (a message to 3 people counts 3). Connections do not count.";
 pub const DEF_ASKED: &str = "Asked: your pitches (messages or comments that pitch a product or the opportunity), one count per person reached.";
-pub const DEF_GIVING_SHARE: &str =
-    "Giving share = given / (given + asked). Nothing given or asked: no value.";
+pub const DEF_GIVING_SHARE: &str = "Giving share = given / (given + asked). Nothing given or asked: no value.";
 pub const DEF_STREAK: &str = "Current streak: consecutive calendar days with a session, ending today, or ending yesterday when today has no session yet; 0 otherwise. Longest streak: the longest run of consecutive session days up to today. Days after today are ignored; several sessions on one day count once.";
 
 // ===========================================================================
@@ -432,10 +425,7 @@ impl OwnerHandles {
     /// From the items themselves (the authors of the owner's items) and `owners`.
     pub fn new(items: &[ItemView<'_>], owners: &Owners) -> OwnerHandles {
         let mut me = OwnerHandles::from_owners(owners);
-        for i in items
-            .iter()
-            .filter(|i| i.by_owner && i.kind != ItemKind::Connection)
-        {
+        for i in items.iter().filter(|i| i.by_owner && i.kind != ItemKind::Connection) {
             me.add_author(i.network, i.author);
         }
         me
@@ -447,10 +437,7 @@ impl OwnerHandles {
         let mut handles: BTreeMap<Network, Vec<String>> = BTreeMap::new();
         for (n, h) in owners {
             if !h.trim().is_empty() {
-                handles
-                    .entry(*n)
-                    .or_default()
-                    .push(h.trim().to_ascii_lowercase());
+                handles.entry(*n).or_default().push(h.trim().to_ascii_lowercase());
             }
         }
         OwnerHandles { handles }
@@ -473,25 +460,17 @@ impl OwnerHandles {
 
     /// Every (network, handle), lower case, in order.
     pub fn all(&self) -> Vec<(Network, String)> {
-        self.handles
-            .iter()
-            .flat_map(|(n, v)| v.iter().map(|h| (*n, h.clone())))
-            .collect()
+        self.handles.iter().flat_map(|(n, v)| v.iter().map(|h| (*n, h.clone()))).collect()
     }
 
     /// The owner's main handle on a network (the given one first).
     pub fn handle(&self, network: Network) -> &str {
-        self.handles
-            .get(&network)
-            .and_then(|v| v.first())
-            .map_or("", String::as_str)
+        self.handles.get(&network).and_then(|v| v.first()).map_or("", String::as_str)
     }
 
     /// Is `handle` the owner on `network` (trimmed, ASCII case ignored)?
     pub fn is(&self, network: Network, handle: &str) -> bool {
-        self.handles
-            .get(&network)
-            .is_some_and(|v| v.iter().any(|h| is_handle(handle, h)))
+        self.handles.get(&network).is_some_and(|v| v.iter().any(|h| is_handle(handle, h)))
     }
 
     /// The people in an item other than the owner, sorted, without repeats.
@@ -539,56 +518,20 @@ fn counted(item: &ItemView<'_>, now: i64) -> bool {
     item.at > 0 && item.at <= now
 }
 
-fn metric(
-    name: &'static str,
-    value: Option<f64>,
-    detail: String,
-    definition: &'static str,
-    mut items: Vec<i64>,
-) -> Metric {
+fn metric(name: &'static str, value: Option<f64>, detail: String, definition: &'static str, mut items: Vec<i64>) -> Metric {
     items.sort_unstable();
     items.dedup();
-    Metric {
-        name,
-        value,
-        detail,
-        definition,
-        items,
-    }
+    Metric { name, value, detail, definition, items }
 }
 
-fn count_metric(
-    name: &'static str,
-    what: &str,
-    definition: &'static str,
-    items: Vec<i64>,
-) -> Metric {
+fn count_metric(name: &'static str, what: &str, definition: &'static str, items: Vec<i64>) -> Metric {
     let n = items.len();
-    metric(
-        name,
-        Some(n as f64),
-        format!("{n} {what}"),
-        definition,
-        items,
-    )
+    metric(name, Some(n as f64), format!("{n} {what}"), definition, items)
 }
 
-fn share_metric(
-    name: &'static str,
-    part: usize,
-    whole: usize,
-    what: &str,
-    definition: &'static str,
-    items: Vec<i64>,
-) -> Metric {
+fn share_metric(name: &'static str, part: usize, whole: usize, what: &str, definition: &'static str, items: Vec<i64>) -> Metric {
     let value = (whole > 0).then(|| part as f64 / whole as f64);
-    metric(
-        name,
-        value,
-        format!("{part} of {whole} {what}"),
-        definition,
-        items,
-    )
+    metric(name, value, format!("{part} of {whole} {what}"), definition, items)
 }
 
 /// Seconds as a short duration: `2d 3h`, `4h 5m`, `12m`, `30s`.
@@ -661,20 +604,10 @@ pub fn conversations(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<C
 
 /// [`conversations`] with the owner's handles given (for a caller that reads
 /// only part of the history but knows every handle of the owner's).
-pub fn conversations_with(
-    items: &[ItemView<'_>],
-    me: &OwnerHandles,
-    now: i64,
-) -> Vec<Conversation> {
+pub fn conversations_with(items: &[ItemView<'_>], me: &OwnerHandles, now: i64) -> Vec<Conversation> {
     let mut groups: BTreeMap<(Network, String), Vec<&ItemView<'_>>> = BTreeMap::new();
-    for item in items
-        .iter()
-        .filter(|i| i.kind == ItemKind::Message && counted(i, now))
-    {
-        groups
-            .entry((item.network, me.conversation_key(item)))
-            .or_default()
-            .push(item);
+    for item in items.iter().filter(|i| i.kind == ItemKind::Message && counted(i, now)) {
+        groups.entry((item.network, me.conversation_key(item))).or_default().push(item);
     }
     let mut out = Vec::with_capacity(groups.len());
     for ((network, key), mut msgs) in groups {
@@ -708,11 +641,7 @@ pub fn conversations_with(
             network,
             key,
             people: people.into_iter().collect(),
-            turn: if last.by_owner {
-                Turn::WaitingForThem
-            } else {
-                Turn::WaitingForYou
-            },
+            turn: if last.by_owner { Turn::WaitingForThem } else { Turn::WaitingForYou },
             last_item: last.id,
             last_at: last.at,
             starts,
@@ -724,48 +653,25 @@ pub fn conversations_with(
 
 fn stats_of(network: Option<Network>, month: Option<String>, starts: &[&Start]) -> ResponseStats {
     let ids: Vec<i64> = starts.iter().map(|s| s.item).collect();
-    let answered: Vec<&Start> = starts
-        .iter()
-        .copied()
-        .filter(|s| s.response.is_some())
-        .collect();
+    let answered: Vec<&Start> = starts.iter().copied().filter(|s| s.response.is_some()).collect();
     let answered_ids: Vec<i64> = answered.iter().map(|s| s.item).collect();
-    let mut times: Vec<i64> = answered
-        .iter()
-        .filter_map(|s| s.response.map(|r| r.1))
-        .collect();
+    let mut times: Vec<i64> = answered.iter().filter_map(|s| s.response.map(|r| r.1)).collect();
     times.sort_unstable();
     let median = nearest_rank(&times, 50);
     let p90 = nearest_rank(&times, 90);
     let n = times.len();
     let time_metric = |name, v: Option<i64>, p: u32, def| {
         let detail = match v {
-            Some(v) => format!(
-                "{} (rank {} of {n} answered starts)",
-                duration(v),
-                (p as usize * n).div_ceil(100).max(1)
-            ),
+            Some(v) => format!("{} (rank {} of {n} answered starts)", duration(v), (p as usize * n).div_ceil(100).max(1)),
             None => "no answered starts".to_string(),
         };
         metric(name, v.map(|v| v as f64), detail, def, answered_ids.clone())
     };
     ResponseStats {
         starts: count_metric("conversation starts", "starts", DEF_STARTS, ids.clone()),
-        response_rate: share_metric(
-            "response rate",
-            answered.len(),
-            starts.len(),
-            "starts answered",
-            DEF_RESPONSE_RATE,
-            ids,
-        ),
+        response_rate: share_metric("response rate", answered.len(), starts.len(), "starts answered", DEF_RESPONSE_RATE, ids),
         median_secs: time_metric("median time to first response (s)", median, 50, DEF_MEDIAN),
-        p90_secs: time_metric(
-            "90th percentile time to first response (s)",
-            p90,
-            90,
-            DEF_P90,
-        ),
+        p90_secs: time_metric("90th percentile time to first response (s)", p90, 90, DEF_P90),
         network,
         month,
     }
@@ -780,10 +686,7 @@ pub fn response_summary(conversations: &[Conversation]) -> Vec<ResponseStats> {
     let mut per_network: BTreeMap<Network, Vec<&Start>> = BTreeMap::new();
     let mut per_month: BTreeMap<String, Vec<&Start>> = BTreeMap::new();
     for s in &all {
-        per_pair
-            .entry((s.network, s.month.clone()))
-            .or_default()
-            .push(s);
+        per_pair.entry((s.network, s.month.clone())).or_default().push(s);
         per_network.entry(s.network).or_default().push(s);
         per_month.entry(s.month.clone()).or_default().push(s);
     }
@@ -808,10 +711,7 @@ pub fn unanswered_starts(conversations: &[Conversation], now: i64) -> Vec<Waitin
         .iter()
         .flat_map(|c| c.starts.iter())
         .filter(|s| s.response.is_none())
-        .map(|s| Waiting {
-            start: s.clone(),
-            waited_secs: (now - s.at).max(0),
-        })
+        .map(|s| Waiting { start: s.clone(), waited_secs: (now - s.at).max(0) })
         .collect();
     out.sort_by_key(|w| (w.start.at, w.start.item));
     out
@@ -866,22 +766,8 @@ const COMPLAINT_PHRASES: &[&str] = &[
 ];
 
 /// Words that make a question an order problem.
-const ORDER_WORDS: &[&str] = &[
-    "order",
-    "orders",
-    "delivery",
-    "delivered",
-    "package",
-    "parcel",
-    "shipping",
-    "shipped",
-    "tracking",
-    "arrive",
-    "arrived",
-    "payment",
-    "charged",
-    "invoice",
-];
+const ORDER_WORDS: &[&str] =
+    &["order", "orders", "delivery", "delivered", "package", "parcel", "shipping", "shipped", "tracking", "arrive", "arrived", "payment", "charged", "invoice"];
 
 /// Why a text reports a problem with an order or a product, or `None`. The
 /// test, on the normalised words: one of the complaint phrases ("hasn't
@@ -910,9 +796,7 @@ pub fn complaint_cue(text: &str) -> Option<String> {
 /// Is the text a customer request, and why? A problem ([`complaint_cue`])
 /// wins over a question ([`inquiry_cue`]).
 pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
-    complaint_cue(text)
-        .map(|c| (RequestKind::Problem, c))
-        .or_else(|| inquiry_cue(text).map(|c| (RequestKind::Question, c)))
+    complaint_cue(text).map(|c| (RequestKind::Problem, c)).or_else(|| inquiry_cue(text).map(|c| (RequestKind::Question, c)))
 }
 
 /// Customer requests still unanswered at `now`, oldest first (ties by item
@@ -920,14 +804,8 @@ pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
 pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Request> {
     let me = OwnerHandles::new(items, owners);
     let mut by_conv: BTreeMap<(Network, ItemKind, String), Vec<&ItemView<'_>>> = BTreeMap::new();
-    for item in items
-        .iter()
-        .filter(|i| matches!(i.kind, ItemKind::Message | ItemKind::Comment) && counted(i, now))
-    {
-        by_conv
-            .entry((item.network, item.kind, me.conversation_key(item)))
-            .or_default()
-            .push(item);
+    for item in items.iter().filter(|i| matches!(i.kind, ItemKind::Message | ItemKind::Comment) && counted(i, now)) {
+        by_conv.entry((item.network, item.kind, me.conversation_key(item))).or_default().push(item);
     }
     let mut out = Vec::new();
     for ((network, kind, key), mut list) in by_conv {
@@ -936,13 +814,9 @@ pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> V
             if m.by_owner || m.author.trim().is_empty() || me.is(network, m.author) {
                 continue;
             }
-            let Some((request, cue)) = request_cue(m.text) else {
-                continue;
-            };
+            let Some((request, cue)) = request_cue(m.text) else { continue };
             let from = m.author.trim();
-            let answered = list[k + 1..]
-                .iter()
-                .any(|r| r.by_owner && answers(kind, from, &me.others(r)));
+            let answered = list[k + 1..].iter().any(|r| r.by_owner && answers(kind, from, &me.others(r)));
             if !answered {
                 out.push(Request {
                     item: m.id,
@@ -965,12 +839,7 @@ pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> V
 
 /// The unanswered customer requests as a metric (count, with their items).
 pub fn requests_metric(requests: &[Request]) -> Metric {
-    count_metric(
-        "unanswered customer requests",
-        "requests waiting",
-        DEF_REQUESTS,
-        requests.iter().map(|r| r.item).collect(),
-    )
+    count_metric("unanswered customer requests", "requests waiting", DEF_REQUESTS, requests.iter().map(|r| r.item).collect())
 }
 
 // ===========================================================================
@@ -980,104 +849,24 @@ pub fn requests_metric(requests: &[Request]) -> Metric {
 /// Selling words that make a post promotional even when it is not a full
 /// pitch ([`pitch_cue`](crate::relationships::pitch_cue)).
 const PROMO_WORDS: &[&str] = &[
-    "buy",
-    "shop",
-    "sale",
-    "discount",
-    "promo",
-    "giveaway",
-    "in stock",
-    "restocked",
-    "back in stock",
-    "dm me",
-    "message me",
-    "available now",
-    "new product",
-    "launch",
-    "launching",
-    "pre order",
-    "preorder",
-    "% off",
-    "free shipping",
-    "join my team",
+    "buy", "shop", "sale", "discount", "promo", "giveaway", "in stock", "restocked", "back in stock", "dm me", "message me", "available now",
+    "new product", "launch", "launching", "pre order", "preorder", "% off", "free shipping", "join my team",
 ];
 /// Off-topic for a business channel: politics, religion, gossip, memes,
 /// chain posts.
 const OFF_TOPIC_WORDS: &[&str] = &[
-    "election",
-    "vote",
-    "voting",
-    "president",
-    "politics",
-    "political",
-    "democrats",
-    "republicans",
-    "liberals",
-    "conservatives",
-    "government",
-    "church",
-    "prayer",
-    "pray",
-    "religion",
-    "meme",
-    "gossip",
-    "drama",
-    "share if",
-    "copy and paste",
-    "amen",
-    "conspiracy",
+    "election", "vote", "voting", "president", "politics", "political", "democrats", "republicans", "liberals", "conservatives", "government",
+    "church", "prayer", "pray", "religion", "meme", "gossip", "drama", "share if", "copy and paste", "amen", "conspiracy",
 ];
 /// Teaching and useful information.
 const INFO_WORDS: &[&str] = &[
-    "how to",
-    "tip",
-    "tips",
-    "learn",
-    "guide",
-    "did you know",
-    "step",
-    "steps",
-    "recipe",
-    "tutorial",
-    "ways to",
-    "here's how",
-    "mistakes",
-    "research",
-    "study",
-    "faq",
-    "explained",
-    "myth",
-    "facts",
-    "lesson",
-    "webinar",
-    "checklist",
-    "benefits of",
-    "why",
+    "how to", "tip", "tips", "learn", "guide", "did you know", "step", "steps", "recipe", "tutorial", "ways to", "here's how", "mistakes", "research",
+    "study", "faq", "explained", "myth", "facts", "lesson", "webinar", "checklist", "benefits of", "why",
 ];
 /// Life and the person behind the business.
 const PERSONAL_WORDS: &[&str] = &[
-    "my family",
-    "my kids",
-    "my husband",
-    "my wife",
-    "my son",
-    "my daughter",
-    "my mom",
-    "my dad",
-    "my dog",
-    "my cat",
-    "birthday",
-    "anniversary",
-    "vacation",
-    "holiday",
-    "grateful",
-    "thankful",
-    "weekend",
-    "morning walk",
-    "our family",
-    "throwback",
-    "memories",
-    "date night",
+    "my family", "my kids", "my husband", "my wife", "my son", "my daughter", "my mom", "my dad", "my dog", "my cat", "birthday",
+    "anniversary", "vacation", "holiday", "grateful", "thankful", "weekend", "morning walk", "our family", "throwback", "memories", "date night",
 ];
 
 /// The kind of a post and why, by the default keyword rule, tested in this
@@ -1099,10 +888,7 @@ const PERSONAL_WORDS: &[&str] = &[
 ///    strays off-topic is taken as about you and your life).
 pub fn content_cue(text: &str) -> (ContentKind, String) {
     if is_pitch(text) {
-        return (
-            ContentKind::Promotional,
-            "it pitches a product or the opportunity".to_string(),
-        );
+        return (ContentKind::Promotional, "it pitches a product or the opportunity".to_string());
     }
     let c = canon(text);
     let lists: [(ContentKind, &[&str]); 4] = [
@@ -1116,10 +902,7 @@ pub fn content_cue(text: &str) -> (ContentKind, String) {
             return (kind, format!("\"{w}\""));
         }
     }
-    (
-        ContentKind::Personal,
-        "no selling, teaching or off-topic words".to_string(),
-    )
+    (ContentKind::Personal, "no selling, teaching or off-topic words".to_string())
 }
 
 /// The default classifier: [`content_cue`] without the reason.
@@ -1129,28 +912,16 @@ pub fn classify_post(text: &str) -> ContentKind {
 
 /// Content mix per month (sorted by month) of the owner's posts, classified
 /// by `classify` (pass `&classify_post` for the default).
-pub fn content_mix(
-    items: &[ItemView<'_>],
-    classify: &dyn Fn(&str) -> ContentKind,
-    now: i64,
-) -> Vec<MonthMix> {
+pub fn content_mix(items: &[ItemView<'_>], classify: &dyn Fn(&str) -> ContentKind, now: i64) -> Vec<MonthMix> {
     let mut by_month: BTreeMap<String, Vec<(ContentKind, i64)>> = BTreeMap::new();
-    for item in items
-        .iter()
-        .filter(|i| i.kind == ItemKind::Post && i.by_owner && counted(i, now))
-    {
-        by_month
-            .entry(month(item.at))
-            .or_default()
-            .push((classify(item.text), item.id));
+    for item in items.iter().filter(|i| i.kind == ItemKind::Post && i.by_owner && counted(i, now)) {
+        by_month.entry(month(item.at)).or_default().push((classify(item.text), item.id));
     }
     by_month
         .into_iter()
         .map(|(m, posts)| {
             let all: Vec<i64> = posts.iter().map(|p| p.1).collect();
-            let of = |k: ContentKind| -> Vec<i64> {
-                posts.iter().filter(|p| p.0 == k).map(|p| p.1).collect()
-            };
+            let of = |k: ContentKind| -> Vec<i64> { posts.iter().filter(|p| p.0 == k).map(|p| p.1).collect() };
             let kinds = ContentKind::ALL
                 .into_iter()
                 .map(|k| {
@@ -1166,14 +937,7 @@ pub fn content_mix(
             let promo = of(ContentKind::Promotional).len();
             MonthMix {
                 posts: count_metric("posts", "posts", DEF_POSTS, all.clone()),
-                promotional_share: share_metric(
-                    "promotional share",
-                    promo,
-                    all.len(),
-                    "posts promotional",
-                    DEF_PROMO_SHARE,
-                    all,
-                ),
+                promotional_share: share_metric("promotional share", promo, all.len(), "posts promotional", DEF_PROMO_SHARE, all),
                 kinds,
                 month: m,
             }
@@ -1199,15 +963,7 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
         for a in acts.iter().filter(|a| a.direction == Direction::Given) {
             match a.act {
                 Act::Pitch => entry.1.push(item.id),
-                Act::MessageSent
-                | Act::CommentOnTheirs
-                | Act::ReactionGiven
-                | Act::ShareOfTheirs
-                | Act::Mention
-                    if !pitch =>
-                {
-                    entry.0.push(item.id);
-                }
+                Act::MessageSent | Act::CommentOnTheirs | Act::ReactionGiven | Act::ShareOfTheirs | Act::Mention if !pitch => entry.0.push(item.id),
                 _ => {}
             }
         }
@@ -1222,14 +978,7 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
                 month: m,
                 given: metric("given", Some(g as f64), format!("{g} given"), DEF_GIVEN, gi),
                 asked: metric("asked", Some(a as f64), format!("{a} asked"), DEF_ASKED, ai),
-                giving_share: share_metric(
-                    "giving share",
-                    g,
-                    g + a,
-                    "gives and asks were gives",
-                    DEF_GIVING_SHARE,
-                    both,
-                ),
+                giving_share: share_metric("giving share", g, g + a, "gives and asks were gives", DEF_GIVING_SHARE, both),
             }
         })
         .collect()
@@ -1242,13 +991,9 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
 /// The streak from session days as `YYYY-MM-DD` strings and today's date.
 /// An invalid date is an error naming it.
 pub fn streak(days: &[&str], today: &str) -> Result<Streak, String> {
-    let parse =
-        |d: &str| day_number(d).ok_or_else(|| format!("`{d}` is not a date: expected YYYY-MM-DD"));
+    let parse = |d: &str| day_number(d).ok_or_else(|| format!("`{d}` is not a date: expected YYYY-MM-DD"));
     let today = parse(today)?;
-    let days = days
-        .iter()
-        .map(|d| parse(d))
-        .collect::<Result<Vec<i64>, String>>()?;
+    let days = days.iter().map(|d| parse(d)).collect::<Result<Vec<i64>, String>>()?;
     Ok(streak_days(&days, today))
 }
 
@@ -1264,23 +1009,14 @@ pub fn streak_days(days: &[i64], today: i64) -> Streak {
         prev = Some(d);
     }
     let seen: HashSet<i64> = set.iter().copied().collect();
-    let end = if seen.contains(&today) {
-        today
-    } else {
-        today - 1
-    };
+    let end = if seen.contains(&today) { today } else { today - 1 };
     let mut current = 0u32;
     let mut d = end;
     while seen.contains(&d) {
         current += 1;
         d -= 1;
     }
-    Streak {
-        current,
-        longest,
-        last_day: set.last().copied(),
-        definition: DEF_STREAK,
-    }
+    Streak { current, longest, last_day: set.last().copied(), definition: DEF_STREAK }
 }
 
 #[cfg(test)]
@@ -1300,16 +1036,8 @@ mod tests {
             "",
         ] {
             let c = canon(t);
-            assert_eq!(
-                COMPLAINTS.iter(COMPLAINTS.found(&c)).next(),
-                first_phrase(&c, COMPLAINT_PHRASES),
-                "{t}"
-            );
-            assert_eq!(
-                ORDERS.iter(ORDERS.found(&c)).next(),
-                first_phrase(&c, ORDER_WORDS),
-                "{t}"
-            );
+            assert_eq!(COMPLAINTS.iter(COMPLAINTS.found(&c)).next(), first_phrase(&c, COMPLAINT_PHRASES), "{t}");
+            assert_eq!(ORDERS.iter(ORDERS.found(&c)).next(), first_phrase(&c, ORDER_WORDS), "{t}");
         }
     }
 }

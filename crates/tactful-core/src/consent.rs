@@ -25,11 +25,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 3] = [
-        Purpose::Newsletter,
-        Purpose::ProductUpdates,
-        Purpose::Opportunity,
-    ];
+    pub const ALL: [Purpose; 3] = [Purpose::Newsletter, Purpose::ProductUpdates, Purpose::Opportunity];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,15 +73,8 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 7] = [
-        Source::Message,
-        Source::Form,
-        Source::EmailReply,
-        Source::InPerson,
-        Source::Connection,
-        Source::List,
-        Source::AddedByMe,
-    ];
+    pub const ALL: [Source; 7] =
+        [Source::Message, Source::Form, Source::EmailReply, Source::InPerson, Source::Connection, Source::List, Source::AddedByMe];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,25 +151,15 @@ pub enum Refusal {
          give --evidence with at least 10 characters"
     )]
     NoEvidence,
-    #[error(
-        "the message given as evidence was written by {0}, not by the person opting in: only their own words count"
-    )]
+    #[error("the message given as evidence was written by {0}, not by the person opting in: only their own words count")]
     SomeoneElsesWords(String),
 }
 
 /// May this opt-in be recorded? `evidence_author` is who wrote the stored
 /// message given as evidence, when one was given; `contact_handles` are the
 /// person's handles.
-pub fn check_opt_in(
-    source: Source,
-    evidence: &str,
-    evidence_author: Option<(&str, bool)>,
-    contact_handles: &[String],
-) -> Result<(), Refusal> {
-    if matches!(
-        source,
-        Source::Connection | Source::List | Source::AddedByMe
-    ) {
+pub fn check_opt_in(source: Source, evidence: &str, evidence_author: Option<(&str, bool)>, contact_handles: &[String]) -> Result<(), Refusal> {
+    if matches!(source, Source::Connection | Source::List | Source::AddedByMe) {
         return Err(Refusal::NotTheirAction(source));
     }
     if evidence.trim().chars().count() < 10 {
@@ -188,11 +167,7 @@ pub fn check_opt_in(
     }
     if let Some((author, by_owner)) = evidence_author {
         if by_owner || !contact_handles.iter().any(|h| h == author) {
-            return Err(Refusal::SomeoneElsesWords(if by_owner {
-                "you".to_string()
-            } else {
-                author.to_string()
-            }));
+            return Err(Refusal::SomeoneElsesWords(if by_owner { "you".to_string() } else { author.to_string() }));
         }
     }
     Ok(())
@@ -218,36 +193,17 @@ mod tests {
     #[test]
     fn being_connected_is_not_an_opt_in() {
         for s in [Source::Connection, Source::List, Source::AddedByMe] {
-            assert_eq!(
-                check_opt_in(s, "they are my friend on facebook", None, &[]),
-                Err(Refusal::NotTheirAction(s))
-            );
+            assert_eq!(check_opt_in(s, "they are my friend on facebook", None, &[]), Err(Refusal::NotTheirAction(s)));
         }
     }
 
     #[test]
     fn an_opt_in_needs_evidence_in_their_own_words() {
         let handles = vec!["ann".to_string()];
+        assert_eq!(check_opt_in(Source::Message, "yes", None, &handles), Err(Refusal::NoEvidence));
+        assert!(check_opt_in(Source::Message, "Yes please add me to your newsletter!", Some(("ann", false)), &handles).is_ok());
         assert_eq!(
-            check_opt_in(Source::Message, "yes", None, &handles),
-            Err(Refusal::NoEvidence)
-        );
-        assert!(
-            check_opt_in(
-                Source::Message,
-                "Yes please add me to your newsletter!",
-                Some(("ann", false)),
-                &handles
-            )
-            .is_ok()
-        );
-        assert_eq!(
-            check_opt_in(
-                Source::Message,
-                "I'll add you to my newsletter",
-                Some(("me", true)),
-                &handles
-            ),
+            check_opt_in(Source::Message, "I'll add you to my newsletter", Some(("me", true)), &handles),
             Err(Refusal::SomeoneElsesWords("you".into()))
         );
     }

@@ -34,41 +34,23 @@ impl Detector {
     pub fn new(name: &str, params: &BTreeMap<String, f64>) -> Result<Detector, String> {
         let allowed: &[(&str, f64)] = match name {
             "shouting" => &[("min_letters", 20.0), ("ratio", 0.7)],
-            "emoji-stuffing" | "hashtag-stuffing" | "link-stuffing" | "mention-stuffing" => {
-                &[("min_count", 0.0)]
-            }
+            "emoji-stuffing" | "hashtag-stuffing" | "link-stuffing" | "mention-stuffing" => &[("min_count", 0.0)],
             "link-only" => &[("max_words", 3.0)],
             "buried" => &[("after", 125.0), ("wall", 4.0)],
             "external" => &[],
-            other => {
-                return Err(format!(
-                    "unknown detector `{other}`: expected one of {NAMES}"
-                ));
-            }
+            other => return Err(format!("unknown detector `{other}`: expected one of {NAMES}")),
         };
         for k in params.keys() {
             if !allowed.iter().any(|(a, _)| a == k) {
                 let names: Vec<_> = allowed.iter().map(|(a, _)| *a).collect();
-                return Err(format!(
-                    "detector `{name}` has no parameter `{k}`: expected {}",
-                    names.join(", ")
-                ));
+                return Err(format!("detector `{name}` has no parameter `{k}`: expected {}", names.join(", ")));
             }
         }
-        let get = |k: &str| {
-            params.get(k).copied().unwrap_or_else(|| {
-                allowed
-                    .iter()
-                    .find(|(a, _)| *a == k)
-                    .map_or(0.0, |(_, d)| *d)
-            })
-        };
+        let get = |k: &str| params.get(k).copied().unwrap_or_else(|| allowed.iter().find(|(a, _)| *a == k).map_or(0.0, |(_, d)| *d));
         let count = |k: &str| -> Result<usize, String> {
             let v = get(k);
             if v < 1.0 {
-                return Err(format!(
-                    "detector `{name}` needs `params.{k}` of at least 1"
-                ));
+                return Err(format!("detector `{name}` needs `params.{k}` of at least 1"));
             }
             Ok(v as usize)
         };
@@ -78,31 +60,15 @@ impl Detector {
                 if !(0.0..=1.0).contains(&ratio) {
                     return Err("`params.ratio` must lie between 0 and 1".into());
                 }
-                Detector::Shouting {
-                    min_letters: count("min_letters")?,
-                    ratio,
-                }
+                Detector::Shouting { min_letters: count("min_letters")?, ratio }
             }
-            "emoji-stuffing" => Detector::EmojiStuffing {
-                min_count: count("min_count")?,
-            },
-            "hashtag-stuffing" => Detector::HashtagStuffing {
-                min_count: count("min_count")?,
-            },
-            "link-stuffing" => Detector::LinkStuffing {
-                min_count: count("min_count")?,
-            },
-            "mention-stuffing" => Detector::MentionStuffing {
-                min_count: count("min_count")?,
-            },
-            "link-only" => Detector::LinkOnly {
-                max_words: get("max_words") as usize,
-            },
+            "emoji-stuffing" => Detector::EmojiStuffing { min_count: count("min_count")? },
+            "hashtag-stuffing" => Detector::HashtagStuffing { min_count: count("min_count")? },
+            "link-stuffing" => Detector::LinkStuffing { min_count: count("min_count")? },
+            "mention-stuffing" => Detector::MentionStuffing { min_count: count("min_count")? },
+            "link-only" => Detector::LinkOnly { max_words: get("max_words") as usize },
             "external" => Detector::External,
-            _ => Detector::Buried {
-                after: count("after")?,
-                wall: count("wall")?,
-            },
+            _ => Detector::Buried { after: count("after")?, wall: count("wall")? },
         })
     }
 
@@ -114,11 +80,7 @@ impl Detector {
                 let (mut letters, mut upper) = (0usize, 0usize);
                 for tok in text.split_ascii_whitespace() {
                     let first = tok.as_bytes()[0];
-                    if first == b'#'
-                        || first == b'@'
-                        || (matches!(first, b'h' | b'H' | b'w' | b'W' | b'(' | b'[' | b'<' | b'"')
-                            && is_link(tok))
-                    {
+                    if first == b'#' || first == b'@' || (matches!(first, b'h' | b'H' | b'w' | b'W' | b'(' | b'[' | b'<' | b'"') && is_link(tok)) {
                         continue;
                     }
                     for &b in tok.as_bytes() {
@@ -141,46 +103,27 @@ impl Detector {
                 }
             }
             Detector::EmojiStuffing { min_count } => {
-                let at: Vec<(usize, usize)> = text
-                    .char_indices()
-                    .filter(|(_, c)| is_emoji(*c))
-                    .map(|(i, c)| (i, i + c.len_utf8()))
-                    .collect();
+                let at: Vec<(usize, usize)> =
+                    text.char_indices().filter(|(_, c)| is_emoji(*c)).map(|(i, c)| (i, i + c.len_utf8())).collect();
                 span_if(&at, min_count)
             }
             Detector::HashtagStuffing { min_count } => {
-                let at = token_spans(text, |t| {
-                    t.len() > 1
-                        && t.starts_with('#')
-                        && t[1..].chars().next().is_some_and(char::is_alphanumeric)
-                });
+                let at = token_spans(text, |t| t.len() > 1 && t.starts_with('#') && t[1..].chars().next().is_some_and(char::is_alphanumeric));
                 span_if(&at, min_count)
             }
             Detector::LinkStuffing { min_count } => span_if(&token_spans(text, is_link), min_count),
-            Detector::MentionStuffing { min_count } => span_if(
-                &token_spans(text, |t| {
-                    t.len() > 1 && t.starts_with('@') && !t.contains('.')
-                }),
-                min_count,
-            ),
+            Detector::MentionStuffing { min_count } => {
+                span_if(&token_spans(text, |t| t.len() > 1 && t.starts_with('@') && !t.contains('.')), min_count)
+            }
             Detector::LinkOnly { max_words } => {
                 let links = token_spans(text, is_link);
                 if links.is_empty() {
                     return vec![];
                 }
                 let words = tokens(text)
-                    .filter(|(_, t)| {
-                        !is_link(t)
-                            && !t.starts_with('#')
-                            && !t.starts_with('@')
-                            && t.chars().any(char::is_alphanumeric)
-                    })
+                    .filter(|(_, t)| !is_link(t) && !t.starts_with('#') && !t.starts_with('@') && t.chars().any(char::is_alphanumeric))
                     .count();
-                if words <= max_words {
-                    whole(text)
-                } else {
-                    vec![]
-                }
+                if words <= max_words { whole(text) } else { vec![] }
             }
             Detector::External => vec![],
             Detector::Buried { after, wall } => {
@@ -210,10 +153,12 @@ impl Detector {
                 let early = |(s, _): (usize, usize)| s < after || text[..s].chars().count() < after;
                 // A disclosure that opens the text is seen first, whatever follows it.
                 let opens = |(s, _): (usize, usize)| text[..s].trim().is_empty();
-                let visible = anchors
-                    .iter()
-                    .any(|&a| opens(a) || (early(a) && !in_wall(a)));
-                if visible { vec![] } else { anchors.to_vec() }
+                let visible = anchors.iter().any(|&a| opens(a) || (early(a) && !in_wall(a)));
+                if visible {
+                    vec![]
+                } else {
+                    anchors.to_vec()
+                }
             }
         }
     }
@@ -255,17 +200,13 @@ impl Detector {
     pub fn may_fire(&self, text: &str, s: &ByteStats) -> bool {
         match *self {
             // Non-ASCII bytes might be capitals too (É, Ä); count them as possible.
-            Detector::Shouting { min_letters, ratio } => {
-                (s.upper + s.high) as f64 >= (min_letters as f64 * ratio).floor()
-            }
+            Detector::Shouting { min_letters, ratio } => (s.upper + s.high) as f64 >= (min_letters as f64 * ratio).floor(),
             Detector::EmojiStuffing { min_count } => s.lead >= min_count,
             Detector::HashtagStuffing { min_count } => s.hash >= min_count,
             Detector::MentionStuffing { min_count } => s.at >= min_count,
             // Every link has a dot and (almost always) a slash.
             Detector::LinkStuffing { min_count } => {
-                s.slash >= min_count
-                    && s.dot >= min_count
-                    && text.matches("://").count() + text.matches("www.").count() >= min_count
+                s.slash >= min_count && s.dot >= min_count && text.matches("://").count() + text.matches("www.").count() >= min_count
             }
             // A link-only post is short: a few tokens at most.
             Detector::LinkOnly { max_words } => s.dot > 0 && s.breaks <= max_words * 3 + 8,
@@ -282,11 +223,7 @@ fn only_space(s: &str) -> bool {
 fn whole(text: &str) -> Vec<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len();
-    if end > start {
-        vec![(start, end)]
-    } else {
-        vec![]
-    }
+    if end > start { vec![(start, end)] } else { vec![] }
 }
 
 fn span_if(at: &[(usize, usize)], min_count: usize) -> Vec<(usize, usize)> {
@@ -298,29 +235,20 @@ fn span_if(at: &[(usize, usize)], min_count: usize) -> Vec<(usize, usize)> {
 }
 
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split_whitespace()
-        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+    text.split_whitespace().map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
 }
 
 fn token_spans(text: &str, pred: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
-    tokens(text)
-        .filter(|(_, t)| pred(t))
-        .map(|(i, t)| (i, i + t.len()))
-        .collect()
+    tokens(text).filter(|(_, t)| pred(t)).map(|(i, t)| (i, i + t.len())).collect()
 }
 
 fn is_link(t: &str) -> bool {
     let t = t.trim_start_matches(['(', '[', '<', '"']);
-    let starts =
-        |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     starts("http://") || starts("https://") || starts("www.") || {
         // bit.ly/x, linktr.ee/x: a dotted host followed by a path.
         let host = t.split('/').next().unwrap_or("");
-        t.contains('/')
-            && host.contains('.')
-            && host.rsplit('.').next().is_some_and(|tld| {
-                (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
-            })
+        t.contains('/') && host.contains('.') && host.rsplit('.').next().is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
     }
 }
 
@@ -334,11 +262,7 @@ mod tests {
     use super::*;
 
     fn det(name: &str, params: &[(&str, f64)]) -> Detector {
-        Detector::new(
-            name,
-            &params.iter().map(|(k, v)| ((*k).to_string(), *v)).collect(),
-        )
-        .unwrap()
+        Detector::new(name, &params.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()).unwrap()
     }
 
     #[test]
@@ -353,13 +277,7 @@ mod tests {
     fn link_only_posts_are_caught() {
         let d = det("link-only", &[]);
         assert_eq!(d.run("https://shop.example.com/x 🔥", &[]).len(), 1);
-        assert!(
-            d.run(
-                "Here is the recipe I promised you yesterday: https://example.com/r",
-                &[]
-            )
-            .is_empty()
-        );
+        assert!(d.run("Here is the recipe I promised you yesterday: https://example.com/r", &[]).is_empty());
     }
 
     #[test]
@@ -378,16 +296,8 @@ mod tests {
 
     #[test]
     fn unknown_detector_and_parameter_are_explained() {
-        assert!(
-            Detector::new("nope", &BTreeMap::new())
-                .unwrap_err()
-                .contains("expected one of shouting")
-        );
+        assert!(Detector::new("nope", &BTreeMap::new()).unwrap_err().contains("expected one of shouting"));
         let p = [("max".to_string(), 1.0)].into_iter().collect();
-        assert!(
-            Detector::new("shouting", &p)
-                .unwrap_err()
-                .contains("no parameter `max`")
-        );
+        assert!(Detector::new("shouting", &p).unwrap_err().contains("no parameter `max`"));
     }
 }

@@ -50,10 +50,7 @@ pub struct Rule {
 
 impl Rule {
     pub fn channels(&self) -> Vec<Channel> {
-        Channel::ALL
-            .into_iter()
-            .filter(|c| self.applies_to(*c))
-            .collect()
+        Channel::ALL.into_iter().filter(|c| self.applies_to(*c)).collect()
     }
 
     pub fn applies_to(&self, channel: Channel) -> bool {
@@ -67,11 +64,7 @@ impl Rule {
     }
 
     pub fn example_channel(&self) -> Channel {
-        if self.applies_to(Channel::Post) {
-            Channel::Post
-        } else {
-            self.channels()[0]
-        }
+        if self.applies_to(Channel::Post) { Channel::Post } else { self.channels()[0] }
     }
 }
 
@@ -123,10 +116,7 @@ pub struct CheckOptions<'a> {
 
 impl Default for CheckOptions<'_> {
     fn default() -> Self {
-        CheckOptions {
-            channel: Channel::Post,
-            ignore: &[],
-        }
+        CheckOptions { channel: Channel::Post, ignore: &[] }
     }
 }
 
@@ -152,8 +142,8 @@ pub struct Engine {
 
 /// Words that, just before an anchor, turn a claim into its denial.
 const NEGATORS: [&str; 20] = [
-    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot",
-    "can't", "isn't", "aren't", "nor", "without", "zero", "haven't", "hasn't", "wasn't", "weren't",
+    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot", "can't", "isn't", "aren't",
+    "nor", "without", "zero", "haven't", "hasn't", "wasn't", "weren't",
 ];
 
 struct Builder {
@@ -168,13 +158,7 @@ struct Builder {
 
 impl Builder {
     /// Register a set of phrases; returns its id. `field` names it in errors.
-    fn set(
-        &mut self,
-        pack: &Pack,
-        rule: &RuleSpec,
-        field: &str,
-        phrases: &[String],
-    ) -> Result<SetId, PackError> {
+    fn set(&mut self, pack: &Pack, rule: &RuleSpec, field: &str, phrases: &[String]) -> Result<SetId, PackError> {
         let mut expanded = Vec::new();
         for p in phrases {
             self.expand(pack, rule, field, p, &mut expanded, 0)?;
@@ -201,12 +185,7 @@ impl Builder {
             };
             let norm = Normalized::new(body).as_str().trim().to_string();
             if norm.is_empty() {
-                return Err(pack.field_error(
-                    rule,
-                    rule.code.span().start,
-                    field,
-                    format!("phrase `{p}` is empty after normalising"),
-                ));
+                return Err(pack.field_error(rule, rule.code.span().start, field, format!("phrase `{p}` is empty after normalising")));
             }
             let mode = if prefix { Mode::Prefix } else { Mode::Word };
             self.add_literal(&norm, id, mode);
@@ -232,15 +211,7 @@ impl Builder {
         }
     }
 
-    fn expand(
-        &self,
-        pack: &Pack,
-        rule: &RuleSpec,
-        field: &str,
-        p: &str,
-        out: &mut Vec<String>,
-        depth: usize,
-    ) -> Result<(), PackError> {
+    fn expand(&self, pack: &Pack, rule: &RuleSpec, field: &str, p: &str, out: &mut Vec<String>, depth: usize) -> Result<(), PackError> {
         // `\@handle` is a literal `@handle`; a lone `@` is a literal too.
         if let Some(lit) = p.strip_prefix("\\@") {
             out.push(format!("@{lit}"));
@@ -255,12 +226,7 @@ impl Builder {
             return Ok(());
         }
         if depth > 4 {
-            return Err(pack.field_error(
-                rule,
-                rule.code.span().start,
-                field,
-                format!("list `@{name}` nests too deeply (a cycle?)"),
-            ));
+            return Err(pack.field_error(rule, rule.code.span().start, field, format!("list `@{name}` nests too deeply (a cycle?)")));
         }
         let Some(items) = self.lists.get(name) else {
             let known: Vec<_> = self.lists.keys().map(|k| format!("@{k}")).collect();
@@ -268,10 +234,7 @@ impl Builder {
                 rule,
                 rule.code.span().start,
                 field,
-                format!(
-                    "unknown list `@{name}`: expected `@money` or one of: {}",
-                    known.join(", ")
-                ),
+                format!("unknown list `@{name}`: expected `@money` or one of: {}", known.join(", ")),
             ));
         };
         for item in items.clone() {
@@ -289,10 +252,7 @@ impl Engine {
         let mut lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for p in packs {
             for (k, v) in &p.lists {
-                lists
-                    .entry(k.clone())
-                    .or_default()
-                    .extend(v.iter().cloned());
+                lists.entry(k.clone()).or_default().extend(v.iter().cloned());
             }
         }
         let mut b = Builder {
@@ -331,10 +291,7 @@ impl Engine {
                     return Err(PackError::Syntax {
                         origin: pack.origin.clone(),
                         line: pack.line(d.span().start),
-                        message: format!(
-                            "`disable`: no rule `{}` is defined before this pack",
-                            d.get_ref()
-                        ),
+                        message: format!("`disable`: no rule `{}` is defined before this pack", d.get_ref()),
                     }
                     .into());
                 };
@@ -345,9 +302,7 @@ impl Engine {
                     return Err(PackError::Syntax {
                         origin: pack.origin.clone(),
                         line: pack.line(sev.span().start),
-                        message: format!(
-                            "`severity.{code}`: no rule `{code}` is defined before this pack"
-                        ),
+                        message: format!("`severity.{code}`: no rule `{code}` is defined before this pack"),
                     }
                     .into());
                 };
@@ -362,10 +317,7 @@ impl Engine {
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&b.literal_list)
-                    .map_err(|e| EngineError::Pack2 {
-                        origin: "packs".into(),
-                        message: e.to_string(),
-                    })?,
+                    .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
             )
         };
         let mut anchor_owner = vec![Vec::new(); b.next_set as usize];
@@ -394,9 +346,7 @@ impl Engine {
     }
 
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.by_code
-            .get(&code.trim().to_ascii_uppercase())
-            .map(|&i| &self.rules[i])
+        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.rules[i])
     }
 
     /// Number of literal phrases in the automaton (for benchmarks).
@@ -416,13 +366,7 @@ impl Engine {
 
     /// Check a draft published on `channel`.
     pub fn check(&self, text: &str, channel: Channel) -> Vec<Finding> {
-        self.check_with(
-            text,
-            &CheckOptions {
-                channel,
-                ignore: &[],
-            },
-        )
+        self.check_with(text, &CheckOptions { channel, ignore: &[] })
     }
 
     /// Check a draft with every option.
@@ -449,13 +393,7 @@ impl Engine {
         todo.sort_unstable();
         for &ri in &todo {
             let rule = &self.rules[ri as usize];
-            if !rule.enabled
-                || !rule.applies_to(opts.channel)
-                || opts
-                    .ignore
-                    .iter()
-                    .any(|c| c.eq_ignore_ascii_case(&rule.code))
-            {
+            if !rule.enabled || !rule.applies_to(opts.channel) || opts.ignore.iter().any(|c| c.eq_ignore_ascii_case(&rule.code)) {
                 continue;
             }
             let m = &rule.matcher;
@@ -474,16 +412,11 @@ impl Engine {
                 if m.anchors.is_some() && anchors.is_empty() {
                     continue;
                 }
-                if !det.may_fire(
-                    original,
-                    stats.get_or_insert_with(|| detectors::ByteStats::of(original)),
-                ) {
+                if !det.may_fire(original, stats.get_or_insert_with(|| detectors::ByteStats::of(original))) {
                     continue;
                 }
-                let mapped: Vec<(usize, usize)> = anchors
-                    .iter()
-                    .map(|h| norm.to_original(original, h.start as usize, h.end as usize))
-                    .collect();
+                let mapped: Vec<(usize, usize)> =
+                    anchors.iter().map(|h| norm.to_original(original, h.start as usize, h.end as usize)).collect();
                 for (start, end) in det.run(original, &mapped) {
                     findings.push(finding(rule, start, end));
                 }
@@ -559,12 +492,7 @@ impl Engine {
             }
         }
         findings.sort_by(|a, b| {
-            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
-                b.start,
-                b.end,
-                std::cmp::Reverse(b.severity),
-                &b.code,
-            ))
+            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
         });
         findings
     }
@@ -577,9 +505,7 @@ impl Engine {
     /// the exceptions stay data in the rule's pack, where a company can add to
     /// them, instead of code in the caller.
     pub fn external_allows(&self, code: &str, text: &str, channel: Channel) -> bool {
-        let Some(rule) = self.rule(code) else {
-            return false;
-        };
+        let Some(rule) = self.rule(code) else { return false };
         if !rule.enabled || !rule.applies_to(channel) {
             return false;
         }
@@ -607,12 +533,7 @@ impl Engine {
                     let slot = mode as usize;
                     let ok = *fits[slot].get_or_insert_with(|| sits(s, start, end, mode));
                     if ok {
-                        hits.push(Hit {
-                            set,
-                            pattern: pid,
-                            start: start as u32,
-                            end: end as u32,
-                        });
+                        hits.push(Hit { set, pattern: pid, start: start as u32, end: end as u32 });
                     }
                 }
             }
@@ -620,12 +541,7 @@ impl Engine {
         if !self.money_sets.is_empty() && s.bytes().any(|b| b.is_ascii_digit()) {
             for a in money::scan(s) {
                 for &set in &self.money_sets {
-                    hits.push(Hit {
-                        set,
-                        pattern: u32::MAX,
-                        start: a.start as u32,
-                        end: a.end as u32,
-                    });
+                    hits.push(Hit { set, pattern: u32::MAX, start: a.start as u32, end: a.end as u32 });
                 }
             }
         }
@@ -669,9 +585,7 @@ impl Engine {
             return false;
         }
         // Look back within the sentence only.
-        let sentence_start = s[..at]
-            .rfind(['.', '!', '?', ';', '\n'])
-            .map_or(0, |i| i + 1);
+        let sentence_start = s[..at].rfind(['.', '!', '?', ';', '\n']).map_or(0, |i| i + 1);
         s[sentence_start..at]
             .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
             .filter(|w| !w.is_empty())
@@ -684,14 +598,7 @@ impl Engine {
 /// A finding of `rule` over `start..end`: for callers that add findings
 /// from context (the pitch gate), so they read like every other finding.
 pub fn finding_of(rule: &Rule, start: usize, end: usize, message: String) -> Finding {
-    Finding {
-        code: rule.code.clone(),
-        category: rule.category,
-        severity: rule.severity,
-        start,
-        end,
-        message,
-    }
+    Finding { code: rule.code.clone(), category: rule.category, severity: rule.severity, start, end, message }
 }
 
 fn finding(rule: &Rule, start: usize, end: usize) -> Finding {
@@ -726,28 +633,18 @@ fn sits(s: &str, start: usize, end: usize, mode: Mode) -> bool {
             // Inside a hashtag: "#cancerfree" starts with a term, "#beatcancer" ends with one.
             if end - start >= 4 {
                 if let Some(tag) = text::hashtag_start(s, start) {
-                    return (tag == start && !after && before)
-                        || (after && text::token_end(s, start) == end && tag < start);
+                    return (tag == start && !after && before) || (after && text::token_end(s, start) == end && tag < start);
                 }
             }
             false
         }
-        Mode::Prefix => {
-            before
-                || (end - start >= 4 && text::hashtag_start(s, start).is_some_and(|t| t == start))
-        }
+        Mode::Prefix => before || (end - start >= 4 && text::hashtag_start(s, start).is_some_and(|t| t == start)),
         Mode::Joined => (before && after) || text::hashtag_start(s, start).is_some(),
     }
 }
 
 /// The hit of `candidates` nearest to `start..end`, if it lies within `within` words.
-fn nearest(
-    candidates: &[Hit],
-    words: &[u32],
-    start: usize,
-    end: usize,
-    within: usize,
-) -> Option<Hit> {
+fn nearest(candidates: &[Hit], words: &[u32], start: usize, end: usize, within: usize) -> Option<Hit> {
     if candidates.is_empty() {
         return None;
     }
@@ -768,12 +665,7 @@ fn nearest(
             return Some(*h);
         }
     }
-    candidates[..split]
-        .iter()
-        .rev()
-        .take(6)
-        .find(|h| close(h))
-        .copied()
+    candidates[..split].iter().rev().take(6).find(|h| close(h)).copied()
 }
 
 /// A window of about `radius` bytes on each side of `start..end`, on char boundaries.
@@ -816,51 +708,24 @@ fn ascii_word_boundaries(pattern: &str) -> String {
 }
 
 fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, PackError> {
-    let anchors = if spec.phrases.is_empty() {
-        None
-    } else {
-        Some(b.set(pack, spec, "phrases", &spec.phrases)?)
-    };
+    let anchors = if spec.phrases.is_empty() { None } else { Some(b.set(pack, spec, "phrases", &spec.phrases)?) };
     let near = match &spec.near {
         Some(n) => Some((b.set(pack, spec, "near.phrases", &n.phrases)?, n.within)),
         None => None,
     };
-    let unless = if spec.unless.is_empty() {
-        None
-    } else {
-        Some((
-            b.set(pack, spec, "unless", &spec.unless)?,
-            spec.unless_within,
-        ))
-    };
-    let requires = if spec.requires.is_empty() {
-        None
-    } else {
-        Some(b.set(pack, spec, "requires", &spec.requires)?)
-    };
+    let unless = if spec.unless.is_empty() { None } else { Some((b.set(pack, spec, "unless", &spec.unless)?, spec.unless_within)) };
+    let requires = if spec.requires.is_empty() { None } else { Some(b.set(pack, spec, "requires", &spec.requires)?) };
     let pattern = match &spec.pattern {
         Some(p) => Some(
             regex::RegexBuilder::new(&ascii_word_boundaries(p.get_ref()))
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|e| {
-                    pack.field_error(
-                        spec,
-                        p.span().start,
-                        "pattern",
-                        format!("not a valid regex: {e}"),
-                    )
-                })?,
+                .map_err(|e| pack.field_error(spec, p.span().start, "pattern", format!("not a valid regex: {e}")))?,
         ),
         None => None,
     };
     if pattern.is_some() && anchors.is_none() {
-        return Err(pack.field_error(
-            spec,
-            spec.code.span().start,
-            "pattern",
-            "a `pattern` needs `phrases` to anchor it: regexes run only where a phrase hit",
-        ));
+        return Err(pack.field_error(spec, spec.code.span().start, "pattern", "a `pattern` needs `phrases` to anchor it: regexes run only where a phrase hit"));
     }
     let detector = match &spec.detector {
         Some(d) => Some(
@@ -870,11 +735,7 @@ fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, P
         None => None,
     };
     let channels = match &spec.channels {
-        Some(ch) => ch
-            .get_ref()
-            .iter()
-            .map(|c| c.parse::<Channel>().expect("validated").bit())
-            .fold(0, |a, b| a | b),
+        Some(ch) => ch.get_ref().iter().map(|c| c.parse::<Channel>().expect("validated").bit()).fold(0, |a, b| a | b),
         None => Channel::ALL.iter().fold(0, |a, c| a | c.bit()),
     };
     Ok(Rule {
@@ -940,11 +801,7 @@ impl Rule {
     /// fires an external rule) in the rule's example channel: a `flag`
     /// example must give a finding of this rule, a `pass` example none.
     /// Failures are added to `failures`; returns how many examples ran.
-    pub fn run_examples(
-        &self,
-        check: &dyn Fn(&str, Channel) -> Vec<Finding>,
-        failures: &mut Vec<ExampleFailure>,
-    ) -> usize {
+    pub fn run_examples(&self, check: &dyn Fn(&str, Channel) -> Vec<Finding>, failures: &mut Vec<ExampleFailure>) -> usize {
         let channel = self.example_channel();
         let mut run = 0;
         for (expected, texts, want) in [("flag", &self.flag, true), ("pass", &self.pass, false)] {
@@ -952,13 +809,7 @@ impl Rule {
                 run += 1;
                 let got = check(t, channel).iter().any(|f| f.code == self.code);
                 if got != want {
-                    failures.push(ExampleFailure {
-                        code: self.code.clone(),
-                        defined_at: self.defined_at.clone(),
-                        expected,
-                        text: t.clone(),
-                        channel,
-                    });
+                    failures.push(ExampleFailure { code: self.code.clone(), defined_at: self.defined_at.clone(), expected, text: t.clone(), channel });
                 }
             }
         }
@@ -971,88 +822,47 @@ mod tests {
     use super::*;
 
     fn engine(rules: &str) -> Engine {
-        let src = format!(
-            "[pack]\nname = \"t\"\n[lists]\nperiod = [\"a month\", \"per month\", \"/month\", \"a week\"]\n{rules}"
-        );
+        let src = format!("[pack]\nname = \"t\"\n[lists]\nperiod = [\"a month\", \"per month\", \"/month\", \"a week\"]\n{rules}");
         Engine::new(&[Pack::parse("t.toml", &src).unwrap()]).unwrap()
     }
 
     const DOC: &str = "message = \"m\"\nexplanation = \"e\"\nhint = \"h\"\nreferences = [\"https://example.org\"]\n";
 
     fn rule(code: &str, extra: &str) -> String {
-        format!(
-            "[[rule]]\ncode = \"{code}\"\nname = \"n\"\ncategory = \"income\"\nseverity = \"error\"\n{DOC}{extra}\n"
-        )
+        format!("[[rule]]\ncode = \"{code}\"\nname = \"n\"\ncategory = \"income\"\nseverity = \"error\"\n{DOC}{extra}\n")
     }
 
     fn spans(e: &Engine, text: &str) -> Vec<String> {
-        e.check(text, Channel::Post)
-            .iter()
-            .map(|f| format!("{}:{}", f.code, &text[f.start..f.end]))
-            .collect()
+        e.check(text, Channel::Post).iter().map(|f| format!("{}:{}", f.code, &text[f.start..f.end])).collect()
     }
 
     #[test]
     fn matches_whole_words_ignoring_case_accents_and_quotes() {
-        let e = engine(&rule(
-            "TST001",
-            "phrases = [\"quit your job\", \"don't need a boss\"]",
-        ));
-        assert_eq!(
-            spans(&e, "You can QUIT YOUR JOB!"),
-            vec!["TST001:QUIT YOUR JOB"]
-        );
-        assert_eq!(
-            spans(&e, "I don’t need a boss"),
-            vec!["TST001:don’t need a boss"]
-        );
+        let e = engine(&rule("TST001", "phrases = [\"quit your job\", \"don't need a boss\"]"));
+        assert_eq!(spans(&e, "You can QUIT YOUR JOB!"), vec!["TST001:QUIT YOUR JOB"]);
+        assert_eq!(spans(&e, "I don’t need a boss"), vec!["TST001:don’t need a boss"]);
         assert!(spans(&e, "quit your jobless friends").is_empty());
     }
 
     #[test]
     fn finds_phrases_joined_inside_hashtags() {
         let e = engine(&rule("TST001", "phrases = [\"quit your job\", \"cancer\"]"));
-        assert_eq!(
-            spans(&e, "new life #QuitYourJob #winning"),
-            vec!["TST001:QuitYourJob"]
-        );
-        assert_eq!(
-            spans(&e, "#cancerfree and #beatcancer"),
-            vec!["TST001:cancer", "TST001:cancer"]
-        );
+        assert_eq!(spans(&e, "new life #QuitYourJob #winning"), vec!["TST001:QuitYourJob"]);
+        assert_eq!(spans(&e, "#cancerfree and #beatcancer"), vec!["TST001:cancer", "TST001:cancer"]);
         assert!(spans(&e, "quityourjobs").is_empty());
     }
 
     #[test]
     fn proximity_joins_an_amount_and_a_period() {
-        let e = engine(&rule(
-            "TST002",
-            "phrases = [\"@money\"]\nnear = { phrases = [\"@period\"], within = 3 }",
-        ));
-        assert_eq!(
-            spans(&e, "I make an extra $800 a month!"),
-            vec!["TST002:$800 a month"]
-        );
-        assert_eq!(
-            spans(&e, "earn 1k/week"),
-            Vec::<String>::new(),
-            "`/week` is not in this test's period list"
-        );
-        assert!(
-            spans(
-                &e,
-                "I paid $800 for a bike and rode it for a long time every month"
-            )
-            .is_empty()
-        );
+        let e = engine(&rule("TST002", "phrases = [\"@money\"]\nnear = { phrases = [\"@period\"], within = 3 }"));
+        assert_eq!(spans(&e, "I make an extra $800 a month!"), vec!["TST002:$800 a month"]);
+        assert_eq!(spans(&e, "earn 1k/week"), Vec::<String>::new(), "`/week` is not in this test's period list");
+        assert!(spans(&e, "I paid $800 for a bike and rode it for a long time every month").is_empty());
     }
 
     #[test]
     fn exceptions_silence_a_rule() {
-        let e = engine(&rule(
-            "TST003",
-            "phrases = [\"@money\"]\nunless = [\"typical\", \"average\"]\nunless_within = 8",
-        ));
+        let e = engine(&rule("TST003", "phrases = [\"@money\"]\nunless = [\"typical\", \"average\"]\nunless_within = 8"));
         assert_eq!(spans(&e, "I earned $500").len(), 1);
         assert!(spans(&e, "The typical distributor earned $500").is_empty());
     }
@@ -1069,98 +879,46 @@ mod tests {
 
     #[test]
     fn channels_limit_where_a_rule_applies() {
-        let e = engine(&rule(
-            "TST005",
-            "phrases = [\"dm me\"]\nchannels = [\"comment\"]",
-        ));
+        let e = engine(&rule("TST005", "phrases = [\"dm me\"]\nchannels = [\"comment\"]"));
         assert!(e.check("dm me", Channel::Post).is_empty());
         assert_eq!(e.check("dm me", Channel::Comment).len(), 1);
     }
 
     #[test]
     fn regex_confirms_only_where_an_anchor_hit() {
-        let e = engine(&rule(
-            "TST006",
-            "phrases = [\"spots\"]\npattern = '''only \\d+ spots? left'''",
-        ));
-        assert_eq!(
-            spans(&e, "Hurry, only 3 spots left!"),
-            vec!["TST006:only 3 spots left"]
-        );
+        let e = engine(&rule("TST006", "phrases = [\"spots\"]\npattern = '''only \\d+ spots? left'''"));
+        assert_eq!(spans(&e, "Hurry, only 3 spots left!"), vec!["TST006:only 3 spots left"]);
         assert!(spans(&e, "I saw 3 spots on the dog").is_empty());
     }
 
     #[test]
     fn word_boundaries_in_patterns_become_ascii() {
-        assert_eq!(
-            ascii_word_boundaries(r"\bspots?\b \\b \d"),
-            r"(?-u:\b)spots?(?-u:\b) \\b \d"
-        );
+        assert_eq!(ascii_word_boundaries(r"\bspots?\b \\b \d"), r"(?-u:\b)spots?(?-u:\b) \\b \d");
     }
 
     #[test]
     fn company_pack_can_disable_and_change_severity() {
-        let base = Pack::parse(
-            "b.toml",
-            &format!(
-                "[pack]\nname = \"b\"\n{}{}",
-                rule("TST001", "phrases = [\"a\"]"),
-                rule("TST002", "phrases = [\"b\"]")
-            ),
-        )
-        .unwrap();
-        let company = Pack::parse(
-            "acme.toml",
-            "[pack]\nname = \"acme\"\ndisable = [\"TST001\"]\n[severity]\nTST002 = \"info\"\n",
-        )
-        .unwrap();
+        let base = Pack::parse("b.toml", &format!("[pack]\nname = \"b\"\n{}{}", rule("TST001", "phrases = [\"a\"]"), rule("TST002", "phrases = [\"b\"]"))).unwrap();
+        let company = Pack::parse("acme.toml", "[pack]\nname = \"acme\"\ndisable = [\"TST001\"]\n[severity]\nTST002 = \"info\"\n").unwrap();
         let e = Engine::new(&[base, company]).unwrap();
         let f = e.check("a b", Channel::Post);
         assert_eq!(f.len(), 1);
-        assert_eq!(
-            (f[0].code.as_str(), f[0].severity),
-            ("TST002", Severity::Info)
-        );
+        assert_eq!((f[0].code.as_str(), f[0].severity), ("TST002", Severity::Info));
     }
 
     #[test]
     fn unknown_list_names_file_line_and_field() {
-        let src = format!(
-            "[pack]\nname = \"t\"\n{}",
-            rule("TST001", "phrases = [\"@nope\"]")
-        );
-        let e = Engine::new(&[Pack::parse("acme.toml", &src).unwrap()])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("acme.toml:4: rule TST001: field `phrases`: unknown list `@nope`"),
-            "{e}"
-        );
+        let src = format!("[pack]\nname = \"t\"\n{}", rule("TST001", "phrases = [\"@nope\"]"));
+        let e = Engine::new(&[Pack::parse("acme.toml", &src).unwrap()]).unwrap_err().to_string();
+        assert!(e.starts_with("acme.toml:4: rule TST001: field `phrases`: unknown list `@nope`"), "{e}");
     }
 
     #[test]
     fn spans_stay_inside_the_text_for_awkward_input() {
         let e = engine(&rule("TST001", "phrases = [\"free\", \"@money\"]"));
-        for t in [
-            "",
-            " ",
-            "é",
-            "ﬀree",
-            "𝐟𝐫𝐞𝐞",
-            "€",
-            "$",
-            "$5",
-            "free\u{200B}",
-            "\u{200B}free",
-        ] {
+        for t in ["", " ", "é", "ﬀree", "𝐟𝐫𝐞𝐞", "€", "$", "$5", "free\u{200B}", "\u{200B}free"] {
             for f in e.check(t, Channel::Post) {
-                assert!(
-                    f.start <= f.end
-                        && f.end <= t.len()
-                        && t.is_char_boundary(f.start)
-                        && t.is_char_boundary(f.end),
-                    "{t:?}"
-                );
+                assert!(f.start <= f.end && f.end <= t.len() && t.is_char_boundary(f.start) && t.is_char_boundary(f.end), "{t:?}");
             }
         }
     }

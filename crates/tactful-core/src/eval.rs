@@ -13,10 +13,7 @@ pub fn category_of_label(label: &str) -> Result<Option<Category>, String> {
     match l {
         "ok" | "benign" | "clean" | "none" => Ok(None),
         "disclosure_missing" => Ok(Some(Category::Disclosure)),
-        other => other
-            .parse()
-            .map(Some)
-            .map_err(|e: String| format!("label `{label}`: {e}, or ok")),
+        other => other.parse().map(Some).map_err(|e: String| format!("label `{label}`: {e}, or ok")),
     }
 }
 
@@ -128,31 +125,14 @@ mod tests {
     use super::*;
 
     fn f(c: Category, s: Severity) -> Finding {
-        Finding {
-            code: "X".into(),
-            category: c,
-            severity: s,
-            start: 0,
-            end: 1,
-            message: String::new(),
-        }
+        Finding { code: "X".into(), category: c, severity: s, start: 0, end: 1, message: String::new() }
     }
 
     #[test]
     fn counts_hits_misses_and_false_alarms_by_hand() {
-        let o = |line, expected, findings| Outcome {
-            line,
-            text: String::new(),
-            expected,
-            fragment: false,
-            findings,
-        };
+        let o = |line, expected, findings| Outcome { line, text: String::new(), expected, fragment: false, findings };
         let outcomes = vec![
-            o(
-                1,
-                Some(Category::Income),
-                vec![f(Category::Income, Severity::Error)],
-            ),
+            o(1, Some(Category::Income), vec![f(Category::Income, Severity::Error)]),
             o(2, Some(Category::Income), vec![]),
             o(3, None, vec![f(Category::Income, Severity::Error)]),
             o(4, None, vec![f(Category::Spam, Severity::Warning)]),
@@ -169,14 +149,8 @@ mod tests {
 
     #[test]
     fn reads_the_labels_of_the_claims_set() {
-        assert_eq!(
-            category_of_label("income_claim"),
-            Ok(Some(Category::Income))
-        );
-        assert_eq!(
-            category_of_label("disclosure_missing"),
-            Ok(Some(Category::Disclosure))
-        );
+        assert_eq!(category_of_label("income_claim"), Ok(Some(Category::Income)));
+        assert_eq!(category_of_label("disclosure_missing"), Ok(Some(Category::Disclosure)));
         assert_eq!(category_of_label("ok"), Ok(None));
         assert!(category_of_label("weird").is_err());
     }

@@ -21,13 +21,7 @@ pub enum Network {
 }
 
 impl Network {
-    pub const ALL: [Network; 5] = [
-        Network::Facebook,
-        Network::Instagram,
-        Network::X,
-        Network::LinkedIn,
-        Network::Other,
-    ];
+    pub const ALL: [Network; 5] = [Network::Facebook, Network::Instagram, Network::X, Network::LinkedIn, Network::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,9 +49,7 @@ impl FromStr for Network {
             "x" | "twitter" => Ok(Network::X),
             "linkedin" => Ok(Network::LinkedIn),
             "other" => Ok(Network::Other),
-            other => Err(format!(
-                "unknown network `{other}`: expected one of facebook, instagram, x, linkedin, other"
-            )),
+            other => Err(format!("unknown network `{other}`: expected one of facebook, instagram, x, linkedin, other")),
         }
     }
 }
@@ -81,14 +73,8 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 6] = [
-        ItemKind::Post,
-        ItemKind::Comment,
-        ItemKind::Message,
-        ItemKind::Reaction,
-        ItemKind::Share,
-        ItemKind::Connection,
-    ];
+    pub const ALL: [ItemKind; 6] =
+        [ItemKind::Post, ItemKind::Comment, ItemKind::Message, ItemKind::Reaction, ItemKind::Share, ItemKind::Connection];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -126,9 +112,7 @@ impl FromStr for ItemKind {
             "message" | "dm" => Ok(ItemKind::Message),
             "reaction" | "like" => Ok(ItemKind::Reaction),
             "share" | "repost" | "retweet" => Ok(ItemKind::Share),
-            "connection" | "follow" | "friend" | "follower" | "following" => {
-                Ok(ItemKind::Connection)
-            }
+            "connection" | "follow" | "friend" | "follower" | "following" => Ok(ItemKind::Connection),
             other => Err(format!(
                 "unknown kind `{other}`: expected one of post, comment, message, reaction, share, connection"
             )),
@@ -160,10 +144,7 @@ pub struct Person {
 
 impl Person {
     pub fn named(handle: impl Into<String>) -> Person {
-        Person {
-            handle: handle.into(),
-            ..Person::default()
-        }
+        Person { handle: handle.into(), ..Person::default() }
     }
 }
 
@@ -232,11 +213,7 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Record {
     /// Who owns the exported account on this network.
-    Owner {
-        network: Network,
-        person: Person,
-        source: SourceRef,
-    },
+    Owner { network: Network, person: Person, source: SourceRef },
     Item(Item),
 }
 
@@ -248,17 +225,12 @@ struct Fnv {
 
 impl Fnv {
     fn new() -> Fnv {
-        Fnv {
-            a: 0xcbf2_9ce4_8422_2325,
-            b: 0x6c62_272e_07bb_0142,
-        }
+        Fnv { a: 0xcbf2_9ce4_8422_2325, b: 0x6c62_272e_07bb_0142 }
     }
     fn write(&mut self, s: &str) {
         for &byte in s.as_bytes().iter().chain(std::iter::once(&0xff)) {
             self.a = (self.a ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-            self.b = (self.b ^ u64::from(byte))
-                .wrapping_mul(0x0000_0100_0000_01b3)
-                .rotate_left(5);
+            self.b = (self.b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
         }
     }
 }
@@ -279,10 +251,7 @@ mod tests {
             parent: None,
             at: 1_600_000_000,
             text: text.into(),
-            source: SourceRef {
-                file: "a.json".into(),
-                position: "messages[0]".into(),
-            },
+            source: SourceRef { file: "a.json".into(), position: "messages[0]".into() },
         }
     }
 
@@ -290,10 +259,7 @@ mod tests {
     fn fingerprint_ignores_where_the_item_was_read_but_not_what_it_says() {
         let a = item("hello");
         let mut b = item("hello");
-        b.source = SourceRef {
-            file: "other-export/a.json".into(),
-            position: "messages[7]".into(),
-        };
+        b.source = SourceRef { file: "other-export/a.json".into(), position: "messages[7]".into() };
         assert_eq!(a.fingerprint(), b.fingerprint());
         assert_ne!(a.fingerprint(), item("hello!").fingerprint());
         assert_ne!(a.fingerprint(), [0u8; 16]);

@@ -15,13 +15,10 @@ pub struct Amount {
 
 const CURRENCY_SYMBOLS: [char; 6] = ['$', '€', '£', '¥', '₹', '₱'];
 const CURRENCY_WORDS: [&str; 14] = [
-    "dollars", "dollar", "usd", "us", "eur", "euros", "euro", "bucks", "grand", "pesos", "cad",
-    "aud", "gbp", "k",
+    "dollars", "dollar", "usd", "us", "eur", "euros", "euro", "bucks", "grand", "pesos", "cad", "aud", "gbp", "k",
 ];
 /// Words that may follow a bare `5k` and still make it money-like: a rate.
-const RATE_WORDS: [&str; 9] = [
-    "a", "per", "/", "every", "each", "in", "monthly", "weekly", "daily",
-];
+const RATE_WORDS: [&str; 9] = ["a", "per", "/", "every", "each", "in", "monthly", "weekly", "daily"];
 
 /// Find every amount of money written with digits in `s` (normalised text).
 pub fn scan(s: &str) -> Vec<Amount> {
@@ -55,10 +52,7 @@ pub fn scan(s: &str) -> Vec<Amount> {
         }
         // Currency before the number: "$5", "$ 5", "us$5", "€3.000".
         let before = s[..num_start].trim_end_matches(' ');
-        let symbol_before = before
-            .chars()
-            .next_back()
-            .is_some_and(|c| CURRENCY_SYMBOLS.contains(&c));
+        let symbol_before = before.chars().next_back().is_some_and(|c| CURRENCY_SYMBOLS.contains(&c));
         let start = if symbol_before {
             before.len() - before.chars().next_back().map_or(0, char::len_utf8)
         } else {
@@ -69,10 +63,7 @@ pub fn scan(s: &str) -> Vec<Amount> {
         let mut rest = &s[num_end..];
         let mut has_multiplier = false;
         for m in ["k", "m", "million", "thousand", "mil", "grand"] {
-            if let Some(r) = rest
-                .strip_prefix(m)
-                .or_else(|| rest.strip_prefix(' ').and_then(|t| t.strip_prefix(m)))
-            {
+            if let Some(r) = rest.strip_prefix(m).or_else(|| rest.strip_prefix(' ').and_then(|t| t.strip_prefix(m))) {
                 if r.chars().next().is_none_or(|c| !c.is_alphanumeric()) {
                     end = s.len() - r.len();
                     rest = r;

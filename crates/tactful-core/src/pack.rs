@@ -116,19 +116,9 @@ pub struct NearSpec {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PackError {
     #[error("{origin}:{line}: {message}")]
-    Syntax {
-        origin: String,
-        line: usize,
-        message: String,
-    },
+    Syntax { origin: String, line: usize, message: String },
     #[error("{origin}:{line}: rule {code}: field `{field}`: {message}")]
-    Field {
-        origin: String,
-        line: usize,
-        code: String,
-        field: String,
-        message: String,
-    },
+    Field { origin: String, line: usize, code: String, field: String, message: String },
 }
 
 impl Pack {
@@ -153,13 +143,7 @@ impl Pack {
         line_of(&self.source, offset)
     }
 
-    pub(crate) fn field_error(
-        &self,
-        rule: &RuleSpec,
-        at: usize,
-        field: &str,
-        message: impl Into<String>,
-    ) -> PackError {
+    pub(crate) fn field_error(&self, rule: &RuleSpec, at: usize, field: &str, message: impl Into<String>) -> PackError {
         PackError::Field {
             origin: self.origin.clone(),
             line: self.line(at),
@@ -175,20 +159,10 @@ impl Pack {
             let code = rule.code.get_ref();
             let at = rule.code.span().start;
             if !valid_code(code) {
-                return Err(self.field_error(
-                    rule,
-                    at,
-                    "code",
-                    "expected two to five capital letters and three digits, like `INC001`",
-                ));
+                return Err(self.field_error(rule, at, "code", "expected two to five capital letters and three digits, like `INC001`"));
             }
             if let Some(prev) = seen.insert(code.clone(), at) {
-                return Err(self.field_error(
-                    rule,
-                    at,
-                    "code",
-                    format!("code already used on line {}", self.line(prev)),
-                ));
+                return Err(self.field_error(rule, at, "code", format!("code already used on line {}", self.line(prev))));
             }
             if let Err(m) = rule.category.get_ref().parse::<Category>() {
                 return Err(self.field_error(rule, rule.category.span().start, "category", m));
@@ -203,53 +177,23 @@ impl Pack {
                     }
                 }
                 if ch.get_ref().is_empty() {
-                    return Err(self.field_error(
-                        rule,
-                        ch.span().start,
-                        "channels",
-                        "expected at least one channel, or no `channels` field for all",
-                    ));
+                    return Err(self.field_error(rule, ch.span().start, "channels", "expected at least one channel, or no `channels` field for all"));
                 }
             }
             if rule.phrases.is_empty() && rule.detector.is_none() {
-                return Err(self.field_error(
-                    rule,
-                    at,
-                    "phrases",
-                    "a rule needs `phrases` to anchor it, or a `detector`",
-                ));
+                return Err(self.field_error(rule, at, "phrases", "a rule needs `phrases` to anchor it, or a `detector`"));
             }
-            for (field, text) in [
-                ("message", &rule.message),
-                ("explanation", &rule.explanation),
-                ("hint", &rule.hint),
-            ] {
+            for (field, text) in [("message", &rule.message), ("explanation", &rule.explanation), ("hint", &rule.hint)] {
                 if text.trim().is_empty() {
-                    return Err(self.field_error(
-                        rule,
-                        at,
-                        field,
-                        "expected some text: every rule explains itself",
-                    ));
+                    return Err(self.field_error(rule, at, field, "expected some text: every rule explains itself"));
                 }
             }
-            if rule.references.is_empty() || rule.references.iter().any(|r| !r.starts_with("http"))
-            {
-                return Err(self.field_error(
-                    rule,
-                    at,
-                    "references",
-                    "expected at least one link (http…) to the guidance behind the rule",
-                ));
+            if rule.references.is_empty() || rule.references.iter().any(|r| !r.starts_with("http")) {
+                return Err(self.field_error(rule, at, "references", "expected at least one link (http…) to the guidance behind the rule"));
             }
             if let Some(near) = &rule.near {
                 if near.phrases.is_empty() || near.within == 0 {
-                    return Err(self.field_error(
-                        rule,
-                        at,
-                        "near",
-                        "expected `phrases` (not empty) and `within` (words, at least 1)",
-                    ));
+                    return Err(self.field_error(rule, at, "near", "expected `phrases` (not empty) and `within` (words, at least 1)"));
                 }
             }
         }
@@ -258,10 +202,7 @@ impl Pack {
                 return Err(PackError::Syntax {
                     origin: self.origin.clone(),
                     line: self.line(d.span().start),
-                    message: format!(
-                        "`disable`: `{}` is not a rule code like `INC001`",
-                        d.get_ref()
-                    ),
+                    message: format!("`disable`: `{}` is not a rule code like `INC001`", d.get_ref()),
                 });
             }
         }
@@ -285,11 +226,7 @@ fn valid_code(code: &str) -> bool {
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
-    source.as_bytes()[..offset.min(source.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    source.as_bytes()[..offset.min(source.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -322,10 +259,7 @@ phrases = ["quit your job"]
     fn names_file_line_and_field_of_a_bad_category() {
         let bad = MINIMAL.replace("\"income\"", "\"money\"");
         let e = Pack::parse("acme.toml", &bad).unwrap_err().to_string();
-        assert!(
-            e.starts_with("acme.toml:8: rule TST001: field `category`"),
-            "{e}"
-        );
+        assert!(e.starts_with("acme.toml:8: rule TST001: field `category`"), "{e}");
         assert!(e.contains("expected one of income"), "{e}");
     }
 

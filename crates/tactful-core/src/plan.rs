@@ -26,13 +26,7 @@ impl Default for Plan {
     fn default() -> Self {
         // Defaults from the guidance behind the product: focus on a couple of
         // networks, a short daily session, mostly value and personal posts.
-        Plan {
-            goals: Vec::new(),
-            market: String::new(),
-            networks: Vec::new(),
-            session_minutes: 30,
-            max_promotional_percent: 20,
-        }
+        Plan { goals: Vec::new(), market: String::new(), networks: Vec::new(), session_minutes: 30, max_promotional_percent: 20 }
     }
 }
 
@@ -42,11 +36,7 @@ impl Plan {
         if self.networks.is_empty() {
             return Vec::new();
         }
-        in_use
-            .iter()
-            .copied()
-            .filter(|n| !self.networks.contains(n))
-            .collect()
+        in_use.iter().copied().filter(|n| !self.networks.contains(n)).collect()
     }
 }
 
@@ -56,17 +46,8 @@ mod tests {
 
     #[test]
     fn networks_outside_the_plan_are_named() {
-        let p = Plan {
-            networks: vec![Network::Instagram],
-            ..Plan::default()
-        };
-        assert_eq!(
-            p.unplanned(&[Network::Instagram, Network::X]),
-            vec![Network::X]
-        );
-        assert!(
-            Plan::default().unplanned(&[Network::X]).is_empty(),
-            "no plan yet: nothing to warn about"
-        );
+        let p = Plan { networks: vec![Network::Instagram], ..Plan::default() };
+        assert_eq!(p.unplanned(&[Network::Instagram, Network::X]), vec![Network::X]);
+        assert!(Plan::default().unplanned(&[Network::X]).is_empty(), "no plan yet: nothing to warn about");
     }
 }

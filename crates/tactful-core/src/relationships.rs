@@ -214,14 +214,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Stage::Connected,
-        Stage::Engaged,
-        Stage::Conversation,
-        Stage::Customer,
-        Stage::Team,
-        Stage::Lapsed,
-    ];
+    pub const ALL: [Stage; 6] = [Stage::Connected, Stage::Engaged, Stage::Conversation, Stage::Customer, Stage::Team, Stage::Lapsed];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -272,11 +265,7 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds {
-            lapsed_after_days: 90,
-            engaged_min_given: 1,
-            engaged_min_received: 1,
-        }
+        Thresholds { lapsed_after_days: 90, engaged_min_given: 1, engaged_min_received: 1 }
     }
 }
 
@@ -406,20 +395,8 @@ fn is_owner(handle: &str, owner: &str) -> bool {
 /// regard to ASCII case).
 pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
     let mut out = Vec::new();
-    let push = |out: &mut Vec<Interaction>,
-                contact: &str,
-                direction: Direction,
-                act: Act,
-                private: bool| {
-        out.push(Interaction {
-            contact: contact.to_string(),
-            network: item.network,
-            at: item.at,
-            direction,
-            act,
-            private,
-            item: item.id,
-        });
+    let push = |out: &mut Vec<Interaction>, contact: &str, direction: Direction, act: Act, private: bool| {
+        out.push(Interaction { contact: contact.to_string(), network: item.network, at: item.at, direction, act, private, item: item.id });
     };
     if item.kind == ItemKind::Connection {
         let them = item
@@ -429,22 +406,13 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
             .find(|c| !c.trim().is_empty() && !is_owner(c, owner))
             .or_else(|| Some(item.author).filter(|a| !a.trim().is_empty() && !is_owner(a, owner)));
         if let Some(them) = them {
-            let direction = if item.by_owner {
-                Direction::Given
-            } else {
-                Direction::Received
-            };
+            let direction = if item.by_owner { Direction::Given } else { Direction::Received };
             push(&mut out, them, direction, Act::Connection, false);
         }
         return out;
     }
     if item.by_owner {
-        let mut contacts: Vec<&str> = item
-            .counterparts
-            .iter()
-            .map(String::as_str)
-            .filter(|c| !c.trim().is_empty() && !is_owner(c, owner))
-            .collect();
+        let mut contacts: Vec<&str> = item.counterparts.iter().map(String::as_str).filter(|c| !c.trim().is_empty() && !is_owner(c, owner)).collect();
         contacts.sort_unstable();
         contacts.dedup();
         let private = item.kind == ItemKind::Message && contacts.len() == 1;
@@ -456,9 +424,7 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
             ItemKind::Post => Act::Mention,
             ItemKind::Connection => unreachable!("handled above"),
         };
-        let pitch = matches!(item.kind, ItemKind::Message | ItemKind::Comment)
-            && !contacts.is_empty()
-            && is_pitch(item.text);
+        let pitch = matches!(item.kind, ItemKind::Message | ItemKind::Comment) && !contacts.is_empty() && is_pitch(item.text);
         for c in contacts {
             push(&mut out, c, Direction::Given, act, private);
             if pitch {
@@ -470,11 +436,7 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
         if them.trim().is_empty() || is_owner(them, owner) {
             return out;
         }
-        let others = item
-            .counterparts
-            .iter()
-            .filter(|c| !c.trim().is_empty() && c.as_str() != them)
-            .count();
+        let others = item.counterparts.iter().filter(|c| !c.trim().is_empty() && c.as_str() != them).count();
         let private = item.kind == ItemKind::Message && others <= 1;
         let act = match item.kind {
             ItemKind::Message => Act::MessageReceived,
@@ -485,9 +447,7 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
             ItemKind::Connection => unreachable!("handled above"),
         };
         push(&mut out, them, Direction::Received, act, private);
-        if matches!(item.kind, ItemKind::Message | ItemKind::Comment)
-            && inquiry_cue(item.text).is_some()
-        {
+        if matches!(item.kind, ItemKind::Message | ItemKind::Comment) && inquiry_cue(item.text).is_some() {
             push(&mut out, them, Direction::Received, Act::Inquiry, private);
         }
     }
@@ -549,35 +509,14 @@ const PITCH_PHRASES: &[&str] = &[
 /// a pitch. `order` after `in` or `of` ("in order to", "out of order") does
 /// not count.
 const OFFER_WORDS: &[&str] = &[
-    "order",
-    "buy",
-    "purchase",
-    "discount",
-    "sale",
-    "deal",
-    "offer",
-    "price",
-    "shipping",
-    "products",
-    "opportunity",
-    "catalog",
-    "samples",
+    "order", "buy", "purchase", "discount", "sale", "deal", "offer", "price", "shipping", "products", "opportunity", "catalog", "samples",
 ];
 
 /// Openers of a question (when the message has no question mark).
-const QUESTION_OPENERS: &[&str] = &[
-    "how", "what", "where", "when", "which", "who", "can", "could", "do", "does", "is", "are",
-    "would", "may", "any",
-];
+const QUESTION_OPENERS: &[&str] =
+    &["how", "what", "where", "when", "which", "who", "can", "could", "do", "does", "is", "are", "would", "may", "any"];
 /// Phrases that ask without a question: "tell me more", "I'm interested".
-const ASKING_PHRASES: &[&str] = &[
-    "tell me more",
-    "i'm interested",
-    "i am interested",
-    "more info",
-    "send me the",
-    "send me your",
-];
+const ASKING_PHRASES: &[&str] = &["tell me more", "i'm interested", "i am interested", "more info", "send me the", "send me your"];
 /// What a question must be about to be an inquiry: the product or the business.
 const OFFER_TOPICS: &[&str] = &[
     // "How much is the glow kit?" asks the price without the word.
@@ -681,11 +620,7 @@ impl PhraseList {
 
     /// The found phrases, in list order.
     pub(crate) fn iter(&self, hits: u64) -> impl Iterator<Item = &'static str> + '_ {
-        self.phrases
-            .iter()
-            .enumerate()
-            .filter(move |(i, _)| hits & (1 << i) != 0)
-            .map(|(_, p)| *p)
+        self.phrases.iter().enumerate().filter(move |(i, _)| hits & (1 << i) != 0).map(|(_, p)| *p)
     }
 }
 
@@ -694,10 +629,7 @@ macro_rules! phrase_list {
         static $name: $crate::relationships::PhraseList = $crate::relationships::PhraseList {
             phrases: $phrases,
             ac: std::sync::LazyLock::new(|| {
-                assert!(
-                    $phrases.len() <= 64,
-                    "a phrase list has at most 64 phrases (one bit each)"
-                );
+                assert!($phrases.len() <= 64, "a phrase list has at most 64 phrases (one bit each)");
                 aho_corasick::AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::Standard)
                     .build($phrases)
@@ -742,28 +674,17 @@ fn price(s: &str) -> Option<String> {
             let next = chars.get(k + 1).map(|p| p.1);
             let next2 = chars.get(k + 2).map(|p| p.1);
             let prev = k.checked_sub(1).map(|p| chars[p].1);
-            if next.is_some_and(|d| d.is_ascii_digit())
-                || (next == Some(' ') && next2.is_some_and(|d| d.is_ascii_digit()))
-                || prev.is_some_and(|d| d.is_ascii_digit())
-            {
-                let end = s[i..]
-                    .find(|ch: char| ch.is_whitespace())
-                    .map_or(s.len(), |e| i + e);
+            if next.is_some_and(|d| d.is_ascii_digit()) || (next == Some(' ') && next2.is_some_and(|d| d.is_ascii_digit())) || prev.is_some_and(|d| d.is_ascii_digit()) {
+                let end = s[i..].find(|ch: char| ch.is_whitespace()).map_or(s.len(), |e| i + e);
                 let start = s[..i].rfind(' ').map_or(0, |b| b + 1);
                 return Some(s[start..end].to_string());
             }
         }
     }
-    let words: Vec<&str> = s
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = s.split(|c: char| !(c.is_alphanumeric() || c == '.')).filter(|w| !w.is_empty()).collect();
     for pair in words.windows(2) {
         if pair[0].chars().next().is_some_and(|c| c.is_ascii_digit())
-            && matches!(
-                pair[1],
-                "usd" | "eur" | "gbp" | "dollars" | "euros" | "pounds" | "bucks"
-            )
+            && matches!(pair[1], "usd" | "eur" | "gbp" | "dollars" | "euros" | "pounds" | "bucks")
         {
             return Some(format!("{} {}", pair[0], pair[1]));
         }
@@ -800,11 +721,7 @@ impl Prepared {
     fn new(text: &str) -> Prepared {
         let normalized = Normalized::new(text).as_str().to_string();
         let canon = canonical_words(&normalized);
-        Prepared {
-            normalized,
-            canon,
-            question_mark: text.contains('?'),
-        }
+        Prepared { normalized, canon, question_mark: text.contains('?') }
     }
 
     fn pitch_cue(&self) -> Option<String> {
@@ -830,17 +747,12 @@ impl Prepared {
         let asking = self.question_mark
             || ASKING_LIST.found(canon) != 0
             || self.normalized.split(['.', '!', '\n']).any(|sentence| {
-                sentence.split_whitespace().next().is_some_and(|w| {
-                    QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
-                })
+                sentence.split_whitespace().next().is_some_and(|w| QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
             });
         if !asking {
             return None;
         }
-        TOPIC_LIST
-            .iter(TOPIC_LIST.found(canon))
-            .next()
-            .map(|t| format!("they asked about \"{t}\""))
+        TOPIC_LIST.iter(TOPIC_LIST.found(canon)).next().map(|t| format!("they asked about \"{t}\""))
     }
 }
 
@@ -851,11 +763,7 @@ fn percent_off(s: &str) -> bool {
         let at = from + pos;
         let before = s[..at].trim_end();
         let after = s[at + 1..].trim_start();
-        if before.ends_with(|c: char| c.is_ascii_digit())
-            && after
-                .strip_prefix("off")
-                .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
-        {
+        if before.ends_with(|c: char| c.is_ascii_digit()) && after.strip_prefix("off").is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric())) {
             return true;
         }
         from = at + 1;
@@ -905,11 +813,7 @@ pub fn date(at: i64) -> String {
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 fn earliest(a: Option<i64>, b: i64) -> i64 {
@@ -989,8 +893,7 @@ impl Tally {
                 if i.private && act == Act::MessageSent {
                     self.first_private_sent = Some(earliest(self.first_private_sent, i.at));
                     if !pitch_item {
-                        self.first_nonpitch_private_sent =
-                            Some(earliest(self.first_nonpitch_private_sent, i.at));
+                        self.first_nonpitch_private_sent = Some(earliest(self.first_nonpitch_private_sent, i.at));
                     }
                 }
             }
@@ -1009,11 +912,7 @@ impl Tally {
                 if i.private && act == Act::MessageReceived {
                     self.first_private_recv = Some(earliest(self.first_private_recv, i.at));
                     // In time order, the first one after your first non-pitch private message is the earliest.
-                    if self.reply_to_you.is_none()
-                        && self
-                            .first_nonpitch_private_sent
-                            .is_some_and(|sent| i.at > sent)
-                    {
+                    if self.reply_to_you.is_none() && self.first_nonpitch_private_sent.is_some_and(|sent| i.at > sent) {
                         self.reply_to_you = Some(i.at);
                     }
                 }
@@ -1026,11 +925,7 @@ impl Tally {
     pub fn of(history: &[Interaction], now: i64) -> Tally {
         let mut counted: Vec<&Interaction> = history.iter().filter(|i| i.at <= now).collect();
         counted.sort_by_key(|i| (i.at, i.item));
-        let mut pitch_items: Vec<i64> = counted
-            .iter()
-            .filter(|i| i.act == Act::Pitch)
-            .map(|i| i.item)
-            .collect();
+        let mut pitch_items: Vec<i64> = counted.iter().filter(|i| i.act == Act::Pitch).map(|i| i.item).collect();
         pitch_items.sort_unstable();
         pitch_items.dedup();
         let mut t = Tally::default();
@@ -1044,13 +939,7 @@ impl Tally {
     /// empty field for "none". [`Tally::decode`] reads it back.
     pub fn encode(&self) -> String {
         let opt = |v: Option<i64>| v.map_or_else(String::new, |x| x.to_string());
-        let mut f: Vec<String> = self
-            .given
-            .iter()
-            .chain([self.pitches, self.private_pitches].iter())
-            .chain(self.received.iter())
-            .map(u32::to_string)
-            .collect();
+        let mut f: Vec<String> = self.given.iter().chain([self.pitches, self.private_pitches].iter()).chain(self.received.iter()).map(u32::to_string).collect();
         f.push(self.inquiries.to_string());
         f.push(match self.connection {
             Some((Direction::Given, at)) => format!("g{at}"),
@@ -1080,13 +969,7 @@ impl Tally {
             return None;
         }
         let n = |k: usize| f[k].parse::<u32>().ok();
-        let opt = |k: usize| {
-            if f[k].is_empty() {
-                Some(None)
-            } else {
-                f[k].parse::<i64>().ok().map(Some)
-            }
-        };
+        let opt = |k: usize| if f[k].is_empty() { Some(None) } else { f[k].parse::<i64>().ok().map(Some) };
         let connection = match f[13].split_at_checked(1) {
             None => None,
             Some(("g", at)) => Some((Direction::Given, at.parse().ok()?)),
@@ -1114,10 +997,7 @@ impl Tally {
 
     /// The networks with an interaction, in [`Network`] order.
     pub fn networks(&self) -> Vec<Network> {
-        Network::ALL
-            .into_iter()
-            .filter(|n| self.networks & (1 << (*n as u8)) != 0)
-            .collect()
+        Network::ALL.into_iter().filter(|n| self.networks & (1 << (*n as u8)) != 0).collect()
     }
 }
 
@@ -1131,54 +1011,23 @@ pub fn stage(history: &[Interaction], marks: Marks, now: i64, t: &Thresholds) ->
 /// The stage from a contact's [`Tally`] of the interactions up to `now`
 /// (what [`stage`] computes from the whole history).
 pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessment {
-    let [
-        msg_sent,
-        comments_theirs,
-        reactions_given,
-        shares_theirs,
-        mentions_given,
-    ] = tally.given;
-    let [
-        msg_recv,
-        comments_yours,
-        reactions_recv,
-        shares_yours,
-        mentions_recv,
-    ] = tally.received;
-    let (pitches, private_pitches, inquiries) =
-        (tally.pitches, tally.private_pitches, tally.inquiries);
-    let (connection, last_from_them, last_from_you, first_inquiry, reply_to_you) = (
-        tally.connection,
-        tally.last_from_them,
-        tally.last_from_you,
-        tally.first_inquiry,
-        tally.reply_to_you,
-    );
+    let [msg_sent, comments_theirs, reactions_given, shares_theirs, mentions_given] = tally.given;
+    let [msg_recv, comments_yours, reactions_recv, shares_yours, mentions_recv] = tally.received;
+    let (pitches, private_pitches, inquiries) = (tally.pitches, tally.private_pitches, tally.inquiries);
+    let (connection, last_from_them, last_from_you, first_inquiry, reply_to_you) =
+        (tally.connection, tally.last_from_them, tally.last_from_you, tally.first_inquiry, tally.reply_to_you);
     // They wrote first, and you answered.
-    let they_started: Option<(i64, i64)> =
-        match (tally.first_private_recv, tally.first_private_sent) {
-            (Some(r), Some(s)) if r < s => Some((r, s)),
-            _ => None,
-        };
+    let they_started: Option<(i64, i64)> = match (tally.first_private_recv, tally.first_private_sent) {
+        (Some(r), Some(s)) if r < s => Some((r, s)),
+        _ => None,
+    };
 
     let given = msg_sent + comments_theirs + reactions_given + shares_theirs + mentions_given;
     let received = msg_recv + comments_yours + reactions_recv + shares_yours + mentions_recv;
     let equity = equity(
-        [
-            msg_sent,
-            comments_theirs,
-            reactions_given,
-            shares_theirs,
-            mentions_given,
-        ],
+        [msg_sent, comments_theirs, reactions_given, shares_theirs, mentions_given],
         (pitches, private_pitches),
-        [
-            msg_recv,
-            comments_yours,
-            reactions_recv,
-            shares_yours,
-            mentions_recv,
-        ],
+        [msg_recv, comments_yours, reactions_recv, shares_yours, mentions_recv],
         inquiries,
     );
 
@@ -1189,11 +1038,7 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
         MarkSource::SignUp => format!("their sign-up on {} makes them a {what}", date(m.at)),
     };
     let last_reason = |reasons: &mut Vec<String>| match last_from_them {
-        Some(at) => reasons.push(format!(
-            "their last exchange with you was on {} ({} days ago)",
-            date(at),
-            (now - at).div_euclid(86_400)
-        )),
+        Some(at) => reasons.push(format!("their last exchange with you was on {} ({} days ago)", date(at), (now - at).div_euclid(86_400))),
         None => reasons.push("they have not answered, commented or reacted to you yet".to_string()),
     };
 
@@ -1210,26 +1055,18 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
     } else {
         let mut curve = Vec::new();
         if let Some((r, s)) = they_started {
-            curve.push(format!(
-                "they started a private conversation on {} and you answered on {}",
-                date(r),
-                date(s)
-            ));
+            curve.push(format!("they started a private conversation on {} and you answered on {}", date(r), date(s)));
         }
         if let Some(at) = reply_to_you {
             curve.push(format!("they replied to your message on {}", date(at)));
         }
         if let Some(at) = first_inquiry {
-            curve.push(format!(
-                "they asked about your product or business on {}",
-                date(at)
-            ));
+            curve.push(format!("they asked about your product or business on {}", date(at)));
         }
         let conversation = !curve.is_empty();
         let engaged = given >= t.engaged_min_given && received >= t.engaged_min_received;
         let lapsed_secs = i64::from(t.lapsed_after_days) * 86_400;
-        let lapsed =
-            (conversation || engaged) && last_from_them.is_some_and(|at| now - at > lapsed_secs);
+        let lapsed = (conversation || engaged) && last_from_them.is_some_and(|at| now - at > lapsed_secs);
         if lapsed {
             let at = last_from_them.unwrap_or_default();
             reasons.push(format!(
@@ -1238,11 +1075,7 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
                 date(at),
                 t.lapsed_after_days
             ));
-            let was = if conversation {
-                "in conversation"
-            } else {
-                "engaged"
-            };
+            let was = if conversation { "in conversation" } else { "engaged" };
             reasons.push(format!("before that you were {was}"));
             reasons.extend(curve);
             Stage::Lapsed
@@ -1255,34 +1088,18 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
                 t.engaged_min_given, t.engaged_min_received
             ));
             if private_pitches > 0 && reply_to_you.is_none() {
-                reasons.push(
-                    "they have only answered your pitches privately, which is not an invitation"
-                        .to_string(),
-                );
+                reasons.push("they have only answered your pitches privately, which is not an invitation".to_string());
             } else {
-                reasons.push(
-                    "no private two-way conversation yet, and they have not asked about your offer"
-                        .to_string(),
-                );
+                reasons.push("no private two-way conversation yet, and they have not asked about your offer".to_string());
             }
             Stage::Engaged
         } else {
             match connection {
-                Some((Direction::Given, at)) => reasons.push(format!(
-                    "you connected with or followed them on {}",
-                    date(at)
-                )),
-                Some((Direction::Received, at)) => reasons.push(format!(
-                    "they connected with or followed you on {}",
-                    date(at)
-                )),
+                Some((Direction::Given, at)) => reasons.push(format!("you connected with or followed them on {}", date(at))),
+                Some((Direction::Received, at)) => reasons.push(format!("they connected with or followed you on {}", date(at))),
                 None => {}
             }
-            if private_pitches > 0
-                && given < t.engaged_min_given
-                && reply_to_you.is_none()
-                && received > 0
-            {
+            if private_pitches > 0 && given < t.engaged_min_given && reply_to_you.is_none() && received > 0 {
                 reasons.push("they have only answered your pitches, which is not an invitation; give something first".to_string());
             } else if received < t.engaged_min_received && given < t.engaged_min_given {
                 reasons.push("no exchange either way yet".to_string());
@@ -1292,8 +1109,7 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
                     received, t.engaged_min_received
                 ));
             } else {
-                let when = last_from_them
-                    .map_or_else(String::new, |at| format!(" (last on {})", date(at)));
+                let when = last_from_them.map_or_else(String::new, |at| format!(" (last on {})", date(at)));
                 reasons.push(format!(
                     "they reached out{when}, but you have not given anything back yet ({given} from you, engaged needs {})",
                     t.engaged_min_given
@@ -1302,98 +1118,46 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
             Stage::Connected
         }
     };
-    Assessment {
-        stage,
-        reasons,
-        equity,
-        last_from_them,
-        last_from_you,
-    }
+    Assessment { stage, reasons, equity, last_from_them, last_from_you }
 }
 
 fn list(parts: &[(u32, &str, &str)]) -> String {
-    let items: Vec<String> = parts
-        .iter()
-        .filter(|p| p.0 > 0)
-        .map(|&(n, one, many)| plural(n, one, many))
-        .collect();
-    if items.is_empty() {
-        "nothing".to_string()
-    } else {
-        items.join(", ")
-    }
+    let items: Vec<String> = parts.iter().filter(|p| p.0 > 0).map(|&(n, one, many)| plural(n, one, many)).collect();
+    if items.is_empty() { "nothing".to_string() } else { items.join(", ") }
 }
 
-fn equity(
-    given: [u32; 5],
-    (pitches, private): (u32, u32),
-    received: [u32; 5],
-    inquiries: u32,
-) -> Equity {
+fn equity(given: [u32; 5], (pitches, private): (u32, u32), received: [u32; 5], inquiries: u32) -> Equity {
     let g: u32 = given.iter().sum();
     let r: u32 = received.iter().sum();
     let given_why = format!(
         "you gave {g}: {}",
         list(&[
-            (
-                given[0],
-                "message that was not a pitch",
-                "messages that were not pitches"
-            ),
-            (
-                given[1],
-                "comment on their posts",
-                "comments on their posts"
-            ),
+            (given[0], "message that was not a pitch", "messages that were not pitches"),
+            (given[1], "comment on their posts", "comments on their posts"),
             (given[2], "reaction", "reactions"),
-            (
-                given[3],
-                "share of their content",
-                "shares of their content"
-            ),
+            (given[3], "share of their content", "shares of their content"),
             (given[4], "mention of them", "mentions of them"),
         ])
     );
     let asked_why = if pitches == 0 {
         "you asked 0: no pitches".to_string()
     } else {
-        format!(
-            "you asked {pitches}: {} ({private} in private messages)",
-            plural(pitches, "pitch", "pitches")
-        )
+        format!("you asked {pitches}: {} ({private} in private messages)", plural(pitches, "pitch", "pitches"))
     };
     let mut received_why = format!(
         "they gave {r}: {}",
         list(&[
             (received[0], "message", "messages"),
-            (
-                received[1],
-                "comment on your posts",
-                "comments on your posts"
-            ),
+            (received[1], "comment on your posts", "comments on your posts"),
             (received[2], "reaction", "reactions"),
-            (
-                received[3],
-                "share of your content",
-                "shares of your content"
-            ),
+            (received[3], "share of your content", "shares of your content"),
             (received[4], "mention of you", "mentions of you"),
         ])
     );
     if inquiries > 0 {
-        received_why = format!(
-            "{received_why} ({} about your product or business)",
-            plural(inquiries, "question", "questions")
-        );
+        received_why = format!("{received_why} ({} about your product or business)", plural(inquiries, "question", "questions"));
     }
-    Equity {
-        given: g,
-        asked: pitches,
-        received: r,
-        given_why,
-        asked_why,
-        received_why,
-    }
+    Equity { given: g, asked: pitches, received: r, given_why, asked_why, received_why }
 }
 
 // ===========================================================================
@@ -1401,25 +1165,8 @@ fn equity(
 // ===========================================================================
 
 const GREETINGS: &[&str] = &[
-    "hi",
-    "hey",
-    "hello",
-    "hiya",
-    "heya",
-    "hey there",
-    "yo",
-    "dear",
-    "greetings",
-    "howdy",
-    "hallo",
-    "hej",
-    "hola",
-    "ciao",
-    "bonjour",
-    "morning",
-    "good",
-    "evening",
-    "afternoon",
+    "hi", "hey", "hello", "hiya", "heya", "hey there", "yo", "dear", "greetings", "howdy", "hallo", "hej", "hola", "ciao", "bonjour", "morning",
+    "good", "evening", "afternoon",
 ];
 
 /// A message's words for comparison: normalised, links and @handles
@@ -1430,12 +1177,7 @@ fn comparable_words(text: &str) -> Vec<String> {
     let n = Normalized::new(text);
     let mut words: Vec<(String, bool)> = Vec::new();
     for chunk in n.as_str().split_whitespace() {
-        if chunk.starts_with("http")
-            || chunk.starts_with("www.")
-            || chunk.starts_with('@')
-            || chunk.contains(".com/")
-            || chunk.contains(".co/")
-        {
+        if chunk.starts_with("http") || chunk.starts_with("www.") || chunk.starts_with('@') || chunk.contains(".com/") || chunk.contains(".co/") {
             if let Some(last) = words.last_mut() {
                 last.1 = true;
             }
@@ -1510,10 +1252,7 @@ fn shingles(text: &str) -> Vec<u64> {
         return Vec::new();
     }
     let hashes: Vec<u64> = words.iter().map(|w| hash_str(w, 0)).collect();
-    let mut out: Vec<u64> = hashes
-        .windows(3)
-        .map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)))
-        .collect();
+    let mut out: Vec<u64> = hashes.windows(3).map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42))).collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -1594,11 +1333,7 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 /// visited in time order, and a message is compared only with earlier ones
 /// in the window that share a band key. The output is sorted by first time,
 /// then first item, and does not depend on the input order.
-pub fn broadcasts(
-    messages: &[Outgoing<'_>],
-    window_secs: i64,
-    min_recipients: usize,
-) -> Vec<Broadcast> {
+pub fn broadcasts(messages: &[Outgoing<'_>], window_secs: i64, min_recipients: usize) -> Vec<Broadcast> {
     let min_recipients = min_recipients.max(1);
     let mut order: Vec<usize> = (0..messages.len()).collect();
     order.sort_by(|&a, &b| {
@@ -1631,10 +1366,7 @@ pub fn broadcasts(
         let at = messages[m].at;
         for (b, &key) in sigs[s].1.iter().enumerate() {
             let bucket = buckets.entry((b, key)).or_default();
-            while bucket
-                .front()
-                .is_some_and(|&o| at - messages[o].at > window_secs)
-            {
+            while bucket.front().is_some_and(|&o| at - messages[o].at > window_secs) {
                 bucket.pop_front();
             }
             let mut superseded = None;
@@ -1680,10 +1412,7 @@ pub fn broadcasts(
         let mut items: Vec<i64> = members.iter().map(|&m| messages[m].id).collect();
         items.sort_unstable();
         items.dedup();
-        let mut recipients: Vec<String> = members
-            .iter()
-            .map(|&m| messages[m].contact.to_string())
-            .collect();
+        let mut recipients: Vec<String> = members.iter().map(|&m| messages[m].contact.to_string()).collect();
         recipients.sort_unstable();
         recipients.dedup();
         let first = members[0];
@@ -1734,15 +1463,7 @@ mod tests {
     }
 
     fn act(at: i64, item: i64, direction: Direction, act: Act, private: bool) -> Interaction {
-        Interaction {
-            contact: "ann".into(),
-            network: Network::Instagram,
-            at,
-            direction,
-            act,
-            private,
-            item,
-        }
+        Interaction { contact: "ann".into(), network: Network::Instagram, at, direction, act, private, item }
     }
 
     fn sample() -> Vec<Interaction> {
@@ -1779,15 +1500,9 @@ mod tests {
         }
         // Their reply came at the same second as your first non-pitch message: not a reply to it.
         assert_eq!(whole.reply_to_you, Some(300));
-        assert_eq!(
-            whole.given[0], 1,
-            "the pitching message is an ask, not a gift"
-        );
+        assert_eq!(whole.given[0], 1, "the pitching message is an ask, not a gift");
         assert_eq!(whole.networks(), vec![Network::Instagram]);
-        assert_eq!(
-            stage(&h, Marks::default(), 1_000, &Thresholds::default()),
-            assess(&whole, Marks::default(), 1_000, &Thresholds::default())
-        );
+        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), assess(&whole, Marks::default(), 1_000, &Thresholds::default()));
     }
 
     #[test]
@@ -1796,11 +1511,7 @@ mod tests {
         h.push(act(50, 0, Direction::Given, Act::Connection, false));
         let a = stage(&h, Marks::default(), 1_000, &Thresholds::default());
         h.reverse();
-        assert_eq!(
-            stage(&h, Marks::default(), 1_000, &Thresholds::default()),
-            a,
-            "tied connections: the lower item id wins either way"
-        );
+        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), a, "tied connections: the lower item id wins either way");
     }
 
     #[test]
@@ -1810,10 +1521,7 @@ mod tests {
         let mut bad = Tally::default().encode();
         bad.replace_range(0..1, "x");
         assert_eq!(Tally::decode(&bad), None);
-        assert_eq!(
-            Tally::decode(&Tally::default().encode()),
-            Some(Tally::default())
-        );
+        assert_eq!(Tally::decode(&Tally::default().encode()), Some(Tally::default()));
     }
 
     /// "How much is it?" asks the price without saying "price"; an
@@ -1840,29 +1548,9 @@ mod tests {
         ];
         for t in texts {
             let canon = canonical_words(Normalized::new(t).as_str());
-            for (list, offer) in [
-                (&PITCH_LIST, false),
-                (&OFFER_LIST, true),
-                (&ASKING_LIST, false),
-                (&TOPIC_LIST, true),
-            ] {
-                let want: Vec<&str> = list
-                    .phrases
-                    .iter()
-                    .copied()
-                    .filter(|p| {
-                        if offer {
-                            has_offer_word(&canon, p)
-                        } else {
-                            has_phrase(&canon, p)
-                        }
-                    })
-                    .collect();
-                assert_eq!(
-                    list.iter(list.found(&canon)).collect::<Vec<_>>(),
-                    want,
-                    "{t:?}"
-                );
+            for (list, offer) in [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)] {
+                let want: Vec<&str> = list.phrases.iter().copied().filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) }).collect();
+                assert_eq!(list.iter(list.found(&canon)).collect::<Vec<_>>(), want, "{t:?}");
             }
         }
     }

@@ -24,11 +24,7 @@ impl Normalized {
         // Fast path: plain ASCII with single spaces and no joined words only
         // needs lower-casing, and its offsets map to themselves.
         if !needs_full_pass(original) {
-            return Normalized {
-                text: original.to_ascii_lowercase(),
-                origin: Vec::new(),
-                original_len: original.len(),
-            };
+            return Normalized { text: original.to_ascii_lowercase(), origin: Vec::new(), original_len: original.len() };
         }
         let mut out: Vec<u8> = Vec::with_capacity(original.len() + 8);
         let mut origin: Vec<u32> = Vec::with_capacity(original.len() + 8);
@@ -37,10 +33,7 @@ impl Normalized {
         let next_alpha = |at: usize| -> bool {
             match bytes.get(at) {
                 Some(&b) if b < 0x80 => b.is_ascii_alphabetic(),
-                Some(_) => original[at..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphabetic),
+                Some(_) => original[at..].chars().next().is_some_and(char::is_alphabetic),
                 None => false,
             }
         };
@@ -112,11 +105,7 @@ impl Normalized {
             }
         }
         let text = String::from_utf8(out).expect("normalised text is built from whole characters");
-        Normalized {
-            text,
-            origin,
-            original_len: original.len(),
-        }
+        Normalized { text, origin, original_len: original.len() }
     }
 
     /// The normalised text: what rules match against.
@@ -164,9 +153,7 @@ fn needs_full_pass(s: &str) -> bool {
         let b = bytes[i];
         if b >= 0x80 {
             let c = s[i..].chars().next().expect("inside the text");
-            let unchanged = matches!(fold(c), Folded::Char(f) if f == c)
-                && !c.is_uppercase()
-                && !c.is_whitespace();
+            let unchanged = matches!(fold(c), Folded::Char(f) if f == c) && !c.is_uppercase() && !c.is_whitespace();
             if !unchanged {
                 return true;
             }
@@ -177,11 +164,7 @@ fn needs_full_pass(s: &str) -> bool {
         match b {
             b' ' if prev == b' ' => return true,
             b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => return true,
-            b'-' if prev.is_ascii_alphabetic()
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) =>
-            {
-                return true;
-            }
+            b'-' if prev.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => return true,
             _ => {}
         }
         prev = b;
@@ -205,9 +188,7 @@ const LATIN_EXT_A: &[u8; 128] = b"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiii
 fn fold(c: char) -> Folded {
     let cp = c as u32;
     match cp {
-        0x00A0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 => {
-            Folded::Space
-        }
+        0x00A0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 => Folded::Space,
         0x00AD | 0x200B..=0x200D | 0x2060 | 0xFEFF | 0xFE0E | 0xFE0F => Folded::Drop,
         0x00D7 => Folded::Char('x'),
         0x00C0..=0x00FF => Folded::Char(LATIN1[(cp - 0xC0) as usize] as char),
@@ -220,11 +201,7 @@ fn fold(c: char) -> Folded {
         // Mathematical alphanumerics ("𝐟𝐫𝐞𝐞 𝐦𝐨𝐧𝐞𝐲"): spammers use them to dodge filters.
         0x1D400..=0x1D6A3 => {
             let i = (cp - 0x1D400) % 52;
-            let base = if i < 26 {
-                b'a' + i as u8
-            } else {
-                b'a' + (i - 26) as u8
-            };
+            let base = if i < 26 { b'a' + i as u8 } else { b'a' + (i - 26) as u8 };
             Folded::Char(base as char)
         }
         0x1D7CE..=0x1D7FF => Folded::Char((b'0' + ((cp - 0x1D7CE) % 10) as u8) as char),
@@ -337,16 +314,7 @@ mod tests {
 
     #[test]
     fn fast_and_full_paths_agree() {
-        for s in [
-            "plain ascii text",
-            "Two  spaces",
-            "full-time",
-            "trailing ",
-            " leading",
-            "tab\there",
-            "UPPER case",
-            "emoji 🎉 stays",
-        ] {
+        for s in ["plain ascii text", "Two  spaces", "full-time", "trailing ", " leading", "tab\there", "UPPER case", "emoji 🎉 stays"] {
             let n = Normalized::new(s);
             let mut slow = String::new();
             let mut last_space = true;
@@ -366,10 +334,7 @@ mod tests {
             let (a, b) = n.to_original(s, 0, n.as_str().len());
             assert!(a <= b && b <= s.len());
         }
-        assert_eq!(
-            Normalized::new("Ünïcode “quotes”").as_str(),
-            "unicode \"quotes\""
-        );
+        assert_eq!(Normalized::new("Ünïcode “quotes”").as_str(), "unicode \"quotes\"");
     }
 
     #[test]

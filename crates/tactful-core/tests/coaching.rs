@@ -5,9 +5,8 @@
 #![allow(clippy::cast_possible_wrap)]
 
 use tactful_core::coaching::{
-    ContentKind, DEF_RESPONSE_RATE, Owners, RequestKind, Turn, classify_post, complaint_cue,
-    content_cue, content_mix, conversations, customer_requests, day_number, giving_asking, month,
-    nearest_rank, request_cue, requests_metric, response_summary, streak, streak_days,
+    ContentKind, DEF_RESPONSE_RATE, Owners, RequestKind, Turn, classify_post, complaint_cue, content_cue, content_mix, conversations,
+    customer_requests, day_number, giving_asking, month, nearest_rank, request_cue, requests_metric, response_summary, streak, streak_days,
     unanswered_starts,
 };
 use tactful_core::history::{ItemKind, Network};
@@ -42,17 +41,7 @@ struct Fx {
 
 impl Fx {
     #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        network: Network,
-        kind: ItemKind,
-        by_owner: bool,
-        author: &str,
-        to: &[&str],
-        thread: Option<&str>,
-        at: i64,
-        text: &str,
-    ) -> i64 {
+    fn add(&mut self, network: Network, kind: ItemKind, by_owner: bool, author: &str, to: &[&str], thread: Option<&str>, at: i64, text: &str) -> i64 {
         let id = self.rows.len() as i64 + 1;
         self.rows.push(Row {
             id,
@@ -94,10 +83,7 @@ impl Fx {
 }
 
 fn owners() -> Owners {
-    Network::ALL
-        .into_iter()
-        .map(|n| (n, OWNER.to_string()))
-        .collect()
+    Network::ALL.into_iter().map(|n| (n, OWNER.to_string())).collect()
 }
 
 const IG: Network = Network::Instagram;
@@ -152,12 +138,7 @@ fn response_rate_median_and_p90_per_network_month_and_overall() {
     let convs = conversations(&f.views(), &owners(), now);
     assert_eq!(convs.len(), 10);
     let summary = response_summary(&convs);
-    let find = |n: Option<Network>, m: Option<&str>| {
-        summary
-            .iter()
-            .find(|s| s.network == n && s.month.as_deref() == m)
-            .expect("group")
-    };
+    let find = |n: Option<Network>, m: Option<&str>| summary.iter().find(|s| s.network == n && s.month.as_deref() == m).expect("group");
 
     // Instagram, March: times [600, 1800, 7200, 18000, 90000]; n = 5.
     let ig = find(Some(IG), Some("2024-03"));
@@ -235,26 +216,8 @@ fn their_reply_to_you_is_not_a_start() {
 fn whose_turn_by_thread_and_by_person() {
     let mut f = Fx::default();
     // A thread with a group: last message is yours.
-    f.add(
-        IG,
-        ItemKind::Message,
-        false,
-        "dee",
-        &[OWNER, "eli"],
-        Some("t-1"),
-        T0,
-        "shall we meet?",
-    );
-    f.add(
-        IG,
-        ItemKind::Message,
-        true,
-        OWNER,
-        &["dee", "eli"],
-        Some("t-1"),
-        T0 + HOUR,
-        "yes, Friday",
-    );
+    f.add(IG, ItemKind::Message, false, "dee", &[OWNER, "eli"], Some("t-1"), T0, "shall we meet?");
+    f.add(IG, ItemKind::Message, true, OWNER, &["dee", "eli"], Some("t-1"), T0 + HOUR, "yes, Friday");
     // One-to-one without thread: last message is theirs.
     f.to(IG, "flo", T0, "Hi Flo");
     f.from(IG, "flo", T0 + HOUR, "hi, what's new?");
@@ -263,10 +226,7 @@ fn whose_turn_by_thread_and_by_person() {
     let turn = |key: &str| convs.iter().find(|c| c.key == key).map(|c| c.turn);
     assert_eq!(turn("thread:t-1"), Some(Turn::WaitingForThem));
     assert_eq!(turn("with:flo"), Some(Turn::WaitingForYou));
-    assert_eq!(
-        convs.iter().find(|c| c.key == "thread:t-1").unwrap().people,
-        vec!["dee", "eli"]
-    );
+    assert_eq!(convs.iter().find(|c| c.key == "thread:t-1").unwrap().people, vec!["dee", "eli"]);
 }
 
 #[test]
@@ -280,10 +240,7 @@ fn unanswered_starts_oldest_first_with_waiting_time() {
     let now = T0 + 3 * DAY;
     let convs = conversations(&f.views(), &owners(), now);
     let waiting = unanswered_starts(&convs, now);
-    let got: Vec<(i64, i64)> = waiting
-        .iter()
-        .map(|w| (w.start.item, w.waited_secs))
-        .collect();
+    let got: Vec<(i64, i64)> = waiting.iter().map(|w| (w.start.item, w.waited_secs)).collect();
     assert_eq!(got, vec![(early, 3 * DAY - HOUR), (late, DAY)]);
     assert!(waiting.iter().all(|w| w.start.item != answered));
     // Items after `now` do not exist yet.
@@ -303,33 +260,15 @@ fn the_answer_does_not_depend_on_input_order() {
 
 #[test]
 fn complaint_and_request_cues() {
-    assert_eq!(
-        complaint_cue("My order hasn't arrived yet").as_deref(),
-        Some("\"hasn't arrived\"")
-    );
-    assert_eq!(
-        complaint_cue("This doesn't work for me").as_deref(),
-        Some("\"doesn't work\"")
-    );
-    assert_eq!(
-        complaint_cue("I want a refund").as_deref(),
-        Some("\"refund\"")
-    );
-    assert_eq!(
-        complaint_cue("When will my delivery come?").as_deref(),
-        Some("a question about \"delivery\"")
-    );
+    assert_eq!(complaint_cue("My order hasn't arrived yet").as_deref(), Some("\"hasn't arrived\""));
+    assert_eq!(complaint_cue("This doesn't work for me").as_deref(), Some("\"doesn't work\""));
+    assert_eq!(complaint_cue("I want a refund").as_deref(), Some("\"refund\""));
+    assert_eq!(complaint_cue("When will my delivery come?").as_deref(), Some("a question about \"delivery\""));
     assert_eq!(complaint_cue("Delivery was fast, thanks"), None); // no question, no problem
     assert_eq!(complaint_cue("I work from home"), None);
     assert_eq!(complaint_cue("Love it!"), None);
-    assert_eq!(
-        request_cue("How much does the starter kit cost?").map(|r| r.0),
-        Some(RequestKind::Question)
-    );
-    assert_eq!(
-        request_cue("Where is my order?").map(|r| r.0),
-        Some(RequestKind::Problem)
-    );
+    assert_eq!(request_cue("How much does the starter kit cost?").map(|r| r.0), Some(RequestKind::Question));
+    assert_eq!(request_cue("Where is my order?").map(|r| r.0), Some(RequestKind::Problem));
     assert_eq!(request_cue("Can I join you for lunch?"), None);
 }
 
@@ -337,60 +276,15 @@ fn complaint_and_request_cues() {
 fn unanswered_customer_requests_oldest_first() {
     let mut f = Fx::default();
     let post = Some("p1");
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        post,
-        T0 - DAY,
-        "New lavender season!",
-    );
+    f.add(IG, ItemKind::Post, true, OWNER, &[], post, T0 - DAY, "New lavender season!");
     // carol: order problem by message, never answered.
     let carol = f.from(IG, "carol", T0 + DAY, "My order hasn't arrived yet");
     // dave: a question in a comment; you answered someone else, not him.
-    let dave = f.add(
-        IG,
-        ItemKind::Comment,
-        false,
-        "dave",
-        &[OWNER],
-        post,
-        T0 + 2 * HOUR,
-        "How much does the starter kit cost?",
-    );
-    f.add(
-        IG,
-        ItemKind::Comment,
-        true,
-        OWNER,
-        &["gina"],
-        post,
-        T0 + 5 * HOUR,
-        "Thanks Gina!",
-    );
+    let dave = f.add(IG, ItemKind::Comment, false, "dave", &[OWNER], post, T0 + 2 * HOUR, "How much does the starter kit cost?");
+    f.add(IG, ItemKind::Comment, true, OWNER, &["gina"], post, T0 + 5 * HOUR, "Thanks Gina!");
     // erin: comment answered by a comment addressed to her.
-    f.add(
-        IG,
-        ItemKind::Comment,
-        false,
-        "erin",
-        &[OWNER],
-        post,
-        T0 + 3 * HOUR,
-        "where is my order??",
-    );
-    f.add(
-        IG,
-        ItemKind::Comment,
-        true,
-        OWNER,
-        &["erin"],
-        post,
-        T0 + 4 * HOUR,
-        "Checking now, Erin",
-    );
+    f.add(IG, ItemKind::Comment, false, "erin", &[OWNER], post, T0 + 3 * HOUR, "where is my order??");
+    f.add(IG, ItemKind::Comment, true, OWNER, &["erin"], post, T0 + 4 * HOUR, "Checking now, Erin");
     // hank: not a request.
     f.from(IG, "hank", T0, "Love your photos!");
     // ivy: answered by message.
@@ -401,17 +295,10 @@ fn unanswered_customer_requests_oldest_first() {
     let jo = f.from(IG, "jo", T0 + HOUR, "Has the package shipped?");
     let now = T0 + 2 * DAY;
     let reqs = customer_requests(&f.views(), &owners(), now);
-    let got: Vec<(i64, i64, RequestKind)> = reqs
-        .iter()
-        .map(|r| (r.item, r.waited_secs, r.request))
-        .collect();
+    let got: Vec<(i64, i64, RequestKind)> = reqs.iter().map(|r| (r.item, r.waited_secs, r.request)).collect();
     assert_eq!(
         got,
-        vec![
-            (jo, 2 * DAY - HOUR, RequestKind::Problem),
-            (dave, 2 * DAY - 2 * HOUR, RequestKind::Question),
-            (carol, DAY, RequestKind::Problem)
-        ]
+        vec![(jo, 2 * DAY - HOUR, RequestKind::Problem), (dave, 2 * DAY - 2 * HOUR, RequestKind::Question), (carol, DAY, RequestKind::Problem)]
     );
     assert_eq!(reqs[0].cue, "a question about \"package\"");
     assert_eq!(reqs[1].kind, ItemKind::Comment);
@@ -423,119 +310,26 @@ fn unanswered_customer_requests_oldest_first() {
 
 #[test]
 fn default_classifier_explains_itself() {
-    assert_eq!(
-        content_cue("Order now! 20% off our lavender oil").0,
-        ContentKind::Promotional
-    );
+    assert_eq!(content_cue("Order now! 20% off our lavender oil").0, ContentKind::Promotional);
     assert_eq!(content_cue("Sale ends Friday").1, "\"sale\"");
-    assert_eq!(
-        content_cue("3 tips for better sleep"),
-        (ContentKind::Informational, "\"tips\"".to_string())
-    );
-    assert_eq!(
-        classify_post("Happy birthday to my son!"),
-        ContentKind::Personal
-    );
-    assert_eq!(
-        classify_post("Who are you voting for in the election?"),
-        ContentKind::OffTopic
-    );
+    assert_eq!(content_cue("3 tips for better sleep"), (ContentKind::Informational, "\"tips\"".to_string()));
+    assert_eq!(classify_post("Happy birthday to my son!"), ContentKind::Personal);
+    assert_eq!(classify_post("Who are you voting for in the election?"), ContentKind::OffTopic);
     assert_eq!(classify_post("Sunset at the lake"), ContentKind::Personal); // no cue: personal
 }
 
 fn mix_fixture() -> Fx {
     let mut f = Fx::default();
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        T0 + HOUR,
-        "Order now! 20% off our lavender oil",
-    ); // 1 promotional
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        T0 + 2 * HOUR,
-        "3 tips for better sleep",
-    ); // 2 informational
-    f.add(
-        X,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        T0 + 3 * HOUR,
-        "Happy birthday to my son!",
-    ); // 3 personal
-    f.add(
-        X,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        T0 + 4 * HOUR,
-        "Who are you voting for in the election?",
-    ); // 4 off-topic
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        T0 + 5 * HOUR,
-        "Sale ends Friday",
-    ); // 5 promotional
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        APRIL + HOUR,
-        "Sunset at the lake",
-    ); // 6 personal
+    f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + HOUR, "Order now! 20% off our lavender oil"); // 1 promotional
+    f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + 2 * HOUR, "3 tips for better sleep"); // 2 informational
+    f.add(X, ItemKind::Post, true, OWNER, &[], None, T0 + 3 * HOUR, "Happy birthday to my son!"); // 3 personal
+    f.add(X, ItemKind::Post, true, OWNER, &[], None, T0 + 4 * HOUR, "Who are you voting for in the election?"); // 4 off-topic
+    f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + 5 * HOUR, "Sale ends Friday"); // 5 promotional
+    f.add(IG, ItemKind::Post, true, OWNER, &[], None, APRIL + HOUR, "Sunset at the lake"); // 6 personal
     // Not counted: a comment of yours, a post by someone else, a post after now.
-    f.add(
-        IG,
-        ItemKind::Comment,
-        true,
-        OWNER,
-        &["kim"],
-        None,
-        T0,
-        "Buy now!",
-    );
-    f.add(
-        IG,
-        ItemKind::Post,
-        false,
-        "kim",
-        &[],
-        None,
-        T0,
-        "Shop my sale",
-    );
-    f.add(
-        IG,
-        ItemKind::Post,
-        true,
-        OWNER,
-        &[],
-        None,
-        APRIL + 20 * DAY,
-        "Sale sale sale",
-    );
+    f.add(IG, ItemKind::Comment, true, OWNER, &["kim"], None, T0, "Buy now!");
+    f.add(IG, ItemKind::Post, false, "kim", &[], None, T0, "Shop my sale");
+    f.add(IG, ItemKind::Post, true, OWNER, &[], None, APRIL + 20 * DAY, "Sale sale sale");
     f
 }
 
@@ -548,14 +342,7 @@ fn content_mix_per_month_with_promotional_share() {
     let march = &mix[0];
     assert_eq!(march.month, "2024-03");
     assert_eq!(march.posts.value, Some(5.0));
-    let count = |k: ContentKind| {
-        march
-            .kinds
-            .iter()
-            .find(|(kk, _)| *kk == k)
-            .map(|(_, m)| m.items.clone())
-            .unwrap()
-    };
+    let count = |k: ContentKind| march.kinds.iter().find(|(kk, _)| *kk == k).map(|(_, m)| m.items.clone()).unwrap();
     assert_eq!(count(ContentKind::Promotional), vec![1, 5]);
     assert_eq!(count(ContentKind::Informational), vec![2]);
     assert_eq!(count(ContentKind::Personal), vec![3]);
@@ -573,62 +360,12 @@ fn content_mix_per_month_with_promotional_share() {
 #[test]
 fn giving_vs_asking_per_month() {
     let mut f = Fx::default();
-    f.add(
-        IG,
-        ItemKind::Comment,
-        true,
-        OWNER,
-        &["kim"],
-        None,
-        T0,
-        "Love this!",
-    ); // given 1
-    f.add(
-        IG,
-        ItemKind::Message,
-        true,
-        OWNER,
-        &["lee", "max"],
-        None,
-        T0 + HOUR,
-        "Happy Friday, you two!",
-    ); // given 2 (two people)
-    f.add(
-        IG,
-        ItemKind::Reaction,
-        true,
-        OWNER,
-        &["kim"],
-        None,
-        T0 + 2 * HOUR,
-        "",
-    ); // given 1
-    f.add(
-        IG,
-        ItemKind::Share,
-        true,
-        OWNER,
-        &["ned"],
-        None,
-        T0 + 3 * HOUR,
-        "so true",
-    ); // given 1
-    let pitch = f.to(
-        IG,
-        "lee",
-        T0 + 4 * HOUR,
-        "Join my team and earn extra income",
-    ); // asked 1, not given
-    f.add(
-        IG,
-        ItemKind::Connection,
-        true,
-        "ozzy",
-        &["ozzy"],
-        None,
-        T0 + 5 * HOUR,
-        "",
-    ); // neither
+    f.add(IG, ItemKind::Comment, true, OWNER, &["kim"], None, T0, "Love this!"); // given 1
+    f.add(IG, ItemKind::Message, true, OWNER, &["lee", "max"], None, T0 + HOUR, "Happy Friday, you two!"); // given 2 (two people)
+    f.add(IG, ItemKind::Reaction, true, OWNER, &["kim"], None, T0 + 2 * HOUR, ""); // given 1
+    f.add(IG, ItemKind::Share, true, OWNER, &["ned"], None, T0 + 3 * HOUR, "so true"); // given 1
+    let pitch = f.to(IG, "lee", T0 + 4 * HOUR, "Join my team and earn extra income"); // asked 1, not given
+    f.add(IG, ItemKind::Connection, true, "ozzy", &["ozzy"], None, T0 + 5 * HOUR, ""); // neither
     f.from(IG, "kim", T0 + 6 * HOUR, "thanks!"); // theirs: neither
     f.to(IG, "kim", APRIL, "How did the launch go?"); // April: given 1
     let g = giving_asking(&f.views(), &owners(), APRIL + DAY);
@@ -644,15 +381,7 @@ fn giving_vs_asking_per_month() {
 
 #[test]
 fn streak_across_a_gap() {
-    let days = [
-        "2024-03-01",
-        "2024-03-02",
-        "2024-03-03",
-        "2024-03-05",
-        "2024-03-06",
-        "2024-03-06",
-        "2024-03-20",
-    ];
+    let days = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-05", "2024-03-06", "2024-03-06", "2024-03-20"];
     // Today without a session yet: the streak ending yesterday still counts.
     let s = streak(&days, "2024-03-07").unwrap();
     assert_eq!((s.current, s.longest), (2, 3));
@@ -665,11 +394,7 @@ fn streak_across_a_gap() {
     // Across a month end in a leap year.
     let s = streak(&["2024-02-28", "2024-02-29", "2024-03-01"], "2024-03-01").unwrap();
     assert_eq!((s.current, s.longest), (3, 3));
-    assert!(
-        streak(&["2024-13-01"], "2024-03-01")
-            .unwrap_err()
-            .contains("2024-13-01")
-    );
+    assert!(streak(&["2024-13-01"], "2024-03-01").unwrap_err().contains("2024-13-01"));
     assert_eq!(streak_days(&[], 100).current, 0);
     assert_eq!(streak_days(&[], 100).longest, 0);
 }

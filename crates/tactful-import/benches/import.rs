@@ -16,11 +16,7 @@ use tactful_store::Store;
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
@@ -31,15 +27,10 @@ fn generate(dir: &Path, threads: usize, per_thread: usize) {
     for t in 0..threads {
         let tdir = inbox.join(format!("friend{t}_abc{t}"));
         std::fs::create_dir_all(&tdir).unwrap();
-        let mut f =
-            std::io::BufWriter::new(std::fs::File::create(tdir.join("message_1.json")).unwrap());
+        let mut f = std::io::BufWriter::new(std::fs::File::create(tdir.join("message_1.json")).unwrap());
         write!(f, "{{\"participants\": [{{\"name\": \"Friend {t}\"}}, {{\"name\": \"Sam Seller\"}}], \"messages\": [").unwrap();
         for m in 0..per_thread {
-            let sender = if m % 2 == 0 {
-                format!("Friend {t}")
-            } else {
-                "Sam Seller".to_string()
-            };
+            let sender = if m % 2 == 0 { format!("Friend {t}") } else { "Sam Seller".to_string() };
             let ts = 1_600_000_000_000_i64 + (t * per_thread + m) as i64 * 60_000;
             let sep = if m + 1 == per_thread { "" } else { "," };
             write!(
@@ -48,17 +39,12 @@ fn generate(dir: &Path, threads: usize, per_thread: usize) {
             )
             .unwrap();
         }
-        write!(
-            f,
-            "], \"title\": \"Friend {t}\", \"thread_path\": \"inbox/friend{t}_abc{t}\"}}"
-        )
-        .unwrap();
+        write!(f, "], \"title\": \"Friend {t}\", \"thread_path\": \"inbox/friend{t}_abc{t}\"}}").unwrap();
     }
 }
 
 fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
-    let mut src =
-        tactful_import::source::open(dir, tactful_import::source::Limits::default()).unwrap();
+    let mut src = tactful_import::source::open(dir, tactful_import::source::Limits::default()).unwrap();
     let opts = Options::default();
     let mut n = 0u64;
     let t = Instant::now();
@@ -67,9 +53,7 @@ fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
             let mut w = store.writer().unwrap();
             tactful_import::run(Format::Facebook, src.as_mut(), &opts, &mut |r| {
                 n += 1;
-                w.add(&r)
-                    .map(|_| ())
-                    .map_err(|e| tactful_import::ImportError::Sink(e.to_string()))
+                w.add(&r).map(|_| ()).map_err(|e| tactful_import::ImportError::Sink(e.to_string()))
             })
             .unwrap();
             w.commit().unwrap();
@@ -86,30 +70,18 @@ fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
 }
 
 fn main() {
-    let total: usize = std::env::var("TACTFUL_BENCH_MESSAGES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let total: usize = std::env::var("TACTFUL_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let threads = 1000.min(total.max(1));
     let per_thread = total / threads;
-    let root: PathBuf =
-        std::env::temp_dir().join(format!("tactful-import-bench-{}", std::process::id()));
+    let root: PathBuf = std::env::temp_dir().join(format!("tactful-import-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let export = root.join("export");
     let t = Instant::now();
     generate(&export, threads, per_thread);
-    println!(
-        "generated {} messages in {threads} threads in {:.1}s",
-        threads * per_thread,
-        t.elapsed().as_secs_f64()
-    );
+    println!("generated {} messages in {threads} threads in {:.1}s", threads * per_thread, t.elapsed().as_secs_f64());
 
     let (n, secs) = import_into(None, &export);
-    println!(
-        "parse only (baseline) : {n} records in {secs:.2}s = {:>9.0} records/s, peak memory {:.0} MB",
-        n as f64 / secs,
-        peak_rss_mb()
-    );
+    println!("parse only (baseline) : {n} records in {secs:.2}s = {:>9.0} records/s, peak memory {:.0} MB", n as f64 / secs, peak_rss_mb());
 
     let db = root.join("bench.db");
     let mut sqlite = tactful_store::SqliteStore::open(&db).unwrap();
@@ -121,9 +93,7 @@ fn main() {
         peak_rss_mb()
     );
     let (again, secs_again) = import_into(Some(&mut sqlite), &export);
-    println!(
-        "SQLite, same export again (adds nothing): {again} records checked in {secs_again:.2}s"
-    );
+    println!("SQLite, same export again (adds nothing): {again} records checked in {secs_again:.2}s");
 
     match std::env::var("TACTFUL_TEST_PG_URL") {
         Ok(url) if !url.is_empty() => {
@@ -137,9 +107,7 @@ fn main() {
                 peak_rss_mb()
             );
         }
-        _ => println!(
-            "PostgreSQL            : skipped (TACTFUL_TEST_PG_URL not set; scripts/test.sh starts a server)"
-        ),
+        _ => println!("PostgreSQL            : skipped (TACTFUL_TEST_PG_URL not set; scripts/test.sh starts a server)"),
     }
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -42,28 +42,15 @@ use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
 const NET: Network = Network::LinkedIn;
 
 /// Import a LinkedIn data export.
-pub fn import(
-    src: &mut dyn ExportSource,
-    opts: &Options,
-    emit: &mut Emit<'_>,
-) -> Result<Skipped, ImportError> {
+pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
     let owner = find_owner(src, &entries, opts)?;
     if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        emit(Record::Owner {
-            network: NET,
-            person: person.clone(),
-            source: source.clone(),
-        })?;
+        emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
     }
     for entry in &entries {
-        let mut ctx = Ctx {
-            file: entry,
-            owner: &owner,
-            emit: &mut *emit,
-            skipped: &mut skipped,
-        };
+        let mut ctx = Ctx { file: entry, owner: &owner, emit: &mut *emit, skipped: &mut skipped };
         match base(entry).to_ascii_lowercase().as_str() {
             "connections.csv" => ctx.connections(open_table(src, entry, false)?)?,
             "messages.csv" => ctx.messages(open_table(src, entry, false)?)?,
@@ -95,12 +82,7 @@ struct Table<'a> {
 }
 
 fn normalise(column: &str) -> String {
-    column
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    column.trim().chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
 }
 
 /// One row, with its line number in the file.
@@ -111,9 +93,7 @@ struct Row {
 
 impl Table<'_> {
     fn col(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|n| self.columns.get(&normalise(n)).copied())
+        names.iter().find_map(|n| self.columns.get(&normalise(n)).copied())
     }
 
     /// The index of a column the file must have.
@@ -125,13 +105,7 @@ impl Table<'_> {
                 &self.file,
                 format!("line {} (header)", self.offset + 1),
                 format!("a `{}` column", names[0]),
-                format!(
-                    "the columns {}",
-                    have.iter()
-                        .map(|(c, _)| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                format!("the columns {}", have.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")),
             )
         })
     }
@@ -159,50 +133,27 @@ impl Row {
 }
 
 fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
-    let line = |p: Option<&csv::Position>| {
-        p.map_or_else(
-            || "unknown line".to_string(),
-            |p| format!("line {}", offset + p.line()),
-        )
-    };
+    let line = |p: Option<&csv::Position>| p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()));
     match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => ImportError::format(
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
             line(pos.as_ref()),
             format!("{expected_len} fields, like the header"),
             format!("{len} fields (a ragged row, or a quote that is not closed)"),
         ),
-        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
-            file,
-            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
-            "UTF-8 text",
-            "bytes that are not UTF-8",
-        ),
-        csv::ErrorKind::Io(io) => ImportError::Io {
-            path: file.to_string(),
-            message: format!("cannot read: {io}"),
-        },
+        csv::ErrorKind::Utf8 { pos, err } => {
+            ImportError::format(file, format!("{} field {}", line(pos.as_ref()), err.field() + 1), "UTF-8 text", "bytes that are not UTF-8")
+        }
+        csv::ErrorKind::Io(io) => ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") },
         _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
     }
 }
 
 /// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, skip
 /// the `Notes:` preamble, and pick the delimiter (comma or tab) from the header.
-fn open_table<'a>(
-    src: &'a mut dyn ExportSource,
-    file: &str,
-    backslash_escapes: bool,
-) -> Result<Table<'a>, ImportError> {
-    let io = |e: std::io::Error| ImportError::Io {
-        path: file.to_string(),
-        message: format!("cannot read: {e}"),
-    };
-    let mut input: Box<dyn BufRead + 'a> =
-        Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
+fn open_table<'a>(src: &'a mut dyn ExportSource, file: &str, backslash_escapes: bool) -> Result<Table<'a>, ImportError> {
+    let io = |e: std::io::Error| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") };
+    let mut input: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
     let head = input.fill_buf().map_err(io)?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         // UTF-16 cannot be streamed through the CSV reader: decode the file.
@@ -221,12 +172,7 @@ fn open_table<'a>(
             offset += 1;
             line.clear();
             if input.read_until(b'\n', &mut line).map_err(io)? == 0 {
-                return Err(ImportError::format(
-                    file,
-                    format!("line {}", offset + 1),
-                    "a header after the `Notes:` preamble",
-                    "the end of the file",
-                ));
+                return Err(ImportError::format(file, format!("line {}", offset + 1), "a header after the `Notes:` preamble", "the end of the file"));
             }
             let inside = quotes % 2 == 1;
             quotes += line.iter().filter(|&&b| b == b'"').count();
@@ -250,17 +196,8 @@ fn open_table<'a>(
         .flexible(false)
         .from_reader(reader);
     let header = reader.headers().map_err(|e| csv_error(file, offset, &e))?;
-    let columns = header
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (normalise(c), i))
-        .collect();
-    Ok(Table {
-        file: file.to_string(),
-        reader,
-        columns,
-        offset,
-    })
+    let columns = header.iter().enumerate().map(|(i, c)| (normalise(c), i)).collect();
+    Ok(Table { file: file.to_string(), reader, columns, offset })
 }
 
 // ---------------------------------------------------------------------------
@@ -275,10 +212,7 @@ fn time_of_day(s: &str) -> Option<(u32, u32, u32)> {
     } else {
         (s, None)
     };
-    let parts: Vec<u32> = clock
-        .split(':')
-        .map(|p| p.trim().parse().ok())
-        .collect::<Option<_>>()?;
+    let parts: Vec<u32> = clock.split(':').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
     let (mut h, m, sec) = match parts.as_slice() {
         [h, m] => (*h, *m, 0),
         [h, m, s] => (*h, *m, *s),
@@ -308,14 +242,8 @@ fn parse_date(s: &str) -> Option<i64> {
     // 2021-06-15 16:37:00 UTC, 2017/06/08 08:15:44 UTC
     if b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && (b[4] == b'-' || b[4] == b'/') {
         let iso = s.replacen('/', "-", 2);
-        let ok = iso
-            .get(5..7)
-            .and_then(|m| m.parse::<u32>().ok())
-            .is_some_and(|m| (1..=12).contains(&m))
-            && iso
-                .get(8..10)
-                .and_then(|d| d.parse::<u32>().ok())
-                .is_some_and(|d| (1..=31).contains(&d));
+        let ok = iso.get(5..7).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| (1..=12).contains(&m))
+            && iso.get(8..10).and_then(|d| d.parse::<u32>().ok()).is_some_and(|d| (1..=31).contains(&d));
         return if ok { util::parse_iso(&iso) } else { None };
     }
     // 1/8/18, 6:14 PM   6/14/2021 7:47 PM   6/14/21
@@ -331,8 +259,7 @@ fn parse_date(s: &str) -> Option<i64> {
             Some(t) if !t.is_empty() => time_of_day(t)?,
             _ => (0, 0, 0),
         };
-        return ((1..=12).contains(&m) && (1..=31).contains(&d))
-            .then(|| util::unix(y, m, d, h, mi, sec));
+        return ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| util::unix(y, m, d, h, mi, sec));
     }
     // 17 Jun 2021, 18-Jun-24
     let p: Vec<&str> = s.split([' ', '-']).filter(|x| !x.is_empty()).collect();
@@ -340,14 +267,8 @@ fn parse_date(s: &str) -> Option<i64> {
         let d: u32 = p[0].parse().ok()?;
         let m = util::month(p[1])?;
         let y = year(p[2])?;
-        let (h, mi, sec) = if p.len() > 3 {
-            time_of_day(&p[3..].join(" "))?
-        } else {
-            (0, 0, 0)
-        };
-        return (1..=31)
-            .contains(&d)
-            .then(|| util::unix(y, m, d, h, mi, sec));
+        let (h, mi, sec) = if p.len() > 3 { time_of_day(&p[3..].join(" "))? } else { (0, 0, 0) };
+        return (1..=31).contains(&d).then(|| util::unix(y, m, d, h, mi, sec));
     }
     None
 }
@@ -366,13 +287,9 @@ pub(crate) fn decode_html_entities(s: &str) -> Cow<'_, str> {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .map(|j| j + 1);
+        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map(|j| j + 1);
         let decoded = match end {
-            Some(e) if rest.as_bytes()[e] == b';' && e > 1 => {
-                entity(&rest[1..e]).map(|c| (c, e + 1))
-            }
+            Some(e) if rest.as_bytes()[e] == b';' && e > 1 => entity(&rest[1..e]).map(|c| (c, e + 1)),
             _ => None,
         };
         match decoded {
@@ -451,15 +368,9 @@ fn unwrap_lines(s: &str) -> String {
     if !s.contains('\n') {
         return s.to_string();
     }
-    let lines: Vec<&str> = s
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    let lines: Vec<&str> = s.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let last = lines.len() - 1;
-    let wrapped = lines
-        .iter()
-        .enumerate()
-        .all(|(i, l)| (i == 0 || l.starts_with('"')) && (i == last || l.ends_with('"')));
+    let wrapped = lines.iter().enumerate().all(|(i, l)| (i == 0 || l.starts_with('"')) && (i == last || l.ends_with('"')));
     if !wrapped {
         return lines.join("\n");
     }
@@ -468,11 +379,7 @@ fn unwrap_lines(s: &str) -> String {
         .enumerate()
         .map(|(i, l)| {
             let l = if i > 0 { &l[1..] } else { l };
-            if i < last {
-                l.strip_suffix('"').unwrap_or(l)
-            } else {
-                l
-            }
+            if i < last { l.strip_suffix('"').unwrap_or(l) } else { l }
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -495,24 +402,15 @@ fn key(s: &str) -> String {
 
 impl Owner {
     fn is(&self, name: &str, url: &str) -> bool {
-        (!name.is_empty() && self.keys.contains(&key(name)))
-            || (!url.is_empty() && self.keys.contains(&key(url)))
+        (!name.is_empty() && self.keys.contains(&key(name))) || (!url.is_empty() && self.keys.contains(&key(url)))
     }
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person {
-            handle: "owner".into(),
-            name: Some("the account owner (not named in the export)".into()),
-            ..Person::default()
-        })
+        self.person.clone().unwrap_or_else(|| Person { handle: "owner".into(), name: Some("the account owner (not named in the export)".into()), ..Person::default() })
     }
     fn set(&mut self, name: &str, url: &str, source: SourceRef) {
         let url = url.trim();
         self.person = Some(Person {
-            handle: if url.is_empty() {
-                name.trim().to_string()
-            } else {
-                url.to_string()
-            },
+            handle: if url.is_empty() { name.trim().to_string() } else { url.to_string() },
             name: Some(name.trim().to_string()),
             profile_url: (!url.is_empty()).then(|| url.to_string()),
             email: None,
@@ -525,68 +423,33 @@ impl Owner {
     }
 }
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-) -> Result<Owner, ImportError> {
+fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
     if let Some(given) = &opts.owner {
         owner.person = Some(given.clone());
-        owner.source = Some(SourceRef {
-            file: "(options)".into(),
-            position: "owner".into(),
-        });
-        for k in [
-            Some(&given.handle),
-            given.name.as_ref(),
-            given.profile_url.as_ref(),
-            given.email.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        owner.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
+        for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()].into_iter().flatten() {
             owner.keys.insert(key(k));
         }
         return Ok(owner);
     }
-    let named = |n: &str| {
-        entries
-            .iter()
-            .filter(move |e| base(e).eq_ignore_ascii_case(n))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let named = |n: &str| entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>();
     for entry in named("Profile.csv") {
         let mut t = open_table(src, &entry, false)?;
         let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
         if let Some(row) = t.next() {
             let row = row?;
-            let name = format!("{} {}", row.get(first), row.get(last))
-                .trim()
-                .to_string();
+            let name = format!("{} {}", row.get(first), row.get(last)).trim().to_string();
             if !name.is_empty() {
-                owner.set(
-                    &name,
-                    "",
-                    SourceRef {
-                        file: entry.clone(),
-                        position: row.position(),
-                    },
-                );
+                owner.set(&name, "", SourceRef { file: entry.clone(), position: row.position() });
                 return Ok(owner);
             }
         }
     }
     for entry in named("messages.csv") {
         let mut t = open_table(src, &entry, false)?;
-        let (from, url, to, direction, conv) = (
-            t.col(&["FROM"]),
-            t.col(&["SENDER PROFILE URL"]),
-            t.col(&["TO"]),
-            t.col(&["Direction"]),
-            t.col(&["CONVERSATION ID"]),
-        );
+        let (from, url, to, direction, conv) =
+            (t.col(&["FROM"]), t.col(&["SENDER PROFILE URL"]), t.col(&["TO"]), t.col(&["Direction"]), t.col(&["CONVERSATION ID"]));
         let recipient_urls = t.col(&["RECIPIENT PROFILE URLS"]);
         // name → (conversations, appearances, a profile URL, first line)
         let mut seen: BTreeMap<String, (HashSet<String>, usize, String, u64)> = BTreeMap::new();
@@ -596,9 +459,7 @@ fn find_owner(
                 if name.is_empty() {
                     return;
                 }
-                let e = seen
-                    .entry(name.to_string())
-                    .or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
+                let e = seen.entry(name.to_string()).or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
                 e.0.insert(conversation);
                 e.1 += 1;
                 if e.2.is_empty() {
@@ -618,24 +479,9 @@ fn find_owner(
                 }
             }
         }
-        if let Some((name, (_, _, url, line))) = seen.into_iter().max_by(|a, b| {
-            (a.1.0.len(), a.1.1)
-                .cmp(&(b.1.0.len(), b.1.1))
-                .then_with(|| b.0.cmp(&a.0))
-        }) {
-            let what = if direction.is_some() {
-                "the sender of most OUTGOING messages"
-            } else {
-                "the person in most conversations"
-            };
-            owner.set(
-                &name,
-                &url,
-                SourceRef {
-                    file: entry.clone(),
-                    position: format!("line {line} ({what})"),
-                },
-            );
+        if let Some((name, (_, _, url, line))) = seen.into_iter().max_by(|a, b| (a.1.0.len(), a.1.1).cmp(&(b.1.0.len(), b.1.1)).then_with(|| b.0.cmp(&a.0))) {
+            let what = if direction.is_some() { "the sender of most OUTGOING messages" } else { "the person in most conversations" };
+            owner.set(&name, &url, SourceRef { file: entry.clone(), position: format!("line {line} ({what})") });
             return Ok(owner);
         }
     }
@@ -645,27 +491,13 @@ fn find_owner(
         let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
         while let Some(row) = t.next() {
             let row = row?;
-            let name = if row.get(direction).eq_ignore_ascii_case("OUTGOING") {
-                row.get(from)
-            } else {
-                row.get(to)
-            };
+            let name = if row.get(direction).eq_ignore_ascii_case("OUTGOING") { row.get(from) } else { row.get(to) };
             if !name.is_empty() {
                 counts.entry(name.to_string()).or_insert((0, row.line)).0 += 1;
             }
         }
-        if let Some((name, (_, line))) = counts
-            .into_iter()
-            .max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0)))
-        {
-            owner.set(
-                &name,
-                "",
-                SourceRef {
-                    file: entry.clone(),
-                    position: format!("line {line} (the owner's side of the invitations)"),
-                },
-            );
+        if let Some((name, (_, line))) = counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0))) {
+            owner.set(&name, "", SourceRef { file: entry.clone(), position: format!("line {line} (the owner's side of the invitations)") });
             return Ok(owner);
         }
     }
@@ -679,25 +511,13 @@ fn find_owner(
 /// commas, only when `RECIPIENT PROFILE URLS` has as many URLs (a name may
 /// contain a comma itself).
 fn recipients<'r>(to: &'r str, urls: &'r str) -> Vec<(&'r str, &'r str)> {
-    let urls: Vec<&str> = urls
-        .split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .collect();
+    let urls: Vec<&str> = urls.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
     let names: Vec<&str> = to.split(',').map(str::trim).collect();
     if urls.len() > 1 && names.len() == urls.len() {
-        return names
-            .into_iter()
-            .zip(urls)
-            .filter(|(n, u)| !n.is_empty() || !u.is_empty())
-            .collect();
+        return names.into_iter().zip(urls).filter(|(n, u)| !n.is_empty() || !u.is_empty()).collect();
     }
     let url = if urls.len() == 1 { urls[0] } else { "" };
-    if to.is_empty() && url.is_empty() {
-        Vec::new()
-    } else {
-        vec![(to, url)]
-    }
+    if to.is_empty() && url.is_empty() { Vec::new() } else { vec![(to, url)] }
 }
 
 struct Ctx<'a, 'e> {
@@ -711,26 +531,13 @@ struct Ctx<'a, 'e> {
 /// only key the 2018 files share), else the email.
 fn person(name: &str, url: &str, email: &str) -> Person {
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let handle = [url, name, email]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or("unknown")
-        .to_string();
-    Person {
-        handle,
-        name: opt(name),
-        profile_url: opt(url),
-        email: opt(email),
-    }
+    let handle = [url, name, email].into_iter().find(|s| !s.is_empty()).unwrap_or("unknown").to_string();
+    Person { handle, name: opt(name), profile_url: opt(url), email: opt(email) }
 }
 
 impl Ctx<'_, '_> {
     fn skip(&mut self, row: &Row, reason: impl Into<String>) {
-        self.skipped.push(Skip {
-            file: self.file.to_string(),
-            position: row.position(),
-            reason: reason.into(),
-        });
+        self.skipped.push(Skip { file: self.file.to_string(), position: row.position(), reason: reason.into() });
     }
 
     /// The row's date, or a skip naming the column.
@@ -744,19 +551,7 @@ impl Ctx<'_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn item(
-        &mut self,
-        row: &Row,
-        kind: ItemKind,
-        external_id: Option<String>,
-        author: Person,
-        by_owner: bool,
-        counterparts: Vec<Person>,
-        thread: Option<String>,
-        parent: Option<String>,
-        at: i64,
-        text: String,
-    ) -> Result<(), ImportError> {
+    fn item(&mut self, row: &Row, kind: ItemKind, external_id: Option<String>, author: Person, by_owner: bool, counterparts: Vec<Person>, thread: Option<String>, parent: Option<String>, at: i64, text: String) -> Result<(), ImportError> {
         (self.emit)(Record::Item(Item {
             network: NET,
             kind,
@@ -768,34 +563,22 @@ impl Ctx<'_, '_> {
             parent,
             at,
             text,
-            source: SourceRef {
-                file: self.file.to_string(),
-                position: row.position(),
-            },
+            source: SourceRef { file: self.file.to_string(), position: row.position() },
         }))
     }
 
     fn connections(&mut self, mut t: Table<'_>) -> Result<(), ImportError> {
         let (first, last) = (t.need(&["First Name"])?, t.col(&["Last Name"]));
-        let (url, email, company, position) = (
-            t.col(&["URL", "Profile URL"]),
-            t.col(&["Email Address", "Email"]),
-            t.col(&["Company"]),
-            t.col(&["Position"]),
-        );
+        let (url, email, company, position) = (t.col(&["URL", "Profile URL"]), t.col(&["Email Address", "Email"]), t.col(&["Company"]), t.col(&["Position"]));
         let connected = t.need(&["Connected On"])?;
         while let Some(row) = t.next() {
             let row = row?;
-            let name = format!("{} {}", row.get(Some(first)), row.get(last))
-                .trim()
-                .to_string();
+            let name = format!("{} {}", row.get(Some(first)), row.get(last)).trim().to_string();
             if name.is_empty() && row.get(url).is_empty() {
                 self.skip(&row, "a connection without a name or URL");
                 continue;
             }
-            let Some(at) = self.date(&row, Some(connected), "Connected On") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(connected), "Connected On") else { continue };
             let them = person(&name, row.get(url), row.get(email));
             let text = match (row.get(position), row.get(company)) {
                 ("", "") => String::new(),
@@ -803,18 +586,7 @@ impl Ctx<'_, '_> {
                 ("", c) => c.to_string(),
                 (p, c) => format!("{p} at {c}"),
             };
-            self.item(
-                &row,
-                ItemKind::Connection,
-                None,
-                them.clone(),
-                false,
-                vec![them],
-                None,
-                None,
-                at,
-                text,
-            )?;
+            self.item(&row, ItemKind::Connection, None, them.clone(), false, vec![them], None, None, at, text)?;
         }
         Ok(())
     }
@@ -825,49 +597,27 @@ impl Ctx<'_, '_> {
         let to = t.col(&["TO"]);
         let date = t.need(&["DATE"])?;
         let content = t.need(&["CONTENT"])?;
-        let (conv, sender_url, recipient_urls, direction) = (
-            t.col(&["CONVERSATION ID"]),
-            t.col(&["SENDER PROFILE URL"]),
-            t.col(&["RECIPIENT PROFILE URLS"]),
-            t.col(&["Direction"]),
-        );
+        let (conv, sender_url, recipient_urls, direction) =
+            (t.col(&["CONVERSATION ID"]), t.col(&["SENDER PROFILE URL"]), t.col(&["RECIPIENT PROFILE URLS"]), t.col(&["Direction"]));
         while let Some(row) = t.next() {
             let row = row?;
             let content = row.get(Some(content)).replace("\r\n", "\n");
-            let text = if old {
-                decode_html_entities(&content).into_owned()
-            } else {
-                content
-            };
+            let text = if old { decode_html_entities(&content).into_owned() } else { content };
             if text.trim().is_empty() {
                 self.skip(&row, "a message without content");
                 continue;
             }
-            let Some(at) = self.date(&row, Some(date), "DATE") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(date), "DATE") else { continue };
             let (from_name, from_url) = (row.get(Some(from)), row.get(sender_url));
             let by_owner = match direction {
-                Some(_) if !row.get(direction).is_empty() => {
-                    row.get(direction).eq_ignore_ascii_case("OUTGOING")
-                }
+                Some(_) if !row.get(direction).is_empty() => row.get(direction).eq_ignore_ascii_case("OUTGOING"),
                 _ => self.owner.is(from_name, from_url),
             };
-            let author = if by_owner && self.owner.person.is_some() {
-                self.owner.author()
-            } else {
-                person(from_name, from_url, "")
-            };
+            let author = if by_owner && self.owner.person.is_some() { self.owner.author() } else { person(from_name, from_url, "") };
             let to_names = row.get(to);
             let mut counterparts: Vec<Person> = recipients(to_names, row.get(recipient_urls))
                 .into_iter()
-                .map(|(n, url)| {
-                    if self.owner.is(n, url) && self.owner.person.is_some() {
-                        self.owner.author()
-                    } else {
-                        person(n, url, "")
-                    }
-                })
+                .map(|(n, url)| if self.owner.is(n, url) && self.owner.person.is_some() { self.owner.author() } else { person(n, url, "") })
                 .collect();
             if counterparts.is_empty() && !by_owner {
                 counterparts.extend(self.owner.person.clone());
@@ -875,75 +625,36 @@ impl Ctx<'_, '_> {
             let thread = match conv {
                 Some(_) => Some(row.get(conv).to_string()).filter(|c| !c.is_empty()),
                 // 2018: no conversation id; the conversation is with the other person.
-                None => Some(if by_owner { to_names } else { from_name }.to_string())
-                    .filter(|c| !c.is_empty()),
+                None => Some(if by_owner { to_names } else { from_name }.to_string()).filter(|c| !c.is_empty()),
             };
-            self.item(
-                &row,
-                ItemKind::Message,
-                None,
-                author,
-                by_owner,
-                counterparts,
-                thread,
-                None,
-                at,
-                text,
-            )?;
+            self.item(&row, ItemKind::Message, None, author, by_owner, counterparts, thread, None, at, text)?;
         }
         Ok(())
     }
 
     fn shares(&mut self, mut t: Table<'_>) -> Result<(), ImportError> {
         let date = t.need(&["Date"])?;
-        let (link, commentary, shared, title) = (
-            t.col(&["ShareLink", "Share Link"]),
-            t.col(&["ShareCommentary", "Share Commentary"]),
-            t.col(&["SharedURL", "Shared URL"]),
-            t.col(&["Share Title"]),
-        );
+        let (link, commentary, shared, title) = (t.col(&["ShareLink", "Share Link"]), t.col(&["ShareCommentary", "Share Commentary"]), t.col(&["SharedURL", "Shared URL"]), t.col(&["Share Title"]));
         if link.is_none() && commentary.is_none() {
-            return Err(t.need(&["ShareCommentary"]).err().unwrap_or_else(|| {
-                ImportError::format(&t.file, "line 1", "a ShareCommentary column", "none")
-            }));
+            return Err(t.need(&["ShareCommentary"]).err().unwrap_or_else(|| ImportError::format(&t.file, "line 1", "a ShareCommentary column", "none")));
         }
         while let Some(row) = t.next() {
             let row = row?;
-            let Some(at) = self.date(&row, Some(date), "Date") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let said = unwrap_lines(row.get(commentary));
             // LinkedIn reuses one ShareLink for many different posts (seen: 81
             // rows with one link in a real export), so the link alone is no id:
             // pair it with the date.
-            let id = Some(row.get(link).to_string())
-                .filter(|l| !l.is_empty())
-                .map(|l| format!("{l}@{}", row.get(Some(date))));
+            let id = Some(row.get(link).to_string()).filter(|l| !l.is_empty()).map(|l| format!("{l}@{}", row.get(Some(date))));
             let (kind, text) = if said.trim().is_empty() {
                 // No words of the owner's: a share of a link or of another post.
-                let what = [row.get(shared), row.get(title)]
-                    .into_iter()
-                    .find(|s| !s.is_empty())
-                    .unwrap_or("")
-                    .to_string();
+                let what = [row.get(shared), row.get(title)].into_iter().find(|s| !s.is_empty()).unwrap_or("").to_string();
                 (ItemKind::Share, what)
             } else {
                 (ItemKind::Post, said)
             };
-            let parent = Some(row.get(shared).to_string())
-                .filter(|s| !s.is_empty() && kind == ItemKind::Share);
-            self.item(
-                &row,
-                kind,
-                id,
-                self.owner.author(),
-                true,
-                Vec::new(),
-                None,
-                parent,
-                at,
-                text,
-            )?;
+            let parent = Some(row.get(shared).to_string()).filter(|s| !s.is_empty() && kind == ItemKind::Share);
+            self.item(&row, kind, id, self.owner.author(), true, Vec::new(), None, parent, at, text)?;
         }
         Ok(())
     }
@@ -959,22 +670,9 @@ impl Ctx<'_, '_> {
                 self.skip(&row, "a comment without text");
                 continue;
             }
-            let Some(at) = self.date(&row, Some(date), "Date") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
-            self.item(
-                &row,
-                ItemKind::Comment,
-                None,
-                self.owner.author(),
-                true,
-                Vec::new(),
-                post.clone(),
-                post,
-                at,
-                text,
-            )?;
+            self.item(&row, ItemKind::Comment, None, self.owner.author(), true, Vec::new(), post.clone(), post, at, text)?;
         }
         Ok(())
     }
@@ -986,35 +684,18 @@ impl Ctx<'_, '_> {
         let (from_url, to_url) = (t.col(&["inviterProfileUrl"]), t.col(&["inviteeProfileUrl"]));
         while let Some(row) = t.next() {
             let row = row?;
-            let Some(at) = self.date(&row, Some(sent), "Sent At") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(sent), "Sent At") else { continue };
             let by_owner = match direction {
                 Some(_) => row.get(direction).eq_ignore_ascii_case("OUTGOING"),
                 None => self.owner.is(row.get(Some(from)), row.get(from_url)),
             };
             // A connection's author and counterpart are both the other person.
-            let them = if by_owner {
-                person(row.get(Some(to)), row.get(to_url), "")
-            } else {
-                person(row.get(Some(from)), row.get(from_url), "")
-            };
+            let them = if by_owner { person(row.get(Some(to)), row.get(to_url), "") } else { person(row.get(Some(from)), row.get(from_url), "") };
             if them.name.is_none() && them.profile_url.is_none() {
                 self.skip(&row, "an invitation without the other person's name");
                 continue;
             }
-            self.item(
-                &row,
-                ItemKind::Connection,
-                None,
-                them.clone(),
-                by_owner,
-                vec![them],
-                None,
-                None,
-                at,
-                row.get(message).to_string(),
-            )?;
+            self.item(&row, ItemKind::Connection, None, them.clone(), by_owner, vec![them], None, None, at, row.get(message).to_string())?;
         }
         Ok(())
     }
@@ -1024,25 +705,10 @@ impl Ctx<'_, '_> {
         let (kind, link) = (t.col(&["Type"]), t.col(&["Link"]));
         while let Some(row) = t.next() {
             let row = row?;
-            let Some(at) = self.date(&row, Some(date), "Date") else {
-                continue;
-            };
+            let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
-            let what = Some(row.get(kind).to_lowercase())
-                .filter(|k| !k.is_empty())
-                .unwrap_or_else(|| "like".into());
-            self.item(
-                &row,
-                ItemKind::Reaction,
-                None,
-                self.owner.author(),
-                true,
-                Vec::new(),
-                post.clone(),
-                post,
-                at,
-                what,
-            )?;
+            let what = Some(row.get(kind).to_lowercase()).filter(|k| !k.is_empty()).unwrap_or_else(|| "like".into());
+            self.item(&row, ItemKind::Reaction, None, self.owner.author(), true, Vec::new(), post.clone(), post, at, what)?;
         }
         Ok(())
     }
@@ -1054,34 +720,13 @@ mod tests {
 
     #[test]
     fn reads_every_linkedin_date_format() {
-        assert_eq!(
-            parse_date("17 Jun 2021"),
-            Some(util::unix(2021, 6, 17, 0, 0, 0))
-        );
-        assert_eq!(
-            parse_date("18-Jun-24"),
-            Some(util::unix(2024, 6, 18, 0, 0, 0))
-        );
-        assert_eq!(
-            parse_date("1/8/18, 6:14 PM"),
-            Some(util::unix(2018, 1, 8, 18, 14, 0))
-        );
-        assert_eq!(
-            parse_date("12/17/17, 12:05 AM"),
-            Some(util::unix(2017, 12, 17, 0, 5, 0))
-        );
-        assert_eq!(
-            parse_date("2021-06-15 16:37:00 UTC"),
-            Some(util::unix(2021, 6, 15, 16, 37, 0))
-        );
-        assert_eq!(
-            parse_date("2017/06/08 08:15:44 UTC"),
-            Some(util::unix(2017, 6, 8, 8, 15, 44))
-        );
-        assert_eq!(
-            parse_date("2021-06-16 15:00:02"),
-            Some(util::unix(2021, 6, 16, 15, 0, 2))
-        );
+        assert_eq!(parse_date("17 Jun 2021"), Some(util::unix(2021, 6, 17, 0, 0, 0)));
+        assert_eq!(parse_date("18-Jun-24"), Some(util::unix(2024, 6, 18, 0, 0, 0)));
+        assert_eq!(parse_date("1/8/18, 6:14 PM"), Some(util::unix(2018, 1, 8, 18, 14, 0)));
+        assert_eq!(parse_date("12/17/17, 12:05 AM"), Some(util::unix(2017, 12, 17, 0, 5, 0)));
+        assert_eq!(parse_date("2021-06-15 16:37:00 UTC"), Some(util::unix(2021, 6, 15, 16, 37, 0)));
+        assert_eq!(parse_date("2017/06/08 08:15:44 UTC"), Some(util::unix(2017, 6, 8, 8, 15, 44)));
+        assert_eq!(parse_date("2021-06-16 15:00:02"), Some(util::unix(2021, 6, 16, 15, 0, 2)));
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("13/45/18, 6:14 PM"), None);
         assert_eq!(parse_date("2021-13-01"), None);
@@ -1090,25 +735,16 @@ mod tests {
 
     #[test]
     fn decodes_html_entities_and_leaves_the_rest() {
-        assert_eq!(
-            decode_html_entities("I&rsquo;d &amp; you&nbsp;too &#39;x&#x27; &bogus; a & b"),
-            "I\u{2019}d & you\u{a0}too 'x' &bogus; a & b"
-        );
+        assert_eq!(decode_html_entities("I&rsquo;d &amp; you&nbsp;too &#39;x&#x27; &bogus; a & b"), "I\u{2019}d & you\u{a0}too 'x' &bogus; a & b");
         assert_eq!(decode_html_entities("plain"), "plain");
         assert_eq!(decode_html_entities("&"), "&");
-        assert_eq!(
-            decode_html_entities("&#0; &#xFFFFFFFF;"),
-            "&#0; &#xFFFFFFFF;"
-        );
+        assert_eq!(decode_html_entities("&#0; &#xFFFFFFFF;"), "&#0; &#xFFFFFFFF;");
     }
 
     #[test]
     fn unwraps_the_quoted_lines_of_a_long_post() {
         assert_eq!(unwrap_lines("one\"\r\n\"\"\r\n\"two"), "one\n\ntwo");
-        assert_eq!(
-            unwrap_lines("a \"quote\"\r\nnext line"),
-            "a \"quote\"\nnext line"
-        );
+        assert_eq!(unwrap_lines("a \"quote\"\r\nnext line"), "a \"quote\"\nnext line");
         assert_eq!(unwrap_lines("single"), "single");
     }
 }

@@ -42,11 +42,7 @@ use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
 const NET: Network = Network::X;
 
 /// Import an X / Twitter archive.
-pub fn import(
-    src: &mut dyn ExportSource,
-    opts: &Options,
-    emit: &mut Emit<'_>,
-) -> Result<Skipped, ImportError> {
+pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
 
@@ -57,11 +53,7 @@ pub fn import(
         owner_from_messages(src, &entries, &mut owner)?;
     }
     if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        emit(Record::Owner {
-            network: NET,
-            person: person.clone(),
-            source: source.clone(),
-        })?;
+        emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
         owner.emitted = true;
     }
 
@@ -113,9 +105,7 @@ fn data_type(entry: &str) -> Option<&str> {
     let base = entry.rsplit('/').next().unwrap_or(entry);
     let stem = base.strip_suffix(".js")?;
     Some(match stem.rfind("-part") {
-        Some(i) if stem[i + 5..].chars().all(|c| c.is_ascii_digit()) && stem.len() > i + 5 => {
-            &stem[..i]
-        }
+        Some(i) if stem[i + 5..].chars().all(|c| c.is_ascii_digit()) && stem.len() > i + 5 => &stem[..i],
         _ => stem,
     })
 }
@@ -124,19 +114,12 @@ fn file_type(entry: &str) -> Option<FileType> {
     let base = entry.rsplit('/').next().unwrap_or(entry);
     let parent = entry.rsplit('/').nth(1).unwrap_or("");
     let b = base.as_bytes();
-    if parent == "tweets"
-        && b.len() == 10
-        && &b[7..] == b".js"
-        && b[4] == b'_'
-        && b[..4].iter().chain(&b[5..7]).all(u8::is_ascii_digit)
-    {
+    if parent == "tweets" && b.len() == 10 && &b[7..] == b".js" && b[4] == b'_' && b[..4].iter().chain(&b[5..7]).all(u8::is_ascii_digit) {
         return Some(FileType::Grailbird);
     }
     match data_type(entry)? {
         "tweets" | "tweet" => Some(FileType::Tweets),
-        "direct-messages" | "direct-message" | "direct-messages-group" | "direct-message-group" => {
-            Some(FileType::Messages)
-        }
+        "direct-messages" | "direct-message" | "direct-messages-group" | "direct-message-group" => Some(FileType::Messages),
         "follower" => Some(FileType::Follower),
         "following" => Some(FileType::Following),
         "like" => Some(FileType::Like),
@@ -154,25 +137,15 @@ fn entries_of<'a>(entries: &'a [String], ty: &'a str) -> impl Iterator<Item = &'
 /// every line and column where it was.
 fn read_js(src: &mut dyn ExportSource, entry: &str) -> Result<String, ImportError> {
     let mut text = util::read_text(src.open(entry)?, entry)?;
-    let start = text
-        .find(|c: char| !c.is_whitespace())
-        .unwrap_or(text.len());
+    let start = text.find(|c: char| !c.is_whitespace()).unwrap_or(text.len());
     let head = &text[start..];
     if head.starts_with("window.") || head.starts_with("Grailbird.") || head.starts_with("var ") {
         // The prefix ends at the first `=`; it holds no newline in any archive seen.
         let Some(eq) = head.find('=') else {
-            return Err(ImportError::format(
-                entry,
-                "line 1",
-                "a JavaScript assignment `… = [` followed by JSON",
-                "no `=`",
-            ));
+            return Err(ImportError::format(entry, "line 1", "a JavaScript assignment `… = [` followed by JSON", "no `=`"));
         };
         let end = start + eq + 1;
-        let blank: String = text[..end]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
-            .collect();
+        let blank: String = text[..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
         text.replace_range(..end, &blank);
     }
     let trimmed = text.trim_end().len();
@@ -207,11 +180,7 @@ impl Owner {
     }
     /// The owner as an author, or a placeholder when the archive never says.
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person {
-            handle: "owner".into(),
-            name: Some("the account owner (not named in the export)".into()),
-            ..Person::default()
-        })
+        self.person.clone().unwrap_or_else(|| Person { handle: "owner".into(), name: Some("the account owner (not named in the export)".into()), ..Person::default() })
     }
     /// The owner as a counterpart; `None` when unknown.
     fn counterpart(&self) -> Option<Person> {
@@ -224,10 +193,7 @@ impl Owner {
         if let Some(given) = &opts.owner {
             if self.person.is_none() {
                 self.person = Some(given.clone());
-                self.source = Some(SourceRef {
-                    file: "(options)".into(),
-                    position: "owner".into(),
-                });
+                self.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
                 self.add_ids(&[given.handle.as_str()]);
             }
             let wanted = given.handle.trim_start_matches('@').to_ascii_lowercase();
@@ -245,72 +211,41 @@ impl Owner {
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn profile(username: &str) -> Option<String> {
     (!username.is_empty()).then(|| format!("https://twitter.com/{username}"))
 }
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-) -> Result<Owner, ImportError> {
+fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
     if let Some(given) = &opts.owner {
         owner.person = Some(given.clone());
-        owner.source = Some(SourceRef {
-            file: "(options)".into(),
-            position: "owner".into(),
-        });
+        owner.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
         owner.add_ids(&[given.handle.as_str()]);
     }
     // account.js: [ { "account": { accountId, username, accountDisplayName } } ]
     for entry in entries_of(entries, "account").cloned().collect::<Vec<_>>() {
         let text = read_js(src, &entry)?;
         let v: Value = util::parse_json(&text, &entry, "a JSON array of {\"account\": {…}}")?;
-        let Some(a) = v.get(0).and_then(|x| x.get("account")) else {
-            continue;
-        };
-        let Some(id) = str_of(a, "accountId") else {
-            continue;
-        };
+        let Some(a) = v.get(0).and_then(|x| x.get("account")) else { continue };
+        let Some(id) = str_of(a, "accountId") else { continue };
         let username = str_of(a, "username").unwrap_or("");
         let person = Person {
             handle: id.to_string(),
-            name: str_of(a, "accountDisplayName")
-                .map(str::to_string)
-                .or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
+            name: str_of(a, "accountDisplayName").map(str::to_string).or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
             profile_url: profile(username),
             email: None,
         };
-        owner.learn(
-            opts,
-            person,
-            username,
-            SourceRef {
-                file: entry.clone(),
-                position: "[0].account".into(),
-            },
-        );
+        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "[0].account".into() });
     }
     // manifest.js: window.__THAR_CONFIG = { "userInfo": { accountId, userName, displayName } }
-    for entry in entries
-        .iter()
-        .filter(|e| data_type(e) == Some("manifest"))
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for entry in entries.iter().filter(|e| data_type(e) == Some("manifest")).cloned().collect::<Vec<_>>() {
         let text = read_js(src, &entry)?;
         let v: Value = util::parse_json(&text, &entry, "a JSON object with \"userInfo\"")?;
         let Some(u) = v.get("userInfo") else { continue };
-        let Some(id) = str_of(u, "accountId") else {
-            continue;
-        };
+        let Some(id) = str_of(u, "accountId") else { continue };
         let username = str_of(u, "userName").unwrap_or("");
         let person = Person {
             handle: id.to_string(),
@@ -318,46 +253,22 @@ fn find_owner(
             profile_url: profile(username),
             email: None,
         };
-        owner.learn(
-            opts,
-            person,
-            username,
-            SourceRef {
-                file: entry.clone(),
-                position: "userInfo".into(),
-            },
-        );
+        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "userInfo".into() });
     }
     // Grailbird: data/js/user_details.js: var user_details = { screen_name, full_name, id }
-    for entry in entries_of(entries, "user_details")
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for entry in entries_of(entries, "user_details").cloned().collect::<Vec<_>>() {
         let text = read_js(src, &entry)?;
         let v: Value = util::parse_json(&text, &entry, "a JSON object with the user's details")?;
         let id = id_of(&v, "id_str").or_else(|| id_of(&v, "id"));
         let username = str_of(&v, "screen_name").unwrap_or("");
-        let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string()))
-        else {
-            continue;
-        };
+        let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string())) else { continue };
         let person = Person {
             handle,
-            name: str_of(&v, "full_name")
-                .or_else(|| str_of(&v, "name"))
-                .map(str::to_string),
+            name: str_of(&v, "full_name").or_else(|| str_of(&v, "name")).map(str::to_string),
             profile_url: profile(username),
             email: None,
         };
-        owner.learn(
-            opts,
-            person,
-            username,
-            SourceRef {
-                file: entry.clone(),
-                position: "user_details".into(),
-            },
-        );
+        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "user_details".into() });
     }
     Ok(owner)
 }
@@ -373,42 +284,26 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
 
 /// When nothing names the owner: the most frequent sender of direct messages
 /// (the owner is in every conversation of the archive).
-fn owner_from_messages(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    owner: &mut Owner,
-) -> Result<(), ImportError> {
+fn owner_from_messages(src: &mut dyn ExportSource, entries: &[String], owner: &mut Owner) -> Result<(), ImportError> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut first: HashMap<String, SourceRef> = HashMap::new();
-    for entry in entries
-        .iter()
-        .filter(|e| file_type(e) == Some(FileType::Messages))
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for entry in entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>() {
         let text = read_js(src, &entry)?;
         let convs: Vec<DmEntry> = util::parse_json(&text, &entry, DM_EXPECTED)?;
         for (c, conv) in convs.iter().enumerate() {
-            let Some(conv) = &conv.conversation else {
-                continue;
-            };
+            let Some(conv) = &conv.conversation else { continue };
             for (m, ev) in conv.messages.iter().enumerate() {
                 if let Some(mc) = &ev.message {
                     *counts.entry(mc.sender.clone()).or_default() += 1;
                     first.entry(mc.sender.clone()).or_insert_with(|| SourceRef {
                         file: entry.clone(),
-                        position: format!(
-                            "[{c}].dmConversation.messages[{m}] (most frequent sender)"
-                        ),
+                        position: format!("[{c}].dmConversation.messages[{m}] (most frequent sender)"),
                     });
                 }
             }
         }
     }
-    if let Some((id, _)) = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-    {
+    if let Some((id, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))) {
         owner.add_ids(&[id.as_str()]);
         owner.source = first.remove(id);
         owner.person = Some(other(id));
@@ -418,11 +313,7 @@ fn owner_from_messages(
 
 /// Someone who is not the owner, known by id.
 fn other(id: &str) -> Person {
-    Person {
-        handle: id.to_string(),
-        profile_url: Some(format!("https://twitter.com/intent/user?user_id={id}")),
-        ..Person::default()
-    }
+    Person { handle: id.to_string(), profile_url: Some(format!("https://twitter.com/intent/user?user_id={id}")), ..Person::default() }
 }
 
 /// `Sat Nov 09 12:14:18 +0000 2024` → Unix seconds.
@@ -434,10 +325,7 @@ fn parse_twitter_date(s: &str) -> Option<i64> {
     let mo = util::month(p[1])?;
     let d: u32 = p[2].parse().ok()?;
     let y: i64 = p[5].parse().ok()?;
-    let t: Vec<u32> = p[3]
-        .split(':')
-        .map(|x| x.parse().ok())
-        .collect::<Option<_>>()?;
+    let t: Vec<u32> = p[3].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
     if t.len() != 3 || !(1..=31).contains(&d) || t[0] > 23 || t[1] > 59 || t[2] > 60 {
         return None;
     }
@@ -474,30 +362,15 @@ struct Note {
 
 fn load_notes(src: &mut dyn ExportSource, entries: &[String]) -> Result<Vec<Note>, ImportError> {
     let mut notes = Vec::new();
-    for entry in entries
-        .iter()
-        .filter(|e| matches!(data_type(e), Some("note-tweet" | "note-tweets")))
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for entry in entries.iter().filter(|e| matches!(data_type(e), Some("note-tweet" | "note-tweets"))).cloned().collect::<Vec<_>>() {
         let text = read_js(src, &entry)?;
-        let arr: Vec<Value> =
-            util::parse_json(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")?;
+        let arr: Vec<Value> = util::parse_json(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")?;
         for v in &arr {
             let n = v.get("noteTweet").unwrap_or(v);
-            let body = n
-                .get("core")
-                .and_then(|c| str_of(c, "text"))
-                .or_else(|| n.get("noteTweetResults").and_then(|c| str_of(c, "text")));
+            let body = n.get("core").and_then(|c| str_of(c, "text")).or_else(|| n.get("noteTweetResults").and_then(|c| str_of(c, "text")));
             let Some(body) = body else { continue };
-            let at = str_of(n, "createdAt")
-                .and_then(parse_time)
-                .unwrap_or(i64::MIN);
-            notes.push(Note {
-                at,
-                tweet_id: id_of(n, "tweetId"),
-                text: body.to_string(),
-            });
+            let at = str_of(n, "createdAt").and_then(parse_time).unwrap_or(i64::MIN);
+            notes.push(Note { at, tweet_id: id_of(n, "tweetId"), text: body.to_string() });
         }
     }
     Ok(notes)
@@ -516,11 +389,7 @@ fn note_for<'a>(notes: &'a [Note], id: &str, at: i64, text: &str) -> Option<&'a 
         return Some(&n.text);
     }
     // The tweet's own text up to its first link or ellipsis, at most 60 characters.
-    let cut = [text.find("https://t.co/"), text.find('…')]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(text.len());
+    let cut = [text.find("https://t.co/"), text.find('…')].into_iter().flatten().min().unwrap_or(text.len());
     let prefix: String = collapse(&text[..cut]).chars().take(60).collect();
     let candidates: Vec<&Note> = notes.iter().filter(|n| (n.at - at).abs() <= 1).collect();
     if prefix.len() < 10 {
@@ -529,22 +398,15 @@ fn note_for<'a>(notes: &'a [Note], id: &str, at: i64, text: &str) -> Option<&'a 
             _ => None,
         };
     }
-    candidates
-        .into_iter()
-        .find(|n| collapse(&decode_html_entities(&n.text)).starts_with(&prefix))
-        .map(|n| n.text.as_str())
+    candidates.into_iter().find(|n| collapse(&decode_html_entities(&n.text)).starts_with(&prefix)).map(|n| n.text.as_str())
 }
 
 fn mention_person(m: &Value) -> Option<Person> {
     let screen = str_of(m, "screen_name").unwrap_or("");
-    let handle = id_of(m, "id_str")
-        .filter(|i| i != "-1")
-        .or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
+    let handle = id_of(m, "id_str").filter(|i| i != "-1").or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
     Some(Person {
         handle,
-        name: str_of(m, "name")
-            .map(str::to_string)
-            .or_else(|| (!screen.is_empty()).then(|| format!("@{screen}"))),
+        name: str_of(m, "name").map(str::to_string).or_else(|| (!screen.is_empty()).then(|| format!("@{screen}"))),
         profile_url: profile(screen),
         email: None,
     })
@@ -552,15 +414,8 @@ fn mention_person(m: &Value) -> Option<Person> {
 
 fn user_person(u: &Value) -> Option<Person> {
     let screen = str_of(u, "screen_name").unwrap_or("");
-    let handle = id_of(u, "id_str")
-        .or_else(|| id_of(u, "id"))
-        .or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
-    Some(Person {
-        handle,
-        name: str_of(u, "name").map(str::to_string),
-        profile_url: profile(screen),
-        email: None,
-    })
+    let handle = id_of(u, "id_str").or_else(|| id_of(u, "id")).or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
+    Some(Person { handle, name: str_of(u, "name").map(str::to_string), profile_url: profile(screen), email: None })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -574,19 +429,11 @@ fn tweets(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let arr: Vec<Value> = util::parse_json(text, file, "a JSON array of tweets")?;
-    let label = if grailbird {
-        "tweets"
-    } else {
-        data_type(file).unwrap_or("tweets")
-    };
+    let label = if grailbird { "tweets" } else { data_type(file).unwrap_or("tweets") };
     for (i, v) in arr.iter().enumerate() {
         let t = v.get("tweet").unwrap_or(v);
         let position = format!("{label}[{i}]");
-        let skip = |reason: &str| Skip {
-            file: file.to_string(),
-            position: position.clone(),
-            reason: reason.to_string(),
-        };
+        let skip = |reason: &str| Skip { file: file.to_string(), position: position.clone(), reason: reason.to_string() };
         if !t.is_object() {
             skipped.push(skip("not a tweet object"));
             continue;
@@ -594,47 +441,25 @@ fn tweets(
         // Grailbird: the owner is the author of every tweet in the archive.
         if owner.person.is_none() {
             if let Some(p) = t.get("user").and_then(user_person) {
-                let username = t
-                    .get("user")
-                    .and_then(|u| str_of(u, "screen_name"))
-                    .unwrap_or("")
-                    .to_string();
+                let username = t.get("user").and_then(|u| str_of(u, "screen_name")).unwrap_or("").to_string();
                 owner.add_ids(&[p.handle.as_str(), username.as_str()]);
                 owner.person = Some(p);
-                owner.source = Some(SourceRef {
-                    file: file.to_string(),
-                    position: format!("{position}.user"),
-                });
+                owner.source = Some(SourceRef { file: file.to_string(), position: format!("{position}.user") });
             }
         }
         if !owner.emitted {
             if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-                emit(Record::Owner {
-                    network: NET,
-                    person: person.clone(),
-                    source: source.clone(),
-                })?;
+                emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
                 owner.emitted = true;
             }
         }
         // `id` is a number in Grailbird files and loses precision there: `id_str` first.
-        let Some(id) =
-            id_of(t, "id_str").or_else(|| t.get("id").and_then(Value::as_str).map(str::to_string))
-        else {
+        let Some(id) = id_of(t, "id_str").or_else(|| t.get("id").and_then(Value::as_str).map(str::to_string)) else {
             skipped.push(skip("a tweet without an id_str"));
             continue;
         };
-        let raw = t
-            .get("full_text")
-            .or_else(|| t.get("text"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let Some(at) = t
-            .get("created_at")
-            .and_then(Value::as_str)
-            .and_then(parse_time)
-            .or_else(|| snowflake_time(&id))
-        else {
+        let raw = t.get("full_text").or_else(|| t.get("text")).and_then(Value::as_str).unwrap_or("");
+        let Some(at) = t.get("created_at").and_then(Value::as_str).and_then(parse_time).or_else(|| snowflake_time(&id)) else {
             skipped.push(skip("a tweet without a readable created_at"));
             continue;
         };
@@ -646,79 +471,33 @@ fn tweets(
             skipped.push(skip("a tweet without text"));
             continue;
         }
-        let mentions: Vec<&Value> = t
-            .get("entities")
-            .and_then(|e| e.get("user_mentions"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
-        let reply_to = id_of(t, "in_reply_to_status_id_str").or_else(|| {
-            if grailbird {
-                None
-            } else {
-                id_of(t, "in_reply_to_status_id")
-            }
-        });
+        let mentions: Vec<&Value> = t.get("entities").and_then(|e| e.get("user_mentions")).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+        let reply_to = id_of(t, "in_reply_to_status_id_str").or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_status_id") });
         let retweeted = t.get("retweeted_status").filter(|r| r.is_object());
         let (kind, parent, counterparts) = if retweeted.is_some() || body.starts_with("RT @") {
-            let who = retweeted
-                .and_then(|r| r.get("user"))
-                .and_then(user_person)
-                .or_else(|| {
-                    let screen = body
-                        .strip_prefix("RT @")?
-                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .next()?;
-                    mentions
-                        .iter()
-                        .find(|m| {
-                            str_of(m, "screen_name").is_some_and(|s| s.eq_ignore_ascii_case(screen))
-                        })
-                        .and_then(|m| mention_person(m))
-                        .or_else(|| {
-                            (!screen.is_empty()).then(|| Person {
-                                handle: screen.to_string(),
-                                name: Some(format!("@{screen}")),
-                                profile_url: profile(screen),
-                                email: None,
-                            })
-                        })
-                });
+            let who = retweeted.and_then(|r| r.get("user")).and_then(user_person).or_else(|| {
+                let screen = body.strip_prefix("RT @")?.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()?;
+                mentions
+                    .iter()
+                    .find(|m| str_of(m, "screen_name").is_some_and(|s| s.eq_ignore_ascii_case(screen)))
+                    .and_then(|m| mention_person(m))
+                    .or_else(|| (!screen.is_empty()).then(|| Person { handle: screen.to_string(), name: Some(format!("@{screen}")), profile_url: profile(screen), email: None }))
+            });
             let parent = retweeted.and_then(|r| id_of(r, "id_str"));
             (ItemKind::Share, parent, who.into_iter().collect::<Vec<_>>())
         } else if let Some(parent) = reply_to {
-            let uid = id_of(t, "in_reply_to_user_id_str").or_else(|| {
-                if grailbird {
-                    None
-                } else {
-                    id_of(t, "in_reply_to_user_id")
-                }
-            });
+            let uid = id_of(t, "in_reply_to_user_id_str").or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_user_id") });
             let screen = str_of(t, "in_reply_to_screen_name").unwrap_or("");
-            let mention = mentions
-                .iter()
-                .find(|m| uid.is_some() && id_of(m, "id_str") == uid)
-                .and_then(|m| mention_person(m));
+            let mention = mentions.iter().find(|m| uid.is_some() && id_of(m, "id_str") == uid).and_then(|m| mention_person(m));
             let who = mention.or_else(|| {
-                let handle = uid
-                    .clone()
-                    .or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
-                Some(Person {
-                    handle,
-                    name: (!screen.is_empty()).then(|| format!("@{screen}")),
-                    profile_url: profile(screen),
-                    email: None,
-                })
+                let handle = uid.clone().or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
+                Some(Person { handle, name: (!screen.is_empty()).then(|| format!("@{screen}")), profile_url: profile(screen), email: None })
             });
             let who = who.filter(|p| !owner.is(&p.handle) && !owner.is(screen));
             (ItemKind::Comment, Some(parent), who.into_iter().collect())
         } else {
             let mut seen = BTreeSet::new();
-            let people = mentions
-                .iter()
-                .filter_map(|m| mention_person(m))
-                .filter(|p| !owner.is(&p.handle) && seen.insert(p.handle.clone()))
-                .collect();
+            let people = mentions.iter().filter_map(|m| mention_person(m)).filter(|p| !owner.is(&p.handle) && seen.insert(p.handle.clone())).collect();
             (ItemKind::Post, None, people)
         };
         let thread = parent.clone();
@@ -733,17 +512,13 @@ fn tweets(
             parent,
             at,
             text: body,
-            source: SourceRef {
-                file: file.to_string(),
-                position,
-            },
+            source: SourceRef { file: file.to_string(), position },
         }))?;
     }
     Ok(())
 }
 
-const DM_EXPECTED: &str =
-    "a JSON array of {\"dmConversation\": {\"conversationId\", \"messages\": […]}}";
+const DM_EXPECTED: &str = "a JSON array of {\"dmConversation\": {\"conversationId\", \"messages\": […]}}";
 
 /// Ids are strings in every archive seen; accept numbers too.
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -816,11 +591,7 @@ struct MessageCreate {
     id: Option<String>,
     #[serde(rename = "senderId", deserialize_with = "string_or_number")]
     sender: String,
-    #[serde(
-        rename = "recipientId",
-        default,
-        deserialize_with = "opt_string_or_number"
-    )]
+    #[serde(rename = "recipientId", default, deserialize_with = "opt_string_or_number")]
     recipient: Option<String>,
     #[serde(default)]
     text: Option<String>,
@@ -828,28 +599,12 @@ struct MessageCreate {
     created_at: Option<String>,
 }
 
-fn messages(
-    text: &str,
-    file: &str,
-    owner: &Owner,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
     let convs: Vec<DmEntry> = util::parse_json(text, file, DM_EXPECTED)?;
-    let person = |id: &str| {
-        if owner.is(id) {
-            owner.counterpart().unwrap_or_else(|| other(id))
-        } else {
-            other(id)
-        }
-    };
+    let person = |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
     for (c, entry) in convs.into_iter().enumerate() {
         let Some(conv) = entry.conversation else {
-            skipped.push(Skip {
-                file: file.into(),
-                position: format!("[{c}]"),
-                reason: "not a dmConversation".into(),
-            });
+            skipped.push(Skip { file: file.into(), position: format!("[{c}]"), reason: "not a dmConversation".into() });
             continue;
         };
         // Everyone known to be in the conversation: senders, recipients and join snapshots.
@@ -863,11 +618,7 @@ fn messages(
                 members.extend(p.snapshot.iter().chain(&p.user_ids).cloned());
             }
         }
-        if let Some(o) = owner
-            .person
-            .as_ref()
-            .filter(|o| !members.iter().any(|m| owner.is(m)) && !o.handle.is_empty())
-        {
+        if let Some(o) = owner.person.as_ref().filter(|o| !members.iter().any(|m| owner.is(m)) && !o.handle.is_empty()) {
             // The owner is in every conversation of their own archive.
             members.insert(o.handle.clone());
         }
@@ -879,55 +630,26 @@ fn messages(
                 } else if ev.joined.is_some() {
                     "participantsJoin".to_string()
                 } else {
-                    ev.other
-                        .keys()
-                        .next()
-                        .cloned()
-                        .unwrap_or_else(|| "empty".into())
+                    ev.other.keys().next().cloned().unwrap_or_else(|| "empty".into())
                 };
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: format!("a {what} event, not a message"),
-                });
+                skipped.push(Skip { file: file.into(), position, reason: format!("a {what} event, not a message") });
                 continue;
             };
-            let Some(at) = msg
-                .created_at
-                .as_deref()
-                .and_then(util::parse_iso)
-                .or_else(|| msg.id.as_deref().and_then(snowflake_time))
-            else {
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: "a message without a readable createdAt".into(),
-                });
+            let Some(at) = msg.created_at.as_deref().and_then(util::parse_iso).or_else(|| msg.id.as_deref().and_then(snowflake_time)) else {
+                skipped.push(Skip { file: file.into(), position, reason: "a message without a readable createdAt".into() });
                 continue;
             };
             let body = msg.text.unwrap_or_default();
             if body.trim().is_empty() {
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: "a message without text".into(),
-                });
+                skipped.push(Skip { file: file.into(), position, reason: "a message without text".into() });
                 continue;
             }
             let by_owner = owner.is(&msg.sender);
             let counterparts: Vec<Person> = match &msg.recipient {
                 Some(r) => vec![person(r)],
-                None => members
-                    .iter()
-                    .filter(|id| **id != msg.sender && !(by_owner && owner.is(id)))
-                    .map(|id| person(id))
-                    .collect(),
+                None => members.iter().filter(|id| **id != msg.sender && !(by_owner && owner.is(id))).map(|id| person(id)).collect(),
             };
-            let author = if by_owner {
-                owner.author()
-            } else {
-                other(&msg.sender)
-            };
+            let author = if by_owner { owner.author() } else { other(&msg.sender) };
             emit(Record::Item(Item {
                 network: NET,
                 kind: ItemKind::Message,
@@ -939,38 +661,21 @@ fn messages(
                 parent: None,
                 at,
                 text: body,
-                source: SourceRef {
-                    file: file.into(),
-                    position,
-                },
+                source: SourceRef { file: file.into(), position },
             }))?;
         }
     }
     Ok(())
 }
 
-fn follows(
-    text: &str,
-    file: &str,
-    following: bool,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn follows(text: &str, file: &str, following: bool, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
     let key = if following { "following" } else { "follower" };
-    let arr: Vec<Value> = util::parse_json(
-        text,
-        file,
-        &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"),
-    )?;
+    let arr: Vec<Value> = util::parse_json(text, file, &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"))?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("{key}[{i}]");
         let f = v.get(key).unwrap_or(v);
         let Some(id) = id_of(f, "accountId") else {
-            skipped.push(Skip {
-                file: file.into(),
-                position,
-                reason: format!("a {key} without an accountId"),
-            });
+            skipped.push(Skip { file: file.into(), position, reason: format!("a {key} without an accountId") });
             continue;
         };
         let mut them = other(&id);
@@ -990,40 +695,23 @@ fn follows(
             parent: None,
             at: 0,
             text: String::new(),
-            source: SourceRef {
-                file: file.into(),
-                position,
-            },
+            source: SourceRef { file: file.into(), position },
         }))?;
     }
     Ok(())
 }
 
-fn likes(
-    text: &str,
-    file: &str,
-    owner: &Owner,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
-    let arr: Vec<Value> =
-        util::parse_json(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
+fn likes(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+    let arr: Vec<Value> = util::parse_json(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("like[{i}]");
         let l = v.get("like").unwrap_or(v);
         let Some(id) = id_of(l, "tweetId") else {
-            skipped.push(Skip {
-                file: file.into(),
-                position,
-                reason: "a like without a tweetId".into(),
-            });
+            skipped.push(Skip { file: file.into(), position, reason: "a like without a tweetId".into() });
             continue;
         };
         // A post from before November 2010 has no time in its id: 0, unknown.
-        let at = str_of(l, "likedAt")
-            .and_then(util::parse_iso)
-            .or_else(|| snowflake_time(&id))
-            .unwrap_or(0);
+        let at = str_of(l, "likedAt").and_then(util::parse_iso).or_else(|| snowflake_time(&id)).unwrap_or(0);
         emit(Record::Item(Item {
             network: NET,
             kind: ItemKind::Reaction,
@@ -1035,10 +723,7 @@ fn likes(
             parent: Some(id),
             at,
             text: "like".into(),
-            source: SourceRef {
-                file: file.into(),
-                position,
-            },
+            source: SourceRef { file: file.into(), position },
         }))?;
     }
     Ok(())
@@ -1050,23 +735,11 @@ mod tests {
 
     #[test]
     fn reads_twitter_dates_and_snowflakes() {
-        assert_eq!(
-            parse_twitter_date("Sat Nov 09 12:14:18 +0000 2024"),
-            Some(util::unix(2024, 11, 9, 12, 14, 18))
-        );
-        assert_eq!(
-            parse_twitter_date("Sat Nov 09 12:14:18 +0100 2024"),
-            Some(util::unix(2024, 11, 9, 11, 14, 18))
-        );
-        assert_eq!(
-            parse_time("2013-02-01 04:12:21 +0000"),
-            Some(util::unix(2013, 2, 1, 4, 12, 21))
-        );
+        assert_eq!(parse_twitter_date("Sat Nov 09 12:14:18 +0000 2024"), Some(util::unix(2024, 11, 9, 12, 14, 18)));
+        assert_eq!(parse_twitter_date("Sat Nov 09 12:14:18 +0100 2024"), Some(util::unix(2024, 11, 9, 11, 14, 18)));
+        assert_eq!(parse_time("2013-02-01 04:12:21 +0000"), Some(util::unix(2013, 2, 1, 4, 12, 21)));
         // 1221130902635458567 was posted Sat Jan 25 18:01:09 +0000 2020.
-        assert_eq!(
-            snowflake_time("1221130902635458567"),
-            Some(util::unix(2020, 1, 25, 18, 1, 9))
-        );
+        assert_eq!(snowflake_time("1221130902635458567"), Some(util::unix(2020, 1, 25, 18, 1, 9)));
         assert_eq!(snowflake_time("20"), None);
     }
 
@@ -1074,14 +747,8 @@ mod tests {
     fn knows_the_archive_files_by_name() {
         assert_eq!(file_type("data/tweets-part2.js"), Some(FileType::Tweets));
         assert_eq!(file_type("data/tweet.js"), Some(FileType::Tweets));
-        assert_eq!(
-            file_type("data/js/tweets/2013_02.js"),
-            Some(FileType::Grailbird)
-        );
-        assert_eq!(
-            file_type("data/direct-messages-group.js"),
-            Some(FileType::Messages)
-        );
+        assert_eq!(file_type("data/js/tweets/2013_02.js"), Some(FileType::Grailbird));
+        assert_eq!(file_type("data/direct-messages-group.js"), Some(FileType::Messages));
         assert_eq!(file_type("data/deleted-tweets.js"), None);
         assert_eq!(file_type("data/tweets_media/x.jpg"), None);
         assert_eq!(data_type("a/b/note-tweet.js"), Some("note-tweet"));

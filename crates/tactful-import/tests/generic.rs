@@ -6,16 +6,10 @@ use tactful_core::history::{Item, ItemKind, Network, Person, Record};
 use tactful_import::{Format, ImportError, Options, Skipped, source, util};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/generic")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generic").join(name)
 }
 
-fn import_as(
-    path: &Path,
-    format: Format,
-    opts: &Options,
-) -> Result<(Vec<Record>, Skipped), ImportError> {
+fn import_as(path: &Path, format: Format, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
     let mut src = source::open(path, source::Limits::default())?;
     let mut records = Vec::new();
     let skipped = tactful_import::run(format, src.as_mut(), opts, &mut |r| {
@@ -27,46 +21,21 @@ fn import_as(
 
 fn import(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
     let src = source::open(path, source::Limits::default())?;
-    let format =
-        tactful_import::detect(src.entries()).expect("a .csv or .jsonl file is recognised");
+    let format = tactful_import::detect(src.entries()).expect("a .csv or .jsonl file is recognised");
     import_as(path, format, opts)
 }
 
 fn items(records: &[Record]) -> Vec<&Item> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Item(i) = r {
-                Some(i)
-            } else {
-                None
-            }
-        })
-        .collect()
+    records.iter().filter_map(|r| if let Record::Item(i) = r { Some(i) } else { None }).collect()
 }
 
 fn owners(records: &[Record]) -> Vec<(Network, &Person)> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Owner {
-                person, network, ..
-            } = r
-            {
-                Some((*network, person))
-            } else {
-                None
-            }
-        })
-        .collect()
+    records.iter().filter_map(|r| if let Record::Owner { person, network, .. } = r { Some((*network, person)) } else { None }).collect()
 }
 
 fn line(records: &[Record], n: u64) -> &Item {
     let pos = format!("line {n}");
-    items(records)
-        .into_iter()
-        .find(|i| i.source.position == pos)
-        .unwrap_or_else(|| panic!("nothing at {pos}"))
+    items(records).into_iter().find(|i| i.source.position == pos).unwrap_or_else(|| panic!("nothing at {pos}"))
 }
 
 #[test]
@@ -79,10 +48,7 @@ fn a_csv_file_with_the_documented_columns() {
     assert_eq!(post.external_id.as_deref(), Some("p-17"));
     assert_eq!(post.author.name.as_deref(), Some("Dana Seller"));
     assert!(post.by_owner);
-    assert_eq!(
-        post.text, "New cedar candles, made by hand.\nOrder by Friday!",
-        "a quoted multi-line text, CRLF read as one line end"
-    );
+    assert_eq!(post.text, "New cedar candles, made by hand.\nOrder by Friday!", "a quoted multi-line text, CRLF read as one line end");
     assert_eq!(post.at, util::unix(2024, 5, 1, 8, 0, 0));
     assert_eq!(post.source.file, "listening.csv");
 
@@ -95,26 +61,12 @@ fn a_csv_file_with_the_documented_columns() {
 
     let answer = line(&records, 5);
     assert_eq!(answer.at, 1_714_557_720, "Unix seconds");
-    assert!(
-        !answer.by_owner,
-        "no by_owner and no --owner: not the owner's"
-    );
+    assert!(!answer.by_owner, "no by_owner and no --owner: not the owner's");
 
     let dm = line(&records, 6);
-    assert_eq!(
-        dm.network,
-        Network::Other,
-        "no network column value and no --network"
-    );
-    assert_eq!(
-        dm.at,
-        util::unix(2024, 5, 1, 8, 5, 0),
-        "the offset is applied"
-    );
-    assert_eq!(
-        dm.counterparts,
-        vec![Person::named("@ann.b"), Person::named("@ben")]
-    );
+    assert_eq!(dm.network, Network::Other, "no network column value and no --network");
+    assert_eq!(dm.at, util::unix(2024, 5, 1, 8, 5, 0), "the offset is applied");
+    assert_eq!(dm.counterparts, vec![Person::named("@ann.b"), Person::named("@ben")]);
     assert_eq!(dm.external_id, None);
 
     let like = line(&records, 7);
@@ -123,46 +75,23 @@ fn a_csv_file_with_the_documented_columns() {
     assert_eq!(like.text, "");
 
     assert_eq!(skipped.len(), 1);
-    assert_eq!(
-        (skipped[0].file.as_str(), skipped[0].position.as_str()),
-        ("listening.csv", "line 8")
-    );
+    assert_eq!((skipped[0].file.as_str(), skipped[0].position.as_str()), ("listening.csv", "line 8"));
     assert_eq!(skipped[0].reason, "a comment without text");
 
     let o = owners(&records);
-    assert_eq!(
-        o.len(),
-        2,
-        "one owner per network where a row says by_owner: {o:?}"
-    );
-    assert_eq!(
-        o[0],
-        (
-            Network::Instagram,
-            &Person {
-                handle: "@dana".into(),
-                name: Some("Dana Seller".into()),
-                ..Person::default()
-            }
-        )
-    );
+    assert_eq!(o.len(), 2, "one owner per network where a row says by_owner: {o:?}");
+    assert_eq!(o[0], (Network::Instagram, &Person { handle: "@dana".into(), name: Some("Dana Seller".into()), ..Person::default() }));
     assert_eq!(o[1].0, Network::Other);
 }
 
 #[test]
 fn the_owner_and_network_options_fill_the_gaps() {
-    let opts = Options {
-        owner: Some(Person::named("@dana")),
-        network: Some(Network::Instagram),
-    };
+    let opts = Options { owner: Some(Person::named("@dana")), network: Some(Network::Instagram) };
     let (records, _) = import(&fixture("listening.csv"), &opts).unwrap();
     assert!(line(&records, 5).by_owner, "the author is the --owner");
     assert_eq!(line(&records, 6).network, Network::Instagram);
     let o = owners(&records);
-    assert_eq!(
-        o.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-        [Network::Instagram, Network::Facebook]
-    );
+    assert_eq!(o.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [Network::Instagram, Network::Facebook]);
     assert!(o.iter().all(|(_, p)| p.handle == "@dana"));
 }
 
@@ -188,12 +117,7 @@ fn a_jsonl_file_with_the_documented_keys() {
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    let fp = |records: &[Record]| {
-        items(records)
-            .iter()
-            .map(|i| i.fingerprint())
-            .collect::<Vec<_>>()
-    };
+    let fp = |records: &[Record]| items(records).iter().map(|i| i.fingerprint()).collect::<Vec<_>>();
     for name in ["listening.csv", "history.jsonl"] {
         let (a, _) = import(&fixture(name), &Options::default()).unwrap();
         let (b, _) = import(&fixture(name), &Options::default()).unwrap();
@@ -229,34 +153,19 @@ fn bad(name: &str, body: &[u8]) -> String {
 #[test]
 fn a_missing_required_column_names_it() {
     let err = bad("nokind.csv", b"text,at,author\nhi,2024-05-01,@a\n");
-    assert!(
-        err.starts_with("nokind.csv:line 1 (header): expected a `kind` column"),
-        "{err}"
-    );
+    assert!(err.starts_with("nokind.csv:line 1 (header): expected a `kind` column"), "{err}");
 }
 
 #[test]
 fn a_ragged_row_names_its_line() {
-    let err = bad(
-        "ragged.csv",
-        b"kind,text,at,author\r\npost,hi,2024-05-01,@a\r\npost,hi,2024-05-01\r\n",
-    );
-    assert!(
-        err.starts_with("ragged.csv:line 3: expected 4 fields"),
-        "{err}"
-    );
+    let err = bad("ragged.csv", b"kind,text,at,author\r\npost,hi,2024-05-01,@a\r\npost,hi,2024-05-01\r\n");
+    assert!(err.starts_with("ragged.csv:line 3: expected 4 fields"), "{err}");
 }
 
 #[test]
 fn an_unknown_kind_names_line_and_column() {
-    let err = bad(
-        "kind.csv",
-        b"kind,text,at,author\npost,hi,2024-05-01,@a\npoke,hi,2024-05-01,@a\n",
-    );
-    assert!(
-        err.starts_with("kind.csv:line 3 column `kind`: expected one of post, comment"),
-        "{err}"
-    );
+    let err = bad("kind.csv", b"kind,text,at,author\npost,hi,2024-05-01,@a\npoke,hi,2024-05-01,@a\n");
+    assert!(err.starts_with("kind.csv:line 3 column `kind`: expected one of post, comment"), "{err}");
     assert!(err.ends_with("found `poke`"), "{err}");
 }
 
@@ -264,71 +173,35 @@ fn an_unknown_kind_names_line_and_column() {
 fn a_bad_date_names_line_and_column() {
     let err = bad("date.csv", b"kind,text,at,author\npost,hi,01/05/2024,@a\n");
     assert!(err.starts_with("date.csv:line 2 column `at`: expected an ISO-8601 date-time or Unix seconds, found `01/05/2024`"), "{err}");
-    let err = bad(
-        "date.jsonl",
-        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n",
-    );
+    let err = bad("date.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n");
     assert!(err.starts_with("date.jsonl:line 1 column `at`"), "{err}");
 }
 
 #[test]
 fn a_bad_by_owner_or_network_names_the_column() {
-    let err = bad(
-        "owner.csv",
-        b"kind,text,at,author,by_owner\npost,hi,2024-05-01,@a,maybe\n",
-    );
-    assert!(
-        err.starts_with("owner.csv:line 2 column `by_owner`: expected true or false"),
-        "{err}"
-    );
-    let err = bad(
-        "net.csv",
-        b"kind,text,at,author,network\npost,hi,2024-05-01,@a,myspace\n",
-    );
+    let err = bad("owner.csv", b"kind,text,at,author,by_owner\npost,hi,2024-05-01,@a,maybe\n");
+    assert!(err.starts_with("owner.csv:line 2 column `by_owner`: expected true or false"), "{err}");
+    let err = bad("net.csv", b"kind,text,at,author,network\npost,hi,2024-05-01,@a,myspace\n");
     assert!(err.starts_with("net.csv:line 2 column `network`"), "{err}");
 }
 
 #[test]
 fn jsonl_errors_name_the_line() {
-    let err = bad(
-        "cut.jsonl",
-        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n{\"kind\":\"post\",\"te",
-    );
+    let err = bad("cut.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n{\"kind\":\"post\",\"te");
     assert!(err.starts_with("cut.jsonl:line 2 column"), "{err}");
     assert!(err.contains("cut short"), "{err}");
     let err = bad("arr.jsonl", b"[1,2]\n");
-    assert!(
-        err.starts_with("arr.jsonl:line 1: expected a JSON object on each line"),
-        "{err}"
-    );
-    let err = bad(
-        "missing.jsonl",
-        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1}\n",
-    );
-    assert!(
-        err.starts_with("missing.jsonl:line 1 column `author`: expected a `author` key"),
-        "{err}"
-    );
-    let err = bad(
-        "latin1.jsonl",
-        b"{\"kind\":\"post\",\"text\":\"caf\xe9\",\"at\":1,\"author\":\"@a\"}\n",
-    );
-    assert!(
-        err.starts_with("latin1.jsonl:line 1: expected UTF-8 text"),
-        "{err}"
-    );
+    assert!(err.starts_with("arr.jsonl:line 1: expected a JSON object on each line"), "{err}");
+    let err = bad("missing.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1}\n");
+    assert!(err.starts_with("missing.jsonl:line 1 column `author`: expected a `author` key"), "{err}");
+    let err = bad("latin1.jsonl", b"{\"kind\":\"post\",\"text\":\"caf\xe9\",\"at\":1,\"author\":\"@a\"}\n");
+    assert!(err.starts_with("latin1.jsonl:line 1: expected UTF-8 text"), "{err}");
 }
 
 #[test]
 fn a_csv_in_the_wrong_encoding_names_the_line() {
-    let err = bad(
-        "latin1.csv",
-        b"kind,text,at,author\npost,ok,2024-05-01,@a\npost,caf\xe9,2024-05-01,@a\n",
-    );
-    assert!(
-        err.starts_with("latin1.csv:line 3 field 2: expected UTF-8 text"),
-        "{err}"
-    );
+    let err = bad("latin1.csv", b"kind,text,at,author\npost,ok,2024-05-01,@a\npost,caf\xe9,2024-05-01,@a\n");
+    assert!(err.starts_with("latin1.csv:line 3 field 2: expected UTF-8 text"), "{err}");
 }
 
 #[test]
@@ -336,11 +209,7 @@ fn a_bom_and_capitalised_headers_are_fine() {
     let dir = std::env::temp_dir().join(format!("tactful-generic-bom-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bom.csv");
-    std::fs::write(
-        &path,
-        b"\xEF\xBB\xBFKind,Text,At,Author\npost,hi,2024-05-01,@a\n",
-    )
-    .unwrap();
+    std::fs::write(&path, b"\xEF\xBB\xBFKind,Text,At,Author\npost,hi,2024-05-01,@a\n").unwrap();
     let (records, _) = import(&path, &Options::default()).unwrap();
     assert_eq!(items(&records).len(), 1);
     std::fs::remove_dir_all(dir).ok();

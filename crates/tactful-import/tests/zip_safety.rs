@@ -35,18 +35,9 @@ fn refusal(path: &std::path::Path, limits: Limits) -> String {
 fn path_traversal_is_refused() {
     let d = scratch("traversal");
     let z = d.join("evil.zip");
-    make_zip(
-        &z,
-        &[
-            ("data/tweets.js", b"window.YTD.tweets.part0 = []"),
-            ("../../etc/evil.txt", b"x"),
-        ],
-    );
+    make_zip(&z, &[("data/tweets.js", b"window.YTD.tweets.part0 = []"), ("../../etc/evil.txt", b"x")]);
     let e = refusal(&z, Limits::default());
-    assert!(
-        e.contains("../../etc/evil.txt") && e.contains("path traversal"),
-        "{e}"
-    );
+    assert!(e.contains("../../etc/evil.txt") && e.contains("path traversal"), "{e}");
 }
 
 #[test]
@@ -66,13 +57,7 @@ fn a_zip_bomb_is_refused_by_ratio_and_by_total_size() {
     make_zip(&z, &[("posts/your_posts_1.json", &zeros)]);
     let e = refusal(&z, Limits::default());
     assert!(e.contains("zip bomb"), "{e}");
-    let e = refusal(
-        &z,
-        Limits {
-            max_total: 1 << 20,
-            max_ratio: u64::MAX,
-        },
-    );
+    let e = refusal(&z, Limits { max_total: 1 << 20, max_ratio: u64::MAX });
     assert!(e.contains("expands to more than"), "{e}");
 }
 
@@ -94,20 +79,12 @@ fn links_in_folders_are_not_followed() {
     let d = scratch("links");
     let export = d.join("export");
     std::fs::create_dir_all(export.join("data")).unwrap();
-    std::fs::write(
-        export.join("data/tweets.js"),
-        "window.YTD.tweets.part0 = []",
-    )
-    .unwrap();
+    std::fs::write(export.join("data/tweets.js"), "window.YTD.tweets.part0 = []").unwrap();
     let secret = d.join("secret.txt");
     std::fs::write(&secret, "private").unwrap();
     std::os::unix::fs::symlink(&secret, export.join("data/leak.js")).unwrap();
     let src = source::open(&export, Limits::default()).unwrap();
-    assert_eq!(
-        src.entries(),
-        ["data/tweets.js".to_string()],
-        "the link is not listed"
-    );
+    assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
     let e = refusal(&export.join("data/leak.js"), Limits::default());
     assert!(e.contains("symbolic link"), "{e}");
 }

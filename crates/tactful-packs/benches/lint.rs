@@ -79,9 +79,7 @@ fn main() {
     let posts = corpus(100_000);
     let bytes: usize = posts.iter().map(String::len).sum();
     let ac = engine.automaton().expect("packs have phrases");
-    let phrases: Vec<&str> = (0..engine.phrase_count())
-        .map(|i| engine.literal(i))
-        .collect();
+    let phrases: Vec<&str> = (0..engine.phrase_count()).map(|i| engine.literal(i)).collect();
     let ac_nocase = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -122,36 +120,12 @@ fn main() {
         best_full = best_full.min(t.elapsed().as_secs_f64());
     }
     let n = posts.len() as f64;
-    println!(
-        "corpus: {} posts, {:.0} bytes on average, {} phrases, {} rules",
-        posts.len(),
-        bytes as f64 / n,
-        engine.phrase_count(),
-        engine.rules().len()
-    );
-    println!(
-        "bare pass, case-sensitive  : {:>9.0} posts/s  ({:.1} MB/s)",
-        n / best_bare,
-        bytes as f64 / best_bare / 1e6
-    );
-    println!(
-        "bare pass, case-insensitive: {:>9.0} posts/s  ({:.1} MB/s)",
-        n / best_nocase,
-        bytes as f64 / best_nocase / 1e6
-    );
-    println!(
-        "full check                 : {:>9.0} posts/s  ({:.1} MB/s), {findings} findings",
-        n / best_full,
-        bytes as f64 / best_full / 1e6
-    );
-    println!(
-        "ratio full / case-insensitive bare: {:.2}x (target: at most 4x)",
-        best_full / best_nocase
-    );
-    println!(
-        "ratio full / case-sensitive bare  : {:.2}x",
-        best_full / best_bare
-    );
+    println!("corpus: {} posts, {:.0} bytes on average, {} phrases, {} rules", posts.len(), bytes as f64 / n, engine.phrase_count(), engine.rules().len());
+    println!("bare pass, case-sensitive  : {:>9.0} posts/s  ({:.1} MB/s)", n / best_bare, bytes as f64 / best_bare / 1e6);
+    println!("bare pass, case-insensitive: {:>9.0} posts/s  ({:.1} MB/s)", n / best_nocase, bytes as f64 / best_nocase / 1e6);
+    println!("full check                 : {:>9.0} posts/s  ({:.1} MB/s), {findings} findings", n / best_full, bytes as f64 / best_full / 1e6);
+    println!("ratio full / case-insensitive bare: {:.2}x (target: at most 4x)", best_full / best_nocase);
+    println!("ratio full / case-sensitive bare  : {:.2}x", best_full / best_bare);
 
     // One big draft: a 10 MB text in one piece.
     let mut big = String::new();
@@ -161,9 +135,5 @@ fn main() {
     }
     let t = Instant::now();
     let f = engine.check(&big, Channel::Post);
-    println!(
-        "one 10 MB draft            : {:.3} s, {} findings",
-        t.elapsed().as_secs_f64(),
-        f.len()
-    );
+    println!("one 10 MB draft            : {:.3} s, {} findings", t.elapsed().as_secs_f64(), f.len());
 }

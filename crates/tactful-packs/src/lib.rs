@@ -11,28 +11,13 @@ use tactful_core::{Engine, Pack, engine::EngineError};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/shared.toml", include_str!("../packs/shared.toml")),
     ("packs/income.toml", include_str!("../packs/income.toml")),
-    (
-        "packs/lifestyle.toml",
-        include_str!("../packs/lifestyle.toml"),
-    ),
+    ("packs/lifestyle.toml", include_str!("../packs/lifestyle.toml")),
     ("packs/health.toml", include_str!("../packs/health.toml")),
-    (
-        "packs/disclosure.toml",
-        include_str!("../packs/disclosure.toml"),
-    ),
-    (
-        "packs/solicitation.toml",
-        include_str!("../packs/solicitation.toml"),
-    ),
+    ("packs/disclosure.toml", include_str!("../packs/disclosure.toml")),
+    ("packs/solicitation.toml", include_str!("../packs/solicitation.toml")),
     ("packs/spam.toml", include_str!("../packs/spam.toml")),
-    (
-        "packs/exaggeration.toml",
-        include_str!("../packs/exaggeration.toml"),
-    ),
-    (
-        "packs/overshare.toml",
-        include_str!("../packs/overshare.toml"),
-    ),
+    ("packs/exaggeration.toml", include_str!("../packs/exaggeration.toml")),
+    ("packs/overshare.toml", include_str!("../packs/overshare.toml")),
     ("packs/pitch.toml", include_str!("../packs/pitch.toml")),
     ("packs/kinds.toml", include_str!("../packs/kinds.toml")),
 ];
@@ -41,9 +26,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub fn builtin_packs() -> Vec<Pack> {
     BUILTIN
         .iter()
-        .map(|(name, src)| {
-            Pack::parse(name, src).unwrap_or_else(|e| panic!("built-in pack is malformed: {e}"))
-        })
+        .map(|(name, src)| Pack::parse(name, src).unwrap_or_else(|e| panic!("built-in pack is malformed: {e}")))
         .collect()
 }
 

@@ -8,13 +8,7 @@ use crate::query::Arg;
 
 /// Read a setting (the plan is stored as one JSON document under `plan`).
 pub fn get(db: &mut dyn Db, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(db
-        .rows(
-            "SELECT value FROM settings WHERE key = ?1",
-            &[Arg::Text(key.into())],
-        )?
-        .first()
-        .map(|r| r[0].text()))
+    Ok(db.rows("SELECT value FROM settings WHERE key = ?1", &[Arg::Text(key.into())])?.first().map(|r| r[0].text()))
 }
 
 /// Write a setting, replacing the old value.
@@ -47,48 +41,22 @@ pub fn start(db: &mut dyn Db, at: i64) -> Result<(Session, bool), StoreError> {
     if let Some(s) = open_session(db)? {
         return Ok((s, false));
     }
-    let id = db.rows(
-        "INSERT INTO sessions (started_at) VALUES (?1) RETURNING id",
-        &[Arg::Int(at)],
-    )?[0][0]
-        .int();
-    Ok((
-        Session {
-            id,
-            started_at: at,
-            stopped_at: None,
-        },
-        true,
-    ))
+    let id = db.rows("INSERT INTO sessions (started_at) VALUES (?1) RETURNING id", &[Arg::Int(at)])?[0][0].int();
+    Ok((Session { id, started_at: at, stopped_at: None }, true))
 }
 
 /// Stop the running session; returns it, or None when none was running.
 pub fn stop(db: &mut dyn Db, at: i64) -> Result<Option<Session>, StoreError> {
-    let Some(s) = open_session(db)? else {
-        return Ok(None);
-    };
-    db.exec(
-        "UPDATE sessions SET stopped_at = ?1 WHERE id = ?2",
-        &[Arg::Int(at), Arg::Int(s.id)],
-    )?;
-    Ok(Some(Session {
-        stopped_at: Some(at),
-        ..s
-    }))
+    let Some(s) = open_session(db)? else { return Ok(None) };
+    db.exec("UPDATE sessions SET stopped_at = ?1 WHERE id = ?2", &[Arg::Int(at), Arg::Int(s.id)])?;
+    Ok(Some(Session { stopped_at: Some(at), ..s }))
 }
 
 /// Every session, oldest first.
 pub fn sessions(db: &mut dyn Db) -> Result<Vec<Session>, StoreError> {
     Ok(db
-        .rows(
-            "SELECT id, started_at, stopped_at FROM sessions ORDER BY started_at, id",
-            &[],
-        )?
+        .rows("SELECT id, started_at, stopped_at FROM sessions ORDER BY started_at, id", &[])?
         .iter()
-        .map(|r| Session {
-            id: r[0].int(),
-            started_at: r[1].int(),
-            stopped_at: r[2].opt_int(),
-        })
+        .map(|r| Session { id: r[0].int(), started_at: r[1].int(), stopped_at: r[2].opt_int() })
         .collect())
 }

@@ -43,10 +43,10 @@ use tactful_core::coaching::{self, OwnerHandles, Owners, RequestKind};
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::{self, Act, Direction, Interaction, Tally};
 
+use crate::{StoreError, StoredItem};
 use crate::people::{self, Cell, Db};
 use crate::query::Arg;
 use crate::schema::SEP;
-use crate::{StoreError, StoredItem};
 
 /// Bump when what is derived changes: stores derive everything again.
 pub const VERSION: i64 = 2;
@@ -67,30 +67,17 @@ struct State {
 }
 
 fn read_state(db: &mut dyn Db) -> Result<Option<State>, StoreError> {
-    let Some(v) = crate::coach::get(db, STATE_KEY)? else {
-        return Ok(None);
-    };
+    let Some(v) = crate::coach::get(db, STATE_KEY)? else { return Ok(None) };
     let mut parts = v.splitn(3, '\n');
-    let (Some(version), Some(watermark), owners) = (
-        parts.next().and_then(|x| x.parse().ok()),
-        parts.next().and_then(|x| x.parse().ok()),
-        parts.next(),
-    ) else {
+    let (Some(version), Some(watermark), owners) = (parts.next().and_then(|x| x.parse().ok()), parts.next().and_then(|x| x.parse().ok()), parts.next())
+    else {
         return Ok(None);
     };
-    Ok(Some(State {
-        version,
-        watermark,
-        owners: owners.unwrap_or("").to_string(),
-    }))
+    Ok(Some(State { version, watermark, owners: owners.unwrap_or("").to_string() }))
 }
 
 fn write_state(db: &mut dyn Db, s: &State) -> Result<(), StoreError> {
-    crate::coach::set(
-        db,
-        STATE_KEY,
-        &format!("{}\n{}\n{}", s.version, s.watermark, s.owners),
-    )
+    crate::coach::set(db, STATE_KEY, &format!("{}\n{}\n{}", s.version, s.watermark, s.owners))
 }
 
 fn owners(db: &mut dyn Db) -> Result<Owners, StoreError> {
@@ -102,11 +89,7 @@ fn owners(db: &mut dyn Db) -> Result<Owners, StoreError> {
 }
 
 fn fingerprint(owners: &Owners) -> String {
-    owners
-        .iter()
-        .map(|(n, h)| format!("{n}{SEP}{h}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    owners.iter().map(|(n, h)| format!("{n}{SEP}{h}")).collect::<Vec<_>>().join("\n")
 }
 
 fn max_item(db: &mut dyn Db) -> Result<i64, StoreError> {
@@ -127,27 +110,18 @@ fn current_mapping(db: &mut dyn Db) -> Result<HashMap<(Network, String), i64>, S
 
 fn stored_mapping(db: &mut dyn Db) -> Result<HashMap<(Network, String), i64>, StoreError> {
     let mut map = HashMap::new();
-    db.each(
-        "SELECT network, handle, contact_id FROM handle_contacts",
-        &[],
-        &mut |r| {
-            if let Ok(n) = r[0].text().parse() {
-                map.insert((n, r[1].text()), r[2].int());
-            }
-        },
-    )?;
+    db.each("SELECT network, handle, contact_id FROM handle_contacts", &[], &mut |r| {
+        if let Ok(n) = r[0].text().parse() {
+            map.insert((n, r[1].text()), r[2].int());
+        }
+    })?;
     Ok(map)
 }
 
 /// Is anything derived out of date? Cheap: a few small queries.
 fn stale(db: &mut dyn Db) -> Result<bool, StoreError> {
-    let Some(state) = read_state(db)? else {
-        return Ok(true);
-    };
-    if state.version != VERSION
-        || state.watermark != max_item(db)?
-        || state.owners != fingerprint(&owners(db)?)
-    {
+    let Some(state) = read_state(db)? else { return Ok(true) };
+    if state.version != VERSION || state.watermark != max_item(db)? || state.owners != fingerprint(&owners(db)?) {
         return Ok(true);
     }
     Ok(current_mapping(db)? != stored_mapping(db)?)
@@ -174,11 +148,7 @@ fn item_of(r: &mut [Cell]) -> StoredItem {
         kind: r[2].text().parse().unwrap_or(ItemKind::Post),
         author: r[3].take_text(),
         by_owner: r[4].int() != 0,
-        counterparts: if counterparts.is_empty() {
-            Vec::new()
-        } else {
-            counterparts.split(SEP).map(str::to_string).collect()
-        },
+        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
         thread: r[6].opt_text(),
         at: r[7].int(),
         text: r[8].take_text(),
@@ -196,12 +166,7 @@ fn insert(db: &mut dyn Db, head: &str, cols: usize, args: &[Arg]) -> Result<(), 
         for r in 0..rows {
             sql.push_str(if r == 0 { " (" } else { ", (" });
             for c in 0..cols {
-                let _ = write!(
-                    sql,
-                    "{}?{}",
-                    if c == 0 { "" } else { ", " },
-                    r * cols + c + 1
-                );
+                let _ = write!(sql, "{}?{}", if c == 0 { "" } else { ", " }, r * cols + c + 1);
             }
             sql.push(')');
         }
@@ -233,23 +198,14 @@ pub(crate) struct Added {
 impl Added {
     /// A writer that starts when the highest item id is `base`.
     pub(crate) fn after(base: i64) -> Added {
-        Added {
-            base,
-            ..Added::default()
-        }
+        Added { base, ..Added::default() }
     }
 
     /// An item the writer stored.
     pub(crate) fn owner_item(&mut self, item: &tactful_core::history::Item) {
-        if item.by_owner
-            && item.kind != ItemKind::Connection
-            && !self
-                .seen
-                .contains(&(item.network, item.author.handle.clone()))
-        {
+        if item.by_owner && item.kind != ItemKind::Connection && !self.seen.contains(&(item.network, item.author.handle.clone())) {
             self.seen.insert((item.network, item.author.handle.clone()));
-            self.owner_authors
-                .push((item.network, item.author.handle.clone()));
+            self.owner_authors.push((item.network, item.author.handle.clone()));
         }
     }
 }
@@ -264,22 +220,13 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     let owners = owners(db)?;
     let owners_fp = fingerprint(&owners);
     let max_id = max_item(db)?;
-    let mut rebuild = state
-        .as_ref()
-        .is_none_or(|s| s.version != VERSION || s.owners != owners_fp);
-    let mut watermark = if rebuild {
-        0
-    } else {
-        state.as_ref().map_or(0, |s| s.watermark)
-    };
+    let mut rebuild = state.as_ref().is_none_or(|s| s.version != VERSION || s.owners != owners_fp);
+    let mut watermark = if rebuild { 0 } else { state.as_ref().map_or(0, |s| s.watermark) };
 
     // The owner's handles: the owners, the authors stored so far, and those of the new items.
     let mut me = OwnerHandles::from_owners(&owners);
     if !rebuild {
-        for r in db.rows(
-            "SELECT network, handle FROM owner_authors ORDER BY network, handle",
-            &[],
-        )? {
+        for r in db.rows("SELECT network, handle FROM owner_authors ORDER BY network, handle", &[])? {
             if let Ok(n) = r[0].text().parse() {
                 me.add_author(n, &r[1].text());
             }
@@ -299,9 +246,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         Some(a) if a.base == watermark => a.owner_authors,
         _ => new_authors(db, watermark)?,
     };
-    let grew = authors
-        .iter()
-        .fold(false, |grew, (n, a)| me.add_author(*n, a) | grew);
+    let grew = authors.iter().fold(false, |grew, (n, a)| me.add_author(*n, a) | grew);
     if grew && watermark > 0 {
         // Earlier items were keyed without this handle: derive them again.
         rebuild = true;
@@ -313,14 +258,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         }
     }
     if rebuild {
-        for t in [
-            "interactions",
-            "requests",
-            "replies",
-            "contact_tallies",
-            "handle_contacts",
-            "owner_authors",
-        ] {
+        for t in ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "owner_authors"] {
             db.exec(&format!("DELETE FROM {t}"), &[])?;
         }
     }
@@ -343,12 +281,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     let mapping = current_mapping(db)?;
     let by_net = handle_index(&mapping, None);
     let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
-    let deriver = Deriver {
-        owners: &owners,
-        me: &me,
-        by_net: &by_net,
-        fresh,
-    };
+    let deriver = Deriver { owners: &owners, me: &me, by_net: &by_net, fresh };
     // A pipeline of two: this thread reads a chunk of items and stores what
     // the previous chunk derived, while a second thread derives (the phrase
     // tests are the costly part). Chunks are stored in order, so the result
@@ -377,28 +310,12 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             let more = !rows.is_empty();
             if let Some(last) = rows.last() {
                 from = last.id;
-                to_worker.send(rows).map_err(|_| StoreError::Sqlite {
-                    path: "derived tables".into(),
-                    message: "the deriving thread stopped".into(),
-                })?;
+                to_worker.send(rows).map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
             }
             if pending {
-                let d = results.recv().map_err(|_| StoreError::Sqlite {
-                    path: "derived tables".into(),
-                    message: "the deriving thread stopped".into(),
-                })?;
-                insert(
-                    db,
-                    "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES",
-                    9,
-                    &d.acts,
-                )?;
-                insert(
-                    db,
-                    "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES",
-                    6,
-                    &d.replies,
-                )?;
+                let d = results.recv().map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
+                insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &d.acts)?;
+                insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &d.replies)?;
                 for (k, reply) in d.conv_replies {
                     let c = convs.entry(k).or_default();
                     c.replies.extend(reply);
@@ -432,12 +349,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             let answer_at = first_answer(kind, &r, &conv.replies);
             new_requests.push((
                 (network, kind, key.clone(), r.at, r.item),
-                [
-                    Arg::Text(r.from),
-                    Arg::Static(r.what.as_str()),
-                    Arg::Text(r.cue),
-                    Arg::OptInt(answer_at),
-                ],
+                [Arg::Text(r.from), Arg::Static(r.what.as_str()), Arg::Text(r.cue), Arg::OptInt(answer_at)],
             ));
         }
     }
@@ -450,23 +362,10 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             .by_ref()
             .take(BATCH)
             .flat_map(|((network, kind, key, at, item), rest)| {
-                [
-                    Arg::Static(network.as_str()),
-                    Arg::Static(kind.as_str()),
-                    Arg::Text(key),
-                    Arg::Int(at),
-                    Arg::Int(item),
-                ]
-                .into_iter()
-                .chain(rest)
+                [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(key), Arg::Int(at), Arg::Int(item)].into_iter().chain(rest)
             })
             .collect();
-        insert(
-            db,
-            "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES",
-            9,
-            &batch,
-        )?;
+        insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &batch)?;
     }
     // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
     let old = stored_mapping(db)?;
@@ -474,29 +373,17 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     for (k, id) in &old {
         if mapping.get(k) != Some(id) {
             dirty.insert(*id);
-            db.exec(
-                "DELETE FROM handle_contacts WHERE network = ?1 AND handle = ?2",
-                &[Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone())],
-            )?;
+            db.exec("DELETE FROM handle_contacts WHERE network = ?1 AND handle = ?2", &[Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone())])?;
         }
     }
     let mut added = Vec::new();
     for (k, id) in &mapping {
         if old.get(k) != Some(id) {
             dirty.insert(*id);
-            added.extend([
-                Arg::Static(k.0.as_str()),
-                Arg::Text(k.1.clone()),
-                Arg::Int(*id),
-            ]);
+            added.extend([Arg::Static(k.0.as_str()), Arg::Text(k.1.clone()), Arg::Int(*id)]);
         }
     }
-    insert(
-        db,
-        "INSERT INTO handle_contacts (network, handle, contact_id) VALUES",
-        3,
-        &added,
-    )?;
+    insert(db, "INSERT INTO handle_contacts (network, handle, contact_id) VALUES", 3, &added)?;
     for n in Network::ALL {
         for h in &dirty_handles[n as usize] {
             if let Some(id) = mapping.get(&(n, h.clone())) {
@@ -506,14 +393,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     }
     retally(db, &dirty, &mapping, rebuild, fresh.then_some(per))?;
 
-    write_state(
-        db,
-        &State {
-            version: VERSION,
-            watermark: max_id,
-            owners: owners_fp,
-        },
-    )
+    write_state(db, &State { version: VERSION, watermark: max_id, owners: owners_fp })
 }
 
 /// A conversation: network, kind (message or comment) and key.
@@ -565,16 +445,7 @@ impl Deriver<'_> {
                 }
                 if self.fresh {
                     if let Some(id) = self.by_net[it.network as usize].get(handle.as_str()) {
-                        let stored = Stored {
-                            at: x.at,
-                            item: it.id,
-                            seq: seq as u32,
-                            network: it.network,
-                            direction: x.direction,
-                            act: x.act,
-                            private: x.private,
-                            pitch,
-                        };
+                        let stored = Stored { at: x.at, item: it.id, seq: seq as u32, network: it.network, direction: x.direction, act: x.act, private: x.private, pitch };
                         d.stored.push((*id, stored));
                     }
                 }
@@ -598,43 +469,21 @@ impl Deriver<'_> {
                 let key = me.conversation_key(&v);
                 let addressed = me.others(&v).join(&SEP.to_string());
                 let kept = self.fresh.then(|| (it.at, it.id, addressed.clone()));
-                d.conv_replies
-                    .push(((it.network, it.kind, key.clone()), kept));
+                d.conv_replies.push(((it.network, it.kind, key.clone()), kept));
                 // A reply in a thread is found again from the items (by thread,
                 // indexed); only those without one need a row of their own.
                 if !key.starts_with(THREAD) {
-                    d.replies.extend([
-                        Arg::Static(it.network.as_str()),
-                        Arg::Static(it.kind.as_str()),
-                        Arg::Text(key),
-                        Arg::Int(it.at),
-                        Arg::Int(it.id),
-                        Arg::Text(addressed),
-                    ]);
+                    d.replies.extend([Arg::Static(it.network.as_str()), Arg::Static(it.kind.as_str()), Arg::Text(key), Arg::Int(it.at), Arg::Int(it.id), Arg::Text(addressed)]);
                 }
             } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
                 // The same test as coaching::request_cue; the inquiry test
                 // already ran in `interactions` (it gave an Inquiry or not).
                 let cue = coaching::complaint_cue(&it.text)
                     .map(|c| (RequestKind::Problem, c))
-                    .or_else(|| {
-                        if inquiry {
-                            relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c))
-                        } else {
-                            None
-                        }
-                    });
+                    .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
                 if let Some((what, cue)) = cue {
-                    let r = Request {
-                        item: it.id,
-                        from: it.author.trim().to_string(),
-                        at: it.at,
-                        what,
-                        cue,
-                        answer_at: None,
-                    };
-                    d.conv_requests
-                        .push(((it.network, it.kind, me.conversation_key(&v)), r));
+                    let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what, cue, answer_at: None };
+                    d.conv_requests.push(((it.network, it.kind, me.conversation_key(&v)), r));
                 }
             }
         }
@@ -643,11 +492,7 @@ impl Deriver<'_> {
 }
 
 fn request_kind(s: &str) -> RequestKind {
-    if s == RequestKind::Problem.as_str() {
-        RequestKind::Problem
-    } else {
-        RequestKind::Question
-    }
+    if s == RequestKind::Problem.as_str() { RequestKind::Problem } else { RequestKind::Question }
 }
 
 /// A customer request being derived.
@@ -675,11 +520,7 @@ fn first_answer(kind: ItemKind, r: &Request, replies: &[Reply]) -> Option<i64> {
         .iter()
         .find(|p| {
             kind == ItemKind::Message || {
-                let to: Vec<&str> = if p.2.is_empty() {
-                    Vec::new()
-                } else {
-                    p.2.split(SEP).collect()
-                };
+                let to: Vec<&str> = if p.2.is_empty() { Vec::new() } else { p.2.split(SEP).collect() };
                 coaching::answers(kind, &r.from, &to)
             }
         })
@@ -693,19 +534,8 @@ const THREAD: &str = "thread:";
 /// (all of them: from the items of its thread, or the `replies` rows of a
 /// conversation without thread), and bring the answers of its older
 /// requests up to date.
-fn answer_stored(
-    db: &mut dyn Db,
-    me: &OwnerHandles,
-    network: Network,
-    kind: ItemKind,
-    conv_key: &str,
-    conv: &mut Conv,
-) -> Result<(), StoreError> {
-    let key = [
-        Arg::Static(network.as_str()),
-        Arg::Static(kind.as_str()),
-        Arg::Text(conv_key.into()),
-    ];
+fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: ItemKind, conv_key: &str, conv: &mut Conv) -> Result<(), StoreError> {
+    let key = [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(conv_key.into())];
     conv.replies = if let Some(thread) = conv_key.strip_prefix(THREAD) {
         let mut out = Vec::new();
         db.each(
@@ -756,15 +586,8 @@ impl Stored {
         Stored {
             network: r[0].text().parse().unwrap_or(Network::Other),
             at: r[1].int(),
-            direction: if r[2].int() == 0 {
-                Direction::Given
-            } else {
-                Direction::Received
-            },
-            act: Act::ALL
-                .get(r[3].int() as usize)
-                .copied()
-                .unwrap_or(Act::Mention),
+            direction: if r[2].int() == 0 { Direction::Given } else { Direction::Received },
+            act: Act::ALL.get(r[3].int() as usize).copied().unwrap_or(Act::Mention),
             private: r[4].int() != 0,
             pitch: r[5].int() != 0,
             item: r[6].int(),
@@ -773,47 +596,27 @@ impl Stored {
     }
 
     fn interaction(&self, handle: String) -> Interaction {
-        Interaction {
-            contact: handle,
-            network: self.network,
-            at: self.at,
-            direction: self.direction,
-            act: self.act,
-            private: self.private,
-            item: self.item,
-        }
+        Interaction { contact: handle, network: self.network, at: self.at, direction: self.direction, act: self.act, private: self.private, item: self.item }
     }
 }
 
-const STORED_COLUMNS: &str =
-    "i.network, i.at, i.direction, i.act, i.private, i.pitch, i.item_id, i.seq";
+const STORED_COLUMNS: &str = "i.network, i.at, i.direction, i.act, i.private, i.pitch, i.item_id, i.seq";
 
 /// The month number (year × 12 + month − 1, UTC) of a time.
 fn month_index(at: i64) -> i64 {
     let m = coaching::month(at);
-    let (y, mo) = m.rsplit_once('-').map_or((1970, 1), |(y, mo)| {
-        (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1))
-    });
+    let (y, mo) = m.rsplit_once('-').map_or((1970, 1), |(y, mo)| (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1)));
     y * 12 + mo - 1
 }
 
 /// The first second of month number `m`.
 fn month_start(m: i64) -> i64 {
-    coaching::day_number(&format!(
-        "{:04}-{:02}-01",
-        m.div_euclid(12),
-        m.rem_euclid(12) + 1
-    ))
-    .unwrap_or(0)
-        * 86_400
+    coaching::day_number(&format!("{:04}-{:02}-01", m.div_euclid(12), m.rem_euclid(12) + 1)).unwrap_or(0) * 86_400
 }
 
 /// (Network, lower-case handle) → contact, one map per network so a handle
 /// is looked up without building a key; only `contacts` when given.
-fn handle_index(
-    mapping: &HashMap<(Network, String), i64>,
-    contacts: Option<&BTreeSet<i64>>,
-) -> [HashMap<String, i64>; 5] {
+fn handle_index(mapping: &HashMap<(Network, String), i64>, contacts: Option<&BTreeSet<i64>>) -> [HashMap<String, i64>; 5] {
     let mut by_net: [HashMap<String, i64>; 5] = Default::default();
     for ((n, h), id) in mapping {
         if contacts.is_none_or(|c| c.contains(id)) {
@@ -840,10 +643,7 @@ fn retally(
         db.exec("DELETE FROM contact_tallies", &[])?;
     } else {
         for c in contacts {
-            db.exec(
-                "DELETE FROM contact_tallies WHERE contact_id = ?1",
-                &[Arg::Int(*c)],
-            )?;
+            db.exec("DELETE FROM contact_tallies WHERE contact_id = ?1", &[Arg::Int(*c)])?;
         }
     }
     let per = match collected {
@@ -854,18 +654,14 @@ fn retally(
             // when a few contacts change).
             let by_net = handle_index(mapping, (!all).then_some(contacts));
             let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
-            db.each(
-                &format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"),
-                &[],
-                &mut |r| {
-                    let s = Stored::of(&r[1..]);
-                    if let Cell::Text(h) = &r[0] {
-                        if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
-                            per.entry(*id).or_default().push(s);
-                        }
+            db.each(&format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"), &[], &mut |r| {
+                let s = Stored::of(&r[1..]);
+                if let Cell::Text(h) = &r[0] {
+                    if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
+                        per.entry(*id).or_default().push(s);
                     }
-                },
-            )?;
+                }
+            })?;
             per
         }
     };
@@ -886,12 +682,7 @@ fn retally(
             rows.extend([Arg::Int(contact), Arg::Int(m), Arg::Text(tally.encode())]);
         }
     }
-    insert(
-        db,
-        "INSERT INTO contact_tallies (contact_id, month, tally) VALUES",
-        3,
-        &rows,
-    )
+    insert(db, "INSERT INTO contact_tallies (contact_id, month, tally) VALUES", 3, &rows)
 }
 
 // ===========================================================================
@@ -917,9 +708,7 @@ pub fn tallies_at(db: &mut dyn Db, at: i64) -> Result<HashMap<i64, Tally>, Store
     )?;
     if !whole_month {
         for x in interactions_between(db, month_start(m), at)? {
-            out.entry(x.contact)
-                .or_default()
-                .add(&x.interaction, x.pitch_item);
+            out.entry(x.contact).or_default().add(&x.interaction, x.pitch_item);
         }
     }
     Ok(out)
@@ -936,11 +725,7 @@ pub struct ContactInteraction {
 
 /// Interactions with a contact from `from` to `to` (unix seconds, both
 /// included), in time order (ties by item id).
-pub fn interactions_between(
-    db: &mut dyn Db,
-    from: i64,
-    to: i64,
-) -> Result<Vec<ContactInteraction>, StoreError> {
+pub fn interactions_between(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<ContactInteraction>, StoreError> {
     let mut out = Vec::new();
     db.each(
         &format!(
@@ -995,10 +780,7 @@ pub fn open_requests(db: &mut dyn Db, now: i64) -> Result<Vec<OpenRequest>, Stor
 /// The owner's handles: the owners and every handle the owner's items were written under.
 pub fn owner_handles(db: &mut dyn Db) -> Result<OwnerHandles, StoreError> {
     let mut me = OwnerHandles::from_owners(&owners(db)?);
-    for r in db.rows(
-        "SELECT network, handle FROM owner_authors ORDER BY network, handle",
-        &[],
-    )? {
+    for r in db.rows("SELECT network, handle FROM owner_authors ORDER BY network, handle", &[])? {
         if let Ok(n) = r[0].text().parse() {
             me.add_author(n, &r[1].text());
         }
@@ -1016,9 +798,6 @@ mod tests {
         assert_eq!(month_index(sep), 2026 * 12 + 8);
         assert_eq!(month_index(sep - 1), 2026 * 12 + 7);
         assert_eq!(month_start(2026 * 12 + 8), sep);
-        assert_eq!(
-            month_start(2026 * 12 + 12),
-            coaching::day_number("2027-01-01").unwrap() * 86_400
-        );
+        assert_eq!(month_start(2026 * 12 + 12), coaching::day_number("2027-01-01").unwrap() * 86_400);
     }
 }

@@ -40,40 +40,22 @@ fn redact(url: &str) -> String {
 impl PgStore {
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         let location = redact(url);
-        let mut client = Client::connect(url, NoTls)
-            .map_err(|e| StoreError::Postgres(format!("cannot connect to {location}: {e}")))?;
+        let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Postgres(format!("cannot connect to {location}: {e}")))?;
         let mut tx = client.transaction().map_err(err)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-            .map_err(err)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(err)?;
         // Two processes migrating at once would race: take a lock for the duration.
-        tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")
-            .map_err(err)?;
-        let version: i64 = tx
-            .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
-            .map_err(err)?
-            .get(0);
+        tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE").map_err(err)?;
+        let version: i64 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(err)?.get(0);
         let known = schema::POSTGRES.len() as i64;
         if version > known {
-            return Err(StoreError::TooNew {
-                location,
-                found: version,
-                known,
-            });
+            return Err(StoreError::TooNew { location, found: version, known });
         }
         for (i, step) in schema::POSTGRES.iter().enumerate().skip(version as usize) {
             tx.batch_execute(step).map_err(err)?;
-            tx.execute(
-                "INSERT INTO schema_version (version) VALUES ($1)",
-                &[&(i as i64 + 1)],
-            )
-            .map_err(err)?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(err)?;
         }
         tx.commit().map_err(err)?;
-        Ok(PgStore {
-            client,
-            location,
-            prepared: HashMap::new(),
-        })
+        Ok(PgStore { client, location, prepared: HashMap::new() })
     }
 }
 
@@ -100,14 +82,9 @@ impl PgWriter<'_> {
         {
             return Ok(());
         }
-        let existing = self
-            .tx
-            .query_opt(&self.find_handle, &[&network.as_str(), &p.handle])
-            .map_err(err)?;
+        let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
         // The same person elsewhere: same email or profile URL, same contact.
-        let same_person: Option<i64> = if existing.is_none()
-            && (p.email.is_some() || p.profile_url.is_some())
-        {
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
             self.tx
                 .query_opt(
                     "SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = $1) OR (profile_url IS NOT NULL AND profile_url = $2) LIMIT 1",
@@ -122,38 +99,14 @@ impl PgWriter<'_> {
             r.get(0)
         } else if let Some(id) = same_person {
             self.tx
-                .execute(
-                    &self.insert_handle,
-                    &[
-                        &network.as_str(),
-                        &p.handle,
-                        &id,
-                        &p.name,
-                        &p.profile_url,
-                        &p.email,
-                    ],
-                )
+                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
                 .map_err(err)?;
             id
         } else {
             let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
-            let id: i64 = self
-                .tx
-                .query_one(&self.insert_contact, &[&display])
-                .map_err(err)?
-                .get(0);
+            let id: i64 = self.tx.query_one(&self.insert_contact, &[&display]).map_err(err)?.get(0);
             self.tx
-                .execute(
-                    &self.insert_handle,
-                    &[
-                        &network.as_str(),
-                        &p.handle,
-                        &id,
-                        &p.name,
-                        &p.profile_url,
-                        &p.email,
-                    ],
-                )
+                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
                 .map_err(err)?;
             id
         };
@@ -165,39 +118,18 @@ impl PgWriter<'_> {
 impl Writer for PgWriter<'_> {
     fn add(&mut self, record: &Record) -> Result<Added, StoreError> {
         match record {
-            Record::Owner {
-                network,
-                person,
-                source,
-            } => {
+            Record::Owner { network, person, source } => {
                 let n = self
                     .tx
-                    .execute(
-                        &self.upsert_owner,
-                        &[
-                            &network.as_str(),
-                            &person.handle,
-                            &person.name,
-                            &source.file,
-                            &source.position,
-                        ],
-                    )
+                    .execute(&self.upsert_owner, &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position])
                     .map_err(err)?;
                 if self.owners[*network as usize].is_none() {
                     self.owners[*network as usize] = Some(person.handle.clone());
                 }
-                Ok(if n > 0 {
-                    Added::New
-                } else {
-                    Added::AlreadyThere
-                })
+                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
             }
             Record::Item(item) => {
-                let counterparts: Vec<&str> = item
-                    .counterparts
-                    .iter()
-                    .map(|p| p.handle.as_str())
-                    .collect();
+                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
                 let n = self
                     .tx
                     .execute(
@@ -234,12 +166,7 @@ impl Writer for PgWriter<'_> {
         }
     }
 
-    fn set_owner(
-        &mut self,
-        network: Network,
-        person: &Person,
-        source: &tactful_core::history::SourceRef,
-    ) -> Result<(), StoreError> {
+    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
@@ -285,20 +212,10 @@ fn cell_row(r: &postgres::Row) -> Vec<crate::people::Cell> {
     (0..r.len())
         .map(|i| match *r.columns()[i].type_() {
             Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int),
-            Type::INT4 => r
-                .get::<_, Option<i32>>(i)
-                .map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-            Type::INT2 => r
-                .get::<_, Option<i16>>(i)
-                .map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-            Type::BOOL => r
-                .get::<_, Option<bool>>(i)
-                .map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
-            _ => r
-                .try_get::<_, Option<String>>(i)
-                .ok()
-                .flatten()
-                .map_or(Cell::Null, Cell::Text),
+            Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            Type::INT2 => r.get::<_, Option<i16>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Cell::Null, |v| Cell::Int(i64::from(v))),
+            _ => r.try_get::<_, Option<String>>(i).ok().flatten().map_or(Cell::Null, Cell::Text),
         })
         .collect()
 }
@@ -307,11 +224,7 @@ fn cell_row(r: &postgres::Row) -> Vec<crate::people::Cell> {
 /// statements many times, and preparing costs a round trip each.
 type Prepared = HashMap<String, Statement>;
 
-fn prepared<C: postgres::GenericClient>(
-    c: &mut C,
-    cache: &mut Prepared,
-    sql: &str,
-) -> Result<Statement, StoreError> {
+fn prepared<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str) -> Result<Statement, StoreError> {
     if let Some(s) = cache.get(sql) {
         return Ok(s.clone());
     }
@@ -320,25 +233,14 @@ fn prepared<C: postgres::GenericClient>(
     Ok(s)
 }
 
-fn pg_exec<C: postgres::GenericClient>(
-    c: &mut C,
-    cache: &mut Prepared,
-    sql: &str,
-    args: &[Arg],
-) -> Result<u64, StoreError> {
+fn pg_exec<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
     let st = prepared(c, cache, sql)?;
     let b = boxed(args);
     let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
     c.execute(&st, &params).map_err(err)
 }
 
-fn pg_each<C: postgres::GenericClient>(
-    c: &mut C,
-    cache: &mut Prepared,
-    sql: &str,
-    args: &[Arg],
-    visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-) -> Result<(), StoreError> {
+fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
     use postgres::fallible_iterator::FallibleIterator;
     let st = prepared(c, cache, sql)?;
     let b = boxed(args);
@@ -356,31 +258,17 @@ impl crate::people::Db for PgStore {
         pg_exec(&mut self.client, &mut self.prepared, sql, args)
     }
 
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         let mut out = Vec::new();
-        pg_each(&mut self.client, &mut self.prepared, sql, args, &mut |r| {
-            out.push(r.to_vec())
-        })?;
+        pg_each(&mut self.client, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
         Ok(out)
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         pg_each(&mut self.client, &mut self.prepared, sql, args, visit)
     }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
         self.client.batch_execute("BEGIN").map_err(err)?;
         match f(self) {
             Ok(()) => self.client.batch_execute("COMMIT").map_err(err),
@@ -403,31 +291,17 @@ impl crate::people::Db for PgWriter<'_> {
         pg_exec(&mut self.tx, &mut self.prepared, sql, args)
     }
 
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         let mut out = Vec::new();
-        pg_each(&mut self.tx, &mut self.prepared, sql, args, &mut |r| {
-            out.push(r.to_vec())
-        })?;
+        pg_each(&mut self.tx, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
         Ok(out)
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         pg_each(&mut self.tx, &mut self.prepared, sql, args, visit)
     }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
         f(self)
     }
 
@@ -457,12 +331,8 @@ impl Store for PgStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (fingerprint) DO NOTHING",
             )
             .map_err(err)?;
-        let find_handle = tx
-            .prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2")
-            .map_err(err)?;
-        let insert_contact = tx
-            .prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id")
-            .map_err(err)?;
+        let find_handle = tx.prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2").map_err(err)?;
+        let insert_contact = tx.prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id").map_err(err)?;
         let insert_handle = tx
             .prepare("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES ($1, $2, $3, $4, $5, $6)")
             .map_err(err)?;
@@ -472,10 +342,7 @@ impl Store for PgStore {
                  ON CONFLICT (network) DO NOTHING",
             )
             .map_err(err)?;
-        let base: i64 = tx
-            .query_one("SELECT COALESCE(MAX(id), 0) FROM items", &[])
-            .map_err(err)?
-            .get(0);
+        let base: i64 = tx.query_one("SELECT COALESCE(MAX(id), 0) FROM items", &[]).map_err(err)?.get(0);
         Ok(Box::new(PgWriter {
             tx,
             insert_item,
@@ -490,16 +357,11 @@ impl Store for PgStore {
         }))
     }
 
-    fn items(
-        &mut self,
-        filter: &Filter,
-        visit: &mut dyn FnMut(StoredItem) -> bool,
-    ) -> Result<(), StoreError> {
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
         use postgres::fallible_iterator::FallibleIterator;
         let (sql, args) = crate::query::items_sql(filter, |i| format!("${i}"), "ILIKE");
         let boxed = boxed(&args);
-        let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            boxed.iter().map(AsRef::as_ref).collect();
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(AsRef::as_ref).collect();
         // A cursor-backed iterator: rows arrive as they are read, not all at once.
         let mut rows = self.client.query_raw(sql.as_str(), params).map_err(err)?;
         while let Some(r) = rows.next().map_err(err)? {
@@ -530,24 +392,12 @@ impl Store for PgStore {
             .map_err(err)?;
         Ok(rows
             .iter()
-            .filter_map(|r| {
-                Some((
-                    r.get::<_, &str>(0).parse().ok()?,
-                    r.get::<_, &str>(1).parse().ok()?,
-                    r.get::<_, i64>(2) as u64,
-                ))
-            })
+            .filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, &str>(1).parse().ok()?, r.get::<_, i64>(2) as u64)))
             .collect())
     }
 
     fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
-        let rows = self
-            .client
-            .query("SELECT network, handle FROM owners ORDER BY network", &[])
-            .map_err(err)?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, String>(1))))
-            .collect())
+        let rows = self.client.query("SELECT network, handle FROM owners ORDER BY network", &[]).map_err(err)?;
+        Ok(rows.iter().filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, String>(1)))).collect())
     }
 }

@@ -36,11 +36,7 @@ impl rusqlite::ToSql for Arg {
 }
 
 /// Build the SELECT for `filter`. `ph(i)` spells placeholder `i` (1-based).
-pub fn items_sql(
-    filter: &crate::Filter,
-    ph: impl Fn(usize) -> String,
-    like: &str,
-) -> (String, Vec<Arg>) {
+pub fn items_sql(filter: &crate::Filter, ph: impl Fn(usize) -> String, like: &str) -> (String, Vec<Arg>) {
     let mut clauses = Vec::new();
     let mut args = Vec::new();
     let mut push = |clause: &dyn Fn(&str) -> String, arg: Arg, args: &mut Vec<Arg>| {
@@ -48,32 +44,16 @@ pub fn items_sql(
         clauses.push(clause(&ph(args.len())));
     };
     if let Some(n) = filter.network {
-        push(
-            &|p| format!("network = {p}"),
-            Arg::Text(n.as_str().into()),
-            &mut args,
-        );
+        push(&|p| format!("network = {p}"), Arg::Text(n.as_str().into()), &mut args);
     }
     if let Some(k) = filter.kind {
-        push(
-            &|p| format!("kind = {p}"),
-            Arg::Text(k.as_str().into()),
-            &mut args,
-        );
+        push(&|p| format!("kind = {p}"), Arg::Text(k.as_str().into()), &mut args);
     }
     if let Some(t) = &filter.text {
-        push(
-            &|p| format!("text {like} {p}"),
-            Arg::Text(format!("%{t}%")),
-            &mut args,
-        );
+        push(&|p| format!("text {like} {p}"), Arg::Text(format!("%{t}%")), &mut args);
     }
     if let Some(person) = &filter.person {
-        push(
-            &|p| format!("(author {like} {p} OR counterparts {like} {p})"),
-            Arg::Text(format!("%{person}%")),
-            &mut args,
-        );
+        push(&|p| format!("(author {like} {p} OR counterparts {like} {p})"), Arg::Text(format!("%{person}%")), &mut args);
     }
     if let Some(f) = filter.from {
         push(&|p| format!("at >= {p}"), Arg::Int(f), &mut args);
@@ -116,11 +96,7 @@ pub fn row(
         kind: kind.parse().unwrap_or(ItemKind::Post),
         author,
         by_owner,
-        counterparts: if counterparts.is_empty() {
-            Vec::new()
-        } else {
-            counterparts.split(SEP).map(str::to_string).collect()
-        },
+        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
         thread,
         at,
         text,

@@ -16,10 +16,7 @@ pub struct SqliteStore {
 }
 
 fn err(path: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |e| StoreError::Sqlite {
-        path: path.to_string(),
-        message: e.to_string(),
-    }
+    move |e| StoreError::Sqlite { path: path.to_string(), message: e.to_string() }
 }
 
 impl SqliteStore {
@@ -27,10 +24,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let p = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite {
-                path: p.clone(),
-                message: format!("cannot create its folder: {e}"),
-            })?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite { path: p.clone(), message: format!("cannot create its folder: {e}") })?;
         }
         let mut conn = Connection::open(path).map_err(err(&p))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;").map_err(err(&p))?;
@@ -42,30 +36,15 @@ impl SqliteStore {
 
 fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(err(p))?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        .map_err(err(p))?;
-    let version: i64 = tx
-        .query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(err(p))?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)").map_err(err(p))?;
+    let version: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(err(p))?;
     let known = schema::SQLITE.len() as i64;
     if version > known {
-        return Err(StoreError::TooNew {
-            location: p.to_string(),
-            found: version,
-            known,
-        });
+        return Err(StoreError::TooNew { location: p.to_string(), found: version, known });
     }
     for (i, step) in schema::SQLITE.iter().enumerate().skip(version as usize) {
         tx.execute_batch(step).map_err(err(p))?;
-        tx.execute(
-            "INSERT INTO schema_version (version) VALUES (?1)",
-            [i as i64 + 1],
-        )
-        .map_err(err(p))?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1]).map_err(err(p))?;
     }
     tx.commit().map_err(err(p))
 }
@@ -95,16 +74,11 @@ impl SqliteWriter<'_> {
         let existing: Option<i64> = self
             .tx
             .prepare_cached("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2")
-            .and_then(|mut s| {
-                s.query_row(params![network.as_str(), p.handle], |r| r.get(0))
-                    .optional()
-            })
+            .and_then(|mut s| s.query_row(params![network.as_str(), p.handle], |r| r.get(0)).optional())
             .map_err(&e)?;
         // The same person elsewhere: a handle on any network with the same
         // email or profile URL belongs to the same contact.
-        let same_person: Option<i64> = if existing.is_none()
-            && (p.email.is_some() || p.profile_url.is_some())
-        {
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
             self.tx
                 .prepare_cached("SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = ?1) OR (profile_url IS NOT NULL AND profile_url = ?2) LIMIT 1")
                 .and_then(|mut s| s.query_row(params![p.email, p.profile_url], |r| r.get(0)).optional())
@@ -124,10 +98,7 @@ impl SqliteWriter<'_> {
             }
             None => {
                 let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
-                self.tx
-                    .prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)")
-                    .and_then(|mut s| s.execute([display]))
-                    .map_err(&e)?;
+                self.tx.prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)").and_then(|mut s| s.execute([display])).map_err(&e)?;
                 let id = self.tx.last_insert_rowid();
                 self.tx
                     .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -146,11 +117,7 @@ impl Writer for SqliteWriter<'_> {
         let path = self.path.clone();
         let e = err(&path);
         match record {
-            Record::Owner {
-                network,
-                person,
-                source,
-            } => {
+            Record::Owner { network, person, source } => {
                 let n = self
                     .tx
                     .prepare_cached(
@@ -162,18 +129,10 @@ impl Writer for SqliteWriter<'_> {
                 if self.owners[*network as usize].is_none() {
                     self.owners[*network as usize] = Some(person.handle.clone());
                 }
-                Ok(if n > 0 {
-                    Added::New
-                } else {
-                    Added::AlreadyThere
-                })
+                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
             }
             Record::Item(item) => {
-                let counterparts: Vec<&str> = item
-                    .counterparts
-                    .iter()
-                    .map(|p| p.handle.as_str())
-                    .collect();
+                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
                 let n = self
                     .tx
                     .prepare_cached(
@@ -213,12 +172,7 @@ impl Writer for SqliteWriter<'_> {
         }
     }
 
-    fn set_owner(
-        &mut self,
-        network: Network,
-        person: &Person,
-        source: &tactful_core::history::SourceRef,
-    ) -> Result<(), StoreError> {
+    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
         let path = self.path.clone();
         self.tx
             .prepare_cached(
@@ -240,33 +194,17 @@ impl Writer for SqliteWriter<'_> {
     }
 }
 
-fn sql_exec(
-    conn: &Connection,
-    path: &str,
-    sql: &str,
-    args: &[crate::query::Arg],
-) -> Result<u64, StoreError> {
-    let params: Vec<&dyn rusqlite::ToSql> =
-        args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+fn sql_exec(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
     let e = err(path);
-    Ok(conn
-        .prepare_cached(sql)
-        .and_then(|mut s| s.execute(params.as_slice()))
-        .map_err(e)? as u64)
+    Ok(conn.prepare_cached(sql).and_then(|mut s| s.execute(params.as_slice())).map_err(e)? as u64)
 }
 
-fn sql_each(
-    conn: &Connection,
-    path: &str,
-    sql: &str,
-    args: &[crate::query::Arg],
-    visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-) -> Result<(), StoreError> {
+fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
     use crate::people::Cell;
     use rusqlite::types::ValueRef;
     let e = err(path);
-    let params: Vec<&dyn rusqlite::ToSql> =
-        args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
     let mut stmt = conn.prepare_cached(sql).map_err(&e)?;
     let n = stmt.column_count();
     let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
@@ -278,9 +216,7 @@ fn sql_each(
                 ValueRef::Null => Cell::Null,
                 ValueRef::Integer(v) => Cell::Int(v),
                 ValueRef::Real(f) => Cell::Int(f as i64),
-                ValueRef::Text(b) | ValueRef::Blob(b) => {
-                    Cell::Text(String::from_utf8_lossy(b).into_owned())
-                }
+                ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
             });
         }
         visit(&mut row);
@@ -288,12 +224,7 @@ fn sql_each(
     Ok(())
 }
 
-fn sql_rows(
-    conn: &Connection,
-    path: &str,
-    sql: &str,
-    args: &[crate::query::Arg],
-) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+fn sql_rows(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
     let mut out = Vec::new();
     sql_each(conn, path, sql, args, &mut |r| out.push(r.to_vec()))?;
     Ok(out)
@@ -304,32 +235,18 @@ impl crate::people::Db for SqliteStore {
         sql_exec(&self.conn, &self.path, sql, args)
     }
 
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         sql_rows(&self.conn, &self.path, sql, args)
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         sql_each(&self.conn, &self.path, sql, args, visit)
     }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
         // IMMEDIATE: take the write lock now, so two processes refreshing the
         // derived tables at once wait for each other instead of failing.
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(err(&self.path))?;
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err(&self.path))?;
         match f(self) {
             Ok(()) => self.conn.execute_batch("COMMIT").map_err(err(&self.path)),
             Err(e) => {
@@ -347,27 +264,15 @@ impl crate::people::Db for SqliteWriter<'_> {
         sql_exec(&self.tx, &self.path, sql, args)
     }
 
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         sql_rows(&self.tx, &self.path, sql, args)
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
+    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
         sql_each(&self.tx, &self.path, sql, args, visit)
     }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
         f(self)
     }
 }
@@ -388,28 +293,15 @@ impl Store for SqliteStore {
             owners[n as usize] = Some(h);
         }
         let tx = self.conn.transaction().map_err(err(&path))?;
-        let base = tx
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0))
-            .map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter {
-            tx,
-            path,
-            contacts: Default::default(),
-            owners,
-            added: crate::derived::Added::after(base),
-        }))
+        let base = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base) }))
     }
 
-    fn items(
-        &mut self,
-        filter: &Filter,
-        visit: &mut dyn FnMut(StoredItem) -> bool,
-    ) -> Result<(), StoreError> {
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
         let (sql, args) = crate::query::items_sql(filter, |i| format!("?{i}"), "LIKE");
         let e = err(&self.path);
         let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
-        let params: Vec<&dyn rusqlite::ToSql> =
-            args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         let mut rows = stmt.query(params.as_slice()).map_err(&e)?;
         while let Some(r) = rows.next().map_err(&e)? {
             let item = crate::query::row(
@@ -436,13 +328,7 @@ impl Store for SqliteStore {
         let e = err(&self.path);
         let mut stmt = self.conn.prepare("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind").map_err(&e)?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
             .map_err(&e)?;
         let mut out = Vec::new();
         for r in rows {
@@ -456,13 +342,8 @@ impl Store for SqliteStore {
 
     fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
         let e = err(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT network, handle FROM owners ORDER BY network")
-            .map_err(&e)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(&e)?;
+        let mut stmt = self.conn.prepare("SELECT network, handle FROM owners ORDER BY network").map_err(&e)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(&e)?;
         let mut out = Vec::new();
         for r in rows {
             let (n, h) = r.map_err(&e)?;

@@ -3,8 +3,8 @@
 //! (its URL in TACTFUL_TEST_PG_URL). Each PostgreSQL test gets its own
 //! database, so tests never see each other's rows.
 
-use tactful_core::consent::{Purpose, Source, Status};
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
+use tactful_core::consent::{Purpose, Source, Status};
 use tactful_store::people;
 use tactful_store::{Added, Filter, PgStore, SqliteStore, Store};
 
@@ -13,70 +13,32 @@ fn item(id: &str, kind: ItemKind, by_owner: bool, at: i64, text: &str) -> Record
         network: Network::Facebook,
         kind,
         external_id: Some(id.to_string()),
-        author: if by_owner {
-            Person::named("me")
-        } else {
-            Person::named("ann")
-        },
+        author: if by_owner { Person::named("me") } else { Person::named("ann") },
         by_owner,
-        counterparts: if by_owner {
-            vec![Person::named("ann"), Person::named("bob")]
-        } else {
-            vec![Person::named("me")]
-        },
+        counterparts: if by_owner { vec![Person::named("ann"), Person::named("bob")] } else { vec![Person::named("me")] },
         thread: Some("t1".into()),
         parent: None,
         at,
         text: text.to_string(),
-        source: SourceRef {
-            file: "messages/inbox/t1/message_1.json".into(),
-            position: format!("messages[{id}]"),
-        },
+        source: SourceRef { file: "messages/inbox/t1/message_1.json".into(), position: format!("messages[{id}]") },
     })
 }
 
 fn sample() -> Vec<Record> {
     vec![
-        Record::Owner {
-            network: Network::Facebook,
-            person: Person::named("me"),
-            source: SourceRef {
-                file: "profile.json".into(),
-                position: "name".into(),
-            },
-        },
-        item(
-            "1",
-            ItemKind::Message,
-            false,
-            100,
-            "Hi! Is the lavender oil still available?",
-        ),
-        item(
-            "2",
-            ItemKind::Message,
-            true,
-            200,
-            "Yes it is, shall I put one aside for you?",
-        ),
-        item(
-            "3",
-            ItemKind::Post,
-            true,
-            300,
-            "Quit your job and join my team! #financialfreedom",
-        ),
+        Record::Owner { network: Network::Facebook, person: Person::named("me"), source: SourceRef { file: "profile.json".into(), position: "name".into() } },
+        item("1", ItemKind::Message, false, 100, "Hi! Is the lavender oil still available?"),
+        item("2", ItemKind::Message, true, 200, "Yes it is, shall I put one aside for you?"),
+        item("3", ItemKind::Post, true, 300, "Quit your job and join my team! #financialfreedom"),
     ]
 }
 
 fn all(store: &mut dyn Store, filter: &Filter) -> Vec<tactful_store::StoredItem> {
     let mut out = Vec::new();
-    store
-        .items(filter, &mut |i| {
-            out.push(i);
-            true
-        })
-        .unwrap();
+    store.items(filter, &mut |i| {
+        out.push(i);
+        true
+    }).unwrap();
     out
 }
 
@@ -99,55 +61,20 @@ fn suite(store: &mut dyn Store) {
     let items = all(store, &Filter::default());
     assert_eq!(items.len(), 3);
     assert_eq!(items[0].text, "Hi! Is the lavender oil still available?");
-    assert_eq!(
-        items[1].counterparts,
-        vec!["ann".to_string(), "bob".to_string()]
-    );
+    assert_eq!(items[1].counterparts, vec!["ann".to_string(), "bob".to_string()]);
     assert_eq!(items[2].source_file, "messages/inbox/t1/message_1.json");
-    assert_eq!(
-        store.owners().unwrap(),
-        vec![(Network::Facebook, "me".to_string())]
-    );
+    assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
 
     // A stray export naming someone else does not change who "you" are...
-    let stray = Record::Owner {
-        network: Network::Facebook,
-        person: Person::named("bob"),
-        source: SourceRef {
-            file: "x.json".into(),
-            position: "1".into(),
-        },
-    };
+    let stray = Record::Owner { network: Network::Facebook, person: Person::named("bob"), source: SourceRef { file: "x.json".into(), position: "1".into() } };
     assert_eq!(import(store, std::slice::from_ref(&stray)), (0, 1));
-    assert_eq!(
-        store.owners().unwrap(),
-        vec![(Network::Facebook, "me".to_string())]
-    );
+    assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
     // ...unless the user says so.
     let mut w = store.writer().unwrap();
-    w.set_owner(
-        Network::Facebook,
-        &Person::named("me2"),
-        &SourceRef {
-            file: "--owner".into(),
-            position: "command line".into(),
-        },
-    )
-    .unwrap();
-    w.set_owner(
-        Network::Facebook,
-        &Person::named("me"),
-        &SourceRef {
-            file: "--owner".into(),
-            position: "command line".into(),
-        },
-    )
-    .unwrap();
+    w.set_owner(Network::Facebook, &Person::named("me2"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
+    w.set_owner(Network::Facebook, &Person::named("me"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
     w.commit().unwrap();
-    assert_eq!(
-        store.owners().unwrap(),
-        vec![(Network::Facebook, "me".to_string())]
-    );
+    assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
 
     // Importing the same export twice adds nothing.
     assert_eq!(import(store, &sample()), (0, 4));
@@ -158,103 +85,25 @@ fn suite(store: &mut dyn Store) {
     newer.push(item("4", ItemKind::Comment, false, 400, "Love this!"));
     assert_eq!(import(store, &newer), (1, 4));
     let counts = store.counts().unwrap();
-    assert!(
-        counts.contains(&(Network::Facebook, ItemKind::Message, 2)),
-        "{counts:?}"
-    );
-    assert!(
-        counts.contains(&(Network::Facebook, ItemKind::Comment, 1)),
-        "{counts:?}"
-    );
+    assert!(counts.contains(&(Network::Facebook, ItemKind::Message, 2)), "{counts:?}");
+    assert!(counts.contains(&(Network::Facebook, ItemKind::Comment, 1)), "{counts:?}");
 
     // All or nothing: a writer dropped without commit leaves no trace.
     {
         let mut w = store.writer().unwrap();
-        w.add(&item("5", ItemKind::Post, true, 500, "never committed"))
-            .unwrap();
+        w.add(&item("5", ItemKind::Post, true, 500, "never committed")).unwrap();
     }
     assert_eq!(all(store, &Filter::default()).len(), 4);
 
     // Filters: kind, owner, text (case-insensitive), person, dates, limit.
     let f = |f: Filter| f;
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                kind: Some(ItemKind::Post),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        1
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                by_owner: Some(true),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        2
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                text: Some("LAVENDER".into()),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        1
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                person: Some("bob".into()),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        2
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                from: Some(200),
-                to: Some(400),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        2
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                limit: Some(1),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        1
-    );
-    assert_eq!(
-        all(
-            store,
-            &f(Filter {
-                network: Some(Network::X),
-                ..Filter::default()
-            })
-        )
-        .len(),
-        0
-    );
+    assert_eq!(all(store, &f(Filter { kind: Some(ItemKind::Post), ..Filter::default() })).len(), 1);
+    assert_eq!(all(store, &f(Filter { by_owner: Some(true), ..Filter::default() })).len(), 2);
+    assert_eq!(all(store, &f(Filter { text: Some("LAVENDER".into()), ..Filter::default() })).len(), 1);
+    assert_eq!(all(store, &f(Filter { person: Some("bob".into()), ..Filter::default() })).len(), 2);
+    assert_eq!(all(store, &f(Filter { from: Some(200), to: Some(400), ..Filter::default() })).len(), 2);
+    assert_eq!(all(store, &f(Filter { limit: Some(1), ..Filter::default() })).len(), 1);
+    assert_eq!(all(store, &f(Filter { network: Some(Network::X), ..Filter::default() })).len(), 0);
 }
 
 /// Contacts, marks, merge and split, and the consent ledger.
@@ -265,62 +114,27 @@ fn people_suite(store: &mut dyn Store) {
     assert_eq!(ann.len(), 1, "contacts come from the people in the history");
     let ann = ann[0].id;
     let bob = people::find(db, "bob").unwrap()[0].id;
-    assert!(
-        people::find(db, "me").unwrap().is_empty(),
-        "the owner is not a contact"
-    );
+    assert!(people::find(db, "me").unwrap().is_empty(), "the owner is not a contact");
 
     // Double opt-in: recorded as pending, counts only once confirmed with the token.
-    let c = people::record(
-        db,
-        ann,
-        Purpose::Newsletter,
-        Source::Message,
-        "Ann wrote: yes please add me!",
-        Some(1),
-        1_000,
-    )
-    .unwrap();
+    let c = people::record(db, ann, Purpose::Newsletter, Source::Message, "Ann wrote: yes please add me!", Some(1), 1_000).unwrap();
     assert_eq!(c.status, Status::Pending);
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
     assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
     assert!(people::confirm(db, "WRONGTKN", 1_001).unwrap().is_none());
-    let confirmed = people::confirm(db, &c.token.to_lowercase(), 1_002)
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (confirmed.status, confirmed.confirmed_at),
-        (Status::Confirmed, Some(1_002))
-    );
+    let confirmed = people::confirm(db, &c.token.to_lowercase(), 1_002).unwrap().unwrap();
+    assert_eq!((confirmed.status, confirmed.confirmed_at), (Status::Confirmed, Some(1_002)));
     assert!(people::opted_in(db, ann, Purpose::Newsletter).unwrap());
-    assert!(
-        !people::opted_in(db, ann, Purpose::Opportunity).unwrap(),
-        "consent is per purpose"
-    );
+    assert!(!people::opted_in(db, ann, Purpose::Opportunity).unwrap(), "consent is per purpose");
     let list = people::export(db, Purpose::Newsletter).unwrap();
-    assert_eq!(
-        list.iter().map(|(c, _, _)| c.id).collect::<Vec<_>>(),
-        vec![ann]
-    );
+    assert_eq!(list.iter().map(|(c, _, _)| c.id).collect::<Vec<_>>(), vec![ann]);
 
     // Withdrawal: out of every export from that moment, and no longer opted in.
-    assert_eq!(
-        people::withdraw(db, ann, None, 2_000, "asked to stop").unwrap(),
-        1
-    );
+    assert_eq!(people::withdraw(db, ann, None, 2_000, "asked to stop").unwrap(), 1);
     assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
     // A fresh opt-in after a withdrawal does not silently undo it.
-    let again = people::record(
-        db,
-        ann,
-        Purpose::Newsletter,
-        Source::Form,
-        "signed up on the form again",
-        None,
-        3_000,
-    )
-    .unwrap();
+    let again = people::record(db, ann, Purpose::Newsletter, Source::Form, "signed up on the form again", None, 3_000).unwrap();
     people::confirm(db, &again.token, 3_001).unwrap();
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
 
@@ -329,20 +143,11 @@ fn people_suite(store: &mut dyn Store) {
     people::merge(db, ann, bob).unwrap();
     let merged = people::by_id(db, ann).unwrap().unwrap();
     assert_eq!(merged.handles.len(), 2);
-    assert_eq!(
-        (merged.mark.as_deref(), merged.marked_at),
-        (Some("customer"), Some(500)),
-        "the mark moves with its date"
-    );
+    assert_eq!((merged.mark.as_deref(), merged.marked_at), (Some("customer"), Some(500)), "the mark moves with its date");
     assert!(people::by_id(db, bob).unwrap().is_none());
     assert_eq!(people::consents(db, Some(ann)).unwrap().len(), 2);
-    let split = people::split(db, Network::Facebook, "bob")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        people::by_id(db, split).unwrap().unwrap().handles,
-        vec![(Network::Facebook, "bob".to_string())]
-    );
+    let split = people::split(db, Network::Facebook, "bob").unwrap().unwrap();
+    assert_eq!(people::by_id(db, split).unwrap().unwrap().handles, vec![(Network::Facebook, "bob".to_string())]);
     assert_eq!(people::by_id(db, ann).unwrap().unwrap().handles.len(), 1);
     assert_eq!(people::all(db).unwrap().len(), 2);
 }
@@ -354,31 +159,17 @@ fn identity_suite(store: &mut dyn Store) {
             network,
             kind: ItemKind::Message,
             external_id: Some(id.into()),
-            author: Person {
-                handle: handle.into(),
-                name: Some("Ann Lee".into()),
-                profile_url: None,
-                email: Some("ann@example.invalid".into()),
-            },
+            author: Person { handle: handle.into(), name: Some("Ann Lee".into()), profile_url: None, email: Some("ann@example.invalid".into()) },
             by_owner: false,
             counterparts: vec![],
             thread: None,
             parent: None,
             at: 10,
             text: "hello".into(),
-            source: SourceRef {
-                file: "f".into(),
-                position: "1".into(),
-            },
+            source: SourceRef { file: "f".into(), position: "1".into() },
         })
     };
-    import(
-        store,
-        &[
-            on(Network::Facebook, "Ann Lee", "a"),
-            on(Network::LinkedIn, "https://linkedin.example/in/ann", "b"),
-        ],
-    );
+    import(store, &[on(Network::Facebook, "Ann Lee", "a"), on(Network::LinkedIn, "https://linkedin.example/in/ann", "b")]);
     let all = people::all(store.people()).unwrap();
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0].handles.len(), 2);
@@ -421,19 +212,13 @@ fn coach_suite(store: &mut dyn Store) {
     assert_eq!(coach::get(db, "plan").unwrap(), None);
     coach::set(db, "plan", "{\"market\": \"new mums\"}").unwrap();
     coach::set(db, "plan", "{\"market\": \"busy nurses\"}").unwrap();
-    assert_eq!(
-        coach::get(db, "plan").unwrap().as_deref(),
-        Some("{\"market\": \"busy nurses\"}")
-    );
+    assert_eq!(coach::get(db, "plan").unwrap().as_deref(), Some("{\"market\": \"busy nurses\"}"));
     let (s, new) = coach::start(db, 100).unwrap();
     assert!(new);
     let (again, new) = coach::start(db, 150).unwrap();
     assert!(!new, "one session at a time");
     assert_eq!(again.id, s.id);
-    assert_eq!(
-        coach::stop(db, 1_900).unwrap().unwrap().stopped_at,
-        Some(1_900)
-    );
+    assert_eq!(coach::stop(db, 1_900).unwrap().unwrap().stopped_at, Some(1_900));
     assert_eq!(coach::stop(db, 2_000).unwrap(), None, "nothing running");
     assert_eq!(coach::sessions(db).unwrap().len(), 1);
 }
@@ -485,13 +270,8 @@ fn pg_url() -> Option<String> {
         Ok(u) if !u.is_empty() => Some(u),
         _ => {
             // In CI the test command must have started the server: no silent skip there.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
+            assert!(std::env::var_os("CI").is_none(), "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`");
+            eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n");
             None
         }
     }

@@ -31,36 +31,17 @@ impl Rng {
 }
 
 const PEOPLE: &[&str] = &["ann", "Ann", "bob", "cat", "dan", "eve"];
-const THEIRS: &[&str] = &[
-    "How much is the starter kit?",
-    "My order hasn't arrived",
-    "thanks!",
-    "Love this",
-    "Where is my order?",
-    "Can I join your team?",
-];
-const MINE: &[&str] = &[
-    "Join my team! Business opportunity, DM me",
-    "Here is a tip for calmer mornings",
-    "Sent you a message!",
-    "Order now, 20% off",
-];
+const THEIRS: &[&str] = &["How much is the starter kit?", "My order hasn't arrived", "thanks!", "Love this", "Where is my order?", "Can I join your team?"];
+const MINE: &[&str] = &["Join my team! Business opportunity, DM me", "Here is a tip for calmer mornings", "Sent you a message!", "Order now, 20% off"];
 
 fn source(i: usize) -> SourceRef {
-    SourceRef {
-        file: "fixture.jsonl".into(),
-        position: format!("line {i}"),
-    }
+    SourceRef { file: "fixture.jsonl".into(), position: format!("line {i}") }
 }
 
 /// `n` items from `seed`, with ids `prefix0…`.
 fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
     let mut rng = Rng(seed);
-    let mut out = vec![Record::Owner {
-        network: Network::Facebook,
-        person: Person::named("me"),
-        source: source(0),
-    }];
+    let mut out = vec![Record::Owner { network: Network::Facebook, person: Person::named("me"), source: source(0) }];
     let mut at = T0;
     for i in 0..n {
         // Mostly hours apart, sometimes days (a new conversation start), sometimes the same second.
@@ -73,29 +54,13 @@ fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
             0 => 0,
             _ => at,
         };
-        let network = if rng.below(3) == 0 {
-            Network::Instagram
-        } else {
-            Network::Facebook
-        };
+        let network = if rng.below(3) == 0 { Network::Instagram } else { Network::Facebook };
         // No owner record on Instagram: the owner is known by the author of their items.
-        let me = if network == Network::Facebook {
-            "me"
-        } else {
-            "me.ig"
-        };
+        let me = if network == Network::Facebook { "me" } else { "me.ig" };
         let them = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
         let other = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
-        let kind = [
-            ItemKind::Message,
-            ItemKind::Message,
-            ItemKind::Message,
-            ItemKind::Comment,
-            ItemKind::Comment,
-            ItemKind::Reaction,
-            ItemKind::Connection,
-            ItemKind::Post,
-        ][rng.below(8) as usize];
+        let kind = [ItemKind::Message, ItemKind::Message, ItemKind::Message, ItemKind::Comment, ItemKind::Comment, ItemKind::Reaction, ItemKind::Connection, ItemKind::Post]
+            [rng.below(8) as usize];
         let by_owner = rng.below(2) == 0;
         let thread = match rng.below(4) {
             0 => None,
@@ -109,20 +74,12 @@ fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
             (false, 0) => vec![Person::named(me), Person::named(other)],
             (false, _) => vec![Person::named(me)],
         };
-        let text = if by_owner {
-            MINE[rng.below(MINE.len() as u64) as usize]
-        } else {
-            THEIRS[rng.below(THEIRS.len() as u64) as usize]
-        };
+        let text = if by_owner { MINE[rng.below(MINE.len() as u64) as usize] } else { THEIRS[rng.below(THEIRS.len() as u64) as usize] };
         out.push(Record::Item(Item {
             network,
             kind,
             external_id: Some(format!("{prefix}{i}")),
-            author: Person::named(if by_owner && kind != ItemKind::Connection {
-                me
-            } else {
-                them
-            }),
+            author: Person::named(if by_owner && kind != ItemKind::Connection { me } else { them }),
             by_owner,
             counterparts,
             thread,
@@ -154,10 +111,7 @@ fn histories(store: &mut dyn Store, items: &[StoredItem]) -> BTreeMap<i64, Vec<I
     let owners: HashMap<Network, String> = store.owners().unwrap().into_iter().collect();
     let mut out: BTreeMap<i64, Vec<Interaction>> = BTreeMap::new();
     for it in items {
-        for x in relationships::interactions(
-            &it.view(),
-            owners.get(&it.network).map_or("", String::as_str),
-        ) {
+        for x in relationships::interactions(&it.view(), owners.get(&it.network).map_or("", String::as_str)) {
             if let Some(id) = index.get(&(x.network, x.contact.to_lowercase())) {
                 out.entry(*id).or_default().push(x);
             }
@@ -170,110 +124,59 @@ fn histories(store: &mut dyn Store, items: &[StoredItem]) -> BTreeMap<i64, Vec<I
 fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     derived::refresh(store.people()).unwrap();
     let mut items = Vec::new();
-    store
-        .items(&Filter::default(), &mut |it| {
-            items.push(it);
-            true
-        })
-        .unwrap();
+    store.items(&Filter::default(), &mut |it| {
+        items.push(it);
+        true
+    })
+    .unwrap();
     let owners: Owners = store.owners().unwrap().into_iter().collect();
     let views: Vec<_> = items.iter().map(StoredItem::view).collect();
     let hist = histories(store, &items);
     for &now in nows {
-        let expected: Vec<_> = coaching::customer_requests(&views, &owners, now)
-            .into_iter()
-            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
-            .collect();
-        let got: Vec<_> = derived::open_requests(store.people(), now)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
-            .collect();
+        let expected: Vec<_> = coaching::customer_requests(&views, &owners, now).into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();
+        let got: Vec<_> = derived::open_requests(store.people(), now).unwrap().into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();
         assert_eq!(got, expected, "{step}: unanswered requests at {now}");
 
         let tallies = derived::tallies_at(store.people(), now).unwrap();
         for c in people::all(store.people()).unwrap() {
             let want = Tally::of(hist.get(&c.id).map_or(&[][..], Vec::as_slice), now);
             let have = tallies.get(&c.id).cloned().unwrap_or_default();
-            assert_eq!(
-                have, want,
-                "{step}: tally of {} ({:?}) at {now}",
-                c.id, c.handles
-            );
+            assert_eq!(have, want, "{step}: tally of {} ({:?}) at {now}", c.id, c.handles);
         }
     }
     // Conversations read from a window (the period and the day before) give
     // the starts of the period that the whole history gives.
     let me = derived::owner_handles(store.people()).unwrap();
-    for (from, to) in [
-        (T0 + 20 * DAY, T0 + 50 * DAY),
-        (T0 + 3 * DAY, T0 + 200 * DAY),
-    ] {
+    for (from, to) in [(T0 + 20 * DAY, T0 + 50 * DAY), (T0 + 3 * DAY, T0 + 200 * DAY)] {
         let now = to - 1;
         let starts = |convs: Vec<coaching::Conversation>| -> Vec<coaching::Start> {
-            let mut v: Vec<_> = convs
-                .into_iter()
-                .flat_map(|c| c.starts)
-                .filter(|s| s.at >= from && s.at < to)
-                .collect();
+            let mut v: Vec<_> = convs.into_iter().flat_map(|c| c.starts).filter(|s| s.at >= from && s.at < to).collect();
             v.sort_by_key(|s| s.item);
             v
         };
         let whole = starts(coaching::conversations(&views, &owners, now));
-        let window: Vec<_> = views
-            .iter()
-            .filter(|v| v.at >= from - coaching::START_SILENCE_SECS && v.at < to)
-            .copied()
-            .collect();
-        assert_eq!(
-            starts(coaching::conversations_with(&window, &me, now)),
-            whole,
-            "{step}: starts in a window"
-        );
+        let window: Vec<_> = views.iter().filter(|v| v.at >= from - coaching::START_SILENCE_SECS && v.at < to).copied().collect();
+        assert_eq!(starts(coaching::conversations_with(&window, &me, now)), whole, "{step}: starts in a window");
     }
 }
 
 fn counts(store: &mut dyn Store) -> Vec<i64> {
-    [
-        "interactions",
-        "requests",
-        "replies",
-        "contact_tallies",
-        "handle_contacts",
-    ]
-    .iter()
-    .map(|t| {
-        store
-            .people()
-            .rows(&format!("SELECT COUNT(*) FROM {t}"), &[])
-            .unwrap()[0][0]
-            .int()
-    })
-    .collect()
+    ["interactions", "requests", "replies", "contact_tallies", "handle_contacts"]
+        .iter()
+        .map(|t| store.people().rows(&format!("SELECT COUNT(*) FROM {t}"), &[]).unwrap()[0][0].int())
+        .collect()
 }
 
 fn suite(store: &mut dyn Store) {
-    let nows = [
-        T0 + 10 * DAY + 7,
-        T0 + 31 * DAY - 1,
-        T0 + 59 * DAY - 1,
-        T0 + 90 * DAY + 3600,
-        T0 + 5_000 * DAY,
-    ];
+    let nows = [T0 + 10 * DAY + 7, T0 + 31 * DAY - 1, T0 + 59 * DAY - 1, T0 + 90 * DAY + 3600, T0 + 5_000 * DAY];
     let first = history(7, 400, "a");
     import(store, &first);
     agree(store, &nows, "first import");
     let before = counts(store);
-    assert!(
-        before.iter().all(|n| *n > 0),
-        "every derived table has rows: {before:?}"
-    );
+    assert!(before.iter().all(|n| *n > 0), "every derived table has rows: {before:?}");
 
     import(store, &first);
-    assert!(
-        !derived::refresh(store.people()).unwrap(),
-        "the same import again leaves nothing to do"
-    );
+    assert!(!derived::refresh(store.people()).unwrap(), "the same import again leaves nothing to do");
     assert_eq!(counts(store), before, "importing twice adds nothing");
 
     let mut newer = first.clone();
@@ -282,24 +185,16 @@ fn suite(store: &mut dyn Store) {
     agree(store, &nows, "a newer export");
 
     let db = store.people();
-    let ann = people::find(db, "ann")
-        .unwrap()
-        .into_iter()
-        .find(|c| c.handles.iter().any(|(_, h)| h == "ann"))
-        .unwrap()
-        .id;
+    let ann = people::find(db, "ann").unwrap().into_iter().find(|c| c.handles.iter().any(|(_, h)| h == "ann")).unwrap().id;
     let bob = people::find(db, "bob").unwrap()[0].id;
     people::merge(db, ann, bob).unwrap();
     agree(store, &nows, "after a merge");
-    people::split(store.people(), Network::Facebook, "bob")
-        .unwrap()
-        .unwrap();
+    people::split(store.people(), Network::Facebook, "bob").unwrap().unwrap();
     agree(store, &nows, "after a split");
 
     // A new owner handle on Instagram: every conversation key there changes.
     let mut w = store.writer().unwrap();
-    w.set_owner(Network::Instagram, &Person::named("me.ig"), &source(0))
-        .unwrap();
+    w.set_owner(Network::Instagram, &Person::named("me.ig"), &source(0)).unwrap();
     w.commit().unwrap();
     agree(store, &nows, "after a new owner");
 }
@@ -320,13 +215,8 @@ fn sqlite_derived_tables_agree_with_the_items() {
 #[test]
 fn postgres_derived_tables_agree_with_the_items() {
     let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-        );
-        eprintln!(
-            "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-        );
+        assert!(std::env::var_os("CI").is_none(), "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`");
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n");
         return;
     };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "derived").unwrap();
@@ -346,19 +236,8 @@ fn an_old_store_is_filled_on_first_use() {
     tactful_store::testing::downgrade_sqlite_to_v3(&path).unwrap();
 
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(
-        counts(&mut store),
-        vec![0, 0, 0, 0, 0],
-        "migration 4 adds the tables empty"
-    );
-    assert!(
-        derived::refresh(store.people()).unwrap(),
-        "the first read fills them"
-    );
+    assert_eq!(counts(&mut store), vec![0, 0, 0, 0, 0], "migration 4 adds the tables empty");
+    assert!(derived::refresh(store.people()).unwrap(), "the first read fills them");
     assert_eq!(counts(&mut store), want);
-    agree(
-        &mut store,
-        &[T0 + 40 * DAY, T0 + 5_000 * DAY],
-        "upgraded store",
-    );
+    agree(&mut store, &[T0 + 40 * DAY, T0 + 5_000 * DAY], "upgraded store");
 }

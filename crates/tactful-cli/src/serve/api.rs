@@ -19,28 +19,19 @@ use super::{Shared, api_error, blocking, data, json_error};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route(
-            "/api/v1/openapi.json",
-            get(|| async { axum::Json(super::openapi::document()) }),
-        )
+        .route("/api/v1/openapi.json", get(|| async { axum::Json(super::openapi::document()) }))
         .route("/api/v1/check", post(check))
         .route("/api/v1/rules", get(rules))
         .route("/api/v1/rules/{code}", get(rule))
         .route("/api/v1/packs/test", post(test_pack))
         .route("/api/v1/import", post(import_path))
-        .route(
-            "/api/v1/import/upload",
-            post(import_upload).layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
-        )
+        .route("/api/v1/import/upload", post(import_upload).layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .route("/api/v1/jobs/{id}", get(job))
         .route("/api/v1/contacts", get(contacts))
         .route("/api/v1/contacts/{id}", get(contact))
         .route("/api/v1/contacts/{id}/mark", post(mark))
         .route("/api/v1/contacts/{id}/consent", post(consent_add))
-        .route(
-            "/api/v1/contacts/{id}/consent/withdraw",
-            post(consent_withdraw),
-        )
+        .route("/api/v1/contacts/{id}/consent/withdraw", post(consent_withdraw))
         .route("/api/v1/consent/confirm", post(consent_confirm))
         .route("/api/v1/inbox", get(inbox))
         .route("/api/v1/scan", get(scan))
@@ -51,16 +42,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/session/stop", post(session_stop))
         .route("/api/v1/today", get(today))
         .route("/api/v1/report", get(report))
-        .route(
-            "/api/v1/{*rest}",
-            axum::routing::any(|| async {
-                json_error(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    "no such API route: see /api/v1/openapi.json",
-                )
-            }),
-        )
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json") }))
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -95,24 +77,12 @@ pub struct CheckRequest {
 }
 
 /// The findings for one draft — the same as `tactful check` (pitch gate included when `to` is given).
-pub fn check_draft(
-    app: &super::App,
-    store: Option<&mut dyn tactful_store::Store>,
-    req: &CheckRequest,
-) -> anyhow::Result<(Channel, Vec<Finding>)> {
+pub fn check_draft(app: &super::App, store: Option<&mut dyn tactful_store::Store>, req: &CheckRequest) -> anyhow::Result<(Channel, Vec<Finding>)> {
     let channel = match req.channel.as_deref().filter(|c| !c.is_empty()) {
         None => Channel::Post,
-        Some(c) => c
-            .parse::<Channel>()
-            .map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
+        Some(c) => c.parse::<Channel>().map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
     };
-    let mut findings = app.engine.check_with(
-        &req.text,
-        &CheckOptions {
-            channel,
-            ignore: &[],
-        },
-    );
+    let mut findings = app.engine.check_with(&req.text, &CheckOptions { channel, ignore: &[] });
     crate::kinds::add_head_findings(&app.engine, &req.text, channel, &[], &mut findings);
     if let (Some(who), Some(store)) = (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
         if !matches!(channel, Channel::Dm | Channel::Comment) {
@@ -128,10 +98,7 @@ pub fn check_draft(
 
 pub fn findings_json(app: &super::App, text: &str, findings: &[Finding]) -> Vec<Value> {
     let lines = crate::render::Lines::new(text);
-    findings
-        .iter()
-        .map(|f| crate::render::finding_json(&app.engine, text, Some(&lines), f))
-        .collect()
+    findings.iter().map(|f| crate::render::finding_json(&app.engine, text, Some(&lines), f)).collect()
 }
 
 async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
@@ -154,19 +121,13 @@ async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
 }
 
 async fn rules(State(app): State<Shared>) -> Response {
-    ok(
-        json!({"rules": app.engine.rules().iter().map(|r| data::rule_json(r, false)).collect::<Vec<_>>()}),
-    )
+    ok(json!({"rules": app.engine.rules().iter().map(|r| data::rule_json(r, false)).collect::<Vec<_>>()}))
 }
 
 async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
     match app.engine.rule(&code) {
         Some(r) => ok(data::rule_json(r, true)),
-        None => json_error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no rule `{code}`"),
-        ),
+        None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no rule `{code}`")),
     }
 }
 
@@ -211,39 +172,20 @@ struct UploadQuery {
     network: Option<String>,
 }
 
-fn parse_opts(
-    format: Option<&str>,
-    network: Option<&str>,
-) -> Result<
-    (
-        Option<tactful_import::Format>,
-        Option<tactful_core::history::Network>,
-    ),
-    Response,
-> {
+fn parse_opts(format: Option<&str>, network: Option<&str>) -> Result<(Option<tactful_import::Format>, Option<tactful_core::history::Network>), Response> {
     let format = match format.filter(|s| !s.is_empty()) {
-        Some(f) => Some(
-            f.parse::<tactful_import::Format>()
-                .map_err(|e| bad(format!("field `format`: {e}")))?,
-        ),
+        Some(f) => Some(f.parse::<tactful_import::Format>().map_err(|e| bad(format!("field `format`: {e}")))?),
         None => None,
     };
     let network = match network.filter(|s| !s.is_empty()) {
-        Some(n) => Some(
-            n.parse::<tactful_core::history::Network>()
-                .map_err(|e| bad(format!("field `network`: {e}")))?,
-        ),
+        Some(n) => Some(n.parse::<tactful_core::history::Network>().map_err(|e| bad(format!("field `network`: {e}")))?),
         None => None,
     };
     Ok((format, network))
 }
 
 fn started(id: u64) -> Response {
-    (
-        StatusCode::ACCEPTED,
-        axum::Json(json!({"job": id, "status": format!("/api/v1/jobs/{id}")})),
-    )
-        .into_response()
+    (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": format!("/api/v1/jobs/{id}")}))).into_response()
 }
 
 async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
@@ -257,27 +199,13 @@ async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
     };
     let path = std::path::PathBuf::from(req.path.trim());
     if !path.exists() {
-        return bad(format!(
-            "field `path`: {} does not exist on this computer",
-            path.display()
-        ));
+        return bad(format!("field `path`: {} does not exist on this computer", path.display()));
     }
-    let order = super::jobs::Order {
-        display: path.display().to_string(),
-        path,
-        uploaded: false,
-        format,
-        owner: req.owner.filter(|o| !o.is_empty()),
-        network,
-    };
+    let order = super::jobs::Order { display: path.display().to_string(), path, uploaded: false, format, owner: req.owner.filter(|o| !o.is_empty()), network };
     started(super::jobs::Jobs::start(app, order))
 }
 
-async fn import_upload(
-    State(app): State<Shared>,
-    Query(q): Query<UploadQuery>,
-    bytes: Bytes,
-) -> Response {
+async fn import_upload(State(app): State<Shared>, Query(q): Query<UploadQuery>, bytes: Bytes) -> Response {
     let (format, network) = match parse_opts(q.format.as_deref(), q.network.as_deref()) {
         Ok(x) => x,
         Err(r) => return r,
@@ -286,53 +214,20 @@ async fn import_upload(
         return bad("the upload is empty: choose an export file (.zip, .csv or .jsonl)");
     }
     // Keep only a safe file name: its extension tells the importer what it is.
-    let name: String = q
-        .name
-        .as_deref()
-        .unwrap_or("export.zip")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("export.zip")
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let name = if name.is_empty() || name.starts_with('.') {
-        "export.zip".to_string()
-    } else {
-        name
-    };
-    let id_path = app.uploads.join(format!(
-        "{}-{name}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    ));
+    let name: String = q.name.as_deref().unwrap_or("export.zip").rsplit(['/', '\\']).next().unwrap_or("export.zip").chars().filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let name = if name.is_empty() || name.starts_with('.') { "export.zip".to_string() } else { name };
+    let id_path = app.uploads.join(format!("{}-{name}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())));
     if let Err(e) = std::fs::write(&id_path, &bytes) {
-        return json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            &format!("cannot keep the upload: {e}"),
-        );
+        return json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("cannot keep the upload: {e}"));
     }
-    let order = super::jobs::Order {
-        path: id_path,
-        display: name,
-        uploaded: true,
-        format,
-        owner: q.owner.filter(|o| !o.is_empty()),
-        network,
-    };
+    let order = super::jobs::Order { path: id_path, display: name, uploaded: true, format, owner: q.owner.filter(|o| !o.is_empty()), network };
     started(super::jobs::Jobs::start(app, order))
 }
 
 async fn job(State(app): State<Shared>, Path(id): Path<u64>) -> Response {
     match app.jobs.get(id) {
         Some(j) => ok(j.to_json()),
-        None => json_error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no import job {id}"),
-        ),
+        None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no import job {id}")),
     }
 }
 
@@ -345,15 +240,10 @@ pub struct ContactsQuery {
 pub fn parse_stage(s: Option<&str>) -> Result<Option<Stage>, String> {
     match s.filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => Stage::ALL
-            .iter()
-            .find(|x| x.as_str() == s)
-            .copied()
-            .map(Some)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Stage::ALL.iter().map(|x| x.as_str()).collect();
-                format!("stage `{s}`: expected one of {}", all.join(", "))
-            }),
+        Some(s) => Stage::ALL.iter().find(|x| x.as_str() == s).copied().map(Some).ok_or_else(|| {
+            let all: Vec<&str> = Stage::ALL.iter().map(|x| x.as_str()).collect();
+            format!("stage `{s}`: expected one of {}", all.join(", "))
+        }),
     }
 }
 
@@ -362,12 +252,7 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<ContactsQuery>) -> 
         Ok(s) => s,
         Err(m) => return bad(m),
     };
-    respond(
-        blocking(&app, move |_, store| {
-            data::contacts(store, q.q.as_deref(), stage)
-        })
-        .await,
-    )
+    respond(blocking(&app, move |_, store| data::contacts(store, q.q.as_deref(), stage)).await)
 }
 
 async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
@@ -388,32 +273,19 @@ async fn mark(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> R
         Ok(r) => r,
         Err(r) => return r,
     };
-    respond(
-        blocking(&app, move |_, store| {
-            set_mark(store, id, req.mark.as_deref(), req.since.as_deref())
-        })
-        .await,
-    )
+    respond(blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref(), req.since.as_deref())).await)
 }
 
 /// Mark a contact as a customer or a team member from a date (or clear the mark).
-pub fn set_mark(
-    store: &mut dyn tactful_store::Store,
-    id: i64,
-    mark: Option<&str>,
-    since: Option<&str>,
-) -> anyhow::Result<Value> {
+pub fn set_mark(store: &mut dyn tactful_store::Store, id: i64, mark: Option<&str>, since: Option<&str>) -> anyhow::Result<Value> {
     let at = match since.filter(|s| !s.trim().is_empty()) {
-        Some(d) => crate::store::parse_date(d.trim())
-            .map_err(|e| crate::UsageError(format!("field `since`: {e}")))?,
+        Some(d) => crate::store::parse_date(d.trim()).map_err(|e| crate::UsageError(format!("field `since`: {e}")))?,
         None => crate::store::now(),
     };
     let mark = match mark.filter(|m| !m.is_empty() && *m != "none") {
         None => None,
         Some(m @ ("customer" | "team")) => Some(m),
-        Some(m) => anyhow::bail!(crate::UsageError(format!(
-            "field `mark`: `{m}`: expected customer, team or null"
-        ))),
+        Some(m) => anyhow::bail!(crate::UsageError(format!("field `mark`: `{m}`: expected customer, team or null"))),
     };
     if !tactful_store::people::set_mark(store.people(), id, mark, at)? {
         return Err(super::NotFound(format!("no contact #{id}")).into());
@@ -432,12 +304,7 @@ struct Limit {
 }
 
 async fn scan(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
-    respond(
-        blocking(&app, move |app, store| {
-            data::scan(store, &app.engine, l.limit.unwrap_or(50))
-        })
-        .await,
-    )
+    respond(blocking(&app, move |app, store| data::scan(store, &app.engine, l.limit.unwrap_or(50))).await)
 }
 
 async fn history(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
@@ -455,19 +322,12 @@ async fn plan(State(app): State<Shared>) -> Response {
 }
 
 /// Check and store a plan; the same limits as `tactful plan set`.
-pub fn save_plan(
-    store: &mut dyn tactful_store::Store,
-    p: &tactful_core::plan::Plan,
-) -> anyhow::Result<()> {
+pub fn save_plan(store: &mut dyn tactful_store::Store, p: &tactful_core::plan::Plan) -> anyhow::Result<()> {
     if p.max_promotional_percent > 100 {
-        anyhow::bail!(crate::UsageError(
-            "field `max_promotional_percent`: a percentage: expected 0 to 100".into()
-        ));
+        anyhow::bail!(crate::UsageError("field `max_promotional_percent`: a percentage: expected 0 to 100".into()));
     }
     if p.session_minutes == 0 {
-        anyhow::bail!(crate::UsageError(
-            "field `session_minutes`: expected at least 1".into()
-        ));
+        anyhow::bail!(crate::UsageError("field `session_minutes`: expected at least 1".into()));
     }
     tactful_store::coach::set(store.people(), "plan", &serde_json::to_string(p)?)?;
     Ok(())
@@ -592,29 +452,18 @@ pub struct ConsentRequest {
 }
 
 fn purpose(s: &str) -> anyhow::Result<tactful_core::consent::Purpose> {
-    s.parse()
-        .map_err(|e: String| crate::UsageError(format!("field `purpose`: {e}")).into())
+    s.parse().map_err(|e: String| crate::UsageError(format!("field `purpose`: {e}")).into())
 }
 
 /// Record an opt-in for contact `id` (pending until they confirm with the code).
-pub fn add_consent(
-    store: &mut dyn tactful_store::Store,
-    id: i64,
-    req: &ConsentRequest,
-) -> anyhow::Result<Value> {
+pub fn add_consent(store: &mut dyn tactful_store::Store, id: i64, req: &ConsentRequest) -> anyhow::Result<Value> {
     let p = purpose(&req.purpose)?;
-    let source: tactful_core::consent::Source = req
-        .source
-        .parse()
-        .map_err(|e: String| crate::UsageError(format!("field `source`: {e}")))?;
+    let source: tactful_core::consent::Source = req.source.parse().map_err(|e: String| crate::UsageError(format!("field `source`: {e}")))?;
     let db = store.people();
-    let c = tactful_store::people::by_id(db, id)?
-        .ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
+    let c = tactful_store::people::by_id(db, id)?.ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
     let rec = crate::people::record_opt_in(db, &c, p, source, &req.evidence, req.item)?;
-    Ok(
-        json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
-        "next": "send them this code and ask them to send it back; then confirm it"}),
-    )
+    Ok(json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
+        "next": "send them this code and ask them to send it back; then confirm it"}))
 }
 
 async fn consent_add(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
@@ -635,16 +484,8 @@ pub struct WithdrawRequest {
     pub note: Option<String>,
 }
 
-pub fn withdraw_consent(
-    store: &mut dyn tactful_store::Store,
-    id: i64,
-    req: &WithdrawRequest,
-) -> anyhow::Result<Value> {
-    let p = match req
-        .purpose
-        .as_deref()
-        .filter(|p| !p.is_empty() && *p != "all")
-    {
+pub fn withdraw_consent(store: &mut dyn tactful_store::Store, id: i64, req: &WithdrawRequest) -> anyhow::Result<Value> {
+    let p = match req.purpose.as_deref().filter(|p| !p.is_empty() && *p != "all") {
         Some(x) => Some(purpose(x)?),
         None => None,
     };
@@ -652,20 +493,12 @@ pub fn withdraw_consent(
     if tactful_store::people::by_id(db, id)?.is_none() {
         return Err(super::NotFound(format!("no contact #{id}")).into());
     }
-    let note = req
-        .note
-        .as_deref()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or("withdrawn at the person's request");
+    let note = req.note.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or("withdrawn at the person's request");
     let n = tactful_store::people::withdraw(db, id, p, crate::store::now(), note)?;
     Ok(json!({"contact": id, "withdrawn": n}))
 }
 
-async fn consent_withdraw(
-    State(app): State<Shared>,
-    Path(id): Path<i64>,
-    bytes: Bytes,
-) -> Response {
+async fn consent_withdraw(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
     let req: WithdrawRequest = match body(&bytes) {
         Ok(r) => r,
         Err(r) => return r,
@@ -676,14 +509,8 @@ async fn consent_withdraw(
 /// Confirm an opt-in with the code the person sent back.
 pub fn confirm_consent(store: &mut dyn tactful_store::Store, code: &str) -> anyhow::Result<Value> {
     match tactful_store::people::confirm(store.people(), code.trim(), crate::store::now())? {
-        Some(c) if c.status == tactful_core::consent::Status::Confirmed => Ok(
-            json!({"contact": c.contact_id, "purpose": c.purpose.as_str(), "status": "confirmed"}),
-        ),
-        Some(c) => Err(crate::UsageError(format!(
-            "code {code} belongs to an opt-in that is {}, not pending",
-            c.status.as_str()
-        ))
-        .into()),
+        Some(c) if c.status == tactful_core::consent::Status::Confirmed => Ok(json!({"contact": c.contact_id, "purpose": c.purpose.as_str(), "status": "confirmed"})),
+        Some(c) => Err(crate::UsageError(format!("code {code} belongs to an opt-in that is {}, not pending", c.status.as_str())).into()),
         None => Err(super::NotFound(format!("no opt-in has the code {code}")).into()),
     }
 }

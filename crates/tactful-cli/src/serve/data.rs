@@ -39,21 +39,14 @@ fn handles(c: &people::Contact) -> Vec<String> {
 }
 
 /// Everyone on the curve, as `tactful contacts` lists them (from the stored tallies).
-pub fn contacts(
-    store: &mut dyn Store,
-    q: Option<&str>,
-    stage: Option<Stage>,
-) -> Result<ContactList> {
-    let (everyone, _) =
-        crate::relate::assess_all(store, &tactful_core::relationships::Thresholds::default())?;
+pub fn contacts(store: &mut dyn Store, q: Option<&str>, stage: Option<Stage>) -> Result<ContactList> {
+    let (everyone, _) = crate::relate::assess_all(store, &tactful_core::relationships::Thresholds::default())?;
     let q = q.map(str::to_lowercase).filter(|q| !q.trim().is_empty());
     let mut rows = Vec::new();
     let mut counts: HashMap<Stage, usize> = HashMap::new();
     for (c, a) in &everyone {
         if let Some(q) = &q {
-            if !c.display_name.to_lowercase().contains(q)
-                && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q))
-            {
+            if !c.display_name.to_lowercase().contains(q) && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q)) {
                 continue;
             }
         }
@@ -74,19 +67,9 @@ pub fn contacts(
         });
     }
     // Furthest along the curve first, then the most recent exchange.
-    rows.sort_by(|a, b| {
-        b.last_from_them
-            .cmp(&a.last_from_them)
-            .then(a.name.cmp(&b.name))
-    });
-    let stages = Stage::ALL
-        .iter()
-        .map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0)))
-        .collect();
-    Ok(ContactList {
-        contacts: rows,
-        stages,
-    })
+    rows.sort_by(|a, b| b.last_from_them.cmp(&a.last_from_them).then(a.name.cmp(&b.name)));
+    let stages = Stage::ALL.iter().map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0))).collect();
+    Ok(ContactList { contacts: rows, stages })
 }
 
 #[derive(Serialize)]
@@ -134,12 +117,7 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
         return Err(NotFound(format!("no contact #{id}")).into());
     };
     let (mut history, items) = crate::relate::history_of(store, &c)?;
-    let a = tactful_core::relationships::stage(
-        &history,
-        crate::relate::marks(&c),
-        crate::store::now(),
-        &tactful_core::relationships::Thresholds::default(),
-    );
+    let a = tactful_core::relationships::stage(&history, crate::relate::marks(&c), crate::store::now(), &tactful_core::relationships::Thresholds::default());
     history.reverse();
     history.dedup_by_key(|x| (x.item, x.act));
     let timeline = history
@@ -148,17 +126,10 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
         .map(|x| Moment {
             at: x.at,
             network: x.network.as_str(),
-            who: if x.direction == Direction::Given {
-                "you"
-            } else {
-                "they"
-            },
+            who: if x.direction == Direction::Given { "you" } else { "they" },
             act: x.act.to_string(),
             item: x.item,
-            text: items
-                .get(&x.item)
-                .map(|i| i.text.clone())
-                .unwrap_or_default(),
+            text: items.get(&x.item).map(|i| i.text.clone()).unwrap_or_default(),
         })
         .collect();
     let consent = people::consents(store.people(), Some(c.id))?
@@ -182,11 +153,7 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
         given: a.equity.given,
         asked: a.equity.asked,
         received: a.equity.received,
-        equity_why: [
-            a.equity.given_why.clone(),
-            a.equity.asked_why.clone(),
-            a.equity.received_why.clone(),
-        ],
+        equity_why: [a.equity.given_why.clone(), a.equity.asked_why.clone(), a.equity.received_why.clone()],
         consent,
         next_step: crate::relate::next_step(a.stage),
         timeline,
@@ -218,20 +185,9 @@ pub fn inbox(store: &mut dyn Store, now: i64) -> Result<Inbox> {
     let requests = t
         .waiting
         .into_iter()
-        .map(|w| Waiting {
-            item: w.item,
-            network: w.network.as_str(),
-            from: w.from,
-            at: now - w.waited_secs,
-            waited_secs: w.waited_secs,
-            what: w.cue,
-            text: w.text,
-        })
+        .map(|w| Waiting { item: w.item, network: w.network.as_str(), from: w.from, at: now - w.waited_secs, waited_secs: w.waited_secs, what: w.cue, text: w.text })
         .collect();
-    Ok(Inbox {
-        requests,
-        total: t.waiting_total,
-    })
+    Ok(Inbox { requests, total: t.waiting_total })
 }
 
 #[derive(Serialize)]
@@ -257,10 +213,7 @@ pub struct Scan {
 /// Your own posts, comments and messages with findings, worst first — what
 /// `tactful scan` lists.
 pub fn scan(store: &mut dyn Store, engine: &Engine, limit: usize) -> Result<Scan> {
-    let filter = Filter {
-        by_owner: Some(true),
-        ..Filter::default()
-    };
+    let filter = Filter { by_owner: Some(true), ..Filter::default() };
     let mut flagged: Vec<(StoredItem, Vec<Finding>)> = Vec::new();
     let mut scanned = 0;
     store.items(&filter, &mut |i| {
@@ -285,19 +238,12 @@ pub fn scan(store: &mut dyn Store, engine: &Engine, limit: usize) -> Result<Scan
             network: i.network.as_str(),
             kind: i.kind.as_str(),
             action: crate::history::action(&fs),
-            findings: fs
-                .iter()
-                .map(|f| crate::render::finding_json(engine, &i.text, None, f))
-                .collect(),
+            findings: fs.iter().map(|f| crate::render::finding_json(engine, &i.text, None, f)).collect(),
             source: format!("{}:{}", i.source_file, i.source_position),
             text: i.text,
         })
         .collect();
-    Ok(Scan {
-        scanned,
-        flagged: total,
-        shown,
-    })
+    Ok(Scan { scanned, flagged: total, shown })
 }
 
 #[derive(Serialize)]
@@ -311,27 +257,11 @@ pub struct ItemRow {
     pub text: String,
 }
 
-pub fn history(
-    store: &mut dyn Store,
-    q: Option<&str>,
-    limit: usize,
-) -> Result<(Vec<ItemRow>, u64)> {
-    let filter = Filter {
-        text: q.filter(|q| !q.trim().is_empty()).map(str::to_string),
-        limit: Some(limit),
-        ..Filter::default()
-    };
+pub fn history(store: &mut dyn Store, q: Option<&str>, limit: usize) -> Result<(Vec<ItemRow>, u64)> {
+    let filter = Filter { text: q.filter(|q| !q.trim().is_empty()).map(str::to_string), limit: Some(limit), ..Filter::default() };
     let mut rows = Vec::new();
     store.items(&filter, &mut |i| {
-        rows.push(ItemRow {
-            id: i.id,
-            at: i.at,
-            network: i.network.as_str(),
-            kind: i.kind.as_str(),
-            author: i.author,
-            yours: i.by_owner,
-            text: i.text,
-        });
+        rows.push(ItemRow { id: i.id, at: i.at, network: i.network.as_str(), kind: i.kind.as_str(), author: i.author, yours: i.by_owner, text: i.text });
         true
     })?;
     let total = store.counts()?.iter().map(|(_, _, n)| n).sum();
@@ -356,17 +286,10 @@ pub fn rule_json(r: &tactful_core::engine::Rule, full: bool) -> Value {
 
 /// Run a company pack's examples, as `tactful rules test FILE` does.
 pub fn test_pack(name: &str, source: &str) -> Result<Value, String> {
-    let pack =
-        tactful_core::Pack::parse(name, source).map_err(|e| format!("malformed pack: {e}"))?;
-    let engine = tactful_packs::engine_with(&[(name.to_string(), source.to_string())])
-        .map_err(|e| format!("malformed pack: {e}"))?;
+    let pack = tactful_core::Pack::parse(name, source).map_err(|e| format!("malformed pack: {e}"))?;
+    let engine = tactful_packs::engine_with(&[(name.to_string(), source.to_string())]).map_err(|e| format!("malformed pack: {e}"))?;
     let (run, failures) = engine.test_examples(Some(&pack.pack.name));
-    let rules: Vec<Value> = engine
-        .rules()
-        .iter()
-        .filter(|r| r.pack == pack.pack.name)
-        .map(|r| rule_json(r, false))
-        .collect();
+    let rules: Vec<Value> = engine.rules().iter().filter(|r| r.pack == pack.pack.name).map(|r| rule_json(r, false)).collect();
     Ok(json!({
         "pack": pack.pack.name,
         "rules": rules,

@@ -24,11 +24,7 @@ const NAV: [(&str, &str); 10] = [
 pub fn page(token: &str, current: &str, title: &str, body: &str) -> Response {
     let mut nav = String::new();
     for (href, label) in NAV {
-        let here = if href == current {
-            " aria-current=\"page\""
-        } else {
-            ""
-        };
+        let here = if href == current { " aria-current=\"page\"" } else { "" };
         nav.push_str(&format!("<li><a href=\"{href}\"{here}>{label}</a></li>"));
     }
     let html = format!(
@@ -47,20 +43,8 @@ pub fn page(token: &str, current: &str, title: &str, body: &str) -> Response {
 
 /// A page that says what went wrong, with the right status.
 pub fn error_page(token: &str, status: StatusCode, message: &str) -> Response {
-    let body = format!(
-        "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to today</a></p>",
-        escape(message)
-    );
-    let mut r = page(
-        token,
-        "",
-        if status == StatusCode::NOT_FOUND {
-            "Not found"
-        } else {
-            "Something went wrong"
-        },
-        &body,
-    );
+    let body = format!("<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to today</a></p>", escape(message));
+    let mut r = page(token, "", if status == StatusCode::NOT_FOUND { "Not found" } else { "Something went wrong" }, &body);
     *r.status_mut() = status;
     r
 }
@@ -84,9 +68,5 @@ pub fn cut(s: &str, n: usize) -> String {
 
 pub fn waited(secs: i64) -> String {
     let h = secs / 3600;
-    if h < 48 {
-        format!("{h} h")
-    } else {
-        format!("{} days", h / 24)
-    }
+    if h < 48 { format!("{h} h") } else { format!("{} days", h / 24) }
 }

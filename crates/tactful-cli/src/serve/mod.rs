@@ -5,11 +5,7 @@
 //! and the terminal never disagree.
 
 // Pages are small strings built with format!: clarity over a few allocations.
-#![allow(
-    clippy::format_collect,
-    clippy::format_push_string,
-    clippy::result_large_err
-)]
+#![allow(clippy::format_collect, clippy::format_push_string, clippy::result_large_err)]
 
 mod api;
 mod data;
@@ -71,11 +67,7 @@ pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
 
 pub fn run(args: &Args) -> Result<u8> {
     let engine = crate::input::engine(&args.packs)?;
-    let db = if args.demo {
-        Some(crate::demo::prepare(None)?)
-    } else {
-        args.db.clone()
-    };
+    let db = if args.demo { Some(crate::demo::prepare(None)?) } else { args.db.clone() };
     // Open once before serving: a bad location or a newer store fails here, not on the first page.
     let location = crate::store::open(db.as_deref())?.location();
     let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
@@ -83,37 +75,24 @@ pub fn run(args: &Args) -> Result<u8> {
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
     let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", std::process::id()));
-    std::fs::create_dir_all(&uploads)
-        .with_context(|| format!("cannot create {}", uploads.display()))?;
+    std::fs::create_dir_all(&uploads).with_context(|| format!("cannot create {}", uploads.display()))?;
     let app = Arc::new(App {
         engine,
         db,
         token: new_token()?,
-        origins: [
-            format!("http://127.0.0.1:{port}"),
-            format!("http://localhost:{port}"),
-        ],
+        origins: [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")],
         hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
         jobs: jobs::Jobs::default(),
         uploads,
     });
     let url = format!("http://127.0.0.1:{port}/");
     println!("tactful is running at {url} (store: {location}); Ctrl-C stops it");
-    println!(
-        "API token for scripts (header X-Tactful-Token): {}",
-        app.token
-    );
+    println!("API token for scripts (header X-Tactful-Token): {}", app.token);
     if args.open {
         // Best effort: a machine without a desktop still has the URL above.
-        let _ = std::process::Command::new("xdg-open")
-            .arg(&url)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+        let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         axum::serve(listener, router(app)).await
@@ -134,19 +113,13 @@ pub fn router(app: Shared) -> Router {
 fn new_token() -> Result<String> {
     use std::io::Read;
     let mut b = [0u8; 24];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .context("cannot read /dev/urandom for the session token")?;
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("cannot read /dev/urandom for the session token")?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
 /// An error as the API answers it: `{"error": {"code", "message"}}`.
 pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({"error": {"code": code, "message": message}})),
-    )
-        .into_response()
+    (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }
 
 /// Routes that change nothing even though they are POSTs: the check.
@@ -160,33 +133,20 @@ fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
     }
     // HTML forms cannot set headers: they carry the token as a field, which
     // the pages put in the form's action URL.
-    query?
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("token="))
-        .map(str::to_string)
+    query?.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
 }
 
 /// Every request passes here. A page open in the same browser on another
 /// site can send requests to 127.0.0.1; it cannot read our pages (no CORS),
 /// so it cannot learn the token, and its requests carry its own Origin.
 async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     // A DNS name pointed at 127.0.0.1 (rebinding) arrives with a foreign Host.
     if !app.hosts.iter().any(|h| h == host) {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            "wrong_host",
-            &format!("this server answers only to {}", app.hosts[0]),
-        );
+        return json_error(StatusCode::FORBIDDEN, "wrong_host", &format!("this server answers only to {}", app.hosts[0]));
     }
     if let Some(origin) = req.headers().get(header::ORIGIN) {
-        let ok = origin
-            .to_str()
-            .is_ok_and(|o| app.origins.iter().any(|a| a == o));
+        let ok = origin.to_str().is_ok_and(|o| app.origins.iter().any(|a| a == o));
         if !ok {
             return json_error(
                 StatusCode::FORBIDDEN,
@@ -214,19 +174,10 @@ async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response 
     } else {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
     };
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Not `no-referrer`: with it, Chromium sends `Origin: null` on our own form posts.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
@@ -236,10 +187,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Run store work off the async threads, on a fresh connection.
-pub async fn blocking<T: Send + 'static>(
-    app: &Shared,
-    f: impl FnOnce(&App, &mut dyn tactful_store::Store) -> Result<T> + Send + 'static,
-) -> Result<T> {
+pub async fn blocking<T: Send + 'static>(app: &Shared, f: impl FnOnce(&App, &mut dyn tactful_store::Store) -> Result<T> + Send + 'static) -> Result<T> {
     let app = app.clone();
     tokio::task::spawn_blocking(move || {
         let mut store = crate::store::open(app.db.as_deref())?;
@@ -257,11 +205,7 @@ pub fn api_error(e: &anyhow::Error) -> Response {
     if e.downcast_ref::<crate::UsageError>().is_some() {
         return json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
     }
-    json_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        &format!("{e:#}"),
-    )
+    json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("{e:#}"))
 }
 
 /// Something asked for by id that is not there: 404.

@@ -37,22 +37,9 @@ pub fn routes() -> Router<Shared> {
         .route("/session/{action}", post(session_form))
         .route("/rules", get(rules))
         .route("/rules/{code}", get(rule))
-        .route(
-            "/assets/app.css",
-            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
-        )
-        .route(
-            "/assets/app.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    JS,
-                )
-            }),
-        )
-        .fallback(|State(app): State<Shared>| async move {
-            error_page(&app.token, StatusCode::NOT_FOUND, "There is no such page.")
-        })
+        .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }))
+        .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], JS) }))
+        .fallback(|State(app): State<Shared>| async move { error_page(&app.token, StatusCode::NOT_FOUND, "There is no such page.") })
 }
 
 /// The page for a failed store read: the user's mistake (400/404) or ours (500).
@@ -95,27 +82,15 @@ fn table(head: &[&str], rows: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 async fn today(State(app): State<Shared>) -> Response {
-    let t = match blocking(&app, |_, store| {
-        crate::today::gather(store, crate::store::now(), 5, 14)
-    })
-    .await
-    {
+    let t = match blocking(&app, |_, store| crate::today::gather(store, crate::store::now(), 5, 14)).await {
         Ok(t) => t,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from(
-        "<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>",
-    );
+    let mut b = String::from("<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>");
     if let Some(f) = &t.focus {
-        let _ = write!(
-            b,
-            "<p class=\"warn\" role=\"note\">Focus: {}</p>",
-            escape(&f.warning())
-        );
+        let _ = write!(b, "<p class=\"warn\" role=\"note\">Focus: {}</p>", escape(&f.warning()));
     }
-    b.push_str(
-        "<section aria-labelledby=\"waiting\"><h2 id=\"waiting\">1. Waiting for your answer</h2>",
-    );
+    b.push_str("<section aria-labelledby=\"waiting\"><h2 id=\"waiting\">1. Waiting for your answer</h2>");
     if t.waiting.is_empty() {
         b.push_str("<p>Nobody: every question and complaint has an answer.</p>");
     } else {
@@ -133,23 +108,12 @@ async fn today(State(app): State<Shared>) -> Response {
         }
         b.push_str("</ul>");
         if t.waiting_total > t.waiting.len() {
-            let _ = write!(
-                b,
-                "<p><a href=\"/inbox\">All {} in the inbox</a></p>",
-                t.waiting_total
-            );
+            let _ = write!(b, "<p><a href=\"/inbox\">All {} in the inbox</a></p>", t.waiting_total);
         }
     }
-    let _ = write!(
-        b,
-        "</section><section aria-labelledby=\"give\"><h2 id=\"give\">2. Give before you ask</h2>"
-    );
+    let _ = write!(b, "</section><section aria-labelledby=\"give\"><h2 id=\"give\">2. Give before you ask</h2>");
     if t.gives.is_empty() {
-        let _ = write!(
-            b,
-            "<p>No engaged contact has gone quiet for {} days.</p>",
-            t.quiet_days
-        );
+        let _ = write!(b, "<p>No engaged contact has gone quiet for {} days.</p>", t.quiet_days);
     } else {
         b.push_str("<ul class=\"cards\">");
         for g in &t.gives {
@@ -165,19 +129,14 @@ async fn today(State(app): State<Shared>) -> Response {
         }
         b.push_str("</ul>");
     }
-    b.push_str(
-        "</section><section aria-labelledby=\"hold\"><h2 id=\"hold\">3. Pitches to hold back</h2>",
-    );
+    b.push_str("</section><section aria-labelledby=\"hold\"><h2 id=\"hold\">3. Pitches to hold back</h2>");
     if t.holds.is_empty() {
         b.push_str("<p>None: nobody you pitched is waiting on you to stop.</p>");
     } else {
         b.push_str("<ul class=\"cards\">");
         for h in &t.holds {
             let name = match h.contact {
-                Some(id) => format!(
-                    "<a href=\"/contacts/{id}\"><strong>{}</strong></a>",
-                    escape(&h.name)
-                ),
+                Some(id) => format!("<a href=\"/contacts/{id}\"><strong>{}</strong></a>", escape(&h.name)),
                 None => format!("<strong>{}</strong>", escape(&h.name)),
             };
             let _ = write!(b, "<li>{name}: {}</li>", escape(&h.reason));
@@ -192,11 +151,7 @@ async fn today(State(app): State<Shared>) -> Response {
 /// Section 4 of today: minutes used and left, the streak, and the start or stop button.
 fn time_box(app: &super::App, t: &crate::today::Today) -> String {
     let (path, label, note) = if t.session_running {
-        (
-            "/session/stop",
-            "Stop the session",
-            " — a session is running",
-        )
+        ("/session/stop", "Stop the session", " — a session is running")
     } else {
         ("/session/start", "Start today's session", "")
     };
@@ -252,11 +207,7 @@ fn check_body(app: &super::App, form: &CheckForm, results: &str) -> String {
     let channel = form.channel.as_deref().unwrap_or("post");
     let mut opts = String::new();
     for c in tactful_core::Channel::ALL {
-        let sel = if c.as_str() == channel {
-            " selected"
-        } else {
-            ""
-        };
+        let sel = if c.as_str() == channel { " selected" } else { "" };
         let _ = write!(opts, "<option value=\"{0}\"{sel}>{0}</option>", c.as_str());
     }
     format!(
@@ -271,45 +222,23 @@ fn check_body(app: &super::App, form: &CheckForm, results: &str) -> String {
 <div id=\"results\" aria-live=\"polite\">{results}</div></section>",
         text = escape(&form.text),
         to = escape(form.to.as_deref().unwrap_or("")),
-    ) + &format!(
-        "<p class=\"muted\">{} rules are active. <a href=\"/rules\">See them all</a>.</p>",
-        app.engine.rules().iter().filter(|r| r.enabled).count()
-    )
+    ) + &format!("<p class=\"muted\">{} rules are active. <a href=\"/rules\">See them all</a>.</p>", app.engine.rules().iter().filter(|r| r.enabled).count())
 }
 
 async fn check_page(State(app): State<Shared>) -> Response {
-    let body = check_body(
-        &app,
-        &CheckForm::default(),
-        "<p class=\"muted\">Nothing checked yet.</p>",
-    );
+    let body = check_body(&app, &CheckForm::default(), "<p class=\"muted\">Nothing checked yet.</p>");
     page(&app.token, "/check", "Check a draft", &body)
 }
 
 /// Without JavaScript the form posts here and the findings come back in the page.
 async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> Response {
-    let req = super::api::CheckRequest {
-        text: form.text.clone(),
-        channel: form.channel.clone(),
-        to: form.to.clone(),
-    };
-    let r = blocking(&app, move |app, store| {
-        super::api::check_draft(app, Some(store), &req)
-    })
-    .await;
+    let req = super::api::CheckRequest { text: form.text.clone(), channel: form.channel.clone(), to: form.to.clone() };
+    let r = blocking(&app, move |app, store| super::api::check_draft(app, Some(store), &req)).await;
     let results = match r {
         Ok((_, findings)) => render_findings(&app, &form.text, &findings),
-        Err(e) => format!(
-            "<p class=\"error\" role=\"alert\">{}</p>",
-            escape(&format!("{e:#}"))
-        ),
+        Err(e) => format!("<p class=\"error\" role=\"alert\">{}</p>", escape(&format!("{e:#}"))),
     };
-    page(
-        &app.token,
-        "/check",
-        "Check a draft",
-        &check_body(&app, &form, &results),
-    )
+    page(&app.token, "/check", "Check a draft", &check_body(&app, &form, &results))
 }
 
 /// The draft with each finding's span marked, then one card per finding.
@@ -320,10 +249,7 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
     // A finding about the whole draft (the pitch gate, what kind of post it
     // is) would hide the phrases inside it: it is listed, not marked.
     let whole = (text.len() - text.trim_start().len(), text.trim_end().len());
-    let mut spans: Vec<(usize, usize, Severity)> = findings
-        .iter()
-        .map(|f| (f.start, f.end, f.severity))
-        .collect();
+    let mut spans: Vec<(usize, usize, Severity)> = findings.iter().map(|f| (f.start, f.end, f.severity)).collect();
     if spans.iter().any(|s| (s.0, s.1) != whole) {
         spans.retain(|s| (s.0, s.1) != whole);
     }
@@ -337,12 +263,7 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
             continue;
         }
         out.push_str(&escape(&text[at..s]));
-        let _ = write!(
-            out,
-            "<mark class=\"{}\">{}</mark>",
-            sev.as_str(),
-            escape(&text[s..e])
-        );
+        let _ = write!(out, "<mark class=\"{}\">{}</mark>", sev.as_str(), escape(&text[s..e]));
         at = e;
     }
     out.push_str(&escape(&text[at..]));
@@ -350,17 +271,7 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
     for f in findings {
         let rule = app.engine.rule(&f.code);
         let refs: String = rule
-            .map(|r| {
-                r.references
-                    .iter()
-                    .map(|l| {
-                        format!(
-                            "<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>",
-                            escape(l)
-                        )
-                    })
-                    .collect()
-            })
+            .map(|r| r.references.iter().map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l))).collect())
             .unwrap_or_default();
         let _ = write!(
             out,
@@ -407,33 +318,21 @@ Importing the same export again adds nothing; a bad file changes nothing.</p>\
 // Contacts
 // ---------------------------------------------------------------------------
 
-async fn contacts(
-    State(app): State<Shared>,
-    Query(q): Query<super::api::ContactsQuery>,
-) -> Response {
+async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::ContactsQuery>) -> Response {
     let stage = match super::api::parse_stage(q.stage.as_deref()) {
         Ok(s) => s,
         Err(m) => return error_page(&app.token, StatusCode::BAD_REQUEST, &m),
     };
     let search = q.q.clone();
-    let r = blocking(&app, move |_, store| {
-        data::contacts(store, search.as_deref(), stage)
-    })
-    .await;
+    let r = blocking(&app, move |_, store| data::contacts(store, search.as_deref(), stage)).await;
     let list = match r {
         Ok(l) => l,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from(
-        "<p class=\"lead\">Everyone you have exchanged with, on the relationship curve: connected, engaged, conversation, customer, team, lapsed.</p>",
-    );
+    let mut b = String::from("<p class=\"lead\">Everyone you have exchanged with, on the relationship curve: connected, engaged, conversation, customer, team, lapsed.</p>");
     let mut opts = String::from("<option value=\"\">every stage</option>");
     for (s, n) in &list.stages {
-        let sel = if q.stage.as_deref() == Some(*s) {
-            " selected"
-        } else {
-            ""
-        };
+        let sel = if q.stage.as_deref() == Some(*s) { " selected" } else { "" };
         let _ = write!(opts, "<option value=\"{s}\"{sel}>{s} ({n})</option>");
     }
     let _ = write!(
@@ -443,18 +342,8 @@ async fn contacts(
 <button type=\"submit\">Show</button></form>",
         escape(q.q.as_deref().unwrap_or(""))
     );
-    let funnel: Vec<String> = list
-        .stages
-        .iter()
-        .map(|(s, n)| {
-            format!("<li><a href=\"/contacts?stage={s}\">{s}</a> <strong>{n}</strong></li>")
-        })
-        .collect();
-    let _ = write!(
-        b,
-        "<ul class=\"funnel\" aria-label=\"Contacts per stage\">{}</ul>",
-        funnel.join("")
-    );
+    let funnel: Vec<String> = list.stages.iter().map(|(s, n)| format!("<li><a href=\"/contacts?stage={s}\">{s}</a> <strong>{n}</strong></li>")).collect();
+    let _ = write!(b, "<ul class=\"funnel\" aria-label=\"Contacts per stage\">{}</ul>", funnel.join(""));
     if list.contacts.is_empty() {
         b.push_str("<p>No contact matches. Import an export first, or change the search.</p>");
     } else {
@@ -477,22 +366,9 @@ async fn contacts(
                 )
             })
             .collect();
-        b.push_str(&table(
-            &[
-                "Name",
-                "Stage",
-                "~Why",
-                "Last from them",
-                "~Gave / asked / got",
-            ],
-            &rows,
-        ));
+        b.push_str(&table(&["Name", "Stage", "~Why", "Last from them", "~Gave / asked / got"], &rows));
         if list.contacts.len() > 500 {
-            let _ = write!(
-                b,
-                "<p>Showing 500 of {}; search to narrow.</p>",
-                list.contacts.len()
-            );
+            let _ = write!(b, "<p>Showing 500 of {}; search to narrow.</p>", list.contacts.len());
         }
     }
     page(&app.token, "/contacts", "Contacts", &b)
@@ -503,21 +379,12 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
         Ok(c) => c,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = format!(
-        "<p class=\"lead\">{} — <span class=\"stage {}\">{}</span></p>",
-        escape(&c.handles.join(", ")),
-        c.stage,
-        c.stage
-    );
+    let mut b = format!("<p class=\"lead\">{} — <span class=\"stage {}\">{}</span></p>", escape(&c.handles.join(", ")), c.stage, c.stage);
     b.push_str("<section aria-labelledby=\"why\"><h2 id=\"why\">Why this stage</h2><ul>");
     for r in &c.reasons {
         let _ = write!(b, "<li>{}</li>", escape(r));
     }
-    let _ = write!(
-        b,
-        "</ul><p><strong>Next:</strong> {}</p></section>",
-        escape(c.next_step)
-    );
+    let _ = write!(b, "</ul><p><strong>Next:</strong> {}</p></section>", escape(c.next_step));
     let _ = write!(
         b,
         "<section aria-labelledby=\"equity\"><h2 id=\"equity\">Give and ask</h2><ul><li>{}</li><li>{}</li><li>{}</li></ul></section>",
@@ -527,35 +394,20 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
     );
     b.push_str("<section aria-labelledby=\"consent\"><h2 id=\"consent\">Consent</h2>");
     if c.consent.is_empty() {
-        b.push_str(
-            "<p>None recorded: do not add them to any list. Being connected is not an opt-in.</p>",
-        );
+        b.push_str("<p>None recorded: do not add them to any list. Being connected is not an opt-in.</p>");
     } else {
         let rows: Vec<String> = c
             .consent
             .iter()
             .map(|r| {
                 let status = match &r.code {
-                    Some(code) => format!(
-                        "{} — send them the code <code>{}</code>",
-                        r.status,
-                        escape(code)
-                    ),
+                    Some(code) => format!("{} — send them the code <code>{}</code>", r.status, escape(code)),
                     None => r.status.to_string(),
                 };
-                format!(
-                    "<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&r.purpose),
-                    escape(&r.source),
-                    day(r.recorded_at),
-                    escape(&r.evidence)
-                )
+                format!("<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(&r.purpose), escape(&r.source), day(r.recorded_at), escape(&r.evidence))
             })
             .collect();
-        b.push_str(&table(
-            &["About", "Status", "How", "Recorded", "Evidence"],
-            &rows,
-        ));
+        b.push_str(&table(&["About", "Status", "How", "Recorded", "Evidence"], &rows));
     }
     let (mut purposes, mut sources) = (String::new(), String::new());
     for p in tactful_core::consent::Purpose::ALL {
@@ -584,16 +436,8 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
     }
     b.push_str("</section>");
     let mut opts = String::new();
-    for (v, label) in [
-        ("none", "no mark"),
-        ("customer", "customer"),
-        ("team", "team member"),
-    ] {
-        let sel = if c.mark.as_deref().unwrap_or("none") == v {
-            " selected"
-        } else {
-            ""
-        };
+    for (v, label) in [("none", "no mark"), ("customer", "customer"), ("team", "team member")] {
+        let sel = if c.mark.as_deref().unwrap_or("none") == v { " selected" } else { "" };
         let _ = write!(opts, "<option value=\"{v}\"{sel}>{label}</option>");
     }
     let _ = write!(
@@ -612,16 +456,7 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
         let rows: Vec<String> = c
             .timeline
             .iter()
-            .map(|m| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    day(m.at),
-                    m.network,
-                    m.who,
-                    escape(&m.act),
-                    escape(&cut(&m.text, 160))
-                )
-            })
+            .map(|m| format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", day(m.at), m.network, m.who, escape(&m.act), escape(&cut(&m.text, 160))))
             .collect();
         b.push_str(&table(&["When", "Network", "Who", "What", "Text"], &rows));
     }
@@ -636,42 +471,22 @@ struct MarkForm {
     since: Option<String>,
 }
 
-async fn mark_form(
-    State(app): State<Shared>,
-    Path(id): Path<i64>,
-    Form(f): Form<MarkForm>,
-) -> Response {
-    match blocking(&app, move |_, store| {
-        super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref())
-    })
-    .await
-    {
+async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
+    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref())).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
 
-async fn consent_form(
-    State(app): State<Shared>,
-    Path(id): Path<i64>,
-    Form(f): Form<super::api::ConsentRequest>,
-) -> Response {
+async fn consent_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::ConsentRequest>) -> Response {
     match blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
 
-async fn withdraw_form(
-    State(app): State<Shared>,
-    Path(id): Path<i64>,
-    Form(f): Form<super::api::WithdrawRequest>,
-) -> Response {
-    match blocking(&app, move |_, store| {
-        super::api::withdraw_consent(store, id, &f)
-    })
-    .await
-    {
+async fn withdraw_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::WithdrawRequest>) -> Response {
+    match blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
     }
@@ -682,16 +497,8 @@ struct CodeForm {
     code: String,
 }
 
-async fn confirm_form(
-    State(app): State<Shared>,
-    Path(id): Path<i64>,
-    Form(f): Form<CodeForm>,
-) -> Response {
-    match blocking(&app, move |_, store| {
-        super::api::confirm_consent(store, &f.code)
-    })
-    .await
-    {
+async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<CodeForm>) -> Response {
+    match blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
     }
@@ -723,25 +530,14 @@ async fn inbox(State(app): State<Shared>) -> Response {
         Ok(i) => i,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from(
-        "<p class=\"lead\">Customers waiting for you, oldest first. Never leave a question or a complaint unanswered.</p>",
-    );
-    let _ = write!(
-        b,
-        "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>",
-        inbox.total
-    );
+    let mut b = String::from("<p class=\"lead\">Customers waiting for you, oldest first. Never leave a question or a complaint unanswered.</p>");
+    let _ = write!(b, "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>", inbox.total);
     if inbox.requests.is_empty() {
         b.push_str("<p class=\"clean\">None: every question and complaint has an answer.</p>");
     } else {
         b.push_str(&waiting_rows(&inbox.requests));
         if inbox.total > inbox.requests.len() {
-            let _ = write!(
-                b,
-                "<p>Showing the oldest {} of {}.</p>",
-                inbox.requests.len(),
-                inbox.total
-            );
+            let _ = write!(b, "<p>Showing the oldest {} of {}.</p>", inbox.requests.len(), inbox.total);
         }
     }
     b.push_str("</section><p class=\"muted\">A request is a question about what you offer or a problem with an order, with no answer from you after it; \
@@ -781,11 +577,7 @@ async fn scan(State(app): State<Shared>) -> Response {
                 msg = escape(x["message"].as_str().unwrap_or(""))
             );
         }
-        let _ = write!(
-            b,
-            "</ul><p class=\"muted\">from {}</p></li>",
-            escape(&f.source)
-        );
+        let _ = write!(b, "</ul><p class=\"muted\">from {}</p></li>", escape(&f.source));
     }
     b.push_str("</ol>");
     page(&app.token, "/scan", "Past posts to review", &b)
@@ -798,11 +590,7 @@ struct Search {
 
 async fn history(State(app): State<Shared>, Query(s): Query<Search>) -> Response {
     let q = s.q.clone();
-    let (items, total) = match blocking(&app, move |_, store| {
-        data::history(store, q.as_deref(), 200)
-    })
-    .await
-    {
+    let (items, total) = match blocking(&app, move |_, store| data::history(store, q.as_deref(), 200)).await {
         Ok(x) => x,
         Err(e) => return failed(&app, &e),
     };
@@ -811,11 +599,7 @@ async fn history(State(app): State<Shared>, Query(s): Query<Search>) -> Response
 <p>{total} items stored; showing {} newest{}.</p>",
         escape(s.q.as_deref().unwrap_or("")),
         items.len(),
-        if s.q.as_deref().is_some_and(|q| !q.is_empty()) {
-            " that match"
-        } else {
-            ""
-        }
+        if s.q.as_deref().is_some_and(|q| !q.is_empty()) { " that match" } else { "" }
     );
     let rows: Vec<String> = items
         .iter()
@@ -825,11 +609,7 @@ async fn history(State(app): State<Shared>, Query(s): Query<Search>) -> Response
                 day(i.at),
                 i.network,
                 i.kind,
-                if i.yours {
-                    "you".to_string()
-                } else {
-                    escape(&i.author)
-                },
+                if i.yours { "you".to_string() } else { escape(&i.author) },
                 escape(&cut(&i.text, 300))
             )
         })
@@ -852,13 +632,8 @@ pub struct PeriodQuery {
 impl PeriodQuery {
     /// The month asked for, or the current one.
     pub fn period(&self) -> anyhow::Result<crate::report::Period> {
-        let nonempty =
-            |s: &Option<String>| s.as_deref().filter(|x| !x.is_empty()).map(str::to_string);
-        let (month, from, to) = (
-            nonempty(&self.month),
-            nonempty(&self.from),
-            nonempty(&self.to),
-        );
+        let nonempty = |s: &Option<String>| s.as_deref().filter(|x| !x.is_empty()).map(str::to_string);
+        let (month, from, to) = (nonempty(&self.month), nonempty(&self.from), nonempty(&self.to));
         if month.is_none() && from.is_none() && to.is_none() {
             let m = tactful_core::coaching::month(crate::store::now());
             return crate::report::period(Some(&m), None, None);
@@ -872,23 +647,13 @@ async fn report_page(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
         Ok(p) => p,
         Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
     };
-    let month = q
-        .month
-        .clone()
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| p.label.clone());
+    let month = q.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.label.clone());
     let src = match (&q.from, &q.to) {
-        (Some(f), Some(t)) if !f.is_empty() => {
-            format!("/report/view?from={}&amp;to={}", escape(f), escape(t))
-        }
+        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={}&amp;to={}", escape(f), escape(t)),
         _ => format!("/report/view?month={}", escape(&month)),
     };
     // A from/to period is labelled `2026-09-01_to_2026-09-30`: the month box stays empty then.
-    let picked = if month.len() == 7 {
-        escape(&month)
-    } else {
-        String::new()
-    };
+    let picked = if month.len() == 7 { escape(&month) } else { String::new() };
     let shown = p.label.replace('_', " ");
     let body = format!(
         "<form method=\"get\" action=\"/report\" class=\"row\"><div><label for=\"month\">Month</label><input id=\"month\" name=\"month\" type=\"month\" value=\"{picked}\"></div><button type=\"submit\">Show</button></form>\
@@ -905,11 +670,7 @@ async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
         Ok(p) => p,
         Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
     };
-    match blocking(&app, move |_, store| {
-        crate::report::render(store, &p, crate::store::now())
-    })
-    .await
-    {
+    match blocking(&app, move |_, store| crate::report::render(store, &p, crate::store::now())).await {
         Ok(r) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response(),
         Err(e) => failed(&app, &e),
     }
@@ -926,16 +687,8 @@ async fn plan_page(State(app): State<Shared>) -> Response {
     };
     let mut nets = String::new();
     for n in tactful_core::history::Network::ALL {
-        let checked = if p.networks.contains(&n) {
-            " checked"
-        } else {
-            ""
-        };
-        let _ = write!(
-            nets,
-            "<label class=\"inline\"><input type=\"checkbox\" name=\"networks\" value=\"{0}\"{checked}> {0}</label>",
-            n.as_str()
-        );
+        let checked = if p.networks.contains(&n) { " checked" } else { "" };
+        let _ = write!(nets, "<label class=\"inline\"><input type=\"checkbox\" name=\"networks\" value=\"{0}\"{checked}> {0}</label>", n.as_str());
     }
     let body = format!(
         "<p class=\"lead\">Know your goals, choose a few networks, keep a daily time box, and mostly give. Every report shows this plan.</p>\
@@ -957,21 +710,11 @@ async fn plan_page(State(app): State<Shared>) -> Response {
 
 async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Response {
     // Repeated `networks` fields: parse the form by hand.
-    let mut p = tactful_core::plan::Plan {
-        networks: Vec::new(),
-        ..tactful_core::plan::Plan::default()
-    };
+    let mut p = tactful_core::plan::Plan { networks: Vec::new(), ..tactful_core::plan::Plan::default() };
     let mut problems = Vec::new();
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
-            "goals" => {
-                p.goals = v
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect();
-            }
+            "goals" => p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
             "market" => p.market = v.trim().to_string(),
             "networks" => match v.parse() {
                 Ok(n) => p.networks.push(n),
@@ -979,15 +722,11 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
             },
             "session_minutes" => match v.trim().parse() {
                 Ok(n) => p.session_minutes = n,
-                Err(_) => problems.push(format!(
-                    "daily session: `{v}` is not a whole number of minutes"
-                )),
+                Err(_) => problems.push(format!("daily session: `{v}` is not a whole number of minutes")),
             },
             "max_promotional_percent" => match v.trim().parse() {
                 Ok(n) => p.max_promotional_percent = n,
-                Err(_) => problems.push(format!(
-                    "promotional share: `{v}` is not a whole percentage"
-                )),
+                Err(_) => problems.push(format!("promotional share: `{v}` is not a whole percentage")),
             },
             _ => {}
         }
@@ -1011,10 +750,7 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
             match b[i] {
                 b'+' => out.push(b' '),
                 b'%' if i + 2 < b.len() => {
-                    match u8::from_str_radix(
-                        std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"),
-                        16,
-                    ) {
+                    match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
                         Ok(v) => {
                             out.push(v);
                             i += 2;
@@ -1080,27 +816,10 @@ async fn rules(State(app): State<Shared>) -> Response {
 
 async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
     let Some(r) = app.engine.rule(&code) else {
-        return error_page(
-            &app.token,
-            StatusCode::NOT_FOUND,
-            &format!("There is no rule {code}."),
-        );
+        return error_page(&app.token, StatusCode::NOT_FOUND, &format!("There is no rule {code}."));
     };
-    let list = |xs: &[String], mark: &str| -> String {
-        xs.iter()
-            .map(|t| format!("<li>{mark} {}</li>", escape(t)))
-            .collect()
-    };
-    let refs: String = r
-        .references
-        .iter()
-        .map(|l| {
-            format!(
-                "<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>",
-                escape(l)
-            )
-        })
-        .collect();
+    let list = |xs: &[String], mark: &str| -> String { xs.iter().map(|t| format!("<li>{mark} {}</li>", escape(t))).collect() };
+    let refs: String = r.references.iter().map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l))).collect();
     let channels: Vec<&str> = r.channels().iter().map(|c| c.as_str()).collect();
     let body = format!(
         "<p class=\"lead\"><span class=\"badge {sev}\">{sev}</span> {cat} — {msg}</p><h2>Why it matters</h2><p>{why}</p><h2>Say it better</h2><p>{hint}</p>\
@@ -1118,10 +837,5 @@ async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
         pack = escape(&r.pack),
         off = if r.enabled { "" } else { "; switched off" },
     );
-    page(
-        &app.token,
-        "/rules",
-        &format!("{} {}", r.code, r.name),
-        &body,
-    )
+    page(&app.token, "/rules", &format!("{} {}", r.code, r.name), &body)
 }

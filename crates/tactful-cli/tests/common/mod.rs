@@ -8,21 +8,12 @@ use std::process::{Command, Output};
 
 /// Run `tactful` with `args`, colour off, never reading a store URL from the environment.
 pub fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TACTFUL_DATABASE_URL")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
 }
 
 /// Standard output and standard error, together.
 pub fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// An empty folder of our own under the system's temp folder.
