@@ -121,6 +121,17 @@ pub const SQLITE: &[&str] = &[
         addressed TEXT NOT NULL,
         PRIMARY KEY (network, kind, conv, at, item_id)
     ) WITHOUT ROWID;",
+    // 5: how many items there are per network and kind (the History page's
+    // total), kept by the writers: counting them read every item. Not an
+    // index on items: it would draw SQLite's planner (no statistics) away
+    // from better indexes, e.g. by thread.
+    "CREATE TABLE item_counts (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        PRIMARY KEY (network, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -235,6 +246,13 @@ pub const POSTGRES: &[&str] = &[
         addressed TEXT NOT NULL,
         PRIMARY KEY (network, kind, conv, at, item_id)
     );",
+    "CREATE TABLE item_counts (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        items BIGINT NOT NULL,
+        PRIMARY KEY (network, kind)
+    );
+    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
