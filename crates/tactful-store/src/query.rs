@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use tactful_core::history::{ItemKind, Network};
 
 use crate::StoredItem;
-use crate::schema::SEP;
 
 pub const COLUMNS: &str = "id, network, kind, author, by_owner, counterparts, thread, at, text, source_file, source_position";
 
@@ -122,7 +121,7 @@ pub fn row(
         kind: kind.parse().unwrap_or(ItemKind::Post),
         author,
         by_owner,
-        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+        counterparts: crate::schema::handles(counterparts),
         thread,
         at,
         text,

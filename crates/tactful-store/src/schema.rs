@@ -132,6 +132,39 @@ pub const SQLITE: &[&str] = &[
         PRIMARY KEY (network, kind)
     ) WITHOUT ROWID;
     INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
+    // 6: response tracking, derived (see `derived`): each direct-message
+    // conversation's last message and people, its starts with the first
+    // answer, and the messages of conversations without a thread (those
+    // with one are found again from the items by their indexed thread).
+    "CREATE TABLE conversations (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        last_at INTEGER NOT NULL,
+        last_item INTEGER NOT NULL,
+        waiting INTEGER NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv)
+    ) WITHOUT ROWID;
+    CREATE TABLE starts (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        answer_item INTEGER,
+        answer_at INTEGER,
+        PRIMARY KEY (network, conv, at, item_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE unthreaded_messages (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        by_owner INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv, at, item_id)
+    ) WITHOUT ROWID;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -253,7 +286,41 @@ pub const POSTGRES: &[&str] = &[
         PRIMARY KEY (network, kind)
     );
     INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
+    "CREATE TABLE conversations (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        last_at BIGINT NOT NULL,
+        last_item BIGINT NOT NULL,
+        waiting BOOLEAN NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv)
+    );
+    CREATE TABLE starts (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        sender TEXT NOT NULL,
+        answer_item BIGINT,
+        answer_at BIGINT,
+        PRIMARY KEY (network, conv, at, item_id)
+    );
+    CREATE TABLE unthreaded_messages (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        by_owner BOOLEAN NOT NULL,
+        sender TEXT NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv, at, item_id)
+    );",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
 pub const SEP: char = '\u{1f}';
+
+/// Handles stored joined by [`SEP`], apart again.
+pub fn handles(joined: &str) -> Vec<String> {
+    if joined.is_empty() { Vec::new() } else { joined.split(SEP).map(str::to_string).collect() }
+}
