@@ -1,4 +1,4 @@
-//! `tactful today` and `tactful report` on a store of 1,000,000 content items,
+//! `tactful today`, `tactful report` and `tactful responses` on a store of 1,000,000 content items,
 //! timed as the user runs them (the real binary, a fresh process each), beside
 //! baselines measured in the same run on the same store: `SELECT count(*)`
 //! and a plain full read of the items table. Also times the import itself.
@@ -203,6 +203,9 @@ fn main() {
         println!("today       ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({waiting} waiting rows shown)", s / read_s, s / count_s);
         let (s, mb, _) = timed(&["report", "--db", db_s, "--month", &month, "--out", html.to_str().unwrap()]);
         println!("report {month} ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)", s / read_s, s / count_s);
+        let (s, mb, out) = timed(&["responses", "--db", db_s]);
+        let groups = out.lines().filter(|l| l.contains('%')).count();
+        println!("responses   ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({groups} rows of figures)", s / read_s, s / count_s);
     }
     if before_s.is_some() {
         // A store written before the derived tables: the first read fills them, once.

@@ -373,14 +373,3 @@ pub fn scan_relationships(store: &mut dyn Store, out: &mut dyn Write, limit: usi
     Ok((unsolicited.len(), found.len()))
 }
 
-
-/// Every stored item, in memory (for the coaching metrics, which look at
-/// conversations as a whole), and the owner per network.
-pub fn all_items(store: &mut dyn Store) -> Result<(Vec<StoredItem>, tactful_core::coaching::Owners)> {
-    let mut items = Vec::new();
-    store.items(&Filter::default(), &mut |it| {
-        items.push(it);
-        true
-    })?;
-    Ok((items, store.owners()?.into_iter().collect()))
-}

@@ -4,7 +4,8 @@
 
 use anyhow::Result;
 use std::io::Write;
-use tactful_core::coaching::{self, Metric, Turn};
+use tactful_core::coaching::{self, Metric};
+use tactful_store::derived;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,13 +34,15 @@ fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
 pub fn run(args: &Args) -> Result<u8> {
     let mut store = crate::store::open(args.db.as_deref())?;
     let now = crate::store::now();
-    let (items, owners) = crate::relate::all_items(store.as_mut())?;
-    let views: Vec<_> = items.iter().map(tactful_store::StoredItem::view).collect();
-    let convs = coaching::conversations(&views, &owners, now);
-    let stats = coaching::response_summary(&convs);
+    // From the derived tables (starts and whose turn it is are kept per
+    // conversation at import), not from every message.
+    let db = store.people();
+    derived::refresh(db)?;
+    let starts = derived::conversation_starts(db, now)?;
+    let figures = coaching::starts_summary(&starts.iter().collect::<Vec<_>>());
     let mut out = std::io::stdout().lock();
     if args.jsonl {
-        for s in &stats {
+        for s in &figures {
             let m = |x: &Metric| serde_json::json!({"value": x.value, "detail": x.detail, "definition": x.definition, "items": x.items});
             writeln!(
                 out,
@@ -52,7 +55,7 @@ pub fn run(args: &Args) -> Result<u8> {
     }
     writeln!(out, "A conversation start is their first message after 24 hours of silence; see docs/metrics.md.\n")?;
     writeln!(out, "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}", "network", "month", "starts", "rate", "median", "p90")?;
-    for s in &stats {
+    for s in &figures {
         writeln!(
             out,
             "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}",
@@ -64,7 +67,7 @@ pub fn run(args: &Args) -> Result<u8> {
             show(&s.p90_secs, duration),
         )?;
     }
-    let waiting: Vec<_> = convs.iter().filter(|c| c.turn == Turn::WaitingForYou).collect();
+    let waiting = derived::waiting_for_you(db, now)?;
     writeln!(out, "\nWaiting for you: {} conversation(s)", waiting.len())?;
     for c in waiting.iter().take(10) {
         writeln!(out, "  {} with {} — last message {} ago", c.network, c.people.join(", "), duration((now - c.last_at) as f64))?;

@@ -93,7 +93,9 @@
 //! ```text
 //! pub type Owners = BTreeMap<Network, String>;
 //! pub fn conversations(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Conversation>
+//! pub fn conversation(network: Network, key: String, msgs: &mut [&ItemView<'_>], me: &OwnerHandles) -> Conversation
 //! pub fn response_summary(conversations: &[Conversation]) -> Vec<ResponseStats>
+//! pub fn starts_summary(starts: &[&Start]) -> Vec<ResponseStats>
 //! pub fn unanswered_starts(conversations: &[Conversation], now: i64) -> Vec<Waiting>
 //! pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Request>
 //! pub fn requests_metric(requests: &[Request]) -> Metric
@@ -609,46 +611,49 @@ pub fn conversations_with(items: &[ItemView<'_>], me: &OwnerHandles, now: i64) -
     for item in items.iter().filter(|i| i.kind == ItemKind::Message && counted(i, now)) {
         groups.entry((item.network, me.conversation_key(item))).or_default().push(item);
     }
-    let mut out = Vec::with_capacity(groups.len());
-    for ((network, key), mut msgs) in groups {
-        msgs.sort_by_key(|m| (m.at, m.id));
-        let mut people: BTreeSet<String> = BTreeSet::new();
-        let mut starts: Vec<Start> = Vec::new();
-        let mut open: Vec<usize> = Vec::new();
-        let mut last_at: Option<i64> = None;
-        for m in &msgs {
-            people.extend(me.others(m).into_iter().map(str::to_string));
-            if m.by_owner {
-                for s in open.drain(..) {
-                    starts[s].response = Some((m.id, m.at - starts[s].at));
-                }
-            } else if last_at.is_none_or(|l| m.at - l >= START_SILENCE_SECS) {
-                open.push(starts.len());
-                starts.push(Start {
-                    item: m.id,
-                    network,
-                    conversation: key.clone(),
-                    from: m.author.trim().to_string(),
-                    at: m.at,
-                    month: month(m.at),
-                    response: None,
-                });
+    groups.into_iter().map(|((network, key), mut msgs)| conversation(network, key, &mut msgs, me)).collect()
+}
+
+/// One conversation from its messages (all of this network and key, each
+/// counted, any order; at least one): its people, turn and starts. The
+/// derived tables keep what this gives, per conversation.
+pub fn conversation(network: Network, key: String, msgs: &mut [&ItemView<'_>], me: &OwnerHandles) -> Conversation {
+    msgs.sort_by_key(|m| (m.at, m.id));
+    let mut people: BTreeSet<String> = BTreeSet::new();
+    let mut starts: Vec<Start> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut last_at: Option<i64> = None;
+    for m in msgs.iter() {
+        people.extend(me.others(m).into_iter().map(str::to_string));
+        if m.by_owner {
+            for s in open.drain(..) {
+                starts[s].response = Some((m.id, m.at - starts[s].at));
             }
-            last_at = Some(m.at);
+        } else if last_at.is_none_or(|l| m.at - l >= START_SILENCE_SECS) {
+            open.push(starts.len());
+            starts.push(Start {
+                item: m.id,
+                network,
+                conversation: key.clone(),
+                from: m.author.trim().to_string(),
+                at: m.at,
+                month: month(m.at),
+                response: None,
+            });
         }
-        let last = msgs.last().expect("a conversation has messages");
-        out.push(Conversation {
-            network,
-            key,
-            people: people.into_iter().collect(),
-            turn: if last.by_owner { Turn::WaitingForThem } else { Turn::WaitingForYou },
-            last_item: last.id,
-            last_at: last.at,
-            starts,
-            items: msgs.iter().map(|m| m.id).collect(),
-        });
+        last_at = Some(m.at);
     }
-    out
+    let last = msgs.last().expect("a conversation has messages");
+    Conversation {
+        network,
+        key,
+        people: people.into_iter().collect(),
+        turn: if last.by_owner { Turn::WaitingForThem } else { Turn::WaitingForYou },
+        last_item: last.id,
+        last_at: last.at,
+        starts,
+        items: msgs.iter().map(|m| m.id).collect(),
+    }
 }
 
 fn stats_of(network: Option<Network>, month: Option<String>, starts: &[&Start]) -> ResponseStats {
@@ -682,10 +687,16 @@ fn stats_of(network: Option<Network>, month: Option<String>, starts: &[&Start]) 
 /// group sorted. Groups with no starts are left out, except the overall one.
 pub fn response_summary(conversations: &[Conversation]) -> Vec<ResponseStats> {
     let all: Vec<&Start> = conversations.iter().flat_map(|c| c.starts.iter()).collect();
+    starts_summary(&all)
+}
+
+/// [`response_summary`] from the starts alone (any order), for a caller
+/// that keeps the starts rather than the conversations.
+pub fn starts_summary(all: &[&Start]) -> Vec<ResponseStats> {
     let mut per_pair: BTreeMap<(Network, String), Vec<&Start>> = BTreeMap::new();
     let mut per_network: BTreeMap<Network, Vec<&Start>> = BTreeMap::new();
     let mut per_month: BTreeMap<String, Vec<&Start>> = BTreeMap::new();
-    for s in &all {
+    for s in all {
         per_pair.entry((s.network, s.month.clone())).or_default().push(s);
         per_network.entry(s.network).or_default().push(s);
         per_month.entry(s.month.clone()).or_default().push(s);
@@ -700,7 +711,7 @@ pub fn response_summary(conversations: &[Conversation]) -> Vec<ResponseStats> {
     for (m, v) in per_month {
         out.push(stats_of(None, Some(m), &v));
     }
-    out.push(stats_of(None, None, &all));
+    out.push(stats_of(None, None, all));
     out
 }
 

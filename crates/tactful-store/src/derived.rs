@@ -19,6 +19,16 @@
 //! - `replies`: your messages and comments in conversations without a
 //!   thread (a later request there needs them); replies in a thread are
 //!   found again from the items by their (indexed) thread.
+//! - `conversations`, `starts`: response tracking (`tactful responses`):
+//!   what `coaching::conversation` gives for each direct-message
+//!   conversation over all its dated messages — the last message, whether
+//!   it is theirs, the people; each start with your first answer. A start
+//!   at or before `now` depends only on what came before it, so the rows
+//!   hold at any `now` (an answer after `now` does not count yet); a
+//!   conversation whose last message is after `now` is worked out again
+//!   from its messages.
+//! - `unthreaded_messages`: the direct messages of conversations without a
+//!   thread, for that (messages in a thread are found again by thread).
 //!
 //! Tables are keyed for the order they are written in and read by (SQLite
 //! `WITHOUT ROWID`, no secondary indexes): every index is paid for at every
@@ -49,7 +59,8 @@ use crate::query::Arg;
 use crate::schema::SEP;
 
 /// Bump when what is derived changes: stores derive everything again.
-pub const VERSION: i64 = 2;
+/// 3: response tracking (migration 6).
+pub const VERSION: i64 = 3;
 const STATE_KEY: &str = "derived";
 /// Items read per query while deriving (bounded memory).
 const CHUNK: i64 = 20_000;
@@ -148,7 +159,7 @@ fn item_of(r: &mut [Cell]) -> StoredItem {
         kind: r[2].text().parse().unwrap_or(ItemKind::Post),
         author: r[3].take_text(),
         by_owner: r[4].int() != 0,
-        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+        counterparts: crate::schema::handles(&counterparts),
         thread: r[6].opt_text(),
         at: r[7].int(),
         text: r[8].take_text(),
@@ -258,7 +269,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         }
     }
     if rebuild {
-        for t in ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "owner_authors"] {
+        for t in ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "owner_authors", "conversations", "starts", "unthreaded_messages"] {
             db.exec(&format!("DELETE FROM {t}"), &[])?;
         }
     }
@@ -274,6 +285,9 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     // tables hold nothing older) so do the new replies.
     let fresh = watermark == 0;
     let mut convs: HashMap<ConvKey, Conv> = HashMap::new();
+    // Direct-message conversations with new messages; on a first derivation
+    // with all their messages (else they are read back at the end).
+    let mut dms: HashMap<DmKey, Vec<Message>> = HashMap::new();
     // Handles are all stored by now (the writer adds them with the items):
     // which contact each counts for is known before deriving. On a first
     // derivation every contact's interactions are collected here, to tally
@@ -316,6 +330,10 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
                 let d = results.recv().map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
                 insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &d.acts)?;
                 insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &d.replies)?;
+                insert(db, "INSERT INTO unthreaded_messages (network, conv, at, item_id, by_owner, sender, people) VALUES", 7, &d.unthreaded)?;
+                for (k, m) in d.messages {
+                    dms.entry(k).or_default().extend(m);
+                }
                 for (k, reply) in d.conv_replies {
                     let c = convs.entry(k).or_default();
                     c.replies.extend(reply);
@@ -367,6 +385,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             .collect();
         insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &batch)?;
     }
+    derive_conversations(db, &me, dms, fresh)?;
     // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
     let old = stored_mapping(db)?;
     let mut dirty: BTreeSet<i64> = BTreeSet::new();
@@ -398,6 +417,8 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
 
 /// A conversation: network, kind (message or comment) and key.
 type ConvKey = (Network, ItemKind, String);
+/// A direct-message conversation: network and key.
+type DmKey = (Network, String);
 /// A reply of yours: time, item id, the people addressed joined by `SEP`.
 type Reply = (i64, i64, String);
 
@@ -411,6 +432,10 @@ struct Derived {
     replies: Vec<Arg>,
     /// Conversations with a reply of yours; the reply itself on a first derivation.
     conv_replies: Vec<(ConvKey, Option<Reply>)>,
+    /// Direct-message conversations with a new message; the message itself on a first derivation.
+    messages: Vec<(DmKey, Option<Message>)>,
+    /// `unthreaded_messages` rows, 7 values each.
+    unthreaded: Vec<Arg>,
     conv_requests: Vec<(ConvKey, Request)>,
     /// Interactions by contact, on a first derivation.
     stored: Vec<(i64, Stored)>,
@@ -461,13 +486,32 @@ impl Deriver<'_> {
                     Arg::Bool(pitch),
                 ]);
             }
-            // Customer requests count only with a known time (see coaching::customer_requests).
+            // Customer requests and conversations count only with a known
+            // time (see coaching::customer_requests, coaching::conversations).
             if !matches!(it.kind, ItemKind::Message | ItemKind::Comment) || it.at <= 0 {
                 continue;
             }
+            // Its conversation and the people in it other than you, when
+            // what follows needs them (a comment of theirs only if it is a request).
+            let conv = (it.kind == ItemKind::Message || it.by_owner).then(|| (me.conversation_key(&v), me.others(&v).join(&SEP.to_string())));
+            if let (ItemKind::Message, Some((key, people))) = (it.kind, &conv) {
+                let sender = it.author.trim().to_string();
+                if !key.starts_with(THREAD) {
+                    d.unthreaded.extend([
+                        Arg::Static(it.network.as_str()),
+                        Arg::Text(key.clone()),
+                        Arg::Int(it.at),
+                        Arg::Int(it.id),
+                        Arg::Bool(it.by_owner),
+                        Arg::Text(sender.clone()),
+                        Arg::Text(people.clone()),
+                    ]);
+                }
+                let kept = self.fresh.then(|| Message { at: it.at, item: it.id, by_owner: it.by_owner, sender, people: people.clone() });
+                d.messages.push(((it.network, key.clone()), kept));
+            }
             if it.by_owner {
-                let key = me.conversation_key(&v);
-                let addressed = me.others(&v).join(&SEP.to_string());
+                let (key, addressed) = conv.expect("worked out for your items");
                 let kept = self.fresh.then(|| (it.at, it.id, addressed.clone()));
                 d.conv_replies.push(((it.network, it.kind, key.clone()), kept));
                 // A reply in a thread is found again from the items (by thread,
@@ -483,7 +527,8 @@ impl Deriver<'_> {
                     .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
                 if let Some((what, cue)) = cue {
                     let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what, cue, answer_at: None };
-                    d.conv_requests.push(((it.network, it.kind, me.conversation_key(&v)), r));
+                    let key = conv.map_or_else(|| me.conversation_key(&v), |c| c.0);
+                    d.conv_requests.push(((it.network, it.kind, key), r));
                 }
             }
         }
@@ -565,6 +610,121 @@ fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: Ite
         }
     }
     Ok(())
+}
+
+/// A direct message as response tracking reads it: the people in it other
+/// than you are kept (joined by `SEP`), so its view is rebuilt without the item.
+struct Message {
+    at: i64,
+    item: i64,
+    by_owner: bool,
+    /// The author, trimmed.
+    sender: String,
+    people: String,
+}
+
+/// Every dated direct message of a conversation: from the items of its
+/// thread (indexed), or the `unthreaded_messages` rows.
+fn stored_messages(db: &mut dyn Db, me: &OwnerHandles, network: Network, key: &str) -> Result<Vec<Message>, StoreError> {
+    let mut out = Vec::new();
+    if let Some(thread) = key.strip_prefix(THREAD) {
+        db.each(
+            "SELECT id, network, kind, author, by_owner, counterparts, thread, at, '' FROM items
+             WHERE thread = ?1 AND network = ?2 AND kind = ?3 AND at > 0",
+            &[Arg::Text(thread.into()), Arg::Static(network.as_str()), Arg::Static(ItemKind::Message.as_str())],
+            &mut |r: &mut [Cell]| {
+                let it = item_of(r);
+                let people = me.others(&it.view()).join(&SEP.to_string());
+                out.push(Message { at: it.at, item: it.id, by_owner: it.by_owner, sender: it.author.trim().to_string(), people });
+            },
+        )?;
+    } else {
+        db.each(
+            "SELECT at, item_id, by_owner, sender, people FROM unthreaded_messages WHERE network = ?1 AND conv = ?2",
+            &[Arg::Static(network.as_str()), Arg::Text(key.into())],
+            &mut |r: &mut [Cell]| out.push(Message { at: r[0].int(), item: r[1].int(), by_owner: r[2].int() != 0, sender: r[3].take_text(), people: r[4].take_text() }),
+        )?;
+    }
+    Ok(out)
+}
+
+/// What `coaching::conversation` gives for these messages (at least one).
+fn conversation_of(network: Network, key: String, messages: &[Message], me: &OwnerHandles) -> coaching::Conversation {
+    let people: Vec<Vec<String>> = messages.iter().map(|m| crate::schema::handles(&m.people)).collect();
+    // The author and the other people are all `others` reads; the key is given.
+    let views: Vec<relationships::ItemView<'_>> = messages
+        .iter()
+        .zip(&people)
+        .map(|(m, p)| relationships::ItemView {
+            id: m.item,
+            network,
+            kind: ItemKind::Message,
+            author: &m.sender,
+            by_owner: m.by_owner,
+            counterparts: p,
+            thread: None,
+            at: m.at,
+            text: "",
+        })
+        .collect();
+    let mut refs: Vec<&relationships::ItemView<'_>> = views.iter().collect();
+    coaching::conversation(network, key, &mut refs, me)
+}
+
+/// Work out again the conversations with new messages (`dms`; with all
+/// their messages on a first derivation, else read back) and replace their
+/// `conversations` and `starts` rows.
+fn derive_conversations(db: &mut dyn Db, me: &OwnerHandles, dms: HashMap<DmKey, Vec<Message>>, fresh: bool) -> Result<(), StoreError> {
+    const CONVERSATIONS: &str = "INSERT INTO conversations (network, conv, last_at, last_item, waiting, people) VALUES";
+    const STARTS: &str = "INSERT INTO starts (network, conv, at, item_id, sender, answer_item, answer_at) VALUES";
+    // In key order: appending to the tables' b-trees is cheap.
+    let mut dms: Vec<_> = dms.into_iter().collect();
+    dms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (mut conversations, mut starts) = (Vec::new(), Vec::new());
+    for ((network, key), kept) in dms {
+        let messages = if fresh {
+            kept
+        } else {
+            let k = [Arg::Static(network.as_str()), Arg::Text(key.clone())];
+            db.exec("DELETE FROM conversations WHERE network = ?1 AND conv = ?2", &k)?;
+            db.exec("DELETE FROM starts WHERE network = ?1 AND conv = ?2", &k)?;
+            stored_messages(db, me, network, &key)?
+        };
+        if messages.is_empty() {
+            continue;
+        }
+        let c = conversation_of(network, key, &messages, me);
+        for s in c.starts {
+            starts.extend([
+                Arg::Static(network.as_str()),
+                Arg::Text(s.conversation),
+                Arg::Int(s.at),
+                Arg::Int(s.item),
+                Arg::Text(s.from),
+                Arg::OptInt(s.response.map(|r| r.0)),
+                Arg::OptInt(s.response.map(|r| s.at + r.1)),
+            ]);
+        }
+        conversations.extend([
+            Arg::Static(network.as_str()),
+            Arg::Text(c.key),
+            Arg::Int(c.last_at),
+            Arg::Int(c.last_item),
+            Arg::Bool(c.turn == coaching::Turn::WaitingForYou),
+            Arg::Text(c.people.join(&SEP.to_string())),
+        ]);
+        // A batch at a time: all of them as arguments would hold the whole history twice.
+        if starts.len() >= BATCH * 7 {
+            insert(db, STARTS, 7, &starts)?;
+            starts.clear();
+        }
+        if conversations.len() >= BATCH * 6 {
+            insert(db, CONVERSATIONS, 6, &conversations)?;
+            conversations.clear();
+        }
+    }
+    insert(db, STARTS, 7, &starts)?;
+    insert(db, CONVERSATIONS, 6, &conversations)
 }
 
 /// One stored interaction, as the tallies read it.
@@ -786,6 +946,85 @@ pub fn owner_handles(db: &mut dyn Db) -> Result<OwnerHandles, StoreError> {
         }
     }
     Ok(me)
+}
+
+/// The conversation starts at or before `now`, each with your first
+/// answer if it came by `now`: the starts `coaching::conversations` gives
+/// at `now` (any order).
+pub fn conversation_starts(db: &mut dyn Db, now: i64) -> Result<Vec<coaching::Start>, StoreError> {
+    let mut out = Vec::new();
+    db.each(
+        "SELECT network, conv, at, item_id, sender, answer_item, answer_at FROM starts WHERE at <= ?1",
+        &[Arg::Int(now)],
+        &mut |r| {
+            let at = r[2].int();
+            let response = match (r[5].opt_int(), r[6].opt_int()) {
+                (Some(item), Some(t)) if t <= now => Some((item, t - at)),
+                _ => None,
+            };
+            out.push(coaching::Start {
+                item: r[3].int(),
+                network: r[0].text().parse().unwrap_or(Network::Other),
+                conversation: r[1].take_text(),
+                from: r[4].take_text(),
+                at,
+                month: coaching::month(at),
+                response,
+            });
+        },
+    )?;
+    Ok(out)
+}
+
+/// A conversation whose last message (at `now`) is theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingConversation {
+    pub network: Network,
+    /// See `coaching::Conversation::key`.
+    pub key: String,
+    /// Everyone in it other than you, sorted.
+    pub people: Vec<String>,
+    pub last_item: i64,
+    pub last_at: i64,
+}
+
+/// The conversations waiting for you at `now`, sorted by network and key:
+/// those `coaching::conversations` gives at `now` with their turn
+/// `WaitingForYou`.
+pub fn waiting_for_you(db: &mut dyn Db, now: i64) -> Result<Vec<WaitingConversation>, StoreError> {
+    let mut out = Vec::new();
+    // A conversation with messages after `now` (rare: an export with dates
+    // ahead of the clock) is worked out again from its messages up to `now`.
+    let mut later = Vec::new();
+    db.each(
+        "SELECT network, conv, last_at, last_item, people FROM conversations WHERE waiting = ?1 OR last_at > ?2",
+        &[Arg::Bool(true), Arg::Int(now)],
+        &mut |r| {
+            let network = r[0].text().parse().unwrap_or(Network::Other);
+            let (key, last_at) = (r[1].take_text(), r[2].int());
+            if last_at > now {
+                later.push((network, key));
+            } else {
+                out.push(WaitingConversation { network, key, people: crate::schema::handles(&r[4].text()), last_item: r[3].int(), last_at });
+            }
+        },
+    )?;
+    if !later.is_empty() {
+        let me = owner_handles(db)?;
+        for (network, key) in later {
+            let mut messages = stored_messages(db, &me, network, &key)?;
+            messages.retain(|m| m.at <= now);
+            if messages.is_empty() {
+                continue;
+            }
+            let c = conversation_of(network, key, &messages, &me);
+            if c.turn == coaching::Turn::WaitingForYou {
+                out.push(WaitingConversation { network, key: c.key, people: c.people, last_item: c.last_item, last_at: c.last_at });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.network, &a.key).cmp(&(b.network, &b.key)));
+    Ok(out)
 }
 
 #[cfg(test)]

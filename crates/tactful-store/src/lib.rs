@@ -140,10 +140,33 @@ pub mod testing {
         Ok(())
     }
 
+    /// Turn a SQLite store back into what tactful wrote before migration 6
+    /// (no derived response tracking; derived with an older `derived::VERSION`).
+    pub fn downgrade_sqlite_to_v5(path: &std::path::Path) -> Result<(), StoreError> {
+        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let conn = rusqlite::Connection::open(path).map_err(e)?;
+        conn.execute_batch(
+            "DROP TABLE conversations; DROP TABLE starts; DROP TABLE unthreaded_messages;
+             UPDATE settings SET value = '2' || substr(value, instr(value, char(10))) WHERE key = 'derived';
+             DELETE FROM schema_version WHERE version > 5;",
+        )
+        .map_err(e)
+    }
+
+    /// Turn a SQLite store back into what tactful wrote before migration 5
+    /// (no counts per network and kind): to test that an old store upgrades in place.
+    pub fn downgrade_sqlite_to_v4(path: &std::path::Path) -> Result<(), StoreError> {
+        downgrade_sqlite_to_v5(path)?;
+        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let conn = rusqlite::Connection::open(path).map_err(e)?;
+        conn.execute_batch("DROP TABLE item_counts; DELETE FROM schema_version WHERE version > 4;").map_err(e)
+    }
+
     /// Turn a SQLite store back into what tactful wrote before migration 4
     /// (no derived tables, undated marks), keeping its items, contacts and
     /// settings: to test that an old store upgrades in place.
     pub fn downgrade_sqlite_to_v3(path: &std::path::Path) -> Result<(), StoreError> {
+        downgrade_sqlite_to_v4(path)?;
         let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
         let conn = rusqlite::Connection::open(path).map_err(e)?;
         conn.execute_batch(

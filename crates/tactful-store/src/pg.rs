@@ -72,6 +72,7 @@ struct PgWriter<'c> {
     prepared: Prepared,
     /// For the derived tables: what this writer added (see `derived::Added`).
     added: crate::derived::Added,
+    new_items: crate::query::NewItems,
 }
 
 impl PgWriter<'_> {
@@ -155,6 +156,7 @@ impl Writer for PgWriter<'_> {
                     return Ok(Added::AlreadyThere);
                 }
                 self.added.owner_item(item);
+                self.new_items.add(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -182,6 +184,7 @@ impl Writer for PgWriter<'_> {
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let added = std::mem::take(&mut self.added);
         crate::derived::refresh_in(self.as_mut(), Some(added))?;
+        std::mem::take(&mut self.new_items).save(self.as_mut())?;
         self.tx.commit().map_err(err)
     }
 }
@@ -354,6 +357,7 @@ impl Store for PgStore {
             owners,
             prepared: HashMap::new(),
             added: crate::derived::Added::after(base),
+            new_items: crate::query::NewItems::default(),
         }))
     }
 
@@ -388,7 +392,7 @@ impl Store for PgStore {
     fn counts(&mut self) -> Result<Counts, StoreError> {
         let rows = self
             .client
-            .query("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind", &[])
+            .query(crate::query::COUNTS, &[])
             .map_err(err)?;
         Ok(rows
             .iter()

@@ -6,9 +6,34 @@ use std::fmt::Write as _;
 use tactful_core::history::{ItemKind, Network};
 
 use crate::StoredItem;
-use crate::schema::SEP;
 
 pub const COLUMNS: &str = "id, network, kind, author, by_owner, counterparts, thread, at, text, source_file, source_position";
+
+/// Items per network and kind, as the writers keep them (migration 5).
+pub const COUNTS: &str = "SELECT network, kind, items FROM item_counts ORDER BY network, kind";
+
+/// The items a writer added, per network and kind, for `item_counts`.
+#[derive(Debug, Default)]
+pub(crate) struct NewItems(std::collections::BTreeMap<(&'static str, &'static str), i64>);
+
+impl NewItems {
+    pub(crate) fn add(&mut self, item: &tactful_core::history::Item) {
+        *self.0.entry((item.network.as_str(), item.kind.as_str())).or_default() += 1;
+    }
+
+    /// Add them to `item_counts`, in the writer's transaction. In key order,
+    /// so two writers on PostgreSQL take the rows' locks in the same order.
+    pub(crate) fn save(&self, db: &mut dyn crate::people::Db) -> Result<(), crate::StoreError> {
+        for ((network, kind), n) in &self.0 {
+            db.exec(
+                "INSERT INTO item_counts (network, kind, items) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (network, kind) DO UPDATE SET items = item_counts.items + excluded.items",
+                &[Arg::Static(network), Arg::Static(kind), Arg::Int(*n)],
+            )?;
+        }
+        Ok(())
+    }
+}
 
 /// A query parameter (text or integer).
 #[derive(Debug, Clone)]
@@ -96,7 +121,7 @@ pub fn row(
         kind: kind.parse().unwrap_or(ItemKind::Post),
         author,
         by_owner,
-        counterparts: if counterparts.is_empty() { Vec::new() } else { counterparts.split(SEP).map(str::to_string).collect() },
+        counterparts: crate::schema::handles(counterparts),
         thread,
         at,
         text,

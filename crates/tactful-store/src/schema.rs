@@ -121,6 +121,50 @@ pub const SQLITE: &[&str] = &[
         addressed TEXT NOT NULL,
         PRIMARY KEY (network, kind, conv, at, item_id)
     ) WITHOUT ROWID;",
+    // 5: how many items there are per network and kind (the History page's
+    // total), kept by the writers: counting them read every item. Not an
+    // index on items: it would draw SQLite's planner (no statistics) away
+    // from better indexes, e.g. by thread.
+    "CREATE TABLE item_counts (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        PRIMARY KEY (network, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
+    // 6: response tracking, derived (see `derived`): each direct-message
+    // conversation's last message and people, its starts with the first
+    // answer, and the messages of conversations without a thread (those
+    // with one are found again from the items by their indexed thread).
+    "CREATE TABLE conversations (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        last_at INTEGER NOT NULL,
+        last_item INTEGER NOT NULL,
+        waiting INTEGER NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv)
+    ) WITHOUT ROWID;
+    CREATE TABLE starts (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        answer_item INTEGER,
+        answer_at INTEGER,
+        PRIMARY KEY (network, conv, at, item_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE unthreaded_messages (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        by_owner INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv, at, item_id)
+    ) WITHOUT ROWID;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -235,7 +279,48 @@ pub const POSTGRES: &[&str] = &[
         addressed TEXT NOT NULL,
         PRIMARY KEY (network, kind, conv, at, item_id)
     );",
+    "CREATE TABLE item_counts (
+        network TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        items BIGINT NOT NULL,
+        PRIMARY KEY (network, kind)
+    );
+    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
+    "CREATE TABLE conversations (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        last_at BIGINT NOT NULL,
+        last_item BIGINT NOT NULL,
+        waiting BOOLEAN NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv)
+    );
+    CREATE TABLE starts (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        sender TEXT NOT NULL,
+        answer_item BIGINT,
+        answer_at BIGINT,
+        PRIMARY KEY (network, conv, at, item_id)
+    );
+    CREATE TABLE unthreaded_messages (
+        network TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        item_id BIGINT NOT NULL,
+        by_owner BOOLEAN NOT NULL,
+        sender TEXT NOT NULL,
+        people TEXT NOT NULL,
+        PRIMARY KEY (network, conv, at, item_id)
+    );",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
 pub const SEP: char = '\u{1f}';
+
+/// Handles stored joined by [`SEP`], apart again.
+pub fn handles(joined: &str) -> Vec<String> {
+    if joined.is_empty() { Vec::new() } else { joined.split(SEP).map(str::to_string).collect() }
+}

@@ -59,6 +59,7 @@ struct SqliteWriter<'c> {
     owners: [Option<String>; 5],
     /// For the derived tables: what this writer added (see `derived::Added`).
     added: crate::derived::Added,
+    new_items: crate::query::NewItems,
 }
 
 impl SqliteWriter<'_> {
@@ -161,6 +162,7 @@ impl Writer for SqliteWriter<'_> {
                     return Ok(Added::AlreadyThere);
                 }
                 self.added.owner_item(item);
+                self.new_items.add(item);
                 if !item.by_owner {
                     self.person(item.network, &item.author)?;
                 }
@@ -189,6 +191,7 @@ impl Writer for SqliteWriter<'_> {
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let added = std::mem::take(&mut self.added);
         crate::derived::refresh_in(self.as_mut(), Some(added))?;
+        std::mem::take(&mut self.new_items).save(self.as_mut())?;
         let path = self.path.clone();
         self.tx.commit().map_err(err(&path))
     }
@@ -294,7 +297,7 @@ impl Store for SqliteStore {
         }
         let tx = self.conn.transaction().map_err(err(&path))?;
         let base = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base) }))
+        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base), new_items: crate::query::NewItems::default() }))
     }
 
     fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
@@ -326,7 +329,7 @@ impl Store for SqliteStore {
 
     fn counts(&mut self) -> Result<Counts, StoreError> {
         let e = err(&self.path);
-        let mut stmt = self.conn.prepare("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind").map_err(&e)?;
+        let mut stmt = self.conn.prepare(crate::query::COUNTS).map_err(&e)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
             .map_err(&e)?;

@@ -55,9 +55,22 @@ fn import(store: &mut dyn Store, records: &[Record]) -> (usize, usize) {
     (new, old)
 }
 
+/// The counts per network and kind the writers keep are what counting the items gives.
+fn counts_agree(store: &mut dyn Store) {
+    let counted: Vec<(Network, ItemKind, u64)> = store
+        .people()
+        .rows("SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind ORDER BY network, kind", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].text().parse().unwrap(), r[1].text().parse().unwrap(), r[2].int() as u64))
+        .collect();
+    assert_eq!(store.counts().unwrap(), counted);
+}
+
 fn suite(store: &mut dyn Store) {
     // Import, then read back in time order with the source of each record.
     assert_eq!(import(store, &sample()), (4, 0));
+    counts_agree(store);
     let items = all(store, &Filter::default());
     assert_eq!(items.len(), 3);
     assert_eq!(items[0].text, "Hi! Is the lavender oil still available?");
@@ -79,6 +92,7 @@ fn suite(store: &mut dyn Store) {
     // Importing the same export twice adds nothing.
     assert_eq!(import(store, &sample()), (0, 4));
     assert_eq!(all(store, &Filter::default()).len(), 3);
+    counts_agree(store);
 
     // A newer export of the same account adds only what is new.
     let mut newer = sample();
@@ -87,6 +101,7 @@ fn suite(store: &mut dyn Store) {
     let counts = store.counts().unwrap();
     assert!(counts.contains(&(Network::Facebook, ItemKind::Message, 2)), "{counts:?}");
     assert!(counts.contains(&(Network::Facebook, ItemKind::Comment, 1)), "{counts:?}");
+    counts_agree(store);
 
     // All or nothing: a writer dropped without commit leaves no trace.
     {
@@ -94,6 +109,7 @@ fn suite(store: &mut dyn Store) {
         w.add(&item("5", ItemKind::Post, true, 500, "never committed")).unwrap();
     }
     assert_eq!(all(store, &Filter::default()).len(), 4);
+    counts_agree(store);
 
     // Filters: kind, owner, text (case-insensitive), person, dates, limit.
     let f = |f: Filter| f;
@@ -254,6 +270,27 @@ fn sqlite_store_behaves() {
     drop(store);
     let mut again = SqliteStore::open(&path).unwrap();
     assert_eq!(all(&mut again, &Filter::default()).len(), 4);
+}
+
+/// A store written before migration 5 gets its counts on first open, the
+/// same as counting the items.
+#[test]
+fn sqlite_store_from_before_the_item_counts_upgrades_in_place() {
+    let path = temp_path("v4");
+    let mut store = SqliteStore::open(&path).unwrap();
+    import(&mut store, &sample());
+    let want = store.counts().unwrap();
+    assert_eq!(want.iter().map(|c| c.2).sum::<u64>(), 3);
+    drop(store);
+    tactful_store::testing::downgrade_sqlite_to_v4(&path).unwrap();
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.counts().unwrap(), want);
+    let version = |store: &mut SqliteStore| store.people().rows("SELECT MAX(version) FROM schema_version", &[]).unwrap()[0][0].int();
+    let mut fresh = SqliteStore::open(&temp_path("v4-fresh")).unwrap();
+    assert_eq!(version(&mut store), version(&mut fresh), "migrated to the current schema");
+    // And the writers keep them from there.
+    import(&mut store, &[item("9", ItemKind::Comment, false, 900, "Lovely!")]);
+    counts_agree(&mut store);
 }
 
 #[test]

@@ -137,6 +137,20 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
         let got: Vec<_> = derived::open_requests(store.people(), now).unwrap().into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();
         assert_eq!(got, expected, "{step}: unanswered requests at {now}");
 
+        // `tactful responses`: starts, their answers and whose turn it is, as the whole history gives them.
+        let convs = coaching::conversations(&views, &owners, now);
+        let by_item = |mut v: Vec<coaching::Start>| {
+            v.sort_by_key(|s| s.item);
+            v
+        };
+        let want = by_item(convs.iter().flat_map(|c| c.starts.clone()).collect());
+        let got = by_item(derived::conversation_starts(store.people(), now).unwrap());
+        assert_eq!(got, want, "{step}: conversation starts at {now}");
+        assert_eq!(coaching::starts_summary(&got.iter().collect::<Vec<_>>()), coaching::response_summary(&convs), "{step}: response figures at {now}");
+        let want: Vec<_> = convs.iter().filter(|c| c.turn == coaching::Turn::WaitingForYou).map(|c| (c.network, c.key.clone(), c.people.clone(), c.last_item, c.last_at)).collect();
+        let got: Vec<_> = derived::waiting_for_you(store.people(), now).unwrap().into_iter().map(|w| (w.network, w.key, w.people, w.last_item, w.last_at)).collect();
+        assert_eq!(got, want, "{step}: conversations waiting for you at {now}");
+
         let tallies = derived::tallies_at(store.people(), now).unwrap();
         for c in people::all(store.people()).unwrap() {
             let want = Tally::of(hist.get(&c.id).map_or(&[][..], Vec::as_slice), now);
@@ -161,7 +175,7 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
 }
 
 fn counts(store: &mut dyn Store) -> Vec<i64> {
-    ["interactions", "requests", "replies", "contact_tallies", "handle_contacts"]
+    ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "conversations", "starts", "unthreaded_messages"]
         .iter()
         .map(|t| store.people().rows(&format!("SELECT COUNT(*) FROM {t}"), &[]).unwrap()[0][0].int())
         .collect()
@@ -236,7 +250,7 @@ fn an_old_store_is_filled_on_first_use() {
     tactful_store::testing::downgrade_sqlite_to_v3(&path).unwrap();
 
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(counts(&mut store), vec![0, 0, 0, 0, 0], "migration 4 adds the tables empty");
+    assert_eq!(counts(&mut store), vec![0; 8], "migrations 4 and 6 add the tables empty");
     assert!(derived::refresh(store.people()).unwrap(), "the first read fills them");
     assert_eq!(counts(&mut store), want);
     agree(&mut store, &[T0 + 40 * DAY, T0 + 5_000 * DAY], "upgraded store");
