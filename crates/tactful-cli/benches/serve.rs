@@ -59,6 +59,7 @@ fn main() {
         let (p50, p99) = time(port, count, method, path, body);
         println!("{name:<42} median {p50:>7.2} ms ({:>5.1}× baseline), p99 {p99:>7.2} ms", p50 / base50);
     }
-    let _ = child.kill();
+    // SIGTERM, as a user stops it: it removes its demo store and uploads folder.
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     let _ = child.wait();
 }

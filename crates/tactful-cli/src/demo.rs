@@ -3,7 +3,7 @@
 //! posts, the relationship curve, and a draft checked against a person.
 
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const ACTIVITY: &str = include_str!("../../../examples/demo/activity.jsonl");
 
@@ -18,10 +18,11 @@ fn heading(s: &str) {
     println!("\n\x20=== {s} ===\n");
 }
 
-/// A fresh demo store with the made-up seller's history imported; returns
-/// its location. `tactful serve --demo` starts on this.
-pub fn prepare(db: Option<PathBuf>) -> Result<String> {
-    let (export, db) = fresh(db)?;
+/// A fresh demo store in `dir` with the made-up seller's history imported;
+/// returns its location. `tactful serve --demo` starts on this, in a folder
+/// of its own.
+pub fn prepare(dir: &Path) -> Result<String> {
+    let (export, db) = fresh(dir, None)?;
     let mut store = crate::store::open(Some(&db))?;
     let paths = [export];
     crate::import::import_into(
@@ -35,11 +36,10 @@ pub fn prepare(db: Option<PathBuf>) -> Result<String> {
 /// The seller the demo history belongs to.
 const OWNER: &str = "sam.makes";
 
-/// Write the bundled export to the temp folder and clear the demo store, so
-/// the demo always shows the same thing.
-fn fresh(db: Option<PathBuf>) -> Result<(PathBuf, String)> {
-    let dir = std::env::temp_dir().join("tactful-demo");
-    std::fs::create_dir_all(&dir)?;
+/// Write the bundled export to `dir` and clear the demo store, so the demo
+/// always shows the same thing.
+fn fresh(dir: &Path, db: Option<PathBuf>) -> Result<(PathBuf, String)> {
+    std::fs::create_dir_all(dir)?;
     let export = dir.join("activity.jsonl");
     std::fs::write(&export, ACTIVITY)?;
     let db = db.unwrap_or_else(|| dir.join("demo.db"));
@@ -50,7 +50,8 @@ fn fresh(db: Option<PathBuf>) -> Result<(PathBuf, String)> {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let (export, db_s) = fresh(args.db.clone())?;
+    // The tour's store stays where the README's commands look for it.
+    let (export, db_s) = fresh(&std::env::temp_dir().join("tactful-demo"), args.db.clone())?;
 
     heading("1. Import a seller's history (tactful import)");
     crate::import::run(&crate::import::Args {

@@ -10,7 +10,7 @@ use tactful_core::consent::Purpose;
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::{self, Assessment, Interaction, Mark, MarkSource, Marks, Stage, Thresholds};
 use tactful_store::people::{self, Contact};
-use tactful_store::{Filter, Store, StoredItem};
+use tactful_store::{Filter, Store, StoredItem, derived};
 
 use crate::store::show_time;
 
@@ -72,14 +72,20 @@ impl Ledger {
     }
 }
 
-/// Load contacts and derive every interaction, streaming the stored items.
+/// Every contact with all their interactions, oldest first: from the
+/// derived table, not by reading every item and deriving them again.
 pub fn load(store: &mut dyn Store) -> Result<Everyone> {
-    let mut acc = Ledger::new(store)?;
-    store.items(&Filter::default(), &mut |it: StoredItem| {
-        acc.add(&it);
-        true
-    })?;
-    Ok(acc.finish())
+    let db = store.people();
+    derived::refresh(db)?;
+    let contacts = people::all(db)?;
+    let index: HashMap<i64, usize> = contacts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut histories = vec![Vec::new(); contacts.len()];
+    for x in derived::interactions_between(db, i64::MIN, i64::MAX)? {
+        if let Some(&i) = index.get(&x.contact) {
+            histories[i].push(x.interaction);
+        }
+    }
+    Ok(Everyone { contacts, histories, now: crate::store::now(), thresholds: Thresholds::default() })
 }
 
 /// One contact's interactions, oldest first, and the items they come from,

@@ -1,37 +1,58 @@
 //! `tactful serve` over real HTTP: the real binary on a loopback port, plain
 //! HTTP/1.1 over a TCP socket. The API answers what the OpenAPI document
 //! says; other sites are refused; changes need the session token; stored
-//! text comes back escaped.
+//! text comes back escaped; a stop lets the request in progress finish and
+//! leaves no temp files.
 
 mod common;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
     port: u16,
     token: String,
+    /// Where it says its store is.
+    store: String,
+    /// The rest of what it prints.
+    out: BufReader<ChildStdout>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        // SIGTERM, so it removes its temp folders; SIGKILL if it does not stop.
+        self.terminate();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// Start the server on a fresh store and read its URL and token from its first lines.
+/// Start the server on a fresh store.
 fn start(name: &str, extra: &[&str]) -> Server {
     let dir = common::scratch(name);
     let db = dir.join("store.db");
     let mut args = vec!["serve", "--db", db.to_str().unwrap()];
     args.extend_from_slice(extra);
+    spawn(&args)
+}
+
+/// Run `tactful ARGS` and read the URL, store and token from its first lines.
+fn spawn(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
-        .args(&args)
+        .args(args)
         .env_remove("TACTFUL_DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -44,7 +65,8 @@ fn start(name: &str, extra: &[&str]) -> Server {
     let port: u16 = first.split("http://127.0.0.1:").nth(1).and_then(|s| s.split('/').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no URL in {first:?}"));
     let token = second.trim().rsplit(' ').next().unwrap().to_string();
     assert!(first.contains("running at"), "{first}");
-    Server { child, port, token }
+    let store = first.split("(store: ").nth(1).and_then(|s| s.split(')').next()).unwrap_or_else(|| panic!("no store in {first:?}")).to_string();
+    Server { child, port, token, store, out }
 }
 
 struct Reply {
@@ -88,6 +110,27 @@ impl Server {
 
     fn post(&self, path: &str, body: &Value) -> Reply {
         self.send("POST", path, &[format!("X-Tactful-Token: {}", self.token), "Content-Type: application/json".into()], body.to_string().as_bytes())
+    }
+
+    /// Send it SIGTERM, as a service manager stops it.
+    fn terminate(&self) {
+        let ok = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().is_ok_and(|s| s.success());
+        assert!(ok || std::thread::panicking(), "kill -TERM {}", self.child.id());
+    }
+
+    /// Wait for it to exit (a few seconds at most): its status and what it printed last.
+    fn exit(&mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "still running 10 s after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut rest = String::new();
+        self.out.read_to_string(&mut rest).unwrap();
+        (status, rest)
     }
 
     /// Follow an import job until it ends.
@@ -382,4 +425,75 @@ pass = ["This cream is lovely", "A nice moisturiser"]
     let r = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": "[pack]\nname = \"acme\"\n[[rule]]\ncode = 5\n"}));
     assert_eq!(r.status, 422);
     assert!(r.body.contains("acme.toml"), "{}", r.body);
+}
+
+/// Ctrl-C or SIGTERM (a service manager, a closed terminal): it stops taking
+/// connections, answers the request it is in, exits 0 with one line, and
+/// leaves no temp files behind.
+#[test]
+fn a_stopped_server_finishes_the_request_in_progress_and_leaves_no_temp_files() {
+    let mut s = start("stop", &[]);
+    let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", s.child.id()));
+    let upload = s.send(
+        "POST",
+        "/api/v1/import/upload?name=more.jsonl&owner=me",
+        &[format!("X-Tactful-Token: {}", s.token)],
+        br#"{"kind":"post","id":"a3","at":"2026-03-04T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#,
+    );
+    assert_eq!(upload.status, 202, "{}", upload.body);
+    assert_eq!(s.wait_job(upload.json()["job"].as_u64().unwrap())["state"], "done");
+    assert_eq!(std::fs::read_dir(&uploads).unwrap().count(), 0, "an uploaded file goes once its import ends");
+
+    // A check in progress: the server has read its headers and asked for
+    // the body (100 Continue), which is not sent yet.
+    let body = json!({"text": "I made $5,000 my first month!", "channel": "post"}).to_string();
+    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
+    let head = format!(
+        "POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+        s.port,
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    let mut reply = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    reply.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 100"), "{line:?}");
+
+    s.terminate();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", s.port)).is_ok() {
+        assert!(Instant::now() < deadline, "still taking connections 10 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    conn.write_all(body.as_bytes()).unwrap();
+    let mut rest = String::new();
+    reply.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("HTTP/1.1 200"), "the request in progress is answered: {rest}");
+    assert!(rest.contains("\"findings\"") && rest.contains("INC"), "{rest}");
+
+    let (status, said) = s.exit();
+    assert_eq!(status.code(), Some(0), "{said}");
+    assert_eq!(said.trim(), "tactful stopped");
+    assert!(!uploads.exists(), "{} is left behind", uploads.display());
+}
+
+/// Two demo servers at once: each has its own store (one rebuilt for the
+/// other used to pull the store from under it), and neither leaves it behind.
+#[test]
+fn two_demo_servers_at_once_each_have_their_own_store() {
+    let mut servers = [spawn(&["serve", "--demo"]), spawn(&["serve", "--demo"])];
+    assert_ne!(servers[0].store, servers[1].store);
+    for s in &servers {
+        let today = s.get("/api/v1/today");
+        assert_eq!(today.status, 200, "{}", today.body);
+        assert!(today.body.contains("tom.h"), "the demo's late order is waiting: {}", today.body);
+    }
+    for s in &mut servers {
+        s.terminate();
+        let (status, said) = s.exit();
+        assert_eq!(status.code(), Some(0), "{said}");
+        let folder = std::path::Path::new(&s.store).parent().unwrap().to_path_buf();
+        assert!(!folder.exists(), "{} is left behind", folder.display());
+    }
 }

@@ -158,6 +158,17 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
             assert_eq!(have, want, "{step}: tally of {} ({:?}) at {now}", c.id, c.handles);
         }
     }
+    // Each contact's interactions, oldest first (`tactful scan` reads them so).
+    let lower = |mut x: Interaction| {
+        x.contact = x.contact.to_lowercase();
+        x
+    };
+    let mut stored: BTreeMap<i64, Vec<Interaction>> = BTreeMap::new();
+    for x in derived::interactions_between(store.people(), i64::MIN, i64::MAX).unwrap() {
+        stored.entry(x.contact).or_default().push(lower(x.interaction));
+    }
+    let want: BTreeMap<i64, Vec<Interaction>> = hist.iter().map(|(c, h)| (*c, h.iter().cloned().map(lower).collect())).collect();
+    assert_eq!(stored, want, "{step}: every contact's interactions");
     // Conversations read from a window (the period and the day before) give
     // the starts of the period that the whole history gives.
     let me = derived::owner_handles(store.people()).unwrap();

@@ -218,6 +218,7 @@ async fn import_upload(State(app): State<Shared>, Query(q): Query<UploadQuery>, 
     let name = if name.is_empty() || name.starts_with('.') { "export.zip".to_string() } else { name };
     let id_path = app.uploads.join(format!("{}-{name}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())));
     if let Err(e) = std::fs::write(&id_path, &bytes) {
+        let _ = std::fs::remove_file(&id_path);
         return json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("cannot keep the upload: {e}"));
     }
     let order = super::jobs::Order { path: id_path, display: name, uploaded: true, format, owner: q.owner.filter(|o| !o.is_empty()), network };

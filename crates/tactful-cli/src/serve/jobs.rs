@@ -57,6 +57,11 @@ impl Jobs {
         self.all.lock().expect("jobs lock").get(&id).cloned()
     }
 
+    /// Imports waiting or running.
+    pub fn unfinished(&self) -> usize {
+        self.all.lock().expect("jobs lock").values().filter(|j| matches!(j.state, "waiting" | "running")).count()
+    }
+
     fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
         if let Some(j) = self.all.lock().expect("jobs lock").get_mut(&id) {
             f(j);

@@ -1,8 +1,9 @@
 //! `tactful serve`: the web app on 127.0.0.1. This module owns the HTTP side
 //! only — binding, the router, the guard every request passes (host, origin,
-//! session token, security headers) and the shared state. Pages (`pages`) and
-//! the JSON API (`api`) call the same functions the commands do, so the web
-//! and the terminal never disagree.
+//! session token, security headers), the shared state, and stopping (Ctrl-C
+//! or SIGTERM: requests in progress finish, this run's temp folders go).
+//! Pages (`pages`) and the JSON API (`api`) call the same functions the
+//! commands do, so the web and the terminal never disagree.
 
 // Pages are small strings built with format!: clarity over a few allocations.
 #![allow(clippy::format_collect, clippy::format_push_string, clippy::result_large_err)]
@@ -20,6 +21,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tactful_core::Engine;
@@ -32,7 +34,7 @@ pub struct Args {
     /// Open the app in your browser once it is ready.
     #[arg(long)]
     pub open: bool,
-    /// Serve a demo workspace (a made-up seller's history, rebuilt fresh) instead of your store.
+    /// Serve a demo workspace (a made-up seller's history, fresh for this run, removed when it stops) instead of your store.
     #[arg(long, conflicts_with = "db")]
     pub demo: bool,
     /// Include a company pack in every check; repeatable.
@@ -65,17 +67,40 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Largest uploaded export (a zip).
 pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
 
+/// A temp folder of this run's, removed when it is dropped: when the server
+/// stops, or fails to start.
+struct RunDir(std::path::PathBuf);
+
+impl RunDir {
+    fn new(name: &str) -> Result<RunDir> {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(RunDir(dir))
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 pub fn run(args: &Args) -> Result<u8> {
     let engine = crate::input::engine(&args.packs)?;
-    let db = if args.demo { Some(crate::demo::prepare(None)?) } else { args.db.clone() };
+    // A demo store of this run's own: two demo servers at once do not rebuild each other's.
+    let demo = if args.demo { Some(RunDir::new("tactful-demo")?) } else { None };
+    let db = match &demo {
+        Some(dir) => Some(crate::demo::prepare(&dir.0)?),
+        None => args.db.clone(),
+    };
     // Open once before serving: a bad location or a newer store fails here, not on the first page.
     let location = crate::store::open(db.as_deref())?.location();
     let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
-    let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", std::process::id()));
-    std::fs::create_dir_all(&uploads).with_context(|| format!("cannot create {}", uploads.display()))?;
+    let uploads_dir = RunDir::new("tactful-uploads")?;
+    let uploads = uploads_dir.0.clone();
     let app = Arc::new(App {
         engine,
         db,
@@ -85,6 +110,13 @@ pub fn run(args: &Args) -> Result<u8> {
         jobs: jobs::Jobs::default(),
         uploads,
     });
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    // Listen for the signals before saying we run: a stop sent right after
+    // the first line must find them.
+    let stop = {
+        let _in_runtime = rt.enter();
+        stop_signal()?
+    };
     let url = format!("http://127.0.0.1:{port}/");
     println!("tactful is running at {url} (store: {location}); Ctrl-C stops it");
     println!("API token for scripts (header X-Tactful-Token): {}", app.token);
@@ -92,12 +124,43 @@ pub fn run(args: &Args) -> Result<u8> {
         // Best effort: a machine without a desktop still has the URL above.
         let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    let served = app.clone();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(app)).await
+        // On the signal: no new connections; requests in progress finish.
+        axum::serve(listener, router(served)).with_graceful_shutdown(stop).await
     })?;
+    // An import runs on a thread of its own, in one transaction: one still
+    // running ends with the process, stored whole or not at all.
+    let running = app.jobs.unfinished();
+    let note = if running > 0 { format!(" ({running} import(s) were still running: each is stored whole or not at all; run it again to be sure)") } else { String::new() };
+    // The terminal may be gone (a closed pipe): stopping is still a success.
+    let _ = writeln!(std::io::stdout(), "tactful stopped{note}");
     Ok(0)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. Call inside the runtime.
+#[cfg(unix)]
+fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        std::future::poll_fn(|cx| {
+            if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+        })
+        .await;
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
 }
 
 pub fn router(app: Shared) -> Router {
