@@ -54,10 +54,14 @@ impl Channel {
 impl std::str::FromStr for Channel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
+        // `dm` as in `tactful check --channel dm`: a direct message is a message.
+        if s == "dm" {
+            return Ok(Channel::Message);
+        }
         Channel::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown channel `{s}`: expected post, comment or message"))
+            .ok_or_else(|| format!("unknown channel `{s}`: expected post, comment or message (or dm)"))
     }
 }
 

@@ -176,6 +176,11 @@ fn spam_reads_where_a_text_was_written() {
         m.spec().channels,
         "the shipped spam head has per-channel features"
     );
+    assert_eq!(
+        "dm".parse::<Channel>(),
+        Ok(Channel::Message),
+        "as `tactful check --channel dm` says it"
+    );
     let mut s = Scratch::new();
     let p = |text: &str, c: Option<Channel>, s: &mut Scratch| {
         m.probabilities(Input::new(text, c), s)[1]

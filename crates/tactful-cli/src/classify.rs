@@ -31,7 +31,7 @@ pub struct Args {
     /// content-kind: a winner below it is labeled "uncertain". Default: the head's own (see `tactful eval-heads`).
     #[arg(long, value_parser = parse_threshold)]
     pub threshold: Option<f32>,
-    /// Where the texts were written: post, comment or message. The spam head reads
+    /// Where the texts were written: post, comment or message (dm). The spam head reads
     /// it (spam under a video differs from spam in a text message); a JSONL line's
     /// own `channel` field wins. Default: unknown (the head's shared features only).
     #[arg(long, value_parser = parse_channel)]

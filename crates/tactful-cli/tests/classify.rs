@@ -298,7 +298,7 @@ fn a_line_can_say_where_it_was_written_and_a_wrong_channel_is_named() {
     assert_eq!(o.status.code(), Some(2), "a bad line makes the run exit 2");
     assert!(
         stderr(&o).contains(
-            "stdin:4: field `channel`: unknown channel `tv`: expected post, comment or message"
+            "stdin:4: field `channel`: unknown channel `tv`: expected post, comment or message (or dm)"
         ),
         "{}",
         stderr(&o)
