@@ -482,6 +482,71 @@ const LISTS_ALL: ([(u64, u8); LISTS_LEN], usize) = list_hashes();
 /// The listed words' hashes and lists, sorted by hash.
 static LISTS_H: &[(u64, u8)] = LISTS_ALL.0.split_at(LISTS_ALL.1).0;
 
+/// A word-hash lookup table with open addressing: one probe, usually one
+/// cache line, per word, where a binary search over thousands of entries
+/// costs a dozen scattered reads (the lexicon lookup was a fifth of
+/// `customer-request`'s time).
+struct WordTable<V: Copy> {
+    keys: Box<[u64]>,
+    values: Box<[V]>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> WordTable<V> {
+    /// A table of `entries` (hash, value); later duplicates of a hash are ignored.
+    fn new(entries: &[(u64, V)]) -> Self {
+        // At most half full, so probe runs stay short.
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut keys = vec![0u64; size].into_boxed_slice();
+        let mut values = vec![V::default(); size].into_boxed_slice();
+        let shift = 64 - size.trailing_zeros();
+        let mask = size - 1;
+        for &(h, v) in entries {
+            // 0 marks an empty slot; no word hashes to 0 in practice, and
+            // such a word would only go unlisted.
+            if h == 0 {
+                continue;
+            }
+            let mut i = Self::slot(h, shift);
+            while keys[i] != 0 && keys[i] != h {
+                i = (i + 1) & mask;
+            }
+            if keys[i] == 0 {
+                keys[i] = h;
+                values[i] = v;
+            }
+        }
+        WordTable { keys, values, shift }
+    }
+
+    #[inline]
+    fn slot(h: u64, shift: u32) -> usize {
+        (h.wrapping_mul(K) >> shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, h: u64) -> Option<V> {
+        let mask = self.keys.len() - 1;
+        let mut i = Self::slot(h, self.shift);
+        loop {
+            let k = self.keys[i];
+            if k == h {
+                return Some(self.values[i]);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// [`LISTS_H`] as a [`WordTable`], built on first use.
+fn lists() -> &'static WordTable<u8> {
+    static TABLE: std::sync::OnceLock<WordTable<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| WordTable::new(LISTS_H))
+}
+
 /// Cue tokens of the raw text (case and punctuation still there) and of the folded buffer.
 fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
     let raw = text.as_bytes();
@@ -553,12 +618,12 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
     }
     // Words as letters only ("don't" -> "don", "t"; "can't" -> "can", "t").
     let mut counts = [0u64; 4];
+    let table = lists();
     for w in buf.split(|b| !b.is_ascii_alphabetic()) {
         if w.is_empty() || w.len() > 14 {
             continue;
         }
-        if let Ok(at) = LISTS_H.binary_search_by_key(&fnv(w), |&(h, _)| h) {
-            let mask = LISTS_H[at].1;
+        if let Some(mask) = table.get(fnv(w)) {
             for (l, c) in counts.iter_mut().enumerate() {
                 *c += u64::from(mask >> l & 1);
             }
@@ -595,10 +660,10 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
 /// The VADER lexicon: single words and their mean valence (-4 to +4).
 const VADER: &str = include_str!("../lexicon/vader.tsv");
 
-/// The lexicon as (word hash, valence in tenths), sorted by hash; built on
-/// first use (a few hundred microseconds), then shared.
-fn valences() -> &'static [(u64, i8)] {
-    static TABLE: std::sync::OnceLock<Vec<(u64, i8)>> = std::sync::OnceLock::new();
+/// The lexicon as word hash -> valence in tenths; built on first use (a few
+/// hundred microseconds), then shared.
+fn valences() -> &'static WordTable<i8> {
+    static TABLE: std::sync::OnceLock<WordTable<i8>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut v: Vec<(u64, i8)> = VADER
             .lines()
@@ -611,9 +676,14 @@ fn valences() -> &'static [(u64, i8)] {
                 ))
             })
             .collect();
-        v.sort_unstable_by_key(|e| e.0);
+        // Eight words are listed twice upstream; VADER's own loader keeps the
+        // later entry, and so do we (reverse, then a stable sort keeps the
+        // first of each run). A plain unstable sort left the choice to the
+        // sort's internals.
+        v.reverse();
+        v.sort_by_key(|e| e.0);
         v.dedup_by_key(|e| e.0);
-        v
+        WordTable::new(&v)
     })
 }
 
@@ -636,8 +706,8 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
             flip_left = 3;
             continue;
         }
-        if let Ok(at) = table.binary_search_by_key(&h, |e| e.0) {
-            let mut x = i32::from(table[at].1);
+        if let Some(v) = table.get(h) {
+            let mut x = i32::from(v);
             if flip_left > 0 {
                 // "not good" is mildly negative, "not bad" mildly positive.
                 x = -x / 2;
@@ -879,6 +949,31 @@ mod tests {
             |b| plain.push(b),
         );
         assert_eq!(plain, shared);
+    }
+
+    #[test]
+    fn word_tables_find_every_listed_word_and_nothing_else() {
+        for &(h, mask) in LISTS_H {
+            assert_eq!(lists().get(h), Some(mask));
+        }
+        for w in ["terrible", "refund", "never", "my", "you"] {
+            assert!(lists().get(fnv(w.as_bytes())).is_some(), "{w}");
+        }
+        for w in ["candle", "saturday", "croissant", ""] {
+            assert_eq!(lists().get(fnv(w.as_bytes())), None, "{w}");
+        }
+        let table = valences();
+        let words = VADER.lines().filter_map(|l| l.split_once('\t')).count();
+        assert_eq!(table.keys.iter().filter(|&&k| k != 0).count(), words - 8, "one entry per distinct word");
+        assert_eq!(table.get(fnv(b"horrible")), Some(-25));
+        assert_eq!(table.get(fnv(b"candle")), None);
+    }
+
+    #[test]
+    fn a_word_listed_twice_in_the_lexicon_keeps_its_later_valence() {
+        // Upstream lists "lol" at 2.9 and later at 1.8; VADER keeps the later.
+        assert_eq!(valences().get(fnv(b"lol")), Some(18));
+        assert_eq!(valences().get(fnv(b"lmao")), Some(29));
     }
 
     #[test]
