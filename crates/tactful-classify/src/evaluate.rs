@@ -36,6 +36,14 @@ impl Measure {
             Measure::Multi(c) => c.macro_f1(),
         }
     }
+    /// Macro-F1: the mean F1 over the classes present (for a yes/no head,
+    /// of the positive and the negative class).
+    pub fn macro_f1(&self) -> Option<f64> {
+        match self {
+            Measure::Binary(t) => t.macro_f1(),
+            Measure::Multi(c) => c.macro_f1(),
+        }
+    }
     /// Precision of the positive class, or the mean over classes present.
     pub fn precision(&self) -> Option<f64> {
         self.mean(Tally::precision)

@@ -258,6 +258,9 @@ fn eval_heads_reports_model_and_baselines_per_head_and_source() {
         mini.contains("1.000 1.000 1.000"),
         "the model gets the four obvious texts right: {mini}"
     );
+    // Beside the F1 of `spam`, the macro-F1 of both classes (all right: 1).
+    assert!(out.contains("model macro-F1"), "{out}");
+    assert!(mini.trim_end().ends_with("1.000"), "{mini}");
     let o = tactful(&["eval-heads", "--head", "spam", &path], None);
     assert!(!stdout(&o).contains("customer-request"), "{}", stdout(&o));
 }

@@ -552,20 +552,22 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
     let _ = writeln!(s, "\n## Targets of issue 5\n");
     let _ = writeln!(
         s,
-        "| head | held-out source | positives | target F1 | model F1 | 95% interval | met? |"
+        "| head | held-out source | positives | target F1 | model F1 | 95% interval | met? | model macro-F1 |"
     );
-    let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|---:|");
     for (head, source, target) in [
         (Head::CustomerRequest, "complaints", 0.80),
         (Head::Spam, "sms_spam", 0.95),
         (Head::Spam, "youtube_spam", 0.95),
     ] {
-        let f1 = heads
+        let measured = heads
             .iter()
             .filter(|t| t.head == head)
             .flat_map(|t| &t.results)
             .find(|(src, _, _)| src.id == source)
-            .and_then(|(_, _, c)| c.model.f1());
+            .map(|(_, _, c)| &c.model);
+        let f1 = measured.and_then(Measure::f1);
+        let macro_f1 = measured.and_then(Measure::macro_f1);
         let met = f1.is_some_and(|f| f >= target);
         let (pos, lo, hi) = heads
             .iter()
@@ -573,11 +575,21 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
             .map_or((0, 0.0, 0.0), |t| f1_interval(t, source));
         let _ = writeln!(
             s,
-            "| {head} | {source} | {pos} | {target:.2} | {} | {lo:.3} to {hi:.3} | {} |",
+            "| {head} | {source} | {pos} | {target:.2} | {} | {lo:.3} to {hi:.3} | {} | {} |",
             pct(f1),
-            if met { "yes" } else { "**no**" }
+            if met { "yes" } else { "**no**" },
+            pct(macro_f1)
         );
     }
+    let _ = writeln!(
+        s,
+        "\nThe targets are read as the F1 of the positive class (`request`, `spam`). Macro-F1, the mean of \
+         both classes' F1, is shown beside it because the papers behind these sets report that one: the \
+         complaints paper's best, \"up to 79 F1\" (Preo\u{163}iuc-Pietro et al., ACL 2019, with all 3,449 tweets and \
+         distant supervision), is the figure the follow-up with pretrained transformers (Jin and Aletras, COLING \
+         2020) beats with a macro-F1 of up to 87. It is not a way around the target: on the positive class \
+         alone the head is short of it."
+    );
     let _ = writeln!(
         s,
         "\nThe held-out parts are small (about 100 to 200 positives each): the interval is the 2.5th to \
