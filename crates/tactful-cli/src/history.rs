@@ -181,7 +181,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         }
         if i.kind == ItemKind::Message {
             let l = heads.label(&i.text, &mut scratch);
-            sent.add(&l);
+            sent.add(&l, false);
             message_labels.insert(i.id, l);
         }
         let findings = findings_of(&engine, &i, args.min_severity);
@@ -198,7 +198,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         rf.kind = Some(ItemKind::Message);
         store.items(&rf, &mut |i| {
             if !i.text.trim().is_empty() {
-                received.add(&heads.label(&i.text, &mut scratch));
+                // The classifier learned complaints; plain questions about the
+                // offer ("how much is the candle?") come from the cues the
+                // Inbox uses, so both count the same requests.
+                let cue = tactful_core::coaching::request_cue(&i.text).is_some();
+                received.add(&heads.label(&i.text, &mut scratch), cue);
             }
             true
         })?;
@@ -258,7 +262,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     if sent.total + received.total > 0 {
         writeln!(
             out,
-            "Messages (customer-request and spam classifiers): you sent {}, {} of them read as spam; you received {}, {} customer requests and {} spam.",
+            "Messages (customer-request and spam classifiers): you sent {}, {} of them read as spam; you received {}, {} customer requests (the classifier's, or questions and problems the Inbox would list) and {} spam.",
             sent.total, sent.spam, received.total, received.requests, received.spam
         )?;
     }
@@ -298,9 +302,10 @@ struct MessageTally {
 }
 
 impl MessageTally {
-    fn add(&mut self, l: &[(String, f32); 2]) {
+    /// Count one message: a request when the head says so or `request_cue` (the Inbox's cues) fired.
+    fn add(&mut self, l: &[(String, f32); 2], request_cue: bool) {
         self.total += 1;
-        self.requests += u64::from(l[0].0 == "request");
+        self.requests += u64::from(l[0].0 == "request" || request_cue);
         self.spam += u64::from(l[1].0 == "spam");
     }
 }

@@ -84,6 +84,10 @@ fn scan_labels_messages_as_customer_requests_and_spam() {
         line("m1", "cat", false, "me", "Hi, my order still hasn't arrived after three weeks and nobody answers my emails. Can you help?"),
         line("m2", "me", true, "cat", "WINNER!! I made $5,000 my first month! You have won a FREE cash prize, to claim call 09061701461 now, txt WIN to 80086"),
         line("m3", "me", true, "dan", "See you at dinner tonight!"),
+        // A plain question about the offer: the classifier (trained on
+        // complaints) scores it low, but the Inbox lists it, so the scan counts it.
+        line("m4", "eve", false, "me", "Hi! How much does the lavender candle cost?"),
+        line("m5", "dan", false, "me", "Loved dinner, thanks again"),
     ]
     .join("\n");
     let file = d.join("history.jsonl");
@@ -95,7 +99,7 @@ fn scan_labels_messages_as_customer_requests_and_spam() {
 
     let o = tactful(&["scan", "--db", db], None);
     let out = stdout(&o);
-    assert!(out.contains("you sent 2, 1 of them read as spam; you received 1, 1 customer requests"), "{out}");
+    assert!(out.contains("you sent 2, 1 of them read as spam; you received 3, 2 customer requests"), "{out}");
 
     let o = tactful(&["scan", "--db", db, "--jsonl", "--min-severity", "info"], None);
     let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
