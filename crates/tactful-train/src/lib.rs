@@ -134,7 +134,10 @@ pub fn run_head(
 /// recipe ([`train::build`]: weights, calibration and its own threshold)
 /// run on the other folds, so the way the threshold is chosen is measured too.
 /// `repeat` picks another dealing of the folds (0 = the first), so
-/// that settings can be compared over several dealings, not one.
+/// that settings can be compared over several dealings, not one. With
+/// `without_channel`, each fold is scored as a text of unknown channel (as
+/// `tactful classify` without `--channel` does).
+#[allow(clippy::too_many_arguments)] // each is one switch of `tactful-train --cv`
 pub fn cross_validate(
     data: &Path,
     head: Head,
@@ -143,6 +146,7 @@ pub fn cross_validate(
     folds: usize,
     repeat: u64,
     procedure: bool,
+    without_channel: bool,
 ) -> anyhow::Result<(Vec<(Source, f64)>, f64)> {
     anyhow::ensure!(
         head.positive().is_some(),
@@ -165,7 +169,7 @@ pub fn cross_validate(
         }
     }
     if procedure {
-        return Ok(cross_validate_recipe(&sets, head, cfg, folds, &items)?);
+        return Ok(cross_validate_recipe(&sets, head, cfg, folds, &items, without_channel)?);
     }
     let mut z = vec![0f32; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
@@ -181,7 +185,7 @@ pub fn cross_validate(
         for (i, it) in items.iter().enumerate() {
             if it.3 == f {
                 let mut out = [0f32];
-                model.logits(it.1, &mut scratch, &mut out);
+                model.logits(scored(it.1, without_channel), &mut scratch, &mut out);
                 z[i] = out[0];
             }
         }
@@ -215,6 +219,11 @@ pub fn cross_validate(
     Ok((per, best))
 }
 
+/// How a cross-validation fold's text is scored: as written, or as a text of unknown channel.
+fn scored(t: Input<'_>, without_channel: bool) -> Input<'_> {
+    if without_channel { Input::new(t.text, None) } else { t }
+}
+
 /// Cross-validation of the whole recipe: for each fold, [`train::build`] on
 /// the other folds (each text keeps its train or calibration mark) and the
 /// fold labeled at the built model's own threshold.
@@ -224,6 +233,7 @@ fn cross_validate_recipe(
     cfg: &train::Config,
     folds: usize,
     items: &[(usize, Input<'_>, usize, usize)],
+    without_channel: bool,
 ) -> Result<(Vec<(Source, f64)>, f64), tactful_classify::ModelError> {
     let calibrating: std::collections::HashSet<&str> = sets
         .iter()
@@ -250,7 +260,7 @@ fn cross_validate_recipe(
         let model = train::build(head, &rest, cfg)?;
         for (i, it) in items.iter().enumerate() {
             if it.3 == f {
-                said[i] = model.classify(it.1, &mut scratch).label == head.classes()[1];
+                said[i] = model.classify(scored(it.1, without_channel), &mut scratch).label == head.classes()[1];
             }
         }
     }

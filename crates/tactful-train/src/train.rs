@@ -39,6 +39,11 @@ pub struct Config {
     /// K-fold split of the same texts (cross-fitting): more texts for the
     /// weights, and a threshold chosen on eight times as many texts.
     pub cross_fit: usize,
+    /// With per-channel features: also train on every text without its
+    /// channel, so the shared weights alone make a whole model for texts of
+    /// unknown channel (`tactful classify` without `--channel`), instead of
+    /// only the part the channels have in common.
+    pub unknown_channel: bool,
 }
 
 impl Default for Config {
@@ -54,6 +59,7 @@ impl Default for Config {
             nb: 0.0,
             source_balance: 0.0,
             cross_fit: 0,
+            unknown_channel: false,
         }
     }
 }
@@ -82,7 +88,11 @@ impl Config {
             },
             // 10-fold CV pooled F1 (mean of 3 dealings): 0.952 with a
             // per-channel copy of each feature, 0.935 without (YouTube 0.963
-            // against 0.944); 0.915 with the first defaults.
+            // against 0.944); 0.915 with the first defaults. Training each
+            // text also without its channel keeps that (whole recipe 0.945
+            // against 0.947) and lifts texts of unknown channel from 0.873
+            // to 0.930 (SMS 0.905 to 0.963), as good as a head without
+            // channels (0.930).
             Head::Spam => Config {
                 spec: Spec {
                     channels: true,
@@ -90,6 +100,7 @@ impl Config {
                 },
                 learning_rate: 0.1,
                 nb: 0.5,
+                unknown_channel: true,
                 ..Config::default()
             },
         }
@@ -144,6 +155,31 @@ pub fn fit_weighted(
     let classes = head.classes();
     let k = classes.len();
     let outputs = if k == 2 { 1 } else { k };
+    // Each text of known channel once more without it (see `unknown_channel`).
+    let doubled: Vec<Labeled<'_>>;
+    let mut doubled_weights: Vec<f32> = Vec::new();
+    let (items, item_weights) = if cfg.spec.channels && cfg.unknown_channel {
+        doubled = items
+            .iter()
+            .copied()
+            .chain(
+                items
+                    .iter()
+                    .filter(|(t, _)| t.channel.is_some())
+                    .map(|(t, c)| (Input::new(t.text, None), *c)),
+            )
+            .collect();
+        if let Some(w) = item_weights {
+            doubled_weights = w
+                .iter()
+                .copied()
+                .chain(items.iter().zip(w).filter(|((t, _), _)| t.channel.is_some()).map(|(_, w)| *w))
+                .collect();
+        }
+        (&doubled[..], item_weights.map(|_| &doubled_weights[..]))
+    } else {
+        (items, item_weights)
+    };
     let mut scratch = Scratch::new();
     let mut rows: Vec<Vec<(u32, f32)>> = items
         .iter()
@@ -320,11 +356,17 @@ pub fn build(head: Head, items: &[Item<'_>], cfg: &Config) -> Result<Model, Mode
     };
     if cfg.cross_fit < 2 {
         let mut model = fit_on(&|_, it| !it.calibrate)?;
-        let cal: Vec<Labeled<'_>> = items
+        let mut cal: Vec<Labeled<'_>> = items
             .iter()
             .filter(|it| it.calibrate)
             .map(|it| (it.input(), it.class))
             .collect();
+        if cfg.spec.channels && cfg.unknown_channel {
+            // One calibration and threshold for texts with and without a channel.
+            let without: Vec<Labeled<'_>> =
+                cal.iter().filter(|(t, _)| t.channel.is_some()).map(|(t, c)| (Input::new(t.text, None), *c)).collect();
+            cal.extend(without);
+        }
         calibrate(&mut model, &cal);
         pick_threshold(&mut model, &cal);
         return Ok(model);
