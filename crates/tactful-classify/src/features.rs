@@ -440,7 +440,7 @@ const LISTS: [&[&str]; 4] = [NEGATIVE, NEGATION, FIRST_PERSON, SECOND_PERSON];
 const LISTS_LEN: usize = NEGATIVE.len() + NEGATION.len() + FIRST_PERSON.len() + SECOND_PERSON.len();
 
 /// Every listed word's hash with the lists it is in (bit `l` for `LISTS[l]`),
-/// sorted by hash, one entry per word; computed at compile time.
+/// one entry per word; computed at compile time.
 const fn list_hashes() -> ([(u64, u8); LISTS_LEN], usize) {
     let mut out = [(u64::MAX, 0u8); LISTS_LEN];
     let mut n = 0;
@@ -463,23 +463,11 @@ const fn list_hashes() -> ([(u64, u8); LISTS_LEN], usize) {
         }
         l += 1;
     }
-    // Insertion sort by hash (unused slots hold u64::MAX and stay last).
-    let mut i = 1;
-    while i < LISTS_LEN {
-        let mut j = i;
-        while j > 0 && out[j - 1].0 > out[j].0 {
-            let t = out[j - 1];
-            out[j - 1] = out[j];
-            out[j] = t;
-            j -= 1;
-        }
-        i += 1;
-    }
     (out, n)
 }
 
 const LISTS_ALL: ([(u64, u8); LISTS_LEN], usize) = list_hashes();
-/// The listed words' hashes and lists, sorted by hash.
+/// The listed words' hashes and lists.
 static LISTS_H: &[(u64, u8)] = LISTS_ALL.0.split_at(LISTS_ALL.1).0;
 
 /// A word-hash lookup table with open addressing: one probe, usually one
@@ -493,7 +481,7 @@ struct WordTable<V: Copy> {
 }
 
 impl<V: Copy + Default> WordTable<V> {
-    /// A table of `entries` (hash, value); later duplicates of a hash are ignored.
+    /// A table of `entries` (hash, value); where a hash comes twice, the later value wins.
     fn new(entries: &[(u64, V)]) -> Self {
         // At most half full, so probe runs stay short.
         let size = (entries.len() * 2).next_power_of_two().max(16);
@@ -511,10 +499,8 @@ impl<V: Copy + Default> WordTable<V> {
             while keys[i] != 0 && keys[i] != h {
                 i = (i + 1) & mask;
             }
-            if keys[i] == 0 {
-                keys[i] = h;
-                values[i] = v;
-            }
+            keys[i] = h;
+            values[i] = v;
         }
         WordTable { keys, values, shift }
     }
@@ -665,7 +651,7 @@ const VADER: &str = include_str!("../lexicon/vader.tsv");
 fn valences() -> &'static WordTable<i8> {
     static TABLE: std::sync::OnceLock<WordTable<i8>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut v: Vec<(u64, i8)> = VADER
+        let v: Vec<(u64, i8)> = VADER
             .lines()
             .filter_map(|l| {
                 let (w, x) = l.split_once('\t')?;
@@ -677,12 +663,7 @@ fn valences() -> &'static WordTable<i8> {
             })
             .collect();
         // Eight words are listed twice upstream; VADER's own loader keeps the
-        // later entry, and so do we (reverse, then a stable sort keeps the
-        // first of each run). A plain unstable sort left the choice to the
-        // sort's internals.
-        v.reverse();
-        v.sort_by_key(|e| e.0);
-        v.dedup_by_key(|e| e.0);
+        // later entry, and so does the table.
         WordTable::new(&v)
     })
 }
