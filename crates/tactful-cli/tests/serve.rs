@@ -112,6 +112,11 @@ impl Server {
         self.send("POST", path, &[format!("X-Tactful-Token: {}", self.token), "Content-Type: application/json".into()], body.to_string().as_bytes())
     }
 
+    /// Upload a file to import (the body is the file), as the Import page does.
+    fn upload(&self, name: &str, file: &[u8]) -> Reply {
+        self.send("POST", &format!("/api/v1/import/upload?name={name}&owner=me"), &[format!("X-Tactful-Token: {}", self.token)], file)
+    }
+
     /// Send it SIGTERM, as a service manager stops it.
     fn terminate(&self) {
         let ok = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().is_ok_and(|s| s.success());
@@ -330,10 +335,8 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(again["summary"]["new"], 0);
     assert_eq!(again["summary"]["already_there"], 2);
     // Upload: the body is the file.
-    let upload = s.send(
-        "POST",
-        "/api/v1/import/upload?name=more.jsonl&owner=me",
-        &[format!("X-Tactful-Token: {}", s.token)],
+    let upload = s.upload(
+        "more.jsonl",
         br#"{"kind":"post","id":"a3","at":"2026-03-04T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#,
     );
     assert_eq!(upload.status, 202, "{}", upload.body);
@@ -434,10 +437,8 @@ pass = ["This cream is lovely", "A nice moisturiser"]
 fn a_stopped_server_finishes_the_request_in_progress_and_leaves_no_temp_files() {
     let mut s = start("stop", &[]);
     let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", s.child.id()));
-    let upload = s.send(
-        "POST",
-        "/api/v1/import/upload?name=more.jsonl&owner=me",
-        &[format!("X-Tactful-Token: {}", s.token)],
+    let upload = s.upload(
+        "more.jsonl",
         br#"{"kind":"post","id":"a3","at":"2026-03-04T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#,
     );
     assert_eq!(upload.status, 202, "{}", upload.body);
