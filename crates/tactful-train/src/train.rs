@@ -157,25 +157,12 @@ pub fn fit_weighted(
     let outputs = if k == 2 { 1 } else { k };
     // Each text of known channel once more without it (see `unknown_channel`).
     let doubled: Vec<Labeled<'_>>;
-    let mut doubled_weights: Vec<f32> = Vec::new();
+    let doubled_weights: Vec<f32>;
     let (items, item_weights) = if cfg.spec.channels && cfg.unknown_channel {
-        doubled = items
-            .iter()
-            .copied()
-            .chain(
-                items
-                    .iter()
-                    .filter(|(t, _)| t.channel.is_some())
-                    .map(|(t, c)| (Input::new(t.text, None), *c)),
-            )
-            .collect();
-        if let Some(w) = item_weights {
-            doubled_weights = w
-                .iter()
-                .copied()
-                .chain(items.iter().zip(w).filter(|((t, _), _)| t.channel.is_some()).map(|(_, w)| *w))
-                .collect();
-        }
+        doubled = items.iter().copied().chain(channel_less_copies(items).map(|(_, l)| l)).collect();
+        doubled_weights = item_weights.map_or_else(Vec::new, |w| {
+            w.iter().copied().chain(channel_less_copies(items).map(|(i, _)| w[i])).collect()
+        });
         (&doubled[..], item_weights.map(|_| &doubled_weights[..]))
     } else {
         (items, item_weights)
@@ -291,6 +278,16 @@ pub fn fit_weighted(
     Model::from_parts(head.as_str(), classes, cfg.spec, &w, &bias)
 }
 
+/// Each text of known channel as a text of unknown channel, with its index
+/// in `items` (for `unknown_channel`).
+fn channel_less_copies<'a>(items: &[Labeled<'a>]) -> impl Iterator<Item = (usize, Labeled<'a>)> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, (t, _))| t.channel.is_some())
+        .map(|(i, (t, c))| (i, (Input::new(t.text, None), *c)))
+}
+
 /// The model's raw scores for the texts.
 fn logits(model: &Model, items: &[Labeled<'_>]) -> Vec<Vec<f32>> {
     let outputs = if model.is_binary() {
@@ -363,8 +360,7 @@ pub fn build(head: Head, items: &[Item<'_>], cfg: &Config) -> Result<Model, Mode
             .collect();
         if cfg.spec.channels && cfg.unknown_channel {
             // One calibration and threshold for texts with and without a channel.
-            let without: Vec<Labeled<'_>> =
-                cal.iter().filter(|(t, _)| t.channel.is_some()).map(|(t, c)| (Input::new(t.text, None), *c)).collect();
+            let without: Vec<Labeled<'_>> = channel_less_copies(&cal).map(|(_, l)| l).collect();
             cal.extend(without);
         }
         calibrate(&mut model, &cal);
