@@ -23,7 +23,8 @@ if (!bin || !shots) {
 mkdirSync(shots, { recursive: true });
 
 // Start the server and read its URL from the first line it prints.
-const server = spawn(bin, ['serve', '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// The clock is the day the demo was written for, so the report's months are the same on any day.
+const server = spawn(bin, ['serve', '--demo'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TACTFUL_NOW: '2026-11-21T09:00:00Z' } });
 const base = await new Promise((resolve, reject) => {
   const lines = createInterface({ input: server.stdout });
   lines.once('line', (l) => {

@@ -36,12 +36,36 @@ pub fn prepare(dir: &Path) -> Result<String> {
 /// The seller the demo history belongs to.
 const OWNER: &str = "sam.makes";
 
+/// The moment the demo history was written for: its dates are moved by the
+/// distance from here to the clock's now, so the demo looks the same on any
+/// day (the late order is always a day old, the pitches always recent).
+const WRITTEN_AT: &str = "2026-11-21T09:00:00Z";
+
+/// The bundled history with every `at` moved so that `WRITTEN_AT` falls on `now`.
+fn dated(now: i64) -> Result<String> {
+    let shift = now - crate::clock::parse(WRITTEN_AT).map_err(anyhow::Error::msg)?;
+    let mut out = String::with_capacity(ACTIVITY.len());
+    for (i, line) in ACTIVITY.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut v: serde_json::Value = serde_json::from_str(line).map_err(|e| anyhow::anyhow!("demo history line {}: {e}", i + 1))?;
+        if let Some(at) = v.get("at").and_then(|a| a.as_str()) {
+            let t = tactful_import::util::parse_iso(at).ok_or_else(|| anyhow::anyhow!("demo history line {}: `at` is not a date", i + 1))?;
+            v["at"] = serde_json::Value::String(crate::clock::rfc3339(t + shift));
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// Write the bundled export to `dir` and clear the demo store, so the demo
 /// always shows the same thing.
 fn fresh(dir: &Path, db: Option<PathBuf>) -> Result<(PathBuf, String)> {
     std::fs::create_dir_all(dir)?;
     let export = dir.join("activity.jsonl");
-    std::fs::write(&export, ACTIVITY)?;
+    std::fs::write(&export, dated(crate::clock::now())?)?;
     let db = db.unwrap_or_else(|| dir.join("demo.db"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));

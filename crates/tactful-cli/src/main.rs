@@ -2,6 +2,7 @@
 //! texts to the pure core; prints results. All I/O lives here or in the adapter crates.
 
 mod check;
+mod clock;
 mod classify;
 mod coach;
 mod demo;
@@ -29,6 +30,10 @@ struct Cli {
     /// Show the full chain of causes when something goes wrong.
     #[arg(long, global = true)]
     verbose: bool,
+    /// The date and time to treat as now (2026-11-21T09:00:00Z or 2026-11-21);
+    /// also the TACTFUL_NOW environment variable. Default: the system clock.
+    #[arg(long, global = true, value_name = "WHEN")]
+    now: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +106,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Err(e) = clock::init(cli.now.as_deref()) {
+        eprintln!("tactful: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Demo(a) => demo::run(&a),
         Command::Serve(a) => serve::run(&a),

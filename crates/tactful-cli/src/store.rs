@@ -32,10 +32,10 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
     tactful_store::open(&loc).with_context(|| format!("cannot open the store at {loc}"))
 }
 
-/// Now, in Unix seconds (the one place the CLI reads the clock; the core
-/// takes `now` as a parameter).
+/// Now, in Unix seconds, from the program's one clock (`--now`,
+/// `TACTFUL_NOW`, else the system clock); the core takes `now` as a parameter.
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    crate::clock::now()
 }
 
 /// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
@@ -56,19 +56,8 @@ pub fn parse_date(s: &str) -> Result<i64, String> {
 
 /// A Unix time as `YYYY-MM-DD HH:MM` UTC.
 pub fn show_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
-    // Civil from days (inverse of days_from_civil).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
+    let (y, m, d) = crate::clock::civil(t.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 

@@ -51,6 +51,40 @@ fn today_puts_people_waiting_first() {
     assert!(!out.contains("Focus:"), "no networks chosen yet: nothing to warn about");
 }
 
+/// The demo is dated relative to the clock: a year later it reads exactly as
+/// on the day it was written (the late order still a day old, the same
+/// pitches held back), so `tactful demo` never goes stale.
+#[test]
+fn the_demo_looks_the_same_a_year_later() {
+    let at = |now: &str| {
+        let d = common::scratch(&format!("demo-at-{}", &now[..4]));
+        let db = d.join("demo.db");
+        let db = db.to_str().unwrap();
+        let o = common::command().env("TACTFUL_NOW", now).args(["demo", "--db", db]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let o = common::command().env("TACTFUL_NOW", now).args(["today", "--db", db]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        common::stdout(&o)
+    };
+    let written = at(common::NOW);
+    assert!(written.contains("hasn't arrived") && written.contains("have not replied"), "{written}");
+    // 2026-11-21 to 2027-11-21 is 365 days, so every date keeps its month and day.
+    assert_eq!(at("2027-11-21T09:00:00Z").replace("2027-", "2026-"), written);
+}
+
+/// The clock is set by `--now` or TACTFUL_NOW; anything else is refused by name.
+#[test]
+fn a_clock_that_is_not_a_date_is_refused_by_name() {
+    let o = tactful(&["--now", "next tuesday", "rules", "list"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("--now `next tuesday`: expected a date"), "{}", text(&o));
+    let o = common::command().env("TACTFUL_NOW", "2026-13-01").args(["rules", "list"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("TACTFUL_NOW `2026-13-01`"), "{}", text(&o));
+    let o = common::command().env("TACTFUL_NOW", "garbage").args(["--now", "2026-01-02", "session", "status", "--db", common::scratch("clock-flag").join("s.db").to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "the flag wins over the environment: {}", text(&o));
+}
+
 /// Activity on a network the plan did not choose is named in `today`.
 #[test]
 fn today_warns_about_networks_outside_the_plan() {
@@ -58,7 +92,7 @@ fn today_warns_about_networks_outside_the_plan() {
     let db = d.join("store.db");
     let db = db.to_str().unwrap();
     let file = d.join("recent.jsonl");
-    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 3 * 86_400;
+    let at = tactful_import::util::parse_iso(common::NOW).unwrap() - 3 * 86_400;
     let line = |network: &str, id: &str| {
         serde_json::json!({"kind": "post", "id": id, "at": at, "author": "me", "by_owner": true, "network": network, "text": "A quick tip for busy mornings"}).to_string()
     };

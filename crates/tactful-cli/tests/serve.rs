@@ -51,9 +51,9 @@ fn start(name: &str, extra: &[&str]) -> Server {
 
 /// Run `tactful ARGS` and read the URL, store and token from its first lines.
 fn spawn(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
+    let mut child = common::command()
         .args(args)
-        .env_remove("TACTFUL_DATABASE_URL")
+        .env_remove("NO_COLOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -6,9 +6,20 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// Run `tactful` with `args`, colour off, never reading a store URL from the environment.
+/// The moment every test runs at (the day the demo history was written for):
+/// tests never read the wall clock, so they pass on any day.
+pub const NOW: &str = "2026-11-21T09:00:00Z";
+
+/// `tactful` with colour off, the clock at `NOW`, and no store URL from the environment.
+pub fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tactful"));
+    c.env("NO_COLOR", "1").env("TACTFUL_NOW", NOW).env_remove("TACTFUL_DATABASE_URL");
+    c
+}
+
+/// Run `tactful` with `args` (see `command`).
 pub fn tactful(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tactful")).args(args).env("NO_COLOR", "1").env_remove("TACTFUL_DATABASE_URL").output().unwrap()
+    command().args(args).output().unwrap()
 }
 
 /// Standard output and standard error, together.
@@ -28,10 +39,8 @@ pub fn scratch(name: &str) -> PathBuf {
 pub fn tactful_in(args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
+    let mut child = command()
         .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TACTFUL_DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
