@@ -111,6 +111,17 @@ const PERSONAL: &[&str] = &[
     "lol", "haha", "mom", "dad", "sorry", "ok ", "later",
 ];
 
+/// The words a reader scanning for disease claims would look for first.
+const HEALTH: &[&str] = &[
+    "cure", "cures", "cured", "heal", "treat", "prevent", "cancer", "diabetes", "covid", "coronavirus",
+    "virus", "disease", "arthritis", "anxiety", "depression", "blood pressure", "immune",
+];
+/// The words of an earnings claim: money made, jobs quit, riches.
+const EARNINGS: &[&str] = &[
+    "$", "income", "earn", "quit my job", "financial freedom", "millionaire", "commission", "paycheck",
+    "six figure", "retire", "bonus", "make money",
+];
+
 fn any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
@@ -121,6 +132,8 @@ pub fn keyword_class(head: Head, text: &str) -> usize {
     match head {
         Head::Spam => usize::from(any(&t, SPAM)),
         Head::CustomerRequest => usize::from(any(&t, REQUEST)),
+        Head::HealthClaim => usize::from(any(&t, HEALTH)),
+        Head::EarningsClaim => usize::from(any(&t, EARNINGS)),
         Head::ContentKind => {
             if any(&t, PROMO) {
                 0

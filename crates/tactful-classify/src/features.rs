@@ -216,7 +216,12 @@ pub struct Spec {
     /// easy" domain adaptation, Daume III 2007). A text of unknown channel reads
     /// only the shared copies, on the same scale.
     pub channels: bool,
+    /// Claim vocabulary cues ([`claims`]): kinds of words (conditions, cure
+    /// verbs, money, jobs ...) and the pairs that make a claim together.
+    pub claims: bool,
 }
+
+mod claims;
 
 impl Spec {
     /// The first models' features: word unigrams and bigrams, character 3-
@@ -229,6 +234,7 @@ impl Spec {
         cues: false,
         lexicon: false,
         channels: false,
+        claims: false,
     };
 
     /// The flags byte of the model file.
@@ -237,12 +243,13 @@ impl Spec {
             | (u8::from(self.cues) << 1)
             | (u8::from(self.lexicon) << 2)
             | (u8::from(self.channels) << 3)
+            | (u8::from(self.claims) << 4)
     }
 
     /// A spec from the model file's fields, if they are in range.
     pub fn from_parts(bits: u8, char_min: u8, char_max: u8, flags: u8) -> Option<Spec> {
         let ok = (8..=24).contains(&bits)
-            && flags < 16
+            && flags < 32
             && (char_max == 0 || (1..=char_max).contains(&char_min) && char_max <= 7);
         ok.then_some(Spec {
             bits,
@@ -252,6 +259,7 @@ impl Spec {
             cues: flags & 2 != 0,
             lexicon: flags & 4 != 0,
             channels: flags & 8 != 0,
+            claims: flags & 16 != 0,
         })
     }
 }
@@ -832,7 +840,21 @@ fn shared_features(
     if spec.lexicon {
         n += lexicon_cues(buf, bits, &mut emit);
     }
+    if spec.claims {
+        n += claims::claim_cues(buf, money_amount(buf), bits, &mut emit);
+    }
     n
+}
+
+/// A currency sign next to a digit (`$5`, `5$`, `£1,200`, `€3`) in the folded buffer.
+fn money_amount(buf: &[u8]) -> bool {
+    let signs: [&[u8]; 3] = [b"$", "£".as_bytes(), "€".as_bytes()];
+    (0..buf.len()).any(|i| {
+        signs.iter().any(|s| {
+            buf[i..].starts_with(s)
+                && (buf.get(i + s.len()).is_some_and(u8::is_ascii_digit) || i > 0 && buf[i - 1].is_ascii_digit())
+        })
+    })
 }
 
 /// The sparse feature vector of `text`: (bucket, value) pairs sorted by

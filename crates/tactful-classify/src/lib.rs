@@ -3,7 +3,11 @@
 //!
 //! - `content-kind`: promotional, informational, personal or off-topic;
 //! - `customer-request`: a question, complaint or order/service problem, or not;
-//! - `spam`: broadcast spam, or not.
+//! - `spam`: broadcast spam, or not;
+//! - `health-claim`: a claim that a product prevents, treats or cures a
+//!   disease or acts like a drug, or not;
+//! - `earnings-claim`: an earnings or lifestyle claim (money made, a job
+//!   quit, trips and cars earned, the business as a way to riches), or not.
 //!
 //! Each head is a linear model (logistic regression, or softmax for
 //! `content-kind`) over hashed word and character n-grams ([`features`]), with
@@ -32,16 +36,20 @@ pub enum Head {
     ContentKind,
     CustomerRequest,
     Spam,
+    HealthClaim,
+    EarningsClaim,
 }
 
 impl Head {
-    pub const ALL: [Head; 3] = [Head::ContentKind, Head::CustomerRequest, Head::Spam];
+    pub const ALL: [Head; 5] = [Head::ContentKind, Head::CustomerRequest, Head::Spam, Head::HealthClaim, Head::EarningsClaim];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Head::ContentKind => "content-kind",
             Head::CustomerRequest => "customer-request",
             Head::Spam => "spam",
+            Head::HealthClaim => "health-claim",
+            Head::EarningsClaim => "earnings-claim",
         }
     }
 
@@ -51,6 +59,8 @@ impl Head {
             Head::ContentKind => &["promotional", "informational", "personal", "off-topic"],
             Head::CustomerRequest => &["other", "request"],
             Head::Spam => &["not-spam", "spam"],
+            Head::HealthClaim => &["other", "health-claim"],
+            Head::EarningsClaim => &["other", "earnings-claim"],
         }
     }
 
@@ -98,6 +108,8 @@ pub mod builtin {
             Head::ContentKind => include_bytes!("../models/content-kind.tcm"),
             Head::CustomerRequest => include_bytes!("../models/customer-request.tcm"),
             Head::Spam => include_bytes!("../models/spam.tcm"),
+            Head::HealthClaim => include_bytes!("../models/health-claim.tcm"),
+            Head::EarningsClaim => include_bytes!("../models/earnings-claim.tcm"),
         }
     }
 

@@ -97,7 +97,49 @@ pub const TWCS: Source = Source {
     channel: Channel::Post,
 };
 
-pub const ALL_SOURCES: [Source; 6] = [SMS, YOUTUBE, JANITR, COMPLAINTS, FB_ADS, TWCS];
+/// Real claims quoted by the FTC, FDA, DSSRC and others (and a few compliant
+/// posts). Grouped by the document that quoted them, so a claim's whole
+/// document lands in one split and one leave-documents-out fold.
+pub const CLAIMS: Source = Source {
+    id: "claims",
+    path: "claims/claims-dev.jsonl",
+    licence_name: "quotes from public documents (US government: public domain)",
+    licence: Licence::Unstated,
+    channel: Channel::Post,
+};
+pub const CLAIMS_2: Source = Source {
+    id: "claims_2",
+    path: "claims/claims-dev-2.jsonl",
+    licence_name: "quotes from public documents (US government: public domain)",
+    licence: Licence::Unstated,
+    channel: Channel::Post,
+};
+/// Reddit posts with health misinformation (COVID, flu, HIV): positives only.
+pub const HEALTH_MISINFO: Source = Source {
+    id: "health_misinfo",
+    path: "labeled/health_misinformation_reddit/Health_Misinformation_reddit_Dataset.csv",
+    licence_name: "CC BY 4.0",
+    licence: Licence::Open,
+    channel: Channel::Post,
+};
+/// The flag and pass examples of the built-in rule packs (written by the
+/// project): the guidance in the seller's register.
+pub const PACK_EXAMPLES: Source = Source {
+    id: "pack_examples",
+    path: "",
+    licence_name: "Apache-2.0 (this project)",
+    licence: Licence::Open,
+    channel: Channel::Post,
+};
+
+pub const ALL_SOURCES: [Source; 10] =
+    [SMS, YOUTUBE, JANITR, COMPLAINTS, FB_ADS, TWCS, CLAIMS, CLAIMS_2, HEALTH_MISINFO, PACK_EXAMPLES];
+
+/// Whether the claim heads also learn from the Reddit misinformation set
+/// (TACTFUL_TRAIN_MISINFO=1): measured, see the model card.
+fn with_misinfo() -> bool {
+    std::env::var("TACTFUL_TRAIN_MISINFO").is_ok_and(|v| v == "1")
+}
 
 /// Which part of its source a text belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -164,6 +206,11 @@ pub struct Example {
     pub split: Split,
     /// Where it was written (its source's channel).
     pub channel: Channel,
+    /// The document that quoted it (claims only; empty elsewhere): the unit
+    /// of the split and of leave-documents-out evaluation.
+    pub doc: String,
+    /// A short phrase an authority quoted, not a whole post (claims only).
+    pub fragment: bool,
 }
 
 impl Example {
@@ -216,6 +263,23 @@ pub fn plan(head: Head, policy: Policy) -> Vec<(Source, Use)> {
             train_unless_closed(SMS),
             train_unless_closed(YOUTUBE),
         ],
+        Head::HealthClaim | Head::EarningsClaim => {
+            let mut v = vec![
+                train_unless_closed(CLAIMS),
+                train_unless_closed(CLAIMS_2),
+                train_unless_closed(PACK_EXAMPLES),
+                train_unless_closed(SMS),
+                train_unless_closed(YOUTUBE),
+                train_unless_closed(JANITR),
+                train_unless_closed(FB_ADS),
+                // Brand replies: never trained on (NC), a false-alarm measure.
+                (TWCS, if policy == Policy::All { Use::Train } else { Use::Measure }),
+            ];
+            if head == Head::HealthClaim && with_misinfo() {
+                v.push(train_unless_closed(HEALTH_MISINFO));
+            }
+            v
+        }
     }
 }
 
@@ -290,6 +354,12 @@ enum Raw {
     Ad(Vec<(String, u8)>),
     /// twcs: inbound (customer) or brand reply.
     Inbound(Vec<(String, bool)>),
+    /// Claims: text, label, document, fragment.
+    Claims(Vec<(String, String, String, bool)>),
+    /// Every text is a positive (the misinformation set).
+    Positive(Vec<String>),
+    /// Pack examples: text, category, flagged (else a pass example).
+    PackExample(Vec<(String, String, bool)>),
 }
 
 fn read(path: &Path) -> Result<String, DataError> {
@@ -448,8 +518,73 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             }
             Ok(Raw::Inbound(out))
         }
+        "claims" | "claims_2" => {
+            let text = read(&path)?;
+            let mut out = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_str(line)
+                    .map_err(|e| bad(&path, i as u64 + 1, format!("not valid JSON: {e}")))?;
+                let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+                let (t, label) = (field("text"), field("label"));
+                if t.is_empty() || label.is_empty() {
+                    return Err(bad(&path, i as u64 + 1, "expected `text` and `label`"));
+                }
+                let doc = Some(field("doc")).filter(|d| !d.is_empty()).unwrap_or_else(|| field("source"));
+                let fragment = field("note").to_lowercase().contains("fragment");
+                out.push((t, label, doc, fragment));
+            }
+            Ok(Raw::Claims(out))
+        }
+        "health_misinfo" => {
+            let mut out = Vec::new();
+            for (line, rec) in csv_rows(&path, true)? {
+                let Some(t) = rec.get(1) else {
+                    return Err(bad(&path, line, "expected idx,text"));
+                };
+                out.push(t.to_string());
+            }
+            Ok(Raw::Positive(out))
+        }
+        "pack_examples" => {
+            let mut out = Vec::new();
+            for pack in tactful_packs::builtin_packs() {
+                for rule in &pack.rules {
+                    let cat = rule.category.get_ref().clone();
+                    // Pitch examples describe a relationship in brackets, not a text.
+                    if cat == "pitch" {
+                        continue;
+                    }
+                    out.extend(rule.flag.iter().map(|t| (t.clone(), cat.clone(), true)));
+                    out.extend(rule.pass.iter().map(|t| (t.clone(), cat.clone(), false)));
+                }
+            }
+            Ok(Raw::PackExample(out))
+        }
         other => unreachable!("unknown source {other}"),
     }
+}
+
+/// The class of a claim for a claim head.
+fn claim_class(head: Head, label: &str) -> usize {
+    match head {
+        Head::HealthClaim => usize::from(label == "health_claim"),
+        Head::EarningsClaim => usize::from(label == "income_claim" || label == "lifestyle_claim"),
+        _ => 0,
+    }
+}
+
+/// The class of a pack example for a claim head: a flag example of the
+/// head's own categories is a claim; every other example is not.
+fn pack_class(head: Head, category: &str, flagged: bool) -> usize {
+    let own = match head {
+        Head::HealthClaim => category == "health",
+        Head::EarningsClaim => category == "income" || category == "lifestyle",
+        _ => false,
+    };
+    usize::from(own && flagged)
 }
 
 fn has(labels: &[String], set: &[&str]) -> bool {
@@ -501,7 +636,7 @@ fn janitr_class(head: Head, labels: &[String]) -> Option<usize> {
                 }
             }
         }
-        Head::CustomerRequest => None,
+        Head::CustomerRequest | Head::HealthClaim | Head::EarningsClaim => None,
     }
 }
 
@@ -509,6 +644,9 @@ fn janitr_class(head: Head, labels: &[String]) -> Option<usize> {
 /// assigned to its split.
 pub fn examples(data: &Path, head: Head, source: Source) -> Result<Vec<Example>, DataError> {
     let raw = load(data, source)?;
+    if matches!(head, Head::HealthClaim | Head::EarningsClaim) {
+        return Ok(claim_examples(head, source, raw));
+    }
     let labeled: Vec<(String, usize)> = match (head, raw) {
         (Head::Spam, Raw::Spam(v)) => v.into_iter().map(|(t, s)| (t, usize::from(s))).collect(),
         (Head::ContentKind, Raw::Spam(v)) => v
@@ -557,9 +695,40 @@ pub fn examples(data: &Path, head: Head, source: Source) -> Result<Vec<Example>,
             class,
             split,
             channel: source.channel,
+            doc: String::new(),
+            fragment: false,
         });
     }
     Ok(out)
+}
+
+/// The examples of a claim head from one source: claims with their
+/// document (split by document), everything else as a negative unless it
+/// is spam or promotion of unknown content.
+fn claim_examples(head: Head, source: Source, raw: Raw) -> Vec<Example> {
+    // (text, class, doc, fragment)
+    let labeled: Vec<(String, usize, String, bool)> = match raw {
+        Raw::Claims(v) => v.into_iter().map(|(t, l, d, f)| (t, claim_class(head, &l), d, f)).collect(),
+        Raw::Positive(v) => v.into_iter().map(|t| (t, 1, String::new(), false)).collect(),
+        Raw::PackExample(v) => v.into_iter().map(|(t, c, f)| (t, pack_class(head, &c, f), String::new(), false)).collect(),
+        // Ham only: spam ("you won £1000") is neither a claim nor ordinary text.
+        Raw::Spam(v) => v.into_iter().filter(|(_, s)| !s).map(|(t, _)| (t, 0, String::new(), false)).collect(),
+        Raw::Labels(v) => v.into_iter().filter(|(_, l)| l.iter().any(|x| x == "clean")).map(|(t, _)| (t, 0, String::new(), false)).collect(),
+        Raw::Ad(v) => v.into_iter().filter(|(_, l)| *l < 2).map(|(t, _)| (t, 0, String::new(), false)).collect(),
+        Raw::Inbound(v) => v.into_iter().filter(|(_, inbound)| !inbound).map(|(t, _)| (t, 0, String::new(), false)).collect(),
+        Raw::Complaint(v) => v.into_iter().map(|(t, _, _)| (t, 0, String::new(), false)).collect(),
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (text, class, doc, fragment) in labeled {
+        let folded = fold(&text);
+        if folded.is_empty() || !seen.insert(folded.clone()) {
+            continue;
+        }
+        let split = split_of(source.id, if doc.is_empty() { &folded } else { &doc });
+        out.push(Example { source: source.id, text, class, split, channel: source.channel, doc, fragment });
+    }
+    out
 }
 
 /// The shared data folder next to the workspace: `<workspace>/../shared/data`.

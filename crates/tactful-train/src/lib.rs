@@ -5,6 +5,7 @@
 //! split; [`train`] fits weights, calibration and threshold; [`run_head`] does
 //! both and measures the result on every source's held-out part.
 
+pub mod claims;
 pub mod data;
 pub mod train;
 
