@@ -20,6 +20,8 @@
 
 pub mod baseline;
 pub mod evaluate;
+#[cfg(feature = "builtin")]
+pub mod explain;
 pub mod features;
 pub mod metrics;
 pub mod model;

@@ -115,7 +115,7 @@ fn rules_report(args: &Args) -> Result<()> {
     };
     if r.ok_texts > 0 {
         // The classifier rules, one by one: how often each fires on texts that should pass.
-        for code in [crate::kinds::PROMOTION, crate::kinds::OFF_TOPIC] {
+        for code in [crate::kinds::PROMOTION, crate::kinds::OFF_TOPIC, crate::kinds::HEALTH_CLAIM, crate::kinds::EARNINGS_CLAIM] {
             let n = outcomes.iter().filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code)).count();
             writeln!(out, "  {code} (classifier) on ok texts: {n} ({})", pct(Some(n as f64 / r.ok_texts as f64)))?;
         }

@@ -6,6 +6,7 @@
 //! when they fire. `tactful check` (every format), `tactful eval` and the web
 //! API call [`head_findings`], so they all give the same findings.
 
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 use tactful_classify::{Head, Model, Scratch, builtin};
@@ -16,6 +17,10 @@ use tactful_core::{Category, Channel, Engine, Finding};
 pub const PROMOTION: &str = "KND001";
 /// Off-topic content (politics, sports, fandom) on a business channel.
 pub const OFF_TOPIC: &str = "KND002";
+/// Reads like a health claim (the health-claim head).
+pub const HEALTH_CLAIM: &str = "CLM001";
+/// Reads like an earnings claim (the earnings-claim head).
+pub const EARNINGS_CLAIM: &str = "CLM002";
 
 /// The calibrated probability of `promotional` the content-kind head must
 /// give before KND001 may fire. High on purpose: the finding should only
@@ -32,6 +37,52 @@ fn content_kind() -> Option<&'static Model> {
     MODEL.get_or_init(|| builtin::model(Head::ContentKind).ok()).as_ref()
 }
 
+/// A claim head, loaded once per process.
+fn claim_head(head: Head) -> Option<&'static Model> {
+    static HEALTH: OnceLock<Option<Model>> = OnceLock::new();
+    static EARNINGS: OnceLock<Option<Model>> = OnceLock::new();
+    let cell = if head == Head::HealthClaim { &HEALTH } else { &EARNINGS };
+    cell.get_or_init(|| builtin::model(head).ok()).as_ref()
+}
+
+/// The claim heads' findings: CLM001 (health) and CLM002 (earnings) when the
+/// head flags the draft at its own threshold and no rule of the same
+/// categories has flagged it already (`already`: the engine's findings).
+/// The message names the words that weighed most and the nearest claim the
+/// FTC or FDA quoted, so the seller can see why.
+fn claim_findings(engine: &Engine, text: &str, channel: Channel, already: &[Finding], out: &mut Vec<Finding>) {
+    let heads = [
+        (HEALTH_CLAIM, Head::HealthClaim, &[Category::Health][..], "health"),
+        (EARNINGS_CLAIM, Head::EarningsClaim, &[Category::Income, Category::Lifestyle][..], "earnings"),
+    ];
+    for (code, head, cats, kind) in heads {
+        if !wanted(engine, code, channel) || already.iter().any(|f| cats.contains(&f.category)) {
+            continue;
+        }
+        let Some(model) = claim_head(head) else { continue };
+        let mut scratch = Scratch::new();
+        let p = model.probabilities(text, &mut scratch)[1];
+        if p < model.threshold() || !engine.external_allows(code, text, channel) {
+            continue;
+        }
+        let Some(rule) = engine.rule(code) else { continue };
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len().max(start);
+        let words = tactful_classify::explain::drivers(model, 1, text, 3);
+        let mut msg = rule.message.clone();
+        if !words.is_empty() {
+            let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+            let _ = write!(msg, " The words that weighed most: {}.", quoted.join(", "));
+        }
+        if let Some(q) = tactful_classify::explain::nearest(kind, text) {
+            let short: String = q.text.chars().take(140).collect();
+            let more = if short.len() < q.text.len() { "…" } else { "" };
+            let _ = write!(msg, " It reads like a claim quoted in {}: \"{short}{more}\"", q.document);
+        }
+        out.push(tactful_core::engine::finding_of(rule, start, end, msg));
+    }
+}
+
 fn wanted(engine: &Engine, code: &str, channel: Channel) -> bool {
     engine.rule(code).is_some_and(|r| r.enabled && r.applies_to(channel))
 }
@@ -43,10 +94,31 @@ fn wanted(engine: &Engine, code: &str, channel: Channel) -> bool {
 /// finding about a missing disclosure is enough). A company pack that
 /// switches a rule off, or changes its severity, changes these findings too.
 pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Finding> {
+    head_findings_beside(engine, text, channel, None)
+}
+
+/// [`head_findings`], given the engine's findings on the same draft when the
+/// caller has them (so the engine does not run twice).
+fn head_findings_beside(engine: &Engine, text: &str, channel: Channel, known: Option<&[Finding]>) -> Vec<Finding> {
     let mut out = Vec::new();
+    if text.trim().is_empty() {
+        return out;
+    }
+    let claims_wanted = wanted(engine, HEALTH_CLAIM, channel) || wanted(engine, EARNINGS_CLAIM, channel);
+    if claims_wanted {
+        let computed;
+        let engine_findings = match known {
+            Some(f) => f,
+            None => {
+                computed = engine.check(text, channel);
+                &computed
+            }
+        };
+        claim_findings(engine, text, channel, engine_findings, &mut out);
+    }
     let promo = wanted(engine, PROMOTION, channel);
     let off = wanted(engine, OFF_TOPIC, channel);
-    if (!promo && !off) || text.trim().is_empty() {
+    if !promo && !off {
         return out;
     }
     let Some(model) = content_kind() else { return out };
@@ -60,7 +132,7 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
     if promo
         && promotional >= PROMOTION_MIN
         && engine.external_allows(PROMOTION, text, channel)
-        && !engine.check(text, channel).iter().any(|f| f.category == Category::Disclosure)
+        && !known.map_or_else(|| engine.check(text, channel), <[Finding]>::to_vec).iter().any(|f| f.category == Category::Disclosure)
     {
         if let Some(rule) = engine.rule(PROMOTION) {
             let msg = format!("{} (The content-kind classifier reads this as promotion, {}% sure.)", rule.message, pct(promotional));
@@ -80,7 +152,7 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
 /// Add the heads' findings to the engine's, drop the codes the user
 /// silenced, and keep the engine's order (position, then severity, then code).
 pub fn add_head_findings(engine: &Engine, text: &str, channel: Channel, ignore: &[String], findings: &mut Vec<Finding>) {
-    let extra = head_findings(engine, text, channel);
+    let extra = head_findings_beside(engine, text, channel, Some(findings));
     if extra.is_empty() {
         return;
     }
@@ -96,7 +168,7 @@ pub fn add_head_findings(engine: &Engine, text: &str, channel: Channel, ignore: 
 pub fn test_examples(engine: &Engine) -> (usize, Vec<ExampleFailure>) {
     let mut run = 0;
     let mut failures = Vec::new();
-    for code in [PROMOTION, OFF_TOPIC] {
+    for code in [PROMOTION, OFF_TOPIC, HEALTH_CLAIM, EARNINGS_CLAIM] {
         let Some(rule) = engine.rule(code) else { continue };
         if !rule.enabled {
             continue;

@@ -214,6 +214,7 @@ pub fn table(r: &Report) -> String {
 /// the claim findings show. Only these may ship in the binary; the other
 /// claims train and measure.
 pub fn write_examples(data: &Path, path: &Path) -> anyhow::Result<usize> {
+    use std::fmt::Write;
     let mut out = String::from("# Claims quoted in FTC and FDA documents (US government works, public domain); written by tactful-train.\n");
     let mut n = 0;
     for file in ["claims/claims-dev.jsonl", "claims/claims-dev-2.jsonl"] {
@@ -234,7 +235,7 @@ pub fn write_examples(data: &Path, path: &Path) -> anyhow::Result<usize> {
             }
             let name = if doc.is_empty() { source } else { doc };
             let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("{kind}\t{}\t{}\n", clean(&name), clean(&f("text"))));
+            let _ = writeln!(out, "{kind}\t{}\t{}", clean(&name), clean(&f("text")));
             n += 1;
         }
     }

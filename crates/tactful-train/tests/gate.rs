@@ -52,7 +52,8 @@ fn data_dir() -> Option<PathBuf> {
 fn heads_meet_their_floors_and_beat_the_keyword_baseline_on_held_out_texts() {
     let Some(data) = data_dir() else { return };
     let mut failures = Vec::new();
-    for head in Head::ALL {
+    // The claim heads have their own gate (leave documents out, below).
+    for head in Head::ALL.into_iter().filter(|h| !matches!(h, Head::HealthClaim | Head::EarningsClaim)) {
         let model = builtin::model(head).unwrap();
         for (source, used, examples) in head_examples(&data, head, Policy::Default).unwrap() {
             let test = examples
@@ -137,5 +138,32 @@ fn training_again_gives_the_embedded_model_byte_for_byte() {
             t.model.to_bytes() == builtin::bytes(head),
             "{head}: retraining gives other weights than the embedded file: run `cargo run --release -p tactful-train` and commit models/"
         );
+    }
+}
+
+/// The claim heads, measured as they are built: every claim scored by a
+/// model fitted without the document that quoted it. The floors sit just
+/// under today's figures (rules or model, whole posts); the target
+/// is 0.85 for both. Ordinary texts flagged out of fold stay at the 0.5%
+/// the threshold is set for, and the shipped model flags at most 1% of the
+/// ordinary texts of the test part.
+#[test]
+fn claim_heads_catch_claims_from_documents_they_never_saw() {
+    let Some(data) = data_dir() else { return };
+    for (head, floor) in [(Head::HealthClaim, 0.82), (Head::EarningsClaim, 0.80)] {
+        let cfg = tactful_train::train::Config::for_head(head);
+        let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0).unwrap();
+        println!("{}", tactful_train::claims::table(&r));
+        let (mut caught, mut all) = (0, 0);
+        for c in r.recall.values() {
+            caught += c[2];
+            all += c[3];
+        }
+        let recall = caught as f64 / all as f64;
+        assert!(recall >= floor, "{head}: rules or model catch {caught}/{all} = {recall:.3} of the claims left out, under the floor {floor}");
+        assert!(r.false_alarms.0 as f64 <= 0.006 * r.false_alarms.1 as f64, "{head}: {:?} ordinary texts flagged out of fold", r.false_alarms);
+        assert!(r.test_false_alarms.0 as f64 <= 0.01 * r.test_false_alarms.1 as f64, "{head}: {:?} ordinary test texts flagged", r.test_false_alarms);
+        // The shipped model is the one this recipe builds.
+        assert_eq!(builtin::model(head).unwrap().to_bytes(), r.model.to_bytes(), "{head}: the shipped model is stale: run tactful-train --head {head}");
     }
 }
