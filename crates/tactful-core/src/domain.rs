@@ -127,10 +127,13 @@ pub enum Category {
     /// Off-topic content on a business channel (politics, sports, fandom):
     /// judged by the content-kind classifier, not by words.
     Focus,
+    /// Putting people on a list, in a group or into a sale without asking:
+    /// adding them to a newsletter or chat, tagging a crowd into an offer.
+    Consent,
 }
 
 impl Category {
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 11] = [
         Category::Income,
         Category::Lifestyle,
         Category::Health,
@@ -141,6 +144,7 @@ impl Category {
         Category::Overshare,
         Category::Pitch,
         Category::Focus,
+        Category::Consent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -155,6 +159,7 @@ impl Category {
             Category::Overshare => "overshare",
             Category::Pitch => "pitch",
             Category::Focus => "focus",
+            Category::Consent => "consent",
         }
     }
 }
@@ -174,7 +179,7 @@ impl FromStr for Category {
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch, focus"
+                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch, focus, consent"
                 )
             })
     }

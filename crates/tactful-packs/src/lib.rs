@@ -20,6 +20,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/overshare.toml", include_str!("../packs/overshare.toml")),
     ("packs/pitch.toml", include_str!("../packs/pitch.toml")),
     ("packs/kinds.toml", include_str!("../packs/kinds.toml")),
+    ("packs/consent.toml", include_str!("../packs/consent.toml")),
 ];
 
 /// Parse the built-in packs.
