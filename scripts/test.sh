@@ -77,6 +77,12 @@ if [ -d ../shared/data ]; then
   echo
   echo "== eval: benign texts"
   ./target/debug/tactful eval target/eval/benign.jsonl --show 10
+  echo
+  echo "== eval: claims-dev-2 (rules and the claim heads; the shipped heads saw these claims, see the next step for held-out figures)"
+  ./target/debug/tactful eval ../shared/data/claims/claims-dev-2.jsonl --show 10
+  echo
+  echo "== claim heads, leave documents out (each claim scored by a model that never saw its document)"
+  ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run
 else
   echo "SKIPPED evaluation: ../shared/data not found beside the repo" >&2
 fi
