@@ -267,6 +267,27 @@ impl Model {
         self.calib_b = b;
     }
 
+    /// The calibrated probability of the positive class of two yes/no heads
+    /// that read the same features (same spec), from one pass over the text:
+    /// the claim heads run on every draft, so reading the text once halves
+    /// their cost. Falls back to two passes when the specs differ.
+    pub fn positive_pair<'a>(a: &Model, b: &Model, input: impl Into<Input<'a>>, scratch: &mut Scratch) -> (f32, f32) {
+        let input = input.into();
+        if a.outputs != 1 || b.outputs != 1 || a.spec != b.spec {
+            return (a.probabilities(input, scratch)[1], b.probabilities(input, scratch)[1]);
+        }
+        let (wa, wb) = (&a.weights, &b.weights);
+        let (mut acc_a, mut acc_b) = (0i32, 0i32);
+        let n = features::for_each_feature_in(input, &a.spec, scratch, |x| {
+            acc_a += i32::from(wa[x as usize]);
+            acc_b += i32::from(wb[x as usize]);
+        });
+        let root = (n.max(1) as f32).sqrt();
+        let za = acc_a as f32 * a.scale / root + a.bias[0];
+        let zb = acc_b as f32 * b.scale / root + b.bias[0];
+        (a.calibrate(&[za])[1], b.calibrate(&[zb])[1])
+    }
+
     /// The raw (uncalibrated) scores: one logit for a yes/no head, one per
     /// class for a softmax head. `out` must hold `outputs` values.
     pub fn logits<'a>(&self, input: impl Into<Input<'a>>, scratch: &mut Scratch, out: &mut [f32]) {

@@ -55,14 +55,23 @@ fn claim_findings(engine: &Engine, text: &str, channel: Channel, already: &[Find
         (HEALTH_CLAIM, Head::HealthClaim, &[Category::Health][..], "health"),
         (EARNINGS_CLAIM, Head::EarningsClaim, &[Category::Income, Category::Lifestyle][..], "earnings"),
     ];
-    for (code, head, cats, kind) in heads {
-        if !wanted(engine, code, channel) || already.iter().any(|f| cats.contains(&f.category)) {
-            continue;
-        }
-        let Some(model) = claim_head(head) else { continue };
-        let mut scratch = Scratch::new();
-        let p = model.probabilities(text, &mut scratch)[1];
-        if p < model.threshold() || !engine.external_allows(code, text, channel) {
+    let wanted_now: Vec<bool> = heads
+        .iter()
+        .map(|(code, _, cats, _)| wanted(engine, code, channel) && !already.iter().any(|f| cats.contains(&f.category)))
+        .collect();
+    if !wanted_now.contains(&true) {
+        return;
+    }
+    let (Some(health), Some(earnings)) = (claim_head(Head::HealthClaim), claim_head(Head::EarningsClaim)) else { return };
+    // Both heads read the same features: one pass over the text.
+    // One scratch buffer per thread: bulk checks call this for every line.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
+    }
+    let (p_health, p_earnings) = SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
+    for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
+        let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
+        if !wanted_now[i] || p < model.threshold() || !engine.external_allows(code, text, channel) {
             continue;
         }
         let Some(rule) = engine.rule(code) else { continue };

@@ -181,12 +181,12 @@ pub(super) fn claim_cues(buf: &[u8], has_digits_with_money: bool, bits: u8, emit
     let table = table();
     let mut counts = [0u8; 15];
     let mut seen: u16 = 0;
-    for w in buf.split(|b| !(b.is_ascii_alphanumeric() || *b == b'\'')) {
-        let w: Vec<u8> = w.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+    // Words as letters and digits ("alzheimer's" reads as "alzheimer", "s").
+    for w in buf.split(|b| !b.is_ascii_alphanumeric()) {
         if w.is_empty() || w.len() > 20 {
             continue;
         }
-        let k = kinds_of(&w, table);
+        let k = kinds_of(w, table);
         seen |= k;
         for (i, c) in counts.iter_mut().enumerate() {
             if k >> i & 1 == 1 {
