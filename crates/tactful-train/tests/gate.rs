@@ -143,14 +143,15 @@ fn training_again_gives_the_embedded_model_byte_for_byte() {
 
 /// The claim heads, measured as they are built: every claim scored by a
 /// model fitted without the document that quoted it. The floors sit just
-/// under today's figures (rules or model, whole posts); the target
-/// is 0.85 for both. Ordinary texts flagged out of fold stay at the 0.5%
+/// under today's figures (rules or model, whole posts: 0.957 and 0.983);
+/// the rules there saw these claims, so the floors guard against
+/// regressions, not for what new posts will show (CLAIM_HEADS.md). Ordinary texts flagged out of fold stay at the 0.5%
 /// the threshold is set for, and the shipped model flags at most 1% of the
 /// ordinary texts of the test part.
 #[test]
 fn claim_heads_catch_claims_from_documents_they_never_saw() {
     let Some(data) = data_dir() else { return };
-    for (head, floor) in [(Head::HealthClaim, 0.82), (Head::EarningsClaim, 0.80)] {
+    for (head, floor) in [(Head::HealthClaim, 0.92), (Head::EarningsClaim, 0.92)] {
         let cfg = tactful_train::train::Config::for_head(head);
         let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0).unwrap();
         println!("{}", tactful_train::claims::table(&r));
