@@ -1,6 +1,8 @@
 //! The classifier heads as draft-check findings: a post that reads as
-//! promotion but discloses no connection (KND001), and off-topic content on a
-//! business channel (KND002). The rules' words (message, explanation, hint,
+//! promotion but discloses no connection (KND001), off-topic content on a
+//! business channel (KND002), and a health or earnings claim no rule caught
+//! (CLM001, CLM002: the claim heads, with the words that weighed most and the
+//! nearest FTC/FDA-quoted claim). The rules' words (message, explanation, hint,
 //! references, examples, and the disclosure phrases that silence KND001)
 //! live in `packs/kinds.toml` as external rules; this module only decides
 //! when they fire. `tactful check` (every format), `tactful eval` and the web

@@ -404,6 +404,20 @@ fn csv_rows(path: &Path, headers: bool) -> Result<Vec<(u64, csv::StringRecord)>,
     Ok(out)
 }
 
+/// The JSON objects of a JSONL file with their line index (0-based), blank lines skipped.
+fn jsonl(path: &Path) -> Result<Vec<(usize, serde_json::Value)>, DataError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v = serde_json::from_str(line).map_err(|e| bad(path, i as u64 + 1, format!("not valid JSON: {e}")))?;
+        out.push((i, v));
+    }
+    Ok(out)
+}
+
 fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
     let path = data.join(source.path);
     match source.id {
@@ -459,14 +473,8 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             Ok(Raw::Spam(out))
         }
         "janitr" => {
-            let text = read(&path)?;
             let mut out = Vec::new();
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v: serde_json::Value = serde_json::from_str(line)
-                    .map_err(|e| bad(&path, i as u64 + 1, format!("not valid JSON: {e}")))?;
+            for (i, v) in jsonl(&path)? {
                 let t = v
                     .get("text")
                     .and_then(|t| t.as_str())
@@ -519,14 +527,8 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             Ok(Raw::Inbound(out))
         }
         "claims" | "claims_2" => {
-            let text = read(&path)?;
             let mut out = Vec::new();
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v: serde_json::Value = serde_json::from_str(line)
-                    .map_err(|e| bad(&path, i as u64 + 1, format!("not valid JSON: {e}")))?;
+            for (i, v) in jsonl(&path)? {
                 let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
                 let (t, label) = (field("text"), field("label"));
                 if t.is_empty() || label.is_empty() {
