@@ -27,6 +27,8 @@ pub fn drivers(model: &Model, class: usize, text: &str, n: usize) -> Vec<String>
             _ => {}
         }
     }
+    // Folded once; each word is looked up in it.
+    let lower = text.to_lowercase();
     for (s, e) in spans {
         let w = text[s..e].to_lowercase();
         if w.len() < 3 || STOP.contains(&w.as_str()) || !seen.insert(w.clone()) || seen.len() > 80 {
@@ -35,7 +37,6 @@ pub fn drivers(model: &Model, class: usize, text: &str, n: usize) -> Vec<String>
         // Take out every copy of the word.
         let mut without = String::with_capacity(text.len());
         let mut last = 0;
-        let lower = text.to_lowercase();
         if lower.len() != text.len() {
             // Case folding changed byte lengths: take out this copy only.
             without.push_str(&text[..s]);

@@ -143,7 +143,10 @@ fn head_findings_beside(engine: &Engine, text: &str, channel: Channel, known: Op
     if promo
         && promotional >= PROMOTION_MIN
         && engine.external_allows(PROMOTION, text, channel)
-        && !known.map_or_else(|| engine.check(text, channel), <[Finding]>::to_vec).iter().any(|f| f.category == Category::Disclosure)
+        && !match known {
+            Some(f) => f.iter().any(|f| f.category == Category::Disclosure),
+            None => engine.check(text, channel).iter().any(|f| f.category == Category::Disclosure),
+        }
     {
         if let Some(rule) = engine.rule(PROMOTION) {
             let msg = format!("{} (The content-kind classifier reads this as promotion, {}% sure.)", rule.message, pct(promotional));
