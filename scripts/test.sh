@@ -28,6 +28,10 @@ if [ -n "${CI:-}" ] && [ ! -d ../shared/data ]; then
   exit 1
 fi
 
+# One layout for everyone (rustfmt.toml): a diff that is only layout never reaches review.
+if ! cargo fmt --version >/dev/null 2>&1; then rustup component add rustfmt; fi
+cargo fmt --all -- --check
+
 cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 

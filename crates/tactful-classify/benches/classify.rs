@@ -117,11 +117,8 @@ fn main() {
         let m = builtin::model(head).expect("model loads");
         // A head with per-channel features reads twice the features when the
         // channel is known (as the scan does): time both ways.
-        let channels: &[Option<Channel>] = if m.spec().channels {
-            &[None, Some(Channel::Message)]
-        } else {
-            &[None]
-        };
+        let channels: &[Option<Channel>] =
+            if m.spec().channels { &[None, Some(Channel::Message)] } else { &[None] };
         for &channel in channels {
             for p in posts.iter().take(2_000) {
                 black_box(m.classify(Input::new(p, channel), &mut scratch));

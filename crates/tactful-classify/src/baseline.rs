@@ -107,19 +107,44 @@ const INFO: &[&str] = &[
     "read more",
 ];
 const PERSONAL: &[&str] = &[
-    " i ", "i'm", "im ", " me ", " my ", " u ", " ur ", "love you", "tonight", "tomorrow", "home",
-    "lol", "haha", "mom", "dad", "sorry", "ok ", "later",
+    " i ", "i'm", "im ", " me ", " my ", " u ", " ur ", "love you", "tonight", "tomorrow", "home", "lol",
+    "haha", "mom", "dad", "sorry", "ok ", "later",
 ];
 
 /// The words a reader scanning for disease claims would look for first.
 const HEALTH: &[&str] = &[
-    "cure", "cures", "cured", "heal", "treat", "prevent", "cancer", "diabetes", "covid", "coronavirus",
-    "virus", "disease", "arthritis", "anxiety", "depression", "blood pressure", "immune",
+    "cure",
+    "cures",
+    "cured",
+    "heal",
+    "treat",
+    "prevent",
+    "cancer",
+    "diabetes",
+    "covid",
+    "coronavirus",
+    "virus",
+    "disease",
+    "arthritis",
+    "anxiety",
+    "depression",
+    "blood pressure",
+    "immune",
 ];
 /// The words of an earnings claim: money made, jobs quit, riches.
 const EARNINGS: &[&str] = &[
-    "$", "income", "earn", "quit my job", "financial freedom", "millionaire", "commission", "paycheck",
-    "six figure", "retire", "bonus", "make money",
+    "$",
+    "income",
+    "earn",
+    "quit my job",
+    "financial freedom",
+    "millionaire",
+    "commission",
+    "paycheck",
+    "six figure",
+    "retire",
+    "bonus",
+    "make money",
 ];
 
 fn any(text: &str, words: &[&str]) -> bool {
@@ -154,28 +179,10 @@ mod tests {
 
     #[test]
     fn obvious_cases() {
-        assert_eq!(
-            keyword_class(
-                Head::Spam,
-                "WINNER! Claim your FREE prize, txt WIN to 80086"
-            ),
-            1
-        );
+        assert_eq!(keyword_class(Head::Spam, "WINNER! Claim your FREE prize, txt WIN to 80086"), 1);
         assert_eq!(keyword_class(Head::Spam, "see you at dinner"), 0);
-        assert_eq!(
-            keyword_class(
-                Head::CustomerRequest,
-                "Where is my order? It's been 3 weeks"
-            ),
-            1
-        );
-        assert_eq!(
-            keyword_class(
-                Head::ContentKind,
-                "Big sale this weekend, 20% off everything"
-            ),
-            0
-        );
+        assert_eq!(keyword_class(Head::CustomerRequest, "Where is my order? It's been 3 weeks"), 1);
+        assert_eq!(keyword_class(Head::ContentKind, "Big sale this weekend, 20% off everything"), 0);
         assert_eq!(keyword_class(Head::ContentKind, "i'm on my way home"), 2);
     }
 }

@@ -99,8 +99,7 @@ pub fn compare<'a>(
         by_class[c] += 1;
     }
     // Ties go to the lower index (the negative class of a yes/no head).
-    let majority_class =
-        (0..by_class.len()).fold(0, |m, c| if by_class[c] > by_class[m] { c } else { m });
+    let majority_class = (0..by_class.len()).fold(0, |m, c| if by_class[c] > by_class[m] { c } else { m });
     let mut m = Measure::new(head);
     let mut k = Measure::new(head);
     let mut j = Measure::new(head);
@@ -112,12 +111,5 @@ pub fn compare<'a>(
         k.add(expected, Some(baseline::keyword_class(head, input.text)));
         j.add(expected, Some(majority_class));
     }
-    Comparison {
-        texts: items.len(),
-        by_class,
-        model: m,
-        keywords: k,
-        majority: j,
-        majority_class,
-    }
+    Comparison { texts: items.len(), by_class, model: m, keywords: k, majority: j, majority_class }
 }

@@ -136,14 +136,19 @@ mod tests {
     fn the_shipped_examples_are_all_read() {
         let n = EXAMPLES.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count();
         assert_eq!(examples().len(), n);
-        assert!(examples().iter().any(|q| q.kind == "health") && examples().iter().any(|q| q.kind == "earnings"));
+        assert!(
+            examples().iter().any(|q| q.kind == "health") && examples().iter().any(|q| q.kind == "earnings")
+        );
     }
 
     #[test]
     fn the_nearest_example_shares_the_subject() {
         let q = nearest("health", "my tea lowers blood sugar, no more insulin for my diabetes").unwrap();
         let w = words(q.text);
-        assert!(["diabet", "insulin", "sugar", "blood"].iter().any(|x| w.iter().any(|y| y.starts_with(x))), "{q:?}");
+        assert!(
+            ["diabet", "insulin", "sugar", "blood"].iter().any(|x| w.iter().any(|y| y.starts_with(x))),
+            "{q:?}"
+        );
         assert_eq!(nearest("earnings", "zzzz qqqq"), None);
     }
 }

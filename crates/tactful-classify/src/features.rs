@@ -81,10 +81,7 @@ impl<'a> Input<'a> {
 
 impl<'a> From<&'a str> for Input<'a> {
     fn from(text: &'a str) -> Self {
-        Input {
-            text,
-            channel: None,
-        }
+        Input { text, channel: None }
     }
 }
 
@@ -96,10 +93,7 @@ impl<'a> From<&Input<'a>> for Input<'a> {
 
 impl<'a> From<&'a String> for Input<'a> {
     fn from(text: &'a String) -> Self {
-        Input {
-            text,
-            channel: None,
-        }
+        Input { text, channel: None }
     }
 }
 
@@ -111,9 +105,7 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new() -> Self {
-        Scratch {
-            buf: Vec::with_capacity(512),
-        }
+        Scratch { buf: Vec::with_capacity(512) }
     }
 }
 
@@ -126,11 +118,7 @@ fn bucket(key: u64, bits: u8) -> u32 {
 
 #[inline]
 fn fold_byte(b: u8) -> u8 {
-    if b.is_ascii_digit() {
-        b'0'
-    } else {
-        b.to_ascii_lowercase()
-    }
+    if b.is_ascii_digit() { b'0' } else { b.to_ascii_lowercase() }
 }
 
 /// HTML escapes and line breaks (as written, lower case) and the byte each stands for.
@@ -157,9 +145,7 @@ fn fold_into(text: &str, buf: &mut Vec<u8>) {
             if b == b'&' || b == b'<' {
                 // HTML escapes and line breaks left in exported text read as
                 // the characters they stand for.
-                if let Some(&(from, to)) = ENTITIES
-                    .iter()
-                    .find(|(from, _)| bytes[i - 1..].starts_with(from))
+                if let Some(&(from, to)) = ENTITIES.iter().find(|(from, _)| bytes[i - 1..].starts_with(from))
                 {
                     i += from.len() - 1;
                     b = to;
@@ -273,17 +259,9 @@ pub fn for_each_feature(text: &str, bits: u8, scratch: &mut Scratch, emit: impl 
 
 #[inline]
 fn char_key(acc: u64, n: u32) -> u64 {
-    let data = if n == 8 {
-        acc
-    } else {
-        acc & ((1u64 << (8 * n)) - 1)
-    };
+    let data = if n == 8 { acc } else { acc & ((1u64 << (8 * n)) - 1) };
     // n <= 4 keeps the first models' keys; longer grams tag above their data.
-    let tag = if n <= 4 {
-        u64::from(n) << 40
-    } else {
-        u64::from(n) << 56
-    };
+    let tag = if n <= 4 { u64::from(n) << 40 } else { u64::from(n) << 56 };
     data ^ tag ^ SEED_CHAR
 }
 
@@ -643,10 +621,7 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         (14, you.min(2)),
     ];
     for (id, v) in tokens {
-        emit(bucket(
-            (id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE,
-            bits,
-        ));
+        emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
     }
     tokens.len() as u32
 }
@@ -664,10 +639,7 @@ fn valences() -> &'static WordTable<i8> {
             .filter_map(|l| {
                 let (w, x) = l.split_once('\t')?;
                 let x: f32 = x.trim().parse().ok()?;
-                Some((
-                    fnv(w.as_bytes()),
-                    (x * 10.0).round().clamp(-127.0, 127.0) as i8,
-                ))
+                Some((fnv(w.as_bytes()), (x * 10.0).round().clamp(-127.0, 127.0) as i8))
             })
             .collect();
         // Eight words are listed twice upstream; VADER's own loader keeps the
@@ -688,10 +660,7 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
             continue;
         }
         let h = fnv(w);
-        if matches!(
-            w,
-            b"not" | b"no" | b"never" | b"t" | b"nt" | b"nor" | b"without" | b"cannot"
-        ) {
+        if matches!(w, b"not" | b"no" | b"never" | b"t" | b"nt" | b"nor" | b"without" | b"cannot") {
             flip_left = 3;
             continue;
         }
@@ -729,29 +698,16 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         d if d < 20 => 3,
         _ => 4,
     };
-    let tokens: [(u64, u64); 4] = [
-        (15, band(neg)),
-        (16, band(pos)),
-        (17, strong.min(3)),
-        (18, sign),
-    ];
+    let tokens: [(u64, u64); 4] = [(15, band(neg)), (16, band(pos)), (17, strong.min(3)), (18, sign)];
     for (id, v) in tokens {
-        emit(bucket(
-            (id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE,
-            bits,
-        ));
+        emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
     }
     tokens.len() as u32
 }
 
 /// Call `emit` with the bucket of every feature of `text` under `spec`;
 /// returns how many features were emitted (0 for an empty or blank text).
-pub fn for_each_feature_of(
-    text: &str,
-    spec: &Spec,
-    scratch: &mut Scratch,
-    emit: impl FnMut(u32),
-) -> u32 {
+pub fn for_each_feature_of(text: &str, spec: &Spec, scratch: &mut Scratch, emit: impl FnMut(u32)) -> u32 {
     for_each_feature_in(Input::from(text), spec, scratch, emit)
 }
 
@@ -784,12 +740,7 @@ pub fn for_each_feature_in(
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // like its public callers
-fn shared_features(
-    text: &str,
-    spec: &Spec,
-    scratch: &mut Scratch,
-    mut emit: impl FnMut(u32),
-) -> u32 {
+fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: impl FnMut(u32)) -> u32 {
     fold_into(text, &mut scratch.buf);
     let buf = &scratch.buf;
     let bits = spec.bits;
@@ -852,7 +803,8 @@ fn money_amount(buf: &[u8]) -> bool {
     (0..buf.len()).any(|i| {
         signs.iter().any(|s| {
             buf[i..].starts_with(s)
-                && (buf.get(i + s.len()).is_some_and(u8::is_ascii_digit) || i > 0 && buf[i - 1].is_ascii_digit())
+                && (buf.get(i + s.len()).is_some_and(u8::is_ascii_digit)
+                    || i > 0 && buf[i - 1].is_ascii_digit())
         })
     })
 }
@@ -865,11 +817,7 @@ pub fn sparse(text: &str, bits: u8, scratch: &mut Scratch) -> Vec<(u32, f32)> {
 }
 
 /// [`sparse`] under a feature spec.
-pub fn sparse_of<'a>(
-    input: impl Into<Input<'a>>,
-    spec: &Spec,
-    scratch: &mut Scratch,
-) -> Vec<(u32, f32)> {
+pub fn sparse_of<'a>(input: impl Into<Input<'a>>, spec: &Spec, scratch: &mut Scratch) -> Vec<(u32, f32)> {
     let input = input.into();
     let mut hits = Vec::with_capacity(input.text.len() * 8 + 16);
     let n = for_each_feature_in(input, spec, scratch, |b| hits.push(b));
@@ -914,43 +862,23 @@ mod tests {
 
     #[test]
     fn a_known_channel_adds_one_copy_of_each_feature_on_the_same_scale() {
-        let spec = Spec {
-            channels: true,
-            ..Spec::V1
-        };
+        let spec = Spec { channels: true, ..Spec::V1 };
         let mut s = Scratch::new();
         let text = "check out my channel";
         let (mut shared, mut both) = (Vec::new(), Vec::new());
         let n0 = for_each_feature_in(Input::from(text), &spec, &mut s, |b| shared.push(b));
-        let n1 = for_each_feature_in(
-            Input::new(text, Some(Channel::Comment)),
-            &spec,
-            &mut s,
-            |b| both.push(b),
-        );
-        assert_eq!(
-            n0, n1,
-            "same count, so the shared weights score on one scale"
-        );
+        let n1 =
+            for_each_feature_in(Input::new(text, Some(Channel::Comment)), &spec, &mut s, |b| both.push(b));
+        assert_eq!(n0, n1, "same count, so the shared weights score on one scale");
         assert_eq!(both.len(), 2 * shared.len());
         let firsts: Vec<u32> = both.iter().step_by(2).copied().collect();
         assert_eq!(firsts, shared);
         let mut other = Vec::new();
-        for_each_feature_in(
-            Input::new(text, Some(Channel::Message)),
-            &spec,
-            &mut s,
-            |b| other.push(b),
-        );
+        for_each_feature_in(Input::new(text, Some(Channel::Message)), &spec, &mut s, |b| other.push(b));
         assert_ne!(other, both, "each channel has its own copies");
         // Without the flag the channel is ignored: old models read what they were trained on.
         let mut plain = Vec::new();
-        for_each_feature_in(
-            Input::new(text, Some(Channel::Comment)),
-            &Spec::V1,
-            &mut s,
-            |b| plain.push(b),
-        );
+        for_each_feature_in(Input::new(text, Some(Channel::Comment)), &Spec::V1, &mut s, |b| plain.push(b));
         assert_eq!(plain, shared);
     }
 

@@ -43,7 +43,8 @@ pub enum Head {
 }
 
 impl Head {
-    pub const ALL: [Head; 5] = [Head::ContentKind, Head::CustomerRequest, Head::Spam, Head::HealthClaim, Head::EarningsClaim];
+    pub const ALL: [Head; 5] =
+        [Head::ContentKind, Head::CustomerRequest, Head::Spam, Head::HealthClaim, Head::EarningsClaim];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -89,13 +90,10 @@ impl fmt::Display for Head {
 impl FromStr for Head {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Head::ALL
-            .into_iter()
-            .find(|h| h.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Head::ALL.iter().map(|h| h.as_str()).collect();
-                format!("unknown head `{s}`: expected one of {}", names.join(", "))
-            })
+        Head::ALL.into_iter().find(|h| h.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = Head::ALL.iter().map(|h| h.as_str()).collect();
+            format!("unknown head `{s}`: expected one of {}", names.join(", "))
+        })
     }
 }
 

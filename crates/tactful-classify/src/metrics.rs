@@ -75,9 +75,7 @@ pub struct Confusion {
 
 impl Confusion {
     pub fn new(classes: usize) -> Self {
-        Confusion {
-            counts: vec![vec![0; classes + 1]; classes],
-        }
+        Confusion { counts: vec![vec![0; classes + 1]; classes] }
     }
     pub fn classes(&self) -> usize {
         self.counts.len()
@@ -126,13 +124,7 @@ mod tests {
     #[test]
     fn f1_by_hand() {
         let mut t = Tally::default();
-        for (e, p) in [
-            (true, true),
-            (true, true),
-            (true, false),
-            (false, true),
-            (false, false),
-        ] {
+        for (e, p) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
             t.add(e, p);
         }
         assert_eq!(t.precision(), Some(2.0 / 3.0));

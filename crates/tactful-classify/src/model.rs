@@ -100,16 +100,11 @@ impl Model {
             || weights.len() != outputs << bucket_bits
             || bias.len() != outputs
         {
-            return Err(ModelError::Corrupt(
-                "weights or bias have the wrong length".into(),
-            ));
+            return Err(ModelError::Corrupt("weights or bias have the wrong length".into()));
         }
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        let q = weights
-            .iter()
-            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
-            .collect();
+        let q = weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect();
         Ok(Model {
             head: head.to_string(),
             classes: classes.iter().map(|c| (*c).to_string()).collect(),
@@ -141,30 +136,18 @@ impl Model {
         let char_max = r.u8("the character n-gram lengths")?;
         let flags = r.u8("the feature flags")?;
         if !(8..=24).contains(&bits) {
-            return Err(ModelError::Corrupt(format!(
-                "{bits} bucket bits: expected 8 to 24"
-            )));
+            return Err(ModelError::Corrupt(format!("{bits} bucket bits: expected 8 to 24")));
         }
         let spec = Spec::from_parts(bits, char_min, char_max, flags).ok_or_else(|| {
-            ModelError::Corrupt(format!(
-                "features: character {char_min}..={char_max}, flags {flags:#x}"
-            ))
+            ModelError::Corrupt(format!("features: character {char_min}..={char_max}, flags {flags:#x}"))
         })?;
-        if !(2..=MAX_CLASSES).contains(&classes)
-            || outputs != if classes == 2 { 1 } else { classes }
-        {
-            return Err(ModelError::Corrupt(format!(
-                "{classes} classes with {outputs} outputs"
-            )));
+        if !(2..=MAX_CLASSES).contains(&classes) || outputs != if classes == 2 { 1 } else { classes } {
+            return Err(ModelError::Corrupt(format!("{classes} classes with {outputs} outputs")));
         }
         let head = r.string("the head name")?;
-        let names = (0..classes)
-            .map(|_| r.string("a class name"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let names = (0..classes).map(|_| r.string("a class name")).collect::<Result<Vec<_>, _>>()?;
         let scale = r.f32("the weight scale")?;
-        let biases = (0..outputs)
-            .map(|_| r.f32("a bias"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let biases = (0..outputs).map(|_| r.f32("a bias")).collect::<Result<Vec<_>, _>>()?;
         let calib_a = r.f32("the calibration")?;
         let calib_b = r.f32("the calibration")?;
         let threshold = r.f32("the threshold")?;
@@ -172,24 +155,14 @@ impl Model {
         let n = outputs << bits;
         let raw = r.take(n, "the weights")?;
         if r.at != bytes.len() {
-            return Err(ModelError::Corrupt(format!(
-                "{} bytes after the weights",
-                bytes.len() - r.at
-            )));
+            return Err(ModelError::Corrupt(format!("{} bytes after the weights", bytes.len() - r.at)));
         }
         if fnv32(raw) != checksum {
-            return Err(ModelError::Corrupt(
-                "the weights do not match the checksum".into(),
-            ));
+            return Err(ModelError::Corrupt("the weights do not match the checksum".into()));
         }
-        let finite = [scale, calib_a, calib_b, threshold]
-            .iter()
-            .chain(&biases)
-            .all(|x| x.is_finite());
+        let finite = [scale, calib_a, calib_b, threshold].iter().chain(&biases).all(|x| x.is_finite());
         if !finite || !(0.0..=1.0).contains(&threshold) {
-            return Err(ModelError::Corrupt(
-                "a parameter is not a finite number in range".into(),
-            ));
+            return Err(ModelError::Corrupt("a parameter is not a finite number in range".into()));
         }
         let weights = raw.iter().map(|&b| i8::from_le_bytes([b])).collect();
         Ok(Model {
@@ -271,7 +244,12 @@ impl Model {
     /// that read the same features (same spec), from one pass over the text:
     /// the claim heads run on every draft, so reading the text once halves
     /// their cost. Falls back to two passes when the specs differ.
-    pub fn positive_pair<'a>(a: &Model, b: &Model, input: impl Into<Input<'a>>, scratch: &mut Scratch) -> (f32, f32) {
+    pub fn positive_pair<'a>(
+        a: &Model,
+        b: &Model,
+        input: impl Into<Input<'a>>,
+        scratch: &mut Scratch,
+    ) -> (f32, f32) {
         let input = input.into();
         if a.outputs != 1 || b.outputs != 1 || a.spec != b.spec {
             return (a.probabilities(input, scratch)[1], b.probabilities(input, scratch)[1]);
@@ -321,11 +299,7 @@ impl Model {
     }
 
     /// Calibrated probabilities, one per class (yes/no: negative, positive).
-    pub fn probabilities<'a>(
-        &self,
-        input: impl Into<Input<'a>>,
-        scratch: &mut Scratch,
-    ) -> Vec<f32> {
+    pub fn probabilities<'a>(&self, input: impl Into<Input<'a>>, scratch: &mut Scratch) -> Vec<f32> {
         let mut z = vec![0f32; self.outputs];
         self.logits(input, scratch, &mut z);
         self.calibrate(&z)
@@ -342,11 +316,7 @@ impl Model {
     }
 
     /// The head's answer with its own threshold.
-    pub fn classify<'a>(
-        &self,
-        input: impl Into<Input<'a>>,
-        scratch: &mut Scratch,
-    ) -> Prediction<'_> {
+    pub fn classify<'a>(&self, input: impl Into<Input<'a>>, scratch: &mut Scratch) -> Prediction<'_> {
         self.classify_with(input, self.threshold, scratch)
     }
 
@@ -365,22 +335,12 @@ impl Model {
     pub fn decide(&self, p: &[f32], threshold: f32) -> Prediction<'_> {
         let t = threshold.clamp(0.0, 1.0);
         if self.outputs == 1 {
-            let label = if p[1] >= t {
-                &self.classes[1]
-            } else {
-                &self.classes[0]
-            };
+            let label = if p[1] >= t { &self.classes[1] } else { &self.classes[0] };
             Prediction { label, score: p[1] }
         } else {
-            let (best, &score) = p
-                .iter()
-                .enumerate()
-                .fold((0, &p[0]), |m, (i, x)| if *x > *m.1 { (i, x) } else { m });
-            let label = if score >= t {
-                self.classes[best].as_str()
-            } else {
-                UNCERTAIN
-            };
+            let (best, &score) =
+                p.iter().enumerate().fold((0, &p[0]), |m, (i, x)| if *x > *m.1 { (i, x) } else { m });
+            let label = if score >= t { self.classes[best].as_str() } else { UNCERTAIN };
             Prediction { label, score }
         }
     }
@@ -441,8 +401,7 @@ impl<'a> Reader<'a> {
     fn string(&mut self, what: &'static str) -> Result<String, ModelError> {
         let n = usize::from(self.u8(what)?);
         let b = self.take(n, what)?;
-        String::from_utf8(b.to_vec())
-            .map_err(|_| ModelError::Corrupt(format!("{what} is not UTF-8")))
+        String::from_utf8(b.to_vec()).map_err(|_| ModelError::Corrupt(format!("{what} is not UTF-8")))
     }
 }
 
@@ -452,14 +411,9 @@ mod tests {
 
     fn tiny(classes: &[&str]) -> Model {
         let outputs = if classes.len() == 2 { 1 } else { classes.len() };
-        let w: Vec<f32> = (0..outputs << 10)
-            .map(|i| ((i * 7919) % 13) as f32 - 6.0)
-            .collect();
+        let w: Vec<f32> = (0..outputs << 10).map(|i| ((i * 7919) % 13) as f32 - 6.0).collect();
         let bias = vec![0.25; outputs];
-        let spec = Spec {
-            bits: 10,
-            ..Spec::V1
-        };
+        let spec = Spec { bits: 10, ..Spec::V1 };
         let mut m = Model::from_parts("t", classes, spec, &w, &bias).unwrap();
         m.set_calibration(0.5, -0.1);
         m.set_threshold(0.3);
@@ -473,10 +427,7 @@ mod tests {
             let m = tiny(classes);
             let back = Model::from_bytes(&m.to_bytes()).unwrap();
             let mut s = Scratch::new();
-            assert_eq!(
-                back.probabilities("Buy now!", &mut s),
-                m.probabilities("Buy now!", &mut s)
-            );
+            assert_eq!(back.probabilities("Buy now!", &mut s), m.probabilities("Buy now!", &mut s));
             assert_eq!(back.threshold(), 0.3);
             assert_eq!(back.classes(), m.classes());
         }
@@ -487,40 +438,22 @@ mod tests {
         let bytes = tiny(&["no", "yes"]).to_bytes();
         assert_eq!(
             Model::from_bytes(b"hello").unwrap_err(),
-            ModelError::Truncated {
-                what: "the magic bytes",
-                at: 0
-            }
+            ModelError::Truncated { what: "the magic bytes", at: 0 }
         );
-        assert_eq!(
-            Model::from_bytes(b"NOTMODEL and more").unwrap_err(),
-            ModelError::BadMagic
-        );
+        assert_eq!(Model::from_bytes(b"NOTMODEL and more").unwrap_err(), ModelError::BadMagic);
         assert!(matches!(
             Model::from_bytes(&bytes[..bytes.len() - 1]),
-            Err(ModelError::Truncated {
-                what: "the weights",
-                ..
-            })
+            Err(ModelError::Truncated { what: "the weights", .. })
         ));
         let mut flipped = bytes.clone();
         *flipped.last_mut().unwrap() ^= 1;
-        assert!(matches!(
-            Model::from_bytes(&flipped),
-            Err(ModelError::Corrupt(_))
-        ));
+        assert!(matches!(Model::from_bytes(&flipped), Err(ModelError::Corrupt(_))));
         let mut v1 = bytes.clone();
         v1[8] = 1;
-        assert_eq!(
-            Model::from_bytes(&v1).unwrap_err(),
-            ModelError::UnsupportedVersion(1)
-        );
+        assert_eq!(Model::from_bytes(&v1).unwrap_err(), ModelError::UnsupportedVersion(1));
         let mut bad_spec = bytes;
         bad_spec[14] = 9;
-        assert!(matches!(
-            Model::from_bytes(&bad_spec),
-            Err(ModelError::Corrupt(_))
-        ));
+        assert!(matches!(Model::from_bytes(&bad_spec), Err(ModelError::Corrupt(_))));
     }
 
     #[test]

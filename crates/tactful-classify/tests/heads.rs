@@ -15,11 +15,7 @@ fn every_head_loads_with_its_classes_and_a_sane_threshold() {
         assert_eq!(m.head(), head.as_str());
         assert_eq!(m.classes(), head.classes(), "{head}");
         assert_eq!(m.is_binary(), head.positive().is_some());
-        assert!(
-            (0.0..=1.0).contains(&m.threshold()),
-            "{head}: {}",
-            m.threshold()
-        );
+        assert!((0.0..=1.0).contains(&m.threshold()), "{head}: {}", m.threshold());
         let (a, _) = m.calibration();
         assert!(a > 0.0, "{head}: calibration must keep the order of scores");
     }
@@ -29,11 +25,7 @@ fn every_head_loads_with_its_classes_and_a_sane_threshold() {
 fn the_embedded_files_are_written_back_byte_for_byte() {
     for head in Head::ALL {
         let bytes = builtin::bytes(head);
-        assert_eq!(
-            Model::from_bytes(bytes).unwrap().to_bytes(),
-            bytes,
-            "{head}"
-        );
+        assert_eq!(Model::from_bytes(bytes).unwrap().to_bytes(), bytes, "{head}");
     }
 }
 
@@ -47,26 +39,11 @@ fn obvious_spam_is_spam_and_a_friends_message_is_not() {
         "spam"
     );
     assert_eq!(
-        label(
-            Head::Spam,
-            "Check out my channel and subscribe please!! http://youtube.com/mychannel"
-        ),
+        label(Head::Spam, "Check out my channel and subscribe please!! http://youtube.com/mychannel"),
         "spam"
     );
-    assert_eq!(
-        label(
-            Head::Spam,
-            "Are you coming to dinner tonight? Mum is making lasagne"
-        ),
-        "not-spam"
-    );
-    assert_eq!(
-        label(
-            Head::Spam,
-            "Had a lovely walk by the lake with the kids this morning."
-        ),
-        "not-spam"
-    );
+    assert_eq!(label(Head::Spam, "Are you coming to dinner tonight? Mum is making lasagne"), "not-spam");
+    assert_eq!(label(Head::Spam, "Had a lovely walk by the lake with the kids this morning."), "not-spam");
 }
 
 #[test]
@@ -85,13 +62,7 @@ fn a_complaint_to_a_brand_is_a_customer_request_and_small_talk_is_not() {
         ),
         "request"
     );
-    assert_eq!(
-        label(
-            Head::CustomerRequest,
-            "What a beautiful sunset tonight, feeling grateful"
-        ),
-        "other"
-    );
+    assert_eq!(label(Head::CustomerRequest, "What a beautiful sunset tonight, feeling grateful"), "other");
 }
 
 #[test]
@@ -104,19 +75,10 @@ fn content_kind_tells_an_ad_from_a_chat_and_a_fan_comment() {
         "promotional"
     );
     assert_eq!(
-        label(
-            Head::ContentKind,
-            "Hey, are you still coming over later? I'll cook, just bring wine"
-        ),
+        label(Head::ContentKind, "Hey, are you still coming over later? I'll cook, just bring wine"),
         "personal"
     );
-    assert_eq!(
-        label(
-            Head::ContentKind,
-            "this song is amazing, still listening in 2015 :)"
-        ),
-        "off-topic"
-    );
+    assert_eq!(label(Head::ContentKind, "this song is amazing, still listening in 2015 :)"), "off-topic");
 }
 
 #[test]
@@ -132,16 +94,9 @@ fn scores_are_probabilities_and_repeatable() {
         ] {
             let p = m.probabilities(t, &mut s);
             assert_eq!(p.len(), head.classes().len());
-            assert!(
-                (p.iter().sum::<f32>() - 1.0).abs() < 1e-4,
-                "{head} {t:?}: {p:?}"
-            );
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{head} {t:?}: {p:?}");
             assert!(p.iter().all(|x| (0.0..=1.0).contains(x)));
-            assert_eq!(
-                p,
-                m.probabilities(t, &mut s),
-                "{head} {t:?}: not repeatable"
-            );
+            assert_eq!(p, m.probabilities(t, &mut s), "{head} {t:?}: not repeatable");
         }
     }
 }
@@ -155,14 +110,7 @@ fn the_threshold_moves_the_label_not_the_score() {
     let low = m.classify_with(text, 0.0, &mut s);
     let high = m.classify_with(text, 1.0, &mut s);
     assert_eq!(low.label, "spam");
-    assert_eq!(
-        high.label,
-        if high.score >= 1.0 {
-            "spam"
-        } else {
-            "not-spam"
-        }
-    );
+    assert_eq!(high.label, if high.score >= 1.0 { "spam" } else { "not-spam" });
     assert_eq!(low.score, high.score);
     let k = builtin::model(Head::ContentKind).unwrap();
     assert_eq!(k.classify_with("hello", 1.0, &mut s).label, UNCERTAIN);
@@ -172,39 +120,17 @@ fn the_threshold_moves_the_label_not_the_score() {
 fn spam_reads_where_a_text_was_written() {
     use tactful_classify::{Channel, Input};
     let m = builtin::model(Head::Spam).unwrap();
-    assert!(
-        m.spec().channels,
-        "the shipped spam head has per-channel features"
-    );
-    assert_eq!(
-        "dm".parse::<Channel>(),
-        Ok(Channel::Message),
-        "as `tactful check --channel dm` says it"
-    );
+    assert!(m.spec().channels, "the shipped spam head has per-channel features");
+    assert_eq!("dm".parse::<Channel>(), Ok(Channel::Message), "as `tactful check --channel dm` says it");
     let mut s = Scratch::new();
-    let p = |text: &str, c: Option<Channel>, s: &mut Scratch| {
-        m.probabilities(Input::new(text, c), s)[1]
-    };
+    let p = |text: &str, c: Option<Channel>, s: &mut Scratch| m.probabilities(Input::new(text, c), s)[1];
     // Self-promotion is the classic spam under a video; as someone's own post it is less so.
     let promo = "watch my new video and subscribe";
-    assert_eq!(
-        m.classify(Input::new(promo, Some(Channel::Comment)), &mut s)
-            .label,
-        "spam"
-    );
+    assert_eq!(m.classify(Input::new(promo, Some(Channel::Comment)), &mut s).label, "spam");
     assert!(p(promo, Some(Channel::Comment), &mut s) > p(promo, Some(Channel::Post), &mut s));
     // A plain message stays plain wherever it was written, and with no channel at all.
     let plain = "hey are we still on for dinner tonight?";
-    for c in [
-        None,
-        Some(Channel::Post),
-        Some(Channel::Comment),
-        Some(Channel::Message),
-    ] {
-        assert_eq!(
-            m.classify(Input::new(plain, c), &mut s).label,
-            "not-spam",
-            "{c:?}"
-        );
+    for c in [None, Some(Channel::Post), Some(Channel::Comment), Some(Channel::Message)] {
+        assert_eq!(m.classify(Input::new(plain, c), &mut s).label, "not-spam", "{c:?}");
     }
 }

@@ -29,7 +29,11 @@ const DAY: i64 = 86_400;
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
@@ -110,7 +114,14 @@ fn timed_with(bin: &str, args: &[&str]) -> (f64, f64, String) {
     let gnu_time = Path::new("/usr/bin/time").exists();
     let t = Instant::now();
     let out = if gnu_time {
-        Command::new("/usr/bin/time").arg("-f").arg("maxrss-kb %M").arg(bin).args(args).env_remove("TACTFUL_DATABASE_URL").output().unwrap()
+        Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("maxrss-kb %M")
+            .arg(bin)
+            .args(args)
+            .env_remove("TACTFUL_DATABASE_URL")
+            .output()
+            .unwrap()
     } else {
         Command::new(bin).args(args).env_remove("TACTFUL_DATABASE_URL").output().unwrap()
     };
@@ -160,7 +171,10 @@ fn main() {
         before_s = Some(s);
     }
     let (import_s, import_mb, _) = timed(&import);
-    println!("import      {n} items: {import_s:>7.2} s  {import_mb:>6.0} MB  ({:.0} items/s)", n as f64 / import_s);
+    println!(
+        "import      {n} items: {import_s:>7.2} s  {import_mb:>6.0} MB  ({:.0} items/s)",
+        n as f64 / import_s
+    );
     if let Some(b) = before_s {
         println!("import      with derived tables ÷ without: ×{:.2}", import_s / b);
     }
@@ -168,7 +182,8 @@ fn main() {
     // Baselines, in this process, on the same store.
     let mut store = tactful_store::open(db_s).unwrap();
     let t = Instant::now();
-    let counted = u64::try_from(store.people().rows("SELECT count(*) FROM items", &[]).unwrap()[0][0].int()).unwrap();
+    let counted =
+        u64::try_from(store.people().rows("SELECT count(*) FROM items", &[]).unwrap()[0][0].int()).unwrap();
     let count_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let per_kind: u64 = store.counts().unwrap().iter().map(|c| c.2).sum();
@@ -186,13 +201,22 @@ fn main() {
         .unwrap();
     let read_s = t.elapsed().as_secs_f64();
     assert_eq!(read, counted);
-    println!("baseline    SELECT count(*) FROM items: {count_s:>7.3} s; count(*) per network and kind: {kinds_s:>7.3} s");
-    println!("baseline    full read of the items table ({read} items, {:.0} MB of text): {read_s:>7.3} s  (process peak {:.0} MB)", bytes as f64 / 1e6, peak_rss_mb());
+    println!(
+        "baseline    SELECT count(*) FROM items: {count_s:>7.3} s; count(*) per network and kind: {kinds_s:>7.3} s"
+    );
+    println!(
+        "baseline    full read of the items table ({read} items, {:.0} MB of text): {read_s:>7.3} s  (process peak {:.0} MB)",
+        bytes as f64 / 1e6,
+        peak_rss_mb()
+    );
     drop(store);
 
     // A month that is over: the last full month before today.
     let month = {
-        let (y, m) = tactful_core::coaching::month(today - DAY).split_once('-').map(|(y, m)| (y.parse::<i64>().unwrap(), m.parse::<i64>().unwrap())).unwrap();
+        let (y, m) = tactful_core::coaching::month(today - DAY)
+            .split_once('-')
+            .map(|(y, m)| (y.parse::<i64>().unwrap(), m.parse::<i64>().unwrap()))
+            .unwrap();
         let (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
         format!("{y:04}-{m:02}")
     };
@@ -200,17 +224,31 @@ fn main() {
     for round in ["first run", "second run"] {
         let (s, mb, out) = timed(&["today", "--db", db_s]);
         let waiting = out.lines().filter(|l| l.contains("has waited")).count();
-        println!("today       ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({waiting} waiting rows shown)", s / read_s, s / count_s);
+        println!(
+            "today       ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({waiting} waiting rows shown)",
+            s / read_s,
+            s / count_s
+        );
         let (s, mb, _) = timed(&["report", "--db", db_s, "--month", &month, "--out", html.to_str().unwrap()]);
-        println!("report {month} ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)", s / read_s, s / count_s);
+        println!(
+            "report {month} ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)",
+            s / read_s,
+            s / count_s
+        );
         let (s, mb, out) = timed(&["responses", "--db", db_s]);
         let groups = out.lines().filter(|l| l.contains('%')).count();
-        println!("responses   ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({groups} rows of figures)", s / read_s, s / count_s);
+        println!(
+            "responses   ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({groups} rows of figures)",
+            s / read_s,
+            s / count_s
+        );
     }
     if before_s.is_some() {
         // A store written before the derived tables: the first read fills them, once.
         let (s, mb, _) = timed(&["today", "--db", &old_s]);
-        println!("today       on a store from before the derived tables (fills them once): {s:>7.2} s  {mb:>6.0} MB");
+        println!(
+            "today       on a store from before the derived tables (fills them once): {s:>7.2} s  {mb:>6.0} MB"
+        );
         let (s, mb, _) = timed(&["today", "--db", &old_s]);
         println!("today       on that store, next run: {s:>7.3} s  {mb:>6.0} MB");
     }

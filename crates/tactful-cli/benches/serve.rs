@@ -13,7 +13,10 @@ use std::time::Instant;
 
 fn request(port: u16, method: &str, path: &str, body: &str) -> u16 {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
     s.write_all(req.as_bytes()).unwrap();
     let mut out = Vec::new();
     s.read_to_end(&mut out).unwrap();
@@ -35,17 +38,28 @@ fn time(port: u16, n: usize, method: &str, path: &str, body: &str) -> (f64, f64)
 }
 
 fn main() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful")).args(["serve", "--demo"]).stdout(Stdio::piped()).spawn().expect("start tactful serve");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tactful"))
+        .args(["serve", "--demo"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start tactful serve");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let port: u16 = line.split("127.0.0.1:").nth(1).and_then(|s| s.split('/').next()).and_then(|p| p.parse().ok()).expect("port");
+    let port: u16 = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .expect("port");
     let draft = r#"{"text": "Happy Monday! I have been using the new glow serum for a month and my skin feels great. If you want to try it, I can send a sample. I also make $500 a month extra from home with this business, ask me how! #skincare #workfromhome", "channel": "post"}"#;
     let gated = r#"{"text": "Hi Nora! Want to join my team? It's a great business opportunity", "channel": "dm", "to": "nora.k"}"#;
     let n = 300;
     // Warm up caches and the connection path.
     time(port, 20, "POST", "/api/v1/check", draft);
     let (base50, base99) = time(port, n, "GET", "/assets/app.css", "");
-    println!("baseline: GET /assets/app.css (static, same server): median {base50:.2} ms, p99 {base99:.2} ms");
+    println!(
+        "baseline: GET /assets/app.css (static, same server): median {base50:.2} ms, p99 {base99:.2} ms"
+    );
     let rows: [(&str, &str, &str, &str, usize); 7] = [
         ("as-you-type check (308-byte draft)", "POST", "/api/v1/check", draft, n),
         ("check with the pitch gate (store read)", "POST", "/api/v1/check", gated, n),

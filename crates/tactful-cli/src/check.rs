@@ -97,7 +97,9 @@ pub fn run(args: &Args) -> Result<u8> {
     }
     if args.format == Format::Jsonl {
         if args.to.is_some() {
-            bail!(crate::UsageError("--to checks one draft for one person; it does not go with --format jsonl".into()));
+            bail!(crate::UsageError(
+                "--to checks one draft for one person; it does not go with --format jsonl".into()
+            ));
         }
         return run_jsonl(args, &engine);
     }
@@ -113,7 +115,9 @@ pub fn run(args: &Args) -> Result<u8> {
         .collect();
     if let Some(who) = &args.to {
         if !matches!(args.channel, Channel::Dm | Channel::Comment) {
-            bail!(crate::UsageError("--to is for a message or a comment to someone: add --channel dm (or comment)".into()));
+            bail!(crate::UsageError(
+                "--to is for a message or a comment to someone: add --channel dm (or comment)".into()
+            ));
         }
         let mut store = crate::store::open(args.db.as_deref())?;
         for (d, findings) in &mut results {
@@ -186,7 +190,8 @@ fn gather(args: &Args) -> Result<Vec<Draft>> {
     if args.text.is_empty() && args.files.is_empty() {
         if std::io::stdin().is_terminal() {
             bail!(crate::UsageError(
-                "nothing to check: give the draft as an argument, with --file PATH, or on standard input".into()
+                "nothing to check: give the draft as an argument, with --file PATH, or on standard input"
+                    .into()
             ));
         }
         drafts.push(Draft { name: "stdin".into(), text: input::read_text("-")? });
@@ -204,7 +209,9 @@ fn gather(args: &Args) -> Result<Vec<Draft>> {
 /// then ends with exit code 2 (after checking every good line).
 fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
     if !args.text.is_empty() {
-        bail!(crate::UsageError("--format jsonl reads JSON lines from --file or stdin, not from arguments".into()));
+        bail!(crate::UsageError(
+            "--format jsonl reads JSON lines from --file or stdin, not from arguments".into()
+        ));
     }
     let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
     let stdout = std::io::stdout();
@@ -217,20 +224,27 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
         let reader: Box<dyn Read> = if path == "-" {
             Box::new(std::io::stdin())
         } else {
-            Box::new(std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?)
+            Box::new(
+                std::fs::File::open(path)
+                    .map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?,
+            )
         };
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let mut buf = Vec::new();
         let mut line_no = 0usize;
         loop {
             buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
             if n == 0 {
                 break;
             }
             line_no += 1;
             let Ok(line) = std::str::from_utf8(&buf) else {
-                eprintln!("tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field");
+                eprintln!(
+                    "tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field"
+                );
                 bad += 1;
                 continue;
             };
@@ -263,7 +277,11 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
     Ok(u8::from(tripped))
 }
 
-fn check_line(engine: &Engine, args: &Args, line: &str) -> Result<(Map<String, Value>, Option<Severity>), String> {
+fn check_line(
+    engine: &Engine,
+    args: &Args,
+    line: &str,
+) -> Result<(Map<String, Value>, Option<Severity>), String> {
     let mut obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return Err("expected a JSON object with a `text` field".into()),

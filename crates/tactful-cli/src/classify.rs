@@ -72,8 +72,7 @@ fn parse_threshold(s: &str) -> Result<f32, String> {
 
 fn load(head: Head) -> Result<Model> {
     // A damaged embedded model is a build problem, not the user's input.
-    builtin::model(head)
-        .map_err(|e| anyhow::anyhow!("the built-in {head} model cannot be loaded: {e}"))
+    builtin::model(head).map_err(|e| anyhow::anyhow!("the built-in {head} model cannot be loaded: {e}"))
 }
 
 /// Scores in JSON are rounded to four places: more would be false precision.
@@ -108,9 +107,7 @@ fn run_human(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
     }
     for (name, t) in &texts {
         if t.trim().is_empty() {
-            bail!(crate::UsageError(format!(
-                "{name}: the input is empty: expected a text to classify"
-            )));
+            bail!(crate::UsageError(format!("{name}: the input is empty: expected a text to classify")));
         }
     }
     let stdout = std::io::stdout();
@@ -130,10 +127,8 @@ fn run_human(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
         } else {
             let mut rest: Vec<(usize, f32)> = p.iter().copied().enumerate().collect();
             rest.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let all: Vec<String> = rest
-                .iter()
-                .map(|(i, x)| format!("{} {:.3}", model.classes()[*i], x))
-                .collect();
+            let all: Vec<String> =
+                rest.iter().map(|(i, x)| format!("{} {:.3}", model.classes()[*i], x)).collect();
             writeln!(out, "{name}: {} ({})", d.label, all.join(", "))?;
         }
     }
@@ -150,11 +145,7 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
             "--format jsonl reads JSON lines from files or stdin, not from --text".into()
         ));
     }
-    let paths: Vec<String> = if args.files.is_empty() {
-        vec!["-".into()]
-    } else {
-        args.files.clone()
-    };
+    let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut scratch = Scratch::new();
@@ -165,9 +156,7 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
             Box::new(std::io::stdin())
         } else {
             if std::path::Path::new(path).is_dir() {
-                bail!(crate::UsageError(format!(
-                    "{path}: is a folder, expected a JSONL file"
-                )));
+                bail!(crate::UsageError(format!("{path}: is a folder, expected a JSONL file")));
             }
             Box::new(
                 std::fs::File::open(path)
@@ -212,9 +201,7 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
     }
     out.flush()?;
     if seen == 0 && bad == 0 {
-        bail!(crate::UsageError(
-            "the input is empty: expected JSON lines with a `text` field".into()
-        ));
+        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
     }
     if bad > 0 {
         eprintln!("tactful: {bad} line(s) skipped");
@@ -235,9 +222,7 @@ fn object_with_text(line: &str) -> Result<Line, String> {
         Ok(Value::Object(m)) => m,
         Ok(_) => return Err("expected a JSON object with a `text` field".into()),
         Err(e) => {
-            return Err(format!(
-                "not valid JSON ({e}): expected a JSON object with a `text` field"
-            ));
+            return Err(format!("not valid JSON ({e}): expected a JSON object with a `text` field"));
         }
     };
     let text = match obj.get("text") {
@@ -262,11 +247,7 @@ fn classify_line(
     line: &str,
     scratch: &mut Scratch,
 ) -> Result<Map<String, Value>, String> {
-    let Line {
-        mut obj,
-        text,
-        channel: own,
-    } = object_with_text(line)?;
+    let Line { mut obj, text, channel: own } = object_with_text(line)?;
     let d = model.classify_with(Input::new(&text, own.or(channel)), threshold, scratch);
     obj.insert("label".into(), Value::String(d.label.to_string()));
     obj.insert("score".into(), serde_json::json!(round4(d.score)));
@@ -299,12 +280,10 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
             let line = object_with_text(line).map_err(at)?;
             let obj = &line.obj;
             let head: Head = match obj.get("head") {
-                Some(Value::String(h)) => h
-                    .parse()
-                    .map_err(|e: String| at(format!("field `head`: {e}")))?,
-                _ => bail!(at(
-                    "missing field `head`: expected content-kind, customer-request or spam".into()
-                )),
+                Some(Value::String(h)) => h.parse().map_err(|e: String| at(format!("field `head`: {e}")))?,
+                _ => {
+                    bail!(at("missing field `head`: expected content-kind, customer-request or spam".into()))
+                }
             };
             if !heads.is_empty() && !heads.contains(&head) {
                 continue;
@@ -312,28 +291,18 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
             let Some(Value::String(label)) = obj.get("label") else {
                 bail!(at("missing field `label`: expected the text's class".into()));
             };
-            let class = head
-                .classes()
-                .iter()
-                .position(|c| c == label)
-                .ok_or_else(|| {
-                    at(format!(
-                        "field `label`: `{label}` is not a class of {head} (expected one of {})",
-                        head.classes().join(", ")
-                    ))
-                })?;
-            let source = obj
-                .get("source")
-                .and_then(Value::as_str)
-                .unwrap_or("-")
-                .to_string();
+            let class = head.classes().iter().position(|c| c == label).ok_or_else(|| {
+                at(format!(
+                    "field `label`: `{label}` is not a class of {head} (expected one of {})",
+                    head.classes().join(", ")
+                ))
+            })?;
+            let source = obj.get("source").and_then(Value::as_str).unwrap_or("-").to_string();
             sets.entry((head, source)).or_default().push((line, class));
         }
     }
     if sets.is_empty() {
-        bail!(crate::UsageError(
-            "no labeled texts found: the input is empty".into()
-        ));
+        bail!(crate::UsageError("no labeled texts found: the input is empty".into()));
     }
     let f = |x: Option<f64>| x.map_or_else(|| "    -".to_string(), |v| format!("{v:.3}"));
     let prf = |m: &Measure| format!("{} {} {}", f(m.precision()), f(m.recall()), f(m.f1()));
@@ -342,10 +311,9 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
     for ((head, source), items) in &sets {
         if current != Some(*head) {
             let m = load(*head)?;
-            let what = head.positive().map_or_else(
-                || "macro-F1 over the classes present".to_string(),
-                |p| format!("F1 of `{p}`"),
-            );
+            let what = head
+                .positive()
+                .map_or_else(|| "macro-F1 over the classes present".to_string(), |p| format!("F1 of `{p}`"));
             writeln!(
                 out,
                 "\n== {head}  (threshold {:.2}; P R F1 = precision, recall, {what})",
@@ -365,14 +333,8 @@ pub fn report_heads(files: &[String], heads: &[Head], out: &mut dyn Write) -> Re
             model = Some(m);
         }
         let m = model.as_ref().expect("loaded above");
-        let c: Comparison = compare(
-            m,
-            *head,
-            m.threshold(),
-            items
-                .iter()
-                .map(|(l, c)| (Input::new(&l.text, l.channel), *c)),
-        );
+        let c: Comparison =
+            compare(m, *head, m.threshold(), items.iter().map(|(l, c)| (Input::new(&l.text, l.channel), *c)));
         // For a yes/no head also the macro-F1 (mean of both classes' F1),
         // the figure papers on these sets usually report.
         let macro_f1 = if head.positive().is_some() {

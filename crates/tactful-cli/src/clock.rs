@@ -39,11 +39,14 @@ fn system() -> i64 {
 /// `2026-11-21T09:00:00Z`, `2026-11-21T10:00:00+01:00`, `2026-11-21 09:00` or
 /// `2026-11-21` (midnight UTC) into Unix seconds.
 pub fn parse(s: &str) -> Result<i64, String> {
-    let bad = || format!("`{s}`: expected a date and time like 2026-11-21T09:00:00Z, or a date like 2026-11-21");
+    let bad =
+        || format!("`{s}`: expected a date and time like 2026-11-21T09:00:00Z, or a date like 2026-11-21");
     let t = s.trim();
     let b = t.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10))
+    {
         return Err(bad());
     }
     let (mo, d): (u32, u32) = (t[5..7].parse().map_err(|_| bad())?, t[8..10].parse().map_err(|_| bad())?);
@@ -53,7 +56,11 @@ pub fn parse(s: &str) -> Result<i64, String> {
     if b.len() > 10 {
         let sep_ok = matches!(b[10], b'T' | b't' | b' ');
         let time_ok = digits(11..13) && b.get(13) == Some(&b':') && digits(14..16);
-        if !sep_ok || !time_ok || t[11..13].parse::<u32>().map_err(|_| bad())? > 23 || t[14..16].parse::<u32>().map_err(|_| bad())? > 59 {
+        if !sep_ok
+            || !time_ok
+            || t[11..13].parse::<u32>().map_err(|_| bad())? > 23
+            || t[14..16].parse::<u32>().map_err(|_| bad())? > 59
+        {
             return Err(bad());
         }
         let mut rest = &t[16..];
@@ -111,7 +118,15 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_date() {
-        for bad in ["tomorrow", "2026-13-01", "2026-11-21T25:00", "2026-11-21Tnoon", "2026-11-21T09:00:00 PST", "21/11/2026", ""] {
+        for bad in [
+            "tomorrow",
+            "2026-13-01",
+            "2026-11-21T25:00",
+            "2026-11-21Tnoon",
+            "2026-11-21T09:00:00 PST",
+            "21/11/2026",
+            "",
+        ] {
             let e = parse(bad).unwrap_err();
             assert!(e.contains("expected a date"), "{bad}: {e}");
         }

@@ -63,7 +63,9 @@ pub enum SessionCommand {
 /// The stored plan, or the defaults.
 pub fn load_plan(db: &mut dyn Db) -> Result<Plan> {
     match coach::get(db, "plan")? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| anyhow::anyhow!("the stored plan cannot be read ({e}); set it again with `tactful plan set`")),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            anyhow::anyhow!("the stored plan cannot be read ({e}); set it again with `tactful plan set`")
+        }),
         None => Ok(Plan::default()),
     }
 }
@@ -78,7 +80,11 @@ pub fn show_plan(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
     }
     writeln!(out, "  market: {}", if plan.market.is_empty() { "not set" } else { &plan.market })?;
     let nets: Vec<&str> = plan.networks.iter().map(|n| n.as_str()).collect();
-    writeln!(out, "  networks: {}", if nets.is_empty() { "not chosen".to_string() } else { nets.join(", ") })?;
+    writeln!(
+        out,
+        "  networks: {}",
+        if nets.is_empty() { "not chosen".to_string() } else { nets.join(", ") }
+    )?;
     writeln!(out, "  daily session: {} minutes", plan.session_minutes)?;
     writeln!(out, "  promotional posts: at most {}%", plan.max_promotional_percent)
 }
@@ -156,14 +162,20 @@ pub fn streak(sessions: &[coach::Session], now: i64) -> (u32, u32) {
 /// Minutes spent in sessions that started today (a running one counts up to now).
 pub fn minutes_today(sessions: &[coach::Session], now: i64) -> i64 {
     let today = now.div_euclid(86_400);
-    sessions.iter().filter(|s| s.started_at.div_euclid(86_400) == today).map(|s| (s.stopped_at.unwrap_or(now) - s.started_at).max(0) / 60).sum()
+    sessions
+        .iter()
+        .filter(|s| s.started_at.div_euclid(86_400) == today)
+        .map(|s| (s.stopped_at.unwrap_or(now) - s.started_at).max(0) / 60)
+        .sum()
 }
 
 pub fn session(cmd: &SessionCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     let now = crate::store::now();
     let db_arg = match cmd {
-        SessionCommand::Start { db } | SessionCommand::Stop { db } | SessionCommand::Status { db } => db.clone(),
+        SessionCommand::Start { db } | SessionCommand::Stop { db } | SessionCommand::Status { db } => {
+            db.clone()
+        }
     };
     let mut store = crate::store::open(db_arg.as_deref())?;
     let db = store.people();
@@ -172,14 +184,24 @@ pub fn session(cmd: &SessionCommand) -> Result<u8> {
         SessionCommand::Start { .. } => {
             let (s, new) = coach::start(db, now)?;
             if new {
-                writeln!(out, "Session started: {} minutes in your plan. Answer people first, then give, then post.", plan.session_minutes)?;
+                writeln!(
+                    out,
+                    "Session started: {} minutes in your plan. Answer people first, then give, then post.",
+                    plan.session_minutes
+                )?;
             } else {
-                writeln!(out, "A session is already running since {}.", crate::store::show_time(s.started_at))?;
+                writeln!(
+                    out,
+                    "A session is already running since {}.",
+                    crate::store::show_time(s.started_at)
+                )?;
             }
         }
         SessionCommand::Stop { .. } => match coach::stop(db, now)? {
             Some(s) => writeln!(out, "Session stopped after {} minutes.", (now - s.started_at).max(0) / 60)?,
-            None => bail!(crate::UsageError("no session is running: start one with `tactful session start`".into())),
+            None => bail!(crate::UsageError(
+                "no session is running: start one with `tactful session start`".into()
+            )),
         },
         SessionCommand::Status { .. } => {}
     }
@@ -200,14 +222,22 @@ mod tests {
     use super::*;
 
     fn s(day: i64, minutes: i64) -> coach::Session {
-        coach::Session { id: day, started_at: day * 86_400 + 3600, stopped_at: Some(day * 86_400 + 3600 + minutes * 60) }
+        coach::Session {
+            id: day,
+            started_at: day * 86_400 + 3600,
+            stopped_at: Some(day * 86_400 + 3600 + minutes * 60),
+        }
     }
 
     #[test]
     fn streak_counts_consecutive_days_and_survives_until_today_ends() {
         let sessions = vec![s(10, 5), s(11, 5), s(12, 5), s(14, 5), s(15, 5)];
         assert_eq!(streak(&sessions, 15 * 86_400 + 100), (2, 3));
-        assert_eq!(streak(&sessions, 16 * 86_400 + 100), (2, 3), "no session yet today: yesterday's streak stands");
+        assert_eq!(
+            streak(&sessions, 16 * 86_400 + 100),
+            (2, 3),
+            "no session yet today: yesterday's streak stands"
+        );
         assert_eq!(streak(&sessions, 17 * 86_400 + 100), (0, 3), "a missed day ends it");
         assert_eq!(minutes_today(&sessions, 15 * 86_400 + 50_000), 5);
     }

@@ -49,9 +49,11 @@ fn dated(now: i64) -> Result<String> {
         if line.trim().is_empty() {
             continue;
         }
-        let mut v: serde_json::Value = serde_json::from_str(line).map_err(|e| anyhow::anyhow!("demo history line {}: {e}", i + 1))?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| anyhow::anyhow!("demo history line {}: {e}", i + 1))?;
         if let Some(at) = v.get("at").and_then(|a| a.as_str()) {
-            let t = tactful_import::util::parse_iso(at).ok_or_else(|| anyhow::anyhow!("demo history line {}: `at` is not a date", i + 1))?;
+            let t = tactful_import::util::parse_iso(at)
+                .ok_or_else(|| anyhow::anyhow!("demo history line {}: `at` is not a date", i + 1))?;
             v["at"] = serde_json::Value::String(crate::clock::rfc3339(t + shift));
         }
         out.push_str(&v.to_string());
@@ -86,9 +88,23 @@ pub fn run(args: &Args) -> Result<u8> {
         db: Some(db_s.clone()),
     })?;
 
-    let query = || crate::history::Query { network: None, kind: None, person: None, text: None, from: None, to: None, db: Some(db_s.clone()) };
+    let query = || crate::history::Query {
+        network: None,
+        kind: None,
+        person: None,
+        text: None,
+        from: None,
+        to: None,
+        db: Some(db_s.clone()),
+    };
     heading("2. What to delete or edit (tactful scan)");
-    crate::history::scan(&crate::history::ScanArgs { query: query(), limit: 10, min_severity: tactful_core::Severity::Warning, packs: vec![], jsonl: false })?;
+    crate::history::scan(&crate::history::ScanArgs {
+        query: query(),
+        limit: 10,
+        min_severity: tactful_core::Severity::Warning,
+        packs: vec![],
+        jsonl: false,
+    })?;
 
     heading("3. Your people on the relationship curve (tactful contacts)");
     crate::relate::contacts(&crate::relate::ContactsArgs {
@@ -103,7 +119,9 @@ pub fn run(args: &Args) -> Result<u8> {
 
     heading("4. Before you press send: a pitch to a follower (tactful check --to nora.k --channel dm)");
     let code = crate::check::run(&crate::check::Args {
-        text: vec!["Hi Nora! Want to join my team? It's a great business opportunity, DM me for details".into()],
+        text: vec![
+            "Hi Nora! Want to join my team? It's a great business opportunity, DM me for details".into(),
+        ],
         files: vec![],
         channel: tactful_core::Channel::Dm,
         packs: vec![],

@@ -56,17 +56,33 @@ fn rules_report(args: &Args) -> Result<()> {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(line)
-                .map_err(|e| crate::UsageError(format!("{name}:{}: not valid JSON ({e}): expected an object with `text` and `label`", i + 1)))?;
-            let (Some(t), Some(l)) = (v.get("text").and_then(Value::as_str), v.get("label").and_then(Value::as_str)) else {
-                bail!(crate::UsageError(format!("{name}:{}: expected string fields `text` and `label`", i + 1)));
+            let v: Value = serde_json::from_str(line).map_err(|e| {
+                crate::UsageError(format!(
+                    "{name}:{}: not valid JSON ({e}): expected an object with `text` and `label`",
+                    i + 1
+                ))
+            })?;
+            let (Some(t), Some(l)) =
+                (v.get("text").and_then(Value::as_str), v.get("label").and_then(Value::as_str))
+            else {
+                bail!(crate::UsageError(format!(
+                    "{name}:{}: expected string fields `text` and `label`",
+                    i + 1
+                )));
             };
-            let expected = category_of_label(l).map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
+            let expected =
+                category_of_label(l).map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
             let fragment = v.get("note").and_then(Value::as_str).is_some_and(|n| n.contains("fragment"));
             let mut findings = engine.check(t, args.channel);
             crate::kinds::add_head_findings(&engine, t, args.channel, &[], &mut findings);
             sources.push(format!("{name}:{}", i + 1));
-            outcomes.push(Outcome { line: outcomes.len(), text: t.to_string(), expected, fragment, findings });
+            outcomes.push(Outcome {
+                line: outcomes.len(),
+                text: t.to_string(),
+                expected,
+                fragment,
+                findings,
+            });
         }
     }
     if outcomes.is_empty() {
@@ -79,11 +95,26 @@ fn rules_report(args: &Args) -> Result<()> {
     writeln!(out, "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}", "category", "recall", "precis.", "tp", "fn", "fp")?;
     for c in Category::ALL {
         if let Some(t) = r.by_category.get(&c) {
-            writeln!(out, "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}", c.as_str(), pct(t.recall()), pct(t.precision()), t.true_pos, t.false_neg, t.false_pos)?;
+            writeln!(
+                out,
+                "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}",
+                c.as_str(),
+                pct(t.recall()),
+                pct(t.precision()),
+                t.true_pos,
+                t.false_neg,
+                t.false_pos
+            )?;
         }
     }
     if r.fragments > 0 {
-        writeln!(out, "\nfragments flagged: {} of {} ({})", r.fragments_flagged, r.fragments, pct(r.fragment_rate()))?;
+        writeln!(
+            out,
+            "\nfragments flagged: {} of {} ({})",
+            r.fragments_flagged,
+            r.fragments,
+            pct(r.fragment_rate())
+        )?;
     }
     if r.ok_texts > 0 {
         writeln!(
@@ -109,15 +140,34 @@ fn rules_report(args: &Args) -> Result<()> {
             if t.len() < o.text.len() {
                 t.push('…');
             }
-            writeln!(out, "  {} [{label}{}] {:?} found {:?}", sources[i], if o.fragment { ", fragment" } else { "" }, t, codes)?;
+            writeln!(
+                out,
+                "  {} [{label}{}] {:?} found {:?}",
+                sources[i],
+                if o.fragment { ", fragment" } else { "" },
+                t,
+                codes
+            )?;
         }
         Ok(())
     };
     if r.ok_texts > 0 {
         // The classifier rules, one by one: how often each fires on texts that should pass.
-        for code in [crate::kinds::PROMOTION, crate::kinds::OFF_TOPIC, crate::kinds::HEALTH_CLAIM, crate::kinds::EARNINGS_CLAIM] {
-            let n = outcomes.iter().filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code)).count();
-            writeln!(out, "  {code} (classifier) on ok texts: {n} ({})", pct(Some(n as f64 / r.ok_texts as f64)))?;
+        for code in [
+            crate::kinds::PROMOTION,
+            crate::kinds::OFF_TOPIC,
+            crate::kinds::HEALTH_CLAIM,
+            crate::kinds::EARNINGS_CLAIM,
+        ] {
+            let n = outcomes
+                .iter()
+                .filter(|o| o.expected.is_none() && o.findings.iter().any(|f| f.code == code))
+                .count();
+            writeln!(
+                out,
+                "  {code} (classifier) on ok texts: {n} ({})",
+                pct(Some(n as f64 / r.ok_texts as f64))
+            )?;
         }
     }
     show(&mut out, "misses", &r.misses)?;

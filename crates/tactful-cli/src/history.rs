@@ -167,7 +167,8 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     // Every message (sent or received) is labelled with the customer-request
     // and spam heads: requests you were sent, and messages that read as spam.
     let heads = MessageHeads::load()?;
-    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> = std::collections::HashMap::new();
+    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> =
+        std::collections::HashMap::new();
     let mut sent = MessageTally::default();
     store.items(&f, &mut |i| {
         if !scannable(&i) {
@@ -229,11 +230,19 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         return Ok(0);
     }
     let errors = flagged.iter().filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)).count();
-    writeln!(out, "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n", flagged.len())?;
+    writeln!(
+        out,
+        "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n",
+        flagged.len()
+    )?;
     for (i, fs) in flagged.iter().take(args.limit) {
         let action = action(fs);
         let tags = message_labels.get(&i.id).map_or(String::new(), |m| {
-            let yes: Vec<&str> = m.iter().filter(|(l, _)| l == "request" || l == "spam").map(|(l, _)| if l == "request" { "customer request" } else { "reads as spam" }).collect();
+            let yes: Vec<&str> = m
+                .iter()
+                .filter(|(l, _)| l == "request" || l == "spam")
+                .map(|(l, _)| if l == "request" { "customer request" } else { "reads as spam" })
+                .collect();
             if yes.is_empty() { String::new() } else { format!(" [{}]", yes.join(", ")) }
         });
         writeln!(out, "{} {} {}{tags} — {action}", show_time(i.at), i.network, i.kind)?;
@@ -245,8 +254,11 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 continue;
             }
             seen.push(&x.code);
-            let places: Vec<String> =
-                fs.iter().filter(|y| y.code == x.code).map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60))).collect();
+            let places: Vec<String> = fs
+                .iter()
+                .filter(|y| y.code == x.code)
+                .map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60)))
+                .collect();
             writeln!(out, "  {}[{}] {} — {}", x.severity, x.code, places.join(", "), x.message)?;
         }
         writeln!(out, "  from {}:{}\n", i.source_file, i.source_position)?;
@@ -256,7 +268,8 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     }
     let posts: u64 = mix.values().sum();
     if posts > 0 {
-        let parts: Vec<String> = mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
+        let parts: Vec<String> =
+            mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
         writeln!(out, "Your {posts} posts by kind (content-kind classifier): {}", parts.join(", "))?;
     }
     if sent.total + received.total > 0 {
@@ -280,7 +293,10 @@ struct MessageHeads {
 impl MessageHeads {
     fn load() -> Result<Self> {
         use tactful_classify::{Head, builtin};
-        Ok(MessageHeads { request: builtin::model(Head::CustomerRequest)?, spam: builtin::model(Head::Spam)? })
+        Ok(MessageHeads {
+            request: builtin::model(Head::CustomerRequest)?,
+            spam: builtin::model(Head::Spam)?,
+        })
     }
 
     /// [customer-request, spam] labels and scores, at each head's own threshold.

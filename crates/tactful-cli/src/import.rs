@@ -65,14 +65,29 @@ pub fn run(args: &Args) -> Result<u8> {
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last = Instant::now();
-    let req = Request { paths: &args.paths, format: args.format, owner: args.owner.as_deref(), network: args.network };
+    let req = Request {
+        paths: &args.paths,
+        format: args.format,
+        owner: args.owner.as_deref(),
+        network: args.network,
+    };
     let result = import_into(store.as_mut(), &req, &mut |p: &Progress| {
         if progress && last.elapsed() > Duration::from_millis(200) {
             last = Instant::now();
             // Time left from the share of the export's bytes read so far.
             let secs = started.elapsed().as_secs_f64();
-            let left = if p.done > 0.01 { format!("about {:.0}s left", secs * (1.0 - p.done) / p.done) } else { "estimating".into() };
-            eprint!("\r{} ({}): {} records, {:.0}% read, {left}   ", p.file, p.format, p.records, p.done * 100.0);
+            let left = if p.done > 0.01 {
+                format!("about {:.0}s left", secs * (1.0 - p.done) / p.done)
+            } else {
+                "estimating".into()
+            };
+            eprint!(
+                "\r{} ({}): {} records, {:.0}% read, {left}   ",
+                p.file,
+                p.format,
+                p.records,
+                p.done * 100.0
+            );
         }
     });
     if progress {
@@ -88,7 +103,11 @@ pub fn run(args: &Args) -> Result<u8> {
 
 /// Import every path in one transaction: any failure leaves the store as it
 /// was. Bad input is a `UsageError` naming the file and position.
-pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progress: &mut dyn FnMut(&Progress)) -> Result<Tally> {
+pub fn import_into(
+    store: &mut dyn tactful_store::Store,
+    req: &Request,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Tally> {
     let opts = Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network };
     let mut tally = Tally::default();
     let mut writer = store.writer()?;
@@ -118,7 +137,9 @@ pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progr
             let added = match (&r, req.owner) {
                 // The user said who they are: that replaces any stored owner.
                 (Record::Owner { network, person, source }, Some(_)) => {
-                    writer.set_owner(*network, person, source).map_err(|e| ImportError::Sink(e.to_string()))?;
+                    writer
+                        .set_owner(*network, person, source)
+                        .map_err(|e| ImportError::Sink(e.to_string()))?;
                     Added::New
                 }
                 _ => writer.add(&r).map_err(|e| ImportError::Sink(e.to_string()))?,
@@ -129,7 +150,12 @@ pub fn import_into(store: &mut dyn tactful_store::Store, req: &Request, on_progr
                 *map.entry(k).or_default() += 1;
             }
             if tally.records % 1024 == 0 {
-                on_progress(&Progress { file: &name, format, records: tally.records, done: read.get() as f64 / total as f64 });
+                on_progress(&Progress {
+                    file: &name,
+                    format,
+                    records: tally.records,
+                    done: read.get() as f64 / total as f64,
+                });
             }
             Ok(())
         };

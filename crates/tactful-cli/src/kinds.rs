@@ -52,25 +52,37 @@ fn claim_head(head: Head) -> Option<&'static Model> {
 /// categories has flagged it already (`already`: the engine's findings).
 /// The message names the words that weighed most and the nearest claim the
 /// FTC or FDA quoted, so the seller can see why.
-fn claim_findings(engine: &Engine, text: &str, channel: Channel, already: &[Finding], out: &mut Vec<Finding>) {
+fn claim_findings(
+    engine: &Engine,
+    text: &str,
+    channel: Channel,
+    already: &[Finding],
+    out: &mut Vec<Finding>,
+) {
     let heads = [
         (HEALTH_CLAIM, Head::HealthClaim, &[Category::Health][..], "health"),
         (EARNINGS_CLAIM, Head::EarningsClaim, &[Category::Income, Category::Lifestyle][..], "earnings"),
     ];
     let wanted_now: Vec<bool> = heads
         .iter()
-        .map(|(code, _, cats, _)| wanted(engine, code, channel) && !already.iter().any(|f| cats.contains(&f.category)))
+        .map(|(code, _, cats, _)| {
+            wanted(engine, code, channel) && !already.iter().any(|f| cats.contains(&f.category))
+        })
         .collect();
     if !wanted_now.contains(&true) {
         return;
     }
-    let (Some(health), Some(earnings)) = (claim_head(Head::HealthClaim), claim_head(Head::EarningsClaim)) else { return };
+    let (Some(health), Some(earnings)) = (claim_head(Head::HealthClaim), claim_head(Head::EarningsClaim))
+    else {
+        return;
+    };
     // Both heads read the same features: one pass over the text.
     // One scratch buffer per thread: bulk checks call this for every line.
     thread_local! {
         static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
     }
-    let (p_health, p_earnings) = SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
+    let (p_health, p_earnings) =
+        SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
     for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
         let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
         if !wanted_now[i] || p < model.threshold() || !engine.external_allows(code, text, channel) {
@@ -110,7 +122,12 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
 
 /// [`head_findings`], given the engine's findings on the same draft when the
 /// caller has them (so the engine does not run twice).
-fn head_findings_beside(engine: &Engine, text: &str, channel: Channel, known: Option<&[Finding]>) -> Vec<Finding> {
+fn head_findings_beside(
+    engine: &Engine,
+    text: &str,
+    channel: Channel,
+    known: Option<&[Finding]>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if text.trim().is_empty() {
         return out;
@@ -149,14 +166,22 @@ fn head_findings_beside(engine: &Engine, text: &str, channel: Channel, known: Op
         }
     {
         if let Some(rule) = engine.rule(PROMOTION) {
-            let msg = format!("{} (The content-kind classifier reads this as promotion, {}% sure.)", rule.message, pct(promotional));
+            let msg = format!(
+                "{} (The content-kind classifier reads this as promotion, {}% sure.)",
+                rule.message,
+                pct(promotional)
+            );
             out.push(tactful_core::engine::finding_of(rule, start, end, msg));
         }
     }
     let off_topic = prob("off-topic");
     if off && off_topic >= OFF_TOPIC_MIN && engine.external_allows(OFF_TOPIC, text, channel) {
         if let Some(rule) = engine.rule(OFF_TOPIC) {
-            let msg = format!("{} (The content-kind classifier reads this as off-topic, {}% sure.)", rule.message, pct(off_topic));
+            let msg = format!(
+                "{} (The content-kind classifier reads this as off-topic, {}% sure.)",
+                rule.message,
+                pct(off_topic)
+            );
             out.push(tactful_core::engine::finding_of(rule, start, end, msg));
         }
     }
@@ -165,14 +190,25 @@ fn head_findings_beside(engine: &Engine, text: &str, channel: Channel, known: Op
 
 /// Add the heads' findings to the engine's, drop the codes the user
 /// silenced, and keep the engine's order (position, then severity, then code).
-pub fn add_head_findings(engine: &Engine, text: &str, channel: Channel, ignore: &[String], findings: &mut Vec<Finding>) {
+pub fn add_head_findings(
+    engine: &Engine,
+    text: &str,
+    channel: Channel,
+    ignore: &[String],
+    findings: &mut Vec<Finding>,
+) {
     let extra = head_findings_beside(engine, text, channel, Some(findings));
     if extra.is_empty() {
         return;
     }
     findings.extend(extra.into_iter().filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code))));
     findings.sort_by(|a, b| {
-        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
+        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
+            b.start,
+            b.end,
+            std::cmp::Reverse(b.severity),
+            &b.code,
+        ))
     });
 }
 
@@ -208,7 +244,10 @@ mod tests {
     fn a_promotional_post_without_a_disclosure_gets_the_finding_and_with_ad_it_does_not() {
         assert_eq!(codes(PROMO, Channel::Post), vec![PROMOTION.to_string()]);
         assert!(codes(&format!("#ad {PROMO}"), Channel::Post).is_empty());
-        assert!(codes(&format!("{PROMO} (I earn a commission on orders through my shop.)"), Channel::Post).is_empty());
+        assert!(
+            codes(&format!("{PROMO} (I earn a commission on orders through my shop.)"), Channel::Post)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -227,7 +266,10 @@ mod tests {
         let off = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\ndisable = [\"KND001\"]\n".to_string());
         let engine = tactful_packs::engine_with(&[off]).unwrap();
         assert!(head_findings(&engine, PROMO, Channel::Post).is_empty());
-        let louder = ("acme.toml".to_string(), "[pack]\nname = \"acme\"\n[severity]\nKND001 = \"error\"\n".to_string());
+        let louder = (
+            "acme.toml".to_string(),
+            "[pack]\nname = \"acme\"\n[severity]\nKND001 = \"error\"\n".to_string(),
+        );
         let engine = tactful_packs::engine_with(&[louder]).unwrap();
         assert_eq!(head_findings(&engine, PROMO, Channel::Post)[0].severity, Severity::Error);
     }
@@ -246,7 +288,8 @@ mod tests {
         let engine = tactful_packs::builtin_engine();
         let (run, failures) = test_examples(&engine);
         assert!(run >= 8, "{run} examples");
-        let report: Vec<String> = failures.iter().map(|f| format!("{} should {}: {:?}", f.code, f.expected, f.text)).collect();
+        let report: Vec<String> =
+            failures.iter().map(|f| format!("{} should {}: {:?}", f.code, f.expected, f.text)).collect();
         assert!(failures.is_empty(), "{}", report.join("\n"));
     }
 }

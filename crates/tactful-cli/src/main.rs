@@ -2,8 +2,8 @@
 //! texts to the pure core; prints results. All I/O lives here or in the adapter crates.
 
 mod check;
-mod clock;
 mod classify;
+mod clock;
 mod coach;
 mod demo;
 mod eval;
@@ -25,7 +25,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "tactful", version, about = "A local-first coach and compliance guard for people who sell through social media.")]
+#[command(
+    name = "tactful",
+    version,
+    about = "A local-first coach and compliance guard for people who sell through social media."
+)]
 struct Cli {
     /// Show the full chain of causes when something goes wrong.
     #[arg(long, global = true)]
@@ -134,7 +138,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // The reader went away (`tactful history | head`): not an error.
-        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -102,11 +102,21 @@ pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
     }
     let found = people::find(db, query)?;
     match found.len() {
-        0 => bail!(crate::UsageError(format!("no contact matches `{query}`: see `tactful history --person {query}` or import an export first"))),
+        0 => bail!(crate::UsageError(format!(
+            "no contact matches `{query}`: see `tactful history --person {query}` or import an export first"
+        ))),
         1 => Ok(found.into_iter().next().expect("one")),
         _ => {
-            let list: Vec<String> = found.iter().take(10).map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c))).collect();
-            bail!(crate::UsageError(format!("`{query}` matches {} contacts; pick one by id:\n  {}", found.len(), list.join("\n  "))))
+            let list: Vec<String> = found
+                .iter()
+                .take(10)
+                .map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c)))
+                .collect();
+            bail!(crate::UsageError(format!(
+                "`{query}` matches {} contacts; pick one by id:\n  {}",
+                found.len(),
+                list.join("\n  ")
+            )))
         }
     }
 }
@@ -119,13 +129,25 @@ fn handles(c: &Contact) -> String {
 /// refused (a `UsageError` saying why) when it is not one: being connected,
 /// a bought list or "I added them" is not consent, and a stored message given
 /// as evidence must be theirs.
-pub fn record_opt_in(db: &mut dyn Db, c: &Contact, purpose: Purpose, source: Source, evidence: &str, item: Option<i64>) -> Result<people::Consent> {
+pub fn record_opt_in(
+    db: &mut dyn Db,
+    c: &Contact,
+    purpose: Purpose,
+    source: Source,
+    evidence: &str,
+    item: Option<i64>,
+) -> Result<people::Consent> {
     let author = match item {
-        Some(id) => Some(people::item_author(db, id)?.ok_or_else(|| crate::UsageError(format!("item {id}: no stored item with that id")))?),
+        Some(id) => Some(
+            people::item_author(db, id)?
+                .ok_or_else(|| crate::UsageError(format!("item {id}: no stored item with that id")))?,
+        ),
         None => None,
     };
     let their: Vec<String> = c.handles.iter().map(|(_, h)| h.clone()).collect();
-    if let Err(refusal) = consent::check_opt_in(source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their) {
+    if let Err(refusal) =
+        consent::check_opt_in(source, evidence, author.as_ref().map(|(a, o)| (a.as_str(), *o)), &their)
+    {
         bail!(crate::UsageError(format!("not recorded: {refusal}")));
     }
     Ok(people::record(db, c.id, purpose, source, evidence, item, crate::store::now())?)
@@ -140,7 +162,11 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let c = resolve(db, contact)?;
             let rec = record_opt_in(db, &c, *purpose, *source, evidence, *item)?;
             writeln!(out, "Recorded {}'s opt-in for {purpose} as pending.", c.display_name)?;
-            writeln!(out, "Double opt-in: send them this code and ask them to send it back to confirm: {}", rec.token)?;
+            writeln!(
+                out,
+                "Double opt-in: send them this code and ask them to send it back to confirm: {}",
+                rec.token
+            )?;
             writeln!(out, "When they do: tactful consent confirm {}", rec.token)?;
             Ok(0)
         }
@@ -149,11 +175,15 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let db = store.people();
             match people::confirm(db, token, crate::store::now())? {
                 Some(c) if c.status == tactful_core::consent::Status::Confirmed => {
-                    let who = people::by_id(db, c.contact_id)?.map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
+                    let who = people::by_id(db, c.contact_id)?
+                        .map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name);
                     writeln!(out, "Confirmed: {who} opted in to {}.", c.purpose)?;
                     Ok(0)
                 }
-                Some(c) => bail!(crate::UsageError(format!("code {token} belongs to an opt-in that is {}, not pending", c.status.as_str()))),
+                Some(c) => bail!(crate::UsageError(format!(
+                    "code {token} belongs to an opt-in that is {}, not pending",
+                    c.status.as_str()
+                ))),
                 None => bail!(crate::UsageError(format!("no opt-in has the code {token}"))),
             }
         }
@@ -163,7 +193,11 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             let c = resolve(db, contact)?;
             let n = people::withdraw(db, c.id, *purpose, crate::store::now(), note)?;
             let what = purpose.map_or("everything".to_string(), |p| p.to_string());
-            writeln!(out, "Withdrawn for {} ({what}): {n} record(s). They will not appear in any export from now on.", c.display_name)?;
+            writeln!(
+                out,
+                "Withdrawn for {} ({what}): {n} record(s). They will not appear in any export from now on.",
+                c.display_name
+            )?;
             Ok(0)
         }
         ConsentCommand::List { contact, db } => {
@@ -174,7 +208,8 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                 None => None,
             };
             for r in people::consents(db, filter)? {
-                let who = people::by_id(db, r.contact_id)?.map_or_else(|| format!("#{}", r.contact_id), |x| x.display_name);
+                let who = people::by_id(db, r.contact_id)?
+                    .map_or_else(|| format!("#{}", r.contact_id), |x| x.display_name);
                 writeln!(
                     out,
                     "{}  {:<24} {:<16} {:<10} via {:<11} {}{}",
@@ -203,14 +238,20 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                     rec.confirmed_at.map(show_time).unwrap_or_default(),
                     rec.evidence.clone(),
                 ];
-                let quoted: Vec<String> = cells.iter().map(|s| format!("\"{}\"", s.replace('"', "\"\""))).collect();
+                let quoted: Vec<String> =
+                    cells.iter().map(|s| format!("\"{}\"", s.replace('"', "\"\""))).collect();
                 buf.push_str(&quoted.join(","));
                 buf.push('\n');
             }
             match path {
                 Some(p) => {
-                    std::fs::write(p, &buf).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
-                    eprintln!("{} contact(s) with a confirmed opt-in for {purpose} written to {}", rows.len(), p.display());
+                    std::fs::write(p, &buf)
+                        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?;
+                    eprintln!(
+                        "{} contact(s) with a confirmed opt-in for {purpose} written to {}",
+                        rows.len(),
+                        p.display()
+                    );
                 }
                 None => out.write_all(buf.as_bytes())?,
             }

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use tactful_core::consent::Purpose;
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::{self, Assessment, Interaction, Mark, MarkSource, Marks, Stage, Thresholds};
+use tactful_core::relationships::{
+    self, Assessment, Interaction, Mark, MarkSource, Marks, Stage, Thresholds,
+};
 use tactful_store::people::{self, Contact};
 use tactful_store::{Filter, Store, StoredItem, derived};
 
@@ -68,7 +70,12 @@ impl Ledger {
         for h in &mut self.histories {
             h.sort_by_key(|x| (x.at, x.item));
         }
-        Everyone { contacts: self.contacts, histories: self.histories, now: crate::store::now(), thresholds: Thresholds::default() }
+        Everyone {
+            contacts: self.contacts,
+            histories: self.histories,
+            now: crate::store::now(),
+            thresholds: Thresholds::default(),
+        }
     }
 }
 
@@ -91,7 +98,10 @@ pub fn load(store: &mut dyn Store) -> Result<Everyone> {
 /// One contact's interactions, oldest first, and the items they come from,
 /// reading only the items that name one of their handles: a contact's page
 /// must not read the whole store.
-pub fn history_of(store: &mut dyn Store, c: &Contact) -> Result<(Vec<Interaction>, HashMap<i64, StoredItem>)> {
+pub fn history_of(
+    store: &mut dyn Store,
+    c: &Contact,
+) -> Result<(Vec<Interaction>, HashMap<i64, StoredItem>)> {
     let mut items: HashMap<i64, StoredItem> = HashMap::new();
     for (network, handle) in &c.handles {
         let filter = Filter { network: Some(*network), person: Some(handle.clone()), ..Filter::default() };
@@ -145,7 +155,10 @@ impl Everyone {
 /// The purpose a pitch is about: the opportunity (recruiting) or products.
 pub fn purpose_of(cue: &str) -> Purpose {
     let c = cue.to_lowercase();
-    if ["team", "opportunity", "business", "boss", "join", "recruit", "income", "job", "telegram", "hustle"].iter().any(|w| c.contains(w)) {
+    if ["team", "opportunity", "business", "boss", "join", "recruit", "income", "job", "telegram", "hustle"]
+        .iter()
+        .any(|w| c.contains(w))
+    {
         Purpose::Opportunity
     } else {
         Purpose::ProductUpdates
@@ -155,12 +168,24 @@ pub fn purpose_of(cue: &str) -> Purpose {
 /// What to do next, by stage, in the seeds' spirit: give before you ask.
 pub fn next_step(stage: Stage) -> &'static str {
     match stage {
-        Stage::Connected => "Give before you ask: comment on something they posted or answer a question of theirs. Do not pitch yet.",
-        Stage::Engaged => "Keep giving and keep it personal. If they ask about what you do, answer; a pitch now would be unsolicited.",
-        Stage::Conversation => "They welcome the conversation: answer their questions first; mention your offer only where it fits what they asked.",
-        Stage::Customer => "Ask how they are getting on with what they bought; add them to a list only if they opt in themselves.",
-        Stage::Team => "Support them: answer questions, share what works, and help them keep their own posts compliant.",
-        Stage::Lapsed => "Reconnect without an offer: ask how they are or react to something recent they shared.",
+        Stage::Connected => {
+            "Give before you ask: comment on something they posted or answer a question of theirs. Do not pitch yet."
+        }
+        Stage::Engaged => {
+            "Keep giving and keep it personal. If they ask about what you do, answer; a pitch now would be unsolicited."
+        }
+        Stage::Conversation => {
+            "They welcome the conversation: answer their questions first; mention your offer only where it fits what they asked."
+        }
+        Stage::Customer => {
+            "Ask how they are getting on with what they bought; add them to a list only if they opt in themselves."
+        }
+        Stage::Team => {
+            "Support them: answer questions, share what works, and help them keep their own posts compliant."
+        }
+        Stage::Lapsed => {
+            "Reconnect without an offer: ask how they are or react to something recent they shared."
+        }
     }
 }
 
@@ -190,7 +215,10 @@ pub struct ContactsArgs {
 /// Every contact with their stage now, from the stored tallies (what
 /// `today` reads): the same stages as deriving from every item, without
 /// reading every item.
-pub fn assess_all(store: &mut dyn Store, thresholds: &Thresholds) -> Result<(Vec<(Contact, Assessment)>, i64)> {
+pub fn assess_all(
+    store: &mut dyn Store,
+    thresholds: &Thresholds,
+) -> Result<(Vec<(Contact, Assessment)>, i64)> {
     let now = crate::store::now();
     let db = store.people();
     tactful_store::derived::refresh(db)?;
@@ -219,7 +247,9 @@ pub fn contacts(args: &ContactsArgs) -> Result<u8> {
         }
         if let Some(q) = &args.search {
             let q = q.to_lowercase();
-            if !c.display_name.to_lowercase().contains(&q) && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(&q)) {
+            if !c.display_name.to_lowercase().contains(&q)
+                && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(&q))
+            {
                 continue;
             }
         }
@@ -258,7 +288,8 @@ pub fn contacts(args: &ContactsArgs) -> Result<u8> {
         }
     }
     if !args.jsonl {
-        let mut summary: Vec<String> = Stage::ALL.iter().filter_map(|s| by_stage.get(s).map(|n| format!("{n} {s}"))).collect();
+        let mut summary: Vec<String> =
+            Stage::ALL.iter().filter_map(|s| by_stage.get(s).map(|n| format!("{n} {s}"))).collect();
         if summary.is_empty() {
             summary.push("no contacts yet: import an export first".into());
         }
@@ -301,20 +332,40 @@ pub fn contact(args: &ContactArgs) -> Result<u8> {
         writeln!(out, "  none recorded: do not add them to any list. Being connected is not an opt-in.")?;
     }
     for r in &records {
-        writeln!(out, "  {} {} via {} ({}): {}", r.purpose, r.status.as_str(), r.source, show_time(r.recorded_at), r.evidence)?;
+        writeln!(
+            out,
+            "  {} {} via {} ({}): {}",
+            r.purpose,
+            r.status.as_str(),
+            r.source,
+            show_time(r.recorded_at),
+            r.evidence
+        )?;
     }
     writeln!(out, "\nNext: {}", next_step(a.stage))?;
     writeln!(out, "\nTimeline (latest 20):")?;
     for x in hist.iter().rev().take(20) {
         let who = if x.direction == relationships::Direction::Given { "you" } else { "they" };
-        writeln!(out, "  {} {:<9} {who:<4} {} (item {})", show_time(x.at), x.network.as_str(), x.act, x.item)?;
+        writeln!(
+            out,
+            "  {} {:<9} {who:<4} {} (item {})",
+            show_time(x.at),
+            x.network.as_str(),
+            x.act,
+            x.item
+        )?;
     }
     Ok(0)
 }
 
 /// The pitch gate: a finding when `text` pitches and the contact has not
 /// invited it (stage) nor opted in (consent) for what the pitch is about.
-pub fn gate(store: &mut dyn Store, engine: &tactful_core::Engine, who: &str, text: &str) -> Result<Option<tactful_core::Finding>> {
+pub fn gate(
+    store: &mut dyn Store,
+    engine: &tactful_core::Engine,
+    who: &str,
+    text: &str,
+) -> Result<Option<tactful_core::Finding>> {
     let Some(cue) = relationships::pitch_cue(text) else { return Ok(None) };
     let c = crate::people::resolve(store.people(), who)?;
     let purpose = purpose_of(&cue);
@@ -339,7 +390,11 @@ pub fn gate(store: &mut dyn Store, engine: &tactful_core::Engine, who: &str, tex
 }
 
 /// Past pitches to people who had not invited them, and broadcasts.
-pub fn scan_relationships(store: &mut dyn Store, out: &mut dyn Write, limit: usize) -> Result<(usize, usize)> {
+pub fn scan_relationships(
+    store: &mut dyn Store,
+    out: &mut dyn Write,
+    limit: usize,
+) -> Result<(usize, usize)> {
     let net = load(store)?;
     // Pitches: judge each against the history before it.
     let mut unsolicited = Vec::new();
@@ -362,20 +417,33 @@ pub fn scan_relationships(store: &mut dyn Store, out: &mut dyn Write, limit: usi
     }
     // Spray and pray: the owner's messages, one row per recipient.
     let mut rows: Vec<(i64, String, i64, String)> = Vec::new();
-    store.items(&Filter { kind: Some(ItemKind::Message), by_owner: Some(true), ..Filter::default() }, &mut |it| {
-        for r in &it.counterparts {
-            rows.push((it.id, r.clone(), it.at, it.text.clone()));
-        }
-        true
-    })?;
-    let outgoing: Vec<relationships::Outgoing<'_>> =
-        rows.iter().map(|(id, c, at, t)| relationships::Outgoing { id: *id, contact: c, at: *at, text: t }).collect();
-    let found = relationships::broadcasts(&outgoing, relationships::DEFAULT_WINDOW_SECS, relationships::DEFAULT_MIN_RECIPIENTS);
-    writeln!(out, "\nSpray and pray (the same message to {}+ people within a day): {}", relationships::DEFAULT_MIN_RECIPIENTS, found.len())?;
+    store.items(
+        &Filter { kind: Some(ItemKind::Message), by_owner: Some(true), ..Filter::default() },
+        &mut |it| {
+            for r in &it.counterparts {
+                rows.push((it.id, r.clone(), it.at, it.text.clone()));
+            }
+            true
+        },
+    )?;
+    let outgoing: Vec<relationships::Outgoing<'_>> = rows
+        .iter()
+        .map(|(id, c, at, t)| relationships::Outgoing { id: *id, contact: c, at: *at, text: t })
+        .collect();
+    let found = relationships::broadcasts(
+        &outgoing,
+        relationships::DEFAULT_WINDOW_SECS,
+        relationships::DEFAULT_MIN_RECIPIENTS,
+    );
+    writeln!(
+        out,
+        "\nSpray and pray (the same message to {}+ people within a day): {}",
+        relationships::DEFAULT_MIN_RECIPIENTS,
+        found.len()
+    )?;
     for b in found.iter().take(limit) {
         let text: String = b.text.chars().take(80).collect();
         writeln!(out, "  {} → {} people: \"{text}\"", show_time(b.first_at), b.recipients.len())?;
     }
     Ok((unsolicited.len(), found.len()))
 }
-

@@ -70,7 +70,15 @@ fn sev_color(s: Severity) -> &'static str {
 
 /// Print one finding like a compiler diagnostic: the line, the span underlined,
 /// then why, what to try instead, and where the guidance is.
-pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, lines: &Lines, f: &Finding, color: bool) -> std::io::Result<()> {
+pub fn human(
+    out: &mut impl Write,
+    engine: &Engine,
+    name: &str,
+    text: &str,
+    lines: &Lines,
+    f: &Finding,
+    color: bool,
+) -> std::io::Result<()> {
     let p = Paint { on: color };
     let rule = engine.rule(&f.code);
     let (line, col, line_start) = lines.locate(text, f.start);
@@ -100,9 +108,17 @@ pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, line
         writeln!(out, "{:>gutter$} {} {}", line + i, p.wrap("1;34", "|"), shown_line)?;
         let us = f.start.max(l_start) - l_start;
         let ue = f.end.min(l_end).max(f.start.max(l_start)) - l_start;
-        let lead: String = shown_line[..us.min(shown_line.len())].chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let lead: String = shown_line[..us.min(shown_line.len())]
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         let width = shown_line.get(us..ue.min(shown_line.len())).map_or(1, |s| s.chars().count().max(1));
-        writeln!(out, "{pad} {} {lead}{}", p.wrap("1;34", "|"), p.wrap(sev_color(f.severity), &"^".repeat(width)))?;
+        writeln!(
+            out,
+            "{pad} {} {lead}{}",
+            p.wrap("1;34", "|"),
+            p.wrap(sev_color(f.severity), &"^".repeat(width))
+        )?;
     }
     if let Some(r) = rule {
         writeln!(out, "{pad} {} {} {}", p.wrap("1;34", "="), p.wrap("1", "why:"), r.explanation)?;
@@ -114,7 +130,11 @@ pub fn human(out: &mut impl Write, engine: &Engine, name: &str, text: &str, line
     writeln!(out)
 }
 
-pub fn summary<'a>(out: &mut impl Write, all: impl Iterator<Item = &'a [Finding]>, drafts: usize) -> std::io::Result<()> {
+pub fn summary<'a>(
+    out: &mut impl Write,
+    all: impl Iterator<Item = &'a [Finding]>,
+    drafts: usize,
+) -> std::io::Result<()> {
     let (mut e, mut w, mut i) = (0, 0, 0);
     for fs in all {
         for f in fs {

@@ -83,12 +83,15 @@ pub fn period(month: Option<&str>, from: Option<&str>, to: Option<&str>) -> Resu
             };
             let (y, mo): (i64, i64) = (m[..4].parse()?, m[5..].parse()?);
             let next = if mo == 12 { format!("{}-01-01", y + 1) } else { format!("{y}-{:02}-01", mo + 1) };
-            let last = coaching::day_number(&next).ok_or_else(|| usage(format!("--month {m}: out of range")))? - 1;
+            let last =
+                coaching::day_number(&next).ok_or_else(|| usage(format!("--month {m}: out of range")))? - 1;
             Ok(Period { label: m.to_string(), first, last })
         }
         (None, Some(f), Some(t)) => {
-            let first = coaching::day_number(f).ok_or_else(|| usage(format!("--from {f}: expected a date as YYYY-MM-DD")))?;
-            let last = coaching::day_number(t).ok_or_else(|| usage(format!("--to {t}: expected a date as YYYY-MM-DD")))?;
+            let first = coaching::day_number(f)
+                .ok_or_else(|| usage(format!("--from {f}: expected a date as YYYY-MM-DD")))?;
+            let last = coaching::day_number(t)
+                .ok_or_else(|| usage(format!("--to {t}: expected a date as YYYY-MM-DD")))?;
             if last < first {
                 return Err(usage(format!("--to {t} is before --from {f}")));
             }
@@ -118,11 +121,17 @@ pub fn escape(s: &str) -> String {
 // Charts: plain inline SVG.
 // ---------------------------------------------------------------------------
 
-const COLORS: [&str; 9] = ["#d9534f", "#337ab7", "#5cb85c", "#999999", "#f0ad4e", "#8e44ad", "#16a085", "#7f8c8d", "#c0392b"];
+const COLORS: [&str; 9] =
+    ["#d9534f", "#337ab7", "#5cb85c", "#999999", "#f0ad4e", "#8e44ad", "#16a085", "#7f8c8d", "#c0392b"];
 
 /// Grouped vertical bars: one group per label, one bar per series. `None`
 /// values are left out (no bar). `line`: a horizontal reference line.
-fn grouped_bars(labels: &[String], series: &[(String, Vec<Option<f64>>)], line: Option<(f64, String)>, fmt: &dyn Fn(f64) -> String) -> String {
+fn grouped_bars(
+    labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    line: Option<(f64, String)>,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
     let h = 180.0;
     let top = 20.0;
     let left = 40.0;
@@ -140,8 +149,17 @@ fn grouped_bars(labels: &[String], series: &[(String, Vec<Option<f64>>)], line: 
     }
     let y = |v: f64| top + h - v / max * h;
     let mut s = String::new();
-    let _ = write!(s, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{total_h:.0}" role="img" font-size="11" font-family="sans-serif">"#);
-    let _ = write!(s, r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#444"/>"##, top + h, width - 5.0, top + h);
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{total_h:.0}" role="img" font-size="11" font-family="sans-serif">"#
+    );
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#444"/>"##,
+        top + h,
+        width - 5.0,
+        top + h
+    );
     for (gi, label) in labels.iter().enumerate() {
         let gx = left + gi as f64 * group_w + 12.0;
         for (si, (name, vals)) in series.iter().enumerate() {
@@ -158,18 +176,41 @@ fn grouped_bars(labels: &[String], series: &[(String, Vec<Option<f64>>)], line: 
                     escape(name),
                     escape(&fmt(*v))
                 );
-                let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="9">{}</text>"#, x + bar_w / 2.0 - 1.0, y(*v) - 2.0, escape(&fmt(*v)));
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="9">{}</text>"#,
+                    x + bar_w / 2.0 - 1.0,
+                    y(*v) - 2.0,
+                    escape(&fmt(*v))
+                );
             }
         }
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, gx + bar_w * series.len() as f64 / 2.0, top + h + 14.0, escape(label));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            gx + bar_w * series.len() as f64 / 2.0,
+            top + h + 14.0,
+            escape(label)
+        );
     }
     if let Some((l, name)) = line {
-        let _ = write!(s, r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#000" stroke-dasharray="4 3"/>"##, y(l), width - 5.0, y(l));
-        let _ = write!(s, r#"<text x="{left}" y="{:.1}" font-size="10">{}</text>"#, y(l) - 3.0, escape(&name));
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#000" stroke-dasharray="4 3"/>"##,
+            y(l),
+            width - 5.0,
+            y(l)
+        );
+        let _ =
+            write!(s, r#"<text x="{left}" y="{:.1}" font-size="10">{}</text>"#, y(l) - 3.0, escape(&name));
     }
     for (si, (name, _)) in series.iter().enumerate() {
         let ly = top + h + 26.0 + si as f64 * 18.0;
-        let _ = write!(s, r#"<rect x="{left}" y="{ly:.1}" width="12" height="12" fill="{}"/>"#, COLORS[si % COLORS.len()]);
+        let _ = write!(
+            s,
+            r#"<rect x="{left}" y="{ly:.1}" width="12" height="12" fill="{}"/>"#,
+            COLORS[si % COLORS.len()]
+        );
         let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, left + 16.0, ly + 10.0, escape(name));
     }
     s.push_str("</svg>");
@@ -184,13 +225,36 @@ fn hbars(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> String {
     let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
     let height = row_h * rows.len() as f64 + 8.0;
     let mut s = String::new();
-    let _ = write!(s, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" role="img" font-size="11" font-family="sans-serif">"#, label_w + bar_max + 60.0);
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" role="img" font-size="11" font-family="sans-serif">"#,
+        label_w + bar_max + 60.0
+    );
     for (i, (label, v)) in rows.iter().enumerate() {
         let y = 4.0 + i as f64 * row_h;
         let w = v / max * bar_max;
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, label_w - 6.0, y + 14.0, escape(label));
-        let _ = write!(s, r#"<rect x="{label_w}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {}</title></rect>"#, row_h - 6.0, COLORS[1], escape(label), escape(&fmt(*v)));
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, label_w + w + 4.0, y + 14.0, escape(&fmt(*v)));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            label_w - 6.0,
+            y + 14.0,
+            escape(label)
+        );
+        let _ = write!(
+            s,
+            r#"<rect x="{label_w}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {}</title></rect>"#,
+            row_h - 6.0,
+            COLORS[1],
+            escape(label),
+            escape(&fmt(*v))
+        );
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+            label_w + w + 4.0,
+            y + 14.0,
+            escape(&fmt(*v))
+        );
     }
     s.push_str("</svg>");
     s
@@ -239,7 +303,14 @@ impl Page {
         self.section_of(title, how, content, records, false);
     }
 
-    fn section_of(&mut self, title: &str, how: &[&str], content: &str, records: &[(String, Vec<i64>)], contacts: bool) {
+    fn section_of(
+        &mut self,
+        title: &str,
+        how: &[&str],
+        content: &str,
+        records: &[(String, Vec<i64>)],
+        contacts: bool,
+    ) {
         let _ = write!(self.body, "<section><h2>{}</h2>", escape(title));
         for h in how {
             let _ = write!(self.body, r#"<p class="how">How it is computed: {}</p>"#, escape(h));
@@ -257,7 +328,8 @@ impl Page {
             let _ = write!(self.body, "<p><b>{}</b></p><ul>", escape(name));
             let names = if contacts { &self.contacts } else { &self.items };
             for id in ids {
-                let _ = write!(self.body, "<li>#{id} {}</li>", escape(names.get(id).map_or("", String::as_str)));
+                let _ =
+                    write!(self.body, "<li>#{id} {}</li>", escape(names.get(id).map_or("", String::as_str)));
             }
             self.body.push_str("</ul>");
         }
@@ -298,8 +370,10 @@ pub fn run(args: &Args) -> Result<u8> {
     let p = period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
     let mut store = crate::store::open(args.db.as_deref())?;
     let rendered = render(store.as_mut(), &p, crate::store::now())?;
-    let out_path = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("tactful-report-{}.html", p.label)));
-    std::fs::write(&out_path, rendered.html).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out_path.display()))?;
+    let out_path =
+        args.out.clone().unwrap_or_else(|| PathBuf::from(format!("tactful-report-{}.html", p.label)));
+    std::fs::write(&out_path, rendered.html)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out_path.display()))?;
 
     let mut out = std::io::stdout().lock();
     writeln!(out, "Report for {}", p.label.replace('_', " "))?;
@@ -322,10 +396,17 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
     // is judged on the 24 hours before it. The stages come from the derived
     // tallies, not from the whole history.
     let mut items = Vec::new();
-    store.items(&Filter { from: Some(p.start() - coaching::START_SILENCE_SECS), to: Some(p.end()), ..Filter::default() }, &mut |it| {
-        items.push(it);
-        true
-    })?;
+    store.items(
+        &Filter {
+            from: Some(p.start() - coaching::START_SILENCE_SECS),
+            to: Some(p.end()),
+            ..Filter::default()
+        },
+        &mut |it| {
+            items.push(it);
+            true
+        },
+    )?;
     let owners: coaching::Owners = store.owners()?.into_iter().collect();
     let me = tactful_store::derived::owner_handles(store.people())?;
     let views: Vec<_> = items.iter().map(tactful_store::StoredItem::view).collect();
@@ -335,7 +416,16 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         .iter()
         .map(|it| {
             let excerpt: String = it.text.chars().take(80).collect();
-            (it.id, format!("{} {} by {} on {}: {excerpt}", it.network, it.kind, it.author, crate::store::show_time(it.at)))
+            (
+                it.id,
+                format!(
+                    "{} {} by {} on {}: {excerpt}",
+                    it.network,
+                    it.kind,
+                    it.author,
+                    crate::store::show_time(it.at)
+                ),
+            )
         })
         .collect();
     let mut page = Page { body: String::new(), items: described, contacts: std::collections::HashMap::new() };
@@ -363,10 +453,18 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
     }
 
     // 1. Content mix.
-    let mix: Vec<_> = coaching::content_mix(&in_period, &coaching::classify_post, now).into_iter().filter(|m| months.contains(&m.month)).collect();
+    let mix: Vec<_> = coaching::content_mix(&in_period, &coaching::classify_post, now)
+        .into_iter()
+        .filter(|m| months.contains(&m.month))
+        .collect();
     {
         let posts: f64 = mix.iter().filter_map(|m| m.posts.value).sum();
-        let promo: f64 = mix.iter().flat_map(|m| m.kinds.iter()).filter(|(k, _)| *k == ContentKind::Promotional).filter_map(|(_, m)| m.value).sum();
+        let promo: f64 = mix
+            .iter()
+            .flat_map(|m| m.kinds.iter())
+            .filter(|(k, _)| *k == ContentKind::Promotional)
+            .filter_map(|(_, m)| m.value)
+            .sum();
         let content = if posts == 0.0 {
             missing("No posts of yours in this period: there is no content mix to show.")
         } else {
@@ -384,9 +482,26 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                     (k.as_str().to_string(), vals)
                 })
                 .collect();
-            let mut c = grouped_bars(&labels, &series, Some((f64::from(plan.max_promotional_percent), format!("plan: promotional at most {}%", plan.max_promotional_percent))), &pct);
-            let _ = write!(c, "<p>{posts:.0} post(s), {promo:.0} promotional ({:.0}%; plan: at most {}%).</p>", promo / posts * 100.0, plan.max_promotional_percent);
-            summary.push(format!("content mix: {posts:.0} posts, {:.0}% promotional (plan: at most {}%)", promo / posts * 100.0, plan.max_promotional_percent));
+            let mut c = grouped_bars(
+                &labels,
+                &series,
+                Some((
+                    f64::from(plan.max_promotional_percent),
+                    format!("plan: promotional at most {}%", plan.max_promotional_percent),
+                )),
+                &pct,
+            );
+            let _ = write!(
+                c,
+                "<p>{posts:.0} post(s), {promo:.0} promotional ({:.0}%; plan: at most {}%).</p>",
+                promo / posts * 100.0,
+                plan.max_promotional_percent
+            );
+            summary.push(format!(
+                "content mix: {posts:.0} posts, {:.0}% promotional (plan: at most {}%)",
+                promo / posts * 100.0,
+                plan.max_promotional_percent
+            ));
             c
         };
         if posts == 0.0 {
@@ -398,22 +513,36 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 recs.push((format!("{} {k}", m.month), x.items.clone()));
             }
         }
-        page.section("Content mix per month", &[coaching::DEF_POSTS, coaching::DEF_KIND, coaching::DEF_PROMO_SHARE], &content, &recs);
+        page.section(
+            "Content mix per month",
+            &[coaching::DEF_POSTS, coaching::DEF_KIND, coaching::DEF_PROMO_SHARE],
+            &content,
+            &recs,
+        );
     }
 
     // 2. Giving vs asking.
     {
-        let giving: Vec<_> = coaching::giving_asking(&in_period, &owners, now).into_iter().filter(|m| months.contains(&m.month)).collect();
+        let giving: Vec<_> = coaching::giving_asking(&in_period, &owners, now)
+            .into_iter()
+            .filter(|m| months.contains(&m.month))
+            .collect();
         let given: f64 = giving.iter().filter_map(|m| m.given.value).sum();
         let asked: f64 = giving.iter().filter_map(|m| m.asked.value).sum();
         let content = if given + asked == 0.0 {
             summary.push("giving vs asking: nothing given or asked in the period".into());
-            missing("Nothing given or asked in this period (no comments, shares, reactions, mentions, messages or pitches of yours).")
+            missing(
+                "Nothing given or asked in this period (no comments, shares, reactions, mentions, messages or pitches of yours).",
+            )
         } else {
             let labels: Vec<String> = giving.iter().map(|m| m.month.clone()).collect();
-            let series = vec![("given".to_string(), giving.iter().map(|m| m.given.value).collect()), ("asked".to_string(), giving.iter().map(|m| m.asked.value).collect())];
+            let series = vec![
+                ("given".to_string(), giving.iter().map(|m| m.given.value).collect()),
+                ("asked".to_string(), giving.iter().map(|m| m.asked.value).collect()),
+            ];
             let share = given / (given + asked) * 100.0;
-            summary.push(format!("giving vs asking: {given:.0} given, {asked:.0} asked ({share:.0}% giving)"));
+            summary
+                .push(format!("giving vs asking: {given:.0} given, {asked:.0} asked ({share:.0}% giving)"));
             let mut c = grouped_bars(&labels, &series, None, &count);
             let _ = write!(c, "<p>{given:.0} given, {asked:.0} asked: giving share {share:.0}%.</p>");
             c
@@ -423,7 +552,12 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             recs.push((format!("{} given", m.month), m.given.items.clone()));
             recs.push((format!("{} asked", m.month), m.asked.items.clone()));
         }
-        page.section("Giving vs asking per month", &[coaching::DEF_GIVEN, coaching::DEF_ASKED, coaching::DEF_GIVING_SHARE], &content, &recs);
+        page.section(
+            "Giving vs asking per month",
+            &[coaching::DEF_GIVEN, coaching::DEF_ASKED, coaching::DEF_GIVING_SHARE],
+            &content,
+            &recs,
+        );
     }
 
     // 3. Replies and response times.
@@ -432,24 +566,46 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         for c in &mut convs {
             c.starts.retain(|s| p.contains(s.at));
         }
-        let stats: Vec<_> = coaching::response_summary(&convs).into_iter().filter(|s| s.month.as_ref().is_some_and(|m| months.contains(m))).collect();
+        let stats: Vec<_> = coaching::response_summary(&convs)
+            .into_iter()
+            .filter(|s| s.month.as_ref().is_some_and(|m| months.contains(m)))
+            .collect();
         let (per_month, per_network): (Vec<_>, Vec<_>) = stats.into_iter().partition(|s| s.network.is_none());
         let n_starts: usize = convs.iter().map(|c| c.starts.len()).sum();
-        let answered: usize = convs.iter().flat_map(|c| c.starts.iter()).filter(|s| s.response.is_some()).count();
+        let answered: usize =
+            convs.iter().flat_map(|c| c.starts.iter()).filter(|s| s.response.is_some()).count();
         let content = if n_starts == 0 {
             summary.push("replies: no conversation starts in the period".into());
-            missing("No conversation starts in this period (no direct messages from others after 24 hours of silence): no response rate or response time to show.")
+            missing(
+                "No conversation starts in this period (no direct messages from others after 24 hours of silence): no response rate or response time to show.",
+            )
         } else {
             let labels: Vec<String> = per_month.iter().filter_map(|s| s.month.clone()).collect();
             let mut c = String::from("<h3>Response rate</h3>");
-            c.push_str(&grouped_bars(&labels, &[("response rate".to_string(), per_month.iter().map(|s| s.response_rate.value.map(|v| v * 100.0)).collect())], None, &pct));
+            c.push_str(&grouped_bars(
+                &labels,
+                &[(
+                    "response rate".to_string(),
+                    per_month.iter().map(|s| s.response_rate.value.map(|v| v * 100.0)).collect(),
+                )],
+                None,
+                &pct,
+            ));
             if answered == 0 {
-                c.push_str(&missing("No start was answered in this period: there is no response time to show."));
+                c.push_str(&missing(
+                    "No start was answered in this period: there is no response time to show.",
+                ));
             } else {
                 c.push_str("<h3>Time to first response (hours)</h3>");
                 let series = vec![
-                    ("median".to_string(), per_month.iter().map(|s| s.median_secs.value.map(|v| v / 3600.0)).collect()),
-                    ("90th percentile".to_string(), per_month.iter().map(|s| s.p90_secs.value.map(|v| v / 3600.0)).collect()),
+                    (
+                        "median".to_string(),
+                        per_month.iter().map(|s| s.median_secs.value.map(|v| v / 3600.0)).collect(),
+                    ),
+                    (
+                        "90th percentile".to_string(),
+                        per_month.iter().map(|s| s.p90_secs.value.map(|v| v / 3600.0)).collect(),
+                    ),
                 ];
                 c.push_str(&grouped_bars(&labels, &series, None, &hours));
             }
@@ -468,7 +624,10 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 );
             }
             c.push_str("</table>");
-            summary.push(format!("replies: {answered} of {n_starts} conversation starts answered ({:.0}%)", answered as f64 / n_starts as f64 * 100.0));
+            summary.push(format!(
+                "replies: {answered} of {n_starts} conversation starts answered ({:.0}%)",
+                answered as f64 / n_starts as f64 * 100.0
+            ));
             for s in &per_network {
                 if let (Some(n), Some(m)) = (s.network, &s.month) {
                     summary.push(format!(
@@ -481,8 +640,21 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             }
             c
         };
-        let recs: Vec<_> = per_month.iter().map(|s| (format!("{} starts", s.month.as_deref().unwrap_or("")), join_items(&[&s.starts, &s.response_rate]))).collect();
-        page.section("Replies and response times per network and month", &[coaching::DEF_STARTS, coaching::DEF_RESPONSE_RATE, coaching::DEF_MEDIAN, coaching::DEF_P90], &content, &recs);
+        let recs: Vec<_> = per_month
+            .iter()
+            .map(|s| {
+                (
+                    format!("{} starts", s.month.as_deref().unwrap_or("")),
+                    join_items(&[&s.starts, &s.response_rate]),
+                )
+            })
+            .collect();
+        page.section(
+            "Replies and response times per network and month",
+            &[coaching::DEF_STARTS, coaching::DEF_RESPONSE_RATE, coaching::DEF_MEDIAN, coaching::DEF_P90],
+            &content,
+            &recs,
+        );
     }
 
     // 4. The funnel and the engaged share.
@@ -494,11 +666,15 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 .iter()
                 .map(|c| {
                     let t = tallies.get(&c.id).filter(|t| t.interactions > 0)?;
-                    Some((relationships::assess(t, crate::relate::marks(c), at, &Thresholds::default()).stage, t.networks()))
+                    Some((
+                        relationships::assess(t, crate::relate::marks(c), at, &Thresholds::default()).stage,
+                        t.networks(),
+                    ))
                 })
                 .collect())
         };
-        let before: Vec<Option<Stage>> = stage_at(store, p.start() - 1)?.into_iter().map(|s| s.map(|x| x.0)).collect();
+        let before: Vec<Option<Stage>> =
+            stage_at(store, p.start() - 1)?.into_iter().map(|s| s.map(|x| x.0)).collect();
         let after_full = stage_at(store, p.end() - 1)?;
         let after: Vec<Option<Stage>> = after_full.iter().map(|s| s.as_ref().map(|x| x.0)).collect();
         let mut per: BTreeMap<Stage, Vec<i64>> = BTreeMap::new();
@@ -515,23 +691,44 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         let total: usize = per.values().map(Vec::len).sum();
         let content = if total == 0 {
             summary.push("contacts: none with an interaction up to the end of the period".into());
-            missing("No contacts with an interaction up to the end of this period: there is no funnel to show.")
+            missing(
+                "No contacts with an interaction up to the end of this period: there is no funnel to show.",
+            )
         } else {
-            let rows: Vec<(String, f64)> = Stage::ALL.iter().map(|s| (s.as_str().to_string(), per.get(s).map_or(0, Vec::len) as f64)).collect();
+            let rows: Vec<(String, f64)> = Stage::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), per.get(s).map_or(0, Vec::len) as f64))
+                .collect();
             let mut c = hbars(&rows, &count);
             let _ = write!(c, "<p>{} contact(s) moved during the period.</p>", moved.len());
             if !moved.is_empty() {
                 c.push_str("<table><tr><th>contact</th><th>at the start</th><th>at the end</th></tr>");
                 for (name, b, a, _) in &moved {
-                    let _ = write!(c, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", escape(name), b.map_or("not yet in touch", Stage::as_str), a.as_str());
+                    let _ = write!(
+                        c,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        escape(name),
+                        b.map_or("not yet in touch", Stage::as_str),
+                        a.as_str()
+                    );
                 }
                 c.push_str("</table>");
             }
-            let engaged = per.iter().filter(|(s, _)| matches!(s, Stage::Engaged | Stage::Conversation | Stage::Customer | Stage::Team)).map(|(_, v)| v.len()).sum::<usize>();
-            summary.push(format!("contacts: {total} in the network, {engaged} engaged or further, {} moved", moved.len()));
+            let engaged = per
+                .iter()
+                .filter(|(s, _)| {
+                    matches!(s, Stage::Engaged | Stage::Conversation | Stage::Customer | Stage::Team)
+                })
+                .map(|(_, v)| v.len())
+                .sum::<usize>();
+            summary.push(format!(
+                "contacts: {total} in the network, {engaged} engaged or further, {} moved",
+                moved.len()
+            ));
             c
         };
-        let mut recs: Vec<(String, Vec<i64>)> = per.iter().map(|(s, v)| (format!("contact ids, {s}"), v.clone())).collect();
+        let mut recs: Vec<(String, Vec<i64>)> =
+            per.iter().map(|(s, v)| (format!("contact ids, {s}"), v.clone())).collect();
         recs.push(("contact ids, moved".into(), moved.iter().map(|m| m.3).collect()));
         page.section_of("Contacts along the curve (funnel)", &[DEF_FUNNEL], &content, &recs, true);
 
@@ -551,17 +748,33 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         let content = if by_net.is_empty() {
             missing("No contacts: there is no network size or engaged share to show.")
         } else {
-            let rows: Vec<(String, f64)> = by_net.iter().map(|(n, (all, eng, _))| (format!("{n} ({all} contacts)"), *eng as f64 / *all as f64 * 100.0)).collect();
+            let rows: Vec<(String, f64)> = by_net
+                .iter()
+                .map(|(n, (all, eng, _))| {
+                    (format!("{n} ({all} contacts)"), *eng as f64 / *all as f64 * 100.0)
+                })
+                .collect();
             let mut c = hbars(&rows, &pct);
             c.push_str("<table><tr><th>network</th><th>raw size</th><th>engaged or further</th><th>engaged share</th></tr>");
             for (n, (all, eng, _)) in &by_net {
-                let _ = write!(c, "<tr><td>{n}</td><td>{all}</td><td>{eng}</td><td>{:.0}%</td></tr>", *eng as f64 / *all as f64 * 100.0);
+                let _ = write!(
+                    c,
+                    "<tr><td>{n}</td><td>{all}</td><td>{eng}</td><td>{:.0}%</td></tr>",
+                    *eng as f64 / *all as f64 * 100.0
+                );
             }
             c.push_str("</table>");
             c
         };
-        let recs: Vec<_> = by_net.iter().map(|(n, (_, _, ids))| (format!("contact ids, {n}"), ids.clone())).collect();
-        page.section_of("Engaged share of the network beside its raw size", &[DEF_ENGAGED_SHARE], &content, &recs, true);
+        let recs: Vec<_> =
+            by_net.iter().map(|(n, (_, _, ids))| (format!("contact ids, {n}"), ids.clone())).collect();
+        page.section_of(
+            "Engaged share of the network beside its raw size",
+            &[DEF_ENGAGED_SHARE],
+            &content,
+            &recs,
+            true,
+        );
     }
 
     // 5. Compliance findings.
@@ -569,7 +782,9 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         let engine = tactful_packs::builtin_engine();
         let mut per: BTreeMap<(String, usize), Vec<i64>> = BTreeMap::new();
         let mut checked = 0usize;
-        for v in in_period.iter().filter(|v| v.by_owner && matches!(v.kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)) {
+        for v in in_period.iter().filter(|v| {
+            v.by_owner && matches!(v.kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
+        }) {
             checked += 1;
             for f in engine.check(v.text, v.kind.channel()) {
                 let ci = Category::ALL.iter().position(|c| *c == f.category).unwrap_or(0);
@@ -584,24 +799,47 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             summary.push(format!("compliance: {checked} item(s) checked, no findings"));
             format!("<p>{checked} item(s) checked: no findings.</p>")
         } else {
-            let cats: Vec<usize> = (0..Category::ALL.len()).filter(|ci| per.keys().any(|(_, c)| c == ci)).collect();
+            let cats: Vec<usize> =
+                (0..Category::ALL.len()).filter(|ci| per.keys().any(|(_, c)| c == ci)).collect();
             let series: Vec<(String, Vec<Option<f64>>)> = cats
                 .iter()
-                .map(|&ci| (Category::ALL[ci].as_str().to_string(), months.iter().map(|m| Some(per.get(&(m.clone(), ci)).map_or(0, Vec::len) as f64)).collect()))
+                .map(|&ci| {
+                    (
+                        Category::ALL[ci].as_str().to_string(),
+                        months
+                            .iter()
+                            .map(|m| Some(per.get(&(m.clone(), ci)).map_or(0, Vec::len) as f64))
+                            .collect(),
+                    )
+                })
                 .collect();
             summary.push(format!("compliance: {total} finding(s) in {checked} item(s) checked"));
             let mut c = grouped_bars(&months, &series, None, &count);
-            let _ = write!(c, "<p>{total} finding(s) in {checked} item(s) checked. See them with <code>tactful scan</code>.</p>");
+            let _ = write!(
+                c,
+                "<p>{total} finding(s) in {checked} item(s) checked. See them with <code>tactful scan</code>.</p>"
+            );
             c
         };
-        let recs: Vec<_> = per.iter().map(|((m, ci), ids)| (format!("{m} {}", Category::ALL[*ci]), ids.clone())).collect();
+        let recs: Vec<_> =
+            per.iter().map(|((m, ci), ids)| (format!("{m} {}", Category::ALL[*ci]), ids.clone())).collect();
         page.section("Compliance findings by category per month", &[DEF_FINDINGS], &content, &recs);
     }
 
     // 6. Networks used vs planned.
     {
         let mut used: BTreeMap<Network, Vec<i64>> = BTreeMap::new();
-        for v in in_period.iter().filter(|v| v.by_owner && matches!(v.kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message | ItemKind::Share | ItemKind::Reaction)) {
+        for v in in_period.iter().filter(|v| {
+            v.by_owner
+                && matches!(
+                    v.kind,
+                    ItemKind::Post
+                        | ItemKind::Comment
+                        | ItemKind::Message
+                        | ItemKind::Share
+                        | ItemKind::Reaction
+                )
+        }) {
             used.entry(v.network).or_default().push(v.id);
         }
         let in_use: Vec<Network> = used.keys().copied().collect();
@@ -614,7 +852,13 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             let rows: Vec<(String, f64)> = used
                 .iter()
                 .map(|(n, ids)| {
-                    let tag = if plan.networks.is_empty() { "" } else if plan.networks.contains(n) { " (planned)" } else { " (not planned)" };
+                    let tag = if plan.networks.is_empty() {
+                        ""
+                    } else if plan.networks.contains(n) {
+                        " (planned)"
+                    } else {
+                        " (not planned)"
+                    };
                     (format!("{n}{tag}"), ids.len() as f64)
                 })
                 .collect();
@@ -624,14 +868,19 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
             c.push_str("<p>Your plan names no networks yet: <code>tactful plan set --networks …</code></p>");
         } else {
             let _ = write!(c, "<p>Planned: {}.</p>", escape(&planned.join(", ")));
-            let idle: Vec<&str> = plan.networks.iter().filter(|n| !used.contains_key(n)).map(|n| n.as_str()).collect();
+            let idle: Vec<&str> =
+                plan.networks.iter().filter(|n| !used.contains_key(n)).map(|n| n.as_str()).collect();
             if !idle.is_empty() {
                 let _ = write!(c, "<p>Planned but not used in the period: {}.</p>", escape(&idle.join(", ")));
             }
         }
         if !unplanned.is_empty() {
             let names: Vec<&str> = unplanned.iter().map(|n| n.as_str()).collect();
-            let _ = write!(c, r#"<p class="warn">Activity spreads over networks outside your plan: {}.</p>"#, escape(&names.join(", ")));
+            let _ = write!(
+                c,
+                r#"<p class="warn">Activity spreads over networks outside your plan: {}.</p>"#,
+                escape(&names.join(", "))
+            );
         }
         let used_s: Vec<&str> = in_use.iter().map(|n| n.as_str()).collect();
         summary.push(format!(
@@ -659,14 +908,24 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
         }
         let content = if per.is_empty() {
             summary.push("sessions: none in the period".into());
-            missing("No sessions recorded in this period (start one with `tactful session start`): no session time or streak to show.")
+            missing(
+                "No sessions recorded in this period (start one with `tactful session start`): no session time or streak to show.",
+            )
         } else {
-            let vals: Vec<Option<f64>> = months.iter().map(|m| per.get(m).map(|e| e.0 as f64 / 60.0)).collect();
+            let vals: Vec<Option<f64>> =
+                months.iter().map(|m| per.get(m).map(|e| e.0 as f64 / 60.0)).collect();
             let mut c = grouped_bars(&months, &[("minutes".to_string(), vals)], None, &count);
             let mins: i64 = per.values().map(|e| e.0).sum::<i64>() / 60;
             let n: usize = per.values().map(|e| e.1.len()).sum();
-            let _ = write!(c, "<p>{n} session(s), {mins} minutes in all. Streak at the end of the period: {} day(s); longest {}.</p>", st.current, st.longest);
-            summary.push(format!("sessions: {n}, {mins} minutes; streak {} day(s), longest {}", st.current, st.longest));
+            let _ = write!(
+                c,
+                "<p>{n} session(s), {mins} minutes in all. Streak at the end of the period: {} day(s); longest {}.</p>",
+                st.current, st.longest
+            );
+            summary.push(format!(
+                "sessions: {n}, {mins} minutes; streak {} day(s), longest {}",
+                st.current, st.longest
+            ));
             c
         };
         let recs: Vec<_> = per.iter().map(|(m, e)| (format!("{m} session ids"), e.1.clone())).collect();
@@ -699,7 +958,11 @@ mod tests {
         let p = period(Some("2026-09"), None, None).unwrap();
         assert_eq!(p.last - p.first, 29);
         assert_eq!(p.months(), vec!["2026-09".to_string()]);
-        assert_eq!(period(Some("2026-12"), None, None).unwrap().last - period(Some("2026-12"), None, None).unwrap().first, 30);
+        assert_eq!(
+            period(Some("2026-12"), None, None).unwrap().last
+                - period(Some("2026-12"), None, None).unwrap().first,
+            30
+        );
         assert!(period(Some("2026-13"), None, None).is_err());
         assert!(period(Some("2026-9"), None, None).is_err());
         let q = period(None, Some("2026-08-20"), Some("2026-10-02")).unwrap();

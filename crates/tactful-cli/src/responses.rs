@@ -53,8 +53,15 @@ pub fn run(args: &Args) -> Result<u8> {
         }
         return Ok(0);
     }
-    writeln!(out, "A conversation start is their first message after 24 hours of silence; see docs/metrics.md.\n")?;
-    writeln!(out, "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}", "network", "month", "starts", "rate", "median", "p90")?;
+    writeln!(
+        out,
+        "A conversation start is their first message after 24 hours of silence; see docs/metrics.md.\n"
+    )?;
+    writeln!(
+        out,
+        "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}",
+        "network", "month", "starts", "rate", "median", "p90"
+    )?;
     for s in &figures {
         writeln!(
             out,
@@ -70,7 +77,13 @@ pub fn run(args: &Args) -> Result<u8> {
     let waiting = derived::waiting_for_you(db, now)?;
     writeln!(out, "\nWaiting for you: {} conversation(s)", waiting.len())?;
     for c in waiting.iter().take(10) {
-        writeln!(out, "  {} with {} — last message {} ago", c.network, c.people.join(", "), duration((now - c.last_at) as f64))?;
+        writeln!(
+            out,
+            "  {} with {} — last message {} ago",
+            c.network,
+            c.people.join(", "),
+            duration((now - c.last_at) as f64)
+        )?;
     }
     Ok(0)
 }

@@ -41,10 +41,13 @@ pub fn run(cmd: &Command) -> Result<u8> {
         Command::List { category, packs, json } => {
             let engine = input::engine(packs)?;
             let cat: Option<Category> = match category {
-                Some(c) => Some(c.parse().map_err(|e: String| crate::UsageError(format!("--category: {e}")))?),
+                Some(c) => {
+                    Some(c.parse().map_err(|e: String| crate::UsageError(format!("--category: {e}")))?)
+                }
                 None => None,
             };
-            let rules: Vec<_> = engine.rules().iter().filter(|r| cat.is_none_or(|c| r.category == c)).collect();
+            let rules: Vec<_> =
+                engine.rules().iter().filter(|r| cat.is_none_or(|c| r.category == c)).collect();
             if *json {
                 let v: Vec<_> = rules
                     .iter()
@@ -59,7 +62,11 @@ pub fn run(cmd: &Command) -> Result<u8> {
             } else {
                 for r in rules {
                     let off = if r.enabled { "" } else { " (off)" };
-                    writeln!(out, "{:<8} {:<8} {:<13} {:<34} {}{off}", r.code, r.severity, r.category, r.name, r.message)?;
+                    writeln!(
+                        out,
+                        "{:<8} {:<8} {:<13} {:<34} {}{off}",
+                        r.code, r.severity, r.category, r.name, r.message
+                    )?;
                 }
             }
             Ok(0)
@@ -70,7 +77,15 @@ pub fn run(cmd: &Command) -> Result<u8> {
                 bail!(crate::UsageError(format!("no rule `{code}`: see `tactful rules list`")));
             };
             let channels: Vec<&str> = r.channels().iter().map(|c| c.as_str()).collect();
-            writeln!(out, "{} {} ({}, {}){}", r.code, r.name, r.category, r.severity, if r.enabled { "" } else { " — switched off" })?;
+            writeln!(
+                out,
+                "{} {} ({}, {}){}",
+                r.code,
+                r.name,
+                r.category,
+                r.severity,
+                if r.enabled { "" } else { " — switched off" }
+            )?;
             writeln!(out, "\n{}\n", r.message)?;
             writeln!(out, "Why it matters:\n  {}\n", r.explanation)?;
             writeln!(out, "Say it better:\n  {}\n", r.hint)?;
@@ -92,7 +107,8 @@ pub fn run(cmd: &Command) -> Result<u8> {
         }
         Command::Test { packs } => {
             let extra = input::read_packs(packs)?;
-            let engine = tactful_packs::engine_with(&extra).map_err(|e| crate::UsageError(format!("malformed pack: {e}")))?;
+            let engine = tactful_packs::engine_with(&extra)
+                .map_err(|e| crate::UsageError(format!("malformed pack: {e}")))?;
             let mut total = 0;
             let mut failed = Vec::new();
             let names: Vec<Option<String>> = if extra.is_empty() {

@@ -75,7 +75,11 @@ impl Focus {
     pub fn warning(&self) -> String {
         let names: Vec<&str> = self.off_plan.iter().map(|n| n.as_str()).collect();
         let planned: Vec<&str> = self.planned.iter().map(|n| n.as_str()).collect();
-        format!("you were active on {} in the last 30 days, outside your plan ({}).", names.join(", "), planned.join(", "))
+        format!(
+            "you were active on {} in the last 30 days, outside your plan ({}).",
+            names.join(", "),
+            planned.join(", ")
+        )
     }
 }
 
@@ -114,7 +118,12 @@ fn waited(secs: i64) -> String {
 /// Reads the derived tables (`tactful_store::derived`), bringing them up to
 /// date first: the cost grows with the contacts and the last two months, not
 /// with the whole history.
-pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quiet_days: u32) -> Result<Today> {
+pub fn gather(
+    store: &mut dyn tactful_store::Store,
+    now: i64,
+    limit: usize,
+    quiet_days: u32,
+) -> Result<Today> {
     let db = store.people();
     derived::refresh(db)?;
 
@@ -123,8 +132,19 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let waiting_total = requests.len();
     let mut waiting = Vec::new();
     for r in requests.into_iter().take(limit) {
-        let text = db.rows("SELECT text FROM items WHERE id = ?1", &[Arg::Int(r.item)])?.first().map(|row| row[0].text()).unwrap_or_default();
-        waiting.push(WaitingRow { from: r.from, network: r.network, waited_secs: now - r.at, cue: r.cue, text, item: r.item });
+        let text = db
+            .rows("SELECT text FROM items WHERE id = ?1", &[Arg::Int(r.item)])?
+            .first()
+            .map(|row| row[0].text())
+            .unwrap_or_default();
+        waiting.push(WaitingRow {
+            from: r.from,
+            network: r.network,
+            waited_secs: now - r.at,
+            cue: r.cue,
+            text,
+            item: r.item,
+        });
     }
 
     // 2. People to give something to.
@@ -133,7 +153,12 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let none = Tally::default();
     let mut gives = Vec::new();
     for c in &contacts {
-        let a = relationships::assess(tallies.get(&c.id).unwrap_or(&none), crate::relate::marks(c), now, &Thresholds::default());
+        let a = relationships::assess(
+            tallies.get(&c.id).unwrap_or(&none),
+            crate::relate::marks(c),
+            now,
+            &Thresholds::default(),
+        );
         if !matches!(a.stage, Stage::Engaged | Stage::Conversation | Stage::Customer) {
             continue;
         }
@@ -168,8 +193,16 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let names: HashMap<i64, &str> = contacts.iter().map(|c| (c.id, c.display_name.as_str())).collect();
     let mut holds = Vec::new();
     for (id, p) in last_pitch {
-        let reason = format!("you pitched on {} and they have not replied — do not follow up with another offer", &show_time(p)[..10]);
-        holds.push(HoldRow { name: names.get(&id).copied().unwrap_or_default().to_string(), contact: Some(id), reason, at: p });
+        let reason = format!(
+            "you pitched on {} and they have not replied — do not follow up with another offer",
+            &show_time(p)[..10]
+        );
+        holds.push(HoldRow {
+            name: names.get(&id).copied().unwrap_or_default().to_string(),
+            contact: Some(id),
+            reason,
+            at: p,
+        });
     }
     holds.extend(withdrawn_consents(store)?);
     holds.sort_by_key(|h| std::cmp::Reverse(h.at));
@@ -185,7 +218,10 @@ pub fn gather(store: &mut dyn tactful_store::Store, now: i64, limit: usize, quie
     let session_running = tactful_store::coach::open_session(db)?.is_some();
     // Focus: activity in the last 30 days on networks the plan did not choose.
     let mut used: Vec<Network> = db
-        .rows("SELECT DISTINCT network FROM items WHERE by_owner = ?1 AND at >= ?2 AND at <= ?3", &[Arg::Bool(true), Arg::Int(now - 30 * 86_400), Arg::Int(now)])?
+        .rows(
+            "SELECT DISTINCT network FROM items WHERE by_owner = ?1 AND at >= ?2 AND at <= ?3",
+            &[Arg::Bool(true), Arg::Int(now - 30 * 86_400), Arg::Int(now)],
+        )?
         .iter()
         .filter_map(|r| r[0].text().parse().ok())
         .collect();
@@ -222,8 +258,14 @@ fn withdrawn_consents(store: &mut dyn tactful_store::Store) -> Result<Vec<HoldRo
     for c in people::consents(store.people(), None)? {
         if let (Some(w), tactful_core::consent::Status::Withdrawn) = (c.withdrawn_at, c.status) {
             let contact = people::by_id(store.people(), c.contact_id)?;
-            let name = contact.as_ref().map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name.clone());
-            let reason = format!("withdrew consent for {} on {} — no {} messages", c.purpose, &show_time(w)[..10], c.purpose);
+            let name =
+                contact.as_ref().map_or_else(|| format!("#{}", c.contact_id), |x| x.display_name.clone());
+            let reason = format!(
+                "withdrew consent for {} on {} — no {} messages",
+                c.purpose,
+                &show_time(w)[..10],
+                c.purpose
+            );
             out.push(HoldRow { name, contact: contact.map(|x| x.id), reason, at: w });
         }
     }
@@ -241,7 +283,14 @@ pub fn run(args: &Args) -> Result<u8> {
     }
     for w in &today.waiting {
         let text: String = w.text.chars().take(70).collect();
-        writeln!(out, "   {} on {} has waited {} ({}): \"{text}\"", w.from, w.network, waited(w.waited_secs), w.cue)?;
+        writeln!(
+            out,
+            "   {} on {} has waited {} ({}): \"{text}\"",
+            w.from,
+            w.network,
+            waited(w.waited_secs),
+            w.cue
+        )?;
     }
 
     writeln!(out, "\n2. Give before you ask")?;
@@ -249,7 +298,14 @@ pub fn run(args: &Args) -> Result<u8> {
         writeln!(out, "   no engaged contact has gone quiet for {} days", today.quiet_days)?;
     }
     for g in &today.gives {
-        writeln!(out, "   {} ({}, last exchange {}): {}", g.name, g.stage, &show_time(g.last)[..10], g.action)?;
+        writeln!(
+            out,
+            "   {} ({}, last exchange {}): {}",
+            g.name,
+            g.stage,
+            &show_time(g.last)[..10],
+            g.action
+        )?;
     }
 
     writeln!(out, "\n3. Pitches to hold back")?;

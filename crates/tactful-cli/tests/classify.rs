@@ -19,29 +19,18 @@ fn jsonl_round_trip_keeps_every_field_and_adds_label_and_score() {
         serde_json::json!({"id": "a1", "text": SPAM, "meta": {"from": "sms"}}),
         serde_json::json!({"id": "a2", "text": CHAT})
     );
-    let o = tactful(
-        &["classify", "--head", "spam", "--format", "jsonl"],
-        Some(input.as_bytes()),
-    );
+    let o = tactful(&["classify", "--head", "spam", "--format", "jsonl"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     assert_eq!(lines.len(), 2, "blank lines are skipped, not echoed");
     assert_eq!(lines[0]["id"], "a1");
     assert_eq!(lines[0]["meta"]["from"], "sms");
     assert_eq!(lines[0]["text"], SPAM);
     assert_eq!(lines[0]["label"], "spam");
     assert_eq!(lines[1]["label"], "not-spam");
-    let (hi, lo) = (
-        lines[0]["score"].as_f64().unwrap(),
-        lines[1]["score"].as_f64().unwrap(),
-    );
-    assert!(
-        hi > 0.5 && lo < 0.5 && (0.0..=1.0).contains(&hi) && (0.0..=1.0).contains(&lo),
-        "{hi} {lo}"
-    );
+    let (hi, lo) = (lines[0]["score"].as_f64().unwrap(), lines[1]["score"].as_f64().unwrap());
+    assert!(hi > 0.5 && lo < 0.5 && (0.0..=1.0).contains(&hi) && (0.0..=1.0).contains(&lo), "{hi} {lo}");
     // Keys keep their order: the input's first, then label and score.
     let keys: Vec<&String> = lines[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["id", "text", "meta", "label", "score"]);
@@ -49,37 +38,25 @@ fn jsonl_round_trip_keeps_every_field_and_adds_label_and_score() {
 
 #[test]
 fn content_kind_gives_the_winning_class_and_its_probability() {
-    let line = serde_json::json!({"text": "Shop our new summer collection! 30% off all dresses this weekend only."}).to_string();
-    let o = tactful(
-        &["classify", "--head", "content-kind", "--format", "jsonl"],
-        Some(line.as_bytes()),
-    );
+    let line =
+        serde_json::json!({"text": "Shop our new summer collection! 30% off all dresses this weekend only."})
+            .to_string();
+    let o = tactful(&["classify", "--head", "content-kind", "--format", "jsonl"], Some(line.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["label"], "promotional");
-    assert!(
-        v["score"].as_f64().unwrap() > 0.25,
-        "the winner of four classes beats a uniform guess: {v}"
-    );
+    assert!(v["score"].as_f64().unwrap() > 0.25, "the winner of four classes beats a uniform guess: {v}");
 }
 
 #[test]
 fn bad_lines_are_named_by_file_and_line_and_the_rest_is_still_classified() {
     let path = tmp(
         "mixed.jsonl",
-        format!("{{\"text\": \"{CHAT}\"}}\nnot json\n{{\"text\": 5}}\n{{\"id\": 1}}\n[1,2]\n")
-            .as_bytes(),
+        format!("{{\"text\": \"{CHAT}\"}}\nnot json\n{{\"text\": 5}}\n{{\"id\": 1}}\n[1,2]\n").as_bytes(),
     );
-    let o = tactful(
-        &["classify", "--head", "spam", "--format", "jsonl", &path],
-        None,
-    );
+    let o = tactful(&["classify", "--head", "spam", "--format", "jsonl", &path], None);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stdout(&o).lines().count(),
-        1,
-        "the good line is still classified"
-    );
+    assert_eq!(stdout(&o).lines().count(), 1, "the good line is still classified");
     let err = stderr(&o);
     for needle in [
         ":2: not valid JSON",
@@ -95,20 +72,10 @@ fn bad_lines_are_named_by_file_and_line_and_the_rest_is_still_classified() {
 
 #[test]
 fn invalid_utf8_is_reported_with_its_line() {
-    let path = tmp(
-        "latin1.jsonl",
-        b"{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n",
-    );
-    let o = tactful(
-        &["classify", "--head", "spam", "--format", "jsonl", &path],
-        None,
-    );
+    let path = tmp("latin1.jsonl", b"{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n");
+    let o = tactful(&["classify", "--head", "spam", "--format", "jsonl", &path], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("latin1.jsonl:2: invalid UTF-8"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("latin1.jsonl:2: invalid UTF-8"), "{}", stderr(&o));
 }
 
 #[test]
@@ -131,38 +98,16 @@ fn the_threshold_changes_the_label_but_not_the_score() {
     let line = serde_json::json!({"text": CHAT}).to_string();
     let run = |t: &str| {
         let o = tactful(
-            &[
-                "classify",
-                "--head",
-                "spam",
-                "--format",
-                "jsonl",
-                "--threshold",
-                t,
-            ],
+            &["classify", "--head", "spam", "--format", "jsonl", "--threshold", t],
             Some(line.as_bytes()),
         );
         serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()
     };
     let (zero, one) = (run("0"), run("1"));
-    assert_eq!(
-        zero["label"], "spam",
-        "threshold 0 makes everything positive"
-    );
+    assert_eq!(zero["label"], "spam", "threshold 0 makes everything positive");
     assert_eq!(one["label"], "not-spam");
     assert_eq!(zero["score"], one["score"]);
-    let o = tactful(
-        &[
-            "classify",
-            "--head",
-            "content-kind",
-            "--threshold",
-            "1",
-            "--text",
-            "hello",
-        ],
-        None,
-    );
+    let o = tactful(&["classify", "--head", "content-kind", "--threshold", "1", "--text", "hello"], None);
     assert!(stdout(&o).contains("uncertain"), "{}", stdout(&o));
 }
 
@@ -170,52 +115,16 @@ fn the_threshold_changes_the_label_but_not_the_score() {
 fn usage_errors_exit_2_with_a_reason() {
     let o = tactful(&["classify", "--head", "sentiment", "--text", "x"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("expected one of content-kind, customer-request, spam"),
-        "{}",
-        stderr(&o)
-    );
-    let o = tactful(
-        &[
-            "classify",
-            "--head",
-            "spam",
-            "--threshold",
-            "1.5",
-            "--text",
-            "x",
-        ],
-        None,
-    );
+    assert!(stderr(&o).contains("expected one of content-kind, customer-request, spam"), "{}", stderr(&o));
+    let o = tactful(&["classify", "--head", "spam", "--threshold", "1.5", "--text", "x"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("expected a probability from 0 to 1"),
-        "{}",
-        stderr(&o)
-    );
-    let o = tactful(
-        &["classify", "--head", "spam", "--format", "jsonl"],
-        Some(b"\n\n"),
-    );
+    assert!(stderr(&o).contains("expected a probability from 0 to 1"), "{}", stderr(&o));
+    let o = tactful(&["classify", "--head", "spam", "--format", "jsonl"], Some(b"\n\n"));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("the input is empty"), "{}", stderr(&o));
-    let o = tactful(
-        &[
-            "classify",
-            "--head",
-            "spam",
-            "--format",
-            "jsonl",
-            "/no/such/file.jsonl",
-        ],
-        None,
-    );
+    let o = tactful(&["classify", "--head", "spam", "--format", "jsonl", "/no/such/file.jsonl"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("/no/such/file.jsonl: cannot read the file"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("/no/such/file.jsonl: cannot read the file"), "{}", stderr(&o));
 }
 
 #[test]
@@ -223,16 +132,12 @@ fn eval_heads_reports_model_and_baselines_per_head_and_source() {
     let mut lines = String::new();
     for (text, label) in [
         (SPAM, "spam"),
-        (
-            "Free entry in a weekly competition, text WIN to 87121",
-            "spam",
-        ),
+        ("Free entry in a weekly competition, text WIN to 87121", "spam"),
         (CHAT, "not-spam"),
         ("ok see you later", "not-spam"),
     ] {
         lines.push_str(
-            &serde_json::json!({"head": "spam", "source": "mini", "label": label, "text": text})
-                .to_string(),
+            &serde_json::json!({"head": "spam", "source": "mini", "label": label, "text": text}).to_string(),
         );
         lines.push('\n');
     }
@@ -242,22 +147,13 @@ fn eval_heads_reports_model_and_baselines_per_head_and_source() {
     let o = tactful(&["eval-heads", &path], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(
-        out.contains("== spam") && out.contains("== customer-request"),
-        "{out}"
-    );
+    assert!(out.contains("== spam") && out.contains("== customer-request"), "{out}");
     assert!(
         out.contains("model P R F1") && out.contains("keywords P R F1") && out.contains("major.F1"),
         "{out}"
     );
-    let mini = out
-        .lines()
-        .find(|l| l.starts_with("mini"))
-        .expect("a row for source mini");
-    assert!(
-        mini.contains("1.000 1.000 1.000"),
-        "the model gets the four obvious texts right: {mini}"
-    );
+    let mini = out.lines().find(|l| l.starts_with("mini")).expect("a row for source mini");
+    assert!(mini.contains("1.000 1.000 1.000"), "the model gets the four obvious texts right: {mini}");
     // Beside the F1 of `spam`, the macro-F1 of both classes (all right: 1).
     assert!(out.contains("model macro-F1"), "{out}");
     assert!(mini.trim_end().ends_with("1.000"), "{mini}");
@@ -271,7 +167,12 @@ fn eval_heads_rejects_unknown_labels_with_file_and_line() {
     let o = tactful(&["eval-heads", &path], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("badlabel.jsonl:2: field `label`: `ham` is not a class of spam (expected one of not-spam, spam)"), "{err}");
+    assert!(
+        err.contains(
+            "badlabel.jsonl:2: field `label`: `ham` is not a class of spam (expected one of not-spam, spam)"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -287,15 +188,7 @@ fn a_line_can_say_where_it_was_written_and_a_wrong_channel_is_named() {
     .join("\n");
     // --channel is the default for lines without their own.
     let o = tactful(
-        &[
-            "classify",
-            "--head",
-            "spam",
-            "--format",
-            "jsonl",
-            "--channel",
-            "post",
-        ],
+        &["classify", "--head", "spam", "--format", "jsonl", "--channel", "post"],
         Some(input.as_bytes()),
     );
     assert_eq!(o.status.code(), Some(2), "a bad line makes the run exit 2");
@@ -308,19 +201,9 @@ fn a_line_can_say_where_it_was_written_and_a_wrong_channel_is_named() {
     );
     let scores: Vec<f64> = stdout(&o)
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["score"]
-                .as_f64()
-                .unwrap()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["score"].as_f64().unwrap())
         .collect();
     assert_eq!(scores.len(), 3);
-    assert!(
-        scores[0] > scores[1],
-        "self-promotion reads as more spammy under a video: {scores:?}"
-    );
-    assert!(
-        (scores[1] - scores[2]).abs() < 1e-9,
-        "--channel post applies to a line without a channel"
-    );
+    assert!(scores[0] > scores[1], "self-promotion reads as more spammy under a video: {scores:?}");
+    assert!((scores[1] - scores[2]).abs() < 1e-9, "--channel post applies to a line without a channel");
 }

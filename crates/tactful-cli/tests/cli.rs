@@ -41,7 +41,20 @@ fn json_output_has_the_documented_fields_with_byte_offsets() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["schema"], "tactful.check/1");
     let f = &v["drafts"][0]["findings"][0];
-    for key in ["code", "category", "severity", "start", "end", "line", "column", "excerpt", "message", "hint", "explanation", "references"] {
+    for key in [
+        "code",
+        "category",
+        "severity",
+        "start",
+        "end",
+        "line",
+        "column",
+        "excerpt",
+        "message",
+        "hint",
+        "explanation",
+        "references",
+    ] {
         assert!(!f[key].is_null(), "missing {key} in {f}");
     }
     let (s, e) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
@@ -58,7 +71,8 @@ fn jsonl_adds_findings_and_keeps_every_other_field() {
     );
     let o = tactful(&["check", "--format", "jsonl"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "p1");
     assert_eq!(lines[0]["extra"]["k"], 1);
@@ -136,9 +150,11 @@ pass = ["Glow Serum smells lovely", "I love my glow serum"]
 #[test]
 fn a_company_pack_adds_rules_and_switches_built_ins_off() {
     let path = tmp("acme-ok.toml", ACME.as_bytes());
-    let o = tactful(&["check", "--pack", &path, "--format", "json", "Glow Serum healed my skin overnight"], None);
+    let o =
+        tactful(&["check", "--pack", &path, "--format", "json", "Glow Serum healed my skin overnight"], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"ACME001"), "{codes:?}");
     let o = tactful(&["rules", "list", "--pack", &path], None);
     let listed = stdout(&o);
@@ -155,7 +171,12 @@ fn rules_test_reports_each_failing_example() {
     let o = tactful(&["rules", "test", &path], None);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("FAIL ACME001") && out.contains("should not flag") && out.contains("Glow Serum heals all"), "{out}");
+    assert!(
+        out.contains("FAIL ACME001")
+            && out.contains("should not flag")
+            && out.contains("Glow Serum heals all"),
+        "{out}"
+    );
     assert!(out.contains("3 passed, 1 failed"), "{out}");
 }
 
@@ -164,7 +185,15 @@ fn rules_explain_shows_the_whole_story_of_a_rule() {
     let o = tactful(&["rules", "explain", "inc001"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    for part in ["INC001", "Why it matters:", "Say it better:", "Guidance:", "http", "Flagged, for example:", "Fine, for example:"] {
+    for part in [
+        "INC001",
+        "Why it matters:",
+        "Say it better:",
+        "Guidance:",
+        "http",
+        "Flagged, for example:",
+        "Fine, for example:",
+    ] {
         assert!(out.contains(part), "missing {part} in {out}");
     }
     let o = tactful(&["rules", "explain", "NOPE999"], None);
@@ -175,7 +204,9 @@ fn rules_explain_shows_the_whole_story_of_a_rule() {
 fn a_ten_megabyte_draft_is_checked() {
     let mut big = String::new();
     while big.len() < 10 * 1024 * 1024 {
-        big.push_str("Loving these oils! I made $500 a week and quit my job. Message me 💰 #financialfreedom\n");
+        big.push_str(
+            "Loving these oils! I made $500 a week and quit my job. Message me 💰 #financialfreedom\n",
+        );
     }
     let path = tmp("big.txt", big.as_bytes());
     let o = tactful(&["check", "--format", "json", "--file", &path], None);

@@ -14,11 +14,28 @@ fn the_plan_is_kept_and_the_session_counts_the_streak() {
 
     let o = tactful(&["plan", "show", "--db", db]);
     assert!(text(&o).contains("goals: none yet"), "{}", text(&o));
-    let o = tactful(&["plan", "set", "--db", db, "--goal", "10 new customers by March", "--networks", "instagram,facebook", "--session-minutes", "25"]);
+    let o = tactful(&[
+        "plan",
+        "set",
+        "--db",
+        db,
+        "--goal",
+        "10 new customers by March",
+        "--networks",
+        "instagram,facebook",
+        "--session-minutes",
+        "25",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = tactful(&["plan", "set", "--db", db, "--max-promo", "15"]);
     let out = text(&o);
-    assert!(out.contains("goal: 10 new customers by March") && out.contains("instagram, facebook") && out.contains("25 minutes") && out.contains("at most 15%"), "only what is given changes: {out}");
+    assert!(
+        out.contains("goal: 10 new customers by March")
+            && out.contains("instagram, facebook")
+            && out.contains("25 minutes")
+            && out.contains("at most 15%"),
+        "only what is given changes: {out}"
+    );
     assert_eq!(tactful(&["plan", "set", "--db", db, "--max-promo", "150"]).status.code(), Some(2));
 
     assert_eq!(tactful(&["session", "stop", "--db", db]).status.code(), Some(2), "nothing to stop yet");
@@ -41,10 +58,20 @@ fn today_puts_people_waiting_first() {
     let o = tactful(&["today", "--db", db]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    let order = ["1. Waiting", "tom.h", "hasn't arrived", "2. Give before you ask", "rita.gardens", "3. Pitches to hold back", "have not replied", "4. Today's time box"];
+    let order = [
+        "1. Waiting",
+        "tom.h",
+        "hasn't arrived",
+        "2. Give before you ask",
+        "rita.gardens",
+        "3. Pitches to hold back",
+        "have not replied",
+        "4. Today's time box",
+    ];
     let mut at = 0;
     for part in order {
-        let found = out[at..].find(part).unwrap_or_else(|| panic!("{part} missing or out of order in:\n{out}"));
+        let found =
+            out[at..].find(part).unwrap_or_else(|| panic!("{part} missing or out of order in:\n{out}"));
         at += found;
     }
     assert!(!out.contains("how much is the glow kit"), "an answered question is not waiting: {out}");
@@ -81,7 +108,18 @@ fn a_clock_that_is_not_a_date_is_refused_by_name() {
     let o = common::command().env("TACTFUL_NOW", "2026-13-01").args(["rules", "list"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(common::stderr(&o).contains("TACTFUL_NOW `2026-13-01`"), "{}", text(&o));
-    let o = common::command().env("TACTFUL_NOW", "garbage").args(["--now", "2026-01-02", "session", "status", "--db", common::scratch("clock-flag").join("s.db").to_str().unwrap()]).output().unwrap();
+    let o = common::command()
+        .env("TACTFUL_NOW", "garbage")
+        .args([
+            "--now",
+            "2026-01-02",
+            "session",
+            "status",
+            "--db",
+            common::scratch("clock-flag").join("s.db").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "the flag wins over the environment: {}", text(&o));
 }
 
@@ -100,7 +138,10 @@ fn today_warns_about_networks_outside_the_plan() {
     assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(tactful(&["plan", "set", "--db", db, "--networks", "instagram"]).status.code(), Some(0));
     let out = text(&tactful(&["today", "--db", db]));
-    assert!(out.contains("Focus: you were active on x in the last 30 days, outside your plan (instagram)"), "{out}");
+    assert!(
+        out.contains("Focus: you were active on x in the last 30 days, outside your plan (instagram)"),
+        "{out}"
+    );
 }
 
 /// Response tracking on the demo history, checked by hand: Tom started two
@@ -117,8 +158,12 @@ fn responses_are_counted_as_documented() {
     assert_eq!(&cells[2..], ["2", "50%", "40", "min", "40", "min"], "{row}");
     assert!(out.contains("Waiting for you: 1 conversation(s)") && out.contains("tom.h"), "{out}");
     let o = tactful(&["responses", "--db", db, "--jsonl"]);
-    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
-    assert!(first["response_rate"]["definition"].as_str().unwrap().contains("÷") || first["response_rate"]["definition"].as_str().unwrap().len() > 20);
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert!(
+        first["response_rate"]["definition"].as_str().unwrap().contains("÷")
+            || first["response_rate"]["definition"].as_str().unwrap().len() > 20
+    );
     assert!(!first["starts"]["items"].as_array().unwrap().is_empty(), "every figure lists its records");
 }
 

@@ -13,7 +13,8 @@ const HISTORY: &str = r#"{"kind": "message", "text": "I'll add you to my newslet
 
 fn item_id(db: &str, text: &str) -> String {
     let o = tactful(&["history", "--db", db, "--text", text, "--jsonl"]);
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().expect("item")).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().expect("item")).unwrap();
     v["id"].to_string()
 }
 
@@ -29,30 +30,82 @@ fn an_opt_in_is_theirs_confirmed_and_withdrawable() {
     assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
 
     // Following you is not an opt-in.
-    let o = tactful(&["consent", "add", "bob", "--db", db, "--purpose", "newsletter", "--source", "connection", "--evidence", "he follows me on instagram"]);
+    let o = tactful(&[
+        "consent",
+        "add",
+        "bob",
+        "--db",
+        db,
+        "--purpose",
+        "newsletter",
+        "--source",
+        "connection",
+        "--evidence",
+        "he follows me on instagram",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not an opt-in"), "{}", text(&o));
 
     // Your own words are not their opt-in.
     let mine = item_id(db, "I'll add you");
-    let o = tactful(&["consent", "add", "ann", "--db", db, "--purpose", "newsletter", "--source", "message", "--evidence", "I offered and she said ok", "--item", &mine]);
+    let o = tactful(&[
+        "consent",
+        "add",
+        "ann",
+        "--db",
+        db,
+        "--purpose",
+        "newsletter",
+        "--source",
+        "message",
+        "--evidence",
+        "I offered and she said ok",
+        "--item",
+        &mine,
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("written by you"), "{}", text(&o));
 
     // Her own message is.
     let hers = item_id(db, "Yes please");
-    let o = tactful(&["consent", "add", "ann", "--db", db, "--purpose", "newsletter", "--source", "message", "--evidence", "Ann asked: yes please, add me", "--item", &hers]);
+    let o = tactful(&[
+        "consent",
+        "add",
+        "ann",
+        "--db",
+        db,
+        "--purpose",
+        "newsletter",
+        "--source",
+        "message",
+        "--evidence",
+        "Ann asked: yes please, add me",
+        "--item",
+        &hers,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
     let token = out.split("tactful consent confirm ").nth(1).unwrap().trim().to_string();
 
-    let export = |db: &str| String::from_utf8_lossy(&tactful(&["consent", "export", "--db", db, "--purpose", "newsletter"]).stdout).into_owned();
+    let export = |db: &str| {
+        String::from_utf8_lossy(
+            &tactful(&["consent", "export", "--db", db, "--purpose", "newsletter"]).stdout,
+        )
+        .into_owned()
+    };
     assert_eq!(export(db).lines().count(), 1, "pending opt-ins are not exported: {}", export(db));
     assert_eq!(tactful(&["consent", "confirm", &token, "--db", db]).status.code(), Some(0));
     let csv = export(db);
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.contains("\"ann\""), "{csv}");
-    assert_eq!(String::from_utf8_lossy(&tactful(&["consent", "export", "--db", db, "--purpose", "opportunity"]).stdout).lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(
+            &tactful(&["consent", "export", "--db", db, "--purpose", "opportunity"]).stdout
+        )
+        .lines()
+        .count(),
+        1
+    );
 
     let o = tactful(&["consent", "withdraw", "ann", "--db", db]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

@@ -40,7 +40,8 @@ fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
     assert!(text(&o).contains("0 new, 4 already there"), "{}", text(&o));
 
     let o = tactful(&["history", "--db", db, "--text", "lavender", "--jsonl"]);
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["author"], "ann");
     assert_eq!(lines[0]["source"]["file"], "activity.jsonl");
@@ -67,7 +68,10 @@ fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
     let more = d.join("more.jsonl");
     write(&more, &EXPORT.replace("\"id\": \"p1\"", "\"id\": \"p9\""));
     let broken = d.join("broken.jsonl");
-    write(&broken, "{\"kind\": \"post\", \"text\": \"fine\", \"at\": \"2024-01-01T00:00:00Z\", \"author\": \"me\", \"id\": \"x1\"}\n{\"kind\": \"post\", \"text\": \"cut off");
+    write(
+        &broken,
+        "{\"kind\": \"post\", \"text\": \"fine\", \"at\": \"2024-01-01T00:00:00Z\", \"author\": \"me\", \"id\": \"x1\"}\n{\"kind\": \"post\", \"text\": \"cut off",
+    );
     let o = tactful(&["import", "--db", db, more.to_str().unwrap(), broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let out = text(&o);

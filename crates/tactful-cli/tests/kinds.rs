@@ -7,12 +7,18 @@ mod common;
 use common::{stderr, stdout, tactful_in as tactful};
 
 const PROMO: &str = "NEW ARRIVALS just dropped! Shop the spring collection today and get 20% off everything, free shipping on all orders over $50. Limited stock, order now!";
-const PERSONAL: &str = "Made pancakes with the kids this morning, total mess but so worth it. Happy Sunday everyone!";
+const PERSONAL: &str =
+    "Made pancakes with the kids this morning, total mess but so worth it. Happy Sunday everyone!";
 
 fn codes_json(text: &str) -> Vec<String> {
     let o = tactful(&["check", "--format", "json", text], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
-    v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    v["drafts"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -44,7 +50,11 @@ fn a_promotional_post_without_disclosure_is_flagged_in_every_format_and_with_ad_
 #[test]
 fn the_kinds_rules_are_listed_explained_and_their_examples_pass() {
     let o = tactful(&["rules", "explain", "KND002"], None);
-    assert!(stdout(&o).contains("off-topic") && stdout(&o).contains("Flagged, for example"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("off-topic") && stdout(&o).contains("Flagged, for example"),
+        "{}",
+        stdout(&o)
+    );
     let o = tactful(&["rules", "test"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
@@ -61,11 +71,18 @@ fn eval_prints_the_heads_beside_their_baselines() {
         )
         .as_bytes(),
     );
-    let ok = common::file("kinds", "ok.jsonl", format!("{}\n", serde_json::json!({"text": PERSONAL, "label": "ok"})).as_bytes());
+    let ok = common::file(
+        "kinds",
+        "ok.jsonl",
+        format!("{}\n", serde_json::json!({"text": PERSONAL, "label": "ok"})).as_bytes(),
+    );
     let o = tactful(&["eval", &ok, "--heads", &heads], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("texts labeled ok: 1") && out.contains("KND001 (classifier) on ok texts: 0"), "{out}");
+    assert!(
+        out.contains("texts labeled ok: 1") && out.contains("KND001 (classifier) on ok texts: 0"),
+        "{out}"
+    );
     assert!(out.contains("== spam") && out.contains("keywords P R F1") && out.contains("major.F1"), "{out}");
     // The heads alone, without rule files.
     let o = tactful(&["eval", "--heads", &heads], None);
@@ -103,7 +120,10 @@ fn scan_labels_messages_as_customer_requests_and_spam() {
 
     let o = tactful(&["scan", "--db", db, "--jsonl", "--min-severity", "info"], None);
     let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let spam = rows.iter().find(|r| r["text"].as_str().unwrap().starts_with("WINNER")).expect("the spam message has an income finding");
+    let spam = rows
+        .iter()
+        .find(|r| r["text"].as_str().unwrap().starts_with("WINNER"))
+        .expect("the spam message has an income finding");
     assert_eq!(spam["spam"]["label"], "spam", "{spam}");
     assert!(spam["customer_request"]["score"].is_number(), "{spam}");
 }

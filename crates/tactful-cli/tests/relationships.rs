@@ -17,10 +17,34 @@ fn history() -> String {
         line("connection", "c1", recent, "ann", false, "me", ""),
         // bea: we comment on each other's posts.
         line("comment", "k1", recent, "me", true, "bea", "What a beautiful garden, how long did it take?"),
-        line("comment", "k2", "2026-11-02T10:00:00Z", "bea", false, "me", "Love your recipe post, trying it tonight!"),
+        line(
+            "comment",
+            "k2",
+            "2026-11-02T10:00:00Z",
+            "bea",
+            false,
+            "me",
+            "Love your recipe post, trying it tonight!",
+        ),
         // cat: she asked about the product in a private message, and I answered.
-        line("message", "m1", recent, "cat", false, "me", "Hi! How much is the starter kit and how do I order?"),
-        line("message", "m2", "2026-11-01T11:00:00Z", "me", true, "cat", "Hi Cat, happy to help, it depends on what you need, what are you looking for?"),
+        line(
+            "message",
+            "m1",
+            recent,
+            "cat",
+            false,
+            "me",
+            "Hi! How much is the starter kit and how do I order?",
+        ),
+        line(
+            "message",
+            "m2",
+            "2026-11-01T11:00:00Z",
+            "me",
+            true,
+            "cat",
+            "Hi Cat, happy to help, it depends on what you need, what are you looking for?",
+        ),
     ];
     // The same invitation to six people within an hour: spray and pray.
     for (i, name) in ["dan", "eve", "fay", "gus", "hal", "ivy"].iter().enumerate() {
@@ -51,8 +75,11 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
 
     // Everyone on the curve, with reasons.
     let o = tactful(&["contacts", "--db", db, "--jsonl"]);
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let stage = |name: &str| rows.iter().find(|r| r["name"] == name).map(|r| r["stage"].as_str().unwrap().to_string()).unwrap();
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let stage = |name: &str| {
+        rows.iter().find(|r| r["name"] == name).map(|r| r["stage"].as_str().unwrap().to_string()).unwrap()
+    };
     assert_eq!(stage("ann"), "connected");
     assert_eq!(stage("bea"), "engaged");
     assert_eq!(stage("cat"), "conversation");
@@ -62,7 +89,8 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
     let pitch = "Want to join my team? DM me for details about this business opportunity";
     let o = tactful(&["check", "--db", db, "--channel", "dm", "--to", "ann", "--format", "json", pitch]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", text(&o)));
-    let codes: Vec<&str> = v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"PIT001"), "{codes:?}");
     let f = v["drafts"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "PIT001").unwrap();
     assert!(f["message"].as_str().unwrap().contains("connected"), "says why: {f}");
@@ -70,11 +98,32 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
     let o = tactful(&["check", "--db", db, "--channel", "dm", "--to", "cat", "--format", "json", pitch]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("PIT001"), "{}", text(&o));
     // A friendly message to ann is no pitch.
-    let o = tactful(&["check", "--db", db, "--channel", "dm", "--to", "ann", "Thanks for following! Loved your garden photos."]);
+    let o = tactful(&[
+        "check",
+        "--db",
+        db,
+        "--channel",
+        "dm",
+        "--to",
+        "ann",
+        "Thanks for following! Loved your garden photos.",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // Once ann opts in herself (confirmed), the gate opens; after she withdraws, it closes again.
-    let o = tactful(&["consent", "add", "ann", "--db", db, "--purpose", "opportunity", "--source", "form", "--evidence", "Ann filled in the 'tell me about the business' form on 2026-11-05"]);
+    let o = tactful(&[
+        "consent",
+        "add",
+        "ann",
+        "--db",
+        db,
+        "--purpose",
+        "opportunity",
+        "--source",
+        "form",
+        "--evidence",
+        "Ann filled in the 'tell me about the business' form on 2026-11-05",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let token = text(&o).split("tactful consent confirm ").nth(1).unwrap().trim().to_string();
     assert_eq!(tactful(&["consent", "confirm", &token, "--db", db]).status.code(), Some(0));
@@ -104,7 +153,10 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
 fn stages_from_the_real_export_samples() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
     if !root.is_dir() {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
         return;
     }
@@ -113,12 +165,18 @@ fn stages_from_the_real_export_samples() {
     std::fs::create_dir_all(&d).unwrap();
     let db = d.join("store.db");
     let db = db.to_str().unwrap();
-    for sample in ["twitter/2020_ytd_lumeninferius", "twitter/2023_ytd_larsbrinkhoff", "linkedin/2021_femi", "facebook_instagram_waultar/objectbox/data/Facebook"] {
+    for sample in [
+        "twitter/2020_ytd_lumeninferius",
+        "twitter/2023_ytd_larsbrinkhoff",
+        "linkedin/2021_femi",
+        "facebook_instagram_waultar/objectbox/data/Facebook",
+    ] {
         let o = tactful(&["import", "--db", db, root.join(sample).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
     }
     let o = tactful(&["contacts", "--db", db, "--jsonl"]);
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(rows.len() > 200, "{} contacts", rows.len());
     for r in &rows {
         assert!(!r["reasons"].as_array().unwrap().is_empty(), "{r}");
@@ -126,7 +184,10 @@ fn stages_from_the_real_export_samples() {
             assert_eq!(r["stage"], "connected", "no exchange either way: {r}");
         }
     }
-    assert!(rows.iter().any(|r| r["stage"] != "connected"), "some real exchanges move people along the curve");
+    assert!(
+        rows.iter().any(|r| r["stage"] != "connected"),
+        "some real exchanges move people along the curve"
+    );
 }
 
 /// The README's first command: the tour runs end to end on a fresh SQLite file.
@@ -139,7 +200,17 @@ fn the_demo_tour_runs() {
     let o = tactful(&["demo", "--db", db.to_str().unwrap()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    for part in ["22 new", "delete or edit", "INC001", "HLT001", "Spray and pray", "engaged", "conversation", "PIT001", "posts by kind"] {
+    for part in [
+        "22 new",
+        "delete or edit",
+        "INC001",
+        "HLT001",
+        "Spray and pray",
+        "engaged",
+        "conversation",
+        "PIT001",
+        "posts by kind",
+    ] {
         assert!(out.contains(part), "missing {part}: {out}");
     }
     // Running it again starts from a fresh store: the same picture.

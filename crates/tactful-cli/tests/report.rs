@@ -29,7 +29,10 @@ fn the_monthly_report_is_a_self_contained_html_file_with_charts() {
     assert!(t.contains("report.html"), "the summary names the file: {t}");
     let html = std::fs::read_to_string(&out).expect("the report file exists");
     assert!(html.contains("<svg"), "charts are inline SVG");
-    assert!(html.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "the post is listed, escaped");
+    assert!(
+        html.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
+        "the post is listed, escaped"
+    );
     assert!(!html.to_lowercase().contains("<script"), "no scripts, and user text is escaped");
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resources");
     assert!(html.contains("<details>"), "each figure lists its records");
@@ -68,7 +71,17 @@ fn a_period_without_data_says_so() {
     let dir = scratch("report-empty");
     let db = dir.join("e.db");
     let out = dir.join("e.html");
-    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-01-01", "--to", "2026-01-31", "--out", out.to_str().unwrap()]);
+    let o = tactful(&[
+        "report",
+        "--db",
+        db.to_str().unwrap(),
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
     assert!(t.contains("no posts"), "{t}");
@@ -93,7 +106,10 @@ fn a_bad_month_is_a_usage_error() {
 fn the_report_renders_for_every_export_sample() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
     if !root.is_dir() {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
         return;
     }
@@ -117,7 +133,17 @@ fn the_report_renders_for_every_export_sample() {
         let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let out = d.join("report.html");
-        let o = tactful(&["report", "--db", db, "--from", "2005-01-01", "--to", "2026-12-31", "--out", out.to_str().unwrap()]);
+        let o = tactful(&[
+            "report",
+            "--db",
+            db,
+            "--from",
+            "2005-01-01",
+            "--to",
+            "2026-12-31",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let html = std::fs::read_to_string(&out).unwrap();
         assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");
@@ -136,7 +162,10 @@ fn replies_are_shown_per_network_and_month() {
     let t = text(&o);
     assert!(t.contains("replies on instagram in 2026-09: 1 starts, 100% answered, median 40 min"), "{t}");
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<tr><td>instagram</td><td>2026-09</td><td>1</td><td>100%</td><td>40 min</td>"), "a row per network and month");
+    assert!(
+        html.contains("<tr><td>instagram</td><td>2026-09</td><td>1</td><td>100%</td><td>40 min</td>"),
+        "a row per network and month"
+    );
     assert!(html.contains("<tr><td>all networks</td><td>2026-09</td>"), "and the month over all networks");
 }
 
@@ -148,7 +177,16 @@ fn a_dated_mark_counts_from_its_day() {
     let db = dir.join("demo.db");
     let db_s = db.to_str().unwrap();
     assert!(tactful(&["demo", "--db", db_s]).status.success());
-    let o = tactful(&["contacts-edit", "mark", "rita.gardens", "customer", "--since", "2026-10-15", "--db", db_s]);
+    let o = tactful(&[
+        "contacts-edit",
+        "mark",
+        "rita.gardens",
+        "customer",
+        "--since",
+        "2026-10-15",
+        "--db",
+        db_s,
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let customers = |month: &str| {
         let out = dir.join(format!("report-{month}.html"));

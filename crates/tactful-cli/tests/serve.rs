@@ -62,10 +62,20 @@ fn spawn(args: &[&str]) -> Server {
     let (mut first, mut second) = (String::new(), String::new());
     out.read_line(&mut first).unwrap();
     out.read_line(&mut second).unwrap();
-    let port: u16 = first.split("http://127.0.0.1:").nth(1).and_then(|s| s.split('/').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no URL in {first:?}"));
+    let port: u16 = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in {first:?}"));
     let token = second.trim().rsplit(' ').next().unwrap().to_string();
     assert!(first.contains("running at"), "{first}");
-    let store = first.split("(store: ").nth(1).and_then(|s| s.split(')').next()).unwrap_or_else(|| panic!("no store in {first:?}")).to_string();
+    let store = first
+        .split("(store: ")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .unwrap_or_else(|| panic!("no store in {first:?}"))
+        .to_string();
     Server { child, port, token, store, out }
 }
 
@@ -86,7 +96,11 @@ impl Server {
     fn send(&self, method: &str, path: &str, headers: &[String], body: &[u8]) -> Reply {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n", self.port, body.len());
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
         for h in headers {
             req.push_str(h);
             req.push_str("\r\n");
@@ -100,7 +114,11 @@ impl Server {
         let (head, rest) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
         let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
         // Chunked bodies: join the chunks.
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_string() };
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            dechunk(rest)
+        } else {
+            rest.to_string()
+        };
         Reply { status, headers: head.to_string(), body }
     }
 
@@ -109,17 +127,31 @@ impl Server {
     }
 
     fn post(&self, path: &str, body: &Value) -> Reply {
-        self.send("POST", path, &[format!("X-Tactful-Token: {}", self.token), "Content-Type: application/json".into()], body.to_string().as_bytes())
+        self.send(
+            "POST",
+            path,
+            &[format!("X-Tactful-Token: {}", self.token), "Content-Type: application/json".into()],
+            body.to_string().as_bytes(),
+        )
     }
 
     /// Upload a file to import (the body is the file), as the Import page does.
     fn upload(&self, name: &str, file: &[u8]) -> Reply {
-        self.send("POST", &format!("/api/v1/import/upload?name={name}&owner=me"), &[format!("X-Tactful-Token: {}", self.token)], file)
+        self.send(
+            "POST",
+            &format!("/api/v1/import/upload?name={name}&owner=me"),
+            &[format!("X-Tactful-Token: {}", self.token)],
+            file,
+        )
     }
 
     /// Send it SIGTERM, as a service manager stops it.
     fn terminate(&self) {
-        let ok = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().is_ok_and(|s| s.success());
+        let ok = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success());
         assert!(ok || std::thread::panicking(), "kill -TERM {}", self.child.id());
     }
 
@@ -173,9 +205,13 @@ fn example(method: &str, path: &str) -> (String, Value) {
         ("post", "/api/v1/packs/test") => json!({"source": "[pack]\nname = \"x\"\n"}),
         ("post", "/api/v1/import") => json!({"path": "/nonexistent/export.zip"}),
         ("post", p) if p.ends_with("/mark") => json!({"mark": null}),
-        ("post", "/api/v1/contacts/{id}/consent") => json!({"purpose": "newsletter", "source": "message", "evidence": "yes please"}),
+        ("post", "/api/v1/contacts/{id}/consent") => {
+            json!({"purpose": "newsletter", "source": "message", "evidence": "yes please"})
+        }
         ("post", "/api/v1/consent/confirm") => json!({"code": "nope"}),
-        ("put", "/api/v1/plan") => json!({"goals": [], "market": "", "networks": [], "session_minutes": 30, "max_promotional_percent": 20}),
+        ("put", "/api/v1/plan") => {
+            json!({"goals": [], "market": "", "networks": [], "session_minutes": 30, "max_promotional_percent": 20})
+        }
         _ => Value::Null,
     };
     (p, body)
@@ -196,8 +232,14 @@ fn the_openapi_document_is_valid_and_every_route_in_it_answers() {
             assert!(op["summary"].as_str().is_some_and(|t| !t.is_empty()), "{method} {path} has no summary");
             assert!(op["responses"]["default"].is_object(), "{method} {path} documents no error");
             // Each {param} in the path is declared, and nothing else is.
-            let declared: Vec<&str> = op["parameters"].as_array().map(|a| a.iter().map(|p| p["name"].as_str().unwrap()).collect()).unwrap_or_default();
-            let in_path: Vec<&str> = path.split('/').filter_map(|x| x.strip_prefix('{').and_then(|x| x.strip_suffix('}'))).collect();
+            let declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|a| a.iter().map(|p| p["name"].as_str().unwrap()).collect())
+                .unwrap_or_default();
+            let in_path: Vec<&str> = path
+                .split('/')
+                .filter_map(|x| x.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
+                .collect();
             assert_eq!(declared, in_path, "{method} {path}");
             for r in op["security"].as_array().into_iter().flatten() {
                 for name in r.as_object().unwrap().keys() {
@@ -206,14 +248,33 @@ fn the_openapi_document_is_valid_and_every_route_in_it_answers() {
             }
             // The route exists with that method: not 404, not 405.
             let (p, body) = example(method, path);
-            let r = if body.is_null() && method == "get" { s.get(&p) } else { s.send(&method.to_uppercase(), &p, &[format!("X-Tactful-Token: {}", s.token)], body.to_string().as_bytes()) };
+            let r = if body.is_null() && method == "get" {
+                s.get(&p)
+            } else {
+                s.send(
+                    &method.to_uppercase(),
+                    &p,
+                    &[format!("X-Tactful-Token: {}", s.token)],
+                    body.to_string().as_bytes(),
+                )
+            };
             // A 404 may say the thing asked for is not there, never that the route is unknown.
-            assert!(r.status != 404 || !r.json()["error"]["message"].as_str().unwrap().starts_with("no such API route"), "{method} {p}: {} {}", r.status, r.body);
+            assert!(
+                r.status != 404
+                    || !r.json()["error"]["message"].as_str().unwrap().starts_with("no such API route"),
+                "{method} {p}: {} {}",
+                r.status,
+                r.body
+            );
             assert_ne!(r.status, 405, "{method} {p}");
             if r.status >= 400 {
                 // Errors are JSON with a code and a message.
                 let e = r.json();
-                assert!(e["error"]["code"].is_string() && e["error"]["message"].is_string(), "{method} {p}: {}", r.body);
+                assert!(
+                    e["error"]["code"].is_string() && e["error"]["message"].is_string(),
+                    "{method} {p}: {}",
+                    r.body
+                );
             }
         }
     }
@@ -222,18 +283,25 @@ fn the_openapi_document_is_valid_and_every_route_in_it_answers() {
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"]["code"], "not_found");
     // A documented path with a method it does not have: 405.
-    assert_eq!(s.send("DELETE", "/api/v1/rules", &[format!("X-Tactful-Token: {}", s.token)], b"").status, 405);
+    assert_eq!(
+        s.send("DELETE", "/api/v1/rules", &[format!("X-Tactful-Token: {}", s.token)], b"").status,
+        405
+    );
 }
 
 #[test]
 fn check_over_http_gives_the_same_findings_as_the_command() {
     let s = start("check", &[]);
     let text = "Quit your job! I make $5,000 a month from home and this tea cures anxiety. DM me 💰💰💰";
-    let r = s.send("POST", "/api/v1/check", &[], json!({"text": text, "channel": "post"}).to_string().as_bytes());
+    let r =
+        s.send("POST", "/api/v1/check", &[], json!({"text": text, "channel": "post"}).to_string().as_bytes());
     assert_eq!(r.status, 200, "{}", r.body);
     let api = r.json()["findings"].as_array().unwrap().clone();
     assert!(api.len() >= 2, "{api:?}");
-    let cli = common::tactful_in(&["check", "--format", "jsonl"], Some(json!({"text": text}).to_string().as_bytes()));
+    let cli = common::tactful_in(
+        &["check", "--format", "jsonl"],
+        Some(json!({"text": text}).to_string().as_bytes()),
+    );
     let line: Value = serde_json::from_str(common::stdout(&cli).lines().next().unwrap()).unwrap();
     let cli = line["findings"].as_array().unwrap();
     assert_eq!(api.len(), cli.len());
@@ -252,7 +320,12 @@ fn check_over_http_gives_the_same_findings_as_the_command() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("txt"), "{}", r.body);
     // The pitch gate needs a message or comment, and a known person.
-    let r = s.send("POST", "/api/v1/check", &[], json!({"text": "join my team!", "channel": "post", "to": "nobody"}).to_string().as_bytes());
+    let r = s.send(
+        "POST",
+        "/api/v1/check",
+        &[],
+        json!({"text": "join my team!", "channel": "post", "to": "nobody"}).to_string().as_bytes(),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
     // Too big a draft is refused before it is read.
     let big = json!({"text": "a".repeat(3 * 1024 * 1024)}).to_string();
@@ -263,7 +336,12 @@ fn check_over_http_gives_the_same_findings_as_the_command() {
 fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     let s = start("guard", &[]);
     let evil = "Origin: http://evil.example".to_string();
-    let mut routes: Vec<(String, String)> = vec![("GET".into(), "/".into()), ("GET".into(), "/contacts".into()), ("POST".into(), "/check".into()), ("POST".into(), "/plan".into())];
+    let mut routes: Vec<(String, String)> = vec![
+        ("GET".into(), "/".into()),
+        ("GET".into(), "/contacts".into()),
+        ("POST".into(), "/check".into()),
+        ("POST".into(), "/plan".into()),
+    ];
     let doc = s.get("/api/v1/openapi.json").json();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
@@ -272,7 +350,12 @@ fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     }
     for (method, path) in &routes {
         // Even with the right token, another site's request is refused.
-        let r = s.send(method, path, &[evil.clone(), format!("X-Tactful-Token: {}", s.token)], br#"{"text":"x"}"#);
+        let r = s.send(
+            method,
+            path,
+            &[evil.clone(), format!("X-Tactful-Token: {}", s.token)],
+            br#"{"text":"x"}"#,
+        );
         assert_eq!(r.status, 403, "{method} {path}: {}", r.body);
         assert_eq!(r.json()["error"]["code"], "cross_origin");
     }
@@ -292,22 +375,44 @@ fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["error"]["code"], "missing_token");
     assert_eq!(s.get("/api/v1/plan").json()["session_minutes"], 30, "the plan did not change");
-    let r = s.send("PUT", "/api/v1/plan", &[format!("X-Tactful-Token: {}", s.token)], plan.to_string().as_bytes());
+    let r = s.send(
+        "PUT",
+        "/api/v1/plan",
+        &[format!("X-Tactful-Token: {}", s.token)],
+        plan.to_string().as_bytes(),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(s.get("/api/v1/plan").json()["session_minutes"], 25);
     // A form post carries the token in its action URL.
     let form = b"goals=a&market=b&networks=x&session_minutes=20&max_promotional_percent=10";
-    assert_eq!(s.send("POST", "/plan", &["Content-Type: application/x-www-form-urlencoded".into()], form).status, 403);
-    let r = s.send("POST", &format!("/plan?token={}", s.token), &["Content-Type: application/x-www-form-urlencoded".into()], form);
+    assert_eq!(
+        s.send("POST", "/plan", &["Content-Type: application/x-www-form-urlencoded".into()], form).status,
+        403
+    );
+    let r = s.send(
+        "POST",
+        &format!("/plan?token={}", s.token),
+        &["Content-Type: application/x-www-form-urlencoded".into()],
+        form,
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(s.get("/api/v1/plan").json()["networks"], json!(["x"]));
     // Bad values name the field.
-    let r = s.send("PUT", "/api/v1/plan", &[format!("X-Tactful-Token: {}", s.token)], br#"{"goals":[],"market":"","networks":[],"session_minutes":30,"max_promotional_percent":120}"#);
+    let r = s.send(
+        "PUT",
+        "/api/v1/plan",
+        &[format!("X-Tactful-Token: {}", s.token)],
+        br#"{"goals":[],"market":"","networks":[],"session_minutes":30,"max_promotional_percent":120}"#,
+    );
     assert_eq!(r.status, 400);
     assert!(r.body.contains("max_promotional_percent"), "{}", r.body);
     // Pages say what they may load.
     let page = s.get("/check");
-    assert!(page.headers.to_ascii_lowercase().contains("content-security-policy: default-src 'none'"), "{}", page.headers);
+    assert!(
+        page.headers.to_ascii_lowercase().contains("content-security-policy: default-src 'none'"),
+        "{}",
+        page.headers
+    );
 }
 
 #[test]
@@ -331,7 +436,9 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(job["summary"]["new"], 2, "{job}");
     assert_eq!(job["percent"], 100);
     // Again: nothing new.
-    let again = s.wait_job(s.post("/api/v1/import", &json!({"path": export, "owner": "me"})).json()["job"].as_u64().unwrap());
+    let again = s.wait_job(
+        s.post("/api/v1/import", &json!({"path": export, "owner": "me"})).json()["job"].as_u64().unwrap(),
+    );
     assert_eq!(again["summary"]["new"], 0);
     assert_eq!(again["summary"]["already_there"], 2);
     // Upload: the body is the file.
@@ -343,7 +450,9 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(s.wait_job(upload.json()["job"].as_u64().unwrap())["summary"]["new"], 1);
     // A broken file fails with its name and position, and stores nothing.
     let bad = common::file("serve-import", "broken.jsonl", b"{\"kind\":\"post\",\"id\":\"b1\",\"at\":\"2026-03-05T08:00:00Z\",\"author\":\"me\",\"network\":\"instagram\",\"text\":\"fine\"}\n{not json\n");
-    let failed = s.wait_job(s.post("/api/v1/import", &json!({"path": bad, "owner": "me"})).json()["job"].as_u64().unwrap());
+    let failed = s.wait_job(
+        s.post("/api/v1/import", &json!({"path": bad, "owner": "me"})).json()["job"].as_u64().unwrap(),
+    );
     assert_eq!(failed["state"], "failed");
     let err = failed["error"].as_str().unwrap();
     assert!(err.contains("broken.jsonl") && err.contains("line 2"), "{err}");
@@ -358,7 +467,10 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     for page in ["/history", "/scan", "/inbox", "/contacts/1"] {
         let r = s.get(page);
         assert_eq!(r.status, 200, "{page}");
-        assert!(!r.body.contains("<script>alert") && !r.body.contains("<b>what</b>"), "{page} shows raw HTML");
+        assert!(
+            !r.body.contains("<script>alert") && !r.body.contains("<b>what</b>"),
+            "{page} shows raw HTML"
+        );
     }
     assert!(s.get("/history").body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(s.get("/scan").body.contains("INC"), "the earnings claim is listed for review");
@@ -374,20 +486,31 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(report["period"], "2026-03");
     assert!(!report["summary"].as_array().unwrap().is_empty(), "{report}");
     let view = s.get("/report/view?month=2026-03");
-    assert!(view.status == 200 && view.body.contains("<svg") && !view.body.contains("<script"), "the report frame is the self-contained file");
+    assert!(
+        view.status == 200 && view.body.contains("<svg") && !view.body.contains("<script"),
+        "the report frame is the self-contained file"
+    );
     let r = s.get("/api/v1/report?month=2026-13");
     assert_eq!(r.status, 400);
     assert!(r.body.contains("2026-13"), "{}", r.body);
     // The consent ledger: a connection is not an opt-in; their own words are, once confirmed.
-    let dana = contacts["contacts"].as_array().unwrap().iter().find(|c| c["name"] == "dana").unwrap()["id"].as_i64().unwrap();
-    let r = s.post(&format!("/api/v1/contacts/{dana}/consent"), &json!({"purpose": "newsletter", "source": "connection", "evidence": "we are connected"}));
+    let dana = contacts["contacts"].as_array().unwrap().iter().find(|c| c["name"] == "dana").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = s.post(
+        &format!("/api/v1/contacts/{dana}/consent"),
+        &json!({"purpose": "newsletter", "source": "connection", "evidence": "we are connected"}),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("not recorded"), "{}", r.body);
     let r = s.post(&format!("/api/v1/contacts/{dana}/consent"), &json!({"purpose": "newsletter", "source": "message", "evidence": "Dana wrote on 3 March: yes, add me to the newsletter!"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "pending");
     let code = r.json()["code"].as_str().unwrap().to_string();
-    assert!(s.get(&format!("/contacts/{dana}")).body.contains(&code), "the contact page shows the code to send");
+    assert!(
+        s.get(&format!("/contacts/{dana}")).body.contains(&code),
+        "the contact page shows the code to send"
+    );
     assert_eq!(s.post("/api/v1/consent/confirm", &json!({"code": code})).json()["status"], "confirmed");
     let w = s.post(&format!("/api/v1/contacts/{dana}/consent/withdraw"), &json!({}));
     assert_eq!(w.json()["withdrawn"], 1, "{}", w.body);
@@ -422,10 +545,14 @@ pass = ["This cream is lovely", "A nice moisturiser"]
     assert_eq!(v["pack"], "acme");
     assert_eq!(v["examples"], 4);
     assert_eq!(v["passed"], 4, "{v}");
-    let wrong = good.replace("flag = [\"This miracle cream is amazing\"", "flag = [\"This cream is amazing\"");
+    let wrong =
+        good.replace("flag = [\"This miracle cream is amazing\"", "flag = [\"This cream is amazing\"");
     let v = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": wrong})).json();
     assert_eq!(v["failures"].as_array().unwrap().len(), 1, "{v}");
-    let r = s.post("/api/v1/packs/test", &json!({"name": "acme.toml", "source": "[pack]\nname = \"acme\"\n[[rule]]\ncode = 5\n"}));
+    let r = s.post(
+        "/api/v1/packs/test",
+        &json!({"name": "acme.toml", "source": "[pack]\nname = \"acme\"\n[[rule]]\ncode = 5\n"}),
+    );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("acme.toml"), "{}", r.body);
 }

@@ -13,7 +13,6 @@
 //! Run: `cargo bench -p tactful-core --bench relationships` (set
 //! TACTFUL_BENCH_CONTACTS and TACTFUL_BENCH_PER_CONTACT to change the size).
 
-
 // Small generated numbers: a usize or u64 that would wrap an i64 cannot occur here.
 #![allow(clippy::cast_possible_wrap)]
 
@@ -21,7 +20,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::relationships::{Interaction, ItemView, Marks, Outgoing, Stage, Thresholds, broadcasts, interactions, stage};
+use tactful_core::relationships::{
+    Interaction, ItemView, Marks, Outgoing, Stage, Thresholds, broadcasts, interactions, stage,
+};
 
 const OWNER: &str = "sam_sells";
 const START: i64 = 1_640_995_200; // 2022-01-01
@@ -93,7 +94,11 @@ fn main() {
                 (_, 8) => (ItemKind::Reaction, false),
                 _ => (ItemKind::Share, true),
             };
-            let text = if by_owner { OURS[rng.below(OURS.len() as u64) as usize] } else { THEIRS[rng.below(THEIRS.len() as u64) as usize] };
+            let text = if by_owner {
+                OURS[rng.below(OURS.len() as u64) as usize]
+            } else {
+                THEIRS[rng.below(THEIRS.len() as u64) as usize]
+            };
             rows.push(Row { contact: c, kind, by_owner, at, text });
         }
     }
@@ -113,7 +118,11 @@ fn main() {
             kind: r.kind,
             author: if r.by_owner && r.kind != ItemKind::Connection { OWNER } else { &handles[r.contact] },
             by_owner: r.by_owner,
-            counterparts: if r.by_owner || r.kind == ItemKind::Connection { &cps[r.contact] } else { &owner_cp },
+            counterparts: if r.by_owner || r.kind == ItemKind::Connection {
+                &cps[r.contact]
+            } else {
+                &owner_cp
+            },
             thread: None,
             at: r.at,
             text: r.text,
@@ -158,10 +167,7 @@ fn main() {
     );
     let breakdown: Vec<String> = Stage::ALL.iter().zip(per_stage).map(|(s, n)| format!("{s} {n}")).collect();
     println!("   stages: {} ({reasons} reasons, {given} given in all)", breakdown.join(", "));
-    println!(
-        "   total (derive + group + stages): {:.2} s",
-        (derive + group + stages).as_secs_f64()
-    );
+    println!("   total (derive + group + stages): {:.2} s", (derive + group + stages).as_secs_f64());
 
     // 4. Broadcasts over 200,000 outgoing messages: a few real broadcasts
     // (one template to 300 people in an afternoon) among varied messages.
@@ -174,7 +180,10 @@ fn main() {
         let text = if i % 1000 < 300 {
             let burst = (i / 1000) as i64;
             meta.push((c, START + burst * 86_400 * 3 + (i % 1000) as i64 * 30));
-            format!("Hi {}! I found an amazing way to earn from home with our wellness line, want to hear more? 💕", handles[c])
+            format!(
+                "Hi {}! I found an amazing way to earn from home with our wellness line, want to hear more? 💕",
+                handles[c]
+            )
         } else {
             meta.push((c, at));
             format!(
@@ -187,8 +196,9 @@ fn main() {
         };
         texts.push(text);
     }
-    let out: Vec<Outgoing<'_>> =
-        (0..n).map(|i| Outgoing { id: i as i64, contact: &handles[meta[i].0], at: meta[i].1, text: &texts[i] }).collect();
+    let out: Vec<Outgoing<'_>> = (0..n)
+        .map(|i| Outgoing { id: i as i64, contact: &handles[meta[i].0], at: meta[i].1, text: &texts[i] })
+        .collect();
     let t = Instant::now();
     let found = broadcasts(&out, 86_400, 5);
     let took = t.elapsed();

@@ -286,7 +286,8 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 4] = [ContentKind::Promotional, ContentKind::Informational, ContentKind::Personal, ContentKind::OffTopic];
+    pub const ALL: [ContentKind; 4] =
+        [ContentKind::Promotional, ContentKind::Informational, ContentKind::Personal, ContentKind::OffTopic];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -353,10 +354,12 @@ pub const DEF_UNANSWERED_STARTS: &str = "Unanswered starts: conversation starts 
 pub const DEF_REQUESTS: &str = "Unanswered customer requests: messages from them, or their comments on your content, that ask about your product or business (a question about price, order, product, shipping, business, ...) or report a problem (hasn't arrived, where is my order, refund, broken, not working, damaged, a question mark with an order word, ...), with nothing from you after them in that conversation (for a comment: no comment of yours in the same thread addressed to them or to nobody in particular). Oldest first; waited = now - time of the request.";
 pub const DEF_POSTS: &str = "Posts: items of kind post written by you in the month (not comments, messages, reactions or shares), with a known time at or before now.";
 pub const DEF_KIND: &str = "Posts of this kind in the month, by the content classifier (default: keyword rule; promotional if it pitches or uses selling words, then off-topic, informational, personal; no cue: personal).";
-pub const DEF_PROMO_SHARE: &str = "Promotional share = promotional posts / all your posts of the month. No posts: no value.";
+pub const DEF_PROMO_SHARE: &str =
+    "Promotional share = promotional posts / all your posts of the month. No posts: no value.";
 pub const DEF_GIVEN: &str = "Given: your comments on their content, shares of their content, reactions, mentions of them and your messages, each only when the item is not a pitch; one count per person reached (a message to 3 people counts 3). Connections do not count.";
 pub const DEF_ASKED: &str = "Asked: your pitches (messages or comments that pitch a product or the opportunity), one count per person reached.";
-pub const DEF_GIVING_SHARE: &str = "Giving share = given / (given + asked). Nothing given or asked: no value.";
+pub const DEF_GIVING_SHARE: &str =
+    "Giving share = given / (given + asked). Nothing given or asked: no value.";
 pub const DEF_STREAK: &str = "Current streak: consecutive calendar days with a session, ending today, or ending yesterday when today has no session yet; 0 otherwise. Longest streak: the longest run of consecutive session days up to today. Days after today are ignored; several sessions on one day count once.";
 
 // ===========================================================================
@@ -520,7 +523,13 @@ fn counted(item: &ItemView<'_>, now: i64) -> bool {
     item.at > 0 && item.at <= now
 }
 
-fn metric(name: &'static str, value: Option<f64>, detail: String, definition: &'static str, mut items: Vec<i64>) -> Metric {
+fn metric(
+    name: &'static str,
+    value: Option<f64>,
+    detail: String,
+    definition: &'static str,
+    mut items: Vec<i64>,
+) -> Metric {
     items.sort_unstable();
     items.dedup();
     Metric { name, value, detail, definition, items }
@@ -531,7 +540,14 @@ fn count_metric(name: &'static str, what: &str, definition: &'static str, items:
     metric(name, Some(n as f64), format!("{n} {what}"), definition, items)
 }
 
-fn share_metric(name: &'static str, part: usize, whole: usize, what: &str, definition: &'static str, items: Vec<i64>) -> Metric {
+fn share_metric(
+    name: &'static str,
+    part: usize,
+    whole: usize,
+    what: &str,
+    definition: &'static str,
+    items: Vec<i64>,
+) -> Metric {
     let value = (whole > 0).then(|| part as f64 / whole as f64);
     metric(name, value, format!("{part} of {whole} {what}"), definition, items)
 }
@@ -617,7 +633,12 @@ pub fn conversations_with(items: &[ItemView<'_>], me: &OwnerHandles, now: i64) -
 /// One conversation from its messages (all of this network and key, each
 /// counted, any order; at least one): its people, turn and starts. The
 /// derived tables keep what this gives, per conversation.
-pub fn conversation(network: Network, key: String, msgs: &mut [&ItemView<'_>], me: &OwnerHandles) -> Conversation {
+pub fn conversation(
+    network: Network,
+    key: String,
+    msgs: &mut [&ItemView<'_>],
+    me: &OwnerHandles,
+) -> Conversation {
     msgs.sort_by_key(|m| (m.at, m.id));
     let mut people: BTreeSet<String> = BTreeSet::new();
     let mut starts: Vec<Start> = Vec::new();
@@ -667,14 +688,25 @@ fn stats_of(network: Option<Network>, month: Option<String>, starts: &[&Start]) 
     let n = times.len();
     let time_metric = |name, v: Option<i64>, p: u32, def| {
         let detail = match v {
-            Some(v) => format!("{} (rank {} of {n} answered starts)", duration(v), (p as usize * n).div_ceil(100).max(1)),
+            Some(v) => format!(
+                "{} (rank {} of {n} answered starts)",
+                duration(v),
+                (p as usize * n).div_ceil(100).max(1)
+            ),
             None => "no answered starts".to_string(),
         };
         metric(name, v.map(|v| v as f64), detail, def, answered_ids.clone())
     };
     ResponseStats {
         starts: count_metric("conversation starts", "starts", DEF_STARTS, ids.clone()),
-        response_rate: share_metric("response rate", answered.len(), starts.len(), "starts answered", DEF_RESPONSE_RATE, ids),
+        response_rate: share_metric(
+            "response rate",
+            answered.len(),
+            starts.len(),
+            "starts answered",
+            DEF_RESPONSE_RATE,
+            ids,
+        ),
         median_secs: time_metric("median time to first response (s)", median, 50, DEF_MEDIAN),
         p90_secs: time_metric("90th percentile time to first response (s)", p90, 90, DEF_P90),
         network,
@@ -777,8 +809,22 @@ const COMPLAINT_PHRASES: &[&str] = &[
 ];
 
 /// Words that make a question an order problem.
-const ORDER_WORDS: &[&str] =
-    &["order", "orders", "delivery", "delivered", "package", "parcel", "shipping", "shipped", "tracking", "arrive", "arrived", "payment", "charged", "invoice"];
+const ORDER_WORDS: &[&str] = &[
+    "order",
+    "orders",
+    "delivery",
+    "delivered",
+    "package",
+    "parcel",
+    "shipping",
+    "shipped",
+    "tracking",
+    "arrive",
+    "arrived",
+    "payment",
+    "charged",
+    "invoice",
+];
 
 /// Why a text reports a problem with an order or a product, or `None`. The
 /// test, on the normalised words: one of the complaint phrases ("hasn't
@@ -807,7 +853,9 @@ pub fn complaint_cue(text: &str) -> Option<String> {
 /// Is the text a customer request, and why? A problem ([`complaint_cue`])
 /// wins over a question ([`inquiry_cue`]).
 pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
-    complaint_cue(text).map(|c| (RequestKind::Problem, c)).or_else(|| inquiry_cue(text).map(|c| (RequestKind::Question, c)))
+    complaint_cue(text)
+        .map(|c| (RequestKind::Problem, c))
+        .or_else(|| inquiry_cue(text).map(|c| (RequestKind::Question, c)))
 }
 
 /// Customer requests still unanswered at `now`, oldest first (ties by item
@@ -815,7 +863,9 @@ pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
 pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<Request> {
     let me = OwnerHandles::new(items, owners);
     let mut by_conv: BTreeMap<(Network, ItemKind, String), Vec<&ItemView<'_>>> = BTreeMap::new();
-    for item in items.iter().filter(|i| matches!(i.kind, ItemKind::Message | ItemKind::Comment) && counted(i, now)) {
+    for item in
+        items.iter().filter(|i| matches!(i.kind, ItemKind::Message | ItemKind::Comment) && counted(i, now))
+    {
         by_conv.entry((item.network, item.kind, me.conversation_key(item))).or_default().push(item);
     }
     let mut out = Vec::new();
@@ -850,7 +900,12 @@ pub fn customer_requests(items: &[ItemView<'_>], owners: &Owners, now: i64) -> V
 
 /// The unanswered customer requests as a metric (count, with their items).
 pub fn requests_metric(requests: &[Request]) -> Metric {
-    count_metric("unanswered customer requests", "requests waiting", DEF_REQUESTS, requests.iter().map(|r| r.item).collect())
+    count_metric(
+        "unanswered customer requests",
+        "requests waiting",
+        DEF_REQUESTS,
+        requests.iter().map(|r| r.item).collect(),
+    )
 }
 
 // ===========================================================================
@@ -860,24 +915,104 @@ pub fn requests_metric(requests: &[Request]) -> Metric {
 /// Selling words that make a post promotional even when it is not a full
 /// pitch ([`pitch_cue`](crate::relationships::pitch_cue)).
 const PROMO_WORDS: &[&str] = &[
-    "buy", "shop", "sale", "discount", "promo", "giveaway", "in stock", "restocked", "back in stock", "dm me", "message me", "available now",
-    "new product", "launch", "launching", "pre order", "preorder", "% off", "free shipping", "join my team",
+    "buy",
+    "shop",
+    "sale",
+    "discount",
+    "promo",
+    "giveaway",
+    "in stock",
+    "restocked",
+    "back in stock",
+    "dm me",
+    "message me",
+    "available now",
+    "new product",
+    "launch",
+    "launching",
+    "pre order",
+    "preorder",
+    "% off",
+    "free shipping",
+    "join my team",
 ];
 /// Off-topic for a business channel: politics, religion, gossip, memes,
 /// chain posts.
 const OFF_TOPIC_WORDS: &[&str] = &[
-    "election", "vote", "voting", "president", "politics", "political", "democrats", "republicans", "liberals", "conservatives", "government",
-    "church", "prayer", "pray", "religion", "meme", "gossip", "drama", "share if", "copy and paste", "amen", "conspiracy",
+    "election",
+    "vote",
+    "voting",
+    "president",
+    "politics",
+    "political",
+    "democrats",
+    "republicans",
+    "liberals",
+    "conservatives",
+    "government",
+    "church",
+    "prayer",
+    "pray",
+    "religion",
+    "meme",
+    "gossip",
+    "drama",
+    "share if",
+    "copy and paste",
+    "amen",
+    "conspiracy",
 ];
 /// Teaching and useful information.
 const INFO_WORDS: &[&str] = &[
-    "how to", "tip", "tips", "learn", "guide", "did you know", "step", "steps", "recipe", "tutorial", "ways to", "here's how", "mistakes", "research",
-    "study", "faq", "explained", "myth", "facts", "lesson", "webinar", "checklist", "benefits of", "why",
+    "how to",
+    "tip",
+    "tips",
+    "learn",
+    "guide",
+    "did you know",
+    "step",
+    "steps",
+    "recipe",
+    "tutorial",
+    "ways to",
+    "here's how",
+    "mistakes",
+    "research",
+    "study",
+    "faq",
+    "explained",
+    "myth",
+    "facts",
+    "lesson",
+    "webinar",
+    "checklist",
+    "benefits of",
+    "why",
 ];
 /// Life and the person behind the business.
 const PERSONAL_WORDS: &[&str] = &[
-    "my family", "my kids", "my husband", "my wife", "my son", "my daughter", "my mom", "my dad", "my dog", "my cat", "birthday",
-    "anniversary", "vacation", "holiday", "grateful", "thankful", "weekend", "morning walk", "our family", "throwback", "memories", "date night",
+    "my family",
+    "my kids",
+    "my husband",
+    "my wife",
+    "my son",
+    "my daughter",
+    "my mom",
+    "my dad",
+    "my dog",
+    "my cat",
+    "birthday",
+    "anniversary",
+    "vacation",
+    "holiday",
+    "grateful",
+    "thankful",
+    "weekend",
+    "morning walk",
+    "our family",
+    "throwback",
+    "memories",
+    "date night",
 ];
 
 /// The kind of a post and why, by the default keyword rule, tested in this
@@ -923,7 +1058,11 @@ pub fn classify_post(text: &str) -> ContentKind {
 
 /// Content mix per month (sorted by month) of the owner's posts, classified
 /// by `classify` (pass `&classify_post` for the default).
-pub fn content_mix(items: &[ItemView<'_>], classify: &dyn Fn(&str) -> ContentKind, now: i64) -> Vec<MonthMix> {
+pub fn content_mix(
+    items: &[ItemView<'_>],
+    classify: &dyn Fn(&str) -> ContentKind,
+    now: i64,
+) -> Vec<MonthMix> {
     let mut by_month: BTreeMap<String, Vec<(ContentKind, i64)>> = BTreeMap::new();
     for item in items.iter().filter(|i| i.kind == ItemKind::Post && i.by_owner && counted(i, now)) {
         by_month.entry(month(item.at)).or_default().push((classify(item.text), item.id));
@@ -932,7 +1071,8 @@ pub fn content_mix(items: &[ItemView<'_>], classify: &dyn Fn(&str) -> ContentKin
         .into_iter()
         .map(|(m, posts)| {
             let all: Vec<i64> = posts.iter().map(|p| p.1).collect();
-            let of = |k: ContentKind| -> Vec<i64> { posts.iter().filter(|p| p.0 == k).map(|p| p.1).collect() };
+            let of =
+                |k: ContentKind| -> Vec<i64> { posts.iter().filter(|p| p.0 == k).map(|p| p.1).collect() };
             let kinds = ContentKind::ALL
                 .into_iter()
                 .map(|k| {
@@ -948,7 +1088,14 @@ pub fn content_mix(items: &[ItemView<'_>], classify: &dyn Fn(&str) -> ContentKin
             let promo = of(ContentKind::Promotional).len();
             MonthMix {
                 posts: count_metric("posts", "posts", DEF_POSTS, all.clone()),
-                promotional_share: share_metric("promotional share", promo, all.len(), "posts promotional", DEF_PROMO_SHARE, all),
+                promotional_share: share_metric(
+                    "promotional share",
+                    promo,
+                    all.len(),
+                    "posts promotional",
+                    DEF_PROMO_SHARE,
+                    all,
+                ),
                 kinds,
                 month: m,
             }
@@ -974,7 +1121,15 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
         for a in acts.iter().filter(|a| a.direction == Direction::Given) {
             match a.act {
                 Act::Pitch => entry.1.push(item.id),
-                Act::MessageSent | Act::CommentOnTheirs | Act::ReactionGiven | Act::ShareOfTheirs | Act::Mention if !pitch => entry.0.push(item.id),
+                Act::MessageSent
+                | Act::CommentOnTheirs
+                | Act::ReactionGiven
+                | Act::ShareOfTheirs
+                | Act::Mention
+                    if !pitch =>
+                {
+                    entry.0.push(item.id)
+                }
                 _ => {}
             }
         }
@@ -989,7 +1144,14 @@ pub fn giving_asking(items: &[ItemView<'_>], owners: &Owners, now: i64) -> Vec<M
                 month: m,
                 given: metric("given", Some(g as f64), format!("{g} given"), DEF_GIVEN, gi),
                 asked: metric("asked", Some(a as f64), format!("{a} asked"), DEF_ASKED, ai),
-                giving_share: share_metric("giving share", g, g + a, "gives and asks were gives", DEF_GIVING_SHARE, both),
+                giving_share: share_metric(
+                    "giving share",
+                    g,
+                    g + a,
+                    "gives and asks were gives",
+                    DEF_GIVING_SHARE,
+                    both,
+                ),
             }
         })
         .collect()
@@ -1047,7 +1209,11 @@ mod tests {
             "",
         ] {
             let c = canon(t);
-            assert_eq!(COMPLAINTS.iter(COMPLAINTS.found(&c)).next(), first_phrase(&c, COMPLAINT_PHRASES), "{t}");
+            assert_eq!(
+                COMPLAINTS.iter(COMPLAINTS.found(&c)).next(),
+                first_phrase(&c, COMPLAINT_PHRASES),
+                "{t}"
+            );
             assert_eq!(ORDERS.iter(ORDERS.found(&c)).next(), first_phrase(&c, ORDER_WORDS), "{t}");
         }
     }

@@ -45,10 +45,9 @@ impl fmt::Display for Purpose {
 impl FromStr for Purpose {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Purpose::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown purpose `{s}`: expected one of newsletter, product-updates, opportunity"))
+        Purpose::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            format!("unknown purpose `{s}`: expected one of newsletter, product-updates, opportunity")
+        })
     }
 }
 
@@ -73,8 +72,15 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 7] =
-        [Source::Message, Source::Form, Source::EmailReply, Source::InPerson, Source::Connection, Source::List, Source::AddedByMe];
+    pub const ALL: [Source; 7] = [
+        Source::Message,
+        Source::Form,
+        Source::EmailReply,
+        Source::InPerson,
+        Source::Connection,
+        Source::List,
+        Source::AddedByMe,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -151,14 +157,21 @@ pub enum Refusal {
          give --evidence with at least 10 characters"
     )]
     NoEvidence,
-    #[error("the message given as evidence was written by {0}, not by the person opting in: only their own words count")]
+    #[error(
+        "the message given as evidence was written by {0}, not by the person opting in: only their own words count"
+    )]
     SomeoneElsesWords(String),
 }
 
 /// May this opt-in be recorded? `evidence_author` is who wrote the stored
 /// message given as evidence, when one was given; `contact_handles` are the
 /// person's handles.
-pub fn check_opt_in(source: Source, evidence: &str, evidence_author: Option<(&str, bool)>, contact_handles: &[String]) -> Result<(), Refusal> {
+pub fn check_opt_in(
+    source: Source,
+    evidence: &str,
+    evidence_author: Option<(&str, bool)>,
+    contact_handles: &[String],
+) -> Result<(), Refusal> {
     if matches!(source, Source::Connection | Source::List | Source::AddedByMe) {
         return Err(Refusal::NotTheirAction(source));
     }
@@ -167,7 +180,11 @@ pub fn check_opt_in(source: Source, evidence: &str, evidence_author: Option<(&st
     }
     if let Some((author, by_owner)) = evidence_author {
         if by_owner || !contact_handles.iter().any(|h| h == author) {
-            return Err(Refusal::SomeoneElsesWords(if by_owner { "you".to_string() } else { author.to_string() }));
+            return Err(Refusal::SomeoneElsesWords(if by_owner {
+                "you".to_string()
+            } else {
+                author.to_string()
+            }));
         }
     }
     Ok(())
@@ -181,9 +198,7 @@ pub fn token(seed: &str) -> String {
     for b in seed.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    (0..8)
-        .map(|i| ALPHABET[((h >> (i * 5)) % ALPHABET.len() as u64) as usize] as char)
-        .collect()
+    (0..8).map(|i| ALPHABET[((h >> (i * 5)) % ALPHABET.len() as u64) as usize] as char).collect()
 }
 
 #[cfg(test)]
@@ -193,7 +208,10 @@ mod tests {
     #[test]
     fn being_connected_is_not_an_opt_in() {
         for s in [Source::Connection, Source::List, Source::AddedByMe] {
-            assert_eq!(check_opt_in(s, "they are my friend on facebook", None, &[]), Err(Refusal::NotTheirAction(s)));
+            assert_eq!(
+                check_opt_in(s, "they are my friend on facebook", None, &[]),
+                Err(Refusal::NotTheirAction(s))
+            );
         }
     }
 
@@ -201,7 +219,15 @@ mod tests {
     fn an_opt_in_needs_evidence_in_their_own_words() {
         let handles = vec!["ann".to_string()];
         assert_eq!(check_opt_in(Source::Message, "yes", None, &handles), Err(Refusal::NoEvidence));
-        assert!(check_opt_in(Source::Message, "Yes please add me to your newsletter!", Some(("ann", false)), &handles).is_ok());
+        assert!(
+            check_opt_in(
+                Source::Message,
+                "Yes please add me to your newsletter!",
+                Some(("ann", false)),
+                &handles
+            )
+            .is_ok()
+        );
         assert_eq!(
             check_opt_in(Source::Message, "I'll add you to my newsletter", Some(("me", true)), &handles),
             Err(Refusal::SomeoneElsesWords("you".into()))

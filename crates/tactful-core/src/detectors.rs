@@ -34,7 +34,9 @@ impl Detector {
     pub fn new(name: &str, params: &BTreeMap<String, f64>) -> Result<Detector, String> {
         let allowed: &[(&str, f64)] = match name {
             "shouting" => &[("min_letters", 20.0), ("ratio", 0.7)],
-            "emoji-stuffing" | "hashtag-stuffing" | "link-stuffing" | "mention-stuffing" => &[("min_count", 0.0)],
+            "emoji-stuffing" | "hashtag-stuffing" | "link-stuffing" | "mention-stuffing" => {
+                &[("min_count", 0.0)]
+            }
             "link-only" => &[("max_words", 3.0)],
             "buried" => &[("after", 125.0), ("wall", 4.0)],
             "external" => &[],
@@ -43,10 +45,18 @@ impl Detector {
         for k in params.keys() {
             if !allowed.iter().any(|(a, _)| a == k) {
                 let names: Vec<_> = allowed.iter().map(|(a, _)| *a).collect();
-                return Err(format!("detector `{name}` has no parameter `{k}`: expected {}", names.join(", ")));
+                return Err(format!(
+                    "detector `{name}` has no parameter `{k}`: expected {}",
+                    names.join(", ")
+                ));
             }
         }
-        let get = |k: &str| params.get(k).copied().unwrap_or_else(|| allowed.iter().find(|(a, _)| *a == k).map_or(0.0, |(_, d)| *d));
+        let get = |k: &str| {
+            params
+                .get(k)
+                .copied()
+                .unwrap_or_else(|| allowed.iter().find(|(a, _)| *a == k).map_or(0.0, |(_, d)| *d))
+        };
         let count = |k: &str| -> Result<usize, String> {
             let v = get(k);
             if v < 1.0 {
@@ -80,7 +90,11 @@ impl Detector {
                 let (mut letters, mut upper) = (0usize, 0usize);
                 for tok in text.split_ascii_whitespace() {
                     let first = tok.as_bytes()[0];
-                    if first == b'#' || first == b'@' || (matches!(first, b'h' | b'H' | b'w' | b'W' | b'(' | b'[' | b'<' | b'"') && is_link(tok)) {
+                    if first == b'#'
+                        || first == b'@'
+                        || (matches!(first, b'h' | b'H' | b'w' | b'W' | b'(' | b'[' | b'<' | b'"')
+                            && is_link(tok))
+                    {
                         continue;
                     }
                     for &b in tok.as_bytes() {
@@ -103,25 +117,38 @@ impl Detector {
                 }
             }
             Detector::EmojiStuffing { min_count } => {
-                let at: Vec<(usize, usize)> =
-                    text.char_indices().filter(|(_, c)| is_emoji(*c)).map(|(i, c)| (i, i + c.len_utf8())).collect();
+                let at: Vec<(usize, usize)> = text
+                    .char_indices()
+                    .filter(|(_, c)| is_emoji(*c))
+                    .map(|(i, c)| (i, i + c.len_utf8()))
+                    .collect();
                 span_if(&at, min_count)
             }
             Detector::HashtagStuffing { min_count } => {
-                let at = token_spans(text, |t| t.len() > 1 && t.starts_with('#') && t[1..].chars().next().is_some_and(char::is_alphanumeric));
+                let at = token_spans(text, |t| {
+                    t.len() > 1
+                        && t.starts_with('#')
+                        && t[1..].chars().next().is_some_and(char::is_alphanumeric)
+                });
                 span_if(&at, min_count)
             }
             Detector::LinkStuffing { min_count } => span_if(&token_spans(text, is_link), min_count),
-            Detector::MentionStuffing { min_count } => {
-                span_if(&token_spans(text, |t| t.len() > 1 && t.starts_with('@') && !t.contains('.')), min_count)
-            }
+            Detector::MentionStuffing { min_count } => span_if(
+                &token_spans(text, |t| t.len() > 1 && t.starts_with('@') && !t.contains('.')),
+                min_count,
+            ),
             Detector::LinkOnly { max_words } => {
                 let links = token_spans(text, is_link);
                 if links.is_empty() {
                     return vec![];
                 }
                 let words = tokens(text)
-                    .filter(|(_, t)| !is_link(t) && !t.starts_with('#') && !t.starts_with('@') && t.chars().any(char::is_alphanumeric))
+                    .filter(|(_, t)| {
+                        !is_link(t)
+                            && !t.starts_with('#')
+                            && !t.starts_with('@')
+                            && t.chars().any(char::is_alphanumeric)
+                    })
                     .count();
                 if words <= max_words { whole(text) } else { vec![] }
             }
@@ -154,11 +181,7 @@ impl Detector {
                 // A disclosure that opens the text is seen first, whatever follows it.
                 let opens = |(s, _): (usize, usize)| text[..s].trim().is_empty();
                 let visible = anchors.iter().any(|&a| opens(a) || (early(a) && !in_wall(a)));
-                if visible {
-                    vec![]
-                } else {
-                    anchors.to_vec()
-                }
+                if visible { vec![] } else { anchors.to_vec() }
             }
         }
     }
@@ -200,13 +223,17 @@ impl Detector {
     pub fn may_fire(&self, text: &str, s: &ByteStats) -> bool {
         match *self {
             // Non-ASCII bytes might be capitals too (É, Ä); count them as possible.
-            Detector::Shouting { min_letters, ratio } => (s.upper + s.high) as f64 >= (min_letters as f64 * ratio).floor(),
+            Detector::Shouting { min_letters, ratio } => {
+                (s.upper + s.high) as f64 >= (min_letters as f64 * ratio).floor()
+            }
             Detector::EmojiStuffing { min_count } => s.lead >= min_count,
             Detector::HashtagStuffing { min_count } => s.hash >= min_count,
             Detector::MentionStuffing { min_count } => s.at >= min_count,
             // Every link has a dot and (almost always) a slash.
             Detector::LinkStuffing { min_count } => {
-                s.slash >= min_count && s.dot >= min_count && text.matches("://").count() + text.matches("www.").count() >= min_count
+                s.slash >= min_count
+                    && s.dot >= min_count
+                    && text.matches("://").count() + text.matches("www.").count() >= min_count
             }
             // A link-only post is short: a few tokens at most.
             Detector::LinkOnly { max_words } => s.dot > 0 && s.breaks <= max_words * 3 + 8,
@@ -227,11 +254,7 @@ fn whole(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn span_if(at: &[(usize, usize)], min_count: usize) -> Vec<(usize, usize)> {
-    if at.len() >= min_count && !at.is_empty() {
-        vec![(at[0].0, at[at.len() - 1].1)]
-    } else {
-        vec![]
-    }
+    if at.len() >= min_count && !at.is_empty() { vec![(at[0].0, at[at.len() - 1].1)] } else { vec![] }
 }
 
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -248,7 +271,11 @@ fn is_link(t: &str) -> bool {
     starts("http://") || starts("https://") || starts("www.") || {
         // bit.ly/x, linktr.ee/x: a dotted host followed by a path.
         let host = t.split('/').next().unwrap_or("");
-        t.contains('/') && host.contains('.') && host.rsplit('.').next().is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        t.contains('/')
+            && host.contains('.')
+            && host.rsplit('.').next().is_some_and(|tld| {
+                (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
+            })
     }
 }
 

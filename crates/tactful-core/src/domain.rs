@@ -52,9 +52,7 @@ impl FromStr for Channel {
             "comment" | "reply" => Ok(Channel::Comment),
             "dm" | "message" | "pm" => Ok(Channel::Dm),
             "bio" | "profile" => Ok(Channel::Bio),
-            other => Err(format!(
-                "unknown channel `{other}`: expected one of post, comment, dm, bio"
-            )),
+            other => Err(format!("unknown channel `{other}`: expected one of post, comment, dm, bio")),
         }
     }
 }
@@ -94,9 +92,7 @@ impl FromStr for Severity {
             "info" => Ok(Severity::Info),
             "warning" | "warn" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!(
-                "unknown severity `{other}`: expected one of error, warning, info"
-            )),
+            other => Err(format!("unknown severity `{other}`: expected one of error, warning, info")),
         }
     }
 }

@@ -142,8 +142,8 @@ pub struct Engine {
 
 /// Words that, just before an anchor, turn a claim into its denial.
 const NEGATORS: [&str; 20] = [
-    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot", "can't", "isn't", "aren't",
-    "nor", "without", "zero", "haven't", "hasn't", "wasn't", "weren't",
+    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "won't", "cannot", "can't",
+    "isn't", "aren't", "nor", "without", "zero", "haven't", "hasn't", "wasn't", "weren't",
 ];
 
 struct Builder {
@@ -158,7 +158,13 @@ struct Builder {
 
 impl Builder {
     /// Register a set of phrases; returns its id. `field` names it in errors.
-    fn set(&mut self, pack: &Pack, rule: &RuleSpec, field: &str, phrases: &[String]) -> Result<SetId, PackError> {
+    fn set(
+        &mut self,
+        pack: &Pack,
+        rule: &RuleSpec,
+        field: &str,
+        phrases: &[String],
+    ) -> Result<SetId, PackError> {
         let mut expanded = Vec::new();
         for p in phrases {
             self.expand(pack, rule, field, p, &mut expanded, 0)?;
@@ -185,7 +191,12 @@ impl Builder {
             };
             let norm = Normalized::new(body).as_str().trim().to_string();
             if norm.is_empty() {
-                return Err(pack.field_error(rule, rule.code.span().start, field, format!("phrase `{p}` is empty after normalising")));
+                return Err(pack.field_error(
+                    rule,
+                    rule.code.span().start,
+                    field,
+                    format!("phrase `{p}` is empty after normalising"),
+                ));
             }
             let mode = if prefix { Mode::Prefix } else { Mode::Word };
             self.add_literal(&norm, id, mode);
@@ -211,7 +222,15 @@ impl Builder {
         }
     }
 
-    fn expand(&self, pack: &Pack, rule: &RuleSpec, field: &str, p: &str, out: &mut Vec<String>, depth: usize) -> Result<(), PackError> {
+    fn expand(
+        &self,
+        pack: &Pack,
+        rule: &RuleSpec,
+        field: &str,
+        p: &str,
+        out: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), PackError> {
         // `\@handle` is a literal `@handle`; a lone `@` is a literal too.
         if let Some(lit) = p.strip_prefix("\\@") {
             out.push(format!("@{lit}"));
@@ -226,7 +245,12 @@ impl Builder {
             return Ok(());
         }
         if depth > 4 {
-            return Err(pack.field_error(rule, rule.code.span().start, field, format!("list `@{name}` nests too deeply (a cycle?)")));
+            return Err(pack.field_error(
+                rule,
+                rule.code.span().start,
+                field,
+                format!("list `@{name}` nests too deeply (a cycle?)"),
+            ));
         }
         let Some(items) = self.lists.get(name) else {
             let known: Vec<_> = self.lists.keys().map(|k| format!("@{k}")).collect();
@@ -393,7 +417,10 @@ impl Engine {
         todo.sort_unstable();
         for &ri in &todo {
             let rule = &self.rules[ri as usize];
-            if !rule.enabled || !rule.applies_to(opts.channel) || opts.ignore.iter().any(|c| c.eq_ignore_ascii_case(&rule.code)) {
+            if !rule.enabled
+                || !rule.applies_to(opts.channel)
+                || opts.ignore.iter().any(|c| c.eq_ignore_ascii_case(&rule.code))
+            {
                 continue;
             }
             let m = &rule.matcher;
@@ -415,8 +442,10 @@ impl Engine {
                 if !det.may_fire(original, stats.get_or_insert_with(|| detectors::ByteStats::of(original))) {
                     continue;
                 }
-                let mapped: Vec<(usize, usize)> =
-                    anchors.iter().map(|h| norm.to_original(original, h.start as usize, h.end as usize)).collect();
+                let mapped: Vec<(usize, usize)> = anchors
+                    .iter()
+                    .map(|h| norm.to_original(original, h.start as usize, h.end as usize))
+                    .collect();
                 for (start, end) in det.run(original, &mapped) {
                     findings.push(finding(rule, start, end));
                 }
@@ -492,7 +521,12 @@ impl Engine {
             }
         }
         findings.sort_by(|a, b| {
-            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(b.start, b.end, std::cmp::Reverse(b.severity), &b.code))
+            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
+                b.start,
+                b.end,
+                std::cmp::Reverse(b.severity),
+                &b.code,
+            ))
         });
         findings
     }
@@ -633,12 +667,15 @@ fn sits(s: &str, start: usize, end: usize, mode: Mode) -> bool {
             // Inside a hashtag: "#cancerfree" starts with a term, "#beatcancer" ends with one.
             if end - start >= 4 {
                 if let Some(tag) = text::hashtag_start(s, start) {
-                    return (tag == start && !after && before) || (after && text::token_end(s, start) == end && tag < start);
+                    return (tag == start && !after && before)
+                        || (after && text::token_end(s, start) == end && tag < start);
                 }
             }
             false
         }
-        Mode::Prefix => before || (end - start >= 4 && text::hashtag_start(s, start).is_some_and(|t| t == start)),
+        Mode::Prefix => {
+            before || (end - start >= 4 && text::hashtag_start(s, start).is_some_and(|t| t == start))
+        }
         Mode::Joined => (before && after) || text::hashtag_start(s, start).is_some(),
     }
 }
@@ -708,24 +745,37 @@ fn ascii_word_boundaries(pattern: &str) -> String {
 }
 
 fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, PackError> {
-    let anchors = if spec.phrases.is_empty() { None } else { Some(b.set(pack, spec, "phrases", &spec.phrases)?) };
+    let anchors =
+        if spec.phrases.is_empty() { None } else { Some(b.set(pack, spec, "phrases", &spec.phrases)?) };
     let near = match &spec.near {
         Some(n) => Some((b.set(pack, spec, "near.phrases", &n.phrases)?, n.within)),
         None => None,
     };
-    let unless = if spec.unless.is_empty() { None } else { Some((b.set(pack, spec, "unless", &spec.unless)?, spec.unless_within)) };
-    let requires = if spec.requires.is_empty() { None } else { Some(b.set(pack, spec, "requires", &spec.requires)?) };
+    let unless = if spec.unless.is_empty() {
+        None
+    } else {
+        Some((b.set(pack, spec, "unless", &spec.unless)?, spec.unless_within))
+    };
+    let requires =
+        if spec.requires.is_empty() { None } else { Some(b.set(pack, spec, "requires", &spec.requires)?) };
     let pattern = match &spec.pattern {
         Some(p) => Some(
             regex::RegexBuilder::new(&ascii_word_boundaries(p.get_ref()))
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|e| pack.field_error(spec, p.span().start, "pattern", format!("not a valid regex: {e}")))?,
+                .map_err(|e| {
+                    pack.field_error(spec, p.span().start, "pattern", format!("not a valid regex: {e}"))
+                })?,
         ),
         None => None,
     };
     if pattern.is_some() && anchors.is_none() {
-        return Err(pack.field_error(spec, spec.code.span().start, "pattern", "a `pattern` needs `phrases` to anchor it: regexes run only where a phrase hit"));
+        return Err(pack.field_error(
+            spec,
+            spec.code.span().start,
+            "pattern",
+            "a `pattern` needs `phrases` to anchor it: regexes run only where a phrase hit",
+        ));
     }
     let detector = match &spec.detector {
         Some(d) => Some(
@@ -735,7 +785,9 @@ fn compile_rule(b: &mut Builder, pack: &Pack, spec: &RuleSpec) -> Result<Rule, P
         None => None,
     };
     let channels = match &spec.channels {
-        Some(ch) => ch.get_ref().iter().map(|c| c.parse::<Channel>().expect("validated").bit()).fold(0, |a, b| a | b),
+        Some(ch) => {
+            ch.get_ref().iter().map(|c| c.parse::<Channel>().expect("validated").bit()).fold(0, |a, b| a | b)
+        }
         None => Channel::ALL.iter().fold(0, |a, c| a | c.bit()),
     };
     Ok(Rule {
@@ -801,7 +853,11 @@ impl Rule {
     /// fires an external rule) in the rule's example channel: a `flag`
     /// example must give a finding of this rule, a `pass` example none.
     /// Failures are added to `failures`; returns how many examples ran.
-    pub fn run_examples(&self, check: &dyn Fn(&str, Channel) -> Vec<Finding>, failures: &mut Vec<ExampleFailure>) -> usize {
+    pub fn run_examples(
+        &self,
+        check: &dyn Fn(&str, Channel) -> Vec<Finding>,
+        failures: &mut Vec<ExampleFailure>,
+    ) -> usize {
         let channel = self.example_channel();
         let mut run = 0;
         for (expected, texts, want) in [("flag", &self.flag, true), ("pass", &self.pass, false)] {
@@ -809,7 +865,13 @@ impl Rule {
                 run += 1;
                 let got = check(t, channel).iter().any(|f| f.code == self.code);
                 if got != want {
-                    failures.push(ExampleFailure { code: self.code.clone(), defined_at: self.defined_at.clone(), expected, text: t.clone(), channel });
+                    failures.push(ExampleFailure {
+                        code: self.code.clone(),
+                        defined_at: self.defined_at.clone(),
+                        expected,
+                        text: t.clone(),
+                        channel,
+                    });
                 }
             }
         }
@@ -822,14 +884,19 @@ mod tests {
     use super::*;
 
     fn engine(rules: &str) -> Engine {
-        let src = format!("[pack]\nname = \"t\"\n[lists]\nperiod = [\"a month\", \"per month\", \"/month\", \"a week\"]\n{rules}");
+        let src = format!(
+            "[pack]\nname = \"t\"\n[lists]\nperiod = [\"a month\", \"per month\", \"/month\", \"a week\"]\n{rules}"
+        );
         Engine::new(&[Pack::parse("t.toml", &src).unwrap()]).unwrap()
     }
 
-    const DOC: &str = "message = \"m\"\nexplanation = \"e\"\nhint = \"h\"\nreferences = [\"https://example.org\"]\n";
+    const DOC: &str =
+        "message = \"m\"\nexplanation = \"e\"\nhint = \"h\"\nreferences = [\"https://example.org\"]\n";
 
     fn rule(code: &str, extra: &str) -> String {
-        format!("[[rule]]\ncode = \"{code}\"\nname = \"n\"\ncategory = \"income\"\nseverity = \"error\"\n{DOC}{extra}\n")
+        format!(
+            "[[rule]]\ncode = \"{code}\"\nname = \"n\"\ncategory = \"income\"\nseverity = \"error\"\n{DOC}{extra}\n"
+        )
     }
 
     fn spans(e: &Engine, text: &str) -> Vec<String> {
@@ -854,15 +921,23 @@ mod tests {
 
     #[test]
     fn proximity_joins_an_amount_and_a_period() {
-        let e = engine(&rule("TST002", "phrases = [\"@money\"]\nnear = { phrases = [\"@period\"], within = 3 }"));
+        let e =
+            engine(&rule("TST002", "phrases = [\"@money\"]\nnear = { phrases = [\"@period\"], within = 3 }"));
         assert_eq!(spans(&e, "I make an extra $800 a month!"), vec!["TST002:$800 a month"]);
-        assert_eq!(spans(&e, "earn 1k/week"), Vec::<String>::new(), "`/week` is not in this test's period list");
+        assert_eq!(
+            spans(&e, "earn 1k/week"),
+            Vec::<String>::new(),
+            "`/week` is not in this test's period list"
+        );
         assert!(spans(&e, "I paid $800 for a bike and rode it for a long time every month").is_empty());
     }
 
     #[test]
     fn exceptions_silence_a_rule() {
-        let e = engine(&rule("TST003", "phrases = [\"@money\"]\nunless = [\"typical\", \"average\"]\nunless_within = 8"));
+        let e = engine(&rule(
+            "TST003",
+            "phrases = [\"@money\"]\nunless = [\"typical\", \"average\"]\nunless_within = 8",
+        ));
         assert_eq!(spans(&e, "I earned $500").len(), 1);
         assert!(spans(&e, "The typical distributor earned $500").is_empty());
     }
@@ -898,8 +973,20 @@ mod tests {
 
     #[test]
     fn company_pack_can_disable_and_change_severity() {
-        let base = Pack::parse("b.toml", &format!("[pack]\nname = \"b\"\n{}{}", rule("TST001", "phrases = [\"a\"]"), rule("TST002", "phrases = [\"b\"]"))).unwrap();
-        let company = Pack::parse("acme.toml", "[pack]\nname = \"acme\"\ndisable = [\"TST001\"]\n[severity]\nTST002 = \"info\"\n").unwrap();
+        let base = Pack::parse(
+            "b.toml",
+            &format!(
+                "[pack]\nname = \"b\"\n{}{}",
+                rule("TST001", "phrases = [\"a\"]"),
+                rule("TST002", "phrases = [\"b\"]")
+            ),
+        )
+        .unwrap();
+        let company = Pack::parse(
+            "acme.toml",
+            "[pack]\nname = \"acme\"\ndisable = [\"TST001\"]\n[severity]\nTST002 = \"info\"\n",
+        )
+        .unwrap();
         let e = Engine::new(&[base, company]).unwrap();
         let f = e.check("a b", Channel::Post);
         assert_eq!(f.len(), 1);
@@ -916,9 +1003,16 @@ mod tests {
     #[test]
     fn spans_stay_inside_the_text_for_awkward_input() {
         let e = engine(&rule("TST001", "phrases = [\"free\", \"@money\"]"));
-        for t in ["", " ", "é", "ﬀree", "𝐟𝐫𝐞𝐞", "€", "$", "$5", "free\u{200B}", "\u{200B}free"] {
+        for t in ["", " ", "é", "ﬀree", "𝐟𝐫𝐞𝐞", "€", "$", "$5", "free\u{200B}", "\u{200B}free"]
+        {
             for f in e.check(t, Channel::Post) {
-                assert!(f.start <= f.end && f.end <= t.len() && t.is_char_boundary(f.start) && t.is_char_boundary(f.end), "{t:?}");
+                assert!(
+                    f.start <= f.end
+                        && f.end <= t.len()
+                        && t.is_char_boundary(f.start)
+                        && t.is_char_boundary(f.end),
+                    "{t:?}"
+                );
             }
         }
     }

@@ -130,7 +130,13 @@ mod tests {
 
     #[test]
     fn counts_hits_misses_and_false_alarms_by_hand() {
-        let o = |line, expected, findings| Outcome { line, text: String::new(), expected, fragment: false, findings };
+        let o = |line, expected, findings| Outcome {
+            line,
+            text: String::new(),
+            expected,
+            fragment: false,
+            findings,
+        };
         let outcomes = vec![
             o(1, Some(Category::Income), vec![f(Category::Income, Severity::Error)]),
             o(2, Some(Category::Income), vec![]),

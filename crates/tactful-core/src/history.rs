@@ -21,7 +21,8 @@ pub enum Network {
 }
 
 impl Network {
-    pub const ALL: [Network; 5] = [Network::Facebook, Network::Instagram, Network::X, Network::LinkedIn, Network::Other];
+    pub const ALL: [Network; 5] =
+        [Network::Facebook, Network::Instagram, Network::X, Network::LinkedIn, Network::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,7 +50,9 @@ impl FromStr for Network {
             "x" | "twitter" => Ok(Network::X),
             "linkedin" => Ok(Network::LinkedIn),
             "other" => Ok(Network::Other),
-            other => Err(format!("unknown network `{other}`: expected one of facebook, instagram, x, linkedin, other")),
+            other => Err(format!(
+                "unknown network `{other}`: expected one of facebook, instagram, x, linkedin, other"
+            )),
         }
     }
 }
@@ -73,8 +76,14 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 6] =
-        [ItemKind::Post, ItemKind::Comment, ItemKind::Message, ItemKind::Reaction, ItemKind::Share, ItemKind::Connection];
+    pub const ALL: [ItemKind; 6] = [
+        ItemKind::Post,
+        ItemKind::Comment,
+        ItemKind::Message,
+        ItemKind::Reaction,
+        ItemKind::Share,
+        ItemKind::Connection,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -213,7 +222,11 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Record {
     /// Who owns the exported account on this network.
-    Owner { network: Network, person: Person, source: SourceRef },
+    Owner {
+        network: Network,
+        person: Person,
+        source: SourceRef,
+    },
     Item(Item),
 }
 

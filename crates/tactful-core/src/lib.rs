@@ -5,9 +5,9 @@
 //! Invariant: nothing here does I/O, spawns threads or reads the clock, so the
 //! same text and packs always give the same findings, in the same order.
 
-pub mod detectors;
 pub mod coaching;
 pub mod consent;
+pub mod detectors;
 pub mod domain;
 pub mod engine;
 pub mod eval;

@@ -15,7 +15,8 @@ pub struct Amount {
 
 const CURRENCY_SYMBOLS: [char; 6] = ['$', '€', '£', '¥', '₹', '₱'];
 const CURRENCY_WORDS: [&str; 14] = [
-    "dollars", "dollar", "usd", "us", "eur", "euros", "euro", "bucks", "grand", "pesos", "cad", "aud", "gbp", "k",
+    "dollars", "dollar", "usd", "us", "eur", "euros", "euro", "bucks", "grand", "pesos", "cad", "aud", "gbp",
+    "k",
 ];
 /// Words that may follow a bare `5k` and still make it money-like: a rate.
 const RATE_WORDS: [&str; 9] = ["a", "per", "/", "every", "each", "in", "monthly", "weekly", "daily"];
@@ -32,10 +33,7 @@ pub fn scan(s: &str) -> Vec<Amount> {
         }
         // A number starts here; skip if it is glued to letters before it (e.g. "mp3").
         let num_start = i;
-        let glued_before = s[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphabetic() || c == '_');
+        let glued_before = s[..i].chars().next_back().is_some_and(|c| c.is_alphabetic() || c == '_');
         let mut j = i;
         while j < bytes.len()
             && (bytes[j].is_ascii_digit()
@@ -63,7 +61,9 @@ pub fn scan(s: &str) -> Vec<Amount> {
         let mut rest = &s[num_end..];
         let mut has_multiplier = false;
         for m in ["k", "m", "million", "thousand", "mil", "grand"] {
-            if let Some(r) = rest.strip_prefix(m).or_else(|| rest.strip_prefix(' ').and_then(|t| t.strip_prefix(m))) {
+            if let Some(r) =
+                rest.strip_prefix(m).or_else(|| rest.strip_prefix(' ').and_then(|t| t.strip_prefix(m)))
+            {
                 if r.chars().next().is_none_or(|c| !c.is_alphanumeric()) {
                     end = s.len() - r.len();
                     rest = r;
@@ -103,9 +103,8 @@ pub fn scan(s: &str) -> Vec<Amount> {
             // A bare "30k" counts only as a rate: "30k a month", "1k/week".
             let next = s[end..].trim_start_matches(' ');
             RATE_WORDS.iter().any(|w| {
-                next.strip_prefix(w).is_some_and(|r| {
-                    *w == "/" || r.chars().next().is_none_or(|c| !c.is_alphanumeric())
-                })
+                next.strip_prefix(w)
+                    .is_some_and(|r| *w == "/" || r.chars().next().is_none_or(|c| !c.is_alphanumeric()))
             })
         } else {
             false

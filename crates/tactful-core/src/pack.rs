@@ -126,11 +126,7 @@ impl Pack {
     pub fn parse(origin: &str, source: &str) -> Result<Pack, PackError> {
         let mut pack: Pack = toml::from_str(source).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(source, s.start));
-            PackError::Syntax {
-                origin: origin.to_string(),
-                line,
-                message: e.message().trim().to_string(),
-            }
+            PackError::Syntax { origin: origin.to_string(), line, message: e.message().trim().to_string() }
         })?;
         pack.origin = origin.to_string();
         pack.source = source.to_string();
@@ -143,7 +139,13 @@ impl Pack {
         line_of(&self.source, offset)
     }
 
-    pub(crate) fn field_error(&self, rule: &RuleSpec, at: usize, field: &str, message: impl Into<String>) -> PackError {
+    pub(crate) fn field_error(
+        &self,
+        rule: &RuleSpec,
+        at: usize,
+        field: &str,
+        message: impl Into<String>,
+    ) -> PackError {
         PackError::Field {
             origin: self.origin.clone(),
             line: self.line(at),
@@ -159,10 +161,20 @@ impl Pack {
             let code = rule.code.get_ref();
             let at = rule.code.span().start;
             if !valid_code(code) {
-                return Err(self.field_error(rule, at, "code", "expected two to five capital letters and three digits, like `INC001`"));
+                return Err(self.field_error(
+                    rule,
+                    at,
+                    "code",
+                    "expected two to five capital letters and three digits, like `INC001`",
+                ));
             }
             if let Some(prev) = seen.insert(code.clone(), at) {
-                return Err(self.field_error(rule, at, "code", format!("code already used on line {}", self.line(prev))));
+                return Err(self.field_error(
+                    rule,
+                    at,
+                    "code",
+                    format!("code already used on line {}", self.line(prev)),
+                ));
             }
             if let Err(m) = rule.category.get_ref().parse::<Category>() {
                 return Err(self.field_error(rule, rule.category.span().start, "category", m));
@@ -177,23 +189,50 @@ impl Pack {
                     }
                 }
                 if ch.get_ref().is_empty() {
-                    return Err(self.field_error(rule, ch.span().start, "channels", "expected at least one channel, or no `channels` field for all"));
+                    return Err(self.field_error(
+                        rule,
+                        ch.span().start,
+                        "channels",
+                        "expected at least one channel, or no `channels` field for all",
+                    ));
                 }
             }
             if rule.phrases.is_empty() && rule.detector.is_none() {
-                return Err(self.field_error(rule, at, "phrases", "a rule needs `phrases` to anchor it, or a `detector`"));
+                return Err(self.field_error(
+                    rule,
+                    at,
+                    "phrases",
+                    "a rule needs `phrases` to anchor it, or a `detector`",
+                ));
             }
-            for (field, text) in [("message", &rule.message), ("explanation", &rule.explanation), ("hint", &rule.hint)] {
+            for (field, text) in
+                [("message", &rule.message), ("explanation", &rule.explanation), ("hint", &rule.hint)]
+            {
                 if text.trim().is_empty() {
-                    return Err(self.field_error(rule, at, field, "expected some text: every rule explains itself"));
+                    return Err(self.field_error(
+                        rule,
+                        at,
+                        field,
+                        "expected some text: every rule explains itself",
+                    ));
                 }
             }
             if rule.references.is_empty() || rule.references.iter().any(|r| !r.starts_with("http")) {
-                return Err(self.field_error(rule, at, "references", "expected at least one link (http…) to the guidance behind the rule"));
+                return Err(self.field_error(
+                    rule,
+                    at,
+                    "references",
+                    "expected at least one link (http…) to the guidance behind the rule",
+                ));
             }
             if let Some(near) = &rule.near {
                 if near.phrases.is_empty() || near.within == 0 {
-                    return Err(self.field_error(rule, at, "near", "expected `phrases` (not empty) and `within` (words, at least 1)"));
+                    return Err(self.field_error(
+                        rule,
+                        at,
+                        "near",
+                        "expected `phrases` (not empty) and `within` (words, at least 1)",
+                    ));
                 }
             }
         }

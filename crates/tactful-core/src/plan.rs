@@ -26,7 +26,13 @@ impl Default for Plan {
     fn default() -> Self {
         // Defaults from the guidance behind the product: focus on a couple of
         // networks, a short daily session, mostly value and personal posts.
-        Plan { goals: Vec::new(), market: String::new(), networks: Vec::new(), session_minutes: 30, max_promotional_percent: 20 }
+        Plan {
+            goals: Vec::new(),
+            market: String::new(),
+            networks: Vec::new(),
+            session_minutes: 30,
+            max_promotional_percent: 20,
+        }
     }
 }
 

@@ -214,7 +214,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [Stage::Connected, Stage::Engaged, Stage::Conversation, Stage::Customer, Stage::Team, Stage::Lapsed];
+    pub const ALL: [Stage; 6] =
+        [Stage::Connected, Stage::Engaged, Stage::Conversation, Stage::Customer, Stage::Team, Stage::Lapsed];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -396,7 +397,15 @@ fn is_owner(handle: &str, owner: &str) -> bool {
 pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
     let mut out = Vec::new();
     let push = |out: &mut Vec<Interaction>, contact: &str, direction: Direction, act: Act, private: bool| {
-        out.push(Interaction { contact: contact.to_string(), network: item.network, at: item.at, direction, act, private, item: item.id });
+        out.push(Interaction {
+            contact: contact.to_string(),
+            network: item.network,
+            at: item.at,
+            direction,
+            act,
+            private,
+            item: item.id,
+        });
     };
     if item.kind == ItemKind::Connection {
         let them = item
@@ -412,7 +421,12 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
         return out;
     }
     if item.by_owner {
-        let mut contacts: Vec<&str> = item.counterparts.iter().map(String::as_str).filter(|c| !c.trim().is_empty() && !is_owner(c, owner)).collect();
+        let mut contacts: Vec<&str> = item
+            .counterparts
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.trim().is_empty() && !is_owner(c, owner))
+            .collect();
         contacts.sort_unstable();
         contacts.dedup();
         let private = item.kind == ItemKind::Message && contacts.len() == 1;
@@ -424,7 +438,9 @@ pub fn interactions(item: &ItemView<'_>, owner: &str) -> Vec<Interaction> {
             ItemKind::Post => Act::Mention,
             ItemKind::Connection => unreachable!("handled above"),
         };
-        let pitch = matches!(item.kind, ItemKind::Message | ItemKind::Comment) && !contacts.is_empty() && is_pitch(item.text);
+        let pitch = matches!(item.kind, ItemKind::Message | ItemKind::Comment)
+            && !contacts.is_empty()
+            && is_pitch(item.text);
         for c in contacts {
             push(&mut out, c, Direction::Given, act, private);
             if pitch {
@@ -509,14 +525,29 @@ const PITCH_PHRASES: &[&str] = &[
 /// a pitch. `order` after `in` or `of` ("in order to", "out of order") does
 /// not count.
 const OFFER_WORDS: &[&str] = &[
-    "order", "buy", "purchase", "discount", "sale", "deal", "offer", "price", "shipping", "products", "opportunity", "catalog", "samples",
+    "order",
+    "buy",
+    "purchase",
+    "discount",
+    "sale",
+    "deal",
+    "offer",
+    "price",
+    "shipping",
+    "products",
+    "opportunity",
+    "catalog",
+    "samples",
 ];
 
 /// Openers of a question (when the message has no question mark).
-const QUESTION_OPENERS: &[&str] =
-    &["how", "what", "where", "when", "which", "who", "can", "could", "do", "does", "is", "are", "would", "may", "any"];
+const QUESTION_OPENERS: &[&str] = &[
+    "how", "what", "where", "when", "which", "who", "can", "could", "do", "does", "is", "are", "would",
+    "may", "any",
+];
 /// Phrases that ask without a question: "tell me more", "I'm interested".
-const ASKING_PHRASES: &[&str] = &["tell me more", "i'm interested", "i am interested", "more info", "send me the", "send me your"];
+const ASKING_PHRASES: &[&str] =
+    &["tell me more", "i'm interested", "i am interested", "more info", "send me the", "send me your"];
 /// What a question must be about to be an inquiry: the product or the business.
 const OFFER_TOPICS: &[&str] = &[
     // "How much is the glow kit?" asks the price without the word.
@@ -674,14 +705,18 @@ fn price(s: &str) -> Option<String> {
             let next = chars.get(k + 1).map(|p| p.1);
             let next2 = chars.get(k + 2).map(|p| p.1);
             let prev = k.checked_sub(1).map(|p| chars[p].1);
-            if next.is_some_and(|d| d.is_ascii_digit()) || (next == Some(' ') && next2.is_some_and(|d| d.is_ascii_digit())) || prev.is_some_and(|d| d.is_ascii_digit()) {
+            if next.is_some_and(|d| d.is_ascii_digit())
+                || (next == Some(' ') && next2.is_some_and(|d| d.is_ascii_digit()))
+                || prev.is_some_and(|d| d.is_ascii_digit())
+            {
                 let end = s[i..].find(|ch: char| ch.is_whitespace()).map_or(s.len(), |e| i + e);
                 let start = s[..i].rfind(' ').map_or(0, |b| b + 1);
                 return Some(s[start..end].to_string());
             }
         }
     }
-    let words: Vec<&str> = s.split(|c: char| !(c.is_alphanumeric() || c == '.')).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        s.split(|c: char| !(c.is_alphanumeric() || c == '.')).filter(|w| !w.is_empty()).collect();
     for pair in words.windows(2) {
         if pair[0].chars().next().is_some_and(|c| c.is_ascii_digit())
             && matches!(pair[1], "usd" | "eur" | "gbp" | "dollars" | "euros" | "pounds" | "bucks")
@@ -747,7 +782,9 @@ impl Prepared {
         let asking = self.question_mark
             || ASKING_LIST.found(canon) != 0
             || self.normalized.split(['.', '!', '\n']).any(|sentence| {
-                sentence.split_whitespace().next().is_some_and(|w| QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+                sentence.split_whitespace().next().is_some_and(|w| {
+                    QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+                })
             });
         if !asking {
             return None;
@@ -763,7 +800,9 @@ fn percent_off(s: &str) -> bool {
         let at = from + pos;
         let before = s[..at].trim_end();
         let after = s[at + 1..].trim_start();
-        if before.ends_with(|c: char| c.is_ascii_digit()) && after.strip_prefix("off").is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric())) {
+        if before.ends_with(|c: char| c.is_ascii_digit())
+            && after.strip_prefix("off").is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+        {
             return true;
         }
         from = at + 1;
@@ -893,7 +932,8 @@ impl Tally {
                 if i.private && act == Act::MessageSent {
                     self.first_private_sent = Some(earliest(self.first_private_sent, i.at));
                     if !pitch_item {
-                        self.first_nonpitch_private_sent = Some(earliest(self.first_nonpitch_private_sent, i.at));
+                        self.first_nonpitch_private_sent =
+                            Some(earliest(self.first_nonpitch_private_sent, i.at));
                     }
                 }
             }
@@ -912,7 +952,9 @@ impl Tally {
                 if i.private && act == Act::MessageReceived {
                     self.first_private_recv = Some(earliest(self.first_private_recv, i.at));
                     // In time order, the first one after your first non-pitch private message is the earliest.
-                    if self.reply_to_you.is_none() && self.first_nonpitch_private_sent.is_some_and(|sent| i.at > sent) {
+                    if self.reply_to_you.is_none()
+                        && self.first_nonpitch_private_sent.is_some_and(|sent| i.at > sent)
+                    {
                         self.reply_to_you = Some(i.at);
                     }
                 }
@@ -925,7 +967,8 @@ impl Tally {
     pub fn of(history: &[Interaction], now: i64) -> Tally {
         let mut counted: Vec<&Interaction> = history.iter().filter(|i| i.at <= now).collect();
         counted.sort_by_key(|i| (i.at, i.item));
-        let mut pitch_items: Vec<i64> = counted.iter().filter(|i| i.act == Act::Pitch).map(|i| i.item).collect();
+        let mut pitch_items: Vec<i64> =
+            counted.iter().filter(|i| i.act == Act::Pitch).map(|i| i.item).collect();
         pitch_items.sort_unstable();
         pitch_items.dedup();
         let mut t = Tally::default();
@@ -939,7 +982,13 @@ impl Tally {
     /// empty field for "none". [`Tally::decode`] reads it back.
     pub fn encode(&self) -> String {
         let opt = |v: Option<i64>| v.map_or_else(String::new, |x| x.to_string());
-        let mut f: Vec<String> = self.given.iter().chain([self.pitches, self.private_pitches].iter()).chain(self.received.iter()).map(u32::to_string).collect();
+        let mut f: Vec<String> = self
+            .given
+            .iter()
+            .chain([self.pitches, self.private_pitches].iter())
+            .chain(self.received.iter())
+            .map(u32::to_string)
+            .collect();
         f.push(self.inquiries.to_string());
         f.push(match self.connection {
             Some((Direction::Given, at)) => format!("g{at}"),
@@ -1014,8 +1063,13 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
     let [msg_sent, comments_theirs, reactions_given, shares_theirs, mentions_given] = tally.given;
     let [msg_recv, comments_yours, reactions_recv, shares_yours, mentions_recv] = tally.received;
     let (pitches, private_pitches, inquiries) = (tally.pitches, tally.private_pitches, tally.inquiries);
-    let (connection, last_from_them, last_from_you, first_inquiry, reply_to_you) =
-        (tally.connection, tally.last_from_them, tally.last_from_you, tally.first_inquiry, tally.reply_to_you);
+    let (connection, last_from_them, last_from_you, first_inquiry, reply_to_you) = (
+        tally.connection,
+        tally.last_from_them,
+        tally.last_from_you,
+        tally.first_inquiry,
+        tally.reply_to_you,
+    );
     // They wrote first, and you answered.
     let they_started: Option<(i64, i64)> = match (tally.first_private_recv, tally.first_private_sent) {
         (Some(r), Some(s)) if r < s => Some((r, s)),
@@ -1038,7 +1092,11 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
         MarkSource::SignUp => format!("their sign-up on {} makes them a {what}", date(m.at)),
     };
     let last_reason = |reasons: &mut Vec<String>| match last_from_them {
-        Some(at) => reasons.push(format!("their last exchange with you was on {} ({} days ago)", date(at), (now - at).div_euclid(86_400))),
+        Some(at) => reasons.push(format!(
+            "their last exchange with you was on {} ({} days ago)",
+            date(at),
+            (now - at).div_euclid(86_400)
+        )),
         None => reasons.push("they have not answered, commented or reacted to you yet".to_string()),
     };
 
@@ -1055,7 +1113,11 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
     } else {
         let mut curve = Vec::new();
         if let Some((r, s)) = they_started {
-            curve.push(format!("they started a private conversation on {} and you answered on {}", date(r), date(s)));
+            curve.push(format!(
+                "they started a private conversation on {} and you answered on {}",
+                date(r),
+                date(s)
+            ));
         }
         if let Some(at) = reply_to_you {
             curve.push(format!("they replied to your message on {}", date(at)));
@@ -1088,19 +1150,31 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
                 t.engaged_min_given, t.engaged_min_received
             ));
             if private_pitches > 0 && reply_to_you.is_none() {
-                reasons.push("they have only answered your pitches privately, which is not an invitation".to_string());
+                reasons.push(
+                    "they have only answered your pitches privately, which is not an invitation".to_string(),
+                );
             } else {
-                reasons.push("no private two-way conversation yet, and they have not asked about your offer".to_string());
+                reasons.push(
+                    "no private two-way conversation yet, and they have not asked about your offer"
+                        .to_string(),
+                );
             }
             Stage::Engaged
         } else {
             match connection {
-                Some((Direction::Given, at)) => reasons.push(format!("you connected with or followed them on {}", date(at))),
-                Some((Direction::Received, at)) => reasons.push(format!("they connected with or followed you on {}", date(at))),
+                Some((Direction::Given, at)) => {
+                    reasons.push(format!("you connected with or followed them on {}", date(at)))
+                }
+                Some((Direction::Received, at)) => {
+                    reasons.push(format!("they connected with or followed you on {}", date(at)))
+                }
                 None => {}
             }
             if private_pitches > 0 && given < t.engaged_min_given && reply_to_you.is_none() && received > 0 {
-                reasons.push("they have only answered your pitches, which is not an invitation; give something first".to_string());
+                reasons.push(
+                    "they have only answered your pitches, which is not an invitation; give something first"
+                        .to_string(),
+                );
             } else if received < t.engaged_min_received && given < t.engaged_min_given {
                 reasons.push("no exchange either way yet".to_string());
             } else if received < t.engaged_min_received {
@@ -1122,7 +1196,8 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
 }
 
 fn list(parts: &[(u32, &str, &str)]) -> String {
-    let items: Vec<String> = parts.iter().filter(|p| p.0 > 0).map(|&(n, one, many)| plural(n, one, many)).collect();
+    let items: Vec<String> =
+        parts.iter().filter(|p| p.0 > 0).map(|&(n, one, many)| plural(n, one, many)).collect();
     if items.is_empty() { "nothing".to_string() } else { items.join(", ") }
 }
 
@@ -1142,7 +1217,10 @@ fn equity(given: [u32; 5], (pitches, private): (u32, u32), received: [u32; 5], i
     let asked_why = if pitches == 0 {
         "you asked 0: no pitches".to_string()
     } else {
-        format!("you asked {pitches}: {} ({private} in private messages)", plural(pitches, "pitch", "pitches"))
+        format!(
+            "you asked {pitches}: {} ({private} in private messages)",
+            plural(pitches, "pitch", "pitches")
+        )
     };
     let mut received_why = format!(
         "they gave {r}: {}",
@@ -1155,7 +1233,10 @@ fn equity(given: [u32; 5], (pitches, private): (u32, u32), received: [u32; 5], i
         ])
     );
     if inquiries > 0 {
-        received_why = format!("{received_why} ({} about your product or business)", plural(inquiries, "question", "questions"));
+        received_why = format!(
+            "{received_why} ({} about your product or business)",
+            plural(inquiries, "question", "questions")
+        );
     }
     Equity { given: g, asked: pitches, received: r, given_why, asked_why, received_why }
 }
@@ -1165,8 +1246,25 @@ fn equity(given: [u32; 5], (pitches, private): (u32, u32), received: [u32; 5], i
 // ===========================================================================
 
 const GREETINGS: &[&str] = &[
-    "hi", "hey", "hello", "hiya", "heya", "hey there", "yo", "dear", "greetings", "howdy", "hallo", "hej", "hola", "ciao", "bonjour", "morning",
-    "good", "evening", "afternoon",
+    "hi",
+    "hey",
+    "hello",
+    "hiya",
+    "heya",
+    "hey there",
+    "yo",
+    "dear",
+    "greetings",
+    "howdy",
+    "hallo",
+    "hej",
+    "hola",
+    "ciao",
+    "bonjour",
+    "morning",
+    "good",
+    "evening",
+    "afternoon",
 ];
 
 /// A message's words for comparison: normalised, links and @handles
@@ -1177,7 +1275,12 @@ fn comparable_words(text: &str) -> Vec<String> {
     let n = Normalized::new(text);
     let mut words: Vec<(String, bool)> = Vec::new();
     for chunk in n.as_str().split_whitespace() {
-        if chunk.starts_with("http") || chunk.starts_with("www.") || chunk.starts_with('@') || chunk.contains(".com/") || chunk.contains(".co/") {
+        if chunk.starts_with("http")
+            || chunk.starts_with("www.")
+            || chunk.starts_with('@')
+            || chunk.contains(".com/")
+            || chunk.contains(".co/")
+        {
             if let Some(last) = words.last_mut() {
                 last.1 = true;
             }
@@ -1252,7 +1355,8 @@ fn shingles(text: &str) -> Vec<u64> {
         return Vec::new();
     }
     let hashes: Vec<u64> = words.iter().map(|w| hash_str(w, 0)).collect();
-    let mut out: Vec<u64> = hashes.windows(3).map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42))).collect();
+    let mut out: Vec<u64> =
+        hashes.windows(3).map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42))).collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -1502,7 +1606,10 @@ mod tests {
         assert_eq!(whole.reply_to_you, Some(300));
         assert_eq!(whole.given[0], 1, "the pitching message is an ask, not a gift");
         assert_eq!(whole.networks(), vec![Network::Instagram]);
-        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), assess(&whole, Marks::default(), 1_000, &Thresholds::default()));
+        assert_eq!(
+            stage(&h, Marks::default(), 1_000, &Thresholds::default()),
+            assess(&whole, Marks::default(), 1_000, &Thresholds::default())
+        );
     }
 
     #[test]
@@ -1511,7 +1618,11 @@ mod tests {
         h.push(act(50, 0, Direction::Given, Act::Connection, false));
         let a = stage(&h, Marks::default(), 1_000, &Thresholds::default());
         h.reverse();
-        assert_eq!(stage(&h, Marks::default(), 1_000, &Thresholds::default()), a, "tied connections: the lower item id wins either way");
+        assert_eq!(
+            stage(&h, Marks::default(), 1_000, &Thresholds::default()),
+            a,
+            "tied connections: the lower item id wins either way"
+        );
     }
 
     #[test]
@@ -1548,8 +1659,15 @@ mod tests {
         ];
         for t in texts {
             let canon = canonical_words(Normalized::new(t).as_str());
-            for (list, offer) in [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)] {
-                let want: Vec<&str> = list.phrases.iter().copied().filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) }).collect();
+            for (list, offer) in
+                [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)]
+            {
+                let want: Vec<&str> = list
+                    .phrases
+                    .iter()
+                    .copied()
+                    .filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) })
+                    .collect();
                 assert_eq!(list.iter(list.found(&canon)).collect::<Vec<_>>(), want, "{t:?}");
             }
         }

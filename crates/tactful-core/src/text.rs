@@ -24,7 +24,11 @@ impl Normalized {
         // Fast path: plain ASCII with single spaces and no joined words only
         // needs lower-casing, and its offsets map to themselves.
         if !needs_full_pass(original) {
-            return Normalized { text: original.to_ascii_lowercase(), origin: Vec::new(), original_len: original.len() };
+            return Normalized {
+                text: original.to_ascii_lowercase(),
+                origin: Vec::new(),
+                original_len: original.len(),
+            };
         }
         let mut out: Vec<u8> = Vec::with_capacity(original.len() + 8);
         let mut origin: Vec<u32> = Vec::with_capacity(original.len() + 8);
@@ -120,11 +124,8 @@ impl Normalized {
             let start = start.min(self.original_len);
             return (start, end.clamp(start, self.original_len));
         }
-        let o_start = if start >= self.origin.len() {
-            self.original_len
-        } else {
-            self.origin[start] as usize
-        };
+        let o_start =
+            if start >= self.origin.len() { self.original_len } else { self.origin[start] as usize };
         let o_end = if end == 0 {
             o_start
         } else if end > self.origin.len() {
@@ -153,7 +154,8 @@ fn needs_full_pass(s: &str) -> bool {
         let b = bytes[i];
         if b >= 0x80 {
             let c = s[i..].chars().next().expect("inside the text");
-            let unchanged = matches!(fold(c), Folded::Char(f) if f == c) && !c.is_uppercase() && !c.is_whitespace();
+            let unchanged =
+                matches!(fold(c), Folded::Char(f) if f == c) && !c.is_uppercase() && !c.is_whitespace();
             if !unchanged {
                 return true;
             }
@@ -164,7 +166,9 @@ fn needs_full_pass(s: &str) -> bool {
         match b {
             b' ' if prev == b' ' => return true,
             b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => return true,
-            b'-' if prev.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => return true,
+            b'-' if prev.is_ascii_alphabetic() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                return true;
+            }
             _ => {}
         }
         prev = b;
@@ -314,7 +318,16 @@ mod tests {
 
     #[test]
     fn fast_and_full_paths_agree() {
-        for s in ["plain ascii text", "Two  spaces", "full-time", "trailing ", " leading", "tab\there", "UPPER case", "emoji 🎉 stays"] {
+        for s in [
+            "plain ascii text",
+            "Two  spaces",
+            "full-time",
+            "trailing ",
+            " leading",
+            "tab\there",
+            "UPPER case",
+            "emoji 🎉 stays",
+        ] {
             let n = Normalized::new(s);
             let mut slow = String::new();
             let mut last_space = true;

@@ -5,9 +5,9 @@
 #![allow(clippy::cast_possible_wrap)]
 
 use tactful_core::coaching::{
-    ContentKind, DEF_RESPONSE_RATE, Owners, RequestKind, Turn, classify_post, complaint_cue, content_cue, content_mix, conversations,
-    customer_requests, day_number, giving_asking, month, nearest_rank, request_cue, requests_metric, response_summary, streak, streak_days,
-    unanswered_starts,
+    ContentKind, DEF_RESPONSE_RATE, Owners, RequestKind, Turn, classify_post, complaint_cue, content_cue,
+    content_mix, conversations, customer_requests, day_number, giving_asking, month, nearest_rank,
+    request_cue, requests_metric, response_summary, streak, streak_days, unanswered_starts,
 };
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::ItemView;
@@ -41,7 +41,17 @@ struct Fx {
 
 impl Fx {
     #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, network: Network, kind: ItemKind, by_owner: bool, author: &str, to: &[&str], thread: Option<&str>, at: i64, text: &str) -> i64 {
+    fn add(
+        &mut self,
+        network: Network,
+        kind: ItemKind,
+        by_owner: bool,
+        author: &str,
+        to: &[&str],
+        thread: Option<&str>,
+        at: i64,
+        text: &str,
+    ) -> i64 {
         let id = self.rows.len() as i64 + 1;
         self.rows.push(Row {
             id,
@@ -138,7 +148,9 @@ fn response_rate_median_and_p90_per_network_month_and_overall() {
     let convs = conversations(&f.views(), &owners(), now);
     assert_eq!(convs.len(), 10);
     let summary = response_summary(&convs);
-    let find = |n: Option<Network>, m: Option<&str>| summary.iter().find(|s| s.network == n && s.month.as_deref() == m).expect("group");
+    let find = |n: Option<Network>, m: Option<&str>| {
+        summary.iter().find(|s| s.network == n && s.month.as_deref() == m).expect("group")
+    };
 
     // Instagram, March: times [600, 1800, 7200, 18000, 90000]; n = 5.
     let ig = find(Some(IG), Some("2024-03"));
@@ -263,7 +275,10 @@ fn complaint_and_request_cues() {
     assert_eq!(complaint_cue("My order hasn't arrived yet").as_deref(), Some("\"hasn't arrived\""));
     assert_eq!(complaint_cue("This doesn't work for me").as_deref(), Some("\"doesn't work\""));
     assert_eq!(complaint_cue("I want a refund").as_deref(), Some("\"refund\""));
-    assert_eq!(complaint_cue("When will my delivery come?").as_deref(), Some("a question about \"delivery\""));
+    assert_eq!(
+        complaint_cue("When will my delivery come?").as_deref(),
+        Some("a question about \"delivery\"")
+    );
     assert_eq!(complaint_cue("Delivery was fast, thanks"), None); // no question, no problem
     assert_eq!(complaint_cue("I work from home"), None);
     assert_eq!(complaint_cue("Love it!"), None);
@@ -280,7 +295,16 @@ fn unanswered_customer_requests_oldest_first() {
     // carol: order problem by message, never answered.
     let carol = f.from(IG, "carol", T0 + DAY, "My order hasn't arrived yet");
     // dave: a question in a comment; you answered someone else, not him.
-    let dave = f.add(IG, ItemKind::Comment, false, "dave", &[OWNER], post, T0 + 2 * HOUR, "How much does the starter kit cost?");
+    let dave = f.add(
+        IG,
+        ItemKind::Comment,
+        false,
+        "dave",
+        &[OWNER],
+        post,
+        T0 + 2 * HOUR,
+        "How much does the starter kit cost?",
+    );
     f.add(IG, ItemKind::Comment, true, OWNER, &["gina"], post, T0 + 5 * HOUR, "Thanks Gina!");
     // erin: comment answered by a comment addressed to her.
     f.add(IG, ItemKind::Comment, false, "erin", &[OWNER], post, T0 + 3 * HOUR, "where is my order??");
@@ -298,7 +322,11 @@ fn unanswered_customer_requests_oldest_first() {
     let got: Vec<(i64, i64, RequestKind)> = reqs.iter().map(|r| (r.item, r.waited_secs, r.request)).collect();
     assert_eq!(
         got,
-        vec![(jo, 2 * DAY - HOUR, RequestKind::Problem), (dave, 2 * DAY - 2 * HOUR, RequestKind::Question), (carol, DAY, RequestKind::Problem)]
+        vec![
+            (jo, 2 * DAY - HOUR, RequestKind::Problem),
+            (dave, 2 * DAY - 2 * HOUR, RequestKind::Question),
+            (carol, DAY, RequestKind::Problem)
+        ]
     );
     assert_eq!(reqs[0].cue, "a question about \"package\"");
     assert_eq!(reqs[1].kind, ItemKind::Comment);
@@ -323,7 +351,16 @@ fn mix_fixture() -> Fx {
     f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + HOUR, "Order now! 20% off our lavender oil"); // 1 promotional
     f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + 2 * HOUR, "3 tips for better sleep"); // 2 informational
     f.add(X, ItemKind::Post, true, OWNER, &[], None, T0 + 3 * HOUR, "Happy birthday to my son!"); // 3 personal
-    f.add(X, ItemKind::Post, true, OWNER, &[], None, T0 + 4 * HOUR, "Who are you voting for in the election?"); // 4 off-topic
+    f.add(
+        X,
+        ItemKind::Post,
+        true,
+        OWNER,
+        &[],
+        None,
+        T0 + 4 * HOUR,
+        "Who are you voting for in the election?",
+    ); // 4 off-topic
     f.add(IG, ItemKind::Post, true, OWNER, &[], None, T0 + 5 * HOUR, "Sale ends Friday"); // 5 promotional
     f.add(IG, ItemKind::Post, true, OWNER, &[], None, APRIL + HOUR, "Sunset at the lake"); // 6 personal
     // Not counted: a comment of yours, a post by someone else, a post after now.
@@ -342,7 +379,8 @@ fn content_mix_per_month_with_promotional_share() {
     let march = &mix[0];
     assert_eq!(march.month, "2024-03");
     assert_eq!(march.posts.value, Some(5.0));
-    let count = |k: ContentKind| march.kinds.iter().find(|(kk, _)| *kk == k).map(|(_, m)| m.items.clone()).unwrap();
+    let count =
+        |k: ContentKind| march.kinds.iter().find(|(kk, _)| *kk == k).map(|(_, m)| m.items.clone()).unwrap();
     assert_eq!(count(ContentKind::Promotional), vec![1, 5]);
     assert_eq!(count(ContentKind::Informational), vec![2]);
     assert_eq!(count(ContentKind::Personal), vec![3]);
@@ -381,7 +419,8 @@ fn giving_vs_asking_per_month() {
 
 #[test]
 fn streak_across_a_gap() {
-    let days = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-05", "2024-03-06", "2024-03-06", "2024-03-20"];
+    let days =
+        ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-05", "2024-03-06", "2024-03-06", "2024-03-20"];
     // Today without a session yet: the streak ending yesterday still counts.
     let s = streak(&days, "2024-03-07").unwrap();
     assert_eq!((s.current, s.longest), (2, 3));

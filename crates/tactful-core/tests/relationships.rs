@@ -2,14 +2,13 @@
 //! pray" broadcasts: one fixture per rule, figures worked out by hand, and the
 //! real X archive sample in ../shared/data when it is there.
 
-
 // Small generated numbers: a usize or u64 that would wrap an i64 cannot occur here.
 #![allow(clippy::cast_possible_wrap)]
 
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::{
-    Act, Direction, ItemView, Mark, MarkSource, Marks, Outgoing, Stage, Thresholds, broadcasts, inquiry_cue, interactions, is_pitch, pitch_cue, similarity,
-    stage,
+    Act, Direction, ItemView, Mark, MarkSource, Marks, Outgoing, Stage, Thresholds, broadcasts, inquiry_cue,
+    interactions, is_pitch, pitch_cue, similarity, stage,
 };
 
 const OWNER: &str = "sam_sells";
@@ -29,7 +28,15 @@ impl History {
         History { next_id: 1, items: Vec::new() }
     }
 
-    fn add(&mut self, kind: ItemKind, by_owner: bool, author: &str, counterparts: &[&str], at: i64, text: &str) -> &mut Self {
+    fn add(
+        &mut self,
+        kind: ItemKind,
+        by_owner: bool,
+        author: &str,
+        counterparts: &[&str],
+        at: i64,
+        text: &str,
+    ) -> &mut Self {
         let counterparts: Vec<String> = counterparts.iter().map(|s| (*s).to_string()).collect();
         let view = ItemView {
             id: self.next_id,
@@ -99,7 +106,14 @@ fn a_pitching_message_is_a_message_sent_and_a_pitch() {
 #[test]
 fn a_group_message_is_one_interaction_per_person_and_not_private() {
     let mut h = History::new();
-    h.add(ItemKind::Message, true, OWNER, &["anna", "bob", "SAM_SELLS", "bob"], T0, "See you all on Saturday at the market");
+    h.add(
+        ItemKind::Message,
+        true,
+        OWNER,
+        &["anna", "bob", "SAM_SELLS", "bob"],
+        T0,
+        "See you all on Saturday at the market",
+    );
     let who: Vec<&str> = h.items.iter().map(|i| i.contact.as_str()).collect();
     assert_eq!(who, ["anna", "bob"], "the owner is not their own contact; repeats are dropped");
     assert!(h.items.iter().all(|i| !i.private && i.act == Act::MessageSent));
@@ -108,15 +122,22 @@ fn a_group_message_is_one_interaction_per_person_and_not_private() {
     let mut g = History::new();
     g.add(ItemKind::Message, false, "carl", &[OWNER, "anna", "bob"], T0, "Is there parking near the market?");
     assert_eq!(g.items.len(), 1);
-    assert_eq!((g.items[0].contact.as_str(), g.items[0].private, g.items[0].direction), ("carl", false, Direction::Received));
+    assert_eq!(
+        (g.items[0].contact.as_str(), g.items[0].private, g.items[0].direction),
+        ("carl", false, Direction::Received)
+    );
 }
 
 #[test]
 fn connections_go_either_way_and_name_the_other_person() {
     let mut h = History::new();
     h.follow("anna", true, T0).follow("bob", false, T0);
-    let got: Vec<(&str, Act, Direction)> = h.items.iter().map(|i| (i.contact.as_str(), i.act, i.direction)).collect();
-    assert_eq!(got, [("anna", Act::Connection, Direction::Given), ("bob", Act::Connection, Direction::Received)]);
+    let got: Vec<(&str, Act, Direction)> =
+        h.items.iter().map(|i| (i.contact.as_str(), i.act, i.direction)).collect();
+    assert_eq!(
+        got,
+        [("anna", Act::Connection, Direction::Given), ("bob", Act::Connection, Direction::Received)]
+    );
 }
 
 #[test]
@@ -201,14 +222,19 @@ fn a_follow_and_nothing_else_is_connected() {
     h.follow("anna", true, T0);
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Connected);
-    assert_eq!(a.reasons, ["you connected with or followed them on 2024-03-01", "no exchange either way yet"]);
+    assert_eq!(
+        a.reasons,
+        ["you connected with or followed them on 2024-03-01", "no exchange either way yet"]
+    );
     assert_eq!((a.equity.given, a.equity.asked, a.equity.received), (0, 0, 0));
 }
 
 #[test]
 fn giving_without_an_answer_is_still_connected() {
     let mut h = History::new();
-    h.follow("anna", false, T0).comment_on_theirs("anna", T0 + DAY, "What a view! Where was this taken?").react_to_theirs("anna", T0 + 2 * DAY);
+    h.follow("anna", false, T0)
+        .comment_on_theirs("anna", T0 + DAY, "What a view! Where was this taken?")
+        .react_to_theirs("anna", T0 + 2 * DAY);
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Connected);
     assert!(has_reason(&a, "they connected with or followed you on 2024-03-01"), "{:?}", a.reasons);
@@ -218,7 +244,9 @@ fn giving_without_an_answer_is_still_connected() {
 #[test]
 fn one_exchange_each_way_is_engaged() {
     let mut h = History::new();
-    h.follow("anna", true, T0).comment_on_theirs("anna", T0 + DAY, "Congratulations on the new shop!").they_react("anna", T0 + 2 * DAY);
+    h.follow("anna", true, T0)
+        .comment_on_theirs("anna", T0 + DAY, "Congratulations on the new shop!")
+        .they_react("anna", T0 + 2 * DAY);
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Engaged, "{:?}", a.reasons);
     assert!(has_reason(&a, "you gave 1, they gave 1"), "{:?}", a.reasons);
@@ -228,10 +256,17 @@ fn one_exchange_each_way_is_engaged() {
 #[test]
 fn a_private_conversation_they_started_and_you_answered_is_conversation() {
     let mut h = History::new();
-    h.dm_from("anna", T0 + DAY, "Hi Sam, loved your post about the hike, which trail was it?").dm_to("anna", T0 + 2 * DAY, "The Kungsleden! Happy to send you the map");
+    h.dm_from("anna", T0 + DAY, "Hi Sam, loved your post about the hike, which trail was it?").dm_to(
+        "anna",
+        T0 + 2 * DAY,
+        "The Kungsleden! Happy to send you the map",
+    );
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Conversation);
-    assert_eq!(a.reasons, ["they started a private conversation on 2024-03-02 and you answered on 2024-03-03"]);
+    assert_eq!(
+        a.reasons,
+        ["they started a private conversation on 2024-03-02 and you answered on 2024-03-03"]
+    );
 }
 
 #[test]
@@ -240,13 +275,21 @@ fn a_message_you_never_answered_is_not_yet_a_conversation() {
     h.dm_from("anna", T0 + DAY, "Hi Sam, which trail was that?");
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Connected);
-    assert!(has_reason(&a, "they reached out (last on 2024-03-02), but you have not given anything back yet"), "{:?}", a.reasons);
+    assert!(
+        has_reason(&a, "they reached out (last on 2024-03-02), but you have not given anything back yet"),
+        "{:?}",
+        a.reasons
+    );
 }
 
 #[test]
 fn their_reply_to_your_ordinary_message_is_conversation() {
     let mut h = History::new();
-    h.dm_to("anna", T0, "How did the race go? You trained so hard for it").dm_from("anna", T0 + DAY, "Personal best!! thank you for asking");
+    h.dm_to("anna", T0, "How did the race go? You trained so hard for it").dm_from(
+        "anna",
+        T0 + DAY,
+        "Personal best!! thank you for asking",
+    );
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Conversation);
     assert_eq!(a.reasons, ["they replied to your message on 2024-03-02"]);
@@ -265,11 +308,19 @@ fn a_reply_to_a_pitch_is_not_an_invitation() {
 #[test]
 fn asking_about_the_product_is_conversation_even_in_public() {
     let mut h = History::new();
-    h.follow("anna", false, T0).comment_on_yours("anna", T0 + 3 * DAY, "Gorgeous! How much does the starter kit cost?");
+    h.follow("anna", false, T0).comment_on_yours(
+        "anna",
+        T0 + 3 * DAY,
+        "Gorgeous! How much does the starter kit cost?",
+    );
     let a = h.assess(T0 + 10 * DAY);
     assert_eq!(a.stage, Stage::Conversation);
     assert_eq!(a.reasons, ["they asked about your product or business on 2024-03-04"]);
-    assert!(a.equity.received_why.contains("1 question about your product or business"), "{}", a.equity.received_why);
+    assert!(
+        a.equity.received_why.contains("1 question about your product or business"),
+        "{}",
+        a.equity.received_why
+    );
 }
 
 #[test]
@@ -321,12 +372,16 @@ fn marks_set_customer_and_team() {
     // A mark made after `now` does not count yet.
     assert_eq!(stage(&h.items, marks, T0 + DAY, &Thresholds::default()).stage, Stage::Connected);
 
-    let both = Marks { customer: marks.customer, team: Some(Mark { at: T0 + 7 * DAY, source: MarkSource::SignUp }) };
+    let both =
+        Marks { customer: marks.customer, team: Some(Mark { at: T0 + 7 * DAY, source: MarkSource::SignUp }) };
     let a = stage(&h.items, both, T0 + 10 * DAY, &Thresholds::default());
     assert_eq!(a.stage, Stage::Team);
     assert_eq!(a.reasons[0], "their sign-up on 2024-03-08 makes them a team member");
     let order = Marks { customer: Some(Mark { at: T0, source: MarkSource::Order }), team: None };
-    assert_eq!(stage(&h.items, order, T0 + DAY, &Thresholds::default()).reasons[0], "an order from them on 2024-03-01 makes them a customer");
+    assert_eq!(
+        stage(&h.items, order, T0 + DAY, &Thresholds::default()).reasons[0],
+        "an order from them on 2024-03-01 makes them a customer"
+    );
 }
 
 #[test]
@@ -349,11 +404,23 @@ fn equity_counts_what_you_gave_asked_and_received() {
     // Asked: 2 pitches (both private). Received: 1 message + 1 comment + 2 reactions = 4.
     let e = &a.equity;
     assert_eq!((e.given, e.asked, e.received), (5, 2, 4));
-    assert_eq!(e.given_why, "you gave 5: 1 message that was not a pitch, 2 comments on their posts, 1 reaction, 1 share of their content");
+    assert_eq!(
+        e.given_why,
+        "you gave 5: 1 message that was not a pitch, 2 comments on their posts, 1 reaction, 1 share of their content"
+    );
     assert_eq!(e.asked_why, "you asked 2: 2 pitches (2 in private messages)");
-    assert_eq!(e.received_why, "they gave 4: 1 message, 1 comment on your posts, 2 reactions (1 question about your product or business)");
+    assert_eq!(
+        e.received_why,
+        "they gave 4: 1 message, 1 comment on your posts, 2 reactions (1 question about your product or business)"
+    );
     assert_eq!(a.stage, Stage::Conversation);
-    assert_eq!(a.reasons, ["they replied to your message on 2024-03-05", "they asked about your product or business on 2024-03-05"]);
+    assert_eq!(
+        a.reasons,
+        [
+            "they replied to your message on 2024-03-05",
+            "they asked about your product or business on 2024-03-05"
+        ]
+    );
     assert_eq!(a.last_from_them, Some(T0 + 9 * DAY));
     assert_eq!(a.last_from_you, Some(T0 + 6 * DAY));
 }
@@ -382,11 +449,36 @@ fn outgoing<'a>(rows: &'a [(i64, &'a str, i64, &'a str)]) -> Vec<Outgoing<'a>> {
 #[test]
 fn the_same_pitch_to_five_people_is_one_broadcast() {
     let rows = [
-        (1, "anna", T0, "Hi Anna! 😍 I found an amazing way to earn from home with our new wellness line, want to hear more? link in bio"),
-        (2, "bob", T0 + 10 * 60, "Hey Bob, I found an amazing way to earn from home with our new wellness line!! want to hear more? 🙌 link in bio"),
-        (3, "carla", T0 + 25 * 60, "Hello Carla 💕 I found an amazing way to earn from home with our new wellness line, want to hear more?? link in bio"),
-        (4, "dev", T0 + HOUR, "Dev, I found an amazing way to earn from home with our new wellness line - want to hear more? link in bio ✨"),
-        (5, "erin", T0 + 2 * HOUR, "Good morning Erin! I found an AMAZING way to earn from home with our new wellness line, want to hear more? link in bio https://t.co/abc"),
+        (
+            1,
+            "anna",
+            T0,
+            "Hi Anna! 😍 I found an amazing way to earn from home with our new wellness line, want to hear more? link in bio",
+        ),
+        (
+            2,
+            "bob",
+            T0 + 10 * 60,
+            "Hey Bob, I found an amazing way to earn from home with our new wellness line!! want to hear more? 🙌 link in bio",
+        ),
+        (
+            3,
+            "carla",
+            T0 + 25 * 60,
+            "Hello Carla 💕 I found an amazing way to earn from home with our new wellness line, want to hear more?? link in bio",
+        ),
+        (
+            4,
+            "dev",
+            T0 + HOUR,
+            "Dev, I found an amazing way to earn from home with our new wellness line - want to hear more? link in bio ✨",
+        ),
+        (
+            5,
+            "erin",
+            T0 + 2 * HOUR,
+            "Good morning Erin! I found an AMAZING way to earn from home with our new wellness line, want to hear more? link in bio https://t.co/abc",
+        ),
         // An ordinary message in between.
         (6, "fred", T0 + 30 * 60, "Thanks for the lovely dinner last night, we should do it again soon"),
     ];
@@ -419,7 +511,8 @@ fn different_ordinary_messages_are_no_broadcast() {
 fn the_same_text_spread_over_a_month_is_no_broadcast_in_a_day() {
     let text = "I found an amazing way to earn from home with our new wellness line, want to hear more?";
     let people = ["anna", "bob", "carla", "dev", "erin"];
-    let rows: Vec<(i64, &str, i64, &str)> = people.iter().enumerate().map(|(i, p)| (i as i64 + 1, *p, T0 + i as i64 * 7 * DAY, text)).collect();
+    let rows: Vec<(i64, &str, i64, &str)> =
+        people.iter().enumerate().map(|(i, p)| (i as i64 + 1, *p, T0 + i as i64 * 7 * DAY, text)).collect();
     assert!(broadcasts(&outgoing(&rows), DAY, 5).is_empty());
     // With a window of a month it is one.
     assert_eq!(broadcasts(&outgoing(&rows), 31 * DAY, 5).len(), 1);
@@ -428,7 +521,11 @@ fn the_same_text_spread_over_a_month_is_no_broadcast_in_a_day() {
 #[test]
 fn short_courtesies_are_never_broadcasts() {
     let people = ["anna", "bob", "carla", "dev", "erin", "fred"];
-    let rows: Vec<(i64, &str, i64, &str)> = people.iter().enumerate().map(|(i, p)| (i as i64 + 1, *p, T0 + i as i64 * 60, "Thank you so much! 🙏")).collect();
+    let rows: Vec<(i64, &str, i64, &str)> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as i64 + 1, *p, T0 + i as i64 * 60, "Thank you so much! 🙏"))
+        .collect();
     assert!(broadcasts(&outgoing(&rows), DAY, 3).is_empty());
 }
 
@@ -450,7 +547,10 @@ const ARCHIVE: &str = "../../../shared/data/exports/twitter/2023_ytd_larsbrinkho
 fn read_ytd(name: &str) -> Option<serde_json::Value> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(ARCHIVE).join(name);
     let Ok(text) = std::fs::read_to_string(&path) else {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: {} is not there (the shared data is not checked out)", path.display());
         return None;
     };
@@ -479,18 +579,29 @@ fn dms(file: &serde_json::Value) -> Vec<Dm> {
                 members.extend(p.iter().filter_map(|v| v.as_str().map(str::to_string)));
             }
             let m = &ev["messageCreate"];
-            members.extend(["senderId", "recipientId"].iter().filter_map(|k| m[k].as_str().map(str::to_string)));
+            members
+                .extend(["senderId", "recipientId"].iter().filter_map(|k| m[k].as_str().map(str::to_string)));
         }
         members.sort();
         members.dedup();
         for ev in events {
             let m = &ev["messageCreate"];
-            let (Some(sender), Some(text), Some(created)) = (m["senderId"].as_str(), m["text"].as_str(), m["createdAt"].as_str()) else { continue };
+            let (Some(sender), Some(text), Some(created)) =
+                (m["senderId"].as_str(), m["text"].as_str(), m["createdAt"].as_str())
+            else {
+                continue;
+            };
             let recipients = match m["recipientId"].as_str() {
                 Some(r) => vec![r.to_string()],
                 None => members.iter().filter(|p| p.as_str() != sender).cloned().collect(),
             };
-            out.push(Dm { id: m["id"].as_str().unwrap().parse().unwrap(), sender: sender.to_string(), recipients, at: iso_seconds(created), text: text.to_string() });
+            out.push(Dm {
+                id: m["id"].as_str().unwrap().parse().unwrap(),
+                sender: sender.to_string(),
+                recipients,
+                at: iso_seconds(created),
+                text: text.to_string(),
+            });
         }
     }
     out
@@ -512,7 +623,9 @@ fn iso_seconds(s: &str) -> i64 {
 fn rows_of<'a>(dms: &'a [Dm], sender: &str) -> Vec<Outgoing<'a>> {
     dms.iter()
         .filter(|m| m.sender == sender)
-        .flat_map(|m| m.recipients.iter().map(move |r| Outgoing { id: m.id, contact: r, at: m.at, text: &m.text }))
+        .flat_map(|m| {
+            m.recipients.iter().map(move |r| Outgoing { id: m.id, contact: r, at: m.at, text: &m.text })
+        })
         .collect()
 }
 
@@ -538,12 +651,23 @@ fn the_four_job_scam_group_messages_are_four_broadcasts() {
     // four broadcasts, not one (no pair is near the similarity threshold).
     for (i, a) in dms.iter().enumerate() {
         for b in &dms[i + 1..] {
-            assert!(similarity(&a.text, &b.text) < 0.5, "{} vs {}: {}", a.id, b.id, similarity(&a.text, &b.text));
+            assert!(
+                similarity(&a.text, &b.text) < 0.5,
+                "{} vs {}: {}",
+                a.id,
+                b.id,
+                similarity(&a.text, &b.text)
+            );
         }
     }
     // Taken all together, as one stream with any window up to the months
     // between them, they still do not merge.
-    let all: Vec<Outgoing<'_>> = dms.iter().flat_map(|m| m.recipients.iter().map(move |r| Outgoing { id: m.id, contact: r, at: m.at, text: &m.text })).collect();
+    let all: Vec<Outgoing<'_>> = dms
+        .iter()
+        .flat_map(|m| {
+            m.recipients.iter().map(move |r| Outgoing { id: m.id, contact: r, at: m.at, text: &m.text })
+        })
+        .collect();
     assert_eq!(broadcasts(&all, 365 * DAY, 5).len(), 4);
 }
 
@@ -561,6 +685,9 @@ fn the_ordinary_one_to_one_conversations_are_no_broadcast() {
         assert!(found.is_empty(), "sender {s}: {found:#?}");
     }
     // The owner's messages in time order, each contact a recipient, all together.
-    let all: Vec<Outgoing<'_>> = dms.iter().map(|m| Outgoing { id: m.id, contact: &m.recipients[0], at: m.at, text: &m.text }).collect();
+    let all: Vec<Outgoing<'_>> = dms
+        .iter()
+        .map(|m| Outgoing { id: m.id, contact: &m.recipients[0], at: m.at, text: &m.text })
+        .collect();
     assert!(broadcasts(&all, 7 * DAY, 2).is_empty());
 }

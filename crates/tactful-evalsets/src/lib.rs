@@ -50,36 +50,15 @@ pub struct Labeled {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot read {}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{file}:{line}: expected {expected}, found {found}")]
-    Format {
-        file: String,
-        line: u64,
-        expected: String,
-        found: String,
-    },
+    Format { file: String, line: u64, expected: String, found: String },
     #[error("{file}: no column `{column}` in the header (expected a header with {expected})")]
-    MissingColumn {
-        file: String,
-        column: String,
-        expected: String,
-    },
+    MissingColumn { file: String, column: String, expected: String },
     #[error("{file}:{line}: malformed CSV: {message}")]
-    Csv {
-        file: String,
-        line: u64,
-        message: String,
-    },
+    Csv { file: String, line: u64, message: String },
     #[error("{file}:{line}: expected {expected}: {source}")]
-    Json {
-        file: String,
-        line: u64,
-        expected: String,
-        source: serde_json::Error,
-    },
+    Json { file: String, line: u64, expected: String, source: serde_json::Error },
     #[error("{}: no files named Youtube0*.csv", dir.display())]
     NoYoutubeFiles { dir: PathBuf },
     #[error("the benign set has only {found} texts; expected at least {MIN_BENIGN} (is the data under {} complete?)", dir.display())]
@@ -108,23 +87,14 @@ pub fn benign_set(data_dir: &Path) -> Result<Vec<Labeled>, Error> {
     let labeled = data_dir.join("labeled");
     let mut out = Vec::new();
     out.extend(read_twcs_brand_replies(open(&labeled.join(TWCS))?, TWCS)?);
-    out.extend(read_sms_ham(
-        BufReader::new(open(&labeled.join(SMS))?),
-        SMS,
-    )?);
+    out.extend(read_sms_ham(BufReader::new(open(&labeled.join(SMS))?), SMS)?);
     for name in youtube_files(&labeled.join(YOUTUBE_DIR))? {
         let rel = format!("{YOUTUBE_DIR}/{name}");
         out.extend(read_youtube_ok(open(&labeled.join(&rel))?, &rel)?);
     }
-    out.extend(read_janitr_clean(
-        BufReader::new(open(&labeled.join(JANITR))?),
-        JANITR,
-    )?);
+    out.extend(read_janitr_clean(BufReader::new(open(&labeled.join(JANITR))?), JANITR)?);
     if out.len() < MIN_BENIGN {
-        return Err(Error::TooFew {
-            dir: labeled,
-            found: out.len(),
-        });
+        return Err(Error::TooFew { dir: labeled, found: out.len() });
     }
     Ok(out)
 }
@@ -140,10 +110,7 @@ pub fn claims_set(data_dir: &Path) -> Result<Vec<Labeled>, Error> {
 pub fn count_by_file(set: &[Labeled]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for l in set {
-        let file = l
-            .source
-            .rsplit_once(':')
-            .map_or(l.source.as_str(), |(f, _)| f);
+        let file = l.source.rsplit_once(':').map_or(l.source.as_str(), |(f, _)| f);
         match counts.last_mut() {
             Some((f, n)) if f == file => *n += 1,
             _ => match counts.iter_mut().find(|(f, _)| f == file) {
@@ -165,37 +132,23 @@ pub fn write_jsonl(w: &mut impl std::io::Write, set: &[Labeled]) -> std::io::Res
 }
 
 fn open(path: &Path) -> Result<File, Error> {
-    File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })
 }
 
 /// The `Youtube0*.csv` files of a folder, sorted by name.
 fn youtube_files(dir: &Path) -> Result<Vec<String>, Error> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let name = entry
-            .map_err(io)?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.map_err(io)?.file_name().to_string_lossy().into_owned();
         if name.starts_with("Youtube0")
-            && Path::new(&name)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            && Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
         {
             names.push(name);
         }
     }
     if names.is_empty() {
-        return Err(Error::NoYoutubeFiles {
-            dir: dir.to_path_buf(),
-        });
+        return Err(Error::NoYoutubeFiles { dir: dir.to_path_buf() });
     }
     names.sort();
     Ok(names)
@@ -256,39 +209,28 @@ fn csv_with_columns<R: Read, const N: usize>(
     file: &str,
     columns: [&str; N],
 ) -> Result<(csv::Reader<R>, [usize; N]), Error> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(r);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(r);
     let headers = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
     let mut idx = [0; N];
     for (slot, name) in idx.iter_mut().zip(columns) {
-        *slot = headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| Error::MissingColumn {
-                file: file.into(),
-                column: name.into(),
-                expected: columns.join(", "),
-            })?;
+        *slot = headers.iter().position(|h| h.trim() == name).ok_or_else(|| Error::MissingColumn {
+            file: file.into(),
+            column: name.into(),
+            expected: columns.join(", "),
+        })?;
     }
     Ok((rdr, idx))
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Error {
     let line = e.position().map_or(0, csv::Position::line);
-    Error::Csv {
-        file: file.into(),
-        line,
-        message: e.to_string(),
-    }
+    Error::Csv { file: file.into(), line, message: e.to_string() }
 }
 
 /// Brand replies (`inbound` False) of the Customer Support on Twitter set.
 /// Columns are found by name: `author_id`, `inbound`, `text`.
 pub fn read_twcs_brand_replies(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
-    let (mut rdr, [author, inbound, text]) =
-        csv_with_columns(r, file, ["author_id", "inbound", "text"])?;
+    let (mut rdr, [author, inbound, text]) = csv_with_columns(r, file, ["author_id", "inbound", "text"])?;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(file, &e))?;
@@ -367,10 +309,7 @@ struct JanitrPost {
 pub fn janitr_is_clean(labels: &[String]) -> bool {
     // Only posts a person marked `clean`; topic labels say what a post is
     // about, not that anything is wrong with it, so they may sit beside it.
-    labels.iter().any(|l| l == "clean")
-        && labels
-            .iter()
-            .all(|l| l == "clean" || l.starts_with("topic_"))
+    labels.iter().any(|l| l == "clean") && labels.iter().all(|l| l == "clean" || l.starts_with("topic_"))
 }
 
 /// Clean posts of the janitr X sample (JSONL with `text` and `labels`).
@@ -400,10 +339,7 @@ pub fn read_janitr_clean(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Er
             text: post.text,
             label: OK.into(),
             source: format!("{file}:{n}"),
-            note: format!(
-                "X post (possibly synthetic), labels: {}",
-                post.labels.join(", ")
-            ),
+            note: format!("X post (possibly synthetic), labels: {}", post.labels.join(", ")),
         });
     }
     Ok(out)
@@ -427,16 +363,14 @@ pub fn read_claims(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Error> {
         let l: Labeled = serde_json::from_str(&line).map_err(|source| Error::Json {
             file: file.into(),
             line: n,
-            expected: "a JSON object with `text`, `label`, `source` (strings) and optional `note`"
-                .into(),
+            expected: "a JSON object with `text`, `label`, `source` (strings) and optional `note`".into(),
             source,
         })?;
         if let Err(e) = tactful_core::eval::category_of_label(&l.label) {
             return Err(Error::Format {
                 file: file.into(),
                 line: n,
-                expected: "a label tactful eval knows (a category, `disclosure_missing` or `ok`)"
-                    .into(),
+                expected: "a label tactful eval knows (a category, `disclosure_missing` or `ok`)".into(),
                 found: e,
             });
         }
@@ -471,14 +405,10 @@ mod tests {
 
     #[test]
     fn sms_errors_name_file_line_and_expectation() {
-        let e = read_sms_ham("ham\tfine\nno tab here\n".as_bytes(), "sms/SMS")
-            .unwrap_err()
-            .to_string();
+        let e = read_sms_ham("ham\tfine\nno tab here\n".as_bytes(), "sms/SMS").unwrap_err().to_string();
         assert!(e.starts_with("sms/SMS:2: expected"), "{e}");
         assert!(e.contains("TAB"), "{e}");
-        let e = read_sms_ham("maybe\ttext\n".as_bytes(), "sms/SMS")
-            .unwrap_err()
-            .to_string();
+        let e = read_sms_ham("maybe\ttext\n".as_bytes(), "sms/SMS").unwrap_err().to_string();
         assert!(e.contains("sms/SMS:1") && e.contains("`maybe`"), "{e}");
     }
 
@@ -491,10 +421,7 @@ mod tests {
 4,AcmeCare,False,Tue Oct 31 22:13:00 +0000 2017,@1 Glad we could help!,,2\n";
         let got = read_twcs_brand_replies(csv.as_bytes(), "twcs.csv").unwrap();
         assert_eq!(got.len(), 2);
-        assert_eq!(
-            got[0].text,
-            "@1 Sorry to hear that.\nPlease DM us, \"thanks\""
-        );
+        assert_eq!(got[0].text, "@1 Sorry to hear that.\nPlease DM us, \"thanks\"");
         assert_eq!(got[0].source, "twcs.csv:2");
         assert_eq!(got[0].note, "brand reply by AcmeCare");
         // The record after a two-line record starts on line 4.
@@ -504,16 +431,9 @@ mod tests {
     #[test]
     fn twcs_rejects_a_bad_inbound_and_a_missing_column() {
         let csv = "tweet_id,author_id,inbound,text\n1,a,Maybe,hello\n";
-        let e = read_twcs_brand_replies(csv.as_bytes(), "twcs.csv")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("twcs.csv:2: expected `inbound` True or False"),
-            "{e}"
-        );
-        let e = read_twcs_brand_replies("a,b\n1,2\n".as_bytes(), "twcs.csv")
-            .unwrap_err()
-            .to_string();
+        let e = read_twcs_brand_replies(csv.as_bytes(), "twcs.csv").unwrap_err().to_string();
+        assert!(e.starts_with("twcs.csv:2: expected `inbound` True or False"), "{e}");
+        let e = read_twcs_brand_replies("a,b\n1,2\n".as_bytes(), "twcs.csv").unwrap_err().to_string();
         assert!(e.contains("no column `author_id`"), "{e}");
     }
 
@@ -527,9 +447,7 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
         assert_eq!(got[0].text, "love this song,\nplayed it all day");
         assert_eq!(got[0].source, "yt/Youtube01.csv:3");
         let bad = "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\nz,Y,,hi,spam\n";
-        let e = read_youtube_ok(bad.as_bytes(), "yt/Y.csv")
-            .unwrap_err()
-            .to_string();
+        let e = read_youtube_ok(bad.as_bytes(), "yt/Y.csv").unwrap_err().to_string();
         assert!(e.starts_with("yt/Y.csv:2: expected `CLASS` 0 or 1"), "{e}");
     }
 
@@ -545,9 +463,7 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
         let got = read_janitr_clean(jsonl.as_bytes(), "j.jsonl").unwrap();
         let sources: Vec<&str> = got.iter().map(|l| l.source.as_str()).collect();
         assert_eq!(sources, ["j.jsonl:1", "j.jsonl:6"]);
-        let e = read_janitr_clean("{\"text\": 3}\n".as_bytes(), "j.jsonl")
-            .unwrap_err()
-            .to_string();
+        let e = read_janitr_clean("{\"text\": 3}\n".as_bytes(), "j.jsonl").unwrap_err().to_string();
         assert!(e.starts_with("j.jsonl:1: expected a JSON object"), "{e}");
     }
 
@@ -562,35 +478,22 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
         assert_eq!(got[0].note, "fragment");
         assert_eq!(got[1].note, "");
         let bad = r#"{"text": "t", "label": "weird", "source": "s"}"#;
-        let e = read_claims(bad.as_bytes(), "c.jsonl")
-            .unwrap_err()
-            .to_string();
+        let e = read_claims(bad.as_bytes(), "c.jsonl").unwrap_err().to_string();
         assert!(e.starts_with("c.jsonl:1: expected a label"), "{e}");
     }
 
     #[test]
     fn counts_by_file_in_order() {
-        let l = |s: &str| Labeled {
-            text: "t".into(),
-            label: "ok".into(),
-            source: s.into(),
-            note: String::new(),
-        };
+        let l =
+            |s: &str| Labeled { text: "t".into(), label: "ok".into(), source: s.into(), note: String::new() };
         let set = [l("a/x:1"), l("a/x:2"), l("b/y:1"), l("a/x:9")];
-        assert_eq!(
-            count_by_file(&set),
-            vec![("a/x".to_string(), 3), ("b/y".to_string(), 1)]
-        );
+        assert_eq!(count_by_file(&set), vec![("a/x".to_string(), 3), ("b/y".to_string(), 1)]);
     }
 
     #[test]
     fn writes_one_object_a_line() {
-        let set = [Labeled {
-            text: "a\nb".into(),
-            label: "ok".into(),
-            source: "f:1".into(),
-            note: "n".into(),
-        }];
+        let set =
+            [Labeled { text: "a\nb".into(), label: "ok".into(), source: "f:1".into(), note: "n".into() }];
         let mut buf = Vec::new();
         write_jsonl(&mut buf, &set).unwrap();
         assert_eq!(

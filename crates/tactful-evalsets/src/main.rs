@@ -37,9 +37,7 @@ fn parse_args() -> Result<Option<Args>> {
         match arg.to_str() {
             Some("-h" | "--help") => return Ok(None),
             Some(flag @ ("--data" | "--out")) => {
-                let Some(v) = it.next() else {
-                    bail!("{flag} needs a folder\n{USAGE}")
-                };
+                let Some(v) = it.next() else { bail!("{flag} needs a folder\n{USAGE}") };
                 if flag == "--data" {
                     data = Some(PathBuf::from(v));
                 } else {
@@ -76,11 +74,7 @@ fn print_counts(name: &str, set: &[Labeled], counts: &[(String, usize)]) {
 fn claims_counts(set: &[Labeled]) -> Vec<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for l in set {
-        let kind = if l.note.contains("fragment") {
-            "fragment"
-        } else {
-            "whole post"
-        };
+        let kind = if l.note.contains("fragment") { "fragment" } else { "whole post" };
         *counts.entry(format!("{} ({kind})", l.label)).or_default() += 1;
     }
     counts.into_iter().collect()
@@ -89,22 +83,13 @@ fn claims_counts(set: &[Labeled]) -> Vec<(String, usize)> {
 fn run(args: &Args) -> Result<()> {
     let benign = benign_set(&args.data).context("cannot build the benign set")?;
     let claims = claims_set(&args.data).context("cannot read the claims set")?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let benign_path = args.out.join("benign.jsonl");
     let claims_path = args.out.join("claims-dev.jsonl");
     write_set(&benign_path, &benign)?;
     write_set(&claims_path, &claims)?;
-    print_counts(
-        &benign_path.display().to_string(),
-        &benign,
-        &count_by_file(&benign),
-    );
-    print_counts(
-        &claims_path.display().to_string(),
-        &claims,
-        &claims_counts(&claims),
-    );
+    print_counts(&benign_path.display().to_string(), &benign, &count_by_file(&benign));
+    print_counts(&claims_path.display().to_string(), &claims, &claims_counts(&claims));
     Ok(())
 }
 

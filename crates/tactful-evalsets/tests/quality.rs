@@ -43,11 +43,7 @@ fn codes(o: &Outcome) -> String {
     if o.findings.is_empty() {
         return "no finding".into();
     }
-    o.findings
-        .iter()
-        .map(|f| format!("{}({})", f.code, f.severity))
-        .collect::<Vec<_>>()
-        .join(" ")
+    o.findings.iter().map(|f| format!("{}({})", f.code, f.severity)).collect::<Vec<_>>().join(" ")
 }
 
 fn one_line(s: &str) -> String {
@@ -64,7 +60,10 @@ fn builtin_packs_meet_the_quality_gate() {
     let data = std::env::var_os("TACTFUL_EVAL_DATA").map_or_else(default_data_dir, PathBuf::from);
     if !data.is_dir() {
         // Straight to stderr, past the test harness's capture, so it is seen.
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         let _ = writeln!(
             std::io::stderr(),
             "\n**********************************************************************\n\
@@ -107,32 +106,15 @@ fn builtin_packs_meet_the_quality_gate() {
         );
     }
     for c in [Category::Income, Category::Lifestyle, Category::Health] {
-        let recall = cr
-            .by_category
-            .get(&c)
-            .and_then(tactful_core::eval::Tally::recall);
+        let recall = cr.by_category.get(&c).and_then(tactful_core::eval::Tally::recall);
         if recall.is_none_or(|r| r < MIN_RECALL) {
-            failures.push(format!(
-                "{c} recall on whole posts {} < {:.0}%",
-                pct(recall),
-                MIN_RECALL * 100.0
-            ));
+            failures.push(format!("{c} recall on whole posts {} < {:.0}%", pct(recall), MIN_RECALL * 100.0));
         }
     }
     let frag = cr.fragment_rate();
-    let _ = writeln!(
-        out,
-        "fragments flagged: {}/{} = {}",
-        cr.fragments_flagged,
-        cr.fragments,
-        pct(frag)
-    );
+    let _ = writeln!(out, "fragments flagged: {}/{} = {}", cr.fragments_flagged, cr.fragments, pct(frag));
     if frag.is_none_or(|r| r < MIN_FRAGMENTS) {
-        failures.push(format!(
-            "fragments flagged {} < {:.0}%",
-            pct(frag),
-            MIN_FRAGMENTS * 100.0
-        ));
+        failures.push(format!("fragments flagged {} < {:.0}%", pct(frag), MIN_FRAGMENTS * 100.0));
     }
     let _ = writeln!(
         out,
@@ -145,19 +127,9 @@ fn builtin_packs_meet_the_quality_gate() {
         let o = &claim_outcomes[line - 1];
         let l = &claims[line - 1];
         let kind = if o.fragment { "fragment" } else { "whole" };
-        let _ = writeln!(
-            out,
-            "[{} {kind}] {} | got: {}",
-            l.label,
-            one_line(&l.text),
-            codes(o)
-        );
+        let _ = writeln!(out, "[{} {kind}] {} | got: {}", l.label, one_line(&l.text), codes(o));
     }
-    let _ = writeln!(
-        out,
-        "\n-- claims-dev `ok` lines with an error ({}) --",
-        cr.false_alarms.len()
-    );
+    let _ = writeln!(out, "\n-- claims-dev `ok` lines with an error ({}) --", cr.false_alarms.len());
     for &line in &cr.false_alarms {
         let o = &claim_outcomes[line - 1];
         let _ = writeln!(out, "{} | got: {}", one_line(&o.text), codes(o));
@@ -190,10 +162,7 @@ fn builtin_packs_meet_the_quality_gate() {
             *by_code.entry((f.code.clone(), f.severity)).or_default() += 1;
         }
         if o.findings.iter().any(|f| f.severity == Severity::Error) {
-            let file = l
-                .source
-                .rsplit_once(':')
-                .map_or(l.source.as_str(), |(f, _)| f);
+            let file = l.source.rsplit_once(':').map_or(l.source.as_str(), |(f, _)| f);
             *errors_by_file.entry(file).or_default() += 1;
         }
     }
@@ -215,13 +184,7 @@ fn builtin_packs_meet_the_quality_gate() {
     );
     for &line in br.false_alarms.iter().take(SHOW_FALSE_ALARMS) {
         let o = &benign_outcomes[line - 1];
-        let _ = writeln!(
-            out,
-            "{} | {} | got: {}",
-            benign[line - 1].source,
-            one_line(&o.text),
-            codes(o)
-        );
+        let _ = writeln!(out, "{} | {} | got: {}", benign[line - 1].source, one_line(&o.text), codes(o));
     }
 
     println!("{out}");

@@ -16,7 +16,11 @@ use tactful_store::Store;
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
@@ -70,7 +74,8 @@ fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
 }
 
 fn main() {
-    let total: usize = std::env::var("TACTFUL_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let total: usize =
+        std::env::var("TACTFUL_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let threads = 1000.min(total.max(1));
     let per_thread = total / threads;
     let root: PathBuf = std::env::temp_dir().join(format!("tactful-import-bench-{}", std::process::id()));
@@ -78,10 +83,18 @@ fn main() {
     let export = root.join("export");
     let t = Instant::now();
     generate(&export, threads, per_thread);
-    println!("generated {} messages in {threads} threads in {:.1}s", threads * per_thread, t.elapsed().as_secs_f64());
+    println!(
+        "generated {} messages in {threads} threads in {:.1}s",
+        threads * per_thread,
+        t.elapsed().as_secs_f64()
+    );
 
     let (n, secs) = import_into(None, &export);
-    println!("parse only (baseline) : {n} records in {secs:.2}s = {:>9.0} records/s, peak memory {:.0} MB", n as f64 / secs, peak_rss_mb());
+    println!(
+        "parse only (baseline) : {n} records in {secs:.2}s = {:>9.0} records/s, peak memory {:.0} MB",
+        n as f64 / secs,
+        peak_rss_mb()
+    );
 
     let db = root.join("bench.db");
     let mut sqlite = tactful_store::SqliteStore::open(&db).unwrap();
@@ -107,7 +120,9 @@ fn main() {
                 peak_rss_mb()
             );
         }
-        _ => println!("PostgreSQL            : skipped (TACTFUL_TEST_PG_URL not set; scripts/test.sh starts a server)"),
+        _ => println!(
+            "PostgreSQL            : skipped (TACTFUL_TEST_PG_URL not set; scripts/test.sh starts a server)"
+        ),
     }
     let _ = std::fs::remove_dir_all(&root);
 }

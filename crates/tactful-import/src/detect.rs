@@ -44,7 +44,9 @@ impl FromStr for Format {
             "linkedin" => Ok(Format::LinkedIn),
             "csv" => Ok(Format::Csv),
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
-            other => Err(format!("unknown format `{other}`: expected one of facebook, instagram, x, linkedin, csv, jsonl")),
+            other => Err(format!(
+                "unknown format `{other}`: expected one of facebook, instagram, x, linkedin, csv, jsonl"
+            )),
         }
     }
 }
@@ -61,7 +63,12 @@ pub fn detect(entries: &[String]) -> Option<Format> {
     let base = |e: &str| e.rsplit('/').next().unwrap_or(e).to_string();
     if has(&|e| {
         let b = base(e);
-        (b == "tweets.js" || b == "tweet.js" || b.starts_with("tweets-part") || b == "direct-messages.js" || b == "follower.js" || b == "account.js")
+        (b == "tweets.js"
+            || b == "tweet.js"
+            || b.starts_with("tweets-part")
+            || b == "direct-messages.js"
+            || b == "follower.js"
+            || b == "account.js")
             || e.contains("data/js/tweets/")
             || b == "tweet_index.js"
     }) {
@@ -69,18 +76,30 @@ pub fn detect(entries: &[String]) -> Option<Format> {
     }
     if has(&|e| {
         let b = base(e);
-        b == "connections.csv" || b == "messages.csv" || b == "shares.csv" || b == "invitations.csv" || b == "comments.csv" && !e.contains('/')
+        b == "connections.csv"
+            || b == "messages.csv"
+            || b == "shares.csv"
+            || b == "invitations.csv"
+            || b == "comments.csv" && !e.contains('/')
     }) {
         return Some(Format::LinkedIn);
     }
     let instagram = has(&|e| {
-        e.contains("followers_and_following/") || e.contains("content/posts_1.json") || base(e) == "instagram_media.json"
-            || base(e) == "post_comments.json" || base(e) == "instagram_post.json" || e.contains("your_instagram_activity/")
+        e.contains("followers_and_following/")
+            || e.contains("content/posts_1.json")
+            || base(e) == "instagram_media.json"
+            || base(e) == "post_comments.json"
+            || base(e) == "instagram_post.json"
+            || e.contains("your_instagram_activity/")
     });
     let facebook = has(&|e| {
         let b = base(e);
-        e.contains("messages/inbox/") || (b.starts_with("your_posts") && b.ends_with(".json")) || e.contains("your_facebook_activity/")
-            || b == "facebook_comments.json" || e.contains("comments_and_reactions/") || e.contains("friends_and_followers/")
+        e.contains("messages/inbox/")
+            || (b.starts_with("your_posts") && b.ends_with(".json"))
+            || e.contains("your_facebook_activity/")
+            || b == "facebook_comments.json"
+            || e.contains("comments_and_reactions/")
+            || e.contains("friends_and_followers/")
             || (b.starts_with("message_") && b.ends_with(".json"))
     });
     if instagram && !facebook {
@@ -119,8 +138,14 @@ mod tests {
         assert_eq!(d(&["data/tweets.js", "data/account.js"]), Some(Format::X));
         assert_eq!(d(&["data/js/tweets/2013_02.js"]), Some(Format::X));
         assert_eq!(d(&["Connections.csv", "messages.csv"]), Some(Format::LinkedIn));
-        assert_eq!(d(&["posts/your_posts_1.json", "messages/inbox/a_1/message_1.json"]), Some(Format::Facebook));
-        assert_eq!(d(&["your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json"]), Some(Format::Facebook));
+        assert_eq!(
+            d(&["posts/your_posts_1.json", "messages/inbox/a_1/message_1.json"]),
+            Some(Format::Facebook)
+        );
+        assert_eq!(
+            d(&["your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json"]),
+            Some(Format::Facebook)
+        );
         assert_eq!(d(&["followers_and_following/followers_1.json"]), Some(Format::Instagram));
         assert_eq!(d(&["comments.jsonl"]), Some(Format::Jsonl));
         assert_eq!(d(&["notes.txt"]), None);

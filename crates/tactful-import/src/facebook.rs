@@ -47,7 +47,11 @@ enum Kind {
     Lone,
 }
 
-pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn import(
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     let entries = src.entries().to_vec();
     let instagram_only = instagram::looks_instagram_only(&entries);
     let lone = entries.len() == 1;
@@ -63,9 +67,10 @@ pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -
     if fb.is_empty() && ig.is_empty() {
         return Err(ImportError::Unknown {
             path: src.name().to_string(),
-            expected: "Facebook files such as posts/your_posts_1.json, messages/inbox/<thread>/message_1.json, \
+            expected:
+                "Facebook files such as posts/your_posts_1.json, messages/inbox/<thread>/message_1.json, \
                        comments_and_reactions/comments.json or your_facebook_activity/…"
-                .into(),
+                    .into(),
         });
     }
     let mut skipped = Vec::new();
@@ -85,7 +90,10 @@ pub(crate) fn is_json(name: &str) -> bool {
 /// `message.json` or `message_N.json`: one Messenger thread (or part of one).
 pub(crate) fn is_thread_file(base: &str) -> bool {
     base == "message.json"
-        || base.strip_prefix("message_").and_then(|r| r.strip_suffix(".json")).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        || base
+            .strip_prefix("message_")
+            .and_then(|r| r.strip_suffix(".json"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn kind(entry: &str, lone: bool) -> Option<Kind> {
@@ -98,10 +106,17 @@ fn kind(entry: &str, lone: bool) -> Option<Kind> {
     if is_thread_file(base) {
         return Some(Kind::Messages);
     }
-    if base == "group_posts_and_comments.json" || base == "your_posts_and_comments_in_groups.json" || base.starts_with("your_posts") {
+    if base == "group_posts_and_comments.json"
+        || base == "your_posts_and_comments_in_groups.json"
+        || base.starts_with("your_posts")
+    {
         return Some(Kind::Posts);
     }
-    if base == "comments.json" || base == "comments_and_reactions.json" || base == "facebook_comments.json" || base == "your_comments_in_groups.json" {
+    if base == "comments.json"
+        || base == "comments_and_reactions.json"
+        || base == "facebook_comments.json"
+        || base == "your_comments_in_groups.json"
+    {
         return Some(Kind::Comments);
     }
     if base == "posts_and_comments.json" || base.starts_with("likes_and_reactions") {
@@ -116,7 +131,13 @@ fn kind(entry: &str, lone: bool) -> Option<Kind> {
     lone.then_some(Kind::Lone)
 }
 
-fn import_files(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn import_files(
+    src: &mut dyn ExportSource,
+    files: &[(String, Kind)],
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let owner = find_owner(src, files, opts)?;
     if let Some((person, source)) = &owner {
         emit(Record::Owner { network: Network::Facebook, person: person.clone(), source: source.clone() })?;
@@ -178,12 +199,20 @@ impl Me {
 
 /// The owner: `--owner`, else the profile file, else the person found in
 /// every conversation (see [`Votes`]), else the most frequent comment author.
-fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options) -> Result<Option<(Person, SourceRef)>, ImportError> {
+fn find_owner(
+    src: &mut dyn ExportSource,
+    files: &[(String, Kind)],
+    opts: &Options,
+) -> Result<Option<(Person, SourceRef)>, ImportError> {
     if let Some(p) = &opts.owner {
-        return Ok(Some((p.clone(), SourceRef { file: src.name().to_string(), position: "set with --owner".into() })));
+        return Ok(Some((
+            p.clone(),
+            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
+        )));
     }
     // The real export's name first; Waultar's fixtures also carry `v2_profile_information.json`.
-    let mut profiles: Vec<&String> = files.iter().filter(|(_, k)| *k == Kind::Profile).map(|(e, _)| e).collect();
+    let mut profiles: Vec<&String> =
+        files.iter().filter(|(_, k)| *k == Kind::Profile).map(|(e, _)| e).collect();
     profiles.sort_by_key(|e| {
         let e = e.to_ascii_lowercase();
         !(e == "profile_information.json" || e.ends_with("/profile_information.json"))
@@ -192,7 +221,12 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
         let v = read_json(src, entry)?;
         for key in ["profile_v2", "profile"] {
             let Some(p) = v.get(key) else { continue };
-            let Some(name) = p.pointer("/name/full_name").and_then(Value::as_str).map(util::fix_mojibake).filter(|n| !n.trim().is_empty()) else {
+            let Some(name) = p
+                .pointer("/name/full_name")
+                .and_then(Value::as_str)
+                .map(util::fix_mojibake)
+                .filter(|n| !n.trim().is_empty())
+            else {
                 continue;
             };
             let person = Person {
@@ -201,7 +235,10 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
                 profile_url: p.get("profile_uri").and_then(Value::as_str).map(str::to_string),
                 email: p.pointer("/emails/emails/0").and_then(Value::as_str).map(str::to_string),
             };
-            return Ok(Some((person, SourceRef { file: entry.clone(), position: format!("{key}.name.full_name") })));
+            return Ok(Some((
+                person,
+                SourceRef { file: entry.clone(), position: format!("{key}.name.full_name") },
+            )));
         }
     }
     let mut votes = Votes::default();
@@ -225,7 +262,10 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
             for list in lists(&v, ACTIVITY_KEYS) {
                 for el in list.items {
                     for d in el.get("data").and_then(Value::as_array).into_iter().flatten() {
-                        let name = d.pointer("/comment/author").or_else(|| d.pointer("/reaction/actor")).and_then(Value::as_str);
+                        let name = d
+                            .pointer("/comment/author")
+                            .or_else(|| d.pointer("/reaction/actor"))
+                            .and_then(Value::as_str);
                         if let Some(n) = name.filter(|n| !n.is_empty()) {
                             *authors.entry(util::fix_mojibake(n)).or_default() += 1;
                             first.get_or_insert(entry);
@@ -236,7 +276,12 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
         }
     }
     let best = authors.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
-    Ok(best.zip(first).map(|((name, _), entry)| (Person::named(name), SourceRef { file: entry.clone(), position: "the author of the comments and reactions".into() })))
+    Ok(best.zip(first).map(|((name, _), entry)| {
+        (
+            Person::named(name),
+            SourceRef { file: entry.clone(), position: "the author of the comments and reactions".into() },
+        )
+    }))
 }
 
 /// Who owns a set of conversations. The owner is in every thread, and a
@@ -327,7 +372,9 @@ enum Participant {
 impl Participant {
     fn name(&self) -> Option<String> {
         match self {
-            Participant::Named { name: Some(n) } | Participant::Bare(n) if !n.is_empty() => Some(util::fix_mojibake(n)),
+            Participant::Named { name: Some(n) } | Participant::Bare(n) if !n.is_empty() => {
+                Some(util::fix_mojibake(n))
+            }
             _ => None,
         }
     }
@@ -363,7 +410,9 @@ struct Message {
 
 impl Message {
     fn has_attachment(&self) -> bool {
-        [&self.photos, &self.videos, &self.gifs, &self.audio_files, &self.files, &self.sticker, &self.share].iter().any(|a| a.is_some())
+        [&self.photos, &self.videos, &self.gifs, &self.audio_files, &self.files, &self.sticker, &self.share]
+            .iter()
+            .any(|a| a.is_some())
     }
 }
 
@@ -379,11 +428,21 @@ struct MessageReaction {
 
 /// Read one thread file. `lone`: the file was given on its own under another
 /// name, so it must show it is a thread.
-pub(crate) fn read_thread(src: &mut dyn ExportSource, entry: &str, lone: bool) -> Result<Thread, ImportError> {
+pub(crate) fn read_thread(
+    src: &mut dyn ExportSource,
+    entry: &str,
+    lone: bool,
+) -> Result<Thread, ImportError> {
     let text = util::read_text(src.open(entry)?, entry)?;
-    let t: Thread = util::parse_json(&text, entry, "a Messenger thread (an object with `participants` and `messages`)")?;
+    let t: Thread =
+        util::parse_json(&text, entry, "a Messenger thread (an object with `participants` and `messages`)")?;
     if lone && t.messages.is_empty() && t.participants.is_empty() {
-        return Err(ImportError::format(entry, "start", "a Messenger thread (an object with `participants` and `messages`)", "a JSON file without them"));
+        return Err(ImportError::format(
+            entry,
+            "start",
+            "a Messenger thread (an object with `participants` and `messages`)",
+            "a JSON file without them",
+        ));
     }
     Ok(t)
 }
@@ -391,7 +450,9 @@ pub(crate) fn read_thread(src: &mut dyn ExportSource, entry: &str, lone: bool) -
 /// The thread's id: the folder Facebook keeps it in (`annsmith_a1b2c3`), which
 /// stays the same when a thread moves between inbox, archive and requests.
 fn thread_id(entry: &str, thread_path: Option<&str>) -> String {
-    if let Some(last) = thread_path.and_then(|p| p.trim_end_matches('/').rsplit('/').next()).filter(|s| !s.is_empty()) {
+    if let Some(last) =
+        thread_path.and_then(|p| p.trim_end_matches('/').rsplit('/').next()).filter(|s| !s.is_empty())
+    {
         return last.to_string();
     }
     let mut parts = entry.rsplit('/');
@@ -399,17 +460,31 @@ fn thread_id(entry: &str, thread_path: Option<&str>) -> String {
     parts.next().map_or_else(|| file.trim_end_matches(".json").to_string(), str::to_string)
 }
 
-pub(crate) fn emit_thread(network: Network, entry: &str, t: Thread, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+pub(crate) fn emit_thread(
+    network: Network,
+    entry: &str,
+    t: Thread,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let thread = thread_id(entry, t.path.as_deref());
     let mut people: Vec<String> = t.participants.iter().filter_map(Participant::name).collect();
     if people.is_empty() {
         for m in &t.messages {
-            if let Some(s) = m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty() && !people.contains(s)) {
+            if let Some(s) = m
+                .sender_name
+                .as_deref()
+                .map(util::fix_mojibake)
+                .filter(|s| !s.is_empty() && !people.contains(s))
+            {
                 people.push(s);
             }
         }
     }
-    let skip = |skipped: &mut Skipped, position: String, reason: &str| skipped.push(Skip { file: entry.to_string(), position, reason: reason.into() });
+    let skip = |skipped: &mut Skipped, position: String, reason: &str| {
+        skipped.push(Skip { file: entry.to_string(), position, reason: reason.into() })
+    };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");
         let Some(sender) = m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty()) else {
@@ -425,11 +500,23 @@ pub(crate) fn emit_thread(network: Network, entry: &str, t: Thread, me: &Me, emi
         let keep = if !text.is_empty() || m.has_attachment() {
             true
         } else {
-            skip(skipped, position.clone(), if m.is_unsent { "message was unsent: nothing left of it" } else { "message with no text and no attachment" });
+            skip(
+                skipped,
+                position.clone(),
+                if m.is_unsent {
+                    "message was unsent: nothing left of it"
+                } else {
+                    "message with no text and no attachment"
+                },
+            );
             false
         };
         if keep {
-            let counterparts = people.iter().filter(|p| **p != sender && !me.is(p)).map(|p| Person::named(p.as_str())).collect();
+            let counterparts = people
+                .iter()
+                .filter(|p| **p != sender && !me.is(p))
+                .map(|p| Person::named(p.as_str()))
+                .collect();
             emit(Record::Item(Item {
                 network,
                 kind: ItemKind::Message,
@@ -446,7 +533,9 @@ pub(crate) fn emit_thread(network: Network, entry: &str, t: Thread, me: &Me, emi
         }
         for (j, r) in m.reactions.iter().enumerate() {
             let position = format!("{position}.reactions[{j}]");
-            let (Some(actor), Some(reaction)) = (r.actor.as_deref().map(util::fix_mojibake).filter(|a| !a.is_empty()), r.reaction.as_deref()) else {
+            let (Some(actor), Some(reaction)) =
+                (r.actor.as_deref().map(util::fix_mojibake).filter(|a| !a.is_empty()), r.reaction.as_deref())
+            else {
                 skip(skipped, position, "reaction without its actor or its reaction");
                 continue;
             };
@@ -457,7 +546,11 @@ pub(crate) fn emit_thread(network: Network, entry: &str, t: Thread, me: &Me, emi
                 external_id: None,
                 author: if mine { me.author(Some(&actor)) } else { Person::named(actor.as_str()) },
                 by_owner: mine,
-                counterparts: if sender != actor { me.other(&sender).into_iter().collect() } else { Vec::new() },
+                counterparts: if sender != actor {
+                    me.other(&sender).into_iter().collect()
+                } else {
+                    Vec::new()
+                },
                 thread: Some(thread.clone()),
                 parent: None,
                 at: r.timestamp.filter(|&t| t > 0).map_or(at, util::epoch_seconds),
@@ -473,8 +566,16 @@ pub(crate) fn emit_thread(network: Network, entry: &str, t: Thread, me: &Me, emi
 // Posts, comments and reactions
 
 /// The wrapper keys of the activity files, across the years.
-const ACTIVITY_KEYS: &[&str] =
-    &["status_updates", "group_posts_v2", "group_posts", "comments_v2", "group_comments_v2", "comments", "reactions_v2", "reactions"];
+const ACTIVITY_KEYS: &[&str] = &[
+    "status_updates",
+    "group_posts_v2",
+    "group_posts",
+    "comments_v2",
+    "group_comments_v2",
+    "comments",
+    "reactions_v2",
+    "reactions",
+];
 
 /// One list of records inside a file, with the JSON path to it.
 pub(crate) struct List<'v> {
@@ -488,15 +589,30 @@ pub(crate) struct List<'v> {
 pub(crate) fn lists<'v>(v: &'v Value, keys: &[&'static str]) -> Vec<List<'v>> {
     let in_object = |o: &'v serde_json::Map<String, Value>, prefix: &str| -> Vec<List<'v>> {
         keys.iter()
-            .filter_map(|&k| o.get(k).and_then(Value::as_array).map(|a| List { path: format!("{prefix}{k}"), key: k, items: a.as_slice() }))
+            .filter_map(|&k| {
+                o.get(k).and_then(Value::as_array).map(|a| List {
+                    path: format!("{prefix}{k}"),
+                    key: k,
+                    items: a.as_slice(),
+                })
+            })
             .collect()
     };
     match v {
         Value::Object(o) => in_object(o, ""),
         Value::Array(a) => {
-            let blocks = !a.is_empty() && a.iter().all(|el| el.as_object().is_some_and(|o| keys.iter().any(|k| o.get(*k).is_some_and(Value::is_array))));
+            let blocks = !a.is_empty()
+                && a.iter().all(|el| {
+                    el.as_object()
+                        .is_some_and(|o| keys.iter().any(|k| o.get(*k).is_some_and(Value::is_array)))
+                });
             if blocks {
-                a.iter().enumerate().flat_map(|(i, el)| el.as_object().map(|o| in_object(o, &format!("[{i}]."))).unwrap_or_default()).collect()
+                a.iter()
+                    .enumerate()
+                    .flat_map(|(i, el)| {
+                        el.as_object().map(|o| in_object(o, &format!("[{i}]."))).unwrap_or_default()
+                    })
+                    .collect()
             } else {
                 vec![List { path: String::new(), key: "", items: a.as_slice() }]
             }
@@ -512,7 +628,11 @@ pub(crate) fn read_json(src: &mut dyn ExportSource, entry: &str) -> Result<Value
 
 /// Seconds from a JSON number (seconds or milliseconds); `None` when absent or not positive.
 pub(crate) fn time(v: Option<&Value>) -> Option<i64> {
-    let n = v.and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))?;
+    let n = v.and_then(|v| {
+        v.as_i64()
+            .or_else(|| v.as_f64().map(|f| f as i64))
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    })?;
     (n > 0).then(|| util::epoch_seconds(n))
 }
 
@@ -520,12 +640,23 @@ pub(crate) fn string(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(util::fix_mojibake).filter(|s| !s.trim().is_empty())
 }
 
-fn activity_file(entry: &str, v: &Value, kind: Kind, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn activity_file(
+    entry: &str,
+    v: &Value,
+    kind: Kind,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let found = lists(v, ACTIVITY_KEYS);
     if found.is_empty() {
         let what = match kind {
-            Kind::Posts => "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)",
-            Kind::Comments => "a list of comments (a JSON array, or an object with `comments_v2`, `group_comments_v2` or `comments`)",
+            Kind::Posts => {
+                "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)"
+            }
+            Kind::Comments => {
+                "a list of comments (a JSON array, or an object with `comments_v2`, `group_comments_v2` or `comments`)"
+            }
             _ => "a list of reactions (a JSON array, or an object with `reactions_v2` or `reactions`)",
         };
         return Err(ImportError::format(entry, "start", what, describe(v)));
@@ -543,7 +674,14 @@ fn activity_file(entry: &str, v: &Value, kind: Kind, me: &Me, emit: &mut Emit<'_
 
 /// One element of an activity file: a post, a comment or a reaction, by what
 /// its `data` holds (group files mix posts and comments), else by the file.
-fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, skipped: &mut Skipped) -> Option<Item> {
+fn activity(
+    entry: &str,
+    position: &str,
+    el: &Value,
+    kind: Kind,
+    me: &Me,
+    skipped: &mut Skipped,
+) -> Option<Item> {
     let mut skip = |reason: String| {
         skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason });
         None
@@ -555,7 +693,8 @@ fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, skippe
     let title = string(el.get("title"));
     let has_attachment = el.get("attachments").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
     let source = SourceRef { file: entry.to_string(), position: position.to_string() };
-    let counterparts: Vec<Person> = title.as_deref().and_then(target_of).and_then(|n| me.other(&n)).into_iter().collect();
+    let counterparts: Vec<Person> =
+        title.as_deref().and_then(target_of).and_then(|n| me.other(&n)).into_iter().collect();
     if let Some(c) = data.iter().find_map(|d| d.get("comment")) {
         let text = string(c.get("comment")).unwrap_or_default();
         if text.is_empty() && !has_attachment {
@@ -597,7 +736,10 @@ fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, skippe
         });
     }
     match kind {
-        Kind::Comments => skip(format!("comment without its text: the export kept only the title ({})", title.as_deref().unwrap_or("none"))),
+        Kind::Comments => skip(format!(
+            "comment without its text: the export kept only the title ({})",
+            title.as_deref().unwrap_or("none")
+        )),
         Kind::Reactions => skip("reaction in a layout tactful does not read (no `data[].reaction`)".into()),
         _ => {
             let mut text = data.iter().filter_map(|d| string(d.get("post"))).collect::<Vec<_>>().join("\n\n");
@@ -606,7 +748,10 @@ fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, skippe
                 text = media_descriptions(el).unwrap_or_default();
             }
             if text.is_empty() && !has_attachment {
-                return skip(format!("post with no text and no attachment (title: {})", title.as_deref().unwrap_or("none")));
+                return skip(format!(
+                    "post with no text and no attachment (title: {})",
+                    title.as_deref().unwrap_or("none")
+                ));
             }
             let Some(at) = time(el.get("timestamp")) else {
                 return skip("post without a time".into());
@@ -640,13 +785,25 @@ fn media_descriptions(el: &Value) -> Option<String> {
 /// The other person in an English activity title: "Ann commented on Bob
 /// Lee's post." gives "Bob Lee". Titles in other languages give nothing.
 fn target_of(title: &str) -> Option<String> {
-    const VERBS: [&str; 9] = [" commented on ", " replied to ", " likes ", " liked ", " loved ", " reacted to ", " wrote on ", " shared ", " posted on "];
-    let (verb_at, verb) = VERBS.iter().filter_map(|v| title.find(v).map(|i| (i, *v))).min_by_key(|(i, _)| *i)?;
+    const VERBS: [&str; 9] = [
+        " commented on ",
+        " replied to ",
+        " likes ",
+        " liked ",
+        " loved ",
+        " reacted to ",
+        " wrote on ",
+        " shared ",
+        " posted on ",
+    ];
+    let (verb_at, verb) =
+        VERBS.iter().filter_map(|v| title.find(v).map(|i| (i, *v))).min_by_key(|(i, _)| *i)?;
     let rest = &title[verb_at + verb.len()..];
     let end = rest.find("'s ").or_else(|| rest.find("\u{2019}s "))?;
     let name = rest[..end].trim();
     let own = ["his own", "her own", "their own", "your own", "a", "an", "the"];
-    (!name.is_empty() && name.len() <= 100 && !own.contains(&name.to_ascii_lowercase().as_str())).then(|| name.to_string())
+    (!name.is_empty() && name.len() <= 100 && !own.contains(&name.to_ascii_lowercase().as_str()))
+        .then(|| name.to_string())
 }
 
 pub(crate) fn describe(v: &Value) -> String {
@@ -682,7 +839,12 @@ const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
     ("followers", false, "follows you"),
 ];
 
-fn connections_file(entry: &str, v: &Value, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn connections_file(
+    entry: &str,
+    v: &Value,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
     // Other files in these folders (removed friends, people you may know, …) are not connections.
     if !v.is_object() {
@@ -693,11 +855,19 @@ fn connections_file(entry: &str, v: &Value, emit: &mut Emit<'_>, skipped: &mut S
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
             let Some(name) = string(el.get("name")) else {
-                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a name") });
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position,
+                    reason: format!("{label}: entry without a name"),
+                });
                 continue;
             };
             let Some(at) = time(el.get("timestamp")) else {
-                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a time") });
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position,
+                    reason: format!("{label}: entry without a time"),
+                });
                 continue;
             };
             let other = Person::named(name);
@@ -737,7 +907,10 @@ mod tests {
         assert!(is_thread_file("message.json"));
         assert!(!is_thread_file("message_requests.json"));
         assert_eq!(kind("messages/archived_threads/ann_1/message_2.json", false), Some(Kind::Messages));
-        assert_eq!(kind("your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json", false), Some(Kind::Posts));
+        assert_eq!(
+            kind("your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json", false),
+            Some(Kind::Posts)
+        );
         assert_eq!(kind("connections/followers/who_you've_followed.json", false), Some(Kind::Connections));
         assert_eq!(kind("2A_7M.json", true), Some(Kind::Lone));
         assert_eq!(kind("2A_7M.json", false), None);

@@ -58,7 +58,12 @@ const REQUIRED: [&str; 4] = ["kind", "text", "at", "author"];
 /// Import every `.csv` (for [`Format::Csv`]) or `.jsonl`/`.ndjson` (for
 /// [`Format::Jsonl`]) file of the source. A single file given directly is
 /// read whatever its extension.
-pub fn import(format: Format, src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn import(
+    format: Format,
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let wanted: Vec<String> = if entries.len() == 1 {
         entries.clone()
@@ -66,7 +71,10 @@ pub fn import(format: Format, src: &mut dyn ExportSource, opts: &Options, emit: 
         entries
             .iter()
             .filter(|e| {
-                let ext = Path::new(e.as_str()).extension().map(|x| x.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+                let ext = Path::new(e.as_str())
+                    .extension()
+                    .map(|x| x.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
                 match format {
                     Format::Jsonl => ext == "jsonl" || ext == "ndjson",
                     _ => ext == "csv",
@@ -77,7 +85,10 @@ pub fn import(format: Format, src: &mut dyn ExportSource, opts: &Options, emit: 
     };
     if wanted.is_empty() {
         let what = if format == Format::Jsonl { ".jsonl or .ndjson" } else { ".csv" };
-        return Err(ImportError::Unknown { path: src.name().to_string(), expected: format!("at least one {what} file") });
+        return Err(ImportError::Unknown {
+            path: src.name().to_string(),
+            expected: format!("at least one {what} file"),
+        });
     }
     let mut run = Run { opts, owners: HashSet::new(), skipped: Skipped::new(), emit };
     for entry in &wanted {
@@ -129,8 +140,12 @@ fn parse_at(s: &str) -> Option<i64> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    let date_ok = num(5..7).is_some_and(|m| (1..=12).contains(&m)) && num(8..10).is_some_and(|d| (1..=31).contains(&d));
-    let time_ok = b.len() == 10 || (b[10] == b'T' || b[10] == b' ') && num(11..13).is_some_and(|h| h < 24) && num(14..16).is_some_and(|m| m < 60);
+    let date_ok =
+        num(5..7).is_some_and(|m| (1..=12).contains(&m)) && num(8..10).is_some_and(|d| (1..=31).contains(&d));
+    let time_ok = b.len() == 10
+        || (b[10] == b'T' || b[10] == b' ')
+            && num(11..13).is_some_and(|h| h < 24)
+            && num(14..16).is_some_and(|m| m < 60);
     if date_ok && time_ok { util::parse_iso(s) } else { None }
 }
 
@@ -146,10 +161,15 @@ impl Run<'_, '_> {
     fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
         // Records end at `\n` and a `\r` before it is dropped below: with CRLF
         // as terminator the csv crate reports each record one line early.
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).terminator(csv::Terminator::Any(b'\n')).from_reader(reader);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(reader);
         let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
         // The first header cell may carry a UTF-8 BOM.
-        let names: Vec<String> = header.iter().map(|h| util::strip_bom(h.trim()).trim().to_ascii_lowercase()).collect();
+        let names: Vec<String> =
+            header.iter().map(|h| util::strip_bom(h.trim()).trim().to_ascii_lowercase()).collect();
         let col = |name: &str| names.iter().position(|n| n == name);
         for name in REQUIRED {
             if col(name).is_none() {
@@ -163,8 +183,16 @@ impl Run<'_, '_> {
         }
         let c = |n: &str| col(n);
         let (kind, text, at, author) = (c("kind"), c("text"), c("at"), c("author"));
-        let (network, id, by_owner, to, thread, parent, author_name, author_url) =
-            (c("network"), c("id"), c("by_owner"), c("to"), c("thread"), c("parent"), c("author_name"), c("author_url"));
+        let (network, id, by_owner, to, thread, parent, author_name, author_url) = (
+            c("network"),
+            c("id"),
+            c("by_owner"),
+            c("to"),
+            c("thread"),
+            c("parent"),
+            c("author_name"),
+            c("author_url"),
+        );
         let mut record = csv::StringRecord::new();
         loop {
             match rdr.read_record(&mut record) {
@@ -204,29 +232,57 @@ impl Run<'_, '_> {
         let mut line = 0u64;
         loop {
             buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") })?;
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| ImportError::Io {
+                path: file.to_string(),
+                message: format!("cannot read: {e}"),
+            })?;
             if n == 0 {
                 break;
             }
             line += 1;
             let Ok(text) = std::str::from_utf8(&buf) else {
-                return Err(ImportError::format(file, format!("line {line}"), "UTF-8 text", "bytes that are not UTF-8"));
+                return Err(ImportError::format(
+                    file,
+                    format!("line {line}"),
+                    "UTF-8 text",
+                    "bytes that are not UTF-8",
+                ));
             };
             let text = if line == 1 { util::strip_bom(text) } else { text };
             if text.trim().is_empty() {
                 continue;
             }
             let value: Value = serde_json::from_str(text).map_err(|e| {
-                let found = if e.is_eof() { "the end of the line (is the object cut short?)".to_string() } else { e.to_string() };
-                ImportError::format(file, format!("line {line} column {}", e.column()), "a JSON object on each line", found)
+                let found = if e.is_eof() {
+                    "the end of the line (is the object cut short?)".to_string()
+                } else {
+                    e.to_string()
+                };
+                ImportError::format(
+                    file,
+                    format!("line {line} column {}", e.column()),
+                    "a JSON object on each line",
+                    found,
+                )
             })?;
             let Value::Object(obj) = value else {
-                return Err(ImportError::format(file, format!("line {line}"), "a JSON object on each line", "another JSON value"));
+                return Err(ImportError::format(
+                    file,
+                    format!("line {line}"),
+                    "a JSON object on each line",
+                    "another JSON value",
+                ));
             };
-            let lower: serde_json::Map<String, Value> = obj.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
+            let lower: serde_json::Map<String, Value> =
+                obj.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
             for name in REQUIRED {
                 if !lower.contains_key(name) {
-                    return Err(ImportError::format(file, at_line(line, name), format!("a `{name}` key (the required keys are kind, text, at, author)"), "none"));
+                    return Err(ImportError::format(
+                        file,
+                        at_line(line, name),
+                        format!("a `{name}` key (the required keys are kind, text, at, author)"),
+                        "none",
+                    ));
                 }
             }
             let get = |k: &str| -> Result<String, ImportError> {
@@ -235,13 +291,24 @@ impl Run<'_, '_> {
                     Some(Value::String(s)) => Ok(s.clone()),
                     Some(Value::Number(n)) => Ok(n.to_string()),
                     Some(Value::Bool(b)) => Ok(b.to_string()),
-                    Some(_) => Err(ImportError::format(file, at_line(line, k), "a string", "an array or object")),
+                    Some(_) => {
+                        Err(ImportError::format(file, at_line(line, k), "a string", "an array or object"))
+                    }
                 }
             };
             let to = match lower.get("to") {
                 Some(Value::Array(a)) => a
                     .iter()
-                    .map(|v| v.as_str().map(|s| s.trim().to_string()).ok_or_else(|| ImportError::format(file, at_line(line, "to"), "an array of strings", v.to_string())))
+                    .map(|v| {
+                        v.as_str().map(|s| s.trim().to_string()).ok_or_else(|| {
+                            ImportError::format(
+                                file,
+                                at_line(line, "to"),
+                                "an array of strings",
+                                v.to_string(),
+                            )
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()?,
                 _ => get("to")?.split(';').map(|s| s.trim().to_string()).collect(),
             };
@@ -266,12 +333,18 @@ impl Run<'_, '_> {
 
     /// Check one row and send it on.
     fn row(&mut self, file: &str, line: u64, f: Fields) -> Result<(), ImportError> {
-        let bad = |column: &str, expected: &str, found: &str| ImportError::format(file, at_line(line, column), expected, format!("`{found}`"));
-        let kind: ItemKind = f.kind.parse().map_err(|_| bad("kind", "one of post, comment, message, reaction, share, connection", &f.kind))?;
+        let bad = |column: &str, expected: &str, found: &str| {
+            ImportError::format(file, at_line(line, column), expected, format!("`{found}`"))
+        };
+        let kind: ItemKind = f.kind.parse().map_err(|_| {
+            bad("kind", "one of post, comment, message, reaction, share, connection", &f.kind)
+        })?;
         let network = if f.network.trim().is_empty() {
             self.opts.network.unwrap_or(Network::Other)
         } else {
-            f.network.parse().map_err(|_| bad("network", "one of facebook, instagram, x, linkedin, other", &f.network))?
+            f.network
+                .parse()
+                .map_err(|_| bad("network", "one of facebook, instagram, x, linkedin, other", &f.network))?
         };
         let at = parse_at(&f.at).ok_or_else(|| bad("at", "an ISO-8601 date-time or Unix seconds", &f.at))?;
         let author_handle = f.author.trim();
@@ -285,17 +358,31 @@ impl Run<'_, '_> {
             parse_bool(&f.by_owner).ok_or_else(|| bad("by_owner", "true or false", &f.by_owner))?
         };
         let position = format!("line {line}");
-        if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message) {
-            self.skipped.push(Skip { file: file.to_string(), position, reason: format!("a {kind} without text") });
+        if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
+        {
+            self.skipped.push(Skip {
+                file: file.to_string(),
+                position,
+                reason: format!("a {kind} without text"),
+            });
             return Ok(());
         }
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let author = Person { handle: author_handle.to_string(), name: opt(&f.author_name), profile_url: opt(&f.author_url), email: None };
+        let author = Person {
+            handle: author_handle.to_string(),
+            name: opt(&f.author_name),
+            profile_url: opt(&f.author_url),
+            email: None,
+        };
         // The owner, once per network: the option, else the first author of a row they did.
         if !self.owners.contains(&network) {
             let found = match &self.opts.owner {
-                Some(o) => Some((o.clone(), SourceRef { file: "(options)".into(), position: "owner".into() })),
-                None if by_owner => Some((author.clone(), SourceRef { file: file.to_string(), position: position.clone() })),
+                Some(o) => {
+                    Some((o.clone(), SourceRef { file: "(options)".into(), position: "owner".into() }))
+                }
+                None if by_owner => {
+                    Some((author.clone(), SourceRef { file: file.to_string(), position: position.clone() }))
+                }
                 None => None,
             };
             if let Some((person, source)) = found {
@@ -320,7 +407,9 @@ impl Run<'_, '_> {
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> ImportError {
-    let line = |p: Option<&csv::Position>| p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", p.line()));
+    let line = |p: Option<&csv::Position>| {
+        p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", p.line()))
+    };
     match e.kind() {
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
@@ -328,10 +417,15 @@ fn csv_error(file: &str, e: &csv::Error) -> ImportError {
             format!("{expected_len} fields, like the header"),
             format!("{len} fields (a ragged row, or a quote that is not closed)"),
         ),
-        csv::ErrorKind::Utf8 { pos, err } => {
-            ImportError::format(file, format!("{} field {}", line(pos.as_ref()), err.field() + 1), "UTF-8 text", "bytes that are not UTF-8")
+        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
+            file,
+            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
+            "UTF-8 text",
+            "bytes that are not UTF-8",
+        ),
+        csv::ErrorKind::Io(io) => {
+            ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") }
         }
-        csv::ErrorKind::Io(io) => ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") },
         _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
     }
 }

@@ -37,10 +37,15 @@ pub(crate) enum Kind {
     Connections,
 }
 
-pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn import(
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     // Asked for Instagram: message folders are Instagram's unless the export plainly holds Facebook too.
     let instagram_only = !has_facebook_files(src.entries());
-    let files: Vec<(String, Kind)> = src.entries().iter().filter_map(|e| kind(e, instagram_only).map(|k| (e.clone(), k))).collect();
+    let files: Vec<(String, Kind)> =
+        src.entries().iter().filter_map(|e| kind(e, instagram_only).map(|k| (e.clone(), k))).collect();
     if files.is_empty() {
         return Err(ImportError::Unknown {
             path: src.name().to_string(),
@@ -95,7 +100,11 @@ pub(crate) fn kind(entry: &str, instagram_only: bool) -> Option<Kind> {
     let base = e.rsplit('/').next().unwrap_or(&e);
     let dir = &e[..e.len() - base.len()];
     let ours = instagram_only || e.contains("your_instagram_activity/");
-    let numbered = |stem: &str| base.strip_prefix(stem).and_then(|r| r.strip_suffix(".json")).is_some_and(|n| n.is_empty() || n.trim_start_matches('_').bytes().all(|b| b.is_ascii_digit()));
+    let numbered = |stem: &str| {
+        base.strip_prefix(stem)
+            .and_then(|r| r.strip_suffix(".json"))
+            .is_some_and(|n| n.is_empty() || n.trim_start_matches('_').bytes().all(|b| b.is_ascii_digit()))
+    };
     if facebook::is_thread_file(base) {
         return ours.then_some(Kind::Messages);
     }
@@ -114,13 +123,21 @@ pub(crate) fn kind(entry: &str, instagram_only: bool) -> Option<Kind> {
     if base == "liked_posts.json" || base == "liked_comments.json" {
         return Some(Kind::Likes);
     }
-    if dir.contains("followers_and_following/") || (ours && (numbered("followers") || base == "following.json")) {
+    if dir.contains("followers_and_following/")
+        || (ours && (numbered("followers") || base == "following.json"))
+    {
         return Some(Kind::Connections);
     }
     None
 }
 
-pub(crate) fn import_files(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+pub(crate) fn import_files(
+    src: &mut dyn ExportSource,
+    files: &[(String, Kind)],
+    opts: &Options,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let owner = find_owner(src, files, opts)?;
     if let Some((person, source)) = &owner {
         emit(Record::Owner { network: Network::Instagram, person: person.clone(), source: source.clone() })?;
@@ -143,9 +160,16 @@ pub(crate) fn import_files(src: &mut dyn ExportSource, files: &[(String, Kind)],
 }
 
 /// `--owner`, else `personal_information.json`, else the person in most conversations.
-fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Options) -> Result<Option<(Person, SourceRef)>, ImportError> {
+fn find_owner(
+    src: &mut dyn ExportSource,
+    files: &[(String, Kind)],
+    opts: &Options,
+) -> Result<Option<(Person, SourceRef)>, ImportError> {
     if let Some(p) = &opts.owner {
-        return Ok(Some((p.clone(), SourceRef { file: src.name().to_string(), position: "set with --owner".into() })));
+        return Ok(Some((
+            p.clone(),
+            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
+        )));
     }
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Profile) {
         let v = read_json(src, entry)?;
@@ -159,7 +183,11 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
             name,
             email: field("Email"),
         };
-        let position = if username.is_some() { "profile_user[0].string_map_data.Username" } else { "profile_user[0].string_map_data.Name" };
+        let position = if username.is_some() {
+            "profile_user[0].string_map_data.Username"
+        } else {
+            "profile_user[0].string_map_data.Name"
+        };
         return Ok(Some((person, SourceRef { file: entry.clone(), position: position.into() })));
     }
     let mut votes = Votes::default();
@@ -168,13 +196,24 @@ fn find_owner(src: &mut dyn ExportSource, files: &[(String, Kind)], opts: &Optio
         votes.count(src, entry)?;
         first.get_or_insert(entry);
     }
-    Ok(votes.winner().zip(first).map(|(name, entry)| (Person::named(name), SourceRef { file: entry.clone(), position: "the person in most conversations".into() })))
+    Ok(votes.winner().zip(first).map(|(name, entry)| {
+        (
+            Person::named(name),
+            SourceRef { file: entry.clone(), position: "the person in most conversations".into() },
+        )
+    }))
 }
 
 // ---------------------------------------------------------------------------
 // Posts
 
-fn posts_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn posts_file(
+    entry: &str,
+    v: &Value,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     // 2019–20 `media.json`: {"photos": [...], "videos": [...], "stories": [...]}.
     let found: Vec<List<'_>> = match v {
         Value::Array(a) => vec![List { path: String::new(), key: "", items: a.as_slice() }],
@@ -182,7 +221,12 @@ fn posts_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mu
         _ => Vec::new(),
     };
     if found.is_empty() {
-        return Err(ImportError::format(entry, "start", "a list of Instagram posts (a JSON array, or an object with `photos`/`videos`)", describe(v)));
+        return Err(ImportError::format(
+            entry,
+            "start",
+            "a list of Instagram posts (a JSON array, or an object with `photos`/`videos`)",
+            describe(v),
+        ));
     }
     for list in found {
         for (i, el) in list.items.iter().enumerate() {
@@ -193,8 +237,17 @@ fn posts_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mu
     Ok(())
 }
 
-fn post(entry: &str, position: &str, el: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
-    let skip = |skipped: &mut Skipped, reason: String| skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason });
+fn post(
+    entry: &str,
+    position: &str,
+    el: &Value,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
+    let skip = |skipped: &mut Skipped, reason: String| {
+        skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason })
+    };
     let Some(o) = el.as_object() else {
         skip(skipped, format!("expected a post, found {}", describe(el)));
         return Ok(());
@@ -214,11 +267,24 @@ fn post(entry: &str, position: &str, el: &Value, me: &Me, emit: &mut Emit<'_>, s
     let old_time = o.get("taken_at").and_then(Value::as_str).and_then(util::parse_iso);
     if media.is_none() && old_time.is_none() {
         let what = o.keys().next().map_or(Cow::Borrowed("an empty object"), |k| Cow::Owned(format!("`{k}`")));
-        skip(skipped, if o.contains_key("ig_profile_picture") { "a profile picture, not a post".into() } else { format!("not a post: {what}") });
+        skip(
+            skipped,
+            if o.contains_key("ig_profile_picture") {
+                "a profile picture, not a post".into()
+            } else {
+                format!("not a post: {what}")
+            },
+        );
         return Ok(());
     }
-    let text = string(o.get("title")).or_else(|| string(o.get("caption"))).or_else(|| first.and_then(|m| string(m.get("title")))).unwrap_or_default();
-    let Some(at) = time(o.get("creation_timestamp")).or(old_time).or_else(|| first.and_then(|m| time(m.get("creation_timestamp")))) else {
+    let text = string(o.get("title"))
+        .or_else(|| string(o.get("caption")))
+        .or_else(|| first.and_then(|m| string(m.get("title"))))
+        .unwrap_or_default();
+    let Some(at) = time(o.get("creation_timestamp"))
+        .or(old_time)
+        .or_else(|| first.and_then(|m| time(m.get("creation_timestamp"))))
+    else {
         skip(skipped, "post without a time".into());
         return Ok(());
     };
@@ -241,20 +307,42 @@ fn post(entry: &str, position: &str, el: &Value, me: &Me, emit: &mut Emit<'_>, s
 // ---------------------------------------------------------------------------
 // Comments
 
-const COMMENT_KEYS: &[&str] = &["comments_media_comments", "comments_reels_comments", "comments_story_comments", "media_comments"];
+const COMMENT_KEYS: &[&str] =
+    &["comments_media_comments", "comments_reels_comments", "comments_story_comments", "media_comments"];
 
-fn comments_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn comments_file(
+    entry: &str,
+    v: &Value,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let found = lists(v, COMMENT_KEYS);
     if found.is_empty() {
-        return Err(ImportError::format(entry, "start", "a list of comments (a JSON array, or an object with `comments_media_comments`)", describe(v)));
+        return Err(ImportError::format(
+            entry,
+            "start",
+            "a list of comments (a JSON array, or an object with `comments_media_comments`)",
+            describe(v),
+        ));
     }
     for list in found {
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
-            let skip = |skipped: &mut Skipped, reason: &str| skipped.push(Skip { file: entry.to_string(), position: position.clone(), reason: reason.into() });
+            let skip = |skipped: &mut Skipped, reason: &str| {
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position: position.clone(),
+                    reason: reason.into(),
+                })
+            };
             let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
                 let field = |k: &str| map.get(k);
-                (string(field("Comment").and_then(|f| f.get("value"))), string(field("Media Owner").and_then(|f| f.get("value"))), time(field("Time").and_then(|f| f.get("timestamp"))))
+                (
+                    string(field("Comment").and_then(|f| f.get("value"))),
+                    string(field("Media Owner").and_then(|f| f.get("value"))),
+                    time(field("Time").and_then(|f| f.get("timestamp"))),
+                )
             } else if let Some(first) = el.pointer("/string_list_data/0") {
                 (string(first.get("value")), string(el.get("title")), time(first.get("timestamp")))
             } else if let Some(a) = el.as_array().filter(|a| a.len() >= 2) {
@@ -296,17 +384,32 @@ fn comments_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: 
 
 /// `liked_posts.json` / `liked_comments.json`: `{"likes_media_likes": [{"title": <whose post>,
 /// "string_list_data": [{"href", "value": "👍", "timestamp"}]}]}`.
-fn likes_file(entry: &str, v: &Value, me: &Me, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn likes_file(
+    entry: &str,
+    v: &Value,
+    me: &Me,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let found = lists(v, &["likes_media_likes", "likes_comment_likes"]);
     if found.is_empty() {
-        return Err(ImportError::format(entry, "start", "a list of likes (an object with `likes_media_likes`)", describe(v)));
+        return Err(ImportError::format(
+            entry,
+            "start",
+            "a list of likes (an object with `likes_media_likes`)",
+            describe(v),
+        ));
     }
     for list in found {
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
             let first = el.pointer("/string_list_data/0");
             let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip { file: entry.to_string(), position, reason: "like without a time".into() });
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position,
+                    reason: "like without a time".into(),
+                });
                 continue;
             };
             emit(Record::Item(Item {
@@ -338,17 +441,31 @@ const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
     ("relationships_follow_requests_received", false, "follow request received"),
 ];
 
-fn connections_file(entry: &str, v: &Value, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn connections_file(
+    entry: &str,
+    v: &Value,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let base = entry.rsplit('/').next().unwrap_or(entry).to_ascii_lowercase();
     let found: Vec<(String, bool, &str, &[Value])> = match v {
         // `followers_1.json` is a bare array.
-        Value::Array(a) if base.starts_with("followers") => vec![(String::new(), false, "follows you", a.as_slice())],
-        Value::Array(a) if base.starts_with("following") => vec![(String::new(), true, "you follow", a.as_slice())],
+        Value::Array(a) if base.starts_with("followers") => {
+            vec![(String::new(), false, "follows you", a.as_slice())]
+        }
+        Value::Array(a) if base.starts_with("following") => {
+            vec![(String::new(), true, "you follow", a.as_slice())]
+        }
         Value::Object(_) => {
             let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
             lists(v, &keys)
                 .into_iter()
-                .filter_map(|l| CONNECTION_KEYS.iter().find(|c| c.0 == l.key).map(|&(_, by_owner, label)| (l.path, by_owner, label, l.items)))
+                .filter_map(|l| {
+                    CONNECTION_KEYS
+                        .iter()
+                        .find(|c| c.0 == l.key)
+                        .map(|&(_, by_owner, label)| (l.path, by_owner, label, l.items))
+                })
                 .collect()
         }
         // Blocked, restricted, close friends, hashtags…: not connections.
@@ -360,15 +477,29 @@ fn connections_file(entry: &str, v: &Value, emit: &mut Emit<'_>, skipped: &mut S
             let first = el.pointer("/string_list_data/0");
             let href = first.and_then(|f| string(f.get("href")));
             // 2025 exports moved the username from `value` to `title`.
-            let handle = first.and_then(|f| string(f.get("value"))).or_else(|| string(el.get("title"))).or_else(|| {
-                href.as_deref().and_then(|h| h.trim_end_matches('/').rsplit('/').next()).filter(|s| !s.is_empty()).map(str::to_string)
-            });
+            let handle = first
+                .and_then(|f| string(f.get("value")))
+                .or_else(|| string(el.get("title")))
+                .or_else(|| {
+                    href.as_deref()
+                        .and_then(|h| h.trim_end_matches('/').rsplit('/').next())
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                });
             let Some(handle) = handle else {
-                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a username") });
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position,
+                    reason: format!("{label}: entry without a username"),
+                });
                 continue;
             };
             let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip { file: entry.to_string(), position, reason: format!("{label}: entry without a time") });
+                skipped.push(Skip {
+                    file: entry.to_string(),
+                    position,
+                    reason: format!("{label}: entry without a time"),
+                });
                 continue;
             };
             let other = Person { handle, profile_url: href, ..Person::default() };
@@ -400,14 +531,29 @@ mod tests {
 
     #[test]
     fn tells_an_instagram_export_from_a_facebook_one() {
-        assert!(looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json", "followers_and_following/followers_1.json"])));
-        assert!(!looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json", "posts/your_posts_1.json"])));
+        assert!(looks_instagram_only(&names(&[
+            "messages/inbox/bob_1/message_1.json",
+            "followers_and_following/followers_1.json"
+        ])));
+        assert!(!looks_instagram_only(&names(&[
+            "messages/inbox/bob_1/message_1.json",
+            "posts/your_posts_1.json"
+        ])));
         assert!(!looks_instagram_only(&names(&["messages/inbox/bob_1/message_1.json"])));
-        assert_eq!(kind("your_instagram_activity/messages/inbox/bob_1/message_1.json", false), Some(Kind::Messages));
+        assert_eq!(
+            kind("your_instagram_activity/messages/inbox/bob_1/message_1.json", false),
+            Some(Kind::Messages)
+        );
         assert_eq!(kind("messages/inbox/bob_1/message_1.json", false), None);
         assert_eq!(kind("your_instagram_activity/content/posts_1.json", false), Some(Kind::Posts));
-        assert_eq!(kind("connections/followers_and_following/following.json", false), Some(Kind::Connections));
-        assert_eq!(kind("your_instagram_activity/comments/post_comments_1.json", false), Some(Kind::Comments));
+        assert_eq!(
+            kind("connections/followers_and_following/following.json", false),
+            Some(Kind::Connections)
+        );
+        assert_eq!(
+            kind("your_instagram_activity/comments/post_comments_1.json", false),
+            Some(Kind::Comments)
+        );
         assert_eq!(kind("posts/your_posts_1.json", false), None);
     }
 }

@@ -42,8 +42,18 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    pub fn format(file: &str, position: impl Into<String>, expected: impl Into<String>, found: impl Into<String>) -> Self {
-        ImportError::Format { file: file.to_string(), position: position.into(), expected: expected.into(), found: found.into() }
+    pub fn format(
+        file: &str,
+        position: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
+        ImportError::Format {
+            file: file.to_string(),
+            position: position.into(),
+            expected: expected.into(),
+            found: found.into(),
+        }
     }
 }
 
@@ -71,7 +81,12 @@ pub struct Options {
 pub type Emit<'a> = dyn FnMut(Record) -> Result<(), ImportError> + 'a;
 
 /// Import everything `format` knows from `src`, sending each record to `emit`.
-pub fn run(format: Format, src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn run(
+    format: Format,
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     match format {
         Format::Facebook => facebook::import(src, opts, emit),
         Format::Instagram => instagram::import(src, opts, emit),

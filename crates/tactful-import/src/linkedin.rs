@@ -42,7 +42,11 @@ use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
 const NET: Network = Network::LinkedIn;
 
 /// Import a LinkedIn data export.
-pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn import(
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
     let owner = find_owner(src, &entries, opts)?;
@@ -105,7 +109,10 @@ impl Table<'_> {
                 &self.file,
                 format!("line {} (header)", self.offset + 1),
                 format!("a `{}` column", names[0]),
-                format!("the columns {}", have.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "the columns {}",
+                    have.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")
+                ),
             )
         })
     }
@@ -133,7 +140,9 @@ impl Row {
 }
 
 fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
-    let line = |p: Option<&csv::Position>| p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()));
+    let line = |p: Option<&csv::Position>| {
+        p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()))
+    };
     match e.kind() {
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
@@ -141,18 +150,28 @@ fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
             format!("{expected_len} fields, like the header"),
             format!("{len} fields (a ragged row, or a quote that is not closed)"),
         ),
-        csv::ErrorKind::Utf8 { pos, err } => {
-            ImportError::format(file, format!("{} field {}", line(pos.as_ref()), err.field() + 1), "UTF-8 text", "bytes that are not UTF-8")
+        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
+            file,
+            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
+            "UTF-8 text",
+            "bytes that are not UTF-8",
+        ),
+        csv::ErrorKind::Io(io) => {
+            ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") }
         }
-        csv::ErrorKind::Io(io) => ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") },
         _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
     }
 }
 
 /// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, skip
 /// the `Notes:` preamble, and pick the delimiter (comma or tab) from the header.
-fn open_table<'a>(src: &'a mut dyn ExportSource, file: &str, backslash_escapes: bool) -> Result<Table<'a>, ImportError> {
-    let io = |e: std::io::Error| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") };
+fn open_table<'a>(
+    src: &'a mut dyn ExportSource,
+    file: &str,
+    backslash_escapes: bool,
+) -> Result<Table<'a>, ImportError> {
+    let io =
+        |e: std::io::Error| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") };
     let mut input: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
     let head = input.fill_buf().map_err(io)?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -172,7 +191,12 @@ fn open_table<'a>(src: &'a mut dyn ExportSource, file: &str, backslash_escapes: 
             offset += 1;
             line.clear();
             if input.read_until(b'\n', &mut line).map_err(io)? == 0 {
-                return Err(ImportError::format(file, format!("line {}", offset + 1), "a header after the `Notes:` preamble", "the end of the file"));
+                return Err(ImportError::format(
+                    file,
+                    format!("line {}", offset + 1),
+                    "a header after the `Notes:` preamble",
+                    "the end of the file",
+                ));
             }
             let inside = quotes % 2 == 1;
             quotes += line.iter().filter(|&&b| b == b'"').count();
@@ -370,7 +394,10 @@ fn unwrap_lines(s: &str) -> String {
     }
     let lines: Vec<&str> = s.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let last = lines.len() - 1;
-    let wrapped = lines.iter().enumerate().all(|(i, l)| (i == 0 || l.starts_with('"')) && (i == last || l.ends_with('"')));
+    let wrapped = lines
+        .iter()
+        .enumerate()
+        .all(|(i, l)| (i == 0 || l.starts_with('"')) && (i == last || l.ends_with('"')));
     if !wrapped {
         return lines.join("\n");
     }
@@ -402,10 +429,15 @@ fn key(s: &str) -> String {
 
 impl Owner {
     fn is(&self, name: &str, url: &str) -> bool {
-        (!name.is_empty() && self.keys.contains(&key(name))) || (!url.is_empty() && self.keys.contains(&key(url)))
+        (!name.is_empty() && self.keys.contains(&key(name)))
+            || (!url.is_empty() && self.keys.contains(&key(url)))
     }
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person { handle: "owner".into(), name: Some("the account owner (not named in the export)".into()), ..Person::default() })
+        self.person.clone().unwrap_or_else(|| Person {
+            handle: "owner".into(),
+            name: Some("the account owner (not named in the export)".into()),
+            ..Person::default()
+        })
     }
     fn set(&mut self, name: &str, url: &str, source: SourceRef) {
         let url = url.trim();
@@ -428,12 +460,17 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
     if let Some(given) = &opts.owner {
         owner.person = Some(given.clone());
         owner.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
-        for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()].into_iter().flatten() {
+        for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             owner.keys.insert(key(k));
         }
         return Ok(owner);
     }
-    let named = |n: &str| entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>();
+    let named = |n: &str| {
+        entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>()
+    };
     for entry in named("Profile.csv") {
         let mut t = open_table(src, &entry, false)?;
         let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
@@ -448,8 +485,13 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
     }
     for entry in named("messages.csv") {
         let mut t = open_table(src, &entry, false)?;
-        let (from, url, to, direction, conv) =
-            (t.col(&["FROM"]), t.col(&["SENDER PROFILE URL"]), t.col(&["TO"]), t.col(&["Direction"]), t.col(&["CONVERSATION ID"]));
+        let (from, url, to, direction, conv) = (
+            t.col(&["FROM"]),
+            t.col(&["SENDER PROFILE URL"]),
+            t.col(&["TO"]),
+            t.col(&["Direction"]),
+            t.col(&["CONVERSATION ID"]),
+        );
         let recipient_urls = t.col(&["RECIPIENT PROFILE URLS"]);
         // name → (conversations, appearances, a profile URL, first line)
         let mut seen: BTreeMap<String, (HashSet<String>, usize, String, u64)> = BTreeMap::new();
@@ -459,7 +501,9 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
                 if name.is_empty() {
                     return;
                 }
-                let e = seen.entry(name.to_string()).or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
+                let e = seen
+                    .entry(name.to_string())
+                    .or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
                 e.0.insert(conversation);
                 e.1 += 1;
                 if e.2.is_empty() {
@@ -479,9 +523,20 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
                 }
             }
         }
-        if let Some((name, (_, _, url, line))) = seen.into_iter().max_by(|a, b| (a.1.0.len(), a.1.1).cmp(&(b.1.0.len(), b.1.1)).then_with(|| b.0.cmp(&a.0))) {
-            let what = if direction.is_some() { "the sender of most OUTGOING messages" } else { "the person in most conversations" };
-            owner.set(&name, &url, SourceRef { file: entry.clone(), position: format!("line {line} ({what})") });
+        if let Some((name, (_, _, url, line))) = seen
+            .into_iter()
+            .max_by(|a, b| (a.1.0.len(), a.1.1).cmp(&(b.1.0.len(), b.1.1)).then_with(|| b.0.cmp(&a.0)))
+        {
+            let what = if direction.is_some() {
+                "the sender of most OUTGOING messages"
+            } else {
+                "the person in most conversations"
+            };
+            owner.set(
+                &name,
+                &url,
+                SourceRef { file: entry.clone(), position: format!("line {line} ({what})") },
+            );
             return Ok(owner);
         }
     }
@@ -491,13 +546,23 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
         let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
         while let Some(row) = t.next() {
             let row = row?;
-            let name = if row.get(direction).eq_ignore_ascii_case("OUTGOING") { row.get(from) } else { row.get(to) };
+            let name =
+                if row.get(direction).eq_ignore_ascii_case("OUTGOING") { row.get(from) } else { row.get(to) };
             if !name.is_empty() {
                 counts.entry(name.to_string()).or_insert((0, row.line)).0 += 1;
             }
         }
-        if let Some((name, (_, line))) = counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0))) {
-            owner.set(&name, "", SourceRef { file: entry.clone(), position: format!("line {line} (the owner's side of the invitations)") });
+        if let Some((name, (_, line))) =
+            counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0)))
+        {
+            owner.set(
+                &name,
+                "",
+                SourceRef {
+                    file: entry.clone(),
+                    position: format!("line {line} (the owner's side of the invitations)"),
+                },
+            );
             return Ok(owner);
         }
     }
@@ -537,7 +602,11 @@ fn person(name: &str, url: &str, email: &str) -> Person {
 
 impl Ctx<'_, '_> {
     fn skip(&mut self, row: &Row, reason: impl Into<String>) {
-        self.skipped.push(Skip { file: self.file.to_string(), position: row.position(), reason: reason.into() });
+        self.skipped.push(Skip {
+            file: self.file.to_string(),
+            position: row.position(),
+            reason: reason.into(),
+        });
     }
 
     /// The row's date, or a skip naming the column.
@@ -551,7 +620,19 @@ impl Ctx<'_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn item(&mut self, row: &Row, kind: ItemKind, external_id: Option<String>, author: Person, by_owner: bool, counterparts: Vec<Person>, thread: Option<String>, parent: Option<String>, at: i64, text: String) -> Result<(), ImportError> {
+    fn item(
+        &mut self,
+        row: &Row,
+        kind: ItemKind,
+        external_id: Option<String>,
+        author: Person,
+        by_owner: bool,
+        counterparts: Vec<Person>,
+        thread: Option<String>,
+        parent: Option<String>,
+        at: i64,
+        text: String,
+    ) -> Result<(), ImportError> {
         (self.emit)(Record::Item(Item {
             network: NET,
             kind,
@@ -569,7 +650,12 @@ impl Ctx<'_, '_> {
 
     fn connections(&mut self, mut t: Table<'_>) -> Result<(), ImportError> {
         let (first, last) = (t.need(&["First Name"])?, t.col(&["Last Name"]));
-        let (url, email, company, position) = (t.col(&["URL", "Profile URL"]), t.col(&["Email Address", "Email"]), t.col(&["Company"]), t.col(&["Position"]));
+        let (url, email, company, position) = (
+            t.col(&["URL", "Profile URL"]),
+            t.col(&["Email Address", "Email"]),
+            t.col(&["Company"]),
+            t.col(&["Position"]),
+        );
         let connected = t.need(&["Connected On"])?;
         while let Some(row) = t.next() {
             let row = row?;
@@ -586,7 +672,18 @@ impl Ctx<'_, '_> {
                 ("", c) => c.to_string(),
                 (p, c) => format!("{p} at {c}"),
             };
-            self.item(&row, ItemKind::Connection, None, them.clone(), false, vec![them], None, None, at, text)?;
+            self.item(
+                &row,
+                ItemKind::Connection,
+                None,
+                them.clone(),
+                false,
+                vec![them],
+                None,
+                None,
+                at,
+                text,
+            )?;
         }
         Ok(())
     }
@@ -597,8 +694,12 @@ impl Ctx<'_, '_> {
         let to = t.col(&["TO"]);
         let date = t.need(&["DATE"])?;
         let content = t.need(&["CONTENT"])?;
-        let (conv, sender_url, recipient_urls, direction) =
-            (t.col(&["CONVERSATION ID"]), t.col(&["SENDER PROFILE URL"]), t.col(&["RECIPIENT PROFILE URLS"]), t.col(&["Direction"]));
+        let (conv, sender_url, recipient_urls, direction) = (
+            t.col(&["CONVERSATION ID"]),
+            t.col(&["SENDER PROFILE URL"]),
+            t.col(&["RECIPIENT PROFILE URLS"]),
+            t.col(&["Direction"]),
+        );
         while let Some(row) = t.next() {
             let row = row?;
             let content = row.get(Some(content)).replace("\r\n", "\n");
@@ -610,14 +711,26 @@ impl Ctx<'_, '_> {
             let Some(at) = self.date(&row, Some(date), "DATE") else { continue };
             let (from_name, from_url) = (row.get(Some(from)), row.get(sender_url));
             let by_owner = match direction {
-                Some(_) if !row.get(direction).is_empty() => row.get(direction).eq_ignore_ascii_case("OUTGOING"),
+                Some(_) if !row.get(direction).is_empty() => {
+                    row.get(direction).eq_ignore_ascii_case("OUTGOING")
+                }
                 _ => self.owner.is(from_name, from_url),
             };
-            let author = if by_owner && self.owner.person.is_some() { self.owner.author() } else { person(from_name, from_url, "") };
+            let author = if by_owner && self.owner.person.is_some() {
+                self.owner.author()
+            } else {
+                person(from_name, from_url, "")
+            };
             let to_names = row.get(to);
             let mut counterparts: Vec<Person> = recipients(to_names, row.get(recipient_urls))
                 .into_iter()
-                .map(|(n, url)| if self.owner.is(n, url) && self.owner.person.is_some() { self.owner.author() } else { person(n, url, "") })
+                .map(|(n, url)| {
+                    if self.owner.is(n, url) && self.owner.person.is_some() {
+                        self.owner.author()
+                    } else {
+                        person(n, url, "")
+                    }
+                })
                 .collect();
             if counterparts.is_empty() && !by_owner {
                 counterparts.extend(self.owner.person.clone());
@@ -625,7 +738,9 @@ impl Ctx<'_, '_> {
             let thread = match conv {
                 Some(_) => Some(row.get(conv).to_string()).filter(|c| !c.is_empty()),
                 // 2018: no conversation id; the conversation is with the other person.
-                None => Some(if by_owner { to_names } else { from_name }.to_string()).filter(|c| !c.is_empty()),
+                None => {
+                    Some(if by_owner { to_names } else { from_name }.to_string()).filter(|c| !c.is_empty())
+                }
             };
             self.item(&row, ItemKind::Message, None, author, by_owner, counterparts, thread, None, at, text)?;
         }
@@ -634,9 +749,16 @@ impl Ctx<'_, '_> {
 
     fn shares(&mut self, mut t: Table<'_>) -> Result<(), ImportError> {
         let date = t.need(&["Date"])?;
-        let (link, commentary, shared, title) = (t.col(&["ShareLink", "Share Link"]), t.col(&["ShareCommentary", "Share Commentary"]), t.col(&["SharedURL", "Shared URL"]), t.col(&["Share Title"]));
+        let (link, commentary, shared, title) = (
+            t.col(&["ShareLink", "Share Link"]),
+            t.col(&["ShareCommentary", "Share Commentary"]),
+            t.col(&["SharedURL", "Shared URL"]),
+            t.col(&["Share Title"]),
+        );
         if link.is_none() && commentary.is_none() {
-            return Err(t.need(&["ShareCommentary"]).err().unwrap_or_else(|| ImportError::format(&t.file, "line 1", "a ShareCommentary column", "none")));
+            return Err(t.need(&["ShareCommentary"]).err().unwrap_or_else(|| {
+                ImportError::format(&t.file, "line 1", "a ShareCommentary column", "none")
+            }));
         }
         while let Some(row) = t.next() {
             let row = row?;
@@ -645,15 +767,22 @@ impl Ctx<'_, '_> {
             // LinkedIn reuses one ShareLink for many different posts (seen: 81
             // rows with one link in a real export), so the link alone is no id:
             // pair it with the date.
-            let id = Some(row.get(link).to_string()).filter(|l| !l.is_empty()).map(|l| format!("{l}@{}", row.get(Some(date))));
+            let id = Some(row.get(link).to_string())
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("{l}@{}", row.get(Some(date))));
             let (kind, text) = if said.trim().is_empty() {
                 // No words of the owner's: a share of a link or of another post.
-                let what = [row.get(shared), row.get(title)].into_iter().find(|s| !s.is_empty()).unwrap_or("").to_string();
+                let what = [row.get(shared), row.get(title)]
+                    .into_iter()
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("")
+                    .to_string();
                 (ItemKind::Share, what)
             } else {
                 (ItemKind::Post, said)
             };
-            let parent = Some(row.get(shared).to_string()).filter(|s| !s.is_empty() && kind == ItemKind::Share);
+            let parent =
+                Some(row.get(shared).to_string()).filter(|s| !s.is_empty() && kind == ItemKind::Share);
             self.item(&row, kind, id, self.owner.author(), true, Vec::new(), None, parent, at, text)?;
         }
         Ok(())
@@ -672,7 +801,18 @@ impl Ctx<'_, '_> {
             }
             let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
-            self.item(&row, ItemKind::Comment, None, self.owner.author(), true, Vec::new(), post.clone(), post, at, text)?;
+            self.item(
+                &row,
+                ItemKind::Comment,
+                None,
+                self.owner.author(),
+                true,
+                Vec::new(),
+                post.clone(),
+                post,
+                at,
+                text,
+            )?;
         }
         Ok(())
     }
@@ -690,12 +830,27 @@ impl Ctx<'_, '_> {
                 None => self.owner.is(row.get(Some(from)), row.get(from_url)),
             };
             // A connection's author and counterpart are both the other person.
-            let them = if by_owner { person(row.get(Some(to)), row.get(to_url), "") } else { person(row.get(Some(from)), row.get(from_url), "") };
+            let them = if by_owner {
+                person(row.get(Some(to)), row.get(to_url), "")
+            } else {
+                person(row.get(Some(from)), row.get(from_url), "")
+            };
             if them.name.is_none() && them.profile_url.is_none() {
                 self.skip(&row, "an invitation without the other person's name");
                 continue;
             }
-            self.item(&row, ItemKind::Connection, None, them.clone(), by_owner, vec![them], None, None, at, row.get(message).to_string())?;
+            self.item(
+                &row,
+                ItemKind::Connection,
+                None,
+                them.clone(),
+                by_owner,
+                vec![them],
+                None,
+                None,
+                at,
+                row.get(message).to_string(),
+            )?;
         }
         Ok(())
     }
@@ -707,8 +862,20 @@ impl Ctx<'_, '_> {
             let row = row?;
             let Some(at) = self.date(&row, Some(date), "Date") else { continue };
             let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
-            let what = Some(row.get(kind).to_lowercase()).filter(|k| !k.is_empty()).unwrap_or_else(|| "like".into());
-            self.item(&row, ItemKind::Reaction, None, self.owner.author(), true, Vec::new(), post.clone(), post, at, what)?;
+            let what =
+                Some(row.get(kind).to_lowercase()).filter(|k| !k.is_empty()).unwrap_or_else(|| "like".into());
+            self.item(
+                &row,
+                ItemKind::Reaction,
+                None,
+                self.owner.author(),
+                true,
+                Vec::new(),
+                post.clone(),
+                post,
+                at,
+                what,
+            )?;
         }
         Ok(())
     }
@@ -735,7 +902,10 @@ mod tests {
 
     #[test]
     fn decodes_html_entities_and_leaves_the_rest() {
-        assert_eq!(decode_html_entities("I&rsquo;d &amp; you&nbsp;too &#39;x&#x27; &bogus; a & b"), "I\u{2019}d & you\u{a0}too 'x' &bogus; a & b");
+        assert_eq!(
+            decode_html_entities("I&rsquo;d &amp; you&nbsp;too &#39;x&#x27; &bogus; a & b"),
+            "I\u{2019}d & you\u{a0}too 'x' &bogus; a & b"
+        );
         assert_eq!(decode_html_entities("plain"), "plain");
         assert_eq!(decode_html_entities("&"), "&");
         assert_eq!(decode_html_entities("&#0; &#xFFFFFFFF;"), "&#0; &#xFFFFFFFF;");

@@ -41,19 +41,30 @@ pub trait ExportSource {
 /// Open a path: a folder, a zip, or a single file (a one-entry source).
 pub fn open(path: &Path, limits: Limits) -> Result<Box<dyn ExportSource>, ImportError> {
     let name = path.display().to_string();
-    let meta = std::fs::symlink_metadata(path).map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
+    let meta = std::fs::symlink_metadata(path)
+        .map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
     if meta.file_type().is_symlink() {
-        return Err(ImportError::Unsafe { path: name, message: "is a symbolic link: give the real path".into() });
+        return Err(ImportError::Unsafe {
+            path: name,
+            message: "is a symbolic link: give the real path".into(),
+        });
     }
     if meta.is_dir() {
         return Ok(Box::new(Folder::new(path)?));
     }
     let mut magic = [0u8; 4];
-    let n = File::open(path).and_then(|mut f| f.read(&mut magic)).map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
     if n == 4 && &magic == b"PK\x03\x04" || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return Ok(Box::new(Zip::new(path, limits)?));
     }
-    Ok(Box::new(SingleFile { path: path.to_path_buf(), name: name.clone(), entries: vec![file_name(path)], size: meta.len() }))
+    Ok(Box::new(SingleFile {
+        path: path.to_path_buf(),
+        name: name.clone(),
+        entries: vec![file_name(path)],
+        size: meta.len(),
+    }))
 }
 
 fn file_name(path: &Path) -> String {
@@ -78,7 +89,8 @@ impl ExportSource for SingleFile {
         &self.entries
     }
     fn open(&mut self, _entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
-        let f = File::open(&self.path).map_err(|e| ImportError::Io { path: self.name.clone(), message: format!("cannot read: {e}") })?;
+        let f = File::open(&self.path)
+            .map_err(|e| ImportError::Io { path: self.name.clone(), message: format!("cannot read: {e}") })?;
         Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
     }
 }
@@ -97,10 +109,19 @@ impl Folder {
         let mut size = 0u64;
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::Io { path: dir.display().to_string(), message: format!("cannot list: {e}") })?;
+            let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::Io {
+                path: dir.display().to_string(),
+                message: format!("cannot list: {e}"),
+            })?;
             for entry in rd {
-                let entry = entry.map_err(|e| ImportError::Io { path: dir.display().to_string(), message: format!("cannot list: {e}") })?;
-                let ft = entry.file_type().map_err(|e| ImportError::Io { path: entry.path().display().to_string(), message: e.to_string() })?;
+                let entry = entry.map_err(|e| ImportError::Io {
+                    path: dir.display().to_string(),
+                    message: format!("cannot list: {e}"),
+                })?;
+                let ft = entry.file_type().map_err(|e| ImportError::Io {
+                    path: entry.path().display().to_string(),
+                    message: e.to_string(),
+                })?;
                 // Links are never followed: they could point anywhere on the machine.
                 if ft.is_symlink() {
                     continue;
@@ -109,13 +130,20 @@ impl Folder {
                     stack.push(entry.path());
                 } else if ft.is_file() {
                     size += entry.metadata().map_or(0, |m| m.len());
-                    let rel = entry.path().strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                    let rel = entry
+                        .path()
+                        .strip_prefix(root)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
                     entries.push(rel);
                 }
             }
         }
         if entries.is_empty() {
-            return Err(ImportError::Unknown { path: name, expected: "a folder holding an export's files, but it is empty".into() });
+            return Err(ImportError::Unknown {
+                path: name,
+                expected: "a folder holding an export's files, but it is empty".into(),
+            });
         }
         entries.sort();
         Ok(Folder { root: root.to_path_buf(), name, entries, size })
@@ -134,7 +162,10 @@ impl ExportSource for Folder {
     }
     fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
         let p = self.root.join(entry);
-        let f = File::open(&p).map_err(|e| ImportError::Io { path: p.display().to_string(), message: format!("cannot read: {e}") })?;
+        let f = File::open(&p).map_err(|e| ImportError::Io {
+            path: p.display().to_string(),
+            message: format!("cannot read: {e}"),
+        })?;
         Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
     }
 }
@@ -150,31 +181,56 @@ struct Zip {
 impl Zip {
     fn new(path: &Path, limits: Limits) -> Result<Zip, ImportError> {
         let name = path.display().to_string();
-        let f = File::open(path).map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
-        let mut archive = zip::ZipArchive::new(BufReader::new(f))
-            .map_err(|e| ImportError::format(&name, "start", "a zip archive", format!("something else ({e})")))?;
+        let f = File::open(path)
+            .map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
+        let mut archive = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| {
+            ImportError::format(&name, "start", "a zip archive", format!("something else ({e})"))
+        })?;
         let mut entries = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut total: u64 = 0;
         for i in 0..archive.len() {
-            let file = archive.by_index_raw(i).map_err(|e| ImportError::format(&name, format!("entry {i}"), "a readable zip entry", e.to_string()))?;
-            let raw = file.name().map_err(|e| ImportError::format(&name, format!("entry {i}"), "a zip entry with a UTF-8 name", e.to_string()))?.to_string();
+            let file = archive.by_index_raw(i).map_err(|e| {
+                ImportError::format(&name, format!("entry {i}"), "a readable zip entry", e.to_string())
+            })?;
+            let raw = file
+                .name()
+                .map_err(|e| {
+                    ImportError::format(
+                        &name,
+                        format!("entry {i}"),
+                        "a zip entry with a UTF-8 name",
+                        e.to_string(),
+                    )
+                })?
+                .to_string();
             if file.is_dir() {
                 continue;
             }
             if file.is_symlink() {
-                return Err(ImportError::Unsafe { path: format!("{name}!{raw}"), message: "is a symbolic link inside the zip: refused".into() });
+                return Err(ImportError::Unsafe {
+                    path: format!("{name}!{raw}"),
+                    message: "is a symbolic link inside the zip: refused".into(),
+                });
             }
-            let safe = Path::new(&raw).components().all(|c| matches!(c, Component::Normal(_))) && !raw.contains('\\');
+            let safe = Path::new(&raw).components().all(|c| matches!(c, Component::Normal(_)))
+                && !raw.contains('\\');
             if !safe {
-                return Err(ImportError::Unsafe { path: format!("{name}!{raw}"), message: "has an absolute path or `..`: refused (path traversal)".into() });
+                return Err(ImportError::Unsafe {
+                    path: format!("{name}!{raw}"),
+                    message: "has an absolute path or `..`: refused (path traversal)".into(),
+                });
             }
             let size = file.size();
             let packed = file.compressed_size().max(1);
             if size / packed > limits.max_ratio && size > 1 << 20 {
                 return Err(ImportError::Unsafe {
                     path: format!("{name}!{raw}"),
-                    message: format!("expands {}x (more than {}x): refused as a likely zip bomb", size / packed, limits.max_ratio),
+                    message: format!(
+                        "expands {}x (more than {}x): refused as a likely zip bomb",
+                        size / packed,
+                        limits.max_ratio
+                    ),
                 });
             }
             total = total.saturating_add(size);
@@ -188,7 +244,10 @@ impl Zip {
             entries.push(raw);
         }
         if entries.is_empty() {
-            return Err(ImportError::Unknown { path: name, expected: "a zip holding an export's files, but it is empty".into() });
+            return Err(ImportError::Unknown {
+                path: name,
+                expected: "a zip holding an export's files, but it is empty".into(),
+            });
         }
         entries.sort();
         Ok(Zip { archive, name, entries, index, size: total })
@@ -206,7 +265,10 @@ impl ExportSource for Zip {
         &self.entries
     }
     fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
-        let i = *self.index.get(entry).ok_or_else(|| ImportError::Io { path: format!("{}!{entry}", self.name), message: "no such entry".into() })?;
+        let i = *self.index.get(entry).ok_or_else(|| ImportError::Io {
+            path: format!("{}!{entry}", self.name),
+            message: "no such entry".into(),
+        })?;
         let declared = self.archive.by_index_raw(i).map_or(0, |f| f.size());
         let file = self
             .archive

@@ -42,7 +42,11 @@ use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
 const NET: Network = Network::X;
 
 /// Import an X / Twitter archive.
-pub fn import(src: &mut dyn ExportSource, opts: &Options, emit: &mut Emit<'_>) -> Result<Skipped, ImportError> {
+pub fn import(
+    src: &mut dyn ExportSource,
+    opts: &Options,
+    emit: &mut Emit<'_>,
+) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
 
@@ -114,12 +118,19 @@ fn file_type(entry: &str) -> Option<FileType> {
     let base = entry.rsplit('/').next().unwrap_or(entry);
     let parent = entry.rsplit('/').nth(1).unwrap_or("");
     let b = base.as_bytes();
-    if parent == "tweets" && b.len() == 10 && &b[7..] == b".js" && b[4] == b'_' && b[..4].iter().chain(&b[5..7]).all(u8::is_ascii_digit) {
+    if parent == "tweets"
+        && b.len() == 10
+        && &b[7..] == b".js"
+        && b[4] == b'_'
+        && b[..4].iter().chain(&b[5..7]).all(u8::is_ascii_digit)
+    {
         return Some(FileType::Grailbird);
     }
     match data_type(entry)? {
         "tweets" | "tweet" => Some(FileType::Tweets),
-        "direct-messages" | "direct-message" | "direct-messages-group" | "direct-message-group" => Some(FileType::Messages),
+        "direct-messages" | "direct-message" | "direct-messages-group" | "direct-message-group" => {
+            Some(FileType::Messages)
+        }
         "follower" => Some(FileType::Follower),
         "following" => Some(FileType::Following),
         "like" => Some(FileType::Like),
@@ -142,7 +153,12 @@ fn read_js(src: &mut dyn ExportSource, entry: &str) -> Result<String, ImportErro
     if head.starts_with("window.") || head.starts_with("Grailbird.") || head.starts_with("var ") {
         // The prefix ends at the first `=`; it holds no newline in any archive seen.
         let Some(eq) = head.find('=') else {
-            return Err(ImportError::format(entry, "line 1", "a JavaScript assignment `… = [` followed by JSON", "no `=`"));
+            return Err(ImportError::format(
+                entry,
+                "line 1",
+                "a JavaScript assignment `… = [` followed by JSON",
+                "no `=`",
+            ));
         };
         let end = start + eq + 1;
         let blank: String = text[..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
@@ -180,7 +196,11 @@ impl Owner {
     }
     /// The owner as an author, or a placeholder when the archive never says.
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person { handle: "owner".into(), name: Some("the account owner (not named in the export)".into()), ..Person::default() })
+        self.person.clone().unwrap_or_else(|| Person {
+            handle: "owner".into(),
+            name: Some("the account owner (not named in the export)".into()),
+            ..Person::default()
+        })
     }
     /// The owner as a counterpart; `None` when unknown.
     fn counterpart(&self) -> Option<Person> {
@@ -234,11 +254,18 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
         let username = str_of(a, "username").unwrap_or("");
         let person = Person {
             handle: id.to_string(),
-            name: str_of(a, "accountDisplayName").map(str::to_string).or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
+            name: str_of(a, "accountDisplayName")
+                .map(str::to_string)
+                .or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
             profile_url: profile(username),
             email: None,
         };
-        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "[0].account".into() });
+        owner.learn(
+            opts,
+            person,
+            username,
+            SourceRef { file: entry.clone(), position: "[0].account".into() },
+        );
     }
     // manifest.js: window.__THAR_CONFIG = { "userInfo": { accountId, userName, displayName } }
     for entry in entries.iter().filter(|e| data_type(e) == Some("manifest")).cloned().collect::<Vec<_>>() {
@@ -261,14 +288,21 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
         let v: Value = util::parse_json(&text, &entry, "a JSON object with the user's details")?;
         let id = id_of(&v, "id_str").or_else(|| id_of(&v, "id"));
         let username = str_of(&v, "screen_name").unwrap_or("");
-        let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string())) else { continue };
+        let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string())) else {
+            continue;
+        };
         let person = Person {
             handle,
             name: str_of(&v, "full_name").or_else(|| str_of(&v, "name")).map(str::to_string),
             profile_url: profile(username),
             email: None,
         };
-        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "user_details".into() });
+        owner.learn(
+            opts,
+            person,
+            username,
+            SourceRef { file: entry.clone(), position: "user_details".into() },
+        );
     }
     Ok(owner)
 }
@@ -284,10 +318,16 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
 
 /// When nothing names the owner: the most frequent sender of direct messages
 /// (the owner is in every conversation of the archive).
-fn owner_from_messages(src: &mut dyn ExportSource, entries: &[String], owner: &mut Owner) -> Result<(), ImportError> {
+fn owner_from_messages(
+    src: &mut dyn ExportSource,
+    entries: &[String],
+    owner: &mut Owner,
+) -> Result<(), ImportError> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut first: HashMap<String, SourceRef> = HashMap::new();
-    for entry in entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>() {
+    for entry in
+        entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>()
+    {
         let text = read_js(src, &entry)?;
         let convs: Vec<DmEntry> = util::parse_json(&text, &entry, DM_EXPECTED)?;
         for (c, conv) in convs.iter().enumerate() {
@@ -313,7 +353,11 @@ fn owner_from_messages(src: &mut dyn ExportSource, entries: &[String], owner: &m
 
 /// Someone who is not the owner, known by id.
 fn other(id: &str) -> Person {
-    Person { handle: id.to_string(), profile_url: Some(format!("https://twitter.com/intent/user?user_id={id}")), ..Person::default() }
+    Person {
+        handle: id.to_string(),
+        profile_url: Some(format!("https://twitter.com/intent/user?user_id={id}")),
+        ..Person::default()
+    }
 }
 
 /// `Sat Nov 09 12:14:18 +0000 2024` → Unix seconds.
@@ -362,12 +406,20 @@ struct Note {
 
 fn load_notes(src: &mut dyn ExportSource, entries: &[String]) -> Result<Vec<Note>, ImportError> {
     let mut notes = Vec::new();
-    for entry in entries.iter().filter(|e| matches!(data_type(e), Some("note-tweet" | "note-tweets"))).cloned().collect::<Vec<_>>() {
+    for entry in entries
+        .iter()
+        .filter(|e| matches!(data_type(e), Some("note-tweet" | "note-tweets")))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
         let text = read_js(src, &entry)?;
         let arr: Vec<Value> = util::parse_json(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")?;
         for v in &arr {
             let n = v.get("noteTweet").unwrap_or(v);
-            let body = n.get("core").and_then(|c| str_of(c, "text")).or_else(|| n.get("noteTweetResults").and_then(|c| str_of(c, "text")));
+            let body = n
+                .get("core")
+                .and_then(|c| str_of(c, "text"))
+                .or_else(|| n.get("noteTweetResults").and_then(|c| str_of(c, "text")));
             let Some(body) = body else { continue };
             let at = str_of(n, "createdAt").and_then(parse_time).unwrap_or(i64::MIN);
             notes.push(Note { at, tweet_id: id_of(n, "tweetId"), text: body.to_string() });
@@ -398,15 +450,22 @@ fn note_for<'a>(notes: &'a [Note], id: &str, at: i64, text: &str) -> Option<&'a 
             _ => None,
         };
     }
-    candidates.into_iter().find(|n| collapse(&decode_html_entities(&n.text)).starts_with(&prefix)).map(|n| n.text.as_str())
+    candidates
+        .into_iter()
+        .find(|n| collapse(&decode_html_entities(&n.text)).starts_with(&prefix))
+        .map(|n| n.text.as_str())
 }
 
 fn mention_person(m: &Value) -> Option<Person> {
     let screen = str_of(m, "screen_name").unwrap_or("");
-    let handle = id_of(m, "id_str").filter(|i| i != "-1").or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
+    let handle = id_of(m, "id_str")
+        .filter(|i| i != "-1")
+        .or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
     Some(Person {
         handle,
-        name: str_of(m, "name").map(str::to_string).or_else(|| (!screen.is_empty()).then(|| format!("@{screen}"))),
+        name: str_of(m, "name")
+            .map(str::to_string)
+            .or_else(|| (!screen.is_empty()).then(|| format!("@{screen}"))),
         profile_url: profile(screen),
         email: None,
     })
@@ -414,8 +473,15 @@ fn mention_person(m: &Value) -> Option<Person> {
 
 fn user_person(u: &Value) -> Option<Person> {
     let screen = str_of(u, "screen_name").unwrap_or("");
-    let handle = id_of(u, "id_str").or_else(|| id_of(u, "id")).or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
-    Some(Person { handle, name: str_of(u, "name").map(str::to_string), profile_url: profile(screen), email: None })
+    let handle = id_of(u, "id_str")
+        .or_else(|| id_of(u, "id"))
+        .or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
+    Some(Person {
+        handle,
+        name: str_of(u, "name").map(str::to_string),
+        profile_url: profile(screen),
+        email: None,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -433,7 +499,11 @@ fn tweets(
     for (i, v) in arr.iter().enumerate() {
         let t = v.get("tweet").unwrap_or(v);
         let position = format!("{label}[{i}]");
-        let skip = |reason: &str| Skip { file: file.to_string(), position: position.clone(), reason: reason.to_string() };
+        let skip = |reason: &str| Skip {
+            file: file.to_string(),
+            position: position.clone(),
+            reason: reason.to_string(),
+        };
         if !t.is_object() {
             skipped.push(skip("not a tweet object"));
             continue;
@@ -444,7 +514,8 @@ fn tweets(
                 let username = t.get("user").and_then(|u| str_of(u, "screen_name")).unwrap_or("").to_string();
                 owner.add_ids(&[p.handle.as_str(), username.as_str()]);
                 owner.person = Some(p);
-                owner.source = Some(SourceRef { file: file.to_string(), position: format!("{position}.user") });
+                owner.source =
+                    Some(SourceRef { file: file.to_string(), position: format!("{position}.user") });
             }
         }
         if !owner.emitted {
@@ -454,12 +525,15 @@ fn tweets(
             }
         }
         // `id` is a number in Grailbird files and loses precision there: `id_str` first.
-        let Some(id) = id_of(t, "id_str").or_else(|| t.get("id").and_then(Value::as_str).map(str::to_string)) else {
+        let Some(id) = id_of(t, "id_str").or_else(|| t.get("id").and_then(Value::as_str).map(str::to_string))
+        else {
             skipped.push(skip("a tweet without an id_str"));
             continue;
         };
         let raw = t.get("full_text").or_else(|| t.get("text")).and_then(Value::as_str).unwrap_or("");
-        let Some(at) = t.get("created_at").and_then(Value::as_str).and_then(parse_time).or_else(|| snowflake_time(&id)) else {
+        let Some(at) =
+            t.get("created_at").and_then(Value::as_str).and_then(parse_time).or_else(|| snowflake_time(&id))
+        else {
             skipped.push(skip("a tweet without a readable created_at"));
             continue;
         };
@@ -471,33 +545,60 @@ fn tweets(
             skipped.push(skip("a tweet without text"));
             continue;
         }
-        let mentions: Vec<&Value> = t.get("entities").and_then(|e| e.get("user_mentions")).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
-        let reply_to = id_of(t, "in_reply_to_status_id_str").or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_status_id") });
+        let mentions: Vec<&Value> = t
+            .get("entities")
+            .and_then(|e| e.get("user_mentions"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let reply_to = id_of(t, "in_reply_to_status_id_str")
+            .or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_status_id") });
         let retweeted = t.get("retweeted_status").filter(|r| r.is_object());
         let (kind, parent, counterparts) = if retweeted.is_some() || body.starts_with("RT @") {
             let who = retweeted.and_then(|r| r.get("user")).and_then(user_person).or_else(|| {
-                let screen = body.strip_prefix("RT @")?.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()?;
+                let screen =
+                    body.strip_prefix("RT @")?.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()?;
                 mentions
                     .iter()
                     .find(|m| str_of(m, "screen_name").is_some_and(|s| s.eq_ignore_ascii_case(screen)))
                     .and_then(|m| mention_person(m))
-                    .or_else(|| (!screen.is_empty()).then(|| Person { handle: screen.to_string(), name: Some(format!("@{screen}")), profile_url: profile(screen), email: None }))
+                    .or_else(|| {
+                        (!screen.is_empty()).then(|| Person {
+                            handle: screen.to_string(),
+                            name: Some(format!("@{screen}")),
+                            profile_url: profile(screen),
+                            email: None,
+                        })
+                    })
             });
             let parent = retweeted.and_then(|r| id_of(r, "id_str"));
             (ItemKind::Share, parent, who.into_iter().collect::<Vec<_>>())
         } else if let Some(parent) = reply_to {
-            let uid = id_of(t, "in_reply_to_user_id_str").or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_user_id") });
+            let uid = id_of(t, "in_reply_to_user_id_str")
+                .or_else(|| if grailbird { None } else { id_of(t, "in_reply_to_user_id") });
             let screen = str_of(t, "in_reply_to_screen_name").unwrap_or("");
-            let mention = mentions.iter().find(|m| uid.is_some() && id_of(m, "id_str") == uid).and_then(|m| mention_person(m));
+            let mention = mentions
+                .iter()
+                .find(|m| uid.is_some() && id_of(m, "id_str") == uid)
+                .and_then(|m| mention_person(m));
             let who = mention.or_else(|| {
                 let handle = uid.clone().or_else(|| (!screen.is_empty()).then(|| screen.to_string()))?;
-                Some(Person { handle, name: (!screen.is_empty()).then(|| format!("@{screen}")), profile_url: profile(screen), email: None })
+                Some(Person {
+                    handle,
+                    name: (!screen.is_empty()).then(|| format!("@{screen}")),
+                    profile_url: profile(screen),
+                    email: None,
+                })
             });
             let who = who.filter(|p| !owner.is(&p.handle) && !owner.is(screen));
             (ItemKind::Comment, Some(parent), who.into_iter().collect())
         } else {
             let mut seen = BTreeSet::new();
-            let people = mentions.iter().filter_map(|m| mention_person(m)).filter(|p| !owner.is(&p.handle) && seen.insert(p.handle.clone())).collect();
+            let people = mentions
+                .iter()
+                .filter_map(|m| mention_person(m))
+                .filter(|p| !owner.is(&p.handle) && seen.insert(p.handle.clone()))
+                .collect();
             (ItemKind::Post, None, people)
         };
         let thread = parent.clone();
@@ -599,12 +700,23 @@ struct MessageCreate {
     created_at: Option<String>,
 }
 
-fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn messages(
+    text: &str,
+    file: &str,
+    owner: &Owner,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let convs: Vec<DmEntry> = util::parse_json(text, file, DM_EXPECTED)?;
-    let person = |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
+    let person =
+        |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
     for (c, entry) in convs.into_iter().enumerate() {
         let Some(conv) = entry.conversation else {
-            skipped.push(Skip { file: file.into(), position: format!("[{c}]"), reason: "not a dmConversation".into() });
+            skipped.push(Skip {
+                file: file.into(),
+                position: format!("[{c}]"),
+                reason: "not a dmConversation".into(),
+            });
             continue;
         };
         // Everyone known to be in the conversation: senders, recipients and join snapshots.
@@ -618,7 +730,9 @@ fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped:
                 members.extend(p.snapshot.iter().chain(&p.user_ids).cloned());
             }
         }
-        if let Some(o) = owner.person.as_ref().filter(|o| !members.iter().any(|m| owner.is(m)) && !o.handle.is_empty()) {
+        if let Some(o) =
+            owner.person.as_ref().filter(|o| !members.iter().any(|m| owner.is(m)) && !o.handle.is_empty())
+        {
             // The owner is in every conversation of their own archive.
             members.insert(o.handle.clone());
         }
@@ -632,11 +746,24 @@ fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped:
                 } else {
                     ev.other.keys().next().cloned().unwrap_or_else(|| "empty".into())
                 };
-                skipped.push(Skip { file: file.into(), position, reason: format!("a {what} event, not a message") });
+                skipped.push(Skip {
+                    file: file.into(),
+                    position,
+                    reason: format!("a {what} event, not a message"),
+                });
                 continue;
             };
-            let Some(at) = msg.created_at.as_deref().and_then(util::parse_iso).or_else(|| msg.id.as_deref().and_then(snowflake_time)) else {
-                skipped.push(Skip { file: file.into(), position, reason: "a message without a readable createdAt".into() });
+            let Some(at) = msg
+                .created_at
+                .as_deref()
+                .and_then(util::parse_iso)
+                .or_else(|| msg.id.as_deref().and_then(snowflake_time))
+            else {
+                skipped.push(Skip {
+                    file: file.into(),
+                    position,
+                    reason: "a message without a readable createdAt".into(),
+                });
                 continue;
             };
             let body = msg.text.unwrap_or_default();
@@ -647,7 +774,11 @@ fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped:
             let by_owner = owner.is(&msg.sender);
             let counterparts: Vec<Person> = match &msg.recipient {
                 Some(r) => vec![person(r)],
-                None => members.iter().filter(|id| **id != msg.sender && !(by_owner && owner.is(id))).map(|id| person(id)).collect(),
+                None => members
+                    .iter()
+                    .filter(|id| **id != msg.sender && !(by_owner && owner.is(id)))
+                    .map(|id| person(id))
+                    .collect(),
             };
             let author = if by_owner { owner.author() } else { other(&msg.sender) };
             emit(Record::Item(Item {
@@ -668,14 +799,25 @@ fn messages(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped:
     Ok(())
 }
 
-fn follows(text: &str, file: &str, following: bool, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn follows(
+    text: &str,
+    file: &str,
+    following: bool,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let key = if following { "following" } else { "follower" };
-    let arr: Vec<Value> = util::parse_json(text, file, &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"))?;
+    let arr: Vec<Value> =
+        util::parse_json(text, file, &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"))?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("{key}[{i}]");
         let f = v.get(key).unwrap_or(v);
         let Some(id) = id_of(f, "accountId") else {
-            skipped.push(Skip { file: file.into(), position, reason: format!("a {key} without an accountId") });
+            skipped.push(Skip {
+                file: file.into(),
+                position,
+                reason: format!("a {key} without an accountId"),
+            });
             continue;
         };
         let mut them = other(&id);
@@ -701,7 +843,13 @@ fn follows(text: &str, file: &str, following: bool, emit: &mut Emit<'_>, skipped
     Ok(())
 }
 
-fn likes(text: &str, file: &str, owner: &Owner, emit: &mut Emit<'_>, skipped: &mut Skipped) -> Result<(), ImportError> {
+fn likes(
+    text: &str,
+    file: &str,
+    owner: &Owner,
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
     let arr: Vec<Value> = util::parse_json(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("like[{i}]");
@@ -735,8 +883,14 @@ mod tests {
 
     #[test]
     fn reads_twitter_dates_and_snowflakes() {
-        assert_eq!(parse_twitter_date("Sat Nov 09 12:14:18 +0000 2024"), Some(util::unix(2024, 11, 9, 12, 14, 18)));
-        assert_eq!(parse_twitter_date("Sat Nov 09 12:14:18 +0100 2024"), Some(util::unix(2024, 11, 9, 11, 14, 18)));
+        assert_eq!(
+            parse_twitter_date("Sat Nov 09 12:14:18 +0000 2024"),
+            Some(util::unix(2024, 11, 9, 12, 14, 18))
+        );
+        assert_eq!(
+            parse_twitter_date("Sat Nov 09 12:14:18 +0100 2024"),
+            Some(util::unix(2024, 11, 9, 11, 14, 18))
+        );
         assert_eq!(parse_time("2013-02-01 04:12:21 +0000"), Some(util::unix(2013, 2, 1, 4, 12, 21)));
         // 1221130902635458567 was posted Sat Jan 25 18:01:09 +0000 2020.
         assert_eq!(snowflake_time("1221130902635458567"), Some(util::unix(2020, 1, 25, 18, 1, 9)));

@@ -26,7 +26,8 @@ pub fn strip_bom(s: &str) -> &str {
 /// byte of the first invalid sequence.
 pub fn read_text(mut r: impl Read, file: &str) -> Result<String, ImportError> {
     let mut bytes = Vec::new();
-    r.read_to_end(&mut bytes).map_err(|e| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") })?;
+    r.read_to_end(&mut bytes)
+        .map_err(|e| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") })?;
     // UTF-16 with a BOM (LinkedIn's 2018 Shares.csv).
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
@@ -34,22 +35,39 @@ pub fn read_text(mut r: impl Read, file: &str) -> Result<String, ImportError> {
             .chunks_exact(2)
             .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
             .collect();
-        return String::from_utf16(&units).map_err(|_| ImportError::format(file, "start", "UTF-16 text (it has a UTF-16 byte-order mark)", "invalid UTF-16"));
+        return String::from_utf16(&units).map_err(|_| {
+            ImportError::format(
+                file,
+                "start",
+                "UTF-16 text (it has a UTF-16 byte-order mark)",
+                "invalid UTF-16",
+            )
+        });
     }
     match String::from_utf8(bytes) {
         Ok(s) => Ok(strip_bom(&s).to_string()),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(ImportError::format(file, format!("line {line} (byte {at})"), "UTF-8 text", "bytes that are not UTF-8"))
+            Err(ImportError::format(
+                file,
+                format!("line {line} (byte {at})"),
+                "UTF-8 text",
+                "bytes that are not UTF-8",
+            ))
         }
     }
 }
 
 /// Parse JSON text, naming the line and column of a syntax error.
-pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &str, expected: &str) -> Result<T, ImportError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    expected: &str,
+) -> Result<T, ImportError> {
     serde_json::from_str(text).map_err(|e| {
-        let found = if e.is_eof() { "the end of the file (is it truncated?)".to_string() } else { e.to_string() };
+        let found =
+            if e.is_eof() { "the end of the file (is it truncated?)".to_string() } else { e.to_string() };
         ImportError::format(file, format!("line {} column {}", e.line(), e.column()), expected, found)
     })
 }
@@ -78,7 +96,8 @@ pub fn unix(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
 
 /// Month number from an English month name or abbreviation.
 pub fn month(name: &str) -> Option<u32> {
-    const M: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const M: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let n = name.get(..3)?.to_ascii_lowercase();
     M.iter().position(|m| *m == n).map(|i| i as u32 + 1)
 }
@@ -110,7 +129,9 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     }
     let mut t = unix(y, mo, d, h, mi, sec);
     let rest = rest.trim();
-    if let Some(off) = rest.strip_prefix('+').map(|o| (1, o)).or_else(|| rest.strip_prefix('-').map(|o| (-1, o))) {
+    if let Some(off) =
+        rest.strip_prefix('+').map(|o| (1, o)).or_else(|| rest.strip_prefix('-').map(|o| (-1, o)))
+    {
         let digits: String = off.1.chars().filter(char::is_ascii_digit).collect();
         if digits.len() == 4 {
             let hh: i64 = digits[..2].parse().ok()?;
@@ -144,7 +165,12 @@ mod tests {
 
     #[test]
     fn names_the_line_of_a_truncated_json_file() {
-        let e = parse_json::<serde_json::Value>("{\n  \"a\": [1,\n", "x.json", "a JSON object").unwrap_err().to_string();
-        assert!(e.starts_with("x.json:line 3 column 0: expected a JSON object, found the end of the file"), "{e}");
+        let e = parse_json::<serde_json::Value>("{\n  \"a\": [1,\n", "x.json", "a JSON object")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("x.json:line 3 column 0: expected a JSON object, found the end of the file"),
+            "{e}"
+        );
     }
 }

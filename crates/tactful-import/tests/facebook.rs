@@ -81,7 +81,8 @@ fn reads_every_kind_of_the_2021_layout() {
     assert_eq!(handles(&reactions[0].counterparts), ["Ann Lee"]);
 
     let connections = items(&records, fb, ItemKind::Connection);
-    let described: Vec<(&str, bool, &str)> = connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
+    let described: Vec<(&str, bool, &str)> =
+        connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
     assert_eq!(
         described,
         [
@@ -98,7 +99,18 @@ fn reads_every_kind_of_the_2021_layout() {
     let messages = items(&records, fb, ItemKind::Message);
     assert_eq!(messages.len(), 7, "inbox 4, archived 1, filtered 1, requests 1 (one unsent skipped)");
     let threads: Vec<&str> = messages.iter().filter_map(|m| m.thread.as_deref()).collect();
-    assert_eq!(threads, ["bobstone_def456", "stranger_ghi789", "annlee_abc123", "annlee_abc123", "annlee_abc123", "annlee_abc123", "caradiaz_jkl012"]);
+    assert_eq!(
+        threads,
+        [
+            "bobstone_def456",
+            "stranger_ghi789",
+            "annlee_abc123",
+            "annlee_abc123",
+            "annlee_abc123",
+            "annlee_abc123",
+            "caradiaz_jkl012"
+        ]
+    );
     let from_ann = messages.iter().find(|m| m.text.starts_with("Hi Zoë")).unwrap();
     assert_eq!(from_ann.text, "Hi Zoë! Can I order 2 jars? 😊");
     assert_eq!(from_ann.at, 1_610_000_200, "timestamp_ms is converted to seconds");
@@ -136,16 +148,26 @@ fn reads_the_2024_layout_and_finds_the_owner_in_the_conversations() {
     assert_eq!(owner[0].1.handle, "Sam Seller", "in every thread, though Ann sends more messages");
     let fb = Network::Facebook;
     let posts = items(&records, fb, ItemKind::Post);
-    assert_eq!(posts.iter().map(|p| p.at).collect::<Vec<_>>(), [1_710_000_000, 1_710_000_100], "seconds and milliseconds");
+    assert_eq!(
+        posts.iter().map(|p| p.at).collect::<Vec<_>>(),
+        [1_710_000_000, 1_710_000_100],
+        "seconds and milliseconds"
+    );
     assert_eq!(items(&records, fb, ItemKind::Comment).len(), 1);
     let reaction = &items(&records, fb, ItemKind::Reaction)[0];
     assert_eq!((reaction.text.as_str(), handles(&reaction.counterparts)), ("LOVE", vec!["Ann Lee"]));
     let messages = items(&records, fb, ItemKind::Message);
     assert_eq!(messages.len(), 5);
     assert_eq!(messages.iter().filter(|m| m.by_owner).count(), 1);
-    assert!(messages.iter().any(|m| m.thread.as_deref() == Some("bobstone_2")), "e2ee_cutover threads are read");
+    assert!(
+        messages.iter().any(|m| m.thread.as_deref() == Some("bobstone_2")),
+        "e2ee_cutover threads are read"
+    );
     let connections = items(&records, fb, ItemKind::Connection);
-    assert_eq!(connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner)).collect::<Vec<_>>(), [("Garden Shop", true), ("Ann Lee", false)]);
+    assert_eq!(
+        connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner)).collect::<Vec<_>>(),
+        [("Garden Shop", true), ("Ann Lee", false)]
+    );
 }
 
 #[test]
@@ -240,7 +262,10 @@ fn shared() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found (looked in {})", p.display());
         None
     }
@@ -264,7 +289,8 @@ fn data_has(el: &Value, key: &str) -> bool {
 fn count_posts(list: &[Value]) -> usize {
     list.iter()
         .filter(|p| {
-            let text = arr(p, "data").iter().any(|d| d["post"].as_str().is_some_and(|s| !s.trim().is_empty()));
+            let text =
+                arr(p, "data").iter().any(|d| d["post"].as_str().is_some_and(|s| !s.trim().is_empty()));
             text || !arr(p, "attachments").is_empty()
         })
         .count()
@@ -277,7 +303,9 @@ fn count_messages(thread: &Value) -> (usize, usize) {
         .iter()
         .filter(|m| {
             m["content"].as_str().is_some_and(|s| !s.is_empty())
-                || ["photos", "videos", "gifs", "audio_files", "files", "sticker", "share"].iter().any(|k| m.get(*k).is_some())
+                || ["photos", "videos", "gifs", "audio_files", "files", "sticker", "share"]
+                    .iter()
+                    .any(|k| m.get(*k).is_some())
         })
         .count();
     let reactions = list.iter().map(|m| arr(m, "reactions").len()).sum();
@@ -292,7 +320,10 @@ fn imports_the_shared_facebook_samples_with_counts_matching_the_files() {
     // Waultar's trimmed real export (2021–22 layout).
     let dir = root.join("facebook_instagram_waultar/objectbox/data/Facebook");
     let (records, skipped) = import(&dir);
-    assert_eq!(owners(&records).iter().map(|(n, p)| (*n, p.handle.as_str())).collect::<Vec<_>>(), [(fb, "Gustav Johansen")]);
+    assert_eq!(
+        owners(&records).iter().map(|(n, p)| (*n, p.handle.as_str())).collect::<Vec<_>>(),
+        [(fb, "Gustav Johansen")]
+    );
     let posts = json(&dir.join("posts/your_posts_1.json"));
     assert_eq!(items(&records, fb, ItemKind::Post).len(), count_posts(arr(&posts, "")));
     let comments = json(&dir.join("comments_and_reactions/comments_and_reactions.json"));
@@ -304,13 +335,27 @@ fn imports_the_shared_facebook_samples_with_counts_matching_the_files() {
     assert_eq!(items(&records, fb, ItemKind::Message).len(), messages);
     assert_eq!(messages, 7);
     let reactions = json(&dir.join("comments_and_reactions/posts_and_comments.json"));
-    assert_eq!(items(&records, fb, ItemKind::Reaction).len(), arr(&reactions, "reactions_v2").len() + message_reactions);
+    assert_eq!(
+        items(&records, fb, ItemKind::Reaction).len(),
+        arr(&reactions, "reactions_v2").len() + message_reactions
+    );
     let mine = items(&records, fb, ItemKind::Message).into_iter().filter(|m| m.by_owner).count();
-    assert_eq!(mine, arr(&thread, "messages").iter().filter(|m| m["sender_name"] == "Gustav Johansen").count());
-    assert!(items(&records, fb, ItemKind::Message).iter().any(|m| m.text.contains("tænkt")), "mojibake repaired");
-    assert_eq!(skipped.len(), arr(&posts, "").len() - count_posts(arr(&posts, "")) + (6 - with_text), "{skipped:#?}");
+    assert_eq!(
+        mine,
+        arr(&thread, "messages").iter().filter(|m| m["sender_name"] == "Gustav Johansen").count()
+    );
+    assert!(
+        items(&records, fb, ItemKind::Message).iter().any(|m| m.text.contains("tænkt")),
+        "mojibake repaired"
+    );
+    assert_eq!(
+        skipped.len(),
+        arr(&posts, "").len() - count_posts(arr(&posts, "")) + (6 - with_text),
+        "{skipped:#?}"
+    );
     // Without the profile, the owner still comes out right from the thread.
-    let (records, _) = import(&dir.join("messages/inbox/lukasvintheroffenberglarsen_2qr6kux07q/message_1.json"));
+    let (records, _) =
+        import(&dir.join("messages/inbox/lukasvintheroffenberglarsen_2qr6kux07q/message_1.json"));
     assert_eq!(owners(&records)[0].1.handle, "Gustav Johansen");
 
     // chat-analytics' synthetic Messenger thread: a BOM and a name that is not message_N.json.
@@ -325,9 +370,13 @@ fn imports_the_shared_facebook_samples_with_counts_matching_the_files() {
     let dir = root.join("facebook_instagram_waultar/parser/data");
     let (records, _) = import(&dir);
     let o = owners(&records);
-    assert_eq!(o.iter().map(|(n, p)| (*n, p.handle.as_str())).collect::<Vec<_>>(), [(fb, "REDACTED FULLNAME"), (Network::Instagram, "REDACTED USERNAME")]);
+    assert_eq!(
+        o.iter().map(|(n, p)| (*n, p.handle.as_str())).collect::<Vec<_>>(),
+        [(fb, "REDACTED FULLNAME"), (Network::Instagram, "REDACTED USERNAME")]
+    );
     let groups = json(&dir.join("your_posts_in_groups.json"));
-    let expected_posts = count_posts(arr(&json(&dir.join("your_posts_1.json")), "")) + count_posts(arr(&groups, "group_posts_v2"));
+    let expected_posts = count_posts(arr(&json(&dir.join("your_posts_1.json")), ""))
+        + count_posts(arr(&groups, "group_posts_v2"));
     assert_eq!(items(&records, fb, ItemKind::Post).len(), expected_posts);
     let blocks = json(&dir.join("facebook_comments.json"));
     let comments: usize = arr(&blocks, "")
@@ -339,8 +388,14 @@ fn imports_the_shared_facebook_samples_with_counts_matching_the_files() {
     assert_eq!(comments, 8);
     let ig_posts = items(&records, Network::Instagram, ItemKind::Post).len();
     let count_ig = |f: &str| -> usize {
-        arr(&json(&dir.join(f)), "").iter().map(|p| if p.get("media").is_some() { 1 } else { arr(p, "ig_igtv_media").len() }).sum()
+        arr(&json(&dir.join(f)), "")
+            .iter()
+            .map(|p| if p.get("media").is_some() { 1 } else { arr(p, "ig_igtv_media").len() })
+            .sum()
     };
     assert_eq!(ig_posts, count_ig("instagram_media.json") + count_ig("instagram_post.json"));
-    assert_eq!(items(&records, Network::Instagram, ItemKind::Comment).len(), arr(&json(&dir.join("post_comments.json")), "comments_media_comments").len());
+    assert_eq!(
+        items(&records, Network::Instagram, ItemKind::Comment).len(),
+        arr(&json(&dir.join("post_comments.json")), "comments_media_comments").len()
+    );
 }

@@ -30,12 +30,20 @@ fn items(records: &[Record]) -> Vec<&Item> {
 }
 
 fn owners(records: &[Record]) -> Vec<(Network, &Person)> {
-    records.iter().filter_map(|r| if let Record::Owner { person, network, .. } = r { Some((*network, person)) } else { None }).collect()
+    records
+        .iter()
+        .filter_map(|r| {
+            if let Record::Owner { person, network, .. } = r { Some((*network, person)) } else { None }
+        })
+        .collect()
 }
 
 fn line(records: &[Record], n: u64) -> &Item {
     let pos = format!("line {n}");
-    items(records).into_iter().find(|i| i.source.position == pos).unwrap_or_else(|| panic!("nothing at {pos}"))
+    items(records)
+        .into_iter()
+        .find(|i| i.source.position == pos)
+        .unwrap_or_else(|| panic!("nothing at {pos}"))
 }
 
 #[test]
@@ -48,7 +56,10 @@ fn a_csv_file_with_the_documented_columns() {
     assert_eq!(post.external_id.as_deref(), Some("p-17"));
     assert_eq!(post.author.name.as_deref(), Some("Dana Seller"));
     assert!(post.by_owner);
-    assert_eq!(post.text, "New cedar candles, made by hand.\nOrder by Friday!", "a quoted multi-line text, CRLF read as one line end");
+    assert_eq!(
+        post.text, "New cedar candles, made by hand.\nOrder by Friday!",
+        "a quoted multi-line text, CRLF read as one line end"
+    );
     assert_eq!(post.at, util::unix(2024, 5, 1, 8, 0, 0));
     assert_eq!(post.source.file, "listening.csv");
 
@@ -80,7 +91,13 @@ fn a_csv_file_with_the_documented_columns() {
 
     let o = owners(&records);
     assert_eq!(o.len(), 2, "one owner per network where a row says by_owner: {o:?}");
-    assert_eq!(o[0], (Network::Instagram, &Person { handle: "@dana".into(), name: Some("Dana Seller".into()), ..Person::default() }));
+    assert_eq!(
+        o[0],
+        (
+            Network::Instagram,
+            &Person { handle: "@dana".into(), name: Some("Dana Seller".into()), ..Person::default() }
+        )
+    );
     assert_eq!(o[1].0, Network::Other);
 }
 
@@ -172,8 +189,14 @@ fn an_unknown_kind_names_line_and_column() {
 #[test]
 fn a_bad_date_names_line_and_column() {
     let err = bad("date.csv", b"kind,text,at,author\npost,hi,01/05/2024,@a\n");
-    assert!(err.starts_with("date.csv:line 2 column `at`: expected an ISO-8601 date-time or Unix seconds, found `01/05/2024`"), "{err}");
-    let err = bad("date.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n");
+    assert!(
+        err.starts_with(
+            "date.csv:line 2 column `at`: expected an ISO-8601 date-time or Unix seconds, found `01/05/2024`"
+        ),
+        "{err}"
+    );
+    let err =
+        bad("date.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n");
     assert!(err.starts_with("date.jsonl:line 1 column `at`"), "{err}");
 }
 
@@ -187,7 +210,10 @@ fn a_bad_by_owner_or_network_names_the_column() {
 
 #[test]
 fn jsonl_errors_name_the_line() {
-    let err = bad("cut.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n{\"kind\":\"post\",\"te");
+    let err = bad(
+        "cut.jsonl",
+        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n{\"kind\":\"post\",\"te",
+    );
     assert!(err.starts_with("cut.jsonl:line 2 column"), "{err}");
     assert!(err.contains("cut short"), "{err}");
     let err = bad("arr.jsonl", b"[1,2]\n");

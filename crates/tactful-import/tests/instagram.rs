@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record};
-use tactful_import::{ExportSource, Format, ImportError, Options, Skipped, detect, facebook, instagram, source};
+use tactful_import::{
+    ExportSource, Format, ImportError, Options, Skipped, detect, facebook, instagram, source,
+};
 
-type Importer = fn(&mut dyn ExportSource, &Options, &mut tactful_import::Emit<'_>) -> Result<Skipped, ImportError>;
+type Importer =
+    fn(&mut dyn ExportSource, &Options, &mut tactful_import::Emit<'_>) -> Result<Skipped, ImportError>;
 
 fn fixture(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/instagram").join(p)
@@ -61,7 +64,10 @@ fn reads_every_kind_of_the_2022_layout() {
     let posts = items(&records, ItemKind::Post);
     assert_eq!(posts.len(), 3);
     assert_eq!((posts[0].text.as_str(), posts[0].at), ("Two photos of the new range ✨", 1_641_000_002));
-    assert_eq!((posts[1].text.as_str(), posts[1].at), ("Lost 10 kg in a month with this shake 😱", 1_643_000_000));
+    assert_eq!(
+        (posts[1].text.as_str(), posts[1].at),
+        ("Lost 10 kg in a month with this shake 😱", 1_643_000_000)
+    );
     assert_eq!(posts[2].text, "", "a photo without a caption is kept");
     assert!(posts.iter().all(|p| p.by_owner && p.author.handle == "zoe.sells"));
 
@@ -71,10 +77,14 @@ fn reads_every_kind_of_the_2022_layout() {
     assert_eq!(handles(&comments[0].counterparts), ["ann.lee"]);
     assert!(comments[1].counterparts.is_empty(), "a comment on the owner's own post has no counterpart");
     assert_eq!(skipped.len(), 1);
-    assert_eq!((skipped[0].file.as_str(), skipped[0].position.as_str()), ("comments/post_comments.json", "comments_media_comments[2]"));
+    assert_eq!(
+        (skipped[0].file.as_str(), skipped[0].position.as_str()),
+        ("comments/post_comments.json", "comments_media_comments[2]")
+    );
 
     let connections = items(&records, ItemKind::Connection);
-    let described: Vec<(&str, bool, &str)> = connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
+    let described: Vec<(&str, bool, &str)> =
+        connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
     assert_eq!(
         described,
         [
@@ -98,7 +108,10 @@ fn reads_every_kind_of_the_2022_layout() {
     assert_eq!(reactions.len(), 2, "a liked post and a reaction on a message");
     let like = reactions[0];
     assert_eq!((like.text.as_str(), like.at, like.by_owner), ("👍", 1_645_000_000, true));
-    assert_eq!((handles(&like.counterparts), like.parent.as_deref()), (vec!["ann.lee"], Some("https://www.instagram.com/p/AbC123/")));
+    assert_eq!(
+        (handles(&like.counterparts), like.parent.as_deref()),
+        (vec!["ann.lee"], Some("https://www.instagram.com/p/AbC123/"))
+    );
     let reaction = reactions[1];
     assert_eq!((reaction.text.as_str(), reaction.at, reaction.by_owner), ("❤", 1_644_000_050, true));
 }
@@ -122,7 +135,11 @@ fn reads_the_2024_layout() {
     assert_eq!(items(&records, ItemKind::Post)[0].text, "Morning routine");
     assert_eq!(handles(&items(&records, ItemKind::Comment)[0].counterparts), ["ann.lee"]);
     let follow = &items(&records, ItemKind::Connection)[0];
-    assert_eq!((follow.author.handle.as_str(), follow.by_owner), ("garden.shop", true), "2025 exports keep the username in `title`");
+    assert_eq!(
+        (follow.author.handle.as_str(), follow.by_owner),
+        ("garden.shop", true),
+        "2025 exports keep the username in `title`"
+    );
     let messages = items(&records, ItemKind::Message);
     assert_eq!(messages.len(), 2);
     assert!(messages.iter().all(|m| !m.by_owner));
@@ -135,7 +152,10 @@ fn reads_the_2019_media_file_and_2022_comments() {
     assert_eq!(posts.len(), 1, "stories are not posts");
     assert_eq!((posts[0].text.as_str(), posts[0].at), ("Throwback", 1_556_704_800));
     let c = &items(&records, ItemKind::Comment)[0];
-    assert_eq!((c.text.as_str(), c.at, handles(&c.counterparts)), ("The comment", 1_550_618_520, vec!["ann.lee"]));
+    assert_eq!(
+        (c.text.as_str(), c.at, handles(&c.counterparts)),
+        ("The comment", 1_550_618_520, vec!["ann.lee"])
+    );
 }
 
 #[test]
@@ -170,22 +190,38 @@ fn a_truncated_file_is_named_with_its_line() {
 fn imports_the_shared_instagram_samples_with_counts_matching_the_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
     if !root.is_dir() {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found (looked in {})", root.display());
         return;
     }
     let dir = root.join("facebook_instagram_waultar/parser/data");
-    let json = |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap() };
+    let json =
+        |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap() };
     let count_posts = |f: &str| -> (usize, usize) {
         let v = json(f);
         let list = v.as_array().unwrap();
-        let posts = list.iter().map(|p| if p.get("media").is_some() { 1 } else { p.get("ig_igtv_media").and_then(Value::as_array).map_or(0, Vec::len) }).sum();
+        let posts = list
+            .iter()
+            .map(|p| {
+                if p.get("media").is_some() {
+                    1
+                } else {
+                    p.get("ig_igtv_media").and_then(Value::as_array).map_or(0, Vec::len)
+                }
+            })
+            .sum();
         let pictures = list.iter().filter(|p| p.get("ig_profile_picture").is_some()).count();
         (posts, pictures)
     };
     let (records, skipped) = import(&dir);
     assert_eq!(owner(&records).unwrap().handle, "REDACTED USERNAME");
-    assert!(records.iter().all(|r| !matches!(r, Record::Item(i) if i.network != Network::Instagram)), "Instagram only");
+    assert!(
+        records.iter().all(|r| !matches!(r, Record::Item(i) if i.network != Network::Instagram)),
+        "Instagram only"
+    );
     let (a, a_pictures) = count_posts("instagram_media.json");
     let (b, b_pictures) = count_posts("instagram_post.json");
     let posts = items(&records, ItemKind::Post);
@@ -193,6 +229,9 @@ fn imports_the_shared_instagram_samples_with_counts_matching_the_files() {
     assert!(posts.iter().any(|p| p.text.contains("(f… my foot)")), "mojibake repaired");
     assert_eq!(skipped.len(), a_pictures + b_pictures, "{skipped:?}");
     let comments = json("post_comments.json");
-    assert_eq!(items(&records, ItemKind::Comment).len(), comments["comments_media_comments"].as_array().unwrap().len());
+    assert_eq!(
+        items(&records, ItemKind::Comment).len(),
+        comments["comments_media_comments"].as_array().unwrap().len()
+    );
     assert_eq!(handles(&items(&records, ItemKind::Comment)[0].counterparts), ["username"]);
 }

@@ -30,7 +30,14 @@ fn items(records: &[Record]) -> Vec<&Item> {
 fn owners(records: &[Record]) -> Vec<&Person> {
     records
         .iter()
-        .filter_map(|r| if let Record::Owner { person, network, .. } = r { assert_eq!(*network, Network::LinkedIn); Some(person) } else { None })
+        .filter_map(|r| {
+            if let Record::Owner { person, network, .. } = r {
+                assert_eq!(*network, Network::LinkedIn);
+                Some(person)
+            } else {
+                None
+            }
+        })
         .collect()
 }
 
@@ -48,7 +55,10 @@ fn from_file<'a>(records: &'a [Record], file: &str) -> Vec<&'a Item> {
 
 fn at_line<'a>(records: &'a [Record], file: &str, line: u64) -> &'a Item {
     let pos = format!("line {line}");
-    items(records).into_iter().find(|i| i.source.file == file && i.source.position == pos).unwrap_or_else(|| panic!("nothing at {file}:{pos}"))
+    items(records)
+        .into_iter()
+        .find(|i| i.source.file == file && i.source.position == pos)
+        .unwrap_or_else(|| panic!("nothing at {file}:{pos}"))
 }
 
 #[test]
@@ -99,7 +109,13 @@ fn a_2018_export_reads_us_dates_html_entities_utf16_shares_and_directions() {
     assert_eq!(shares[0].kind, ItemKind::Post);
     assert_eq!(shares[0].text, "Our new shop is open — come say hi! “Grand” opening", "UTF-16 decoded");
     assert_eq!(shares[0].at, util::unix(2017, 6, 8, 8, 15, 44));
-    assert_eq!(shares[0].external_id.as_deref(), Some("https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A1000000000000000001@2017/06/08 08:15:44 UTC"), "the link paired with the date");
+    assert_eq!(
+        shares[0].external_id.as_deref(),
+        Some(
+            "https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A1000000000000000001@2017/06/08 08:15:44 UTC"
+        ),
+        "the link paired with the date"
+    );
     assert!(shares[0].by_owner);
     assert_eq!(shares[0].author.handle, "Dana Seller");
     assert_eq!(shares[1].kind, ItemKind::Share);
@@ -146,16 +162,25 @@ fn a_2021_export_reads_the_preamble_conversations_long_posts_and_escaped_comment
     let to: Vec<&str> = group.counterparts.iter().map(|p| p.handle.as_str()).collect();
     assert_eq!(to, ["https://www.linkedin.com/in/eve-fox", "https://www.linkedin.com/in/gus-hale"]);
 
-    let long = items(&records).into_iter().find(|i| i.kind == ItemKind::Post && i.text.starts_with("Three")).unwrap();
+    let long = items(&records)
+        .into_iter()
+        .find(|i| i.kind == ItemKind::Post && i.text.starts_with("Three"))
+        .unwrap();
     assert_eq!(long.text, "Three things I learned this year:\n\n1. Listen first.\n2. Answer the same day.");
     assert_eq!(long.at, util::unix(2021, 6, 15, 8, 40, 56));
-    let quoted = items(&records).into_iter().find(|i| i.kind == ItemKind::Post && i.text.starts_with("He said")).unwrap();
+    let quoted = items(&records)
+        .into_iter()
+        .find(|i| i.kind == ItemKind::Post && i.text.starts_with("He said"))
+        .unwrap();
     assert_eq!(quoted.text, "He said \"wow\" at the fair");
 
     let comment = at_line(&records, "Comments.csv", 2);
     assert_eq!(comment.kind, ItemKind::Comment);
     assert_eq!(comment.text, "Congrats Eve! \"Fox Crafts\" is the best, truly", "backslash-escaped quotes");
-    assert_eq!(comment.parent.as_deref(), Some("https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A3000000000000000001"));
+    assert_eq!(
+        comment.parent.as_deref(),
+        Some("https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A3000000000000000001")
+    );
     assert!(comment.by_owner);
 
     let invite = at_line(&records, "Invitations.csv", 2);
@@ -184,7 +209,8 @@ fn importing_twice_gives_the_same_fingerprints() {
 
 #[test]
 fn the_owner_option_overrides_the_guess() {
-    let opts = Options { owner: Some(Person { handle: "Eve Fox".into(), ..Person::default() }), network: None };
+    let opts =
+        Options { owner: Some(Person { handle: "Eve Fox".into(), ..Person::default() }), network: None };
     let (records, _) = import(&fixture("2021"), &opts).unwrap();
     assert_eq!(owners(&records)[0].handle, "Eve Fox");
     assert!(at_line(&records, "messages.csv", 2).by_owner);
@@ -246,7 +272,10 @@ fn a_missing_column_is_an_error_naming_it() {
 
 #[test]
 fn an_unreadable_date_skips_the_row_with_a_reason() {
-    let dir = scratch("date", &[("Connections.csv", b"First Name,Last Name,Connected On\nA,B,someday\nC,D,17 Jun 2021\n")]);
+    let dir = scratch(
+        "date",
+        &[("Connections.csv", b"First Name,Last Name,Connected On\nA,B,someday\nC,D,17 Jun 2021\n")],
+    );
     let (records, skipped) = import(&dir, &Options::default()).unwrap();
     assert_eq!(items(&records).len(), 1);
     assert_eq!(skipped.len(), 1);
@@ -263,7 +292,10 @@ fn shared() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found (looked for {})", p.display());
         None
     }
@@ -277,7 +309,10 @@ fn rows(path: &Path, column: &str) -> (usize, usize) {
     }
     let bytes = std::fs::read(path).unwrap();
     let text = if bytes.starts_with(&[0xFF, 0xFE]) {
-        String::from_utf16(&bytes[2..].chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>()).unwrap()
+        String::from_utf16(
+            &bytes[2..].chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        )
+        .unwrap()
     } else {
         String::from_utf8(bytes).unwrap()
     };
@@ -306,12 +341,17 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
-        let (records, skipped) = import(&dir, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let (records, skipped) =
+            import(&dir, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         seen += 1;
         let c = counts(&records);
         let get = |k: &str| c.get(k).copied().unwrap_or(0);
         let name = |n: &str| {
-            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_string_lossy().eq_ignore_ascii_case(n)).unwrap_or_else(|| dir.join(n))
+            std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap().to_string_lossy().eq_ignore_ascii_case(n))
+                .unwrap_or_else(|| dir.join(n))
         };
         let (connections, _) = rows(&name("Connections.csv"), "");
         let (invitations, _) = rows(&name("Invitations.csv"), "");
@@ -322,8 +362,17 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
         assert_eq!(get("post") + get("share"), shares, "{}: shares", dir.display());
         assert_eq!(skipped.len(), empty_messages, "{}: {skipped:?}", dir.display());
         assert_eq!(owners(&records).len(), 1, "{}: the owner", dir.display());
-        assert!(items(&records).iter().all(|i| i.at > util::unix(2000, 1, 1, 0, 0, 0)), "{}: every date read", dir.display());
-        eprintln!("{}: {c:?}, skipped {}, owner {:?}", dir.file_name().unwrap().to_string_lossy(), skipped.len(), owners(&records)[0]);
+        assert!(
+            items(&records).iter().all(|i| i.at > util::unix(2000, 1, 1, 0, 0, 0)),
+            "{}: every date read",
+            dir.display()
+        );
+        eprintln!(
+            "{}: {c:?}, skipped {}, owner {:?}",
+            dir.file_name().unwrap().to_string_lossy(),
+            skipped.len(),
+            owners(&records)[0]
+        );
     }
     assert!(seen >= 2, "expected the two linkedin samples, found {seen}");
 
@@ -332,7 +381,8 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
     assert!(items(&records).iter().all(|i| !i.text.contains("&rsquo;") && !i.text.contains("&amp;")));
     let (records, _) = import(&root.join("2021_femi"), &Options::default()).unwrap();
     assert_eq!(owners(&records)[0].name.as_deref(), Some("Person0061 Test0061"));
-    let long = items(&records).into_iter().find(|i| i.text.starts_with("So I did an exploratory analysis")).unwrap();
+    let long =
+        items(&records).into_iter().find(|i| i.text.starts_with("So I did an exploratory analysis")).unwrap();
     assert!(long.text.contains("world.\n\nOnly 0.04%"), "{}", long.text);
 }
 

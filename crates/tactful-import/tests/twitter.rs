@@ -27,7 +27,17 @@ fn items(records: &[Record]) -> Vec<&Item> {
 }
 
 fn owners(records: &[Record]) -> Vec<&Person> {
-    records.iter().filter_map(|r| if let Record::Owner { person, network, .. } = r { assert_eq!(*network, Network::X); Some(person) } else { None }).collect()
+    records
+        .iter()
+        .filter_map(|r| {
+            if let Record::Owner { person, network, .. } = r {
+                assert_eq!(*network, Network::X);
+                Some(person)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn counts(records: &[Record]) -> BTreeMap<&'static str, usize> {
@@ -39,7 +49,10 @@ fn counts(records: &[Record]) -> BTreeMap<&'static str, usize> {
 }
 
 fn by_id<'a>(records: &'a [Record], id: &str) -> &'a Item {
-    items(records).into_iter().find(|i| i.external_id.as_deref() == Some(id)).unwrap_or_else(|| panic!("no item {id}"))
+    items(records)
+        .into_iter()
+        .find(|i| i.external_id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 #[test]
@@ -81,7 +94,11 @@ fn a_2023_archive_gives_owner_posts_replies_shares_messages_follows_and_likes() 
     assert_eq!(share.counterparts[0].handle, "700003");
 
     let long = by_id(&records, "1855500000000000004");
-    assert!(long.text.ends_with("never send a pitch to someone who has not asked."), "note-tweet.js replaces the truncated text: {}", long.text);
+    assert!(
+        long.text.ends_with("never send a pitch to someone who has not asked."),
+        "note-tweet.js replaces the truncated text: {}",
+        long.text
+    );
     assert!(!long.text.contains("t.co"));
 
     let incoming = by_id(&records, "1855600000000000011");
@@ -105,7 +122,10 @@ fn a_2023_archive_gives_owner_posts_replies_shares_messages_follows_and_likes() 
     assert_eq!(follower.kind, ItemKind::Connection);
     assert!(!follower.by_owner);
     assert_eq!(follower.author.handle, "700005");
-    assert_eq!(follower.author.profile_url.as_deref(), Some("https://twitter.com/intent/user?user_id=700005"));
+    assert_eq!(
+        follower.author.profile_url.as_deref(),
+        Some("https://twitter.com/intent/user?user_id=700005")
+    );
     assert!(by_id(&records, "following:700003").by_owner);
 
     let like = by_id(&records, "like:1855300000000000000");
@@ -113,7 +133,10 @@ fn a_2023_archive_gives_owner_posts_replies_shares_messages_follows_and_likes() 
     assert!(like.by_owner);
     assert_eq!(like.parent.as_deref(), Some("1855300000000000000"));
     assert!(!like.text.contains("candle"), "someone else's words are not copied into the owner's like");
-    assert!(like.at > util::unix(2024, 11, 9, 0, 0, 0) && like.at < util::unix(2024, 11, 10, 0, 0, 0), "dated by the liked post's id");
+    assert!(
+        like.at > util::unix(2024, 11, 9, 0, 0, 0) && like.at < util::unix(2024, 11, 10, 0, 0, 0),
+        "dated by the liked post's id"
+    );
 
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     assert_eq!(skipped[0].file, "data/direct-messages-group.js");
@@ -137,7 +160,14 @@ fn importing_twice_gives_the_same_fingerprints() {
 
 #[test]
 fn the_owner_option_overrides_and_still_matches_the_archive_ids() {
-    let opts = Options { owner: Some(Person { handle: "@dana_sells".into(), name: Some("Dana S.".into()), ..Person::default() }), network: None };
+    let opts = Options {
+        owner: Some(Person {
+            handle: "@dana_sells".into(),
+            name: Some("Dana S.".into()),
+            ..Person::default()
+        }),
+        network: None,
+    };
     let (records, _) = import(&fixture("ytd_2023"), &opts).unwrap();
     let owner = owners(&records);
     assert_eq!(owner.len(), 1);
@@ -202,7 +232,13 @@ fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
 
 #[test]
 fn a_truncated_tweets_file_is_an_error_naming_file_and_line() {
-    let dir = scratch("truncated", &[("data/tweets.js", b"window.YTD.tweets.part0 = [\n  {\n    \"tweet\" : {\n      \"id_str\" : \"1\",\n")]);
+    let dir = scratch(
+        "truncated",
+        &[(
+            "data/tweets.js",
+            b"window.YTD.tweets.part0 = [\n  {\n    \"tweet\" : {\n      \"id_str\" : \"1\",\n",
+        )],
+    );
     let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/tweets.js:line 5"), "{err}");
     assert!(err.contains("truncated"), "{err}");
@@ -212,7 +248,10 @@ fn a_truncated_tweets_file_is_an_error_naming_file_and_line() {
 #[test]
 fn a_syntax_error_keeps_the_column_of_the_file() {
     // The error is on line 1, after the `window.YTD… = ` prefix: the column counts it.
-    let dir = scratch("column", &[("data/follower.js", b"window.YTD.follower.part0 = [ { \"follower\" : { \"accountId\" : 1 } } x")]);
+    let dir = scratch(
+        "column",
+        &[("data/follower.js", b"window.YTD.follower.part0 = [ { \"follower\" : { \"accountId\" : 1 } } x")],
+    );
     let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/follower.js:line 1 column 68"), "{err}");
     std::fs::remove_dir_all(dir).ok();
@@ -220,7 +259,13 @@ fn a_syntax_error_keeps_the_column_of_the_file() {
 
 #[test]
 fn a_file_in_the_wrong_encoding_is_an_error_naming_the_line() {
-    let dir = scratch("latin1", &[("data/tweet.js", b"window.YTD.tweet.part0 = [ {\n \"tweet\" : { \"full_text\" : \"Caf\xe9\" }\n} ]")]);
+    let dir = scratch(
+        "latin1",
+        &[(
+            "data/tweet.js",
+            b"window.YTD.tweet.part0 = [ {\n \"tweet\" : { \"full_text\" : \"Caf\xe9\" }\n} ]",
+        )],
+    );
     let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/tweet.js:line 2"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
@@ -244,7 +289,10 @@ fn shared() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
         eprintln!("SKIPPED: ../shared/data not found (looked for {})", p.display());
         None
     }
@@ -285,7 +333,8 @@ fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
-        let (records, skipped) = import(&dir, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let (records, skipped) =
+            import(&dir, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         seen += 1;
         let c = counts(&records);
         let get = |k: &str| c.get(k).copied().unwrap_or(0);
@@ -302,7 +351,12 @@ fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
         assert_eq!(get("post") + get("comment") + get("share"), tweets, "{}: tweets", dir.display());
         assert_eq!(get("message"), dm + group, "{}: messages", dir.display());
         assert_eq!(skipped.len(), dm_events + group_events, "{}: skipped {skipped:?}", dir.display());
-        assert_eq!(get("connection"), len(&data.join("follower.js")) + len(&data.join("following.js")), "{}: follows", dir.display());
+        assert_eq!(
+            get("connection"),
+            len(&data.join("follower.js")) + len(&data.join("following.js")),
+            "{}: follows",
+            dir.display()
+        );
         assert_eq!(get("reaction"), len(&data.join("like.js")), "{}: likes", dir.display());
         assert_eq!(owners(&records).len(), 1, "{}: the owner", dir.display());
         eprintln!("{}: {c:?}, skipped {}", dir.file_name().unwrap().to_string_lossy(), skipped.len());
@@ -318,8 +372,14 @@ fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
     assert!(items(&records).iter().all(|i| !i.text.contains("&amp;")));
     let (records, _) = import(&root.join("2023_ytd_larsbrinkhoff"), &Options::default()).unwrap();
     assert_eq!(owners(&records)[0].handle, "3128746474", "from manifest.js: this sample has no account.js");
-    let spam = items(&records).into_iter().filter(|i| i.kind == ItemKind::Message && i.text.contains("part-time job")).collect::<Vec<_>>();
-    assert!(!spam.is_empty() && spam.iter().all(|i| !i.by_owner && i.counterparts.len() > 40), "group spam goes to the whole group");
+    let spam = items(&records)
+        .into_iter()
+        .filter(|i| i.kind == ItemKind::Message && i.text.contains("part-time job"))
+        .collect::<Vec<_>>();
+    assert!(
+        !spam.is_empty() && spam.iter().all(|i| !i.by_owner && i.counterparts.len() > 40),
+        "group spam goes to the whole group"
+    );
 }
 
 #[test]

@@ -120,10 +120,28 @@ fn main() {
         best_full = best_full.min(t.elapsed().as_secs_f64());
     }
     let n = posts.len() as f64;
-    println!("corpus: {} posts, {:.0} bytes on average, {} phrases, {} rules", posts.len(), bytes as f64 / n, engine.phrase_count(), engine.rules().len());
-    println!("bare pass, case-sensitive  : {:>9.0} posts/s  ({:.1} MB/s)", n / best_bare, bytes as f64 / best_bare / 1e6);
-    println!("bare pass, case-insensitive: {:>9.0} posts/s  ({:.1} MB/s)", n / best_nocase, bytes as f64 / best_nocase / 1e6);
-    println!("full check                 : {:>9.0} posts/s  ({:.1} MB/s), {findings} findings", n / best_full, bytes as f64 / best_full / 1e6);
+    println!(
+        "corpus: {} posts, {:.0} bytes on average, {} phrases, {} rules",
+        posts.len(),
+        bytes as f64 / n,
+        engine.phrase_count(),
+        engine.rules().len()
+    );
+    println!(
+        "bare pass, case-sensitive  : {:>9.0} posts/s  ({:.1} MB/s)",
+        n / best_bare,
+        bytes as f64 / best_bare / 1e6
+    );
+    println!(
+        "bare pass, case-insensitive: {:>9.0} posts/s  ({:.1} MB/s)",
+        n / best_nocase,
+        bytes as f64 / best_nocase / 1e6
+    );
+    println!(
+        "full check                 : {:>9.0} posts/s  ({:.1} MB/s), {findings} findings",
+        n / best_full,
+        bytes as f64 / best_full / 1e6
+    );
     println!("ratio full / case-insensitive bare: {:.2}x (target: at most 4x)", best_full / best_nocase);
     println!("ratio full / case-sensitive bare  : {:.2}x", best_full / best_bare);
 

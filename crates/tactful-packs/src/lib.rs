@@ -27,7 +27,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub fn builtin_packs() -> Vec<Pack> {
     BUILTIN
         .iter()
-        .map(|(name, src)| Pack::parse(name, src).unwrap_or_else(|e| panic!("built-in pack is malformed: {e}")))
+        .map(|(name, src)| {
+            Pack::parse(name, src).unwrap_or_else(|e| panic!("built-in pack is malformed: {e}"))
+        })
         .collect()
 }
 

@@ -16,7 +16,8 @@ fn findings_on_realistic_drafts() {
         let text = text.trim_end();
         writeln!(report, "[{channel}] {text}").expect("writing to a String");
         for f in engine.check(text, channel) {
-            writeln!(report, "  {} {} {:?}", f.severity, f.code, &text[f.start..f.end]).expect("writing to a String");
+            writeln!(report, "  {} {} {:?}", f.severity, f.code, &text[f.start..f.end])
+                .expect("writing to a String");
         }
         report.push('\n');
     }

@@ -8,7 +8,10 @@ use crate::query::Arg;
 
 /// Read a setting (the plan is stored as one JSON document under `plan`).
 pub fn get(db: &mut dyn Db, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(db.rows("SELECT value FROM settings WHERE key = ?1", &[Arg::Text(key.into())])?.first().map(|r| r[0].text()))
+    Ok(db
+        .rows("SELECT value FROM settings WHERE key = ?1", &[Arg::Text(key.into())])?
+        .first()
+        .map(|r| r[0].text()))
 }
 
 /// Write a setting, replacing the old value.
@@ -41,7 +44,8 @@ pub fn start(db: &mut dyn Db, at: i64) -> Result<(Session, bool), StoreError> {
     if let Some(s) = open_session(db)? {
         return Ok((s, false));
     }
-    let id = db.rows("INSERT INTO sessions (started_at) VALUES (?1) RETURNING id", &[Arg::Int(at)])?[0][0].int();
+    let id =
+        db.rows("INSERT INTO sessions (started_at) VALUES (?1) RETURNING id", &[Arg::Int(at)])?[0][0].int();
     Ok((Session { id, started_at: at, stopped_at: None }, true))
 }
 

@@ -53,10 +53,10 @@ use tactful_core::coaching::{self, OwnerHandles, Owners, RequestKind};
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::{self, Act, Direction, Interaction, Tally};
 
-use crate::{StoreError, StoredItem};
 use crate::people::{self, Cell, Db};
 use crate::query::Arg;
 use crate::schema::SEP;
+use crate::{StoreError, StoredItem};
 
 /// Bump when what is derived changes: stores derive everything again.
 /// 3: response tracking (migration 6).
@@ -80,7 +80,8 @@ struct State {
 fn read_state(db: &mut dyn Db) -> Result<Option<State>, StoreError> {
     let Some(v) = crate::coach::get(db, STATE_KEY)? else { return Ok(None) };
     let mut parts = v.splitn(3, '\n');
-    let (Some(version), Some(watermark), owners) = (parts.next().and_then(|x| x.parse().ok()), parts.next().and_then(|x| x.parse().ok()), parts.next())
+    let (Some(version), Some(watermark), owners) =
+        (parts.next().and_then(|x| x.parse().ok()), parts.next().and_then(|x| x.parse().ok()), parts.next())
     else {
         return Ok(None);
     };
@@ -132,7 +133,10 @@ fn stored_mapping(db: &mut dyn Db) -> Result<HashMap<(Network, String), i64>, St
 /// Is anything derived out of date? Cheap: a few small queries.
 fn stale(db: &mut dyn Db) -> Result<bool, StoreError> {
     let Some(state) = read_state(db)? else { return Ok(true) };
-    if state.version != VERSION || state.watermark != max_item(db)? || state.owners != fingerprint(&owners(db)?) {
+    if state.version != VERSION
+        || state.watermark != max_item(db)?
+        || state.owners != fingerprint(&owners(db)?)
+    {
         return Ok(true);
     }
     Ok(current_mapping(db)? != stored_mapping(db)?)
@@ -214,7 +218,10 @@ impl Added {
 
     /// An item the writer stored.
     pub(crate) fn owner_item(&mut self, item: &tactful_core::history::Item) {
-        if item.by_owner && item.kind != ItemKind::Connection && !self.seen.contains(&(item.network, item.author.handle.clone())) {
+        if item.by_owner
+            && item.kind != ItemKind::Connection
+            && !self.seen.contains(&(item.network, item.author.handle.clone()))
+        {
             self.seen.insert((item.network, item.author.handle.clone()));
             self.owner_authors.push((item.network, item.author.handle.clone()));
         }
@@ -269,7 +276,17 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         }
     }
     if rebuild {
-        for t in ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "owner_authors", "conversations", "starts", "unthreaded_messages"] {
+        for t in [
+            "interactions",
+            "requests",
+            "replies",
+            "contact_tallies",
+            "handle_contacts",
+            "owner_authors",
+            "conversations",
+            "starts",
+            "unthreaded_messages",
+        ] {
             db.exec(&format!("DELETE FROM {t}"), &[])?;
         }
     }
@@ -324,13 +341,34 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             let more = !rows.is_empty();
             if let Some(last) = rows.last() {
                 from = last.id;
-                to_worker.send(rows).map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
+                to_worker.send(rows).map_err(|_| StoreError::Sqlite {
+                    path: "derived tables".into(),
+                    message: "the deriving thread stopped".into(),
+                })?;
             }
             if pending {
-                let d = results.recv().map_err(|_| StoreError::Sqlite { path: "derived tables".into(), message: "the deriving thread stopped".into() })?;
-                insert(db, "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES", 9, &d.acts)?;
-                insert(db, "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES", 6, &d.replies)?;
-                insert(db, "INSERT INTO unthreaded_messages (network, conv, at, item_id, by_owner, sender, people) VALUES", 7, &d.unthreaded)?;
+                let d = results.recv().map_err(|_| StoreError::Sqlite {
+                    path: "derived tables".into(),
+                    message: "the deriving thread stopped".into(),
+                })?;
+                insert(
+                    db,
+                    "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES",
+                    9,
+                    &d.acts,
+                )?;
+                insert(
+                    db,
+                    "INSERT INTO replies (network, kind, conv, at, item_id, addressed) VALUES",
+                    6,
+                    &d.replies,
+                )?;
+                insert(
+                    db,
+                    "INSERT INTO unthreaded_messages (network, conv, at, item_id, by_owner, sender, people) VALUES",
+                    7,
+                    &d.unthreaded,
+                )?;
                 for (k, m) in d.messages {
                     dms.entry(k).or_default().extend(m);
                 }
@@ -380,10 +418,23 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
             .by_ref()
             .take(BATCH)
             .flat_map(|((network, kind, key, at, item), rest)| {
-                [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(key), Arg::Int(at), Arg::Int(item)].into_iter().chain(rest)
+                [
+                    Arg::Static(network.as_str()),
+                    Arg::Static(kind.as_str()),
+                    Arg::Text(key),
+                    Arg::Int(at),
+                    Arg::Int(item),
+                ]
+                .into_iter()
+                .chain(rest)
             })
             .collect();
-        insert(db, "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES", 9, &batch)?;
+        insert(
+            db,
+            "INSERT INTO requests (network, kind, conv, at, item_id, sender, request, cue, answer_at) VALUES",
+            9,
+            &batch,
+        )?;
     }
     derive_conversations(db, &me, dms, fresh)?;
     // Contacts whose tallies changed: new interactions, or handles that now count for someone else.
@@ -392,7 +443,10 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     for (k, id) in &old {
         if mapping.get(k) != Some(id) {
             dirty.insert(*id);
-            db.exec("DELETE FROM handle_contacts WHERE network = ?1 AND handle = ?2", &[Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone())])?;
+            db.exec(
+                "DELETE FROM handle_contacts WHERE network = ?1 AND handle = ?2",
+                &[Arg::Text(k.0.as_str().into()), Arg::Text(k.1.clone())],
+            )?;
         }
     }
     let mut added = Vec::new();
@@ -470,7 +524,16 @@ impl Deriver<'_> {
                 }
                 if self.fresh {
                     if let Some(id) = self.by_net[it.network as usize].get(handle.as_str()) {
-                        let stored = Stored { at: x.at, item: it.id, seq: seq as u32, network: it.network, direction: x.direction, act: x.act, private: x.private, pitch };
+                        let stored = Stored {
+                            at: x.at,
+                            item: it.id,
+                            seq: seq as u32,
+                            network: it.network,
+                            direction: x.direction,
+                            act: x.act,
+                            private: x.private,
+                            pitch,
+                        };
                         d.stored.push((*id, stored));
                     }
                 }
@@ -493,7 +556,8 @@ impl Deriver<'_> {
             }
             // Its conversation and the people in it other than you, when
             // what follows needs them (a comment of theirs only if it is a request).
-            let conv = (it.kind == ItemKind::Message || it.by_owner).then(|| (me.conversation_key(&v), me.others(&v).join(&SEP.to_string())));
+            let conv = (it.kind == ItemKind::Message || it.by_owner)
+                .then(|| (me.conversation_key(&v), me.others(&v).join(&SEP.to_string())));
             if let (ItemKind::Message, Some((key, people))) = (it.kind, &conv) {
                 let sender = it.author.trim().to_string();
                 if !key.starts_with(THREAD) {
@@ -507,7 +571,13 @@ impl Deriver<'_> {
                         Arg::Text(people.clone()),
                     ]);
                 }
-                let kept = self.fresh.then(|| Message { at: it.at, item: it.id, by_owner: it.by_owner, sender, people: people.clone() });
+                let kept = self.fresh.then(|| Message {
+                    at: it.at,
+                    item: it.id,
+                    by_owner: it.by_owner,
+                    sender,
+                    people: people.clone(),
+                });
                 d.messages.push(((it.network, key.clone()), kept));
             }
             if it.by_owner {
@@ -517,16 +587,35 @@ impl Deriver<'_> {
                 // A reply in a thread is found again from the items (by thread,
                 // indexed); only those without one need a row of their own.
                 if !key.starts_with(THREAD) {
-                    d.replies.extend([Arg::Static(it.network.as_str()), Arg::Static(it.kind.as_str()), Arg::Text(key), Arg::Int(it.at), Arg::Int(it.id), Arg::Text(addressed)]);
+                    d.replies.extend([
+                        Arg::Static(it.network.as_str()),
+                        Arg::Static(it.kind.as_str()),
+                        Arg::Text(key),
+                        Arg::Int(it.at),
+                        Arg::Int(it.id),
+                        Arg::Text(addressed),
+                    ]);
                 }
             } else if !it.author.trim().is_empty() && !me.is(it.network, &it.author) {
                 // The same test as coaching::request_cue; the inquiry test
                 // already ran in `interactions` (it gave an Inquiry or not).
-                let cue = coaching::complaint_cue(&it.text)
-                    .map(|c| (RequestKind::Problem, c))
-                    .or_else(|| if inquiry { relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c)) } else { None });
+                let cue =
+                    coaching::complaint_cue(&it.text).map(|c| (RequestKind::Problem, c)).or_else(|| {
+                        if inquiry {
+                            relationships::inquiry_cue(&it.text).map(|c| (RequestKind::Question, c))
+                        } else {
+                            None
+                        }
+                    });
                 if let Some((what, cue)) = cue {
-                    let r = Request { item: it.id, from: it.author.trim().to_string(), at: it.at, what, cue, answer_at: None };
+                    let r = Request {
+                        item: it.id,
+                        from: it.author.trim().to_string(),
+                        at: it.at,
+                        what,
+                        cue,
+                        answer_at: None,
+                    };
                     let key = conv.map_or_else(|| me.conversation_key(&v), |c| c.0);
                     d.conv_requests.push(((it.network, it.kind, key), r));
                 }
@@ -579,7 +668,14 @@ const THREAD: &str = "thread:";
 /// (all of them: from the items of its thread, or the `replies` rows of a
 /// conversation without thread), and bring the answers of its older
 /// requests up to date.
-fn answer_stored(db: &mut dyn Db, me: &OwnerHandles, network: Network, kind: ItemKind, conv_key: &str, conv: &mut Conv) -> Result<(), StoreError> {
+fn answer_stored(
+    db: &mut dyn Db,
+    me: &OwnerHandles,
+    network: Network,
+    kind: ItemKind,
+    conv_key: &str,
+    conv: &mut Conv,
+) -> Result<(), StoreError> {
     let key = [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(conv_key.into())];
     conv.replies = if let Some(thread) = conv_key.strip_prefix(THREAD) {
         let mut out = Vec::new();
@@ -625,17 +721,32 @@ struct Message {
 
 /// Every dated direct message of a conversation: from the items of its
 /// thread (indexed), or the `unthreaded_messages` rows.
-fn stored_messages(db: &mut dyn Db, me: &OwnerHandles, network: Network, key: &str) -> Result<Vec<Message>, StoreError> {
+fn stored_messages(
+    db: &mut dyn Db,
+    me: &OwnerHandles,
+    network: Network,
+    key: &str,
+) -> Result<Vec<Message>, StoreError> {
     let mut out = Vec::new();
     if let Some(thread) = key.strip_prefix(THREAD) {
         db.each(
             "SELECT id, network, kind, author, by_owner, counterparts, thread, at, '' FROM items
              WHERE thread = ?1 AND network = ?2 AND kind = ?3 AND at > 0",
-            &[Arg::Text(thread.into()), Arg::Static(network.as_str()), Arg::Static(ItemKind::Message.as_str())],
+            &[
+                Arg::Text(thread.into()),
+                Arg::Static(network.as_str()),
+                Arg::Static(ItemKind::Message.as_str()),
+            ],
             &mut |r: &mut [Cell]| {
                 let it = item_of(r);
                 let people = me.others(&it.view()).join(&SEP.to_string());
-                out.push(Message { at: it.at, item: it.id, by_owner: it.by_owner, sender: it.author.trim().to_string(), people });
+                out.push(Message {
+                    at: it.at,
+                    item: it.id,
+                    by_owner: it.by_owner,
+                    sender: it.author.trim().to_string(),
+                    people,
+                });
             },
         )?;
     } else {
@@ -649,7 +760,12 @@ fn stored_messages(db: &mut dyn Db, me: &OwnerHandles, network: Network, key: &s
 }
 
 /// What `coaching::conversation` gives for these messages (at least one).
-fn conversation_of(network: Network, key: String, messages: &[Message], me: &OwnerHandles) -> coaching::Conversation {
+fn conversation_of(
+    network: Network,
+    key: String,
+    messages: &[Message],
+    me: &OwnerHandles,
+) -> coaching::Conversation {
     let people: Vec<Vec<String>> = messages.iter().map(|m| crate::schema::handles(&m.people)).collect();
     // The author and the other people are all `others` reads; the key is given.
     let views: Vec<relationships::ItemView<'_>> = messages
@@ -674,9 +790,16 @@ fn conversation_of(network: Network, key: String, messages: &[Message], me: &Own
 /// Work out again the conversations with new messages (`dms`; with all
 /// their messages on a first derivation, else read back) and replace their
 /// `conversations` and `starts` rows.
-fn derive_conversations(db: &mut dyn Db, me: &OwnerHandles, dms: HashMap<DmKey, Vec<Message>>, fresh: bool) -> Result<(), StoreError> {
-    const CONVERSATIONS: &str = "INSERT INTO conversations (network, conv, last_at, last_item, waiting, people) VALUES";
-    const STARTS: &str = "INSERT INTO starts (network, conv, at, item_id, sender, answer_item, answer_at) VALUES";
+fn derive_conversations(
+    db: &mut dyn Db,
+    me: &OwnerHandles,
+    dms: HashMap<DmKey, Vec<Message>>,
+    fresh: bool,
+) -> Result<(), StoreError> {
+    const CONVERSATIONS: &str =
+        "INSERT INTO conversations (network, conv, last_at, last_item, waiting, people) VALUES";
+    const STARTS: &str =
+        "INSERT INTO starts (network, conv, at, item_id, sender, answer_item, answer_at) VALUES";
     // In key order: appending to the tables' b-trees is cheap.
     let mut dms: Vec<_> = dms.into_iter().collect();
     dms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -756,7 +879,15 @@ impl Stored {
     }
 
     fn interaction(&self, handle: String) -> Interaction {
-        Interaction { contact: handle, network: self.network, at: self.at, direction: self.direction, act: self.act, private: self.private, item: self.item }
+        Interaction {
+            contact: handle,
+            network: self.network,
+            at: self.at,
+            direction: self.direction,
+            act: self.act,
+            private: self.private,
+            item: self.item,
+        }
     }
 }
 
@@ -765,18 +896,23 @@ const STORED_COLUMNS: &str = "i.network, i.at, i.direction, i.act, i.private, i.
 /// The month number (year × 12 + month − 1, UTC) of a time.
 fn month_index(at: i64) -> i64 {
     let m = coaching::month(at);
-    let (y, mo) = m.rsplit_once('-').map_or((1970, 1), |(y, mo)| (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1)));
+    let (y, mo) =
+        m.rsplit_once('-').map_or((1970, 1), |(y, mo)| (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1)));
     y * 12 + mo - 1
 }
 
 /// The first second of month number `m`.
 fn month_start(m: i64) -> i64 {
-    coaching::day_number(&format!("{:04}-{:02}-01", m.div_euclid(12), m.rem_euclid(12) + 1)).unwrap_or(0) * 86_400
+    coaching::day_number(&format!("{:04}-{:02}-01", m.div_euclid(12), m.rem_euclid(12) + 1)).unwrap_or(0)
+        * 86_400
 }
 
 /// (Network, lower-case handle) → contact, one map per network so a handle
 /// is looked up without building a key; only `contacts` when given.
-fn handle_index(mapping: &HashMap<(Network, String), i64>, contacts: Option<&BTreeSet<i64>>) -> [HashMap<String, i64>; 5] {
+fn handle_index(
+    mapping: &HashMap<(Network, String), i64>,
+    contacts: Option<&BTreeSet<i64>>,
+) -> [HashMap<String, i64>; 5] {
     let mut by_net: [HashMap<String, i64>; 5] = Default::default();
     for ((n, h), id) in mapping {
         if contacts.is_none_or(|c| c.contains(id)) {
@@ -885,7 +1021,11 @@ pub struct ContactInteraction {
 
 /// Interactions with a contact from `from` to `to` (unix seconds, both
 /// included), in time order (ties by item id).
-pub fn interactions_between(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<ContactInteraction>, StoreError> {
+pub fn interactions_between(
+    db: &mut dyn Db,
+    from: i64,
+    to: i64,
+) -> Result<Vec<ContactInteraction>, StoreError> {
     let mut out = Vec::new();
     db.each(
         &format!(
@@ -1019,7 +1159,13 @@ pub fn waiting_for_you(db: &mut dyn Db, now: i64) -> Result<Vec<WaitingConversat
             }
             let c = conversation_of(network, key, &messages, &me);
             if c.turn == coaching::Turn::WaitingForYou {
-                out.push(WaitingConversation { network, key: c.key, people: c.people, last_item: c.last_item, last_at: c.last_at });
+                out.push(WaitingConversation {
+                    network,
+                    key: c.key,
+                    people: c.people,
+                    last_item: c.last_item,
+                    last_at: c.last_at,
+                });
             }
         }
     }

@@ -8,8 +8,8 @@
 
 pub mod coach;
 pub mod derived;
-mod pg;
 pub mod people;
+mod pg;
 mod query;
 mod schema;
 mod sqlite;
@@ -27,7 +27,9 @@ pub enum StoreError {
     Sqlite { path: String, message: String },
     #[error("PostgreSQL store: {0}")]
     Postgres(String),
-    #[error("the store at {location} has schema version {found}, newer than this tactful understands ({known}); upgrade tactful")]
+    #[error(
+        "the store at {location} has schema version {found}, newer than this tactful understands ({known}); upgrade tactful"
+    )]
     TooNew { location: String, found: i64, known: i64 },
 }
 
@@ -97,7 +99,8 @@ pub trait Store {
     /// Start a transaction for adding records.
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError>;
     /// Visit items matching `filter`, oldest first; `visit` returns false to stop.
-    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError>;
+    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool)
+    -> Result<(), StoreError>;
     /// How many items there are, per network and kind.
     fn counts(&mut self) -> Result<Counts, StoreError>;
     /// The owner's handle on each network.
@@ -113,7 +116,12 @@ pub trait Writer {
     /// export must not change who "you" are): use `set_owner` for that.
     fn add(&mut self, record: &Record) -> Result<Added, StoreError>;
     /// Record who owns the account on a network, replacing any earlier owner.
-    fn set_owner(&mut self, network: Network, person: &tactful_core::history::Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError>;
+    fn set_owner(
+        &mut self,
+        network: Network,
+        person: &tactful_core::history::Person,
+        source: &tactful_core::history::SourceRef,
+    ) -> Result<(), StoreError>;
     /// Make everything added visible, at once.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
@@ -134,7 +142,8 @@ pub mod testing {
 
     /// Write a schema version into a SQLite store file (to test refusal of newer stores).
     pub fn set_schema_version(path: &std::path::Path, version: i64) -> Result<(), StoreError> {
-        let conn = rusqlite::Connection::open(path).map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
+        let conn = rusqlite::Connection::open(path)
+            .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
         conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])
             .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
         Ok(())
@@ -143,7 +152,10 @@ pub mod testing {
     /// Turn a SQLite store back into what tactful wrote before migration 6
     /// (no derived response tracking; derived with an older `derived::VERSION`).
     pub fn downgrade_sqlite_to_v5(path: &std::path::Path) -> Result<(), StoreError> {
-        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let e = |e: rusqlite::Error| StoreError::Sqlite {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
         let conn = rusqlite::Connection::open(path).map_err(e)?;
         conn.execute_batch(
             "DROP TABLE conversations; DROP TABLE starts; DROP TABLE unthreaded_messages;
@@ -157,7 +169,10 @@ pub mod testing {
     /// (no counts per network and kind): to test that an old store upgrades in place.
     pub fn downgrade_sqlite_to_v4(path: &std::path::Path) -> Result<(), StoreError> {
         downgrade_sqlite_to_v5(path)?;
-        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let e = |e: rusqlite::Error| StoreError::Sqlite {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
         let conn = rusqlite::Connection::open(path).map_err(e)?;
         conn.execute_batch("DROP TABLE item_counts; DELETE FROM schema_version WHERE version > 4;").map_err(e)
     }
@@ -167,7 +182,10 @@ pub mod testing {
     /// settings: to test that an old store upgrades in place.
     pub fn downgrade_sqlite_to_v3(path: &std::path::Path) -> Result<(), StoreError> {
         downgrade_sqlite_to_v4(path)?;
-        let e = |e: rusqlite::Error| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() };
+        let e = |e: rusqlite::Error| StoreError::Sqlite {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
         let conn = rusqlite::Connection::open(path).map_err(e)?;
         conn.execute_batch(
             "DROP TABLE interactions; DROP TABLE handle_contacts; DROP TABLE contact_tallies; DROP TABLE owner_authors;
@@ -181,9 +199,14 @@ pub mod testing {
     /// (dropping any left from an earlier run) and return its URL.
     pub fn fresh_pg_database(url: &str, name: &str) -> Result<String, StoreError> {
         let db = format!("tactful_test_{name}_{}", std::process::id());
-        let mut admin = postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Postgres(e.to_string()))?;
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).map_err(|e| StoreError::Postgres(e.to_string()))?;
-        admin.batch_execute(&format!("CREATE DATABASE {db}")).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        let mut admin = postgres::Client::connect(url, postgres::NoTls)
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db}"))
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
         let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
         Ok(format!("{base}/{db}"))
     }

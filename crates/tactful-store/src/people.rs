@@ -61,9 +61,13 @@ pub trait Db {
     /// Visit the rows of a query one at a time, without holding them all in
     /// memory (the derived tables read the whole history this way).
     /// The visitor may take the cells' text (`Cell::take_text`).
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell])) -> Result<(), StoreError>;
+    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell]))
+    -> Result<(), StoreError>;
     /// Run `f` in one transaction (inside a writer: in the writer's own).
-    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn atomically(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// True on PostgreSQL, for the few statements the two spell differently.
     fn postgres(&self) -> bool {
         false
@@ -107,7 +111,13 @@ fn contacts_where(db: &mut dyn Db, clause: &str, args: &[Arg]) -> Result<Vec<Con
     for r in db.rows(&sql, args)? {
         let id = r[0].int();
         if out.last().is_none_or(|c| c.id != id) {
-            out.push(Contact { id, display_name: r[1].text(), mark: r[2].opt_text(), marked_at: r[5].opt_int(), handles: Vec::new() });
+            out.push(Contact {
+                id,
+                display_name: r[1].text(),
+                mark: r[2].opt_text(),
+                marked_at: r[5].opt_int(),
+                handles: Vec::new(),
+            });
         }
         if let (Some(n), Some(h)) = (r[3].opt_text(), r[4].opt_text()) {
             if let Ok(n) = n.parse() {
@@ -149,7 +159,10 @@ pub fn by_id(db: &mut dyn Db, id: i64) -> Result<Option<Contact>, StoreError> {
 /// Mark a contact as `customer` or `team` from time `at` on, or clear the mark.
 pub fn set_mark(db: &mut dyn Db, id: i64, mark: Option<&str>, at: i64) -> Result<bool, StoreError> {
     let at = mark.map(|_| at);
-    Ok(db.exec("UPDATE contacts SET mark = ?1, marked_at = ?2 WHERE id = ?3", &[Arg::OptText(mark.map(str::to_string)), Arg::OptInt(at), Arg::Int(id)])? > 0)
+    Ok(db.exec(
+        "UPDATE contacts SET mark = ?1, marked_at = ?2 WHERE id = ?3",
+        &[Arg::OptText(mark.map(str::to_string)), Arg::OptInt(at), Arg::Int(id)],
+    )? > 0)
 }
 
 /// Merge `other` into `keep`: every handle and every consent record moves;
@@ -171,14 +184,24 @@ pub fn merge(db: &mut dyn Db, keep: i64, other: i64) -> Result<(), StoreError> {
 
 /// Split one handle off into a contact of its own; returns the new id.
 pub fn split(db: &mut dyn Db, network: Network, handle: &str) -> Result<Option<i64>, StoreError> {
-    let rows = db.rows("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2", &[Arg::Text(network.as_str().into()), Arg::Text(handle.into())])?;
+    let rows = db.rows(
+        "SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2",
+        &[Arg::Text(network.as_str().into()), Arg::Text(handle.into())],
+    )?;
     if rows.is_empty() {
         return Ok(None);
     }
     let mut new_id = None;
     db.atomically(&mut |db| {
-        let id = db.rows("INSERT INTO contacts (display_name) VALUES (?1) RETURNING id", &[Arg::Text(handle.into())])?[0][0].int();
-        db.exec("UPDATE handles SET contact_id = ?1 WHERE network = ?2 AND handle = ?3", &[Arg::Int(id), Arg::Text(network.as_str().into()), Arg::Text(handle.into())])?;
+        let id = db.rows(
+            "INSERT INTO contacts (display_name) VALUES (?1) RETURNING id",
+            &[Arg::Text(handle.into())],
+        )?[0][0]
+            .int();
+        db.exec(
+            "UPDATE handles SET contact_id = ?1 WHERE network = ?2 AND handle = ?3",
+            &[Arg::Int(id), Arg::Text(network.as_str().into()), Arg::Text(handle.into())],
+        )?;
         new_id = Some(id);
         Ok(())
     })?;
@@ -220,7 +243,15 @@ pub fn consents(db: &mut dyn Db, contact: Option<i64>) -> Result<Vec<Consent>, S
 
 /// Record a pending opt-in (the rules in `tactful_core::consent` must have
 /// allowed it). Returns the record with its confirmation token.
-pub fn record(db: &mut dyn Db, contact: i64, purpose: Purpose, source: Source, evidence: &str, evidence_item: Option<i64>, at: i64) -> Result<Consent, StoreError> {
+pub fn record(
+    db: &mut dyn Db,
+    contact: i64,
+    purpose: Purpose,
+    source: Source,
+    evidence: &str,
+    evidence_item: Option<i64>,
+    at: i64,
+) -> Result<Consent, StoreError> {
     let token = tactful_core::consent::token(&format!("{contact}/{purpose}/{at}/{evidence}"));
     db.exec(
         "INSERT INTO consents (contact_id, purpose, status, source, evidence, evidence_item, token, recorded_at) VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7)",
@@ -240,12 +271,21 @@ pub fn record(db: &mut dyn Db, contact: i64, purpose: Purpose, source: Source, e
 /// Confirm a pending opt-in with the token the person sent back.
 pub fn confirm(db: &mut dyn Db, token: &str, at: i64) -> Result<Option<Consent>, StoreError> {
     let t = token.trim().to_ascii_uppercase();
-    db.exec("UPDATE consents SET status = 'confirmed', confirmed_at = ?1 WHERE token = ?2 AND status = 'pending'", &[Arg::Int(at), Arg::Text(t.clone())])?;
+    db.exec(
+        "UPDATE consents SET status = 'confirmed', confirmed_at = ?1 WHERE token = ?2 AND status = 'pending'",
+        &[Arg::Int(at), Arg::Text(t.clone())],
+    )?;
     Ok(consents_where(db, "WHERE token = ?1", &[Arg::Text(t)])?.into_iter().next())
 }
 
 /// Withdraw a contact's opt-ins (one purpose, or all). Returns how many changed.
-pub fn withdraw(db: &mut dyn Db, contact: i64, purpose: Option<Purpose>, at: i64, note: &str) -> Result<u64, StoreError> {
+pub fn withdraw(
+    db: &mut dyn Db,
+    contact: i64,
+    purpose: Option<Purpose>,
+    at: i64,
+    note: &str,
+) -> Result<u64, StoreError> {
     match purpose {
         Some(p) => db.exec(
             "UPDATE consents SET status = 'withdrawn', withdrawn_at = ?1, withdrawal_note = ?2 WHERE contact_id = ?3 AND purpose = ?4 AND status <> 'withdrawn'",
@@ -261,13 +301,21 @@ pub fn withdraw(db: &mut dyn Db, contact: i64, purpose: Option<Purpose>, at: i64
 /// Has this contact a confirmed, not withdrawn opt-in for `purpose`? A later
 /// withdrawal of the purpose beats any earlier confirmation.
 pub fn opted_in(db: &mut dyn Db, contact: i64, purpose: Purpose) -> Result<bool, StoreError> {
-    let records = consents_where(db, "WHERE contact_id = ?1 AND purpose = ?2", &[Arg::Int(contact), Arg::Text(purpose.as_str().into())])?;
-    Ok(records.iter().any(|c| c.status == Status::Confirmed) && !records.iter().any(|c| c.status == Status::Withdrawn))
+    let records = consents_where(
+        db,
+        "WHERE contact_id = ?1 AND purpose = ?2",
+        &[Arg::Int(contact), Arg::Text(purpose.as_str().into())],
+    )?;
+    Ok(records.iter().any(|c| c.status == Status::Confirmed)
+        && !records.iter().any(|c| c.status == Status::Withdrawn))
 }
 
 /// The contacts that may be mailed for `purpose`: their own opt-in is
 /// confirmed and they have not withdrawn it. With their handles and email.
-pub fn export(db: &mut dyn Db, purpose: Purpose) -> Result<Vec<(Contact, Consent, Option<String>)>, StoreError> {
+pub fn export(
+    db: &mut dyn Db,
+    purpose: Purpose,
+) -> Result<Vec<(Contact, Consent, Option<String>)>, StoreError> {
     let mut out = Vec::new();
     let records = consents_where(db, "WHERE purpose = ?1", &[Arg::Text(purpose.as_str().into())])?;
     let mut ids: Vec<i64> = records.iter().map(|c| c.contact_id).collect();

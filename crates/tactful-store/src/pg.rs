@@ -40,19 +40,23 @@ fn redact(url: &str) -> String {
 impl PgStore {
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         let location = redact(url);
-        let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Postgres(format!("cannot connect to {location}: {e}")))?;
+        let mut client = Client::connect(url, NoTls)
+            .map_err(|e| StoreError::Postgres(format!("cannot connect to {location}: {e}")))?;
         let mut tx = client.transaction().map_err(err)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(err)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .map_err(err)?;
         // Two processes migrating at once would race: take a lock for the duration.
         tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE").map_err(err)?;
-        let version: i64 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(err)?.get(0);
+        let version: i64 =
+            tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(err)?.get(0);
         let known = schema::POSTGRES.len() as i64;
         if version > known {
             return Err(StoreError::TooNew { location, found: version, known });
         }
         for (i, step) in schema::POSTGRES.iter().enumerate().skip(version as usize) {
             tx.batch_execute(step).map_err(err)?;
-            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(err)?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)])
+                .map_err(err)?;
         }
         tx.commit().map_err(err)?;
         Ok(PgStore { client, location, prepared: HashMap::new() })
@@ -85,7 +89,8 @@ impl PgWriter<'_> {
         }
         let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
         // The same person elsewhere: same email or profile URL, same contact.
-        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some())
+        {
             self.tx
                 .query_opt(
                     "SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = $1) OR (profile_url IS NOT NULL AND profile_url = $2) LIMIT 1",
@@ -100,14 +105,20 @@ impl PgWriter<'_> {
             r.get(0)
         } else if let Some(id) = same_person {
             self.tx
-                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
+                .execute(
+                    &self.insert_handle,
+                    &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email],
+                )
                 .map_err(err)?;
             id
         } else {
             let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
             let id: i64 = self.tx.query_one(&self.insert_contact, &[&display]).map_err(err)?.get(0);
             self.tx
-                .execute(&self.insert_handle, &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email])
+                .execute(
+                    &self.insert_handle,
+                    &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email],
+                )
                 .map_err(err)?;
             id
         };
@@ -122,7 +133,10 @@ impl Writer for PgWriter<'_> {
             Record::Owner { network, person, source } => {
                 let n = self
                     .tx
-                    .execute(&self.upsert_owner, &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position])
+                    .execute(
+                        &self.upsert_owner,
+                        &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position],
+                    )
                     .map_err(err)?;
                 if self.owners[*network as usize].is_none() {
                     self.owners[*network as usize] = Some(person.handle.clone());
@@ -168,7 +182,12 @@ impl Writer for PgWriter<'_> {
         }
     }
 
-    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
+    fn set_owner(
+        &mut self,
+        network: Network,
+        person: &Person,
+        source: &tactful_core::history::SourceRef,
+    ) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
@@ -227,7 +246,11 @@ fn cell_row(r: &postgres::Row) -> Vec<crate::people::Cell> {
 /// statements many times, and preparing costs a round trip each.
 type Prepared = HashMap<String, Statement>;
 
-fn prepared<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str) -> Result<Statement, StoreError> {
+fn prepared<C: postgres::GenericClient>(
+    c: &mut C,
+    cache: &mut Prepared,
+    sql: &str,
+) -> Result<Statement, StoreError> {
     if let Some(s) = cache.get(sql) {
         return Ok(s.clone());
     }
@@ -236,14 +259,25 @@ fn prepared<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &s
     Ok(s)
 }
 
-fn pg_exec<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+fn pg_exec<C: postgres::GenericClient>(
+    c: &mut C,
+    cache: &mut Prepared,
+    sql: &str,
+    args: &[Arg],
+) -> Result<u64, StoreError> {
     let st = prepared(c, cache, sql)?;
     let b = boxed(args);
     let params: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(AsRef::as_ref).collect();
     c.execute(&st, &params).map_err(err)
 }
 
-fn pg_each<C: postgres::GenericClient>(c: &mut C, cache: &mut Prepared, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+fn pg_each<C: postgres::GenericClient>(
+    c: &mut C,
+    cache: &mut Prepared,
+    sql: &str,
+    args: &[Arg],
+    visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+) -> Result<(), StoreError> {
     use postgres::fallible_iterator::FallibleIterator;
     let st = prepared(c, cache, sql)?;
     let b = boxed(args);
@@ -267,11 +301,19 @@ impl crate::people::Db for PgStore {
         Ok(out)
     }
 
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+    ) -> Result<(), StoreError> {
         pg_each(&mut self.client, &mut self.prepared, sql, args, visit)
     }
 
-    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn atomically(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         self.client.batch_execute("BEGIN").map_err(err)?;
         match f(self) {
             Ok(()) => self.client.batch_execute("COMMIT").map_err(err),
@@ -300,11 +342,19 @@ impl crate::people::Db for PgWriter<'_> {
         Ok(out)
     }
 
-    fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+    ) -> Result<(), StoreError> {
         pg_each(&mut self.tx, &mut self.prepared, sql, args, visit)
     }
 
-    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn atomically(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         f(self)
     }
 
@@ -334,8 +384,10 @@ impl Store for PgStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (fingerprint) DO NOTHING",
             )
             .map_err(err)?;
-        let find_handle = tx.prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2").map_err(err)?;
-        let insert_contact = tx.prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id").map_err(err)?;
+        let find_handle =
+            tx.prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2").map_err(err)?;
+        let insert_contact =
+            tx.prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id").map_err(err)?;
         let insert_handle = tx
             .prepare("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES ($1, $2, $3, $4, $5, $6)")
             .map_err(err)?;
@@ -361,7 +413,11 @@ impl Store for PgStore {
         }))
     }
 
-    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+    fn items(
+        &mut self,
+        filter: &Filter,
+        visit: &mut dyn FnMut(StoredItem) -> bool,
+    ) -> Result<(), StoreError> {
         use postgres::fallible_iterator::FallibleIterator;
         let (sql, args) = crate::query::items_sql(filter, |i| format!("${i}"), "ILIKE");
         let boxed = boxed(&args);
@@ -390,18 +446,25 @@ impl Store for PgStore {
     }
 
     fn counts(&mut self) -> Result<Counts, StoreError> {
-        let rows = self
-            .client
-            .query(crate::query::COUNTS, &[])
-            .map_err(err)?;
+        let rows = self.client.query(crate::query::COUNTS, &[]).map_err(err)?;
         Ok(rows
             .iter()
-            .filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, &str>(1).parse().ok()?, r.get::<_, i64>(2) as u64)))
+            .filter_map(|r| {
+                Some((
+                    r.get::<_, &str>(0).parse().ok()?,
+                    r.get::<_, &str>(1).parse().ok()?,
+                    r.get::<_, i64>(2) as u64,
+                ))
+            })
             .collect())
     }
 
     fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
-        let rows = self.client.query("SELECT network, handle FROM owners ORDER BY network", &[]).map_err(err)?;
-        Ok(rows.iter().filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, String>(1)))).collect())
+        let rows =
+            self.client.query("SELECT network, handle FROM owners ORDER BY network", &[]).map_err(err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((r.get::<_, &str>(0).parse().ok()?, r.get::<_, String>(1))))
+            .collect())
     }
 }

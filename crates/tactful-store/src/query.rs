@@ -7,7 +7,8 @@ use tactful_core::history::{ItemKind, Network};
 
 use crate::StoredItem;
 
-pub const COLUMNS: &str = "id, network, kind, author, by_owner, counterparts, thread, at, text, source_file, source_position";
+pub const COLUMNS: &str =
+    "id, network, kind, author, by_owner, counterparts, thread, at, text, source_file, source_position";
 
 /// Items per network and kind, as the writers keep them (migration 5).
 pub const COUNTS: &str = "SELECT network, kind, items FROM item_counts ORDER BY network, kind";
@@ -78,7 +79,11 @@ pub fn items_sql(filter: &crate::Filter, ph: impl Fn(usize) -> String, like: &st
         push(&|p| format!("text {like} {p}"), Arg::Text(format!("%{t}%")), &mut args);
     }
     if let Some(person) = &filter.person {
-        push(&|p| format!("(author {like} {p} OR counterparts {like} {p})"), Arg::Text(format!("%{person}%")), &mut args);
+        push(
+            &|p| format!("(author {like} {p} OR counterparts {like} {p})"),
+            Arg::Text(format!("%{person}%")),
+            &mut args,
+        );
     }
     if let Some(f) = filter.from {
         push(&|p| format!("at >= {p}"), Arg::Int(f), &mut args);

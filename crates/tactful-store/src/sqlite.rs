@@ -24,7 +24,10 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let p = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite { path: p.clone(), message: format!("cannot create its folder: {e}") })?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlite {
+                path: p.clone(),
+                message: format!("cannot create its folder: {e}"),
+            })?;
         }
         let mut conn = Connection::open(path).map_err(err(&p))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;").map_err(err(&p))?;
@@ -36,8 +39,11 @@ impl SqliteStore {
 
 fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(err(p))?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)").map_err(err(p))?;
-    let version: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(err(p))?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .map_err(err(p))?;
+    let version: i64 = tx
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
+        .map_err(err(p))?;
     let known = schema::SQLITE.len() as i64;
     if version > known {
         return Err(StoreError::TooNew { location: p.to_string(), found: version, known });
@@ -79,7 +85,8 @@ impl SqliteWriter<'_> {
             .map_err(&e)?;
         // The same person elsewhere: a handle on any network with the same
         // email or profile URL belongs to the same contact.
-        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some()) {
+        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some())
+        {
             self.tx
                 .prepare_cached("SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = ?1) OR (profile_url IS NOT NULL AND profile_url = ?2) LIMIT 1")
                 .and_then(|mut s| s.query_row(params![p.email, p.profile_url], |r| r.get(0)).optional())
@@ -99,7 +106,10 @@ impl SqliteWriter<'_> {
             }
             None => {
                 let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
-                self.tx.prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)").and_then(|mut s| s.execute([display])).map_err(&e)?;
+                self.tx
+                    .prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)")
+                    .and_then(|mut s| s.execute([display]))
+                    .map_err(&e)?;
                 let id = self.tx.last_insert_rowid();
                 self.tx
                     .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -174,7 +184,12 @@ impl Writer for SqliteWriter<'_> {
         }
     }
 
-    fn set_owner(&mut self, network: Network, person: &Person, source: &tactful_core::history::SourceRef) -> Result<(), StoreError> {
+    fn set_owner(
+        &mut self,
+        network: Network,
+        person: &Person,
+        source: &tactful_core::history::SourceRef,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         self.tx
             .prepare_cached(
@@ -203,7 +218,13 @@ fn sql_exec(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]
     Ok(conn.prepare_cached(sql).and_then(|mut s| s.execute(params.as_slice())).map_err(e)? as u64)
 }
 
-fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+fn sql_each(
+    conn: &Connection,
+    path: &str,
+    sql: &str,
+    args: &[crate::query::Arg],
+    visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+) -> Result<(), StoreError> {
     use crate::people::Cell;
     use rusqlite::types::ValueRef;
     let e = err(path);
@@ -227,7 +248,12 @@ fn sql_each(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]
     Ok(())
 }
 
-fn sql_rows(conn: &Connection, path: &str, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+fn sql_rows(
+    conn: &Connection,
+    path: &str,
+    sql: &str,
+    args: &[crate::query::Arg],
+) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
     let mut out = Vec::new();
     sql_each(conn, path, sql, args, &mut |r| out.push(r.to_vec()))?;
     Ok(out)
@@ -238,15 +264,27 @@ impl crate::people::Db for SqliteStore {
         sql_exec(&self.conn, &self.path, sql, args)
     }
 
-    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(
+        &mut self,
+        sql: &str,
+        args: &[crate::query::Arg],
+    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         sql_rows(&self.conn, &self.path, sql, args)
     }
 
-    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[crate::query::Arg],
+        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+    ) -> Result<(), StoreError> {
         sql_each(&self.conn, &self.path, sql, args, visit)
     }
 
-    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn atomically(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // IMMEDIATE: take the write lock now, so two processes refreshing the
         // derived tables at once wait for each other instead of failing.
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err(&self.path))?;
@@ -267,15 +305,27 @@ impl crate::people::Db for SqliteWriter<'_> {
         sql_exec(&self.tx, &self.path, sql, args)
     }
 
-    fn rows(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
+    fn rows(
+        &mut self,
+        sql: &str,
+        args: &[crate::query::Arg],
+    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
         sql_rows(&self.tx, &self.path, sql, args)
     }
 
-    fn each(&mut self, sql: &str, args: &[crate::query::Arg], visit: &mut dyn FnMut(&mut [crate::people::Cell])) -> Result<(), StoreError> {
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[crate::query::Arg],
+        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+    ) -> Result<(), StoreError> {
         sql_each(&self.tx, &self.path, sql, args, visit)
     }
 
-    fn atomically(&mut self, f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn atomically(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         f(self)
     }
 }
@@ -296,11 +346,23 @@ impl Store for SqliteStore {
             owners[n as usize] = Some(h);
         }
         let tx = self.conn.transaction().map_err(err(&path))?;
-        let base = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter { tx, path, contacts: Default::default(), owners, added: crate::derived::Added::after(base), new_items: crate::query::NewItems::default() }))
+        let base =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
+        Ok(Box::new(SqliteWriter {
+            tx,
+            path,
+            contacts: Default::default(),
+            owners,
+            added: crate::derived::Added::after(base),
+            new_items: crate::query::NewItems::default(),
+        }))
     }
 
-    fn items(&mut self, filter: &Filter, visit: &mut dyn FnMut(StoredItem) -> bool) -> Result<(), StoreError> {
+    fn items(
+        &mut self,
+        filter: &Filter,
+        visit: &mut dyn FnMut(StoredItem) -> bool,
+    ) -> Result<(), StoreError> {
         let (sql, args) = crate::query::items_sql(filter, |i| format!("?{i}"), "LIKE");
         let e = err(&self.path);
         let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
@@ -345,8 +407,10 @@ impl Store for SqliteStore {
 
     fn owners(&mut self) -> Result<Vec<(Network, String)>, StoreError> {
         let e = err(&self.path);
-        let mut stmt = self.conn.prepare("SELECT network, handle FROM owners ORDER BY network").map_err(&e)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(&e)?;
+        let mut stmt =
+            self.conn.prepare("SELECT network, handle FROM owners ORDER BY network").map_err(&e)?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(&e)?;
         let mut out = Vec::new();
         for r in rows {
             let (n, h) = r.map_err(&e)?;

@@ -3,8 +3,8 @@
 //! (its URL in TACTFUL_TEST_PG_URL). Each PostgreSQL test gets its own
 //! database, so tests never see each other's rows.
 
-use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 use tactful_core::consent::{Purpose, Source, Status};
+use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 use tactful_store::people;
 use tactful_store::{Added, Filter, PgStore, SqliteStore, Store};
 
@@ -15,18 +15,29 @@ fn item(id: &str, kind: ItemKind, by_owner: bool, at: i64, text: &str) -> Record
         external_id: Some(id.to_string()),
         author: if by_owner { Person::named("me") } else { Person::named("ann") },
         by_owner,
-        counterparts: if by_owner { vec![Person::named("ann"), Person::named("bob")] } else { vec![Person::named("me")] },
+        counterparts: if by_owner {
+            vec![Person::named("ann"), Person::named("bob")]
+        } else {
+            vec![Person::named("me")]
+        },
         thread: Some("t1".into()),
         parent: None,
         at,
         text: text.to_string(),
-        source: SourceRef { file: "messages/inbox/t1/message_1.json".into(), position: format!("messages[{id}]") },
+        source: SourceRef {
+            file: "messages/inbox/t1/message_1.json".into(),
+            position: format!("messages[{id}]"),
+        },
     })
 }
 
 fn sample() -> Vec<Record> {
     vec![
-        Record::Owner { network: Network::Facebook, person: Person::named("me"), source: SourceRef { file: "profile.json".into(), position: "name".into() } },
+        Record::Owner {
+            network: Network::Facebook,
+            person: Person::named("me"),
+            source: SourceRef { file: "profile.json".into(), position: "name".into() },
+        },
         item("1", ItemKind::Message, false, 100, "Hi! Is the lavender oil still available?"),
         item("2", ItemKind::Message, true, 200, "Yes it is, shall I put one aside for you?"),
         item("3", ItemKind::Post, true, 300, "Quit your job and join my team! #financialfreedom"),
@@ -35,10 +46,12 @@ fn sample() -> Vec<Record> {
 
 fn all(store: &mut dyn Store, filter: &Filter) -> Vec<tactful_store::StoredItem> {
     let mut out = Vec::new();
-    store.items(filter, &mut |i| {
-        out.push(i);
-        true
-    }).unwrap();
+    store
+        .items(filter, &mut |i| {
+            out.push(i);
+            true
+        })
+        .unwrap();
     out
 }
 
@@ -79,13 +92,27 @@ fn suite(store: &mut dyn Store) {
     assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
 
     // A stray export naming someone else does not change who "you" are...
-    let stray = Record::Owner { network: Network::Facebook, person: Person::named("bob"), source: SourceRef { file: "x.json".into(), position: "1".into() } };
+    let stray = Record::Owner {
+        network: Network::Facebook,
+        person: Person::named("bob"),
+        source: SourceRef { file: "x.json".into(), position: "1".into() },
+    };
     assert_eq!(import(store, std::slice::from_ref(&stray)), (0, 1));
     assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
     // ...unless the user says so.
     let mut w = store.writer().unwrap();
-    w.set_owner(Network::Facebook, &Person::named("me2"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
-    w.set_owner(Network::Facebook, &Person::named("me"), &SourceRef { file: "--owner".into(), position: "command line".into() }).unwrap();
+    w.set_owner(
+        Network::Facebook,
+        &Person::named("me2"),
+        &SourceRef { file: "--owner".into(), position: "command line".into() },
+    )
+    .unwrap();
+    w.set_owner(
+        Network::Facebook,
+        &Person::named("me"),
+        &SourceRef { file: "--owner".into(), position: "command line".into() },
+    )
+    .unwrap();
     w.commit().unwrap();
     assert_eq!(store.owners().unwrap(), vec![(Network::Facebook, "me".to_string())]);
 
@@ -133,7 +160,16 @@ fn people_suite(store: &mut dyn Store) {
     assert!(people::find(db, "me").unwrap().is_empty(), "the owner is not a contact");
 
     // Double opt-in: recorded as pending, counts only once confirmed with the token.
-    let c = people::record(db, ann, Purpose::Newsletter, Source::Message, "Ann wrote: yes please add me!", Some(1), 1_000).unwrap();
+    let c = people::record(
+        db,
+        ann,
+        Purpose::Newsletter,
+        Source::Message,
+        "Ann wrote: yes please add me!",
+        Some(1),
+        1_000,
+    )
+    .unwrap();
     assert_eq!(c.status, Status::Pending);
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
     assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
@@ -150,7 +186,16 @@ fn people_suite(store: &mut dyn Store) {
     assert!(people::export(db, Purpose::Newsletter).unwrap().is_empty());
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
     // A fresh opt-in after a withdrawal does not silently undo it.
-    let again = people::record(db, ann, Purpose::Newsletter, Source::Form, "signed up on the form again", None, 3_000).unwrap();
+    let again = people::record(
+        db,
+        ann,
+        Purpose::Newsletter,
+        Source::Form,
+        "signed up on the form again",
+        None,
+        3_000,
+    )
+    .unwrap();
     people::confirm(db, &again.token, 3_001).unwrap();
     assert!(!people::opted_in(db, ann, Purpose::Newsletter).unwrap());
 
@@ -159,11 +204,18 @@ fn people_suite(store: &mut dyn Store) {
     people::merge(db, ann, bob).unwrap();
     let merged = people::by_id(db, ann).unwrap().unwrap();
     assert_eq!(merged.handles.len(), 2);
-    assert_eq!((merged.mark.as_deref(), merged.marked_at), (Some("customer"), Some(500)), "the mark moves with its date");
+    assert_eq!(
+        (merged.mark.as_deref(), merged.marked_at),
+        (Some("customer"), Some(500)),
+        "the mark moves with its date"
+    );
     assert!(people::by_id(db, bob).unwrap().is_none());
     assert_eq!(people::consents(db, Some(ann)).unwrap().len(), 2);
     let split = people::split(db, Network::Facebook, "bob").unwrap().unwrap();
-    assert_eq!(people::by_id(db, split).unwrap().unwrap().handles, vec![(Network::Facebook, "bob".to_string())]);
+    assert_eq!(
+        people::by_id(db, split).unwrap().unwrap().handles,
+        vec![(Network::Facebook, "bob".to_string())]
+    );
     assert_eq!(people::by_id(db, ann).unwrap().unwrap().handles.len(), 1);
     assert_eq!(people::all(db).unwrap().len(), 2);
 }
@@ -175,7 +227,12 @@ fn identity_suite(store: &mut dyn Store) {
             network,
             kind: ItemKind::Message,
             external_id: Some(id.into()),
-            author: Person { handle: handle.into(), name: Some("Ann Lee".into()), profile_url: None, email: Some("ann@example.invalid".into()) },
+            author: Person {
+                handle: handle.into(),
+                name: Some("Ann Lee".into()),
+                profile_url: None,
+                email: Some("ann@example.invalid".into()),
+            },
             by_owner: false,
             counterparts: vec![],
             thread: None,
@@ -185,7 +242,13 @@ fn identity_suite(store: &mut dyn Store) {
             source: SourceRef { file: "f".into(), position: "1".into() },
         })
     };
-    import(store, &[on(Network::Facebook, "Ann Lee", "a"), on(Network::LinkedIn, "https://linkedin.example/in/ann", "b")]);
+    import(
+        store,
+        &[
+            on(Network::Facebook, "Ann Lee", "a"),
+            on(Network::LinkedIn, "https://linkedin.example/in/ann", "b"),
+        ],
+    );
     let all = people::all(store.people()).unwrap();
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0].handles.len(), 2);
@@ -285,7 +348,9 @@ fn sqlite_store_from_before_the_item_counts_upgrades_in_place() {
     tactful_store::testing::downgrade_sqlite_to_v4(&path).unwrap();
     let mut store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap(), want);
-    let version = |store: &mut SqliteStore| store.people().rows("SELECT MAX(version) FROM schema_version", &[]).unwrap()[0][0].int();
+    let version = |store: &mut SqliteStore| {
+        store.people().rows("SELECT MAX(version) FROM schema_version", &[]).unwrap()[0][0].int()
+    };
     let mut fresh = SqliteStore::open(&temp_path("v4-fresh")).unwrap();
     assert_eq!(version(&mut store), version(&mut fresh), "migrated to the current schema");
     // And the writers keep them from there.
@@ -307,8 +372,13 @@ fn pg_url() -> Option<String> {
         Ok(u) if !u.is_empty() => Some(u),
         _ => {
             // In CI the test command must have started the server: no silent skip there.
-            assert!(std::env::var_os("CI").is_none(), "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`");
-            eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
+            );
+            eprintln!(
+                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
+            );
             None
         }
     }

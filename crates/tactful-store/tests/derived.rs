@@ -31,8 +31,20 @@ impl Rng {
 }
 
 const PEOPLE: &[&str] = &["ann", "Ann", "bob", "cat", "dan", "eve"];
-const THEIRS: &[&str] = &["How much is the starter kit?", "My order hasn't arrived", "thanks!", "Love this", "Where is my order?", "Can I join your team?"];
-const MINE: &[&str] = &["Join my team! Business opportunity, DM me", "Here is a tip for calmer mornings", "Sent you a message!", "Order now, 20% off"];
+const THEIRS: &[&str] = &[
+    "How much is the starter kit?",
+    "My order hasn't arrived",
+    "thanks!",
+    "Love this",
+    "Where is my order?",
+    "Can I join your team?",
+];
+const MINE: &[&str] = &[
+    "Join my team! Business opportunity, DM me",
+    "Here is a tip for calmer mornings",
+    "Sent you a message!",
+    "Order now, 20% off",
+];
 
 fn source(i: usize) -> SourceRef {
     SourceRef { file: "fixture.jsonl".into(), position: format!("line {i}") }
@@ -41,7 +53,8 @@ fn source(i: usize) -> SourceRef {
 /// `n` items from `seed`, with ids `prefix0…`.
 fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
     let mut rng = Rng(seed);
-    let mut out = vec![Record::Owner { network: Network::Facebook, person: Person::named("me"), source: source(0) }];
+    let mut out =
+        vec![Record::Owner { network: Network::Facebook, person: Person::named("me"), source: source(0) }];
     let mut at = T0;
     for i in 0..n {
         // Mostly hours apart, sometimes days (a new conversation start), sometimes the same second.
@@ -59,8 +72,16 @@ fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
         let me = if network == Network::Facebook { "me" } else { "me.ig" };
         let them = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
         let other = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
-        let kind = [ItemKind::Message, ItemKind::Message, ItemKind::Message, ItemKind::Comment, ItemKind::Comment, ItemKind::Reaction, ItemKind::Connection, ItemKind::Post]
-            [rng.below(8) as usize];
+        let kind = [
+            ItemKind::Message,
+            ItemKind::Message,
+            ItemKind::Message,
+            ItemKind::Comment,
+            ItemKind::Comment,
+            ItemKind::Reaction,
+            ItemKind::Connection,
+            ItemKind::Post,
+        ][rng.below(8) as usize];
         let by_owner = rng.below(2) == 0;
         let thread = match rng.below(4) {
             0 => None,
@@ -74,7 +95,11 @@ fn history(seed: u64, n: usize, prefix: &str) -> Vec<Record> {
             (false, 0) => vec![Person::named(me), Person::named(other)],
             (false, _) => vec![Person::named(me)],
         };
-        let text = if by_owner { MINE[rng.below(MINE.len() as u64) as usize] } else { THEIRS[rng.below(THEIRS.len() as u64) as usize] };
+        let text = if by_owner {
+            MINE[rng.below(MINE.len() as u64) as usize]
+        } else {
+            THEIRS[rng.below(THEIRS.len() as u64) as usize]
+        };
         out.push(Record::Item(Item {
             network,
             kind,
@@ -124,17 +149,25 @@ fn histories(store: &mut dyn Store, items: &[StoredItem]) -> BTreeMap<i64, Vec<I
 fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     derived::refresh(store.people()).unwrap();
     let mut items = Vec::new();
-    store.items(&Filter::default(), &mut |it| {
-        items.push(it);
-        true
-    })
-    .unwrap();
+    store
+        .items(&Filter::default(), &mut |it| {
+            items.push(it);
+            true
+        })
+        .unwrap();
     let owners: Owners = store.owners().unwrap().into_iter().collect();
     let views: Vec<_> = items.iter().map(StoredItem::view).collect();
     let hist = histories(store, &items);
     for &now in nows {
-        let expected: Vec<_> = coaching::customer_requests(&views, &owners, now).into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();
-        let got: Vec<_> = derived::open_requests(store.people(), now).unwrap().into_iter().map(|r| (r.item, r.from, r.cue, r.at, r.conversation)).collect();
+        let expected: Vec<_> = coaching::customer_requests(&views, &owners, now)
+            .into_iter()
+            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
+            .collect();
+        let got: Vec<_> = derived::open_requests(store.people(), now)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
+            .collect();
         assert_eq!(got, expected, "{step}: unanswered requests at {now}");
 
         // `tactful responses`: starts, their answers and whose turn it is, as the whole history gives them.
@@ -146,9 +179,21 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
         let want = by_item(convs.iter().flat_map(|c| c.starts.clone()).collect());
         let got = by_item(derived::conversation_starts(store.people(), now).unwrap());
         assert_eq!(got, want, "{step}: conversation starts at {now}");
-        assert_eq!(coaching::starts_summary(&got.iter().collect::<Vec<_>>()), coaching::response_summary(&convs), "{step}: response figures at {now}");
-        let want: Vec<_> = convs.iter().filter(|c| c.turn == coaching::Turn::WaitingForYou).map(|c| (c.network, c.key.clone(), c.people.clone(), c.last_item, c.last_at)).collect();
-        let got: Vec<_> = derived::waiting_for_you(store.people(), now).unwrap().into_iter().map(|w| (w.network, w.key, w.people, w.last_item, w.last_at)).collect();
+        assert_eq!(
+            coaching::starts_summary(&got.iter().collect::<Vec<_>>()),
+            coaching::response_summary(&convs),
+            "{step}: response figures at {now}"
+        );
+        let want: Vec<_> = convs
+            .iter()
+            .filter(|c| c.turn == coaching::Turn::WaitingForYou)
+            .map(|c| (c.network, c.key.clone(), c.people.clone(), c.last_item, c.last_at))
+            .collect();
+        let got: Vec<_> = derived::waiting_for_you(store.people(), now)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.network, w.key, w.people, w.last_item, w.last_at))
+            .collect();
         assert_eq!(got, want, "{step}: conversations waiting for you at {now}");
 
         let tallies = derived::tallies_at(store.people(), now).unwrap();
@@ -167,7 +212,8 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     for x in derived::interactions_between(store.people(), i64::MIN, i64::MAX).unwrap() {
         stored.entry(x.contact).or_default().push(lower(x.interaction));
     }
-    let want: BTreeMap<i64, Vec<Interaction>> = hist.iter().map(|(c, h)| (*c, h.iter().cloned().map(lower).collect())).collect();
+    let want: BTreeMap<i64, Vec<Interaction>> =
+        hist.iter().map(|(c, h)| (*c, h.iter().cloned().map(lower).collect())).collect();
     assert_eq!(stored, want, "{step}: every contact's interactions");
     // Conversations read from a window (the period and the day before) give
     // the starts of the period that the whole history gives.
@@ -175,25 +221,44 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     for (from, to) in [(T0 + 20 * DAY, T0 + 50 * DAY), (T0 + 3 * DAY, T0 + 200 * DAY)] {
         let now = to - 1;
         let starts = |convs: Vec<coaching::Conversation>| -> Vec<coaching::Start> {
-            let mut v: Vec<_> = convs.into_iter().flat_map(|c| c.starts).filter(|s| s.at >= from && s.at < to).collect();
+            let mut v: Vec<_> =
+                convs.into_iter().flat_map(|c| c.starts).filter(|s| s.at >= from && s.at < to).collect();
             v.sort_by_key(|s| s.item);
             v
         };
         let whole = starts(coaching::conversations(&views, &owners, now));
-        let window: Vec<_> = views.iter().filter(|v| v.at >= from - coaching::START_SILENCE_SECS && v.at < to).copied().collect();
-        assert_eq!(starts(coaching::conversations_with(&window, &me, now)), whole, "{step}: starts in a window");
+        let window: Vec<_> = views
+            .iter()
+            .filter(|v| v.at >= from - coaching::START_SILENCE_SECS && v.at < to)
+            .copied()
+            .collect();
+        assert_eq!(
+            starts(coaching::conversations_with(&window, &me, now)),
+            whole,
+            "{step}: starts in a window"
+        );
     }
 }
 
 fn counts(store: &mut dyn Store) -> Vec<i64> {
-    ["interactions", "requests", "replies", "contact_tallies", "handle_contacts", "conversations", "starts", "unthreaded_messages"]
-        .iter()
-        .map(|t| store.people().rows(&format!("SELECT COUNT(*) FROM {t}"), &[]).unwrap()[0][0].int())
-        .collect()
+    [
+        "interactions",
+        "requests",
+        "replies",
+        "contact_tallies",
+        "handle_contacts",
+        "conversations",
+        "starts",
+        "unthreaded_messages",
+    ]
+    .iter()
+    .map(|t| store.people().rows(&format!("SELECT COUNT(*) FROM {t}"), &[]).unwrap()[0][0].int())
+    .collect()
 }
 
 fn suite(store: &mut dyn Store) {
-    let nows = [T0 + 10 * DAY + 7, T0 + 31 * DAY - 1, T0 + 59 * DAY - 1, T0 + 90 * DAY + 3600, T0 + 5_000 * DAY];
+    let nows =
+        [T0 + 10 * DAY + 7, T0 + 31 * DAY - 1, T0 + 59 * DAY - 1, T0 + 90 * DAY + 3600, T0 + 5_000 * DAY];
     let first = history(7, 400, "a");
     import(store, &first);
     agree(store, &nows, "first import");
@@ -210,7 +275,12 @@ fn suite(store: &mut dyn Store) {
     agree(store, &nows, "a newer export");
 
     let db = store.people();
-    let ann = people::find(db, "ann").unwrap().into_iter().find(|c| c.handles.iter().any(|(_, h)| h == "ann")).unwrap().id;
+    let ann = people::find(db, "ann")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.handles.iter().any(|(_, h)| h == "ann"))
+        .unwrap()
+        .id;
     let bob = people::find(db, "bob").unwrap()[0].id;
     people::merge(db, ann, bob).unwrap();
     agree(store, &nows, "after a merge");
@@ -240,8 +310,13 @@ fn sqlite_derived_tables_agree_with_the_items() {
 #[test]
 fn postgres_derived_tables_agree_with_the_items() {
     let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`");
-        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
+        );
+        eprintln!(
+            "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
+        );
         return;
     };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "derived").unwrap();

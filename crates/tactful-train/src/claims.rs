@@ -60,10 +60,7 @@ fn rules_catch(engine: &tactful_core::Engine, head: Head, text: &str) -> bool {
         Head::HealthClaim => &["health"],
         _ => &["income", "lifestyle"],
     };
-    engine
-        .check(text, tactful_core::Channel::Post)
-        .iter()
-        .any(|f| cats.contains(&f.category.as_str()))
+    engine.check(text, tactful_core::Channel::Post).iter().any(|f| cats.contains(&f.category.as_str()))
 }
 
 fn tally(counts: &mut [usize; 8], ex: &Example, model_hit: bool, rule_hit: bool) {
@@ -78,7 +75,13 @@ fn tally(counts: &mut [usize; 8], ex: &Example, model_hit: bool, rule_hit: bool)
 /// threshold at the false-alarm target, recall per claim file, then the
 /// shipped model (fitted on every non-test text, calibrated on the
 /// out-of-fold scores) scored on the test part.
-pub fn run(data: &Path, head: Head, policy: Policy, cfg: &train::Config, seed: u64) -> anyhow::Result<Report> {
+pub fn run(
+    data: &Path,
+    head: Head,
+    policy: Policy,
+    cfg: &train::Config,
+    seed: u64,
+) -> anyhow::Result<Report> {
     let sets = crate::head_examples(data, head, policy)?;
     let mut rows: Vec<Row<'_>> = Vec::new();
     let mut test: Vec<(&Example, bool)> = Vec::new();
@@ -101,7 +104,8 @@ pub fn run(data: &Path, head: Head, policy: Policy, cfg: &train::Config, seed: u
     let mut z = vec![0f32; rows.len()];
     let mut scratch = Scratch::new();
     for f in 0..FOLDS {
-        let fit: Vec<train::Labeled<'_>> = rows.iter().filter(|r| r.fold != f).map(|r| (r.ex.input(), r.ex.class)).collect();
+        let fit: Vec<train::Labeled<'_>> =
+            rows.iter().filter(|r| r.fold != f).map(|r| (r.ex.input(), r.ex.class)).collect();
         let m = train::fit(head, &fit, cfg)?;
         for (i, r) in rows.iter().enumerate() {
             if r.fold == f {
@@ -111,7 +115,8 @@ pub fn run(data: &Path, head: Head, policy: Policy, cfg: &train::Config, seed: u
             }
         }
     }
-    let mut model = train::fit(head, &rows.iter().map(|r| (r.ex.input(), r.ex.class)).collect::<Vec<_>>(), cfg)?;
+    let mut model =
+        train::fit(head, &rows.iter().map(|r| (r.ex.input(), r.ex.class)).collect::<Vec<_>>(), cfg)?;
     let zs: Vec<Vec<f32>> = z.iter().map(|&x| vec![x]).collect();
     let classes: Vec<usize> = rows.iter().map(|r| r.ex.class).collect();
     train::calibrate_scores(&mut model, &zs, &classes);
@@ -120,7 +125,8 @@ pub fn run(data: &Path, head: Head, policy: Policy, cfg: &train::Config, seed: u
     let ordinary = |r: &Row<'_>| !r.claim_source && r.ex.source != "pack_examples" && r.ex.class == 0;
     let mut neg: Vec<f32> = rows.iter().zip(&p).filter(|(r, _)| ordinary(r)).map(|(_, &x)| x).collect();
     neg.sort_by(|a, b| b.total_cmp(a));
-    let target = std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
+    let target =
+        std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
     let allowed = (neg.len() as f64 * target).floor() as usize;
     // Flag p > the (allowed+1)-th highest ordinary score: at most `allowed` false alarms.
     let threshold = neg.get(allowed).map_or(0.5, |&x| next_up(x)).clamp(0.05, 0.99);
@@ -182,7 +188,10 @@ pub fn table(r: &Report) -> String {
         r.threshold,
         pct(r.false_alarms.0, r.false_alarms.1)
     );
-    let _ = writeln!(s, "| set | whole posts: model | rules | rules or model | fragments: model | rules | rules or model |");
+    let _ = writeln!(
+        s,
+        "| set | whole posts: model | rules | rules or model | fragments: model | rules | rules or model |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
     let mut all = [0usize; 8];
     let mut row = |name: &str, c: &[usize; 8]| {
@@ -205,7 +214,11 @@ pub fn table(r: &Report) -> String {
     }
     row("all (out of fold)", &all);
     row("test part (never tuned on)", &r.test_recall);
-    let _ = writeln!(s, "\nTest part, ordinary texts flagged by the shipped model: {}", pct(r.test_false_alarms.0, r.test_false_alarms.1));
+    let _ = writeln!(
+        s,
+        "\nTest part, ordinary texts flagged by the shipped model: {}",
+        pct(r.test_false_alarms.0, r.test_false_alarms.1)
+    );
     s
 }
 
@@ -215,7 +228,9 @@ pub fn table(r: &Report) -> String {
 /// claims train and measure.
 pub fn write_examples(data: &Path, path: &Path) -> anyhow::Result<usize> {
     use std::fmt::Write;
-    let mut out = String::from("# Claims quoted in FTC and FDA documents (US government works, public domain); written by tactful-train.\n");
+    let mut out = String::from(
+        "# Claims quoted in FTC and FDA documents (US government works, public domain); written by tactful-train.\n",
+    );
     let mut n = 0;
     for file in ["claims/claims-dev.jsonl", "claims/claims-dev-2.jsonl"] {
         let p = data.join(file);
@@ -224,7 +239,10 @@ pub fn write_examples(data: &Path, path: &Path) -> anyhow::Result<usize> {
             let v: serde_json::Value = serde_json::from_str(line)?;
             let f = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
             let (doc, source, label) = (f("doc"), f("source"), f("label"));
-            let gov = doc.starts_with("fda-") || doc.starts_with("ftc-") || source.contains("ftc.gov") || source.contains("fda.gov");
+            let gov = doc.starts_with("fda-")
+                || doc.starts_with("ftc-")
+                || source.contains("ftc.gov")
+                || source.contains("fda.gov");
             let kind = match label.as_str() {
                 "health_claim" => "health",
                 "income_claim" | "lifestyle_claim" => "earnings",

@@ -10,16 +10,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum DataError {
     #[error("{path}: cannot read: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {msg}")]
-    Bad {
-        path: PathBuf,
-        line: u64,
-        msg: String,
-    },
+    Bad { path: PathBuf, line: u64, msg: String },
 }
 
 /// What a source's licence lets us do with weights trained on it.
@@ -169,13 +162,7 @@ pub const SPLIT_SEED: &str = "tactful-split-v1";
 /// exact duplicates (after case and spacing) always land together.
 pub fn split_of(source: &str, folded: &str) -> Split {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for b in SPLIT_SEED
-        .bytes()
-        .chain([0])
-        .chain(source.bytes())
-        .chain([0])
-        .chain(folded.bytes())
-    {
+    for b in SPLIT_SEED.bytes().chain([0]).chain(source.bytes()).chain([0]).chain(folded.bytes()) {
         h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
     }
     h ^= h >> 33;
@@ -190,10 +177,7 @@ pub fn split_of(source: &str, folded: &str) -> Split {
 
 /// Lower case with runs of whitespace collapsed: the key for duplicates.
 pub fn fold(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// One labeled text for one head.
@@ -243,19 +227,17 @@ pub enum Use {
 pub fn plan(head: Head, policy: Policy) -> Vec<(Source, Use)> {
     let train_unless_closed = |s: Source| {
         let u = match (s.licence, policy) {
-            (Licence::Open, _)
-            | (Licence::Unstated, Policy::Default | Policy::All)
-            | (_, Policy::All) => Use::Train,
+            (Licence::Open, _) | (Licence::Unstated, Policy::Default | Policy::All) | (_, Policy::All) => {
+                Use::Train
+            }
             _ => Use::Measure,
         };
         (s, u)
     };
     match head {
-        Head::Spam => vec![
-            train_unless_closed(SMS),
-            train_unless_closed(YOUTUBE),
-            train_unless_closed(JANITR),
-        ],
+        Head::Spam => {
+            vec![train_unless_closed(SMS), train_unless_closed(YOUTUBE), train_unless_closed(JANITR)]
+        }
         Head::CustomerRequest => vec![train_unless_closed(COMPLAINTS), train_unless_closed(TWCS)],
         Head::ContentKind => vec![
             train_unless_closed(FB_ADS),
@@ -363,42 +345,23 @@ enum Raw {
 }
 
 fn read(path: &Path) -> Result<String, DataError> {
-    std::fs::read_to_string(path).map_err(|e| DataError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })
+    std::fs::read_to_string(path).map_err(|e| DataError::Io { path: path.to_path_buf(), source: e })
 }
 
 fn csv_reader(path: &Path, headers: bool) -> Result<csv::Reader<std::fs::File>, DataError> {
-    let f = std::fs::File::open(path).map_err(|e| DataError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(headers)
-        .flexible(false)
-        .from_reader(f))
+    let f = std::fs::File::open(path).map_err(|e| DataError::Io { path: path.to_path_buf(), source: e })?;
+    Ok(csv::ReaderBuilder::new().has_headers(headers).flexible(false).from_reader(f))
 }
 
 fn bad(path: &Path, line: u64, msg: impl Into<String>) -> DataError {
-    DataError::Bad {
-        path: path.to_path_buf(),
-        line,
-        msg: msg.into(),
-    }
+    DataError::Bad { path: path.to_path_buf(), line, msg: msg.into() }
 }
 
 fn csv_rows(path: &Path, headers: bool) -> Result<Vec<(u64, csv::StringRecord)>, DataError> {
     let mut r = csv_reader(path, headers)?;
     let mut out = Vec::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| {
-            bad(
-                path,
-                e.position().map_or(0, csv::Position::line),
-                e.to_string(),
-            )
-        })?;
+        let rec = rec.map_err(|e| bad(path, e.position().map_or(0, csv::Position::line), e.to_string()))?;
         out.push((rec.position().map_or(0, csv::Position::line), rec));
     }
     Ok(out)
@@ -412,7 +375,8 @@ fn jsonl(path: &Path) -> Result<Vec<(usize, serde_json::Value)>, DataError> {
         if line.trim().is_empty() {
             continue;
         }
-        let v = serde_json::from_str(line).map_err(|e| bad(path, i as u64 + 1, format!("not valid JSON: {e}")))?;
+        let v = serde_json::from_str(line)
+            .map_err(|e| bad(path, i as u64 + 1, format!("not valid JSON: {e}")))?;
         out.push((i, v));
     }
     Ok(out)
@@ -436,11 +400,7 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
                     "spam" => true,
                     "ham" => false,
                     l => {
-                        return Err(bad(
-                            &path,
-                            i as u64 + 1,
-                            format!("label `{l}`: expected spam or ham"),
-                        ));
+                        return Err(bad(&path, i as u64 + 1, format!("label `{l}`: expected spam or ham")));
                     }
                 };
                 out.push((t.to_string(), spam));
@@ -449,10 +409,7 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
         }
         "youtube_spam" => {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map_err(|e| DataError::Io {
-                    path: path.clone(),
-                    source: e,
-                })?
+                .map_err(|e| DataError::Io { path: path.clone(), source: e })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "csv"))
                 .collect();
@@ -461,11 +418,7 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             for f in files {
                 for (line, rec) in csv_rows(&f, true)? {
                     let (Some(t), Some(c)) = (rec.get(3), rec.get(4)) else {
-                        return Err(bad(
-                            &f,
-                            line,
-                            "expected COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS",
-                        ));
+                        return Err(bad(&f, line, "expected COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS"));
                     };
                     out.push((t.to_string(), c.trim() == "1"));
                 }
@@ -482,11 +435,7 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
                 let labels = v
                     .get("labels")
                     .and_then(|l| l.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
+                    .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
                     .unwrap_or_default();
                 out.push((t.to_string(), labels));
             }
@@ -621,8 +570,7 @@ fn janitr_class(head: Head, labels: &[String]) -> Option<usize> {
             } else if promo {
                 Some(0)
             } else {
-                let topics: Vec<&String> =
-                    labels.iter().filter(|l| l.starts_with("topic_")).collect();
+                let topics: Vec<&String> = labels.iter().filter(|l| l.starts_with("topic_")).collect();
                 let off = has(labels, JANITR_OFF_TOPIC);
                 let info = has(labels, JANITR_INFO);
                 if topics.is_empty() {
@@ -666,21 +614,16 @@ pub fn examples(data: &Path, head: Head, source: Source) -> Result<Vec<Example>,
                 (t, c)
             })
             .collect(),
-        (h, Raw::Labels(v)) => v
-            .into_iter()
-            .filter_map(|(t, l)| janitr_class(h, &l).map(|c| (t, c)))
-            .collect(),
+        (h, Raw::Labels(v)) => {
+            v.into_iter().filter_map(|(t, l)| janitr_class(h, &l).map(|c| (t, c))).collect()
+        }
         (Head::CustomerRequest, Raw::Complaint(v)) => {
             v.into_iter().map(|(t, c, _)| (t, usize::from(c))).collect()
         }
-        (Head::ContentKind, Raw::Ad(v)) => v
-            .into_iter()
-            .filter(|(_, l)| *l < 2)
-            .map(|(t, l)| (t, usize::from(l)))
-            .collect(),
-        (Head::CustomerRequest, Raw::Inbound(v)) => {
-            v.into_iter().map(|(t, i)| (t, usize::from(i))).collect()
+        (Head::ContentKind, Raw::Ad(v)) => {
+            v.into_iter().filter(|(_, l)| *l < 2).map(|(t, l)| (t, usize::from(l))).collect()
         }
+        (Head::CustomerRequest, Raw::Inbound(v)) => v.into_iter().map(|(t, i)| (t, usize::from(i))).collect(),
         (h, _) => panic!("source {} has no labels for head {h}", source.id),
     };
     let mut seen = HashSet::new();
@@ -712,12 +655,24 @@ fn claim_examples(head: Head, source: Source, raw: Raw) -> Vec<Example> {
     let labeled: Vec<(String, usize, String, bool)> = match raw {
         Raw::Claims(v) => v.into_iter().map(|(t, l, d, f)| (t, claim_class(head, &l), d, f)).collect(),
         Raw::Positive(v) => v.into_iter().map(|t| (t, 1, String::new(), false)).collect(),
-        Raw::PackExample(v) => v.into_iter().map(|(t, c, f)| (t, pack_class(head, &c, f), String::new(), false)).collect(),
+        Raw::PackExample(v) => {
+            v.into_iter().map(|(t, c, f)| (t, pack_class(head, &c, f), String::new(), false)).collect()
+        }
         // Ham only: spam ("you won £1000") is neither a claim nor ordinary text.
-        Raw::Spam(v) => v.into_iter().filter(|(_, s)| !s).map(|(t, _)| (t, 0, String::new(), false)).collect(),
-        Raw::Labels(v) => v.into_iter().filter(|(_, l)| l.iter().any(|x| x == "clean")).map(|(t, _)| (t, 0, String::new(), false)).collect(),
-        Raw::Ad(v) => v.into_iter().filter(|(_, l)| *l < 2).map(|(t, _)| (t, 0, String::new(), false)).collect(),
-        Raw::Inbound(v) => v.into_iter().filter(|(_, inbound)| !inbound).map(|(t, _)| (t, 0, String::new(), false)).collect(),
+        Raw::Spam(v) => {
+            v.into_iter().filter(|(_, s)| !s).map(|(t, _)| (t, 0, String::new(), false)).collect()
+        }
+        Raw::Labels(v) => v
+            .into_iter()
+            .filter(|(_, l)| l.iter().any(|x| x == "clean"))
+            .map(|(t, _)| (t, 0, String::new(), false))
+            .collect(),
+        Raw::Ad(v) => {
+            v.into_iter().filter(|(_, l)| *l < 2).map(|(t, _)| (t, 0, String::new(), false)).collect()
+        }
+        Raw::Inbound(v) => {
+            v.into_iter().filter(|(_, inbound)| !inbound).map(|(t, _)| (t, 0, String::new(), false)).collect()
+        }
         Raw::Complaint(v) => v.into_iter().map(|(t, _, _)| (t, 0, String::new(), false)).collect(),
     };
     let mut seen = HashSet::new();
@@ -755,9 +710,7 @@ mod tests {
             n[split_of("s", &format!("text {i}")) as usize] += 1;
         }
         assert!(
-            (6700..7300).contains(&n[0])
-                && (800..1200).contains(&n[1])
-                && (1800..2200).contains(&n[2]),
+            (6700..7300).contains(&n[0]) && (800..1200).contains(&n[1]) && (1800..2200).contains(&n[2]),
             "{n:?}"
         );
         assert_eq!(split_of("sms_spam", "hello"), split_of("sms_spam", "hello"));
@@ -766,24 +719,12 @@ mod tests {
     #[test]
     fn janitr_promotion_is_not_spam_and_scams_are() {
         let l = |v: &[&str]| v.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            janitr_class(Head::Spam, &l(&["scam", "spam", "topic_crypto"])),
-            Some(1)
-        );
+        assert_eq!(janitr_class(Head::Spam, &l(&["scam", "spam", "topic_crypto"])), Some(1));
         assert_eq!(janitr_class(Head::Spam, &l(&["promo", "topic_ai"])), None);
         assert_eq!(janitr_class(Head::Spam, &l(&["topic_crypto"])), Some(0));
-        assert_eq!(
-            janitr_class(Head::ContentKind, &l(&["promo", "topic_ai"])),
-            Some(0)
-        );
-        assert_eq!(
-            janitr_class(Head::ContentKind, &l(&["clean", "topic_sports"])),
-            Some(3)
-        );
-        assert_eq!(
-            janitr_class(Head::ContentKind, &l(&["clean", "topic_news"])),
-            Some(1)
-        );
+        assert_eq!(janitr_class(Head::ContentKind, &l(&["promo", "topic_ai"])), Some(0));
+        assert_eq!(janitr_class(Head::ContentKind, &l(&["clean", "topic_sports"])), Some(3));
+        assert_eq!(janitr_class(Head::ContentKind, &l(&["clean", "topic_news"])), Some(1));
         assert_eq!(janitr_class(Head::ContentKind, &l(&["clean"])), Some(2));
         assert_eq!(janitr_class(Head::ContentKind, &l(&["topic_crypto"])), None);
     }

@@ -47,19 +47,11 @@ pub fn head_examples(
     head: Head,
     policy: Policy,
 ) -> Result<Vec<(Source, Use, Vec<Example>)>, DataError> {
-    data::plan(head, policy)
-        .into_iter()
-        .map(|(s, u)| Ok((s, u, data::examples(data, head, s)?)))
-        .collect()
+    data::plan(head, policy).into_iter().map(|(s, u)| Ok((s, u, data::examples(data, head, s)?))).collect()
 }
 
 /// Train, calibrate and measure one head.
-pub fn run_head(
-    data: &Path,
-    head: Head,
-    policy: Policy,
-    cfg: &train::Config,
-) -> anyhow::Result<TrainedHead> {
+pub fn run_head(data: &Path, head: Head, policy: Policy, cfg: &train::Config) -> anyhow::Result<TrainedHead> {
     let sets = head_examples(data, head, policy)?;
     let k = head.classes().len();
     let items: Vec<train::Item<'_>> = sets
@@ -67,21 +59,16 @@ pub fn run_head(
         .enumerate()
         .filter(|(_, (_, u, _))| *u == Use::Train)
         .flat_map(|(si, (_, _, ex))| {
-            ex.iter()
-                .filter(|e| e.split != Split::Test)
-                .map(move |e| train::Item {
-                    text: e.text.as_str(),
-                    channel: Some(e.channel),
-                    class: e.class,
-                    group: si,
-                    calibrate: e.split == Split::Calibrate,
-                })
+            ex.iter().filter(|e| e.split != Split::Test).map(move |e| train::Item {
+                text: e.text.as_str(),
+                channel: Some(e.channel),
+                class: e.class,
+                group: si,
+                calibrate: e.split == Split::Calibrate,
+            })
         })
         .collect();
-    anyhow::ensure!(
-        items.iter().any(|it| !it.calibrate),
-        "no training texts for {head}"
-    );
+    anyhow::ensure!(items.iter().any(|it| !it.calibrate), "no training texts for {head}");
     let model = train::build(head, &items, cfg)?;
     let mut splits = Vec::new();
     let mut results = Vec::new();
@@ -89,40 +76,20 @@ pub fn run_head(
     let mut calibration = Vec::new();
     for (source, used, ex) in &sets {
         if *used == Use::Train {
-            let cal = ex
-                .iter()
-                .filter(|e| e.split == Split::Calibrate)
-                .map(|e| (e.input(), e.class));
+            let cal = ex.iter().filter(|e| e.split == Split::Calibrate).map(|e| (e.input(), e.class));
             calibration.push((*source, compare(&model, head, model.threshold(), cal)));
         }
         let mut counts = [vec![0; k], vec![0; k], vec![0; k]];
         for e in ex {
             counts[e.split as usize][e.class] += 1;
         }
-        splits.push(SourceSplit {
-            source: *source,
-            used: *used,
-            counts,
-        });
+        splits.push(SourceSplit { source: *source, used: *used, counts });
         let test: Vec<&Example> = ex.iter().filter(|e| e.split == Split::Test).collect();
-        let cmp = compare(
-            &model,
-            head,
-            model.threshold(),
-            test.iter().map(|e| (e.input(), e.class)),
-        );
+        let cmp = compare(&model, head, model.threshold(), test.iter().map(|e| (e.input(), e.class)));
         results.push((*source, *used, cmp));
         heldout.extend(test.into_iter().cloned());
     }
-    Ok(TrainedHead {
-        head,
-        model,
-        splits,
-        results,
-        calibration,
-        heldout,
-        cfg: *cfg,
-    })
+    Ok(TrainedHead { head, model, splits, results, calibration, heldout, cfg: *cfg })
 }
 
 /// Cross-validation on the train and calibration parts only (never the test
@@ -149,10 +116,7 @@ pub fn cross_validate(
     procedure: bool,
     without_channel: bool,
 ) -> anyhow::Result<(Vec<(Source, f64)>, f64)> {
-    anyhow::ensure!(
-        head.positive().is_some(),
-        "cross-validation is for yes/no heads"
-    );
+    anyhow::ensure!(head.positive().is_some(), "cross-validation is for yes/no heads");
     let sets = head_examples(data, head, policy)?;
     let mut items: Vec<(usize, Input<'_>, usize, usize)> = Vec::new(); // (source, text, class, fold)
     for (si, (_, u, ex)) in sets.iter().enumerate() {
@@ -175,11 +139,8 @@ pub fn cross_validate(
     let mut z = vec![0f32; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
     for f in 0..folds {
-        let fit_on: Vec<train::Labeled<'_>> = items
-            .iter()
-            .filter(|it| it.3 != f)
-            .map(|it| (it.1, it.2))
-            .collect();
+        let fit_on: Vec<train::Labeled<'_>> =
+            items.iter().filter(|it| it.3 != f).map(|it| (it.1, it.2)).collect();
         let groups: Vec<usize> = items.iter().filter(|it| it.3 != f).map(|it| it.0).collect();
         let weights = train::source_weights(&groups, cfg);
         let model = train::fit_weighted(head, &fit_on, Some(&weights), cfg)?;
@@ -238,11 +199,7 @@ fn cross_validate_recipe(
 ) -> Result<(Vec<(Source, f64)>, f64), tactful_classify::ModelError> {
     let calibrating: std::collections::HashSet<&str> = sets
         .iter()
-        .flat_map(|(_, _, ex)| {
-            ex.iter()
-                .filter(|e| e.split == Split::Calibrate)
-                .map(|e| e.text.as_str())
-        })
+        .flat_map(|(_, _, ex)| ex.iter().filter(|e| e.split == Split::Calibrate).map(|e| e.text.as_str()))
         .collect();
     let mut said = vec![false; items.len()];
     let mut scratch = tactful_classify::Scratch::new();
@@ -261,7 +218,8 @@ fn cross_validate_recipe(
         let model = train::build(head, &rest, cfg)?;
         for (i, it) in items.iter().enumerate() {
             if it.3 == f {
-                said[i] = model.classify(scored(it.1, without_channel), &mut scratch).label == head.classes()[1];
+                said[i] =
+                    model.classify(scored(it.1, without_channel), &mut scratch).label == head.classes()[1];
             }
         }
     }

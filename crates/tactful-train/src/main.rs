@@ -154,12 +154,8 @@ fn parse_args() -> Result<Option<Args>> {
             "--open-only" => a.policy = Policy::OpenOnly,
             "--all-licences" => a.policy = Policy::All,
             "--show-errors" => {
-                let Some(v) = it.next() else {
-                    bail!("--show-errors needs a number\n{USAGE}")
-                };
-                a.show_errors = v
-                    .parse()
-                    .with_context(|| format!("--show-errors {v}: expected a number"))?;
+                let Some(v) = it.next() else { bail!("--show-errors needs a number\n{USAGE}") };
+                a.show_errors = v.parse().with_context(|| format!("--show-errors {v}: expected a number"))?;
             }
             "--cues" => a.over.cues = Some(true),
             "--no-cues" => a.over.cues = Some(false),
@@ -175,14 +171,10 @@ fn parse_args() -> Result<Option<Args>> {
             "--bigrams" => a.over.bigrams = Some(true),
             "--no-bigrams" => a.over.bigrams = Some(false),
             flag @ ("--cv" | "--cv-repeats" | "--bits" | "--chars") => {
-                let Some(v) = it.next() else {
-                    bail!("{flag} needs a value\n{USAGE}")
-                };
+                let Some(v) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
                 match flag {
                     "--cv" => {
-                        a.cv = v
-                            .parse()
-                            .with_context(|| format!("--cv {v}: expected a number"))?;
+                        a.cv = v.parse().with_context(|| format!("--cv {v}: expected a number"))?;
                     }
                     "--cv-repeats" => {
                         a.cv_repeats = v
@@ -191,27 +183,20 @@ fn parse_args() -> Result<Option<Args>> {
                             .max(1);
                     }
                     "--bits" => {
-                        a.over.bits = Some(
-                            v.parse()
-                                .with_context(|| format!("--bits {v}: expected a number"))?,
-                        );
+                        a.over.bits =
+                            Some(v.parse().with_context(|| format!("--bits {v}: expected a number"))?);
                     }
                     _ => {
-                        let (lo, hi) = v
-                            .split_once('-')
-                            .with_context(|| format!("--chars {v}: expected MIN-MAX"))?;
+                        let (lo, hi) =
+                            v.split_once('-').with_context(|| format!("--chars {v}: expected MIN-MAX"))?;
                         a.over.chars = Some((lo.parse()?, hi.parse()?));
                     }
                 }
             }
             flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance"
             | "--cross-fit") => {
-                let Some(v) = it.next() else {
-                    bail!("{flag} needs a number\n{USAGE}")
-                };
-                let x: f32 = v
-                    .parse()
-                    .with_context(|| format!("{flag} {v}: expected a number"))?;
+                let Some(v) = it.next() else { bail!("{flag} needs a number\n{USAGE}") };
+                let x: f32 = v.parse().with_context(|| format!("{flag} {v}: expected a number"))?;
                 match flag {
                     "--epochs" => a.over.epochs = Some(x as usize),
                     "--lr" => a.over.lr = Some(x),
@@ -225,16 +210,12 @@ fn parse_args() -> Result<Option<Args>> {
             "--dry-run" => a.dry_run = true,
             "--cv-recipe" => a.cv_recipe = true,
             flag @ ("--data" | "--models" | "--heldout" | "--head") => {
-                let Some(v) = it.next() else {
-                    bail!("{flag} needs a value\n{USAGE}")
-                };
+                let Some(v) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
                 match flag {
                     "--data" => a.data = PathBuf::from(v),
                     "--models" => a.models = PathBuf::from(v),
                     "--heldout" => a.heldout = PathBuf::from(v),
-                    _ => a
-                        .heads
-                        .push(v.parse().map_err(|e: String| anyhow::anyhow!(e))?),
+                    _ => a.heads.push(v.parse().map_err(|e: String| anyhow::anyhow!(e))?),
                 }
             }
             _ => bail!("unknown argument `{arg}`\n{USAGE}"),
@@ -311,13 +292,7 @@ fn table(t: &TrainedHead) -> String {
                         }
                     })
                     .collect();
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} |",
-                    src.id,
-                    pct(conf.accuracy()),
-                    cells.join(" | ")
-                );
+                let _ = writeln!(s, "| {} | {} | {} |", src.id, pct(conf.accuracy()), cells.join(" | "));
             }
         }
     }
@@ -331,12 +306,8 @@ fn split_table(t: &TrainedHead) -> String {
     let _ = writeln!(s, "|---|---|---|---|---|");
     for sp in &t.splits {
         let cell = |v: &Vec<usize>| {
-            let parts: Vec<String> = classes
-                .iter()
-                .zip(v)
-                .filter(|(_, n)| **n > 0)
-                .map(|(c, n)| format!("{c} {n}"))
-                .collect();
+            let parts: Vec<String> =
+                classes.iter().zip(v).filter(|(_, n)| **n > 0).map(|(c, n)| format!("{c} {n}")).collect();
             format!("{} ({})", v.iter().sum::<usize>(), parts.join(", "))
         };
         let _ = writeln!(
@@ -374,11 +345,8 @@ fn print_summary(t: &TrainedHead, secs: f64) {
             pct(c.majority.f1())
         );
     }
-    let cal: Vec<String> = t
-        .calibration
-        .iter()
-        .map(|(s, c)| format!("{} {}", s.id, pct(c.model.f1())))
-        .collect();
+    let cal: Vec<String> =
+        t.calibration.iter().map(|(s, c)| format!("{} {}", s.id, pct(c.model.f1()))).collect();
     println!("(calibration split F1: {})", cal.join(", "));
 }
 
@@ -398,19 +366,10 @@ fn show_errors(data: &Path, t: &TrainedHead, policy: Policy, n: usize) -> Result
                 (p.label != t.head.classes()[e.class]).then(|| (e, p.label.to_string(), p.score))
             })
             .collect();
-        println!(
-            "-- {} calibration errors on {} ({}):",
-            t.head,
-            src.id,
-            wrong.len()
-        );
+        println!("-- {} calibration errors on {} ({}):", t.head, src.id, wrong.len());
         for (e, label, score) in wrong.iter().take(n) {
             let text: String = e.text.chars().take(140).collect();
-            println!(
-                "   expected {:<13} got {:<13} {score:.2}  {text:?}",
-                t.head.classes()[e.class],
-                label
-            );
+            println!("   expected {:<13} got {:<13} {score:.2}  {text:?}", t.head.classes()[e.class], label);
         }
     }
     Ok(())
@@ -420,8 +379,7 @@ fn write_heldout(path: &Path, heads: &[TrainedHead]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let f =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = BufWriter::new(f);
     for t in heads {
         for e in &t.heldout {
@@ -444,17 +402,12 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
     let mut s = String::new();
     s.push_str(CARD_HEAD);
     let _ = writeln!(s, "\n## Sources and licences\n");
-    let _ = writeln!(
-        s,
-        "| source | file under `../shared/data` | licence | weights may ship? | used by |"
-    );
+    let _ = writeln!(s, "| source | file under `../shared/data` | licence | weights may ship? | used by |");
     let _ = writeln!(s, "|---|---|---|---|---|");
     for src in ALL_SOURCES {
         let ships = match src.licence {
             Licence::Open => "yes, with attribution",
-            Licence::NonCommercial => {
-                "no (non-commercial, share-alike): measured only, never trained on"
-            }
+            Licence::NonCommercial => "no (non-commercial, share-alike): measured only, never trained on",
             Licence::Unstated => "unclear: no licence stated upstream",
         };
         let users: Vec<String> = heads
@@ -504,10 +457,7 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
         let chars = if c.spec.char_max == 0 {
             "no character n-grams".to_string()
         } else {
-            format!(
-                "character {}- to {}-grams",
-                c.spec.char_min, c.spec.char_max
-            )
+            format!("character {}- to {}-grams", c.spec.char_min, c.spec.char_max)
         };
         let _ = writeln!(
             s,
@@ -516,17 +466,17 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
             if c.spec.word_bigrams { "yes" } else { "no" },
             if c.spec.cues { "yes" } else { "no" },
             if c.spec.channels { "yes" } else { "no" },
-            if c.spec.channels && c.unknown_channel { " (and every text also without its channel)" } else { "" },
+            if c.spec.channels && c.unknown_channel {
+                " (and every text also without its channel)"
+            } else {
+                ""
+            },
             c.spec.bits,
             c.epochs,
             c.learning_rate,
             c.l2,
             c.balance,
-            if c.nb > 0.0 {
-                format!("smoothed by {}", c.nb)
-            } else {
-                "no".into()
-            },
+            if c.nb > 0.0 { format!("smoothed by {}", c.nb) } else { "no".into() },
             c.source_balance,
             c.seed,
         );
@@ -538,22 +488,14 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
     );
     for t in heads {
         let (a, b) = t.model.calibration();
-        let size = sizes
-            .iter()
-            .find(|(h, _)| *h == t.head)
-            .map_or(0, |(_, n)| *n);
+        let size = sizes.iter().find(|(h, _)| *h == t.head).map_or(0, |(_, n)| *n);
         let _ = writeln!(s, "\n## `{}`\n", t.head);
         let _ = writeln!(
             s,
             "File `{}` ({} bytes); classes {}; calibration a = {a:.4}, b = {b:.4}; default threshold {:.2}.\n",
             t.head.file_name(),
             size,
-            t.head
-                .classes()
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            t.head.classes().iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
             t.model.threshold()
         );
         let _ = writeln!(s, "Texts per split:\n");
@@ -581,10 +523,8 @@ fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> St
         let f1 = measured.and_then(Measure::f1);
         let macro_f1 = measured.and_then(Measure::macro_f1);
         let met = f1.is_some_and(|f| f >= target);
-        let (pos, lo, hi) = heads
-            .iter()
-            .find(|t| t.head == head)
-            .map_or((0, 0.0, 0.0), |t| f1_interval(t, source));
+        let (pos, lo, hi) =
+            heads.iter().find(|t| t.head == head).map_or((0, 0.0, 0.0), |t| f1_interval(t, source));
         let _ = writeln!(
             s,
             "| {head} | {source} | {pos} | {target:.2} | {} | {lo:.3} to {hi:.3} | {} | {} |",
@@ -803,14 +743,15 @@ fn run(args: &Args) -> Result<()> {
         if is_claim_head(head) {
             let start = Instant::now();
             let r = tactful_train::claims::run(&args.data, head, args.policy, &args.over.config(head), 0)?;
-            println!("\n== {head} ({:.1}s)\n{}", start.elapsed().as_secs_f64(), tactful_train::claims::table(&r));
+            println!(
+                "\n== {head} ({:.1}s)\n{}",
+                start.elapsed().as_secs_f64(),
+                tactful_train::claims::table(&r)
+            );
             claim_reports.push(r);
             continue;
         }
-        if data::plan(head, args.policy)
-            .iter()
-            .all(|(_, u)| *u == Use::Measure)
-        {
+        if data::plan(head, args.policy).iter().all(|(_, u)| *u == Use::Measure) {
             println!("\n== {head}: SKIPPED, no source may be trained on under this licence policy");
             continue;
         }
@@ -839,10 +780,7 @@ fn run(args: &Args) -> Result<()> {
                     *acc += x / args.cv_repeats as f64;
                 }
             }
-            let per: Vec<String> = per
-                .iter()
-                .map(|(s, f)| format!("{} {f:.3}", s.id))
-                .collect();
+            let per: Vec<String> = per.iter().map(|(s, f)| format!("{} {f:.3}", s.id)).collect();
             println!(
                 "CV {head} ({:.1}s) pooled {pooled:.3}  {}",
                 start.elapsed().as_secs_f64(),
@@ -866,7 +804,8 @@ fn run(args: &Args) -> Result<()> {
     if !claim_reports.is_empty() {
         for r in &claim_reports {
             let path = args.models.join(r.head.file_name());
-            std::fs::write(&path, r.model.to_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, r.model.to_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             println!("wrote {}", path.display());
         }
         let examples = args.models.join("claim-examples.tsv");
@@ -874,7 +813,8 @@ fn run(args: &Args) -> Result<()> {
         println!("wrote {} ({n} claims quoted by the FTC and FDA)", examples.display());
         if claim_reports.len() == 2 {
             let card = args.models.join("CLAIM_HEADS.md");
-            std::fs::write(&card, claim_card(&claim_reports)).with_context(|| format!("cannot write {}", card.display()))?;
+            std::fs::write(&card, claim_card(&claim_reports))
+                .with_context(|| format!("cannot write {}", card.display()))?;
             println!("wrote {}", card.display());
         }
     }
@@ -882,8 +822,7 @@ fn run(args: &Args) -> Result<()> {
     for t in &trained {
         let bytes = t.model.to_bytes();
         let path = args.models.join(t.head.file_name());
-        std::fs::write(&path, &bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
         sizes.push((t.head, bytes.len()));
     }
@@ -893,19 +832,13 @@ fn run(args: &Args) -> Result<()> {
             .with_context(|| format!("cannot write {}", card.display()))?;
         println!("wrote {}", card.display());
     } else {
-        println!(
-            "MODEL_CARD.md not rewritten: it describes all heads; train all of them to refresh it"
-        );
+        println!("MODEL_CARD.md not rewritten: it describes all heads; train all of them to refresh it");
     }
     if trained.is_empty() {
         return Ok(());
     }
     write_heldout(&args.heldout, &trained)?;
-    println!(
-        "wrote {} (check with: tactful eval-heads {})",
-        args.heldout.display(),
-        args.heldout.display()
-    );
+    println!("wrote {} (check with: tactful eval-heads {})", args.heldout.display(), args.heldout.display());
     Ok(())
 }
 

@@ -68,24 +68,16 @@ impl Config {
     /// The shipped settings of a head (chosen by cross-validation on the
     /// train and calibration parts; see `tactful-train --cv`).
     pub fn for_head(head: Head) -> Config {
-        let cues = Spec {
-            cues: true,
-            ..Spec::V1
-        };
+        let cues = Spec { cues: true, ..Spec::V1 };
         match head {
             Head::ContentKind => Config::default(),
             // 10-fold CV F1 (train + calibration parts, mean of 5 dealings of
             // the folds): 0.785 with the sentiment lexicon, 0.779 without it,
             // 0.745 with the first defaults; the whole recipe with its own
             // threshold (`--cv-recipe`): 0.781 against 0.769 without it.
-            Head::CustomerRequest => Config {
-                spec: Spec {
-                    lexicon: true,
-                    ..cues
-                },
-                learning_rate: 0.1,
-                ..Config::default()
-            },
+            Head::CustomerRequest => {
+                Config { spec: Spec { lexicon: true, ..cues }, learning_rate: 0.1, ..Config::default() }
+            }
             // 10-fold CV pooled F1 (mean of 3 dealings): 0.952 with a
             // per-channel copy of each feature, 0.935 without (YouTube 0.963
             // against 0.944); 0.915 with the first defaults. Training each
@@ -94,10 +86,7 @@ impl Config {
             // to 0.930 (SMS 0.905 to 0.963), as good as a head without
             // channels (0.930).
             Head::Spam => Config {
-                spec: Spec {
-                    channels: true,
-                    ..cues
-                },
+                spec: Spec { channels: true, ..cues },
                 learning_rate: 0.1,
                 nb: 0.5,
                 unknown_channel: true,
@@ -151,10 +140,7 @@ pub fn source_weights(groups: &[usize], cfg: &Config) -> Vec<f32> {
     }
     let used = n.iter().filter(|&&c| c > 0).count().max(1) as f32;
     let total = groups.len().max(1) as f32;
-    groups
-        .iter()
-        .map(|&g| (total / (used * n[g] as f32)).powf(cfg.source_balance))
-        .collect()
+    groups.iter().map(|&g| (total / (used * n[g] as f32)).powf(cfg.source_balance)).collect()
 }
 
 /// [`fit`] with a weight per text (None: all 1).
@@ -180,10 +166,8 @@ pub fn fit_weighted(
         (items, item_weights)
     };
     let mut scratch = Scratch::new();
-    let mut rows: Vec<Vec<(u32, f32)>> = items
-        .iter()
-        .map(|(t, _)| sparse_of(t, &cfg.spec, &mut scratch))
-        .collect();
+    let mut rows: Vec<Vec<(u32, f32)>> =
+        items.iter().map(|(t, _)| sparse_of(t, &cfg.spec, &mut scratch)).collect();
     // Inverse document frequency, folded into the weights at the end (the
     // model scales raw counts, so w_j * idf_j gives the same scores).
     let idf: Vec<f32> = if cfg.idf {
@@ -194,9 +178,7 @@ pub fn fit_weighted(
             }
         }
         let n = rows.len() as f32;
-        df.iter()
-            .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
-            .collect()
+        df.iter().map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0).collect()
     } else if cfg.nb > 0.0 && k == 2 {
         let mut p = vec![cfg.nb; 1 << cfg.spec.bits];
         let mut q = vec![cfg.nb; 1 << cfg.spec.bits];
@@ -207,10 +189,7 @@ pub fn fit_weighted(
             }
         }
         let (sp, sq): (f32, f32) = (p.iter().sum(), q.iter().sum());
-        p.iter()
-            .zip(&q)
-            .map(|(a, b)| ((a / sp) / (b / sq)).ln().abs().max(0.05))
-            .collect()
+        p.iter().zip(&q).map(|(a, b)| ((a / sp) / (b / sq)).ln().abs().max(0.05)).collect()
     } else {
         vec![1.0; 1 << cfg.spec.bits]
     };
@@ -226,13 +205,7 @@ pub fn fit_weighted(
     let n = items.len().max(1) as f32;
     let class_weight: Vec<f32> = counts
         .iter()
-        .map(|&c| {
-            if c == 0 {
-                0.0
-            } else {
-                (n / (k as f32 * c as f32)).powf(cfg.balance)
-            }
-        })
+        .map(|&c| if c == 0 { 0.0 } else { (n / (k as f32 * c as f32)).powf(cfg.balance) })
         .collect();
 
     let mut w = vec![0f32; outputs << cfg.spec.bits];
@@ -302,11 +275,7 @@ fn channel_less_copies<'a>(items: &[Labeled<'a>]) -> impl Iterator<Item = (usize
 
 /// The model's raw scores for the texts.
 fn logits(model: &Model, items: &[Labeled<'_>]) -> Vec<Vec<f32>> {
-    let outputs = if model.is_binary() {
-        1
-    } else {
-        model.classes().len()
-    };
+    let outputs = if model.is_binary() { 1 } else { model.classes().len() };
     let mut scratch = Scratch::new();
     items
         .iter()
@@ -353,23 +322,16 @@ fn fold_of(text: &str, folds: usize) -> usize {
 /// `cfg.cross_fit` says.
 pub fn build(head: Head, items: &[Item<'_>], cfg: &Config) -> Result<Model, ModelError> {
     let fit_on = |keep: &dyn Fn(usize, &Item<'_>) -> bool| -> Result<Model, ModelError> {
-        let chosen: Vec<&Item<'_>> = items
-            .iter()
-            .enumerate()
-            .filter(|(i, it)| keep(*i, it))
-            .map(|(_, it)| it)
-            .collect();
+        let chosen: Vec<&Item<'_>> =
+            items.iter().enumerate().filter(|(i, it)| keep(*i, it)).map(|(_, it)| it).collect();
         let pairs: Vec<Labeled<'_>> = chosen.iter().map(|it| (it.input(), it.class)).collect();
         let groups: Vec<usize> = chosen.iter().map(|it| it.group).collect();
         fit_weighted(head, &pairs, Some(&source_weights(&groups, cfg)), cfg)
     };
     if cfg.cross_fit < 2 {
         let mut model = fit_on(&|_, it| !it.calibrate)?;
-        let mut cal: Vec<Labeled<'_>> = items
-            .iter()
-            .filter(|it| it.calibrate)
-            .map(|it| (it.input(), it.class))
-            .collect();
+        let mut cal: Vec<Labeled<'_>> =
+            items.iter().filter(|it| it.calibrate).map(|it| (it.input(), it.class)).collect();
         if cfg.spec.channels && cfg.unknown_channel {
             // One calibration and threshold for texts with and without a channel.
             let without: Vec<Labeled<'_>> = channel_less_copies(&cal).map(|(_, l)| l).collect();
@@ -454,9 +416,7 @@ pub fn calibrate_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize]) {
         let nll = |a: f32| -> f64 {
             z.iter()
                 .zip(&items)
-                .map(|(zi, ((), c))| {
-                    -f64::from(tactful_classify::model::softmax(zi, a)[*c].max(1e-9)).ln()
-                })
+                .map(|(zi, ((), c))| -f64::from(tactful_classify::model::softmax(zi, a)[*c].max(1e-9)).ln())
                 .sum()
         };
         // Golden-section search for the inverse temperature on a log scale.
@@ -499,9 +459,7 @@ pub fn pick_threshold_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize
             tally.add(*c == 1, *pi >= t);
         }
         let f = tally.f1().unwrap_or(0.0);
-        if f > best.0 + 1e-12
-            || ((f - best.0).abs() <= 1e-12 && (t - 0.5).abs() < (best.1 - 0.5).abs())
-        {
+        if f > best.0 + 1e-12 || ((f - best.0).abs() <= 1e-12 && (t - 0.5).abs() < (best.1 - 0.5).abs()) {
             best = (f, t);
         }
     }
@@ -535,38 +493,18 @@ mod tests {
 
     #[test]
     fn training_is_deterministic_and_learns_the_toy_set() {
-        let cfg = Config {
-            spec: Spec {
-                bits: 12,
-                ..Spec::V1
-            },
-            epochs: 5,
-            ..Config::default()
-        };
+        let cfg = Config { spec: Spec { bits: 12, ..Spec::V1 }, epochs: 5, ..Config::default() };
         let a = fit(Head::Spam, &toy(), &cfg).unwrap();
         let b = fit(Head::Spam, &toy(), &cfg).unwrap();
         assert_eq!(a.to_bytes(), b.to_bytes());
         let mut s = Scratch::new();
-        assert_eq!(
-            a.classify("claim your free prize, txt now", &mut s).label,
-            "spam"
-        );
-        assert_eq!(
-            a.classify("see you tonight at home", &mut s).label,
-            "not-spam"
-        );
+        assert_eq!(a.classify("claim your free prize, txt now", &mut s).label, "spam");
+        assert_eq!(a.classify("see you tonight at home", &mut s).label, "not-spam");
     }
 
     #[test]
     fn calibration_keeps_the_order_and_stays_finite() {
-        let cfg = Config {
-            spec: Spec {
-                bits: 12,
-                ..Spec::V1
-            },
-            epochs: 5,
-            ..Config::default()
-        };
+        let cfg = Config { spec: Spec { bits: 12, ..Spec::V1 }, epochs: 5, ..Config::default() };
         let mut m = fit(Head::Spam, &toy(), &cfg).unwrap();
         calibrate(&mut m, &toy());
         pick_threshold(&mut m, &toy());

@@ -36,7 +36,10 @@ fn data_dir() -> Option<PathBuf> {
     if data.is_dir() {
         return Some(data);
     }
-    assert!(std::env::var_os("CI").is_none(), "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+    );
     let _ = writeln!(
         std::io::stderr(),
         "\n**********************************************************************\n\
@@ -56,20 +59,13 @@ fn heads_meet_their_floors_and_beat_the_keyword_baseline_on_held_out_texts() {
     for head in Head::ALL.into_iter().filter(|h| !matches!(h, Head::HealthClaim | Head::EarningsClaim)) {
         let model = builtin::model(head).unwrap();
         for (source, used, examples) in head_examples(&data, head, Policy::Default).unwrap() {
-            let test = examples
-                .iter()
-                .filter(|e| e.split == Split::Test)
-                .map(|e| (e.input(), e.class));
+            let test = examples.iter().filter(|e| e.split == Split::Test).map(|e| (e.input(), e.class));
             let c = compare(&model, head, model.threshold(), test);
             let f1 = c.model.f1().unwrap_or(0.0);
             let kw = c.keywords.f1().unwrap_or(0.0);
-            let gate = GATES
-                .iter()
-                .find(|(h, s, _, _)| *h == head && *s == source.id);
-            let mut line = format!(
-                "{head:<17} {:<13} {:>5} texts  F1 {f1:.3}  keywords {kw:.3}",
-                source.id, c.texts
-            );
+            let gate = GATES.iter().find(|(h, s, _, _)| *h == head && *s == source.id);
+            let mut line =
+                format!("{head:<17} {:<13} {:>5} texts  F1 {f1:.3}  keywords {kw:.3}", source.id, c.texts);
             if let Some((_, _, floor, target)) = gate {
                 let _ = write!(line, "  floor {floor:.2}");
                 if *target > 0.0 {
@@ -80,10 +76,7 @@ fn heads_meet_their_floors_and_beat_the_keyword_baseline_on_held_out_texts() {
                     );
                 }
                 if f1 < *floor {
-                    failures.push(format!(
-                        "{head} on {}: F1 {f1:.3} < floor {floor}",
-                        source.id
-                    ));
+                    failures.push(format!("{head} on {}: F1 {f1:.3} < floor {floor}", source.id));
                 }
             }
             if used == Use::Train && f1 <= kw {
@@ -95,11 +88,7 @@ fn heads_meet_their_floors_and_beat_the_keyword_baseline_on_held_out_texts() {
             println!("{line}");
         }
     }
-    assert!(
-        failures.is_empty(),
-        "quality gate failed:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "quality gate failed:\n{}", failures.join("\n"));
 }
 
 /// `spam` read without a channel (as `tactful classify` without
@@ -161,10 +150,25 @@ fn claim_heads_catch_claims_from_documents_they_never_saw() {
             all += c[3];
         }
         let recall = caught as f64 / all as f64;
-        assert!(recall >= floor, "{head}: rules or model catch {caught}/{all} = {recall:.3} of the claims left out, under the floor {floor}");
-        assert!(r.false_alarms.0 as f64 <= 0.006 * r.false_alarms.1 as f64, "{head}: {:?} ordinary texts flagged out of fold", r.false_alarms);
-        assert!(r.test_false_alarms.0 as f64 <= 0.01 * r.test_false_alarms.1 as f64, "{head}: {:?} ordinary test texts flagged", r.test_false_alarms);
+        assert!(
+            recall >= floor,
+            "{head}: rules or model catch {caught}/{all} = {recall:.3} of the claims left out, under the floor {floor}"
+        );
+        assert!(
+            r.false_alarms.0 as f64 <= 0.006 * r.false_alarms.1 as f64,
+            "{head}: {:?} ordinary texts flagged out of fold",
+            r.false_alarms
+        );
+        assert!(
+            r.test_false_alarms.0 as f64 <= 0.01 * r.test_false_alarms.1 as f64,
+            "{head}: {:?} ordinary test texts flagged",
+            r.test_false_alarms
+        );
         // The shipped model is the one this recipe builds.
-        assert_eq!(builtin::model(head).unwrap().to_bytes(), r.model.to_bytes(), "{head}: the shipped model is stale: run tactful-train --head {head}");
+        assert_eq!(
+            builtin::model(head).unwrap().to_bytes(),
+            r.model.to_bytes(),
+            "{head}: the shipped model is stale: run tactful-train --head {head}"
+        );
     }
 }

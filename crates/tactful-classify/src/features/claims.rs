@@ -177,7 +177,12 @@ const PAIRS: [(u16, u16); 16] = [
 ];
 
 /// Emit the claim cue tokens of the folded buffer; returns how many.
-pub(super) fn claim_cues(buf: &[u8], has_digits_with_money: bool, bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
+pub(super) fn claim_cues(
+    buf: &[u8],
+    has_digits_with_money: bool,
+    bits: u8,
+    emit: &mut impl FnMut(u32),
+) -> u32 {
     let table = table();
     let mut counts = [0u8; 15];
     let mut seen: u16 = 0;

@@ -42,7 +42,12 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/session/stop", post(session_stop))
         .route("/api/v1/today", get(today))
         .route("/api/v1/report", get(report))
-        .route("/api/v1/{*rest}", axum::routing::any(|| async { json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json") }))
+        .route(
+            "/api/v1/{*rest}",
+            axum::routing::any(|| async {
+                json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json")
+            }),
+        )
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -77,7 +82,11 @@ pub struct CheckRequest {
 }
 
 /// The findings for one draft — the same as `tactful check` (pitch gate included when `to` is given).
-pub fn check_draft(app: &super::App, store: Option<&mut dyn tactful_store::Store>, req: &CheckRequest) -> anyhow::Result<(Channel, Vec<Finding>)> {
+pub fn check_draft(
+    app: &super::App,
+    store: Option<&mut dyn tactful_store::Store>,
+    req: &CheckRequest,
+) -> anyhow::Result<(Channel, Vec<Finding>)> {
     let channel = match req.channel.as_deref().filter(|c| !c.is_empty()) {
         None => Channel::Post,
         Some(c) => c.parse::<Channel>().map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
@@ -115,7 +124,8 @@ async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
         .await
     } else {
         // No store needed: answer on this thread, it takes microseconds.
-        check_draft(&app, None, &req).map(|(channel, f)| json!({"channel": channel, "findings": findings_json(&app, &req.text, &f)}))
+        check_draft(&app, None, &req)
+            .map(|(channel, f)| json!({"channel": channel, "findings": findings_json(&app, &req.text, &f)}))
     };
     respond(result)
 }
@@ -172,20 +182,28 @@ struct UploadQuery {
     network: Option<String>,
 }
 
-fn parse_opts(format: Option<&str>, network: Option<&str>) -> Result<(Option<tactful_import::Format>, Option<tactful_core::history::Network>), Response> {
+fn parse_opts(
+    format: Option<&str>,
+    network: Option<&str>,
+) -> Result<(Option<tactful_import::Format>, Option<tactful_core::history::Network>), Response> {
     let format = match format.filter(|s| !s.is_empty()) {
-        Some(f) => Some(f.parse::<tactful_import::Format>().map_err(|e| bad(format!("field `format`: {e}")))?),
+        Some(f) => {
+            Some(f.parse::<tactful_import::Format>().map_err(|e| bad(format!("field `format`: {e}")))?)
+        }
         None => None,
     };
     let network = match network.filter(|s| !s.is_empty()) {
-        Some(n) => Some(n.parse::<tactful_core::history::Network>().map_err(|e| bad(format!("field `network`: {e}")))?),
+        Some(n) => Some(
+            n.parse::<tactful_core::history::Network>().map_err(|e| bad(format!("field `network`: {e}")))?,
+        ),
         None => None,
     };
     Ok((format, network))
 }
 
 fn started(id: u64) -> Response {
-    (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": format!("/api/v1/jobs/{id}")}))).into_response()
+    (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": format!("/api/v1/jobs/{id}")})))
+        .into_response()
 }
 
 async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
@@ -201,7 +219,14 @@ async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
     if !path.exists() {
         return bad(format!("field `path`: {} does not exist on this computer", path.display()));
     }
-    let order = super::jobs::Order { display: path.display().to_string(), path, uploaded: false, format, owner: req.owner.filter(|o| !o.is_empty()), network };
+    let order = super::jobs::Order {
+        display: path.display().to_string(),
+        path,
+        uploaded: false,
+        format,
+        owner: req.owner.filter(|o| !o.is_empty()),
+        network,
+    };
     started(super::jobs::Jobs::start(app, order))
 }
 
@@ -214,14 +239,37 @@ async fn import_upload(State(app): State<Shared>, Query(q): Query<UploadQuery>, 
         return bad("the upload is empty: choose an export file (.zip, .csv or .jsonl)");
     }
     // Keep only a safe file name: its extension tells the importer what it is.
-    let name: String = q.name.as_deref().unwrap_or("export.zip").rsplit(['/', '\\']).next().unwrap_or("export.zip").chars().filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let name: String = q
+        .name
+        .as_deref()
+        .unwrap_or("export.zip")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("export.zip")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
     let name = if name.is_empty() || name.starts_with('.') { "export.zip".to_string() } else { name };
-    let id_path = app.uploads.join(format!("{}-{name}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())));
+    let id_path = app.uploads.join(format!(
+        "{}-{name}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    ));
     if let Err(e) = std::fs::write(&id_path, &bytes) {
         let _ = std::fs::remove_file(&id_path);
-        return json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("cannot keep the upload: {e}"));
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &format!("cannot keep the upload: {e}"),
+        );
     }
-    let order = super::jobs::Order { path: id_path, display: name, uploaded: true, format, owner: q.owner.filter(|o| !o.is_empty()), network };
+    let order = super::jobs::Order {
+        path: id_path,
+        display: name,
+        uploaded: true,
+        format,
+        owner: q.owner.filter(|o| !o.is_empty()),
+        network,
+    };
     started(super::jobs::Jobs::start(app, order))
 }
 
@@ -274,19 +322,29 @@ async fn mark(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> R
         Ok(r) => r,
         Err(r) => return r,
     };
-    respond(blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref(), req.since.as_deref())).await)
+    respond(
+        blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref(), req.since.as_deref())).await,
+    )
 }
 
 /// Mark a contact as a customer or a team member from a date (or clear the mark).
-pub fn set_mark(store: &mut dyn tactful_store::Store, id: i64, mark: Option<&str>, since: Option<&str>) -> anyhow::Result<Value> {
+pub fn set_mark(
+    store: &mut dyn tactful_store::Store,
+    id: i64,
+    mark: Option<&str>,
+    since: Option<&str>,
+) -> anyhow::Result<Value> {
     let at = match since.filter(|s| !s.trim().is_empty()) {
-        Some(d) => crate::store::parse_date(d.trim()).map_err(|e| crate::UsageError(format!("field `since`: {e}")))?,
+        Some(d) => crate::store::parse_date(d.trim())
+            .map_err(|e| crate::UsageError(format!("field `since`: {e}")))?,
         None => crate::store::now(),
     };
     let mark = match mark.filter(|m| !m.is_empty() && *m != "none") {
         None => None,
         Some(m @ ("customer" | "team")) => Some(m),
-        Some(m) => anyhow::bail!(crate::UsageError(format!("field `mark`: `{m}`: expected customer, team or null"))),
+        Some(m) => {
+            anyhow::bail!(crate::UsageError(format!("field `mark`: `{m}`: expected customer, team or null")))
+        }
     };
     if !tactful_store::people::set_mark(store.people(), id, mark, at)? {
         return Err(super::NotFound(format!("no contact #{id}")).into());
@@ -325,7 +383,9 @@ async fn plan(State(app): State<Shared>) -> Response {
 /// Check and store a plan; the same limits as `tactful plan set`.
 pub fn save_plan(store: &mut dyn tactful_store::Store, p: &tactful_core::plan::Plan) -> anyhow::Result<()> {
     if p.max_promotional_percent > 100 {
-        anyhow::bail!(crate::UsageError("field `max_promotional_percent`: a percentage: expected 0 to 100".into()));
+        anyhow::bail!(crate::UsageError(
+            "field `max_promotional_percent`: a percentage: expected 0 to 100".into()
+        ));
     }
     if p.session_minutes == 0 {
         anyhow::bail!(crate::UsageError("field `session_minutes`: expected at least 1".into()));
@@ -457,14 +517,22 @@ fn purpose(s: &str) -> anyhow::Result<tactful_core::consent::Purpose> {
 }
 
 /// Record an opt-in for contact `id` (pending until they confirm with the code).
-pub fn add_consent(store: &mut dyn tactful_store::Store, id: i64, req: &ConsentRequest) -> anyhow::Result<Value> {
+pub fn add_consent(
+    store: &mut dyn tactful_store::Store,
+    id: i64,
+    req: &ConsentRequest,
+) -> anyhow::Result<Value> {
     let p = purpose(&req.purpose)?;
-    let source: tactful_core::consent::Source = req.source.parse().map_err(|e: String| crate::UsageError(format!("field `source`: {e}")))?;
+    let source: tactful_core::consent::Source =
+        req.source.parse().map_err(|e: String| crate::UsageError(format!("field `source`: {e}")))?;
     let db = store.people();
-    let c = tactful_store::people::by_id(db, id)?.ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
+    let c =
+        tactful_store::people::by_id(db, id)?.ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
     let rec = crate::people::record_opt_in(db, &c, p, source, &req.evidence, req.item)?;
-    Ok(json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
-        "next": "send them this code and ask them to send it back; then confirm it"}))
+    Ok(
+        json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
+        "next": "send them this code and ask them to send it back; then confirm it"}),
+    )
 }
 
 async fn consent_add(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
@@ -485,7 +553,11 @@ pub struct WithdrawRequest {
     pub note: Option<String>,
 }
 
-pub fn withdraw_consent(store: &mut dyn tactful_store::Store, id: i64, req: &WithdrawRequest) -> anyhow::Result<Value> {
+pub fn withdraw_consent(
+    store: &mut dyn tactful_store::Store,
+    id: i64,
+    req: &WithdrawRequest,
+) -> anyhow::Result<Value> {
     let p = match req.purpose.as_deref().filter(|p| !p.is_empty() && *p != "all") {
         Some(x) => Some(purpose(x)?),
         None => None,
@@ -494,7 +566,8 @@ pub fn withdraw_consent(store: &mut dyn tactful_store::Store, id: i64, req: &Wit
     if tactful_store::people::by_id(db, id)?.is_none() {
         return Err(super::NotFound(format!("no contact #{id}")).into());
     }
-    let note = req.note.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or("withdrawn at the person's request");
+    let note =
+        req.note.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or("withdrawn at the person's request");
     let n = tactful_store::people::withdraw(db, id, p, crate::store::now(), note)?;
     Ok(json!({"contact": id, "withdrawn": n}))
 }
@@ -510,8 +583,14 @@ async fn consent_withdraw(State(app): State<Shared>, Path(id): Path<i64>, bytes:
 /// Confirm an opt-in with the code the person sent back.
 pub fn confirm_consent(store: &mut dyn tactful_store::Store, code: &str) -> anyhow::Result<Value> {
     match tactful_store::people::confirm(store.people(), code.trim(), crate::store::now())? {
-        Some(c) if c.status == tactful_core::consent::Status::Confirmed => Ok(json!({"contact": c.contact_id, "purpose": c.purpose.as_str(), "status": "confirmed"})),
-        Some(c) => Err(crate::UsageError(format!("code {code} belongs to an opt-in that is {}, not pending", c.status.as_str())).into()),
+        Some(c) if c.status == tactful_core::consent::Status::Confirmed => {
+            Ok(json!({"contact": c.contact_id, "purpose": c.purpose.as_str(), "status": "confirmed"}))
+        }
+        Some(c) => Err(crate::UsageError(format!(
+            "code {code} belongs to an opt-in that is {}, not pending",
+            c.status.as_str()
+        ))
+        .into()),
         None => Err(super::NotFound(format!("no opt-in has the code {code}")).into()),
     }
 }

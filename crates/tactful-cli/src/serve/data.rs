@@ -40,13 +40,16 @@ fn handles(c: &people::Contact) -> Vec<String> {
 
 /// Everyone on the curve, as `tactful contacts` lists them (from the stored tallies).
 pub fn contacts(store: &mut dyn Store, q: Option<&str>, stage: Option<Stage>) -> Result<ContactList> {
-    let (everyone, _) = crate::relate::assess_all(store, &tactful_core::relationships::Thresholds::default())?;
+    let (everyone, _) =
+        crate::relate::assess_all(store, &tactful_core::relationships::Thresholds::default())?;
     let q = q.map(str::to_lowercase).filter(|q| !q.trim().is_empty());
     let mut rows = Vec::new();
     let mut counts: HashMap<Stage, usize> = HashMap::new();
     for (c, a) in &everyone {
         if let Some(q) = &q {
-            if !c.display_name.to_lowercase().contains(q) && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q)) {
+            if !c.display_name.to_lowercase().contains(q)
+                && !c.handles.iter().any(|(_, h)| h.to_lowercase().contains(q))
+            {
                 continue;
             }
         }
@@ -117,7 +120,12 @@ pub fn contact(store: &mut dyn Store, id: i64) -> Result<ContactPage> {
         return Err(NotFound(format!("no contact #{id}")).into());
     };
     let (mut history, items) = crate::relate::history_of(store, &c)?;
-    let a = tactful_core::relationships::stage(&history, crate::relate::marks(&c), crate::store::now(), &tactful_core::relationships::Thresholds::default());
+    let a = tactful_core::relationships::stage(
+        &history,
+        crate::relate::marks(&c),
+        crate::store::now(),
+        &tactful_core::relationships::Thresholds::default(),
+    );
     history.reverse();
     history.dedup_by_key(|x| (x.item, x.act));
     let timeline = history
@@ -185,7 +193,15 @@ pub fn inbox(store: &mut dyn Store, now: i64) -> Result<Inbox> {
     let requests = t
         .waiting
         .into_iter()
-        .map(|w| Waiting { item: w.item, network: w.network.as_str(), from: w.from, at: now - w.waited_secs, waited_secs: w.waited_secs, what: w.cue, text: w.text })
+        .map(|w| Waiting {
+            item: w.item,
+            network: w.network.as_str(),
+            from: w.from,
+            at: now - w.waited_secs,
+            waited_secs: w.waited_secs,
+            what: w.cue,
+            text: w.text,
+        })
         .collect();
     Ok(Inbox { requests, total: t.waiting_total })
 }
@@ -258,10 +274,22 @@ pub struct ItemRow {
 }
 
 pub fn history(store: &mut dyn Store, q: Option<&str>, limit: usize) -> Result<(Vec<ItemRow>, u64)> {
-    let filter = Filter { text: q.filter(|q| !q.trim().is_empty()).map(str::to_string), limit: Some(limit), ..Filter::default() };
+    let filter = Filter {
+        text: q.filter(|q| !q.trim().is_empty()).map(str::to_string),
+        limit: Some(limit),
+        ..Filter::default()
+    };
     let mut rows = Vec::new();
     store.items(&filter, &mut |i| {
-        rows.push(ItemRow { id: i.id, at: i.at, network: i.network.as_str(), kind: i.kind.as_str(), author: i.author, yours: i.by_owner, text: i.text });
+        rows.push(ItemRow {
+            id: i.id,
+            at: i.at,
+            network: i.network.as_str(),
+            kind: i.kind.as_str(),
+            author: i.author,
+            yours: i.by_owner,
+            text: i.text,
+        });
         true
     })?;
     let total = store.counts()?.iter().map(|(_, _, n)| n).sum();
@@ -287,9 +315,11 @@ pub fn rule_json(r: &tactful_core::engine::Rule, full: bool) -> Value {
 /// Run a company pack's examples, as `tactful rules test FILE` does.
 pub fn test_pack(name: &str, source: &str) -> Result<Value, String> {
     let pack = tactful_core::Pack::parse(name, source).map_err(|e| format!("malformed pack: {e}"))?;
-    let engine = tactful_packs::engine_with(&[(name.to_string(), source.to_string())]).map_err(|e| format!("malformed pack: {e}"))?;
+    let engine = tactful_packs::engine_with(&[(name.to_string(), source.to_string())])
+        .map_err(|e| format!("malformed pack: {e}"))?;
     let (run, failures) = engine.test_examples(Some(&pack.pack.name));
-    let rules: Vec<Value> = engine.rules().iter().filter(|r| r.pack == pack.pack.name).map(|r| rule_json(r, false)).collect();
+    let rules: Vec<Value> =
+        engine.rules().iter().filter(|r| r.pack == pack.pack.name).map(|r| rule_json(r, false)).collect();
     Ok(json!({
         "pack": pack.pack.name,
         "rules": rules,

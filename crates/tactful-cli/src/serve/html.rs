@@ -43,8 +43,16 @@ pub fn page(token: &str, current: &str, title: &str, body: &str) -> Response {
 
 /// A page that says what went wrong, with the right status.
 pub fn error_page(token: &str, status: StatusCode, message: &str) -> Response {
-    let body = format!("<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to today</a></p>", escape(message));
-    let mut r = page(token, "", if status == StatusCode::NOT_FOUND { "Not found" } else { "Something went wrong" }, &body);
+    let body = format!(
+        "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to today</a></p>",
+        escape(message)
+    );
+    let mut r = page(
+        token,
+        "",
+        if status == StatusCode::NOT_FOUND { "Not found" } else { "Something went wrong" },
+        &body,
+    );
     *r.status_mut() = status;
     r
 }

@@ -25,7 +25,8 @@ impl Job {
     pub fn to_json(&self) -> Value {
         let secs = self.started.elapsed().as_secs_f64();
         // Time left from the share of the export read so far, as the terminal shows it.
-        let left = (self.state == "running" && self.done > 0.01).then(|| (secs * (1.0 - self.done) / self.done).round() as u64);
+        let left = (self.state == "running" && self.done > 0.01)
+            .then(|| (secs * (1.0 - self.done) / self.done).round() as u64);
         json!({
             "id": self.id, "state": self.state, "file": self.file, "records": self.records,
             "percent": (self.done * 100.0).round() as u64, "seconds_left": left,
@@ -59,7 +60,12 @@ impl Jobs {
 
     /// Imports waiting or running.
     pub fn unfinished(&self) -> usize {
-        self.all.lock().expect("jobs lock").values().filter(|j| matches!(j.state, "waiting" | "running")).count()
+        self.all
+            .lock()
+            .expect("jobs lock")
+            .values()
+            .filter(|j| matches!(j.state, "waiting" | "running"))
+            .count()
     }
 
     fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
@@ -71,7 +77,16 @@ impl Jobs {
     /// Start an import on its own thread; returns the job id at once.
     pub fn start(app: super::Shared, order: Order) -> u64 {
         let id = app.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let job = Job { id, state: "waiting", file: order.display.clone(), records: 0, done: 0.0, started: Instant::now(), summary: None, error: None };
+        let job = Job {
+            id,
+            state: "waiting",
+            file: order.display.clone(),
+            records: 0,
+            done: 0.0,
+            started: Instant::now(),
+            summary: None,
+            error: None,
+        };
         app.jobs.all.lock().expect("jobs lock").insert(id, job);
         std::thread::spawn(move || {
             let result = {
@@ -94,7 +109,8 @@ impl Jobs {
                 Err(e) => {
                     j.state = "failed";
                     // The uploaded file's temp name means nothing to the user.
-                    j.error = Some(format!("{e:#}").replace(&order.path.display().to_string(), &order.display));
+                    j.error =
+                        Some(format!("{e:#}").replace(&order.path.display().to_string(), &order.display));
                 }
             });
         });
@@ -105,7 +121,12 @@ impl Jobs {
 fn run(app: &super::App, id: u64, order: &Order) -> anyhow::Result<Value> {
     let mut store = crate::store::open(app.db.as_deref())?;
     let paths = [order.path.clone()];
-    let req = crate::import::Request { paths: &paths, format: order.format, owner: order.owner.as_deref(), network: order.network };
+    let req = crate::import::Request {
+        paths: &paths,
+        format: order.format,
+        owner: order.owner.as_deref(),
+        network: order.network,
+    };
     let started = Instant::now();
     let tally = crate::import::import_into(store.as_mut(), &req, &mut |p| {
         app.jobs.update(id, |j| {

@@ -122,7 +122,11 @@ pub fn run(args: &Args) -> Result<u8> {
     println!("API token for scripts (header X-Tactful-Token): {}", app.token);
     if args.open {
         // Best effort: a machine without a desktop still has the URL above.
-        let _ = std::process::Command::new("xdg-open").arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
     }
     let served = app.clone();
     rt.block_on(async move {
@@ -133,7 +137,13 @@ pub fn run(args: &Args) -> Result<u8> {
     // An import runs on a thread of its own, in one transaction: one still
     // running ends with the process, stored whole or not at all.
     let running = app.jobs.unfinished();
-    let note = if running > 0 { format!(" ({running} import(s) were still running: each is stored whole or not at all; run it again to be sure)") } else { String::new() };
+    let note = if running > 0 {
+        format!(
+            " ({running} import(s) were still running: each is stored whole or not at all; run it again to be sure)"
+        )
+    } else {
+        String::new()
+    };
     // The terminal may be gone (a closed pipe): stopping is still a success.
     let _ = writeln!(std::io::stdout(), "tactful stopped{note}");
     Ok(0)
@@ -147,7 +157,11 @@ fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'stati
     let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
     Ok(async move {
         std::future::poll_fn(|cx| {
-            if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+            if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
         })
         .await;
     })
@@ -176,7 +190,9 @@ pub fn router(app: Shared) -> Router {
 fn new_token() -> Result<String> {
     use std::io::Read;
     let mut b = [0u8; 24];
-    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("cannot read /dev/urandom for the session token")?;
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .context("cannot read /dev/urandom for the session token")?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -206,7 +222,11 @@ async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response 
     let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     // A DNS name pointed at 127.0.0.1 (rebinding) arrives with a foreign Host.
     if !app.hosts.iter().any(|h| h == host) {
-        return json_error(StatusCode::FORBIDDEN, "wrong_host", &format!("this server answers only to {}", app.hosts[0]));
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "wrong_host",
+            &format!("this server answers only to {}", app.hosts[0]),
+        );
     }
     if let Some(origin) = req.headers().get(header::ORIGIN) {
         let ok = origin.to_str().is_ok_and(|o| app.origins.iter().any(|a| a == o));
@@ -250,7 +270,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Run store work off the async threads, on a fresh connection.
-pub async fn blocking<T: Send + 'static>(app: &Shared, f: impl FnOnce(&App, &mut dyn tactful_store::Store) -> Result<T> + Send + 'static) -> Result<T> {
+pub async fn blocking<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&App, &mut dyn tactful_store::Store) -> Result<T> + Send + 'static,
+) -> Result<T> {
     let app = app.clone();
     tokio::task::spawn_blocking(move || {
         let mut store = crate::store::open(app.db.as_deref())?;

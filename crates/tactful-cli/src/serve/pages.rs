@@ -37,9 +37,17 @@ pub fn routes() -> Router<Shared> {
         .route("/session/{action}", post(session_form))
         .route("/rules", get(rules))
         .route("/rules/{code}", get(rule))
-        .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }))
-        .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], JS) }))
-        .fallback(|State(app): State<Shared>| async move { error_page(&app.token, StatusCode::NOT_FOUND, "There is no such page.") })
+        .route(
+            "/assets/app.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], JS) }),
+        )
+        .fallback(|State(app): State<Shared>| async move {
+            error_page(&app.token, StatusCode::NOT_FOUND, "There is no such page.")
+        })
 }
 
 /// The page for a failed store read: the user's mistake (400/404) or ours (500).
@@ -86,7 +94,9 @@ async fn today(State(app): State<Shared>) -> Response {
         Ok(t) => t,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from("<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>");
+    let mut b = String::from(
+        "<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>",
+    );
     if let Some(f) = &t.focus {
         let _ = write!(b, "<p class=\"warn\" role=\"note\">Focus: {}</p>", escape(&f.warning()));
     }
@@ -111,7 +121,8 @@ async fn today(State(app): State<Shared>) -> Response {
             let _ = write!(b, "<p><a href=\"/inbox\">All {} in the inbox</a></p>", t.waiting_total);
         }
     }
-    let _ = write!(b, "</section><section aria-labelledby=\"give\"><h2 id=\"give\">2. Give before you ask</h2>");
+    let _ =
+        write!(b, "</section><section aria-labelledby=\"give\"><h2 id=\"give\">2. Give before you ask</h2>");
     if t.gives.is_empty() {
         let _ = write!(b, "<p>No engaged contact has gone quiet for {} days.</p>", t.quiet_days);
     } else {
@@ -222,7 +233,10 @@ fn check_body(app: &super::App, form: &CheckForm, results: &str) -> String {
 <div id=\"results\" aria-live=\"polite\">{results}</div></section>",
         text = escape(&form.text),
         to = escape(form.to.as_deref().unwrap_or("")),
-    ) + &format!("<p class=\"muted\">{} rules are active. <a href=\"/rules\">See them all</a>.</p>", app.engine.rules().iter().filter(|r| r.enabled).count())
+    ) + &format!(
+        "<p class=\"muted\">{} rules are active. <a href=\"/rules\">See them all</a>.</p>",
+        app.engine.rules().iter().filter(|r| r.enabled).count()
+    )
 }
 
 async fn check_page(State(app): State<Shared>) -> Response {
@@ -232,7 +246,11 @@ async fn check_page(State(app): State<Shared>) -> Response {
 
 /// Without JavaScript the form posts here and the findings come back in the page.
 async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> Response {
-    let req = super::api::CheckRequest { text: form.text.clone(), channel: form.channel.clone(), to: form.to.clone() };
+    let req = super::api::CheckRequest {
+        text: form.text.clone(),
+        channel: form.channel.clone(),
+        to: form.to.clone(),
+    };
     let r = blocking(&app, move |app, store| super::api::check_draft(app, Some(store), &req)).await;
     let results = match r {
         Ok((_, findings)) => render_findings(&app, &form.text, &findings),
@@ -244,12 +262,14 @@ async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> R
 /// The draft with each finding's span marked, then one card per finding.
 fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Finding]) -> String {
     if findings.is_empty() {
-        return "<p class=\"clean\">No findings: nothing in this draft breaks a rule tactful knows.</p>".into();
+        return "<p class=\"clean\">No findings: nothing in this draft breaks a rule tactful knows.</p>"
+            .into();
     }
     // A finding about the whole draft (the pitch gate, what kind of post it
     // is) would hide the phrases inside it: it is listed, not marked.
     let whole = (text.len() - text.trim_start().len(), text.trim_end().len());
-    let mut spans: Vec<(usize, usize, Severity)> = findings.iter().map(|f| (f.start, f.end, f.severity)).collect();
+    let mut spans: Vec<(usize, usize, Severity)> =
+        findings.iter().map(|f| (f.start, f.end, f.severity)).collect();
     if spans.iter().any(|s| (s.0, s.1) != whole) {
         spans.retain(|s| (s.0, s.1) != whole);
     }
@@ -271,7 +291,12 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
     for f in findings {
         let rule = app.engine.rule(&f.code);
         let refs: String = rule
-            .map(|r| r.references.iter().map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l))).collect())
+            .map(|r| {
+                r.references
+                    .iter()
+                    .map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l)))
+                    .collect()
+            })
             .unwrap_or_default();
         let _ = write!(
             out,
@@ -329,7 +354,9 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
         Ok(l) => l,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from("<p class=\"lead\">Everyone you have exchanged with, on the relationship curve: connected, engaged, conversation, customer, team, lapsed.</p>");
+    let mut b = String::from(
+        "<p class=\"lead\">Everyone you have exchanged with, on the relationship curve: connected, engaged, conversation, customer, team, lapsed.</p>",
+    );
     let mut opts = String::from("<option value=\"\">every stage</option>");
     for (s, n) in &list.stages {
         let sel = if q.stage.as_deref() == Some(*s) { " selected" } else { "" };
@@ -342,7 +369,11 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
 <button type=\"submit\">Show</button></form>",
         escape(q.q.as_deref().unwrap_or(""))
     );
-    let funnel: Vec<String> = list.stages.iter().map(|(s, n)| format!("<li><a href=\"/contacts?stage={s}\">{s}</a> <strong>{n}</strong></li>")).collect();
+    let funnel: Vec<String> = list
+        .stages
+        .iter()
+        .map(|(s, n)| format!("<li><a href=\"/contacts?stage={s}\">{s}</a> <strong>{n}</strong></li>"))
+        .collect();
     let _ = write!(b, "<ul class=\"funnel\" aria-label=\"Contacts per stage\">{}</ul>", funnel.join(""));
     if list.contacts.is_empty() {
         b.push_str("<p>No contact matches. Import an export first, or change the search.</p>");
@@ -379,7 +410,12 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
         Ok(c) => c,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = format!("<p class=\"lead\">{} — <span class=\"stage {}\">{}</span></p>", escape(&c.handles.join(", ")), c.stage, c.stage);
+    let mut b = format!(
+        "<p class=\"lead\">{} — <span class=\"stage {}\">{}</span></p>",
+        escape(&c.handles.join(", ")),
+        c.stage,
+        c.stage
+    );
     b.push_str("<section aria-labelledby=\"why\"><h2 id=\"why\">Why this stage</h2><ul>");
     for r in &c.reasons {
         let _ = write!(b, "<li>{}</li>", escape(r));
@@ -404,7 +440,13 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
                     Some(code) => format!("{} — send them the code <code>{}</code>", r.status, escape(code)),
                     None => r.status.to_string(),
                 };
-                format!("<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(&r.purpose), escape(&r.source), day(r.recorded_at), escape(&r.evidence))
+                format!(
+                    "<tr><td>{}</td><td>{status}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&r.purpose),
+                    escape(&r.source),
+                    day(r.recorded_at),
+                    escape(&r.evidence)
+                )
             })
             .collect();
         b.push_str(&table(&["About", "Status", "How", "Recorded", "Evidence"], &rows));
@@ -456,7 +498,16 @@ async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
         let rows: Vec<String> = c
             .timeline
             .iter()
-            .map(|m| format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", day(m.at), m.network, m.who, escape(&m.act), escape(&cut(&m.text, 160))))
+            .map(|m| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    day(m.at),
+                    m.network,
+                    m.who,
+                    escape(&m.act),
+                    escape(&cut(&m.text, 160))
+                )
+            })
             .collect();
         b.push_str(&table(&["When", "Network", "Who", "What", "Text"], &rows));
     }
@@ -472,20 +523,30 @@ struct MarkForm {
 }
 
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref())).await {
+    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
 
-async fn consent_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::ConsentRequest>) -> Response {
+async fn consent_form(
+    State(app): State<Shared>,
+    Path(id): Path<i64>,
+    Form(f): Form<super::api::ConsentRequest>,
+) -> Response {
     match blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
 
-async fn withdraw_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<super::api::WithdrawRequest>) -> Response {
+async fn withdraw_form(
+    State(app): State<Shared>,
+    Path(id): Path<i64>,
+    Form(f): Form<super::api::WithdrawRequest>,
+) -> Response {
     match blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await {
         Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
         Err(e) => failed(&app, &e),
@@ -530,8 +591,14 @@ async fn inbox(State(app): State<Shared>) -> Response {
         Ok(i) => i,
         Err(e) => return failed(&app, &e),
     };
-    let mut b = String::from("<p class=\"lead\">Customers waiting for you, oldest first. Never leave a question or a complaint unanswered.</p>");
-    let _ = write!(b, "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>", inbox.total);
+    let mut b = String::from(
+        "<p class=\"lead\">Customers waiting for you, oldest first. Never leave a question or a complaint unanswered.</p>",
+    );
+    let _ = write!(
+        b,
+        "<section aria-labelledby=\"req\"><h2 id=\"req\">Customer requests without an answer ({})</h2>",
+        inbox.total
+    );
     if inbox.requests.is_empty() {
         b.push_str("<p class=\"clean\">None: every question and complaint has an answer.</p>");
     } else {
@@ -649,7 +716,9 @@ async fn report_page(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
     };
     let month = q.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.label.clone());
     let src = match (&q.from, &q.to) {
-        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={}&amp;to={}", escape(f), escape(t)),
+        (Some(f), Some(t)) if !f.is_empty() => {
+            format!("/report/view?from={}&amp;to={}", escape(f), escape(t))
+        }
         _ => format!("/report/view?month={}", escape(&month)),
     };
     // A from/to period is labelled `2026-09-01_to_2026-09-30`: the month box stays empty then.
@@ -688,7 +757,11 @@ async fn plan_page(State(app): State<Shared>) -> Response {
     let mut nets = String::new();
     for n in tactful_core::history::Network::ALL {
         let checked = if p.networks.contains(&n) { " checked" } else { "" };
-        let _ = write!(nets, "<label class=\"inline\"><input type=\"checkbox\" name=\"networks\" value=\"{0}\"{checked}> {0}</label>", n.as_str());
+        let _ = write!(
+            nets,
+            "<label class=\"inline\"><input type=\"checkbox\" name=\"networks\" value=\"{0}\"{checked}> {0}</label>",
+            n.as_str()
+        );
     }
     let body = format!(
         "<p class=\"lead\">Know your goals, choose a few networks, keep a daily time box, and mostly give. Every report shows this plan.</p>\
@@ -714,7 +787,9 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
     let mut problems = Vec::new();
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
-            "goals" => p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            "goals" => {
+                p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+            }
             "market" => p.market = v.trim().to_string(),
             "networks" => match v.parse() {
                 Ok(n) => p.networks.push(n),
@@ -818,8 +893,14 @@ async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
     let Some(r) = app.engine.rule(&code) else {
         return error_page(&app.token, StatusCode::NOT_FOUND, &format!("There is no rule {code}."));
     };
-    let list = |xs: &[String], mark: &str| -> String { xs.iter().map(|t| format!("<li>{mark} {}</li>", escape(t))).collect() };
-    let refs: String = r.references.iter().map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l))).collect();
+    let list = |xs: &[String], mark: &str| -> String {
+        xs.iter().map(|t| format!("<li>{mark} {}</li>", escape(t))).collect()
+    };
+    let refs: String = r
+        .references
+        .iter()
+        .map(|l| format!("<li><a href=\"{0}\" rel=\"noreferrer\">{0}</a></li>", escape(l)))
+        .collect();
     let channels: Vec<&str> = r.channels().iter().map(|c| c.as_str()).collect();
     let body = format!(
         "<p class=\"lead\"><span class=\"badge {sev}\">{sev}</span> {cat} — {msg}</p><h2>Why it matters</h2><p>{why}</p><h2>Say it better</h2><p>{hint}</p>\
