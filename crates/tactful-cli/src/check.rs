@@ -5,8 +5,8 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use tactful_core::engine::CheckOptions;
-use tactful_core::{Channel, Engine, Finding, Severity};
+use tactful_app::Checker;
+use tactful_core::{Channel, Finding, Severity};
 
 use crate::input;
 use crate::render;
@@ -89,47 +89,36 @@ struct Draft {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let engine = input::engine(&args.packs)?;
-    for code in &args.ignore {
-        if engine.rule(code).is_none() {
-            bail!(crate::UsageError(format!("--ignore {code}: no such rule (see `tactful rules list`)")));
-        }
-    }
+    let checker = input::checker(&args.packs)?.ignoring(&args.ignore)?;
+    let engine = checker.engine();
     if args.format == Format::Jsonl {
         if args.to.is_some() {
             bail!(crate::UsageError(
                 "--to checks one draft for one person; it does not go with --format jsonl".into()
             ));
         }
-        return run_jsonl(args, &engine);
+        return run_jsonl(args, &checker);
     }
     let drafts = gather(args)?;
-    let opts = CheckOptions { channel: args.channel, ignore: &args.ignore };
-    let mut results: Vec<(Draft, Vec<Finding>)> = drafts
-        .into_iter()
-        .map(|d| {
-            let mut f = engine.check_with(&d.text, &opts);
-            crate::kinds::add_head_findings(&engine, &d.text, args.channel, &args.ignore, &mut f);
-            (d, f)
-        })
-        .collect();
-    if let Some(who) = &args.to {
-        if !matches!(args.channel, Channel::Dm | Channel::Comment) {
-            bail!(crate::UsageError(
-                "--to is for a message or a comment to someone: add --channel dm (or comment)".into()
-            ));
+    let results: Vec<(Draft, Vec<Finding>)> = match &args.to {
+        Some(who) => {
+            let mut store = crate::store::open(args.db.as_deref())?;
+            drafts
+                .into_iter()
+                .map(|d| {
+                    let f = checker.check_for(store.as_mut(), who, &d.text, args.channel)?;
+                    Ok((d, f))
+                })
+                .collect::<Result<_>>()?
         }
-        let mut store = crate::store::open(args.db.as_deref())?;
-        for (d, findings) in &mut results {
-            if args.ignore.iter().any(|c| c.eq_ignore_ascii_case("PIT001")) {
-                break;
-            }
-            if let Some(f) = crate::relate::gate(store.as_mut(), &engine, who, &d.text)? {
-                findings.push(f);
-                findings.sort_by_key(|a| (a.start, a.end, std::cmp::Reverse(a.severity)));
-            }
-        }
-    }
+        None => drafts
+            .into_iter()
+            .map(|d| {
+                let f = checker.check(&d.text, args.channel);
+                (d, f)
+            })
+            .collect(),
+    };
     let tripped = results.iter().flat_map(|(_, f)| f).any(|f| args.fail_on.trips(f.severity));
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -142,7 +131,7 @@ pub fn run(args: &Args) -> Result<u8> {
                     json!({
                         "id": d.name,
                         "channel": args.channel.as_str(),
-                        "findings": fs.iter().map(|f| render::finding_json(&engine, &d.text, Some(&lines), f)).collect::<Vec<_>>(),
+                        "findings": fs.iter().map(|f| render::finding_json(engine, &d.text, Some(&lines), f)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -169,7 +158,7 @@ pub fn run(args: &Args) -> Result<u8> {
             for (d, fs) in &results {
                 let lines = render::Lines::new(&d.text);
                 for f in fs {
-                    render::human(&mut out, &engine, &d.name, &d.text, &lines, f, color)?;
+                    render::human(&mut out, engine, &d.name, &d.text, &lines, f, color)?;
                 }
             }
             render::summary(&mut out, results.iter().map(|(_, f)| f.as_slice()), results.len())?;
@@ -207,7 +196,7 @@ fn gather(args: &Args) -> Result<Vec<Draft>> {
 /// Bulk mode: one JSON object a line in, the same object with `findings` out.
 /// A bad line is reported on stderr with its line number and skipped; the run
 /// then ends with exit code 2 (after checking every good line).
-fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
+fn run_jsonl(args: &Args, checker: &Checker) -> Result<u8> {
     if !args.text.is_empty() {
         bail!(crate::UsageError(
             "--format jsonl reads JSON lines from --file or stdin, not from arguments".into()
@@ -253,7 +242,7 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
                 continue;
             }
             seen += 1;
-            match check_line(engine, args, line) {
+            match check_line(checker, args, line) {
                 Ok((obj, worst)) => {
                     tripped |= worst.is_some_and(|s| args.fail_on.trips(s));
                     serde_json::to_writer(&mut out, &obj)?;
@@ -278,7 +267,7 @@ fn run_jsonl(args: &Args, engine: &Engine) -> Result<u8> {
 }
 
 fn check_line(
-    engine: &Engine,
+    checker: &Checker,
     args: &Args,
     line: &str,
 ) -> Result<(Map<String, Value>, Option<Severity>), String> {
@@ -297,16 +286,17 @@ fn check_line(
         Some(Value::String(s)) => s.parse().map_err(|e| format!("field `channel`: {e}"))?,
         Some(_) => return Err("field `channel`: expected a string".into()),
     };
-    let mut ignore = args.ignore.clone();
+    let mut ignore = Vec::new();
     if let Some(Value::Array(codes)) = obj.get("ignore") {
         ignore.extend(codes.iter().filter_map(|c| c.as_str().map(str::to_string)));
     }
-    let mut findings = engine.check_with(&text, &CheckOptions { channel, ignore: &ignore });
-    crate::kinds::add_head_findings(engine, &text, channel, &ignore, &mut findings);
+    let findings = checker.check_ignoring(&text, channel, &ignore);
     let worst = findings.iter().map(|f| f.severity).max();
     obj.insert(
         "findings".into(),
-        Value::Array(findings.iter().map(|f| render::finding_json(engine, &text, None, f)).collect()),
+        Value::Array(
+            findings.iter().map(|f| render::finding_json(checker.engine(), &text, None, f)).collect(),
+        ),
     );
     Ok((obj, worst))
 }

@@ -43,7 +43,7 @@ const WRITTEN_AT: &str = "2026-11-21T09:00:00Z";
 
 /// The bundled history with every `at` moved so that `WRITTEN_AT` falls on `now`.
 fn dated(now: i64) -> Result<String> {
-    let shift = now - crate::clock::parse(WRITTEN_AT).map_err(anyhow::Error::msg)?;
+    let shift = now - tactful_app::clock::parse(WRITTEN_AT).map_err(anyhow::Error::msg)?;
     let mut out = String::with_capacity(ACTIVITY.len());
     for (i, line) in ACTIVITY.lines().enumerate() {
         if line.trim().is_empty() {
@@ -54,7 +54,7 @@ fn dated(now: i64) -> Result<String> {
         if let Some(at) = v.get("at").and_then(|a| a.as_str()) {
             let t = tactful_import::util::parse_iso(at)
                 .ok_or_else(|| anyhow::anyhow!("demo history line {}: `at` is not a date", i + 1))?;
-            v["at"] = serde_json::Value::String(crate::clock::rfc3339(t + shift));
+            v["at"] = serde_json::Value::String(tactful_app::clock::rfc3339(t + shift));
         }
         out.push_str(&v.to_string());
         out.push('\n');
@@ -67,7 +67,7 @@ fn dated(now: i64) -> Result<String> {
 fn fresh(dir: &Path, db: Option<PathBuf>) -> Result<(PathBuf, String)> {
     std::fs::create_dir_all(dir)?;
     let export = dir.join("activity.jsonl");
-    std::fs::write(&export, dated(crate::clock::now())?)?;
+    std::fs::write(&export, dated(tactful_app::clock::now())?)?;
     let db = db.unwrap_or_else(|| dir.join("demo.db"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));

@@ -46,7 +46,7 @@ pub fn run(args: &Args) -> Result<u8> {
 }
 
 fn rules_report(args: &Args) -> Result<()> {
-    let engine = input::engine(&args.packs)?;
+    let checker = input::checker(&args.packs)?;
     let mut outcomes = Vec::new();
     let mut sources = Vec::new();
     for path in &args.files {
@@ -73,8 +73,7 @@ fn rules_report(args: &Args) -> Result<()> {
             let expected =
                 category_of_label(l).map_err(|e| crate::UsageError(format!("{name}:{}: {e}", i + 1)))?;
             let fragment = v.get("note").and_then(Value::as_str).is_some_and(|n| n.contains("fragment"));
-            let mut findings = engine.check(t, args.channel);
-            crate::kinds::add_head_findings(&engine, t, args.channel, &[], &mut findings);
+            let findings = checker.check(t, args.channel);
             sources.push(format!("{name}:{}", i + 1));
             outcomes.push(Outcome {
                 line: outcomes.len(),
@@ -154,10 +153,10 @@ fn rules_report(args: &Args) -> Result<()> {
     if r.ok_texts > 0 {
         // The classifier rules, one by one: how often each fires on texts that should pass.
         for code in [
-            crate::kinds::PROMOTION,
-            crate::kinds::OFF_TOPIC,
-            crate::kinds::HEALTH_CLAIM,
-            crate::kinds::EARNINGS_CLAIM,
+            tactful_app::heads::PROMOTION,
+            tactful_app::heads::OFF_TOPIC,
+            tactful_app::heads::HEALTH_CLAIM,
+            tactful_app::heads::EARNINGS_CLAIM,
         ] {
             let n = outcomes
                 .iter()

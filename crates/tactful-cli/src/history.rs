@@ -5,9 +5,9 @@
 use anyhow::Result;
 use serde_json::json;
 use std::io::Write;
+use tactful_core::Severity;
 use tactful_core::history::{ItemKind, Network};
-use tactful_core::{Finding, Severity};
-use tactful_store::{Filter, StoredItem};
+use tactful_store::Filter;
 
 use crate::store::{parse_date, show_time};
 
@@ -125,100 +125,27 @@ pub fn history(args: &HistoryArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Whether the scan reads an item: it has words of yours (not a reaction or a connection).
-pub fn scannable(i: &StoredItem) -> bool {
-    !matches!(i.kind, ItemKind::Reaction | ItemKind::Connection) && !i.text.trim().is_empty()
-}
-
-/// The findings on one of your items at `min` severity or above, the classifier rules included.
-pub fn findings_of(engine: &tactful_core::Engine, i: &StoredItem, min: Severity) -> Vec<Finding> {
-    let mut findings = engine.check(&i.text, i.kind.channel());
-    crate::kinds::add_head_findings(engine, &i.text, i.kind.channel(), &[], &mut findings);
-    findings.retain(|x| x.severity >= min);
-    findings
-}
-
-/// Worst first: highest severity, then most findings, then newest.
-pub fn worst_first(flagged: &mut [(StoredItem, Vec<Finding>)]) {
-    flagged.sort_by(|a, b| {
-        let worst = |f: &[Finding]| f.iter().map(|x| x.severity).max();
-        (worst(&b.1), b.1.len(), b.0.at).cmp(&(worst(&a.1), a.1.len(), a.0.at))
-    });
-}
-
-/// What to do with a flagged item: an error means delete or edit it.
-pub fn action(findings: &[Finding]) -> &'static str {
-    if findings.iter().any(|x| x.severity == Severity::Error) { "delete or edit" } else { "consider editing" }
-}
-
 pub fn scan(args: &ScanArgs) -> Result<u8> {
-    let engine = crate::input::engine(&args.packs)?;
+    let checker = crate::input::checker(&args.packs)?;
     let mut store = crate::store::open(args.query.db.as_deref())?;
-    let mut f = filter(&args.query);
-    // Only what you wrote is yours to delete or edit.
-    f.by_owner = Some(true);
-    let mut flagged: Vec<(StoredItem, Vec<Finding>)> = Vec::new();
-    let mut scanned = 0u64;
-    // Every post is labelled with the content-kind classifier (the content mix).
-    let kind_model = tactful_classify::builtin::model(tactful_classify::Head::ContentKind)?;
-    let mut scratch = tactful_classify::Scratch::new();
-    let mut mix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    let mut labels: std::collections::HashMap<i64, (String, f32)> = std::collections::HashMap::new();
-    // Every message (sent or received) is labelled with the customer-request
-    // and spam heads: requests you were sent, and messages that read as spam.
-    let heads = MessageHeads::load()?;
-    let mut message_labels: std::collections::HashMap<i64, [(String, f32); 2]> =
-        std::collections::HashMap::new();
-    let mut sent = MessageTally::default();
-    store.items(&f, &mut |i| {
-        if !scannable(&i) {
-            return true;
-        }
-        scanned += 1;
-        if i.kind == ItemKind::Post {
-            let p = kind_model.classify(&i.text, &mut scratch);
-            *mix.entry(p.label.to_string()).or_default() += 1;
-            labels.insert(i.id, (p.label.to_string(), p.score));
-        }
-        if i.kind == ItemKind::Message {
-            let l = heads.label(&i.text, &mut scratch);
-            sent.add(&l, false);
-            message_labels.insert(i.id, l);
-        }
-        let findings = findings_of(&engine, &i, args.min_severity);
-        if !findings.is_empty() {
-            flagged.push((i, findings));
-        }
-        true
-    })?;
-    // Messages others sent you: how many are customer requests or spam.
-    let mut received = MessageTally::default();
-    let mut rf = filter(&args.query);
-    rf.by_owner = Some(false);
-    if rf.kind.is_none_or(|k| k == ItemKind::Message) {
-        rf.kind = Some(ItemKind::Message);
-        store.items(&rf, &mut |i| {
-            if !i.text.trim().is_empty() {
-                // The classifier learned complaints; plain questions about the
-                // offer ("how much is the candle?") come from the cues the
-                // Inbox uses, so both count the same requests.
-                let cue = tactful_core::coaching::request_cue(&i.text).is_some();
-                received.add(&heads.label(&i.text, &mut scratch), cue);
-            }
-            true
-        })?;
-    }
-    worst_first(&mut flagged);
+    let found = tactful_app::scan::scan(
+        store.as_mut(),
+        &checker,
+        &filter(&args.query),
+        args.min_severity,
+        crate::store::now(),
+    )?;
     let mut out = std::io::stdout().lock();
     if args.jsonl {
-        for (i, fs) in flagged.iter().take(args.limit) {
-            let findings: Vec<_> = fs
+        for f in found.flagged.iter().take(args.limit) {
+            let i = &f.item;
+            let findings: Vec<_> = f
+                .findings
                 .iter()
                 .map(|x| json!({"code": x.code, "category": x.category, "severity": x.severity, "start": x.start, "end": x.end, "message": x.message}))
                 .collect();
-            let label = labels.get(&i.id).map(|(l, s)| json!({"label": l, "score": s}));
-            let msg = message_labels.get(&i.id);
-            let head = |k: usize| msg.map(|m| json!({"label": m[k].0, "score": m[k].1}));
+            let label = f.content_kind.as_ref().map(|(l, s)| json!({"label": l, "score": s}));
+            let head = |k: usize| f.message_heads.as_ref().map(|m| json!({"label": m[k].0, "score": m[k].1}));
             writeln!(
                 out,
                 "{}",
@@ -229,15 +156,16 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    let errors = flagged.iter().filter(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)).count();
     writeln!(
         out,
-        "Scanned {scanned} of your posts, comments and messages: {} to review ({errors} with errors).\n",
-        flagged.len()
+        "Scanned {} of your posts, comments and messages: {} to review ({} with errors).\n",
+        found.scanned,
+        found.flagged.len(),
+        found.errors()
     )?;
-    for (i, fs) in flagged.iter().take(args.limit) {
-        let action = action(fs);
-        let tags = message_labels.get(&i.id).map_or(String::new(), |m| {
+    for f in found.flagged.iter().take(args.limit) {
+        let i = &f.item;
+        let tags = f.message_heads.as_ref().map_or(String::new(), |m| {
             let yes: Vec<&str> = m
                 .iter()
                 .filter(|(l, _)| l == "request" || l == "spam")
@@ -245,33 +173,29 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
                 .collect();
             if yes.is_empty() { String::new() } else { format!(" [{}]", yes.join(", ")) }
         });
-        writeln!(out, "{} {} {}{tags} — {action}", show_time(i.at), i.network, i.kind)?;
+        writeln!(out, "{} {} {}{tags} — {}", show_time(i.at), i.network, i.kind, f.action())?;
         writeln!(out, "  \"{}\"", excerpt(&i.text, 140))?;
         // One line per rule, with every place it fired.
-        let mut seen: Vec<&str> = Vec::new();
-        for x in fs {
-            if seen.contains(&x.code.as_str()) {
-                continue;
-            }
-            seen.push(&x.code);
-            let places: Vec<String> = fs
-                .iter()
-                .filter(|y| y.code == x.code)
-                .map(|y| format!("\"{}\"", excerpt(&i.text[y.start..y.end], 60)))
-                .collect();
-            writeln!(out, "  {}[{}] {} — {}", x.severity, x.code, places.join(", "), x.message)?;
+        for g in f.groups() {
+            let places: Vec<String> =
+                g.places.iter().map(|&(s, e)| format!("\"{}\"", excerpt(&i.text[s..e], 60))).collect();
+            writeln!(out, "  {}[{}] {} — {}", g.severity, g.code, places.join(", "), g.message)?;
         }
         writeln!(out, "  from {}:{}\n", i.source_file, i.source_position)?;
     }
-    if flagged.len() > args.limit {
-        writeln!(out, "… and {} more (use --limit or --jsonl).", flagged.len() - args.limit)?;
+    if found.flagged.len() > args.limit {
+        writeln!(out, "… and {} more (use --limit or --jsonl).", found.flagged.len() - args.limit)?;
     }
-    let posts: u64 = mix.values().sum();
+    let posts: u64 = found.mix.values().sum();
     if posts > 0 {
-        let parts: Vec<String> =
-            mix.iter().map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64)).collect();
+        let parts: Vec<String> = found
+            .mix
+            .iter()
+            .map(|(k, n)| format!("{k} {n} ({:.0}%)", *n as f64 * 100.0 / posts as f64))
+            .collect();
         writeln!(out, "Your {posts} posts by kind (content-kind classifier): {}", parts.join(", "))?;
     }
+    let (sent, received) = (found.sent, found.received);
     if sent.total + received.total > 0 {
         writeln!(
             out,
@@ -280,48 +204,6 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         )?;
     }
     writeln!(out)?;
-    crate::relate::scan_relationships(store.as_mut(), &mut out, args.limit)?;
+    crate::relate::print_relationships(&found, &mut out, args.limit)?;
     Ok(0)
-}
-
-/// The two message heads, loaded once per scan.
-struct MessageHeads {
-    request: tactful_classify::Model,
-    spam: tactful_classify::Model,
-}
-
-impl MessageHeads {
-    fn load() -> Result<Self> {
-        use tactful_classify::{Head, builtin};
-        Ok(MessageHeads {
-            request: builtin::model(Head::CustomerRequest)?,
-            spam: builtin::model(Head::Spam)?,
-        })
-    }
-
-    /// [customer-request, spam] labels and scores, at each head's own threshold.
-    /// Messages are read as messages: the spam head weighs words by where they were written.
-    fn label(&self, text: &str, scratch: &mut tactful_classify::Scratch) -> [(String, f32); 2] {
-        use tactful_classify::{Channel, Input};
-        [&self.request, &self.spam].map(|m| {
-            let p = m.classify(Input::new(text, Some(Channel::Message)), scratch);
-            (p.label.to_string(), p.score)
-        })
-    }
-}
-
-#[derive(Default)]
-struct MessageTally {
-    total: u64,
-    requests: u64,
-    spam: u64,
-}
-
-impl MessageTally {
-    /// Count one message: a request when the head says so or `request_cue` (the Inbox's cues) fired.
-    fn add(&mut self, l: &[(String, f32); 2], request_cue: bool) {
-        self.total += 1;
-        self.requests += u64::from(l[0].0 == "request" || request_cue);
-        self.spam += u64::from(l[1].0 == "spam");
-    }
 }

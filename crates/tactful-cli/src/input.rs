@@ -48,3 +48,8 @@ pub fn engine(packs: &[String]) -> Result<tactful_core::Engine> {
     let extra = read_packs(packs)?;
     tactful_packs::engine_with(&extra).map_err(|e| crate::UsageError(format!("malformed pack: {e}")).into())
 }
+
+/// The one checker, with the built-in packs and the given company packs.
+pub fn checker(packs: &[String]) -> Result<tactful_app::Checker> {
+    Ok(tactful_app::Checker::with_packs(&read_packs(packs)?)?)
+}

@@ -3,14 +3,12 @@
 
 mod check;
 mod classify;
-mod clock;
 mod coach;
 mod demo;
 mod eval;
 mod history;
 mod import;
 mod input;
-mod kinds;
 mod people;
 mod relate;
 mod render;
@@ -110,7 +108,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    if let Err(e) = clock::init(cli.now.as_deref()) {
+    if let Err(e) = tactful_app::clock::init(cli.now.as_deref()) {
         eprintln!("tactful: {e}");
         return ExitCode::from(2);
     }

@@ -95,34 +95,9 @@ pub enum ContactsCommand {
     },
 }
 
-/// Resolve a contact from what the user typed.
+/// Resolve a contact from what the user typed (`tactful_app::contacts::resolve`).
 pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
-    if let Some(id) = query.strip_prefix('#').and_then(|s| s.parse::<i64>().ok()) {
-        return people::by_id(db, id)?.ok_or_else(|| crate::UsageError(format!("no contact #{id}")).into());
-    }
-    let found = people::find(db, query)?;
-    match found.len() {
-        0 => bail!(crate::UsageError(format!(
-            "no contact matches `{query}`: see `tactful history --person {query}` or import an export first"
-        ))),
-        1 => Ok(found.into_iter().next().expect("one")),
-        _ => {
-            let list: Vec<String> = found
-                .iter()
-                .take(10)
-                .map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c)))
-                .collect();
-            bail!(crate::UsageError(format!(
-                "`{query}` matches {} contacts; pick one by id:\n  {}",
-                found.len(),
-                list.join("\n  ")
-            )))
-        }
-    }
-}
-
-fn handles(c: &Contact) -> String {
-    c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect::<Vec<_>>().join(", ")
+    Ok(tactful_app::contacts::resolve(db, query)?)
 }
 
 /// Record an opt-in the person gave themselves, pending until they confirm;
@@ -232,7 +207,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
                 let cells = [
                     c.display_name.clone(),
                     email.clone().unwrap_or_default(),
-                    handles(c),
+                    tactful_app::contacts::handles(c).join(", "),
                     rec.purpose.to_string(),
                     rec.source.to_string(),
                     rec.confirmed_at.map(show_time).unwrap_or_default(),
@@ -280,7 +255,13 @@ pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
             }
             people::merge(db, a.id, b.id)?;
             let merged = people::by_id(db, a.id)?.expect("kept");
-            writeln!(out, "Merged {} into {}: {}", b.display_name, a.display_name, handles(&merged))?;
+            writeln!(
+                out,
+                "Merged {} into {}: {}",
+                b.display_name,
+                a.display_name,
+                tactful_app::contacts::handles(&merged).join(", ")
+            )?;
         }
         ContactsCommand::Split { network, handle, db } => {
             let mut store = crate::store::open(db.as_deref())?;

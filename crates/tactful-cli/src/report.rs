@@ -667,7 +667,8 @@ pub fn render(store: &mut dyn tactful_store::Store, p: &Period, real_now: i64) -
                 .map(|c| {
                     let t = tallies.get(&c.id).filter(|t| t.interactions > 0)?;
                     Some((
-                        relationships::assess(t, crate::relate::marks(c), at, &Thresholds::default()).stage,
+                        relationships::assess(t, tactful_app::contacts::marks(c), at, &Thresholds::default())
+                            .stage,
                         t.networks(),
                     ))
                 })

@@ -129,7 +129,7 @@ pub fn run(cmd: &Command) -> Result<u8> {
             if extra.is_empty() {
                 // The built-in kinds rules are external: their examples run
                 // through the classifier.
-                let (run, fails) = crate::kinds::test_examples(&engine);
+                let (run, fails) = tactful_app::heads::test_examples(&engine);
                 total += run;
                 failed.extend(fails);
             }

@@ -35,7 +35,7 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
 /// Now, in Unix seconds, from the program's one clock (`--now`,
 /// `TACTFUL_NOW`, else the system clock); the core takes `now` as a parameter.
 pub fn now() -> i64 {
-    crate::clock::now()
+    tactful_app::clock::now()
 }
 
 /// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
@@ -57,7 +57,7 @@ pub fn parse_date(s: &str) -> Result<i64, String> {
 /// A Unix time as `YYYY-MM-DD HH:MM` UTC.
 pub fn show_time(t: i64) -> String {
     let secs = t.rem_euclid(86_400);
-    let (y, m, d) = crate::clock::civil(t.div_euclid(86_400));
+    let (y, m, d) = tactful_app::clock::civil(t.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tactful_core::engine::CheckOptions;
 use tactful_core::relationships::Stage;
 use tactful_core::{Channel, Finding};
 
@@ -91,23 +90,24 @@ pub fn check_draft(
         None => Channel::Post,
         Some(c) => c.parse::<Channel>().map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
     };
-    let mut findings = app.engine.check_with(&req.text, &CheckOptions { channel, ignore: &[] });
-    crate::kinds::add_head_findings(&app.engine, &req.text, channel, &[], &mut findings);
-    if let (Some(who), Some(store)) = (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
-        if !matches!(channel, Channel::Dm | Channel::Comment) {
-            anyhow::bail!(crate::UsageError("field `to`: the pitch gate is for a message or a comment to someone; set `channel` to dm or comment".into()));
+    let findings = match (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
+        (Some(who), Some(store)) => {
+            if !matches!(channel, Channel::Dm | Channel::Comment) {
+                anyhow::bail!(crate::UsageError("field `to`: the pitch gate is for a message or a comment to someone; set `channel` to dm or comment".into()));
+            }
+            app.checker.check_for(store, who, &req.text, channel)?
         }
-        if let Some(f) = crate::relate::gate(store, &app.engine, who, &req.text)? {
-            findings.push(f);
-            findings.sort_by_key(|a| (a.start, a.end, std::cmp::Reverse(a.severity)));
-        }
-    }
+        _ => app.checker.check(&req.text, channel),
+    };
     Ok((channel, findings))
 }
 
 pub fn findings_json(app: &super::App, text: &str, findings: &[Finding]) -> Vec<Value> {
     let lines = crate::render::Lines::new(text);
-    findings.iter().map(|f| crate::render::finding_json(&app.engine, text, Some(&lines), f)).collect()
+    findings
+        .iter()
+        .map(|f| crate::render::finding_json(app.checker.engine(), text, Some(&lines), f))
+        .collect()
 }
 
 async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
@@ -131,11 +131,13 @@ async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
 }
 
 async fn rules(State(app): State<Shared>) -> Response {
-    ok(json!({"rules": app.engine.rules().iter().map(|r| data::rule_json(r, false)).collect::<Vec<_>>()}))
+    ok(
+        json!({"rules": app.checker.engine().rules().iter().map(|r| data::rule_json(r, false)).collect::<Vec<_>>()}),
+    )
 }
 
 async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
-    match app.engine.rule(&code) {
+    match app.checker.engine().rule(&code) {
         Some(r) => ok(data::rule_json(r, true)),
         None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no rule `{code}`")),
     }
@@ -363,7 +365,7 @@ struct Limit {
 }
 
 async fn scan(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
-    respond(blocking(&app, move |app, store| data::scan(store, &app.engine, l.limit.unwrap_or(50))).await)
+    respond(blocking(&app, move |app, store| data::scan(store, &app.checker, l.limit.unwrap_or(50))).await)
 }
 
 async fn history(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
@@ -463,7 +465,7 @@ async fn today(State(app): State<Shared>, Query(q): Query<TodayQuery>) -> Respon
     let (limit, quiet) = (q.limit.unwrap_or(5), q.quiet_days.unwrap_or(14));
     respond(
         blocking(&app, move |_, store| {
-            let t = crate::today::gather(store, crate::store::now(), limit, quiet)?;
+            let t = tactful_app::today::gather(store, crate::store::now(), limit, quiet)?;
             Ok(json!({
                 "now": t.now,
                 "waiting": t.waiting.iter().map(|w| json!({"from": w.from, "network": w.network, "waited_secs": w.waited_secs, "cue": w.cue, "text": w.text, "item": w.item})).collect::<Vec<_>>(),
@@ -477,7 +479,7 @@ async fn today(State(app): State<Shared>, Query(q): Query<TodayQuery>) -> Respon
                 "session_running": t.session_running,
                 "streak": t.streak_current,
                 "longest_streak": t.streak_best,
-                "focus": t.focus.as_ref().map(crate::today::Focus::warning),
+                "focus": t.focus.as_ref().map(tactful_app::today::Focus::warning),
             }))
         })
         .await,

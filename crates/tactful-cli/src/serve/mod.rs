@@ -24,7 +24,6 @@ use axum::response::{IntoResponse, Response};
 use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use tactful_core::Engine;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -47,7 +46,8 @@ pub struct Args {
 
 /// What every request can reach.
 pub struct App {
-    pub engine: Engine,
+    /// The one checker (built-in packs, the `--pack` files, the heads, the pitch gate).
+    pub checker: tactful_app::Checker,
     /// The store location as given (`None`: the default store).
     pub db: Option<String>,
     /// The per-run secret a page must send back to change anything.
@@ -86,7 +86,7 @@ impl Drop for RunDir {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let engine = crate::input::engine(&args.packs)?;
+    let checker = crate::input::checker(&args.packs)?;
     // A demo store of this run's own: two demo servers at once do not rebuild each other's.
     let demo = if args.demo { Some(RunDir::new("tactful-demo")?) } else { None };
     let db = match &demo {
@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let uploads_dir = RunDir::new("tactful-uploads")?;
     let uploads = uploads_dir.0.clone();
     let app = Arc::new(App {
-        engine,
+        checker,
         db,
         token: new_token()?,
         origins: [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")],
@@ -283,15 +283,30 @@ pub async fn blocking<T: Send + 'static>(
     .context("the worker stopped")?
 }
 
-/// An error for the API: usage errors are the caller's (400), the rest ours (500).
+/// Whose fault an error is: something asked for that is not there (404),
+/// the caller's input (400), or ours (500).
+pub fn status_of(e: &anyhow::Error) -> StatusCode {
+    match e.downcast_ref::<tactful_app::Error>() {
+        Some(tactful_app::Error::NotFound(_)) => return StatusCode::NOT_FOUND,
+        Some(tactful_app::Error::Input(_)) => return StatusCode::BAD_REQUEST,
+        _ => {}
+    }
+    if e.downcast_ref::<NotFound>().is_some() {
+        StatusCode::NOT_FOUND
+    } else if e.downcast_ref::<crate::UsageError>().is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
+/// An error for the API, in the JSON error shape, with the status [`status_of`] gives.
 pub fn api_error(e: &anyhow::Error) -> Response {
-    if let Some(nf) = e.downcast_ref::<NotFound>() {
-        return json_error(StatusCode::NOT_FOUND, "not_found", &nf.0);
+    match status_of(e) {
+        StatusCode::NOT_FOUND => json_error(StatusCode::NOT_FOUND, "not_found", &e.to_string()),
+        StatusCode::BAD_REQUEST => json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string()),
+        _ => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("{e:#}")),
     }
-    if e.downcast_ref::<crate::UsageError>().is_some() {
-        return json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
-    }
-    json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("{e:#}"))
 }
 
 /// Something asked for by id that is not there: 404.

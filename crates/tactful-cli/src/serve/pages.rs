@@ -52,14 +52,7 @@ pub fn routes() -> Router<Shared> {
 
 /// The page for a failed store read: the user's mistake (400/404) or ours (500).
 fn failed(app: &super::App, e: &anyhow::Error) -> Response {
-    let status = if e.downcast_ref::<super::NotFound>().is_some() {
-        StatusCode::NOT_FOUND
-    } else if e.downcast_ref::<crate::UsageError>().is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    };
-    error_page(&app.token, status, &format!("{e:#}"))
+    error_page(&app.token, super::status_of(e), &format!("{e:#}"))
 }
 
 /// A form's action URL carries the token: HTML forms cannot set headers.
@@ -90,10 +83,13 @@ fn table(head: &[&str], rows: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 async fn today(State(app): State<Shared>) -> Response {
-    let t = match blocking(&app, |_, store| crate::today::gather(store, crate::store::now(), 5, 14)).await {
-        Ok(t) => t,
-        Err(e) => return failed(&app, &e),
-    };
+    let t =
+        match blocking(&app, |_, store| Ok(tactful_app::today::gather(store, crate::store::now(), 5, 14)?))
+            .await
+        {
+            Ok(t) => t,
+            Err(e) => return failed(&app, &e),
+        };
     let mut b = String::from(
         "<p class=\"lead\">Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box.</p>",
     );
@@ -160,7 +156,7 @@ async fn today(State(app): State<Shared>) -> Response {
 }
 
 /// Section 4 of today: minutes used and left, the streak, and the start or stop button.
-fn time_box(app: &super::App, t: &crate::today::Today) -> String {
+fn time_box(app: &super::App, t: &tactful_app::today::Today) -> String {
     let (path, label, note) = if t.session_running {
         ("/session/stop", "Stop the session", " — a session is running")
     } else {
@@ -235,7 +231,7 @@ fn check_body(app: &super::App, form: &CheckForm, results: &str) -> String {
         to = escape(form.to.as_deref().unwrap_or("")),
     ) + &format!(
         "<p class=\"muted\">{} rules are active. <a href=\"/rules\">See them all</a>.</p>",
-        app.engine.rules().iter().filter(|r| r.enabled).count()
+        app.checker.engine().rules().iter().filter(|r| r.enabled).count()
     )
 }
 
@@ -289,7 +285,7 @@ fn render_findings(app: &super::App, text: &str, findings: &[tactful_core::Findi
     out.push_str(&escape(&text[at..]));
     out.push_str("</div><ol class=\"findings\">");
     for f in findings {
-        let rule = app.engine.rule(&f.code);
+        let rule = app.checker.engine().rule(&f.code);
         let refs: String = rule
             .map(|r| {
                 r.references
@@ -359,7 +355,7 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
     );
     let mut opts = String::from("<option value=\"\">every stage</option>");
     for (s, n) in &list.stages {
-        let sel = if q.stage.as_deref() == Some(*s) { " selected" } else { "" };
+        let sel = if q.stage.as_deref() == Some(s.as_str()) { " selected" } else { "" };
         let _ = write!(opts, "<option value=\"{s}\"{sel}>{s} ({n})</option>");
     }
     let _ = write!(
@@ -613,7 +609,7 @@ whose turn it is in every conversation, and your response times, are in the repo
 }
 
 async fn scan(State(app): State<Shared>) -> Response {
-    let s = match blocking(&app, |app, store| data::scan(store, &app.engine, 100)).await {
+    let s = match blocking(&app, |app, store| data::scan(store, &app.checker, 100)).await {
         Ok(s) => s,
         Err(e) => return failed(&app, &e),
     };
@@ -635,18 +631,56 @@ async fn scan(State(app): State<Shared>) -> Response {
             f.kind,
             escape(&cut(&f.text, 400))
         );
-        for x in &f.findings {
-            let sev = x["severity"].as_str().unwrap_or("");
+        // One line per rule, with every place it fired (as `tactful scan` prints it).
+        for g in &f.groups {
+            let places: Vec<String> = g
+                .places
+                .iter()
+                .map(|&(s, e)| format!("\u{201c}{}\u{201d}", escape(&cut(&f.text[s..e], 60))))
+                .collect();
             let _ = write!(
                 b,
-                "<li><span class=\"badge {sev}\">{sev}</span> <a href=\"/rules/{code}\"><code>{code}</code></a> {msg}</li>",
-                code = escape(x["code"].as_str().unwrap_or("")),
-                msg = escape(x["message"].as_str().unwrap_or(""))
+                "<li><span class=\"badge {sev}\">{sev}</span> <a href=\"/rules/{code}\"><code>{code}</code></a> {places} — {msg}</li>",
+                sev = g.severity,
+                code = escape(&g.code),
+                places = places.join(", "),
+                msg = escape(&g.message)
             );
         }
         let _ = write!(b, "</ul><p class=\"muted\">from {}</p></li>", escape(&f.source));
     }
     b.push_str("</ol>");
+    let _ = write!(
+        b,
+        "<section aria-labelledby=\"pitches\"><h2 id=\"pitches\">Pitches nobody invited</h2><p>{} past pitch(es) to people who had not invited them, judged on the history before each one.</p><ul>",
+        s.unsolicited_total
+    );
+    for u in &s.unsolicited {
+        let _ = write!(
+            b,
+            "<li>{} to <a href=\"/contacts/{}\">{}</a> (was {})</li>",
+            day(u.at),
+            u.contact,
+            escape(&u.name),
+            u.stage
+        );
+    }
+    let _ = write!(
+        b,
+        "</ul></section><section aria-labelledby=\"spray\"><h2 id=\"spray\">The same message to many people</h2><p>{} time(s) the same message went to {}+ people within a day.</p><ul>",
+        s.broadcasts_total,
+        tactful_core::relationships::DEFAULT_MIN_RECIPIENTS
+    );
+    for x in &s.broadcasts {
+        let _ = write!(
+            b,
+            "<li>{} to {} people: {}</li>",
+            day(x.first_at),
+            x.recipients,
+            escape(&cut(&x.text, 120))
+        );
+    }
+    b.push_str("</ul></section>");
     page(&app.token, "/scan", "Past posts to review", &b)
 }
 
@@ -788,7 +822,7 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
             "goals" => {
-                p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+                p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
             }
             "market" => p.market = v.trim().to_string(),
             "networks" => match v.parse() {
@@ -855,7 +889,8 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 async fn rules(State(app): State<Shared>) -> Response {
     let rows: Vec<String> = app
-        .engine
+        .checker
+        .engine()
         .rules()
         .iter()
         .map(|r| {
@@ -877,9 +912,9 @@ async fn rules(State(app): State<Shared>) -> Response {
 <label for=\"pack-source\">or paste it</label><textarea id=\"pack-source\" rows=\"8\" spellcheck=\"false\"></textarea>\
 <button type=\"submit\">Run its examples</button></form><div id=\"pack-result\" aria-live=\"polite\"></div>\
 <p class=\"muted\">Nothing is installed: start <code>tactful serve --pack FILE</code> to check with it. See docs/packs.md.</p></section>",
-        app.engine.rules().len(),
+        app.checker.engine().rules().len(),
         {
-            let mut p: Vec<&str> = app.engine.rules().iter().map(|r| r.pack.as_str()).collect();
+            let mut p: Vec<&str> = app.checker.engine().rules().iter().map(|r| r.pack.as_str()).collect();
             p.sort_unstable();
             p.dedup();
             p.len()
@@ -890,7 +925,7 @@ async fn rules(State(app): State<Shared>) -> Response {
 }
 
 async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
-    let Some(r) = app.engine.rule(&code) else {
+    let Some(r) = app.checker.engine().rule(&code) else {
         return error_page(&app.token, StatusCode::NOT_FOUND, &format!("There is no rule {code}."));
     };
     let list = |xs: &[String], mark: &str| -> String {

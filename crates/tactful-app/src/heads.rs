@@ -1,12 +1,11 @@
-//! The classifier heads as draft-check findings: a post that reads as
-//! promotion but discloses no connection (KND001), off-topic content on a
-//! business channel (KND002), and a health or earnings claim no rule caught
-//! (CLM001, CLM002: the claim heads, with the words that weighed most and the
-//! nearest FTC/FDA-quoted claim). The rules' words (message, explanation, hint,
+//! The classifier heads as findings: a post that reads as promotion but
+//! discloses no connection (KND001), off-topic content on a business channel
+//! (KND002), and a health or earnings claim no rule caught (CLM001, CLM002:
+//! the claim heads, with the words that weighed most and the nearest
+//! FTC/FDA-quoted claim). The rules' words (message, explanation, hint,
 //! references, examples, and the disclosure phrases that silence KND001)
 //! live in `packs/kinds.toml` as external rules; this module only decides
-//! when they fire. `tactful check` (every format), `tactful eval` and the web
-//! API call [`head_findings`], so they all give the same findings.
+//! when they fire. Callers go through [`crate::Checker`].
 
 use std::fmt::Write;
 use std::sync::OnceLock;
@@ -122,7 +121,7 @@ pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Findi
 
 /// [`head_findings`], given the engine's findings on the same draft when the
 /// caller has them (so the engine does not run twice).
-fn head_findings_beside(
+pub(crate) fn head_findings_beside(
     engine: &Engine,
     text: &str,
     channel: Channel,
@@ -186,30 +185,6 @@ fn head_findings_beside(
         }
     }
     out
-}
-
-/// Add the heads' findings to the engine's, drop the codes the user
-/// silenced, and keep the engine's order (position, then severity, then code).
-pub fn add_head_findings(
-    engine: &Engine,
-    text: &str,
-    channel: Channel,
-    ignore: &[String],
-    findings: &mut Vec<Finding>,
-) {
-    let extra = head_findings_beside(engine, text, channel, Some(findings));
-    if extra.is_empty() {
-        return;
-    }
-    findings.extend(extra.into_iter().filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code))));
-    findings.sort_by(|a, b| {
-        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
-            b.start,
-            b.end,
-            std::cmp::Reverse(b.severity),
-            &b.code,
-        ))
-    });
 }
 
 /// Run the `flag` and `pass` examples of the kinds rules through

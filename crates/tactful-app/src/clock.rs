@@ -13,14 +13,15 @@ static FIXED: OnceLock<Option<i64>> = OnceLock::new();
 pub const ENV: &str = "TACTFUL_NOW";
 
 /// Fix the clock from `--now` or `TACTFUL_NOW` (the flag wins). Called once,
-/// before any command runs; a value that is not a date is a usage error.
-pub fn init(flag: Option<&str>) -> Result<(), crate::UsageError> {
+/// before any command runs; a value that is not a date is refused, naming
+/// the flag or the variable.
+pub fn init(flag: Option<&str>) -> Result<(), crate::Error> {
     let (value, from) = match flag {
         Some(v) => (Some(v.to_string()), "--now"),
         None => (std::env::var(ENV).ok().filter(|v| !v.trim().is_empty()), ENV),
     };
     let t = match value {
-        Some(v) => Some(parse(&v).map_err(|e| crate::UsageError(format!("{from} {e}")))?),
+        Some(v) => Some(parse(&v).map_err(|e| crate::Error::Input(format!("{from} {e}")))?),
         None => None,
     };
     let _ = FIXED.set(t);

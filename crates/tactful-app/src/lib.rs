@@ -1,0 +1,19 @@
+//! The use cases of tactful, written once: checking a draft with every layer
+//! of judgement ([`Checker`]), scanning what you already published
+//! ([`scan`]), the contacts on the relationship curve ([`contacts`]), the
+//! day's list ([`today`]) and the monthly report ([`report`]). Each reads the
+//! store, asks the pure core and the classifiers, and returns data; the
+//! command line and the web app only render it, so they cannot disagree.
+//! The program's one clock ([`clock`]) lives here too.
+
+pub mod checker;
+pub mod clock;
+pub mod contacts;
+mod error;
+pub mod heads;
+pub mod plan;
+pub mod scan;
+pub mod today;
+
+pub use checker::Checker;
+pub use error::{Error, Result};
