@@ -12,6 +12,7 @@ pub mod contacts;
 mod error;
 pub mod heads;
 pub mod plan;
+pub mod report;
 pub mod scan;
 pub mod today;
 

@@ -496,8 +496,8 @@ async fn report(State(app): State<Shared>, Query(q): Query<super::pages::PeriodQ
         _ => format!("/report/view?month={}", p.label),
     };
     respond(
-        blocking(&app, move |_, store| {
-            let r = crate::report::render(store, &p, crate::store::now())?;
+        blocking(&app, move |app, store| {
+            let r = crate::report::build(store, &app.checker, &p, crate::store::now())?;
             Ok(json!({"period": p.label, "summary": r.summary, "html": view}))
         })
         .await,

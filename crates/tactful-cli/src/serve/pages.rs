@@ -737,9 +737,9 @@ impl PeriodQuery {
         let (month, from, to) = (nonempty(&self.month), nonempty(&self.from), nonempty(&self.to));
         if month.is_none() && from.is_none() && to.is_none() {
             let m = tactful_core::coaching::month(crate::store::now());
-            return crate::report::period(Some(&m), None, None);
+            return Ok(crate::report::period(Some(&m), None, None)?);
         }
-        crate::report::period(month.as_deref(), from.as_deref(), to.as_deref())
+        Ok(crate::report::period(month.as_deref(), from.as_deref(), to.as_deref())?)
     }
 }
 
@@ -773,7 +773,9 @@ async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
         Ok(p) => p,
         Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
     };
-    match blocking(&app, move |_, store| crate::report::render(store, &p, crate::store::now())).await {
+    match blocking(&app, move |app, store| crate::report::build(store, &app.checker, &p, crate::store::now()))
+        .await
+    {
         Ok(r) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response(),
         Err(e) => failed(&app, &e),
     }

@@ -1,0 +1,142 @@
+//! The report, `scan` and the web app count the same things: they all read
+//! one application layer (`tactful_app`), and this test proves it on the demo
+//! history and on a real platform export. Counted two ways and compared:
+//! items to review, findings, posts and promotional posts.
+
+mod common;
+
+use common::{scratch, stdout, tactful, text};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::Stdio;
+
+/// What `scan` says: items to review, findings on them, posts, promotional posts.
+fn scan_counts(db: &str) -> (usize, usize, u64, u64) {
+    let o = tactful(&["scan", "--db", db, "--jsonl", "--limit", "1000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let lines: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let findings = lines.iter().map(|l| l["findings"].as_array().unwrap().len()).sum();
+    let o = tactful(&["scan", "--db", db, "--limit", "0"]);
+    let human = stdout(&o);
+    // "Your 12 posts by kind (content-kind classifier): personal 5 (42%), promotional 4 (33%), …"
+    let (mut posts, mut promo) = (0, 0);
+    if let Some(line) = human.lines().find(|l| l.starts_with("Your ") && l.contains("posts by kind")) {
+        posts = line[5..].split(' ').next().unwrap().parse().unwrap();
+        if let Some(rest) = line.split("promotional ").nth(1) {
+            promo = rest.split(' ').next().unwrap().parse().unwrap();
+        }
+    }
+    (lines.len(), findings, posts, promo)
+}
+
+/// What the report's summary says: findings, posts, the promotional share (whole %).
+fn report_counts(db: &str, dir: &std::path::Path) -> (usize, u64, Option<u64>) {
+    let out = dir.join("report.html");
+    let o = tactful(&[
+        "report",
+        "--db",
+        db,
+        "--from",
+        "2005-01-01",
+        "--to",
+        "2026-11-21",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let s = stdout(&o);
+    let findings = s
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("compliance: "))
+        .and_then(|r| r.split(' ').next()?.parse().ok())
+        .unwrap_or(0);
+    let mix = s.lines().find_map(|l| l.trim().strip_prefix("content mix: ")).unwrap_or_else(|| panic!("{s}"));
+    let (posts, share) = if mix.starts_with("no posts") {
+        (0, None)
+    } else {
+        // "12 posts, 33% promotional (plan: at most 20%)"
+        let posts = mix.split(' ').next().unwrap().parse().unwrap();
+        let share = mix.split(", ").nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
+        (posts, Some(share))
+    };
+    (findings, posts, share)
+}
+
+/// What the web app's API says: items to review.
+fn web_flagged(db: &str) -> u64 {
+    let mut child = common::command()
+        .args(["serve", "--db", db])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tactful serve");
+    let mut first = String::new();
+    // Kept open until the end: the server writes more lines after the first.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut first).unwrap();
+    let port: u16 = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in {first:?}"));
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /api/v1/scan?limit=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(out);
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_else(|| panic!("{reply}"));
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    v["flagged"].as_u64().unwrap_or_else(|| panic!("{v}"))
+}
+
+fn agree(db: &str, dir: &std::path::Path, what: &str) {
+    let (flagged, findings, posts, promo) = scan_counts(db);
+    let (report_findings, report_posts, share) = report_counts(db, dir);
+    assert_eq!(findings, report_findings, "{what}: findings in scan and in the report");
+    assert_eq!(posts, report_posts, "{what}: posts in scan's content mix and in the report's");
+    if let Some(share) = share {
+        let expected = (promo as f64 * 100.0 / posts as f64).round() as u64;
+        assert_eq!(share, expected, "{what}: promotional share ({promo} of {posts} in scan)");
+    }
+    assert_eq!(web_flagged(db), flagged as u64, "{what}: items to review in scan and on the web");
+}
+
+#[test]
+fn the_report_scan_and_the_web_agree_on_the_demo() {
+    let dir = scratch("agree-demo");
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    assert!(tactful(&["demo", "--db", db]).status.success());
+    let (flagged, findings, posts, _) = scan_counts(db);
+    // The demo has something in every count, so agreeing is not agreeing on zero.
+    assert!(flagged > 0 && findings > 0 && posts > 0, "{flagged} {findings} {posts}");
+    agree(db, &dir, "demo");
+}
+
+#[test]
+fn the_report_scan_and_the_web_agree_on_a_real_export() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    if !root.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+        );
+        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
+        return;
+    }
+    for (i, sample) in
+        ["twitter/2023_ytd_larsbrinkhoff", "facebook_instagram_waultar/parser/data"].iter().enumerate()
+    {
+        let dir = scratch(&format!("agree-sample-{i}"));
+        let db = dir.join("store.db");
+        let db = db.to_str().unwrap();
+        let o = tactful(&["import", "--db", db, root.join(sample).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
+        agree(db, &dir, sample);
+    }
+}
