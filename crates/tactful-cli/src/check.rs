@@ -37,9 +37,8 @@ pub struct Args {
     /// pitch gate, which needs their stage and consent from the store.
     #[arg(long, value_name = "CONTACT")]
     pub to: Option<String>,
-    /// The store for --to (default: TACTFUL_DATABASE_URL, else the XDG data dir).
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -102,7 +101,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let drafts = gather(args)?;
     let results: Vec<(Draft, Vec<Finding>)> = match &args.to {
         Some(who) => {
-            let mut store = crate::store::open(args.db.as_deref())?;
+            let mut store = args.db.open()?;
             drafts
                 .into_iter()
                 .map(|d| {

@@ -13,8 +13,8 @@ use tactful_store::people::Db;
 pub enum PlanCommand {
     /// Show the plan.
     Show {
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Change the plan; only what you give changes.
     Set {
@@ -36,8 +36,8 @@ pub enum PlanCommand {
         /// Highest share of promotional posts, in percent.
         #[arg(long)]
         max_promo: Option<u32>,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
 }
 
@@ -45,18 +45,18 @@ pub enum PlanCommand {
 pub enum SessionCommand {
     /// Start today's session (the time box from your plan).
     Start {
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Stop the running session.
     Stop {
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Time spent today, time left in the box, and your streak.
     Status {
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
 }
 
@@ -88,7 +88,7 @@ pub fn plan(cmd: &PlanCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
         PlanCommand::Show { db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             show_plan(&mut out, &load_plan(store.people())?)?;
         }
         PlanCommand::Set { goals, clear_goals, market, networks, session_minutes, max_promo, db } => {
@@ -98,7 +98,7 @@ pub fn plan(cmd: &PlanCommand) -> Result<u8> {
             if *session_minutes == Some(0) {
                 bail!(crate::UsageError("--session-minutes: expected at least 1".into()));
             }
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let mut p = load_plan(db)?;
             if *clear_goals {
@@ -134,7 +134,7 @@ pub fn session(cmd: &SessionCommand) -> Result<u8> {
             db.clone()
         }
     };
-    let mut store = crate::store::open(db_arg.as_deref())?;
+    let mut store = db_arg.open()?;
     let db = store.people();
     let plan = load_plan(db)?;
     match cmd {

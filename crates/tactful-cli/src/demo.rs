@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<u8> {
         text: None,
         from: None,
         to: None,
-        db: Some(db_s.clone()),
+        db: crate::store::StoreArg::at(&db_s),
     };
     heading("2. What to delete or edit (tactful scan)");
     crate::history::scan(&crate::history::ScanArgs {
@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> Result<u8> {
         quiet_for: None,
         jsonl: false,
         lapsed_after: 90,
-        db: Some(db_s.clone()),
+        db: crate::store::StoreArg::at(&db_s),
     })?;
 
     heading("4. Before you press send: a pitch to a follower (tactful check --to nora.k --channel dm)");
@@ -129,7 +129,7 @@ pub fn run(args: &Args) -> Result<u8> {
         format: crate::check::Format::Human,
         fail_on: crate::check::FailOn::Never,
         to: Some("nora.k".into()),
-        db: Some(db_s.clone()),
+        db: crate::store::StoreArg::at(&db_s),
         color: crate::check::Color::Auto,
     })?;
 

@@ -30,9 +30,8 @@ pub struct Query {
     /// Up to (not including) this date.
     #[arg(long, value_parser = parse_date)]
     pub to: Option<i64>,
-    /// The store (default: TACTFUL_DATABASE_URL, else the XDG data dir).
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 #[derive(clap::Args)]
@@ -87,7 +86,7 @@ fn excerpt(text: &str, n: usize) -> String {
 }
 
 pub fn history(args: &HistoryArgs) -> Result<u8> {
-    let mut store = crate::store::open(args.query.db.as_deref())?;
+    let mut store = args.query.db.open()?;
     let mut f = filter(&args.query);
     f.limit = Some(args.limit);
     let mut out = std::io::stdout().lock();
@@ -127,7 +126,7 @@ pub fn history(args: &HistoryArgs) -> Result<u8> {
 
 pub fn scan(args: &ScanArgs) -> Result<u8> {
     let checker = crate::input::checker(&args.packs)?;
-    let mut store = crate::store::open(args.query.db.as_deref())?;
+    let mut store = args.query.db.open()?;
     let found = tactful_app::scan::scan(
         store.as_mut(),
         &checker,

@@ -27,14 +27,14 @@ pub enum ConsentCommand {
         /// The id of the stored message in which they asked (see `tactful history --jsonl`).
         #[arg(long)]
         item: Option<i64>,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Confirm an opt-in with the code the person sent back (double opt-in).
     Confirm {
         token: String,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Withdraw someone's opt-in (one purpose, or all): respected everywhere at once.
     Withdraw {
@@ -44,14 +44,14 @@ pub enum ConsentCommand {
         /// Why or how they asked (kept with the record).
         #[arg(long, default_value = "withdrawn at the person's request")]
         note: String,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// List consent records (of one contact, or all).
     List {
         contact: Option<String>,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Write a CSV for a mailing tool: only people whose own opt-in is confirmed and not withdrawn.
     Export {
@@ -60,8 +60,8 @@ pub enum ConsentCommand {
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
 }
 
@@ -75,23 +75,23 @@ pub enum ContactsCommand {
         /// Since when it holds, YYYY-MM-DD (default: now). Reports count the mark from that day on.
         #[arg(long, value_parser = crate::store::parse_date)]
         since: Option<i64>,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Merge two contacts who are the same person: every handle and record moves to the first.
     Merge {
         keep: String,
         other: String,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
     /// Split one handle off into a contact of its own.
     Split {
         #[arg(value_parser = |s: &str| s.parse::<Network>())]
         network: Network,
         handle: String,
-        #[arg(long)]
-        db: Option<String>,
+        #[command(flatten)]
+        db: crate::store::StoreArg,
     },
 }
 
@@ -132,7 +132,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
         ConsentCommand::Add { contact, purpose, source, evidence, item, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let rec = record_opt_in(db, &c, *purpose, *source, evidence, *item)?;
@@ -146,7 +146,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             Ok(0)
         }
         ConsentCommand::Confirm { token, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             match people::confirm(db, token, crate::store::now())? {
                 Some(c) if c.status == tactful_core::consent::Status::Confirmed => {
@@ -163,7 +163,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             }
         }
         ConsentCommand::Withdraw { contact, purpose, note, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let n = people::withdraw(db, c.id, *purpose, crate::store::now(), note)?;
@@ -176,7 +176,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             Ok(0)
         }
         ConsentCommand::List { contact, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let filter = match contact {
                 Some(q) => Some(resolve(db, q)?.id),
@@ -200,7 +200,7 @@ pub fn consent(cmd: &ConsentCommand) -> Result<u8> {
             Ok(0)
         }
         ConsentCommand::Export { purpose, out: path, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let rows = people::export(store.people(), *purpose)?;
             let mut buf = String::from("name,email,handles,purpose,source,confirmed_at,evidence\n");
             for (c, rec, email) in &rows {
@@ -239,7 +239,7 @@ pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match cmd {
         ContactsCommand::Mark { contact, mark, since, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let c = resolve(db, contact)?;
             let m = (mark != "none").then_some(mark.as_str());
@@ -247,7 +247,7 @@ pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
             writeln!(out, "{} is now marked: {mark}", c.display_name)?;
         }
         ContactsCommand::Merge { keep, other, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             let db = store.people();
             let (a, b) = (resolve(db, keep)?, resolve(db, other)?);
             if a.id == b.id {
@@ -264,7 +264,7 @@ pub fn contacts_cmd(cmd: &ContactsCommand) -> Result<u8> {
             )?;
         }
         ContactsCommand::Split { network, handle, db } => {
-            let mut store = crate::store::open(db.as_deref())?;
+            let mut store = db.open()?;
             match people::split(store.people(), *network, handle)? {
                 Some(id) => writeln!(out, "{network}:{handle} is now contact #{id} of its own")?,
                 None => bail!(crate::UsageError(format!("no contact has the handle {network}:{handle}"))),

@@ -29,12 +29,12 @@ pub struct ContactsArgs {
     /// Days without an exchange from them before an engaged contact counts as lapsed.
     #[arg(long, default_value_t = 90)]
     pub lapsed_after: u32,
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 pub fn contacts(args: &ContactsArgs) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let query = Query {
         stage: args.stage,
         network: args.network,
@@ -86,12 +86,12 @@ pub struct ContactArgs {
     /// Days without an exchange from them before an engaged contact counts as lapsed.
     #[arg(long, default_value_t = 90)]
     pub lapsed_after: u32,
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 pub fn contact(args: &ContactArgs) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let c = contacts::resolve(store.people(), &args.name)?;
     let thresholds = Thresholds { lapsed_after_days: args.lapsed_after, ..Thresholds::default() };
     let page = contacts::page(store.as_mut(), &c, crate::store::now(), &thresholds, 20)?;

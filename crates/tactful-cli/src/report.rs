@@ -31,8 +31,8 @@ pub struct Args {
     /// A company pack whose rules count in the compliance figure; repeatable.
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<String>,
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 pub use tactful_app::report::{Period, period};
@@ -294,7 +294,7 @@ pub struct Rendered {
 
 pub fn run(args: &Args) -> Result<u8> {
     let p = period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let checker = crate::input::checker(&args.packs)?;
     let rendered = build(store.as_mut(), &checker, &p, crate::store::now())?;
     let out_path =

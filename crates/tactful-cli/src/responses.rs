@@ -12,8 +12,8 @@ pub struct Args {
     /// Print JSON lines (each figure with its definition and the ids of the records behind it).
     #[arg(long)]
     pub jsonl: bool,
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 fn duration(secs: f64) -> String {
@@ -32,7 +32,7 @@ fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let now = crate::store::now();
     // From the derived tables (starts and whose turn it is are kept per
     // conversation at import), not from every message.

@@ -27,6 +27,26 @@ pub fn default_path() -> PathBuf {
     base.join("tactful").join("tactful.db")
 }
 
+/// `--db PATH|URL`, declared once for every command that reads or writes the store.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct StoreArg {
+    /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
+    #[arg(long = "db", value_name = "PATH|URL")]
+    pub location: Option<String>,
+}
+
+impl StoreArg {
+    /// A store at `location`.
+    pub fn at(location: &str) -> StoreArg {
+        StoreArg { location: Some(location.to_string()) }
+    }
+
+    /// Open the store the person asked for, or the default one.
+    pub fn open(&self) -> Result<Box<dyn tactful_store::Store>> {
+        open(self.location.as_deref())
+    }
+}
+
 pub fn open(db: Option<&str>) -> Result<Box<dyn tactful_store::Store>> {
     let loc = location(db);
     tactful_store::open(&loc).with_context(|| format!("cannot open the store at {loc}"))

@@ -15,8 +15,8 @@ pub struct Args {
     /// Engaged contacts you have not exchanged with for this many days get a giving action.
     #[arg(long, default_value_t = 14)]
     pub quiet_days: u32,
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
 }
 
 fn waited(secs: i64) -> String {
@@ -25,7 +25,7 @@ fn waited(secs: i64) -> String {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let today = gather(store.as_mut(), crate::store::now(), args.limit, args.quiet_days)?;
     let mut out = std::io::stdout().lock();
 
