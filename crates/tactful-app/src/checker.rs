@@ -98,18 +98,7 @@ impl Checker {
     }
 }
 
-/// The one order of findings: where they start, then where they end, the
-/// worst first, then by code (so two runs print the same list).
-pub fn order(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
-            b.start,
-            b.end,
-            std::cmp::Reverse(b.severity),
-            &b.code,
-        ))
-    });
-}
+pub use tactful_core::engine::order;
 
 #[cfg(test)]
 mod tests {

@@ -520,14 +520,7 @@ impl Engine {
                 findings.push(finding(rule, os, oe));
             }
         }
-        findings.sort_by(|a, b| {
-            (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
-                b.start,
-                b.end,
-                std::cmp::Reverse(b.severity),
-                &b.code,
-            ))
-        });
+        order(&mut findings);
         findings
     }
 
@@ -877,6 +870,19 @@ impl Rule {
         }
         run
     }
+}
+
+/// The one order of findings: where they start, then where they end, the
+/// worst first, then by code (so two runs print the same list).
+pub fn order(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.start, a.end, std::cmp::Reverse(a.severity), &a.code).cmp(&(
+            b.start,
+            b.end,
+            std::cmp::Reverse(b.severity),
+            &b.code,
+        ))
+    });
 }
 
 #[cfg(test)]
