@@ -1,8 +1,9 @@
 //! Customer requests: messages from them, or their comments on your
 //! content, that report a problem ([`complaint_cue`]) or ask about your
 //! offer ([`inquiry_cue`]), and are still unanswered. Owns [`Request`],
-//! [`RequestKind`], the complaint phrase lists and [`answers`] (what counts
-//! as an answer).
+//! [`RequestKind`], the complaint test ([`Cues::complaint_cue`], over the
+//! `[cues.complaint]` lists of the packs) and [`answers`] (what counts as an
+//! answer).
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,9 @@ use std::collections::BTreeMap;
 use super::first_phrase;
 use super::{DEF_REQUESTS, Metric, OwnerHandles, Owners, canon, count_metric, counted, is_handle};
 use crate::history::{ItemKind, Network};
-use crate::relationships::{ItemView, inquiry_cue};
+#[cfg(doc)]
+use crate::relationships::inquiry_cue;
+use crate::relationships::{Cues, ItemView};
 
 /// What a customer request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,98 +59,46 @@ pub struct Request {
 pub fn answers(kind: ItemKind, from: &str, to: &[&str]) -> bool {
     kind == ItemKind::Message || to.is_empty() || to.iter().any(|h| is_handle(h, from))
 }
-/// Phrases that report a problem on their own.
-const COMPLAINT_PHRASES: &[&str] = &[
-    "hasn't arrived",
-    "hasnt arrived",
-    "has not arrived",
-    "haven't arrived",
-    "never arrived",
-    "not arrived",
-    "didn't arrive",
-    "did not arrive",
-    "still hasn't",
-    "never received",
-    "haven't received",
-    "have not received",
-    "didn't receive",
-    "did not receive",
-    "not received",
-    "where is my order",
-    "where's my order",
-    "wheres my order",
-    "where is my package",
-    "where's my package",
-    "where is my parcel",
-    "still waiting",
-    "refund",
-    "money back",
-    "broken",
-    "not working",
-    "doesn't work",
-    "does not work",
-    "stopped working",
-    "isn't working",
-    "damaged",
-    "wrong item",
-    "wrong size",
-    "wrong order",
-    "charged twice",
-    "cancel my order",
-    "return it",
-    "complaint",
-    "rash",
-    "allergic reaction",
-];
-
-/// Words that make a question an order problem.
-const ORDER_WORDS: &[&str] = &[
-    "order",
-    "orders",
-    "delivery",
-    "delivered",
-    "package",
-    "parcel",
-    "shipping",
-    "shipped",
-    "tracking",
-    "arrive",
-    "arrived",
-    "payment",
-    "charged",
-    "invoice",
-];
-
-/// Why a text reports a problem with an order or a product, or `None`. The
-/// test, on the normalised words: one of the complaint phrases ("hasn't
-/// arrived", "never received", "where is my order", "still waiting",
-/// "refund", "money back", "broken", "not working", "doesn't work",
-/// "damaged", "wrong item", "charged twice", "cancel my order", "allergic
-/// reaction", …), or a question mark together with an order word (order,
-/// delivery, package, parcel, shipping, tracking, arrive, payment, charged,
-/// invoice).
+/// Why a text reports a problem with an order or a product, or `None`, with
+/// the built-in lists (`[cues.complaint]` in `packs/cues.toml`). The test,
+/// on the normalised words: one of the complaint phrases ("hasn't arrived",
+/// "never received", "where is my order", "still waiting", "refund", "money
+/// back", "broken", "not working", "doesn't work", "damaged", "wrong item",
+/// "charged twice", "cancel my order", "allergic reaction", …), or a
+/// question mark together with an order word (order, delivery, package,
+/// parcel, shipping, tracking, arrive, payment, charged, invoice).
 pub fn complaint_cue(text: &str) -> Option<String> {
-    // One pass per list (this runs over every message from them at import).
-    crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
-    crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
-    let c = canon(text);
-    if let Some(p) = COMPLAINTS.iter(COMPLAINTS.found(&c)).next() {
-        return Some(format!("\"{p}\""));
-    }
-    if text.contains('?') {
-        if let Some(w) = ORDERS.iter(ORDERS.found(&c)).next() {
-            return Some(format!("a question about \"{w}\""));
-        }
-    }
-    None
+    Cues::builtin().complaint_cue(text)
 }
 
 /// Is the text a customer request, and why? A problem ([`complaint_cue`])
-/// wins over a question ([`inquiry_cue`]).
+/// wins over a question ([`inquiry_cue`]). With the built-in lists.
 pub fn request_cue(text: &str) -> Option<(RequestKind, String)> {
-    complaint_cue(text)
-        .map(|c| (RequestKind::Problem, c))
-        .or_else(|| inquiry_cue(text).map(|c| (RequestKind::Question, c)))
+    Cues::builtin().request_cue(text)
+}
+
+impl Cues {
+    /// Why a text reports a problem, or `None`: see [`complaint_cue`]. One
+    /// pass per list: this runs over every message from them at import.
+    pub fn complaint_cue(&self, text: &str) -> Option<String> {
+        let c = canon(text);
+        if let Some(p) = self.complaints.iter(self.complaints.found(&c)).next() {
+            return Some(format!("\"{p}\""));
+        }
+        if text.contains('?') {
+            if let Some(w) = self.order_words.iter(self.order_words.found(&c)).next() {
+                return Some(format!("a question about \"{w}\""));
+            }
+        }
+        None
+    }
+
+    /// Is the text a customer request, and why? See [`request_cue`].
+    pub fn request_cue(&self, text: &str) -> Option<(RequestKind, String)> {
+        self.complaint_cue(text)
+            .map(|c| (RequestKind::Problem, c))
+            .or_else(|| self.inquiry_cue(text).map(|c| (RequestKind::Question, c)))
+    }
 }
 
 /// Customer requests still unanswered at `now`, oldest first (ties by item
@@ -207,8 +158,10 @@ mod tests {
     /// The one-pass complaint lists find what a search per phrase finds.
     #[test]
     fn complaint_lists_agree_with_a_search_per_phrase() {
-        crate::relationships::phrase_list!(COMPLAINTS, COMPLAINT_PHRASES, false);
-        crate::relationships::phrase_list!(ORDERS, ORDER_WORDS, false);
+        let cues = Cues::builtin();
+        let (complaints, order_words) = (&cues.complaints, &cues.order_words);
+        let phrases: Vec<&str> = complaints.phrases.iter().map(String::as_str).collect();
+        let words: Vec<&str> = order_words.phrases.iter().map(String::as_str).collect();
         for t in [
             "My order hasn't arrived, where is my order? I want a refund or my money back",
             "it is broken and not working, wrong item, wrong size, charged twice",
@@ -217,12 +170,8 @@ mod tests {
             "",
         ] {
             let c = canon(t);
-            assert_eq!(
-                COMPLAINTS.iter(COMPLAINTS.found(&c)).next(),
-                first_phrase(&c, COMPLAINT_PHRASES),
-                "{t}"
-            );
-            assert_eq!(ORDERS.iter(ORDERS.found(&c)).next(), first_phrase(&c, ORDER_WORDS), "{t}");
+            assert_eq!(complaints.iter(complaints.found(&c)).next(), first_phrase(&c, &phrases), "{t}");
+            assert_eq!(order_words.iter(order_words.found(&c)).next(), first_phrase(&c, &words), "{t}");
         }
     }
 }

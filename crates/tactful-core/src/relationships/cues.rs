@@ -2,122 +2,27 @@
 //! of yours pitches a product or the opportunity ([`pitch_cue`]) and
 //! whether a message of theirs asks about your offer ([`inquiry_cue`]).
 //! Small phrase tests over the normalised text, written to miss rather than
-//! to accuse. Owns the phrase lists and [`PhraseList`], the one-pass matcher
-//! the coaching cues use too.
+//! to accuse. Owns [`Cues`], the phrase lists read from the packs'
+//! `[cues.*]` tables (the complaint test over the same lists is in
+//! `coaching/requests.rs`), and [`PhraseList`], their one-pass matcher.
+//!
+//! The lists are data: the built-in ones are `packs/cues.toml` of
+//! tactful-packs, embedded here at compile time ([`BUILTIN_CUES`]), so the
+//! core reads no files. The free functions ([`pitch_cue`], [`inquiry_cue`],
+//! [`is_pitch`]) use the built-in lists; a caller with other packs builds
+//! its own [`Cues`] with [`Cues::from_packs`].
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::pack::{MAX_CUE_PHRASES, Pack, PackError};
 use crate::text::Normalized;
 
-/// Phrases that pitch on their own: a product offer or the opportunity.
-const PITCH_PHRASES: &[&str] = &[
-    // the opportunity
-    "join my team",
-    "join our team",
-    "business opportunity",
-    "income opportunity",
-    "ground floor opportunity",
-    "be your own boss",
-    "work from home opportunity",
-    "part time job",
-    "online job",
-    "extra income",
-    "passive income",
-    "financial freedom",
-    "sign up under me",
-    "add my telegram",
-    "add my whatsapp",
-    // the product
-    "order now",
-    "buy now",
-    "shop now",
-    "place your order",
-    "place an order",
-    "order yours",
-    "get yours",
-    "grab yours",
-    "link in bio",
-    "check out my",
-    "check out our",
-    "use my code",
-    "use my link",
-    "promo code",
-    "discount code",
-    "coupon code",
-    "my online store",
-    "my online shop",
-    "shop my",
-    "dm me to order",
-    "message me to order",
-    "free sample",
-    "free samples",
-    "limited time offer",
-    "special offer",
-    "on sale",
-];
-
-/// Words that hint at an offer; two different ones, or one with a price, make
-/// a pitch. `order` after `in` or `of` ("in order to", "out of order") does
-/// not count.
-const OFFER_WORDS: &[&str] = &[
-    "order",
-    "buy",
-    "purchase",
-    "discount",
-    "sale",
-    "deal",
-    "offer",
-    "price",
-    "shipping",
-    "products",
-    "opportunity",
-    "catalog",
-    "samples",
-];
-
-/// Openers of a question (when the message has no question mark).
-const QUESTION_OPENERS: &[&str] = &[
-    "how", "what", "where", "when", "which", "who", "can", "could", "do", "does", "is", "are", "would",
-    "may", "any",
-];
-/// Phrases that ask without a question: "tell me more", "I'm interested".
-const ASKING_PHRASES: &[&str] =
-    &["tell me more", "i'm interested", "i am interested", "more info", "send me the", "send me your"];
-/// What a question must be about to be an inquiry: the product or the business.
-const OFFER_TOPICS: &[&str] = &[
-    // "How much is the glow kit?" asks the price without the word.
-    "how much is",
-    "how much are",
-    "how much does",
-    "how much do",
-    "price",
-    "prices",
-    "pricing",
-    "cost",
-    "costs",
-    "order",
-    "buy",
-    "purchase",
-    "product",
-    "products",
-    "sample",
-    "samples",
-    "catalog",
-    "catalogue",
-    "shipping",
-    "in stock",
-    "discount",
-    "where can i get",
-    "where do i get",
-    "business",
-    "opportunity",
-    "your team",
-    "sign up",
-    "signup",
-    "distributor",
-    "consultant",
-    "commission",
-    "starter kit",
-    "income",
-];
+/// The built-in cue pack: (file name, TOML source). The same file is in
+/// tactful-packs' `BUILTIN`, which runs its examples.
+pub const BUILTIN_CUES: (&str, &str) =
+    ("packs/cues.toml", include_str!("../../../tactful-packs/packs/cues.toml"));
 
 /// The text as single-spaced lower-case words, with a space at both ends, so
 /// a phrase test is `contains(" join my team ")`.
@@ -137,6 +42,13 @@ fn canonical_words(normalized: &str) -> String {
     out
 }
 
+/// A cue phrase as the words it matches: normalised, lower case, single
+/// spaces, punctuation other than apostrophes dropped. A pack's cue phrases
+/// must be written this way (the pack parser checks).
+pub(crate) fn cue_words(phrase: &str) -> String {
+    canonical_words(Normalized::new(phrase).as_str()).trim().to_string()
+}
+
 #[cfg(test)]
 fn has_phrase(canon: &str, phrase: &str) -> bool {
     let mut from = 0;
@@ -154,13 +66,23 @@ fn has_phrase(canon: &str, phrase: &str) -> bool {
 /// One automaton per phrase list, built once: every message is tested
 /// against every list at import, and one pass beats a search per phrase.
 pub(crate) struct PhraseList {
-    pub(crate) phrases: &'static [&'static str],
-    pub(crate) ac: std::sync::LazyLock<aho_corasick::AhoCorasick>,
+    pub(crate) phrases: Vec<String>,
+    ac: AhoCorasick,
     /// `order` counts only in its selling sense (see [`has_offer_word`]).
-    pub(crate) offer: bool,
+    offer: bool,
 }
 
 impl PhraseList {
+    /// At most [`MAX_CUE_PHRASES`] phrases (one bit each in [`PhraseList::found`]).
+    fn new(phrases: Vec<String>, offer: bool) -> PhraseList {
+        assert!(phrases.len() <= MAX_CUE_PHRASES, "a phrase list has at most 64 phrases (one bit each)");
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&phrases)
+            .expect("a list of short phrases compiles");
+        PhraseList { phrases, ac, offer }
+    }
+
     /// Which phrases stand as whole words in `canon`: bit `i` for `phrases[i]`.
     /// The same answers as `has_phrase` (or `has_offer_word`) per phrase.
     pub(crate) fn found(&self, canon: &str) -> u64 {
@@ -183,33 +105,162 @@ impl PhraseList {
     }
 
     /// The found phrases, in list order.
-    pub(crate) fn iter(&self, hits: u64) -> impl Iterator<Item = &'static str> + '_ {
-        self.phrases.iter().enumerate().filter(move |(i, _)| hits & (1 << i) != 0).map(|(_, p)| *p)
+    pub(crate) fn iter(&self, hits: u64) -> impl Iterator<Item = &str> + '_ {
+        self.phrases.iter().enumerate().filter(move |(i, _)| hits & (1 << i) != 0).map(|(_, p)| p.as_str())
     }
 }
 
-macro_rules! phrase_list {
-    ($name:ident, $phrases:expr, $offer:expr) => {
-        static $name: $crate::relationships::PhraseList = $crate::relationships::PhraseList {
-            phrases: $phrases,
-            ac: std::sync::LazyLock::new(|| {
-                assert!($phrases.len() <= 64, "a phrase list has at most 64 phrases (one bit each)");
-                aho_corasick::AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .build($phrases)
-                    .expect("the built-in phrase lists compile")
-            }),
-            offer: $offer,
-        };
-    };
+/// The phrase lists of the pitch, inquiry and complaint cues, compiled once.
+/// Build it from packs with [`Cues::from_packs`], or take the built-in lists
+/// with [`Cues::builtin`].
+pub struct Cues {
+    /// `cues.pitch.phrases`: a pitch on their own.
+    pub(crate) pitch: PhraseList,
+    /// `cues.pitch.offer_words`: two, or one with a price, make a pitch.
+    pub(crate) offer_words: PhraseList,
+    /// `cues.inquiry.question_openers`: a sentence starting with one asks.
+    pub(crate) question_openers: Vec<String>,
+    /// `cues.inquiry.asking`: phrases that ask without a question mark.
+    pub(crate) asking: PhraseList,
+    /// `cues.inquiry.topics`: what an inquiry is about.
+    pub(crate) topics: PhraseList,
+    /// `cues.complaint.phrases`: a problem on their own.
+    pub(crate) complaints: PhraseList,
+    /// `cues.complaint.order_words`: with a question mark, an order problem.
+    pub(crate) order_words: PhraseList,
 }
 
-pub(crate) use phrase_list;
+impl std::fmt::Debug for Cues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cues")
+            .field("pitch", &self.pitch.phrases)
+            .field("offer_words", &self.offer_words.phrases)
+            .field("question_openers", &self.question_openers)
+            .field("asking", &self.asking.phrases)
+            .field("topics", &self.topics.phrases)
+            .field("complaints", &self.complaints.phrases)
+            .field("order_words", &self.order_words.phrases)
+            .finish()
+    }
+}
 
-phrase_list!(PITCH_LIST, PITCH_PHRASES, false);
-phrase_list!(OFFER_LIST, OFFER_WORDS, true);
-phrase_list!(ASKING_LIST, ASKING_PHRASES, false);
-phrase_list!(TOPIC_LIST, OFFER_TOPICS, true);
+static BUILTIN: LazyLock<Cues> = LazyLock::new(|| {
+    let (origin, source) = BUILTIN_CUES;
+    let pack =
+        Pack::parse(origin, source).unwrap_or_else(|e| panic!("the built-in cue pack is malformed: {e}"));
+    Cues::from_packs(&[pack]).unwrap_or_else(|e| panic!("the built-in cue pack is malformed: {e}"))
+});
+
+/// One cue example that did not behave: a `flag` text the cue missed or a
+/// `pass` text it fired on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueExampleFailure {
+    /// `pitch`, `inquiry` or `complaint`.
+    pub cue: &'static str,
+    /// The pack file the example is in.
+    pub origin: String,
+    /// `flag` or `pass`.
+    pub expected: &'static str,
+    pub text: String,
+    /// What the cue found, if anything.
+    pub got: Option<String>,
+}
+
+impl Cues {
+    /// The built-in lists ([`BUILTIN_CUES`]), parsed and compiled once.
+    pub fn builtin() -> &'static Cues {
+        &BUILTIN
+    }
+
+    /// The cue lists of `packs`, each list joined in pack order (a repeat
+    /// is kept once). A cue no pack defines never fires.
+    pub fn from_packs(packs: &[Pack]) -> Result<Cues, PackError> {
+        let mut lists: Vec<(&'static str, Vec<String>)> = Vec::new();
+        for pack in packs {
+            for (field, at, phrases) in pack.cues.lists() {
+                let k = lists.iter().position(|l| l.0 == field).unwrap_or_else(|| {
+                    lists.push((field, Vec::new()));
+                    lists.len() - 1
+                });
+                for p in phrases {
+                    if !lists[k].1.contains(p) {
+                        lists[k].1.push(p.clone());
+                    }
+                }
+                if lists[k].1.len() > MAX_CUE_PHRASES {
+                    return Err(PackError::Syntax {
+                        origin: pack.origin.clone(),
+                        line: pack.line(at),
+                        message: format!(
+                            "`{field}`: {} phrases with the packs before this one; a cue list holds at most \
+                             {MAX_CUE_PHRASES}",
+                            lists[k].1.len()
+                        ),
+                    });
+                }
+            }
+        }
+        let mut take = |field: &str| -> Vec<String> {
+            lists.iter_mut().find(|l| l.0 == field).map(|l| std::mem::take(&mut l.1)).unwrap_or_default()
+        };
+        Ok(Cues {
+            pitch: PhraseList::new(take("cues.pitch.phrases"), false),
+            offer_words: PhraseList::new(take("cues.pitch.offer_words"), true),
+            question_openers: take("cues.inquiry.question_openers"),
+            asking: PhraseList::new(take("cues.inquiry.asking"), false),
+            topics: PhraseList::new(take("cues.inquiry.topics"), true),
+            complaints: PhraseList::new(take("cues.complaint.phrases"), false),
+            order_words: PhraseList::new(take("cues.complaint.order_words"), false),
+        })
+    }
+
+    /// Why a text pitches, or `None`: see [`pitch_cue`].
+    pub fn pitch_cue(&self, text: &str) -> Option<String> {
+        Prepared::new(text).pitch_cue(self)
+    }
+
+    /// Does the text pitch? See [`pitch_cue`].
+    pub fn is_pitch(&self, text: &str) -> bool {
+        self.pitch_cue(text).is_some()
+    }
+
+    /// Why a text asks about the offer, or `None`: see [`inquiry_cue`].
+    pub fn inquiry_cue(&self, text: &str) -> Option<String> {
+        Prepared::new(text).inquiry_cue(self)
+    }
+
+    /// Run the `flag` and `pass` examples of the cue tables in `packs`
+    /// through these lists: a `flag` text must set its cue off, a `pass`
+    /// text must not. Returns how many examples ran and the failures.
+    pub fn test_examples(&self, packs: &[Pack]) -> (usize, Vec<CueExampleFailure>) {
+        let mut run = 0;
+        let mut failures = Vec::new();
+        for pack in packs {
+            for (cue, flag, pass) in pack.cues.examples() {
+                for (expected, texts, want) in [("flag", flag, true), ("pass", pass, false)] {
+                    for t in texts {
+                        run += 1;
+                        let got = match cue {
+                            "pitch" => self.pitch_cue(t),
+                            "inquiry" => self.inquiry_cue(t),
+                            _ => self.complaint_cue(t),
+                        };
+                        if got.is_some() != want {
+                            failures.push(CueExampleFailure {
+                                cue,
+                                origin: pack.origin.clone(),
+                                expected,
+                                text: t.clone(),
+                                got,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        (run, failures)
+    }
+}
 
 /// Is the word `order` (or `word`) present in its selling sense?
 #[cfg(test)]
@@ -261,11 +312,12 @@ fn price(s: &str) -> Option<String> {
 }
 
 /// Why a text pitches a product or the opportunity, or `None` when it does
-/// not. The test, on the normalised text:
+/// not. The test, on the normalised text, with the built-in lists
+/// (`[cues.pitch]` in `packs/cues.toml`):
 ///
 /// 1. one of the pitch phrases ("join my team", "business opportunity",
-///    "order now", "link in bio", "check out my", "promo code", "% off", …)
-///    is a pitch on its own;
+///    "order now", "link in bio", "check out my", "promo code", …), or
+///    "% off" after a number, is a pitch on its own;
 /// 2. otherwise a price (`$25`, `30 eur`) together with an offer word
 ///    (order, buy, purchase, discount, sale, deal, offer, price, shipping,
 ///    products, opportunity, catalog, samples) is a pitch;
@@ -275,7 +327,7 @@ fn price(s: &str) -> Option<String> {
 /// for the offer", "in order to") is not. It is meant to miss rather than
 /// to accuse: the draft check's rules catch the subtler cases.
 pub fn pitch_cue(text: &str) -> Option<String> {
-    Prepared::new(text).pitch_cue()
+    Cues::builtin().pitch_cue(text)
 }
 
 /// A text normalised once for both phrase tests.
@@ -292,15 +344,15 @@ impl Prepared {
         Prepared { normalized, canon, question_mark: text.contains('?') }
     }
 
-    fn pitch_cue(&self) -> Option<String> {
+    fn pitch_cue(&self, cues: &Cues) -> Option<String> {
         let canon = &self.canon;
-        if let Some(p) = PITCH_LIST.iter(PITCH_LIST.found(canon)).next() {
+        if let Some(p) = cues.pitch.iter(cues.pitch.found(canon)).next() {
             return Some(format!("\"{p}\""));
         }
         if percent_off(&self.normalized) {
             return Some("\"% off\"".to_string());
         }
-        let words: Vec<&str> = OFFER_LIST.iter(OFFER_LIST.found(canon)).collect();
+        let words: Vec<&str> = cues.offer_words.iter(cues.offer_words.found(canon)).collect();
         if let (Some(w), Some(p)) = (words.first(), price(&self.normalized)) {
             return Some(format!("a price ({p}) with \"{w}\""));
         }
@@ -310,19 +362,20 @@ impl Prepared {
         None
     }
 
-    fn inquiry_cue(&self) -> Option<String> {
+    fn inquiry_cue(&self, cues: &Cues) -> Option<String> {
         let canon = &self.canon;
         let asking = self.question_mark
-            || ASKING_LIST.found(canon) != 0
+            || cues.asking.found(canon) != 0
             || self.normalized.split(['.', '!', '\n']).any(|sentence| {
                 sentence.split_whitespace().next().is_some_and(|w| {
-                    QUESTION_OPENERS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                    cues.question_openers.iter().any(|o| o == w)
                 })
             });
         if !asking {
             return None;
         }
-        TOPIC_LIST.iter(TOPIC_LIST.found(canon)).next().map(|t| format!("they asked about \"{t}\""))
+        cues.topics.iter(cues.topics.found(canon)).next().map(|t| format!("they asked about \"{t}\""))
     }
 }
 
@@ -349,17 +402,18 @@ pub fn is_pitch(text: &str) -> bool {
 }
 
 /// Why a text (from a contact) asks about the product or the business, or
-/// `None`. It must be *asking* — it has a question mark, starts a sentence
-/// with a question word (how, what, where, when, which, who, can, could, do,
-/// does, is, are, would, may, any), or says "tell me more", "I'm
-/// interested", "more info", "send me the/your" — and it must be *about the
-/// offer*: price, cost, order, buy, product, sample, catalog, shipping, in
-/// stock, discount, "where can I get", business, opportunity, "your team",
-/// sign up, distributor, consultant, commission, starter kit, income.
-/// "Can I join you for lunch?" is not an inquiry; "How much does the starter
-/// kit cost?" is.
+/// `None`, with the built-in lists (`[cues.inquiry]` in `packs/cues.toml`).
+/// It must be *asking* — it has a question mark, starts a sentence with a
+/// question word (how, what, where, when, which, who, can, could, do, does,
+/// is, are, would, may, any), or says "tell me more", "I'm interested",
+/// "more info", "send me the/your" — and it must be *about the offer*:
+/// price, cost, order, buy, product, sample, catalog, shipping, in stock,
+/// discount, "where can I get", business, opportunity, "your team", sign
+/// up, distributor, consultant, commission, starter kit, income. "Can I
+/// join you for lunch?" is not an inquiry; "How much does the starter kit
+/// cost?" is.
 pub fn inquiry_cue(text: &str) -> Option<String> {
-    Prepared::new(text).inquiry_cue()
+    Cues::builtin().inquiry_cue(text)
 }
 
 #[cfg(test)]
@@ -388,19 +442,60 @@ mod tests {
             "",
             "% off 20% off on sale salesman",
         ];
+        let cues = Cues::builtin();
         for t in texts {
             let canon = canonical_words(Normalized::new(t).as_str());
             for (list, offer) in
-                [(&PITCH_LIST, false), (&OFFER_LIST, true), (&ASKING_LIST, false), (&TOPIC_LIST, true)]
+                [(&cues.pitch, false), (&cues.offer_words, true), (&cues.asking, false), (&cues.topics, true)]
             {
                 let want: Vec<&str> = list
                     .phrases
                     .iter()
-                    .copied()
+                    .map(String::as_str)
                     .filter(|p| if offer { has_offer_word(&canon, p) } else { has_phrase(&canon, p) })
                     .collect();
                 assert_eq!(list.iter(list.found(&canon)).collect::<Vec<_>>(), want, "{t:?}");
             }
         }
+    }
+
+    /// Lists from several packs are joined in pack order, a repeat kept once.
+    #[test]
+    fn a_second_pack_adds_to_the_lists() {
+        let acme = Pack::parse(
+            "acme.toml",
+            "[pack]\nname = \"acme\"\n[cues.pitch]\nphrases = [\"glow party\", \"join my team\"]\n",
+        )
+        .unwrap();
+        let builtin = Pack::parse(BUILTIN_CUES.0, BUILTIN_CUES.1).unwrap();
+        let cues = Cues::from_packs(&[builtin, acme]).unwrap();
+        assert_eq!(cues.pitch_cue("Come to my glow party!").as_deref(), Some("\"glow party\""));
+        assert_eq!(pitch_cue("Come to my glow party!"), None, "the built-in lists are unchanged");
+        assert_eq!(cues.pitch.phrases.iter().filter(|p| *p == "join my team").count(), 1);
+        let none = Cues::from_packs(&[]).unwrap();
+        assert_eq!(none.pitch_cue("Join my team!"), None, "a cue no pack defines never fires");
+    }
+
+    #[test]
+    fn a_cue_phrase_must_be_written_as_the_words_it_matches() {
+        let pack = |list: &str| {
+            Pack::parse("acme.toml", &format!("[pack]\nname = \"acme\"\n\n[cues.complaint]\n{list}\n"))
+        };
+        let e = pack("phrases = [\"Where is my order?\"]").unwrap_err().to_string();
+        assert!(e.starts_with("acme.toml:4: `cues.complaint.phrases`"), "{e}");
+        assert!(e.contains("expected `where is my order`"), "{e}");
+        let e = pack("phrases = [\" \"]").unwrap_err().to_string();
+        assert!(e.contains("expected ``"), "{e}");
+        let many: Vec<String> = (0..65).map(|i| format!("\"word{i}\"")).collect();
+        let e = pack(&format!("order_words = [{}]", many.join(", "))).unwrap_err().to_string();
+        assert!(e.contains("at most 64"), "{e}");
+        let e = Pack::parse(
+            "acme.toml",
+            "[pack]\nname = \"acme\"\n[cues.inquiry]\nquestion_openers = [\"how come\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("one word"), "{e}");
+        assert!(pack("phrases = [\"hasn't arrived\"]").is_ok());
     }
 }

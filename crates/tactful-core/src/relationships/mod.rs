@@ -9,7 +9,8 @@
 //!   owner and each contact in it ([`ItemView`], [`Direction`], [`Act`],
 //!   [`Interaction`]);
 //! - `cues.rs`: the phrase tests that tell a pitch ([`pitch_cue`]) and a
-//!   question about the offer ([`inquiry_cue`]);
+//!   question about the offer ([`inquiry_cue`]), over the phrase lists of
+//!   the packs ([`Cues`]; the built-in ones are `packs/cues.toml`);
 //! - `stage.rs`: where a contact stands ([`Stage`], [`Tally`], [`stage`],
 //!   [`assess`]) and the engagement equity ([`Equity`]);
 //! - `broadcast.rs`: "spray and pray" ([`broadcasts`], [`similarity`]).
@@ -40,7 +41,7 @@ pub use broadcast::{
     Broadcast, DEFAULT_MIN_RECIPIENTS, DEFAULT_WINDOW_SECS, MIN_WORDS, Outgoing, SIMILARITY, broadcasts,
     similarity,
 };
-pub(crate) use cues::{PhraseList, phrase_list};
-pub use cues::{inquiry_cue, is_pitch, pitch_cue};
+pub(crate) use cues::cue_words;
+pub use cues::{BUILTIN_CUES, CueExampleFailure, Cues, inquiry_cue, is_pitch, pitch_cue};
 pub use interactions::{Act, Direction, Interaction, ItemView, interactions};
 pub use stage::{Assessment, Equity, Mark, MarkSource, Marks, Stage, Tally, Thresholds, assess, date, stage};
