@@ -16,75 +16,43 @@
 //!   network ([`Owners`]) is only used to tell the owner apart from the other
 //!   people named in an item.
 //!
-//! # Metric definitions
-//!
-//! (The same text is in the `DEF_*` constants and in `docs/metrics.md`.)
+//! # Terms
 //!
 //! **Conversation.** Direct messages grouped by network and thread; a message
 //! without a thread belongs to the conversation with its other participant
 //! (for a group message without thread: with the set of its participants).
-//! Comments, reactions and posts are not part of response tracking (comments
-//! are covered by customer requests).
-//!
-//! **Conversation start.** A message from them (not the owner) that comes
-//! after at least 24 hours (86,400 seconds) of silence in that conversation —
-//! no message in either direction in the 24 hours before it — or that is the
-//! first message of the conversation. A reply within 24 hours of your own
-//! message is not a start: it answers you.
+//! Comments, reactions and posts are not part of response tracking. Customer
+//! requests group comments the same way: by thread (the post), or, for a
+//! comment without thread, with the person.
 //!
 //! **Whose turn.** The last message of the conversation (at `now`) decides:
 //! from them → waiting for you; from you → waiting for them.
 //!
-//! **Time to first response.** For each start: the time of your first
-//! message in the same conversation after it, minus the time of the start.
-//! One message of yours answers every start before it that was still open.
+//! **First response.** Your first message in the same conversation after a
+//! start. One message of yours answers every start before it that was still
+//! open.
 //!
-//! **Response rate** = starts answered ÷ starts. Divisor: every start at or
-//! before `now`, including those still waiting (a start an hour old that you
-//! have not answered yet counts as unanswered). No starts: no value.
+//! **Nearest rank.** The p-th percentile of n values sorted ascending is the
+//! one at rank ⌈p/100 × n⌉ (1-based, see [`nearest_rank`]), so a median or a
+//! 90th percentile is always a time that occurred.
 //!
-//! **Median and 90th percentile of time to first response**: over answered
-//! starts only, nearest-rank method: sort the n times ascending, take the one
-//! at rank ⌈p/100 × n⌉ (1-based). The median is p = 50 (for an even n, the
-//! lower of the two middle values); both are always times that occurred.
-//! Unanswered starts are not in them (see the response rate and the
-//! unanswered list).
+//! **Customer request.** A message from them, or a comment of theirs, that
+//! asks about your product or business ([`inquiry_cue`]) or reports a
+//! problem ([`complaint_cue`]); a problem wins.
 //!
-//! **Unanswered starts.** Starts with no message of yours after them, oldest
-//! first, with how long they have waited at `now`.
+//! **Pitch.** A message or comment of yours that pitches a product or the
+//! opportunity ([`pitch_cue`]); giving vs asking reads it from
+//! [`interactions`].
 //!
-//! **Customer request.** A message from them, or a comment of theirs (on your
-//! content), that asks about your product or business ([`inquiry_cue`]) or
-//! reports a problem ([`complaint_cue`]: "hasn't arrived", "where is my
-//! order", "refund", "broken", "not working", …, or a question mark with an
-//! order word such as order, delivery, package, tracking). It is *unanswered*
-//! when you wrote nothing after it in that conversation: for a message, no
-//! message of yours in its conversation; for a comment, no comment of yours
-//! in the same thread (the post) that is addressed to them or to nobody in
-//! particular (a comment without thread is matched against your comments to
-//! that person). Listed oldest first with the time waited at `now`.
+//! # Definitions
 //!
-//! **Content mix.** Each of your posts (items of kind post by you; not
-//! comments, messages or shares) gets one kind from the classifier:
-//! promotional, informational, personal or off-topic. **Promotional share**
-//! = promotional posts of the month ÷ all your posts of the month. No posts:
-//! no value. The default classifier is [`classify_post`].
-//!
-//! **Giving vs asking** (per month, from [`interactions`]; one count per
-//! person reached, so a message to three people counts three times):
-//! *given* = your comments on their content, shares of their content,
-//! reactions, mentions of them, and your messages — each only when the item
-//! is not a pitch; *asked* = your pitches (messages or comments, see
-//! [`pitch_cue`]). Connections and follows count in neither. *Giving share*
-//! = given ÷ (given + asked).
-//!
-//! **Streak.** Session days are distinct calendar days. The *current streak*
-//! is the number of consecutive days with a session ending today, or ending
-//! yesterday when today has no session yet (the day is not over); 0
-//! otherwise. The *longest streak* is the longest run of consecutive session
-//! days up to today. Days after today are ignored.
+//! The definitions are the `DEF_*` constants of this module, listed in
+//! [`DEFINITIONS`]; each [`Metric`] carries its own. `docs/metrics.md` shows
+//! every one of them verbatim, with these common rules and terms, and
+//! `crates/tactful-core/tests/metrics_doc.rs` fails when they drift apart.
 //!
 //! [`inquiry_cue`]: crate::relationships::inquiry_cue
+//! [`complaint_cue`]: crate::coaching::complaint_cue
 //! [`pitch_cue`]: crate::relationships::pitch_cue
 //! [`interactions`]: crate::relationships::interactions
 //!
@@ -178,8 +146,26 @@ pub struct Metric {
 }
 
 // ===========================================================================
-// Definitions
+// Definitions (docs/metrics.md shows each verbatim; tests/metrics_doc.rs checks)
 // ===========================================================================
+
+/// Every coaching metric's definition: (metric, constant, text), in the
+/// order docs/metrics.md shows them.
+pub const DEFINITIONS: [(&str, &str, &str); 13] = [
+    ("Conversation starts", "DEF_STARTS", DEF_STARTS),
+    ("Response rate", "DEF_RESPONSE_RATE", DEF_RESPONSE_RATE),
+    ("Median time to first response", "DEF_MEDIAN", DEF_MEDIAN),
+    ("90th percentile of time to first response", "DEF_P90", DEF_P90),
+    ("Unanswered starts", "DEF_UNANSWERED_STARTS", DEF_UNANSWERED_STARTS),
+    ("Unanswered customer requests", "DEF_REQUESTS", DEF_REQUESTS),
+    ("Posts", "DEF_POSTS", DEF_POSTS),
+    ("Posts of each kind", "DEF_KIND", DEF_KIND),
+    ("Promotional share", "DEF_PROMO_SHARE", DEF_PROMO_SHARE),
+    ("Given", "DEF_GIVEN", DEF_GIVEN),
+    ("Asked", "DEF_ASKED", DEF_ASKED),
+    ("Giving share", "DEF_GIVING_SHARE", DEF_GIVING_SHARE),
+    ("Streak", "DEF_STREAK", DEF_STREAK),
+];
 
 pub const DEF_STARTS: &str = "Conversation starts: messages from them that come after at least 24 hours (86,400 s) of silence in the conversation (no message either way in the 24 hours before), or that open it. Conversation = network + thread, or the other person for a one-to-one message without thread. Only direct messages with a known time at or before now count; comments, reactions and posts do not.";
 pub const DEF_RESPONSE_RATE: &str = "Response rate = starts answered / starts. A start is answered by your first message after it in the same conversation. Divisor: all starts at or before now, including those still waiting. No starts: no value.";

@@ -44,4 +44,7 @@ pub use broadcast::{
 pub(crate) use cues::cue_words;
 pub use cues::{BUILTIN_CUES, CueExampleFailure, Cues, inquiry_cue, is_pitch, pitch_cue};
 pub use interactions::{Act, Direction, Interaction, ItemView, interactions};
-pub use stage::{Assessment, Equity, Mark, MarkSource, Marks, Stage, Tally, Thresholds, assess, date, stage};
+pub use stage::{
+    Assessment, DEF_EQUITY_ASKED, DEF_EQUITY_GIVEN, DEF_EQUITY_RECEIVED, DEFINITIONS, Equity, Mark,
+    MarkSource, Marks, Stage, Tally, Thresholds, assess, date, stage,
+};

@@ -38,13 +38,10 @@
 //!
 //! # Engagement equity
 //!
-//! - **given**: your comments on their content, shares of their content,
-//!   reactions to their content or messages, mentions of them, and your
-//!   messages to them that were not pitches;
-//! - **asked**: your pitches to them (messages or comments, see [`pitch_cue`]);
-//! - **received**: their messages, comments on your content, reactions,
-//!   shares of your content and mentions of you.
-//!
+//! What you gave a contact, what you asked of them (your pitches, see
+//! [`pitch_cue`]) and what they gave back: the definitions are
+//! [`DEF_EQUITY_GIVEN`], [`DEF_EQUITY_ASKED`] and [`DEF_EQUITY_RECEIVED`]
+//! (listed in [`DEFINITIONS`]; `docs/metrics.md` shows them verbatim).
 //! Connections count in none of them.
 
 use std::fmt;
@@ -150,7 +147,8 @@ pub struct Marks {
 }
 
 /// Engagement equity: what you gave, what you asked, what they gave back,
-/// each with a one-line explanation of how it was counted.
+/// each with a one-line explanation of how it was counted (definitions:
+/// [`DEF_EQUITY_GIVEN`], [`DEF_EQUITY_ASKED`], [`DEF_EQUITY_RECEIVED`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Equity {
     pub given: u32,
@@ -160,6 +158,21 @@ pub struct Equity {
     pub asked_why: String,
     pub received_why: String,
 }
+
+/// What [`Equity::given`] counts.
+pub const DEF_EQUITY_GIVEN: &str = "Given (to one contact): your comments on their content, shares of their content, reactions to their content or messages, mentions of them, and your messages to them, each only when the item is not a pitch; one count per item. Connections do not count. Every interaction up to now counts, including those without a time.";
+/// What [`Equity::asked`] counts.
+pub const DEF_EQUITY_ASKED: &str = "Asked (of one contact): your pitches to them, messages or comments that pitch a product or the opportunity; one count per item (how many were private messages is said beside it). Every interaction up to now counts, including those without a time.";
+/// What [`Equity::received`] counts.
+pub const DEF_EQUITY_RECEIVED: &str = "Received (from one contact): their messages, comments on your content, reactions, shares of your content and mentions of you; one count per item (how many asked about your product or business is said beside it). Connections do not count. Every interaction up to now counts, including those without a time.";
+
+/// Every relationship metric's definition: (metric, constant, text), in the
+/// order docs/metrics.md shows them.
+pub const DEFINITIONS: [(&str, &str, &str); 3] = [
+    ("Given to a contact", "DEF_EQUITY_GIVEN", DEF_EQUITY_GIVEN),
+    ("Asked of a contact", "DEF_EQUITY_ASKED", DEF_EQUITY_ASKED),
+    ("Received from a contact", "DEF_EQUITY_RECEIVED", DEF_EQUITY_RECEIVED),
+];
 
 /// The stage of one contact, with its reasons in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
