@@ -2,6 +2,9 @@
 //!
 //! A pack holds shared word lists, rules, and (for company packs) changes to
 //! rules defined elsewhere: severities raised or lowered, rules switched off.
+//! It may also hold cue lists (`[cues.pitch]`, `[cues.inquiry]`,
+//! `[cues.complaint]`): the phrase tests of the relationship curve and the
+//! coaching metrics, which give no findings (see `relationships::Cues`).
 //! Each rule carries its own documentation and its own examples, which the
 //! test suite and `tactful rules test` run. This module only parses and
 //! validates the shape; `engine` compiles packs into a matcher.
@@ -25,6 +28,12 @@ pub struct Pack {
     /// New severities for rules defined in other packs, by code.
     #[serde(default)]
     pub severity: BTreeMap<String, Spanned<String>>,
+    /// Phrase lists of the cues behind the relationship curve and the
+    /// coaching metrics (`[cues.pitch]`, `[cues.inquiry]`,
+    /// `[cues.complaint]`), each with its examples. The rule engine does not
+    /// read them: [`Cues::from_packs`](crate::relationships::Cues::from_packs) does.
+    #[serde(default)]
+    pub cues: CueSpecs,
     /// The file the pack came from (set by the loader, for error messages).
     #[serde(skip)]
     pub origin: String,
@@ -109,6 +118,118 @@ pub struct RuleSpec {
 pub struct NearSpec {
     pub phrases: Vec<String>,
     pub within: usize,
+}
+
+/// The cue tables of a pack; each is optional, and the lists of every pack
+/// that has one are joined in pack order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CueSpecs {
+    pub pitch: Option<Spanned<PitchCueSpec>>,
+    pub inquiry: Option<Spanned<InquiryCueSpec>>,
+    pub complaint: Option<Spanned<ComplaintCueSpec>>,
+}
+
+/// `[cues.pitch]`: does a message or comment of yours pitch?
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PitchCueSpec {
+    /// What the cue is, in words a seller understands.
+    #[serde(default)]
+    pub description: String,
+    /// Phrases that pitch on their own.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Two different ones, or one with a price, make a pitch.
+    #[serde(default)]
+    pub offer_words: Vec<String>,
+    /// Texts that must pitch.
+    #[serde(default)]
+    pub flag: Vec<String>,
+    /// Texts that must not.
+    #[serde(default)]
+    pub pass: Vec<String>,
+}
+
+/// `[cues.inquiry]`: does a message or comment of theirs ask about the offer?
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InquiryCueSpec {
+    #[serde(default)]
+    pub description: String,
+    /// Single words that open a question when a sentence starts with them.
+    #[serde(default)]
+    pub question_openers: Vec<String>,
+    /// Phrases that ask without a question mark.
+    #[serde(default)]
+    pub asking: Vec<String>,
+    /// What the question must be about: the product or the business.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub flag: Vec<String>,
+    #[serde(default)]
+    pub pass: Vec<String>,
+}
+
+/// `[cues.complaint]`: does a message or comment of theirs report a problem?
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintCueSpec {
+    #[serde(default)]
+    pub description: String,
+    /// Phrases that report a problem on their own.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Words that make a question an order problem.
+    #[serde(default)]
+    pub order_words: Vec<String>,
+    #[serde(default)]
+    pub flag: Vec<String>,
+    #[serde(default)]
+    pub pass: Vec<String>,
+}
+
+impl CueSpecs {
+    /// Every phrase list of every cue table present: (`cues.<cue>.<list>`,
+    /// the table's byte offset in the pack, the phrases), pitch, inquiry,
+    /// complaint.
+    pub fn lists(&self) -> Vec<(&'static str, usize, &[String])> {
+        let mut out = Vec::new();
+        if let Some(c) = &self.pitch {
+            let at = c.span().start;
+            out.push(("cues.pitch.phrases", at, c.get_ref().phrases.as_slice()));
+            out.push(("cues.pitch.offer_words", at, c.get_ref().offer_words.as_slice()));
+        }
+        if let Some(c) = &self.inquiry {
+            let at = c.span().start;
+            out.push(("cues.inquiry.question_openers", at, c.get_ref().question_openers.as_slice()));
+            out.push(("cues.inquiry.asking", at, c.get_ref().asking.as_slice()));
+            out.push(("cues.inquiry.topics", at, c.get_ref().topics.as_slice()));
+        }
+        if let Some(c) = &self.complaint {
+            let at = c.span().start;
+            out.push(("cues.complaint.phrases", at, c.get_ref().phrases.as_slice()));
+            out.push(("cues.complaint.order_words", at, c.get_ref().order_words.as_slice()));
+        }
+        out
+    }
+
+    /// Every example of every cue table present: (cue name, `flag` texts,
+    /// `pass` texts).
+    pub fn examples(&self) -> Vec<(&'static str, &[String], &[String])> {
+        let mut out = Vec::new();
+        if let Some(c) = &self.pitch {
+            out.push(("pitch", c.get_ref().flag.as_slice(), c.get_ref().pass.as_slice()));
+        }
+        if let Some(c) = &self.inquiry {
+            out.push(("inquiry", c.get_ref().flag.as_slice(), c.get_ref().pass.as_slice()));
+        }
+        if let Some(c) = &self.complaint {
+            out.push(("complaint", c.get_ref().flag.as_slice(), c.get_ref().pass.as_slice()));
+        }
+        out
+    }
 }
 
 /// Why a pack could not be read. Every variant names the file and, where it
@@ -245,6 +366,34 @@ impl Pack {
                 });
             }
         }
+        for (field, at, phrases) in self.cues.lists() {
+            let syntax = |message: String| PackError::Syntax {
+                origin: self.origin.clone(),
+                line: self.line(at),
+                message: format!("`{field}`: {message}"),
+            };
+            if phrases.len() > MAX_CUE_PHRASES {
+                return Err(syntax(format!(
+                    "{} phrases; a cue list holds at most {MAX_CUE_PHRASES}",
+                    phrases.len()
+                )));
+            }
+            for p in phrases {
+                let words = crate::relationships::cue_words(p);
+                if words != *p {
+                    return Err(syntax(format!(
+                        "`{p}` is not written as the words it matches: expected `{words}` (lower case, \
+                         single spaces, no punctuation but apostrophes)"
+                    )));
+                }
+                if words.is_empty() {
+                    return Err(syntax("an empty phrase matches nothing".to_string()));
+                }
+                if field == "cues.inquiry.question_openers" && words.contains(' ') {
+                    return Err(syntax(format!("`{p}`: a question opener is one word")));
+                }
+            }
+        }
         for (code, sev) in &self.severity {
             if let Err(m) = sev.get_ref().parse::<Severity>() {
                 return Err(PackError::Syntax {
@@ -257,6 +406,10 @@ impl Pack {
         Ok(())
     }
 }
+
+/// The most phrases one cue list may hold (the matcher keeps one bit per
+/// phrase).
+pub const MAX_CUE_PHRASES: usize = 64;
 
 fn valid_code(code: &str) -> bool {
     let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();

@@ -2,10 +2,13 @@
 //!
 //! One file per category under `packs/`. Each rule carries its code,
 //! documentation, references and examples; `rules explain`, the docs and the
-//! web page all read from here. This crate does no I/O: company packs are read
-//! by the caller and passed in as text.
+//! web page all read from here. `packs/cues.toml` holds no rules: it holds
+//! the phrase lists of the pitch, inquiry and complaint cues (see
+//! [`Cues`]), with their examples. This crate does no I/O: company packs are
+//! read by the caller and passed in as text.
 
-use tactful_core::{Engine, Pack, engine::EngineError};
+use tactful_core::relationships::Cues;
+use tactful_core::{Engine, Pack, PackError, engine::EngineError};
 
 /// The built-in packs: (file name, TOML source).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -21,6 +24,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/pitch.toml", include_str!("../packs/pitch.toml")),
     ("packs/kinds.toml", include_str!("../packs/kinds.toml")),
     ("packs/consent.toml", include_str!("../packs/consent.toml")),
+    // No rules: the cue lists. The core embeds the same file (`BUILTIN_CUES`).
+    ("packs/cues.toml", include_str!("../packs/cues.toml")),
 ];
 
 /// Parse the built-in packs.
@@ -46,4 +51,15 @@ pub fn engine_with(extra: &[(String, String)]) -> Result<Engine, EngineError> {
 /// An engine with only the built-in packs.
 pub fn builtin_engine() -> Engine {
     engine_with(&[]).unwrap_or_else(|e| panic!("built-in packs do not compile: {e}"))
+}
+
+/// The cue lists of the built-in packs and then of each extra pack, joined
+/// in order. `extra` holds (file name, TOML source) pairs. With no extra
+/// packs this is the same as [`Cues::builtin`].
+pub fn cues_with(extra: &[(String, String)]) -> Result<Cues, PackError> {
+    let mut packs = builtin_packs();
+    for (name, src) in extra {
+        packs.push(Pack::parse(name, src)?);
+    }
+    Cues::from_packs(&packs)
 }
