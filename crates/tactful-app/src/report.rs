@@ -27,6 +27,17 @@ pub const DEF_FUNNEL: &str = "Contacts per stage at the end of the period: each 
 pub const DEF_ENGAGED_SHARE: &str = "Engaged share = contacts at engaged, conversation, customer or team ÷ all contacts on the network with an interaction up to the end of the period (lapsed and merely connected contacts count in the divisor). Raw size = that divisor.";
 pub const DEF_SESSIONS: &str = "Session minutes: the sum of stopped - started over sessions started in the month (a session still running is not counted). Streak: as of the last day of the period.";
 
+/// The report's own figures: (metric, constant, definition), in the order
+/// docs/metrics.md lists them under "Report figures" (a test compares).
+pub const DEFINITIONS: [(&str, &str, &str); 6] = [
+    ("Kind of a post in the report", "DEF_KIND", DEF_KIND),
+    ("Compliance findings", "DEF_FINDINGS", DEF_FINDINGS),
+    ("Networks used", "DEF_NETWORKS", DEF_NETWORKS),
+    ("Contacts per stage", "DEF_FUNNEL", DEF_FUNNEL),
+    ("Engaged share", "DEF_ENGAGED_SHARE", DEF_ENGAGED_SHARE),
+    ("Session minutes", "DEF_SESSIONS", DEF_SESSIONS),
+];
+
 /// The reporting period: days `[first, last]` (day numbers), as text too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {

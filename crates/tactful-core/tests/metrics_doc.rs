@@ -72,8 +72,9 @@ fn docs_metrics_md_quotes_every_definition_in_code() {
             );
         }
     }
-    // No other section quotes a definition of its own.
-    let constants = DOC.matches("::DEF_").count();
+    // No other section quotes a core definition again (the report's own,
+    // `report::DEF_*`, are checked by tactful-app's test).
+    let constants = DOC.matches("coaching::DEF_").count() + DOC.matches("relationships::DEF_").count();
     assert_eq!(
         constants,
         coaching::DEFINITIONS.len() + relationships::DEFINITIONS.len(),
