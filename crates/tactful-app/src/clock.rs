@@ -38,71 +38,45 @@ fn system() -> i64 {
 }
 
 /// `2026-11-21T09:00:00Z`, `2026-11-21T10:00:00+01:00`, `2026-11-21 09:00` or
-/// `2026-11-21` (midnight UTC) into Unix seconds.
+/// `2026-11-21` (midnight UTC) into Unix seconds. A time without an offset is UTC.
 pub fn parse(s: &str) -> Result<i64, String> {
     let bad =
         || format!("`{s}`: expected a date and time like 2026-11-21T09:00:00Z, or a date like 2026-11-21");
     let t = s.trim();
-    let b = t.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10))
-    {
+    let t = t.strip_suffix(" UTC").or_else(|| t.strip_suffix(" utc")).unwrap_or(t);
+    // Only the forms above: jiff also reads week dates and bracketed zones.
+    if !t.as_bytes().get(..10).is_some_and(|b| b[4] == b'-' && b[7] == b'-') {
         return Err(bad());
     }
-    let (mo, d): (u32, u32) = (t[5..7].parse().map_err(|_| bad())?, t[8..10].parse().map_err(|_| bad())?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return Err(bad());
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Ok(ts.as_second());
     }
-    if b.len() > 10 {
-        let sep_ok = matches!(b[10], b'T' | b't' | b' ');
-        let time_ok = digits(11..13) && b.get(13) == Some(&b':') && digits(14..16);
-        if !sep_ok
-            || !time_ok
-            || t[11..13].parse::<u32>().map_err(|_| bad())? > 23
-            || t[14..16].parse::<u32>().map_err(|_| bad())? > 59
-        {
-            return Err(bad());
-        }
-        let mut rest = &t[16..];
-        if let Some(r) = rest.strip_prefix(':') {
-            if !r.as_bytes().get(..2).is_some_and(|x| x.iter().all(u8::is_ascii_digit)) {
-                return Err(bad());
-            }
-            rest = &r[2..];
-        }
-        let zone = rest.trim();
-        let zone_ok = zone.is_empty()
-            || zone.eq_ignore_ascii_case("z")
-            || zone.eq_ignore_ascii_case("utc")
-            || (zone.len() == 6 && matches!(zone.as_bytes()[0], b'+' | b'-') && zone.as_bytes()[3] == b':')
-            || (zone.len() == 5 && matches!(zone.as_bytes()[0], b'+' | b'-'));
-        if !zone_ok {
-            return Err(bad());
-        }
+    let utc =
+        |dt: jiff::civil::DateTime| dt.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_second());
+    if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
+        return utc(dt).map_err(|_| bad());
     }
-    tactful_import::util::parse_iso(t).ok_or_else(bad)
+    match t.parse::<jiff::civil::Date>() {
+        Ok(d) if t.len() == 10 => utc(d.to_datetime(jiff::civil::Time::midnight())).map_err(|_| bad()),
+        _ => Err(bad()),
+    }
 }
 
-/// A Unix time as `2026-11-21T09:00:00Z`.
+/// A Unix time as `2026-11-21T09:00:00Z` (a time outside years -9999 to
+/// 9999, which only a damaged export gives, is shown at the nearest end).
 pub fn rfc3339(t: i64) -> String {
-    let (y, m, d) = civil(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    timestamp(t).to_string()
+}
+
+fn timestamp(t: i64) -> jiff::Timestamp {
+    let t = t.clamp(jiff::Timestamp::MIN.as_second(), jiff::Timestamp::MAX.as_second());
+    jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// Year, month, day of a day number (days since 1970-01-01).
 pub fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    let d = timestamp(days.saturating_mul(86_400)).to_zoned(jiff::tz::TimeZone::UTC).date();
+    (i64::from(d.year()), i64::from(d.month()), i64::from(d.day()))
 }
 
 #[cfg(test)]

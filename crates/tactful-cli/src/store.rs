@@ -60,25 +60,17 @@ pub fn now() -> i64 {
 
 /// Parse a date `YYYY-MM-DD` (UTC midnight) into Unix seconds.
 pub fn parse_date(s: &str) -> Result<i64, String> {
-    let parts: Vec<&str> = s.trim().split('-').collect();
-    let bad = || format!("`{s}`: expected a date like 2024-05-31");
-    if parts.len() != 3 {
-        return Err(bad());
+    let t = s.trim();
+    if t.len() != 10 {
+        return Err(format!("`{s}`: expected a date like 2024-05-31"));
     }
-    let y: i64 = parts[0].parse().map_err(|_| bad())?;
-    let m: u32 = parts[1].parse().map_err(|_| bad())?;
-    let d: u32 = parts[2].parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(bad());
-    }
-    Ok(tactful_import::util::unix(y, m, d, 0, 0, 0))
+    tactful_app::clock::parse(t).map_err(|_| format!("`{s}`: expected a date like 2024-05-31"))
 }
 
 /// A Unix time as `YYYY-MM-DD HH:MM` UTC.
 pub fn show_time(t: i64) -> String {
-    let secs = t.rem_euclid(86_400);
-    let (y, m, d) = tactful_app::clock::civil(t.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    let s = tactful_app::clock::rfc3339(t);
+    format!("{} {}", &s[..10], &s[11..16])
 }
 
 #[cfg(test)]
