@@ -62,6 +62,41 @@ fn a_zip_bomb_is_refused_by_ratio_and_by_total_size() {
 }
 
 #[test]
+fn many_small_entries_that_make_a_bomb_together_are_refused() {
+    // Each entry is 1 MiB of zeros, within the per-entry cap on its own; 40 of
+    // them are 40 MiB from some 40 KB: a bomb as a whole (the real one was
+    // 8,000 entries, 7.8 GiB from 9.5 MB).
+    let d = scratch("many-small");
+    let z = d.join("many.zip");
+    let zeros = vec![0u8; 1 << 20];
+    let names: Vec<String> = (0..40).map(|i| format!("data/part{i}.js")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), zeros.as_slice())).collect();
+    make_zip(&z, &entries);
+    let e = refusal(&z, Limits::default());
+    assert!(e.contains("for the archive as a whole") && e.contains("zip bomb"), "{e}");
+    // One such entry alone is fine.
+    make_zip(&z, &entries[..1]);
+    assert!(source::open(&z, Limits::default()).is_ok());
+}
+
+#[test]
+fn entries_under_dot_slash_are_read_and_dot_dot_anywhere_is_refused() {
+    let d = scratch("dot");
+    let z = d.join("dot.zip");
+    make_zip(&z, &[("./data/tweets.js", b"window.YTD.tweets.part0 = []"), ("./data/./like.js", b"[]")]);
+    let mut src = source::open(&z, Limits::default()).unwrap();
+    assert_eq!(src.entries(), ["data/like.js".to_string(), "data/tweets.js".to_string()]);
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut src.open("data/tweets.js").unwrap(), &mut s).unwrap();
+    assert_eq!(s, "window.YTD.tweets.part0 = []");
+    for evil in ["./../x.js", "data/../../x.js", "a/./../../x.js"] {
+        make_zip(&z, &[(evil, b"x")]);
+        let e = refusal(&z, Limits::default());
+        assert!(e.contains("path traversal"), "{evil}: {e}");
+    }
+}
+
+#[test]
 fn a_clean_zip_lists_its_entries_and_reads_them() {
     let d = scratch("clean");
     let z = d.join("ok.zip");
