@@ -108,7 +108,12 @@ pub fn import_into(
     req: &Request,
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<Tally> {
-    let opts = Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network };
+    // A file of an export that cannot be read is skipped and listed with the other skips.
+    let opts = Options {
+        owner: req.owner.map(|h| Person::named(h.to_string())),
+        network: req.network,
+        strict: false,
+    };
     let mut tally = Tally::default();
     let mut writer = store.writer()?;
     for path in req.paths {

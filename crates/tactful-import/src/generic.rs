@@ -26,12 +26,14 @@
 //!
 //! # Errors
 //!
-//! A file that does not follow this layout stops the import with an error
-//! naming the file, the line and the column: a missing required column in the
-//! header, a row with more or fewer fields than the header, an unknown `kind`
-//! or `network`, an `at` that is not a date, a `by_owner` that is not true or
-//! false, a JSONL line that is not a JSON object. A post, comment or message
-//! with empty text is skipped and listed in the summary.
+//! A file that does not follow this layout is an error naming the file, the
+//! line and the column: a missing required column in the header, a row with
+//! more or fewer fields than the header, an unknown `kind` or `network`, an
+//! `at` that is not a date, a `by_owner` that is not true or false, a JSONL
+//! line that is not a JSON object. Given alone, the file stops the import; in
+//! a folder of several, it is skipped whole and named (see [`crate::files`]).
+//! A post, comment or message with empty text is skipped and listed in the
+//! summary.
 //!
 //! # Example
 //!
@@ -51,6 +53,7 @@ use std::path::Path;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
+use crate::files::Files;
 use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, util};
 
 const REQUIRED: [&str; 4] = ["kind", "text", "at", "author"];
@@ -90,15 +93,26 @@ pub fn import(
             expected: format!("at least one {what} file"),
         });
     }
-    let mut run = Run { opts, owners: HashSet::new(), skipped: Skipped::new(), emit };
+    let mut run = Run { opts, owners: HashSet::new() };
+    let mut skipped = Skipped::new();
+    let mut guard = Files::new(opts.strict, wanted.len());
     for entry in &wanted {
-        let reader = src.open(entry)?;
-        match format {
-            Format::Jsonl => run.jsonl(entry, reader)?,
-            _ => run.csv(entry, reader)?,
+        // The owner a skipped file named is forgotten with the file.
+        let owners = run.owners.clone();
+        let read = guard.read(entry, emit, &mut skipped, |emit, skipped| {
+            let reader = src.open(entry)?;
+            let mut out = Out { emit, skipped };
+            match format {
+                Format::Jsonl => run.jsonl(entry, reader, &mut out),
+                _ => run.csv(entry, reader, &mut out),
+            }
+        })?;
+        if read.is_none() {
+            run.owners = owners;
         }
     }
-    Ok(run.skipped)
+    guard.finish()?;
+    Ok(skipped)
 }
 
 /// One row, as text fields, before checking.
@@ -118,12 +132,16 @@ struct Fields {
     author_url: String,
 }
 
-struct Run<'a, 'e> {
+struct Run<'a> {
     opts: &'a Options,
     /// Networks whose owner has been recorded.
     owners: HashSet<Network>,
-    skipped: Skipped,
-    emit: &'a mut Emit<'e>,
+}
+
+/// Where one file's records and skipped rows go.
+struct Out<'o, 'e> {
+    emit: &'o mut Emit<'e>,
+    skipped: &'o mut Skipped,
 }
 
 fn at_line(line: u64, column: &str) -> String {
@@ -157,8 +175,8 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-impl Run<'_, '_> {
-    fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
+impl Run<'_> {
+    fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
         // Records end at `\n` and a `\r` before it is dropped below: with CRLF
         // as terminator the csv crate reports each record one line early.
         let mut rdr = csv::ReaderBuilder::new()
@@ -221,12 +239,12 @@ impl Run<'_, '_> {
                 author_name: get(author_name),
                 author_url: get(author_url),
             };
-            self.row(file, line, fields)?;
+            self.row(file, line, fields, out)?;
         }
         Ok(())
     }
 
-    fn jsonl(&mut self, file: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
+    fn jsonl(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let mut buf = Vec::new();
         let mut line = 0u64;
@@ -326,13 +344,13 @@ impl Run<'_, '_> {
                 author_name: get("author_name")?,
                 author_url: get("author_url")?,
             };
-            self.row(file, line, fields)?;
+            self.row(file, line, fields, out)?;
         }
         Ok(())
     }
 
     /// Check one row and send it on.
-    fn row(&mut self, file: &str, line: u64, f: Fields) -> Result<(), ImportError> {
+    fn row(&mut self, file: &str, line: u64, f: Fields, out: &mut Out) -> Result<(), ImportError> {
         let bad = |column: &str, expected: &str, found: &str| {
             ImportError::format(file, at_line(line, column), expected, format!("`{found}`"))
         };
@@ -360,10 +378,11 @@ impl Run<'_, '_> {
         let position = format!("line {line}");
         if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
         {
-            self.skipped.push(Skip {
+            out.skipped.push(Skip {
                 file: file.to_string(),
                 position,
                 reason: format!("a {kind} without text"),
+                whole_file: false,
             });
             return Ok(());
         }
@@ -387,10 +406,10 @@ impl Run<'_, '_> {
             };
             if let Some((person, source)) = found {
                 self.owners.insert(network);
-                (self.emit)(Record::Owner { network, person, source })?;
+                (out.emit)(Record::Owner { network, person, source })?;
             }
         }
-        (self.emit)(Record::Item(Item {
+        (out.emit)(Record::Item(Item {
             network,
             kind,
             external_id: opt(&f.id),

@@ -1,7 +1,11 @@
 //! Small helpers every format needs: mojibake repair, BOM stripping, JSON
-//! reading with positions in errors, and timestamps.
+//! reading with positions in errors (and lists that come as one object), and
+//! timestamps.
 
 use std::io::Read;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::ImportError;
 
@@ -70,6 +74,42 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
             if e.is_eof() { "the end of the file (is it truncated?)".to_string() } else { e.to_string() };
         ImportError::format(file, format!("line {} column {}", e.line(), e.column()), expected, found)
     })
+}
+
+/// A list that may come as a single object, read as a list of one (a real
+/// Instagram `posts_1.json` held one post, not a list of one post); `null`
+/// is an empty list. For `#[serde(deserialize_with = "…")]`.
+pub fn one_or_many<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct Many<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Many<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list, or a single object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(x) = seq.next_element()? {
+                out.push(x);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|x| vec![x])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(Many(PhantomData))
+}
+
+/// A whole file that is a list, or a single object standing for a list of one.
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_or_many(d).map(OneOrMany)
+    }
 }
 
 /// Seconds since the epoch from a number that may be seconds or milliseconds.
@@ -161,6 +201,15 @@ mod tests {
         assert_eq!(parse_iso("2013-02-01 04:12:21 +0100"), Some(unix(2013, 2, 1, 3, 12, 21)));
         assert_eq!(epoch_seconds(1_600_000_000_000), 1_600_000_000);
         assert_eq!(month("Sep"), Some(9));
+    }
+
+    #[test]
+    fn a_single_object_is_a_list_of_one() {
+        let one: OneOrMany<serde_json::Value> = serde_json::from_str(r#"{"a": 1}"#).unwrap();
+        assert_eq!(one.0.len(), 1);
+        let many: OneOrMany<serde_json::Value> = serde_json::from_str("[1, 2]").unwrap();
+        assert_eq!(many.0.len(), 2);
+        assert!(serde_json::from_str::<OneOrMany<serde_json::Value>>("\"x\"").is_err());
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Exports come from the internet: a zip must not write or read outside
-//! itself, must not expand without bound, and links are never followed.
+//! itself, must not expand without bound, and links are never followed: they
+//! are left out and named, in folders and in archives alike (strict: refused).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use tactful_import::source::{self, Limits};
+use tactful_import::{Format, Options};
 use zip::write::SimpleFileOptions;
 
 fn scratch(name: &str) -> PathBuf {
@@ -97,6 +99,43 @@ fn entries_under_dot_slash_are_read_and_dot_dot_anywhere_is_refused() {
 }
 
 #[test]
+fn a_link_inside_a_zip_is_left_out_and_named_and_strict_refuses_it() {
+    let d = scratch("zip-link");
+    let z = d.join("link.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&z).unwrap());
+        let opts = SimpleFileOptions::default();
+        w.start_file("data/tweets.js", opts).unwrap();
+        w.write_all(TWEETS).unwrap();
+        w.add_symlink("data/like.js", "/etc/passwd", opts).unwrap();
+        w.finish().unwrap();
+    }
+    let src = source::open(&z, Limits::default()).unwrap();
+    assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
+    assert_left_out_and_named(&z, "data/like.js");
+}
+
+const TWEETS: &[u8] = br#"window.YTD.tweets.part0 = [{"tweet": {"id_str": "1855600000000000010", "full_text": "Hello", "created_at": "Sat Nov 09 12:14:18 +0000 2024"}}]"#;
+
+/// Importing `path` skips the link `link` and names it; strict refuses the export.
+fn assert_left_out_and_named(path: &std::path::Path, link: &str) {
+    let mut src = source::open(path, Limits::default()).unwrap();
+    let mut n = 0;
+    let skipped = tactful_import::run(Format::X, src.as_mut(), &Options::default(), &mut |_| {
+        n += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert!(n > 0, "the rest is imported");
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].whole_file && skipped[0].file == link, "{skipped:?}");
+    assert!(skipped[0].reason.contains("symbolic link"), "{skipped:?}");
+    let strict = Options { strict: true, ..Options::default() };
+    let e = tactful_import::run(Format::X, src.as_mut(), &strict, &mut |_| Ok(())).unwrap_err().to_string();
+    assert!(e.contains(link) && e.contains("symbolic link") && e.contains("--strict"), "{e}");
+}
+
+#[test]
 fn a_clean_zip_lists_its_entries_and_reads_them() {
     let d = scratch("clean");
     let z = d.join("ok.zip");
@@ -122,4 +161,15 @@ fn links_in_folders_are_not_followed() {
     assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
     let e = refusal(&export.join("data/leak.js"), Limits::default());
     assert!(e.contains("symbolic link"), "{e}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_inside_a_folder_is_left_out_and_named_like_one_in_a_zip() {
+    let d = scratch("folder-link");
+    let export = d.join("export");
+    std::fs::create_dir_all(export.join("data")).unwrap();
+    std::fs::write(export.join("data/tweets.js"), TWEETS).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", export.join("data/like.js")).unwrap();
+    assert_left_out_and_named(&export, "data/like.js");
 }
