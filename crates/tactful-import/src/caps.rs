@@ -17,6 +17,9 @@ pub const MAX_LINK: usize = 2048;
 pub const MAX_TEXT: usize = 1 << 20;
 /// The other people of one record (a Messenger group holds at most 250).
 pub const MAX_PEOPLE: usize = 1000;
+/// One JSONL line or one CSV record, in bytes: room for a text at
+/// [`MAX_TEXT`] written with JSON escapes, and the other fields.
+pub const MAX_LINE: u64 = 8 << 20;
 
 /// The length of `s` in characters when it is over `max`, else `None`.
 fn over(s: &str, max: usize) -> Option<usize> {

@@ -30,10 +30,13 @@
 //! line and the column: a missing required column in the header, a row with
 //! more or fewer fields than the header, an unknown `kind` or `network`, an
 //! `at` that is not a date, a `by_owner` that is not true or false, a JSONL
-//! line that is not a JSON object. Given alone, the file stops the import; in
-//! a folder of several, it is skipped whole and named (see [`crate::files`]).
-//! A post, comment or message with empty text is skipped and listed in the
-//! summary.
+//! line that is not a JSON object, a line (or CSV record) longer than
+//! [`caps::MAX_LINE`]. Given alone, the file stops the import; in a folder of
+//! several, it is skipped whole and named (see [`crate::files`]). A post,
+//! comment or message with empty text is skipped and listed in the summary.
+//!
+//! A UTF-8 byte-order mark before the first line is ignored; CSV line ends may
+//! be `\r\n`, `\n` or a lone `\r`.
 //!
 //! # Example
 //!
@@ -54,7 +57,8 @@ use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
 use crate::files::Files;
-use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, util};
+use crate::util::{Bounded, LineEnds};
+use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, caps, util};
 
 const REQUIRED: [&str; 4] = ["kind", "text", "at", "author"];
 
@@ -177,14 +181,22 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 impl Run<'_> {
     fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
-        // Records end at `\n` and a `\r` before it is dropped below: with CRLF
-        // as terminator the csv crate reports each record one line early.
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        let head = reader.fill_buf().map_err(|e| csv_error(file, 1, &csv::Error::from(e)))?;
+        // A BOM before a quoted first column would make it part of the name.
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+        }
+        // Every line end is `\n` by now (`LineEnds`): with CRLF as terminator
+        // the csv crate reports each record one line early. Each record is
+        // bounded: one without end is an error, not all the memory there is.
+        let (reader, bound) = Bounded::new(LineEnds::new(reader), caps::MAX_LINE);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(reader);
-        let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+        let header = rdr.headers().map_err(|e| csv_error(file, 1, &e))?.clone();
         // The first header cell may carry a UTF-8 BOM.
         let names: Vec<String> =
             header.iter().map(|h| util::strip_bom(h.trim()).trim().to_ascii_lowercase()).collect();
@@ -213,10 +225,13 @@ impl Run<'_> {
         );
         let mut record = csv::StringRecord::new();
         loop {
+            bound.reset();
+            // Where the next record starts, for an error that carries no position.
+            let next_line = rdr.position().line();
             match rdr.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(csv_error(file, &e)),
+                Err(e) => return Err(csv_error(file, next_line, &e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
             let last = record.len().saturating_sub(1);
@@ -249,15 +264,22 @@ impl Run<'_> {
         let mut buf = Vec::new();
         let mut line = 0u64;
         loop {
-            buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| ImportError::Io {
-                path: file.to_string(),
-                message: format!("cannot read: {e}"),
+            let read = util::read_line(&mut reader, &mut buf, caps::MAX_LINE).map_err(|e| {
+                ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") }
             })?;
-            if n == 0 {
-                break;
-            }
             line += 1;
+            match read {
+                util::Line::End => break,
+                util::Line::TooLong => {
+                    return Err(ImportError::format(
+                        file,
+                        format!("line {line}"),
+                        format!("a line of at most {} bytes", caps::MAX_LINE),
+                        "a longer one (is this one JSON object a line?)",
+                    ));
+                }
+                util::Line::Read => {}
+            }
             let Ok(text) = std::str::from_utf8(&buf) else {
                 return Err(ImportError::format(
                     file,
@@ -425,11 +447,18 @@ impl Run<'_> {
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> ImportError {
+/// `next_line`: the line the reader was at, for errors that carry no position.
+fn csv_error(file: &str, next_line: u64, e: &csv::Error) -> ImportError {
     let line = |p: Option<&csv::Position>| {
         p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", p.line()))
     };
     match e.kind() {
+        csv::ErrorKind::Io(io) if util::is_too_long(io) => ImportError::format(
+            file,
+            format!("line {next_line}"),
+            format!("a CSV record of at most {} bytes", caps::MAX_LINE),
+            "a longer one (a line without end, or a quote that is never closed)",
+        ),
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
             line(pos.as_ref()),

@@ -29,8 +29,9 @@
 //! `2017/06/08 08:15:44 UTC` or `2021-06-16 15:00:02`; times without a zone
 //! are read as UTC. A row whose date cannot be read is skipped with a reason.
 //! A file that is not CSV as expected (ragged rows, bad encoding, a missing
-//! column) is an error naming the file and line; the file is then skipped
-//! whole (see [`crate::files`]).
+//! column, a record longer than [`caps::MAX_LINE`]) is an error naming the
+//! file and line; the file is then skipped whole (see [`crate::files`]). Line
+//! ends may be `\r\n`, `\n` or a lone `\r`.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -39,6 +40,7 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
 use crate::files::Files;
+use crate::util::{BoundReset, Bounded, LineEnds};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 const NET: Network = Network::LinkedIn;
@@ -104,6 +106,8 @@ struct Table<'a> {
     columns: HashMap<String, usize>,
     /// Lines before the header (the `Notes:` preamble).
     offset: u64,
+    /// Starts the count of bytes of one record again, at each record.
+    bound: BoundReset,
 }
 
 fn normalise(column: &str) -> String {
@@ -140,13 +144,16 @@ impl Table<'_> {
 
     fn next(&mut self) -> Option<Result<Row, ImportError>> {
         let mut record = csv::StringRecord::new();
+        self.bound.reset();
+        // Where the next record starts, for an error that carries no position.
+        let next_line = self.offset + self.reader.position().line();
         match self.reader.read_record(&mut record) {
             Ok(false) => None,
             Ok(true) => {
                 let line = self.offset + record.position().map_or(0, csv::Position::line);
                 Some(Ok(Row { record, line }))
             }
-            Err(e) => Some(Err(csv_error(&self.file, self.offset, &e))),
+            Err(e) => Some(Err(csv_error(&self.file, self.offset, next_line, &e))),
         }
     }
 }
@@ -160,11 +167,13 @@ impl Row {
     }
 }
 
-fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
+/// `next_line`: the line the reader was at, for errors that carry no position.
+fn csv_error(file: &str, offset: u64, next_line: u64, e: &csv::Error) -> ImportError {
     let line = |p: Option<&csv::Position>| {
         p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()))
     };
     match e.kind() {
+        csv::ErrorKind::Io(io) if util::is_too_long(io) => too_long(file, next_line),
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
             line(pos.as_ref()),
@@ -184,8 +193,19 @@ fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
     }
 }
 
-/// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, skip
-/// the `Notes:` preamble, and pick the delimiter (comma or tab) from the header.
+/// A record longer than [`caps::MAX_LINE`], at `line`.
+fn too_long(file: &str, line: u64) -> ImportError {
+    ImportError::format(
+        file,
+        format!("line {line}"),
+        format!("a CSV record of at most {} bytes", caps::MAX_LINE),
+        "a longer one (a line without end, or a quote that is never closed)",
+    )
+}
+
+/// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, make
+/// every line end `\n`, skip the `Notes:` preamble, and pick the delimiter
+/// (comma or tab) from the header.
 fn open_table<'a>(
     src: &'a mut dyn ExportSource,
     file: &str,
@@ -193,25 +213,32 @@ fn open_table<'a>(
 ) -> Result<Table<'a>, ImportError> {
     let io =
         |e: std::io::Error| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") };
-    let mut input: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
-    let head = input.fill_buf().map_err(io)?;
+    let mut raw: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
+    let head = raw.fill_buf().map_err(io)?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         // UTF-16 cannot be streamed through the CSV reader: decode the file.
-        let text = util::read_text(input, file)?;
-        input = Box::new(Cursor::new(text.into_bytes()));
+        let text = util::read_text(raw, file)?;
+        raw = Box::new(Cursor::new(text.into_bytes()));
     } else if head.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
+        raw.consume(3);
     }
+    // Line ends are mended on text, never on UTF-16 bytes (a `\r` byte can be half a character there).
+    let mut input = BufReader::with_capacity(1 << 16, LineEnds::new(raw));
     let mut offset = 0u64;
     let mut line = Vec::new();
-    input.read_until(b'\n', &mut line).map_err(io)?;
+    let mut read_line = |line: &mut Vec<u8>, at: u64| match util::read_line(&mut input, line, caps::MAX_LINE)
+    {
+        Ok(util::Line::TooLong) => Err(too_long(file, at)),
+        Ok(l) => Ok(l),
+        Err(e) => Err(io(e)),
+    };
+    read_line(&mut line, 1)?;
     if line.starts_with(b"Notes:") {
         // The preamble: a `Notes:` line, a quoted paragraph, blank lines.
         let mut quotes = 0usize;
         loop {
             offset += 1;
-            line.clear();
-            if input.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            if read_line(&mut line, offset + 1)? == util::Line::End {
                 return Err(ImportError::format(
                     file,
                     format!("line {}", offset + 1),
@@ -230,19 +257,20 @@ fn open_table<'a>(
     let tabs = line.iter().filter(|&&b| b == b'\t').count();
     let commas = line.iter().filter(|&&b| b == b',').count();
     let delimiter = if tabs > commas { b'\t' } else { b',' };
-    let reader: Box<dyn Read + 'a> = Box::new(Cursor::new(line).chain(input));
+    let (bounded, bound) = Bounded::new(Cursor::new(line).chain(input), caps::MAX_LINE);
+    let reader: Box<dyn Read + 'a> = Box::new(bounded);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .escape(backslash_escapes.then_some(b'\\'))
-        // Records end at `\n` (a `\r` before it is trimmed with the field):
-        // with CRLF as terminator the csv crate reports each record one line early.
+        // Every line end is `\n` by now (`LineEnds`); with CRLF as terminator
+        // the csv crate would report each record one line early.
         .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
-    let header = reader.headers().map_err(|e| csv_error(file, offset, &e))?;
+    let header = reader.headers().map_err(|e| csv_error(file, offset, offset + 1, &e))?;
     let columns = header.iter().enumerate().map(|(i, c)| (normalise(c), i)).collect();
-    Ok(Table { file: file.to_string(), reader, columns, offset })
+    Ok(Table { file: file.to_string(), reader, columns, offset, bound })
 }
 
 // ---------------------------------------------------------------------------

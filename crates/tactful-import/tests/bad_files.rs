@@ -1,8 +1,8 @@
 //! One file of an unexpected shape must not sink an export: a single object
 //! where a list is expected is a list of one; a file that still cannot be read
 //! is skipped whole and named, the rest goes in (strict: all or nothing); a
-//! record over the caps refuses its file. Each export is built in a scratch
-//! folder.
+//! record over the caps refuses its file; an endless line or record is an
+//! error naming it. Each export is built in a scratch folder.
 
 use std::path::{Path, PathBuf};
 
@@ -271,7 +271,80 @@ fn an_over_long_owner_name_in_the_profile_skips_the_profile_not_the_export() {
 }
 
 // ---------------------------------------------------------------------------
-// Generic CSV and JSONL
+// Generic CSV and JSONL: bounded lines and records, line ends, the BOM.
+
+fn import_file(name: &str, body: &[u8]) -> Result<(Vec<Record>, Skipped), ImportError> {
+    let d = scratch(name, &[(name, body)]);
+    import_with(&d.join(name), &Options::default())
+}
+
+#[test]
+fn an_endless_jsonl_line_is_an_error_naming_file_and_line() {
+    let mut body = b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 9 << 20));
+    let e = import_file("endless.jsonl", &body).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "endless.jsonl:line 2: expected a line of at most 8388608 bytes, found a longer one (is this one JSON object a line?)"
+    );
+}
+
+#[test]
+fn an_endless_csv_line_or_an_unclosed_quote_is_an_error_naming_file_and_line() {
+    let mut body = b"kind,text,at,author\npost,hi,2024-05-01,@a\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 9 << 20));
+    let e = import_file("endless.csv", &body).unwrap_err().to_string();
+    assert!(e.starts_with("endless.csv:line 3: expected a CSV record of at most 8388608 bytes"), "{e}");
+
+    // Short lines, but a quote that never closes makes them one record.
+    let mut body = b"kind,text,at,author\npost,hi,2024-05-01,@a\npost,\"never closed\n".to_vec();
+    for _ in 0..(1 << 20) {
+        body.extend_from_slice(b"more text\n");
+    }
+    let e = import_file("unclosed.csv", &body).unwrap_err().to_string();
+    assert!(e.starts_with("unclosed.csv:line 3: expected a CSV record of at most"), "{e}");
+}
+
+#[test]
+fn a_csv_with_cr_only_line_ends_is_read_line_by_line() {
+    let (records, _) = import_file(
+        "mac.csv",
+        b"kind,text,at,author\rpost,hello,2024-05-01,@a\rpost,\"two\rlines\",2024-05-02,@a\rpost,last,2024-05-03,@a",
+    )
+    .unwrap();
+    let found: Vec<(&str, &str)> = items(&records, ItemKind::Post)
+        .iter()
+        .map(|i| (i.text.as_str(), i.source.position.as_str()))
+        .collect();
+    assert_eq!(found, [("hello", "line 2"), ("two\nlines", "line 3"), ("last", "line 5")]);
+
+    // LinkedIn's CSV files too.
+    let d = scratch(
+        "mac-linkedin",
+        &[(
+            "Connections.csv",
+            b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\rAnn,Lee,https://www.linkedin.com/in/ann,,Acme,CEO,17 Jun 2021\r",
+        )],
+    );
+    let (records, _) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Connection), ["CEO at Acme"]);
+}
+
+#[test]
+fn a_bom_before_a_quoted_csv_header_or_the_first_jsonl_line_is_ignored() {
+    let (records, _) = import_file(
+        "bom-quoted.csv",
+        b"\xEF\xBB\xBF\"kind\",\"text\",\"at\",\"author\"\npost,hi,2024-05-01,@a\n",
+    )
+    .unwrap();
+    assert_eq!(texts(&records, ItemKind::Post), ["hi"]);
+    let (records, _) = import_file(
+        "bom.jsonl",
+        b"\xEF\xBB\xBF{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n",
+    )
+    .unwrap();
+    assert_eq!(texts(&records, ItemKind::Post), ["hi"]);
+}
 
 #[test]
 fn in_a_folder_of_csv_files_a_bad_one_is_skipped_and_its_owner_forgotten() {
