@@ -1,6 +1,7 @@
-//! What the user's own text does to the terminal: a long line prints a
-//! window, not itself per finding; one draft prints at most 50 findings;
-//! control characters are never echoed raw.
+//! What the user's own text does to the terminal and to the readers: a long
+//! line prints a window, not itself per finding; one draft prints at most 50
+//! findings; control characters are never echoed raw; a byte-order mark at
+//! the start of a file is not part of its first line.
 
 mod common;
 
@@ -59,4 +60,13 @@ fn control_characters_in_a_draft_never_reach_the_terminal() {
     assert!(!out.contains('\0') && !out.contains('\x1b') && !out.contains('\u{202e}'), "{out:?}");
     assert!(out.contains("Hi\u{2400}there \u{241b}[2J"), "shown as control pictures: {out}");
     assert!(out.contains("\u{fffd}reversed"), "{out}");
+}
+
+#[test]
+fn a_byte_order_mark_on_the_first_line_of_a_labeled_file_is_accepted() {
+    let line = serde_json::json!({"text": CLAIM, "label": "income"}).to_string();
+    let path = file("bom.jsonl", format!("\u{feff}{line}\n").as_bytes());
+    let o = tactful(&["eval", &path], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 labeled texts"), "{}", stdout(&o));
 }
