@@ -40,20 +40,23 @@ fn refuse(file: &str, position: &str, field: &str, max: usize, found: usize, uni
     )
 }
 
-/// Check one person's fields; `field` names them in the error (`author`, `counterparts[2]`).
-pub fn check_person(p: &Person, file: &str, position: &str, field: &str) -> Result<(), ImportError> {
+/// The first field of a person over its cap: its name, its cap and its length.
+fn person_over(p: &Person) -> Option<(&'static str, usize, usize)> {
     let fields = [
         ("handle", Some(p.handle.as_str()), MAX_NAME),
         ("name", p.name.as_deref(), MAX_NAME),
         ("email", p.email.as_deref(), MAX_NAME),
         ("profile_url", p.profile_url.as_deref(), MAX_LINK),
     ];
-    for (name, value, max) in fields {
-        if let Some(n) = value.and_then(|v| over(v, max)) {
-            return Err(refuse(file, position, &format!("{field}.{name}"), max, n, "characters"));
-        }
+    fields.into_iter().find_map(|(name, value, max)| Some((name, max, over(value?, max)?)))
+}
+
+/// Check one person's fields; `field` names them in the error (`author`, `owner`).
+pub fn check_person(p: &Person, file: &str, position: &str, field: &str) -> Result<(), ImportError> {
+    match person_over(p) {
+        Some((name, max, n)) => Err(refuse(file, position, &format!("{field}.{name}"), max, n, "characters")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Check a record against every cap.
@@ -78,7 +81,10 @@ pub fn check(r: &Record) -> Result<(), ImportError> {
         ));
     }
     for (i, p) in item.counterparts.iter().enumerate() {
-        check_person(p, file, position, &format!("counterparts[{i}]"))?;
+        // The field's name is made only for an error: this runs for every record.
+        if let Some((name, max, n)) = person_over(p) {
+            return Err(refuse(file, position, &format!("counterparts[{i}].{name}"), max, n, "characters"));
+        }
     }
     let links = [("external_id", &item.external_id), ("thread", &item.thread), ("parent", &item.parent)];
     for (name, value) in links {
