@@ -96,11 +96,6 @@ pub struct Skip {
 }
 
 impl Skip {
-    /// One record left out.
-    pub fn record(file: &str, position: impl Into<String>, reason: impl Into<String>) -> Skip {
-        Skip { file: file.to_string(), position: position.into(), reason: reason.into(), whole_file: false }
-    }
-
     /// A whole file left out because of `error`.
     pub fn file(file: &str, error: &ImportError) -> Skip {
         let (position, reason) = error.position_and_reason();
