@@ -86,6 +86,7 @@ pub fn run(args: &Args) -> Result<u8> {
         owner: Some(OWNER.into()),
         network: None,
         db: Some(db_s.clone()),
+        strict: false,
     })?;
 
     let query = || crate::history::Query {

@@ -1,5 +1,11 @@
-//! `tactful import`: bring platform exports into the store, all or nothing,
-//! with progress on a terminal and a summary at the end.
+//! `tactful import`: bring platform exports into the store in one
+//! transaction, with progress on a terminal and a summary at the end.
+//!
+//! One file of an export that cannot be read does not sink the export: it is
+//! skipped whole and named in the summary, the rest goes in, and the exit code
+//! is 3 ([`SKIPPED_FILES`]). `--strict` keeps all or nothing. An export none
+//! of whose files can be read, or a path that is no export, stops the import
+//! with exit code 2 and leaves the store as it was.
 
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
@@ -27,7 +33,14 @@ pub struct Args {
     /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
     #[arg(long)]
     pub db: Option<String>,
+    /// All or nothing: a file of the export that cannot be read (or a symbolic link in it)
+    /// stops the import, instead of being skipped and listed.
+    #[arg(long)]
+    pub strict: bool,
 }
+
+/// The exit code when the import went in but left files of the export out.
+pub const SKIPPED_FILES: u8 = 3;
 
 /// What one import did: counts per network and kind, new vs already stored,
 /// the owners the exports named, what was skipped and why.
@@ -71,13 +84,14 @@ pub fn run(args: &Args) -> Result<u8> {
         owner: args.owner.as_deref(),
         network: args.network,
     };
-    let result = import_into(store.as_mut(), &req, &mut |p: &Progress| {
+    let result = import_with(store.as_mut(), &req, args.strict, &mut |p: &Progress| {
         if progress && last.elapsed() > Duration::from_millis(200) {
             last = Instant::now();
             // Time left from the share of the export's bytes read so far.
             let secs = started.elapsed().as_secs_f64();
-            let left = if p.done > 0.01 {
-                format!("about {:.0}s left", secs * (1.0 - p.done) / p.done)
+            let done = p.done.min(1.0);
+            let left = if done > 0.01 {
+                format!("about {:.0}s left", secs * (1.0 - done) / done)
             } else {
                 "estimating".into()
             };
@@ -86,7 +100,7 @@ pub fn run(args: &Args) -> Result<u8> {
                 p.file,
                 p.format,
                 p.records,
-                p.done * 100.0
+                done * 100.0
             );
         }
     });
@@ -98,17 +112,30 @@ pub fn run(args: &Args) -> Result<u8> {
     for n in &tally.notes {
         println!("  note: {n}");
     }
-    Ok(0)
+    Ok(if tally.skipped.iter().any(|s| s.whole_file) { SKIPPED_FILES } else { 0 })
 }
 
-/// Import every path in one transaction: any failure leaves the store as it
-/// was. Bad input is a `UsageError` naming the file and position.
+/// Import every path in one transaction, skipping (and listing in the tally)
+/// the files of an export that cannot be read: what `tactful serve` imports.
 pub fn import_into(
     store: &mut dyn tactful_store::Store,
     req: &Request,
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<Tally> {
-    let opts = Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network };
+    import_with(store, req, false, on_progress)
+}
+
+/// Import every path in one transaction: any failure leaves the store as it
+/// was. Bad input is a `UsageError` naming the file and position. `strict`:
+/// a file of an export that cannot be read is a failure too, not a skip.
+pub fn import_with(
+    store: &mut dyn tactful_store::Store,
+    req: &Request,
+    strict: bool,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Tally> {
+    let opts =
+        Options { owner: req.owner.map(|h| Person::named(h.to_string())), network: req.network, strict };
     let mut tally = Tally::default();
     let mut writer = store.writer()?;
     for path in req.paths {
@@ -125,6 +152,7 @@ pub fn import_into(
         };
         let name = path.display().to_string();
         let total = src.total_size().max(1);
+        let several = src.entries().len() + src.left_out().len() > 1;
         let (mut metered, read) = tactful_import::source::Metered::new(src.as_mut());
         let mut emit = |r: Record| -> Result<(), ImportError> {
             let key = match &r {
@@ -166,7 +194,12 @@ pub fn import_into(
                 if matches!(e, ImportError::Sink(_)) {
                     bail!(msg);
                 }
-                bail!(crate::UsageError(msg));
+                let hint = if strict && several {
+                    "\n(without --strict, a file that cannot be read is skipped and the rest imported)"
+                } else {
+                    ""
+                };
+                bail!(crate::UsageError(format!("{msg}{hint}")));
             }
         }
         on_progress(&Progress { file: &name, format, records: tally.records, done: 1.0 });
@@ -188,7 +221,7 @@ pub fn import_into(
 }
 
 fn print_summary(t: &Tally, location: &str, took: Duration) {
-    let skipped = &t.skipped;
+    let (files, skipped): (Vec<&Skip>, Vec<&Skip>) = t.skipped.iter().partition(|s| s.whole_file);
     let mut out = std::io::stdout().lock();
     let total_new: u64 = t.new.values().sum();
     let total_old: u64 = t.old.values().sum();
@@ -212,9 +245,21 @@ fn print_summary(t: &Tally, location: &str, took: Duration) {
         );
     }
     let _ = writeln!(out, "  {total_new} new, {total_old} already there");
+    if !files.is_empty() {
+        let what = if files.len() == 1 { "file" } else { "files" };
+        let _ = writeln!(
+            out,
+            "  skipped {} {what}, nothing of them imported (--strict: all or nothing):",
+            files.len()
+        );
+        for s in &files {
+            let at = if s.position.is_empty() { String::new() } else { format!(":{}", s.position) };
+            let _ = writeln!(out, "    {}{at}: {}", s.file, s.reason);
+        }
+    }
     if !skipped.is_empty() {
         let mut by_reason: BTreeMap<&str, Vec<&Skip>> = BTreeMap::new();
-        for s in skipped {
+        for s in &skipped {
             by_reason.entry(s.reason.as_str()).or_default().push(s);
         }
         let _ = writeln!(out, "  skipped {}:", skipped.len());

@@ -1,5 +1,5 @@
 //! Reading drafts and packs from files and stdin, with errors that name the
-//! file and the position.
+//! file and the position. A UTF-8 byte-order mark at the start is dropped.
 
 use anyhow::{Context, Result, bail};
 use std::io::Read;
@@ -24,13 +24,19 @@ pub fn read_bytes(path: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Decode UTF-8, naming the byte and line of the first invalid sequence.
+/// Decode UTF-8, naming the byte and line of the first invalid sequence. A
+/// byte-order mark (Windows editors write one) is dropped: left in, it made
+/// the first line of a JSONL file invalid JSON.
 pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         anyhow::anyhow!("{name}: invalid UTF-8 at byte {at} (line {line}): expected UTF-8 text")
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..'\u{feff}'.len_utf8(), "");
+    }
+    Ok(text)
 }
 
 /// A display name for a path: "stdin" for "-".

@@ -102,3 +102,103 @@ fn unknown_files_and_empty_folders_are_refused_with_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("random.zip"), "{}", text(&o));
 }
+
+/// Write `files` (path inside the export, content) under a fresh folder `name` of `d`.
+fn export(d: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = d.join(name);
+    for (path, body) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        write(&p, body);
+    }
+    root
+}
+
+const FOLLOWERS: &str = r#"[{"title": "", "string_list_data": [{"href": "https://www.instagram.com/ann.lee", "value": "ann.lee", "timestamp": 1700000000}]}]"#;
+
+fn stored(db: &str) -> usize {
+    let o = tactful(&["history", "--db", db, "--jsonl", "--limit", "100"]);
+    String::from_utf8_lossy(&o.stdout).lines().count()
+}
+
+#[test]
+fn an_instagram_posts_file_holding_one_post_imports_with_exit_0() {
+    let d = dir("one-post");
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    let root = export(
+        &d,
+        "instagram",
+        &[
+            (
+                "your_instagram_activity/content/posts_1.json",
+                r#"{"media": [{"uri": "media/1.jpg", "creation_timestamp": 1700000000, "title": "My only post"}]}"#,
+            ),
+            ("connections/followers_and_following/followers_1.json", FOLLOWERS),
+        ],
+    );
+    let o = tactful(&["import", "--db", db, root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("2 new, 0 already there"), "{}", text(&o));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_skipped_and_named_the_rest_imported_with_exit_3() {
+    let d = dir("skipped-file");
+    let root = export(
+        &d,
+        "instagram",
+        &[
+            ("your_instagram_activity/content/posts_1.json", "[{\"media\": [{\"uri\": \"a.jpg\",\n"),
+            ("connections/followers_and_following/followers_1.json", FOLLOWERS),
+        ],
+    );
+    let db = d.join("store.db");
+    let db = db.to_str().unwrap();
+    let o = tactful(&["import", "--db", db, root.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(out.contains("1 new, 0 already there"), "the followers went in: {out}");
+    assert!(out.contains("skipped 1 file, nothing of them imported"), "{out}");
+    assert!(
+        out.contains(
+            "    your_instagram_activity/content/posts_1.json:line 2 column 0: expected JSON, found the end"
+        ),
+        "names the file, the position and the reason: {out}"
+    );
+    assert_eq!(stored(db), 1);
+
+    // --strict: all or nothing, as before.
+    let strict_db = d.join("strict.db");
+    let strict_db = strict_db.to_str().unwrap();
+    let o = tactful(&["import", "--strict", "--db", strict_db, root.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("your_instagram_activity/content/posts_1.json:line 2 column 0"), "{out}");
+    assert!(out.contains("nothing was imported; the store is unchanged"), "{out}");
+    assert!(out.contains("without --strict"), "says what the default would do: {out}");
+    assert_eq!(stored(strict_db), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_in_an_export_folder_is_named_as_a_skipped_file() {
+    let d = dir("link");
+    let root =
+        export(&d, "instagram", &[("connections/followers_and_following/followers_1.json", FOLLOWERS)]);
+    std::os::unix::fs::symlink(
+        "/etc/passwd",
+        root.join("connections/followers_and_following/following.json"),
+    )
+    .unwrap();
+    let db = d.join("store.db");
+    let o = tactful(&["import", "--db", db.to_str().unwrap(), root.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains(
+            "connections/followers_and_following/following.json: a symbolic link: links are never followed"
+        ),
+        "{out}"
+    );
+}

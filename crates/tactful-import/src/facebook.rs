@@ -23,7 +23,9 @@
 //! file) are handed to [`crate::instagram`], so one import picks up both networks.
 //!
 //! Message files are deserialised into typed structs; the other files are small
-//! enough to parse whole into a `serde_json::Value`, one file at a time.
+//! enough to parse whole into a `serde_json::Value`, one file at a time. Where
+//! a list is expected, a single object is read as a list of one. A file that
+//! cannot be read is skipped whole (see [`crate::files`]).
 
 use std::collections::HashMap;
 
@@ -32,7 +34,8 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, instagram, util};
+use crate::files::Files;
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, instagram, util};
 
 /// What a Facebook file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,12 +77,14 @@ pub fn import(
         });
     }
     let mut skipped = Vec::new();
+    let mut guard = Files::new(opts.strict, fb.len() + ig.len());
     if !fb.is_empty() {
-        import_files(src, &fb, opts, emit, &mut skipped)?;
+        import_files(src, &fb, opts, &mut guard, emit, &mut skipped)?;
     }
     if !ig.is_empty() {
-        instagram::import_files(src, &ig, opts, emit, &mut skipped)?;
+        instagram::import_files(src, &ig, opts, &mut guard, emit, &mut skipped)?;
     }
+    guard.finish()?;
     Ok(skipped)
 }
 
@@ -135,30 +140,32 @@ fn import_files(
     src: &mut dyn ExportSource,
     files: &[(String, Kind)],
     opts: &Options,
+    guard: &mut Files,
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts)?;
+    let owner = find_owner(src, files, opts, guard, skipped)?;
     if let Some((person, source)) = &owner {
         emit(Record::Owner { network: Network::Facebook, person: person.clone(), source: source.clone() })?;
     }
     let me = Me::new(owner.map(|o| o.0));
     for (entry, kind) in files {
+        let kind = *kind;
         match kind {
-            Kind::Profile => {}
-            Kind::Messages | Kind::Lone => {
-                let thread = read_thread(src, entry, *kind == Kind::Lone)?;
-                emit_thread(Network::Facebook, entry, thread, &me, emit, skipped)?;
-            }
+            Kind::Profile => None,
+            Kind::Messages | Kind::Lone => guard.read(entry, emit, skipped, |emit, skipped| {
+                let thread = read_thread(src, entry, kind == Kind::Lone)?;
+                emit_thread(Network::Facebook, entry, thread, &me, emit, skipped)
+            })?,
             Kind::Posts | Kind::Comments | Kind::Reactions => {
-                let v = read_json(src, entry)?;
-                activity_file(entry, &v, *kind, &me, emit, skipped)?;
+                guard.read(entry, emit, skipped, |emit, skipped| {
+                    activity_file(entry, &read_json(src, entry)?, kind, &me, emit, skipped)
+                })?
             }
-            Kind::Connections => {
-                let v = read_json(src, entry)?;
-                connections_file(entry, &v, emit, skipped)?;
-            }
-        }
+            Kind::Connections => guard.read(entry, emit, skipped, |emit, skipped| {
+                connections_file(entry, &read_json(src, entry)?, emit, skipped)
+            })?,
+        };
     }
     Ok(())
 }
@@ -203,6 +210,8 @@ fn find_owner(
     src: &mut dyn ExportSource,
     files: &[(String, Kind)],
     opts: &Options,
+    guard: &mut Files,
+    skipped: &mut Skipped,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
     if let Some(p) = &opts.owner {
         return Ok(Some((
@@ -218,34 +227,18 @@ fn find_owner(
         !(e == "profile_information.json" || e.ends_with("/profile_information.json"))
     });
     for entry in profiles {
-        let v = read_json(src, entry)?;
-        for key in ["profile_v2", "profile"] {
-            let Some(p) = v.get(key) else { continue };
-            let Some(name) = p
-                .pointer("/name/full_name")
-                .and_then(Value::as_str)
-                .map(util::fix_mojibake)
-                .filter(|n| !n.trim().is_empty())
-            else {
-                continue;
-            };
-            let person = Person {
-                handle: name.clone(),
-                name: Some(name),
-                profile_url: p.get("profile_uri").and_then(Value::as_str).map(str::to_string),
-                email: p.pointer("/emails/emails/0").and_then(Value::as_str).map(str::to_string),
-            };
-            return Ok(Some((
-                person,
-                SourceRef { file: entry.clone(), position: format!("{key}.name.full_name") },
-            )));
+        if let Some(Some(found)) =
+            guard.scan(entry, skipped, || profile_owner(&read_json(src, entry)?, entry))?
+        {
+            return Ok(Some(found));
         }
     }
     let mut votes = Votes::default();
     let mut first = None;
     for (entry, kind) in files {
-        if matches!(kind, Kind::Messages | Kind::Lone) {
-            votes.count(src, entry)?;
+        if matches!(kind, Kind::Messages | Kind::Lone)
+            && guard.scan(entry, skipped, || votes.count(src, entry))?.is_some()
+        {
             first.get_or_insert(entry);
         }
     }
@@ -258,15 +251,15 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Comments | Kind::Reactions) {
-            let v = read_json(src, entry)?;
-            for list in lists(&v, ACTIVITY_KEYS) {
+            let Some(v) = guard.scan(entry, skipped, || read_json(src, entry))? else { continue };
+            for list in lists(&v, ACTIVITY_KEYS, ACTIVITY_FIELDS) {
                 for el in list.items {
                     for d in el.get("data").and_then(Value::as_array).into_iter().flatten() {
                         let name = d
                             .pointer("/comment/author")
                             .or_else(|| d.pointer("/reaction/actor"))
                             .and_then(Value::as_str);
-                        if let Some(n) = name.filter(|n| !n.is_empty()) {
+                        if let Some(n) = name.filter(|n| !n.is_empty() && caps::fits(n)) {
                             *authors.entry(util::fix_mojibake(n)).or_default() += 1;
                             first.get_or_insert(entry);
                         }
@@ -284,6 +277,31 @@ fn find_owner(
     }))
 }
 
+/// The owner named in `profile_information.json`, if it names one.
+fn profile_owner(v: &Value, entry: &str) -> Result<Option<(Person, SourceRef)>, ImportError> {
+    for key in ["profile_v2", "profile"] {
+        let Some(p) = v.get(key) else { continue };
+        let Some(name) = p
+            .pointer("/name/full_name")
+            .and_then(Value::as_str)
+            .map(util::fix_mojibake)
+            .filter(|n| !n.trim().is_empty())
+        else {
+            continue;
+        };
+        let person = Person {
+            handle: name.clone(),
+            name: Some(name),
+            profile_url: p.get("profile_uri").and_then(Value::as_str).map(str::to_string),
+            email: p.pointer("/emails/emails/0").and_then(Value::as_str).map(str::to_string),
+        };
+        let position = format!("{key}.name.full_name");
+        caps::check_person(&person, entry, &position, "owner")?;
+        return Ok(Some((person, SourceRef { file: entry.to_string(), position })));
+    }
+    Ok(None)
+}
+
 /// Who owns a set of conversations. The owner is in every thread, and a
 /// one-to-one thread is named (`title`) after the other person, so each thread
 /// gives a vote to its participants other than the one it is named after; the
@@ -297,9 +315,9 @@ pub(crate) struct Votes {
 
 #[derive(Deserialize)]
 struct ThreadPeople {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     participants: Vec<Participant>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     messages: Vec<SenderOnly>,
     #[serde(default)]
     title: Option<String>,
@@ -318,9 +336,13 @@ impl Votes {
             // The import pass reports the error with its position.
             return Ok(());
         };
-        let mut names: Vec<String> = t.participants.iter().filter_map(Participant::name).collect();
+        // A name over the cap is no one's: its thread is refused when read for its records.
+        let mut names: Vec<String> =
+            t.participants.iter().filter_map(Participant::name).filter(|n| caps::fits(n)).collect();
         for m in &t.messages {
-            if let Some(s) = m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty()) {
+            if let Some(s) =
+                m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty() && caps::fits(s))
+            {
                 self.people.entry(s.clone()).or_default().1 += 1;
                 if !names.contains(&s) {
                     names.push(s);
@@ -348,9 +370,9 @@ impl Votes {
 
 #[derive(Deserialize)]
 pub(crate) struct Thread {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     participants: Vec<Participant>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     messages: Vec<Message>,
     #[serde(default, rename = "thread_path")]
     path: Option<String>,
@@ -388,7 +410,7 @@ struct Message {
     timestamp_ms: Option<i64>,
     #[serde(default)]
     content: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     reactions: Vec<MessageReaction>,
     #[serde(default)]
     is_unsent: bool,
@@ -483,7 +505,7 @@ pub(crate) fn emit_thread(
         }
     }
     let skip = |skipped: &mut Skipped, position: String, reason: &str| {
-        skipped.push(Skip { file: entry.to_string(), position, reason: reason.into() })
+        skipped.push(Skip { file: entry.to_string(), position, reason: reason.into(), whole_file: false });
     };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");
@@ -584,22 +606,35 @@ pub(crate) struct List<'v> {
     pub(crate) items: &'v [Value],
 }
 
+/// The fields of a post, comment or reaction: an object with one of these,
+/// where a list of them is expected, is a list of one.
+const ACTIVITY_FIELDS: &[&str] = &["timestamp", "data", "title", "attachments"];
+
 /// The record lists in a file: a bare array, an object holding some of
-/// `keys`, or (Waultar's merged files) an array of such objects.
-pub(crate) fn lists<'v>(v: &'v Value, keys: &[&'static str]) -> Vec<List<'v>> {
+/// `keys`, or (Waultar's merged files) an array of such objects. A single
+/// object stands for a list of one: under one of `keys`, or as the whole file
+/// when it has one of `fields` (the keys a record has).
+pub(crate) fn lists<'v>(v: &'v Value, keys: &[&'static str], fields: &[&str]) -> Vec<List<'v>> {
     let in_object = |o: &'v serde_json::Map<String, Value>, prefix: &str| -> Vec<List<'v>> {
         keys.iter()
             .filter_map(|&k| {
-                o.get(k).and_then(Value::as_array).map(|a| List {
-                    path: format!("{prefix}{k}"),
-                    key: k,
-                    items: a.as_slice(),
-                })
+                let items = match o.get(k)? {
+                    Value::Array(a) => a.as_slice(),
+                    one @ Value::Object(_) => std::slice::from_ref(one),
+                    _ => return None,
+                };
+                Some(List { path: format!("{prefix}{k}"), key: k, items })
             })
             .collect()
     };
     match v {
-        Value::Object(o) => in_object(o, ""),
+        Value::Object(o) => {
+            let found = in_object(o, "");
+            if found.is_empty() && fields.iter().any(|f| o.contains_key(*f)) {
+                return vec![List { path: String::new(), key: "", items: std::slice::from_ref(v) }];
+            }
+            found
+        }
         Value::Array(a) => {
             let blocks = !a.is_empty()
                 && a.iter().all(|el| {
@@ -648,7 +683,7 @@ fn activity_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, ACTIVITY_KEYS);
+    let found = lists(v, ACTIVITY_KEYS, ACTIVITY_FIELDS);
     if found.is_empty() {
         let what = match kind {
             Kind::Posts => {
@@ -683,7 +718,12 @@ fn activity(
     skipped: &mut Skipped,
 ) -> Option<Item> {
     let mut skip = |reason: String| {
-        skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason });
+        skipped.push(Skip {
+            file: entry.to_string(),
+            position: position.to_string(),
+            reason,
+            whole_file: false,
+        });
         None
     };
     if !el.is_object() {
@@ -850,7 +890,7 @@ fn connections_file(
     if !v.is_object() {
         return Ok(());
     }
-    for list in lists(v, &keys) {
+    for list in lists(v, &keys, &[]) {
         let Some(&(_, by_owner, label)) = CONNECTION_KEYS.iter().find(|c| c.0 == list.key) else { continue };
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
@@ -859,6 +899,7 @@ fn connections_file(
                     file: entry.to_string(),
                     position,
                     reason: format!("{label}: entry without a name"),
+                    whole_file: false,
                 });
                 continue;
             };
@@ -867,6 +908,7 @@ fn connections_file(
                     file: entry.to_string(),
                     position,
                     reason: format!("{label}: entry without a time"),
+                    whole_file: false,
                 });
                 continue;
             };

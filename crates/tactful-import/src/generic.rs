@@ -26,12 +26,17 @@
 //!
 //! # Errors
 //!
-//! A file that does not follow this layout stops the import with an error
-//! naming the file, the line and the column: a missing required column in the
-//! header, a row with more or fewer fields than the header, an unknown `kind`
-//! or `network`, an `at` that is not a date, a `by_owner` that is not true or
-//! false, a JSONL line that is not a JSON object. A post, comment or message
-//! with empty text is skipped and listed in the summary.
+//! A file that does not follow this layout is an error naming the file, the
+//! line and the column: a missing required column in the header, a row with
+//! more or fewer fields than the header, an unknown `kind` or `network`, an
+//! `at` that is not a date, a `by_owner` that is not true or false, a JSONL
+//! line that is not a JSON object, a line (or CSV record) longer than
+//! [`caps::MAX_LINE`]. Given alone, the file stops the import; in a folder of
+//! several, it is skipped whole and named (see [`crate::files`]). A post,
+//! comment or message with empty text is skipped and listed in the summary.
+//!
+//! A UTF-8 byte-order mark before the first line is ignored; CSV line ends may
+//! be `\r\n`, `\n` or a lone `\r`.
 //!
 //! # Example
 //!
@@ -51,7 +56,9 @@ use std::path::Path;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, util};
+use crate::files::Files;
+use crate::util::{Bounded, LineEnds};
+use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, caps, util};
 
 const REQUIRED: [&str; 4] = ["kind", "text", "at", "author"];
 
@@ -90,15 +97,26 @@ pub fn import(
             expected: format!("at least one {what} file"),
         });
     }
-    let mut run = Run { opts, owners: HashSet::new(), skipped: Skipped::new(), emit };
+    let mut run = Run { opts, owners: HashSet::new() };
+    let mut skipped = Skipped::new();
+    let mut guard = Files::new(opts.strict, wanted.len());
     for entry in &wanted {
-        let reader = src.open(entry)?;
-        match format {
-            Format::Jsonl => run.jsonl(entry, reader)?,
-            _ => run.csv(entry, reader)?,
+        // The owner a skipped file named is forgotten with the file.
+        let owners = run.owners.clone();
+        let read = guard.read(entry, emit, &mut skipped, |emit, skipped| {
+            let reader = src.open(entry)?;
+            let mut out = Out { emit, skipped };
+            match format {
+                Format::Jsonl => run.jsonl(entry, reader, &mut out),
+                _ => run.csv(entry, reader, &mut out),
+            }
+        })?;
+        if read.is_none() {
+            run.owners = owners;
         }
     }
-    Ok(run.skipped)
+    guard.finish()?;
+    Ok(skipped)
 }
 
 /// One row, as text fields, before checking.
@@ -118,12 +136,16 @@ struct Fields {
     author_url: String,
 }
 
-struct Run<'a, 'e> {
+struct Run<'a> {
     opts: &'a Options,
     /// Networks whose owner has been recorded.
     owners: HashSet<Network>,
-    skipped: Skipped,
-    emit: &'a mut Emit<'e>,
+}
+
+/// Where one file's records and skipped rows go.
+struct Out<'o, 'e> {
+    emit: &'o mut Emit<'e>,
+    skipped: &'o mut Skipped,
 }
 
 fn at_line(line: u64, column: &str) -> String {
@@ -157,16 +179,24 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-impl Run<'_, '_> {
-    fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
-        // Records end at `\n` and a `\r` before it is dropped below: with CRLF
-        // as terminator the csv crate reports each record one line early.
+impl Run<'_> {
+    fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        let head = reader.fill_buf().map_err(|e| csv_error(file, 1, &csv::Error::from(e)))?;
+        // A BOM before a quoted first column would make it part of the name.
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+        }
+        // Every line end is `\n` by now (`LineEnds`): with CRLF as terminator
+        // the csv crate reports each record one line early. Each record is
+        // bounded: one without end is an error, not all the memory there is.
+        let (reader, bound) = Bounded::new(LineEnds::new(reader), caps::MAX_LINE);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(reader);
-        let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+        let header = rdr.headers().map_err(|e| csv_error(file, 1, &e))?.clone();
         // The first header cell may carry a UTF-8 BOM.
         let names: Vec<String> =
             header.iter().map(|h| util::strip_bom(h.trim()).trim().to_ascii_lowercase()).collect();
@@ -195,10 +225,13 @@ impl Run<'_, '_> {
         );
         let mut record = csv::StringRecord::new();
         loop {
+            bound.reset();
+            // Where the next record starts, for an error that carries no position.
+            let next_line = rdr.position().line();
             match rdr.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(csv_error(file, &e)),
+                Err(e) => return Err(csv_error(file, next_line, &e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
             let last = record.len().saturating_sub(1);
@@ -221,25 +254,32 @@ impl Run<'_, '_> {
                 author_name: get(author_name),
                 author_url: get(author_url),
             };
-            self.row(file, line, fields)?;
+            self.row(file, line, fields, out)?;
         }
         Ok(())
     }
 
-    fn jsonl(&mut self, file: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
+    fn jsonl(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
         let mut buf = Vec::new();
         let mut line = 0u64;
         loop {
-            buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| ImportError::Io {
-                path: file.to_string(),
-                message: format!("cannot read: {e}"),
+            let read = util::read_line(&mut reader, &mut buf, caps::MAX_LINE).map_err(|e| {
+                ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") }
             })?;
-            if n == 0 {
-                break;
-            }
             line += 1;
+            match read {
+                util::Line::End => break,
+                util::Line::TooLong => {
+                    return Err(ImportError::format(
+                        file,
+                        format!("line {line}"),
+                        format!("a line of at most {} bytes", caps::MAX_LINE),
+                        "a longer one (is this one JSON object a line?)",
+                    ));
+                }
+                util::Line::Read => {}
+            }
             let Ok(text) = std::str::from_utf8(&buf) else {
                 return Err(ImportError::format(
                     file,
@@ -326,13 +366,13 @@ impl Run<'_, '_> {
                 author_name: get("author_name")?,
                 author_url: get("author_url")?,
             };
-            self.row(file, line, fields)?;
+            self.row(file, line, fields, out)?;
         }
         Ok(())
     }
 
     /// Check one row and send it on.
-    fn row(&mut self, file: &str, line: u64, f: Fields) -> Result<(), ImportError> {
+    fn row(&mut self, file: &str, line: u64, f: Fields, out: &mut Out) -> Result<(), ImportError> {
         let bad = |column: &str, expected: &str, found: &str| {
             ImportError::format(file, at_line(line, column), expected, format!("`{found}`"))
         };
@@ -360,10 +400,11 @@ impl Run<'_, '_> {
         let position = format!("line {line}");
         if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
         {
-            self.skipped.push(Skip {
+            out.skipped.push(Skip {
                 file: file.to_string(),
                 position,
                 reason: format!("a {kind} without text"),
+                whole_file: false,
             });
             return Ok(());
         }
@@ -387,10 +428,10 @@ impl Run<'_, '_> {
             };
             if let Some((person, source)) = found {
                 self.owners.insert(network);
-                (self.emit)(Record::Owner { network, person, source })?;
+                (out.emit)(Record::Owner { network, person, source })?;
             }
         }
-        (self.emit)(Record::Item(Item {
+        (out.emit)(Record::Item(Item {
             network,
             kind,
             external_id: opt(&f.id),
@@ -406,11 +447,18 @@ impl Run<'_, '_> {
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> ImportError {
+/// `next_line`: the line the reader was at, for errors that carry no position.
+fn csv_error(file: &str, next_line: u64, e: &csv::Error) -> ImportError {
     let line = |p: Option<&csv::Position>| {
         p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", p.line()))
     };
     match e.kind() {
+        csv::ErrorKind::Io(io) if util::is_too_long(io) => ImportError::format(
+            file,
+            format!("line {next_line}"),
+            format!("a CSV record of at most {} bytes", caps::MAX_LINE),
+            "a longer one (a line without end, or a quote that is never closed)",
+        ),
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
             line(pos.as_ref()),

@@ -16,15 +16,19 @@
 //!   `string_list_data[{href, value, timestamp}]`;
 //! * the owner: `personal_information.json` (`profile_user[0].string_map_data.Username`).
 //!
-//! Every string is run through [`util::fix_mojibake`].
+//! Every string is run through [`util::fix_mojibake`]. Where a list is
+//! expected, a single object is read as a list of one (a real export's
+//! `posts_1.json` held one post, not a list); a file that cannot be read is
+//! skipped whole (see [`crate::files`]).
 
 use std::borrow::Cow;
 
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::facebook::{self, List, Me, Votes, describe, lists, read_json, string, time};
-use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
+use crate::facebook::{self, Me, Votes, describe, lists, read_json, string, time};
+use crate::files::Files;
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 /// What an Instagram file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +59,9 @@ pub fn import(
         });
     }
     let mut skipped = Vec::new();
-    import_files(src, &files, opts, emit, &mut skipped)?;
+    let mut guard = Files::new(opts.strict, files.len());
+    import_files(src, &files, opts, &mut guard, emit, &mut skipped)?;
+    guard.finish()?;
     Ok(skipped)
 }
 
@@ -135,26 +141,30 @@ pub(crate) fn import_files(
     src: &mut dyn ExportSource,
     files: &[(String, Kind)],
     opts: &Options,
+    guard: &mut Files,
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts)?;
+    let owner = find_owner(src, files, opts, guard, skipped)?;
     if let Some((person, source)) = &owner {
         emit(Record::Owner { network: Network::Instagram, person: person.clone(), source: source.clone() })?;
     }
     let me = Me::new(owner.map(|o| o.0));
     for (entry, kind) in files {
-        match kind {
-            Kind::Profile => {}
+        if *kind == Kind::Profile {
+            continue;
+        }
+        guard.read(entry, emit, skipped, |emit, skipped| match kind {
             Kind::Messages => {
                 let thread = facebook::read_thread(src, entry, false)?;
-                facebook::emit_thread(Network::Instagram, entry, thread, &me, emit, skipped)?;
+                facebook::emit_thread(Network::Instagram, entry, thread, &me, emit, skipped)
             }
-            Kind::Posts => posts_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
-            Kind::Comments => comments_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
-            Kind::Likes => likes_file(entry, &read_json(src, entry)?, &me, emit, skipped)?,
-            Kind::Connections => connections_file(entry, &read_json(src, entry)?, emit, skipped)?,
-        }
+            Kind::Posts => posts_file(entry, &read_json(src, entry)?, &me, emit, skipped),
+            Kind::Comments => comments_file(entry, &read_json(src, entry)?, &me, emit, skipped),
+            Kind::Likes => likes_file(entry, &read_json(src, entry)?, &me, emit, skipped),
+            Kind::Connections => connections_file(entry, &read_json(src, entry)?, emit, skipped),
+            Kind::Profile => Ok(()),
+        })?;
     }
     Ok(())
 }
@@ -164,6 +174,8 @@ fn find_owner(
     src: &mut dyn ExportSource,
     files: &[(String, Kind)],
     opts: &Options,
+    guard: &mut Files,
+    skipped: &mut Skipped,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
     if let Some(p) = &opts.owner {
         return Ok(Some((
@@ -172,29 +184,18 @@ fn find_owner(
         )));
     }
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Profile) {
-        let v = read_json(src, entry)?;
-        let Some(map) = v.pointer("/profile_user/0/string_map_data") else { continue };
-        let field = |k: &str| string(map.get(k).and_then(|f| f.get("value")));
-        let (username, name) = (field("Username"), field("Name"));
-        let Some(handle) = username.clone().or_else(|| name.clone()) else { continue };
-        let person = Person {
-            profile_url: username.as_ref().map(|u| format!("https://www.instagram.com/{u}")),
-            handle,
-            name,
-            email: field("Email"),
-        };
-        let position = if username.is_some() {
-            "profile_user[0].string_map_data.Username"
-        } else {
-            "profile_user[0].string_map_data.Name"
-        };
-        return Ok(Some((person, SourceRef { file: entry.clone(), position: position.into() })));
+        if let Some(Some(found)) =
+            guard.scan(entry, skipped, || profile_owner(&read_json(src, entry)?, entry))?
+        {
+            return Ok(Some(found));
+        }
     }
     let mut votes = Votes::default();
     let mut first = None;
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Messages) {
-        votes.count(src, entry)?;
-        first.get_or_insert(entry);
+        if guard.scan(entry, skipped, || votes.count(src, entry))?.is_some() {
+            first.get_or_insert(entry);
+        }
     }
     Ok(votes.winner().zip(first).map(|(name, entry)| {
         (
@@ -204,8 +205,37 @@ fn find_owner(
     }))
 }
 
+/// The owner named in `personal_information.json` (`profile_user` a list, or one object).
+fn profile_owner(v: &Value, entry: &str) -> Result<Option<(Person, SourceRef)>, ImportError> {
+    let user = match v.get("profile_user") {
+        Some(Value::Array(a)) => a.first(),
+        other => other,
+    };
+    let Some(map) = user.and_then(|u| u.get("string_map_data")) else { return Ok(None) };
+    let field = |k: &str| string(map.get(k).and_then(|f| f.get("value")));
+    let (username, name) = (field("Username"), field("Name"));
+    let Some(handle) = username.clone().or_else(|| name.clone()) else { return Ok(None) };
+    let person = Person {
+        profile_url: username.as_ref().map(|u| format!("https://www.instagram.com/{u}")),
+        handle,
+        name,
+        email: field("Email"),
+    };
+    let position = if username.is_some() {
+        "profile_user[0].string_map_data.Username"
+    } else {
+        "profile_user[0].string_map_data.Name"
+    };
+    caps::check_person(&person, entry, position, "owner")?;
+    Ok(Some((person, SourceRef { file: entry.to_string(), position: position.into() })))
+}
+
 // ---------------------------------------------------------------------------
 // Posts
+
+/// The fields of a post: an object with one of these is a post, even where a list of them is expected.
+const POST_FIELDS: &[&str] =
+    &["media", "ig_igtv_media", "ig_reels_media", "taken_at", "creation_timestamp", "title", "caption"];
 
 fn posts_file(
     entry: &str,
@@ -215,16 +245,12 @@ fn posts_file(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     // 2019–20 `media.json`: {"photos": [...], "videos": [...], "stories": [...]}.
-    let found: Vec<List<'_>> = match v {
-        Value::Array(a) => vec![List { path: String::new(), key: "", items: a.as_slice() }],
-        Value::Object(_) => lists(v, &["photos", "videos"]),
-        _ => Vec::new(),
-    };
+    let found = lists(v, &["photos", "videos"], POST_FIELDS);
     if found.is_empty() {
         return Err(ImportError::format(
             entry,
             "start",
-            "a list of Instagram posts (a JSON array, or an object with `photos`/`videos`)",
+            "a list of Instagram posts (a JSON array, one post, or an object with `photos`/`videos`)",
             describe(v),
         ));
     }
@@ -246,7 +272,12 @@ fn post(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let skip = |skipped: &mut Skipped, reason: String| {
-        skipped.push(Skip { file: entry.to_string(), position: position.to_string(), reason })
+        skipped.push(Skip {
+            file: entry.to_string(),
+            position: position.to_string(),
+            reason,
+            whole_file: false,
+        });
     };
     let Some(o) = el.as_object() else {
         skip(skipped, format!("expected a post, found {}", describe(el)));
@@ -317,7 +348,7 @@ fn comments_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, COMMENT_KEYS);
+    let found = lists(v, COMMENT_KEYS, &["string_map_data", "string_list_data"]);
     if found.is_empty() {
         return Err(ImportError::format(
             entry,
@@ -334,7 +365,8 @@ fn comments_file(
                     file: entry.to_string(),
                     position: position.clone(),
                     reason: reason.into(),
-                })
+                    whole_file: false,
+                });
             };
             let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
                 let field = |k: &str| map.get(k);
@@ -391,7 +423,7 @@ fn likes_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, &["likes_media_likes", "likes_comment_likes"]);
+    let found = lists(v, &["likes_media_likes", "likes_comment_likes"], &["string_list_data"]);
     if found.is_empty() {
         return Err(ImportError::format(
             entry,
@@ -409,6 +441,7 @@ fn likes_file(
                     file: entry.to_string(),
                     position,
                     reason: "like without a time".into(),
+                    whole_file: false,
                 });
                 continue;
             };
@@ -448,29 +481,31 @@ fn connections_file(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let base = entry.rsplit('/').next().unwrap_or(entry).to_ascii_lowercase();
-    let found: Vec<(String, bool, &str, &[Value])> = match v {
-        // `followers_1.json` is a bare array.
-        Value::Array(a) if base.starts_with("followers") => {
-            vec![(String::new(), false, "follows you", a.as_slice())]
-        }
-        Value::Array(a) if base.starts_with("following") => {
-            vec![(String::new(), true, "you follow", a.as_slice())]
-        }
-        Value::Object(_) => {
-            let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
-            lists(v, &keys)
-                .into_iter()
-                .filter_map(|l| {
-                    CONNECTION_KEYS
-                        .iter()
-                        .find(|c| c.0 == l.key)
-                        .map(|&(_, by_owner, label)| (l.path, by_owner, label, l.items))
-                })
-                .collect()
-        }
-        // Blocked, restricted, close friends, hashtags…: not connections.
-        _ => Vec::new(),
+    // `followers_1.json` is a bare array (or, with one follower, an object).
+    let by_name = if base.starts_with("followers") {
+        Some((false, "follows you"))
+    } else if base.starts_with("following") {
+        Some((true, "you follow"))
+    } else {
+        None
     };
+    let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
+    let fields: &[&str] = if by_name.is_some() { &["string_list_data"] } else { &[] };
+    // Blocked, restricted, close friends, hashtags…: not connections, nothing found.
+    let found: Vec<(String, bool, &str, &[Value])> = lists(v, &keys, fields)
+        .into_iter()
+        .filter_map(|l| {
+            let (by_owner, label) = if l.key.is_empty() {
+                by_name?
+            } else {
+                CONNECTION_KEYS
+                    .iter()
+                    .find(|c| c.0 == l.key)
+                    .map(|&(_, by_owner, label)| (by_owner, label))?
+            };
+            Some((l.path, by_owner, label, l.items))
+        })
+        .collect();
     for (path, by_owner, label, items) in found {
         for (i, el) in items.iter().enumerate() {
             let position = format!("{path}[{i}]");
@@ -491,6 +526,7 @@ fn connections_file(
                     file: entry.to_string(),
                     position,
                     reason: format!("{label}: entry without a username"),
+                    whole_file: false,
                 });
                 continue;
             };
@@ -499,6 +535,7 @@ fn connections_file(
                     file: entry.to_string(),
                     position,
                     reason: format!("{label}: entry without a time"),
+                    whole_file: false,
                 });
                 continue;
             };

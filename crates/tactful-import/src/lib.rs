@@ -8,9 +8,16 @@
 //! the import. Bad input is expected, not exceptional: a file that cannot be
 //! read as its format says is an [`ImportError`] naming the file, the position
 //! and what was expected; a record that can be skipped safely is reported in
-//! the [`Skipped`] list instead.
+//! the [`Skipped`] list instead. One bad file does not sink an export: unless
+//! [`Options::strict`] is set, it is skipped whole and listed (see [`files`]);
+//! only an export none of whose files can be read is an error.
+//!
+//! Every record passes the caps of [`caps`] (a name of 1 MiB copied into
+//! every record of a thread is refused with its file, not stored).
 
+pub mod caps;
 pub mod detect;
+pub mod files;
 pub mod source;
 pub mod util;
 
@@ -39,6 +46,9 @@ pub enum ImportError {
     /// The sink refused a record (for example the store failed).
     #[error("{0}")]
     Sink(String),
+    /// Not one file of the export could be read (the first error, and how many more).
+    #[error("{first}\n(and {more} more files of the export could not be read either)")]
+    Unreadable { first: Box<ImportError>, more: usize },
 }
 
 impl ImportError {
@@ -55,6 +65,23 @@ impl ImportError {
             found: found.into(),
         }
     }
+
+    /// Where in its file the error is (empty when it is about the whole file)
+    /// and what went wrong, without the file's name: for the summary's list of
+    /// skipped files.
+    pub fn position_and_reason(&self) -> (String, String) {
+        match self {
+            ImportError::Format { position, expected, found, .. } => {
+                (position.clone(), format!("expected {expected}, found {found}"))
+            }
+            ImportError::Io { message, .. } | ImportError::Unsafe { message, .. } => {
+                (String::new(), message.clone())
+            }
+            ImportError::Unknown { expected, .. } => (String::new(), format!("expected {expected}")),
+            ImportError::Sink(m) => (String::new(), m.clone()),
+            ImportError::Unreadable { first, .. } => first.position_and_reason(),
+        }
+    }
 }
 
 /// A record left out, and why (for the summary).
@@ -63,6 +90,17 @@ pub struct Skip {
     pub file: String,
     pub position: String,
     pub reason: String,
+    /// The whole file was left out (it could not be read, or is a link), not
+    /// one record of it: the summary lists these files one by one.
+    pub whole_file: bool,
+}
+
+impl Skip {
+    /// A whole file left out because of `error`.
+    pub fn file(file: &str, error: &ImportError) -> Skip {
+        let (position, reason) = error.position_and_reason();
+        Skip { file: file.to_string(), position, reason, whole_file: true }
+    }
 }
 
 /// What an importer left out.
@@ -75,23 +113,43 @@ pub struct Options {
     pub owner: Option<Person>,
     /// The network for generic CSV/JSONL files without a `network` column.
     pub network: Option<Network>,
+    /// All or nothing: the first file that cannot be read (or a link in the
+    /// export) stops the import, instead of being skipped and listed.
+    pub strict: bool,
 }
 
 /// The sink that receives records.
 pub type Emit<'a> = dyn FnMut(Record) -> Result<(), ImportError> + 'a;
 
-/// Import everything `format` knows from `src`, sending each record to `emit`.
+/// Import everything `format` knows from `src`, sending each record to `emit`
+/// once it has passed the [`caps`]. The links the source left out are skipped
+/// files (or, strict, an error).
 pub fn run(
     format: Format,
     src: &mut dyn ExportSource,
     opts: &Options,
     emit: &mut Emit<'_>,
 ) -> Result<Skipped, ImportError> {
-    match format {
-        Format::Facebook => facebook::import(src, opts, emit),
-        Format::Instagram => instagram::import(src, opts, emit),
-        Format::X => twitter::import(src, opts, emit),
-        Format::LinkedIn => linkedin::import(src, opts, emit),
-        Format::Csv | Format::Jsonl => generic::import(format, src, opts, emit),
+    let left_out = src.left_out().to_vec();
+    if opts.strict {
+        if let Some(s) = left_out.first() {
+            return Err(ImportError::Unsafe {
+                path: format!("{}: {}", src.name(), s.file),
+                message: format!("{} (--strict refuses an export with one)", s.reason),
+            });
+        }
     }
+    let mut checked = |r: Record| {
+        caps::check(&r)?;
+        emit(r)
+    };
+    let mut skipped = match format {
+        Format::Facebook => facebook::import(src, opts, &mut checked),
+        Format::Instagram => instagram::import(src, opts, &mut checked),
+        Format::X => twitter::import(src, opts, &mut checked),
+        Format::LinkedIn => linkedin::import(src, opts, &mut checked),
+        Format::Csv | Format::Jsonl => generic::import(format, src, opts, &mut checked),
+    }?;
+    skipped.splice(0..0, left_out);
+    Ok(skipped)
 }

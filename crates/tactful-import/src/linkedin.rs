@@ -29,7 +29,9 @@
 //! `2017/06/08 08:15:44 UTC` or `2021-06-16 15:00:02`; times without a zone
 //! are read as UTC. A row whose date cannot be read is skipped with a reason.
 //! A file that is not CSV as expected (ragged rows, bad encoding, a missing
-//! column) is an error naming the file and line.
+//! column, a record longer than [`caps::MAX_LINE`]) is an error naming the
+//! file and line; the file is then skipped whole (see [`crate::files`]). Line
+//! ends may be `\r\n`, `\n` or a lone `\r`.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -37,9 +39,22 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
+use crate::files::Files;
+use crate::util::{BoundReset, Bounded, LineEnds};
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 const NET: Network = Network::LinkedIn;
+
+/// The files this importer reads (the first only for who the owner is).
+const READ: [&str; 7] = [
+    "profile.csv",
+    "connections.csv",
+    "messages.csv",
+    "shares.csv",
+    "comments.csv",
+    "invitations.csv",
+    "reactions.csv",
+];
 
 /// Import a LinkedIn data export.
 pub fn import(
@@ -49,22 +64,30 @@ pub fn import(
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
-    let owner = find_owner(src, &entries, opts)?;
+    let count = entries.iter().filter(|e| READ.contains(&base(e).to_ascii_lowercase().as_str())).count();
+    let mut guard = Files::new(opts.strict, count);
+    let owner = find_owner(src, &entries, opts, &mut guard, &mut skipped)?;
     if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
         emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
     }
     for entry in &entries {
-        let mut ctx = Ctx { file: entry, owner: &owner, emit: &mut *emit, skipped: &mut skipped };
-        match base(entry).to_ascii_lowercase().as_str() {
-            "connections.csv" => ctx.connections(open_table(src, entry, false)?)?,
-            "messages.csv" => ctx.messages(open_table(src, entry, false)?)?,
-            "shares.csv" => ctx.shares(open_table(src, entry, false)?)?,
-            "comments.csv" => ctx.comments(open_table(src, entry, true)?)?,
-            "invitations.csv" => ctx.invitations(open_table(src, entry, false)?)?,
-            "reactions.csv" => ctx.reactions(open_table(src, entry, false)?)?,
-            _ => {}
+        let name = base(entry).to_ascii_lowercase();
+        if !READ[1..].contains(&name.as_str()) {
+            continue;
         }
+        guard.read(entry, emit, &mut skipped, |emit, skipped| {
+            let mut ctx = Ctx { file: entry, owner: &owner, emit, skipped };
+            match name.as_str() {
+                "connections.csv" => ctx.connections(open_table(src, entry, false)?),
+                "messages.csv" => ctx.messages(open_table(src, entry, false)?),
+                "shares.csv" => ctx.shares(open_table(src, entry, false)?),
+                "comments.csv" => ctx.comments(open_table(src, entry, true)?),
+                "invitations.csv" => ctx.invitations(open_table(src, entry, false)?),
+                _ => ctx.reactions(open_table(src, entry, false)?),
+            }
+        })?;
     }
+    guard.finish()?;
     Ok(skipped)
 }
 
@@ -83,6 +106,8 @@ struct Table<'a> {
     columns: HashMap<String, usize>,
     /// Lines before the header (the `Notes:` preamble).
     offset: u64,
+    /// Starts the count of bytes of one record again, at each record.
+    bound: BoundReset,
 }
 
 fn normalise(column: &str) -> String {
@@ -119,13 +144,16 @@ impl Table<'_> {
 
     fn next(&mut self) -> Option<Result<Row, ImportError>> {
         let mut record = csv::StringRecord::new();
+        self.bound.reset();
+        // Where the next record starts, for an error that carries no position.
+        let next_line = self.offset + self.reader.position().line();
         match self.reader.read_record(&mut record) {
             Ok(false) => None,
             Ok(true) => {
                 let line = self.offset + record.position().map_or(0, csv::Position::line);
                 Some(Ok(Row { record, line }))
             }
-            Err(e) => Some(Err(csv_error(&self.file, self.offset, &e))),
+            Err(e) => Some(Err(csv_error(&self.file, self.offset, next_line, &e))),
         }
     }
 }
@@ -139,11 +167,13 @@ impl Row {
     }
 }
 
-fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
+/// `next_line`: the line the reader was at, for errors that carry no position.
+fn csv_error(file: &str, offset: u64, next_line: u64, e: &csv::Error) -> ImportError {
     let line = |p: Option<&csv::Position>| {
         p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()))
     };
     match e.kind() {
+        csv::ErrorKind::Io(io) if util::is_too_long(io) => too_long(file, next_line),
         csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
             file,
             line(pos.as_ref()),
@@ -163,8 +193,19 @@ fn csv_error(file: &str, offset: u64, e: &csv::Error) -> ImportError {
     }
 }
 
-/// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, skip
-/// the `Notes:` preamble, and pick the delimiter (comma or tab) from the header.
+/// A record longer than [`caps::MAX_LINE`], at `line`.
+fn too_long(file: &str, line: u64) -> ImportError {
+    ImportError::format(
+        file,
+        format!("line {line}"),
+        format!("a CSV record of at most {} bytes", caps::MAX_LINE),
+        "a longer one (a line without end, or a quote that is never closed)",
+    )
+}
+
+/// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, make
+/// every line end `\n`, skip the `Notes:` preamble, and pick the delimiter
+/// (comma or tab) from the header.
 fn open_table<'a>(
     src: &'a mut dyn ExportSource,
     file: &str,
@@ -172,25 +213,32 @@ fn open_table<'a>(
 ) -> Result<Table<'a>, ImportError> {
     let io =
         |e: std::io::Error| ImportError::Io { path: file.to_string(), message: format!("cannot read: {e}") };
-    let mut input: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
-    let head = input.fill_buf().map_err(io)?;
+    let mut raw: Box<dyn BufRead + 'a> = Box::new(BufReader::with_capacity(1 << 16, src.open(file)?));
+    let head = raw.fill_buf().map_err(io)?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         // UTF-16 cannot be streamed through the CSV reader: decode the file.
-        let text = util::read_text(input, file)?;
-        input = Box::new(Cursor::new(text.into_bytes()));
+        let text = util::read_text(raw, file)?;
+        raw = Box::new(Cursor::new(text.into_bytes()));
     } else if head.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
+        raw.consume(3);
     }
+    // Line ends are mended on text, never on UTF-16 bytes (a `\r` byte can be half a character there).
+    let mut input = BufReader::with_capacity(1 << 16, LineEnds::new(raw));
     let mut offset = 0u64;
     let mut line = Vec::new();
-    input.read_until(b'\n', &mut line).map_err(io)?;
+    let mut read_line = |line: &mut Vec<u8>, at: u64| match util::read_line(&mut input, line, caps::MAX_LINE)
+    {
+        Ok(util::Line::TooLong) => Err(too_long(file, at)),
+        Ok(l) => Ok(l),
+        Err(e) => Err(io(e)),
+    };
+    read_line(&mut line, 1)?;
     if line.starts_with(b"Notes:") {
         // The preamble: a `Notes:` line, a quoted paragraph, blank lines.
         let mut quotes = 0usize;
         loop {
             offset += 1;
-            line.clear();
-            if input.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            if read_line(&mut line, offset + 1)? == util::Line::End {
                 return Err(ImportError::format(
                     file,
                     format!("line {}", offset + 1),
@@ -209,19 +257,20 @@ fn open_table<'a>(
     let tabs = line.iter().filter(|&&b| b == b'\t').count();
     let commas = line.iter().filter(|&&b| b == b',').count();
     let delimiter = if tabs > commas { b'\t' } else { b',' };
-    let reader: Box<dyn Read + 'a> = Box::new(Cursor::new(line).chain(input));
+    let (bounded, bound) = Bounded::new(Cursor::new(line).chain(input), caps::MAX_LINE);
+    let reader: Box<dyn Read + 'a> = Box::new(bounded);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .escape(backslash_escapes.then_some(b'\\'))
-        // Records end at `\n` (a `\r` before it is trimmed with the field):
-        // with CRLF as terminator the csv crate reports each record one line early.
+        // Every line end is `\n` by now (`LineEnds`); with CRLF as terminator
+        // the csv crate would report each record one line early.
         .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
-    let header = reader.headers().map_err(|e| csv_error(file, offset, &e))?;
+    let header = reader.headers().map_err(|e| csv_error(file, offset, offset + 1, &e))?;
     let columns = header.iter().enumerate().map(|(i, c)| (normalise(c), i)).collect();
-    Ok(Table { file: file.to_string(), reader, columns, offset })
+    Ok(Table { file: file.to_string(), reader, columns, offset, bound })
 }
 
 // ---------------------------------------------------------------------------
@@ -455,7 +504,13 @@ impl Owner {
     }
 }
 
-fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) -> Result<Owner, ImportError> {
+fn find_owner(
+    src: &mut dyn ExportSource,
+    entries: &[String],
+    opts: &Options,
+    guard: &mut Files,
+    skipped: &mut Skipped,
+) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
     if let Some(given) = &opts.owner {
         owner.person = Some(given.clone());
@@ -472,101 +527,124 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
         entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>()
     };
     for entry in named("Profile.csv") {
-        let mut t = open_table(src, &entry, false)?;
-        let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
-        if let Some(row) = t.next() {
+        let found = guard.scan(&entry, skipped, || {
+            let mut t = open_table(src, &entry, false)?;
+            let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
+            let Some(row) = t.next() else { return Ok(None) };
             let row = row?;
             let name = format!("{} {}", row.get(first), row.get(last)).trim().to_string();
-            if !name.is_empty() {
-                owner.set(&name, "", SourceRef { file: entry.clone(), position: row.position() });
-                return Ok(owner);
+            if name.is_empty() {
+                return Ok(None);
             }
+            let person = Person::named(name.as_str());
+            caps::check_person(&person, &entry, &row.position(), "owner")?;
+            Ok(Some((name, row.position())))
+        })?;
+        if let Some(Some((name, position))) = found {
+            owner.set(&name, "", SourceRef { file: entry.clone(), position });
+            return Ok(owner);
         }
     }
+    // The guesses below count names: one over the cap is no one's (its file
+    // is refused when read for its records).
     for entry in named("messages.csv") {
-        let mut t = open_table(src, &entry, false)?;
-        let (from, url, to, direction, conv) = (
-            t.col(&["FROM"]),
-            t.col(&["SENDER PROFILE URL"]),
-            t.col(&["TO"]),
-            t.col(&["Direction"]),
-            t.col(&["CONVERSATION ID"]),
-        );
-        let recipient_urls = t.col(&["RECIPIENT PROFILE URLS"]);
-        // name → (conversations, appearances, a profile URL, first line)
-        let mut seen: BTreeMap<String, (HashSet<String>, usize, String, u64)> = BTreeMap::new();
-        while let Some(row) = t.next() {
-            let row = row?;
-            let mut note = |name: &str, conversation: String, url: &str| {
-                if name.is_empty() {
-                    return;
-                }
-                let e = seen
-                    .entry(name.to_string())
-                    .or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
-                e.0.insert(conversation);
-                e.1 += 1;
-                if e.2.is_empty() {
-                    e.2 = url.to_string();
-                }
-            };
-            if direction.is_some() {
-                // 2018: the owner sends the OUTGOING rows.
-                if row.get(direction).eq_ignore_ascii_case("OUTGOING") {
-                    note(row.get(from), String::new(), "");
-                }
-            } else {
-                let c = row.get(conv).to_string();
-                note(row.get(from), c.clone(), row.get(url));
-                for (name, url) in recipients(row.get(to), row.get(recipient_urls)) {
-                    note(name, c.clone(), url);
-                }
-            }
-        }
-        if let Some((name, (_, _, url, line))) = seen
-            .into_iter()
-            .max_by(|a, b| (a.1.0.len(), a.1.1).cmp(&(b.1.0.len(), b.1.1)).then_with(|| b.0.cmp(&a.0)))
-        {
-            let what = if direction.is_some() {
-                "the sender of most OUTGOING messages"
-            } else {
-                "the person in most conversations"
-            };
-            owner.set(
-                &name,
-                &url,
-                SourceRef { file: entry.clone(), position: format!("line {line} ({what})") },
-            );
+        let found = guard.scan(&entry, skipped, || owner_in_messages(src, &entry))?;
+        if let Some(Some((name, url, source))) = found {
+            owner.set(&name, &url, source);
             return Ok(owner);
         }
     }
     for entry in named("Invitations.csv") {
-        let mut t = open_table(src, &entry, false)?;
-        let (from, to, direction) = (t.col(&["From"]), t.col(&["To"]), t.col(&["Direction"]));
-        let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
-        while let Some(row) = t.next() {
-            let row = row?;
-            let name =
-                if row.get(direction).eq_ignore_ascii_case("OUTGOING") { row.get(from) } else { row.get(to) };
-            if !name.is_empty() {
-                counts.entry(name.to_string()).or_insert((0, row.line)).0 += 1;
-            }
-        }
-        if let Some((name, (_, line))) =
-            counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0)))
-        {
-            owner.set(
-                &name,
-                "",
-                SourceRef {
-                    file: entry.clone(),
-                    position: format!("line {line} (the owner's side of the invitations)"),
-                },
-            );
+        let found = guard.scan(&entry, skipped, || owner_in_invitations(src, &entry))?;
+        if let Some(Some((name, source))) = found {
+            owner.set(&name, "", source);
             return Ok(owner);
         }
     }
     Ok(owner)
+}
+
+/// The owner as `messages.csv` shows them: the sender of most OUTGOING rows
+/// (2018), else the person in most conversations. Name, profile URL, where.
+fn owner_in_messages(
+    src: &mut dyn ExportSource,
+    entry: &str,
+) -> Result<Option<(String, String, SourceRef)>, ImportError> {
+    let mut t = open_table(src, entry, false)?;
+    let (from, url, to, direction, conv) = (
+        t.col(&["FROM"]),
+        t.col(&["SENDER PROFILE URL"]),
+        t.col(&["TO"]),
+        t.col(&["Direction"]),
+        t.col(&["CONVERSATION ID"]),
+    );
+    let recipient_urls = t.col(&["RECIPIENT PROFILE URLS"]);
+    // name → (conversations, appearances, a profile URL, first line)
+    let mut seen: BTreeMap<String, (HashSet<String>, usize, String, u64)> = BTreeMap::new();
+    while let Some(row) = t.next() {
+        let row = row?;
+        let mut note = |name: &str, conversation: String, url: &str| {
+            if name.is_empty() || !caps::fits(name) || url.len() > caps::MAX_LINK {
+                return;
+            }
+            let e =
+                seen.entry(name.to_string()).or_insert_with(|| (HashSet::new(), 0, String::new(), row.line));
+            e.0.insert(conversation);
+            e.1 += 1;
+            if e.2.is_empty() {
+                e.2 = url.to_string();
+            }
+        };
+        if direction.is_some() {
+            // 2018: the owner sends the OUTGOING rows.
+            if row.get(direction).eq_ignore_ascii_case("OUTGOING") {
+                note(row.get(from), String::new(), "");
+            }
+        } else {
+            let c = row.get(conv).to_string();
+            note(row.get(from), c.clone(), row.get(url));
+            for (name, url) in recipients(row.get(to), row.get(recipient_urls)) {
+                note(name, c.clone(), url);
+            }
+        }
+    }
+    if let Some((name, (_, _, url, line))) = seen
+        .into_iter()
+        .max_by(|a, b| (a.1.0.len(), a.1.1).cmp(&(b.1.0.len(), b.1.1)).then_with(|| b.0.cmp(&a.0)))
+    {
+        let what = if direction.is_some() {
+            "the sender of most OUTGOING messages"
+        } else {
+            "the person in most conversations"
+        };
+        let source = SourceRef { file: entry.to_string(), position: format!("line {line} ({what})") };
+        return Ok(Some((name, url, source)));
+    }
+    Ok(None)
+}
+
+/// The owner as `Invitations.csv` shows them: the name on the owner's side of most rows.
+fn owner_in_invitations(
+    src: &mut dyn ExportSource,
+    entry: &str,
+) -> Result<Option<(String, SourceRef)>, ImportError> {
+    let mut t = open_table(src, entry, false)?;
+    let (from, to, direction) = (t.col(&["From"]), t.col(&["To"]), t.col(&["Direction"]));
+    let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    while let Some(row) = t.next() {
+        let row = row?;
+        let name =
+            if row.get(direction).eq_ignore_ascii_case("OUTGOING") { row.get(from) } else { row.get(to) };
+        if !name.is_empty() && caps::fits(name) {
+            counts.entry(name.to_string()).or_insert((0, row.line)).0 += 1;
+        }
+    }
+    Ok(counts.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(&a.0))).map(
+        |(name, (_, line))| {
+            let position = format!("line {line} (the owner's side of the invitations)");
+            (name, SourceRef { file: entry.to_string(), position })
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -606,6 +684,7 @@ impl Ctx<'_, '_> {
             file: self.file.to_string(),
             position: row.position(),
             reason: reason.into(),
+            whole_file: false,
         });
     }
 

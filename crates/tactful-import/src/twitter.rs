@@ -29,6 +29,8 @@
 //!   November 2010). The liked text is not copied (it is someone else's words).
 //!
 //! Everything else in the archive (ads, devices, deleted posts, …) is ignored.
+//! Where a list is expected, a single object is read as a list of one; a file
+//! that cannot be read is skipped whole (see [`crate::files`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -36,8 +38,10 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
+use crate::files::Files;
 use crate::linkedin::decode_html_entities;
-use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, util};
+use crate::util::OneOrMany;
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 const NET: Network = Network::X;
 
@@ -49,12 +53,23 @@ pub fn import(
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
     let mut skipped = Skipped::new();
+    let read = entries
+        .iter()
+        .filter(|e| {
+            file_type(e).is_some()
+                || matches!(
+                    data_type(e),
+                    Some("account" | "manifest" | "user_details" | "note-tweet" | "note-tweets")
+                )
+        })
+        .count();
+    let mut guard = Files::new(opts.strict, read);
 
     // 1. Who the owner is, and the long-post texts, before any content.
-    let mut owner = find_owner(src, &entries, opts)?;
-    let notes = load_notes(src, &entries)?;
+    let mut owner = find_owner(src, &entries, opts, &mut guard, &mut skipped)?;
+    let notes = load_notes(src, &entries, &mut guard, &mut skipped)?;
     if owner.person.is_none() {
-        owner_from_messages(src, &entries, &mut owner)?;
+        owner_from_messages(src, &entries, &mut owner, &mut guard, &mut skipped)?;
     }
     if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
         emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
@@ -63,34 +78,25 @@ pub fn import(
 
     // 2. Content.
     for entry in &entries {
-        match file_type(entry) {
-            Some(FileType::Tweets) => {
-                let text = read_js(src, entry)?;
-                tweets(&text, entry, false, &mut owner, &notes, emit, &mut skipped)?;
+        let Some(ty) = file_type(entry) else { continue };
+        // A Grailbird file teaches who the owner is: forgotten again if the file is skipped.
+        let before = owner.clone();
+        let read = guard.read(entry, emit, &mut skipped, |emit, skipped| {
+            let text = read_js(src, entry)?;
+            match ty {
+                FileType::Tweets => tweets(&text, entry, false, &mut owner, &notes, emit, skipped),
+                FileType::Grailbird => tweets(&text, entry, true, &mut owner, &notes, emit, skipped),
+                FileType::Messages => messages(&text, entry, &owner, emit, skipped),
+                FileType::Follower => follows(&text, entry, false, emit, skipped),
+                FileType::Following => follows(&text, entry, true, emit, skipped),
+                FileType::Like => likes(&text, entry, &owner, emit, skipped),
             }
-            Some(FileType::Grailbird) => {
-                let text = read_js(src, entry)?;
-                tweets(&text, entry, true, &mut owner, &notes, emit, &mut skipped)?;
-            }
-            Some(FileType::Messages) => {
-                let text = read_js(src, entry)?;
-                messages(&text, entry, &owner, emit, &mut skipped)?;
-            }
-            Some(FileType::Follower) => {
-                let text = read_js(src, entry)?;
-                follows(&text, entry, false, emit, &mut skipped)?;
-            }
-            Some(FileType::Following) => {
-                let text = read_js(src, entry)?;
-                follows(&text, entry, true, emit, &mut skipped)?;
-            }
-            Some(FileType::Like) => {
-                let text = read_js(src, entry)?;
-                likes(&text, entry, &owner, emit, &mut skipped)?;
-            }
-            None => {}
+        })?;
+        if read.is_none() {
+            owner = before;
         }
     }
+    guard.finish()?;
     Ok(skipped)
 }
 
@@ -172,7 +178,7 @@ fn read_js(src: &mut dyn ExportSource, entry: &str) -> Result<String, ImportErro
 }
 
 /// Who owns the archive, and the identifiers that mean "the owner".
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Owner {
     person: Option<Person>,
     source: Option<SourceRef>,
@@ -238,7 +244,16 @@ fn profile(username: &str) -> Option<String> {
     (!username.is_empty()).then(|| format!("https://twitter.com/{username}"))
 }
 
-fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) -> Result<Owner, ImportError> {
+/// The owner an owner file names: the person, their username, where it says so.
+type Named = (Person, String, SourceRef);
+
+fn find_owner(
+    src: &mut dyn ExportSource,
+    entries: &[String],
+    opts: &Options,
+    guard: &mut Files,
+    skipped: &mut Skipped,
+) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
     if let Some(given) = &opts.owner {
         owner.person = Some(given.clone());
@@ -247,64 +262,85 @@ fn find_owner(src: &mut dyn ExportSource, entries: &[String], opts: &Options) ->
     }
     // account.js: [ { "account": { accountId, username, accountDisplayName } } ]
     for entry in entries_of(entries, "account").cloned().collect::<Vec<_>>() {
-        let text = read_js(src, &entry)?;
-        let v: Value = util::parse_json(&text, &entry, "a JSON array of {\"account\": {…}}")?;
-        let Some(a) = v.get(0).and_then(|x| x.get("account")) else { continue };
-        let Some(id) = str_of(a, "accountId") else { continue };
-        let username = str_of(a, "username").unwrap_or("");
-        let person = Person {
-            handle: id.to_string(),
-            name: str_of(a, "accountDisplayName")
-                .map(str::to_string)
-                .or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
-            profile_url: profile(username),
-            email: None,
+        let read = |src: &mut dyn ExportSource| -> Result<Option<Named>, ImportError> {
+            let text = read_js(src, &entry)?;
+            let v: Value = util::parse_json(&text, &entry, "a JSON array of {\"account\": {…}}")?;
+            // The list of one account, or the one account alone.
+            let first = if let Value::Array(a) = &v { a.first() } else { Some(&v) };
+            let Some(a) = first.and_then(|x| x.get("account")) else { return Ok(None) };
+            let Some(id) = str_of(a, "accountId") else { return Ok(None) };
+            let username = str_of(a, "username").unwrap_or("");
+            let person = Person {
+                handle: id.to_string(),
+                name: str_of(a, "accountDisplayName")
+                    .map(str::to_string)
+                    .or_else(|| (!username.is_empty()).then(|| format!("@{username}"))),
+                profile_url: profile(username),
+                email: None,
+            };
+            named(person, username, &entry, "[0].account")
         };
-        owner.learn(
-            opts,
-            person,
-            username,
-            SourceRef { file: entry.clone(), position: "[0].account".into() },
-        );
+        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
+            owner.learn(opts, person, &username, source);
+        }
     }
     // manifest.js: window.__THAR_CONFIG = { "userInfo": { accountId, userName, displayName } }
     for entry in entries.iter().filter(|e| data_type(e) == Some("manifest")).cloned().collect::<Vec<_>>() {
-        let text = read_js(src, &entry)?;
-        let v: Value = util::parse_json(&text, &entry, "a JSON object with \"userInfo\"")?;
-        let Some(u) = v.get("userInfo") else { continue };
-        let Some(id) = str_of(u, "accountId") else { continue };
-        let username = str_of(u, "userName").unwrap_or("");
-        let person = Person {
-            handle: id.to_string(),
-            name: str_of(u, "displayName").map(str::to_string),
-            profile_url: profile(username),
-            email: None,
+        let read = |src: &mut dyn ExportSource| -> Result<Option<Named>, ImportError> {
+            let text = read_js(src, &entry)?;
+            let v: Value = util::parse_json(&text, &entry, "a JSON object with \"userInfo\"")?;
+            let Some(u) = v.get("userInfo") else { return Ok(None) };
+            let Some(id) = str_of(u, "accountId") else { return Ok(None) };
+            let username = str_of(u, "userName").unwrap_or("");
+            let person = Person {
+                handle: id.to_string(),
+                name: str_of(u, "displayName").map(str::to_string),
+                profile_url: profile(username),
+                email: None,
+            };
+            named(person, username, &entry, "userInfo")
         };
-        owner.learn(opts, person, username, SourceRef { file: entry.clone(), position: "userInfo".into() });
+        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
+            owner.learn(opts, person, &username, source);
+        }
     }
     // Grailbird: data/js/user_details.js: var user_details = { screen_name, full_name, id }
     for entry in entries_of(entries, "user_details").cloned().collect::<Vec<_>>() {
-        let text = read_js(src, &entry)?;
-        let v: Value = util::parse_json(&text, &entry, "a JSON object with the user's details")?;
-        let id = id_of(&v, "id_str").or_else(|| id_of(&v, "id"));
-        let username = str_of(&v, "screen_name").unwrap_or("");
-        let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string())) else {
-            continue;
+        let read = |src: &mut dyn ExportSource| -> Result<Option<Named>, ImportError> {
+            let text = read_js(src, &entry)?;
+            let v: Value = util::parse_json(&text, &entry, "a JSON object with the user's details")?;
+            let id = id_of(&v, "id_str").or_else(|| id_of(&v, "id"));
+            let username = str_of(&v, "screen_name").unwrap_or("");
+            let Some(handle) = id.or_else(|| (!username.is_empty()).then(|| username.to_string())) else {
+                return Ok(None);
+            };
+            let person = Person {
+                handle,
+                name: str_of(&v, "full_name").or_else(|| str_of(&v, "name")).map(str::to_string),
+                profile_url: profile(username),
+                email: None,
+            };
+            named(person, username, &entry, "user_details")
         };
-        let person = Person {
-            handle,
-            name: str_of(&v, "full_name").or_else(|| str_of(&v, "name")).map(str::to_string),
-            profile_url: profile(username),
-            email: None,
-        };
-        owner.learn(
-            opts,
-            person,
-            username,
-            SourceRef { file: entry.clone(), position: "user_details".into() },
-        );
+        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
+            owner.learn(opts, person, &username, source);
+        }
     }
     Ok(owner)
+}
+
+/// An owner file's person, once it passes the caps.
+fn named(person: Person, username: &str, file: &str, position: &str) -> Result<Option<Named>, ImportError> {
+    caps::check_person(&person, file, position, "owner")?;
+    if !caps::fits(username) {
+        return Err(ImportError::format(
+            file,
+            position,
+            format!("a username of at most {} characters", caps::MAX_NAME),
+            format!("{} characters", username.chars().count()),
+        ));
+    }
+    Ok(Some((person, username.to_string(), SourceRef { file: file.to_string(), position: position.into() })))
 }
 
 /// An id that may be a JSON string or (in old files) a number.
@@ -322,18 +358,26 @@ fn owner_from_messages(
     src: &mut dyn ExportSource,
     entries: &[String],
     owner: &mut Owner,
+    guard: &mut Files,
+    skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut first: HashMap<String, SourceRef> = HashMap::new();
     for entry in
         entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>()
     {
-        let text = read_js(src, &entry)?;
-        let convs: Vec<DmEntry> = util::parse_json(&text, &entry, DM_EXPECTED)?;
-        for (c, conv) in convs.iter().enumerate() {
+        let Some(convs) = guard.scan(&entry, skipped, || {
+            let text = read_js(src, &entry)?;
+            util::parse_json::<OneOrMany<DmEntry>>(&text, &entry, DM_EXPECTED)
+        })?
+        else {
+            continue;
+        };
+        for (c, conv) in convs.0.iter().enumerate() {
             let Some(conv) = &conv.conversation else { continue };
             for (m, ev) in conv.messages.iter().enumerate() {
-                if let Some(mc) = &ev.message {
+                // An id over the cap is no one's: its file is refused when read for its records.
+                if let Some(mc) = ev.message.as_ref().filter(|mc| caps::fits(&mc.sender)) {
                     *counts.entry(mc.sender.clone()).or_default() += 1;
                     first.entry(mc.sender.clone()).or_insert_with(|| SourceRef {
                         file: entry.clone(),
@@ -404,7 +448,12 @@ struct Note {
     text: String,
 }
 
-fn load_notes(src: &mut dyn ExportSource, entries: &[String]) -> Result<Vec<Note>, ImportError> {
+fn load_notes(
+    src: &mut dyn ExportSource,
+    entries: &[String],
+    guard: &mut Files,
+    skipped: &mut Skipped,
+) -> Result<Vec<Note>, ImportError> {
     let mut notes = Vec::new();
     for entry in entries
         .iter()
@@ -412,8 +461,13 @@ fn load_notes(src: &mut dyn ExportSource, entries: &[String]) -> Result<Vec<Note
         .cloned()
         .collect::<Vec<_>>()
     {
-        let text = read_js(src, &entry)?;
-        let arr: Vec<Value> = util::parse_json(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")?;
+        let Some(OneOrMany(arr)) = guard.scan(&entry, skipped, || {
+            let text = read_js(src, &entry)?;
+            util::parse_json::<OneOrMany<Value>>(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")
+        })?
+        else {
+            continue;
+        };
         for v in &arr {
             let n = v.get("noteTweet").unwrap_or(v);
             let body = n
@@ -494,7 +548,7 @@ fn tweets(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let arr: Vec<Value> = util::parse_json(text, file, "a JSON array of tweets")?;
+    let OneOrMany(arr) = util::parse_json::<OneOrMany<Value>>(text, file, "a JSON array of tweets")?;
     let label = if grailbird { "tweets" } else { data_type(file).unwrap_or("tweets") };
     for (i, v) in arr.iter().enumerate() {
         let t = v.get("tweet").unwrap_or(v);
@@ -503,6 +557,7 @@ fn tweets(
             file: file.to_string(),
             position: position.clone(),
             reason: reason.to_string(),
+            whole_file: false,
         };
         if !t.is_object() {
             skipped.push(skip("not a tweet object"));
@@ -660,7 +715,7 @@ struct DmEntry {
 struct DmConversation {
     #[serde(rename = "conversationId", deserialize_with = "string_or_number")]
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "util::one_or_many")]
     messages: Vec<DmEvent>,
 }
 
@@ -707,7 +762,7 @@ fn messages(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let convs: Vec<DmEntry> = util::parse_json(text, file, DM_EXPECTED)?;
+    let OneOrMany(convs) = util::parse_json::<OneOrMany<DmEntry>>(text, file, DM_EXPECTED)?;
     let person =
         |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
     for (c, entry) in convs.into_iter().enumerate() {
@@ -716,6 +771,7 @@ fn messages(
                 file: file.into(),
                 position: format!("[{c}]"),
                 reason: "not a dmConversation".into(),
+                whole_file: false,
             });
             continue;
         };
@@ -750,6 +806,7 @@ fn messages(
                     file: file.into(),
                     position,
                     reason: format!("a {what} event, not a message"),
+                    whole_file: false,
                 });
                 continue;
             };
@@ -763,12 +820,18 @@ fn messages(
                     file: file.into(),
                     position,
                     reason: "a message without a readable createdAt".into(),
+                    whole_file: false,
                 });
                 continue;
             };
             let body = msg.text.unwrap_or_default();
             if body.trim().is_empty() {
-                skipped.push(Skip { file: file.into(), position, reason: "a message without text".into() });
+                skipped.push(Skip {
+                    file: file.into(),
+                    position,
+                    reason: "a message without text".into(),
+                    whole_file: false,
+                });
                 continue;
             }
             let by_owner = owner.is(&msg.sender);
@@ -807,8 +870,11 @@ fn follows(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let key = if following { "following" } else { "follower" };
-    let arr: Vec<Value> =
-        util::parse_json(text, file, &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"))?;
+    let OneOrMany(arr) = util::parse_json::<OneOrMany<Value>>(
+        text,
+        file,
+        &format!("a JSON array of {{\"{key}\": {{\"accountId\"}}}}"),
+    )?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("{key}[{i}]");
         let f = v.get(key).unwrap_or(v);
@@ -817,6 +883,7 @@ fn follows(
                 file: file.into(),
                 position,
                 reason: format!("a {key} without an accountId"),
+                whole_file: false,
             });
             continue;
         };
@@ -850,12 +917,18 @@ fn likes(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let arr: Vec<Value> = util::parse_json(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
+    let OneOrMany(arr) =
+        util::parse_json::<OneOrMany<Value>>(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("like[{i}]");
         let l = v.get("like").unwrap_or(v);
         let Some(id) = id_of(l, "tweetId") else {
-            skipped.push(Skip { file: file.into(), position, reason: "a like without a tweetId".into() });
+            skipped.push(Skip {
+                file: file.into(),
+                position,
+                reason: "a like without a tweetId".into(),
+                whole_file: false,
+            });
             continue;
         };
         // A post from before November 2010 has no time in its id: 0, unknown.

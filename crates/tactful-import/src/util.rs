@@ -1,7 +1,13 @@
 //! Small helpers every format needs: mojibake repair, BOM stripping, JSON
-//! reading with positions in errors, and timestamps.
+//! reading with positions in errors (and lists that come as one object),
+//! readers that bound a line or a record and mend line ends, and timestamps.
 
-use std::io::Read;
+use std::cell::Cell;
+use std::io::{BufRead, Read};
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::ImportError;
 
@@ -70,6 +76,165 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
             if e.is_eof() { "the end of the file (is it truncated?)".to_string() } else { e.to_string() };
         ImportError::format(file, format!("line {} column {}", e.line(), e.column()), expected, found)
     })
+}
+
+/// A list that may come as a single object, read as a list of one (a real
+/// Instagram `posts_1.json` held one post, not a list of one post); `null`
+/// is an empty list. For `#[serde(deserialize_with = "…")]`.
+pub fn one_or_many<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct Many<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Many<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list, or a single object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(x) = seq.next_element()? {
+                out.push(x);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|x| vec![x])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(Many(PhantomData))
+}
+
+/// A whole file that is a list, or a single object standing for a list of one.
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_or_many(d).map(OneOrMany)
+    }
+}
+
+/// What [`read_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line, in the buffer (with its `\n`, if it had one).
+    Read,
+    /// The end of the file.
+    End,
+    /// A line longer than the limit: the file is not what it says it is.
+    TooLong,
+}
+
+/// Read one line into `buf` (cleared first), but never more than `limit`
+/// bytes of it: a line without end must not grow memory until the process is
+/// killed.
+pub fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
+    buf.clear();
+    let n = r.take(limit + 1).read_until(b'\n', buf)?;
+    Ok(if n == 0 {
+        Line::End
+    } else if n as u64 > limit && buf.last() != Some(&b'\n') {
+        Line::TooLong
+    } else {
+        Line::Read
+    })
+}
+
+/// The error [`Bounded`] gives, so the caller can name the line.
+#[derive(Debug)]
+pub struct TooLong;
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a record longer than the limit")
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// Is this I/O error [`Bounded`]'s?
+pub fn is_too_long(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(<dyn std::error::Error + Send + Sync>::is::<TooLong>)
+}
+
+/// A reader that fails with [`TooLong`] once more than `limit` bytes were read
+/// since the last [`Bounded::reset`]: the CSV readers reset it after each
+/// record, so one endless record (a line without end, or a quote never
+/// closed) is an error and not all the memory there is.
+pub struct Bounded<R> {
+    inner: R,
+    since: Rc<Cell<u64>>,
+    limit: u64,
+}
+
+impl<R: Read> Bounded<R> {
+    /// The reader, and the handle that resets its count.
+    pub fn new(inner: R, limit: u64) -> (Bounded<R>, BoundReset) {
+        let since = Rc::new(Cell::new(0));
+        (Bounded { inner, since: since.clone(), limit }, BoundReset(since))
+    }
+}
+
+/// Starts [`Bounded`]'s count again (at the start of a record).
+pub struct BoundReset(Rc<Cell<u64>>);
+
+impl BoundReset {
+    pub fn reset(&self) {
+        self.0.set(0);
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.since.get() > self.limit {
+            return Err(std::io::Error::other(TooLong));
+        }
+        let n = self.inner.read(buf)?;
+        self.since.set(self.since.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Every line end (`\r\n`, `\n`, or a lone `\r` as old Mac software
+/// writes) made `\n`, so a CSV reader sees lines where the file has them and
+/// counts them right.
+pub struct LineEnds<R> {
+    inner: R,
+    after_cr: bool,
+}
+
+impl<R> LineEnds<R> {
+    pub fn new(inner: R) -> LineEnds<R> {
+        LineEnds { inner, after_cr: false }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut w = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if b == b'\n' && self.after_cr {
+                    // The `\n` of a `\r\n`: the `\r` already gave the line end.
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[w] = if self.after_cr { b'\n' } else { b };
+                w += 1;
+            }
+            // A read that was only the `\n` of a `\r\n` gives nothing: read on
+            // (returning 0 would say the file ended).
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
 }
 
 /// Seconds since the epoch from a number that may be seconds or milliseconds.
@@ -161,6 +326,44 @@ mod tests {
         assert_eq!(parse_iso("2013-02-01 04:12:21 +0100"), Some(unix(2013, 2, 1, 3, 12, 21)));
         assert_eq!(epoch_seconds(1_600_000_000_000), 1_600_000_000);
         assert_eq!(month("Sep"), Some(9));
+    }
+
+    #[test]
+    fn mends_every_kind_of_line_end() {
+        let mut out = String::new();
+        // One byte at a time, so a `\r\n` is split between two reads.
+        LineEnds::new(OneByte(b"a\r\nb\rc\nd\r")).read_to_string(&mut out).unwrap();
+        assert_eq!(out, "a\nb\nc\nd\n");
+    }
+
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some((&b, rest)) = self.0.split_first() else { return Ok(0) };
+            buf[0] = b;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_not_read_to_its_end() {
+        let mut r = std::io::Cursor::new(b"short\nmuch too long\n".to_vec());
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Line::Read);
+        assert_eq!(buf, b"short\n");
+        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Line::TooLong);
+        assert_eq!(buf.len(), 9);
+    }
+
+    #[test]
+    fn a_single_object_is_a_list_of_one() {
+        let one: OneOrMany<serde_json::Value> = serde_json::from_str(r#"{"a": 1}"#).unwrap();
+        assert_eq!(one.0.len(), 1);
+        let many: OneOrMany<serde_json::Value> = serde_json::from_str("[1, 2]").unwrap();
+        assert_eq!(many.0.len(), 2);
+        assert!(serde_json::from_str::<OneOrMany<serde_json::Value>>("\"x\"").is_err());
     }
 
     #[test]

@@ -103,7 +103,8 @@ fn a_csv_file_with_the_documented_columns() {
 
 #[test]
 fn the_owner_and_network_options_fill_the_gaps() {
-    let opts = Options { owner: Some(Person::named("@dana")), network: Some(Network::Instagram) };
+    let opts =
+        Options { owner: Some(Person::named("@dana")), network: Some(Network::Instagram), strict: false };
     let (records, _) = import(&fixture("listening.csv"), &opts).unwrap();
     assert!(line(&records, 5).by_owner, "the author is the --owner");
     assert_eq!(line(&records, 6).network, Network::Instagram);

@@ -209,8 +209,11 @@ fn importing_twice_gives_the_same_fingerprints() {
 
 #[test]
 fn the_owner_option_overrides_the_guess() {
-    let opts =
-        Options { owner: Some(Person { handle: "Eve Fox".into(), ..Person::default() }), network: None };
+    let opts = Options {
+        owner: Some(Person { handle: "Eve Fox".into(), ..Person::default() }),
+        network: None,
+        strict: false,
+    };
     let (records, _) = import(&fixture("2021"), &opts).unwrap();
     assert_eq!(owners(&records)[0].handle, "Eve Fox");
     assert!(at_line(&records, "messages.csv", 2).by_owner);

@@ -167,6 +167,7 @@ fn the_owner_option_overrides_and_still_matches_the_archive_ids() {
             ..Person::default()
         }),
         network: None,
+        strict: false,
     };
     let (records, _) = import(&fixture("ytd_2023"), &opts).unwrap();
     let owner = owners(&records);

@@ -1,0 +1,151 @@
+//! An export read one file at a time, so that one bad file does not sink it.
+//!
+//! A real Instagram export once held one object where a list was expected, and
+//! the whole import stopped. Now each importer reads its files through
+//! [`Files::read`]: a file that cannot be read (a syntax error, an unexpected
+//! shape, a record over the [`caps`](crate::caps)) is skipped whole, and named
+//! with the reason in the [`Skipped`] list, while the other files go in. Whole
+//! means nothing of it is kept: its records are held back until its end, and
+//! dropped if it fails. Strict (all or nothing, [`crate::Options::strict`]),
+//! or when there is only one file to read, the first error stops the import
+//! as it always did. An export none of whose files could be read is an error.
+
+use std::collections::HashSet;
+
+use tactful_core::history::{Person, Record};
+
+use crate::{Emit, ImportError, Skip, Skipped, caps};
+
+/// The records held back for one file, in bytes (roughly): past this, they go
+/// on, and an error later in the same file stops the import (as strict would)
+/// rather than leave half the file in.
+const MAX_HELD: usize = 64 << 20;
+
+/// What an importer has read so far, file by file.
+pub struct Files {
+    strict: bool,
+    /// Files read to their end (a file read twice, for the owner and then for
+    /// its records, counts once: its last read decides).
+    read: HashSet<String>,
+    failed: HashSet<String>,
+    errors: Vec<ImportError>,
+}
+
+impl Files {
+    /// `count`: how many files the importer means to read. With one, skipping
+    /// it would leave nothing, so its error is the import's error.
+    pub fn new(strict: bool, count: usize) -> Files {
+        Files {
+            strict: strict || count <= 1,
+            read: HashSet::new(),
+            failed: HashSet::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Read one file with `read`, which sends its records to the `emit` and
+    /// its skipped records to the list it is given. Returns what `read`
+    /// returned, or `None` when the file was skipped (now or before).
+    pub fn read<T>(
+        &mut self,
+        file: &str,
+        emit: &mut Emit<'_>,
+        skipped: &mut Skipped,
+        read: impl FnOnce(&mut Emit<'_>, &mut Skipped) -> Result<T, ImportError>,
+    ) -> Result<Option<T>, ImportError> {
+        if self.failed.contains(file) {
+            return Ok(None);
+        }
+        if self.strict {
+            let value = read(
+                &mut |r: Record| {
+                    caps::check(&r)?;
+                    emit(r)
+                },
+                skipped,
+            )?;
+            self.read.insert(file.to_string());
+            return Ok(Some(value));
+        }
+        let mut held: Vec<Record> = Vec::new();
+        let mut weight = 0usize;
+        let mut passed_on = false;
+        let mut mine = Skipped::new();
+        let result = read(
+            &mut |r: Record| {
+                caps::check(&r)?;
+                if passed_on {
+                    return emit(r);
+                }
+                weight += weight_of(&r);
+                held.push(r);
+                if weight > MAX_HELD {
+                    passed_on = true;
+                    for r in held.drain(..) {
+                        emit(r)?;
+                    }
+                }
+                Ok(())
+            },
+            &mut mine,
+        );
+        match result {
+            Ok(value) => {
+                for r in held {
+                    emit(r)?;
+                }
+                skipped.append(&mut mine);
+                self.read.insert(file.to_string());
+                Ok(Some(value))
+            }
+            Err(e @ ImportError::Sink(_)) => Err(e),
+            // Part of the file is in already: it cannot be left out whole.
+            Err(e) if passed_on => Err(e),
+            Err(e) => {
+                skipped.push(Skip::file(file, &e));
+                self.read.remove(file);
+                self.failed.insert(file.to_string());
+                self.errors.push(e);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Read one file for what it says (who the owner is) rather than for
+    /// records; skipped like any other when it cannot be read.
+    pub fn scan<T>(
+        &mut self,
+        file: &str,
+        skipped: &mut Skipped,
+        read: impl FnOnce() -> Result<T, ImportError>,
+    ) -> Result<Option<T>, ImportError> {
+        self.read(file, &mut |_| Ok(()), skipped, |_, _| read())
+    }
+
+    /// The end of the import: an error when files were skipped and none was read.
+    pub fn finish(mut self) -> Result<(), ImportError> {
+        if !self.read.is_empty() || self.errors.is_empty() {
+            return Ok(());
+        }
+        let more = self.errors.len() - 1;
+        let first = self.errors.swap_remove(0);
+        Err(if more == 0 { first } else { ImportError::Unreadable { first: Box::new(first), more } })
+    }
+}
+
+/// About how many bytes a record holds.
+fn weight_of(r: &Record) -> usize {
+    let person = |p: &Person| {
+        p.handle.len()
+            + p.name.as_ref().map_or(0, String::len)
+            + p.profile_url.as_ref().map_or(0, String::len)
+            + p.email.as_ref().map_or(0, String::len)
+            + 96
+    };
+    match r {
+        Record::Owner { person: p, .. } => person(p) + 64,
+        Record::Item(i) => {
+            i.text.len() + person(&i.author) + i.counterparts.iter().map(person).sum::<usize>() + 256
+        }
+    }
+}

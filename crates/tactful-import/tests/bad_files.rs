@@ -1,0 +1,368 @@
+//! One file of an unexpected shape must not sink an export: a single object
+//! where a list is expected is a list of one; a file that still cannot be read
+//! is skipped whole and named, the rest goes in (strict: all or nothing); a
+//! record over the caps refuses its file; an endless line or record is an
+//! error naming it. Each export is built in a scratch folder.
+
+use std::path::{Path, PathBuf};
+
+use tactful_core::history::{Item, ItemKind, Person, Record};
+use tactful_import::{Format, ImportError, Options, Skip, Skipped, source};
+
+fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tactful-bad-files-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    for (path, body) in files {
+        let p = d.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    d
+}
+
+fn import_with(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
+    let src = source::open(path, source::Limits::default())?;
+    import_as(path, tactful_import::detect(src.entries()).expect("a known export"), opts)
+}
+
+fn import_as(path: &Path, format: Format, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
+    let mut src = source::open(path, source::Limits::default())?;
+    let mut records = Vec::new();
+    let skipped = tactful_import::run(format, src.as_mut(), opts, &mut |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    Ok((records, skipped))
+}
+
+fn import(path: &Path) -> (Vec<Record>, Skipped) {
+    import_with(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn strict() -> Options {
+    Options { strict: true, ..Options::default() }
+}
+
+fn items(records: &[Record], kind: ItemKind) -> Vec<&Item> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Item(i) if i.kind == kind => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+fn texts(records: &[Record], kind: ItemKind) -> Vec<&str> {
+    items(records, kind).iter().map(|i| i.text.as_str()).collect()
+}
+
+fn files(skipped: &[Skip]) -> Vec<&Skip> {
+    skipped.iter().filter(|s| s.whole_file).collect()
+}
+
+const FOLLOWERS: &[u8] = br#"[{"title": "", "string_list_data": [{"href": "https://www.instagram.com/ann.lee", "value": "ann.lee", "timestamp": 1700000000}]}]"#;
+
+#[test]
+fn an_instagram_posts_file_holding_one_post_instead_of_a_list_imports_it() {
+    let d = scratch(
+        "one-post",
+        &[
+            (
+                "your_instagram_activity/content/posts_1.json",
+                br#"{"media": [{"uri": "media/posts/1.jpg", "creation_timestamp": 1700000000, "title": "My only post"}]}"#,
+            ),
+            ("connections/followers_and_following/followers_1.json", FOLLOWERS),
+        ],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Post), ["My only post"]);
+    assert_eq!(items(&records, ItemKind::Connection).len(), 1);
+    assert!(skipped.is_empty(), "{skipped:?}");
+}
+
+#[test]
+fn every_importer_reads_one_object_where_a_list_is_expected() {
+    // Facebook: a posts file and a thread's messages, each one object.
+    let d = scratch(
+        "one-facebook",
+        &[
+            ("posts/your_posts_1.json", br#"{"timestamp": 1700000000, "data": [{"post": "One post"}]}"#),
+            (
+                "messages/inbox/ann_1/message_1.json",
+                br#"{"participants": {"name": "Ann"}, "messages": {"sender_name": "Ann", "timestamp_ms": 1700000000000, "content": "One message"}}"#,
+            ),
+        ],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Post), ["One post"]);
+    assert_eq!(texts(&records, ItemKind::Message), ["One message"]);
+    assert!(skipped.is_empty(), "{skipped:?}");
+
+    // Instagram: one follower, one comment, one like.
+    let d = scratch(
+        "one-instagram",
+        &[
+            (
+                "connections/followers_and_following/followers_1.json",
+                br#"{"title": "", "string_list_data": [{"href": "https://www.instagram.com/ann.lee", "value": "ann.lee", "timestamp": 1700000000}]}"#,
+            ),
+            (
+                "your_instagram_activity/comments/post_comments_1.json",
+                br#"{"string_map_data": {"Comment": {"value": "Lovely"}, "Media Owner": {"value": "bob"}, "Time": {"timestamp": 1700000001}}}"#,
+            ),
+            (
+                "your_instagram_activity/likes/liked_posts.json",
+                br#"{"likes_media_likes": {"title": "bob", "string_list_data": [{"href": "https://www.instagram.com/p/x", "value": "like", "timestamp": 1700000002}]}}"#,
+            ),
+        ],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(items(&records, ItemKind::Connection)[0].author.handle, "ann.lee");
+    assert_eq!(texts(&records, ItemKind::Comment), ["Lovely"]);
+    assert_eq!(items(&records, ItemKind::Reaction).len(), 1);
+    assert!(skipped.is_empty(), "{skipped:?}");
+
+    // X: the account, a tweet and a like, each one object.
+    let d = scratch(
+        "one-x",
+        &[
+            (
+                "data/account.js",
+                br#"window.YTD.account.part0 = {"account": {"accountId": "42", "username": "dana", "accountDisplayName": "Dana"}}"#,
+            ),
+            (
+                "data/tweets.js",
+                br#"window.YTD.tweets.part0 = {"tweet": {"id_str": "1855600000000000010", "full_text": "One tweet", "created_at": "Sat Nov 09 12:14:18 +0000 2024"}}"#,
+            ),
+            ("data/like.js", br#"window.YTD.like.part0 = {"like": {"tweetId": "1855600000000000011"}}"#),
+        ],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Post), ["One tweet"]);
+    assert_eq!(items(&records, ItemKind::Post)[0].author.handle, "42", "the account file named the owner");
+    assert_eq!(items(&records, ItemKind::Reaction).len(), 1);
+    assert!(skipped.is_empty(), "{skipped:?}");
+}
+
+/// An Instagram export whose posts file is cut short, beside a good followers file.
+fn export_with_a_broken_file(name: &str) -> PathBuf {
+    scratch(
+        name,
+        &[
+            ("your_instagram_activity/content/posts_1.json", b"[{\"media\": [{\"uri\": \"a.jpg\",\n"),
+            ("connections/followers_and_following/followers_1.json", FOLLOWERS),
+        ],
+    )
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_skipped_and_named_and_the_rest_imported() {
+    let d = export_with_a_broken_file("broken");
+    let (records, skipped) = import(&d);
+    assert_eq!(items(&records, ItemKind::Connection).len(), 1, "the followers still go in");
+    let skipped = files(&skipped);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].file, "your_instagram_activity/content/posts_1.json");
+    assert_eq!(skipped[0].position, "line 2 column 0");
+    assert!(skipped[0].reason.contains("is it truncated?"), "{:?}", skipped[0]);
+}
+
+#[test]
+fn strict_keeps_all_or_nothing() {
+    let d = export_with_a_broken_file("strict");
+    let e = import_with(&d, &strict()).unwrap_err().to_string();
+    assert!(e.starts_with("your_instagram_activity/content/posts_1.json:line 2 column 0"), "{e}");
+}
+
+#[test]
+fn an_export_none_of_whose_files_can_be_read_is_an_error() {
+    let d = scratch(
+        "all-broken",
+        &[
+            ("your_instagram_activity/content/posts_1.json", b"[{"),
+            ("connections/followers_and_following/followers_1.json", b"nope"),
+        ],
+    );
+    let e = import_with(&d, &Options::default()).unwrap_err().to_string();
+    assert!(e.starts_with("connections/followers_and_following/followers_1.json:line 1"), "{e}");
+    assert!(e.contains("(and 1 more files of the export could not be read either)"), "{e}");
+}
+
+/// A Messenger thread file: participants, then messages as (sender, text).
+fn thread(people: &[&str], messages: &[(&str, &str)]) -> Vec<u8> {
+    let people: Vec<_> = people.iter().map(|p| serde_json::json!({ "name": p })).collect();
+    let messages: Vec<_> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, (from, text))| {
+            serde_json::json!({"sender_name": from, "timestamp_ms": 1_700_000_000_000_i64 + i as i64, "content": text})
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "participants": people, "messages": messages })).unwrap()
+}
+
+#[test]
+fn a_megabyte_name_in_a_thread_refuses_its_file_naming_the_field() {
+    let huge = "A".repeat(1 << 20);
+    let bad = thread(&[&huge, "Me"], &[("Me", "hi"), ("Me", "there")]);
+    let good = thread(&["Ann", "Me"], &[("Ann", "hello"), ("Me", "hi Ann")]);
+    let d = scratch(
+        "huge-name",
+        &[("messages/inbox/big_1/message_1.json", &bad), ("messages/inbox/ann_1/message_1.json", &good)],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Message), ["hello", "hi Ann"]);
+    let skipped = files(&skipped);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(
+        (skipped[0].file.as_str(), skipped[0].position.as_str(), skipped[0].reason.as_str()),
+        (
+            "messages/inbox/big_1/message_1.json",
+            "messages[0]",
+            "expected `counterparts[0].handle` of at most 256 characters, found 1048576 characters"
+        )
+    );
+    assert!(records.iter().all(|r| match r {
+        Record::Owner { person, .. } => person.handle == "Me",
+        Record::Item(i) => i.author.handle.len() <= 256,
+    }));
+
+    let e = import_with(&d, &strict()).unwrap_err().to_string();
+    assert!(
+        e.starts_with("messages/inbox/big_1/message_1.json:messages[0]: expected `counterparts[0].handle`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_skipped_file_leaves_nothing_of_itself() {
+    // The first message is fine; the second is over the text cap: the whole thread stays out.
+    let long = "x".repeat((1 << 20) + 1);
+    let bad = thread(&["Bob", "Me"], &[("Bob", "first, fine"), ("Bob", &long)]);
+    let good = thread(&["Ann", "Me"], &[("Ann", "hello"), ("Me", "hi Ann")]);
+    let d = scratch(
+        "long-text",
+        &[("messages/inbox/bob_1/message_1.json", &bad), ("messages/inbox/ann_1/message_1.json", &good)],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Message), ["hello", "hi Ann"], "nothing of Bob's thread");
+    let skipped = files(&skipped);
+    assert_eq!(skipped[0].position, "messages[1]");
+    assert!(skipped[0].reason.starts_with("expected `text` of at most 1048576 bytes"), "{skipped:?}");
+}
+
+#[test]
+fn an_over_long_owner_name_in_the_profile_skips_the_profile_not_the_export() {
+    let name = "Z".repeat(300);
+    let profile =
+        format!(r#"{{"profile_user": [{{"string_map_data": {{"Username": {{"value": "{name}"}}}}}}]}}"#);
+    let d = scratch(
+        "long-owner",
+        &[
+            ("your_instagram_activity/personal_information/personal_information.json", profile.as_bytes()),
+            ("connections/followers_and_following/followers_1.json", FOLLOWERS),
+        ],
+    );
+    let (records, skipped) = import(&d);
+    assert_eq!(items(&records, ItemKind::Connection).len(), 1);
+    assert!(records.iter().all(|r| !matches!(r, Record::Owner { .. })), "no owner from a refused file");
+    assert!(files(&skipped)[0].reason.contains("`owner.handle` of at most 256 characters"), "{skipped:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Generic CSV and JSONL: bounded lines and records, line ends, the BOM.
+
+fn import_file(name: &str, body: &[u8]) -> Result<(Vec<Record>, Skipped), ImportError> {
+    let d = scratch(name, &[(name, body)]);
+    import_with(&d.join(name), &Options::default())
+}
+
+#[test]
+fn an_endless_jsonl_line_is_an_error_naming_file_and_line() {
+    let mut body = b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 9 << 20));
+    let e = import_file("endless.jsonl", &body).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "endless.jsonl:line 2: expected a line of at most 8388608 bytes, found a longer one (is this one JSON object a line?)"
+    );
+}
+
+#[test]
+fn an_endless_csv_line_or_an_unclosed_quote_is_an_error_naming_file_and_line() {
+    let mut body = b"kind,text,at,author\npost,hi,2024-05-01,@a\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 9 << 20));
+    let e = import_file("endless.csv", &body).unwrap_err().to_string();
+    assert!(e.starts_with("endless.csv:line 3: expected a CSV record of at most 8388608 bytes"), "{e}");
+
+    // Short lines, but a quote that never closes makes them one record.
+    let mut body = b"kind,text,at,author\npost,hi,2024-05-01,@a\npost,\"never closed\n".to_vec();
+    for _ in 0..(1 << 20) {
+        body.extend_from_slice(b"more text\n");
+    }
+    let e = import_file("unclosed.csv", &body).unwrap_err().to_string();
+    assert!(e.starts_with("unclosed.csv:line 3: expected a CSV record of at most"), "{e}");
+}
+
+#[test]
+fn a_csv_with_cr_only_line_ends_is_read_line_by_line() {
+    let (records, _) = import_file(
+        "mac.csv",
+        b"kind,text,at,author\rpost,hello,2024-05-01,@a\rpost,\"two\rlines\",2024-05-02,@a\rpost,last,2024-05-03,@a",
+    )
+    .unwrap();
+    let found: Vec<(&str, &str)> = items(&records, ItemKind::Post)
+        .iter()
+        .map(|i| (i.text.as_str(), i.source.position.as_str()))
+        .collect();
+    assert_eq!(found, [("hello", "line 2"), ("two\nlines", "line 3"), ("last", "line 5")]);
+
+    // LinkedIn's CSV files too.
+    let d = scratch(
+        "mac-linkedin",
+        &[(
+            "Connections.csv",
+            b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\rAnn,Lee,https://www.linkedin.com/in/ann,,Acme,CEO,17 Jun 2021\r",
+        )],
+    );
+    let (records, _) = import(&d);
+    assert_eq!(texts(&records, ItemKind::Connection), ["CEO at Acme"]);
+}
+
+#[test]
+fn a_bom_before_a_quoted_csv_header_or_the_first_jsonl_line_is_ignored() {
+    let (records, _) = import_file(
+        "bom-quoted.csv",
+        b"\xEF\xBB\xBF\"kind\",\"text\",\"at\",\"author\"\npost,hi,2024-05-01,@a\n",
+    )
+    .unwrap();
+    assert_eq!(texts(&records, ItemKind::Post), ["hi"]);
+    let (records, _) = import_file(
+        "bom.jsonl",
+        b"\xEF\xBB\xBF{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n",
+    )
+    .unwrap();
+    assert_eq!(texts(&records, ItemKind::Post), ["hi"]);
+}
+
+#[test]
+fn in_a_folder_of_csv_files_a_bad_one_is_skipped_and_its_owner_forgotten() {
+    let d = scratch(
+        "csv-folder",
+        &[
+            // The bad file names an owner on its first row, then breaks.
+            ("a.csv", b"kind,text,at,author,by_owner\npost,mine,2024-05-01,@wrong,true\npoke,x,2024-05-01,@a,false\n"),
+            ("b.csv", b"kind,text,at,author,by_owner\npost,hello,2024-05-02,@me,true\n"),
+        ],
+    );
+    let (records, skipped) = import_as(&d, Format::Csv, &Options::default()).unwrap();
+    assert_eq!(texts(&records, ItemKind::Post), ["hello"]);
+    let owners: Vec<&Person> = records
+        .iter()
+        .filter_map(|r| if let Record::Owner { person, .. } = r { Some(person) } else { None })
+        .collect();
+    assert_eq!(owners.len(), 1);
+    assert_eq!(owners[0].handle, "@me", "the skipped file's owner is not kept");
+    assert_eq!(files(&skipped)[0].position, "line 3 column `kind`");
+}
