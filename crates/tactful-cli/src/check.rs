@@ -236,7 +236,8 @@ fn run_jsonl(args: &Args, checker: &Checker) -> Result<u8> {
                 bad += 1;
                 continue;
             };
-            let line = line.trim();
+            // A byte-order mark that an editor put before the first line is not part of it.
+            let line = if line_no == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
             if line.is_empty() {
                 continue;
             }

@@ -85,7 +85,7 @@ pub fn run(args: &Args) -> Result<u8> {
         format: None,
         owner: Some(OWNER.into()),
         network: None,
-        db: Some(db_s.clone()),
+        db: crate::store::StoreArg::at(&db_s),
         strict: false,
     })?;
 

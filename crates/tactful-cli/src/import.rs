@@ -30,9 +30,8 @@ pub struct Args {
     /// The network of a generic CSV/JSONL file without a `network` column.
     #[arg(long, value_parser = |s: &str| s.parse::<Network>())]
     pub network: Option<Network>,
-    /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
-    #[arg(long)]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: crate::store::StoreArg,
     /// All or nothing: a file of the export that cannot be read (or a symbolic link in it)
     /// stops the import, instead of being skipped and listed.
     #[arg(long)]
@@ -73,7 +72,7 @@ pub struct Request<'a> {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let mut store = crate::store::open(args.db.as_deref())?;
+    let mut store = args.db.open()?;
     let location = store.location();
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
