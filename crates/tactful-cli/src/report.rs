@@ -4,8 +4,11 @@
 //! is computed and lists the records behind it; where the data does not
 //! exist the report says so in words instead of drawing zero.
 
+mod chart;
+
 use anyhow::Result;
-use std::fmt::Write as _;
+use chart::{grouped_bars, hbars};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::io::Write;
 use std::path::PathBuf;
 use tactful_app::report::{self, Report};
@@ -36,165 +39,6 @@ pub struct Args {
 }
 
 pub use tactful_app::report::{Period, period};
-
-/// Escape text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------
-// Charts: plain inline SVG.
-// ---------------------------------------------------------------------------
-
-const COLORS: [&str; 9] =
-    ["#d9534f", "#337ab7", "#5cb85c", "#999999", "#f0ad4e", "#8e44ad", "#16a085", "#7f8c8d", "#c0392b"];
-
-/// Grouped vertical bars: one group per label, one bar per series. `None`
-/// values are left out (no bar). `line`: a horizontal reference line.
-fn grouped_bars(
-    labels: &[String],
-    series: &[(String, Vec<Option<f64>>)],
-    line: Option<(f64, String)>,
-    fmt: &dyn Fn(f64) -> String,
-) -> String {
-    let h = 180.0;
-    let top = 20.0;
-    let left = 40.0;
-    let bar_w = 18.0;
-    let group_w = bar_w * series.len().max(1) as f64 + 24.0;
-    let width = left + group_w * labels.len().max(1) as f64 + 10.0;
-    let legend_h = 18.0 * series.len() as f64;
-    let total_h = top + h + 30.0 + legend_h + 6.0;
-    let mut max = series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).fold(0.0_f64, f64::max);
-    if let Some((l, _)) = &line {
-        max = max.max(*l);
-    }
-    if max <= 0.0 {
-        max = 1.0;
-    }
-    let y = |v: f64| top + h - v / max * h;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{total_h:.0}" role="img" font-size="11" font-family="sans-serif">"#
-    );
-    let _ = write!(
-        s,
-        r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#444"/>"##,
-        top + h,
-        width - 5.0,
-        top + h
-    );
-    for (gi, label) in labels.iter().enumerate() {
-        let gx = left + gi as f64 * group_w + 12.0;
-        for (si, (name, vals)) in series.iter().enumerate() {
-            if let Some(Some(v)) = vals.get(gi) {
-                let x = gx + si as f64 * bar_w;
-                let _ = write!(
-                    s,
-                    r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} {}: {}</title></rect>"#,
-                    y(*v),
-                    bar_w - 2.0,
-                    (top + h - y(*v)).max(0.0),
-                    COLORS[si % COLORS.len()],
-                    escape(label),
-                    escape(name),
-                    escape(&fmt(*v))
-                );
-                let _ = write!(
-                    s,
-                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="9">{}</text>"#,
-                    x + bar_w / 2.0 - 1.0,
-                    y(*v) - 2.0,
-                    escape(&fmt(*v))
-                );
-            }
-        }
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            gx + bar_w * series.len() as f64 / 2.0,
-            top + h + 14.0,
-            escape(label)
-        );
-    }
-    if let Some((l, name)) = line {
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#000" stroke-dasharray="4 3"/>"##,
-            y(l),
-            width - 5.0,
-            y(l)
-        );
-        let _ =
-            write!(s, r#"<text x="{left}" y="{:.1}" font-size="10">{}</text>"#, y(l) - 3.0, escape(&name));
-    }
-    for (si, (name, _)) in series.iter().enumerate() {
-        let ly = top + h + 26.0 + si as f64 * 18.0;
-        let _ = write!(
-            s,
-            r#"<rect x="{left}" y="{ly:.1}" width="12" height="12" fill="{}"/>"#,
-            COLORS[si % COLORS.len()]
-        );
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, left + 16.0, ly + 10.0, escape(name));
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// Horizontal bars, one per row (a funnel when the rows are stages).
-fn hbars(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> String {
-    let label_w = 150.0;
-    let bar_max = 300.0;
-    let row_h = 22.0;
-    let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
-    let height = row_h * rows.len() as f64 + 8.0;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" role="img" font-size="11" font-family="sans-serif">"#,
-        label_w + bar_max + 60.0
-    );
-    for (i, (label, v)) in rows.iter().enumerate() {
-        let y = 4.0 + i as f64 * row_h;
-        let w = v / max * bar_max;
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            label_w - 6.0,
-            y + 14.0,
-            escape(label)
-        );
-        let _ = write!(
-            s,
-            r#"<rect x="{label_w}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {}</title></rect>"#,
-            row_h - 6.0,
-            COLORS[1],
-            escape(label),
-            escape(&fmt(*v))
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
-            label_w + w + 4.0,
-            y + 14.0,
-            escape(&fmt(*v))
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
 
 fn count(v: f64) -> String {
     format!("{v:.0}")
@@ -228,53 +72,52 @@ fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
 // ---------------------------------------------------------------------------
 
 struct Page<'a> {
-    body: String,
+    sections: Vec<Markup>,
     /// A short description of each stored item and contact, by id, for the record lists.
     items: &'a std::collections::HashMap<i64, String>,
     contacts: &'a std::collections::HashMap<i64, String>,
 }
 
 impl Page<'_> {
-    fn section(&mut self, title: &str, how: &[&str], content: &str, records: &[(String, Vec<i64>)]) {
+    fn section(&mut self, title: &str, how: &[&str], content: &Markup, records: &[(String, Vec<i64>)]) {
         self.section_of(title, how, content, records, false);
     }
 
+    /// One figure: its title, how it is computed, the figure, and the
+    /// records behind it (stored items, or contacts when `contacts`).
     fn section_of(
         &mut self,
         title: &str,
         how: &[&str],
-        content: &str,
+        content: &Markup,
         records: &[(String, Vec<i64>)],
         contacts: bool,
     ) {
-        let _ = write!(self.body, "<section><h2>{}</h2>", escape(title));
-        for h in how {
-            let _ = write!(self.body, r#"<p class="how">How it is computed: {}</p>"#, escape(h));
-        }
-        self.body.push_str(content);
         let total: usize = records.iter().map(|r| r.1.len()).sum();
-        let _ = write!(self.body, "<details><summary>Records behind this figure ({total})</summary>");
-        if total == 0 {
-            self.body.push_str("<p>none</p>");
-        }
-        for (name, ids) in records {
-            if ids.is_empty() {
-                continue;
+        let names = if contacts { self.contacts } else { self.items };
+        self.sections.push(html! {
+            section {
+                h2 { (title) }
+                @for h in how { p.how { "How it is computed: " (h) } }
+                (content)
+                details {
+                    summary { "Records behind this figure (" (total) ")" }
+                    @if total == 0 { p { "none" } }
+                    @for (name, ids) in records.iter().filter(|r| !r.1.is_empty()) {
+                        p { b { (name) } }
+                        ul {
+                            @for id in ids { li { "#" (id) " " (names.get(id).map_or("", String::as_str)) } }
+                        }
+                    }
+                }
             }
-            let _ = write!(self.body, "<p><b>{}</b></p><ul>", escape(name));
-            let names = if contacts { self.contacts } else { self.items };
-            for id in ids {
-                let _ =
-                    write!(self.body, "<li>#{id} {}</li>", escape(names.get(id).map_or("", String::as_str)));
-            }
-            self.body.push_str("</ul>");
-        }
-        self.body.push_str("</details></section>\n");
+            "\n"
+        });
     }
 }
 
-fn missing(text: &str) -> String {
-    format!(r#"<p class="missing">{}</p>"#, escape(text))
+fn missing(text: &str) -> Markup {
+    html! { p.missing { (text) } }
 }
 
 fn join_items(ms: &[&Metric]) -> Vec<i64> {
@@ -327,27 +170,22 @@ pub fn render(r: &Report) -> Rendered {
     let p = &r.period;
     let months = p.months();
     let plan = &r.plan;
-    let mut page = Page { body: String::new(), items: &r.items, contacts: &r.names };
+    let mut page = Page { sections: Vec::new(), items: &r.items, contacts: &r.names };
     let mut summary: Vec<String> = Vec::new();
 
     // Plan.
     {
         let nets: Vec<&str> = plan.networks.iter().map(|n| n.as_str()).collect();
-        let mut c = String::from("<ul>");
-        for g in &plan.goals {
-            let _ = write!(c, "<li>goal: {}</li>", escape(g));
-        }
-        if plan.goals.is_empty() {
-            c.push_str("<li>no goals written yet</li>");
-        }
-        let _ = write!(
-            c,
-            "<li>market: {}</li><li>networks: {}</li><li>daily session: {} minutes</li><li>promotional posts: at most {}%</li></ul>",
-            escape(if plan.market.is_empty() { "not set" } else { &plan.market }),
-            escape(&if nets.is_empty() { "not chosen".to_string() } else { nets.join(", ") }),
-            plan.session_minutes,
-            plan.max_promotional_percent
-        );
+        let c = html! {
+            ul {
+                @for g in &plan.goals { li { "goal: " (g) } }
+                @if plan.goals.is_empty() { li { "no goals written yet" } }
+                li { "market: " (if plan.market.is_empty() { "not set" } else { &plan.market }) }
+                li { "networks: " (if nets.is_empty() { "not chosen".to_string() } else { nets.join(", ") }) }
+                li { "daily session: " (plan.session_minutes) " minutes" }
+                li { "promotional posts: at most " (plan.max_promotional_percent) "%" }
+            }
+        };
         page.section("Your plan", &["as stored with `tactful plan set`."], &c, &[]);
     }
 
@@ -372,21 +210,14 @@ pub fn render(r: &Report) -> Rendered {
                     (k.as_str().to_string(), vals)
                 })
                 .collect();
-            let mut c = grouped_bars(
-                &labels,
-                &series,
-                Some((
-                    f64::from(plan.max_promotional_percent),
-                    format!("plan: promotional at most {}%", plan.max_promotional_percent),
-                )),
-                &pct,
-            );
-            let _ = write!(
-                c,
-                "<p>{posts:.0} post(s), {promo:.0} promotional ({:.0}%; plan: at most {}%).</p>",
-                promo / posts * 100.0,
-                plan.max_promotional_percent
-            );
+            let line = format!("plan: promotional at most {}%", plan.max_promotional_percent);
+            let c = html! {
+                (grouped_bars(&labels, &series, Some((f64::from(plan.max_promotional_percent), &line)), &pct))
+                p {
+                    (count(posts)) " post(s), " (count(promo)) " promotional (" (pct(promo / posts * 100.0))
+                    "; plan: at most " (plan.max_promotional_percent) "%)."
+                }
+            };
             summary.push(format!(
                 "content mix: {posts:.0} posts, {:.0}% promotional (plan: at most {}%)",
                 promo / posts * 100.0,
@@ -430,9 +261,10 @@ pub fn render(r: &Report) -> Rendered {
             let share = given / (given + asked) * 100.0;
             summary
                 .push(format!("giving vs asking: {given:.0} given, {asked:.0} asked ({share:.0}% giving)"));
-            let mut c = grouped_bars(&labels, &series, None, &count);
-            let _ = write!(c, "<p>{given:.0} given, {asked:.0} asked: giving share {share:.0}%.</p>");
-            c
+            html! {
+                (grouped_bars(&labels, &series, None, &count))
+                p { (count(given)) " given, " (count(asked)) " asked: giving share " (pct(share)) "." }
+            }
         };
         let mut recs = Vec::new();
         for m in giving {
@@ -458,49 +290,42 @@ pub fn render(r: &Report) -> Rendered {
             )
         } else {
             let labels: Vec<String> = per_month.iter().filter_map(|s| s.month.clone()).collect();
-            let mut c = String::from("<h3>Response rate</h3>");
-            c.push_str(&grouped_bars(
-                &labels,
-                &[(
-                    "response rate".to_string(),
-                    per_month.iter().map(|s| s.response_rate.value.map(|v| v * 100.0)).collect(),
-                )],
-                None,
-                &pct,
-            ));
-            if answered == 0 {
-                c.push_str(&missing(
-                    "No start was answered in this period: there is no response time to show.",
-                ));
-            } else {
-                c.push_str("<h3>Time to first response (hours)</h3>");
-                let series = vec![
-                    (
-                        "median".to_string(),
-                        per_month.iter().map(|s| s.median_secs.value.map(|v| v / 3600.0)).collect(),
-                    ),
-                    (
-                        "90th percentile".to_string(),
-                        per_month.iter().map(|s| s.p90_secs.value.map(|v| v / 3600.0)).collect(),
-                    ),
-                ];
-                c.push_str(&grouped_bars(&labels, &series, None, &hours));
-            }
-            c.push_str("<table><tr><th>network</th><th>month</th><th>starts</th><th>rate</th><th>median</th><th>p90</th></tr>");
-            // Per network and month first, then each month over all networks.
-            for s in per_network.iter().chain(per_month.iter()) {
-                let _ = write!(
-                    c,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    s.network.map_or("all networks", Network::as_str),
-                    escape(s.month.as_deref().unwrap_or("")),
-                    show(&s.starts, count),
-                    show(&s.response_rate, |v| pct(v * 100.0)),
-                    show(&s.median_secs, duration),
-                    show(&s.p90_secs, duration)
-                );
-            }
-            c.push_str("</table>");
+            let rate: Vec<Option<f64>> =
+                per_month.iter().map(|s| s.response_rate.value.map(|v| v * 100.0)).collect();
+            let times = vec![
+                (
+                    "median".to_string(),
+                    per_month.iter().map(|s| s.median_secs.value.map(|v| v / 3600.0)).collect(),
+                ),
+                (
+                    "90th percentile".to_string(),
+                    per_month.iter().map(|s| s.p90_secs.value.map(|v| v / 3600.0)).collect(),
+                ),
+            ];
+            let c = html! {
+                h3 { "Response rate" }
+                (grouped_bars(&labels, &[("response rate".to_string(), rate)], None, &pct))
+                @if answered == 0 {
+                    (missing("No start was answered in this period: there is no response time to show."))
+                } @else {
+                    h3 { "Time to first response (hours)" }
+                    (grouped_bars(&labels, &times, None, &hours))
+                }
+                table {
+                    tr { th { "network" } th { "month" } th { "starts" } th { "rate" } th { "median" } th { "p90" } }
+                    // Per network and month first, then each month over all networks.
+                    @for s in per_network.iter().chain(per_month.iter()) {
+                        tr {
+                            td { (s.network.map_or("all networks", Network::as_str)) }
+                            td { (s.month.as_deref().unwrap_or("")) }
+                            td { (show(&s.starts, count)) }
+                            td { (show(&s.response_rate, |v| pct(v * 100.0))) }
+                            td { (show(&s.median_secs, duration)) }
+                            td { (show(&s.p90_secs, duration)) }
+                        }
+                    }
+                }
+            };
             summary.push(format!(
                 "replies: {answered} of {n_starts} conversation starts answered ({:.0}%)",
                 answered as f64 / n_starts as f64 * 100.0
@@ -548,21 +373,22 @@ pub fn render(r: &Report) -> Rendered {
                 .iter()
                 .map(|s| (s.as_str().to_string(), per.get(s).map_or(0, Vec::len) as f64))
                 .collect();
-            let mut c = hbars(&rows, &count);
-            let _ = write!(c, "<p>{} contact(s) moved during the period.</p>", moved.len());
-            if !moved.is_empty() {
-                c.push_str("<table><tr><th>contact</th><th>at the start</th><th>at the end</th></tr>");
-                for m in moved {
-                    let _ = write!(
-                        c,
-                        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                        escape(&m.name),
-                        m.before.map_or("not yet in touch", Stage::as_str),
-                        m.after.as_str()
-                    );
+            let c = html! {
+                (hbars(&rows, &count))
+                p { (moved.len()) " contact(s) moved during the period." }
+                @if !moved.is_empty() {
+                    table {
+                        tr { th { "contact" } th { "at the start" } th { "at the end" } }
+                        @for m in moved {
+                            tr {
+                                td { (m.name) }
+                                td { (m.before.map_or("not yet in touch", Stage::as_str)) }
+                                td { (m.after.as_str()) }
+                            }
+                        }
+                    }
                 }
-                c.push_str("</table>");
-            }
+            };
             let engaged = r.engaged();
             summary.push(format!(
                 "contacts: {total} in the network, {engaged} engaged or further, {} moved",
@@ -586,19 +412,20 @@ pub fn render(r: &Report) -> Rendered {
                     (format!("{n} ({} contacts)", x.contacts), x.engaged as f64 / x.contacts as f64 * 100.0)
                 })
                 .collect();
-            let mut c = hbars(&rows, &pct);
-            c.push_str("<table><tr><th>network</th><th>raw size</th><th>engaged or further</th><th>engaged share</th></tr>");
-            for (n, x) in by_net {
-                let _ = write!(
-                    c,
-                    "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{:.0}%</td></tr>",
-                    x.contacts,
-                    x.engaged,
-                    x.engaged as f64 / x.contacts as f64 * 100.0
-                );
+            html! {
+                (hbars(&rows, &pct))
+                table {
+                    tr { th { "network" } th { "raw size" } th { "engaged or further" } th { "engaged share" } }
+                    @for (n, x) in by_net {
+                        tr {
+                            td { (n) }
+                            td { (x.contacts) }
+                            td { (x.engaged) }
+                            td { (pct(x.engaged as f64 / x.contacts as f64 * 100.0)) }
+                        }
+                    }
+                }
             }
-            c.push_str("</table>");
-            c
         };
         let recs: Vec<_> = by_net.iter().map(|(n, x)| (format!("contact ids, {n}"), x.ids.clone())).collect();
         page.section_of(
@@ -618,7 +445,7 @@ pub fn render(r: &Report) -> Rendered {
             missing("No posts, comments or messages of yours in this period: nothing to check.")
         } else if total == 0 {
             summary.push(format!("compliance: {checked} item(s) checked, no findings"));
-            format!("<p>{checked} item(s) checked: no findings.</p>")
+            html! { p { (checked) " item(s) checked: no findings." } }
         } else {
             let cats: Vec<Category> =
                 Category::ALL.iter().copied().filter(|ca| per.keys().any(|(_, c)| c == ca)).collect();
@@ -635,12 +462,10 @@ pub fn render(r: &Report) -> Rendered {
                 })
                 .collect();
             summary.push(format!("compliance: {total} finding(s) in {checked} item(s) checked"));
-            let mut c = grouped_bars(&months, &series, None, &count);
-            let _ = write!(
-                c,
-                "<p>{total} finding(s) in {checked} item(s) checked. See them with <code>tactful scan</code>.</p>"
-            );
-            c
+            html! {
+                (grouped_bars(&months, &series, None, &count))
+                p { (total) " finding(s) in " (checked) " item(s) checked. See them with " code { "tactful scan" } "." }
+            }
         };
         let recs: Vec<_> = per.iter().map(|((m, ci), ids)| (format!("{m} {ci}"), ids.clone())).collect();
         page.section("Compliance findings by category per month", &[report::DEF_FINDINGS], &content, &recs);
@@ -652,43 +477,40 @@ pub fn render(r: &Report) -> Rendered {
         let in_use: Vec<Network> = used.keys().copied().collect();
         let unplanned = r.unplanned();
         let planned: Vec<&str> = plan.networks.iter().map(|n| n.as_str()).collect();
-        let mut c = String::new();
-        if used.is_empty() {
-            c.push_str(&missing("No activity of yours in this period on any network."));
-        } else {
-            let rows: Vec<(String, f64)> = used
-                .iter()
-                .map(|(n, ids)| {
-                    let tag = if plan.networks.is_empty() {
-                        ""
-                    } else if plan.networks.contains(n) {
-                        " (planned)"
-                    } else {
-                        " (not planned)"
-                    };
-                    (format!("{n}{tag}"), ids.len() as f64)
-                })
-                .collect();
-            c.push_str(&hbars(&rows, &count));
-        }
-        if planned.is_empty() {
-            c.push_str("<p>Your plan names no networks yet: <code>tactful plan set --networks …</code></p>");
-        } else {
-            let _ = write!(c, "<p>Planned: {}.</p>", escape(&planned.join(", ")));
-            let idle: Vec<&str> =
-                plan.networks.iter().filter(|n| !used.contains_key(n)).map(|n| n.as_str()).collect();
-            if !idle.is_empty() {
-                let _ = write!(c, "<p>Planned but not used in the period: {}.</p>", escape(&idle.join(", ")));
+        let rows: Vec<(String, f64)> = used
+            .iter()
+            .map(|(n, ids)| {
+                let tag = if plan.networks.is_empty() {
+                    ""
+                } else if plan.networks.contains(n) {
+                    " (planned)"
+                } else {
+                    " (not planned)"
+                };
+                (format!("{n}{tag}"), ids.len() as f64)
+            })
+            .collect();
+        let idle: Vec<&str> =
+            plan.networks.iter().filter(|n| !used.contains_key(n)).map(|n| n.as_str()).collect();
+        let outside: Vec<&str> = unplanned.iter().map(|n| n.as_str()).collect();
+        let c = html! {
+            @if used.is_empty() {
+                (missing("No activity of yours in this period on any network."))
+            } @else {
+                (hbars(&rows, &count))
             }
-        }
-        if !unplanned.is_empty() {
-            let names: Vec<&str> = unplanned.iter().map(|n| n.as_str()).collect();
-            let _ = write!(
-                c,
-                r#"<p class="warn">Activity spreads over networks outside your plan: {}.</p>"#,
-                escape(&names.join(", "))
-            );
-        }
+            @if planned.is_empty() {
+                p { "Your plan names no networks yet: " code { "tactful plan set --networks …" } }
+            } @else {
+                p { "Planned: " (planned.join(", ")) "." }
+                @if !idle.is_empty() {
+                    p { "Planned but not used in the period: " (idle.join(", ")) "." }
+                }
+            }
+            @if !outside.is_empty() {
+                p.warn { "Activity spreads over networks outside your plan: " (outside.join(", ")) "." }
+            }
+        };
         let used_s: Vec<&str> = in_use.iter().map(|n| n.as_str()).collect();
         summary.push(format!(
             "networks: used {} (planned: {})",
@@ -710,19 +532,19 @@ pub fn render(r: &Report) -> Rendered {
         } else {
             let vals: Vec<Option<f64>> =
                 months.iter().map(|m| per.get(m).map(|e| e.0 as f64 / 60.0)).collect();
-            let mut c = grouped_bars(&months, &[("minutes".to_string(), vals)], None, &count);
             let mins: i64 = per.values().map(|e| e.0).sum::<i64>() / 60;
             let n: usize = per.values().map(|e| e.1.len()).sum();
-            let _ = write!(
-                c,
-                "<p>{n} session(s), {mins} minutes in all. Streak at the end of the period: {} day(s); longest {}.</p>",
-                st.current, st.longest
-            );
             summary.push(format!(
                 "sessions: {n}, {mins} minutes; streak {} day(s), longest {}",
                 st.current, st.longest
             ));
-            c
+            html! {
+                (grouped_bars(&months, &[("minutes".to_string(), vals)], None, &count))
+                p {
+                    (n) " session(s), " (mins) " minutes in all. Streak at the end of the period: "
+                    (st.current) " day(s); longest " (st.longest) "."
+                }
+            }
         };
         let recs: Vec<_> = per.iter().map(|(m, e)| (format!("{m} session ids"), e.1.clone())).collect();
         page.section(
@@ -734,23 +556,31 @@ pub fn render(r: &Report) -> Rendered {
     }
 
     let title = format!("tactful report {}", p.label.replace('_', " "));
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body><h1>{t}</h1><p>Every figure says how it is computed; open “Records behind this figure” to see the stored item ids (look one up with <code>tactful history --jsonl</code>). A figure with nothing to divide by is shown as “—”, and missing data is said in words, never drawn as zero.</p>\n{}</body></html>\n",
-        page.body,
-        t = escape(&title)
-    );
-    Rendered { html, summary }
+    let html = html! {
+        (DOCTYPE)
+        "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                // The style sheet is this file's own constant: no stored or typed text is in it.
+                // It goes in unescaped because a style element's text is CSS, not HTML.
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                p {
+                    "Every figure says how it is computed; open “Records behind this figure” to see the stored "
+                    "item ids (look one up with " code { "tactful history --jsonl" } "). A figure with nothing "
+                    "to divide by is shown as “—”, and missing data is said in words, never drawn as zero."
+                }
+                "\n"
+                @for section in &page.sections { (section) }
+            }
+        }
+        "\n"
+    };
+    Rendered { html: html.into_string(), summary }
 }
 
 const CSS: &str = "body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#555;font-size:.9em}.missing{font-style:italic;color:#7a5}.warn{color:#b33}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_neutralises_markup() {
-        assert_eq!(escape("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
-        assert_eq!(escape(r#"a & "b" 'c'"#), "a &amp; &quot;b&quot; &#39;c&#39;");
-    }
-}

@@ -48,9 +48,9 @@ fn the_user_text_in_a_report_is_escaped() {
     std::fs::write(
         &jsonl,
         concat!(
-            r#"{"kind":"post","id":"p1","at":"2026-09-02T10:00:00Z","author":"me","by_owner":true,"network":"x","text":"Buy now <script>alert(1)</script>"}"#,
+            r#"{"kind":"post","id":"p1","at":"2026-09-02T10:00:00Z","author":"me","by_owner":true,"network":"x","text":"Buy now <script>alert(1)</script> & \"soon\""}"#,
             "\n",
-            r#"{"kind":"message","id":"m1","at":"2026-09-03T10:00:00Z","author":"<b>eve</b>","by_owner":false,"to":"me","network":"x","text":"hi, what does it cost?"}"#,
+            r#"{"kind":"message","id":"m1","at":"2026-09-03T10:00:00Z","author":"<b>eve</b> & \"co\"","by_owner":false,"to":"me","network":"x","text":"hi, what does it cost?"}"#,
             "\n"
         ),
     )
@@ -63,7 +63,15 @@ fn the_user_text_in_a_report_is_escaped() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(!html.to_lowercase().contains("<script"));
     assert!(!html.contains("<b>eve</b>"), "a handle with markup is escaped");
-    assert!(html.contains("&lt;b&gt;eve&lt;/b&gt;"), "the message is listed with its author, escaped");
+    assert!(
+        html.contains("&lt;b&gt;eve&lt;/b&gt; &amp; &quot;co&quot;"),
+        "the message is listed with its author, escaped"
+    );
+    assert!(
+        html.contains("Buy now &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;soon&quot;"),
+        "the post is listed, escaped"
+    );
+    assert!(!html.contains("\"co\"") && !html.contains("\"soon\""), "quotes in stored text are escaped");
 }
 
 #[test]

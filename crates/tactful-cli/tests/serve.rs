@@ -520,6 +520,61 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert_eq!(s.get("/api/v1/jobs/999").status, 404);
 }
 
+/// Stored text with markup in it (a handle, a post) and a search with markup
+/// in it come back as text on every page that shows them: the templates
+/// escape what they splice in, in element content and in attribute values.
+#[test]
+fn stored_markup_shows_as_text_on_the_contacts_scan_and_history_pages() {
+    let s = start("markup", &[]);
+    let export = common::file(
+        "serve-markup",
+        "markup.jsonl",
+        concat!(
+            r#"{"kind":"post","id":"m1","at":"2026-03-02T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"<script>alert(\"x\")</script> & I make $5,000 a month!"}"#,
+            "\n",
+            r#"{"kind":"message","id":"m2","at":"2026-03-03T08:00:00Z","author":"<b>eve</b> & \"co\"","by_owner":false,"to":"me","network":"instagram","text":"Hi! <i>what</i> & \"how much\" is the serum?"}"#,
+            "\n",
+            r#"{"kind":"message","id":"m3","at":"2026-03-03T09:00:00Z","author":"me","by_owner":true,"to":"<b>eve</b> & \"co\"","network":"instagram","text":"Thanks for asking!"}"#,
+            "\n"
+        )
+        .as_bytes(),
+    );
+    let r = s.post("/api/v1/import", &json!({"path": export, "owner": "me"}));
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(s.wait_job(r.json()["job"].as_u64().unwrap())["summary"]["new"], 3);
+    let eve = "&lt;b&gt;eve&lt;/b&gt; &amp; &quot;co&quot;";
+    let post = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; I make $5,000 a month!";
+    let id = s.get("/api/v1/contacts").json()["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "<b>eve</b> & \"co\"")
+        .expect("the handle with markup is a contact")["id"]
+        .as_i64()
+        .unwrap();
+    let pages = [
+        ("/contacts", vec![eve]),
+        (&*format!("/contacts/{id}"), vec![eve, "&lt;i&gt;what&lt;/i&gt; &amp; &quot;how much&quot;"]),
+        ("/scan", vec![post]),
+        ("/history", vec![eve, post, "&lt;i&gt;what&lt;/i&gt; &amp; &quot;how much&quot;"]),
+        // What was typed in the search box comes back in its value, escaped.
+        ("/history?q=%3Cscript%3E%22", vec!["value=\"&lt;script&gt;&quot;\""]),
+        ("/contacts?q=%3Cb%3E%22", vec!["value=\"&lt;b&gt;&quot;\""]),
+    ];
+    for (page, escaped) in pages {
+        let r = s.get(page);
+        assert_eq!(r.status, 200, "{page}");
+        for raw in ["<script>", "<b>eve", "<i>what", "\"co\"", "\"how much\""] {
+            assert!(!r.body.contains(raw), "{page} shows {raw} unescaped");
+        }
+        for e in escaped {
+            assert!(r.body.contains(e), "{page} does not show {e}: {}", r.body);
+        }
+    }
+    // The contact's page has its name as the title, escaped too.
+    assert!(s.get(&format!("/contacts/{id}")).body.contains(&format!("<h1>{eve}</h1>")));
+}
+
 #[test]
 fn a_company_pack_is_tested_and_malformed_packs_say_where() {
     let s = start("packs", &[]);

@@ -1,0 +1,43 @@
+//! Inbox: the customer requests nobody has answered, oldest first.
+
+use maud::{Markup, html};
+
+use super::super::data::{Inbox, Waiting};
+use super::super::html::{cut, table, waited};
+
+pub fn body(inbox: &Inbox) -> Markup {
+    html! {
+        p.lead { "Customers waiting for you, oldest first. Never leave a question or a complaint unanswered." }
+        section aria-labelledby="req" {
+            h2 #req { "Customer requests without an answer (" (inbox.total) ")" }
+            @if inbox.requests.is_empty() {
+                p.clean { "None: every question and complaint has an answer." }
+            } @else {
+                (waiting(&inbox.requests))
+                @if inbox.total > inbox.requests.len() {
+                    p { "Showing the oldest " (inbox.requests.len()) " of " (inbox.total) "." }
+                }
+            }
+        }
+        p.muted {
+            "A request is a question about what you offer or a problem with an order, with no answer from you after it; "
+            "whose turn it is in every conversation, and your response times, are in the report and in "
+            code { "tactful responses" } ". See docs/metrics.md."
+        }
+    }
+}
+
+fn waiting(list: &[Waiting]) -> Markup {
+    let rows = html! {
+        @for w in list {
+            tr {
+                td { (w.from) }
+                td { (w.network) }
+                td { (waited(w.waited_secs)) }
+                td { (w.what) }
+                td { (cut(&w.text, 200)) }
+            }
+        }
+    };
+    table(&["From", "Network", "Waited", "What", "Their words"], &rows)
+}

@@ -1,0 +1,44 @@
+//! Rules: every rule of every pack, and a form to test a company pack.
+
+use maud::{Markup, html};
+use tactful_core::engine::Rule;
+
+use super::super::html::table;
+
+pub fn body(rules: &[Rule]) -> Markup {
+    let mut packs: Vec<&str> = rules.iter().map(|r| r.pack.as_str()).collect();
+    packs.sort_unstable();
+    packs.dedup();
+    html! {
+        p.lead {
+            (rules.len()) " rules in " (packs.len())
+            " packs. Each says why it matters and links to the guidance behind it."
+        }
+        (table(&["Code", "Name", "Severity", "Category", "Message"], &html! {
+            @for r in rules {
+                tr {
+                    td { a href={ "/rules/" (r.code) } { code { (r.code) } } }
+                    td { (r.name) }
+                    td { span class={ "badge " (r.severity.as_str()) } { (r.severity.as_str()) } }
+                    td { (r.category) }
+                    td { (r.message) @if !r.enabled { " (off)" } }
+                }
+            }
+        }))
+        section aria-labelledby="pack-h" {
+            h2 #pack-h { "Test a company pack" }
+            form #pack-test class="card" {
+                label for="pack-file" { "A pack file (.toml)" }
+                input #pack-file type="file" accept=".toml";
+                label for="pack-source" { "or paste it" }
+                textarea #pack-source rows="8" spellcheck="false" {}
+                button type="submit" { "Run its examples" }
+            }
+            div #pack-result aria-live="polite" {}
+            p.muted {
+                "Nothing is installed: start " code { "tactful serve --pack FILE" }
+                " to check with it. See docs/packs.md."
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Today: who waits for an answer, whom to give to, which pitches to hold
+//! back, and the time box.
+
+use maud::{Markup, html};
+use tactful_app::today::Today;
+
+use super::super::html::{action, cut, day, waited};
+
+pub fn body(t: &Today, token: &str) -> Markup {
+    html! {
+        p.lead { "Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box." }
+        @if let Some(f) = &t.focus {
+            p.warn role="note" { "Focus: " (f.warning()) }
+        }
+        section aria-labelledby="waiting" {
+            h2 #waiting { "1. Waiting for your answer" }
+            @if t.waiting.is_empty() {
+                p { "Nobody: every question and complaint has an answer." }
+            } @else {
+                ul.cards {
+                    @for w in &t.waiting {
+                        li {
+                            strong { (w.from) } " on " (w.network) " has waited " strong { (waited(w.waited_secs)) }
+                            " (" (w.cue) ")"
+                            blockquote { (cut(&w.text, 200)) }
+                        }
+                    }
+                }
+                @if t.waiting_total > t.waiting.len() {
+                    p { a href="/inbox" { "All " (t.waiting_total) " in the inbox" } }
+                }
+            }
+        }
+        section aria-labelledby="give" {
+            h2 #give { "2. Give before you ask" }
+            @if t.gives.is_empty() {
+                p { "No engaged contact has gone quiet for " (t.quiet_days) " days." }
+            } @else {
+                ul.cards {
+                    @for g in &t.gives {
+                        li {
+                            a href={ "/contacts/" (g.contact) } { strong { (g.name) } }
+                            " (" (g.stage) ", last exchange " (day(g.last)) "): " (g.action)
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="hold" {
+            h2 #hold { "3. Pitches to hold back" }
+            @if t.holds.is_empty() {
+                p { "None: nobody you pitched is waiting on you to stop." }
+            } @else {
+                ul.cards {
+                    @for h in &t.holds {
+                        li {
+                            @match h.contact {
+                                Some(id) => a href={ "/contacts/" (id) } { strong { (h.name) } },
+                                None => strong { (h.name) },
+                            }
+                            ": " (h.reason)
+                        }
+                    }
+                }
+            }
+        }
+        (time_box(t, token))
+    }
+}
+
+/// Section 4: minutes used and left, the streak, and the start or stop button.
+fn time_box(t: &Today, token: &str) -> Markup {
+    let (path, label, note) = if t.session_running {
+        ("/session/stop", "Stop the session", " — a session is running")
+    } else {
+        ("/session/start", "Start today's session", "")
+    };
+    html! {
+        section aria-labelledby="box" {
+            h2 #box { "4. Time box and streak" }
+            p {
+                "Today: " strong { (t.minutes_used) } " of " (t.minutes_planned) " minutes; "
+                ((i64::from(t.minutes_planned) - t.minutes_used).max(0)) " left" (note) ". "
+                "Streak: " strong { (t.streak_current) } " day(s) in a row (longest " (t.streak_best) ")."
+            }
+            form method="post" action=(action(token, path)) { button type="submit" { (label) } }
+        }
+    }
+}
