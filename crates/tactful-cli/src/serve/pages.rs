@@ -349,29 +349,49 @@ async fn plan_page(State(app): State<Shared>) -> Response {
     page(&app.token, "/plan", "Your plan", &plan::body(&p, &app.token))
 }
 
+/// The plan form as the browser sends it: every field as typed, the
+/// networks once per ticked box (serde reads the repeated field as a list).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PlanForm {
+    goals: String,
+    market: String,
+    networks: Vec<String>,
+    session_minutes: Option<String>,
+    max_promotional_percent: Option<String>,
+}
+
 async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Response {
-    // Repeated `networks` fields: parse the form by hand.
+    let f: PlanForm = match serde_html_form::from_bytes(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return error_page(
+                &app.token,
+                StatusCode::BAD_REQUEST,
+                &format!("the plan form cannot be read: {e}"),
+            );
+        }
+    };
     let mut p = tactful_core::plan::Plan { networks: Vec::new(), ..tactful_core::plan::Plan::default() };
     let mut problems = Vec::new();
-    for (k, v) in form_pairs(&body) {
-        match k.as_str() {
-            "goals" => {
-                p.goals = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
-            }
-            "market" => p.market = v.trim().to_string(),
-            "networks" => match v.parse() {
-                Ok(n) => p.networks.push(n),
-                Err(e) => problems.push(format!("networks: {e}")),
-            },
-            "session_minutes" => match v.trim().parse() {
-                Ok(n) => p.session_minutes = n,
-                Err(_) => problems.push(format!("daily session: `{v}` is not a whole number of minutes")),
-            },
-            "max_promotional_percent" => match v.trim().parse() {
-                Ok(n) => p.max_promotional_percent = n,
-                Err(_) => problems.push(format!("promotional share: `{v}` is not a whole percentage")),
-            },
-            _ => {}
+    p.goals = f.goals.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    p.market = f.market.trim().to_string();
+    for v in &f.networks {
+        match v.parse() {
+            Ok(n) => p.networks.push(n),
+            Err(e) => problems.push(format!("networks: {e}")),
+        }
+    }
+    if let Some(v) = &f.session_minutes {
+        match v.trim().parse() {
+            Ok(n) => p.session_minutes = n,
+            Err(_) => problems.push(format!("daily session: `{v}` is not a whole number of minutes")),
+        }
+    }
+    if let Some(v) = &f.max_promotional_percent {
+        match v.trim().parse() {
+            Ok(n) => p.max_promotional_percent = n,
+            Err(_) => problems.push(format!("promotional share: `{v}` is not a whole percentage")),
         }
     }
     if !problems.is_empty() {
@@ -381,40 +401,6 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
         Ok(()) => Redirect::to("/plan").into_response(),
         Err(e) => failed(&app, &e),
     }
-}
-
-/// `application/x-www-form-urlencoded` pairs, decoded.
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    fn decode(s: &str) -> String {
-        let b = s.as_bytes();
-        let mut out = Vec::with_capacity(b.len());
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < b.len() => {
-                    match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                        Ok(v) => {
-                            out.push(v);
-                            i += 2;
-                        }
-                        Err(_) => out.push(b'%'),
-                    }
-                }
-                c => out.push(c),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    String::from_utf8_lossy(body)
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------
