@@ -5,7 +5,8 @@
 //! ```
 //!
 //! `--data` defaults to `../shared/data` next to the workspace, `--out` to
-//! `<workspace>/target/eval`. Writes `benign.jsonl` and `claims-dev.jsonl`.
+//! `<workspace>/target/eval` (`build-eval-sets --help` says so too). Writes
+//! `benign.jsonl` and `claims-dev.jsonl`.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -13,44 +14,40 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use clap::Parser;
 use tactful_evalsets::{
     Labeled, benign_set, claims_set, count_by_file, default_data_dir, workspace_root, write_jsonl,
 };
 
-const USAGE: &str = concat!(
-    "usage: build-eval-sets [--data DIR] [--out DIR]\n",
-    "  --data DIR  the shared data folder (default: ../shared/data next to the workspace)\n",
-    "  --out DIR   where to write benign.jsonl and claims-dev.jsonl (default: <workspace>/target/eval)",
-);
+/// Write the evaluation sets of `tactful eval` as JSONL, from the shared
+/// labeled data: benign.jsonl (every text labeled `ok`: brand replies, ham
+/// SMS, non-spam YouTube comments, clean X posts) and claims-dev.jsonl (the
+/// labeled claims, as they are).
+#[derive(Parser, Debug)]
+#[command(name = "build-eval-sets")]
+struct Cli {
+    /// The shared data folder [default: ../shared/data next to the workspace]
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Where to write benign.jsonl and claims-dev.jsonl [default: <workspace>/target/eval]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
 
+/// The command line with its defaults filled in.
 struct Args {
     data: PathBuf,
     out: PathBuf,
 }
 
-fn parse_args() -> Result<Option<Args>> {
-    let mut data = None;
-    let mut out = None;
-    let mut it = std::env::args_os().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.to_str() {
-            Some("-h" | "--help") => return Ok(None),
-            Some(flag @ ("--data" | "--out")) => {
-                let Some(v) = it.next() else { bail!("{flag} needs a folder\n{USAGE}") };
-                if flag == "--data" {
-                    data = Some(PathBuf::from(v));
-                } else {
-                    out = Some(PathBuf::from(v));
-                }
-            }
-            _ => bail!("unknown argument `{}`\n{USAGE}", arg.to_string_lossy()),
+impl From<Cli> for Args {
+    fn from(cli: Cli) -> Args {
+        Args {
+            data: cli.data.unwrap_or_else(default_data_dir),
+            out: cli.out.unwrap_or_else(|| workspace_root().join("target").join("eval")),
         }
     }
-    Ok(Some(Args {
-        data: data.unwrap_or_else(default_data_dir),
-        out: out.unwrap_or_else(|| workspace_root().join("target").join("eval")),
-    }))
 }
 
 fn write_set(path: &Path, set: &[Labeled]) -> Result<()> {
@@ -94,17 +91,7 @@ fn run(args: &Args) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::from(Cli::parse());
     if !args.data.is_dir() {
         eprintln!("**************************************************************");
         eprintln!("*** DATA NOT FOUND: {}", args.data.display());
@@ -120,5 +107,34 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_flag_explains_itself() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        for a in cmd.get_arguments() {
+            assert!(a.get_help().is_some_and(|h| h.to_string().len() >= 10), "--{} has no help", a.get_id());
+        }
+    }
+
+    #[test]
+    fn flags_mean_what_they_meant_before_clap() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("build-eval-sets").chain(args.iter().copied()))
+        };
+        let a = Args::from(parse(&[]).unwrap());
+        assert_eq!(a.data, default_data_dir());
+        assert!(a.out.ends_with("target/eval"), "{}", a.out.display());
+        let a = Args::from(parse(&["--data", "/d", "--out", "/o"]).unwrap());
+        assert_eq!((a.data, a.out), (PathBuf::from("/d"), PathBuf::from("/o")));
+        assert!(parse(&["--data"]).is_err());
+        assert!(parse(&["--frobnicate"]).is_err());
     }
 }

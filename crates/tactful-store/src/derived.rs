@@ -414,7 +414,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
     let mut rows = new_requests.into_iter().peekable();
     while rows.peek().is_some() {
         // A batch at a time: the whole list again as arguments would double the memory.
-        let batch: Vec<Arg> = rows
+        let batch: Vec<Arg<'static>> = rows
             .by_ref()
             .take(BATCH)
             .flat_map(|((network, kind, key, at, item), rest)| {
@@ -481,15 +481,15 @@ type Reply = (i64, i64, String);
 #[derive(Default)]
 struct Derived {
     /// `interactions` rows, 9 values each.
-    acts: Vec<Arg>,
+    acts: Vec<Arg<'static>>,
     /// `replies` rows, 6 values each.
-    replies: Vec<Arg>,
+    replies: Vec<Arg<'static>>,
     /// Conversations with a reply of yours; the reply itself on a first derivation.
     conv_replies: Vec<(ConvKey, Option<Reply>)>,
     /// Direct-message conversations with a new message; the message itself on a first derivation.
     messages: Vec<(DmKey, Option<Message>)>,
     /// `unthreaded_messages` rows, 7 values each.
-    unthreaded: Vec<Arg>,
+    unthreaded: Vec<Arg<'static>>,
     conv_requests: Vec<(ConvKey, Request)>,
     /// Interactions by contact, on a first derivation.
     stored: Vec<(i64, Stored)>,

@@ -4,7 +4,9 @@
 //! (a file, no server), and PostgreSQL for a company's server. Both run the
 //! same versioned migrations (see `schema`), and one behaviour test suite runs
 //! against both. Writes happen inside a [`Writer`], which is one transaction:
-//! dropping it without `commit` leaves the store exactly as it was.
+//! dropping it without `commit` leaves the store exactly as it was. The
+//! writer is written once (`writer.rs`) over the SQL both backends speak
+//! (`people::Db`); a backend only opens and commits its transaction.
 
 pub mod coach;
 pub mod derived;
@@ -13,6 +15,7 @@ mod pg;
 mod query;
 mod schema;
 mod sqlite;
+mod writer;
 
 use tactful_core::history::{ItemKind, Network, Record};
 

@@ -4,11 +4,12 @@
 use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
 
-use tactful_core::history::{Network, Person, Record};
+use tactful_core::history::Network;
 
 use crate::query::Arg;
-use crate::schema::{self, SEP};
-use crate::{Added, Counts, Filter, Store, StoreError, StoredItem, Writer};
+use crate::schema;
+use crate::writer::{Import, Transaction};
+use crate::{Counts, Filter, Store, StoreError, StoredItem, Writer};
 
 pub struct PgStore {
     client: Client,
@@ -63,147 +64,14 @@ impl PgStore {
     }
 }
 
-struct PgWriter<'c> {
+/// An import's transaction: the writer ([`Import`]) runs its SQL in it.
+struct PgTx<'c> {
     tx: postgres::Transaction<'c>,
-    insert_item: Statement,
-    find_handle: Statement,
-    insert_contact: Statement,
-    insert_handle: Statement,
-    upsert_owner: Statement,
-    contacts: HashMap<(Network, String), i64>,
-    /// The owner's handle per network: the owner is never a contact.
-    owners: [Option<String>; 5],
     prepared: Prepared,
-    /// For the derived tables: what this writer added (see `derived::Added`).
-    added: crate::derived::Added,
-    new_items: crate::query::NewItems,
 }
 
-impl PgWriter<'_> {
-    fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
-        if p.handle.is_empty()
-            || self.owners[network as usize].as_deref() == Some(p.handle.as_str())
-            || self.contacts.contains_key(&(network, p.handle.clone()))
-        {
-            return Ok(());
-        }
-        let existing = self.tx.query_opt(&self.find_handle, &[&network.as_str(), &p.handle]).map_err(err)?;
-        // The same person elsewhere: same email or profile URL, same contact.
-        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some())
-        {
-            self.tx
-                .query_opt(
-                    "SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = $1) OR (profile_url IS NOT NULL AND profile_url = $2) LIMIT 1",
-                    &[&p.email, &p.profile_url],
-                )
-                .map_err(err)?
-                .map(|r| r.get(0))
-        } else {
-            None
-        };
-        let id: i64 = if let Some(r) = existing {
-            r.get(0)
-        } else if let Some(id) = same_person {
-            self.tx
-                .execute(
-                    &self.insert_handle,
-                    &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email],
-                )
-                .map_err(err)?;
-            id
-        } else {
-            let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
-            let id: i64 = self.tx.query_one(&self.insert_contact, &[&display]).map_err(err)?.get(0);
-            self.tx
-                .execute(
-                    &self.insert_handle,
-                    &[&network.as_str(), &p.handle, &id, &p.name, &p.profile_url, &p.email],
-                )
-                .map_err(err)?;
-            id
-        };
-        self.contacts.insert((network, p.handle.clone()), id);
-        Ok(())
-    }
-}
-
-impl Writer for PgWriter<'_> {
-    fn add(&mut self, record: &Record) -> Result<Added, StoreError> {
-        match record {
-            Record::Owner { network, person, source } => {
-                let n = self
-                    .tx
-                    .execute(
-                        &self.upsert_owner,
-                        &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position],
-                    )
-                    .map_err(err)?;
-                if self.owners[*network as usize].is_none() {
-                    self.owners[*network as usize] = Some(person.handle.clone());
-                }
-                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
-            }
-            Record::Item(item) => {
-                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
-                let n = self
-                    .tx
-                    .execute(
-                        &self.insert_item,
-                        &[
-                            &item.fingerprint().as_slice(),
-                            &item.network.as_str(),
-                            &item.kind.as_str(),
-                            &item.external_id,
-                            &item.author.handle,
-                            &item.by_owner,
-                            &counterparts.join(&SEP.to_string()),
-                            &item.thread,
-                            &item.parent,
-                            &item.at,
-                            &item.text,
-                            &item.source.file,
-                            &item.source.position,
-                        ],
-                    )
-                    .map_err(err)?;
-                if n == 0 {
-                    return Ok(Added::AlreadyThere);
-                }
-                self.added.owner_item(item);
-                self.new_items.add(item);
-                if !item.by_owner {
-                    self.person(item.network, &item.author)?;
-                }
-                for c in &item.counterparts {
-                    self.person(item.network, c)?;
-                }
-                Ok(Added::New)
-            }
-        }
-    }
-
-    fn set_owner(
-        &mut self,
-        network: Network,
-        person: &Person,
-        source: &tactful_core::history::SourceRef,
-    ) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
-                   source_file = excluded.source_file, source_position = excluded.source_position",
-                &[&network.as_str(), &person.handle, &person.name, &source.file, &source.position],
-            )
-            .map_err(err)?;
-        self.owners[network as usize] = Some(person.handle.clone());
-        Ok(())
-    }
-
-    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        let added = std::mem::take(&mut self.added);
-        crate::derived::refresh_in(self.as_mut(), Some(added))?;
-        std::mem::take(&mut self.new_items).save(self.as_mut())?;
+impl Transaction for PgTx<'_> {
+    fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().map_err(err)
     }
 }
@@ -212,17 +80,20 @@ fn dollar(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-fn boxed(args: &[Arg]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+/// The arguments as PostgreSQL parameters, borrowing their text.
+fn boxed<'a>(args: &'a [Arg<'_>]) -> Vec<Box<dyn postgres::types::ToSql + Sync + 'a>> {
     args.iter()
-        .cloned()
-        .map(|a| -> Box<dyn postgres::types::ToSql + Sync> {
+        .map(|a| -> Box<dyn postgres::types::ToSql + Sync + 'a> {
             match a {
-                Arg::Text(s) => Box::new(s),
-                Arg::Static(s) => Box::new(s),
-                Arg::Int(i) => Box::new(i),
-                Arg::Bool(b) => Box::new(b),
-                Arg::OptInt(i) => Box::new(i),
-                Arg::OptText(s) => Box::new(s),
+                Arg::Text(s) => Box::new(s.as_str()),
+                Arg::Str(s) => Box::new(*s),
+                Arg::OptStr(s) => Box::new(*s),
+                Arg::Fingerprint(b) => Box::new(&b[..]),
+                Arg::Static(s) => Box::new(*s),
+                Arg::Int(i) => Box::new(*i),
+                Arg::Bool(b) => Box::new(*b),
+                Arg::OptInt(i) => Box::new(*i),
+                Arg::OptText(s) => Box::new(s.as_deref()),
             }
         })
         .collect()
@@ -329,9 +200,9 @@ impl crate::people::Db for PgStore {
     }
 }
 
-/// Inside an import, the derived tables are brought up to date in the
-/// import's own transaction (see `commit`).
-impl crate::people::Db for PgWriter<'_> {
+/// Inside an import, the writer and the derived tables write in the
+/// import's own transaction.
+impl crate::people::Db for PgTx<'_> {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
         pg_exec(&mut self.tx, &mut self.prepared, sql, args)
     }
@@ -373,44 +244,9 @@ impl Store for PgStore {
     }
 
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
-        let mut owners: [Option<String>; 5] = Default::default();
-        for (n, h) in self.owners()? {
-            owners[n as usize] = Some(h);
-        }
-        let mut tx = self.client.transaction().map_err(err)?;
-        let insert_item = tx
-            .prepare(
-                "INSERT INTO items (fingerprint, network, kind, external_id, author, by_owner, counterparts, thread, parent, at, text, source_file, source_position)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (fingerprint) DO NOTHING",
-            )
-            .map_err(err)?;
-        let find_handle =
-            tx.prepare("SELECT contact_id FROM handles WHERE network = $1 AND handle = $2").map_err(err)?;
-        let insert_contact =
-            tx.prepare("INSERT INTO contacts (display_name) VALUES ($1) RETURNING id").map_err(err)?;
-        let insert_handle = tx
-            .prepare("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES ($1, $2, $3, $4, $5, $6)")
-            .map_err(err)?;
-        let upsert_owner = tx
-            .prepare(
-                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (network) DO NOTHING",
-            )
-            .map_err(err)?;
-        let base: i64 = tx.query_one("SELECT COALESCE(MAX(id), 0) FROM items", &[]).map_err(err)?.get(0);
-        Ok(Box::new(PgWriter {
-            tx,
-            insert_item,
-            find_handle,
-            insert_contact,
-            insert_handle,
-            upsert_owner,
-            contacts: HashMap::new(),
-            owners,
-            prepared: HashMap::new(),
-            added: crate::derived::Added::after(base),
-            new_items: crate::query::NewItems::default(),
-        }))
+        let owners = self.owners()?;
+        let tx = self.client.transaction().map_err(err)?;
+        Ok(Box::new(Import::begin(PgTx { tx, prepared: HashMap::new() }, owners)?))
     }
 
     fn items(

@@ -36,10 +36,15 @@ impl NewItems {
     }
 }
 
-/// A query parameter (text or integer).
+/// A query parameter (text or integer). The borrowed forms (`Str`,
+/// `OptStr`) let the writer pass an item's fields without copying them.
 #[derive(Debug, Clone)]
-pub enum Arg {
+pub enum Arg<'a> {
     Text(String),
+    Str(&'a str),
+    OptStr(Option<&'a str>),
+    /// An item's fingerprint (BLOB in SQLite, BYTEA in PostgreSQL).
+    Fingerprint([u8; 16]),
     /// A name from the code (a network, a kind): no allocation per row.
     Static(&'static str),
     Int(i64),
@@ -48,10 +53,13 @@ pub enum Arg {
     OptText(Option<String>),
 }
 
-impl rusqlite::ToSql for Arg {
+impl rusqlite::ToSql for Arg<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
             Arg::Text(s) => s.to_sql(),
+            Arg::Str(s) => s.to_sql(),
+            Arg::OptStr(s) => s.to_sql(),
+            Arg::Fingerprint(b) => b.to_sql(),
             Arg::Static(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
             Arg::Bool(b) => b.to_sql(),
@@ -62,10 +70,14 @@ impl rusqlite::ToSql for Arg {
 }
 
 /// Build the SELECT for `filter`. `ph(i)` spells placeholder `i` (1-based).
-pub fn items_sql(filter: &crate::Filter, ph: impl Fn(usize) -> String, like: &str) -> (String, Vec<Arg>) {
+pub fn items_sql(
+    filter: &crate::Filter,
+    ph: impl Fn(usize) -> String,
+    like: &str,
+) -> (String, Vec<Arg<'static>>) {
     let mut clauses = Vec::new();
     let mut args = Vec::new();
-    let mut push = |clause: &dyn Fn(&str) -> String, arg: Arg, args: &mut Vec<Arg>| {
+    let mut push = |clause: &dyn Fn(&str) -> String, arg: Arg<'static>, args: &mut Vec<Arg<'static>>| {
         args.push(arg);
         clauses.push(clause(&ph(args.len())));
     };

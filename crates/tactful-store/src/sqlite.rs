@@ -1,14 +1,14 @@
 //! The SQLite backend: the embedded default. One file, WAL journal, one
 //! transaction per import, prepared statements reused for every row.
 
-use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use rusqlite::Connection;
 use std::path::Path;
 
-use tactful_core::history::{Network, Person, Record};
+use tactful_core::history::Network;
 
-use crate::schema::{self, SEP};
-use crate::{Added, Counts, Filter, Store, StoreError, StoredItem, Writer};
+use crate::schema;
+use crate::writer::{Import, Transaction};
+use crate::{Counts, Filter, Store, StoreError, StoredItem, Writer};
 
 pub struct SqliteStore {
     conn: Connection,
@@ -55,160 +55,15 @@ fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
     tx.commit().map_err(err(p))
 }
 
-struct SqliteWriter<'c> {
+/// An import's transaction: the writer ([`Import`]) runs its SQL in it.
+struct SqliteTx<'c> {
     tx: rusqlite::Transaction<'c>,
-    path: std::rc::Rc<str>,
-    /// Handle → contact id, per network (indexed by `Network as usize`), so
-    /// a known person costs one hash lookup, not a query.
-    contacts: [HashMap<String, i64>; 5],
-    /// The owner's handle per network: the owner is never a contact.
-    owners: [Option<String>; 5],
-    /// For the derived tables: what this writer added (see `derived::Added`).
-    added: crate::derived::Added,
-    new_items: crate::query::NewItems,
+    path: String,
 }
 
-impl SqliteWriter<'_> {
-    fn person(&mut self, network: Network, p: &Person) -> Result<(), StoreError> {
-        if p.handle.is_empty()
-            || self.contacts[network as usize].contains_key(p.handle.as_str())
-            || self.owners[network as usize].as_deref() == Some(p.handle.as_str())
-        {
-            return Ok(());
-        }
-        let path = self.path.clone();
-        let e = err(&path);
-        let existing: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT contact_id FROM handles WHERE network = ?1 AND handle = ?2")
-            .and_then(|mut s| s.query_row(params![network.as_str(), p.handle], |r| r.get(0)).optional())
-            .map_err(&e)?;
-        // The same person elsewhere: a handle on any network with the same
-        // email or profile URL belongs to the same contact.
-        let same_person: Option<i64> = if existing.is_none() && (p.email.is_some() || p.profile_url.is_some())
-        {
-            self.tx
-                .prepare_cached("SELECT contact_id FROM handles WHERE (email IS NOT NULL AND email = ?1) OR (profile_url IS NOT NULL AND profile_url = ?2) LIMIT 1")
-                .and_then(|mut s| s.query_row(params![p.email, p.profile_url], |r| r.get(0)).optional())
-                .map_err(&e)?
-        } else {
-            None
-        };
-        let id = match existing {
-            Some(id) => id,
-            None if same_person.is_some() => {
-                let id = same_person.expect("checked");
-                self.tx
-                    .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                    .and_then(|mut s| s.execute(params![network.as_str(), p.handle, id, p.name, p.profile_url, p.email]))
-                    .map_err(&e)?;
-                id
-            }
-            None => {
-                let display = p.name.clone().unwrap_or_else(|| p.handle.clone());
-                self.tx
-                    .prepare_cached("INSERT INTO contacts (display_name) VALUES (?1)")
-                    .and_then(|mut s| s.execute([display]))
-                    .map_err(&e)?;
-                let id = self.tx.last_insert_rowid();
-                self.tx
-                    .prepare_cached("INSERT INTO handles (network, handle, contact_id, name, profile_url, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                    .and_then(|mut s| s.execute(params![network.as_str(), p.handle, id, p.name, p.profile_url, p.email]))
-                    .map_err(&e)?;
-                id
-            }
-        };
-        self.contacts[network as usize].insert(p.handle.clone(), id);
-        Ok(())
-    }
-}
-
-impl Writer for SqliteWriter<'_> {
-    fn add(&mut self, record: &Record) -> Result<Added, StoreError> {
-        let path = self.path.clone();
-        let e = err(&path);
-        match record {
-            Record::Owner { network, person, source } => {
-                let n = self
-                    .tx
-                    .prepare_cached(
-                        "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (network) DO NOTHING",
-                    )
-                    .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
-                    .map_err(&e)?;
-                if self.owners[*network as usize].is_none() {
-                    self.owners[*network as usize] = Some(person.handle.clone());
-                }
-                Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
-            }
-            Record::Item(item) => {
-                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
-                let n = self
-                    .tx
-                    .prepare_cached(
-                        "INSERT INTO items (fingerprint, network, kind, external_id, author, by_owner, counterparts, thread, parent, at, text, source_file, source_position)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (fingerprint) DO NOTHING",
-                    )
-                    .and_then(|mut s| {
-                        s.execute(params![
-                            item.fingerprint(),
-                            item.network.as_str(),
-                            item.kind.as_str(),
-                            item.external_id,
-                            item.author.handle,
-                            item.by_owner,
-                            counterparts.join(&SEP.to_string()),
-                            item.thread,
-                            item.parent,
-                            item.at,
-                            item.text,
-                            item.source.file,
-                            item.source.position,
-                        ])
-                    })
-                    .map_err(&e)?;
-                if n == 0 {
-                    return Ok(Added::AlreadyThere);
-                }
-                self.added.owner_item(item);
-                self.new_items.add(item);
-                if !item.by_owner {
-                    self.person(item.network, &item.author)?;
-                }
-                for c in &item.counterparts {
-                    self.person(item.network, c)?;
-                }
-                Ok(Added::New)
-            }
-        }
-    }
-
-    fn set_owner(
-        &mut self,
-        network: Network,
-        person: &Person,
-        source: &tactful_core::history::SourceRef,
-    ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (network) DO UPDATE SET handle = excluded.handle, name = excluded.name,
-                   source_file = excluded.source_file, source_position = excluded.source_position",
-            )
-            .and_then(|mut s| s.execute(params![network.as_str(), person.handle, person.name, source.file, source.position]))
-            .map_err(err(&path))?;
-        self.owners[network as usize] = Some(person.handle.clone());
-        Ok(())
-    }
-
-    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        let added = std::mem::take(&mut self.added);
-        crate::derived::refresh_in(self.as_mut(), Some(added))?;
-        std::mem::take(&mut self.new_items).save(self.as_mut())?;
-        let path = self.path.clone();
-        self.tx.commit().map_err(err(&path))
+impl Transaction for SqliteTx<'_> {
+    fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().map_err(err(&self.path))
     }
 }
 
@@ -298,9 +153,9 @@ impl crate::people::Db for SqliteStore {
     }
 }
 
-/// Inside an import, the derived tables are brought up to date in the
-/// import's own transaction (see `commit`).
-impl crate::people::Db for SqliteWriter<'_> {
+/// Inside an import, the writer and the derived tables write in the
+/// import's own transaction.
+impl crate::people::Db for SqliteTx<'_> {
     fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
         sql_exec(&self.tx, &self.path, sql, args)
     }
@@ -340,22 +195,10 @@ impl Store for SqliteStore {
     }
 
     fn writer(&mut self) -> Result<Box<dyn Writer + '_>, StoreError> {
-        let path: std::rc::Rc<str> = self.path.as_str().into();
-        let mut owners: [Option<String>; 5] = Default::default();
-        for (n, h) in self.owners()? {
-            owners[n as usize] = Some(h);
-        }
+        let owners = self.owners()?;
+        let path = self.path.clone();
         let tx = self.conn.transaction().map_err(err(&path))?;
-        let base =
-            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0)).map_err(err(&path))?;
-        Ok(Box::new(SqliteWriter {
-            tx,
-            path,
-            contacts: Default::default(),
-            owners,
-            added: crate::derived::Added::after(base),
-            new_items: crate::query::NewItems::default(),
-        }))
+        Ok(Box::new(Import::begin(SqliteTx { tx, path }, owners)?))
     }
 
     fn items(

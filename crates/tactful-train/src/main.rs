@@ -5,7 +5,8 @@
 //! tactful-train [--data DIR] [--models DIR] [--heldout FILE] [--head NAME]... [--open-only|--all-licences] [--dry-run]
 //! ```
 //!
-//! Run it optimised: `cargo run --release -p tactful-train`.
+//! `tactful-train --help` explains every flag (cross-validation, training and
+//! feature settings). Run it optimised: `cargo run --release -p tactful-train`.
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -13,69 +14,184 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use clap::{Args, Parser};
 use tactful_classify::Head;
 use tactful_classify::evaluate::Measure;
 use tactful_train::data::{self, ALL_SOURCES, Licence, Policy, SPLIT_SEED, Use};
 use tactful_train::{TrainedHead, run_head, train};
 
-const USAGE: &str = concat!(
-    "usage: tactful-train [--data DIR] [--models DIR] [--heldout FILE] [--head NAME]... [--open-only|--all-licences] [--dry-run] [--epochs N] [--lr X] [--l2 X] [--balance X]\n",
-    "  --data DIR      the shared data folder (default: ../shared/data next to the workspace)\n",
-    "  --models DIR    where to write the model files and MODEL_CARD.md (default: crates/tactful-classify/models)\n",
-    "  --heldout FILE  where to write the held-out texts for `tactful eval-heads` (default: target/eval/heads.jsonl)\n",
-    "  --head NAME     train only this head (content-kind, customer-request, spam, health-claim, earnings-claim); repeatable\n",
-    "  --open-only     train only on sets whose licence is open (CC BY 4.0, MIT); the others are only measured\n",
-    "  --all-licences  also train on the non-commercial sets (for comparison; such weights must not ship)\n",
-    "  --dry-run       train and report, write nothing\n",
-    "  --show-errors N print up to N mistakes per source on the calibration split\n",
-    "  --epochs N, --lr X, --l2 X, --balance X, --nb X, --source-balance X, --cross-fit K   training settings (defaults per head in src/train.rs; choose them on the calibration split)\n",
-    "  --bits N, --chars MIN-MAX, --[no-]bigrams, --[no-]cues, --[no-]lexicon, --[no-]channels, --[no-]idf   feature settings (over each head's defaults)\n",
-    "  --[no-]unknown-channel  with channels: also train on each text without its channel, so texts of unknown channel score well\n",
-    "  --cv K          cross-validate with K folds on the train and calibration parts only, write nothing\n",
-    "  --cv-repeats R  with --cv: deal the folds R ways and report the mean (default 1)\n",
-    "  --cv-recipe     with --cv: label each fold with the whole recipe and its own threshold (not the best pooled one)\n",
-    "  --cv-without-channel  with --cv: score each fold as texts of unknown channel (as `tactful classify` without --channel)\n",
-    "  --cross-fit K   fit on train+calibration, calibration and threshold on K-fold out-of-fold scores (0: on the calibration split)",
-);
-
-struct Args {
-    data: PathBuf,
-    models: PathBuf,
-    heldout: PathBuf,
+/// Train the classifier heads of tactful-classify from the shared labeled
+/// sets, reproducibly, and write their model files, the model card and the
+/// held-out texts.
+///
+/// Run it optimised: `cargo run --release -p tactful-train -- [OPTIONS]`.
+#[derive(Parser, Debug)]
+#[command(name = "tactful-train")]
+struct Cli {
+    /// The shared data folder [default: ../shared/data next to the workspace]
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Where to write the model files and MODEL_CARD.md [default: crates/tactful-classify/models]
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Where to write the held-out texts for `tactful eval-heads` [default: target/eval/heads.jsonl]
+    #[arg(long, value_name = "FILE")]
+    heldout: Option<PathBuf>,
+    /// Train only this head (content-kind, customer-request, spam, health-claim, earnings-claim);
+    /// repeatable [default: every head]
+    #[arg(long = "head", value_name = "NAME", value_parser = parse_head)]
     heads: Vec<Head>,
-    policy: Policy,
+    /// Train only on sets whose licence is open (CC BY 4.0, MIT); the others are only measured
+    #[arg(long, overrides_with = "all_licences")]
+    open_only: bool,
+    /// Also train on the non-commercial sets (for comparison; such weights must not ship)
+    #[arg(long, overrides_with = "open_only")]
+    all_licences: bool,
+    /// Train and report, write nothing
+    #[arg(long)]
     dry_run: bool,
-    /// Settings given on the command line, over each head's defaults.
-    over: Overrides,
+    /// Print up to N mistakes per source on the calibration split
+    #[arg(long, value_name = "N", default_value_t = 0)]
     show_errors: usize,
-    /// Cross-validate on the train and calibration parts with this many folds, write nothing.
-    cv: usize,
-    /// How many ways to deal the folds (the figures are averaged).
-    cv_repeats: u64,
-    /// With `cv`: measure the whole recipe (its own threshold), not the best pooled threshold.
-    cv_recipe: bool,
-    cv_without_channel: bool,
+    #[command(flatten)]
+    cv: CrossValidation,
+    #[command(flatten)]
+    over: Overrides,
 }
 
-/// Training settings given on the command line.
-#[derive(Default)]
+/// Cross-validation: measure a recipe, write nothing.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Cross-validation")]
+struct CrossValidation {
+    /// Cross-validate with K folds on the train and calibration parts only, write nothing (0: do not)
+    #[arg(long = "cv", value_name = "K", default_value_t = 0)]
+    folds: usize,
+    /// With --cv: deal the folds R ways and report the mean
+    #[arg(long = "cv-repeats", value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    repeats: u64,
+    /// With --cv: label each fold with the whole recipe and its own threshold (not the best pooled one)
+    #[arg(long = "cv-recipe")]
+    recipe: bool,
+    /// With --cv: score each fold as texts of unknown channel (as `tactful classify` without --channel)
+    #[arg(long = "cv-without-channel")]
+    without_channel: bool,
+}
+
+/// Training and feature settings given on the command line, over each head's
+/// defaults (src/train.rs); choose them on the calibration split.
+#[derive(Args, Debug, Default)]
+#[allow(clippy::struct_excessive_bools)] // one field per flag, as clap's derive wants: `--x` and `--no-x` apart
+#[command(next_help_heading = "Training settings (over each head's defaults in src/train.rs)")]
 struct Overrides {
+    /// Passes over the training texts
+    #[arg(long, value_name = "N")]
     epochs: Option<usize>,
+    /// AdaGrad learning rate
+    #[arg(long, value_name = "X")]
     lr: Option<f32>,
+    /// L2 penalty, applied to the weights an example touches
+    #[arg(long, value_name = "X")]
     l2: Option<f32>,
+    /// Weigh each class by the inverse of its share, to this power (0: no balancing, 1: full)
+    #[arg(long, value_name = "X")]
     balance: Option<f32>,
-    bits: Option<u8>,
-    chars: Option<(u8, u8)>,
-    bigrams: Option<bool>,
-    cues: Option<bool>,
-    lexicon: Option<bool>,
-    channels: Option<bool>,
-    unknown_channel: Option<bool>,
-    idf: Option<bool>,
+    /// Yes/no heads: scale each feature by its naive-Bayes log-count ratio, smoothed by X (0: off)
+    #[arg(long, value_name = "X")]
     nb: Option<f32>,
+    /// Weigh each training source by the inverse of its share of the training texts, to this power
+    /// (0: every text counts the same)
+    #[arg(long, value_name = "X")]
     source_balance: Option<f32>,
+    /// K >= 2: fit the weights on train+calibration, and calibration and threshold on K-fold
+    /// out-of-fold scores (0: on the calibration split)
+    #[arg(long, value_name = "K")]
     cross_fit: Option<usize>,
+    /// log2 of the number of hash buckets
+    #[arg(long, value_name = "N", help_heading = "Feature settings (over each head's defaults)")]
+    bits: Option<u8>,
+    /// Character n-grams of the folded text, from MIN to MAX characters (MAX 0: none)
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_chars, help_heading = "Feature settings (over each head's defaults)")]
+    chars: Option<(u8, u8)>,
+    /// Word bigrams (word unigrams are always read)
+    #[arg(
+        long,
+        overrides_with = "no_bigrams",
+        help_heading = "Feature settings (over each head's defaults)"
+    )]
+    bigrams: bool,
+    /// No word bigrams
+    #[arg(long, overrides_with = "bigrams", help_heading = "Feature settings (over each head's defaults)")]
+    no_bigrams: bool,
+    /// Cue tokens read before folding (words in capitals, `!` count, length band, a link, a long number, a
+    /// currency sign, question marks, a leading @mention)
+    #[arg(long, overrides_with = "no_cues", help_heading = "Feature settings (over each head's defaults)")]
+    cues: bool,
+    /// No cue tokens
+    #[arg(long, overrides_with = "cues", help_heading = "Feature settings (over each head's defaults)")]
+    no_cues: bool,
+    /// Sentiment cue tokens from the VADER lexicon
+    #[arg(
+        long,
+        overrides_with = "no_lexicon",
+        help_heading = "Feature settings (over each head's defaults)"
+    )]
+    lexicon: bool,
+    /// No sentiment cue tokens
+    #[arg(long, overrides_with = "lexicon", help_heading = "Feature settings (over each head's defaults)")]
+    no_lexicon: bool,
+    /// A per-channel copy of every feature besides the shared one
+    #[arg(
+        long,
+        overrides_with = "no_channels",
+        help_heading = "Feature settings (over each head's defaults)"
+    )]
+    channels: bool,
+    /// Only the shared copy of each feature
+    #[arg(long, overrides_with = "channels", help_heading = "Feature settings (over each head's defaults)")]
+    no_channels: bool,
+    /// With channels: also train on each text without its channel, so texts of unknown channel score well
+    #[arg(
+        long,
+        overrides_with = "no_unknown_channel",
+        help_heading = "Feature settings (over each head's defaults)"
+    )]
+    unknown_channel: bool,
+    /// With channels: train on each text with its channel only
+    #[arg(
+        long,
+        overrides_with = "unknown_channel",
+        help_heading = "Feature settings (over each head's defaults)"
+    )]
+    no_unknown_channel: bool,
+    /// Weigh features by inverse document frequency
+    #[arg(long, overrides_with = "no_idf", help_heading = "Feature settings (over each head's defaults)")]
+    idf: bool,
+    /// No IDF weighting
+    #[arg(long, overrides_with = "idf", help_heading = "Feature settings (over each head's defaults)")]
+    no_idf: bool,
+}
+
+/// `--x` → Some(true), `--no-x` → Some(false) (the later one wins), neither → None.
+fn either(yes: bool, no: bool) -> Option<bool> {
+    if yes {
+        Some(true)
+    } else if no {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn parse_head(s: &str) -> Result<Head, String> {
+    s.parse()
+}
+
+/// `MIN-MAX`, e.g. `3-5`.
+fn parse_chars(s: &str) -> Result<(u8, u8), String> {
+    let (lo, hi) = s.split_once('-').ok_or_else(|| format!("`{s}`: expected MIN-MAX, like 3-5"))?;
+    let n = |x: &str| x.trim().parse::<u8>().map_err(|e| format!("`{s}`: expected MIN-MAX, like 3-5 ({e})"));
+    Ok((n(lo)?, n(hi)?))
 }
 
 impl Overrides {
@@ -100,22 +216,22 @@ impl Overrides {
             c.spec.char_min = a;
             c.spec.char_max = b;
         }
-        if let Some(x) = self.bigrams {
+        if let Some(x) = either(self.bigrams, self.no_bigrams) {
             c.spec.word_bigrams = x;
         }
-        if let Some(x) = self.cues {
+        if let Some(x) = either(self.cues, self.no_cues) {
             c.spec.cues = x;
         }
-        if let Some(x) = self.lexicon {
+        if let Some(x) = either(self.lexicon, self.no_lexicon) {
             c.spec.lexicon = x;
         }
-        if let Some(x) = self.channels {
+        if let Some(x) = either(self.channels, self.no_channels) {
             c.spec.channels = x;
         }
-        if let Some(x) = self.unknown_channel {
+        if let Some(x) = either(self.unknown_channel, self.no_unknown_channel) {
             c.unknown_channel = x;
         }
-        if let Some(x) = self.idf {
+        if let Some(x) = either(self.idf, self.no_idf) {
             c.idf = x;
         }
         if let Some(x) = self.nb {
@@ -131,100 +247,41 @@ impl Overrides {
     }
 }
 
-fn parse_args() -> Result<Option<Args>> {
-    let root = data::workspace_root();
-    let mut a = Args {
-        data: data::default_data_dir(),
-        models: root.join("crates").join("tactful-classify").join("models"),
-        heldout: root.join("target").join("eval").join("heads.jsonl"),
-        heads: Vec::new(),
-        policy: Policy::Default,
-        dry_run: false,
-        over: Overrides::default(),
-        show_errors: 0,
-        cv: 0,
-        cv_repeats: 1,
-        cv_recipe: false,
-        cv_without_channel: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--open-only" => a.policy = Policy::OpenOnly,
-            "--all-licences" => a.policy = Policy::All,
-            "--show-errors" => {
-                let Some(v) = it.next() else { bail!("--show-errors needs a number\n{USAGE}") };
-                a.show_errors = v.parse().with_context(|| format!("--show-errors {v}: expected a number"))?;
-            }
-            "--cues" => a.over.cues = Some(true),
-            "--no-cues" => a.over.cues = Some(false),
-            "--lexicon" => a.over.lexicon = Some(true),
-            "--no-lexicon" => a.over.lexicon = Some(false),
-            "--channels" => a.over.channels = Some(true),
-            "--no-channels" => a.over.channels = Some(false),
-            "--unknown-channel" => a.over.unknown_channel = Some(true),
-            "--no-unknown-channel" => a.over.unknown_channel = Some(false),
-            "--cv-without-channel" => a.cv_without_channel = true,
-            "--idf" => a.over.idf = Some(true),
-            "--no-idf" => a.over.idf = Some(false),
-            "--bigrams" => a.over.bigrams = Some(true),
-            "--no-bigrams" => a.over.bigrams = Some(false),
-            flag @ ("--cv" | "--cv-repeats" | "--bits" | "--chars") => {
-                let Some(v) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
-                match flag {
-                    "--cv" => {
-                        a.cv = v.parse().with_context(|| format!("--cv {v}: expected a number"))?;
-                    }
-                    "--cv-repeats" => {
-                        a.cv_repeats = v
-                            .parse::<u64>()
-                            .with_context(|| format!("--cv-repeats {v}: expected a number"))?
-                            .max(1);
-                    }
-                    "--bits" => {
-                        a.over.bits =
-                            Some(v.parse().with_context(|| format!("--bits {v}: expected a number"))?);
-                    }
-                    _ => {
-                        let (lo, hi) =
-                            v.split_once('-').with_context(|| format!("--chars {v}: expected MIN-MAX"))?;
-                        a.over.chars = Some((lo.parse()?, hi.parse()?));
-                    }
-                }
-            }
-            flag @ ("--epochs" | "--lr" | "--l2" | "--balance" | "--nb" | "--source-balance"
-            | "--cross-fit") => {
-                let Some(v) = it.next() else { bail!("{flag} needs a number\n{USAGE}") };
-                let x: f32 = v.parse().with_context(|| format!("{flag} {v}: expected a number"))?;
-                match flag {
-                    "--epochs" => a.over.epochs = Some(x as usize),
-                    "--lr" => a.over.lr = Some(x),
-                    "--l2" => a.over.l2 = Some(x),
-                    "--nb" => a.over.nb = Some(x),
-                    "--source-balance" => a.over.source_balance = Some(x),
-                    "--cross-fit" => a.over.cross_fit = Some(x as usize),
-                    _ => a.over.balance = Some(x),
-                }
-            }
-            "--dry-run" => a.dry_run = true,
-            "--cv-recipe" => a.cv_recipe = true,
-            flag @ ("--data" | "--models" | "--heldout" | "--head") => {
-                let Some(v) = it.next() else { bail!("{flag} needs a value\n{USAGE}") };
-                match flag {
-                    "--data" => a.data = PathBuf::from(v),
-                    "--models" => a.models = PathBuf::from(v),
-                    "--heldout" => a.heldout = PathBuf::from(v),
-                    _ => a.heads.push(v.parse().map_err(|e: String| anyhow::anyhow!(e))?),
-                }
-            }
-            _ => bail!("unknown argument `{arg}`\n{USAGE}"),
+/// The command line with its defaults filled in.
+struct Settings {
+    data: PathBuf,
+    models: PathBuf,
+    heldout: PathBuf,
+    heads: Vec<Head>,
+    policy: Policy,
+    dry_run: bool,
+    show_errors: usize,
+    cv: CrossValidation,
+    over: Overrides,
+}
+
+impl From<Cli> for Settings {
+    fn from(cli: Cli) -> Settings {
+        let root = data::workspace_root();
+        let policy = if cli.open_only {
+            Policy::OpenOnly
+        } else if cli.all_licences {
+            Policy::All
+        } else {
+            Policy::Default
+        };
+        Settings {
+            data: cli.data.unwrap_or_else(data::default_data_dir),
+            models: cli.models.unwrap_or_else(|| root.join("crates").join("tactful-classify").join("models")),
+            heldout: cli.heldout.unwrap_or_else(|| root.join("target").join("eval").join("heads.jsonl")),
+            heads: if cli.heads.is_empty() { Head::ALL.to_vec() } else { cli.heads },
+            policy,
+            dry_run: cli.dry_run,
+            show_errors: cli.show_errors,
+            cv: cli.cv,
+            over: cli.over,
         }
     }
-    if a.heads.is_empty() {
-        a.heads = Head::ALL.to_vec();
-    }
-    Ok(Some(a))
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -398,7 +455,7 @@ fn write_heldout(path: &Path, heads: &[TrainedHead]) -> Result<()> {
     Ok(())
 }
 
-fn model_card(args: &Args, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> String {
+fn model_card(args: &Settings, heads: &[TrainedHead], sizes: &[(Head, usize)]) -> String {
     let mut s = String::new();
     s.push_str(CARD_HEAD);
     let _ = writeln!(s, "\n## Sources and licences\n");
@@ -736,7 +793,7 @@ fn is_claim_head(head: Head) -> bool {
     matches!(head, Head::HealthClaim | Head::EarningsClaim)
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Settings) -> Result<()> {
     let mut trained = Vec::new();
     let mut claim_reports = Vec::new();
     for &head in &args.heads {
@@ -757,27 +814,27 @@ fn run(args: &Args) -> Result<()> {
         }
         let start = Instant::now();
         let cfg = args.over.config(head);
-        if args.cv > 0 {
+        if args.cv.folds > 0 {
             let start = Instant::now();
             let mut per: Vec<(data::Source, f64)> = Vec::new();
             let mut pooled = 0.0;
-            for r in 0..args.cv_repeats {
+            for r in 0..args.cv.repeats {
                 let (p, f) = tactful_train::cross_validate(
                     &args.data,
                     head,
                     args.policy,
                     &cfg,
-                    args.cv,
+                    args.cv.folds,
                     r,
-                    args.cv_recipe,
-                    args.cv_without_channel,
+                    args.cv.recipe,
+                    args.cv.without_channel,
                 )?;
-                pooled += f / args.cv_repeats as f64;
+                pooled += f / args.cv.repeats as f64;
                 if per.is_empty() {
                     per = p.iter().map(|(s, _)| (*s, 0.0)).collect();
                 }
                 for ((_, acc), (_, x)) in per.iter_mut().zip(&p) {
-                    *acc += x / args.cv_repeats as f64;
+                    *acc += x / args.cv.repeats as f64;
                 }
             }
             let per: Vec<String> = per.iter().map(|(s, f)| format!("{} {f:.3}", s.id)).collect();
@@ -795,7 +852,7 @@ fn run(args: &Args) -> Result<()> {
         }
         trained.push(t);
     }
-    if args.dry_run || args.cv > 0 {
+    if args.dry_run || args.cv.folds > 0 {
         println!("\n--dry-run or --cv: nothing written");
         return Ok(());
     }
@@ -872,17 +929,7 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Settings::from(Cli::parse());
     if !args.data.is_dir() {
         eprintln!("**************************************************************");
         eprintln!("*** DATA NOT FOUND: {}", args.data.display());
@@ -897,6 +944,74 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_flag_explains_itself() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        for a in cmd.get_arguments() {
+            assert!(a.get_help().is_some_and(|h| h.to_string().len() >= 10), "--{} has no help", a.get_id());
+        }
+    }
+
+    #[test]
+    fn flags_mean_what_they_meant_before_clap() {
+        let run = |args: &[&str]| {
+            Settings::from(
+                Cli::try_parse_from(std::iter::once("tactful-train").chain(args.iter().copied())).unwrap(),
+            )
+        };
+        let r = run(&[]);
+        assert_eq!(r.heads, Head::ALL.to_vec(), "no --head: every head");
+        assert!(matches!(r.policy, Policy::Default) && !r.dry_run && r.cv.folds == 0 && r.cv.repeats == 1);
+        assert!(r.models.ends_with("crates/tactful-classify/models"), "{}", r.models.display());
+        let r = run(&[
+            "--head",
+            "health-claim",
+            "--head",
+            "earnings-claim",
+            "--dry-run",
+            "--open-only",
+            "--all-licences",
+            "--no-cues",
+            "--cues",
+            "--idf",
+            "--no-idf",
+            "--chars",
+            "3-5",
+            "--epochs",
+            "4",
+            "--lr",
+            "0.5",
+            "--cv",
+            "5",
+            "--cv-repeats",
+            "2",
+            "--data",
+            "/d",
+        ]);
+        assert_eq!(r.heads, [Head::HealthClaim, Head::EarningsClaim]);
+        assert!(r.dry_run);
+        assert!(matches!(r.policy, Policy::All), "the later of --open-only and --all-licences wins");
+        let c = r.over.config(Head::Spam);
+        assert!(c.spec.cues && !c.idf, "the later of --x and --no-x wins");
+        assert_eq!((c.spec.char_min, c.spec.char_max, c.epochs), (3, 5, 4));
+        assert!((c.learning_rate - 0.5).abs() < f32::EPSILON);
+        assert_eq!((r.cv.folds, r.cv.repeats), (5, 2));
+        assert_eq!(r.data, PathBuf::from("/d"));
+        for bad in [&["--head", "nope"][..], &["--chars", "3"], &["--cv-repeats", "0"], &["--frobnicate"]] {
+            assert!(
+                Cli::try_parse_from(std::iter::once("tactful-train").chain(bad.iter().copied())).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }
