@@ -75,8 +75,8 @@ fn timestamp(t: i64) -> jiff::Timestamp {
 
 /// Year, month, day of a day number (days since 1970-01-01).
 pub fn civil(days: i64) -> (i64, i64, i64) {
-    let d = timestamp(days.saturating_mul(86_400)).to_zoned(jiff::tz::TimeZone::UTC).date();
-    (i64::from(d.year()), i64::from(d.month()), i64::from(d.day()))
+    let (y, m, d) = tactful_core::calendar::civil(days);
+    (y, i64::from(m), i64::from(d))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Invariant: nothing here does I/O, spawns threads or reads the clock, so the
 //! same text and packs always give the same findings, in the same order.
 
+pub mod calendar;
 pub mod coaching;
 pub mod consent;
 pub mod detectors;

@@ -189,21 +189,7 @@ pub const DEF_STREAK: &str = "Current streak: consecutive calendar days with a s
 
 /// `YYYY-MM` (UTC) of a unix time.
 pub fn month(at: i64) -> String {
-    let (y, m, _) = civil(at.div_euclid(86_400));
-    format!("{y:04}-{m:02}")
-}
-
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    crate::calendar::month(at)
 }
 
 /// The owner's handles per network: the one given in [`Owners`] plus the

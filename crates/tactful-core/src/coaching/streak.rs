@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{DEF_STREAK, civil};
+use super::DEF_STREAK;
 
 /// The daily streak.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,22 +22,7 @@ pub struct Streak {
 /// The day number (days since 1970-01-01) of a `YYYY-MM-DD` date, or `None`
 /// when it is not a valid date.
 pub fn day_number(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let n = era * 146_097 + doe - 719_468;
-    // Reject 2024-02-31 and the like: the round trip must agree.
-    (civil(n) == (y, m, d)).then_some(n)
+    crate::calendar::day_number(date)
 }
 
 /// The streak from session days as `YYYY-MM-DD` strings and today's date.
