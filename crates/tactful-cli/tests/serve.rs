@@ -107,7 +107,8 @@ impl Server {
         }
         req.push_str("\r\n");
         s.write_all(req.as_bytes()).unwrap();
-        s.write_all(body).unwrap();
+        // A body the server refuses early may not be read to its end: what it answered still counts.
+        let _ = s.write_all(body);
         let mut raw = Vec::new();
         let _ = s.read_to_end(&mut raw);
         let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -624,4 +625,91 @@ fn two_demo_servers_at_once_each_have_their_own_store() {
         let folder = std::path::Path::new(&s.store).parent().unwrap().to_path_buf();
         assert!(!folder.exists(), "{} is left behind", folder.display());
     }
+}
+
+/// A draft the checker works hard on: claim words in an order that repeats nowhere.
+fn heavy_draft(bytes: usize) -> String {
+    let words = [
+        "I", "make", "$5,000", "a", "month", "from", "home", "quit", "your", "job", "this", "tea", "cures",
+        "anxiety", "hello", "friends", "lovely", "day",
+    ];
+    let mut seed: u64 = 1;
+    let mut text = String::new();
+    while text.len() < bytes {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        text.push_str(words[(seed >> 33) as usize % words.len()]);
+        text.push(' ');
+    }
+    text
+}
+
+/// The server ran on one thread: a draft that takes the checker a second held
+/// up every other request for that second. Now a page's small request is
+/// answered while such a check is still running.
+#[test]
+fn a_draft_being_checked_holds_up_no_other_request() {
+    let s = start("threads", &[]);
+    let draft = json!({"text": heavy_draft(80_000), "channel": "post"}).to_string();
+    let json_type = "Content-Type: application/json".to_string();
+    let started = Instant::now();
+    assert_eq!(
+        s.send("POST", "/api/v1/check", std::slice::from_ref(&json_type), draft.as_bytes()).status,
+        200
+    );
+    let alone = started.elapsed();
+    if alone < Duration::from_millis(300) {
+        // The checker is too quick here for a check to hold anything up visibly.
+        eprintln!("the heavy draft takes {alone:?} here: nothing to measure");
+        return;
+    }
+    let port = s.port;
+    let (sent_tx, sent) = std::sync::mpsc::channel();
+    let big = std::thread::spawn(move || {
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.set_read_timeout(Some(Duration::from_mins(2))).unwrap();
+        let head = format!(
+            "POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{json_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            draft.len()
+        );
+        conn.write_all(head.as_bytes()).unwrap();
+        conn.write_all(draft.as_bytes()).unwrap();
+        sent_tx.send(()).unwrap();
+        let mut raw = String::new();
+        let _ = conn.read_to_string(&mut raw);
+        assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+        Instant::now()
+    });
+    // Well into the check, ask for what a page asks for.
+    sent.recv().unwrap();
+    std::thread::sleep(alone / 4);
+    let r = s.get("/api/v1/session");
+    let small = Instant::now();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let big = big.join().unwrap();
+    assert!(
+        small < big,
+        "the small request was answered {:?} after the check (which takes {alone:?} alone)",
+        small - big
+    );
+}
+
+/// A client that opens a connection and sends its headers slowly, or never
+/// finishes them, is cut off after 10 seconds instead of holding the
+/// connection for ever.
+#[test]
+fn a_client_that_stalls_in_its_headers_is_cut_off() {
+    let s = start("slow-headers", &[]);
+    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+    conn.write_all(format!("GET /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n", s.port).as_bytes())
+        .unwrap();
+    let started = Instant::now();
+    // Meanwhile the others are answered.
+    assert_eq!(s.get("/api/v1/session").status, 200);
+    let mut raw = Vec::new();
+    let read = conn.read_to_end(&mut raw);
+    let waited = started.elapsed();
+    assert!(read.is_ok(), "still open after {waited:?}: {read:?}");
+    assert!(waited < Duration::from_secs(25), "closed only after {waited:?}");
+    assert!(!String::from_utf8_lossy(&raw).contains("200 OK"), "it was answered: {raw:?}");
 }

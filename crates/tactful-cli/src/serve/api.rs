@@ -110,22 +110,33 @@ pub fn findings_json(app: &super::App, text: &str, findings: &[Finding]) -> Vec<
     findings.iter().map(|f| crate::render::finding_json(&app.engine, text, Some(&lines), f)).collect()
 }
 
+/// Drafts up to this size are checked on the async thread (microseconds);
+/// larger ones on a blocking thread, so they hold up no other request.
+const INLINE_CHECK: usize = 8 * 1024;
+
+fn check_json(
+    app: &super::App,
+    store: Option<&mut dyn tactful_store::Store>,
+    req: &CheckRequest,
+) -> anyhow::Result<Value> {
+    let (channel, f) = check_draft(app, store, req)?;
+    Ok(json!({"channel": channel, "findings": findings_json(app, &req.text, &f)}))
+}
+
 async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
     let req: CheckRequest = match body(&bytes) {
         Ok(r) => r,
         Err(r) => return r,
     };
-    let needs_store = req.to.as_deref().is_some_and(|w| !w.trim().is_empty());
-    let result = if needs_store {
-        blocking(&app, move |app, store| {
-            let (channel, f) = check_draft(app, Some(store), &req)?;
-            Ok(json!({"channel": channel, "findings": findings_json(app, &req.text, &f)}))
-        })
-        .await
+    let result = if req.to.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        blocking(&app, move |app, store| check_json(app, Some(store), &req)).await
+    } else if req.text.len() > INLINE_CHECK {
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || check_json(&app, None, &req))
+            .await
+            .unwrap_or_else(|e| Err(anyhow::anyhow!("the check stopped: {e}")))
     } else {
-        // No store needed: answer on this thread, it takes microseconds.
-        check_draft(&app, None, &req)
-            .map(|(channel, f)| json!({"channel": channel, "findings": findings_json(&app, &req.text, &f)}))
+        check_json(&app, None, &req)
     };
     respond(result)
 }

@@ -1,7 +1,9 @@
 //! `tactful serve`: the web app on 127.0.0.1. This module owns the HTTP side
-//! only — binding, the router, the guard every request passes (host, origin,
-//! session token, security headers), the shared state, and stopping (Ctrl-C
-//! or SIGTERM: requests in progress finish, this run's temp folders go).
+//! only — binding, the connections (two worker threads; a client gets 10 s
+//! to send its request headers), the router, the guard every request passes
+//! (host, origin, session token, security headers), the shared state, and
+//! stopping (Ctrl-C or SIGTERM: requests in progress finish, this run's temp
+//! folders go).
 //! Pages (`pages`) and the JSON API (`api`) call the same functions the
 //! commands do, so the web and the terminal never disagree.
 
@@ -66,6 +68,10 @@ pub type Shared = Arc<App>;
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Largest uploaded export (a zip).
 pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
+/// How long a client has to send a request's headers (also how long an idle
+/// kept-alive connection stays open): a slow or stalled client cannot hold
+/// connections open for ever.
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A temp folder of this run's, removed when it is dropped: when the server
 /// stops, or fails to start.
@@ -110,7 +116,9 @@ pub fn run(args: &Args) -> Result<u8> {
         jobs: jobs::Jobs::default(),
         uploads,
     });
-    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    // Two threads: one slow request (a large draft, a disk write) leaves the other free.
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()?;
     // Listen for the signals before saying we run: a stop sent right after
     // the first line must find them.
     let stop = {
@@ -131,8 +139,8 @@ pub fn run(args: &Args) -> Result<u8> {
     let served = app.clone();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        // On the signal: no new connections; requests in progress finish.
-        axum::serve(listener, router(served)).with_graceful_shutdown(stop).await
+        serve(listener, router(served), stop).await;
+        anyhow::Ok(())
     })?;
     // An import runs on a thread of its own, in one transaction: one still
     // running ends with the process, stored whole or not at all.
@@ -147,6 +155,43 @@ pub fn run(args: &Args) -> Result<u8> {
     // The terminal may be gone (a closed pipe): stopping is still a success.
     let _ = writeln!(std::io::stdout(), "tactful stopped{note}");
     Ok(0)
+}
+
+/// Answer connections until `stop`; then take no new ones and wait for those
+/// in progress (an idle kept-alive connection is closed at once).
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away or times out is not our error.
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM. Call inside the runtime.
