@@ -1,11 +1,12 @@
 //! `tactful serve`: the web app on 127.0.0.1. This module owns the HTTP side
 //! only — binding, the connections (two worker threads; a client gets 10 s
 //! to send its request headers), the router, the guard every request passes
-//! (host, origin, session token, security headers), the shared state, and
-//! stopping (Ctrl-C or SIGTERM: requests in progress finish, this run's temp
-//! folders go).
-//! Pages (`pages`) and the JSON API (`api`) call the same functions the
-//! commands do, so the web and the terminal never disagree.
+//! (host, origin, the pages' token rule, security headers), the shared
+//! state, and stopping (Ctrl-C or SIGTERM: requests in progress finish, this
+//! run's temp folders go). The API's routes, with their own token rule, come
+//! from the one list in `openapi::ROUTES`. Pages (`pages`) and the JSON API
+//! (`api`) call the same functions the commands do, so the web and the
+//! terminal never disagree.
 
 // Pages are small strings built with format!: clarity over a few allocations.
 #![allow(clippy::format_collect, clippy::format_push_string, clippy::result_large_err)]
@@ -64,10 +65,8 @@ pub struct App {
 
 pub type Shared = Arc<App>;
 
-/// Largest request body, except uploads: a draft, a plan, a company pack.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// Largest uploaded export (a zip).
-pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
+/// Largest form a page posts (a draft, a plan, an opt-in). The API's routes set their own.
+const FORM_LIMIT: usize = openapi::JSON_LIMIT;
 /// How long a client has to send a request's headers (also how long an idle
 /// kept-alive connection stays open): a slow or stalled client cannot hold
 /// connections open for ever.
@@ -223,12 +222,14 @@ fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'stati
 }
 
 pub fn router(app: Shared) -> Router {
-    Router::new()
+    let all = Router::new()
         .merge(pages::routes())
-        .merge(api::routes())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .merge(api::routes(&app))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
-        .with_state(app)
+        .with_state(app);
+    // Around the whole router, so it sees each answer as sent (a 405 with its `Allow`).
+    Router::new().fallback_service(all).layer(axum::middleware::from_fn(api::json_errors))
 }
 
 /// A random secret from the OS, hex.
@@ -246,9 +247,23 @@ pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }
 
-/// Routes that change nothing even though they are POSTs: the check.
-fn needs_token(method: &Method, path: &str) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD) && path != "/api/v1/check" && path != "/check"
+/// The pages' token rule: every form post changes something, except the
+/// draft check's. (The API's routes carry their own rule, in `openapi::ROUTES`.)
+fn page_needs_token(method: &Method, path: &str) -> bool {
+    !path.starts_with("/api/v1") && !matches!(*method, Method::GET | Method::HEAD) && path != "/check"
+}
+
+/// The request carries this run's session token.
+pub fn has_token(app: &App, headers: &HeaderMap, query: Option<&str>) -> bool {
+    token_of(headers, query).is_some_and(|t| constant_time_eq(t.as_bytes(), app.token.as_bytes()))
+}
+
+pub fn missing_token() -> Response {
+    json_error(
+        StatusCode::FORBIDDEN,
+        "missing_token",
+        "refused: a request that changes something needs the session token (header X-Tactful-Token); reload the page",
+    )
 }
 
 fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
@@ -283,15 +298,9 @@ async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response 
             );
         }
     }
-    if needs_token(req.method(), req.uri().path()) {
-        let given = token_of(req.headers(), req.uri().query());
-        if !given.is_some_and(|t| constant_time_eq(t.as_bytes(), app.token.as_bytes())) {
-            return json_error(
-                StatusCode::FORBIDDEN,
-                "missing_token",
-                "refused: a request that changes something needs the session token (header X-Tactful-Token); reload the page",
-            );
-        }
+    if page_needs_token(req.method(), req.uri().path()) && !has_token(&app, req.headers(), req.uri().query())
+    {
+        return missing_token();
     }
     let report = req.uri().path() == "/report/view";
     let mut res = next.run(req).await;
@@ -333,6 +342,9 @@ pub fn api_error(e: &anyhow::Error) -> Response {
     if let Some(nf) = e.downcast_ref::<NotFound>() {
         return json_error(StatusCode::NOT_FOUND, "not_found", &nf.0);
     }
+    if let Some(c) = e.downcast_ref::<Conflict>() {
+        return json_error(StatusCode::CONFLICT, "conflict", &c.0);
+    }
     if e.downcast_ref::<crate::UsageError>().is_some() {
         return json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
     }
@@ -350,3 +362,15 @@ impl std::fmt::Display for NotFound {
 }
 
 impl std::error::Error for NotFound {}
+
+/// Asked of something in the wrong state (stopping a session that is not running): 409.
+#[derive(Debug)]
+pub struct Conflict(pub String);
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Conflict {}
