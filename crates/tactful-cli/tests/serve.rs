@@ -3,8 +3,9 @@
 //! says, route for route and method for method, and every error in one JSON
 //! shape; other sites are refused; changes need the session token; stored
 //! text comes back escaped; a large draft holds up no other request and a
-//! stalled client is cut off; a stop lets the request in progress finish
-//! and leaves no temp files.
+//! stalled client is cut off; imports read only the folders the user chose
+//! and uploads go to disk as they arrive; a stop lets the request in
+//! progress finish and leaves no temp files.
 
 mod common;
 
@@ -22,6 +23,8 @@ struct Server {
     store: String,
     /// The rest of what it prints.
     out: BufReader<ChildStdout>,
+    /// Its home folder.
+    home: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -52,9 +55,13 @@ fn start(name: &str, extra: &[&str]) -> Server {
 }
 
 /// Run `tactful ARGS` and read the URL, store and token from its first lines.
+/// Its home folder is an empty one of its own (imports by path may read there).
 fn spawn(args: &[&str]) -> Server {
+    static HOMES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let home = common::scratch(&format!("home-{}", HOMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
     let mut child = common::command()
         .args(args)
+        .env("HOME", &home)
         .env_remove("NO_COLOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -78,7 +85,7 @@ fn spawn(args: &[&str]) -> Server {
         .and_then(|s| s.split(')').next())
         .unwrap_or_else(|| panic!("no store in {first:?}"))
         .to_string();
-    Server { child, port, token, store, out }
+    Server { child, port, token, store, out, home }
 }
 
 struct Reply {
@@ -474,9 +481,16 @@ fn other_sites_are_refused_on_every_route_and_changes_need_the_token() {
     );
 }
 
+/// The folder `common::file(group, …)` writes into, made now.
+fn folder(group: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("tactful-cli-{}-{group}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.to_string_lossy().into_owned()
+}
+
 #[test]
 fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
-    let s = start("import", &[]);
+    let s = start("import", &["--import-root", &folder("serve-import")]);
     let export = common::file(
         "serve-import",
         "activity.jsonl",
@@ -517,8 +531,9 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
     assert!(err.contains("broken.jsonl") && err.contains("line 2"), "{err}");
     let stored = s.get("/api/v1/history").json();
     assert_eq!(stored["stored"], 3, "the broken file added nothing: {stored}");
-    // A path that is not there is a 404 naming the field.
-    let r = s.post("/api/v1/import", &json!({"path": "/no/such/export.zip"}));
+    // A path that is not there, in a folder it may read, is a 404 naming the field.
+    let r =
+        s.post("/api/v1/import", &json!({"path": format!("{}/no-such-export.zip", folder("serve-import"))}));
     assert_eq!(r.status, 404, "{}", r.body);
     assert!(r.body.contains("path"), "{}", r.body);
 
@@ -918,4 +933,137 @@ fn a_client_that_stalls_in_its_headers_is_cut_off() {
     assert!(read.is_ok(), "still open after {waited:?}: {read:?}");
     assert!(waited < Duration::from_secs(25), "closed only after {waited:?}");
     assert!(!String::from_utf8_lossy(&raw).contains("200 OK"), "it was answered: {raw:?}");
+}
+
+/// Import by path read any file the server could (a path to /etc/passwd
+/// answered with its first entry in the job's error). Now only the folders
+/// the person running tactful chose are read: home, the demo folder, and
+/// `--import-root`; a failure quotes at most 200 characters of the file.
+#[test]
+fn import_by_path_reads_only_the_folders_the_user_chose() {
+    let allowed = folder("serve-roots-allowed");
+    let s = start("roots", &["--import-root", &allowed]);
+    let secret = common::file(
+        "serve-roots-elsewhere",
+        "secret.csv",
+        b"kind,text,at,author\npost,my secret,2026-01-01,me\n",
+    );
+    let outside = |path: &str| {
+        let r = s.post("/api/v1/import", &json!({"path": path}));
+        assert_eq!(r.status, 403, "{path}: {}", r.body);
+        let e = r.json();
+        assert_eq!(e["error"]["code"], "outside_import_roots", "{path}");
+        let m = e["error"]["message"].as_str().unwrap();
+        assert!(m.contains("--import-root") && m.contains("home folder"), "the rule is named: {m}");
+        assert!(!r.body.contains("root:x:0") && !r.body.contains("my secret"), "{}", r.body);
+    };
+    outside("/etc/passwd");
+    outside("/etc/no-such-file");
+    outside(&secret);
+    outside(&format!("{allowed}/../tactful-cli-{}-serve-roots-elsewhere/secret.csv", std::process::id()));
+    #[cfg(unix)]
+    {
+        let link = format!("{allowed}/passwd-link");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+        outside(&link);
+    }
+    // Relative paths say what is wanted.
+    let r = s.post("/api/v1/import", &json!({"path": "export.zip"}));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("full path"), "{}", r.body);
+
+    // Inside: --import-root, and home (also as ~/).
+    let line = r#"{"kind":"post","id":"r1","at":"2026-03-02T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#;
+    let mine = common::file("serve-roots-allowed", "mine.jsonl", line.as_bytes());
+    let job = s.wait_job(
+        s.post("/api/v1/import", &json!({"path": mine, "owner": "me"})).json()["job"].as_u64().unwrap(),
+    );
+    assert_eq!(job["state"], "done", "{job}");
+    std::fs::write(s.home.join("home.jsonl"), line.replace("r1", "r2")).unwrap();
+    let r = s.post("/api/v1/import", &json!({"path": "~/home.jsonl", "owner": "me"}));
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(s.wait_job(r.json()["job"].as_u64().unwrap())["summary"]["new"], 1);
+
+    // A file it cannot read: the error quotes a short excerpt, not the file.
+    let header = format!("{}\n", "name;".repeat(200_000));
+    let wide = common::file("serve-roots-allowed", "wide.csv", header.as_bytes());
+    let failed = s.wait_job(s.post("/api/v1/import", &json!({"path": wide})).json()["job"].as_u64().unwrap());
+    assert_eq!(failed["state"], "failed", "{failed}");
+    let err = failed["error"].as_str().unwrap();
+    assert!(err.contains("wide.csv") && err.contains("line 1"), "{err}");
+    assert!(err.chars().count() < 600, "{} characters: {}", err.chars().count(), &err[..300]);
+    assert!(err.matches("name;").count() <= 40, "{err}");
+}
+
+/// An upload was read whole into memory before it was written (a 500 MB
+/// export took 1.16 GB). Now it goes to the uploads folder as it arrives, and
+/// an upload cut off midway leaves nothing behind.
+#[test]
+fn an_upload_goes_to_disk_as_it_arrives_and_an_interrupted_one_leaves_nothing() {
+    let s = start("upload-stream", &[]);
+    let uploads = std::env::temp_dir().join(format!("tactful-uploads-{}", s.child.id()));
+    let on_disk = || -> u64 {
+        std::fs::read_dir(&uploads).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum()
+    };
+    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    // A little more than it will send: the upload is cut off at the end.
+    let total = 64 * 1024 * 1024 + 4096;
+    let head = format!(
+        "POST /api/v1/import/upload?name=big.zip HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Tactful-Token: {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {total}\r\n\r\n",
+        s.port, s.token
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'z'; 1024 * 1024];
+    for _ in 0..8 {
+        conn.write_all(&chunk).unwrap();
+    }
+    // An eighth of it sent: most of that is on disk already.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while on_disk() < 4 * 1024 * 1024 {
+        assert!(Instant::now() < deadline, "{} bytes on disk after 8 MiB sent", on_disk());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    #[cfg(target_os = "linux")]
+    let before = peak_memory(s.child.id());
+    for _ in 8..64 {
+        conn.write_all(&chunk).unwrap();
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // Wait for the last bytes to land, then look at the server's peak memory.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while on_disk() < 60 * 1024 * 1024 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let grew = peak_memory(s.child.id()).saturating_sub(before);
+        assert!(grew < 24 * 1024 * 1024, "the server's peak memory grew by {grew} bytes for a 64 MiB upload");
+    }
+    // Cut off before the end: the partial file goes.
+    conn.write_all(&chunk[..1000]).unwrap();
+    drop(conn);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while on_disk() > 0 {
+        assert!(Instant::now() < deadline, "{} bytes left behind", on_disk());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A whole upload still imports.
+    let upload = s.upload(
+        "more.jsonl",
+        br#"{"kind":"post","id":"u1","at":"2026-03-04T08:00:00Z","author":"me","by_owner":true,"network":"instagram","text":"Sunday walk"}"#,
+    );
+    assert_eq!(upload.status, 202, "{}", upload.body);
+    assert_eq!(s.wait_job(upload.json()["job"].as_u64().unwrap())["state"], "done");
+}
+
+/// The most memory the process has held (VmHWM), in bytes.
+#[cfg(target_os = "linux")]
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb * 1024
 }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Component, PathBuf};
 use tactful_core::engine::CheckOptions;
 use tactful_core::relationships::Stage;
 use tactful_core::{Channel, Finding};
@@ -524,22 +524,70 @@ fn started(id: u64) -> Response {
         .into_response()
 }
 
+/// Where a path may be imported from: under one of the folders the person
+/// running tactful chose (home, the demo folder, `--import-root`). The
+/// answer for a path outside them is the same whether it exists or not.
+fn allowed(app: &super::App, raw: &str) -> Result<PathBuf, Response> {
+    let path = match raw.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(rest),
+            None => return Err(bad("field `path`: ~ means your home folder, and HOME is not set")),
+        },
+        None => PathBuf::from(raw),
+    };
+    if !path.is_absolute() {
+        return Err(bad(format!(
+            "field `path`: `{}`: give the full path, starting with / (or ~/)",
+            quote(raw)
+        )));
+    }
+    let outside = || {
+        let roots: Vec<String> = app.import_roots.iter().map(|r| r.display().to_string()).collect();
+        json_error(
+            StatusCode::FORBIDDEN,
+            "outside_import_roots",
+            &format!(
+                "refused: tactful imports by path only from your home folder, the demo folder or a folder given with `tactful serve --import-root DIR` (here: {}); `{}` is outside them. Upload the file instead, or restart with --import-root.",
+                if roots.is_empty() { "none".to_string() } else { roots.join(", ") },
+                quote(raw)
+            ),
+        )
+    };
+    let under = |p: &std::path::Path| app.import_roots.iter().any(|r| p.starts_with(r));
+    // `..` and `.` resolved by the letter: a path outside the roots is
+    // refused alike whether or not anything is there.
+    let mut plain = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                plain.pop();
+            }
+            Component::CurDir => {}
+            c => plain.push(c),
+        }
+    }
+    match plain.canonicalize() {
+        // Links resolved: a link inside a root that points outside is refused too.
+        Ok(real) if under(&real) => Ok(real),
+        Ok(_) => Err(outside()),
+        Err(_) if under(&plain) => Err(json_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("field `path`: nothing is at {}", quote(raw)),
+        )),
+        Err(_) => Err(outside()),
+    }
+}
+
 pub async fn import_path(State(app): State<Shared>, JsonBody(req): JsonBody<ImportRequest>) -> Response {
     let (format, network) = match parse_opts(req.format.as_deref(), req.network.as_deref()) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let path = PathBuf::from(&req.path);
-    if !path.is_absolute() {
-        return bad(format!("field `path`: `{}`: give the full path, starting with /", quote(&req.path)));
-    }
-    if !path.exists() {
-        return json_error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("field `path`: nothing is at {}", quote(&req.path)),
-        );
-    }
+    let path = match allowed(&app, &req.path) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let order = super::jobs::Order {
         display: req.path.clone(),
         path,
@@ -551,7 +599,21 @@ pub async fn import_path(State(app): State<Shared>, JsonBody(req): JsonBody<Impo
     started(super::jobs::Jobs::start(app, order))
 }
 
-pub async fn import_upload(State(app): State<Shared>, q: Params, bytes: Bytes) -> Response {
+/// An upload's file in the uploads folder, removed unless the import takes it over.
+struct Upload(Option<PathBuf>);
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Written to disk in pieces this large: memory stays flat whatever the upload's size.
+const UPLOAD_CHUNK: usize = 1024 * 1024;
+
+pub async fn import_upload(State(app): State<Shared>, q: Params, body: Body) -> Response {
     let (format, network) = match parse_opts(q.text("format"), q.text("network")) {
         Ok(x) => x,
         Err(r) => return r,
@@ -568,21 +630,16 @@ pub async fn import_upload(State(app): State<Shared>, q: Params, bytes: Bytes) -
         .take(100)
         .collect();
     let name = if name.is_empty() || name.starts_with('.') { "export.zip".to_string() } else { name };
-    if bytes.is_empty() {
+    let path = app.uploads.join(format!("{}-{name}", app.jobs.next_upload()));
+    let mut file = Upload(Some(path.clone()));
+    let received = match receive(body, &path).await {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if received == 0 {
         return bad("the upload is empty: choose an export file (.zip, .csv or .jsonl)");
     }
-    let path = app.uploads.join(format!(
-        "{}-{name}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-    ));
-    if let Err(e) = std::fs::write(&path, &bytes) {
-        let _ = std::fs::remove_file(&path);
-        return json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            &format!("cannot keep the upload: {e}"),
-        );
-    }
+    file.0 = None;
     let order = super::jobs::Order {
         path,
         display: name,
@@ -592,6 +649,42 @@ pub async fn import_upload(State(app): State<Shared>, q: Params, bytes: Bytes) -
         network,
     };
     started(super::jobs::Jobs::start(app, order))
+}
+
+/// Write the body to `path` as it arrives; its size, or the error to answer.
+async fn receive(mut body: Body, path: &std::path::Path) -> Result<u64, Response> {
+    use std::io::Write as _;
+    let internal = |e: std::io::Error| {
+        json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("cannot keep the upload: {e}"))
+    };
+    let mut out = std::fs::File::create(path).map_err(internal)?;
+    let mut pending: Vec<u8> = Vec::with_capacity(UPLOAD_CHUNK);
+    let mut total: u64 = 0;
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let last = match frame {
+            None => true,
+            Some(Err(e)) => return Err(bad(format!("the upload was cut off: {e}"))),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    total += data.len() as u64;
+                    if total > openapi::UPLOAD_LIMIT as u64 {
+                        return Err(too_large(openapi::UPLOAD_LIMIT));
+                    }
+                    pending.extend_from_slice(&data);
+                }
+                false
+            }
+        };
+        if pending.len() >= UPLOAD_CHUNK || (last && !pending.is_empty()) {
+            // A disk write can take a while: let the other requests use this thread meanwhile.
+            tokio::task::block_in_place(|| out.write_all(&pending)).map_err(internal)?;
+            pending.clear();
+        }
+        if last {
+            return Ok(total);
+        }
+    }
 }
 
 pub async fn job(State(app): State<Shared>, Id(id): Id) -> Response {

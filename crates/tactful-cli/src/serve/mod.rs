@@ -46,6 +46,9 @@ pub struct Args {
     /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
     #[arg(long)]
     pub db: Option<String>,
+    /// A folder the web import may read exports from by path, besides your home folder (and the demo folder); repeatable.
+    #[arg(long = "import-root", value_name = "DIR")]
+    pub import_roots: Vec<std::path::PathBuf>,
 }
 
 /// What every request can reach.
@@ -61,6 +64,9 @@ pub struct App {
     pub jobs: jobs::Jobs,
     /// Where uploaded exports wait while they are imported.
     pub uploads: std::path::PathBuf,
+    /// The folders an import by path may read from (resolved): home, the
+    /// demo folder, and each `--import-root`.
+    pub import_roots: Vec<std::path::PathBuf>,
 }
 
 pub type Shared = Arc<App>;
@@ -106,6 +112,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let port = listener.local_addr()?.port();
     let uploads_dir = RunDir::new("tactful-uploads")?;
     let uploads = uploads_dir.0.clone();
+    let import_roots = import_roots(&args.import_roots, demo.as_ref().map(|d| d.0.as_path()))?;
     let app = Arc::new(App {
         engine,
         db,
@@ -114,6 +121,7 @@ pub fn run(args: &Args) -> Result<u8> {
         hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
         jobs: jobs::Jobs::default(),
         uploads,
+        import_roots,
     });
     // Two threads: one slow request (a large draft, a disk write) leaves the other free.
     let rt =
@@ -191,6 +199,30 @@ async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// The folders an import by path may read from, resolved (links followed):
+/// home, the demo folder, and the ones given. A given folder that is not
+/// there is a usage error at start, not a surprise at the first import.
+fn import_roots(
+    given: &[std::path::PathBuf],
+    demo: Option<&std::path::Path>,
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut roots = Vec::new();
+    for dir in given {
+        let real =
+            dir.canonicalize().ok().filter(|d| d.is_dir()).ok_or_else(|| {
+                crate::UsageError(format!("--import-root {}: no such folder", dir.display()))
+            })?;
+        roots.push(real);
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(std::path::PathBuf::from);
+    roots.extend(
+        home.iter()
+            .chain(demo.map(std::path::Path::to_path_buf).iter())
+            .filter_map(|d| d.canonicalize().ok()),
+    );
+    Ok(roots)
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM. Call inside the runtime.

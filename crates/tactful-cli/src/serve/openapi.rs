@@ -223,18 +223,21 @@ pub static ROUTES: &[Route] = &[
     route(
         Verb::Post,
         "/api/v1/import",
-        "Import an export from a path on this computer; answers a job to follow.",
+        "Import an export from a path on this computer; answers a job to follow. Only paths under your home folder, the demo folder (with --demo) or a folder given with `tactful serve --import-root DIR` are read.",
         "JobStarted",
         |m| on(m, api::import_path),
     )
     .token()
     .json("ImportRequest")
     .status(202)
-    .errors(&[(404, "Nothing is at that path.")]),
+    .errors(&[
+        (403, "The path is outside the folders tactful may import from (`outside_import_roots`), or the request came from another site or without the token."),
+        (404, "Nothing is at that path."),
+    ]),
     route(
         Verb::Post,
         "/api/v1/import/upload",
-        "Import an uploaded export (the request body is the file, at most 1 GiB); answers a job to follow.",
+        "Import an uploaded export (the request body is the file, at most 1 GiB, written to disk as it arrives); answers a job to follow.",
         "JobStarted",
         |m| on(m, api::import_upload),
     )
@@ -630,7 +633,7 @@ fn schemas() -> Value {
         "additionalProperties": false,
         "required": ["path"],
         "properties": {
-            "path": {"type": "string", "pattern": "^/", "description": "The full path of a .zip, a folder, or a .csv/.jsonl file."},
+            "path": {"type": "string", "pattern": "^(/|~/)", "description": "The full path (or ~/...) of a .zip, a folder, or a .csv/.jsonl file."},
             "format": {"enum": one_of_or_null(&formats())["enum"], "description": "The format, when detection guesses wrong."},
             "owner": {"type": ["string", "null"], "description": "Your handle, when the export does not say who you are."},
             "network": {"enum": one_of_or_null(&networks())["enum"], "description": "The network of a .csv or .jsonl file."},
@@ -643,7 +646,7 @@ fn schemas() -> Value {
         "file": {"type": "string"}, "records": count(), "percent": {"type": "integer", "minimum": 0, "maximum": 100},
         "seconds_left": {"type": ["integer", "null"]},
         "summary": {"oneOf": [{"$ref": "#/components/schemas/ImportSummary"}, {"type": "null"}]},
-        "error": {"type": ["string", "null"], "description": "What went wrong: the file and position."},
+        "error": {"type": ["string", "null"], "description": "What went wrong, quoting at most 200 characters of the file."},
     })));
     all.insert("ContactList".into(), record(json!({
         "contacts": {"type": "array", "items": record(json!({
