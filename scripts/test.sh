@@ -71,6 +71,67 @@ echo "== web app in headless Chromium (tactful serve --demo; screenshots in targ
 node tests/browser/web.mjs "$PWD/target/debug/tactful" "$PWD/target/screenshots"
 unset TACTFUL_NOW
 
+echo
+echo "== the JSON API against its own OpenAPI document (schemathesis --checks all, a bounded run on tactful serve --demo)"
+need_py=()
+command -v python3 >/dev/null || need_py+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_py+=(python3-venv)
+if [ ${#need_py[@]} -gt 0 ]; then
+  echo "installing: ${need_py[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_py[@]}" >/dev/null
+fi
+# One version: its checks and flags are what this section was written for (4.x; 3.x differs).
+st_venv="$PWD/target/schemathesis-venv"
+if [ ! -x "$st_venv/bin/st" ] || ! "$st_venv/bin/st" --version | grep -q ' 4\.32\.5$'; then
+  rm -rf "$st_venv"
+  python3 -m venv "$st_venv"
+  "$st_venv/bin/pip" install -q 'schemathesis==4.32.5'
+fi
+st_dir=$(mktemp -d)
+mkdir "$st_dir/home"
+# Its own home folder, so an import by path can read nothing of this machine's.
+HOME="$st_dir/home" TACTFUL_NOW=2026-11-21T09:00:00Z ./target/debug/tactful serve --demo >"$st_dir/serve.out" 2>&1 &
+st_server=$!
+for _ in $(seq 300); do grep -q 'X-Tactful-Token' "$st_dir/serve.out" 2>/dev/null && break; sleep 0.1; done
+st_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$st_dir/serve.out" | head -1)
+st_token=$(awk '/X-Tactful-Token/ {print $NF}' "$st_dir/serve.out")
+# Rules the document states in words but JSON Schema cannot: a schema-valid
+# request may still be refused for them (see each operation's description).
+cat >"$st_dir/schemathesis.toml" <<'TOML'
+# The period: `month`, or `from` and `to` together, in order.
+[[operations]]
+include-path = "/api/v1/report"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+
+# The pitch gate's `to` must name one person (who that is depends on the store).
+[[operations]]
+include-path = "/api/v1/check"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+
+# An opt-in is refused when it is not the person's own (evidence under 10
+# characters, a stored message that is not theirs).
+[[operations]]
+include-path = "/api/v1/contacts/{id}/consent"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "404"]
+
+# A pack's TOML text that is not a valid pack is a 422 naming the line.
+[[operations]]
+include-path = "/api/v1/packs/test"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "422"]
+TOML
+st_rc=0
+(cd "$st_dir" && "$st_venv/bin/st" --config-file schemathesis.toml run "$st_url/api/v1/openapi.json" \
+  --checks all --max-examples 100 --workers 2 --seed 1 --generation-database none \
+  -H "X-Tactful-Token: $st_token" --no-color) || st_rc=$?
+kill -TERM "$st_server" 2>/dev/null || true
+wait "$st_server" 2>/dev/null || true
+rm -rf "$st_dir"
+if [ "$st_rc" -ne 0 ]; then
+  echo "schemathesis found failures in the JSON API (exit $st_rc): see above" >&2
+  exit 1
+fi
+
 if [ -d ../shared/data ]; then
   echo
   echo "== evaluation sets"

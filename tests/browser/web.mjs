@@ -24,7 +24,9 @@ mkdirSync(shots, { recursive: true });
 
 // Start the server and read its URL from the first line it prints.
 // The clock is the day the demo was written for, so the report's months are the same on any day.
-const server = spawn(bin, ['serve', '--demo'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TACTFUL_NOW: '2026-11-21T09:00:00Z' } });
+// Import by path reads only home, the demo folder and --import-root: the fixtures are the root here.
+const fixtures = new URL('../../crates/tactful-import/tests/fixtures', import.meta.url).pathname;
+const server = spawn(bin, ['serve', '--demo', '--import-root', fixtures], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TACTFUL_NOW: '2026-11-21T09:00:00Z' } });
 const base = await new Promise((resolve, reject) => {
   const lines = createInterface({ input: server.stdout });
   lines.once('line', (l) => {

@@ -1,61 +1,363 @@
 //! The JSON API under `/api/v1`: everything the pages do, for scripts and the
-//! pages' own JavaScript. Errors are `{"error": {"code", "message"}}`; the
-//! routes are listed once in `openapi::ROUTES`, and a test holds the router
-//! and that list together.
+//! pages' own JavaScript. The routes are listed once, in `openapi::ROUTES`;
+//! `routes` builds the router from that list and, before a handler runs,
+//! holds each request to its route: the session token when the route changes
+//! something, the query parameters' types, words and ranges, the body's type
+//! (JSON) and size. Every error under `/api/v1` — ours, a bad path or query,
+//! the framework's 404, 405 and 413 — is `{"error": {"code", "message"}}`.
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::MethodRouter;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::path::{Component, PathBuf};
 use tactful_core::relationships::Stage;
 use tactful_core::{Channel, Finding};
 
+use super::openapi::{self, Kind, Param, ROUTES, Route};
 use super::{Shared, api_error, blocking, data, json_error};
 
-pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(|| async { axum::Json(super::openapi::document()) }))
-        .route("/api/v1/check", post(check))
-        .route("/api/v1/rules", get(rules))
-        .route("/api/v1/rules/{code}", get(rule))
-        .route("/api/v1/packs/test", post(test_pack))
-        .route("/api/v1/import", post(import_path))
-        .route("/api/v1/import/upload", post(import_upload).layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
-        .route("/api/v1/jobs/{id}", get(job))
-        .route("/api/v1/contacts", get(contacts))
-        .route("/api/v1/contacts/{id}", get(contact))
-        .route("/api/v1/contacts/{id}/mark", post(mark))
-        .route("/api/v1/contacts/{id}/consent", post(consent_add))
-        .route("/api/v1/contacts/{id}/consent/withdraw", post(consent_withdraw))
-        .route("/api/v1/consent/confirm", post(consent_confirm))
-        .route("/api/v1/inbox", get(inbox))
-        .route("/api/v1/scan", get(scan))
-        .route("/api/v1/history", get(history))
-        .route("/api/v1/plan", get(plan).put(set_plan))
-        .route("/api/v1/session", get(session))
-        .route("/api/v1/session/start", post(session_start))
-        .route("/api/v1/session/stop", post(session_stop))
-        .route("/api/v1/today", get(today))
-        .route("/api/v1/report", get(report))
-        .route(
-            "/api/v1/{*rest}",
-            axum::routing::any(|| async {
-                json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json")
-            }),
-        )
+// ---------------------------------------------------------------------------
+// The router, from the route list
+// ---------------------------------------------------------------------------
+
+pub fn routes(app: &Shared) -> Router<Shared> {
+    // Routes on one path (GET and PUT /plan) share one method router.
+    let mut by_path: Vec<(&'static str, MethodRouter<Shared>)> = Vec::new();
+    for r in ROUTES {
+        let one = (r.handler)(r.verb.filter()).layer(DefaultBodyLimit::max(r.limit)).route_layer(
+            axum::middleware::from_fn_with_state(
+                app.clone(),
+                move |State(app): State<Shared>, req: Request, next: Next| admit(app, r, req, next),
+            ),
+        );
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(one),
+            None => by_path.push((r.path, one)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, m) in by_path {
+        router = router.route(path, m);
+    }
+    router
+        .route("/api/v1", axum::routing::any(unknown_route))
+        .route("/api/v1/", axum::routing::any(unknown_route))
+        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+}
+
+async fn unknown_route() -> Response {
+    json_error(StatusCode::NOT_FOUND, "not_found", "no such API route: see /api/v1/openapi.json")
+}
+
+/// A request reaches its handler only if it fits its route: the token when
+/// the route changes something, the query as declared, a JSON body no larger
+/// than the route takes.
+async fn admit(app: Shared, route: &'static Route, mut req: Request, next: Next) -> Response {
+    if route.token && !super::has_token(&app, req.headers(), req.uri().query()) {
+        return super::missing_token();
+    }
+    match read_query(route.query, req.uri()) {
+        Ok(p) => {
+            req.extensions_mut().insert(p);
+        }
+        Err(r) => return r,
+    }
+    if let openapi::Body::Json(_) = route.body {
+        if !is_json(req.headers()) {
+            return json_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the request body must be JSON: send it with `Content-Type: application/json`",
+            );
+        }
+    }
+    if !matches!(route.body, openapi::Body::None) {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let Some(n) = declared.filter(|n| *n > route.limit as u64) {
+            // Read a body not much larger than the limit before answering: a
+            // connection closed on unread data loses the answer on the way.
+            if n <= DRAIN_LIMIT {
+                drain(req.into_body()).await;
+            }
+            return too_large(route.limit);
+        }
+        req.extensions_mut().insert(Limit(route.limit));
+    }
+    next.run(req).await
+}
+
+/// The most of a refused body read (and dropped) so that the client gets the 413.
+const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
+
+async fn drain(mut body: Body) {
+    while let Some(Ok(_)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {}
+}
+
+/// The body size a route takes, for the message when a body is larger.
+#[derive(Clone, Copy)]
+struct Limit(usize);
+
+fn too_large(limit: usize) -> Response {
+    json_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        &format!("the request body is larger than the {} this route takes", size(limit)),
+    )
+}
+
+fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// No `Content-Type` (curl's `--data-binary` with `-H` forgotten is still
+/// refused: it sends a form type), `application/json`, or `application/*+json`.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(v) = headers.get(header::CONTENT_TYPE) else { return true };
+    let Some(mime) = v.to_str().ok().and_then(|s| s.split(';').next()) else { return false };
+    let mime = mime.trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Under `/api/v1`, whatever answered an error without our JSON shape — the
+/// framework's 405 (no body), 413 or a bad path (plain text) — answers it in
+/// that shape, keeping its status and headers (`Allow` on a 405).
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let api = req.uri().path() == "/api/v1" || req.uri().path().starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if !api {
+        return res;
+    }
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = parts.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("");
+            ("method_not_allowed", format!("this route does not take {method}; it takes {allow}"))
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("too_large", "the request body is larger than this route takes".into())
+        }
+        StatusCode::NOT_FOUND => ("not_found", if text.is_empty() { "not found".into() } else { text }),
+        s if s.is_server_error() => ("internal", if text.is_empty() { s.to_string() } else { text }),
+        s => ("bad_request", if text.is_empty() { s.to_string() } else { text }),
+    };
+    let body = serde_json::to_vec(&json!({"error": {"code": code, "message": message}})).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
+
+// ---------------------------------------------------------------------------
+// Reading a request: query, path, body
+// ---------------------------------------------------------------------------
+
+/// The route's query parameters, checked against their declaration, with
+/// defaults filled in.
+#[derive(Clone, Default)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A declared whole number (its default when absent).
+    pub fn int(&self, name: &str) -> u64 {
+        self.text(name).and_then(|v| v.parse().ok()).unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Params>().cloned().unwrap_or_default())
+    }
+}
+
+/// A value from the request, quoted in a message: at most 100 characters.
+fn quote(s: &str) -> String {
+    super::html::cut(s, 100)
+}
+
+fn read_query(declared: &[Param], uri: &axum::http::Uri) -> Result<Params, Response> {
+    let axum::extract::Query(pairs) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map_err(|e| bad(format!("the query string: {}", e.body_text())))?;
+    let mut out = Vec::new();
+    for p in declared {
+        let mut given = pairs.iter().filter(|(k, _)| k == p.name).map(|(_, v)| v);
+        let value = given.next();
+        if given.next().is_some() {
+            return Err(bad(format!("query parameter `{}` is given more than once", p.name)));
+        }
+        let Some(v) = value else {
+            if let Kind::Int { default, .. } = p.kind {
+                out.push((p.name, default.to_string()));
+            }
+            continue;
+        };
+        let wrong = |expected: String| {
+            bad(format!("query parameter `{}`: `{}`: expected {expected}", p.name, quote(v)))
+        };
+        match p.kind {
+            Kind::Text => {}
+            Kind::OneOf(words) => {
+                let words = words();
+                if !words.contains(&v.as_str()) {
+                    return Err(wrong(format!("one of {}", words.join(", "))));
+                }
+            }
+            Kind::Int { min, max, .. } => {
+                let n = (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| v.parse::<u64>().ok())
+                    .flatten();
+                if !n.is_some_and(|n| (min..=max).contains(&n)) {
+                    return Err(wrong(format!("a whole number from {min} to {max}")));
+                }
+            }
+            Kind::Month => {
+                if month(v).is_none() {
+                    return Err(wrong("a month as YYYY-MM, for example 2026-09".into()));
+                }
+            }
+            Kind::Date => {
+                if date(v).is_none() {
+                    return Err(wrong("a date as YYYY-MM-DD, for example 2026-09-01".into()));
+                }
+            }
+        }
+        out.push((p.name, v.clone()));
+    }
+    Ok(Params(out))
+}
+
+/// `YYYY-MM` exactly.
+fn month(s: &str) -> Option<(u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 7 || b[4] != b'-' || !b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (y, m) = (s[..4].parse().ok()?, s[5..].parse().ok()?);
+    (1..=12).contains(&m).then_some((y, m))
+}
+
+/// `YYYY-MM-DD` exactly, a day that exists (RFC 3339 `full-date`).
+fn date(s: &str) -> Option<(u32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[7] != b'-' || !b[8..].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (y, m) = month(&s[..7])?;
+    let d: u32 = s[8..].parse().ok()?;
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}
+
+/// An `{id}` from the path: a whole number from 1.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(raw) =
+            Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let n = (!raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| raw.parse::<i64>().ok())
+            .flatten();
+        match n {
+            Some(n) if n >= 1 => Ok(Id(n)),
+            _ => Err(bad(format!(
+                "path parameter `id`: `{}`: expected a whole number from 1 to {}",
+                quote(&raw),
+                i64::MAX
+            ))),
+        }
+    }
+}
+
+/// A JSON body, parsed into `T`; the error names what was wrong.
+pub struct JsonBody<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let limit = req.extensions().get::<Limit>().copied();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match (e.status(), limit) {
+            (StatusCode::PAYLOAD_TOO_LARGE, Some(Limit(n))) => too_large(n),
+            (status, _) => json_error(status, "bad_request", &e.body_text()),
+        })?;
+        let mut v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("request body: {e}")))?;
+        // serde would read a struct from an array too: the API takes objects only.
+        if !v.is_object() {
+            return Err(bad("request body: expected a JSON object"));
+        }
+        whole_numbers(&mut v);
+        T::deserialize(v).map(JsonBody).map_err(|e| bad(format!("request body: {e}")))
+    }
+}
+
+/// `30.0` is the whole number 30 in JSON (and to JSON Schema): read it as one.
+fn whole_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *v = json!(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 fn bad(message: impl Into<String>) -> Response {
     json_error(StatusCode::BAD_REQUEST, "bad_request", &message.into())
 }
 
-/// Parse a JSON body into `T`, naming what was wrong.
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(bytes).map_err(|e| bad(format!("request body: {e}")))
+/// A field that must be one of `words` (or absent / null).
+fn one_of<'a>(field: &str, value: Option<&'a str>, words: &[&str]) -> Result<Option<&'a str>, Response> {
+    match value {
+        None => Ok(None),
+        Some(v) if words.contains(&v) => Ok(Some(v)),
+        Some(v) => {
+            Err(bad(format!("field `{field}`: `{}`: expected one of {} or null", quote(v), words.join(", "))))
+        }
+    }
 }
 
 fn ok(v: impl serde::Serialize) -> Response {
@@ -67,6 +369,14 @@ fn respond<T: serde::Serialize>(r: anyhow::Result<T>) -> Response {
         Ok(v) => ok(v),
         Err(e) => api_error(&e),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+// ---------------------------------------------------------------------------
+
+pub async fn openapi() -> Response {
+    ok(openapi::document())
 }
 
 #[derive(Deserialize)]
@@ -110,63 +420,79 @@ pub fn findings_json(app: &super::App, text: &str, findings: &[Finding]) -> Vec<
         .collect()
 }
 
-async fn check(State(app): State<Shared>, bytes: Bytes) -> Response {
-    let req: CheckRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let needs_store = req.to.as_deref().is_some_and(|w| !w.trim().is_empty());
-    let result = if needs_store {
-        blocking(&app, move |app, store| {
-            let (channel, f) = check_draft(app, Some(store), &req)?;
-            Ok(json!({"channel": channel, "findings": findings_json(app, &req.text, &f)}))
-        })
-        .await
+/// Drafts up to this size are checked on the async thread (microseconds);
+/// larger ones on a blocking thread, so they hold up no other request.
+const INLINE_CHECK: usize = 8 * 1024;
+
+fn check_json(
+    app: &super::App,
+    store: Option<&mut dyn tactful_store::Store>,
+    req: &CheckRequest,
+) -> anyhow::Result<Value> {
+    let (channel, f) = check_draft(app, store, req)?;
+    Ok(json!({"channel": channel, "findings": findings_json(app, &req.text, &f)}))
+}
+
+pub async fn check(State(app): State<Shared>, JsonBody(req): JsonBody<CheckRequest>) -> Response {
+    if let Err(r) = one_of("channel", req.channel.as_deref(), &openapi::channels()) {
+        return r;
+    }
+    if req.to.is_some() && !matches!(req.channel.as_deref(), Some("dm" | "comment")) {
+        return bad(
+            "field `to`: the pitch gate is for a message or a comment to someone; set `channel` to dm or comment",
+        );
+    }
+    let result = if req.to.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        blocking(&app, move |app, store| check_json(app, Some(store), &req)).await
+    } else if req.text.len() > INLINE_CHECK {
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || check_json(&app, None, &req))
+            .await
+            .unwrap_or_else(|e| Err(anyhow::anyhow!("the check stopped: {e}")))
     } else {
-        // No store needed: answer on this thread, it takes microseconds.
-        check_draft(&app, None, &req)
-            .map(|(channel, f)| json!({"channel": channel, "findings": findings_json(&app, &req.text, &f)}))
+        check_json(&app, None, &req)
     };
     respond(result)
 }
 
-async fn rules(State(app): State<Shared>) -> Response {
+pub async fn rules(State(app): State<Shared>) -> Response {
     ok(
         json!({"rules": app.checker.engine().rules().iter().map(|r| data::rule_json(r, false)).collect::<Vec<_>>()}),
     )
 }
 
-async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
+pub async fn rule(State(app): State<Shared>, Path(code): Path<String>) -> Response {
     match app.checker.engine().rule(&code) {
         Some(r) => ok(data::rule_json(r, true)),
-        None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no rule `{code}`")),
+        None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no rule `{}`", quote(&code))),
     }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PackRequest {
+pub struct PackRequest {
     /// A file name for error messages, e.g. `acme.toml`.
     #[serde(default)]
     name: Option<String>,
     source: String,
 }
 
-async fn test_pack(bytes: Bytes) -> Response {
-    let req: PackRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn test_pack(JsonBody(req): JsonBody<PackRequest>) -> Response {
     let name = req.name.unwrap_or_else(|| "uploaded pack".into());
-    match data::test_pack(&name, &req.source) {
-        Ok(v) => ok(v),
-        Err(msg) => json_error(StatusCode::UNPROCESSABLE_ENTITY, "malformed_pack", &msg),
+    // Parsing and running a pack's examples is CPU work: off the async threads.
+    let r = tokio::task::spawn_blocking(move || data::test_pack(&name, &req.source)).await;
+    match r {
+        Ok(Ok(v)) => ok(v),
+        Ok(Err(msg)) => json_error(StatusCode::UNPROCESSABLE_ENTITY, "malformed_pack", &msg),
+        Err(e) => {
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("the pack test stopped: {e}"))
+        }
     }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ImportRequest {
+pub struct ImportRequest {
     path: String,
     #[serde(default)]
     format: Option<String>,
@@ -176,25 +502,17 @@ struct ImportRequest {
     network: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct UploadQuery {
-    name: Option<String>,
-    format: Option<String>,
-    owner: Option<String>,
-    network: Option<String>,
-}
-
 fn parse_opts(
     format: Option<&str>,
     network: Option<&str>,
 ) -> Result<(Option<tactful_import::Format>, Option<tactful_core::history::Network>), Response> {
-    let format = match format.filter(|s| !s.is_empty()) {
+    let format = match one_of("format", format, &openapi::formats())? {
         Some(f) => {
             Some(f.parse::<tactful_import::Format>().map_err(|e| bad(format!("field `format`: {e}")))?)
         }
         None => None,
     };
-    let network = match network.filter(|s| !s.is_empty()) {
+    let network = match one_of("network", network, &openapi::networks())? {
         Some(n) => Some(
             n.parse::<tactful_core::history::Network>().map_err(|e| bad(format!("field `network`: {e}")))?,
         ),
@@ -208,21 +526,72 @@ fn started(id: u64) -> Response {
         .into_response()
 }
 
-async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
-    let req: ImportRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
+/// Where a path may be imported from: under one of the folders the person
+/// running tactful chose (home, the demo folder, `--import-root`). The
+/// answer for a path outside them is the same whether it exists or not.
+fn allowed(app: &super::App, raw: &str) -> Result<PathBuf, Response> {
+    let path = match raw.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(rest),
+            None => return Err(bad("field `path`: ~ means your home folder, and HOME is not set")),
+        },
+        None => PathBuf::from(raw),
     };
+    if !path.is_absolute() {
+        return Err(bad(format!(
+            "field `path`: `{}`: give the full path, starting with / (or ~/)",
+            quote(raw)
+        )));
+    }
+    let outside = || {
+        let roots: Vec<String> = app.import_roots.iter().map(|r| r.display().to_string()).collect();
+        json_error(
+            StatusCode::FORBIDDEN,
+            "outside_import_roots",
+            &format!(
+                "refused: tactful imports by path only from your home folder, the demo folder or a folder given with `tactful serve --import-root DIR` (here: {}); `{}` is outside them. Upload the file instead, or restart with --import-root.",
+                if roots.is_empty() { "none".to_string() } else { roots.join(", ") },
+                quote(raw)
+            ),
+        )
+    };
+    let under = |p: &std::path::Path| app.import_roots.iter().any(|r| p.starts_with(r));
+    // `..` and `.` resolved by the letter: a path outside the roots is
+    // refused alike whether or not anything is there.
+    let mut plain = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                plain.pop();
+            }
+            Component::CurDir => {}
+            c => plain.push(c),
+        }
+    }
+    match plain.canonicalize() {
+        // Links resolved: a link inside a root that points outside is refused too.
+        Ok(real) if under(&real) => Ok(real),
+        Ok(_) => Err(outside()),
+        Err(_) if under(&plain) => Err(json_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("field `path`: nothing is at {}", quote(raw)),
+        )),
+        Err(_) => Err(outside()),
+    }
+}
+
+pub async fn import_path(State(app): State<Shared>, JsonBody(req): JsonBody<ImportRequest>) -> Response {
     let (format, network) = match parse_opts(req.format.as_deref(), req.network.as_deref()) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let path = std::path::PathBuf::from(req.path.trim());
-    if !path.exists() {
-        return bad(format!("field `path`: {} does not exist on this computer", path.display()));
-    }
+    let path = match allowed(&app, &req.path) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
     let order = super::jobs::Order {
-        display: path.display().to_string(),
+        display: req.path.clone(),
         path,
         uploaded: false,
         format,
@@ -232,51 +601,96 @@ async fn import_path(State(app): State<Shared>, bytes: Bytes) -> Response {
     started(super::jobs::Jobs::start(app, order))
 }
 
-async fn import_upload(State(app): State<Shared>, Query(q): Query<UploadQuery>, bytes: Bytes) -> Response {
-    let (format, network) = match parse_opts(q.format.as_deref(), q.network.as_deref()) {
+/// An upload's file in the uploads folder, removed unless the import takes it over.
+struct Upload(Option<PathBuf>);
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Written to disk in pieces this large: memory stays flat whatever the upload's size.
+const UPLOAD_CHUNK: usize = 1024 * 1024;
+
+pub async fn import_upload(State(app): State<Shared>, q: Params, body: Body) -> Response {
+    let (format, network) = match parse_opts(q.text("format"), q.text("network")) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if bytes.is_empty() {
-        return bad("the upload is empty: choose an export file (.zip, .csv or .jsonl)");
-    }
     // Keep only a safe file name: its extension tells the importer what it is.
     let name: String = q
-        .name
-        .as_deref()
+        .text("name")
         .unwrap_or("export.zip")
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or("export.zip")
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(100)
         .collect();
     let name = if name.is_empty() || name.starts_with('.') { "export.zip".to_string() } else { name };
-    let id_path = app.uploads.join(format!(
-        "{}-{name}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-    ));
-    if let Err(e) = std::fs::write(&id_path, &bytes) {
-        let _ = std::fs::remove_file(&id_path);
-        return json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            &format!("cannot keep the upload: {e}"),
-        );
+    let path = app.uploads.join(format!("{}-{name}", app.jobs.next_upload()));
+    let mut file = Upload(Some(path.clone()));
+    let received = match receive(body, &path).await {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if received == 0 {
+        return bad("the upload is empty: choose an export file (.zip, .csv or .jsonl)");
     }
+    file.0 = None;
     let order = super::jobs::Order {
-        path: id_path,
+        path,
         display: name,
         uploaded: true,
         format,
-        owner: q.owner.filter(|o| !o.is_empty()),
+        owner: q.text("owner").filter(|o| !o.is_empty()).map(str::to_string),
         network,
     };
     started(super::jobs::Jobs::start(app, order))
 }
 
-async fn job(State(app): State<Shared>, Path(id): Path<u64>) -> Response {
-    match app.jobs.get(id) {
+/// Write the body to `path` as it arrives; its size, or the error to answer.
+async fn receive(mut body: Body, path: &std::path::Path) -> Result<u64, Response> {
+    use std::io::Write as _;
+    let internal = |e: std::io::Error| {
+        json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("cannot keep the upload: {e}"))
+    };
+    let mut out = std::fs::File::create(path).map_err(internal)?;
+    let mut pending: Vec<u8> = Vec::with_capacity(UPLOAD_CHUNK);
+    let mut total: u64 = 0;
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let last = match frame {
+            None => true,
+            Some(Err(e)) => return Err(bad(format!("the upload was cut off: {e}"))),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    total += data.len() as u64;
+                    if total > openapi::UPLOAD_LIMIT as u64 {
+                        return Err(too_large(openapi::UPLOAD_LIMIT));
+                    }
+                    pending.extend_from_slice(&data);
+                }
+                false
+            }
+        };
+        if pending.len() >= UPLOAD_CHUNK || (last && !pending.is_empty()) {
+            // A disk write can take a while: let the other requests use this thread meanwhile.
+            tokio::task::block_in_place(|| out.write_all(&pending)).map_err(internal)?;
+            pending.clear();
+        }
+        if last {
+            return Ok(total);
+        }
+    }
+}
+
+pub async fn job(State(app): State<Shared>, Id(id): Id) -> Response {
+    match app.jobs.get(id as u64) {
         Some(j) => ok(j.to_json()),
         None => json_error(StatusCode::NOT_FOUND, "not_found", &format!("no import job {id}")),
     }
@@ -298,32 +712,36 @@ pub fn parse_stage(s: Option<&str>) -> Result<Option<Stage>, String> {
     }
 }
 
-async fn contacts(State(app): State<Shared>, Query(q): Query<ContactsQuery>) -> Response {
-    let stage = match parse_stage(q.stage.as_deref()) {
+pub async fn contacts(State(app): State<Shared>, q: Params) -> Response {
+    let stage = match parse_stage(q.text("stage")) {
         Ok(s) => s,
         Err(m) => return bad(m),
     };
-    respond(blocking(&app, move |_, store| data::contacts(store, q.q.as_deref(), stage)).await)
+    let search = q.text("q").map(str::to_string);
+    respond(blocking(&app, move |_, store| data::contacts(store, search.as_deref(), stage)).await)
 }
 
-async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
+pub async fn contact(State(app): State<Shared>, Id(id): Id) -> Response {
     respond(blocking(&app, move |_, store| data::contact(store, id)).await)
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MarkRequest {
+pub struct MarkRequest {
+    #[serde(default)]
     mark: Option<String>,
     /// From when the mark holds, YYYY-MM-DD (default: now).
     #[serde(default)]
     since: Option<String>,
 }
 
-async fn mark(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
-    let req: MarkRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn mark(State(app): State<Shared>, Id(id): Id, JsonBody(req): JsonBody<MarkRequest>) -> Response {
+    if let Err(r) = one_of("mark", req.mark.as_deref(), &["customer", "team", "none"]) {
+        return r;
+    }
+    if let Some(d) = req.since.as_deref().filter(|d| date(d).is_none()) {
+        return bad(format!("field `since`: `{}`: expected a date as YYYY-MM-DD or null", quote(d)));
+    }
     respond(
         blocking(&app, move |_, store| set_mark(store, id, req.mark.as_deref(), req.since.as_deref())).await,
     )
@@ -354,31 +772,27 @@ pub fn set_mark(
     Ok(json!({"id": id, "mark": mark, "since": mark.map(|_| at)}))
 }
 
-async fn inbox(State(app): State<Shared>) -> Response {
+pub async fn inbox(State(app): State<Shared>) -> Response {
     respond(blocking(&app, |_, store| data::inbox(store, crate::store::now())).await)
 }
 
-#[derive(Deserialize)]
-struct Limit {
-    limit: Option<usize>,
-    q: Option<String>,
+pub async fn scan(State(app): State<Shared>, q: Params) -> Response {
+    let limit = q.int("limit") as usize;
+    respond(blocking(&app, move |app, store| data::scan(store, &app.checker, limit)).await)
 }
 
-async fn scan(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
-    respond(blocking(&app, move |app, store| data::scan(store, &app.checker, l.limit.unwrap_or(50))).await)
-}
-
-async fn history(State(app): State<Shared>, Query(l): Query<Limit>) -> Response {
+pub async fn history(State(app): State<Shared>, q: Params) -> Response {
+    let (limit, search) = (q.int("limit") as usize, q.text("q").map(str::to_string));
     respond(
         blocking(&app, move |_, store| {
-            let (items, total) = data::history(store, l.q.as_deref(), l.limit.unwrap_or(100))?;
+            let (items, total) = data::history(store, search.as_deref(), limit)?;
             Ok(json!({"stored": total, "items": items}))
         })
         .await,
     )
 }
 
-async fn plan(State(app): State<Shared>) -> Response {
+pub async fn plan(State(app): State<Shared>) -> Response {
     respond(blocking(&app, |_, store| crate::coach::load_plan(store.people())).await)
 }
 
@@ -396,11 +810,10 @@ pub fn save_plan(store: &mut dyn tactful_store::Store, p: &tactful_core::plan::P
     Ok(())
 }
 
-async fn set_plan(State(app): State<Shared>, bytes: Bytes) -> Response {
-    let p: tactful_core::plan::Plan = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn set_plan(
+    State(app): State<Shared>,
+    JsonBody(p): JsonBody<tactful_core::plan::Plan>,
+) -> Response {
     respond(
         blocking(&app, move |_, store| {
             save_plan(store, &p)?;
@@ -427,11 +840,11 @@ pub fn session_status(store: &mut dyn tactful_store::Store, now: i64) -> anyhow:
     }))
 }
 
-async fn session(State(app): State<Shared>) -> Response {
+pub async fn session(State(app): State<Shared>) -> Response {
     respond(blocking(&app, |_, store| session_status(store, crate::store::now())).await)
 }
 
-async fn session_start(State(app): State<Shared>) -> Response {
+pub async fn session_start(State(app): State<Shared>) -> Response {
     respond(
         blocking(&app, |_, store| {
             let now = crate::store::now();
@@ -442,12 +855,12 @@ async fn session_start(State(app): State<Shared>) -> Response {
     )
 }
 
-async fn session_stop(State(app): State<Shared>) -> Response {
+pub async fn session_stop(State(app): State<Shared>) -> Response {
     respond(
         blocking(&app, |_, store| {
             let now = crate::store::now();
             if tactful_store::coach::stop(store.people(), now)?.is_none() {
-                anyhow::bail!(crate::UsageError("no session is running".into()));
+                return Err(super::Conflict("no session is running: start one first".into()).into());
             }
             session_status(store, now)
         })
@@ -455,14 +868,8 @@ async fn session_stop(State(app): State<Shared>) -> Response {
     )
 }
 
-#[derive(Deserialize)]
-struct TodayQuery {
-    limit: Option<usize>,
-    quiet_days: Option<u32>,
-}
-
-async fn today(State(app): State<Shared>, Query(q): Query<TodayQuery>) -> Response {
-    let (limit, quiet) = (q.limit.unwrap_or(5), q.quiet_days.unwrap_or(14));
+pub async fn today(State(app): State<Shared>, q: Params) -> Response {
+    let (limit, quiet) = (q.int("limit") as usize, q.int("quiet_days") as u32);
     respond(
         blocking(&app, move |_, store| {
             let t = tactful_app::today::gather(store, crate::store::now(), limit, quiet)?;
@@ -486,13 +893,23 @@ async fn today(State(app): State<Shared>, Query(q): Query<TodayQuery>) -> Respon
     )
 }
 
-async fn report(State(app): State<Shared>, Query(q): Query<super::pages::PeriodQuery>) -> Response {
-    let p = match q.period() {
-        Ok(p) => p,
-        Err(e) => return api_error(&e),
+pub async fn report(State(app): State<Shared>, q: Params) -> Response {
+    let period = match (q.text("month"), q.text("from"), q.text("to")) {
+        (None, None, None) => {
+            crate::report::period(Some(&tactful_core::coaching::month(crate::store::now())), None, None)
+        }
+        (m @ Some(_), None, None) | (m @ None, Some(_), Some(_)) => {
+            crate::report::period(m, q.text("from"), q.text("to"))
+        }
+        _ => return bad("the period: give `month`, or `from` and `to` together, not both"),
     };
-    let view = match (q.from.as_deref(), q.to.as_deref()) {
-        (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={f}&to={t}"),
+    let p = match period {
+        Ok(p) => p,
+        Err(e) => return api_error(&e.into()),
+    };
+    // Months and dates were checked as such: nothing in them needs escaping in a URL.
+    let view = match (q.text("from"), q.text("to")) {
+        (Some(f), Some(t)) => format!("/report/view?from={f}&to={t}"),
         _ => format!("/report/view?month={}", p.label),
     };
     respond(
@@ -530,18 +947,42 @@ pub fn add_consent(
     let db = store.people();
     let c =
         tactful_store::people::by_id(db, id)?.ok_or_else(|| super::NotFound(format!("no contact #{id}")))?;
-    let rec = crate::people::record_opt_in(db, &c, p, source, &req.evidence, req.item)?;
+    // The same opt-in sent twice in one second (a double click) has the same
+    // code: answer the one recorded instead of failing on the duplicate.
+    let now = crate::store::now();
+    let same = tactful_store::people::consents(db, Some(id))?
+        .into_iter()
+        .find(|r| r.purpose == p && r.evidence == req.evidence && r.recorded_at == now);
+    let rec = match same {
+        Some(r) if r.status == tactful_core::consent::Status::Pending => r,
+        Some(r) => {
+            return Err(crate::UsageError(format!(
+                "not recorded: the same opt-in was recorded a moment ago and is {} now",
+                r.status.as_str()
+            ))
+            .into());
+        }
+        None => crate::people::record_opt_in(db, &c, p, source, &req.evidence, req.item)?,
+    };
     Ok(
         json!({"contact": id, "purpose": rec.purpose.as_str(), "status": rec.status.as_str(), "code": rec.token,
         "next": "send them this code and ask them to send it back; then confirm it"}),
     )
 }
 
-async fn consent_add(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
-    let req: ConsentRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn consent_add(
+    State(app): State<Shared>,
+    Id(id): Id,
+    JsonBody(req): JsonBody<ConsentRequest>,
+) -> Response {
+    if let Err(r) = one_of("purpose", Some(&req.purpose), &openapi::purposes()) {
+        return r;
+    }
+    // The other sources are refused below with the reason (they are not opt-ins).
+    let sources: Vec<&str> = tactful_core::consent::Source::ALL.iter().map(|s| s.as_str()).collect();
+    if let Err(r) = one_of("source", Some(&req.source), &sources) {
+        return r;
+    }
     respond(blocking(&app, move |_, store| add_consent(store, id, &req)).await)
 }
 
@@ -574,11 +1015,14 @@ pub fn withdraw_consent(
     Ok(json!({"contact": id, "withdrawn": n}))
 }
 
-async fn consent_withdraw(State(app): State<Shared>, Path(id): Path<i64>, bytes: Bytes) -> Response {
-    let req: WithdrawRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn consent_withdraw(
+    State(app): State<Shared>,
+    Id(id): Id,
+    JsonBody(req): JsonBody<WithdrawRequest>,
+) -> Response {
+    if let Err(r) = one_of("purpose", req.purpose.as_deref(), &[openapi::purposes(), vec!["all"]].concat()) {
+        return r;
+    }
     respond(blocking(&app, move |_, store| withdraw_consent(store, id, &req)).await)
 }
 
@@ -599,14 +1043,10 @@ pub fn confirm_consent(store: &mut dyn tactful_store::Store, code: &str) -> anyh
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConfirmRequest {
+pub struct ConfirmRequest {
     code: String,
 }
 
-async fn consent_confirm(State(app): State<Shared>, bytes: Bytes) -> Response {
-    let req: ConfirmRequest = match body(&bytes) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn consent_confirm(State(app): State<Shared>, JsonBody(req): JsonBody<ConfirmRequest>) -> Response {
     respond(blocking(&app, move |_, store| confirm_consent(store, &req.code)).await)
 }

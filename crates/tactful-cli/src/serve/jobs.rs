@@ -1,5 +1,8 @@
 //! Imports started from the web: they run on their own thread, one at a time
 //! (one writer to the store), and the import page follows their progress.
+//! A job keeps a short account of itself: a failure quotes at most
+//! `EXCERPT` characters of the file, and only the last `KEPT` finished jobs
+//! are remembered.
 
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -35,9 +38,16 @@ impl Job {
     }
 }
 
+/// The most of an export's own text an error quotes.
+pub const EXCERPT: usize = 200;
+/// Finished jobs remembered (the oldest are forgotten first).
+const KEPT: usize = 100;
+
 #[derive(Default)]
 pub struct Jobs {
     next: AtomicU64,
+    /// Names uploads apart in the uploads folder.
+    uploads: AtomicU64,
     all: Mutex<HashMap<u64, Job>>,
     /// Held while an import writes: a second import waits its turn.
     writing: Mutex<()>,
@@ -54,6 +64,11 @@ pub struct Order {
 }
 
 impl Jobs {
+    /// A number for the next uploaded file, unique in this run.
+    pub fn next_upload(&self) -> u64 {
+        self.uploads.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     pub fn get(&self, id: u64) -> Option<Job> {
         self.all.lock().expect("jobs lock").get(&id).cloned()
     }
@@ -87,7 +102,18 @@ impl Jobs {
             summary: None,
             error: None,
         };
-        app.jobs.all.lock().expect("jobs lock").insert(id, job);
+        {
+            let mut all = app.jobs.all.lock().expect("jobs lock");
+            let mut done: Vec<u64> =
+                all.values().filter(|j| matches!(j.state, "done" | "failed")).map(|j| j.id).collect();
+            if done.len() >= KEPT {
+                done.sort_unstable();
+                for old in &done[..=done.len() - KEPT] {
+                    all.remove(old);
+                }
+            }
+            all.insert(id, job);
+        }
         std::thread::spawn(move || {
             let result = {
                 let _turn = app.jobs.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -109,13 +135,35 @@ impl Jobs {
                 Err(e) => {
                     j.state = "failed";
                     // The uploaded file's temp name means nothing to the user.
-                    j.error =
-                        Some(format!("{e:#}").replace(&order.path.display().to_string(), &order.display));
+                    j.error = Some(brief(
+                        &format!("{e:#}").replace(&order.path.display().to_string(), &order.display),
+                    ));
                 }
             });
         });
         id
     }
+}
+
+/// An import's error as the job keeps it: what the file held (after
+/// `found `) cut to `EXCERPT` characters, each line to 1,000, at most 10 lines.
+pub fn brief(error: &str) -> String {
+    const MARK: &str = ", found ";
+    let mut lines: Vec<String> = Vec::new();
+    for line in error.lines().take(10) {
+        let line = match line.find(MARK) {
+            Some(i) => {
+                let (head, quoted) = line.split_at(i + MARK.len());
+                format!("{head}{}", super::html::cut(quoted, EXCERPT))
+            }
+            None => line.to_string(),
+        };
+        lines.push(super::html::cut(&line, 1000));
+    }
+    if error.lines().nth(10).is_some() {
+        lines.push("…".into());
+    }
+    lines.join("\n")
 }
 
 fn run(app: &super::App, id: u64, order: &Order) -> anyhow::Result<Value> {
@@ -158,4 +206,27 @@ fn run(app: &super::App, id: u64, order: &Order) -> anyhow::Result<Value> {
         "skipped": skipped.iter().map(|(r, (n, eg))| json!({"reason": r, "count": n, "example": eg})).collect::<Vec<_>>(),
         "notes": tally.notes,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_quotes_at_most_a_short_excerpt_of_the_file() {
+        let header = "x".repeat(50_000_000);
+        let e = format!(
+            "passwd:line 1 (header): expected a `kind` column, found the columns {header}\nnothing was imported; the store is unchanged"
+        );
+        let b = brief(&e);
+        assert!(b.len() < 600, "{} bytes", b.len());
+        assert!(
+            b.starts_with("passwd:line 1 (header): expected a `kind` column, found the columns xxx"),
+            "{b}"
+        );
+        assert!(b.ends_with("…\nnothing was imported; the store is unchanged"), "{b}");
+        let short =
+            "a.jsonl:line 2: expected a JSON object, found `{`\nnothing was imported; the store is unchanged";
+        assert_eq!(brief(short), short);
+    }
 }

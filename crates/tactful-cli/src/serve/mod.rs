@@ -1,9 +1,12 @@
 //! `tactful serve`: the web app on 127.0.0.1. This module owns the HTTP side
-//! only — binding, the router, the guard every request passes (host, origin,
-//! session token, security headers), the shared state, and stopping (Ctrl-C
-//! or SIGTERM: requests in progress finish, this run's temp folders go).
-//! Pages (`pages`) and the JSON API (`api`) call the same functions the
-//! commands do, so the web and the terminal never disagree.
+//! only — binding, the connections (two worker threads; a client gets 10 s
+//! to send its request headers), the router, the guard every request passes
+//! (host, origin, the pages' token rule, security headers), the shared
+//! state, and stopping (Ctrl-C or SIGTERM: requests in progress finish, this
+//! run's temp folders go). The API's routes, with their own token rule, come
+//! from the one list in `openapi::ROUTES`. Pages (`pages`) and the JSON API
+//! (`api`) call the same functions the commands do, so the web and the
+//! terminal never disagree.
 
 // Pages are small strings built with format!: clarity over a few allocations.
 #![allow(clippy::format_collect, clippy::format_push_string, clippy::result_large_err)]
@@ -42,6 +45,9 @@ pub struct Args {
     /// The store: a SQLite file path or a postgres:// URL (default: TACTFUL_DATABASE_URL, else the XDG data dir).
     #[arg(long)]
     pub db: Option<String>,
+    /// A folder the web import may read exports from by path, besides your home folder (and the demo folder); repeatable.
+    #[arg(long = "import-root", value_name = "DIR")]
+    pub import_roots: Vec<std::path::PathBuf>,
 }
 
 /// What every request can reach.
@@ -58,14 +64,19 @@ pub struct App {
     pub jobs: jobs::Jobs,
     /// Where uploaded exports wait while they are imported.
     pub uploads: std::path::PathBuf,
+    /// The folders an import by path may read from (resolved): home, the
+    /// demo folder, and each `--import-root`.
+    pub import_roots: Vec<std::path::PathBuf>,
 }
 
 pub type Shared = Arc<App>;
 
-/// Largest request body, except uploads: a draft, a plan, a company pack.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// Largest uploaded export (a zip).
-pub const UPLOAD_LIMIT: usize = 1024 * 1024 * 1024;
+/// Largest form a page posts (a draft, a plan, an opt-in). The API's routes set their own.
+const FORM_LIMIT: usize = openapi::JSON_LIMIT;
+/// How long a client has to send a request's headers (also how long an idle
+/// kept-alive connection stays open): a slow or stalled client cannot hold
+/// connections open for ever.
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A temp folder of this run's, removed when it is dropped: when the server
 /// stops, or fails to start.
@@ -101,6 +112,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let port = listener.local_addr()?.port();
     let uploads_dir = RunDir::new("tactful-uploads")?;
     let uploads = uploads_dir.0.clone();
+    let import_roots = import_roots(&args.import_roots, demo.as_ref().map(|d| d.0.as_path()))?;
     let app = Arc::new(App {
         checker,
         db,
@@ -109,8 +121,11 @@ pub fn run(args: &Args) -> Result<u8> {
         hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
         jobs: jobs::Jobs::default(),
         uploads,
+        import_roots,
     });
-    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    // Two threads: one slow request (a large draft, a disk write) leaves the other free.
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()?;
     // Listen for the signals before saying we run: a stop sent right after
     // the first line must find them.
     let stop = {
@@ -131,8 +146,8 @@ pub fn run(args: &Args) -> Result<u8> {
     let served = app.clone();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        // On the signal: no new connections; requests in progress finish.
-        axum::serve(listener, router(served)).with_graceful_shutdown(stop).await
+        serve(listener, router(served), stop).await;
+        anyhow::Ok(())
     })?;
     // An import runs on a thread of its own, in one transaction: one still
     // running ends with the process, stored whole or not at all.
@@ -147,6 +162,67 @@ pub fn run(args: &Args) -> Result<u8> {
     // The terminal may be gone (a closed pipe): stopping is still a success.
     let _ = writeln!(std::io::stdout(), "tactful stopped{note}");
     Ok(0)
+}
+
+/// Answer connections until `stop`; then take no new ones and wait for those
+/// in progress (an idle kept-alive connection is closed at once).
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A client that goes away or times out is not our error.
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// The folders an import by path may read from, resolved (links followed):
+/// home, the demo folder, and the ones given. A given folder that is not
+/// there is a usage error at start, not a surprise at the first import.
+fn import_roots(
+    given: &[std::path::PathBuf],
+    demo: Option<&std::path::Path>,
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut roots = Vec::new();
+    for dir in given {
+        let real =
+            dir.canonicalize().ok().filter(|d| d.is_dir()).ok_or_else(|| {
+                crate::UsageError(format!("--import-root {}: no such folder", dir.display()))
+            })?;
+        roots.push(real);
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(std::path::PathBuf::from);
+    roots.extend(
+        home.iter()
+            .chain(demo.map(std::path::Path::to_path_buf).iter())
+            .filter_map(|d| d.canonicalize().ok()),
+    );
+    Ok(roots)
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM. Call inside the runtime.
@@ -178,12 +254,14 @@ fn stop_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'stati
 }
 
 pub fn router(app: Shared) -> Router {
-    Router::new()
+    let all = Router::new()
         .merge(pages::routes())
-        .merge(api::routes())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .merge(api::routes(&app))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
-        .with_state(app)
+        .with_state(app);
+    // Around the whole router, so it sees each answer as sent (a 405 with its `Allow`).
+    Router::new().fallback_service(all).layer(axum::middleware::from_fn(api::json_errors))
 }
 
 /// A random secret from the OS, hex.
@@ -201,9 +279,23 @@ pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }
 
-/// Routes that change nothing even though they are POSTs: the check.
-fn needs_token(method: &Method, path: &str) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD) && path != "/api/v1/check" && path != "/check"
+/// The pages' token rule: every form post changes something, except the
+/// draft check's. (The API's routes carry their own rule, in `openapi::ROUTES`.)
+fn page_needs_token(method: &Method, path: &str) -> bool {
+    !path.starts_with("/api/v1") && !matches!(*method, Method::GET | Method::HEAD) && path != "/check"
+}
+
+/// The request carries this run's session token.
+pub fn has_token(app: &App, headers: &HeaderMap, query: Option<&str>) -> bool {
+    token_of(headers, query).is_some_and(|t| constant_time_eq(t.as_bytes(), app.token.as_bytes()))
+}
+
+pub fn missing_token() -> Response {
+    json_error(
+        StatusCode::FORBIDDEN,
+        "missing_token",
+        "refused: a request that changes something needs the session token (header X-Tactful-Token); reload the page",
+    )
 }
 
 fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
@@ -238,15 +330,9 @@ async fn guard(State(app): State<Shared>, req: Request, next: Next) -> Response 
             );
         }
     }
-    if needs_token(req.method(), req.uri().path()) {
-        let given = token_of(req.headers(), req.uri().query());
-        if !given.is_some_and(|t| constant_time_eq(t.as_bytes(), app.token.as_bytes())) {
-            return json_error(
-                StatusCode::FORBIDDEN,
-                "missing_token",
-                "refused: a request that changes something needs the session token (header X-Tactful-Token); reload the page",
-            );
-        }
+    if page_needs_token(req.method(), req.uri().path()) && !has_token(&app, req.headers(), req.uri().query())
+    {
+        return missing_token();
     }
     let report = req.uri().path() == "/report/view";
     let mut res = next.run(req).await;
@@ -284,7 +370,8 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// Whose fault an error is: something asked for that is not there (404),
-/// the caller's input (400), or ours (500).
+/// a change that clashes with what is stored (409), the caller's input
+/// (400), or ours (500).
 pub fn status_of(e: &anyhow::Error) -> StatusCode {
     match e.downcast_ref::<tactful_app::Error>() {
         Some(tactful_app::Error::NotFound(_)) => return StatusCode::NOT_FOUND,
@@ -293,6 +380,8 @@ pub fn status_of(e: &anyhow::Error) -> StatusCode {
     }
     if e.downcast_ref::<NotFound>().is_some() {
         StatusCode::NOT_FOUND
+    } else if e.downcast_ref::<Conflict>().is_some() {
+        StatusCode::CONFLICT
     } else if e.downcast_ref::<crate::UsageError>().is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -304,6 +393,7 @@ pub fn status_of(e: &anyhow::Error) -> StatusCode {
 pub fn api_error(e: &anyhow::Error) -> Response {
     match status_of(e) {
         StatusCode::NOT_FOUND => json_error(StatusCode::NOT_FOUND, "not_found", &e.to_string()),
+        StatusCode::CONFLICT => json_error(StatusCode::CONFLICT, "conflict", &e.to_string()),
         StatusCode::BAD_REQUEST => json_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string()),
         _ => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("{e:#}")),
     }
@@ -320,3 +410,15 @@ impl std::fmt::Display for NotFound {
 }
 
 impl std::error::Error for NotFound {}
+
+/// Asked of something in the wrong state (stopping a session that is not running): 409.
+#[derive(Debug)]
+pub struct Conflict(pub String);
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Conflict {}
