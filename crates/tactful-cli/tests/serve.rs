@@ -599,7 +599,6 @@ fn an_import_reports_progress_and_counts_and_stored_text_comes_back_escaped() {
 /// escape what they splice in, in element content and in attribute values.
 #[test]
 fn stored_markup_shows_as_text_on_the_contacts_scan_and_history_pages() {
-    let s = start("markup", &[]);
     let export = common::file(
         "serve-markup",
         "markup.jsonl",
@@ -613,6 +612,9 @@ fn stored_markup_shows_as_text_on_the_contacts_scan_and_history_pages() {
         )
         .as_bytes(),
     );
+    // The export's folder is one the person chose to import from.
+    let folder = std::path::Path::new(&export).parent().unwrap().to_str().unwrap().to_string();
+    let s = start("markup", &["--import-root", &folder]);
     let r = s.post("/api/v1/import", &json!({"path": export, "owner": "me"}));
     assert_eq!(r.status, 202, "{}", r.body);
     assert_eq!(s.wait_job(r.json()["job"].as_u64().unwrap())["summary"]["new"], 3);
