@@ -264,14 +264,16 @@ pub fn router(app: Shared) -> Router {
     Router::new().fallback_service(all).layer(axum::middleware::from_fn(api::json_errors))
 }
 
-/// A random secret from the OS, hex.
+/// A random secret from the operating system's generator, as hex.
 fn new_token() -> Result<String> {
-    use std::io::Read;
+    use std::fmt::Write as _;
     let mut b = [0u8; 24];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .context("cannot read /dev/urandom for the session token")?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+    getrandom::fill(&mut b)
+        .map_err(|e| anyhow::anyhow!("the system gives no random bytes for the session token: {e}"))?;
+    Ok(b.iter().fold(String::with_capacity(48), |mut s, x| {
+        let _ = write!(s, "{x:02x}");
+        s
+    }))
 }
 
 /// An error as the API answers it: `{"error": {"code", "message"}}`.
