@@ -294,6 +294,20 @@ fn a_newer_company_schema_is_refused(store: &mut dyn Store) {
     assert!(e.to_string().contains("newer than this tactful understands"), "{e}");
 }
 
+/// A reader that gives its bytes, then fails (a disk or a network going away).
+struct Breaks(&'static [u8]);
+impl std::io::Read for Breaks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("disk went away"));
+        }
+        let n = self.0.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 fn a_feed_missing_a_column_changes_nothing(store: &mut dyn Store) {
     let db = ready(store);
     let e = ingest::ingest(
@@ -308,18 +322,6 @@ fn a_feed_missing_a_column_changes_nothing(store: &mut dyn Store) {
     assert!(e.to_string().starts_with("feed.csv: a feed needs the columns"), "{e}");
     assert!(ingest::posts(db, DEFAULT_COMPANY, None).unwrap().is_empty());
     // A file that fails half-way (here: its reader breaks) leaves nothing behind either.
-    struct Breaks(&'static [u8]);
-    impl std::io::Read for Breaks {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(std::io::Error::other("disk went away"));
-            }
-            let n = self.0.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
     let e = ingest::ingest(
         db,
         &officer(T0),
