@@ -7,6 +7,7 @@
 //!
 //! The per-row baseline runs on a tenth of the posts (at least 1,000), so a
 //! million-post run does not take an hour; the figures are posts per second.
+//! TACTFUL_BENCH_BATCH sets the batch size of the batched run (default 1,000).
 
 #![allow(clippy::print_stdout)]
 
@@ -74,13 +75,17 @@ fn prepared(mut store: Box<dyn Store>) -> Box<dyn Store> {
     store
 }
 
+fn batch() -> usize {
+    std::env::var("TACTFUL_BENCH_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(Options::default().batch)
+}
+
 fn run(name: &str, open: &dyn Fn(&str) -> Box<dyn Store>, n: usize) {
     let per_row_n = (n / 10).max(1_000).min(n);
     let data = feed(n, "");
     let mut store = prepared(open("batched"));
-    let (s, batched) = rate(store.as_mut(), &data, Options::default().batch);
+    let (s, batched) = rate(store.as_mut(), &data, batch());
     assert_eq!(s.added as usize, n);
-    let (again, unchanged) = rate(store.as_mut(), &data, Options::default().batch);
+    let (again, unchanged) = rate(store.as_mut(), &data, batch());
     assert_eq!(again.unchanged as usize, n);
     let small = feed(per_row_n, "");
     let mut base = prepared(open("per_row"));
@@ -92,6 +97,17 @@ fn run(name: &str, open: &dyn Fn(&str) -> Box<dyn Store>, n: usize) {
         batched / per_row,
         s.unattributed
     );
+}
+
+/// Reading and checking the feed alone, without a store: the ceiling.
+fn read_only(data: &[u8]) -> f64 {
+    let t = Instant::now();
+    let mut feed = tactful_company::feed::Feed::open("bench.jsonl", data, Format::Jsonl).unwrap();
+    let mut n = 0u64;
+    while let Some(p) = feed.next_post().unwrap() {
+        n += u64::from(p.is_ok());
+    }
+    n as f64 / t.elapsed().as_secs_f64()
 }
 
 fn main() {
@@ -106,6 +122,10 @@ fn main() {
         let p = dir.join(format!("{label}.db"));
         tactful_store::open(&p.display().to_string()).unwrap()
     };
+    println!(
+        "reading   {n:>9} posts: {:>9.0} posts/s (parse and check only, no store)",
+        read_only(&feed(n, ""))
+    );
     run("sqlite", &sqlite, n);
     match std::env::var("TACTFUL_TEST_PG_URL") {
         Ok(url) if !url.is_empty() => {
