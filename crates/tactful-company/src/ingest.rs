@@ -7,6 +7,7 @@
 //! versions per batch), which is what makes a million-post feed quick.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::io::Read;
 
 use serde::Serialize;
@@ -158,34 +159,46 @@ fn flush(
     }
     let c = actor.company;
     let rows = batch.len();
-    // 1. What the store already has for these keys.
-    let mut args = vec![Arg::Int(c)];
-    let mut marks = String::new();
+    // 1. What the store already has for these keys: the keys as a VALUES
+    // list, each matched on every column of the unique index. On PostgreSQL
+    // through LATERAL, which makes it probe the index once per key: a table
+    // filled in this very transaction has no statistics, and both
+    // `post_key IN (…)` and a plain join were planned as scans of the whole
+    // company (10k posts/s by a million posts, 28k by 200k).
+    let mut args = Vec::with_capacity(1 + 2 * rows);
+    args.push(Arg::Int(c));
+    let mut keys = String::with_capacity(rows * 12);
     for (i, p) in batch.iter().enumerate() {
-        marks.push_str(if i == 0 { "?" } else { ", ?" });
-        marks.push_str(&(i + 2).to_string());
+        let _ = write!(keys, "{}(?{}, ?{})", if i == 0 { "" } else { ", " }, 2 * i + 2, 2 * i + 3);
+        args.push(Arg::Static(p.post.network));
         args.push(Arg::Text(p.post.key.clone()));
     }
     let mut known: HashMap<(String, String), Known> = HashMap::new();
-    db.each(
-        &format!(
-            "SELECT network, post_key, id, version, text_hash, distributor_id FROM company_posts
-             WHERE company_id = ?1 AND post_key IN ({marks})"
-        ),
-        &args,
-        &mut |r| {
-            let k = (r[0].take_text(), r[1].take_text());
-            known.insert(
-                k,
-                Known {
-                    id: r[2].int(),
-                    version: r[3].int(),
-                    hash: r[4].take_text(),
-                    distributor: r[5].opt_text(),
-                },
-            );
-        },
-    )?;
+    let sql = if db.postgres() {
+        format!(
+            "SELECT p.network, p.post_key, p.id, p.version, p.text_hash, p.distributor_id
+             FROM (VALUES {keys}) AS k CROSS JOIN LATERAL (SELECT * FROM company_posts p
+               WHERE p.company_id = ?1 AND p.post_key = k.column2 AND p.network = k.column1 LIMIT 1) AS p"
+        )
+    } else {
+        format!(
+            "SELECT p.network, p.post_key, p.id, p.version, p.text_hash, p.distributor_id
+             FROM (VALUES {keys}) AS k
+             JOIN company_posts p ON p.company_id = ?1 AND p.post_key = k.column2 AND p.network = k.column1"
+        )
+    };
+    db.each(&sql, &args, &mut |r| {
+        let k = (r[0].take_text(), r[1].take_text());
+        known.insert(
+            k,
+            Known {
+                id: r[2].int(),
+                version: r[3].int(),
+                hash: r[4].take_text(),
+                distributor: r[5].opt_text(),
+            },
+        );
+    })?;
     // 2. New posts, new versions, the same again.
     let mut fresh = Vec::new();
     let mut versions: Vec<(i64, i64, Pending)> = Vec::new();
