@@ -4,6 +4,7 @@
 mod check;
 mod classify;
 mod coach;
+mod company;
 mod demo;
 mod eval;
 mod history;
@@ -85,6 +86,9 @@ enum Command {
     /// Mark, merge and split contacts.
     #[command(subcommand, name = "contacts-edit")]
     ContactsEdit(people::ContactsCommand),
+    /// The company side: the roster of distributors, feed ingest, the audit log.
+    #[command(subcommand)]
+    Company(company::Command),
 }
 
 /// A failure the user caused (bad input or usage): exit code 2.
@@ -132,6 +136,7 @@ fn main() -> ExitCode {
         Command::Session(c) => coach::session(&c),
         Command::Contact(a) => relate::contact(&a),
         Command::ContactsEdit(c) => people::contacts_cmd(&c),
+        Command::Company(c) => company::run(&c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,148 @@
+//! `tactful company …` end to end on the real binary: roster import and
+//! list, feed ingest, the unattributed list, audit verify and export, on a
+//! SQLite file (and on PostgreSQL when TACTFUL_TEST_PG_URL is set).
+
+mod common;
+
+use common::{scratch, stdout, tactful, text};
+
+const ROSTER: &str = "\
+id,name,email,upline_id,rank,country,joined,left,handles
+D1,Ann Baker,ann@example.com,,Diamond,US,2020-01-15,,instagram:@Ann_B; https://facebook.com/ann.baker
+D2,Bob Cole,,D1,Silver,CA,2021-03-01,,https://instagram.com/bobcole/
+D3,Cat Dee,,D2,Bronze,GB,2022-07-09,2025-10-01,x:@catdee
+D4,Dan Eve,dan@,D1,,,,,
+";
+
+const FEED: &str = r#"{"network":"instagram","url":"https://instagram.com/p/A1/","post_id":"A1","author_handle":"https://www.instagram.com/ann_b/","posted_at":"2025-11-01T10:00:00Z","text":"Loving the new serum!"}
+{"network":"x","url":"https://x.com/catdee/status/77","post_id":77,"author_handle":"@CatDee","posted_at":"2025-11-04T10:00:00Z","text":"Our oils cure anxiety"}
+{"network":"instagram","url":"https://instagram.com/p/Z1/","post_id":"Z1","author_handle":"@stranger_1","posted_at":"2025-11-05T10:00:00Z","text":"Who else loves this brand?"}
+{"network":"instagram","post_id":"Z2","author_handle":"@stranger_1","posted_at":"not a time","text":"?"}
+"#;
+
+fn run(db: &str, args: &[&str]) -> (i32, String) {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--db", db]);
+    let o = tactful(&all);
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+fn the_company_loop(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    let roster = roster.to_str().unwrap();
+    let (code, out) = run(db, &["company", "roster", "import", roster, "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("roster.csv: 3 added, 0 updated, 0 unchanged, 1 skipped"), "{out}");
+    assert!(out.contains("roster.csv:5: email: expected an email address"), "{out}");
+    let (_, out) = run(db, &["company", "roster", "import", roster, "--as", "officer"]);
+    assert!(out.contains("0 added, 0 updated, 3 unchanged, 1 skipped"), "{out}");
+
+    let (code, out) = run(db, &["company", "roster", "list", "--team", "D2"]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("ID"), "{out}");
+    assert!(lines[1].starts_with("D2 ") && lines[1].contains("instagram:bobcole"), "{out}");
+    assert!(
+        lines[2].starts_with("  D3 ") && lines[2].contains("2025-10-01"),
+        "a leaver stays, with the date: {out}"
+    );
+    assert!(out.contains("2 distributors (1 left)"), "{out}");
+    let (code, out) = run(db, &["company", "roster", "list", "--team", "D9"]);
+    assert_eq!((code, out.trim()), (2, "tactful: no distributor `D9` on the roster"));
+
+    let feed = dir.join("listening.jsonl");
+    std::fs::write(&feed, FEED).unwrap();
+    let feed = feed.to_str().unwrap();
+    let (code, out) = run(db, &["company", "ingest", feed, "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "listening.jsonl: 4 rows read: 3 added, 0 new versions, 0 unchanged, 1 unattributed, 1 skipped"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("listening.jsonl:4: posted_at: expected an RFC 3339 time"), "{out}");
+    let (_, out) = run(db, &["company", "ingest", feed]);
+    assert!(out.contains("0 added, 0 new versions, 3 unchanged"), "{out}");
+
+    let (code, out) = run(db, &["company", "unattributed"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("instagram  stranger_1"), "{out}");
+    assert!(out.contains("https://instagram.com/p/Z1/"), "{out}");
+    let (_, out) = run(db, &["company", "unattributed", "--json"]);
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(first["handle"], "stranger_1");
+
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("audit log OK: 5 entries, head "),
+        "3 distributors, the import, the ingest: {out}"
+    );
+
+    let export = dir.join("audit.jsonl");
+    let (code, out) = run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&export).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["action"], "distributor.add");
+    assert_eq!(lines[0]["actor"], "officer");
+    assert_eq!(lines[0]["time"], "2026-11-21T09:00:00Z", "the clock is TACTFUL_NOW");
+    assert_eq!(lines[0]["after"]["name"], "Ann Baker");
+    assert_eq!(lines[1]["prev_hash"], lines[0]["hash"]);
+    assert_eq!(lines[4]["action"], "feed.ingest");
+
+    // Someone edits an entry in the database behind tactful's back.
+    let mut store = tactful_store::open(db).unwrap();
+    let people = store.people();
+    let guard = if people.postgres() {
+        "DROP TRIGGER company_audit_append_only ON company_audit"
+    } else {
+        "DROP TRIGGER company_audit_no_update"
+    };
+    people.exec(guard, &[]).unwrap();
+    people.exec("UPDATE company_audit SET actor = 'someone else' WHERE seq = 4", &[]).unwrap();
+    drop(store);
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "audit log BROKEN at entry 4: entry 4 was changed after it was written: its content does not match its hash (5 entries read)"
+    );
+}
+
+#[test]
+fn the_company_loop_on_sqlite() {
+    let dir = scratch("company-loop");
+    let db = dir.join("company.db");
+    the_company_loop(db.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn the_company_loop_on_postgres() {
+    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
+        );
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
+        return;
+    };
+    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_loop").unwrap();
+    the_company_loop(&db, &scratch("company-loop-pg"));
+}
+
+#[test]
+fn a_feed_of_unknown_format_is_a_usage_error() {
+    let dir = scratch("company-format");
+    let feed = dir.join("posts.xlsx");
+    std::fs::write(&feed, "x").unwrap();
+    let db = dir.join("c.db");
+    let (code, out) = run(db.to_str().unwrap(), &["company", "ingest", feed.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.contains("give --format csv or --format jsonl"), "{out}");
+    let o = tactful(&["company", "unattributed", "--db", db.to_str().unwrap()]);
+    assert_eq!(stdout(&o).trim(), "No unattributed posts: every author is on the roster.");
+}
