@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub mod shared_data;
+
 /// Fewer benign texts than this means the data is truncated or misread.
 pub const MIN_BENIGN: usize = 5_000;
 

@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser};
 use tactful_classify::Head;
 use tactful_classify::evaluate::Measure;
+use tactful_evalsets::shared_data::run_over;
 use tactful_train::data::{self, ALL_SOURCES, Licence, Policy, SPLIT_SEED, Use};
 use tactful_train::{TrainedHead, run_head, train};
 
@@ -919,22 +920,7 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
 
 fn main() -> ExitCode {
     let args = Settings::from(Cli::parse());
-    if !args.data.is_dir() {
-        eprintln!("**************************************************************");
-        eprintln!("*** DATA NOT FOUND: {}", args.data.display());
-        eprintln!("*** The heads are trained from the shared labeled data");
-        eprintln!("*** (normally ../shared/data next to the repository). Nothing");
-        eprintln!("*** was trained or written. Pass --data DIR to point at it.");
-        eprintln!("**************************************************************");
-        return ExitCode::from(2);
-    }
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run_over(&args.data, "The heads are trained", "was trained or written", || run(&args))
 }
 
 #[cfg(test)]
