@@ -85,11 +85,12 @@ pub fn open(path: &Path, limits: Limits) -> Result<Box<dyn ExportSource>, Import
     if n == 4 && &magic == b"PK\x03\x04" || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return Ok(Box::new(Zip::new(path, limits)?));
     }
-    Ok(Box::new(SingleFile {
-        path: path.to_path_buf(),
-        name: name.clone(),
+    Ok(Box::new(Listed {
+        name,
         entries: vec![file_name(path)],
         size: meta.len(),
+        links: Vec::new(),
+        files: SingleFile { path: path.to_path_buf() },
     }))
 }
 
@@ -97,31 +98,25 @@ fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// A lone .csv or .jsonl file: its one entry is the file, whatever the name asked.
 struct SingleFile {
     path: PathBuf,
-    name: String,
-    entries: Vec<String>,
-    size: u64,
 }
 
-impl ExportSource for SingleFile {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn total_size(&self) -> u64 {
-        self.size
-    }
-    fn entries(&self) -> &[String] {
-        &self.entries
-    }
-    fn open(&mut self, _entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
-        let f = File::open(&self.path)
-            .map_err(|e| ImportError::Io { path: self.name.clone(), message: format!("cannot read: {e}") })?;
-        Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+impl OpenEntry for SingleFile {
+    fn open_entry(&mut self, name: &str, _entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+        buffered(&self.path, name)
     }
 }
 
-/// A folder or a zip, listed when it was opened; `files` opens its entries.
+/// A file opened for reading, buffered; `shown` names it in the error.
+fn buffered(path: &Path, shown: &str) -> Result<Box<dyn Read + 'static>, ImportError> {
+    let f = File::open(path)
+        .map_err(|e| ImportError::Io { path: shown.to_string(), message: format!("cannot read: {e}") })?;
+    Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+}
+
+/// A file, a folder or a zip, listed when it was opened; `files` opens its entries.
 struct Listed<O> {
     name: String,
     entries: Vec<String>,
@@ -214,11 +209,7 @@ fn empty(what: &str, links: &[Skip]) -> String {
 impl OpenEntry for Folder {
     fn open_entry(&mut self, _name: &str, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
         let p = self.root.join(entry);
-        let f = File::open(&p).map_err(|e| ImportError::Io {
-            path: p.display().to_string(),
-            message: format!("cannot read: {e}"),
-        })?;
-        Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+        buffered(&p, &p.display().to_string())
     }
 }
 
