@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use tactful_app::Checker;
 use tactful_core::{Channel, Finding, Severity};
 
@@ -201,69 +201,13 @@ fn run_jsonl(args: &Args, checker: &Checker) -> Result<u8> {
             "--format jsonl reads JSON lines from --file or stdin, not from arguments".into()
         ));
     }
-    let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let mut tripped = false;
-    let mut bad = 0usize;
-    let mut seen = 0usize;
-    for path in &paths {
-        let name = input::display(path);
-        let reader: Box<dyn Read> = if path == "-" {
-            Box::new(std::io::stdin())
-        } else {
-            Box::new(
-                std::fs::File::open(path)
-                    .map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?,
-            )
-        };
-        let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        loop {
-            buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            let Ok(line) = std::str::from_utf8(&buf) else {
-                eprintln!(
-                    "tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field"
-                );
-                bad += 1;
-                continue;
-            };
-            // A byte-order mark that an editor put before the first line is not part of it.
-            let line = if line_no == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
-            if line.is_empty() {
-                continue;
-            }
-            seen += 1;
-            match check_line(checker, args, line) {
-                Ok((obj, worst)) => {
-                    tripped |= worst.is_some_and(|s| args.fail_on.trips(s));
-                    serde_json::to_writer(&mut out, &obj)?;
-                    out.write_all(b"\n")?;
-                }
-                Err(msg) => {
-                    eprintln!("tactful: {name}:{line_no}: {msg}");
-                    bad += 1;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    if seen == 0 && bad == 0 {
-        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
-    }
-    if bad > 0 {
-        eprintln!("tactful: {bad} line(s) skipped");
-        return Ok(2);
-    }
-    Ok(u8::from(tripped))
+    let bad = input::each_jsonl_line(&args.files, |line| {
+        let (obj, worst) = check_line(checker, args, line)?;
+        tripped |= worst.is_some_and(|s| args.fail_on.trips(s));
+        Ok(obj)
+    })?;
+    Ok(if bad > 0 { 2 } else { u8::from(tripped) })
 }
 
 fn check_line(

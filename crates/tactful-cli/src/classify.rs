@@ -3,7 +3,7 @@
 //! measure the heads on labeled held-out texts beside two baselines.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
@@ -145,70 +145,11 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
             "--format jsonl reads JSON lines from files or stdin, not from --text".into()
         ));
     }
-    let paths: Vec<String> = if args.files.is_empty() { vec!["-".into()] } else { args.files.clone() };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let mut scratch = Scratch::new();
-    let (mut bad, mut seen) = (0usize, 0usize);
-    for path in &paths {
-        let name = input::display(path);
-        let reader: Box<dyn Read> = if path == "-" {
-            Box::new(std::io::stdin())
-        } else {
-            if std::path::Path::new(path).is_dir() {
-                bail!(crate::UsageError(format!("{path}: is a folder, expected a JSONL file")));
-            }
-            Box::new(
-                std::fs::File::open(path)
-                    .map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?,
-            )
-        };
-        let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        loop {
-            buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            let Ok(line) = std::str::from_utf8(&buf) else {
-                eprintln!(
-                    "tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field"
-                );
-                bad += 1;
-                continue;
-            };
-            // A byte-order mark that an editor put before the first line is not part of it.
-            let line = if line_no == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
-            if line.is_empty() {
-                continue;
-            }
-            seen += 1;
-            match classify_line(model, threshold, args.channel, line, &mut scratch) {
-                Ok(obj) => {
-                    serde_json::to_writer(&mut out, &obj)?;
-                    out.write_all(b"\n")?;
-                }
-                Err(msg) => {
-                    eprintln!("tactful: {name}:{line_no}: {msg}");
-                    bad += 1;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    if seen == 0 && bad == 0 {
-        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
-    }
-    if bad > 0 {
-        eprintln!("tactful: {bad} line(s) skipped");
-        return Ok(2);
-    }
-    Ok(0)
+    let bad = input::each_jsonl_line(&args.files, |line| {
+        classify_line(model, threshold, args.channel, line, &mut scratch)
+    })?;
+    Ok(if bad > 0 { 2 } else { 0 })
 }
 
 /// A JSON line's object, its `text` and its optional `channel`.

@@ -2,7 +2,8 @@
 //! file and the position. A UTF-8 byte-order mark at the start is dropped.
 
 use anyhow::{Context, Result, bail};
-use std::io::Read;
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 /// Read a whole file ("-" is stdin) as UTF-8 text.
@@ -58,4 +59,79 @@ pub fn engine(packs: &[String]) -> Result<tactful_core::Engine> {
 /// The one checker, with the built-in packs and the given company packs.
 pub fn checker(packs: &[String]) -> Result<tactful_app::Checker> {
     Ok(tactful_app::Checker::with_packs(&read_packs(packs)?)?)
+}
+
+/// Bulk mode, one JSON object a line: every non-empty line of the files
+/// ("-" is stdin; none at all, stdin) goes to `each`, which gives the object to
+/// write to stdout or a message saying what is wrong with the line. A bad line
+/// is reported on stderr with its file and line and skipped, and so is a line
+/// that is not UTF-8; a byte-order mark before the first line is dropped.
+/// Returns how many lines were skipped (said on stderr when there were any);
+/// an input without a single line is a usage error.
+pub fn each_jsonl_line(
+    files: &[String],
+    mut each: impl FnMut(&str) -> Result<Map<String, Value>, String>,
+) -> Result<usize> {
+    let paths: Vec<String> = if files.is_empty() { vec!["-".into()] } else { files.to_vec() };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut bad, mut seen) = (0usize, 0usize);
+    for path in &paths {
+        let name = display(path);
+        let reader: Box<dyn Read> = if path == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            if Path::new(path).is_dir() {
+                bail!(crate::UsageError(format!("{path}: is a folder, expected a JSONL file")));
+            }
+            Box::new(
+                std::fs::File::open(path)
+                    .map_err(|e| anyhow::anyhow!("{name}: cannot read the file: {e}"))?,
+            )
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| anyhow::anyhow!("{name}: cannot read: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                eprintln!(
+                    "tactful: {name}:{line_no}: invalid UTF-8: expected a JSON object with a `text` field"
+                );
+                bad += 1;
+                continue;
+            };
+            // A byte-order mark that an editor put before the first line is not part of it.
+            let line = if line_no == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
+            if line.is_empty() {
+                continue;
+            }
+            seen += 1;
+            match each(line) {
+                Ok(obj) => {
+                    serde_json::to_writer(&mut out, &obj)?;
+                    out.write_all(b"\n")?;
+                }
+                Err(msg) => {
+                    eprintln!("tactful: {name}:{line_no}: {msg}");
+                    bad += 1;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if seen == 0 && bad == 0 {
+        bail!(crate::UsageError("the input is empty: expected JSON lines with a `text` field".into()));
+    }
+    if bad > 0 {
+        eprintln!("tactful: {bad} line(s) skipped");
+    }
+    Ok(bad)
 }

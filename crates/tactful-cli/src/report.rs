@@ -52,7 +52,8 @@ fn hours(v: f64) -> String {
     if v < 10.0 { format!("{v:.1} h") } else { format!("{v:.0} h") }
 }
 
-fn duration(secs: f64) -> String {
+/// A time span in minutes, hours or days, whichever reads best.
+pub(crate) fn duration(secs: f64) -> String {
     let s = secs as i64;
     if s < 3600 {
         format!("{} min", s / 60)
@@ -63,7 +64,8 @@ fn duration(secs: f64) -> String {
     }
 }
 
-fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
+/// A figure's value in the form `f` gives it, or a dash when there is none.
+pub(crate) fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
     m.value.map_or_else(|| "—".to_string(), f)
 }
 

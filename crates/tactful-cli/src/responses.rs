@@ -7,6 +7,8 @@ use std::io::Write;
 use tactful_core::coaching::{self, Metric};
 use tactful_store::derived;
 
+use crate::report::{duration, show};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Print JSON lines (each figure with its definition and the ids of the records behind it).
@@ -14,21 +16,6 @@ pub struct Args {
     pub jsonl: bool,
     #[command(flatten)]
     pub db: crate::store::StoreArg,
-}
-
-fn duration(secs: f64) -> String {
-    let s = secs as i64;
-    if s < 3600 {
-        format!("{} min", s / 60)
-    } else if s < 172_800 {
-        format!("{:.1} h", secs / 3600.0)
-    } else {
-        format!("{:.1} days", secs / 86_400.0)
-    }
-}
-
-fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
-    m.value.map_or_else(|| "—".to_string(), f)
 }
 
 pub fn run(args: &Args) -> Result<u8> {

@@ -33,17 +33,7 @@ fn scan_counts(db: &str) -> (usize, usize, u64, u64) {
 /// What the report's summary says: findings, posts, the promotional share (whole %).
 fn report_counts(db: &str, dir: &std::path::Path) -> (usize, u64, Option<u64>) {
     let out = dir.join("report.html");
-    let o = tactful(&[
-        "report",
-        "--db",
-        db,
-        "--from",
-        "2005-01-01",
-        "--to",
-        "2026-11-21",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = common::report_between(db, "2005-01-01", "2026-11-21", &out);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let s = stdout(&o);
     let findings = s
@@ -75,12 +65,7 @@ fn web_flagged(db: &str) -> u64 {
     // Kept open until the end: the server writes more lines after the first.
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut first).unwrap();
-    let port: u16 = first
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"));
+    let port = common::port_in(&first);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(s, "GET /api/v1/scan?limit=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
         .unwrap();
@@ -120,15 +105,7 @@ fn the_report_scan_and_the_web_agree_on_the_demo() {
 
 #[test]
 fn the_report_scan_and_the_web_agree_on_a_real_export() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    if !root.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
-        return;
-    }
+    let Some(root) = common::shared_exports() else { return };
     for (i, sample) in
         ["twitter/2023_ytd_larsbrinkhoff", "facebook_instagram_waultar/parser/data"].iter().enumerate()
     {

@@ -30,59 +30,33 @@ fn an_opt_in_is_theirs_confirmed_and_withdrawable() {
     assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
 
     // Following you is not an opt-in.
-    let o = tactful(&[
-        "consent",
-        "add",
-        "bob",
-        "--db",
-        db,
-        "--purpose",
-        "newsletter",
-        "--source",
-        "connection",
-        "--evidence",
-        "he follows me on instagram",
-    ]);
+    let o = common::consent_add(db, "bob", "newsletter", "connection", "he follows me on instagram", None);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not an opt-in"), "{}", text(&o));
 
     // Your own words are not their opt-in.
     let mine = item_id(db, "I'll add you");
-    let o = tactful(&[
-        "consent",
-        "add",
-        "ann",
-        "--db",
+    let o = common::consent_add(
         db,
-        "--purpose",
+        "ann",
         "newsletter",
-        "--source",
         "message",
-        "--evidence",
         "I offered and she said ok",
-        "--item",
-        &mine,
-    ]);
+        Some(mine.as_str()),
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("written by you"), "{}", text(&o));
 
     // Her own message is.
     let hers = item_id(db, "Yes please");
-    let o = tactful(&[
-        "consent",
-        "add",
-        "ann",
-        "--db",
+    let o = common::consent_add(
         db,
-        "--purpose",
+        "ann",
         "newsletter",
-        "--source",
         "message",
-        "--evidence",
         "Ann asked: yes please, add me",
-        "--item",
-        &hers,
-    ]);
+        Some(hers.as_str()),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
     let token = out.split("tactful consent confirm ").nth(1).unwrap().trim().to_string();

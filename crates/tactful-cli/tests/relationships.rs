@@ -111,19 +111,14 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // Once ann opts in herself (confirmed), the gate opens; after she withdraws, it closes again.
-    let o = tactful(&[
-        "consent",
-        "add",
-        "ann",
-        "--db",
+    let o = common::consent_add(
         db,
-        "--purpose",
+        "ann",
         "opportunity",
-        "--source",
         "form",
-        "--evidence",
         "Ann filled in the 'tell me about the business' form on 2026-11-05",
-    ]);
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let token = text(&o).split("tactful consent confirm ").nth(1).unwrap().trim().to_string();
     assert_eq!(tactful(&["consent", "confirm", &token, "--db", db]).status.code(), Some(0));
@@ -151,15 +146,7 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
 /// follow or who only follow us (no exchange either way) are `connected`.
 #[test]
 fn stages_from_the_real_export_samples() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    if !root.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
-        return;
-    }
+    let Some(root) = common::shared_exports() else { return };
     let d = std::env::temp_dir().join(format!("tactful-rel-real-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();

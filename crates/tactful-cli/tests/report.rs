@@ -112,15 +112,7 @@ fn a_bad_month_is_a_usage_error() {
 /// each in a store of its own, over all the years the samples cover.
 #[test]
 fn the_report_renders_for_every_export_sample() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    if !root.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
-        return;
-    }
+    let Some(root) = common::shared_exports() else { return };
     let samples = [
         "facebook/chat-analytics_messenger_sample/2A_7M.json",
         "facebook_instagram_waultar/objectbox/data/Facebook",
@@ -141,17 +133,7 @@ fn the_report_renders_for_every_export_sample() {
         let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let out = d.join("report.html");
-        let o = tactful(&[
-            "report",
-            "--db",
-            db,
-            "--from",
-            "2005-01-01",
-            "--to",
-            "2026-12-31",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = common::report_between(db, "2005-01-01", "2026-12-31", &out);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let html = std::fs::read_to_string(&out).unwrap();
         assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");

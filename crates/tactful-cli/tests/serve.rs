@@ -71,12 +71,7 @@ fn spawn(args: &[&str]) -> Server {
     let (mut first, mut second) = (String::new(), String::new());
     out.read_line(&mut first).unwrap();
     out.read_line(&mut second).unwrap();
-    let port: u16 = first
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"));
+    let port = common::port_in(&first);
     let token = second.trim().rsplit(' ').next().unwrap().to_string();
     assert!(first.contains("running at"), "{first}");
     let store = first

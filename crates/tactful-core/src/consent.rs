@@ -9,7 +9,6 @@
 //! withdraw.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// What someone agreed to hear about.
@@ -24,32 +23,11 @@ pub enum Purpose {
     Opportunity,
 }
 
-impl Purpose {
-    pub const ALL: [Purpose; 3] = [Purpose::Newsletter, Purpose::ProductUpdates, Purpose::Opportunity];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Newsletter => "newsletter",
-            Purpose::ProductUpdates => "product-updates",
-            Purpose::Opportunity => "opportunity",
-        }
-    }
-}
-
-impl fmt::Display for Purpose {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Purpose {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Purpose::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
-            format!("unknown purpose `{s}`: expected one of newsletter, product-updates, opportunity")
-        })
-    }
-}
+crate::words!(Purpose as "purpose", echo typed {
+    Newsletter => "newsletter",
+    ProductUpdates => "product-updates",
+    Opportunity => "opportunity",
+});
 
 /// How the person opted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,44 +49,17 @@ pub enum Source {
     AddedByMe,
 }
 
-impl Source {
-    pub const ALL: [Source; 7] = [
-        Source::Message,
-        Source::Form,
-        Source::EmailReply,
-        Source::InPerson,
-        Source::Connection,
-        Source::List,
-        Source::AddedByMe,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Message => "message",
-            Source::Form => "form",
-            Source::EmailReply => "email-reply",
-            Source::InPerson => "in-person",
-            Source::Connection => "connection",
-            Source::List => "list",
-            Source::AddedByMe => "added-by-me",
-        }
-    }
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Source {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Source::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
-            format!("unknown source `{s}`: expected one of message, form, email-reply, in-person (connection, list and added-by-me are not opt-ins)")
-        })
-    }
-}
+crate::words!(Source as "source",
+    expected "message, form, email-reply, in-person (connection, list and added-by-me are not opt-ins)",
+    echo typed {
+    Message => "message",
+    Form => "form",
+    EmailReply => "email-reply",
+    InPerson => "in-person",
+    Connection => "connection",
+    List => "list",
+    AddedByMe => "added-by-me",
+});
 
 /// Where an opt-in stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,25 +73,20 @@ pub enum Status {
     Withdrawn,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Confirmed => "confirmed",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-}
+crate::words!(Status {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Withdrawn => "withdrawn",
+});
 
+/// Exact names only: these are read back from the store, not typed.
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Status::Pending),
-            "confirmed" => Ok(Status::Confirmed),
-            "withdrawn" => Ok(Status::Withdrawn),
-            other => Err(format!("unknown consent status `{other}`")),
-        }
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("unknown consent status `{s}`"))
     }
 }
 

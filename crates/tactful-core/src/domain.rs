@@ -3,8 +3,6 @@
 //! finding itself.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Where a draft will be published. Rules apply to some channels only:
 /// a pitch in a comment is rude where the same words in your own post are fine.
@@ -21,39 +19,16 @@ pub enum Channel {
     Bio,
 }
 
+crate::words!(Channel as "channel" {
+    Post => "post",
+    Comment => "comment" | "reply",
+    Dm => "dm" | "message" | "pm",
+    Bio => "bio" | "profile",
+});
+
 impl Channel {
-    pub const ALL: [Channel; 4] = [Channel::Post, Channel::Comment, Channel::Dm, Channel::Bio];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Post => "post",
-            Channel::Comment => "comment",
-            Channel::Dm => "dm",
-            Channel::Bio => "bio",
-        }
-    }
-
     pub(crate) fn bit(self) -> u8 {
         1 << (self as u8)
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "post" => Ok(Channel::Post),
-            "comment" | "reply" => Ok(Channel::Comment),
-            "dm" | "message" | "pm" => Ok(Channel::Dm),
-            "bio" | "profile" => Ok(Channel::Bio),
-            other => Err(format!("unknown channel `{other}`: expected one of post, comment, dm, bio")),
-        }
     }
 }
 
@@ -69,33 +44,11 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "warning" | "warn" => Ok(Severity::Warning),
-            "error" => Ok(Severity::Error),
-            other => Err(format!("unknown severity `{other}`: expected one of error, warning, info")),
-        }
-    }
-}
+crate::words!(Severity as "severity", expected "error, warning, info" {
+    Info => "info",
+    Warning => "warning" | "warn",
+    Error => "error",
+});
 
 /// The family of guidance a rule belongs to. The names are stable: reports,
 /// company packs and the JSON output use them.
@@ -128,58 +81,19 @@ pub enum Category {
     Consent,
 }
 
-impl Category {
-    pub const ALL: [Category; 11] = [
-        Category::Income,
-        Category::Lifestyle,
-        Category::Health,
-        Category::Disclosure,
-        Category::Solicitation,
-        Category::Spam,
-        Category::Exaggeration,
-        Category::Overshare,
-        Category::Pitch,
-        Category::Focus,
-        Category::Consent,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Income => "income",
-            Category::Lifestyle => "lifestyle",
-            Category::Health => "health",
-            Category::Disclosure => "disclosure",
-            Category::Solicitation => "solicitation",
-            Category::Spam => "spam",
-            Category::Exaggeration => "exaggeration",
-            Category::Overshare => "overshare",
-            Category::Pitch => "pitch",
-            Category::Focus => "focus",
-            Category::Consent => "consent",
-        }
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Category {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown category `{s}`: expected one of income, lifestyle, health, disclosure, solicitation, spam, exaggeration, overshare, pitch, focus, consent"
-                )
-            })
-    }
-}
+crate::words!(Category as "category" {
+    Income => "income",
+    Lifestyle => "lifestyle",
+    Health => "health",
+    Disclosure => "disclosure",
+    Solicitation => "solicitation",
+    Spam => "spam",
+    Exaggeration => "exaggeration",
+    Overshare => "overshare",
+    Pitch => "pitch",
+    Focus => "focus",
+    Consent => "consent",
+});
 
 /// One problem found in a draft: which rule, where (byte offsets into the
 /// original text, `start..end`), and what to say about it. Findings are values,

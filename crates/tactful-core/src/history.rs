@@ -6,8 +6,6 @@
 //! analysis reads them back. Pure data: no I/O here.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// A social network, or `other` for generic CSV/JSONL sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -20,42 +18,13 @@ pub enum Network {
     Other,
 }
 
-impl Network {
-    pub const ALL: [Network; 5] =
-        [Network::Facebook, Network::Instagram, Network::X, Network::LinkedIn, Network::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Facebook => "facebook",
-            Network::Instagram => "instagram",
-            Network::X => "x",
-            Network::LinkedIn => "linkedin",
-            Network::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Network {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Network {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "facebook" | "fb" | "messenger" => Ok(Network::Facebook),
-            "instagram" | "ig" => Ok(Network::Instagram),
-            "x" | "twitter" => Ok(Network::X),
-            "linkedin" => Ok(Network::LinkedIn),
-            "other" => Ok(Network::Other),
-            other => Err(format!(
-                "unknown network `{other}`: expected one of facebook, instagram, x, linkedin, other"
-            )),
-        }
-    }
-}
+crate::words!(Network as "network" {
+    Facebook => "facebook" | "fb" | "messenger",
+    Instagram => "instagram" | "ig",
+    X => "x" | "twitter",
+    LinkedIn => "linkedin",
+    Other => "other",
+});
 
 /// What a content item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -75,56 +44,22 @@ pub enum ItemKind {
     Connection,
 }
 
+crate::words!(ItemKind as "kind" {
+    Post => "post" | "tweet" | "share_post",
+    Comment => "comment" | "reply",
+    Message => "message" | "dm",
+    Reaction => "reaction" | "like",
+    Share => "share" | "repost" | "retweet",
+    Connection => "connection" | "follow" | "friend" | "follower" | "following",
+});
+
 impl ItemKind {
-    pub const ALL: [ItemKind; 6] = [
-        ItemKind::Post,
-        ItemKind::Comment,
-        ItemKind::Message,
-        ItemKind::Reaction,
-        ItemKind::Share,
-        ItemKind::Connection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Post => "post",
-            ItemKind::Comment => "comment",
-            ItemKind::Message => "message",
-            ItemKind::Reaction => "reaction",
-            ItemKind::Share => "share",
-            ItemKind::Connection => "connection",
-        }
-    }
-
     /// The draft-check channel this kind of item was published on.
     pub fn channel(self) -> crate::Channel {
         match self {
             ItemKind::Comment => crate::Channel::Comment,
             ItemKind::Message => crate::Channel::Dm,
             _ => crate::Channel::Post,
-        }
-    }
-}
-
-impl fmt::Display for ItemKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ItemKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "post" | "tweet" | "share_post" => Ok(ItemKind::Post),
-            "comment" | "reply" => Ok(ItemKind::Comment),
-            "message" | "dm" => Ok(ItemKind::Message),
-            "reaction" | "like" => Ok(ItemKind::Reaction),
-            "share" | "repost" | "retweet" => Ok(ItemKind::Share),
-            "connection" | "follow" | "friend" | "follower" | "following" => Ok(ItemKind::Connection),
-            other => Err(format!(
-                "unknown kind `{other}`: expected one of post, comment, message, reaction, share, connection"
-            )),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod pack;
 pub mod plan;
 pub mod relationships;
 pub mod text;
+pub mod words;
 
 pub use domain::{Category, Channel, Finding, Severity};
 pub use engine::{Engine, EngineError, Rule};

@@ -131,62 +131,46 @@ pub struct CueSpecs {
 }
 
 /// `[cues.pitch]`: does a message or comment of yours pitch?
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PitchCueSpec {
     /// What the cue is, in words a seller understands.
-    #[serde(default)]
     pub description: String,
     /// Phrases that pitch on their own.
-    #[serde(default)]
     pub phrases: Vec<String>,
     /// Two different ones, or one with a price, make a pitch.
-    #[serde(default)]
     pub offer_words: Vec<String>,
     /// Texts that must pitch.
-    #[serde(default)]
     pub flag: Vec<String>,
     /// Texts that must not.
-    #[serde(default)]
     pub pass: Vec<String>,
 }
 
 /// `[cues.inquiry]`: does a message or comment of theirs ask about the offer?
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct InquiryCueSpec {
-    #[serde(default)]
     pub description: String,
     /// Single words that open a question when a sentence starts with them.
-    #[serde(default)]
     pub question_openers: Vec<String>,
     /// Phrases that ask without a question mark.
-    #[serde(default)]
     pub asking: Vec<String>,
     /// What the question must be about: the product or the business.
-    #[serde(default)]
     pub topics: Vec<String>,
-    #[serde(default)]
     pub flag: Vec<String>,
-    #[serde(default)]
     pub pass: Vec<String>,
 }
 
 /// `[cues.complaint]`: does a message or comment of theirs report a problem?
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ComplaintCueSpec {
-    #[serde(default)]
     pub description: String,
     /// Phrases that report a problem on their own.
-    #[serde(default)]
     pub phrases: Vec<String>,
     /// Words that make a question an order problem.
-    #[serde(default)]
     pub order_words: Vec<String>,
-    #[serde(default)]
     pub flag: Vec<String>,
-    #[serde(default)]
     pub pass: Vec<String>,
 }
 

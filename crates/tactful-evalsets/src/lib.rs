@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub mod shared_data;
+
 /// Fewer benign texts than this means the data is truncated or misread.
 pub const MIN_BENIGN: usize = 5_000;
 
@@ -162,14 +164,8 @@ fn is_blank(text: &str) -> bool {
 /// quoting (split on the first TAB). Labels must be `ham` or `spam`.
 pub fn read_sms_ham(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Error> {
     let mut out = Vec::new();
-    for (i, line) in r.lines().enumerate() {
-        let n = i as u64 + 1;
-        let line = line.map_err(|e| Error::Format {
-            file: file.into(),
-            line: n,
-            expected: "a UTF-8 line".into(),
-            found: e.to_string(),
-        })?;
+    for line in numbered_lines(r, file) {
+        let (n, line) = line?;
         let line = line.strip_suffix('\r').unwrap_or(&line);
         if line.is_empty() {
             continue;
@@ -314,24 +310,10 @@ pub fn janitr_is_clean(labels: &[String]) -> bool {
 
 /// Clean posts of the janitr X sample (JSONL with `text` and `labels`).
 pub fn read_janitr_clean(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Error> {
+    let expected = "a JSON object with `text` (string) and `labels` (array of strings)";
     let mut out = Vec::new();
-    for (i, line) in r.lines().enumerate() {
-        let n = i as u64 + 1;
-        let line = line.map_err(|e| Error::Format {
-            file: file.into(),
-            line: n,
-            expected: "a UTF-8 line".into(),
-            found: e.to_string(),
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let post: JanitrPost = serde_json::from_str(&line).map_err(|source| Error::Json {
-            file: file.into(),
-            line: n,
-            expected: "a JSON object with `text` (string) and `labels` (array of strings)".into(),
-            source,
-        })?;
+    for line in json_lines::<JanitrPost>(r, file, expected) {
+        let (n, post) = line?;
         if !janitr_is_clean(&post.labels) || is_blank(&post.text) {
             continue;
         }
@@ -345,27 +327,52 @@ pub fn read_janitr_clean(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Er
     Ok(out)
 }
 
-/// A labeled JSONL file as is (`text`, `label`, `source`, optional `note`);
-/// every label must be one `tactful eval` understands.
-pub fn read_claims(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Error> {
-    let mut out = Vec::new();
-    for (i, line) in r.lines().enumerate() {
+/// Each line of a JSONL file that is not blank, read as a `T` (`expected`
+/// says what it should be), with its line number; the first bad line ends it.
+fn json_lines<'a, T: serde::de::DeserializeOwned>(
+    r: impl BufRead + 'a,
+    file: &'a str,
+    expected: &'a str,
+) -> impl Iterator<Item = Result<(u64, T), Error>> + 'a {
+    numbered_lines(r, file).filter_map(move |line| {
+        let (n, line) = match line {
+            Ok((_, line)) if line.trim().is_empty() => return None,
+            Ok(numbered) => numbered,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(serde_json::from_str(&line).map(|v| (n, v)).map_err(|source| Error::Json {
+            file: file.into(),
+            line: n,
+            expected: expected.into(),
+            source,
+        }))
+    })
+}
+
+/// The lines of a text file, each with its number (from 1); a line that is
+/// not UTF-8 is an error naming it.
+fn numbered_lines<'a>(
+    r: impl BufRead + 'a,
+    file: &'a str,
+) -> impl Iterator<Item = Result<(u64, String), Error>> + 'a {
+    r.lines().enumerate().map(move |(i, line)| {
         let n = i as u64 + 1;
-        let line = line.map_err(|e| Error::Format {
+        line.map(|line| (n, line)).map_err(|e| Error::Format {
             file: file.into(),
             line: n,
             expected: "a UTF-8 line".into(),
             found: e.to_string(),
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let l: Labeled = serde_json::from_str(&line).map_err(|source| Error::Json {
-            file: file.into(),
-            line: n,
-            expected: "a JSON object with `text`, `label`, `source` (strings) and optional `note`".into(),
-            source,
-        })?;
+        })
+    })
+}
+
+/// A labeled JSONL file as is (`text`, `label`, `source`, optional `note`);
+/// every label must be one `tactful eval` understands.
+pub fn read_claims(r: impl BufRead, file: &str) -> Result<Vec<Labeled>, Error> {
+    let expected = "a JSON object with `text`, `label`, `source` (strings) and optional `note`";
+    let mut out = Vec::new();
+    for line in json_lines::<Labeled>(r, file, expected) {
+        let (n, l) = line?;
         if let Err(e) = tactful_core::eval::category_of_label(&l.label) {
             return Err(Error::Format {
                 file: file.into(),

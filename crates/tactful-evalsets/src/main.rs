@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use tactful_evalsets::shared_data::run_over;
 use tactful_evalsets::{
     Labeled, benign_set, claims_set, count_by_file, default_data_dir, workspace_root, write_jsonl,
 };
@@ -92,22 +93,7 @@ fn run(args: &Args) -> Result<()> {
 
 fn main() -> ExitCode {
     let args = Args::from(Cli::parse());
-    if !args.data.is_dir() {
-        eprintln!("**************************************************************");
-        eprintln!("*** DATA NOT FOUND: {}", args.data.display());
-        eprintln!("*** The evaluation sets are built from the shared labeled data");
-        eprintln!("*** (normally ../shared/data next to the repository). Nothing");
-        eprintln!("*** was written. Pass --data DIR to point at it.");
-        eprintln!("**************************************************************");
-        return ExitCode::from(2);
-    }
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run_over(&args.data, "The evaluation sets are built", "was written", || run(&args))
 }
 
 #[cfg(test)]

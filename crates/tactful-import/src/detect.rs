@@ -1,9 +1,6 @@
 //! Which export is this? Decided from the names of the files inside, so a
 //! renamed zip or folder is still recognised.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// A format tactful can import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -15,41 +12,14 @@ pub enum Format {
     Jsonl,
 }
 
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Facebook => "facebook",
-            Format::Instagram => "instagram",
-            Format::X => "x",
-            Format::LinkedIn => "linkedin",
-            Format::Csv => "csv",
-            Format::Jsonl => "jsonl",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "facebook" | "fb" => Ok(Format::Facebook),
-            "instagram" | "ig" => Ok(Format::Instagram),
-            "x" | "twitter" => Ok(Format::X),
-            "linkedin" => Ok(Format::LinkedIn),
-            "csv" => Ok(Format::Csv),
-            "jsonl" | "ndjson" => Ok(Format::Jsonl),
-            other => Err(format!(
-                "unknown format `{other}`: expected one of facebook, instagram, x, linkedin, csv, jsonl"
-            )),
-        }
-    }
-}
+tactful_core::words!(Format as "format" {
+    Facebook => "facebook" | "fb",
+    Instagram => "instagram" | "ig",
+    X => "x" | "twitter",
+    LinkedIn => "linkedin",
+    Csv => "csv",
+    Jsonl => "jsonl" | "ndjson",
+});
 
 /// What kinds of export `detect` knows, for error messages.
 pub const KNOWN: &str = "a Facebook or Instagram \"Download Your Information\" export, an X/Twitter archive, \

@@ -505,7 +505,7 @@ pub(crate) fn emit_thread(
         }
     }
     let skip = |skipped: &mut Skipped, position: String, reason: &str| {
-        skipped.push(Skip { file: entry.to_string(), position, reason: reason.into(), whole_file: false });
+        skipped.push(Skip::record(entry, position, reason));
     };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");
@@ -718,12 +718,7 @@ fn activity(
     skipped: &mut Skipped,
 ) -> Option<Item> {
     let mut skip = |reason: String| {
-        skipped.push(Skip {
-            file: entry.to_string(),
-            position: position.to_string(),
-            reason,
-            whole_file: false,
-        });
+        skipped.push(Skip::record(entry, position, reason));
         None
     };
     if !el.is_object() {
@@ -895,37 +890,24 @@ fn connections_file(
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
             let Some(name) = string(el.get("name")) else {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position,
-                    reason: format!("{label}: entry without a name"),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position, format!("{label}: entry without a name")));
                 continue;
             };
             let Some(at) = time(el.get("timestamp")) else {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position,
-                    reason: format!("{label}: entry without a time"),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
                 continue;
             };
             let other = Person::named(name);
-            emit(Record::Item(Item {
-                network: Network::Facebook,
-                kind: ItemKind::Connection,
-                external_id: None,
-                author: other.clone(),
+            let source = SourceRef { file: entry.to_string(), position };
+            emit(Record::Item(util::connection(
+                Network::Facebook,
+                other,
                 by_owner,
-                counterparts: vec![other],
-                thread: None,
-                parent: None,
+                None,
                 at,
-                text: label.to_string(),
-                source: SourceRef { file: entry.to_string(), position },
-            }))?;
+                label.to_string(),
+                source,
+            )))?;
         }
     }
     Ok(())

@@ -182,7 +182,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 impl Run<'_> {
     fn csv(&mut self, file: &str, reader: Box<dyn Read + '_>, out: &mut Out) -> Result<(), ImportError> {
         let mut reader = BufReader::with_capacity(1 << 16, reader);
-        let head = reader.fill_buf().map_err(|e| csv_error(file, 1, &csv::Error::from(e)))?;
+        let head = reader.fill_buf().map_err(|e| util::csv_error(file, 0, 1, &csv::Error::from(e)))?;
         // A BOM before a quoted first column would make it part of the name.
         if head.starts_with(b"\xEF\xBB\xBF") {
             reader.consume(3);
@@ -196,7 +196,7 @@ impl Run<'_> {
             .flexible(false)
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(reader);
-        let header = rdr.headers().map_err(|e| csv_error(file, 1, &e))?.clone();
+        let header = rdr.headers().map_err(|e| util::csv_error(file, 0, 1, &e))?.clone();
         // The first header cell may carry a UTF-8 BOM.
         let names: Vec<String> =
             header.iter().map(|h| util::strip_bom(h.trim()).trim().to_ascii_lowercase()).collect();
@@ -231,7 +231,7 @@ impl Run<'_> {
             match rdr.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(csv_error(file, next_line, &e)),
+                Err(e) => return Err(util::csv_error(file, 0, next_line, &e)),
             }
             let line = record.position().map_or(0, csv::Position::line);
             let last = record.len().saturating_sub(1);
@@ -400,12 +400,7 @@ impl Run<'_> {
         let position = format!("line {line}");
         if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
         {
-            out.skipped.push(Skip {
-                file: file.to_string(),
-                position,
-                reason: format!("a {kind} without text"),
-                whole_file: false,
-            });
+            out.skipped.push(Skip::record(file, position, format!("a {kind} without text")));
             return Ok(());
         }
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -444,37 +439,6 @@ impl Run<'_> {
             text: f.text,
             source: SourceRef { file: file.to_string(), position },
         }))
-    }
-}
-
-/// `next_line`: the line the reader was at, for errors that carry no position.
-fn csv_error(file: &str, next_line: u64, e: &csv::Error) -> ImportError {
-    let line = |p: Option<&csv::Position>| {
-        p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", p.line()))
-    };
-    match e.kind() {
-        csv::ErrorKind::Io(io) if util::is_too_long(io) => ImportError::format(
-            file,
-            format!("line {next_line}"),
-            format!("a CSV record of at most {} bytes", caps::MAX_LINE),
-            "a longer one (a line without end, or a quote that is never closed)",
-        ),
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
-            file,
-            line(pos.as_ref()),
-            format!("{expected_len} fields, like the header"),
-            format!("{len} fields (a ragged row, or a quote that is not closed)"),
-        ),
-        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
-            file,
-            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
-            "UTF-8 text",
-            "bytes that are not UTF-8",
-        ),
-        csv::ErrorKind::Io(io) => {
-            ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") }
-        }
-        _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
     }
 }
 

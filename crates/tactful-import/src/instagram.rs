@@ -272,12 +272,7 @@ fn post(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     let skip = |skipped: &mut Skipped, reason: String| {
-        skipped.push(Skip {
-            file: entry.to_string(),
-            position: position.to_string(),
-            reason,
-            whole_file: false,
-        });
+        skipped.push(Skip::record(entry, position, reason));
     };
     let Some(o) = el.as_object() else {
         skip(skipped, format!("expected a post, found {}", describe(el)));
@@ -361,12 +356,7 @@ fn comments_file(
         for (i, el) in list.items.iter().enumerate() {
             let position = format!("{}[{i}]", list.path);
             let skip = |skipped: &mut Skipped, reason: &str| {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position: position.clone(),
-                    reason: reason.into(),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position.clone(), reason));
             };
             let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
                 let field = |k: &str| map.get(k);
@@ -437,12 +427,7 @@ fn likes_file(
             let position = format!("{}[{i}]", list.path);
             let first = el.pointer("/string_list_data/0");
             let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position,
-                    reason: "like without a time".into(),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position, "like without a time"));
                 continue;
             };
             emit(Record::Item(Item {
@@ -522,37 +507,24 @@ fn connections_file(
                         .map(str::to_string)
                 });
             let Some(handle) = handle else {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position,
-                    reason: format!("{label}: entry without a username"),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position, format!("{label}: entry without a username")));
                 continue;
             };
             let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip {
-                    file: entry.to_string(),
-                    position,
-                    reason: format!("{label}: entry without a time"),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
                 continue;
             };
             let other = Person { handle, profile_url: href, ..Person::default() };
-            emit(Record::Item(Item {
-                network: Network::Instagram,
-                kind: ItemKind::Connection,
-                external_id: None,
-                author: other.clone(),
+            let source = SourceRef { file: entry.to_string(), position };
+            emit(Record::Item(util::connection(
+                Network::Instagram,
+                other,
                 by_owner,
-                counterparts: vec![other],
-                thread: None,
-                parent: None,
+                None,
                 at,
-                text: label.to_string(),
-                source: SourceRef { file: entry.to_string(), position },
-            }))?;
+                label.to_string(),
+                source,
+            )))?;
         }
     }
     Ok(())

@@ -101,6 +101,11 @@ impl Skip {
         let (position, reason) = error.position_and_reason();
         Skip { file: file.to_string(), position, reason, whole_file: true }
     }
+
+    /// One record of `file`, at `position`, left out because of `reason`.
+    pub fn record(file: &str, position: impl Into<String>, reason: impl Into<String>) -> Skip {
+        Skip { file: file.to_string(), position: position.into(), reason: reason.into(), whole_file: false }
+    }
 }
 
 /// What an importer left out.

@@ -153,7 +153,7 @@ impl Table<'_> {
                 let line = self.offset + record.position().map_or(0, csv::Position::line);
                 Some(Ok(Row { record, line }))
             }
-            Err(e) => Some(Err(csv_error(&self.file, self.offset, next_line, &e))),
+            Err(e) => Some(Err(util::csv_error(&self.file, self.offset, next_line, &e))),
         }
     }
 }
@@ -165,42 +165,6 @@ impl Row {
     fn position(&self) -> String {
         format!("line {}", self.line)
     }
-}
-
-/// `next_line`: the line the reader was at, for errors that carry no position.
-fn csv_error(file: &str, offset: u64, next_line: u64, e: &csv::Error) -> ImportError {
-    let line = |p: Option<&csv::Position>| {
-        p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()))
-    };
-    match e.kind() {
-        csv::ErrorKind::Io(io) if util::is_too_long(io) => too_long(file, next_line),
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
-            file,
-            line(pos.as_ref()),
-            format!("{expected_len} fields, like the header"),
-            format!("{len} fields (a ragged row, or a quote that is not closed)"),
-        ),
-        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
-            file,
-            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
-            "UTF-8 text",
-            "bytes that are not UTF-8",
-        ),
-        csv::ErrorKind::Io(io) => {
-            ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") }
-        }
-        _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
-    }
-}
-
-/// A record longer than [`caps::MAX_LINE`], at `line`.
-fn too_long(file: &str, line: u64) -> ImportError {
-    ImportError::format(
-        file,
-        format!("line {line}"),
-        format!("a CSV record of at most {} bytes", caps::MAX_LINE),
-        "a longer one (a line without end, or a quote that is never closed)",
-    )
 }
 
 /// Open a CSV entry: decode UTF-16 (the 2018 `Shares.csv`), drop a BOM, make
@@ -228,7 +192,7 @@ fn open_table<'a>(
     let mut line = Vec::new();
     let mut read_line = |line: &mut Vec<u8>, at: u64| match util::read_line(&mut input, line, caps::MAX_LINE)
     {
-        Ok(util::Line::TooLong) => Err(too_long(file, at)),
+        Ok(util::Line::TooLong) => Err(util::csv_too_long(file, at)),
         Ok(l) => Ok(l),
         Err(e) => Err(io(e)),
     };
@@ -268,7 +232,7 @@ fn open_table<'a>(
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
-    let header = reader.headers().map_err(|e| csv_error(file, offset, offset + 1, &e))?;
+    let header = reader.headers().map_err(|e| util::csv_error(file, offset, offset + 1, &e))?;
     let columns = header.iter().enumerate().map(|(i, c)| (normalise(c), i)).collect();
     Ok(Table { file: file.to_string(), reader, columns, offset, bound })
 }
@@ -680,12 +644,7 @@ fn person(name: &str, url: &str, email: &str) -> Person {
 
 impl Ctx<'_, '_> {
     fn skip(&mut self, row: &Row, reason: impl Into<String>) {
-        self.skipped.push(Skip {
-            file: self.file.to_string(),
-            position: row.position(),
-            reason: reason.into(),
-            whole_file: false,
-        });
+        self.skipped.push(Skip::record(self.file, row.position(), reason));
     }
 
     /// The row's date, or a skip naming the column.

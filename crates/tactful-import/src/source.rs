@@ -85,11 +85,12 @@ pub fn open(path: &Path, limits: Limits) -> Result<Box<dyn ExportSource>, Import
     if n == 4 && &magic == b"PK\x03\x04" || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return Ok(Box::new(Zip::new(path, limits)?));
     }
-    Ok(Box::new(SingleFile {
-        path: path.to_path_buf(),
-        name: name.clone(),
+    Ok(Box::new(Listed {
+        name,
         entries: vec![file_name(path)],
         size: meta.len(),
+        links: Vec::new(),
+        files: SingleFile { path: path.to_path_buf() },
     }))
 }
 
@@ -97,14 +98,40 @@ fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// A lone .csv or .jsonl file: its one entry is the file, whatever the name asked.
 struct SingleFile {
     path: PathBuf,
+}
+
+impl OpenEntry for SingleFile {
+    fn open_entry(&mut self, name: &str, _entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+        buffered(&self.path, name)
+    }
+}
+
+/// A file opened for reading, buffered; `shown` names it in the error.
+fn buffered(path: &Path, shown: &str) -> Result<Box<dyn Read + 'static>, ImportError> {
+    let f = File::open(path)
+        .map_err(|e| ImportError::Io { path: shown.to_string(), message: format!("cannot read: {e}") })?;
+    Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+}
+
+/// A file, a folder or a zip, listed when it was opened; `files` opens its entries.
+struct Listed<O> {
     name: String,
     entries: Vec<String>,
     size: u64,
+    links: Vec<Skip>,
+    files: O,
 }
 
-impl ExportSource for SingleFile {
+/// How a [`Listed`] source opens one of its entries (`name` is the
+/// source's, for messages).
+trait OpenEntry {
+    fn open_entry(&mut self, name: &str, entry: &str) -> Result<Box<dyn Read + '_>, ImportError>;
+}
+
+impl<O: OpenEntry> ExportSource for Listed<O> {
     fn name(&self) -> &str {
         &self.name
     }
@@ -114,23 +141,20 @@ impl ExportSource for SingleFile {
     fn entries(&self) -> &[String] {
         &self.entries
     }
-    fn open(&mut self, _entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
-        let f = File::open(&self.path)
-            .map_err(|e| ImportError::Io { path: self.name.clone(), message: format!("cannot read: {e}") })?;
-        Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+    fn left_out(&self) -> &[Skip] {
+        &self.links
+    }
+    fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+        self.files.open_entry(&self.name, entry)
     }
 }
 
 struct Folder {
     root: PathBuf,
-    name: String,
-    entries: Vec<String>,
-    size: u64,
-    links: Vec<Skip>,
 }
 
 impl Folder {
-    fn new(root: &Path) -> Result<Folder, ImportError> {
+    fn new(root: &Path) -> Result<Listed<Folder>, ImportError> {
         let name = root.display().to_string();
         let mut entries = Vec::new();
         let mut links = Vec::new();
@@ -169,7 +193,7 @@ impl Folder {
         }
         entries.sort();
         links.sort_by(|a, b| a.file.cmp(&b.file));
-        Ok(Folder { root: root.to_path_buf(), name, entries, size, links })
+        Ok(Listed { name, entries, size, links, files: Folder { root: root.to_path_buf() } })
     }
 }
 
@@ -182,40 +206,20 @@ fn empty(what: &str, links: &[Skip]) -> String {
     s
 }
 
-impl ExportSource for Folder {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn total_size(&self) -> u64 {
-        self.size
-    }
-    fn entries(&self) -> &[String] {
-        &self.entries
-    }
-    fn left_out(&self) -> &[Skip] {
-        &self.links
-    }
-    fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+impl OpenEntry for Folder {
+    fn open_entry(&mut self, _name: &str, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
         let p = self.root.join(entry);
-        let f = File::open(&p).map_err(|e| ImportError::Io {
-            path: p.display().to_string(),
-            message: format!("cannot read: {e}"),
-        })?;
-        Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+        buffered(&p, &p.display().to_string())
     }
 }
 
 struct Zip {
     archive: zip::ZipArchive<BufReader<File>>,
-    name: String,
-    entries: Vec<String>,
     index: std::collections::HashMap<String, usize>,
-    size: u64,
-    links: Vec<Skip>,
 }
 
 impl Zip {
-    fn new(path: &Path, limits: Limits) -> Result<Zip, ImportError> {
+    fn new(path: &Path, limits: Limits) -> Result<Listed<Zip>, ImportError> {
         let name = path.display().to_string();
         let f = File::open(path)
             .map_err(|e| ImportError::Io { path: name.clone(), message: format!("cannot read: {e}") })?;
@@ -310,33 +314,21 @@ impl Zip {
         }
         entries.sort();
         links.sort_by(|a, b| a.file.cmp(&b.file));
-        Ok(Zip { archive, name, entries, index, size: total, links })
+        Ok(Listed { name, entries, size: total, links, files: Zip { archive, index } })
     }
 }
 
-impl ExportSource for Zip {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn total_size(&self) -> u64 {
-        self.size
-    }
-    fn entries(&self) -> &[String] {
-        &self.entries
-    }
-    fn left_out(&self) -> &[Skip] {
-        &self.links
-    }
-    fn open(&mut self, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
+impl OpenEntry for Zip {
+    fn open_entry(&mut self, name: &str, entry: &str) -> Result<Box<dyn Read + '_>, ImportError> {
         let i = *self.index.get(entry).ok_or_else(|| ImportError::Io {
-            path: format!("{}!{entry}", self.name),
+            path: format!("{name}!{entry}"),
             message: "no such entry".into(),
         })?;
         let declared = self.archive.by_index_raw(i).map_or(0, |f| f.size());
         let file = self
             .archive
             .by_index(i)
-            .map_err(|e| ImportError::format(&self.name, entry, "a readable zip entry", e.to_string()))?;
+            .map_err(|e| ImportError::format(name, entry, "a readable zip entry", e.to_string()))?;
         // Never read past the declared size, whatever the stream claims.
         Ok(Box::new(BufReader::with_capacity(1 << 16, file.take(declared))))
     }

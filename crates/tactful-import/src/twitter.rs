@@ -553,12 +553,7 @@ fn tweets(
     for (i, v) in arr.iter().enumerate() {
         let t = v.get("tweet").unwrap_or(v);
         let position = format!("{label}[{i}]");
-        let skip = |reason: &str| Skip {
-            file: file.to_string(),
-            position: position.clone(),
-            reason: reason.to_string(),
-            whole_file: false,
-        };
+        let skip = |reason: &str| Skip::record(file, position.clone(), reason);
         if !t.is_object() {
             skipped.push(skip("not a tweet object"));
             continue;
@@ -767,12 +762,7 @@ fn messages(
         |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
     for (c, entry) in convs.into_iter().enumerate() {
         let Some(conv) = entry.conversation else {
-            skipped.push(Skip {
-                file: file.into(),
-                position: format!("[{c}]"),
-                reason: "not a dmConversation".into(),
-                whole_file: false,
-            });
+            skipped.push(Skip::record(file, format!("[{c}]"), "not a dmConversation"));
             continue;
         };
         // Everyone known to be in the conversation: senders, recipients and join snapshots.
@@ -802,12 +792,7 @@ fn messages(
                 } else {
                     ev.other.keys().next().cloned().unwrap_or_else(|| "empty".into())
                 };
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: format!("a {what} event, not a message"),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(file, position, format!("a {what} event, not a message")));
                 continue;
             };
             let Some(at) = msg
@@ -816,22 +801,12 @@ fn messages(
                 .and_then(util::parse_iso)
                 .or_else(|| msg.id.as_deref().and_then(snowflake_time))
             else {
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: "a message without a readable createdAt".into(),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(file, position, "a message without a readable createdAt"));
                 continue;
             };
             let body = msg.text.unwrap_or_default();
             if body.trim().is_empty() {
-                skipped.push(Skip {
-                    file: file.into(),
-                    position,
-                    reason: "a message without text".into(),
-                    whole_file: false,
-                });
+                skipped.push(Skip::record(file, position, "a message without text"));
                 continue;
             }
             let by_owner = owner.is(&msg.sender);
@@ -879,33 +854,23 @@ fn follows(
         let position = format!("{key}[{i}]");
         let f = v.get(key).unwrap_or(v);
         let Some(id) = id_of(f, "accountId") else {
-            skipped.push(Skip {
-                file: file.into(),
-                position,
-                reason: format!("a {key} without an accountId"),
-                whole_file: false,
-            });
+            skipped.push(Skip::record(file, position, format!("a {key} without an accountId")));
             continue;
         };
         let mut them = other(&id);
         if let Some(link) = str_of(f, "userLink") {
             them.profile_url = Some(link.to_string());
         }
-        // A connection's author and counterpart are both the other person;
-        // `by_owner` says who followed whom.
-        emit(Record::Item(Item {
-            network: NET,
-            kind: ItemKind::Connection,
-            external_id: Some(format!("{key}:{id}")),
-            author: them.clone(),
-            by_owner: following,
-            counterparts: vec![them],
-            thread: None,
-            parent: None,
-            at: 0,
-            text: String::new(),
-            source: SourceRef { file: file.into(), position },
-        }))?;
+        let source = SourceRef { file: file.into(), position };
+        emit(Record::Item(util::connection(
+            NET,
+            them,
+            following,
+            Some(format!("{key}:{id}")),
+            0,
+            String::new(),
+            source,
+        )))?;
     }
     Ok(())
 }
@@ -923,12 +888,7 @@ fn likes(
         let position = format!("like[{i}]");
         let l = v.get("like").unwrap_or(v);
         let Some(id) = id_of(l, "tweetId") else {
-            skipped.push(Skip {
-                file: file.into(),
-                position,
-                reason: "a like without a tweetId".into(),
-                whole_file: false,
-            });
+            skipped.push(Skip::record(file, position, "a like without a tweetId"));
             continue;
         };
         // A post from before November 2010 has no time in its id: 0, unknown.

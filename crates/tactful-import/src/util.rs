@@ -9,6 +9,8 @@ use std::rc::Rc;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use tactful_core::history::{Item, ItemKind, Network, Person, SourceRef};
+
 use crate::ImportError;
 
 /// Facebook and Instagram write each UTF-8 byte of non-ASCII text as its own
@@ -157,6 +159,44 @@ pub fn is_too_long(e: &std::io::Error) -> bool {
     e.get_ref().is_some_and(<dyn std::error::Error + Send + Sync>::is::<TooLong>)
 }
 
+/// A CSV reader's error, placed in `file`: `offset` counts the lines before
+/// the CSV text began (a preamble), `next_line` is the line the reader was at,
+/// for errors that carry no position.
+pub(crate) fn csv_error(file: &str, offset: u64, next_line: u64, e: &csv::Error) -> ImportError {
+    let line = |p: Option<&csv::Position>| {
+        p.map_or_else(|| "unknown line".to_string(), |p| format!("line {}", offset + p.line()))
+    };
+    match e.kind() {
+        csv::ErrorKind::Io(io) if is_too_long(io) => csv_too_long(file, next_line),
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => ImportError::format(
+            file,
+            line(pos.as_ref()),
+            format!("{expected_len} fields, like the header"),
+            format!("{len} fields (a ragged row, or a quote that is not closed)"),
+        ),
+        csv::ErrorKind::Utf8 { pos, err } => ImportError::format(
+            file,
+            format!("{} field {}", line(pos.as_ref()), err.field() + 1),
+            "UTF-8 text",
+            "bytes that are not UTF-8",
+        ),
+        csv::ErrorKind::Io(io) => {
+            ImportError::Io { path: file.to_string(), message: format!("cannot read: {io}") }
+        }
+        _ => ImportError::format(file, line(e.position()), "CSV", e.to_string()),
+    }
+}
+
+/// A record longer than [`crate::caps::MAX_LINE`], at `line`.
+pub(crate) fn csv_too_long(file: &str, line: u64) -> ImportError {
+    ImportError::format(
+        file,
+        format!("line {line}"),
+        format!("a CSV record of at most {} bytes", crate::caps::MAX_LINE),
+        "a longer one (a line without end, or a quote that is never closed)",
+    )
+}
+
 /// A reader that fails with [`TooLong`] once more than `limit` bytes were read
 /// since the last [`Bounded::reset`]: the CSV readers reset it after each
 /// record, so one endless record (a line without end, or a quote never
@@ -299,6 +339,33 @@ pub fn parse_iso(s: &str) -> Option<i64> {
         }
     }
     Some(t)
+}
+
+/// A connection with `other` (a follow, a friend, a contact): they are both
+/// its author and its counterpart, and `by_owner` says which way it goes (the
+/// owner followed or added them).
+pub(crate) fn connection(
+    network: Network,
+    other: Person,
+    by_owner: bool,
+    external_id: Option<String>,
+    at: i64,
+    text: String,
+    source: SourceRef,
+) -> Item {
+    Item {
+        network,
+        kind: ItemKind::Connection,
+        external_id,
+        author: other.clone(),
+        by_owner,
+        counterparts: vec![other],
+        thread: None,
+        parent: None,
+        at,
+        text,
+        source,
+    }
 }
 
 #[cfg(test)]

@@ -6,51 +6,18 @@
 
 use std::path::{Path, PathBuf};
 
-use tactful_core::history::{Item, ItemKind, Person, Record};
-use tactful_import::{Format, ImportError, Options, Skip, Skipped, source};
+use tactful_core::history::{ItemKind, Person, Record};
+use tactful_import::{Format, ImportError, Options, Skip, Skipped};
 
-fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tactful-bad-files-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    for (path, body) in files {
-        let p = d.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    d
-}
+mod common;
+use common::{Imported, import_as, import_detected as import_with, items_of as items, scratch};
 
-fn import_with(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let src = source::open(path, source::Limits::default())?;
-    import_as(path, tactful_import::detect(src.entries()).expect("a known export"), opts)
-}
-
-fn import_as(path: &Path, format: Format, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    let mut records = Vec::new();
-    let skipped = tactful_import::run(format, src.as_mut(), opts, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
-    Ok((records, skipped))
-}
-
-fn import(path: &Path) -> (Vec<Record>, Skipped) {
+fn import(path: &Path) -> Imported {
     import_with(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn strict() -> Options {
     Options { strict: true, ..Options::default() }
-}
-
-fn items(records: &[Record], kind: ItemKind) -> Vec<&Item> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Item(i) if i.kind == kind => Some(i),
-            _ => None,
-        })
-        .collect()
 }
 
 fn texts(records: &[Record], kind: ItemKind) -> Vec<&str> {

@@ -5,48 +5,25 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record};
-use tactful_import::{ImportError, Options, Skipped, facebook, source};
+use tactful_import::{ImportError, Options, facebook};
+
+mod common;
+use common::{Imported, handles, owners, shared};
 
 fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/facebook").join(p)
+    common::fixture("facebook", p)
 }
 
-fn import_with(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    let mut out = Vec::new();
-    let skipped = facebook::import(src.as_mut(), opts, &mut |r| {
-        out.push(r);
-        Ok(())
-    })?;
-    Ok((out, skipped))
+fn import_with(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
+    common::import_with(path, opts, facebook::import)
 }
 
-fn import(path: &Path) -> (Vec<Record>, Skipped) {
+fn import(path: &Path) -> Imported {
     import_with(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn items(records: &[Record], network: Network, kind: ItemKind) -> Vec<&Item> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Item(i) if i.network == network && i.kind == kind => Some(i),
-            _ => None,
-        })
-        .collect()
-}
-
-fn owners(records: &[Record]) -> Vec<(Network, &Person)> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Owner { network, person, .. } => Some((*network, person)),
-            Record::Item(_) => None,
-        })
-        .collect()
-}
-
-fn handles(people: &[Person]) -> Vec<&str> {
-    people.iter().map(|p| p.handle.as_str()).collect()
+    common::items(records).into_iter().filter(|i| i.network == network && i.kind == kind).collect()
 }
 
 #[test]
@@ -213,22 +190,7 @@ fn the_owner_option_overrides_the_profile() {
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
     for dir in ["fb_2021", "fb_2024", "fb_2018"] {
-        let prints = |records: Vec<Record>| -> Vec<[u8; 16]> {
-            records
-                .into_iter()
-                .filter_map(|r| match r {
-                    Record::Item(i) => Some(i.fingerprint()),
-                    Record::Owner { .. } => None,
-                })
-                .collect()
-        };
-        let a = prints(import(&fixture(dir)).0);
-        let b = prints(import(&fixture(dir)).0);
-        assert_eq!(a, b);
-        let mut unique = a.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), a.len(), "{dir}: two different records share a fingerprint");
+        common::assert_fingerprints_stable_and_distinct(dir, || import(&fixture(dir)).0);
     }
 }
 
@@ -256,20 +218,6 @@ fn bad_files_are_named_with_their_position() {
 
 // ---------------------------------------------------------------------------
 // The real samples in ../shared/data
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found (looked in {})", p.display());
-        None
-    }
-}
 
 fn json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
@@ -314,7 +262,7 @@ fn count_messages(thread: &Value) -> (usize, usize) {
 
 #[test]
 fn imports_the_shared_facebook_samples_with_counts_matching_the_files() {
-    let Some(root) = shared() else { return };
+    let Some(root) = shared("exports") else { return };
     let fb = Network::Facebook;
 
     // Waultar's trimmed real export (2021–22 layout).

@@ -1,41 +1,15 @@
 //! Generic CSV and JSONL files with the documented columns.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record};
-use tactful_import::{Format, ImportError, Options, Skipped, source, util};
+use tactful_import::{Format, Options, util};
+
+mod common;
+use common::{import_as, import_detected as import, items, owners};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generic").join(name)
-}
-
-fn import_as(path: &Path, format: Format, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    let mut records = Vec::new();
-    let skipped = tactful_import::run(format, src.as_mut(), opts, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
-    Ok((records, skipped))
-}
-
-fn import(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let src = source::open(path, source::Limits::default())?;
-    let format = tactful_import::detect(src.entries()).expect("a .csv or .jsonl file is recognised");
-    import_as(path, format, opts)
-}
-
-fn items(records: &[Record]) -> Vec<&Item> {
-    records.iter().filter_map(|r| if let Record::Item(i) = r { Some(i) } else { None }).collect()
-}
-
-fn owners(records: &[Record]) -> Vec<(Network, &Person)> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Owner { person, network, .. } = r { Some((*network, person)) } else { None }
-        })
-        .collect()
+    common::fixture("generic", name)
 }
 
 fn line(records: &[Record], n: u64) -> &Item {
@@ -135,15 +109,10 @@ fn a_jsonl_file_with_the_documented_keys() {
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    let fp = |records: &[Record]| items(records).iter().map(|i| i.fingerprint()).collect::<Vec<_>>();
     for name in ["listening.csv", "history.jsonl"] {
-        let (a, _) = import(&fixture(name), &Options::default()).unwrap();
-        let (b, _) = import(&fixture(name), &Options::default()).unwrap();
-        assert_eq!(fp(&a), fp(&b), "{name}");
-        let mut unique = fp(&a);
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), items(&a).len(), "{name}");
+        common::assert_fingerprints_stable_and_distinct(name, || {
+            import(&fixture(name), &Options::default()).unwrap().0
+        });
     }
 }
 

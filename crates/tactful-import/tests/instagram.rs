@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use tactful_core::history::{Item, ItemKind, Network, Person, Record};
+use tactful_core::history::{ItemKind, Network, Person, Record};
 use tactful_import::{
     ExportSource, Format, ImportError, Options, Skipped, detect, facebook, instagram, source,
 };
@@ -12,32 +12,19 @@ use tactful_import::{
 type Importer =
     fn(&mut dyn ExportSource, &Options, &mut tactful_import::Emit<'_>) -> Result<Skipped, ImportError>;
 
+mod common;
+use common::{Imported, handles, items_of as items, shared};
+
 fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/instagram").join(p)
+    common::fixture("instagram", p)
 }
 
-fn import_with(path: &Path, importer: Importer) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    let mut out = Vec::new();
-    let skipped = importer(src.as_mut(), &Options::default(), &mut |r| {
-        out.push(r);
-        Ok(())
-    })?;
-    Ok((out, skipped))
+fn import_with(path: &Path, importer: Importer) -> Result<Imported, ImportError> {
+    common::import_with(path, &Options::default(), importer)
 }
 
-fn import(path: &Path) -> (Vec<Record>, Skipped) {
+fn import(path: &Path) -> Imported {
     import_with(path, instagram::import).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn items(records: &[Record], kind: ItemKind) -> Vec<&Item> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Item(i) if i.kind == kind => Some(i),
-            _ => None,
-        })
-        .collect()
 }
 
 fn owner(records: &[Record]) -> Option<&Person> {
@@ -45,10 +32,6 @@ fn owner(records: &[Record]) -> Option<&Person> {
         Record::Owner { network: Network::Instagram, person, .. } => Some(person),
         _ => None,
     })
-}
-
-fn handles(people: &[Person]) -> Vec<&str> {
-    people.iter().map(|p| p.handle.as_str()).collect()
 }
 
 #[test]
@@ -161,21 +144,7 @@ fn reads_the_2019_media_file_and_2022_comments() {
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
     for dir in ["ig_2022", "ig_2024", "ig_old"] {
-        let prints = |records: Vec<Record>| -> Vec<[u8; 16]> {
-            records
-                .into_iter()
-                .filter_map(|r| match r {
-                    Record::Item(i) => Some(i.fingerprint()),
-                    Record::Owner { .. } => None,
-                })
-                .collect()
-        };
-        let a = prints(import(&fixture(dir)).0);
-        assert_eq!(a, prints(import(&fixture(dir)).0));
-        let mut unique = a.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), a.len(), "{dir}");
+        common::assert_fingerprints_stable_and_distinct(dir, || import(&fixture(dir)).0);
     }
 }
 
@@ -188,15 +157,7 @@ fn a_truncated_file_is_named_with_its_line() {
 
 #[test]
 fn imports_the_shared_instagram_samples_with_counts_matching_the_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    if !root.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found (looked in {})", root.display());
-        return;
-    }
+    let Some(root) = shared("exports") else { return };
     let dir = root.join("facebook_instagram_waultar/parser/data");
     let json =
         |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap() };

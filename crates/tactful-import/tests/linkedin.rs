@@ -2,51 +2,24 @@
 //! 2021+ layouts) and on the real samples in `../shared/data/exports/linkedin`
 //! when present.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record};
-use tactful_import::{Format, ImportError, Options, Skipped, source, util};
+use tactful_import::{Format, ImportError, Options, util};
+
+mod common;
+use common::{Imported, counts, items, scratch, shared};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/linkedin").join(name)
+    common::fixture("linkedin", name)
 }
 
-fn import(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    assert_eq!(tactful_import::detect(src.entries()), Some(Format::LinkedIn), "{}", path.display());
-    let mut records = Vec::new();
-    let skipped = tactful_import::run(Format::LinkedIn, src.as_mut(), opts, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
-    Ok((records, skipped))
-}
-
-fn items(records: &[Record]) -> Vec<&Item> {
-    records.iter().filter_map(|r| if let Record::Item(i) = r { Some(i) } else { None }).collect()
+fn import(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
+    common::import_recognised_as(path, Format::LinkedIn, opts)
 }
 
 fn owners(records: &[Record]) -> Vec<&Person> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Owner { person, network, .. } = r {
-                assert_eq!(*network, Network::LinkedIn);
-                Some(person)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-fn counts(records: &[Record]) -> BTreeMap<&'static str, usize> {
-    let mut m = BTreeMap::new();
-    for i in items(records) {
-        *m.entry(i.kind.as_str()).or_default() += 1;
-    }
-    m
+    common::owners_on(records, Network::LinkedIn)
 }
 
 fn from_file<'a>(records: &'a [Record], file: &str) -> Vec<&'a Item> {
@@ -195,15 +168,10 @@ fn a_2021_export_reads_the_preamble_conversations_long_posts_and_escaped_comment
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    let fp = |records: &[Record]| items(records).iter().map(|i| i.fingerprint()).collect::<Vec<_>>();
     for name in ["2018", "2021"] {
-        let (a, _) = import(&fixture(name), &Options::default()).unwrap();
-        let (b, _) = import(&fixture(name), &Options::default()).unwrap();
-        assert_eq!(fp(&a), fp(&b), "{name}");
-        let mut unique = fp(&a);
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), items(&a).len(), "{name}: every item has its own fingerprint");
+        common::assert_fingerprints_stable_and_distinct(name, || {
+            import(&fixture(name), &Options::default()).unwrap().0
+        });
     }
 }
 
@@ -223,16 +191,6 @@ fn the_owner_option_overrides_the_guess() {
 // ---------------------------------------------------------------------------
 // Bad input.
 
-fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tactful-linkedin-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (path, bytes) in files {
-        std::fs::write(dir.join(path), bytes).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn the_profile_names_the_owner() {
     let dir = scratch(
@@ -250,27 +208,25 @@ fn the_profile_names_the_owner() {
 
 #[test]
 fn a_ragged_row_is_an_error_naming_the_file_and_line() {
-    let dir = scratch("ragged", &[("Connections.csv", b"Notes:\n\"preamble\"\n\nFirst Name,Last Name,Company,Position,Connected On\nA,B,C,D,17 Jun 2021\nA,B,C,17 Jun 2021\n")]);
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
+    let err = common::import_error(Format::LinkedIn, "ragged", &[("Connections.csv", b"Notes:\n\"preamble\"\n\nFirst Name,Last Name,Company,Position,Connected On\nA,B,C,D,17 Jun 2021\nA,B,C,17 Jun 2021\n")]);
     assert!(err.starts_with("Connections.csv:line 6: expected 5 fields"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn a_file_in_the_wrong_encoding_is_an_error_naming_the_line() {
-    let dir = scratch("latin1", &[("messages.csv", b"CONVERSATION ID,FROM,TO,DATE,CONTENT\n1,A,B,2021-06-15 16:37:00 UTC,ok\n1,A,B,2021-06-15 16:37:00 UTC,caf\xe9\n")]);
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
+    let err = common::import_error(Format::LinkedIn, "latin1", &[("messages.csv", b"CONVERSATION ID,FROM,TO,DATE,CONTENT\n1,A,B,2021-06-15 16:37:00 UTC,ok\n1,A,B,2021-06-15 16:37:00 UTC,caf\xe9\n")]);
     assert!(err.starts_with("messages.csv:line 3"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn a_missing_column_is_an_error_naming_it() {
-    let dir = scratch("column", &[("Connections.csv", b"First Name,Last Name,Company\nA,B,C\n")]);
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
+    let err = common::import_error(
+        Format::LinkedIn,
+        "column",
+        &[("Connections.csv", b"First Name,Last Name,Company\nA,B,C\n")],
+    );
     assert!(err.starts_with("Connections.csv:line 1 (header): expected a `Connected On` column"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -289,20 +245,6 @@ fn an_unreadable_date_skips_the_row_with_a_reason() {
 
 // ---------------------------------------------------------------------------
 // The real samples.
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports/linkedin");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found (looked for {})", p.display());
-        None
-    }
-}
 
 /// Rows in a CSV file, counted with the `csv` crate on its own (after the
 /// preamble; UTF-16 decoded), and how many have an empty `column`.
@@ -340,7 +282,7 @@ fn rows(path: &Path, column: &str) -> (usize, usize) {
 
 #[test]
 fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
-    let Some(root) = shared() else { return };
+    let Some(root) = shared("exports/linkedin") else { return };
     let mut seen = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
@@ -393,7 +335,7 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
 /// using the link as the id made the store keep only one of them.
 #[test]
 fn posts_sharing_one_link_stay_distinct() {
-    let Some(root) = shared() else { return };
+    let Some(root) = shared("exports/linkedin") else { return };
     let dir = root.join("2021_femi");
     let (records, _) = import(&dir, &Options::default()).unwrap();
     let shares: Vec<&Item> = from_file(&records, "Shares.csv");

@@ -1,51 +1,24 @@
 //! The X / Twitter importer, on small archives written for these tests and on
 //! the real samples in `../shared/data/exports/twitter` when present.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record};
-use tactful_import::{Format, ImportError, Options, Skipped, source, util};
+use tactful_import::{Format, ImportError, Options, util};
+
+mod common;
+use common::{Imported, counts, items, shared};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/twitter").join(name)
+    common::fixture("twitter", name)
 }
 
-fn import(path: &Path, opts: &Options) -> Result<(Vec<Record>, Skipped), ImportError> {
-    let mut src = source::open(path, source::Limits::default())?;
-    assert_eq!(tactful_import::detect(src.entries()), Some(Format::X), "{}", path.display());
-    let mut records = Vec::new();
-    let skipped = tactful_import::run(Format::X, src.as_mut(), opts, &mut |r| {
-        records.push(r);
-        Ok(())
-    })?;
-    Ok((records, skipped))
-}
-
-fn items(records: &[Record]) -> Vec<&Item> {
-    records.iter().filter_map(|r| if let Record::Item(i) = r { Some(i) } else { None }).collect()
+fn import(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
+    common::import_recognised_as(path, Format::X, opts)
 }
 
 fn owners(records: &[Record]) -> Vec<&Person> {
-    records
-        .iter()
-        .filter_map(|r| {
-            if let Record::Owner { person, network, .. } = r {
-                assert_eq!(*network, Network::X);
-                Some(person)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-fn counts(records: &[Record]) -> BTreeMap<&'static str, usize> {
-    let mut m = BTreeMap::new();
-    for i in items(records) {
-        *m.entry(i.kind.as_str()).or_default() += 1;
-    }
-    m
+    common::owners_on(records, Network::X)
 }
 
 fn by_id<'a>(records: &'a [Record], id: &str) -> &'a Item {
@@ -146,15 +119,10 @@ fn a_2023_archive_gives_owner_posts_replies_shares_messages_follows_and_likes() 
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    let fp = |records: &[Record]| items(records).iter().map(|i| i.fingerprint()).collect::<Vec<_>>();
     for name in ["ytd_2023", "ytd_2020", "grailbird"] {
-        let (a, _) = import(&fixture(name), &Options::default()).unwrap();
-        let (b, _) = import(&fixture(name), &Options::default()).unwrap();
-        assert_eq!(fp(&a), fp(&b), "{name}");
-        let mut unique = fp(&a);
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(unique.len(), items(&a).len(), "{name}: every item has its own fingerprint");
+        common::assert_fingerprints_stable_and_distinct(name, || {
+            import(&fixture(name), &Options::default()).unwrap().0
+        });
     }
 }
 
@@ -220,84 +188,54 @@ fn a_grailbird_archive_reads_id_str_and_both_date_formats() {
 // ---------------------------------------------------------------------------
 // Bad input.
 
-fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tactful-twitter-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for (path, bytes) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn a_truncated_tweets_file_is_an_error_naming_file_and_line() {
-    let dir = scratch(
+    let err = common::import_error(
+        Format::X,
         "truncated",
         &[(
             "data/tweets.js",
             b"window.YTD.tweets.part0 = [\n  {\n    \"tweet\" : {\n      \"id_str\" : \"1\",\n",
         )],
     );
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/tweets.js:line 5"), "{err}");
     assert!(err.contains("truncated"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn a_syntax_error_keeps_the_column_of_the_file() {
     // The error is on line 1, after the `window.YTD… = ` prefix: the column counts it.
-    let dir = scratch(
+    let err = common::import_error(
+        Format::X,
         "column",
         &[("data/follower.js", b"window.YTD.follower.part0 = [ { \"follower\" : { \"accountId\" : 1 } } x")],
     );
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/follower.js:line 1 column 68"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn a_file_in_the_wrong_encoding_is_an_error_naming_the_line() {
-    let dir = scratch(
+    let err = common::import_error(
+        Format::X,
         "latin1",
         &[(
             "data/tweet.js",
             b"window.YTD.tweet.part0 = [ {\n \"tweet\" : { \"full_text\" : \"Caf\xe9\" }\n} ]",
         )],
     );
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
     assert!(err.starts_with("data/tweet.js:line 2"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn a_message_file_of_the_wrong_shape_names_the_position() {
-    let dir = scratch("shape", &[("data/direct-messages.js", b"window.YTD.direct_messages.part0 = [ {\n \"dmConversation\" : { \"conversationId\" : \"a\", \"messages\" : [ { \"messageCreate\" : { \"text\" : \"hi\" } } ] }\n} ]")]);
-    let err = import(&dir, &Options::default()).unwrap_err().to_string();
+    let err = common::import_error(Format::X, "shape", &[("data/direct-messages.js", b"window.YTD.direct_messages.part0 = [ {\n \"dmConversation\" : { \"conversationId\" : \"a\", \"messages\" : [ { \"messageCreate\" : { \"text\" : \"hi\" } } ] }\n} ]")]);
     assert!(err.starts_with("data/direct-messages.js:line 2"), "{err}");
     assert!(err.contains("senderId"), "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 // ---------------------------------------------------------------------------
 // The real samples.
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports/twitter");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-        );
-        eprintln!("SKIPPED: ../shared/data not found (looked for {})", p.display());
-        None
-    }
-}
 
 /// The JSON of a `.js` file, read independently of the importer.
 fn js(path: &Path) -> serde_json::Value {
@@ -330,7 +268,7 @@ fn dm_counts(path: &Path) -> (usize, usize) {
 
 #[test]
 fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
-    let Some(root) = shared() else { return };
+    let Some(root) = shared("exports/twitter") else { return };
     let mut seen = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();

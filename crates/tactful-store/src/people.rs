@@ -57,7 +57,12 @@ impl Cell {
 /// (the PostgreSQL backend rewrites them as `$1`, `$2`…).
 pub trait Db {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
-    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<Cell>>, StoreError>;
+    /// Every row of a query, in memory.
+    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let mut out = Vec::new();
+        self.each(sql, args, &mut |r| out.push(r.to_vec()))?;
+        Ok(out)
+    }
     /// Visit the rows of a query one at a time, without holding them all in
     /// memory (the derived tables read the whole history this way).
     /// The visitor may take the cells' text (`Cell::take_text`).

@@ -166,12 +166,6 @@ impl crate::people::Db for PgStore {
         pg_exec(&mut self.client, &mut self.prepared, sql, args)
     }
 
-    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        let mut out = Vec::new();
-        pg_each(&mut self.client, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
-        Ok(out)
-    }
-
     fn each(
         &mut self,
         sql: &str,
@@ -205,12 +199,6 @@ impl crate::people::Db for PgStore {
 impl crate::people::Db for PgTx<'_> {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
         pg_exec(&mut self.tx, &mut self.prepared, sql, args)
-    }
-
-    fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        let mut out = Vec::new();
-        pg_each(&mut self.tx, &mut self.prepared, sql, args, &mut |r| out.push(r.to_vec()))?;
-        Ok(out)
     }
 
     fn each(

@@ -103,28 +103,9 @@ fn sql_each(
     Ok(())
 }
 
-fn sql_rows(
-    conn: &Connection,
-    path: &str,
-    sql: &str,
-    args: &[crate::query::Arg],
-) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-    let mut out = Vec::new();
-    sql_each(conn, path, sql, args, &mut |r| out.push(r.to_vec()))?;
-    Ok(out)
-}
-
 impl crate::people::Db for SqliteStore {
     fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
         sql_exec(&self.conn, &self.path, sql, args)
-    }
-
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        sql_rows(&self.conn, &self.path, sql, args)
     }
 
     fn each(
@@ -158,14 +139,6 @@ impl crate::people::Db for SqliteStore {
 impl crate::people::Db for SqliteTx<'_> {
     fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
         sql_exec(&self.tx, &self.path, sql, args)
-    }
-
-    fn rows(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-    ) -> Result<Vec<Vec<crate::people::Cell>>, StoreError> {
-        sql_rows(&self.tx, &self.path, sql, args)
     }
 
     fn each(

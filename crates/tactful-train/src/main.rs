@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser};
 use tactful_classify::Head;
 use tactful_classify::evaluate::Measure;
+use tactful_evalsets::shared_data::run_over;
 use tactful_train::data::{self, ALL_SOURCES, Licence, Policy, SPLIT_SEED, Use};
 use tactful_train::{TrainedHead, run_head, train};
 
@@ -81,7 +82,6 @@ struct CrossValidation {
 /// Training and feature settings given on the command line, over each head's
 /// defaults (src/train.rs); choose them on the calibration split.
 #[derive(Args, Debug, Default)]
-#[allow(clippy::struct_excessive_bools)] // one field per flag, as clap's derive wants: `--x` and `--no-x` apart
 #[command(next_help_heading = "Training settings (over each head's defaults in src/train.rs)")]
 struct Overrides {
     /// Passes over the training texts
@@ -107,68 +107,57 @@ struct Overrides {
     /// out-of-fold scores (0: on the calibration split)
     #[arg(long, value_name = "K")]
     cross_fit: Option<usize>,
+    #[command(flatten)]
+    features: Features,
+}
+
+/// Feature settings given on the command line, over each head's defaults.
+#[derive(Args, Debug, Default)]
+#[allow(clippy::struct_excessive_bools)] // one field per flag, as clap's derive wants: `--x` and `--no-x` apart
+#[command(next_help_heading = "Feature settings (over each head's defaults)")]
+struct Features {
     /// log2 of the number of hash buckets
-    #[arg(long, value_name = "N", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, value_name = "N")]
     bits: Option<u8>,
     /// Character n-grams of the folded text, from MIN to MAX characters (MAX 0: none)
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_chars, help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_chars)]
     chars: Option<(u8, u8)>,
     /// Word bigrams (word unigrams are always read)
-    #[arg(
-        long,
-        overrides_with = "no_bigrams",
-        help_heading = "Feature settings (over each head's defaults)"
-    )]
+    #[arg(long, overrides_with = "no_bigrams")]
     bigrams: bool,
     /// No word bigrams
-    #[arg(long, overrides_with = "bigrams", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "bigrams")]
     no_bigrams: bool,
     /// Cue tokens read before folding (words in capitals, `!` count, length band, a link, a long number, a
     /// currency sign, question marks, a leading @mention)
-    #[arg(long, overrides_with = "no_cues", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "no_cues")]
     cues: bool,
     /// No cue tokens
-    #[arg(long, overrides_with = "cues", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "cues")]
     no_cues: bool,
     /// Sentiment cue tokens from the VADER lexicon
-    #[arg(
-        long,
-        overrides_with = "no_lexicon",
-        help_heading = "Feature settings (over each head's defaults)"
-    )]
+    #[arg(long, overrides_with = "no_lexicon")]
     lexicon: bool,
     /// No sentiment cue tokens
-    #[arg(long, overrides_with = "lexicon", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "lexicon")]
     no_lexicon: bool,
     /// A per-channel copy of every feature besides the shared one
-    #[arg(
-        long,
-        overrides_with = "no_channels",
-        help_heading = "Feature settings (over each head's defaults)"
-    )]
+    #[arg(long, overrides_with = "no_channels")]
     channels: bool,
     /// Only the shared copy of each feature
-    #[arg(long, overrides_with = "channels", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "channels")]
     no_channels: bool,
     /// With channels: also train on each text without its channel, so texts of unknown channel score well
-    #[arg(
-        long,
-        overrides_with = "no_unknown_channel",
-        help_heading = "Feature settings (over each head's defaults)"
-    )]
+    #[arg(long, overrides_with = "no_unknown_channel")]
     unknown_channel: bool,
     /// With channels: train on each text with its channel only
-    #[arg(
-        long,
-        overrides_with = "unknown_channel",
-        help_heading = "Feature settings (over each head's defaults)"
-    )]
+    #[arg(long, overrides_with = "unknown_channel")]
     no_unknown_channel: bool,
     /// Weigh features by inverse document frequency
-    #[arg(long, overrides_with = "no_idf", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "no_idf")]
     idf: bool,
     /// No IDF weighting
-    #[arg(long, overrides_with = "idf", help_heading = "Feature settings (over each head's defaults)")]
+    #[arg(long, overrides_with = "idf")]
     no_idf: bool,
 }
 
@@ -197,6 +186,7 @@ fn parse_chars(s: &str) -> Result<(u8, u8), String> {
 impl Overrides {
     fn config(&self, head: Head) -> train::Config {
         let mut c = train::Config::for_head(head);
+        let f = &self.features;
         if let Some(x) = self.epochs {
             c.epochs = x;
         }
@@ -209,29 +199,29 @@ impl Overrides {
         if let Some(x) = self.balance {
             c.balance = x;
         }
-        if let Some(x) = self.bits {
+        if let Some(x) = f.bits {
             c.spec.bits = x;
         }
-        if let Some((a, b)) = self.chars {
+        if let Some((a, b)) = f.chars {
             c.spec.char_min = a;
             c.spec.char_max = b;
         }
-        if let Some(x) = either(self.bigrams, self.no_bigrams) {
+        if let Some(x) = either(f.bigrams, f.no_bigrams) {
             c.spec.word_bigrams = x;
         }
-        if let Some(x) = either(self.cues, self.no_cues) {
+        if let Some(x) = either(f.cues, f.no_cues) {
             c.spec.cues = x;
         }
-        if let Some(x) = either(self.lexicon, self.no_lexicon) {
+        if let Some(x) = either(f.lexicon, f.no_lexicon) {
             c.spec.lexicon = x;
         }
-        if let Some(x) = either(self.channels, self.no_channels) {
+        if let Some(x) = either(f.channels, f.no_channels) {
             c.spec.channels = x;
         }
-        if let Some(x) = either(self.unknown_channel, self.no_unknown_channel) {
+        if let Some(x) = either(f.unknown_channel, f.no_unknown_channel) {
             c.unknown_channel = x;
         }
-        if let Some(x) = either(self.idf, self.no_idf) {
+        if let Some(x) = either(f.idf, f.no_idf) {
             c.idf = x;
         }
         if let Some(x) = self.nb {
@@ -930,22 +920,7 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
 
 fn main() -> ExitCode {
     let args = Settings::from(Cli::parse());
-    if !args.data.is_dir() {
-        eprintln!("**************************************************************");
-        eprintln!("*** DATA NOT FOUND: {}", args.data.display());
-        eprintln!("*** The heads are trained from the shared labeled data");
-        eprintln!("*** (normally ../shared/data next to the repository). Nothing");
-        eprintln!("*** was trained or written. Pass --data DIR to point at it.");
-        eprintln!("**************************************************************");
-        return ExitCode::from(2);
-    }
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run_over(&args.data, "The heads are trained", "was trained or written", || run(&args))
 }
 
 #[cfg(test)]

@@ -12,11 +12,11 @@
 //! not met yet, and the gate says so.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use tactful_classify::evaluate::compare;
 use tactful_classify::{Head, builtin};
+use tactful_evalsets::shared_data::gate_data;
 use tactful_train::data::{Policy, Split, Use, default_data_dir};
 use tactful_train::{head_examples, run_head, train};
 
@@ -32,23 +32,7 @@ const GATES: &[(Head, &str, f64, f64)] = &[
 ];
 
 fn data_dir() -> Option<PathBuf> {
-    let data = std::env::var_os("TACTFUL_EVAL_DATA").map_or_else(default_data_dir, PathBuf::from);
-    if data.is_dir() {
-        return Some(data);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n**********************************************************************\n\
-         *** SKIPPED: ../shared/data not found ({}).\n\
-         *** The quality gate of the classifier heads did NOT run.\n\
-         **********************************************************************\n",
-        data.display()
-    );
-    None
+    gate_data(default_data_dir, "the classifier heads")
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The moment every test runs at (the day the demo history was written for):
@@ -70,4 +70,61 @@ pub fn file(group: &str, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p.to_string_lossy().into_owned()
+}
+
+/// The real export samples in `../shared/data/exports`, or `None` (said on
+/// stderr) when they are not there; under CI their absence fails the test.
+pub fn shared_exports() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    if root.is_dir() {
+        return Some(root);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared/data is missing: under CI it must sit beside the repository (this test does not skip there)"
+    );
+    eprintln!("SKIPPED: ../shared/data not found ({})", root.display());
+    None
+}
+
+/// The port in the first line `tactful serve` prints ("… running at http://127.0.0.1:PORT/ …").
+pub fn port_in(first_line: &str) -> u16 {
+    first_line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
+}
+
+/// `tactful report` over the days `from` to `to`, written to `out`.
+pub fn report_between(db: &str, from: &str, to: &str, out: &Path) -> Output {
+    tactful(&["report", "--db", db, "--from", from, "--to", to, "--out", out.to_str().unwrap()])
+}
+
+/// `tactful consent add`: `person` opted in to `purpose` by `source`, as
+/// `evidence` says, in the item `item` when given.
+pub fn consent_add(
+    db: &str,
+    person: &str,
+    purpose: &str,
+    source: &str,
+    evidence: &str,
+    item: Option<&str>,
+) -> Output {
+    let mut args = vec![
+        "consent",
+        "add",
+        person,
+        "--db",
+        db,
+        "--purpose",
+        purpose,
+        "--source",
+        source,
+        "--evidence",
+        evidence,
+    ];
+    args.extend(item.into_iter().flat_map(|id| ["--item", id]));
+    tactful(&args)
 }

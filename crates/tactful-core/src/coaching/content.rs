@@ -5,7 +5,6 @@
 //! word lists.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use super::{
     DEF_KIND, DEF_POSTS, DEF_PROMO_SHARE, Metric, canon, count_metric, counted, first_phrase, month,
@@ -23,25 +22,12 @@ pub enum ContentKind {
     OffTopic,
 }
 
-impl ContentKind {
-    pub const ALL: [ContentKind; 4] =
-        [ContentKind::Promotional, ContentKind::Informational, ContentKind::Personal, ContentKind::OffTopic];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContentKind::Promotional => "promotional",
-            ContentKind::Informational => "informational",
-            ContentKind::Personal => "personal",
-            ContentKind::OffTopic => "off-topic",
-        }
-    }
-}
-
-impl fmt::Display for ContentKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(ContentKind {
+    Promotional => "promotional",
+    Informational => "informational",
+    Personal => "personal",
+    OffTopic => "off-topic",
+});
 
 /// The content mix of one month.
 #[derive(Debug, Clone, PartialEq)]

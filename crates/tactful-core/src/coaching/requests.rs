@@ -24,14 +24,10 @@ pub enum RequestKind {
     Problem,
 }
 
-impl RequestKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestKind::Question => "question",
-            RequestKind::Problem => "problem",
-        }
-    }
-}
+crate::words!(RequestKind {
+    Question => "question",
+    Problem => "problem",
+});
 
 /// A customer request still unanswered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 //! [`Waiting`] and [`nearest_rank`].
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use super::{
     DEF_MEDIAN, DEF_P90, DEF_RESPONSE_RATE, DEF_STARTS, Metric, OwnerHandles, Owners, count_metric, counted,
@@ -25,20 +24,10 @@ pub enum Turn {
     WaitingForThem,
 }
 
-impl Turn {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Turn::WaitingForYou => "waiting for you",
-            Turn::WaitingForThem => "waiting for them",
-        }
-    }
-}
-
-impl fmt::Display for Turn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(Turn {
+    WaitingForYou => "waiting for you",
+    WaitingForThem => "waiting for them",
+});
 
 /// A conversation start (see the module documentation) and its first
 /// response.

@@ -11,8 +11,6 @@
 //! An interaction is *private* when it is a direct message between you and
 //! exactly one other person (group messages and comments are not private).
 
-use std::fmt;
-
 #[cfg(doc)]
 use super::cues::pitch_cue;
 use super::cues::{inquiry_cue, is_pitch};
@@ -83,45 +81,20 @@ pub enum Act {
     Inquiry,
 }
 
-impl Act {
-    pub const ALL: [Act; 12] = [
-        Act::MessageSent,
-        Act::MessageReceived,
-        Act::CommentOnTheirs,
-        Act::CommentOnYours,
-        Act::ReactionGiven,
-        Act::ReactionReceived,
-        Act::ShareOfTheirs,
-        Act::ShareOfYours,
-        Act::Mention,
-        Act::Connection,
-        Act::Pitch,
-        Act::Inquiry,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Act::MessageSent => "message-sent",
-            Act::MessageReceived => "message-received",
-            Act::CommentOnTheirs => "comment-on-theirs",
-            Act::CommentOnYours => "comment-on-yours",
-            Act::ReactionGiven => "reaction-given",
-            Act::ReactionReceived => "reaction-received",
-            Act::ShareOfTheirs => "share-of-theirs",
-            Act::ShareOfYours => "share-of-yours",
-            Act::Mention => "mention",
-            Act::Connection => "connection",
-            Act::Pitch => "pitch",
-            Act::Inquiry => "inquiry",
-        }
-    }
-}
-
-impl fmt::Display for Act {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::words!(Act {
+    MessageSent => "message-sent",
+    MessageReceived => "message-received",
+    CommentOnTheirs => "comment-on-theirs",
+    CommentOnYours => "comment-on-yours",
+    ReactionGiven => "reaction-given",
+    ReactionReceived => "reaction-received",
+    ShareOfTheirs => "share-of-theirs",
+    ShareOfYours => "share-of-yours",
+    Mention => "mention",
+    Connection => "connection",
+    Pitch => "pitch",
+    Inquiry => "inquiry",
+});
 
 /// One thing that happened between the owner and one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -44,9 +44,6 @@
 //! (listed in [`DEFINITIONS`]; `docs/metrics.md` shows them verbatim).
 //! Connections count in none of them.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::interactions::{Act, Direction, Interaction};
 #[cfg(doc)]
 use super::{cues::inquiry_cue, cues::pitch_cue};
@@ -63,42 +60,20 @@ pub enum Stage {
     Lapsed,
 }
 
+crate::words!(Stage as "stage" {
+    Connected => "connected",
+    Engaged => "engaged",
+    Conversation => "conversation",
+    Customer => "customer",
+    Team => "team",
+    Lapsed => "lapsed",
+});
+
 impl Stage {
-    pub const ALL: [Stage; 6] =
-        [Stage::Connected, Stage::Engaged, Stage::Conversation, Stage::Customer, Stage::Team, Stage::Lapsed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Connected => "connected",
-            Stage::Engaged => "engaged",
-            Stage::Conversation => "conversation",
-            Stage::Customer => "customer",
-            Stage::Team => "team",
-            Stage::Lapsed => "lapsed",
-        }
-    }
-
     /// May a pitch be welcome at this stage (before looking at consent)?
     /// True for conversation, customer and team.
     pub fn welcomes_pitch(self) -> bool {
         matches!(self, Stage::Conversation | Stage::Customer | Stage::Team)
-    }
-}
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Stage {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        Stage::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown stage `{s}`: expected one of connected, engaged, conversation, customer, team, lapsed"))
     }
 }
 
