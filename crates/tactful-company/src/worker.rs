@@ -363,6 +363,7 @@ fn write(
     if !drafts.is_empty() {
         let earlier = earlier_posts(db, company, &drafts)?;
         let groups = assign_groups(db, actor, &drafts, texts)?;
+        let growth = group_growth(db, company, &drafts, &groups)?;
         // Earlier posts with cases, counting those earlier in this batch.
         let mut seen: HashMap<&str, HashSet<i64>> = HashMap::new();
         let mut args = Vec::with_capacity(drafts.len() * 15);
@@ -390,7 +391,7 @@ fn write(
                 Arg::Text(serde_json::to_string(&findings).expect("findings serialise")),
                 Arg::Int(groups[&d.post]),
                 Arg::Int(n),
-                Arg::Int(priority(d.severity, 1, n).score),
+                Arg::Int(priority(d.severity, growth[&groups[&d.post]].size(), n).score),
                 Arg::Static(Status::New.as_str()),
                 Arg::Int(actor.at),
                 Arg::Int(actor.at),
@@ -424,10 +425,7 @@ fn write(
             );
             report.opened.push(id);
         }
-        let mut touched: Vec<i64> = groups.values().copied().collect();
-        touched.sort_unstable();
-        touched.dedup();
-        refresh_groups(db, company, &touched)?;
+        refresh_groups(db, company, &growth)?;
     }
     report.opened.sort_unstable();
     chain.write(db)?;
@@ -544,19 +542,93 @@ fn assign_groups(
     Ok(out)
 }
 
-/// Count each touched group's posts and distributors again, and bring the
-/// priority of its open cases up to its reach.
-fn refresh_groups(db: &mut dyn Db, company: i64, groups: &[i64]) -> Result<(), Error> {
-    for &g in groups {
+/// How a group grows in one batch.
+#[derive(Debug, Clone, Copy)]
+struct Growth {
+    /// Its posts before the batch.
+    before: i64,
+    /// Posts and distributors the batch adds.
+    posts: i64,
+    distributors: i64,
+}
+
+impl Growth {
+    /// Its posts after the batch.
+    fn size(self) -> i64 {
+        (self.before + self.posts).max(1)
+    }
+}
+
+/// Per touched group: the posts and distributors this batch adds to it
+/// (those not in it already), counted before the batch's cases are written,
+/// so a group's size is kept up to date without counting it again.
+fn group_growth(
+    db: &mut dyn Db,
+    company: i64,
+    drafts: &[Draft],
+    groups: &HashMap<i64, i64>,
+) -> Result<BTreeMap<i64, Growth>, Error> {
+    let mut adds: BTreeMap<i64, (HashSet<i64>, HashSet<&str>)> = BTreeMap::new();
+    for d in drafts {
+        let e = adds.entry(groups[&d.post]).or_default();
+        e.0.insert(d.post);
+        if let Some(who) = d.distributor.as_deref() {
+            e.1.insert(who);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (g, (mut posts, mut who)) in adds {
+        let ids: Vec<i64> = posts.iter().copied().collect();
+        for chunk in ids.chunks(5_000) {
+            let mut args = vec![Arg::Int(company), Arg::Int(g)];
+            args.extend(chunk.iter().map(|&p| Arg::Int(p)));
+            let sql = format!(
+                "SELECT DISTINCT post_id FROM company_cases WHERE company_id = ?1 AND post_id IN ({}) AND group_id = ?2",
+                list(chunk.len(), 3)
+            );
+            db.each(&sql, &args, &mut |r| {
+                posts.remove(&r[0].int());
+            })?;
+        }
+        let names: Vec<String> = who.iter().map(|w| (*w).to_string()).collect();
+        for chunk in names.chunks(5_000) {
+            let mut args = vec![Arg::Int(company), Arg::Int(g)];
+            args.extend(chunk.iter().map(|w| Arg::Text(w.clone())));
+            let sql = format!(
+                "SELECT DISTINCT distributor_id FROM company_cases
+                 WHERE company_id = ?1 AND distributor_id IN ({}) AND group_id = ?2",
+                list(chunk.len(), 3)
+            );
+            let mut seen = Vec::new();
+            db.each(&sql, &args, &mut |r| seen.push(r[0].take_text()))?;
+            for w in &seen {
+                who.remove(w.as_str());
+            }
+        }
         let rows = db.rows(
-            "UPDATE company_case_groups SET
-               posts = (SELECT COUNT(DISTINCT post_id) FROM company_cases c WHERE c.company_id = ?1 AND c.group_id = ?2),
-               distributors = (SELECT COUNT(DISTINCT distributor_id) FROM company_cases c WHERE c.company_id = ?1 AND c.group_id = ?2)
-             WHERE company_id = ?1 AND id = ?2 RETURNING posts",
+            "SELECT posts FROM company_case_groups WHERE company_id = ?1 AND id = ?2",
             &[Arg::Int(company), Arg::Int(g)],
         )?;
-        let posts = rows.first().map_or(1, |r| r[0].int());
-        if posts <= 1 {
+        let before = rows.first().map_or(0, |r| r[0].int());
+        out.insert(g, Growth { before, posts: posts.len() as i64, distributors: who.len() as i64 });
+    }
+    Ok(out)
+}
+
+/// Add each touched group's growth to its counts, and bring the priority of
+/// its open cases up to its reach when the reach points changed.
+fn refresh_groups(db: &mut dyn Db, company: i64, growth: &BTreeMap<i64, Growth>) -> Result<(), Error> {
+    for (&g, gr) in growth {
+        db.exec(
+            "UPDATE company_case_groups SET posts = posts + ?3, distributors = distributors + ?4
+             WHERE company_id = ?1 AND id = ?2",
+            &[Arg::Int(company), Arg::Int(g), Arg::Int(gr.posts), Arg::Int(gr.distributors)],
+        )?;
+        // The batch's own cases were written with the new reach; the older
+        // ones change only when the reach points do (they stop at 6 posts).
+        let reach = |n: i64| priority(Severity::Info, n, 0).score;
+        let now = gr.size();
+        if gr.before == 0 || reach(gr.before) == reach(now) {
             continue;
         }
         let mut updates = Vec::new();
@@ -569,7 +641,7 @@ fn refresh_groups(db: &mut dyn Db, company: i64, groups: &[i64]) -> Result<(), E
             &[Arg::Int(company), Arg::Int(g)],
             &mut |r| match r[1].text().parse::<Severity>() {
                 Ok(sev) => {
-                    let p = priority(sev, posts, r[2].int()).score;
+                    let p = priority(sev, now, r[2].int()).score;
                     if p != r[3].int() {
                         updates.push((r[0].int(), p));
                     }
