@@ -1,13 +1,18 @@
 //! `tactful company …`: the company side's roster, feed ingest, unattributed
-//! handles and audit log. Parses the command line and prints; the work (and
-//! every rule about it) is in `tactful-company`, which returns data.
+//! handles, scan workers, the case queue and the audit log. Parses the
+//! command line and prints; the work (and every rule about it) is in
+//! `tactful-company`, which returns data.
 
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tactful_company::case::Status;
+use tactful_company::cases::{self, Change, Filter, Order};
 use tactful_company::feed::Format;
+use tactful_company::policy::Policy;
+use tactful_company::worker::{self, Worker};
 use tactful_company::{Actor, DEFAULT_COMPANY, Problem, audit, ingest, roster};
 
 use crate::UsageError;
@@ -38,9 +43,111 @@ pub enum Command {
         #[command(flatten)]
         db: StoreArg,
     },
+    /// Scan the queued posts into cases until the queue is empty (a worker, in this process).
+    Scan {
+        #[command(flatten)]
+        scan: ScanArgs,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// A scan worker: take batches from the shared queue until it is empty (or, with --follow, until stopped).
+    Worker {
+        #[command(flatten)]
+        scan: ScanArgs,
+        /// Keep waiting for new posts when the queue is empty (stop with Ctrl-C).
+        #[arg(long)]
+        follow: bool,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// The case queue: newest (or highest priority) first, filtered; one page at a time.
+    Cases {
+        /// Only cases with this status (new, in_review, notice_sent, escalated, fixed, dismissed, closed).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only cases with a finding of this rule.
+        #[arg(long, value_name = "CODE")]
+        rule: Option<String>,
+        /// Only this distributor's cases.
+        #[arg(long, value_name = "ID")]
+        distributor: Option<String>,
+        /// newest (default) or priority.
+        #[arg(long, value_parser = ["newest", "priority"], default_value = "newest")]
+        sort: String,
+        /// Cases per page.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Start after this case: the `next` the page before printed.
+        #[arg(long, value_name = "CURSOR")]
+        after: Option<String>,
+        /// One JSON object a line instead of a table (and `{"next": …}` last when there is more).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// One case: the post with its findings highlighted, why each matters, the guidance, the history; or change it.
+    Case {
+        id: i64,
+        /// Move it to: in_review, notice_sent, escalated, dismissed (needs --reason), closed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Why (required to dismiss).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Give it to someone ("" for nobody).
+        #[arg(long, value_name = "NAME")]
+        assign: Option<String>,
+        /// When it is due, YYYY-MM-DD ("" for no date).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        due: Option<String>,
+        /// Company packs, for the guidance of their rules; repeatable.
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<String>,
+        /// The case as one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
     /// The tamper-evident audit log: verify the chain, export it.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+/// How a scan judges posts.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Post versions per batch (one transaction each).
+    #[arg(long, default_value_t = 200)]
+    batch: usize,
+    /// A company pack (TOML) checked besides the built-in ones; repeatable.
+    #[arg(long = "pack", value_name = "FILE")]
+    packs: Vec<String>,
+    /// The company's policy file: approved claims, brand and product names, required disclosures.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The worker's name in the audit log (default: worker-PID).
+    #[arg(long = "as", value_name = "NAME")]
+    name: Option<String>,
+}
+
+impl ScanArgs {
+    fn worker(&self) -> Result<Worker> {
+        let checker = crate::input::checker(&self.packs)?;
+        let policy = match &self.policy {
+            None => Policy::default(),
+            Some(p) => {
+                let src =
+                    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+                Policy::parse(&p.display().to_string(), &src).map_err(|e| UsageError(e.to_string()))?
+            }
+        };
+        let name = self.name.clone().unwrap_or_else(|| format!("worker-{}", std::process::id()));
+        Ok(Worker::new(checker, policy, &name).batch_size(self.batch))
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -119,6 +226,38 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Roster(RosterCommand::List { team, json, db }) => roster_list(team.as_deref(), *json, db),
         Command::Ingest { file, format, who, db } => feed_ingest(file, format.as_deref(), who, db),
         Command::Unattributed { json, db } => unattributed(*json, db),
+        Command::Scan { scan, db } => run_worker(scan, false, db),
+        Command::Worker { scan, follow, db } => run_worker(scan, *follow, db),
+        Command::Cases { status, rule, distributor, sort, limit, after, json, db } => {
+            let filter = Filter {
+                status: status.as_deref().map(parse_status).transpose()?,
+                rule: rule.clone(),
+                distributor: distributor.clone(),
+                order: if sort == "priority" { Order::Priority } else { Order::Newest },
+                after: after.clone(),
+                limit: Some(*limit),
+            };
+            list_cases(&filter, *json, db)
+        }
+        Command::Case { id, status, reason, assign, due, packs, json, who, db } => {
+            let mut changes = Vec::new();
+            if let Some(s) = status {
+                changes.push(Change::Status { to: parse_status(s)?, reason: reason.clone() });
+            } else if reason.is_some() {
+                return Err(UsageError("--reason goes with --status".into()).into());
+            }
+            if let Some(a) = assign {
+                changes.push(Change::Assign(Some(a.clone())));
+            }
+            if let Some(d) = due {
+                changes.push(Change::Due(Some(d.clone())));
+            }
+            if changes.is_empty() {
+                show_case(*id, packs, *json, db)
+            } else {
+                change_case(*id, &changes, who, db)
+            }
+        }
         Command::Audit(AuditCommand::Verify { db }) => audit_verify(db),
         Command::Audit(AuditCommand::Export { out, db }) => audit_export(out.as_deref(), db),
     }
@@ -339,6 +478,244 @@ fn audit_export(to: Option<&Path>, db: &StoreArg) -> Result<u8> {
     sink.flush()?;
     if let Some(p) = to {
         eprintln!("wrote {written} audit entries to {}", p.display());
+    }
+    Ok(0)
+}
+
+fn parse_status(s: &str) -> Result<Status> {
+    s.parse::<Status>().map_err(|e| UsageError(format!("--status: {e}")).into())
+}
+
+/// A company error that is the person's to fix becomes a usage error (exit 2).
+fn usage(e: tactful_company::Error) -> anyhow::Error {
+    use tactful_company::Error as E;
+    match e {
+        E::UnknownCase(_) | E::Transition(_) | E::Input(_) => UsageError(e.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+fn run_worker(args: &ScanArgs, follow: bool, db: &StoreArg) -> Result<u8> {
+    let w = args.worker()?;
+    let mut store = open(db)?;
+    let started = Instant::now();
+    let mut out = std::io::stdout().lock();
+    loop {
+        let s = w.run(store.people(), DEFAULT_COMPANY, &crate::store::now, &mut |_| {})?;
+        let took = started.elapsed().as_secs_f64();
+        if s.posts > 0 || !follow {
+            writeln!(
+                out,
+                "scanned {} post versions in {} batches: {} cases opened, {} fixed, {} older versions skipped ({took:.1}s, {:.0} posts/s)",
+                s.posts,
+                s.batches,
+                s.opened,
+                s.fixed,
+                s.stale,
+                s.posts as f64 / took.max(1e-9)
+            )?;
+            out.flush()?;
+        }
+        if !follow {
+            let left = worker::queued(store.people(), DEFAULT_COMPANY)?;
+            if left > 0 {
+                writeln!(out, "  {left} post versions were queued meanwhile: run it again")?;
+            }
+            return Ok(0);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+}
+
+fn list_cases(filter: &Filter, json: bool, db: &StoreArg) -> Result<u8> {
+    let mut store = open(db)?;
+    let page = cases::list(store.people(), DEFAULT_COMPANY, filter).map_err(usage)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        for c in &page.cases {
+            writeln!(out, "{}", serde_json::to_string(c)?)?;
+        }
+        if let Some(n) = &page.next {
+            writeln!(out, "{}", serde_json::json!({ "next": n }))?;
+        }
+        return Ok(0);
+    }
+    if page.cases.is_empty() {
+        writeln!(out, "No cases{}.", if filter.after.is_some() { " after that one" } else { "" })?;
+        return Ok(0);
+    }
+    writeln!(
+        out,
+        "{:>6}  {:>4}  {:<11}  {:<13}  {:<8}  {:<12}  {:<24}  {:>5}  {:<16}  DUE",
+        "CASE", "PRIO", "STATUS", "CATEGORY", "SEVERITY", "DISTRIBUTOR", "RULES", "GROUP", "OPENED"
+    )?;
+    for c in &page.cases {
+        writeln!(
+            out,
+            "{:>6}  {:>4}  {:<11}  {:<13}  {:<8}  {:<12}  {:<24}  {:>5}  {:<16}  {}",
+            c.id,
+            c.priority.score,
+            c.status.as_str(),
+            c.category,
+            c.severity,
+            c.distributor.as_deref().unwrap_or("-"),
+            c.codes.join(","),
+            if c.group_posts > 1 { format!("×{}", c.group_posts) } else { "-".into() },
+            show_time(c.opened_at),
+            c.due.as_deref().unwrap_or("-"),
+        )?;
+    }
+    match &page.next {
+        Some(n) => writeln!(out, "{} cases; more with --after {n}", page.cases.len())?,
+        None => writeln!(out, "{} cases", page.cases.len())?,
+    }
+    Ok(0)
+}
+
+/// The text with each finding's span between « and » (overlapping spans merged).
+fn highlight(text: &str, spans: &[(usize, usize)]) -> String {
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    let mut sorted: Vec<(usize, usize)> = spans
+        .iter()
+        .copied()
+        .filter(|&(s, e)| s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e))
+        .collect();
+    sorted.sort_unstable();
+    for (s, e) in sorted {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + merged.len() * 4);
+    let mut at = 0;
+    for (s, e) in merged {
+        out.push_str(&text[at..s]);
+        out.push('«');
+        out.push_str(&text[s..e]);
+        out.push('»');
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn show_case(id: i64, packs: &[String], json: bool, db: &StoreArg) -> Result<u8> {
+    let checker = crate::input::checker(packs)?;
+    let mut store = open(db)?;
+    let d = cases::detail(store.people(), DEFAULT_COMPANY, id).map_err(usage)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&d)?)?;
+        return Ok(0);
+    }
+    let c = &d.case;
+    writeln!(
+        out,
+        "case {} · {} · {} · {} · priority {}",
+        c.id, c.category, c.severity, c.status, c.priority.score
+    )?;
+    writeln!(out, "  priority: {}", c.priority.why)?;
+    let edited = if d.current_version > c.version {
+        format!(" (edited since: version {} is current)", d.current_version)
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "  {} · {} post by {} · version {}{edited} · opened {}",
+        c.distributor.as_deref().map_or_else(|| "unattributed".to_string(), |d| format!("distributor {d}")),
+        d.network,
+        d.author,
+        c.version,
+        show_time(c.opened_at)
+    )?;
+    if let Some(u) = &d.url {
+        writeln!(out, "  {u}")?;
+    }
+    if c.assignee.is_some() || c.due.is_some() {
+        writeln!(
+            out,
+            "  assigned to {} · due {}",
+            c.assignee.as_deref().unwrap_or("nobody"),
+            c.due.as_deref().unwrap_or("-")
+        )?;
+    }
+    if let Some(r) = &c.reason {
+        writeln!(out, "  reason: {r}")?;
+    }
+    if !d.group_cases.is_empty() {
+        let others: Vec<String> = d
+            .group_cases
+            .iter()
+            .map(|(id, who)| format!("{id} ({})", who.as_deref().unwrap_or("-")))
+            .collect();
+        writeln!(
+            out,
+            "  group {}: the same text in {} posts by {} distributors; other cases: {}",
+            c.group,
+            c.group_posts,
+            c.group_distributors,
+            others.join(", ")
+        )?;
+    }
+    writeln!(out)?;
+    let spans: Vec<(usize, usize)> = c.findings.iter().map(|f| (f.start, f.end)).collect();
+    for line in highlight(&d.text, &spans).lines() {
+        writeln!(out, "  │ {line}")?;
+    }
+    writeln!(out)?;
+    for (i, f) in c.findings.iter().enumerate() {
+        let quoted = d.text.get(f.start..f.end).unwrap_or("");
+        writeln!(out, "  {}. {} ({}) «{}»: {}", i + 1, f.code, f.severity, quoted, f.message)?;
+        if let Some(g) = cases::guidance(checker.engine(), &f.code) {
+            writeln!(out, "     why it matters: {}", g.why.trim())?;
+            writeln!(out, "     instead: {}", g.hint.trim())?;
+            for l in &g.links {
+                writeln!(out, "     guidance: {l}")?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "history:")?;
+    for e in &d.history {
+        let status = |j: &Option<String>| -> String {
+            j.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).map_or_else(
+                || "-".into(),
+                |v| match (&v["status"], &v) {
+                    (serde_json::Value::String(s), _) => s.clone(),
+                    (_, serde_json::Value::Null) => "-".into(),
+                    (_, other) => other.to_string(),
+                },
+            )
+        };
+        writeln!(
+            out,
+            "  {}  {:<18} {:<12} {} → {}",
+            show_time(e.at),
+            e.actor,
+            e.action,
+            status(&e.before),
+            status(&e.after)
+        )?;
+    }
+    Ok(0)
+}
+
+fn change_case(id: i64, changes: &[Change], who: &Who, db: &StoreArg) -> Result<u8> {
+    let mut store = open(db)?;
+    let actor = who.actor();
+    let mut out = std::io::stdout().lock();
+    for ch in changes {
+        let before = cases::get(store.people(), DEFAULT_COMPANY, id).map_err(usage)?;
+        let after = cases::change(store.people(), &actor, id, ch).map_err(usage)?;
+        match ch {
+            Change::Status { .. } => writeln!(out, "case {id}: {} → {}", before.status, after.status)?,
+            Change::Assign(_) => {
+                writeln!(out, "case {id}: assigned to {}", after.assignee.as_deref().unwrap_or("nobody"))?;
+            }
+            Change::Due(_) => writeln!(out, "case {id}: due {}", after.due.as_deref().unwrap_or("-"))?,
+        }
     }
     Ok(0)
 }

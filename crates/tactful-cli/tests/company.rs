@@ -146,3 +146,123 @@ fn a_feed_of_unknown_format_is_a_usage_error() {
     let o = tactful(&["company", "unattributed", "--db", db.to_str().unwrap()]);
     assert_eq!(stdout(&o).trim(), "No unattributed posts: every author is on the roster.");
 }
+
+const CLAIMS: &str = "\
+network,post_id,author_handle,text
+instagram,A1,@ann_b,\"These drops cured my anxiety in two weeks, no more pills for me!\"
+instagram,B1,@bobcole,\"I made $5,000 last month from my phone. Quit your job and join my team!\"
+instagram,C1,@bobcole,\"Morning walk with the dog, what a sunrise today.\"
+";
+
+fn scan_to_cases(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    let feed = dir.join("claims.csv");
+    std::fs::write(&feed, CLAIMS).unwrap();
+    let (code, out) = run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(db, &["company", "scan", "--as", "worker-1"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("scanned 3 post versions in 1 batches: 2 cases opened, 0 fixed"), "{out}");
+    let (_, out) = run(db, &["company", "worker", "--batch", "10"]);
+    assert!(out.starts_with("scanned 0 post versions"), "the queue is empty: {out}");
+
+    let (code, out) = run(db, &["company", "cases", "--sort", "priority"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.lines().next().unwrap().trim_start().starts_with("CASE  PRIO"), "{out}");
+    assert!(out.contains("health") && out.contains("income") && out.contains("2 cases"), "{out}");
+    let (_, out) = run(db, &["company", "cases", "--json", "--limit", "1"]);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "one case and where the next page starts: {out}");
+    assert_eq!(lines[0]["category"], "income", "newest first");
+    let next = lines[1]["next"].as_str().unwrap().to_string();
+    let (_, out) = run(db, &["company", "cases", "--json", "--after", &next]);
+    let rest: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["category"], "health");
+    let health = rest[0]["id"].as_i64().unwrap().to_string();
+    let (_, out) = run(db, &["company", "cases", "--distributor", "D2", "--json"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+
+    let (code, out) = run(db, &["company", "case", &health]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("case {health} · health · error · new · priority")), "{out}");
+    assert!(out.contains("«cured my anxiety"), "the finding is highlighted: {out}");
+    assert!(out.contains("why it matters: ") && out.contains("instead: "), "{out}");
+    assert!(out.contains("worker-1") && out.contains("case.open"), "{out}");
+
+    let (code, out) = run(db, &["company", "case", &health, "--status", "dismissed"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("a dismissal needs a reason"), "{out}");
+    let (code, out) = run(db, &["company", "case", &health, "--status", "notice_sent"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("a case that is new cannot become notice_sent"), "{out}");
+    let (code, out) = run(
+        db,
+        &[
+            "company",
+            "case",
+            &health,
+            "--status",
+            "in_review",
+            "--assign",
+            "jane",
+            "--due",
+            "2026-12-01",
+            "--as",
+            "lead",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim(),
+        format!(
+            "case {health}: new → in_review\ncase {health}: assigned to jane\ncase {health}: due 2026-12-01"
+        )
+    );
+    let (code, out) = run(
+        db,
+        &[
+            "company",
+            "case",
+            &health,
+            "--status",
+            "dismissed",
+            "--reason",
+            "a testimonial legal cleared",
+            "--as",
+            "lead",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (_, out) = run(db, &["company", "cases", "--status", "dismissed", "--json"]);
+    assert!(out.contains("a testimonial legal cleared"), "{out}");
+    let (_, out) = run(db, &["company", "case", &health]);
+    assert!(out.contains("lead") && out.contains("in_review → dismissed"), "{out}");
+    let (code, out) = run(db, &["company", "case", "999"]);
+    assert_eq!((code, out.trim()), (2, "tactful: no case 999"));
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn scan_to_cases_on_sqlite() {
+    let dir = scratch("company-cases");
+    let db = dir.join("company.db");
+    scan_to_cases(db.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn scan_to_cases_on_postgres() {
+    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
+        );
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
+        return;
+    };
+    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_cases").unwrap();
+    scan_to_cases(&db, &scratch("company-cases-pg"));
+}

@@ -19,7 +19,7 @@ use crate::{Actor, Error};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
     pub company: i64,
     /// 1, 2, 3… per company, with no gaps.
@@ -295,6 +295,18 @@ pub fn entries(db: &mut dyn Db, company: i64, visit: &mut dyn FnMut(AuditEntry))
         &mut |r| visit(entry(r)),
     )?;
     Ok(())
+}
+
+/// The entries about one subject (`case:17`), in order.
+pub fn about(db: &mut dyn Db, company: i64, subject: &str) -> Result<Vec<AuditEntry>, Error> {
+    let mut out = Vec::new();
+    db.each(
+        "SELECT company_id, seq, at, actor, action, subject, before_json, after_json, prev_hash, hash
+         FROM company_audit WHERE company_id = ?1 AND subject = ?2 ORDER BY seq",
+        &[Arg::Int(company), Arg::Text(subject.to_string())],
+        &mut |r| out.push(entry(r)),
+    )?;
+    Ok(out)
 }
 
 /// Check the whole chain of the company.

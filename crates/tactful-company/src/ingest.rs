@@ -5,6 +5,7 @@
 //! `version` is the current one). One transaction per file; rows are
 //! written in batches (one lookup, one multi-row insert of posts, one of
 //! versions per batch), which is what makes a million-post feed quick.
+//! Every new version is queued for the scan workers in the same transaction.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -261,7 +262,9 @@ fn flush(
         .into_iter()
         .map(|p| (ids.get(&(p.post.network.to_string(), p.post.key.clone())).copied().unwrap_or(0), 1, p))
         .chain(versions.into_iter().inspect(|(id, v, p)| edited.push((*id, *v, p.hash.clone()))));
+    let mut queue = Vec::with_capacity(rows * 4);
     for (id, version, p) in all {
+        queue.extend([Arg::Int(c), Arg::Int(id), Arg::Int(version), Arg::Int(actor.at)]);
         args.extend([
             Arg::Int(c),
             Arg::Int(id),
@@ -282,7 +285,16 @@ fn flush(
         "",
         rows,
     )?;
-    // 5. Edited posts point at their new version (edits are few: one statement each).
+    // 5. Every new version waits for a scan worker, queued in this same transaction.
+    crate::batch::insert(
+        db,
+        "INSERT INTO company_scan_queue (company_id, post_id, version, queued_at)",
+        4,
+        &queue,
+        "",
+        rows,
+    )?;
+    // 6. Edited posts point at their new version (edits are few: one statement each).
     for (id, version, hash) in edited {
         db.exec(
             "UPDATE company_posts SET version = ?1, text_hash = ?2, last_changed = ?3 WHERE company_id = ?4 AND id = ?5",

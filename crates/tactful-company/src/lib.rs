@@ -2,7 +2,10 @@
 //! distributors (the upline tree, every handle they post under), ingests what
 //! they publish from social-listening feeds (attributed by handle, every edit
 //! kept as a version) and writes every action to a tamper-evident audit log.
-//! Scanning into cases, notices and lessons build on these tables.
+//! Scan workers turn new post versions into cases ([`worker`]), grouped
+//! when many distributors post the same text, and the compliance team works
+//! them ([`cases`]) along a status machine ([`case`]). Notices and lessons
+//! build on these tables.
 //!
 //! The company tables live in the same store as the seller's data, with their
 //! own migrations ([`schema`]); everything is written once against
@@ -17,12 +20,16 @@
 
 pub mod audit;
 mod batch;
+pub mod case;
+pub mod cases;
 pub mod feed;
 pub mod handle;
 pub mod ingest;
+pub mod policy;
 pub mod roster;
 pub mod schema;
 pub mod upline;
+pub mod worker;
 
 use tactful_store::StoreError;
 use tactful_store::people::Db;
@@ -65,6 +72,17 @@ pub enum Error {
     UnknownDistributor(String),
     #[error("no company with id {0} in this store")]
     UnknownCompany(i64),
+    #[error("no case {0}")]
+    UnknownCase(i64),
+    /// A move the case's status machine does not allow.
+    #[error(transparent)]
+    Transition(#[from] case::BadTransition),
+    /// A value given by the person is not what was expected.
+    #[error("{0}")]
+    Input(String),
+    /// The store holds something this tactful cannot read.
+    #[error("the company tables hold something unexpected: {0}")]
+    Damaged(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -137,6 +155,15 @@ pub(crate) fn transaction<T>(
     company: i64,
     mut f: impl FnMut(&mut dyn Db) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    atomic(db, |db| if lock(db, company)? { f(db) } else { Err(Error::UnknownCompany(company)) })
+}
+
+/// Run `f` in one transaction without the company's lock (a scan worker
+/// takes it only for the part of its batch that writes cases).
+pub(crate) fn atomic<T>(
+    db: &mut dyn Db,
+    mut f: impl FnMut(&mut dyn Db) -> Result<T, Error>,
+) -> Result<T, Error> {
     let mut out: Option<Result<T, Error>> = None;
     let run = db.atomically(&mut |db| {
         if db.postgres() {
@@ -147,7 +174,7 @@ pub(crate) fn transaction<T>(
             // each execution for the table as it is now.
             db.exec("SET LOCAL plan_cache_mode = force_custom_plan", &[])?;
         }
-        let r = if lock(db, company)? { f(db) } else { Err(Error::UnknownCompany(company)) };
+        let r = f(db);
         let failed = r.is_err();
         out = Some(r);
         if failed {

@@ -107,7 +107,7 @@ fn field(header: &str) -> Option<Field> {
 }
 
 /// `YYYY-MM-DD` with a real month and day.
-fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

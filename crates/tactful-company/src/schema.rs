@@ -19,12 +19,14 @@ struct Step {
     postgres: &'static [&'static str],
 }
 
-const STEPS: &[Step] = &[Step {
-    both: &[
-        "CREATE TABLE companies (id BIGINT PRIMARY KEY, name TEXT NOT NULL)",
-        "INSERT INTO companies (id, name) VALUES (1, 'default') ON CONFLICT DO NOTHING",
-        // The roster: the company's own ids; dates as YYYY-MM-DD, as the roster gives them.
-        "CREATE TABLE company_distributors (
+const STEPS: &[Step] = &[
+    // 1: companies, the roster, handles, posts and their versions, the audit log.
+    Step {
+        both: &[
+            "CREATE TABLE companies (id BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+            "INSERT INTO companies (id, name) VALUES (1, 'default') ON CONFLICT DO NOTHING",
+            // The roster: the company's own ids; dates as YYYY-MM-DD, as the roster gives them.
+            "CREATE TABLE company_distributors (
             company_id BIGINT NOT NULL REFERENCES companies (id),
             id TEXT NOT NULL,
             name TEXT NOT NULL,
@@ -36,25 +38,25 @@ const STEPS: &[Step] = &[Step {
             left_on TEXT,
             updated_at BIGINT NOT NULL,
             PRIMARY KEY (company_id, id))",
-        "CREATE INDEX company_distributors_upline ON company_distributors (company_id, upline_id)",
-        // A handle belongs to one distributor at a time (normalised, lower case).
-        "CREATE TABLE company_handles (
+            "CREATE INDEX company_distributors_upline ON company_distributors (company_id, upline_id)",
+            // A handle belongs to one distributor at a time (normalised, lower case).
+            "CREATE TABLE company_handles (
             company_id BIGINT NOT NULL,
             network TEXT NOT NULL,
             handle TEXT NOT NULL,
             distributor_id TEXT NOT NULL,
             PRIMARY KEY (company_id, network, handle),
             FOREIGN KEY (company_id, distributor_id) REFERENCES company_distributors (company_id, id))",
-        "CREATE INDEX company_handles_distributor ON company_handles (company_id, distributor_id)",
-        "CREATE UNIQUE INDEX company_posts_key ON company_posts (company_id, post_key, network)",
-        // Also finds the unattributed posts (distributor_id IS NULL). No index
-        // by author handle: each index is paid on every post ingested.
-        "CREATE INDEX company_posts_distributor ON company_posts (company_id, distributor_id)",
-        // Every text a post has had; the post's `version` names the current one.
-        // The two post tables have no foreign keys: a check per row was most
-        // of the cost of a bulk insert on PostgreSQL, and every write takes
-        // the company's lock (so the company exists) first.
-        "CREATE TABLE company_post_versions (
+            "CREATE INDEX company_handles_distributor ON company_handles (company_id, distributor_id)",
+            "CREATE UNIQUE INDEX company_posts_key ON company_posts (company_id, post_key, network)",
+            // Also finds the unattributed posts (distributor_id IS NULL). No index
+            // by author handle: each index is paid on every post ingested.
+            "CREATE INDEX company_posts_distributor ON company_posts (company_id, distributor_id)",
+            // Every text a post has had; the post's `version` names the current one.
+            // The two post tables have no foreign keys: a check per row was most
+            // of the cost of a bulk insert on PostgreSQL, and every write takes
+            // the company's lock (so the company exists) first.
+            "CREATE TABLE company_post_versions (
             company_id BIGINT NOT NULL,
             post_id BIGINT NOT NULL,
             version BIGINT NOT NULL,
@@ -65,8 +67,8 @@ const STEPS: &[Step] = &[Step {
             source_file TEXT NOT NULL,
             source_line BIGINT NOT NULL,
             PRIMARY KEY (company_id, post_id, version))",
-        // Append-only; `hash` chains each entry to the one before (see `audit`).
-        "CREATE TABLE company_audit (
+            // Append-only; `hash` chains each entry to the one before (see `audit`).
+            "CREATE TABLE company_audit (
             company_id BIGINT NOT NULL REFERENCES companies (id),
             seq BIGINT NOT NULL,
             at BIGINT NOT NULL,
@@ -78,10 +80,10 @@ const STEPS: &[Step] = &[Step {
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL,
             PRIMARY KEY (company_id, seq))",
-    ],
-    sqlite: &[
-        // INTEGER PRIMARY KEY: SQLite's own row id, numbered for us.
-        "CREATE TABLE company_posts (
+        ],
+        sqlite: &[
+            // INTEGER PRIMARY KEY: SQLite's own row id, numbered for us.
+            "CREATE TABLE company_posts (
             id INTEGER PRIMARY KEY,
             company_id BIGINT NOT NULL,
             network TEXT NOT NULL,
@@ -95,13 +97,13 @@ const STEPS: &[Step] = &[Step {
             text_hash TEXT NOT NULL,
             first_seen BIGINT NOT NULL,
             last_changed BIGINT NOT NULL)",
-        "CREATE TRIGGER company_audit_no_update BEFORE UPDATE ON company_audit
+            "CREATE TRIGGER company_audit_no_update BEFORE UPDATE ON company_audit
          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-        "CREATE TRIGGER company_audit_no_delete BEFORE DELETE ON company_audit
+            "CREATE TRIGGER company_audit_no_delete BEFORE DELETE ON company_audit
          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    ],
-    postgres: &[
-        "CREATE TABLE company_posts (
+        ],
+        postgres: &[
+            "CREATE TABLE company_posts (
             id BIGINT GENERATED BY DEFAULT AS IDENTITY,
             company_id BIGINT NOT NULL,
             network TEXT NOT NULL,
@@ -116,14 +118,105 @@ const STEPS: &[Step] = &[Step {
             first_seen BIGINT NOT NULL,
             last_changed BIGINT NOT NULL,
             PRIMARY KEY (company_id, id))",
-        "CREATE FUNCTION company_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+            "CREATE FUNCTION company_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
          $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
-        "CREATE TRIGGER company_audit_append_only BEFORE UPDATE OR DELETE ON company_audit
+            "CREATE TRIGGER company_audit_append_only BEFORE UPDATE OR DELETE ON company_audit
          FOR EACH ROW EXECUTE FUNCTION company_audit_append_only()",
-        "CREATE TRIGGER company_audit_no_truncate BEFORE TRUNCATE ON company_audit
+            "CREATE TRIGGER company_audit_no_truncate BEFORE TRUNCATE ON company_audit
          FOR EACH STATEMENT EXECUTE FUNCTION company_audit_append_only()",
-    ],
-}];
+        ],
+    },
+    // 2: the scan queue, cases and case groups.
+    Step {
+        both: &[
+            // Post versions waiting for a worker; a worker deletes its batch in
+            // the transaction that writes the batch's cases.
+            "CREATE TABLE company_scan_queue (
+            company_id BIGINT NOT NULL,
+            post_id BIGINT NOT NULL,
+            version BIGINT NOT NULL,
+            queued_at BIGINT NOT NULL,
+            PRIMARY KEY (company_id, post_id, version))",
+            // Posts ingested before the queue existed are scanned too.
+            "INSERT INTO company_scan_queue (company_id, post_id, version, queued_at)
+         SELECT company_id, id, version, first_seen FROM company_posts",
+            // Band keys of each group's sample text: a new text is compared only
+            // with the groups that share a key with it.
+            "CREATE TABLE company_case_group_keys (
+            company_id BIGINT NOT NULL,
+            key BIGINT NOT NULL,
+            group_id BIGINT NOT NULL,
+            PRIMARY KEY (company_id, key, group_id))",
+            "CREATE UNIQUE INDEX company_cases_post ON company_cases (company_id, post_id, version, category)",
+            "CREATE INDEX company_cases_status ON company_cases (company_id, status, id)",
+            "CREATE INDEX company_cases_priority ON company_cases (company_id, priority, id)",
+            "CREATE INDEX company_cases_distributor ON company_cases (company_id, distributor_id, id)",
+            "CREATE INDEX company_cases_group ON company_cases (company_id, group_id)",
+            // A case's history is read from the audit log by subject.
+            "CREATE INDEX company_audit_subject ON company_audit (company_id, subject, seq)",
+        ],
+        sqlite: &[
+            "CREATE TABLE company_case_groups (
+            id INTEGER PRIMARY KEY,
+            company_id BIGINT NOT NULL,
+            sample_text TEXT NOT NULL,
+            first_post_id BIGINT NOT NULL,
+            posts BIGINT NOT NULL,
+            distributors BIGINT NOT NULL,
+            created_at BIGINT NOT NULL)",
+            "CREATE TABLE company_cases (
+            id INTEGER PRIMARY KEY,
+            company_id BIGINT NOT NULL,
+            post_id BIGINT NOT NULL,
+            version BIGINT NOT NULL,
+            distributor_id TEXT,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            codes TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            group_id BIGINT NOT NULL,
+            earlier_cases BIGINT NOT NULL,
+            priority BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            assignee TEXT,
+            due_on TEXT,
+            opened_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        ],
+        postgres: &[
+            "CREATE TABLE company_case_groups (
+            id BIGINT GENERATED BY DEFAULT AS IDENTITY,
+            company_id BIGINT NOT NULL,
+            sample_text TEXT NOT NULL,
+            first_post_id BIGINT NOT NULL,
+            posts BIGINT NOT NULL,
+            distributors BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (company_id, id))",
+            "CREATE TABLE company_cases (
+            id BIGINT GENERATED BY DEFAULT AS IDENTITY,
+            company_id BIGINT NOT NULL,
+            post_id BIGINT NOT NULL,
+            version BIGINT NOT NULL,
+            distributor_id TEXT,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            codes TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            group_id BIGINT NOT NULL,
+            earlier_cases BIGINT NOT NULL,
+            priority BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            assignee TEXT,
+            due_on TEXT,
+            opened_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (company_id, id))",
+        ],
+    },
+];
 
 /// The newest company schema this tactful knows.
 pub const VERSION: i64 = STEPS.len() as i64;

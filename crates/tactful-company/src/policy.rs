@@ -1,0 +1,260 @@
+//! The company's policy file: sentences legal has cleared (a finding that
+//! lies wholly inside one raises no case), the brand and product names, and
+//! the disclosures a post that names them must carry. Pure: parse the TOML,
+//! then judge findings and texts.
+//!
+//! ```toml
+//! brands = ["Glowa"]
+//! products = ["Calm Drops", "Night Serum"]
+//! disclosures = ["#ad", "#glowapartner", "independent Glowa distributor"]
+//! approved = [
+//!   "Calm Drops contain lavender oil, which many people find relaxing.",
+//! ]
+//! ```
+//!
+//! Matching ignores case and runs of white space; nothing else (no
+//! stemming, no "close enough": legal cleared these words).
+
+use serde::Deserialize;
+use tactful_core::{Category, Finding, Severity};
+
+use crate::Error;
+
+/// The code of the finding the policy itself raises.
+pub const MISSING_DISCLOSURE: &str = "POLICY-DISCLOSURE";
+
+/// What the policy's own finding means, for a case page.
+pub const MISSING_DISCLOSURE_WHY: &str = "The post names the company's brand or a product but carries none of \
+     the disclosures the company's policy requires, so a reader cannot tell that the writer earns from a sale.";
+pub const MISSING_DISCLOSURE_HINT: &str = "Add one of the company's required disclosures near the start of the post, where it is seen without a click.";
+
+/// A sentence legal has cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedClaim {
+    pub text: String,
+    /// The sentence folded for matching.
+    folded: String,
+}
+
+/// The company's policy (an empty one approves nothing and requires nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub approved: Vec<ApprovedClaim>,
+    pub brands: Vec<String>,
+    pub products: Vec<String>,
+    pub disclosures: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default)]
+    approved: Vec<String>,
+    #[serde(default)]
+    brands: Vec<String>,
+    #[serde(default)]
+    products: Vec<String>,
+    #[serde(default)]
+    disclosures: Vec<String>,
+}
+
+/// Lower case with every run of white space one space; and for each byte
+/// of the folded text, the byte range of the original it came from.
+fn fold(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    let mut space = true; // drops leading white space
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+                from.push((i, end));
+                space = true;
+            }
+            continue;
+        }
+        space = false;
+        for l in c.to_lowercase() {
+            let mut buf = [0; 4];
+            for _ in l.encode_utf8(&mut buf).bytes() {
+                from.push((i, end));
+            }
+            out.push(l);
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+        from.pop();
+    }
+    (out, from)
+}
+
+impl Policy {
+    /// Read a policy file; `file` names it in errors.
+    pub fn parse(file: &str, source: &str) -> Result<Policy, Error> {
+        let raw: PolicyFile = toml::from_str(source).map_err(|e| Error::Format {
+            file: file.to_string(),
+            message: e.to_string().trim().to_string(),
+        })?;
+        let clean = |v: Vec<String>, what: &str| -> Result<Vec<String>, Error> {
+            v.into_iter()
+                .map(|s| {
+                    let t = s.trim().to_string();
+                    if t.is_empty() {
+                        Err(Error::Format {
+                            file: file.to_string(),
+                            message: format!("{what}: an empty entry"),
+                        })
+                    } else {
+                        Ok(t)
+                    }
+                })
+                .collect()
+        };
+        let approved = clean(raw.approved, "approved")?
+            .into_iter()
+            .map(|text| ApprovedClaim { folded: fold(&text).0, text })
+            .collect();
+        Ok(Policy {
+            approved,
+            brands: clean(raw.brands, "brands")?,
+            products: clean(raw.products, "products")?,
+            disclosures: clean(raw.disclosures, "disclosures")?,
+        })
+    }
+
+    /// The byte ranges of `text` that are approved sentences.
+    pub fn approved_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.approved.is_empty() {
+            return Vec::new();
+        }
+        let (folded, from) = fold(text);
+        let mut spans = Vec::new();
+        for a in &self.approved {
+            for (i, m) in folded.match_indices(a.folded.as_str()) {
+                if !m.is_empty() {
+                    spans.push((from[i].0, from[i + m.len() - 1].1));
+                }
+            }
+        }
+        spans
+    }
+
+    /// Drop the findings that lie wholly inside an approved sentence; and
+    /// add the policy's own finding when the post names the brand or a
+    /// product without a required disclosure.
+    pub fn judge(&self, text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
+        let spans = self.approved_spans(text);
+        if !spans.is_empty() {
+            findings.retain(|f| !spans.iter().any(|&(s, e)| s <= f.start && f.end <= e));
+        }
+        if let Some(f) = self.missing_disclosure(text) {
+            findings.push(f);
+            tactful_app::checker::order(&mut findings);
+        }
+        findings
+    }
+
+    /// A post that names the brand or a product and carries none of the
+    /// required disclosures (nothing when the policy lists no disclosures).
+    pub fn missing_disclosure(&self, text: &str) -> Option<Finding> {
+        if self.disclosures.is_empty() {
+            return None;
+        }
+        let (folded, from) = fold(text);
+        if self.disclosures.iter().any(|d| folded.contains(fold(d).0.as_str())) {
+            return None;
+        }
+        let (i, len, name) = self
+            .brands
+            .iter()
+            .chain(&self.products)
+            .filter_map(|n| {
+                let f = fold(n).0;
+                folded.find(f.as_str()).filter(|&i| whole_word(&folded, i, f.len())).map(|i| (i, f.len(), n))
+            })
+            .min_by_key(|&(i, ..)| i)?;
+        Some(Finding {
+            code: MISSING_DISCLOSURE.to_string(),
+            category: Category::Disclosure,
+            severity: Severity::Warning,
+            start: from[i].0,
+            end: from[i + len - 1].1,
+            message: format!(
+                "names {name} without a disclosure the company requires ({})",
+                self.disclosures.join(", ")
+            ),
+        })
+    }
+}
+
+/// The match at `i..i+len` is not part of a longer word.
+fn whole_word(s: &str, i: usize, len: usize) -> bool {
+    let before = s[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let after = s[i + len..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    before && after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r##"
+brands = ["Glowa"]
+products = ["Calm Drops"]
+disclosures = ["#ad", "independent Glowa distributor"]
+approved = ["Calm Drops contain lavender oil, which many people find relaxing."]
+"##;
+
+    fn finding(start: usize, end: usize) -> Finding {
+        Finding {
+            code: "HLT001".into(),
+            category: Category::Health,
+            severity: Severity::Error,
+            start,
+            end,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_finding_inside_an_approved_sentence_is_dropped_and_one_outside_is_kept() {
+        let p = Policy::parse("policy.toml", POLICY).unwrap();
+        let text = "#ad My favourite: CALM DROPS contain lavender oil,  which many people\nfind relaxing. They cure insomnia too.";
+        let spans = p.approved_spans(text);
+        assert_eq!(spans.len(), 1);
+        let (s, e) = spans[0];
+        assert_eq!(&text[s..e], "CALM DROPS contain lavender oil,  which many people\nfind relaxing.");
+        let inside = text.find("relaxing").unwrap();
+        let outside = text.find("cure insomnia").unwrap();
+        let kept = p.judge(text, vec![finding(inside, inside + 8), finding(outside, outside + 13)]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].start, outside);
+    }
+
+    #[test]
+    fn a_brand_without_a_disclosure_is_a_finding() {
+        let p = Policy::parse("policy.toml", POLICY).unwrap();
+        let f = p.missing_disclosure("Loving my Glowa serum today").unwrap();
+        assert_eq!((f.code.as_str(), f.start, f.end), (MISSING_DISCLOSURE, 10, 15));
+        assert!(p.missing_disclosure("Loving my Glowa serum today #AD").is_none());
+        assert!(
+            p.missing_disclosure("Glowafans unite").is_none(),
+            "a brand inside a longer word is not the brand"
+        );
+        assert!(p.missing_disclosure("Nothing to see").is_none());
+        assert!(Policy::default().missing_disclosure("Glowa").is_none());
+    }
+
+    #[test]
+    fn a_bad_policy_file_is_named() {
+        let e = Policy::parse("policy.toml", "approve = [\"x\"]").unwrap_err();
+        assert!(
+            e.to_string().starts_with("policy.toml: ") && e.to_string().contains("unknown field `approve`"),
+            "{e}"
+        );
+        let e = Policy::parse("policy.toml", "brands = [\" \"]").unwrap_err();
+        assert_eq!(e.to_string(), "policy.toml: brands: an empty entry");
+    }
+}

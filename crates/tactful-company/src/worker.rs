@@ -1,0 +1,677 @@
+//! Scan workers: take a batch of post versions from the scan queue, check
+//! each text with the one [`Checker`] (built-in and company packs) and the
+//! company's [`Policy`], write the findings as cases, and take the batch off
+//! the queue, all in one transaction. A worker that dies mid-batch loses and
+//! doubles nothing: its transaction rolls back and the batch stays queued.
+//!
+//! On PostgreSQL a batch is claimed with `FOR UPDATE SKIP LOCKED`, so
+//! several workers on several machines share one queue, each batch going to
+//! one of them; the texts are checked without the company's lock, which is
+//! taken only when the batch has cases to write (groups and the audit chain
+//! need one writer at a time). On SQLite one writer at a time holds anyway.
+//!
+//! What a scan decides, per post version:
+//! - the findings of one category are one case (their codes and spans kept);
+//! - a version older than the post's current one opens no case (the post
+//!   has moved on; its newer version is scanned too);
+//! - an open case of an earlier version whose category the current version
+//!   no longer has becomes `fixed`; one whose category is still there stays
+//!   open, and no second case is opened beside it;
+//! - each case joins the case group of the same or nearly the same text
+//!   ([`crate::case::same_text`]), or starts one.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use tactful_app::Checker;
+use tactful_core::{Category, Channel, Finding, Severity};
+use tactful_store::Arg;
+use tactful_store::people::Db;
+
+use crate::audit::Chain;
+use crate::case::{Status, group_keys, priority, same_text};
+use crate::cases::CaseFinding;
+use crate::policy::Policy;
+use crate::{Actor, Error};
+
+/// One scan worker: the checker, the policy, its name in the audit log.
+pub struct Worker {
+    checker: Checker,
+    policy: Policy,
+    name: String,
+    batch: usize,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BatchReport {
+    /// The post versions scanned, as (post id, version); empty when the queue was.
+    pub scanned: Vec<(i64, i64)>,
+    /// Cases opened, by id.
+    pub opened: Vec<i64>,
+    /// Cases closed as fixed, by id.
+    pub fixed: Vec<i64>,
+    /// Versions older than their post's current one (scanned, no case).
+    pub stale: u64,
+}
+
+/// What a run of batches did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanSummary {
+    pub batches: u64,
+    pub posts: u64,
+    pub opened: u64,
+    pub fixed: u64,
+    pub stale: u64,
+}
+
+impl ScanSummary {
+    pub fn add(&mut self, b: &BatchReport) {
+        self.batches += 1;
+        self.posts += b.scanned.len() as u64;
+        self.opened += b.opened.len() as u64;
+        self.fixed += b.fixed.len() as u64;
+        self.stale += b.stale;
+    }
+}
+
+/// A queued version with its text.
+struct Claimed {
+    post: i64,
+    version: i64,
+    current: i64,
+    distributor: Option<String>,
+    text: String,
+}
+
+/// A case about to be opened: the findings of one category on one version.
+struct Draft {
+    post: i64,
+    version: i64,
+    distributor: Option<String>,
+    category: Category,
+    severity: Severity,
+    findings: Vec<Finding>,
+}
+
+/// An open case of a post being scanned.
+struct OpenCase {
+    id: i64,
+    post: i64,
+    version: i64,
+    category: String,
+    status: Status,
+}
+
+/// The posts whose current version this batch scanned: the version and the
+/// categories it was found to have.
+type Found = HashMap<i64, (i64, HashSet<Category>)>;
+
+/// Post versions waiting in the queue.
+pub fn queued(db: &mut dyn Db, company: i64) -> Result<i64, Error> {
+    Ok(db.rows("SELECT COUNT(*) FROM company_scan_queue WHERE company_id = ?1", &[Arg::Int(company)])?[0][0]
+        .int())
+}
+
+/// `(CAST(?a AS BIGINT), CAST(?b AS BIGINT)), …` for pairs numbered from `first`.
+fn pairs(n: usize, first: usize) -> String {
+    let mut s = String::with_capacity(n * 40);
+    for i in 0..n {
+        let a = first + 2 * i;
+        let _ =
+            write!(s, "{}(CAST(?{a} AS BIGINT), CAST(?{} AS BIGINT))", if i == 0 { "" } else { ", " }, a + 1);
+    }
+    s
+}
+
+/// `?first, ?first+1, …`
+fn list(n: usize, first: usize) -> String {
+    (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+const OPEN: &str = "('new', 'in_review', 'notice_sent', 'escalated')";
+
+impl Worker {
+    /// A worker checking with `checker` and `policy`; `name` goes in the audit log.
+    pub fn new(checker: Checker, policy: Policy, name: &str) -> Worker {
+        Worker { checker, policy, name: name.to_string(), batch: 200 }
+    }
+
+    /// Post versions per batch (per transaction); default 200.
+    #[must_use]
+    pub fn batch_size(mut self, n: usize) -> Worker {
+        self.batch = n.max(1);
+        self
+    }
+
+    /// The checker this worker judges with.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// Scan batches until the queue is empty; `clock` stamps each batch,
+    /// `progress` sees each one.
+    pub fn run(
+        &self,
+        db: &mut dyn Db,
+        company: i64,
+        clock: &dyn Fn() -> i64,
+        progress: &mut dyn FnMut(&BatchReport),
+    ) -> Result<ScanSummary, Error> {
+        let mut s = ScanSummary::default();
+        loop {
+            let b = self.run_batch(db, company, clock())?;
+            if b.scanned.is_empty() {
+                return Ok(s);
+            }
+            s.add(&b);
+            progress(&b);
+        }
+    }
+
+    /// Take one batch off the queue and scan it, in one transaction.
+    pub fn run_batch(&self, db: &mut dyn Db, company: i64, at: i64) -> Result<BatchReport, Error> {
+        let actor = Actor { company, who: self.name.clone(), at };
+        crate::atomic(db, |db| {
+            let claimed = claim(db, company, self.batch)?;
+            let mut report = BatchReport {
+                scanned: claimed.iter().map(|c| (c.post, c.version)).collect(),
+                ..BatchReport::default()
+            };
+            if claimed.is_empty() {
+                return Ok(report);
+            }
+            let mut drafts = Vec::new();
+            let mut found: Found = HashMap::new();
+            let mut texts: HashMap<i64, &str> = HashMap::new();
+            for c in &claimed {
+                if c.version < c.current {
+                    report.stale += 1;
+                    continue;
+                }
+                let findings = self.policy.judge(&c.text, self.checker.check(&c.text, Channel::Post));
+                let mut by: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+                for f in findings {
+                    by.entry(f.category.as_str()).or_default().push(f);
+                }
+                let cats = found.entry(c.post).or_insert_with(|| (c.version, HashSet::new()));
+                for (_, findings) in by {
+                    let category = findings[0].category;
+                    cats.1.insert(category);
+                    drafts.push(Draft {
+                        post: c.post,
+                        version: c.version,
+                        distributor: c.distributor.clone(),
+                        category,
+                        severity: findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info),
+                        findings,
+                    });
+                }
+                texts.insert(c.post, &c.text);
+            }
+            let posts: Vec<i64> = found.keys().copied().collect();
+            let mut open = open_cases(db, company, &posts)?;
+            if !drafts.is_empty() || !open.is_empty() {
+                if !crate::lock(db, company)? {
+                    return Err(Error::UnknownCompany(company));
+                }
+                // Read again under the lock: a reviewer may have moved one meanwhile.
+                open = open_cases(db, company, &posts)?;
+                write(db, &actor, &found, &texts, drafts, &open, &mut report)?;
+            }
+            unqueue(db, company, &report.scanned)?;
+            Ok(report)
+        })
+    }
+}
+
+/// Claim up to `n` queued versions (on PostgreSQL, skipping those another
+/// worker holds) and read their texts.
+fn claim(db: &mut dyn Db, company: i64, n: usize) -> Result<Vec<Claimed>, Error> {
+    let take = if db.postgres() {
+        "SELECT post_id, version FROM company_scan_queue WHERE company_id = ?1
+         ORDER BY post_id, version LIMIT ?2 FOR UPDATE SKIP LOCKED"
+    } else {
+        "SELECT post_id, version FROM company_scan_queue WHERE company_id = ?1
+         ORDER BY post_id, version LIMIT ?2"
+    };
+    let mut keys = Vec::new();
+    db.each(take, &[Arg::Int(company), Arg::Int(i64::try_from(n).unwrap_or(i64::MAX))], &mut |r| {
+        keys.push((r[0].int(), r[1].int()));
+    })?;
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = vec![Arg::Int(company)];
+    for &(p, v) in &keys {
+        args.extend([Arg::Int(p), Arg::Int(v)]);
+    }
+    let values = pairs(keys.len(), 2);
+    // One index probe per key on PostgreSQL (LATERAL), as ingest does.
+    let sql = if db.postgres() {
+        format!(
+            "SELECT k.column1, k.column2, p.version, p.distributor_id, v.text FROM (VALUES {values}) AS k
+             CROSS JOIN LATERAL (SELECT version, distributor_id FROM company_posts p
+               WHERE p.company_id = ?1 AND p.id = k.column1) AS p
+             CROSS JOIN LATERAL (SELECT text FROM company_post_versions v
+               WHERE v.company_id = ?1 AND v.post_id = k.column1 AND v.version = k.column2) AS v"
+        )
+    } else {
+        format!(
+            "SELECT k.column1, k.column2, p.version, p.distributor_id, v.text FROM (VALUES {values}) AS k
+             JOIN company_posts p ON p.company_id = ?1 AND p.id = k.column1
+             JOIN company_post_versions v ON v.company_id = ?1 AND v.post_id = k.column1 AND v.version = k.column2"
+        )
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    db.each(&sql, &args, &mut |r| {
+        out.push(Claimed {
+            post: r[0].int(),
+            version: r[1].int(),
+            current: r[2].int(),
+            distributor: r[3].opt_text(),
+            text: r[4].take_text(),
+        });
+    })?;
+    out.sort_by_key(|c| (c.post, c.version));
+    Ok(out)
+}
+
+/// Take the scanned versions off the queue.
+fn unqueue(db: &mut dyn Db, company: i64, scanned: &[(i64, i64)]) -> Result<(), Error> {
+    for chunk in scanned.chunks(5_000) {
+        let mut args = vec![Arg::Int(company)];
+        for &(p, v) in chunk {
+            args.extend([Arg::Int(p), Arg::Int(v)]);
+        }
+        db.exec(
+            &format!(
+                "DELETE FROM company_scan_queue WHERE company_id = ?1 AND (post_id, version) IN (VALUES {})",
+                pairs(chunk.len(), 2)
+            ),
+            &args,
+        )?;
+    }
+    Ok(())
+}
+
+fn open_cases(db: &mut dyn Db, company: i64, posts: &[i64]) -> Result<Vec<OpenCase>, Error> {
+    let mut out = Vec::new();
+    for chunk in posts.chunks(5_000) {
+        let mut args = vec![Arg::Int(company)];
+        args.extend(chunk.iter().map(|&p| Arg::Int(p)));
+        let sql = format!(
+            "SELECT id, post_id, version, category, status FROM company_cases
+             WHERE company_id = ?1 AND post_id IN ({}) AND status IN {OPEN}",
+            list(chunk.len(), 2)
+        );
+        let mut bad = None;
+        db.each(&sql, &args, &mut |r| match r[4].text().parse::<Status>() {
+            Ok(status) => out.push(OpenCase {
+                id: r[0].int(),
+                post: r[1].int(),
+                version: r[2].int(),
+                category: r[3].take_text(),
+                status,
+            }),
+            Err(e) => bad = Some(e),
+        })?;
+        if let Some(e) = bad {
+            return Err(Error::Damaged(e));
+        }
+    }
+    Ok(out)
+}
+
+/// Close what was fixed, open what was found, under the company's lock.
+fn write(
+    db: &mut dyn Db,
+    actor: &Actor,
+    found: &Found,
+    texts: &HashMap<i64, &str>,
+    mut drafts: Vec<Draft>,
+    open: &[OpenCase],
+    report: &mut BatchReport,
+) -> Result<(), Error> {
+    let company = actor.company;
+    let mut chain = Chain::open(db, company)?;
+    let mut still_open: HashSet<(i64, &str)> = HashSet::new();
+    for oc in open {
+        let Some((version, cats)) = found.get(&oc.post) else { continue };
+        let gone = !cats.iter().any(|c| c.as_str() == oc.category);
+        if oc.version < *version && gone {
+            let to = oc.status.change(Status::Fixed, None)?;
+            let reason = format!("version {version} of the post checks clean of {}", oc.category);
+            db.exec(
+                "UPDATE company_cases SET status = ?1, reason = ?2, updated_at = ?3 WHERE company_id = ?4 AND id = ?5",
+                &[Arg::Static(to.as_str()), Arg::Text(reason.clone()), Arg::Int(actor.at), Arg::Int(company), Arg::Int(oc.id)],
+            )?;
+            chain.append(
+                actor,
+                "case.status",
+                &format!("case:{}", oc.id),
+                Some(&serde_json::json!({ "status": oc.status.as_str() })),
+                Some(&serde_json::json!({ "status": to.as_str(), "reason": reason })),
+            );
+            report.fixed.push(oc.id);
+        } else {
+            still_open.insert((oc.post, oc.category.as_str()));
+        }
+    }
+    drafts.retain(|d| !still_open.contains(&(d.post, d.category.as_str())));
+    if !drafts.is_empty() {
+        let earlier = earlier_posts(db, company, &drafts)?;
+        let groups = assign_groups(db, actor, &drafts, texts)?;
+        let growth = group_growth(db, company, &drafts, &groups)?;
+        // Earlier posts with cases, counting those earlier in this batch.
+        let mut seen: HashMap<&str, HashSet<i64>> = HashMap::new();
+        let mut args = Vec::with_capacity(drafts.len() * 15);
+        let mut earlier_of = Vec::with_capacity(drafts.len());
+        for d in &drafts {
+            let n = d.distributor.as_deref().map_or(0, |who| {
+                let before = earlier.get(who).copied().unwrap_or(0);
+                let batch = seen.entry(who).or_default();
+                let n = before + batch.iter().filter(|&&p| p != d.post).count() as i64;
+                batch.insert(d.post);
+                n
+            });
+            earlier_of.push(n);
+            let findings: Vec<CaseFinding> = d.findings.iter().map(CaseFinding::from).collect();
+            let mut codes: Vec<&str> = d.findings.iter().map(|f| f.code.as_str()).collect();
+            codes.dedup();
+            args.extend([
+                Arg::Int(company),
+                Arg::Int(d.post),
+                Arg::Int(d.version),
+                Arg::OptText(d.distributor.clone()),
+                Arg::Static(d.category.as_str()),
+                Arg::Static(d.severity.as_str()),
+                Arg::Text(format!(",{},", codes.join(","))),
+                Arg::Text(serde_json::to_string(&findings).expect("findings serialise")),
+                Arg::Int(groups[&d.post]),
+                Arg::Int(n),
+                Arg::Int(priority(d.severity, growth[&groups[&d.post]].size(), n).score),
+                Arg::Static(Status::New.as_str()),
+                Arg::Int(actor.at),
+                Arg::Int(actor.at),
+            ]);
+        }
+        let mut ids: HashMap<(i64, String), i64> = HashMap::new();
+        crate::batch::insert_returning(
+            db,
+            "INSERT INTO company_cases (company_id, post_id, version, distributor_id, category, severity, codes, findings, group_id, earlier_cases, priority, status, opened_at, updated_at)",
+            14,
+            &args,
+            "ON CONFLICT DO NOTHING RETURNING post_id, category, id",
+            500,
+            &mut |r| {
+                ids.insert((r[0].int(), r[1].take_text()), r[2].int());
+            },
+        )?;
+        for (d, earlier) in drafts.iter().zip(earlier_of) {
+            let Some(&id) = ids.get(&(d.post, d.category.as_str().to_string())) else { continue };
+            let codes: Vec<&str> = d.findings.iter().map(|f| f.code.as_str()).collect();
+            chain.append(
+                actor,
+                "case.open",
+                &format!("case:{id}"),
+                None,
+                Some(&serde_json::json!({
+                    "status": "new", "post": d.post, "version": d.version, "distributor": d.distributor,
+                    "category": d.category.as_str(), "codes": codes, "group": groups[&d.post],
+                    "earlier_cases": earlier,
+                })),
+            );
+            report.opened.push(id);
+        }
+        refresh_groups(db, company, &growth)?;
+    }
+    report.opened.sort_unstable();
+    chain.write(db)?;
+    Ok(())
+}
+
+/// Per distributor: their earlier posts with a case that was not dismissed.
+fn earlier_posts(db: &mut dyn Db, company: i64, drafts: &[Draft]) -> Result<HashMap<String, i64>, Error> {
+    let mut who: Vec<&str> = drafts.iter().filter_map(|d| d.distributor.as_deref()).collect();
+    who.sort_unstable();
+    who.dedup();
+    let mut out = HashMap::new();
+    for chunk in who.chunks(5_000) {
+        let mut args = vec![Arg::Int(company)];
+        args.extend(chunk.iter().map(|w| Arg::Text((*w).to_string())));
+        db.each(
+            &format!(
+                "SELECT distributor_id, COUNT(DISTINCT post_id) FROM company_cases
+                 WHERE company_id = ?1 AND distributor_id IN ({}) AND status <> 'dismissed'
+                 GROUP BY distributor_id",
+                list(chunk.len(), 2)
+            ),
+            &args,
+            &mut |r| {
+                out.insert(r[0].take_text(), r[1].int());
+            },
+        )?;
+    }
+    Ok(out)
+}
+
+/// The case group of each drafted post: the oldest group whose sample is
+/// the same text, else a new group with this text as its sample.
+fn assign_groups(
+    db: &mut dyn Db,
+    actor: &Actor,
+    drafts: &[Draft],
+    texts: &HashMap<i64, &str>,
+) -> Result<HashMap<i64, i64>, Error> {
+    let company = actor.company;
+    let mut posts: Vec<(i64, Option<&str>)> =
+        drafts.iter().map(|d| (d.post, d.distributor.as_deref())).collect();
+    posts.dedup_by_key(|p| p.0);
+    let keys: HashMap<i64, Vec<i64>> = posts.iter().map(|&(p, _)| (p, group_keys(texts[&p]))).collect();
+    let mut all: Vec<i64> = keys.values().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut by_key: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in all.chunks(5_000) {
+        let mut args = vec![Arg::Int(company)];
+        args.extend(chunk.iter().map(|&k| Arg::Int(k)));
+        db.each(
+            &format!(
+                "SELECT key, group_id FROM company_case_group_keys WHERE company_id = ?1 AND key IN ({})",
+                list(chunk.len(), 2)
+            ),
+            &args,
+            &mut |r| by_key.entry(r[0].int()).or_default().push(r[1].int()),
+        )?;
+    }
+    let mut wanted: Vec<i64> = by_key.values().flatten().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut samples: HashMap<i64, String> = HashMap::new();
+    for chunk in wanted.chunks(5_000) {
+        let mut args = vec![Arg::Int(company)];
+        args.extend(chunk.iter().map(|&g| Arg::Int(g)));
+        db.each(
+            &format!(
+                "SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id IN ({})",
+                list(chunk.len(), 2)
+            ),
+            &args,
+            &mut |r| {
+                samples.insert(r[0].int(), r[1].take_text());
+            },
+        )?;
+    }
+    let mut out = HashMap::new();
+    for (post, _) in posts {
+        let text = texts[&post];
+        let mut candidates: Vec<i64> =
+            keys[&post].iter().filter_map(|k| by_key.get(k)).flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let hit = candidates.into_iter().find(|g| samples.get(g).is_some_and(|s| same_text(s, text)));
+        let group = if let Some(g) = hit {
+            g
+        } else {
+            let rows = db.rows(
+                "INSERT INTO company_case_groups (company_id, sample_text, first_post_id, posts, distributors, created_at)
+                 VALUES (?1, ?2, ?3, 0, 0, ?4) RETURNING id",
+                &[Arg::Int(company), Arg::Text(text.to_string()), Arg::Int(post), Arg::Int(actor.at)],
+            )?;
+            let g = rows[0][0].int();
+            let mut args = Vec::new();
+            for &k in &keys[&post] {
+                args.extend([Arg::Int(company), Arg::Int(k), Arg::Int(g)]);
+                by_key.entry(k).or_default().push(g);
+            }
+            crate::batch::insert(
+                db,
+                "INSERT INTO company_case_group_keys (company_id, key, group_id)",
+                3,
+                &args,
+                "ON CONFLICT DO NOTHING",
+                100,
+            )?;
+            samples.insert(g, text.to_string());
+            g
+        };
+        out.insert(post, group);
+    }
+    Ok(out)
+}
+
+/// How a group grows in one batch.
+#[derive(Debug, Clone, Copy)]
+struct Growth {
+    /// Its posts before the batch.
+    before: i64,
+    /// Posts and distributors the batch adds.
+    posts: i64,
+    distributors: i64,
+}
+
+impl Growth {
+    /// Its posts after the batch.
+    fn size(self) -> i64 {
+        (self.before + self.posts).max(1)
+    }
+}
+
+/// Per touched group: the posts and distributors this batch adds to it
+/// (those not in it already), counted before the batch's cases are written,
+/// so a group's size is kept up to date without counting it again.
+fn group_growth(
+    db: &mut dyn Db,
+    company: i64,
+    drafts: &[Draft],
+    groups: &HashMap<i64, i64>,
+) -> Result<BTreeMap<i64, Growth>, Error> {
+    let mut adds: BTreeMap<i64, (HashSet<i64>, HashSet<&str>)> = BTreeMap::new();
+    for d in drafts {
+        let e = adds.entry(groups[&d.post]).or_default();
+        e.0.insert(d.post);
+        if let Some(who) = d.distributor.as_deref() {
+            e.1.insert(who);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (g, (mut posts, mut who)) in adds {
+        let ids: Vec<i64> = posts.iter().copied().collect();
+        for chunk in ids.chunks(5_000) {
+            let mut args = vec![Arg::Int(company), Arg::Int(g)];
+            args.extend(chunk.iter().map(|&p| Arg::Int(p)));
+            let sql = format!(
+                "SELECT DISTINCT post_id FROM company_cases WHERE company_id = ?1 AND post_id IN ({}) AND group_id = ?2",
+                list(chunk.len(), 3)
+            );
+            db.each(&sql, &args, &mut |r| {
+                posts.remove(&r[0].int());
+            })?;
+        }
+        let names: Vec<String> = who.iter().map(|w| (*w).to_string()).collect();
+        for chunk in names.chunks(5_000) {
+            let mut args = vec![Arg::Int(company), Arg::Int(g)];
+            args.extend(chunk.iter().map(|w| Arg::Text(w.clone())));
+            let sql = format!(
+                "SELECT DISTINCT distributor_id FROM company_cases
+                 WHERE company_id = ?1 AND distributor_id IN ({}) AND group_id = ?2",
+                list(chunk.len(), 3)
+            );
+            let mut seen = Vec::new();
+            db.each(&sql, &args, &mut |r| seen.push(r[0].take_text()))?;
+            for w in &seen {
+                who.remove(w.as_str());
+            }
+        }
+        let rows = db.rows(
+            "SELECT posts FROM company_case_groups WHERE company_id = ?1 AND id = ?2",
+            &[Arg::Int(company), Arg::Int(g)],
+        )?;
+        let before = rows.first().map_or(0, |r| r[0].int());
+        out.insert(g, Growth { before, posts: posts.len() as i64, distributors: who.len() as i64 });
+    }
+    Ok(out)
+}
+
+/// Add each touched group's growth to its counts, and bring the priority of
+/// its open cases up to its reach when the reach points changed.
+fn refresh_groups(db: &mut dyn Db, company: i64, growth: &BTreeMap<i64, Growth>) -> Result<(), Error> {
+    for (&g, gr) in growth {
+        db.exec(
+            "UPDATE company_case_groups SET posts = posts + ?3, distributors = distributors + ?4
+             WHERE company_id = ?1 AND id = ?2",
+            &[Arg::Int(company), Arg::Int(g), Arg::Int(gr.posts), Arg::Int(gr.distributors)],
+        )?;
+        // The batch's own cases were written with the new reach; the older
+        // ones change only when the reach points do (they stop at 6 posts).
+        let reach = |n: i64| priority(Severity::Info, n, 0).score;
+        let now = gr.size();
+        if gr.before == 0 || reach(gr.before) == reach(now) {
+            continue;
+        }
+        let mut updates = Vec::new();
+        let mut bad = None;
+        db.each(
+            &format!(
+                "SELECT id, severity, earlier_cases, priority FROM company_cases
+                 WHERE company_id = ?1 AND group_id = ?2 AND status IN {OPEN}"
+            ),
+            &[Arg::Int(company), Arg::Int(g)],
+            &mut |r| match r[1].text().parse::<Severity>() {
+                Ok(sev) => {
+                    let p = priority(sev, now, r[2].int()).score;
+                    if p != r[3].int() {
+                        updates.push((r[0].int(), p));
+                    }
+                }
+                Err(e) => bad = Some(e),
+            },
+        )?;
+        if let Some(e) = bad {
+            return Err(Error::Damaged(e));
+        }
+        for (id, p) in updates {
+            db.exec(
+                "UPDATE company_cases SET priority = ?1 WHERE company_id = ?2 AND id = ?3",
+                &[Arg::Int(p), Arg::Int(company), Arg::Int(id)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_for_key_pairs() {
+        assert_eq!(
+            pairs(2, 2),
+            "(CAST(?2 AS BIGINT), CAST(?3 AS BIGINT)), (CAST(?4 AS BIGINT), CAST(?5 AS BIGINT))"
+        );
+        assert_eq!(list(3, 2), "?2, ?3, ?4");
+    }
+}
