@@ -86,7 +86,7 @@ enum Command {
     /// Mark, merge and split contacts.
     #[command(subcommand, name = "contacts-edit")]
     ContactsEdit(people::ContactsCommand),
-    /// The company side: the roster of distributors, feed ingest, the audit log.
+    /// The company side: the roster of distributors, feed ingest, scanning posts into cases, the audit log.
     #[command(subcommand)]
     Company(company::Command),
 }

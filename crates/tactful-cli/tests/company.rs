@@ -266,3 +266,37 @@ fn scan_to_cases_on_postgres() {
     let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_cases").unwrap();
     scan_to_cases(&db, &scratch("company-cases-pg"));
 }
+
+/// The README's pasteable loop on `examples/company` does what the README
+/// says: five cases (a pasted health claim grouped, an income claim, the
+/// missing disclosures), a dismissal, the edit that fixes a claim closes its
+/// cases, the stranger is unattributed, and the audit chain verifies.
+#[test]
+fn the_readme_company_loop_runs_on_the_example_company() {
+    let dir = scratch("company-readme");
+    let db = dir.join("acme.db");
+    let db = db.to_str().unwrap();
+    let example = |f: &str| format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"));
+    let ok = |args: &[&str]| {
+        let (code, out) = run(db, args);
+        assert_eq!(code, 0, "{args:?}: {out}");
+        out
+    };
+    ok(&["company", "roster", "import", &example("roster.csv")]);
+    ok(&["company", "ingest", &example("feed.jsonl")]);
+    assert!(ok(&["company", "scan"]).contains("5 cases opened"));
+    let cases = ok(&["company", "cases", "--sort", "priority", "--json"]);
+    let cases: Vec<serde_json::Value> = cases.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(cases.len(), 5, "{cases:?}");
+    assert!(ok(&["company", "case", "2"]).contains("why it matters"));
+    ok(&["company", "case", "1", "--status", "dismissed", "--reason", "disclosed in the bio"]);
+    ok(&["company", "ingest", &example("fixed.jsonl")]);
+    ok(&["company", "scan"]);
+    // The health claim's case is fixed by the edit; the dismissed one stays dismissed.
+    let fixed = ok(&["company", "cases", "--status", "fixed", "--json"]);
+    let fixed: Vec<serde_json::Value> = fixed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(fixed.len(), 1, "{fixed:?}");
+    assert_eq!(fixed[0]["id"], 2, "{fixed:?}");
+    assert!(ok(&["company", "unattributed"]).contains("stranger_42"));
+    assert!(ok(&["company", "audit", "verify"]).contains("audit log OK"));
+}
