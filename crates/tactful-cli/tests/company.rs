@@ -332,10 +332,29 @@ fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
 }
 
 #[test]
-fn a_notice_is_queued_delivered_by_smtp_and_retried() {
+fn a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite() {
     let dir = scratch("company-notices");
     let db = dir.join("company.db");
-    let db = db.to_str().unwrap();
+    notices(db.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres() {
+    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
+        );
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
+        return;
+    };
+    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_notices").unwrap();
+    notices(&db, &scratch("company-notices-pg"));
+}
+
+/// Roster → claims → scan → a notice refused (no email), a template refused
+/// (unknown placeholder), a notice queued → a 550 → retried later → received once.
+fn notices(db: &str, dir: &std::path::Path) {
     let roster = dir.join("roster.csv");
     std::fs::write(&roster, ROSTER).unwrap();
     run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
