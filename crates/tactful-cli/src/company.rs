@@ -1,5 +1,6 @@
 //! `tactful company …`: the company side's roster, feed ingest, unattributed
-//! handles, scan workers, the case queue and the audit log. Parses the
+//! handles, scan workers, the case queue, notices and their outbox, and the
+//! audit log. Parses the
 //! command line and prints; the work (and every rule about it) is in
 //! `tactful-company`, which returns data.
 
@@ -11,6 +12,8 @@ use std::time::Instant;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Change, Filter, Order};
 use tactful_company::feed::Format;
+use tactful_company::notice::{self, Template};
+use tactful_company::outbox::{self, Retry, Smtp};
 use tactful_company::policy::Policy;
 use tactful_company::worker::{self, Worker};
 use tactful_company::{Actor, DEFAULT_COMPANY, Problem, audit, ingest, roster};
@@ -112,9 +115,57 @@ pub enum Command {
         #[command(flatten)]
         db: StoreArg,
     },
+    /// Queue a friendly private note to the case's distributor (their roster email) and mark the case notice_sent.
+    Notice {
+        /// The case number.
+        case: i64,
+        /// The company's own template (placeholders in docs/company.md); default: the built-in note.
+        #[arg(long, value_name = "FILE")]
+        template: Option<PathBuf>,
+        /// Company packs, for the guidance of their rules; repeatable.
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<String>,
+        /// Print the note as queued.
+        #[arg(long)]
+        show: bool,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// The notices: queued, sent, failed (or `outbox send` to deliver them).
+    Outbox {
+        #[command(subcommand)]
+        send: Option<OutboxCommand>,
+        /// One JSON object a line instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: StoreArg,
+    },
     /// The tamper-evident audit log: verify the chain, export it.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(clap::Subcommand)]
+pub enum OutboxCommand {
+    /// Deliver the queued notices that are due by SMTP; a failure is retried later, with backoff.
+    Send {
+        /// The SMTP server, plain SMTP without TLS: a relay on localhost (see docs/company.md).
+        #[arg(long, value_name = "HOST:PORT")]
+        smtp: String,
+        /// The sender's address.
+        #[arg(long, value_name = "ADDR", default_value = "compliance@localhost")]
+        from: String,
+        /// Attempts before a notice is marked failed.
+        #[arg(long, default_value_t = 5)]
+        max_attempts: i64,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
 }
 
 /// How a scan judges posts.
@@ -257,6 +308,13 @@ pub fn run(c: &Command) -> Result<u8> {
             } else {
                 change_case(*id, &changes, who, db)
             }
+        }
+        Command::Notice { case, template, packs, show, who, db } => {
+            queue_notice(*case, template.as_deref(), packs, *show, who, db)
+        }
+        Command::Outbox { send: None, json, db } => list_outbox(*json, db),
+        Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
+            send_outbox(smtp, from, *max_attempts, who, db)
         }
         Command::Audit(AuditCommand::Verify { db }) => audit_verify(db),
         Command::Audit(AuditCommand::Export { out, db }) => audit_export(out.as_deref(), db),
@@ -490,7 +548,9 @@ fn parse_status(s: &str) -> Result<Status> {
 fn usage(e: tactful_company::Error) -> anyhow::Error {
     use tactful_company::Error as E;
     match e {
-        E::UnknownCase(_) | E::Transition(_) | E::Input(_) => UsageError(e.to_string()).into(),
+        E::UnknownCase(_) | E::Transition(_) | E::Input(_) | E::NoEmail { .. } | E::Template { .. } => {
+            UsageError(e.to_string()).into()
+        }
         other => other.into(),
     }
 }
@@ -718,4 +778,100 @@ fn change_case(id: i64, changes: &[Change], who: &Who, db: &StoreArg) -> Result<
         }
     }
     Ok(0)
+}
+
+fn queue_notice(
+    case: i64,
+    template: Option<&Path>,
+    packs: &[String],
+    show: bool,
+    who: &Who,
+    db: &StoreArg,
+) -> Result<u8> {
+    let template = match template {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Template::parse(&path.display().to_string(), &text).map_err(usage)?
+        }
+        None => Template::default(),
+    };
+    let checker = crate::input::checker(packs)?;
+    let mut store = open(db)?;
+    let n = notice::queue(store.people(), &who.actor(), checker.engine(), &template, case).map_err(usage)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "case {case}: notice {} queued to {} ({}); the case is notice_sent. Deliver it with `tactful company outbox send --smtp HOST:PORT`.",
+        n.id, n.distributor, n.to
+    )?;
+    if show {
+        writeln!(out, "\nSubject: {}\n\n{}", n.subject, n.body)?;
+    }
+    Ok(0)
+}
+
+fn list_outbox(json: bool, db: &StoreArg) -> Result<u8> {
+    let mut store = open(db)?;
+    let all = outbox::list(store.people(), DEFAULT_COMPANY)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        for e in &all {
+            writeln!(out, "{}", serde_json::to_string(e)?)?;
+        }
+        return Ok(0);
+    }
+    writeln!(
+        out,
+        "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  WHEN / ERROR",
+        "NOTICE", "CASE", "DISTRIB.", "TO", "STATUS", "ATTEMPTS"
+    )?;
+    for e in &all {
+        let when = match e.status.as_str() {
+            "sent" => format!("sent {}", e.sent_at.map_or_else(|| "-".into(), show_time)),
+            "queued" if e.attempts > 0 => format!(
+                "next try {} · {}",
+                show_time(e.next_attempt_at),
+                e.last_error.as_deref().unwrap_or("")
+            ),
+            "queued" => format!("queued {}", show_time(e.queued_at)),
+            _ => e.last_error.clone().unwrap_or_default(),
+        };
+        writeln!(
+            out,
+            "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  {when}",
+            e.id, e.case, e.distributor, e.to, e.status, e.attempts
+        )?;
+    }
+    let count = |s: &str| all.iter().filter(|e| e.status == s).count();
+    writeln!(
+        out,
+        "{} notices: {} queued, {} sent, {} failed{}",
+        all.len(),
+        count("queued"),
+        count("sent"),
+        count("failed"),
+        match count("sending") {
+            0 => String::new(),
+            n => format!(", {n} left sending by a sender that stopped (not retried: it may have gone)"),
+        }
+    )?;
+    Ok(0)
+}
+
+fn send_outbox(smtp: &str, from: &str, max_attempts: i64, who: &Who, db: &StoreArg) -> Result<u8> {
+    if max_attempts < 1 {
+        return Err(UsageError("--max-attempts: expected 1 or more".into()).into());
+    }
+    let mailer = Smtp::new(smtp, from).map_err(usage)?;
+    let mut store = open(db)?;
+    let retry = Retry { max_attempts, ..Retry::default() };
+    let s = outbox::send(store.people(), &who.actor(), &mailer, retry)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} sent, {} to retry later, {} failed (given up), {} waiting for their next attempt",
+        s.sent, s.retrying, s.failed, s.waiting
+    )?;
+    Ok(u8::from(s.retrying + s.failed > 0))
 }

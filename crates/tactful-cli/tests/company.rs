@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{scratch, stdout, tactful, text};
+use common::{command, scratch, stdout, tactful, text};
 
 const ROSTER: &str = "\
 id,name,email,upline_id,rank,country,joined,left,handles
@@ -265,6 +265,158 @@ fn scan_to_cases_on_postgres() {
     };
     let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_cases").unwrap();
     scan_to_cases(&db, &scratch("company-cases-pg"));
+}
+
+/// What the sink received: (recipient, data) per message.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A small SMTP sink on loopback: accepts (or, refusing, answers 550 to
+/// every recipient) and records each message's recipients and data.
+fn smtp_sink(refuse: bool) -> (String, Received) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let g = std::sync::Arc::clone(&got);
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { return };
+            let serve = || -> std::io::Result<()> {
+                let mut r = BufReader::new(conn.try_clone()?);
+                let mut w = &conn;
+                w.write_all(b"220 sink ESMTP\r\n")?;
+                let mut to = String::new();
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line)? == 0 {
+                        return Ok(());
+                    }
+                    match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                        "EHLO" | "HELO" => w.write_all(b"250 sink\r\n")?,
+                        "RCPT" if refuse => w.write_all(b"550 5.1.1 no such mailbox\r\n")?,
+                        "RCPT" => {
+                            to = line.split(['<', '>']).nth(1).unwrap_or("").to_string();
+                            w.write_all(b"250 OK\r\n")?;
+                        }
+                        "DATA" => {
+                            w.write_all(b"354 go ahead\r\n")?;
+                            let mut data = String::new();
+                            loop {
+                                let mut l = String::new();
+                                if r.read_line(&mut l)? == 0 || l == ".\r\n" {
+                                    break;
+                                }
+                                data.push_str(l.strip_prefix('.').unwrap_or(&l));
+                            }
+                            g.lock().unwrap().push((std::mem::take(&mut to), data));
+                            w.write_all(b"250 OK\r\n")?;
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n")?;
+                            return Ok(());
+                        }
+                        _ => w.write_all(b"250 OK\r\n")?,
+                    }
+                }
+            };
+            let _ = serve();
+        }
+    });
+    (addr, got)
+}
+
+/// `tactful company …` at a fixed time.
+fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
+    let o = command().args(args).args(["--db", db]).env("TACTFUL_NOW", now).output().unwrap();
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+#[test]
+fn a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite() {
+    let dir = scratch("company-notices");
+    let db = dir.join("company.db");
+    notices(db.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres() {
+    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
+        );
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
+        return;
+    };
+    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_notices").unwrap();
+    notices(&db, &scratch("company-notices-pg"));
+}
+
+/// Roster → claims → scan → a notice refused (no email), a template refused
+/// (unknown placeholder), a notice queued → a 550 → retried later → received once.
+fn notices(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    let feed = dir.join("claims.csv");
+    std::fs::write(&feed, CLAIMS).unwrap();
+    run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
+    run(db, &["company", "scan"]);
+    let case_of = |who: &str| {
+        let (_, out) = run(db, &["company", "cases", "--distributor", who, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        v["id"].as_i64().unwrap().to_string()
+    };
+    let (ann, bob) = (case_of("D1"), case_of("D2"));
+
+    let (code, out) = run(db, &["company", "notice", &bob, "--as", "lead"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("distributor `D2` (Bob Cole) has no email on the roster"), "{out}");
+    let bad = dir.join("ours.txt");
+    std::fs::write(&bad, "Subject: About case {case}\nDear {nme},\n").unwrap();
+    let (code, out) = run(db, &["company", "notice", &ann, "--template", bad.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("ours.txt:2: unknown placeholder `{nme}`"), "{out}");
+    let (_, out) = run(db, &["company", "outbox"]);
+    assert!(out.contains("0 notices"), "nothing changed: {out}");
+
+    let (code, out) = run_at(db, "2026-12-01T09:00:00Z", &["company", "notice", &ann, "--as", "lead"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("case {ann}: notice 1 queued to D1 (ann@example.com)")), "{out}");
+    let (_, out) = run(db, &["company", "case", &ann]);
+    assert!(out.contains("notice_sent") && out.contains("notice.queue"), "{out}");
+
+    let (refusing, refused) = smtp_sink(true);
+    let send = |at: &str, sink: &str| {
+        run_at(db, at, &["company", "outbox", "send", "--smtp", sink, "--from", "compliance@glowa.example"])
+    };
+    let (code, out) = send("2026-12-01T09:01:00Z", &refusing);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("0 sent, 1 to retry later, 0 failed"), "{out}");
+    assert!(refused.lock().unwrap().is_empty());
+    let (_, out) = run(db, &["company", "outbox"]);
+    assert!(out.contains("queued") && out.contains("550"), "{out}");
+
+    let (good, got) = smtp_sink(false);
+    let (code, out) = send("2026-12-01T09:01:30Z", &good);
+    assert_eq!(
+        (code, out.trim()),
+        (0, "0 sent, 0 to retry later, 0 failed (given up), 1 waiting for their next attempt")
+    );
+    let (code, out) = send("2026-12-01T09:03:00Z", &good);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("1 sent"), "{out}");
+    let (code, out) = send("2026-12-02T09:00:00Z", &good);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("0 sent"), "never twice: {out}");
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "ann@example.com");
+    assert!(got[0].1.contains("Hi Ann Baker,"), "{}", got[0].1);
+    let (_, out) = run(db, &["company", "outbox"]);
+    assert!(out.contains("1 notices: 0 queued, 1 sent, 0 failed"), "{out}");
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
 }
 
 /// The README's pasteable loop on `examples/company` does what the README

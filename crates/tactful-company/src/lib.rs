@@ -4,8 +4,9 @@
 //! kept as a version) and writes every action to a tamper-evident audit log.
 //! Scan workers turn new post versions into cases ([`worker`]), grouped
 //! when many distributors post the same text, and the compliance team works
-//! them ([`cases`]) along a status machine ([`case`]). Notices and lessons
-//! build on these tables.
+//! them ([`cases`]) along a status machine ([`case`]). A case's private note
+//! to the distributor is rendered from a template ([`notice`]) into an outbox
+//! delivered by SMTP ([`outbox`]). Lessons build on these tables.
 //!
 //! The company tables live in the same store as the seller's data, with their
 //! own migrations ([`schema`]); everything is written once against
@@ -25,6 +26,8 @@ pub mod cases;
 pub mod feed;
 pub mod handle;
 pub mod ingest;
+pub mod notice;
+pub mod outbox;
 pub mod policy;
 pub mod roster;
 pub mod schema;
@@ -74,6 +77,14 @@ pub enum Error {
     UnknownCompany(i64),
     #[error("no case {0}")]
     UnknownCase(i64),
+    /// A notice needs somewhere to go.
+    #[error(
+        "distributor `{distributor}` ({name}) has no email on the roster: add one to the roster CSV and import it again"
+    )]
+    NoEmail { distributor: String, name: String },
+    /// A notice template that cannot be used.
+    #[error("{file}:{line}: {message}")]
+    Template { file: String, line: usize, message: String },
     /// A move the case's status machine does not allow.
     #[error(transparent)]
     Transition(#[from] case::BadTransition),
