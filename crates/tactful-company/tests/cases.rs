@@ -426,14 +426,20 @@ fn two_workers_on_postgres_scan_every_post_exactly_once() {
     ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, Options::default())
         .unwrap();
     assert_eq!(worker::queued(db, C).unwrap(), 400);
+    // Both workers are connected and ready before either takes a batch, so
+    // they really compete for the queue (the first must not drain it alone
+    // while the second is still connecting).
+    let ready = std::sync::Barrier::new(2);
     let runs: Vec<Vec<(i64, i64)>> = std::thread::scope(|s| {
         let threads: Vec<_> = (0..2)
             .map(|n| {
                 let db_url = db_url.clone();
+                let ready = &ready;
                 s.spawn(move || {
                     let mut store = tactful_store::open(&db_url).unwrap();
                     let w = Worker::new(Checker::builtin(), Policy::default(), &format!("worker-{n}"))
                         .batch_size(10);
+                    ready.wait();
                     let mut mine = Vec::new();
                     w.run(store.people(), C, &|| T0 + 120, &mut |b| mine.extend(b.scanned.iter().copied()))
                         .unwrap();
