@@ -64,11 +64,22 @@ fn dated(now: i64) -> Result<String> {
 
 /// Write the bundled export to `dir` and clear the demo store, so the demo
 /// always shows the same thing.
+/// With `--db`, the export is written beside that store (`NAME.activity.jsonl`),
+/// not in the shared folder: two demos at once (tests, each at its own clock)
+/// must not write one file under each other's import.
 fn fresh(dir: &Path, db: Option<PathBuf>) -> Result<(PathBuf, String)> {
-    std::fs::create_dir_all(dir)?;
-    let export = dir.join("activity.jsonl");
-    std::fs::write(&export, dated(tactful_app::clock::now())?)?;
     let db = db.unwrap_or_else(|| dir.join("demo.db"));
+    let export = match db.parent() {
+        Some(parent) if db != dir.join("demo.db") => {
+            std::fs::create_dir_all(parent)?;
+            db.with_extension("activity.jsonl")
+        }
+        _ => {
+            std::fs::create_dir_all(dir)?;
+            dir.join("activity.jsonl")
+        }
+    };
+    std::fs::write(&export, dated(tactful_app::clock::now())?)?;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
