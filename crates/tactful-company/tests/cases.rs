@@ -2,6 +2,8 @@
 //! server from TACTFUL_TEST_PG_URL; each test gets a database of its own):
 //! what a compliance officer sees after a worker has been through the feed.
 
+mod common;
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -345,56 +347,8 @@ fn an_approved_claim_raises_no_case_and_a_missing_disclosure_does(store: &mut dy
     chain_holds(db);
 }
 
-fn sqlite(name: &str) -> Box<dyn Store> {
-    let path = std::env::temp_dir().join(format!("tactful-cases-{}-{name}.db", std::process::id()));
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
-    tactful_store::open(&path.display().to_string()).unwrap()
-}
-
-fn pg_url() -> Option<String> {
-    match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
-            None
-        }
-    }
-}
-
-fn postgres(name: &str) -> Option<Box<dyn Store>> {
-    let url = pg_url()?;
-    let db = tactful_store::testing::fresh_pg_database(&url, &format!("cases_{name}")).unwrap();
-    Some(tactful_store::open(&db).unwrap())
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(super::sqlite(stringify!($name)).as_mut());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                if let Some(mut store) = super::postgres(stringify!($name)) {
-                    super::$name(store.as_mut());
-                }
-            })*
-        }
-    };
-}
-
 on_both_backends!(
+    "cases":
     a_scan_opens_cases_and_groups_a_pasted_claim,
     a_dismissal_needs_a_reason_and_is_audited,
     an_edit_that_checks_clean_closes_the_case_as_fixed,
@@ -407,7 +361,7 @@ on_both_backends!(
 /// claim is still one group.
 #[test]
 fn two_workers_on_postgres_scan_every_post_exactly_once() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = common::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "cases_two_workers").unwrap();
     let mut store = tactful_store::open(&db_url).unwrap();
     let db = store.people();

@@ -2,6 +2,8 @@
 //! and a real PostgreSQL server (its URL in TACTFUL_TEST_PG_URL, which
 //! `scripts/test.sh` sets; each test gets a database of its own).
 
+mod common;
+
 use tactful_company::feed::Format;
 use tactful_company::ingest::{self, Options};
 use tactful_company::{Actor, DEFAULT_COMPANY, audit, roster, schema};
@@ -336,53 +338,8 @@ fn a_feed_missing_a_column_changes_nothing(store: &mut dyn Store) {
     assert_eq!(audit_count(db), 0);
 }
 
-fn sqlite(name: &str) -> Box<dyn Store> {
-    let path = std::env::temp_dir().join(format!("tactful-company-{}-{name}.db", std::process::id()));
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
-    tactful_store::open(&path.display().to_string()).unwrap()
-}
-
-fn postgres(name: &str) -> Option<Box<dyn Store>> {
-    let url = match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            // In CI the test command must have started the server: no silent skip there.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
-            return None;
-        }
-    };
-    let db = tactful_store::testing::fresh_pg_database(&url, &format!("company_{name}")).unwrap();
-    Some(tactful_store::open(&db).unwrap())
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(super::sqlite(stringify!($name)).as_mut());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                if let Some(mut store) = super::postgres(stringify!($name)) {
-                    super::$name(store.as_mut());
-                }
-            })*
-        }
-    };
-}
-
 on_both_backends!(
+    "company":
     roster_twice_changes_nothing,
     the_upline_tree_gives_a_leaders_team,
     a_cycle_is_refused_by_name,

@@ -2,6 +2,8 @@
 //! outbox, delivered by SMTP to a real sink on loopback (a small SMTP server
 //! written here, recording every message it accepts), with retries.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -291,52 +293,8 @@ fn a_template_with_an_unknown_placeholder_is_refused_by_name() {
     assert!(e.to_string().starts_with("ours.txt:2: unknown placeholder `{nme}`"), "{e}");
 }
 
-fn sqlite(name: &str) -> Box<dyn Store> {
-    let path = std::env::temp_dir().join(format!("tactful-notices-{}-{name}.db", std::process::id()));
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
-    tactful_store::open(&path.display().to_string()).unwrap()
-}
-
-fn postgres(name: &str) -> Option<Box<dyn Store>> {
-    let url = match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
-            return None;
-        }
-    };
-    let db = tactful_store::testing::fresh_pg_database(&url, &format!("notices_{name}")).unwrap();
-    Some(tactful_store::open(&db).unwrap())
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(super::sqlite(stringify!($name)).as_mut());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                if let Some(mut store) = super::postgres(stringify!($name)) {
-                    super::$name(store.as_mut());
-                }
-            })*
-        }
-    };
-}
-
 on_both_backends!(
+    "notices":
     a_notice_is_queued_sent_and_received_once,
     a_refusing_sink_leaves_the_notice_queued_with_its_error,
     a_distributor_without_email_is_named_and_nothing_changes,
