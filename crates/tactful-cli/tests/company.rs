@@ -20,6 +20,20 @@ const FEED: &str = r#"{"network":"instagram","url":"https://instagram.com/p/A1/"
 {"network":"instagram","post_id":"Z2","author_handle":"@stranger_1","posted_at":"not a time","text":"?"}
 "#;
 
+/// A fresh PostgreSQL database on the test server, or `None` (a visible
+/// skip) outside CI; under CI the test command must have started the server.
+fn pg_database(name: &str) -> Option<String> {
+    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
+        );
+        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
+        return None;
+    };
+    Some(tactful_store::testing::fresh_pg_database(&url, name).unwrap())
+}
+
 fn run(db: &str, args: &[&str]) -> (i32, String) {
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--db", db]);
@@ -122,15 +136,7 @@ fn the_company_loop_on_sqlite() {
 
 #[test]
 fn the_company_loop_on_postgres() {
-    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
-        );
-        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
-        return;
-    };
-    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_loop").unwrap();
+    let Some(db) = pg_database("cli_company_loop") else { return };
     the_company_loop(&db, &scratch("company-loop-pg"));
 }
 
@@ -255,15 +261,7 @@ fn scan_to_cases_on_sqlite() {
 
 #[test]
 fn scan_to_cases_on_postgres() {
-    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
-        );
-        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
-        return;
-    };
-    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_cases").unwrap();
+    let Some(db) = pg_database("cli_company_cases") else { return };
     scan_to_cases(&db, &scratch("company-cases-pg"));
 }
 
@@ -340,15 +338,7 @@ fn a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite() {
 
 #[test]
 fn a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres() {
-    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
-        );
-        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
-        return;
-    };
-    let db = tactful_store::testing::fresh_pg_database(&url, "cli_company_notices").unwrap();
+    let Some(db) = pg_database("cli_company_notices") else { return };
     notices(&db, &scratch("company-notices-pg"));
 }
 
