@@ -23,14 +23,7 @@ const FEED: &str = r#"{"network":"instagram","url":"https://instagram.com/p/A1/"
 /// A fresh PostgreSQL database on the test server, or `None` (a visible
 /// skip) outside CI; under CI the test command must have started the server.
 fn pg_database(name: &str) -> Option<String> {
-    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run `bash scripts/test.sh`"
-        );
-        eprintln!("\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set ***\n");
-        return None;
-    };
+    let url = tactful_store::testing::pg_url()?;
     Some(tactful_store::testing::fresh_pg_database(&url, name).unwrap())
 }
 

@@ -143,6 +143,25 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
 pub mod testing {
     use crate::StoreError;
 
+    /// The test PostgreSQL server's URL (`TACTFUL_TEST_PG_URL`, which
+    /// `scripts/test.sh` sets), or `None` with a visible skip notice. Under
+    /// CI the test command must have started the server: no silent skip there.
+    pub fn pg_url() -> Option<String> {
+        match std::env::var("TACTFUL_TEST_PG_URL") {
+            Ok(u) if !u.is_empty() => Some(u),
+            _ => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
+                );
+                eprintln!(
+                    "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
+                );
+                None
+            }
+        }
+    }
+
     /// Write a schema version into a SQLite store file (to test refusal of newer stores).
     pub fn set_schema_version(path: &std::path::Path, version: i64) -> Result<(), StoreError> {
         let conn = rusqlite::Connection::open(path)

@@ -263,7 +263,7 @@ fn sqlite_same_email_is_one_contact() {
 
 #[test]
 fn postgres_same_email_is_one_contact() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = tactful_store::testing::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "identity").unwrap();
     let mut store = PgStore::open(&db_url).unwrap();
     identity_suite(&mut store);
@@ -278,7 +278,7 @@ fn sqlite_people_and_consent_behave() {
 
 #[test]
 fn postgres_people_and_consent_behave() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = tactful_store::testing::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "people").unwrap();
     let mut store = PgStore::open(&db_url).unwrap();
     people_suite(&mut store);
@@ -311,7 +311,7 @@ fn sqlite_plan_and_sessions_behave() {
 
 #[test]
 fn postgres_plan_and_sessions_behave() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = tactful_store::testing::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "coach").unwrap();
     let mut store = PgStore::open(&db_url).unwrap();
     coach_suite(&mut store);
@@ -367,26 +367,9 @@ fn sqlite_refuses_a_store_from_a_newer_tactful() {
     assert!(e.contains("newer than this tactful understands"), "{e}");
 }
 
-fn pg_url() -> Option<String> {
-    match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            // In CI the test command must have started the server: no silent skip there.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn postgres_store_behaves() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = tactful_store::testing::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "behaves").unwrap();
     let mut store = PgStore::open(&db_url).unwrap();
     suite(&mut store);

@@ -309,16 +309,7 @@ fn sqlite_derived_tables_agree_with_the_items() {
 
 #[test]
 fn postgres_derived_tables_agree_with_the_items() {
-    let Ok(url) = std::env::var("TACTFUL_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-        );
-        eprintln!(
-            "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-        );
-        return;
-    };
+    let Some(url) = tactful_store::testing::pg_url() else { return };
     let db_url = tactful_store::testing::fresh_pg_database(&url, "derived").unwrap();
     let mut store = PgStore::open(&db_url).unwrap();
     suite(&mut store);

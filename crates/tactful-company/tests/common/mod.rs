@@ -15,22 +15,9 @@ pub fn sqlite(file: &str, name: &str) -> Box<dyn Store> {
     tactful_store::open(&path.display().to_string()).unwrap()
 }
 
-/// The test PostgreSQL server's URL; `None` (a visible skip) only outside
-/// CI: under CI the test command must have started the server.
+/// The test PostgreSQL server's URL, or a visible skip outside CI.
 pub fn pg_url() -> Option<String> {
-    match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_PG_URL is not set: run the suite with `bash scripts/test.sh`"
-            );
-            eprintln!(
-                "\n*** SKIPPED: TACTFUL_TEST_PG_URL is not set; `bash scripts/test.sh` starts PostgreSQL and sets it. ***\n"
-            );
-            None
-        }
-    }
+    tactful_store::testing::pg_url()
 }
 
 /// A fresh PostgreSQL database named after the test file and the test.
