@@ -24,7 +24,8 @@ mod batch;
 pub mod case;
 pub mod cases;
 pub mod feed;
-pub mod handle;
+// Handles are shared with the seller side (who a message is for): they live in the core.
+pub use tactful_core::handle;
 pub mod ingest;
 pub mod notice;
 pub mod outbox;

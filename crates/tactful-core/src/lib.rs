@@ -12,6 +12,7 @@ pub mod detectors;
 pub mod domain;
 pub mod engine;
 pub mod eval;
+pub mod handle;
 pub mod history;
 pub mod money;
 pub mod pack;

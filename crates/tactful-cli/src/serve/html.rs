@@ -17,23 +17,37 @@ pub fn action(token: &str, path: &str) -> String {
     format!("{path}?token={token}")
 }
 
-/// A table that scrolls sideways on its own on a phone. A leading `~` in a
-/// heading marks a column a phone can do without (see app.css).
-pub fn table(head: &[&str], rows: &Markup) -> Markup {
+/// A table on a wide screen, a stack of cards on a phone (see app.css): each
+/// cell carries its column's name, which a card shows before the value. The
+/// first column is the card's title. A leading `~` in a heading marks a
+/// column a phone can do without; a leading `*` marks the long text, which a
+/// card shows as a paragraph of its own.
+pub fn table<const N: usize>(head: [&str; N], rows: impl IntoIterator<Item = [Markup; N]>) -> Markup {
+    let cols: Vec<(&str, &str)> = head
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match (i, h.strip_prefix('~'), h.strip_prefix('*')) {
+            (_, Some(h), _) => (h, "opt"),
+            (_, _, Some(h)) => (h, "text"),
+            (0, _, _) => (*h, "title"),
+            _ => (*h, ""),
+        })
+        .collect();
     html! {
         div.scroll {
-            table {
+            table.cards {
                 thead {
-                    tr {
-                        @for h in head {
-                            @match h.strip_prefix('~') {
-                                Some(h) => th scope="col" class="opt" { (h) },
-                                None => th scope="col" { (h) },
+                    tr { @for (h, class) in &cols { th scope="col" class=[(!class.is_empty()).then_some(*class)] { (h) } } }
+                }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            @for (cell, (h, class)) in row.into_iter().zip(&cols) {
+                                td data-label=(h) class=[(!class.is_empty()).then_some(*class)] { (cell) }
                             }
                         }
                     }
                 }
-                tbody { (rows) }
             }
         }
     }

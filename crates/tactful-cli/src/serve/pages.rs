@@ -129,6 +129,9 @@ struct CheckForm {
     channel: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// The checkbox "not in my history yet".
+    #[serde(default)]
+    stranger: Option<String>,
 }
 
 impl CheckForm {
@@ -137,6 +140,7 @@ impl CheckForm {
             text: &self.text,
             channel: self.channel.as_deref().unwrap_or("post"),
             to: self.to.as_deref().unwrap_or(""),
+            stranger: self.stranger.is_some(),
         }
     }
 }
@@ -152,11 +156,25 @@ async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> R
         text: form.text.clone(),
         channel: form.channel.clone(),
         to: form.to.clone(),
+        stranger: Some(form.stranger.is_some()),
     };
-    let r = blocking(&app, move |app, store| super::api::check_draft(app, Some(store), &req)).await;
+    let r = blocking(&app, move |app, store| match super::api::check_draft(app, Some(store), &req) {
+        Ok(c) => Ok((c, None)),
+        Err(e) => match e.downcast::<tactful_app::Error>() {
+            // Who is meant is the seller's to say: show the draft's own findings and ask.
+            Ok(tactful_app::Error::Ambiguous(a)) => {
+                let plain = super::api::CheckRequest { to: None, ..req };
+                Ok((super::api::check_draft(app, None, &plain)?, Some(a)))
+            }
+            Ok(other) => Err(other.into()),
+            Err(e) => Err(e),
+        },
+    })
+    .await;
     let message;
     let results = match &r {
-        Ok((_, findings)) => check::Results::Findings(findings),
+        Ok((c, None)) => check::Results::Findings { findings: &c.findings, to: c.recipient.as_ref() },
+        Ok((c, Some(a))) => check::Results::Ask { findings: &c.findings, who: a },
         Err(e) => {
             message = format!("{e:#}");
             check::Results::Failed(&message)
@@ -296,12 +314,21 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    /// The month asked for, or the current one.
-    pub fn period(&self) -> anyhow::Result<crate::report::Period> {
+    /// The month asked for; without one, the latest month with anything
+    /// stored, or the current one on an empty store.
+    pub fn period(
+        &self,
+        store: Option<&mut dyn tactful_store::Store>,
+    ) -> anyhow::Result<crate::report::Period> {
         let nonempty = |s: &Option<String>| s.as_deref().filter(|x| !x.is_empty()).map(str::to_string);
         let (month, from, to) = (nonempty(&self.month), nonempty(&self.from), nonempty(&self.to));
         if month.is_none() && from.is_none() && to.is_none() {
-            let m = tactful_core::coaching::month(crate::store::now());
+            let now = crate::store::now();
+            let latest = match store {
+                Some(s) => tactful_app::report::latest_month(s, now)?,
+                None => None,
+            };
+            let m = latest.unwrap_or_else(|| tactful_core::coaching::month(now));
             return Ok(crate::report::period(Some(&m), None, None)?);
         }
         Ok(crate::report::period(month.as_deref(), from.as_deref(), to.as_deref())?)
@@ -309,28 +336,32 @@ impl PeriodQuery {
 }
 
 async fn report_page(State(app): State<Shared>, Query(q): Query<PeriodQuery>) -> Response {
-    let p = match q.period() {
-        Ok(p) => p,
-        Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
+    let built = blocking(&app, move |app, store| {
+        let p = q.period(Some(store))?;
+        let r = tactful_app::report::build(store, &app.checker, &p, crate::store::now())?;
+        Ok((q, p, crate::report::web(&r)))
+    })
+    .await;
+    let (q, p, figures) = match built {
+        Ok(b) => b,
+        Err(e) => return failed(&app, &e),
     };
-    let month = q.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.label.clone());
-    let src = match (&q.from, &q.to) {
+    let file = match (&q.from, &q.to) {
         (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={f}&to={t}"),
-        _ => format!("/report/view?month={month}"),
+        _ => format!("/report/view?month={}", p.label),
     };
     // A from/to period is labelled `2026-09-01_to_2026-09-30`: the month box stays empty then.
-    let picked = if month.len() == 7 { month.as_str() } else { "" };
+    let picked = if p.label.len() == 7 { p.label.as_str() } else { "" };
     let title = format!("Report: {}", report::title(&p.label));
-    page(&app.token, "/report", &title, &report::body(&src, picked, &p.label))
+    page(&app.token, "/report", &title, &report::body(&file, picked, &p.label, &figures))
 }
 
 async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) -> Response {
-    let p = match q.period() {
-        Ok(p) => p,
-        Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
-    };
-    match blocking(&app, move |app, store| crate::report::build(store, &app.checker, &p, crate::store::now()))
-        .await
+    match blocking(&app, move |app, store| {
+        let p = q.period(Some(store))?;
+        crate::report::build(store, &app.checker, &p, crate::store::now())
+    })
+    .await
     {
         Ok(r) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response(),
         Err(e) => failed(&app, &e),

@@ -47,17 +47,15 @@ pub fn body(c: &ContactPage, token: &str) -> Markup {
             @if c.timeline.is_empty() {
                 p { "Nothing dated between you yet." }
             } @else {
-                (table(&["When", "Network", "Who", "What", "Text"], &html! {
-                    @for m in &c.timeline {
-                        tr {
-                            td { (day(m.at)) }
-                            td { (m.network) }
-                            td { (m.who) }
-                            td { (m.act) }
-                            td { (cut(&m.text, 160)) }
-                        }
-                    }
-                }))
+                (table(["When", "Network", "Who", "What", "*Text"], c.timeline.iter().map(|m| {
+                    [
+                        html! { (day(m.at)) },
+                        html! { (m.network) },
+                        html! { (m.who) },
+                        html! { (m.act) },
+                        html! { (cut(&m.text, 160)) },
+                    ]
+                })))
             }
         }
     }
@@ -75,20 +73,18 @@ fn consent(c: &ContactPage, token: &str) -> Markup {
             @if c.consent.is_empty() {
                 p { "None recorded: do not add them to any list. Being connected is not an opt-in." }
             } @else {
-                (table(&["About", "Status", "How", "Recorded", "Evidence"], &html! {
-                    @for r in &c.consent {
-                        tr {
-                            td { (r.purpose) }
-                            td {
-                                (r.status)
-                                @if let Some(code) = &r.code { " — send them the code " code { (code) } }
-                            }
-                            td { (r.source) }
-                            td { (day(r.recorded_at)) }
-                            td { (r.evidence) }
-                        }
-                    }
-                }))
+                (table(["About", "Status", "How", "Recorded", "*Evidence"], c.consent.iter().map(|r| {
+                    [
+                        html! { (r.purpose) },
+                        html! {
+                            (r.status)
+                            @if let Some(code) = &r.code { " — send them the code " code { (code) } }
+                        },
+                        html! { (r.source) },
+                        html! { (day(r.recorded_at)) },
+                        html! { (r.evidence) },
+                    ]
+                })))
             }
             details.card {
                 summary { "Record an opt-in they gave you" }

@@ -28,16 +28,14 @@ pub fn body(inbox: &Inbox) -> Markup {
 }
 
 fn waiting(list: &[Waiting]) -> Markup {
-    let rows = html! {
-        @for w in list {
-            tr {
-                td { (w.from) }
-                td { (w.network) }
-                td { (waited(w.waited_secs)) }
-                td { (w.what) }
-                td { (cut(&w.text, 200)) }
-            }
-        }
-    };
-    table(&["From", "Network", "Waited", "What", "Their words"], &rows)
+    let rows = list.iter().map(|w| {
+        [
+            html! { (w.from) },
+            html! { (w.network) },
+            html! { (waited(w.waited_secs)) },
+            html! { (w.what) },
+            html! { (cut(&w.text, 200)) },
+        ]
+    });
+    table(["From", "Network", "Waited", "What", "*Their words"], rows)
 }
