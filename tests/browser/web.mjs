@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const [bin, shots] = process.argv.slice(2);
 if (!bin || !shots) {
@@ -276,20 +278,45 @@ try {
   });
 
   await attempt('screenshots at desktop and phone width', async () => {
-    const names = { '/': 'today', '/inbox': 'inbox', '/scan': 'scan', '/history': 'history', '/plan': 'plan', '/rules': 'rules' };
-    for (const [p, n] of Object.entries(names)) {
+    const names = { '/': 'today', '/contacts/6': 'contact' };
+    const name = (p) => (names[p] || p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')).replace(/-month-.*/, '');
+    const all = [...pages, '/contacts/6'];
+    await page.setViewportSize({ width: 1280, height: 900 });
+    for (const p of all) {
       await page.goto(base + p);
-      await page.screenshot({ path: join(shots, `web-${n}.png`), fullPage: true });
+      await page.screenshot({ path: join(shots, `web-${name(p)}.png`), fullPage: true });
     }
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const p of pages) {
+    for (const p of all) {
       await page.goto(base + p);
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-      if (wide > 400) throw new Error(`${p} is ${wide}px wide at phone width`);
-      const n = (names[p] || p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')).replace(/-month-.*/, '');
-      await page.screenshot({ path: join(shots, `web-${n}-phone.png`), fullPage: true });
+      if (wide > 390) throw new Error(`${p} is ${wide}px wide at phone width`);
+      // Touch targets: every link and button in the phone's bar and the forms is 44 px tall at least.
+      const small = await page.evaluate(() => [...document.querySelectorAll('nav.tabbar a, nav.tabbar summary, main button, main select, main input:not([type=checkbox]):not([type=hidden])')]
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 43.5).map((e) => e.outerHTML.slice(0, 60)));
+      if (small.length) throw new Error(`${p}: targets under 44 px: ${small.join(' | ')}`);
+      await page.screenshot({ path: join(shots, `web-${name(p)}-phone.png`), fullPage: true });
     }
-    check('screenshots at desktop and phone width (and no page scrolls sideways on a phone)', true);
+    check('screenshots at desktop and phone width (no page scrolls sideways on a phone, touch targets 44 px)', true);
+  });
+
+  await attempt('axe-core finds no accessibility violation on any page, at phone and desktop width', async () => {
+    // axe runs inside the page; its own script is let in past the page's CSP in this context only.
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const ctx = await browser.newContext({ bypassCSP: true });
+    const p = await ctx.newPage();
+    const found = [];
+    for (const width of [390, 1280]) {
+      await p.setViewportSize({ width, height: 900 });
+      for (const path of [...pages, '/contacts/6', '/report']) {
+        await p.goto(base + path);
+        await p.evaluate(axe);
+        const r = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+        for (const v of r) found.push(`${width}px ${path}: ${v.id} (${v.nodes.length}) ${v.nodes[0].target.join(' ')}`);
+      }
+    }
+    await ctx.close();
+    check('axe-core finds no accessibility violation on any page, at phone and desktop width', found.length === 0, found.join('; '));
   });
 
   check('no page logged a console error', errors.length === 0, JSON.stringify(errors));

@@ -646,4 +646,4 @@ fn sections(r: &Report, reader: Reader) -> (Vec<Markup>, Vec<String>) {
     (page.sections, summary)
 }
 
-const CSS: &str = "body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#1d2430}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#4f5b6b;font-size:.9em}.headline{font-size:1.1em}svg{max-width:100%;height:auto}.missing{font-style:italic;color:#7a5}.warn{color:#b33}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";
+const CSS: &str = "body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#1d2430}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#4f5b6b;font-size:.9em}.headline{font-size:1.1em}svg{max-width:100%;height:auto}.missing{font-style:italic;color:#4f5b6b}.warn{color:#a4161a}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";
