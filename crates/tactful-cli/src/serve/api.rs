@@ -570,7 +570,7 @@ fn allowed(app: &super::App, raw: &str) -> Result<PathBuf, Response> {
             StatusCode::FORBIDDEN,
             "outside_import_roots",
             &format!(
-                "refused: tactful imports by path only from your home folder, the demo folder or a folder given with `tactful serve --import-root DIR` (here: {}); `{}` is outside them. Upload the file instead, or restart with --import-root.",
+                "refused: tactful imports by path only from your home folder and the folders it was started with (here: {}); `{}` is outside them. Upload the file instead.",
                 if roots.is_empty() { "none".to_string() } else { roots.join(", ") },
                 quote(raw)
             ),

@@ -86,14 +86,19 @@ fn failed(app: &super::App, e: &anyhow::Error) -> Response {
 // ---------------------------------------------------------------------------
 
 async fn today(State(app): State<Shared>) -> Response {
-    let t =
-        match blocking(&app, |_, store| Ok(tactful_app::today::gather(store, crate::store::now(), 5, 14)?))
-            .await
-        {
-            Ok(t) => t,
-            Err(e) => return failed(&app, &e),
-        };
-    page(&app.token, "/", "Today", &today::body(&t, &app.token))
+    let t = blocking(&app, |_, store| {
+        // An empty store opens on the first steps, not on four empty lists.
+        if store.counts()?.iter().all(|c| c.2 == 0) {
+            return Ok(None);
+        }
+        Ok(Some(tactful_app::today::gather(store, crate::store::now(), 5, 14)?))
+    })
+    .await;
+    match t {
+        Ok(Some(t)) => page(&app.token, "/", "Today", &today::body(&t, &app.token)),
+        Ok(None) => page(&app.token, "/", "Welcome to tactful", &today::first_run()),
+        Err(e) => failed(&app, &e),
+    }
 }
 
 async fn session_form(State(app): State<Shared>, Path(action): Path<String>) -> Response {

@@ -39,7 +39,7 @@ pub fn body(c: &ContactPage, token: &str) -> Markup {
             }
             p.muted {
                 "Draft a message to them: "
-                a href={ "/check?to=%23" (c.id) } { "check it against the pitch gate" } "."
+                a href={ "/check?to=%23" (c.id) } { "check it before you send it" } ", with what tactful knows of them."
             }
         }
         section aria-labelledby="timeline" {

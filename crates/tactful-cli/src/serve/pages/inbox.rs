@@ -20,9 +20,8 @@ pub fn body(inbox: &Inbox) -> Markup {
             }
         }
         p.muted {
-            "A request is a question about what you offer or a problem with an order, with no answer from you after it; "
-            "whose turn it is in every conversation, and your response times, are in the report and in "
-            code { "tactful responses" } ". See docs/metrics.md."
+            "A request is a question about what you offer or a problem with an order, with no answer from you after it. "
+            "Your response times are in the " a href="/report" { "report" } "."
         }
     }
 }

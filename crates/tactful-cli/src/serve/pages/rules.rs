@@ -34,8 +34,8 @@ pub fn body(rules: &[Rule]) -> Markup {
             }
             div #pack-result aria-live="polite" {}
             p.muted {
-                "Nothing is installed: start " code { "tactful serve --pack FILE" }
-                " to check with it. See docs/packs.md."
+                "Testing installs nothing: your drafts are checked with a company pack once tactful is started with it "
+                "(your company or whoever set up tactful does that)."
             }
         }
     }

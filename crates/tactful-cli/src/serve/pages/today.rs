@@ -68,6 +68,50 @@ pub fn body(t: &Today, token: &str) -> Markup {
     }
 }
 
+/// The first steps on an empty store: bring in an export (and where each
+/// network lets you download one), set the plan, check a draft.
+pub fn first_run() -> Markup {
+    const WHERE: [(&str, &str); 4] = [
+        (
+            "Facebook",
+            "Settings, then Accounts Center, then Your information and permissions, then Download your information. Pick JSON, not HTML.",
+        ),
+        (
+            "Instagram",
+            "Your profile menu, then Accounts Center, then Your information and permissions, then Download your information. Pick JSON.",
+        ),
+        ("X (Twitter)", "Settings, then Your account, then Download an archive of your data."),
+        ("LinkedIn", "Settings, then Data privacy, then Get a copy of your data."),
+    ];
+    html! {
+        p.lead {
+            "tactful works on your own history, on this computer: nothing is sent anywhere. "
+            "Three steps to start:"
+        }
+        ol.steps {
+            li {
+                h2 { "Bring in your history" }
+                p { "Ask each network for a copy of your data; it arrives as a file, often a day later. Then "
+                    a href="/import" { "import it here" } "." }
+                details {
+                    summary { "Where each network keeps the download" }
+                    dl {
+                        @for (network, path) in WHERE { dt { (network) } dd { (path) } }
+                    }
+                }
+            }
+            li {
+                h2 { "Set your plan" }
+                p { a href="/plan" { "Say what you want" } " from social media, which networks you use and how much time a day you give it." }
+            }
+            li {
+                h2 { "Check a draft" }
+                p { "You do not need a history for this: " a href="/check" { "check a post or a message" } " before you send it." }
+            }
+        }
+    }
+}
+
 /// Section 4: minutes used and left, the streak, and the start or stop button.
 fn time_box(t: &Today, token: &str) -> Markup {
     let (path, label, note) = if t.session_running {
