@@ -429,20 +429,29 @@ pub fn page(
     let (mut history, items) = history_of(store, c)?;
     let a = relationships::stage(&history, marks(c), now, thresholds);
     history.reverse();
-    // One moment per act of an item (a message to two of their handles is one message).
-    history.dedup_by_key(|x| (x.item, x.act));
-    let timeline = history
-        .iter()
-        .take(moments)
-        .map(|x| Moment {
-            at: x.at,
-            network: x.network,
-            who: if x.direction == Direction::Given { "you" } else { "they" },
-            act: x.act.to_string(),
-            item: x.item,
-            text: items.get(&x.item).map(|i| i.text.clone()).unwrap_or_default(),
-        })
-        .collect();
+    // One moment per message or post: an item's acts (a message that is also
+    // a question, a pitch that is also a message) are said together.
+    let mut timeline: Vec<Moment> = Vec::new();
+    for x in &history {
+        let act = x.act.to_string();
+        let full = timeline.len() == moments;
+        match timeline.last_mut() {
+            Some(m) if m.item == x.item => {
+                if !m.act.split(", ").any(|a| a == act) {
+                    m.act = format!("{}, {act}", m.act);
+                }
+            }
+            _ if full => break,
+            _ => timeline.push(Moment {
+                at: x.at,
+                network: x.network,
+                who: if x.direction == Direction::Given { "you" } else { "they" },
+                act,
+                item: x.item,
+                text: items.get(&x.item).map(|i| i.text.clone()).unwrap_or_default(),
+            }),
+        }
+    }
     let consent = people::consents(store.people(), Some(c.id))?
         .into_iter()
         .map(|r| ConsentRow {

@@ -85,7 +85,7 @@ fn failed(app: &super::App, e: &anyhow::Error) -> Response {
 // Today
 // ---------------------------------------------------------------------------
 
-async fn today(State(app): State<Shared>) -> Response {
+async fn today(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
     let t = blocking(&app, |_, store| {
         // An empty store opens on the first steps, not on four empty lists.
         if store.counts()?.iter().all(|c| c.2 == 0) {
@@ -95,7 +95,10 @@ async fn today(State(app): State<Shared>) -> Response {
     })
     .await;
     match t {
-        Ok(Some(t)) => page(&app.token, "/", "Today", &today::body(&t, &app.token)),
+        Ok(Some(t)) => {
+            let notice = saved.saved.as_deref().and_then(today::confirmation);
+            page(&app.token, "/", "Today", &today::body(&t, &app.token, notice))
+        }
         Ok(None) => page(&app.token, "/", "Welcome to tactful", &today::first_run()),
         Err(e) => failed(&app, &e),
     }
@@ -113,11 +116,11 @@ async fn session_form(State(app): State<Shared>, Path(action): Path<String>) -> 
             }
             other => return Err(super::NotFound(format!("no session action `{other}`")).into()),
         }
-        Ok(())
+        Ok(action)
     })
     .await;
     match r {
-        Ok(()) => Redirect::to("/").into_response(),
+        Ok(action) => Redirect::to(&format!("/?saved=session-{action}#box")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
@@ -215,12 +218,44 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
     page(&app.token, "/contacts", "Contacts", &body)
 }
 
-async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
-    let c = match blocking(&app, move |_, store| data::contact(store, id)).await {
+/// What a page says after a change went through: a fixed key in the query,
+/// so nothing the user typed travels back in a link.
+#[derive(Deserialize, Default)]
+struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn contact(State(app): State<Shared>, Path(id): Path<i64>, Query(s): Query<Saved>) -> Response {
+    contact_with(&app, id, s.saved.as_deref().and_then(contact::confirmation), None).await
+}
+
+/// The contact's page with a confirmation, or with the problem a form ran
+/// into shown above it (status 400), so the seller stays where they were.
+async fn contact_with(app: &Shared, id: i64, notice: Option<&str>, problem: Option<String>) -> Response {
+    let c = match blocking(app, move |_, store| data::contact(store, id)).await {
         Ok(c) => c,
-        Err(e) => return failed(&app, &e),
+        Err(e) => return failed(app, &e),
     };
-    page(&app.token, "/contacts", &c.name, &contact::body(&c, &app.token))
+    let status = if problem.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let body = contact::body(&c, &app.token, notice, problem.as_deref());
+    respond(status, frame::frame(&app.token, "/contacts", &c.name, &body))
+}
+
+/// After a change on a contact's page: back to it with a confirmation, or
+/// the page again with what went wrong (a mistake of ours is still an error page).
+async fn contact_changed(app: &Shared, id: i64, r: anyhow::Result<()>, saved: &str, at: &str) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/contacts/{id}?saved={saved}{at}")).into_response(),
+        Err(e) if super::status_of(&e).is_client_error() && super::status_of(&e) != StatusCode::NOT_FOUND => {
+            contact_with(app, id, None, Some(format!("{e:#}"))).await
+        }
+        Err(e) if e.downcast_ref::<super::NotFound>().is_some() && at == "#consent" => {
+            // A code that is no pending opt-in's: the seller's typo, not a missing page.
+            contact_with(app, id, None, Some(format!("{e:#}"))).await
+        }
+        Err(e) => failed(app, &e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -231,12 +266,11 @@ struct MarkForm {
 }
 
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r =
+        blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
+            .await
+            .map(|_| ());
+    contact_changed(&app, id, r, "mark", "#actions").await
 }
 
 async fn consent_form(
@@ -244,10 +278,8 @@ async fn consent_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::ConsentRequest>,
 ) -> Response {
-    match blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await.map(|_| ());
+    contact_changed(&app, id, r, "consent", "#consent").await
 }
 
 async fn withdraw_form(
@@ -255,10 +287,8 @@ async fn withdraw_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::WithdrawRequest>,
 ) -> Response {
-    match blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await.map(|_| ());
+    contact_changed(&app, id, r, "withdrawn", "#consent").await
 }
 
 #[derive(Deserialize)]
@@ -267,10 +297,8 @@ struct CodeForm {
 }
 
 async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<CodeForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await.map(|_| ());
+    contact_changed(&app, id, r, "confirmed", "#consent").await
 }
 
 // ---------------------------------------------------------------------------
@@ -377,12 +405,13 @@ async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
 // Plan
 // ---------------------------------------------------------------------------
 
-async fn plan_page(State(app): State<Shared>) -> Response {
+async fn plan_page(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
     let p = match blocking(&app, |_, store| crate::coach::load_plan(store.people())).await {
         Ok(p) => p,
         Err(e) => return failed(&app, &e),
     };
-    page(&app.token, "/plan", "Your plan", &plan::body(&p, &app.token))
+    let notice = (saved.saved.as_deref() == Some("plan")).then_some("Saved: your plan is updated.");
+    page(&app.token, "/plan", "Your plan", &plan::body(&p, &app.token, notice))
 }
 
 /// The plan form as the browser sends it: every field as typed, the
@@ -434,7 +463,7 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
         return error_page(&app.token, StatusCode::BAD_REQUEST, &problems.join("; "));
     }
     match blocking(&app, move |_, store| super::api::save_plan(store, &p)).await {
-        Ok(()) => Redirect::to("/plan").into_response(),
+        Ok(()) => Redirect::to("/plan?saved=plan").into_response(),
         Err(e) => failed(&app, &e),
     }
 }

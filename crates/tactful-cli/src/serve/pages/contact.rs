@@ -7,8 +7,24 @@ use tactful_core::consent::{Purpose, Source};
 
 use super::super::html::{action, cut, day, table};
 
-pub fn body(c: &ContactPage, token: &str) -> Markup {
+/// What the page says after a change went through, by the key the form's
+/// redirect carries; `None` for a key it does not know.
+pub fn confirmation(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "mark" => "Saved: their mark is updated.",
+        "consent" => "Saved: the opt-in is in their consent record.",
+        "withdrawn" => "Saved: the opt-in is withdrawn; do not send them that any more.",
+        "confirmed" => "Saved: the opt-in is confirmed with their code.",
+        _ => return None,
+    })
+}
+
+/// `notice`: a confirmation of the last change; `problem`: what went wrong
+/// with the form the seller sent, shown at the top.
+pub fn body(c: &ContactPage, token: &str, notice: Option<&str>, problem: Option<&str>) -> Markup {
     html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        @if let Some(p) = problem { p.error role="alert" { "That did not go through: " (p) } }
         p.lead { (c.handles.join(", ")) " — " span class={ "stage " (c.stage) } { (c.stage) } }
         section aria-labelledby="why" {
             h2 #why { "Why this stage" }

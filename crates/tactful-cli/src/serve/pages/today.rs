@@ -6,8 +6,19 @@ use tactful_app::today::Today;
 
 use super::super::html::{action, cut, day, waited};
 
-pub fn body(t: &Today, token: &str) -> Markup {
+/// What Today says after the session was started or stopped.
+pub fn confirmation(key: &str) -> Option<&'static str> {
+    match key {
+        "session-start" => Some("Started: today's session is running. Stop it when you are done."),
+        "session-stop" => Some("Stopped: the time is counted in today's box and your streak."),
+        _ => None,
+    }
+}
+
+/// `notice`: the confirmation of the last change, shown at the top.
+pub fn body(t: &Today, token: &str, notice: Option<&str>) -> Markup {
     html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
         p.lead { "Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box." }
         @if let Some(f) = &t.focus {
             p.warn role="note" { "Focus: " (f.warning()) }
