@@ -63,6 +63,7 @@ const attempt = async (name, fn) => {
 
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(page.url() + ': ' + m.text()); });
@@ -256,6 +257,24 @@ try {
     await page.getByRole('button', { name: 'Stop the session' }).waitFor({ timeout: 10000 });
     const said = await page.locator('p.notice').textContent();
     check('the session can be started from the page, and the page says so', /Started/.test(said), said);
+  });
+
+  await attempt('someone waiting can be answered from Today: the reply is checked and copied', async () => {
+    await page.goto(base + '/');
+    const box = page.locator('details.reply').first();
+    await box.locator('summary').click();
+    await box.locator('textarea').fill('Want to join my team? Great business opportunity, DM me');
+    await box.locator('.reply-findings li').first().waitFor({ timeout: 10000 });
+    const flagged = await box.locator('.reply-count').textContent();
+    await box.locator('textarea').fill('Thank you for asking! It left our warehouse yesterday and should reach you on Monday.');
+    await box.locator('.reply-count .clean').waitFor({ timeout: 10000 });
+    await box.locator('button.copy').click();
+    await box.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
+    const copied = await box.locator('button.copy').textContent();
+    const pasted = await page.evaluate(() => navigator.clipboard.readText());
+    const open = await box.locator('a.button').getAttribute('href');
+    check('someone waiting can be answered from Today: the reply is checked and copied',
+      /to look at/.test(flagged) && copied === 'Copied' && pasted.startsWith('Thank you for asking') && /^https:\/\//.test(open), JSON.stringify({ flagged, copied, pasted, open }));
   });
 
   await attempt('a wrong opt-in code is said on the contact page, not as a missing page', async () => {

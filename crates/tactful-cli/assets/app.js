@@ -229,6 +229,38 @@ function setupCheck() {
   if (draft.value.trim()) run();
 }
 
+// Answer boxes on Today and the Inbox: the reply is checked for that person
+// as it is typed, and copied with one click; the seller sends it on the network.
+function setupReplies() {
+  for (const box of document.querySelectorAll('details.reply')) {
+    const text = box.querySelector('textarea');
+    const count = box.querySelector('.reply-count');
+    const list = box.querySelector('.reply-findings');
+    const copy = box.querySelector('button.copy');
+    let timer = null;
+    let seq = 0;
+    async function run() {
+      const mine = ++seq;
+      if (!text.value.trim()) { count.textContent = ''; list.replaceChildren(); return; }
+      try {
+        const data = await api('POST', '/api/v1/check', { text: text.value, channel: 'dm', to: box.dataset.to });
+        if (mine !== seq) return;
+        const f = data.findings;
+        count.replaceChildren(f.length ? `${f.length} ${f.length === 1 ? 'thing' : 'things'} to look at before you send it:` : el('span', { class: 'clean' }, 'Nothing to change: ready to copy.'));
+        list.replaceChildren(...f.map((x) => el('li', { class: 'finding ' + x.severity }, el('span', { class: 'badge ' + x.severity }, x.severity), ' ' + x.message, el('br'), el('span', { class: 'muted' }, 'Try: ' + (x.hint || '')))));
+      } catch (e) {
+        if (mine === seq) count.replaceChildren(el('span', { class: 'error' }, e.message));
+      }
+    }
+    text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(text.value); } catch (e) { text.select(); document.execCommand('copy'); }
+      copy.textContent = 'Copied';
+      setTimeout(() => { copy.textContent = 'Copy the reply'; }, 2000);
+    });
+  }
+}
+
 function summaryTable(s) {
   const wrap = el('div');
   wrap.append(el('p', { id: 'import-counts' }, `${s.new} new, ${s.already_there} already there (${s.records} records in ${s.seconds}s).`));
@@ -321,4 +353,5 @@ function setupPackTest() {
 
 setupCheck();
 setupImport();
+setupReplies();
 setupPackTest();

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 use tactful_app::contacts::ContactList;
 
-use super::super::html::{day, table};
+use super::super::html::{avatar, day, table};
 
 /// Most rows one page shows; a search narrows the rest.
 const SHOWN: usize = 500;
@@ -50,7 +50,7 @@ pub fn body(list: &ContactList, search: &str, stage: Option<&str>) -> Markup {
 fn rows(list: &ContactList) -> impl Iterator<Item = [Markup; 5]> + '_ {
     list.contacts.iter().take(SHOWN).map(|c| {
         [
-            html! { a href={ "/contacts/" (c.id) } { (c.name) } },
+            html! { (avatar(&c.name)) a href={ "/contacts/" (c.id) } { (c.name) } },
             html! { span class={ "stage " (c.stage) } { (c.stage) } },
             html! { (c.why) },
             html! { (day(c.last_from_them.unwrap_or(0))) },

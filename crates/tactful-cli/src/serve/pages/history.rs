@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::super::data::ItemRow;
-use super::super::html::{cut, day, table};
+use super::super::html::{cut, day, network, table};
 
 /// `search` is what the form asked for, shown back in it; `total` counts every stored item.
 pub fn body(items: &[ItemRow], total: u64, search: &str) -> Markup {
@@ -23,7 +23,7 @@ pub fn body(items: &[ItemRow], total: u64, search: &str) -> Markup {
         (table(["When", "Network", "Kind", "Who", "*Text"], items.iter().map(|i| {
             [
                 html! { (day(i.at)) },
-                html! { (i.network) },
+                html! { (network(&i.network)) },
                 html! { (i.kind) },
                 html! { @if i.yours { "you" } @else { (i.author) } },
                 html! { (cut(&i.text, 300)) },

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::super::data::{Inbox, Waiting};
-use super::super::html::{cut, table, waited};
+use super::super::html::{avatar, cut, network, reply_box, table, waited};
 
 pub fn body(inbox: &Inbox) -> Markup {
     html! {
@@ -29,11 +29,11 @@ pub fn body(inbox: &Inbox) -> Markup {
 fn waiting(list: &[Waiting]) -> Markup {
     let rows = list.iter().map(|w| {
         [
-            html! { (w.from) },
-            html! { (w.network) },
+            html! { (avatar(&w.from)) (w.from) },
+            html! { (network(w.network)) },
             html! { (waited(w.waited_secs)) },
             html! { (w.what) },
-            html! { (cut(&w.text, 200)) },
+            html! { (cut(&w.text, 200)) (reply_box(w.item, &w.from, w.network)) },
         ]
     });
     table(["From", "Network", "Waited", "What", "*Their words"], rows)

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use tactful_app::today::Today;
 
-use super::super::html::{action, cut, day, waited};
+use super::super::html::{action, avatar, cut, day, network, reply_box, waited};
 
 /// What Today says after the session was started or stopped.
 pub fn confirmation(key: &str) -> Option<&'static str> {
@@ -31,9 +31,10 @@ pub fn body(t: &Today, token: &str, notice: Option<&str>) -> Markup {
                 ul.cards {
                     @for w in &t.waiting {
                         li {
-                            strong { (w.from) } " on " (w.network) " has waited " strong { (waited(w.waited_secs)) }
+                            (avatar(&w.from)) strong { (w.from) } " on " (network(w.network.as_str())) " has waited " strong { (waited(w.waited_secs)) }
                             " (" (w.cue) ")"
                             blockquote { (cut(&w.text, 200)) }
+                            (reply_box(w.item, &w.from, w.network.as_str()))
                         }
                     }
                 }
