@@ -69,14 +69,20 @@ pub trait Db {
     fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell]))
     -> Result<(), StoreError>;
     /// Run `f` in one transaction (inside a writer: in the writer's own).
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
+    fn atomically(&mut self, f: &mut Work<'_>) -> Result<(), StoreError>;
     /// True on PostgreSQL, for the few statements the two spell differently.
     fn postgres(&self) -> bool {
         false
     }
+}
+
+/// A unit of work on the store, done all or nothing (see [`Db::atomically`]).
+pub type Work<'a> = dyn FnMut(&mut dyn Db) -> Result<(), StoreError> + 'a;
+
+/// `atomically` of a [`Db`] that is already one transaction (an import's):
+/// the work runs in it.
+pub(crate) fn in_this_transaction(db: &mut dyn Db, f: &mut Work<'_>) -> Result<(), StoreError> {
+    f(db)
 }
 
 /// A person in the seller's network, with every handle they are known by.
