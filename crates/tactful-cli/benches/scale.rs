@@ -158,7 +158,8 @@ fn main() {
     let mut store = tactful_store::open(db_s).unwrap();
     let t = Instant::now();
     let counted =
-        u64::try_from(store.people().rows("SELECT count(*) FROM items", &[]).unwrap()[0][0].int()).unwrap();
+        u64::try_from(store.people().rows("SELECT count(*) FROM stored_items", &[]).unwrap()[0][0].int())
+            .unwrap();
     let count_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let per_kind: u64 = store.counts().unwrap().iter().map(|c| c.2).sum();

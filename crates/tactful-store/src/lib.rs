@@ -176,9 +176,40 @@ pub mod testing {
         sqlite_batch(path, &format!("INSERT INTO schema_version (version) VALUES ({version})"))
     }
 
+    /// Migration 7 undone: the handles back in the items table, no `people`.
+    /// The same SQL on both backends.
+    const BEFORE_PEOPLE_ONCE: &str = "ALTER TABLE stored_items ADD COLUMN author TEXT NOT NULL DEFAULT '';
+        ALTER TABLE stored_items ADD COLUMN counterparts TEXT NOT NULL DEFAULT '';
+        UPDATE stored_items SET author = (SELECT v.author FROM items v WHERE v.id = stored_items.id),
+            counterparts = (SELECT v.counterparts FROM items v WHERE v.id = stored_items.id);
+        DROP VIEW items;
+        ALTER TABLE stored_items DROP COLUMN author_id;
+        ALTER TABLE stored_items RENAME TO items;
+        DELETE FROM interactions;
+        ALTER TABLE interactions DROP COLUMN person;
+        ALTER TABLE interactions ADD COLUMN handle TEXT NOT NULL DEFAULT '';
+        DELETE FROM settings WHERE key = 'derived';
+        DROP TABLE item_people;
+        DROP TABLE people;
+        DELETE FROM schema_version WHERE version > 6;";
+
+    /// Turn a SQLite store back into what tactful wrote before migration 7
+    /// (each item holding its people's handles), keeping its items.
+    pub fn downgrade_sqlite_to_v6(path: &std::path::Path) -> Result<(), StoreError> {
+        sqlite_batch(path, BEFORE_PEOPLE_ONCE)
+    }
+
+    /// The same for the PostgreSQL store at `url`.
+    pub fn downgrade_pg_to_v6(url: &str) -> Result<(), StoreError> {
+        let mut c = postgres::Client::connect(url, postgres::NoTls)
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        c.batch_execute(BEFORE_PEOPLE_ONCE).map_err(|e| StoreError::Postgres(e.to_string()))
+    }
+
     /// Turn a SQLite store back into what tactful wrote before migration 6
     /// (no derived response tracking; derived with an older `derived::VERSION`).
     pub fn downgrade_sqlite_to_v5(path: &std::path::Path) -> Result<(), StoreError> {
+        downgrade_sqlite_to_v6(path)?;
         sqlite_batch(
             path,
             "DROP TABLE conversations; DROP TABLE starts; DROP TABLE unthreaded_messages;

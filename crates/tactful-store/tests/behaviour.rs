@@ -348,3 +348,42 @@ fn postgres_store_behaves() {
     let mut again = PgStore::open(&db_url).unwrap();
     assert_eq!(all(&mut again, &Filter::default()).len(), 4);
 }
+
+/// A store from before people were stored once (schema 6: each item held
+/// its people's handles) gives the same items once upgraded, and its people
+/// are each stored once.
+fn people_once_upgrade(store: &mut dyn Store, downgrade: &dyn Fn(), reopen: &dyn Fn() -> Box<dyn Store>) {
+    import(store, &sample());
+    let before = all(store, &Filter::default());
+    assert_eq!(before[1].counterparts, ["ann", "bob"], "in the order given");
+    downgrade();
+    let mut store = reopen();
+    assert_eq!(all(store.as_mut(), &Filter::default()), before);
+    let people = store.people().rows("SELECT network, handle FROM people ORDER BY handle", &[]).unwrap();
+    let handles: Vec<String> = people.iter().map(|r| r[1].text()).collect();
+    assert_eq!(handles, ["ann", "bob", "me"]);
+    // And new items refer to them.
+    import(store.as_mut(), &[item("9", ItemKind::Message, true, 900, "See you Saturday")]);
+    let after = all(store.as_mut(), &Filter { person: Some("bob".into()), ..Filter::default() });
+    assert_eq!(after.iter().map(|i| i.at).collect::<Vec<_>>(), [200, 300, 900]);
+    assert_eq!(store.people().rows("SELECT count(*) FROM people", &[]).unwrap()[0][0].int(), 3);
+}
+
+#[test]
+fn sqlite_store_from_before_people_once_upgrades_in_place() {
+    let path = temp_path("v6");
+    let mut store = SqliteStore::open(&path).unwrap();
+    people_once_upgrade(
+        &mut store,
+        &|| tactful_store::testing::downgrade_sqlite_to_v6(&path).unwrap(),
+        &|| Box::new(SqliteStore::open(&path).unwrap()),
+    );
+}
+
+#[test]
+fn postgres_store_from_before_people_once_upgrades_in_place() {
+    let Some((mut store, url)) = tactful_store::testing::fresh_pg("v6") else { return };
+    people_once_upgrade(&mut store, &|| tactful_store::testing::downgrade_pg_to_v6(&url).unwrap(), &|| {
+        Box::new(PgStore::open(&url).unwrap())
+    });
+}
