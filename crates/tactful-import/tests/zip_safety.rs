@@ -146,16 +146,24 @@ fn a_clean_zip_lists_its_entries_and_reads_them() {
     assert_eq!(s, "window.YTD.tweets.part0 = []");
 }
 
+/// An export folder in a scratch folder `name`: `data/tweets.js` holding
+/// `tweets`, and at `link` a symbolic link to `target`.
+#[cfg(unix)]
+fn folder_with_a_link(name: &str, tweets: &[u8], link: &str, target: &str) -> PathBuf {
+    let export = scratch(name).join("export");
+    std::fs::create_dir_all(export.join("data")).unwrap();
+    std::fs::write(export.join("data/tweets.js"), tweets).unwrap();
+    std::os::unix::fs::symlink(target, export.join(link)).unwrap();
+    export
+}
+
 #[cfg(unix)]
 #[test]
 fn links_in_folders_are_not_followed() {
-    let d = scratch("links");
-    let export = d.join("export");
-    std::fs::create_dir_all(export.join("data")).unwrap();
-    std::fs::write(export.join("data/tweets.js"), "window.YTD.tweets.part0 = []").unwrap();
-    let secret = d.join("secret.txt");
+    let export =
+        folder_with_a_link("links", b"window.YTD.tweets.part0 = []", "data/leak.js", "../../secret.txt");
+    let secret = export.parent().unwrap().join("secret.txt");
     std::fs::write(&secret, "private").unwrap();
-    std::os::unix::fs::symlink(&secret, export.join("data/leak.js")).unwrap();
     let src = source::open(&export, Limits::default()).unwrap();
     assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
     let e = refusal(&export.join("data/leak.js"), Limits::default());
@@ -165,10 +173,6 @@ fn links_in_folders_are_not_followed() {
 #[cfg(unix)]
 #[test]
 fn a_link_inside_a_folder_is_left_out_and_named_like_one_in_a_zip() {
-    let d = scratch("folder-link");
-    let export = d.join("export");
-    std::fs::create_dir_all(export.join("data")).unwrap();
-    std::fs::write(export.join("data/tweets.js"), TWEETS).unwrap();
-    std::os::unix::fs::symlink("/etc/passwd", export.join("data/like.js")).unwrap();
+    let export = folder_with_a_link("folder-link", TWEETS, "data/like.js", "/etc/passwd");
     assert_left_out_and_named(&export, "data/like.js");
 }
