@@ -18,6 +18,7 @@ pub mod money;
 pub mod pack;
 pub mod plan;
 pub mod relationships;
+pub mod seeded;
 pub mod text;
 pub mod words;
 
