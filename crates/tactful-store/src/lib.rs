@@ -8,6 +8,7 @@
 //! writer is written once (`writer.rs`) over the SQL both backends speak
 //! (`people::Db`); a backend only opens and commits its transaction.
 
+pub mod actions;
 pub mod coach;
 pub mod derived;
 pub mod people;
@@ -176,6 +177,17 @@ pub mod testing {
         sqlite_batch(path, &format!("INSERT INTO schema_version (version) VALUES ({version})"))
     }
 
+    /// Migration 8 undone: no record of what the seller did, no notes.
+    /// The same SQL on both backends.
+    const BEFORE_SELLER_ACTIONS: &str = "DROP TABLE item_actions; DROP TABLE contact_notes;
+        ALTER TABLE contacts DROP COLUMN keep_in_touch_days;
+        DELETE FROM schema_version WHERE version > 7;";
+
+    /// Turn a SQLite store back into what tactful wrote before migration 8.
+    pub fn downgrade_sqlite_to_v7(path: &std::path::Path) -> Result<(), StoreError> {
+        sqlite_batch(path, BEFORE_SELLER_ACTIONS)
+    }
+
     /// Migration 7 undone: the handles back in the items table, no `people`.
     /// The same SQL on both backends.
     const BEFORE_PEOPLE_ONCE: &str = "ALTER TABLE stored_items ADD COLUMN author TEXT NOT NULL DEFAULT '';
@@ -196,6 +208,7 @@ pub mod testing {
     /// Turn a SQLite store back into what tactful wrote before migration 7
     /// (each item holding its people's handles), keeping its items.
     pub fn downgrade_sqlite_to_v6(path: &std::path::Path) -> Result<(), StoreError> {
+        downgrade_sqlite_to_v7(path)?;
         sqlite_batch(path, BEFORE_PEOPLE_ONCE)
     }
 
@@ -203,6 +216,7 @@ pub mod testing {
     pub fn downgrade_pg_to_v6(url: &str) -> Result<(), StoreError> {
         let mut c = postgres::Client::connect(url, postgres::NoTls)
             .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        c.batch_execute(BEFORE_SELLER_ACTIONS).map_err(|e| StoreError::Postgres(e.to_string()))?;
         c.batch_execute(BEFORE_PEOPLE_ONCE).map_err(|e| StoreError::Postgres(e.to_string()))
     }
 

@@ -246,6 +246,24 @@ pub const SQLITE: &[&str] = &[
     items_view!(),
     interactions_by_person!()
     ),
+    // 8: what the seller did about things: a waiting message answered
+    // elsewhere or snoozed, a past post fixed or a finding dismissed (with
+    // the reason), notes on a contact, and how often to stay in touch.
+    "CREATE TABLE item_actions (
+        item_id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL,
+        until_at INTEGER,
+        reason TEXT,
+        at INTEGER NOT NULL
+    );
+    CREATE TABLE contact_notes (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
+    ALTER TABLE contacts ADD COLUMN keep_in_touch_days INTEGER;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -424,6 +442,21 @@ pub const POSTGRES: &[&str] = &[
     items_view!(),
     interactions_by_person!()
     ),
+    "CREATE TABLE item_actions (
+        item_id BIGINT PRIMARY KEY,
+        action TEXT NOT NULL,
+        until_at BIGINT,
+        reason TEXT,
+        at BIGINT NOT NULL
+    );
+    CREATE TABLE contact_notes (
+        id BIGSERIAL PRIMARY KEY,
+        contact_id BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
+    ALTER TABLE contacts ADD COLUMN keep_in_touch_days BIGINT;",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
