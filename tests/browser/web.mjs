@@ -277,6 +277,50 @@ try {
       /to look at/.test(flagged) && copied === 'Copied' && pasted.startsWith('Thank you for asking') && /^https:\/\//.test(open), JSON.stringify({ flagged, copied, pasted, open }));
   });
 
+  await attempt('a waiting message can be marked done, and the undo brings it back', async () => {
+    await page.goto(base + '/inbox');
+    const before = await page.locator('table.cards tbody tr').count();
+    const who = await page.locator('table.cards tbody tr td.title').first().textContent();
+    await page.locator('table.cards tbody tr').first().getByRole('button', { name: 'Done' }).click();
+    const said = await page.locator('p.notice').textContent();
+    const after = await page.locator('table.cards tbody tr').count();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const back = await page.locator('table.cards tbody tr').count();
+    const again = await page.locator('p.notice').textContent();
+    check('a waiting message can be marked done, and the undo brings it back',
+      /Marked done/.test(said) && after === before - 1 && back === before && /Taken back/.test(again), JSON.stringify({ who, before, after, back, said, again }));
+  });
+
+  await attempt('a past post can be dismissed with a reason, and the undo brings it back', async () => {
+    await page.goto(base + '/scan');
+    const before = await page.locator('ol.cards > li').count();
+    const first = page.locator('ol.cards > li').first();
+    await first.getByLabel(/Say why/).fill('It quotes a news story, not my claim');
+    await first.getByRole('button', { name: 'Dismiss' }).click();
+    const said = await page.locator('p.notice').textContent();
+    const after = await page.locator('ol.cards > li').count();
+    await page.locator('details.card summary', { hasText: 'Fixed or dismissed' }).click();
+    const reason = await page.locator('details.card li strong').first().textContent();
+    await page.getByRole('button', { name: 'Undo' }).first().click();
+    const back = await page.locator('ol.cards > li').count();
+    check('a past post can be dismissed with a reason, and the undo brings it back',
+      /Dismissed/.test(said) && after === before - 1 && reason.includes('news story') && back === before, JSON.stringify({ before, after, back, said, reason }));
+  });
+
+  await attempt('a contact takes notes and a stay-in-touch reminder', async () => {
+    await page.goto(base + '/contacts/6');
+    await page.getByLabel('A note about them').fill('Likes the unscented balm; writes in the evening');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    const said = await page.locator('p.notice').textContent();
+    const note = await page.locator('#notes ~ ul.cards li p, section:has(#notes) ul.cards li p').first().textContent();
+    await page.getByLabel('Remind me to stay in touch').selectOption('7');
+    await page.locator('section:has(#notes) form.row').getByRole('button', { name: 'Save' }).click();
+    const reminded = await page.locator('p.notice').textContent();
+    const kept = await page.getByLabel('Remind me to stay in touch').inputValue();
+    check('a contact takes notes and a stay-in-touch reminder', /note/.test(said) && note.includes('unscented') && /remind/.test(reminded) && kept === '7',
+      JSON.stringify({ said, note, reminded, kept }));
+  });
+
   await attempt('a wrong opt-in code is said on the contact page, not as a missing page', async () => {
     const before = errors.length;
     await page.goto(base + '/contacts/6');

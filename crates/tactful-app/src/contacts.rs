@@ -416,6 +416,18 @@ pub struct ContactPage {
     pub next_step: &'static str,
     /// Latest first, at most `moments`.
     pub timeline: Vec<Moment>,
+    /// The seller's notes on them, newest first.
+    pub notes: Vec<NoteRow>,
+    /// Remind the seller to stay in touch every so many days.
+    pub keep_in_touch_days: Option<u32>,
+}
+
+/// A note the seller wrote about a contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteRow {
+    pub id: i64,
+    pub at: i64,
+    pub text: String,
 }
 
 /// One contact's page at `now`, with at most `moments` timeline entries.
@@ -463,7 +475,16 @@ pub fn page(
             recorded_at: r.recorded_at,
         })
         .collect();
+    let notes = tactful_store::actions::notes(store.people(), c.id)?
+        .into_iter()
+        .map(|n| NoteRow { id: n.id, at: n.at, text: n.text })
+        .collect();
+    let keep_in_touch_days = tactful_store::actions::keep_in_touch(store.people())?
+        .into_iter()
+        .find_map(|(id, days)| (id == c.id).then_some(days));
     Ok(ContactPage {
+        notes,
+        keep_in_touch_days,
         id: c.id,
         name: c.display_name.clone(),
         mark: c.mark.clone(),

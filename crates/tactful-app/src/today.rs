@@ -38,7 +38,7 @@ pub struct GiveRow {
     pub stage: Stage,
     /// The last exchange either way (unix seconds; 0 when never).
     pub last: i64,
-    pub action: &'static str,
+    pub action: String,
 }
 
 /// A pitch to hold back, and why.
@@ -112,8 +112,13 @@ pub fn gather(
     let db = store.people();
     derived::refresh(db)?;
 
-    // 1. People waiting for an answer.
-    let requests = derived::open_requests(db, now)?;
+    // 1. People waiting for an answer (less those the seller marked done,
+    // or put off until later).
+    let acted = tactful_store::actions::all(db)?;
+    let requests: Vec<_> = derived::open_requests(db, now)?
+        .into_iter()
+        .filter(|r| !acted.get(&r.item).is_some_and(|a| a.hides_at(now)))
+        .collect();
     let waiting_total = requests.len();
     let mut waiting = Vec::new();
     for r in requests.into_iter().take(limit) {
@@ -134,22 +139,35 @@ pub fn gather(
 
     // 2. People to give something to.
     let everyone = contacts::assess_all(store, now, &Thresholds::default())?;
+    // Whom the seller asked to be reminded of, every so many days, whatever their stage.
+    let remind: HashMap<i64, u32> =
+        tactful_store::actions::keep_in_touch(store.people())?.into_iter().collect();
     let mut gives = Vec::new();
     for (c, a) in &everyone {
-        if !matches!(a.stage, Stage::Engaged | Stage::Conversation | Stage::Customer) {
-            continue;
-        }
         let last = a.last_from_them.max(a.last_from_you).unwrap_or(0);
-        if now - last >= i64::from(quiet_days) * 86_400 {
-            let action = match a.stage {
-                Stage::Customer => "ask how they are getting on with what they bought",
-                Stage::Conversation => "answer something they shared or send a useful tip, no offer",
-                _ => "comment on their latest post or share something of theirs",
-            };
+        let (quiet, action) = match (remind.get(&c.id), a.stage) {
+            (Some(&days), _) => (
+                days,
+                format!(
+                    "you wanted to stay in touch every {days} days: say hello or share something useful, no offer"
+                ),
+            ),
+            (None, Stage::Customer) => {
+                (quiet_days, "ask how they are getting on with what they bought".into())
+            }
+            (None, Stage::Conversation) => {
+                (quiet_days, "answer something they shared or send a useful tip, no offer".into())
+            }
+            (None, Stage::Engaged) => {
+                (quiet_days, "comment on their latest post or share something of theirs".into())
+            }
+            (None, _) => continue,
+        };
+        if now - last >= i64::from(quiet) * 86_400 {
             gives.push(GiveRow { name: c.display_name.clone(), contact: c.id, stage: a.stage, last, action });
         }
     }
-    gives.sort_by(|a, b| (a.last, &a.name, a.stage, a.action).cmp(&(b.last, &b.name, b.stage, b.action)));
+    gives.sort_by(|a, b| (a.last, &a.name, a.stage, &a.action).cmp(&(b.last, &b.name, b.stage, &b.action)));
     let gives_total = gives.len();
     gives.truncate(limit);
 

@@ -88,6 +88,9 @@ pub struct Scan {
     /// The same message to many people within a day (at most `limit`).
     pub broadcasts: Vec<Broadcast>,
     pub broadcasts_total: usize,
+    /// What the seller did about flagged items, by item id: `fixed`, or
+    /// `dismissed: <reason>` (the page shows these apart, with an undo).
+    pub settled: std::collections::HashMap<i64, String>,
 }
 
 /// Your own posts, comments and messages with findings, worst first, and the
@@ -115,7 +118,18 @@ pub fn scan(store: &mut dyn Store, checker: &Checker, limit: usize) -> Result<Sc
             text: f.item.text.clone(),
         })
         .collect();
+    let settled = tactful_store::actions::all(store.people())?
+        .into_iter()
+        .filter_map(|(id, a)| match a {
+            tactful_store::actions::Action::Fixed => Some((id, "fixed".to_string())),
+            tactful_store::actions::Action::Dismissed { reason } => {
+                Some((id, format!("dismissed: {reason}")))
+            }
+            _ => None,
+        })
+        .collect();
     Ok(Scan {
+        settled,
         scanned: found.scanned,
         flagged: found.flagged.len(),
         shown,

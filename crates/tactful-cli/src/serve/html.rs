@@ -115,6 +115,50 @@ pub fn network(name: &str) -> Markup {
     html! { span.net { span class={ "net-mark " (name) } aria-hidden="true" { (mark) } " " (name) } }
 }
 
+/// The line that confirms a change, with an undo button when the change
+/// was to a stored item (`token`, the item, the page to come back to).
+pub fn notice(text: &str, undo: Option<(&str, i64, &str)>) -> Markup {
+    html! {
+        div.notice role="status" {
+            p.notice { (text) }
+            @if let Some((token, item, back)) = undo {
+                form method="post" action=(action(token, &format!("/items/{item}/undo"))) {
+                    input type="hidden" name="back" value=(back);
+                    button.choice type="submit" { "Undo" }
+                }
+            }
+        }
+    }
+}
+
+/// What a page says after an action on a stored item, by the action.
+pub fn item_saved(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "done" => "Marked done: it is off your list.",
+        "snooze" => "Snoozed: it comes back tomorrow.",
+        "fixed" => "Marked fixed: it moves to the fixed and dismissed posts.",
+        "dismiss" => "Dismissed, with your reason: it moves to the fixed and dismissed posts.",
+        "undo" => "Taken back: it is on your list again.",
+        _ => return None,
+    })
+}
+
+/// Buttons for a message waiting for an answer: done, or snooze a day.
+pub fn waiting_actions(token: &str, item: i64, back: &str) -> Markup {
+    html! {
+        div.item-actions {
+            form method="post" action=(action(token, &format!("/items/{item}/done"))) {
+                input type="hidden" name="back" value=(back);
+                button.choice type="submit" { "Done" }
+            }
+            form method="post" action=(action(token, &format!("/items/{item}/snooze"))) {
+                input type="hidden" name="back" value=(back);
+                button.choice.secondary type="submit" { "Snooze a day" }
+            }
+        }
+    }
+}
+
 /// A short date for tables: `2026-03-04`.
 pub fn day(at: i64) -> String {
     if at <= 0 {

@@ -44,6 +44,10 @@ pub fn routes() -> Router<Shared> {
         .route("/contacts/{id}/consent", post(consent_form))
         .route("/contacts/{id}/consent/withdraw", post(withdraw_form))
         .route("/contacts/{id}/consent/confirm", post(confirm_form))
+        .route("/contacts/{id}/notes", post(note_form))
+        .route("/contacts/{id}/notes/{note}/delete", post(note_delete_form))
+        .route("/contacts/{id}/keep-in-touch", post(keep_in_touch_form))
+        .route("/items/{id}/{action}", post(item_action_form))
         .route("/inbox", get(inbox))
         .route("/scan", get(scan))
         .route("/history", get(history))
@@ -96,8 +100,10 @@ async fn today(State(app): State<Shared>, Query(saved): Query<Saved>) -> Respons
     .await;
     match t {
         Ok(Some(t)) => {
-            let notice = saved.saved.as_deref().and_then(today::confirmation);
-            page(&app.token, "/", "Today", &today::body(&t, &app.token, notice))
+            let notice = saved.item_notice(&app.token, "/").or_else(|| {
+                saved.saved.as_deref().and_then(today::confirmation).map(|n| super::html::notice(n, None))
+            });
+            page(&app.token, "/", "Today", &today::body(&t, &app.token, notice.as_ref()))
         }
         Ok(None) => page(&app.token, "/", "Welcome to tactful", &today::first_run()),
         Err(e) => failed(&app, &e),
@@ -224,6 +230,18 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
 struct Saved {
     #[serde(default)]
     saved: Option<String>,
+    /// The stored item an action was on (for its undo button).
+    #[serde(default)]
+    item: Option<i64>,
+}
+
+impl Saved {
+    /// The confirmation of an action on an item, with its undo, for the page at `back`.
+    fn item_notice(&self, token: &str, back: &str) -> Option<Markup> {
+        let text = super::html::item_saved(self.saved.as_deref()?)?;
+        let undo = self.item.filter(|_| self.saved.as_deref() != Some("undo")).map(|i| (token, i, back));
+        Some(super::html::notice(text, undo))
+    }
 }
 
 async fn contact(State(app): State<Shared>, Path(id): Path<i64>, Query(s): Query<Saved>) -> Response {
@@ -301,24 +319,137 @@ async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): F
     contact_changed(&app, id, r, "confirmed", "#consent").await
 }
 
+#[derive(Deserialize)]
+struct NoteForm {
+    text: String,
+}
+
+async fn note_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<NoteForm>) -> Response {
+    let r = blocking(&app, move |_, store| {
+        let text = f.text.trim();
+        if text.is_empty() || text.chars().count() > 2000 {
+            anyhow::bail!(crate::UsageError("a note is 1 to 2,000 characters".into()));
+        }
+        tactful_store::actions::add_note(store.people(), id, text, crate::store::now())?;
+        Ok(())
+    })
+    .await;
+    contact_changed(&app, id, r, "note", "#notes").await
+}
+
+async fn note_delete_form(State(app): State<Shared>, Path((id, note)): Path<(i64, i64)>) -> Response {
+    let r = blocking(&app, move |_, store| {
+        if !tactful_store::actions::delete_note(store.people(), id, note)? {
+            return Err(super::NotFound(format!("no note #{note} on this contact")).into());
+        }
+        Ok(())
+    })
+    .await;
+    contact_changed(&app, id, r, "note-deleted", "#notes").await
+}
+
+#[derive(Deserialize)]
+struct KeepInTouchForm {
+    /// Days between reminders; empty or 0: no reminder.
+    #[serde(default)]
+    days: String,
+}
+
+async fn keep_in_touch_form(
+    State(app): State<Shared>,
+    Path(id): Path<i64>,
+    Form(f): Form<KeepInTouchForm>,
+) -> Response {
+    let r = blocking(&app, move |_, store| {
+        let days = match f.days.trim() {
+            "" | "0" => None,
+            d => Some(d.parse::<u32>().ok().filter(|n| (1..=365).contains(n)).ok_or_else(|| {
+                crate::UsageError(format!("stay in touch every `{d}` days: a number of days from 1 to 365"))
+            })?),
+        };
+        tactful_store::actions::set_keep_in_touch(store.people(), id, days)?;
+        Ok(())
+    })
+    .await;
+    contact_changed(&app, id, r, "keep-in-touch", "#notes").await
+}
+
+/// Where an item's action sends the seller back to, and what it does.
+#[derive(Deserialize, Default)]
+struct ItemActionForm {
+    #[serde(default)]
+    back: String,
+    /// Why a finding is dismissed.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Done, snooze (a day), fixed, dismiss (with a reason), or undo, on one
+/// stored item; back to the page it came from with a confirmation and an undo.
+async fn item_action_form(
+    State(app): State<Shared>,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<ItemActionForm>,
+) -> Response {
+    use tactful_store::actions::{self, Action};
+    let back = match f.back.as_str() {
+        "/inbox" | "/scan" => f.back.clone(),
+        _ => "/".to_string(),
+    };
+    let key = action.clone();
+    let r = blocking(&app, move |_, store| {
+        let now = crate::store::now();
+        let db = store.people();
+        if tactful_store::people::item_author(db, id)?.is_none() {
+            return Err(super::NotFound(format!("no stored item #{id}")).into());
+        }
+        let a = match action.as_str() {
+            "done" => Action::Done,
+            "snooze" => Action::Snoozed { until: now + 86_400 },
+            "fixed" => Action::Fixed,
+            "dismiss" => {
+                let reason = f.reason.trim();
+                if reason.is_empty() || reason.chars().count() > 500 {
+                    anyhow::bail!(crate::UsageError("say in a few words why this is a false alarm".into()));
+                }
+                Action::Dismissed { reason: reason.to_string() }
+            }
+            "undo" => {
+                actions::clear(db, id)?;
+                return Ok(());
+            }
+            other => return Err(super::NotFound(format!("no action `{other}` on items")).into()),
+        };
+        actions::set(db, id, &a, now)?;
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => Redirect::to(&format!("{back}?saved={key}&item={id}")).into_response(),
+        Err(e) => failed(&app, &e),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Inbox, scan, history
 // ---------------------------------------------------------------------------
 
-async fn inbox(State(app): State<Shared>) -> Response {
+async fn inbox(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
     let inbox = match blocking(&app, |_, store| data::inbox(store, crate::store::now())).await {
         Ok(i) => i,
         Err(e) => return failed(&app, &e),
     };
-    page(&app.token, "/inbox", "Inbox", &inbox::body(&inbox))
+    let notice = saved.item_notice(&app.token, "/inbox");
+    page(&app.token, "/inbox", "Inbox", &inbox::body(&inbox, &app.token, notice.as_ref()))
 }
 
-async fn scan(State(app): State<Shared>) -> Response {
+async fn scan(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
     let s = match blocking(&app, |app, store| data::scan(store, &app.checker, 100)).await {
         Ok(s) => s,
         Err(e) => return failed(&app, &e),
     };
-    page(&app.token, "/scan", "Past posts to review", &scan::body(&s))
+    let notice = saved.item_notice(&app.token, "/scan");
+    page(&app.token, "/scan", "Past posts to review", &scan::body(&s, &app.token, notice.as_ref()))
 }
 
 #[derive(Deserialize)]

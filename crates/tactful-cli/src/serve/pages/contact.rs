@@ -15,6 +15,9 @@ pub fn confirmation(key: &str) -> Option<&'static str> {
         "consent" => "Saved: the opt-in is in their consent record.",
         "withdrawn" => "Saved: the opt-in is withdrawn; do not send them that any more.",
         "confirmed" => "Saved: the opt-in is confirmed with their code.",
+        "note" => "Saved: the note is on their page.",
+        "note-deleted" => "Deleted: the note is gone.",
+        "keep-in-touch" => "Saved: Today will remind you when it is time to get in touch.",
         _ => return None,
     })
 }
@@ -35,6 +38,7 @@ pub fn body(c: &ContactPage, token: &str, notice: Option<&str>, problem: Option<
             h2 #equity { "Give and ask" }
             ul { @for why in &c.equity_why { li { (why) } } }
         }
+        (notes(c, token))
         (consent(c, token))
         section aria-labelledby="actions" {
             h2 #actions { "Actions" }
@@ -72,6 +76,47 @@ pub fn body(c: &ContactPage, token: &str, notice: Option<&str>, problem: Option<
                         html! { (cut(&m.text, 160)) },
                     ]
                 })))
+            }
+        }
+    }
+}
+
+/// The seller's notes on them, and how often to stay in touch.
+fn notes(c: &ContactPage, token: &str) -> Markup {
+    html! {
+        section aria-labelledby="notes" {
+            h2 #notes { "Notes and reminders" }
+            @if c.notes.is_empty() {
+                p.muted { "No notes yet: what they like, what they asked, when to write again." }
+            }
+            ul.cards {
+                @for n in &c.notes {
+                    li {
+                        p { (n.text) }
+                        div.item-actions {
+                            span.muted { (day(n.at)) }
+                            form method="post" action=(action(token, &format!("/contacts/{}/notes/{}/delete", c.id, n.id))) {
+                                button.choice.secondary type="submit" { "Delete" }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action=(action(token, &format!("/contacts/{}/notes", c.id))) {
+                label for="note" { "A note about them" }
+                textarea #note name="text" rows="2" required maxlength="2000" {}
+                button type="submit" { "Add the note" }
+            }
+            form method="post" action=(action(token, &format!("/contacts/{}/keep-in-touch", c.id))) class="row" {
+                div {
+                    label for="days" { "Remind me to stay in touch" }
+                    select #days name="days" {
+                        @for (d, label) in [(0, "no reminder"), (7, "every week"), (14, "every two weeks"), (30, "every month"), (90, "every three months")] {
+                            option value=(d) selected[c.keep_in_touch_days.unwrap_or(0) == d] { (label) }
+                        }
+                    }
+                }
+                button type="submit" { "Save" }
             }
         }
     }

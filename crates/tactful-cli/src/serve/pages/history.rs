@@ -23,7 +23,7 @@ pub fn body(items: &[ItemRow], total: u64, search: &str) -> Markup {
         (table(["When", "Network", "Kind", "Who", "*Text"], items.iter().map(|i| {
             [
                 html! { (day(i.at)) },
-                html! { (network(&i.network)) },
+                html! { (network(i.network)) },
                 html! { (i.kind) },
                 html! { @if i.yours { "you" } @else { (i.author) } },
                 html! { (cut(&i.text, 300)) },

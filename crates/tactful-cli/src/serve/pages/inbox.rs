@@ -3,17 +3,19 @@
 use maud::{Markup, html};
 
 use super::super::data::{Inbox, Waiting};
-use super::super::html::{avatar, cut, network, reply_box, table, waited};
+use super::super::html::{avatar, cut, network, reply_box, table, waited, waiting_actions};
 
-pub fn body(inbox: &Inbox) -> Markup {
+/// `notice`: the confirmation of the last change, with its undo.
+pub fn body(inbox: &Inbox, token: &str, notice: Option<&Markup>) -> Markup {
     html! {
+        @if let Some(n) = notice { (n) }
         p.lead { "Customers waiting for you, oldest first. Never leave a question or a complaint unanswered." }
         section aria-labelledby="req" {
             h2 #req { "Customer requests without an answer (" (inbox.total) ")" }
             @if inbox.requests.is_empty() {
                 p.clean { "None: every question and complaint has an answer." }
             } @else {
-                (waiting(&inbox.requests))
+                (waiting(&inbox.requests, token))
                 @if inbox.total > inbox.requests.len() {
                     p { "Showing the oldest " (inbox.requests.len()) " of " (inbox.total) "." }
                 }
@@ -26,14 +28,14 @@ pub fn body(inbox: &Inbox) -> Markup {
     }
 }
 
-fn waiting(list: &[Waiting]) -> Markup {
+fn waiting(list: &[Waiting], token: &str) -> Markup {
     let rows = list.iter().map(|w| {
         [
             html! { (avatar(&w.from)) (w.from) },
             html! { (network(w.network)) },
             html! { (waited(w.waited_secs)) },
             html! { (w.what) },
-            html! { (cut(&w.text, 200)) (reply_box(w.item, &w.from, w.network)) },
+            html! { (cut(&w.text, 200)) (reply_box(w.item, &w.from, w.network)) (waiting_actions(token, w.item, "/inbox")) },
         ]
     });
     table(["From", "Network", "Waited", "What", "*Their words"], rows)

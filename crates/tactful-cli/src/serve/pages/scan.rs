@@ -4,18 +4,41 @@
 use maud::{Markup, html};
 
 use super::super::data::{Flagged, Scan};
-use super::super::html::{cut, day};
+use super::super::html::{action, cut, day};
 
-pub fn body(s: &Scan) -> Markup {
+/// `notice`: the confirmation of the last change, with its undo.
+pub fn body(s: &Scan, token: &str, notice: Option<&Markup>) -> Markup {
+    let (open, settled): (Vec<&Flagged>, Vec<&Flagged>) =
+        s.shown.iter().partition(|f| !s.settled.contains_key(&f.id));
     html! {
+        @if let Some(n) = notice { (n) }
         p.lead {
             "Your own past posts, comments and messages, checked against today's rules: "
-            (s.scanned) " checked, " (s.flagged) " to review, worst first."
+            (s.scanned) " checked, " (s.flagged) " with something to look at, worst first"
+            @if !settled.is_empty() { " (" (settled.len()) " of them marked fixed or dismissed)" }
+            "."
         }
-        @if s.shown.is_empty() {
+        @if open.is_empty() {
             p.clean { "Nothing to review." }
         }
-        ol.cards { @for f in &s.shown { (flagged(f)) } }
+        ol.cards { @for f in &open { (flagged(f, token)) } }
+        @if !settled.is_empty() {
+            details.card {
+                summary { "Fixed or dismissed (" (settled.len()) ")" }
+                ul.cards {
+                    @for f in &settled {
+                        li {
+                            p { strong { (s.settled[&f.id]) } " — " (day(f.at)) " " (f.network) " " (f.kind) }
+                            blockquote { (cut(&f.text, 200)) }
+                            form method="post" action=(action(token, &format!("/items/{}/undo", f.id))) {
+                                input type="hidden" name="back" value="/scan";
+                                button.choice type="submit" { "Undo" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         section aria-labelledby="pitches" {
             h2 #pitches { "Pitches nobody invited" }
             p {
@@ -45,7 +68,7 @@ pub fn body(s: &Scan) -> Markup {
 
 /// One post to review: what to do, the text, and one line per rule with
 /// every place it fired (as `tactful scan` prints it).
-fn flagged(f: &Flagged) -> Markup {
+fn flagged(f: &Flagged, token: &str) -> Markup {
     html! {
         li {
             p { strong { (f.action) } " — " (day(f.at)) " " (f.network) " " (f.kind) }
@@ -64,6 +87,18 @@ fn flagged(f: &Flagged) -> Markup {
                 }
             }
             p.muted { "from " (f.source) }
+            div.item-actions {
+                form method="post" action=(action(token, &format!("/items/{}/fixed", f.id))) {
+                    input type="hidden" name="back" value="/scan";
+                    button.choice type="submit" { "I fixed it" }
+                }
+                form method="post" action=(action(token, &format!("/items/{}/dismiss", f.id))) class="dismiss" {
+                    input type="hidden" name="back" value="/scan";
+                    label for={ "why-" (f.id) } { "Not a problem? Say why" }
+                    input id={ "why-" (f.id) } name="reason" required placeholder="e.g. a quote from a news story";
+                    button.choice.secondary type="submit" { "Dismiss" }
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use tactful_app::today::Today;
 
-use super::super::html::{action, avatar, cut, day, network, reply_box, waited};
+use super::super::html::{action, avatar, cut, day, network, reply_box, waited, waiting_actions};
 
 /// What Today says after the session was started or stopped.
 pub fn confirmation(key: &str) -> Option<&'static str> {
@@ -16,9 +16,9 @@ pub fn confirmation(key: &str) -> Option<&'static str> {
 }
 
 /// `notice`: the confirmation of the last change, shown at the top.
-pub fn body(t: &Today, token: &str, notice: Option<&str>) -> Markup {
+pub fn body(t: &Today, token: &str, notice: Option<&Markup>) -> Markup {
     html! {
-        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        @if let Some(n) = notice { (n) }
         p.lead { "Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box." }
         @if let Some(f) = &t.focus {
             p.warn role="note" { "Focus: " (f.warning()) }
@@ -35,6 +35,7 @@ pub fn body(t: &Today, token: &str, notice: Option<&str>) -> Markup {
                             " (" (w.cue) ")"
                             blockquote { (cut(&w.text, 200)) }
                             (reply_box(w.item, &w.from, w.network.as_str()))
+                            (waiting_actions(token, w.item, "/"))
                         }
                     }
                 }
