@@ -79,84 +79,104 @@ try {
     check('the OpenAPI document is valid (OpenAPI ' + doc.openapi + ' schema)', result.valid, String(JSON.stringify(result.errors)).slice(0, 800));
   });
 
-  await attempt('check a draft: a finding appears highlighted as you type', async () => {
-    await page.goto(base + '/check');
-    await page.getByLabel('Your draft').pressSequentially('Quit your job! I make $5,000 a month from home.', { delay: 5 });
-    const mark = page.locator('#preview mark').first();
-    await mark.waitFor({ timeout: 10000 });
-    const marked = await page.locator('#preview mark').allTextContents();
-    const codes = await page.locator('ol.findings code').allTextContents();
-    check('check a draft: a finding appears highlighted as you type', marked.some((t) => t.includes('5,000')) && codes.some((c) => c.startsWith('INC')), JSON.stringify({ marked, codes }));
-    await page.locator('ol.findings summary').first().click();
-    const why = await page.locator('ol.findings details p').first().textContent();
-    check('a finding explains itself', (why || '').length > 20, why);
-  });
+  // The flows a seller goes through, at desktop and at phone width.
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const at = ` (${width} px)`;
+    await attempt('check a draft: a finding appears highlighted as you type' + at, async () => {
+      await page.goto(base + '/check');
+      await page.getByLabel('Your draft').pressSequentially('Quit your job! I make $5,000 a month from home.', { delay: 5 });
+      const mark = page.locator('#preview mark').first();
+      await mark.waitFor({ timeout: 10000 });
+      const marked = await page.locator('#preview mark').allTextContents();
+      const codes = await page.locator('ol.findings code').allTextContents();
+      check('check a draft: a finding appears highlighted as you type' + at, marked.some((t) => t.includes('5,000')) && codes.some((c) => c.startsWith('INC')), JSON.stringify({ marked, codes }));
+      await page.locator('ol.findings summary').first().click();
+      const why = await page.locator('ol.findings details p').first().textContent();
+      check('a finding explains itself' + at, (why || '').length > 20, why);
+    });
 
-  await attempt('the pitch gate: a pitch to a follower who never asked is held back', async () => {
-    await page.goto(base + '/check');
-    await page.getByLabel('Where it goes').selectOption('dm');
-    await page.getByLabel(/To whom/).fill('nora.k');
-    await page.getByLabel('Your draft').fill('Hi Nora! Want to join my team? It is a great business opportunity');
-    await page.locator('ol.findings code', { hasText: 'PIT001' }).waitFor({ timeout: 10000 });
-    check('the pitch gate: a pitch to a follower who never asked is held back', true);
-    await page.screenshot({ path: join(shots, 'web-check.png'), fullPage: true });
-  });
+    await attempt('the pitch gate: a pitch to a follower who never asked is held back' + at, async () => {
+      await page.goto(base + '/check');
+      await page.getByLabel('Where it goes').selectOption('dm');
+      await page.getByLabel(/To whom/).fill('nora.k');
+      await page.getByLabel('Your draft').fill('Hi Nora! Want to join my team? It is a great business opportunity');
+      await page.locator('ol.findings code', { hasText: 'PIT001' }).waitFor({ timeout: 10000 });
+      check('the pitch gate: a pitch to a follower who never asked is held back' + at, true);
+      await page.screenshot({ path: join(shots, 'web-check.png'), fullPage: true });
+    });
 
-  await attempt('problems are underlined in the editor and a rewrite is one click away', async () => {
-    await page.goto(base + '/check');
-    await page.getByLabel('Your draft').fill('New stock just landed! This tea cured my diabetes in a month. Message me for prices.');
-    const use = page.locator('ol.findings .rewrite button').first();
-    await use.waitFor({ timeout: 10000 });
-    const underlined = await page.locator('#backdrop mark').allTextContents();
-    const count = await page.locator('#finding-count').textContent();
-    // Open a finding's panel, type on: the panel stays open.
-    await page.locator('ol.findings summary').first().click();
-    await page.getByLabel('Your draft').press('End');
-    await page.getByLabel('Your draft').pressSequentially(' Thanks!', { delay: 5 });
-    await page.waitForFunction(() => document.getElementById('backdrop').querySelectorAll('mark').length > 0 && document.querySelector('#preview').textContent.endsWith('Thanks!'));
-    const stillOpen = await page.locator('ol.findings details[open]').count();
-    await page.locator('ol.findings .rewrite button').first().click();
-    await page.waitForFunction(() => !document.getElementById('draft').value.includes('diabetes'));
-    await page.waitForFunction(() => !document.querySelector('#preview') || !document.querySelector('#preview').textContent.includes('diabetes'));
-    const after = await page.getByLabel('Your draft').inputValue();
-    const codes = await page.locator('ol.findings code').allTextContents();
-    check('problems are underlined in the editor and a rewrite is one click away',
-      underlined.some((t) => t.includes('diabetes')) && /to look at/.test(count) && stillOpen === 1 &&
-      after.startsWith('New stock just landed!') && after.includes('Message me for prices.') && !codes.some((c) => c.startsWith('HLT')),
-      JSON.stringify({ underlined, count, stillOpen, after, codes }));
-  });
+    await attempt('problems are underlined in the editor and a rewrite is one click away' + at, async () => {
+      await page.goto(base + '/check');
+      await page.getByLabel('Your draft').fill('New stock just landed! This tea cured my diabetes in a month. Message me for prices.');
+      const use = page.locator('ol.findings .rewrite button').first();
+      await use.waitFor({ timeout: 10000 });
+      const underlined = await page.locator('#backdrop mark').allTextContents();
+      const count = await page.locator('#finding-count').textContent();
+      // Open a finding's panel, type on: the panel stays open.
+      await page.locator('ol.findings summary').first().click();
+      await page.getByLabel('Your draft').press('End');
+      await page.getByLabel('Your draft').pressSequentially(' Thanks!', { delay: 5 });
+      await page.waitForFunction(() => document.getElementById('backdrop').querySelectorAll('mark').length > 0 && document.querySelector('#preview').textContent.endsWith('Thanks!'));
+      const stillOpen = await page.locator('ol.findings details[open]').count();
+      await page.locator('ol.findings .rewrite button').first().click();
+      await page.waitForFunction(() => !document.getElementById('draft').value.includes('diabetes'));
+      await page.waitForFunction(() => !document.querySelector('#preview') || !document.querySelector('#preview').textContent.includes('diabetes'));
+      const after = await page.getByLabel('Your draft').inputValue();
+      const codes = await page.locator('ol.findings code').allTextContents();
+      check('problems are underlined in the editor and a rewrite is one click away' + at,
+        underlined.some((t) => t.includes('diabetes')) && /to look at/.test(count) && stillOpen === 1 &&
+        after.startsWith('New stock just landed!') && after.includes('Message me for prices.') && !codes.some((c) => c.startsWith('HLT')),
+        JSON.stringify({ underlined, count, stillOpen, after, codes }));
+    });
 
-  await attempt('a DM to someone not in the history is checked as a stranger', async () => {
-    await page.goto(base + '/check');
-    await page.getByLabel('Where it goes').selectOption('dm');
-    await page.getByLabel(/To whom/).fill('@jules.newcomer');
-    await page.getByLabel('Your draft').fill('Want to join my team? DM me for details about this business opportunity');
-    await page.locator('ol.findings code', { hasText: 'PIT001' }).waitFor({ timeout: 10000 });
-    const line = await page.locator('#results .for-whom').textContent();
-    const gate = await page.locator('ol.findings li', { hasText: 'PIT001' }).textContent();
-    check('a DM to someone not in the history is checked as a stranger', line.includes('not in your history') && gate.includes('stranger'), JSON.stringify({ line, gate }));
-  });
+    await attempt('a DM to someone not in the history is checked as a stranger' + at, async () => {
+      await page.goto(base + '/check');
+      await page.getByLabel('Where it goes').selectOption('dm');
+      await page.getByLabel(/To whom/).fill('@jules.newcomer');
+      await page.getByLabel('Your draft').fill('Want to join my team? DM me for details about this business opportunity');
+      await page.locator('ol.findings code', { hasText: 'PIT001' }).waitFor({ timeout: 10000 });
+      const line = await page.locator('#results .for-whom').textContent();
+      const gate = await page.locator('ol.findings li', { hasText: 'PIT001' }).textContent();
+      check('a DM to someone not in the history is checked as a stranger' + at, line.includes('not in your history') && gate.includes('stranger'), JSON.stringify({ line, gate }));
+    });
 
-  await attempt('a name that fits several contacts is asked about, and the pick is checked', async () => {
-    const before = errors.length;
-    await page.goto(base + '/check');
-    await page.getByLabel('Where it goes').selectOption('dm');
-    await page.getByLabel('Your draft').fill('Want to join my team? DM me for details about this business opportunity');
-    await page.getByLabel(/To whom/).fill('o');
-    await page.locator('#results .ask').waitFor({ timeout: 10000 });
-    const offered = await page.locator('#results .ask button').allTextContents();
-    const shown = await page.locator('ol.findings code').count();
-    await page.locator('#results .ask button', { hasText: 'oli.b' }).click();
-    await page.locator('#results .for-whom', { hasText: 'oli.b' }).waitFor({ timeout: 10000 });
-    const to = await page.getByLabel(/To whom/).inputValue();
-    const gate = await page.locator('ol.findings li', { hasText: 'PIT001' }).textContent();
-    // The API answers an ambiguous name with a 400 (and the candidates); Chromium logs that one.
-    errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !e.includes('400 (Bad Request)')));
-    check('a name that fits several contacts is asked about, and the pick is checked',
-      offered.some((t) => t.includes('nora.k')) && offered.some((t) => t.includes('Someone new')) && shown > 0 && /^#\d+$/.test(to) && gate.includes('oli.b'),
-      JSON.stringify({ offered, shown, to, gate }));
-  });
+    await attempt('an @handle or a profile link finds the contact' + at, async () => {
+      const seen = [];
+      for (const who of ['@nora.k', 'https://www.instagram.com/nora.k/']) {
+        await page.goto(base + '/check');
+        await page.getByLabel('Where it goes').selectOption('dm');
+        await page.getByLabel(/To whom/).fill(who);
+        await page.getByLabel('Your draft').fill('Want to join my team? DM me for details about this business opportunity');
+        await page.locator('#results .for-whom', { hasText: 'nora.k' }).waitFor({ timeout: 10000 });
+        seen.push(await page.locator('ol.findings li', { hasText: 'PIT001' }).textContent());
+      }
+      check('an @handle or a profile link finds the contact' + at, seen.length === 2 && seen.every((g) => g.includes('nora.k') && g.includes('connected')), JSON.stringify(seen));
+    });
 
+    await attempt('a name that fits several contacts is asked about, and the pick is checked' + at, async () => {
+      const before = errors.length;
+      await page.goto(base + '/check');
+      await page.getByLabel('Where it goes').selectOption('dm');
+      await page.getByLabel('Your draft').fill('Want to join my team? DM me for details about this business opportunity');
+      await page.getByLabel(/To whom/).fill('o');
+      await page.locator('#results .ask').waitFor({ timeout: 10000 });
+      const offered = await page.locator('#results .ask button').allTextContents();
+      const shown = await page.locator('ol.findings code').count();
+      await page.locator('#results .ask button', { hasText: 'oli.b' }).click();
+      await page.locator('#results .for-whom', { hasText: 'oli.b' }).waitFor({ timeout: 10000 });
+      const to = await page.getByLabel(/To whom/).inputValue();
+      const gate = await page.locator('ol.findings li', { hasText: 'PIT001' }).textContent();
+      // The API answers an ambiguous name with a 400 (and the candidates); Chromium logs that one.
+      errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !e.includes('400 (Bad Request)')));
+      check('a name that fits several contacts is asked about, and the pick is checked' + at,
+        offered.some((t) => t.includes('nora.k')) && offered.some((t) => t.includes('Someone new')) && shown > 0 && /^#\d+$/.test(to) && gate.includes('oli.b'),
+        JSON.stringify({ offered, shown, to, gate }));
+    });
+
+
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   const dir = mkdtempSync(join(tmpdir(), 'tactful-web-'));
   const exportFile = join(dir, 'my-export.jsonl');
   writeFileSync(exportFile, [
@@ -259,67 +279,74 @@ try {
     check('the session can be started from the page, and the page says so', /Started/.test(said), said);
   });
 
-  await attempt('someone waiting can be answered from Today: the reply is checked and copied', async () => {
-    await page.goto(base + '/');
-    const box = page.locator('details.reply').first();
-    await box.locator('summary').click();
-    await box.locator('textarea').fill('Want to join my team? Great business opportunity, DM me');
-    await box.locator('.reply-findings li').first().waitFor({ timeout: 10000 });
-    const flagged = await box.locator('.reply-count').textContent();
-    await box.locator('textarea').fill('Thank you for asking! It left our warehouse yesterday and should reach you on Monday.');
-    await box.locator('.reply-count .clean').waitFor({ timeout: 10000 });
-    await box.locator('button.copy').click();
-    await box.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
-    const copied = await box.locator('button.copy').textContent();
-    const pasted = await page.evaluate(() => navigator.clipboard.readText());
-    const open = await box.locator('a.button').getAttribute('href');
-    check('someone waiting can be answered from Today: the reply is checked and copied',
-      /to look at/.test(flagged) && copied === 'Copied' && pasted.startsWith('Thank you for asking') && /^https:\/\//.test(open), JSON.stringify({ flagged, copied, pasted, open }));
-  });
+  // The flows a seller goes through, at desktop and at phone width.
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const at = ` (${width} px)`;
+    await attempt('someone waiting can be answered from Today: the reply is checked and copied' + at, async () => {
+      await page.goto(base + '/');
+      const box = page.locator('details.reply').first();
+      await box.locator('summary').click();
+      await box.locator('textarea').fill('Want to join my team? Great business opportunity, DM me');
+      await box.locator('.reply-findings li').first().waitFor({ timeout: 10000 });
+      const flagged = await box.locator('.reply-count').textContent();
+      await box.locator('textarea').fill('Thank you for asking! It left our warehouse yesterday and should reach you on Monday.');
+      await box.locator('.reply-count .clean').waitFor({ timeout: 10000 });
+      await box.locator('button.copy').click();
+      await box.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
+      const copied = await box.locator('button.copy').textContent();
+      const pasted = await page.evaluate(() => navigator.clipboard.readText());
+      const open = await box.locator('a.button').getAttribute('href');
+      check('someone waiting can be answered from Today: the reply is checked and copied' + at,
+        /to look at/.test(flagged) && copied === 'Copied' && pasted.startsWith('Thank you for asking') && /^https:\/\//.test(open), JSON.stringify({ flagged, copied, pasted, open }));
+    });
 
-  await attempt('a waiting message can be marked done, and the undo brings it back', async () => {
-    await page.goto(base + '/inbox');
-    const before = await page.locator('table.cards tbody tr').count();
-    const who = await page.locator('table.cards tbody tr td.title').first().textContent();
-    await page.locator('table.cards tbody tr').first().getByRole('button', { name: 'Done' }).click();
-    const said = await page.locator('p.notice').textContent();
-    const after = await page.locator('table.cards tbody tr').count();
-    await page.getByRole('button', { name: 'Undo' }).click();
-    const back = await page.locator('table.cards tbody tr').count();
-    const again = await page.locator('p.notice').textContent();
-    check('a waiting message can be marked done, and the undo brings it back',
-      /Marked done/.test(said) && after === before - 1 && back === before && /Taken back/.test(again), JSON.stringify({ who, before, after, back, said, again }));
-  });
+    await attempt('a waiting message can be marked done, and the undo brings it back' + at, async () => {
+      await page.goto(base + '/inbox');
+      const before = await page.locator('table.cards tbody tr').count();
+      const who = await page.locator('table.cards tbody tr td.title').first().textContent();
+      await page.locator('table.cards tbody tr').first().getByRole('button', { name: 'Done' }).click();
+      const said = await page.locator('p.notice').textContent();
+      const after = await page.locator('table.cards tbody tr').count();
+      await page.getByRole('button', { name: 'Undo' }).click();
+      const back = await page.locator('table.cards tbody tr').count();
+      const again = await page.locator('p.notice').textContent();
+      check('a waiting message can be marked done, and the undo brings it back' + at,
+        /Marked done/.test(said) && after === before - 1 && back === before && /Taken back/.test(again), JSON.stringify({ who, before, after, back, said, again }));
+    });
 
-  await attempt('a past post can be dismissed with a reason, and the undo brings it back', async () => {
-    await page.goto(base + '/scan');
-    const before = await page.locator('ol.cards > li').count();
-    const first = page.locator('ol.cards > li').first();
-    await first.getByLabel(/Say why/).fill('It quotes a news story, not my claim');
-    await first.getByRole('button', { name: 'Dismiss' }).click();
-    const said = await page.locator('p.notice').textContent();
-    const after = await page.locator('ol.cards > li').count();
-    await page.locator('details.card summary', { hasText: 'Fixed or dismissed' }).click();
-    const reason = await page.locator('details.card li strong').first().textContent();
-    await page.getByRole('button', { name: 'Undo' }).first().click();
-    const back = await page.locator('ol.cards > li').count();
-    check('a past post can be dismissed with a reason, and the undo brings it back',
-      /Dismissed/.test(said) && after === before - 1 && reason.includes('news story') && back === before, JSON.stringify({ before, after, back, said, reason }));
-  });
+    await attempt('a past post can be dismissed with a reason, and the undo brings it back' + at, async () => {
+      await page.goto(base + '/scan');
+      const before = await page.locator('ol.cards > li').count();
+      const first = page.locator('ol.cards > li').first();
+      await first.getByLabel(/Say why/).fill('It quotes a news story, not my claim');
+      await first.getByRole('button', { name: 'Dismiss' }).click();
+      const said = await page.locator('p.notice').textContent();
+      const after = await page.locator('ol.cards > li').count();
+      await page.locator('details.card summary', { hasText: 'Fixed or dismissed' }).click();
+      const reason = await page.locator('details.card li strong').first().textContent();
+      await page.getByRole('button', { name: 'Undo' }).first().click();
+      const back = await page.locator('ol.cards > li').count();
+      check('a past post can be dismissed with a reason, and the undo brings it back' + at,
+        /Dismissed/.test(said) && after === before - 1 && reason.includes('news story') && back === before, JSON.stringify({ before, after, back, said, reason }));
+    });
 
-  await attempt('a contact takes notes and a stay-in-touch reminder', async () => {
-    await page.goto(base + '/contacts/6');
-    await page.getByLabel('A note about them').fill('Likes the unscented balm; writes in the evening');
-    await page.getByRole('button', { name: 'Add the note' }).click();
-    const said = await page.locator('p.notice').textContent();
-    const note = await page.locator('#notes ~ ul.cards li p, section:has(#notes) ul.cards li p').first().textContent();
-    await page.getByLabel('Remind me to stay in touch').selectOption('7');
-    await page.locator('section:has(#notes) form.row').getByRole('button', { name: 'Save' }).click();
-    const reminded = await page.locator('p.notice').textContent();
-    const kept = await page.getByLabel('Remind me to stay in touch').inputValue();
-    check('a contact takes notes and a stay-in-touch reminder', /note/.test(said) && note.includes('unscented') && /remind/.test(reminded) && kept === '7',
-      JSON.stringify({ said, note, reminded, kept }));
-  });
+    await attempt('a contact takes notes and a stay-in-touch reminder' + at, async () => {
+      await page.goto(base + '/contacts/6');
+      await page.getByLabel('A note about them').fill('Likes the unscented balm; writes in the evening');
+      await page.getByRole('button', { name: 'Add the note' }).click();
+      const said = await page.locator('p.notice').textContent();
+      const note = await page.locator('#notes ~ ul.cards li p, section:has(#notes) ul.cards li p').first().textContent();
+      await page.getByLabel('Remind me to stay in touch').selectOption('7');
+      await page.locator('section:has(#notes) form.row').getByRole('button', { name: 'Save' }).click();
+      const reminded = await page.locator('p.notice').textContent();
+      const kept = await page.getByLabel('Remind me to stay in touch').inputValue();
+      check('a contact takes notes and a stay-in-touch reminder' + at, /note/.test(said) && note.includes('unscented') && /remind/.test(reminded) && kept === '7',
+        JSON.stringify({ said, note, reminded, kept }));
+    });
+
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await attempt('a wrong opt-in code is said on the contact page, not as a missing page', async () => {
     const before = errors.length;
