@@ -1,7 +1,8 @@
-//! The report, `scan` and the web app count the same things: they all read
-//! one application layer (`tactful_app`), and this test proves it on the demo
-//! history and on a real platform export. Counted two ways and compared:
-//! items to review, findings, posts and promotional posts.
+//! The report, `scan`, `today` and the web app (its API, the Past posts page
+//! and the Inbox) count the same things: they all read one application layer
+//! (`tactful_app`), and this test proves it on the demo history and on a real
+//! platform export. Counted two ways and compared: items to review, findings,
+//! posts, promotional posts and the people waiting for an answer.
 
 mod common;
 
@@ -53,8 +54,19 @@ fn report_counts(db: &str, dir: &std::path::Path) -> (usize, u64, Option<u64>) {
     (findings, posts, share)
 }
 
-/// What the web app's API says: items to review.
-fn web_flagged(db: &str) -> u64 {
+/// How many people `tactful today` lists as waiting for an answer (its
+/// first section; the limit is raised so that none is cut).
+fn today_waiting(db: &str) -> usize {
+    let o = tactful(&["today", "--db", db, "--limit", "100000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = stdout(&o);
+    let section = out.split("\n2. ").next().unwrap_or("");
+    section.lines().filter(|l| l.starts_with("   ") && l.contains(" has waited ")).count()
+}
+
+/// What the web app says: items to review (the API and the Past posts
+/// page), and the people waiting for an answer (the Inbox's total).
+fn web_counts(db: &str) -> (u64, u64, u64) {
     let mut child = common::command()
         .args(["serve", "--db", db])
         .stdout(Stdio::piped())
@@ -66,17 +78,31 @@ fn web_flagged(db: &str) -> u64 {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut first).unwrap();
     let port = common::port_in(&first);
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET /api/v1/scan?limit=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).unwrap();
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_else(|| panic!("{reply}"))
+    };
+    let json = |path: &str| -> Value {
+        let body = get(path);
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    };
+    let api = json("/api/v1/scan?limit=1")["flagged"].as_u64().unwrap();
+    let inbox = json("/api/v1/inbox")["total"].as_u64().unwrap();
+    // "… 120 checked, 7 with something to look at, worst first."
+    let page = get("/scan");
+    let page_flagged = page
+        .split(" with something to look at")
+        .next()
+        .and_then(|h| h.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count on the Past posts page: {page}"));
     let _ = child.kill();
     let _ = child.wait();
     drop(out);
-    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_else(|| panic!("{reply}"));
-    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
-    v["flagged"].as_u64().unwrap_or_else(|| panic!("{v}"))
+    (api, page_flagged, inbox)
 }
 
 fn agree(db: &str, dir: &std::path::Path, what: &str) {
@@ -88,7 +114,10 @@ fn agree(db: &str, dir: &std::path::Path, what: &str) {
         let expected = (promo as f64 * 100.0 / posts as f64).round() as u64;
         assert_eq!(share, expected, "{what}: promotional share ({promo} of {posts} in scan)");
     }
-    assert_eq!(web_flagged(db), flagged as u64, "{what}: items to review in scan and on the web");
+    let (api, page, inbox) = web_counts(db);
+    assert_eq!(api, flagged as u64, "{what}: items to review in scan and in the web API");
+    assert_eq!(page, flagged as u64, "{what}: items to review in scan and on the Past posts page");
+    assert_eq!(inbox, today_waiting(db) as u64, "{what}: people waiting in `today` and in the Inbox");
 }
 
 #[test]
@@ -98,6 +127,7 @@ fn the_report_scan_and_the_web_agree_on_the_demo() {
     let (flagged, findings, posts, _) = scan_counts(db);
     // The demo has something in every count, so agreeing is not agreeing on zero.
     assert!(flagged > 0 && findings > 0 && posts > 0, "{flagged} {findings} {posts}");
+    assert!(today_waiting(db) > 0, "someone waits in the demo");
     agree(db, &dir, "demo");
 }
 
