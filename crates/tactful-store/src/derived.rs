@@ -173,6 +173,37 @@ fn item_of(r: &mut [Cell]) -> StoredItem {
     }
 }
 
+/// The items after `from` up to `to`, at most [`CHUNK`], in id order, as
+/// deriving reads them: with their author's handle, and their other people
+/// read in one pass over `item_people` (the view `items` would gather them
+/// item by item).
+fn read_chunk(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<StoredItem>, StoreError> {
+    let mut rows = Vec::new();
+    db.each(
+        "SELECT i.id, i.network, i.kind, a.handle, i.by_owner, '', i.thread, i.at, i.text
+         FROM stored_items i JOIN people a ON a.id = i.author_id WHERE i.id > ?1 AND i.id <= ?2 ORDER BY i.id LIMIT ?3",
+        &[Arg::Int(from), Arg::Int(to), Arg::Int(CHUNK)],
+        &mut |r: &mut [Cell]| rows.push(item_of(r)),
+    )?;
+    let Some(last) = rows.last().map(|r| r.id) else { return Ok(rows) };
+    let mut at = 0;
+    db.each(
+        "SELECT ip.item_id, p.handle FROM item_people ip JOIN people p ON p.id = ip.person_id
+         WHERE ip.item_id > ?1 AND ip.item_id <= ?2 ORDER BY ip.item_id, ip.seq",
+        &[Arg::Int(from), Arg::Int(last)],
+        &mut |r: &mut [Cell]| {
+            let id = r[0].int();
+            while rows[at].id < id {
+                at += 1;
+            }
+            if rows[at].id == id {
+                rows[at].counterparts.push(r[1].take_text());
+            }
+        },
+    )?;
+    Ok(rows)
+}
+
 /// INSERT rows of `cols` values each, given one after the other in `args`,
 /// with `head` ("INSERT INTO t (a, b) VALUES"), [`BATCH`] rows per statement.
 fn insert(db: &mut dyn Db, head: &str, cols: usize, args: &[Arg]) -> Result<(), StoreError> {
@@ -332,14 +363,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         let mut pending = false;
         let mut persons: [HashMap<String, i64>; 5] = Default::default();
         loop {
-            let mut rows = Vec::new();
-            if from < max_id {
-                db.each(
-                    "SELECT id, network, kind, author, by_owner, counterparts, thread, at, text FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
-                    &[Arg::Int(from), Arg::Int(max_id), Arg::Int(CHUNK)],
-                    &mut |r: &mut [Cell]| rows.push(item_of(r)),
-                )?;
-            }
+            let rows = if from < max_id { read_chunk(db, from, max_id)? } else { Vec::new() };
             let more = !rows.is_empty();
             if let Some(last) = rows.last() {
                 from = last.id;
