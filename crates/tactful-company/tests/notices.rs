@@ -182,7 +182,7 @@ fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
     let db = scanned(store);
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
-    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap();
+    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
     assert_eq!(n.to, "ann@example.com");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::NoticeSent);
     let listed = outbox::list(db, C).unwrap();
@@ -231,7 +231,7 @@ fn a_refusing_sink_leaves_the_notice_queued_with_its_error(store: &mut dyn Store
     let db = scanned(store);
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
-    notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap();
+    notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
     let refusing = Sink::start(true);
     let smtp = Smtp::new(&refusing.addr, "compliance@glowa.example").unwrap();
     let retry = Retry { max_attempts: 2, first_delay: 60 };
@@ -264,7 +264,7 @@ fn a_distributor_without_email_is_named_and_nothing_changes(store: &mut dyn Stor
     let case = case_of(db, "D2");
     let before = audit::verify(db, C).unwrap();
     let e =
-        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap_err();
+        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap_err();
     assert!(matches!(&e, Error::NoEmail { distributor, .. } if distributor == "D2"), "{e}");
     assert!(e.to_string().contains("`D2` (Bob Cole) has no email"), "{e}");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::New);
@@ -279,10 +279,10 @@ fn a_company_template_is_used_and_a_second_notice_is_refused(store: &mut dyn Sto
     let t =
         Template::parse("ours.txt", "Subject: About case {case}\nDear {name}: \"{quote}\" ({guidance})\n")
             .unwrap();
-    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &t, case.id).unwrap();
+    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &t, None, case.id).unwrap();
     assert_eq!(n.subject, format!("About case {}", case.id));
     assert!(n.body.starts_with("Dear Ann Baker: \""), "{}", n.body);
-    let e = notice::queue(db, &officer(T0 + 201), checker.engine(), &t, case.id).unwrap_err();
+    let e = notice::queue(db, &officer(T0 + 201), checker.engine(), &t, None, case.id).unwrap_err();
     assert!(e.to_string().contains("already notice_sent"), "{e}");
     assert_eq!(outbox::list(db, C).unwrap().len(), 1);
 }
