@@ -98,7 +98,14 @@ pub fn run(db: &mut dyn Db, actor: &Actor, policy: &Policy) -> Result<Vec<Escala
                         )?
                         .first()
                         .and_then(|r| r[0].opt_text());
-                    let body = upline_note(&u.name, &name, policy.escalation_days(), url.as_deref(), &company_name, id);
+                    let body = upline_note(
+                        &u.name,
+                        &name,
+                        policy.escalation_days(),
+                        url.as_deref(),
+                        &company_name,
+                        id,
+                    );
                     notice = Some(
                         db.rows(
                             "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,

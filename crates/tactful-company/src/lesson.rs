@@ -296,7 +296,8 @@ const TEXTS: &[Text] = &[
 /// Put the right answer at a place that depends on the lesson and the
 /// question (stable, so a quiz reads the same every time).
 fn placed(id: &str, n: usize, prompt: &str, right: &str, wrong: &[&str]) -> Question {
-    let spin = id.bytes().chain(prompt.bytes()).fold(n, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
+    let spin =
+        id.bytes().chain(prompt.bytes()).fold(n, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
     let mut choices: Vec<String> = wrong.iter().map(|w| (*w).to_string()).collect();
     let answer = spin % (choices.len() + 1);
     choices.insert(answer, right.to_string());
@@ -313,24 +314,21 @@ pub fn for_category(engine: &Engine, category: Category) -> Lesson {
     rules.sort_by(|a, b| (a.is_external(), &a.code).cmp(&(b.is_external(), &b.code)));
     let explained = rules.iter().find(|r| !r.explanation.trim().is_empty());
     let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut quiz: Vec<Question> =
-        t.questions.iter().enumerate().map(|(i, (p, right, w1, w2))| placed(id, i, p, right, &[w1, w2])).collect();
+    let mut quiz: Vec<Question> = t
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, (p, right, w1, w2))| placed(id, i, p, right, &[w1, w2]))
+        .collect();
     // The third question: a post the rules flag beside one they leave alone,
     // from a rule's own examples (else the lesson's bad and better posts).
     let example = rules
         .iter()
         .filter(|r| !r.is_external() && r.applies_to(tactful_core::Channel::Post))
         .find_map(|r| Some((r.flag.first()?, r.pass.first()?)));
-    let (flagged, passed) = example.map_or((t.bad.to_string(), t.better.to_string()), |(f, p)| {
-        (one_line(f), one_line(p))
-    });
-    quiz.push(placed(
-        id,
-        2,
-        "Which of these posts would get a note from us?",
-        &flagged,
-        &[passed.as_str()],
-    ));
+    let (flagged, passed) =
+        example.map_or((t.bad.to_string(), t.better.to_string()), |(f, p)| (one_line(f), one_line(p)));
+    quiz.push(placed(id, 2, "Which of these posts would get a note from us?", &flagged, &[passed.as_str()]));
     Lesson {
         id,
         title: t.title,
@@ -402,7 +400,8 @@ fn letter(i: usize) -> char {
 
 /// Read answers like `b,a,c` (or `bac`), one letter a question.
 pub fn parse_answers(l: &Lesson, s: &str) -> Result<Vec<usize>, Error> {
-    let picks: Vec<char> = s.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect();
+    let picks: Vec<char> =
+        s.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect();
     if picks.len() != l.quiz.len() {
         return Err(Error::Input(format!(
             "--answers: expected {} letters, one a question (like {}), found `{s}`",
@@ -496,7 +495,11 @@ pub(crate) fn assign(
 }
 
 /// The lessons given, newest first (one distributor's, or everyone's).
-pub fn assignments(db: &mut dyn Db, company: i64, distributor: Option<&str>) -> Result<Vec<Assignment>, Error> {
+pub fn assignments(
+    db: &mut dyn Db,
+    company: i64,
+    distributor: Option<&str>,
+) -> Result<Vec<Assignment>, Error> {
     let mut out = Vec::new();
     let mut args = vec![Arg::Int(company)];
     let mut sql = format!("SELECT {COLUMNS} FROM company_lessons WHERE company_id = ?1");
@@ -641,7 +644,8 @@ mod tests {
         let checker = tactful_app::Checker::builtin();
         let l = find(checker.engine(), "health").unwrap();
         let right: String = l.quiz.iter().map(|q| letter(q.answer)).collect();
-        let answers = parse_answers(&l, &right.chars().map(String::from).collect::<Vec<_>>().join(",")).unwrap();
+        let answers =
+            parse_answers(&l, &right.chars().map(String::from).collect::<Vec<_>>().join(",")).unwrap();
         assert_eq!(grade(&l, &answers), (3, 3));
         let mut one_wrong = answers.clone();
         one_wrong[0] = (one_wrong[0] + 1) % l.quiz[0].choices.len();
@@ -656,7 +660,10 @@ mod tests {
     fn a_lesson_link_follows_the_company_page() {
         let checker = tactful_app::Checker::builtin();
         let l = find(checker.engine(), "spam").unwrap();
-        assert_eq!(link(Some("https://learn.example/l/{lesson}?src=note"), &l), "https://learn.example/l/spam?src=note");
+        assert_eq!(
+            link(Some("https://learn.example/l/{lesson}?src=note"), &l),
+            "https://learn.example/l/spam?src=note"
+        );
         assert_eq!(link(Some("https://learn.example/lessons/"), &l), "https://learn.example/lessons/spam");
         assert!(link(None, &l).contains("lesson `spam`"));
     }

@@ -24,6 +24,7 @@ pub mod audit;
 mod batch;
 pub mod case;
 pub mod cases;
+pub mod demo;
 pub mod escalate;
 pub mod feed;
 pub mod handle;

@@ -310,9 +310,10 @@ pub fn queue(
         let to_status = status.change(Status::NoticeSent, None)?;
         moves.push((status, to_status));
 
-        let lesson = d.case.category.parse().map(|c| crate::lesson::for_category(engine, c)).map_err(|_| {
-            Error::Damaged(format!("case {case_id} has the category `{}`", d.case.category))
-        })?;
+        let lesson =
+            d.case.category.parse().map(|c| crate::lesson::for_category(engine, c)).map_err(|_| {
+                Error::Damaged(format!("case {case_id} has the category `{}`", d.case.category))
+            })?;
         let link = crate::lesson::link(lesson_url, &lesson);
         let values = Values::for_case(engine, &d, &name, &company_name(db, company)?, &link);
         let (subject, body) = template.render(&values);

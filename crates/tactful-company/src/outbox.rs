@@ -107,6 +107,44 @@ impl Mailer for Smtp {
     }
 }
 
+/// Delivery into a local mailbox file (mbox: each message appended, a
+/// `From ` line before it), for a trial or the demo: no network at all.
+pub struct MboxFile {
+    path: std::path::PathBuf,
+    from: String,
+}
+
+impl MboxFile {
+    pub fn new(path: impl Into<std::path::PathBuf>, from: &str) -> MboxFile {
+        MboxFile { path: path.into(), from: from.to_string() }
+    }
+}
+
+impl Mailer for MboxFile {
+    fn deliver(&self, m: &Outgoing) -> Result<(), String> {
+        use std::io::Write as _;
+        let mut text = format!(
+            "From {}\nFrom: {}\nTo: {}\nSubject: {}\nMessage-ID: {}\n\n",
+            self.from, self.from, m.to, m.subject, m.message_id
+        );
+        for line in m.body.lines() {
+            // mbox: a body line starting "From " would start a new message.
+            if line.trim_start_matches('>').starts_with("From ") {
+                text.push('>');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('\n');
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
 /// Wrap each line longer than `width` characters at spaces; a continuation
 /// keeps the line's indentation. A word longer than the line stays whole.
 pub fn wrap(text: &str, width: usize) -> String {

@@ -139,7 +139,9 @@ impl Policy {
                 message: format!("escalate_after_days: expected a number of days from 1 to 365, found {d}"),
             });
         }
-        let one = |v: Option<String>, what: &str| clean(v.into_iter().collect(), what).map(|v| v.into_iter().next());
+        let one = |v: Option<String>, what: &str| {
+            clean(v.into_iter().collect(), what).map(|v| v.into_iter().next())
+        };
         Ok(Policy {
             approved,
             brands: clean(raw.brands, "brands")?,

@@ -268,7 +268,8 @@ pub fn migrate(db: &mut dyn Db) -> Result<(), Error> {
             let tables = step.both.iter().filter(table).map(|s| (*s).to_string());
             let keyed = step.keyed.iter().map(|s| numbered(s, pg));
             let rest = step.both.iter().chain(own).filter(|s| !table(s)).map(|s| (*s).to_string());
-            for sql in tables.chain(keyed).chain(own.iter().filter(table).map(|s| (*s).to_string())).chain(rest)
+            for sql in
+                tables.chain(keyed).chain(own.iter().filter(table).map(|s| (*s).to_string())).chain(rest)
             {
                 db.exec(&sql, &[])?;
             }

@@ -53,7 +53,12 @@ fn story(store: &mut dyn Store) -> &mut dyn Db {
 
 /// The case of a post in a category.
 fn case_on(db: &mut dyn Db, post: &str, category: &str) -> cases::Case {
-    let id = ingest::posts(db, C, None).unwrap().into_iter().find(|p| p.post_id.as_deref() == Some(post)).unwrap().id;
+    let id = ingest::posts(db, C, None)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.post_id.as_deref() == Some(post))
+        .unwrap()
+        .id;
     let all = cases::list(db, C, &Filter { limit: Some(1000), ..Filter::default() }).unwrap().cases;
     all.into_iter()
         .find(|c| c.post_id == id && c.category == category)
@@ -78,7 +83,10 @@ fn a_notice_gives_the_lesson_and_a_passed_quiz_completes_it(store: &mut dyn Stor
     assert!(n.body.contains("https://learn.glowa.example/lessons/health"), "{}", n.body);
     let given = lesson::assignments(db, C, Some("D3")).unwrap();
     assert_eq!(given.len(), 1);
-    assert_eq!((given[0].lesson.as_str(), given[0].case, given[0].completed_at), ("health", Some(case.id), None));
+    assert_eq!(
+        (given[0].lesson.as_str(), given[0].case, given[0].completed_at),
+        ("health", Some(case.id), None)
+    );
 
     let health = lesson::find(checker.engine(), "health").unwrap();
     let wrong: Vec<usize> = health.quiz.iter().map(|q| (q.answer + 1) % q.choices.len()).collect();
@@ -92,7 +100,10 @@ fn a_notice_gives_the_lesson_and_a_passed_quiz_completes_it(store: &mut dyn Stor
     assert_eq!((a.right, a.passed, a.assignments.clone()), (3, true, vec![given[0].id]));
     let given = lesson::assignments(db, C, Some("D3")).unwrap();
     assert_eq!((given[0].attempts, given[0].score, given[0].completed_at), (2, Some(3), Some(T0 + 2 * DAY)));
-    assert_eq!(actions(db, "distributor:D3"), ["distributor.add", "lesson.assign", "lesson.attempt", "lesson.complete"]);
+    assert_eq!(
+        actions(db, "distributor:D3"),
+        ["distributor.add", "lesson.assign", "lesson.attempt", "lesson.complete"]
+    );
 
     // A repeat offence: the lesson is given again, open until passed again.
     let more = feed(&[("C3", "@catdee", HEALTH_AGAIN)]);
@@ -113,7 +124,9 @@ fn a_notice_gives_the_lesson_and_a_passed_quiz_completes_it(store: &mut dyn Stor
 
 fn a_case_without_a_fix_goes_to_the_upline_then_the_lead(store: &mut dyn Store) {
     let db = story(store);
-    let policy = Policy::parse("policy.toml", "escalate_after_days = 3\ncompliance_lead = \"jane@compliance\"").unwrap();
+    let policy =
+        Policy::parse("policy.toml", "escalate_after_days = 3\ncompliance_lead = \"jane@compliance\"")
+            .unwrap();
     let cat = case_on(db, "C1", "health");
     let ann = case_on(db, "A1", "health");
     let noticed = T0 + 200;
@@ -134,7 +147,8 @@ fn a_case_without_a_fix_goes_to_the_upline_then_the_lead(store: &mut dyn Store) 
 
     let c = cases::get(db, C, cat.id).unwrap();
     assert_eq!((c.status, c.escalation, c.escalated_to.as_deref()), (Status::Escalated, 1, Some("D2")));
-    let note = outbox::list(db, C).unwrap().into_iter().find(|o| o.to == "bob@example.com").expect("a note to Bob");
+    let note =
+        outbox::list(db, C).unwrap().into_iter().find(|o| o.to == "bob@example.com").expect("a note to Bob");
     assert_eq!(Some(note.id), first.notice);
     let body = outbox::body(db, C, note.id).unwrap().unwrap();
     assert!(body.contains("Hi Bob Cole,") && body.contains("Cat Dee, in your team"), "{body}");
@@ -151,7 +165,8 @@ fn a_case_without_a_fix_goes_to_the_upline_then_the_lead(store: &mut dyn Store) 
 
     // Fixed in time: a case the re-ingest finds clean is not escalated.
     let fixed = case_on(db, "C2", "income");
-    cases::change(db, &officer(noticed), fixed.id, &Change::Status { to: Status::InReview, reason: None }).unwrap();
+    cases::change(db, &officer(noticed), fixed.id, &Change::Status { to: Status::InReview, reason: None })
+        .unwrap();
     notify(db, fixed.id, noticed + 60, None);
     let edit = feed(&[("C2", "@catdee", CLEAN)]);
     ingest::ingest(db, &officer(noticed + DAY), "edit.csv", edit.as_bytes(), Format::Csv, Options::default())
@@ -178,8 +193,15 @@ fn the_report_counts_cases_teams_and_false_alarms(store: &mut dyn Store) {
     .unwrap();
     notify(db, ann.id, T0 + 120 + 2 * 3600, None);
     let edit = feed(&[("C1", "@catdee", CLEAN)]);
-    ingest::ingest(db, &officer(T0 + 120 + 5 * 3600), "edit.csv", edit.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest::ingest(
+        db,
+        &officer(T0 + 120 + 5 * 3600),
+        "edit.csv",
+        edit.as_bytes(),
+        Format::Csv,
+        Options::default(),
+    )
+    .unwrap();
     scan(db, T0 + 120 + 6 * 3600);
     assert_eq!(cases::get(db, C, health.id).unwrap().status, Status::Fixed);
 
@@ -189,7 +211,10 @@ fn the_report_counts_cases_teams_and_false_alarms(store: &mut dyn Store) {
     let in_category = |cat: &str| all.iter().filter(|c| c.category == cat).count() as i64;
     assert_eq!(count(&r.by_category, "health"), in_category("health"));
     assert_eq!(count(&r.by_month, "2025-11"), r.cases);
-    assert_eq!(count(&r.by_rank, "Bronze"), all.iter().filter(|c| c.distributor.as_deref() == Some("D3")).count() as i64);
+    assert_eq!(
+        count(&r.by_rank, "Bronze"),
+        all.iter().filter(|c| c.distributor.as_deref() == Some("D3")).count() as i64
+    );
     let team = |leader: &str| r.by_team.iter().find(|t| t.leader == leader).map(|t| (t.size, t.cases));
     assert_eq!(team("D1"), Some((3, r.cases)), "everyone is in Ann's team");
     let cat_cases = all.iter().filter(|c| c.distributor.as_deref() == Some("D3")).count() as i64;
@@ -201,7 +226,10 @@ fn the_report_counts_cases_teams_and_false_alarms(store: &mut dyn Store) {
     assert_eq!(r.time_to_fix.median_hours, Some(6.0));
     let code = &income.codes[0];
     let p = r.precision.iter().find(|p| &p.rule == code).unwrap();
-    assert_eq!((p.dismissed, p.false_alarm_rate, p.precision), (1, Some(1.0 / p.decided as f64), Some(1.0 - 1.0 / p.decided as f64)));
+    assert_eq!(
+        (p.dismissed, p.false_alarm_rate, p.precision),
+        (1, Some(1.0 / p.decided as f64), Some(1.0 - 1.0 / p.decided as f64))
+    );
     let hlt = r.precision.iter().find(|p| p.rule == health.codes[0]).unwrap();
     assert_eq!((hlt.dismissed, hlt.precision), (0, Some(1.0)), "{hlt:?}");
     assert_eq!(r.lessons_assigned, 1);

@@ -182,7 +182,8 @@ fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
     let db = scanned(store);
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
-    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
+    let n =
+        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
     assert_eq!(n.to, "ann@example.com");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::NoticeSent);
     let listed = outbox::list(db, C).unwrap();
@@ -263,8 +264,8 @@ fn a_distributor_without_email_is_named_and_nothing_changes(store: &mut dyn Stor
     let checker = Checker::builtin();
     let case = case_of(db, "D2");
     let before = audit::verify(db, C).unwrap();
-    let e =
-        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap_err();
+    let e = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id)
+        .unwrap_err();
     assert!(matches!(&e, Error::NoEmail { distributor, .. } if distributor == "D2"), "{e}");
     assert!(e.to_string().contains("`D2` (Bob Cole) has no email"), "{e}");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::New);

@@ -53,11 +53,7 @@ pub const T0: i64 = 1_763_715_600;
 
 /// The compliance officer, acting at `at`, for the default company.
 pub fn officer(at: i64) -> tactful_company::Actor {
-    tactful_company::Actor {
-        company: tactful_company::DEFAULT_COMPANY,
-        who: "officer@company".into(),
-        at,
-    }
+    tactful_company::Actor { company: tactful_company::DEFAULT_COMPANY, who: "officer@company".into(), at }
 }
 
 /// The audit chain verifies.
@@ -68,14 +64,25 @@ pub fn chain_holds(db: &mut dyn tactful_store::people::Db) {
 
 /// A store with the company tables, `roster` imported at T0 and `feed` (CSV)
 /// ingested a minute later and scanned by one worker two minutes later.
-pub fn scanned<'a>(store: &'a mut dyn Store, roster: &str, feed: &str) -> &'a mut dyn tactful_store::people::Db {
+pub fn scanned<'a>(
+    store: &'a mut dyn Store,
+    roster: &str,
+    feed: &str,
+) -> &'a mut dyn tactful_store::people::Db {
     use tactful_company::{feed::Format, ingest, roster, schema};
     let db = store.people();
     schema::migrate(db).unwrap();
     let r = roster::import(db, &officer(T0), "roster.csv", roster.as_bytes()).unwrap();
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
-    let s = ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, ingest::Options::default())
-        .unwrap();
+    let s = ingest::ingest(
+        db,
+        &officer(T0 + 60),
+        "feed.csv",
+        feed.as_bytes(),
+        Format::Csv,
+        ingest::Options::default(),
+    )
+    .unwrap();
     assert_eq!(s.skipped, 0, "{:?}", s.problems);
     scan(db, T0 + 120);
     db
