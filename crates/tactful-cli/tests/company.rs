@@ -435,3 +435,208 @@ fn the_readme_company_loop_runs_on_the_example_company() {
     assert!(ok(&["company", "unattributed"]).contains("stranger_42"));
     assert!(ok(&["company", "audit", "verify"]).contains("audit log OK"));
 }
+
+const TEAM: &str = "\
+id,name,email,upline_id,rank,instagram
+L1,Lee <b>Top</b>,lee@example.com,,Gold,@lee_top
+D1,Ann Baker,ann@example.com,L1,Bronze,@ann_b
+D2,Bob Cole,bob@example.com,,Member,@bobcole
+";
+
+/// A `tactful company …` that must succeed, at a time.
+fn ok_at(db: &str, now: &str, args: &[&str]) -> String {
+    let (code, out) = run_at(db, now, args);
+    assert_eq!(code, 0, "{args:?}: {out}");
+    out
+}
+
+/// Notice → lesson (a failed quiz, a passed one) → escalation to the upline
+/// and the lead on the program's clock → the report in JSON and HTML.
+fn follow_up(db: &str, dir: &std::path::Path) {
+    let t0 = "2026-11-21T09:00:00Z";
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, TEAM).unwrap();
+    ok_at(db, t0, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let feed = dir.join("claims.csv");
+    std::fs::write(&feed, CLAIMS).unwrap();
+    ok_at(db, t0, &["company", "ingest", feed.to_str().unwrap()]);
+    ok_at(db, t0, &["company", "scan"]);
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "escalate_after_days = 2\ncompliance_lead = \"lead@glowa.example\"\nlesson_url = \"https://learn.glowa.example/{lesson}\"\n",
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let cases: Vec<serde_json::Value> = ok_at(db, t0, &["company", "cases", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let case_of = |who: &str| {
+        cases.iter().find(|c| c["distributor"] == who).unwrap()["id"].as_i64().unwrap().to_string()
+    };
+    let (ann, bob) = (case_of("D1"), case_of("D2"));
+    for case in [&ann, &bob] {
+        let out = ok_at(db, t0, &["company", "notice", case, "--policy", policy, "--show"]);
+        let lesson = cases.iter().find(|c| c["id"].to_string() == *case).unwrap()["category"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(out.contains(&format!("with the lesson `{lesson}`")), "{out}");
+        assert!(out.contains(&format!("https://learn.glowa.example/{lesson}")), "{out}");
+    }
+
+    // Ann reads her lesson and answers its quiz: wrong first, then right.
+    let lesson =
+        cases.iter().find(|c| c["distributor"] == "D1").unwrap()["category"].as_str().unwrap().to_string();
+    // A lesson is the same in every store: it needs none.
+    let shown = stdout(&tactful(&["company", "lesson", "show", &lesson]));
+    assert!(
+        shown.contains("Not like this:") && shown.contains("Better:") && shown.contains("3. "),
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&tactful(&["company", "lesson", "show", &lesson, "--json"]))).unwrap();
+    let letters = |right: bool| -> String {
+        let quiz = json["quiz"].as_array().unwrap();
+        quiz.iter()
+            .map(|q| {
+                let n = q["choices"].as_array().unwrap().len() as u64;
+                let a = q["answer"].as_u64().unwrap();
+                char::from(b'a' + u8::try_from(if right { a } else { (a + 1) % n }).unwrap()).to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let complete = |answers: &str| {
+        run_at(
+            db,
+            "2026-11-22T09:00:00Z",
+            &[
+                "company",
+                "lesson",
+                "complete",
+                &lesson,
+                "--distributor",
+                "D1",
+                "--answers",
+                answers,
+                "--as",
+                "ann",
+            ],
+        )
+    };
+    let (code, out) = complete(&letters(false));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not passed yet, 0 of 3 right"), "{out}");
+    let (code, out) = complete(&letters(true));
+    assert_eq!((code, out.trim()), (0, format!("D1: lesson `{lesson}` completed, 3 of 3 right").as_str()));
+    let (code, out) = complete("a");
+    assert_eq!(code, 2, "{out}");
+    let out = ok_at(db, t0, &["company", "lesson", "list", "--distributor", "D1"]);
+    assert!(out.contains("3/3") && out.contains("D1: 1 lessons given, 1 completed"), "{out}");
+
+    // No fix: two days on, Ann's case goes to her upline Lee, Bob's (no upline) to the lead.
+    let out = ok_at(db, "2026-11-22T09:00:00Z", &["company", "escalate", "--policy", policy]);
+    assert!(out.contains("0 cases escalated"), "not before two days: {out}");
+    let out = ok_at(db, "2026-11-23T10:00:00Z", &["company", "escalate", "--policy", policy, "--as", "cron"]);
+    assert!(out.contains(&format!("case {ann}: D1 → upline L1 (note ")), "{out}");
+    assert!(out.contains(&format!("case {bob}: D2 → lead@glowa.example")), "{out}");
+    let out = ok_at(db, "2026-11-25T10:00:00Z", &["company", "escalate", "--policy", policy]);
+    assert!(out.contains(&format!("case {ann}: D1 → lead@glowa.example")), "{out}");
+    let out = ok_at(db, t0, &["company", "outbox"]);
+    assert!(out.contains("lee@example.com"), "the upline's note: {out}");
+
+    let report: serde_json::Value = serde_json::from_str(&ok_at(db, t0, &["company", "report"])).unwrap();
+    assert_eq!(report["cases"].as_u64().unwrap() as usize, cases.len());
+    let escalated = report["by_status"].as_array().unwrap().iter().find(|c| c["key"] == "escalated").unwrap();
+    assert_eq!(escalated["cases"], 2);
+    assert_eq!(report["lessons_completed"], 1);
+    assert_eq!(report["by_team"][0]["leader"], "L1");
+    let html = dir.join("report.html");
+    ok_at(db, t0, &["company", "report", "--format", "html", "--out", html.to_str().unwrap()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h1>Compliance report</h1>"), "{page}");
+    assert!(
+        page.contains("Lee &lt;b&gt;Top&lt;/b&gt;") && !page.contains("<b>Top"),
+        "names are escaped: {page}"
+    );
+    assert!(ok_at(db, t0, &["company", "audit", "verify"]).starts_with("audit log OK"));
+}
+
+#[test]
+fn lessons_escalation_and_the_report_on_sqlite() {
+    let dir = scratch("company-follow-up");
+    follow_up(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn lessons_escalation_and_the_report_on_postgres() {
+    let Some(db) = pg_database("cli_company_follow_up") else { return };
+    follow_up(&db, &scratch("company-follow-up-pg"));
+}
+
+/// The numbers on the line of `out` that contains `needle`.
+fn numbers(out: &str, needle: &str) -> Vec<u64> {
+    let line = out.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("`{needle}` in {out}"));
+    line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
+}
+
+/// What the demo says matches what its store and its mailbox hold.
+fn demo_holds_up(out: &str, db: &str, mailbox: &std::path::Path) {
+    assert!(out.contains("120 distributors added, 0 skipped"), "{out}");
+    assert!(out.contains("audit log OK"), "{out}");
+    let opened = numbers(out, " cases opened")[1];
+    assert!(opened > 10, "a month of posts opens cases: {out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&tactful(&["company", "report", "--db", db]))).unwrap();
+    assert_eq!(report["cases"].as_u64().unwrap(), opened, "{report}");
+    let fixed =
+        report["by_status"].as_array().unwrap().iter().find(|c| c["key"] == "fixed").unwrap()["cases"]
+            .as_u64()
+            .unwrap();
+    assert_eq!(fixed, numbers(out, "the scan found")[1] + numbers(out, "after the nudge")[1], "{out}");
+    let notes = numbers(out, " notes queued");
+    assert_eq!(report["lessons_assigned"].as_u64().unwrap(), notes[0], "one lesson a note");
+    assert_eq!(numbers(out, " lessons given")[0], notes[0]);
+    let to_uplines = numbers(out, "notes to them")[2];
+    let mbox = std::fs::read_to_string(mailbox).unwrap();
+    assert_eq!(
+        mbox.matches("\nSubject: ").count() as u64,
+        notes[2] + to_uplines,
+        "every note is in the mailbox"
+    );
+    assert!(mbox.contains("https://learn.glowa.example/lessons/"), "with its lesson link");
+    assert!(!mbox.contains("{name}"));
+}
+
+#[test]
+fn the_company_demo_runs_on_sqlite_and_says_the_same_each_time() {
+    let dir = scratch("company-demo");
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    let first = run(db, &["company", "demo", "--distributors", "120"]);
+    assert_eq!(first.0, 0, "{}", first.1);
+    demo_holds_up(&first.1, db, &dir.join("demo.files/notices.mbox"));
+    let again = run(db, &["company", "demo", "--distributors", "120"]);
+    assert_eq!(again, first, "the same seed, the same company and story");
+    let other = run(db, &["company", "demo", "--distributors", "120", "--seed", "7"]);
+    assert_ne!(other.1, first.1);
+}
+
+#[test]
+fn the_company_demo_runs_on_postgres() {
+    let Some(url) = pg_database("cli_company_demo") else { return };
+    let o = tactful(&["company", "demo", "--distributors", "120", "--pg", &url]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let mailbox = std::env::temp_dir().join("tactful-company-demo-pg/notices.mbox");
+    demo_holds_up(&out, &url, &mailbox);
+    let o = tactful(&["company", "demo", "--pg", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("already holds a company roster: give the demo an empty database"),
+        "{}",
+        text(&o)
+    );
+}

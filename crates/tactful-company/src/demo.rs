@@ -152,6 +152,8 @@ pub struct Post {
     pub text: String,
     /// What the author edits it to later (claims only, and only some).
     pub fix: Option<String>,
+    /// The fix comes only after the upline's nudge.
+    pub late: bool,
 }
 
 /// The demo company: its roster (CSV), its posts, and the edits.
@@ -206,12 +208,14 @@ impl Company {
         let start = now - 30 * 86_400;
         let mut post = |dice: &mut Dice, handle: &str, text: String, fix: Option<String>| {
             let id = format!("{}", 9_000_000 + posts.len());
+            let late = fix.is_some() && dice.chance(30);
             posts.push(Post {
                 post_id: id,
                 handle: handle.to_string(),
                 posted_at: start + dice.below(30 * 86_400 - 3600) as i64,
                 text,
                 fix,
+                late,
             });
         };
         for h in &handles {
@@ -248,9 +252,10 @@ impl Company {
         self.jsonl(self.posts.iter().map(|p| (p, p.text.as_str())))
     }
 
-    /// The later feed: the posts their authors edited clean, with the new text.
-    pub fn edits(&self) -> String {
-        self.jsonl(self.posts.iter().filter_map(|p| Some((p, p.fix.as_deref()?))))
+    /// A later feed: the posts their authors edited clean, with the new
+    /// text; `late`: those edited only after their upline's nudge.
+    pub fn edits(&self, late: bool) -> String {
+        self.jsonl(self.posts.iter().filter(|p| p.late == late).filter_map(|p| Some((p, p.fix.as_deref()?))))
     }
 
     fn jsonl<'a>(&self, rows: impl Iterator<Item = (&'a Post, &'a str)>) -> String {
@@ -294,7 +299,7 @@ mod tests {
             a.posts.len()
         );
         assert!(a.posts.iter().all(|p| p.posted_at < now && p.posted_at >= now - 30 * 86_400));
-        assert!(!a.edits().is_empty());
+        assert!(!a.edits(false).is_empty() && !a.edits(true).is_empty());
     }
 
     #[test]

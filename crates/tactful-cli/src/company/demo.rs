@@ -97,7 +97,8 @@ pub fn run(args: &Args) -> Result<u8> {
     };
     let roster_file = write("roster.csv", &company.roster_csv)?;
     let feed_file = write("listening-month.jsonl", &company.feed())?;
-    let edits_file = write("listening-later.jsonl", &company.edits())?;
+    let edits_file = write("listening-later.jsonl", &company.edits(false))?;
+    let late_file = write("listening-after-nudge.jsonl", &company.edits(true))?;
     let policy_file = write("policy.toml", POLICY)?;
     let policy = Policy::parse(&policy_file, POLICY)?;
     let officer = |at: i64| Actor { company: C, who: "dana@compliance".into(), at };
@@ -220,7 +221,7 @@ pub fn run(args: &Args) -> Result<u8> {
         db,
         &officer(now - 12 * DAY),
         &edits_file,
-        company.edits().as_bytes(),
+        company.edits(false).as_bytes(),
         Format::Jsonl,
         ingest::Options::default(),
     )?;
@@ -230,19 +231,33 @@ pub fn run(args: &Args) -> Result<u8> {
 
     heading("8. No fix after 7 days: to the upline, then the compliance lead (tactful company escalate)");
     let first = escalate::run(db, &officer(now - 8 * DAY + 7200), &policy)?;
-    let second = escalate::run(db, &officer(now), &policy)?;
     let to_upline = first.iter().filter(|e| e.level == 1).count();
     println!(
         "after 7 days: {to_upline} cases to the upline ({} notes to them), {} straight to the lead (no upline)",
         first.iter().filter(|e| e.notice.is_some()).count(),
         first.len() - to_upline
     );
+    outbox::send(db, &officer(now - 8 * DAY + 7260), &mailer, Retry::default())?;
+    let s = ingest::ingest(
+        db,
+        &officer(now - 4 * DAY),
+        &late_file,
+        company.edits(true).as_bytes(),
+        Format::Jsonl,
+        ingest::Options::default(),
+    )?;
+    let at = now - 4 * DAY + 600;
+    let nudged = worker.run(db, C, &|| at, &mut |_| {})?;
     println!(
-        "after 14 days: {} cases to {}",
+        "{late_file}: {} more posts edited after the nudge: {} cases fixed",
+        s.new_versions, nudged.fixed
+    );
+    let second = escalate::run(db, &officer(now), &policy)?;
+    println!(
+        "after 14 days: {} cases still not fixed go to {}",
         second.len(),
         policy.compliance_lead.as_deref().unwrap_or(escalate::DEFAULT_LEAD)
     );
-    outbox::send(db, &officer(now - 8 * DAY + 7260), &mailer, Retry::default())?;
 
     heading("9. The report (tactful company report --format html)");
     let r = report::build(db, C, now)?;
