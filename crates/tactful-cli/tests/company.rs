@@ -478,7 +478,10 @@ fn follow_up(db: &str, dir: &std::path::Path) {
     let (ann, bob) = (case_of("D1"), case_of("D2"));
     for case in [&ann, &bob] {
         let out = ok_at(db, t0, &["company", "notice", case, "--policy", policy, "--show"]);
-        let lesson = cases.iter().find(|c| c["id"].to_string() == *case).unwrap()["category"]
+        let lesson = cases
+            .iter()
+            .find(|c| c["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(case.as_str()))
+            .unwrap()["category"]
             .as_str()
             .unwrap()
             .to_string();

@@ -249,16 +249,18 @@ impl Company {
 
     /// The month's feed, as a social-listening export (JSONL).
     pub fn feed(&self) -> String {
-        self.jsonl(self.posts.iter().map(|p| (p, p.text.as_str())))
+        Company::jsonl(self.posts.iter().map(|p| (p, p.text.as_str())))
     }
 
     /// A later feed: the posts their authors edited clean, with the new
     /// text; `late`: those edited only after their upline's nudge.
     pub fn edits(&self, late: bool) -> String {
-        self.jsonl(self.posts.iter().filter(|p| p.late == late).filter_map(|p| Some((p, p.fix.as_deref()?))))
+        Company::jsonl(
+            self.posts.iter().filter(|p| p.late == late).filter_map(|p| Some((p, p.fix.as_deref()?))),
+        )
     }
 
-    fn jsonl<'a>(&self, rows: impl Iterator<Item = (&'a Post, &'a str)>) -> String {
+    fn jsonl<'a>(rows: impl Iterator<Item = (&'a Post, &'a str)>) -> String {
         let mut out = String::new();
         for (p, text) in rows {
             let line = serde_json::json!({

@@ -401,7 +401,7 @@ fn letter(i: usize) -> char {
 /// Read answers like `b,a,c` (or `bac`), one letter a question.
 pub fn parse_answers(l: &Lesson, s: &str) -> Result<Vec<usize>, Error> {
     let picks: Vec<char> =
-        s.chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect();
+        s.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
     if picks.len() != l.quiz.len() {
         return Err(Error::Input(format!(
             "--answers: expected {} letters, one a question (like {}), found `{s}`",

@@ -4,17 +4,13 @@
 
 mod common;
 
+use common::{T0, officer};
+
 use tactful_company::feed::Format;
 use tactful_company::ingest::{self, Options};
-use tactful_company::{Actor, DEFAULT_COMPANY, audit, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, audit, roster, schema};
 use tactful_store::Store;
 use tactful_store::people::Db;
-
-const T0: i64 = 1_763_715_600; // 2025-11-21T09:00:00Z
-
-fn officer(at: i64) -> Actor {
-    Actor { company: DEFAULT_COMPANY, who: "officer@company".into(), at }
-}
 
 const ROSTER: &str = "\
 id,name,email,upline_id,rank,country,joined,left,instagram,facebook,x

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{T0, chain_holds, officer, scan, scanned};
 use tactful_app::Checker;
 use tactful_company::case::Status;
@@ -33,7 +35,7 @@ const CLEAN: &str = "Morning walk with the dog, what a sunrise today.";
 fn feed(rows: &[(&str, &str, &str)]) -> String {
     let mut s = String::from("network,post_id,author_handle,text\n");
     for (id, who, text) in rows {
-        s.push_str(&format!("instagram,{id},{who},\"{text}\"\n"));
+        let _ = writeln!(s, "instagram,{id},{who},\"{text}\"");
     }
     s
 }

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{T0, chain_holds, officer};
+
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -11,22 +13,13 @@ use std::sync::{Arc, Mutex};
 use tactful_app::Checker;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Filter};
-use tactful_company::feed::Format;
-use tactful_company::ingest::{self, Options};
 use tactful_company::notice::{self, Template};
 use tactful_company::outbox::{self, Retry, Smtp};
-use tactful_company::policy::Policy;
-use tactful_company::worker::Worker;
-use tactful_company::{Actor, DEFAULT_COMPANY, Error, audit, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, Error, audit};
 use tactful_store::Store;
 use tactful_store::people::Db;
 
-const T0: i64 = 1_763_715_600; // 2025-11-21T09:00:00Z
 const C: i64 = DEFAULT_COMPANY;
-
-fn officer(at: i64) -> Actor {
-    Actor { company: C, who: "officer@company".into(), at }
-}
 
 const ROSTER: &str = "\
 id,name,email,upline_id,instagram
@@ -124,18 +117,10 @@ fn serve(conn: TcpStream, refuse: bool, got: &Mutex<Vec<Received>>) -> std::io::
 
 /// The roster, a feed with a health claim by Ann and an income claim by Bob, scanned.
 fn scanned(store: &mut dyn Store) -> &mut dyn Db {
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
     let feed = format!(
         "network,post_id,author_handle,text\ninstagram,A1,@ann_b,\"{HEALTH}\"\ninstagram,B1,@bobcole,\"{INCOME}\"\n"
     );
-    ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
-    Worker::new(Checker::builtin(), Policy::default(), "worker-1")
-        .run(db, C, &|| T0 + 120, &mut |_| {})
-        .unwrap();
-    db
+    common::scanned(store, ROSTER, &feed)
 }
 
 /// The first case of a distributor.
@@ -172,10 +157,6 @@ fn decoded(data: &str) -> String {
 
 fn flat_contains(data: &str, want: &str) -> bool {
     data.split_whitespace().collect::<Vec<_>>().join(" ").contains(want)
-}
-
-fn chain_holds(db: &mut dyn Db) {
-    assert_eq!(audit::verify(db, C).unwrap().broken, None, "the audit chain verifies");
 }
 
 fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
