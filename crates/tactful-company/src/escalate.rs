@@ -106,23 +106,8 @@ pub fn run(db: &mut dyn Db, actor: &Actor, policy: &Policy) -> Result<Vec<Escala
                         &company_name,
                         id,
                     );
-                    notice = Some(
-                        db.rows(
-                            "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,
-                             status, attempts, last_error, next_attempt_at, queued_at, sent_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, NULL, ?7, ?7, NULL) RETURNING id",
-                            &[
-                                Arg::Int(company),
-                                Arg::Int(id),
-                                Arg::Text(u.id.clone()),
-                                Arg::Text(email.to_string()),
-                                Arg::Text(format!("Could you help {name} with one of their posts?")),
-                                Arg::Text(body),
-                                Arg::Int(actor.at),
-                            ],
-                        )?[0][0]
-                            .int(),
-                    );
+                    let subject = format!("Could you help {name} with one of their posts?");
+                    notice = Some(crate::outbox::enqueue(db, actor, id, &u.id, email, &subject, &body)?);
                 }
             }
             db.exec(

@@ -317,21 +317,7 @@ pub fn queue(
         let link = crate::lesson::link(lesson_url, &lesson);
         let values = Values::for_case(engine, &d, &name, &company_name(db, company)?, &link);
         let (subject, body) = template.render(&values);
-        let id = db.rows(
-            "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,
-             status, attempts, last_error, next_attempt_at, queued_at, sent_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, NULL, ?7, ?7, NULL) RETURNING id",
-            &[
-                Arg::Int(company),
-                Arg::Int(case_id),
-                Arg::Text(distributor.clone()),
-                Arg::Text(to.clone()),
-                Arg::Text(subject.clone()),
-                Arg::Text(body.clone()),
-                Arg::Int(actor.at),
-            ],
-        )?[0][0]
-            .int();
+        let id = crate::outbox::enqueue(db, actor, case_id, &distributor, &to, &subject, &body)?;
         let assignment = crate::lesson::assign(db, actor, &distributor, lesson.id, case_id)?;
         db.exec(
             "UPDATE company_cases SET status = ?1, reason = NULL, updated_at = ?2 WHERE company_id = ?3 AND id = ?4",

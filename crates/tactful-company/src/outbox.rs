@@ -107,6 +107,33 @@ impl Mailer for Smtp {
     }
 }
 
+/// Put a message in the outbox, due now (the caller's transaction audits it).
+pub(crate) fn enqueue(
+    db: &mut dyn Db,
+    actor: &Actor,
+    case: i64,
+    to_distributor: &str,
+    address: &str,
+    subject: &str,
+    body: &str,
+) -> Result<i64, tactful_store::StoreError> {
+    Ok(db.rows(
+        "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,
+         status, attempts, last_error, next_attempt_at, queued_at, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, NULL, ?7, ?7, NULL) RETURNING id",
+        &[
+            Arg::Int(actor.company),
+            Arg::Int(case),
+            Arg::Text(to_distributor.to_string()),
+            Arg::Text(address.to_string()),
+            Arg::Text(subject.to_string()),
+            Arg::Text(body.to_string()),
+            Arg::Int(actor.at),
+        ],
+    )?[0][0]
+        .int())
+}
+
 /// Delivery into a local mailbox file (mbox: each message appended, a
 /// `From ` line before it), for a trial or the demo: no network at all.
 pub struct MboxFile {
