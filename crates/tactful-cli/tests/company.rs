@@ -643,3 +643,92 @@ fn the_company_demo_runs_on_postgres() {
         text(&o)
     );
 }
+
+/// The cases of a store, as `(post, version, category, rules)`, sorted.
+fn case_keys(db: &str) -> Vec<(i64, i64, String, String)> {
+    let mut store = tactful_store::open(db).unwrap();
+    let mut keys: Vec<(i64, i64, String, String)> = tactful_company::cases::list(
+        store.people(),
+        tactful_company::DEFAULT_COMPANY,
+        &tactful_company::cases::Filter { limit: Some(10_000), ..Default::default() },
+    )
+    .unwrap()
+    .cases
+    .into_iter()
+    .map(|c| (c.post_id, c.version, c.category, c.codes.join(",")))
+    .collect();
+    keys.sort();
+    keys
+}
+
+fn count(db: &str, sql: &str) -> i64 {
+    let mut store = tactful_store::open(db).unwrap();
+    store.people().rows(sql, &[]).unwrap()[0][0].int()
+}
+
+/// A worker killed with SIGKILL in the middle of its batches loses and
+/// doubles nothing: the next worker finishes the queue, and the cases are
+/// exactly those of a store scanned without a fault.
+fn killed_worker(faulty: &str, reference: &str, dir: &std::path::Path) {
+    let company = tactful_company::demo::Company::generate(11, 2500, 1_795_000_000);
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, &company.roster_csv).unwrap();
+    let feed = dir.join("feed.jsonl");
+    std::fs::write(&feed, company.feed()).unwrap();
+    for db in [faulty, reference] {
+        let (code, out) = run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+        let (code, out) = run(db, &["company", "ingest", feed.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let queued = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+    assert!(queued > 4000, "{queued}");
+    let (code, out) = run(reference, &["company", "scan"]);
+    assert_eq!(code, 0, "{out}");
+
+    let mut worker = command()
+        .args(["company", "worker", "--follow", "--batch", "5", "--db", faulty])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it has written some cases and has batches left, then kill it.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let left = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+        if left < queued - 200 {
+            assert!(left > 0, "the worker finished before it could be killed: make the feed bigger");
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "the worker made no progress");
+    }
+    worker.kill().unwrap(); // SIGKILL
+    worker.wait().unwrap();
+    let left = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+    assert!(left > 0 && left < queued, "killed mid-queue: {left} of {queued} left");
+
+    let (code, out) = run(faulty, &["company", "scan"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(count(faulty, "SELECT COUNT(*) FROM company_scan_queue"), 0);
+    let (got, want) = (case_keys(faulty), case_keys(reference));
+    assert!(!want.is_empty());
+    assert_eq!(got.len(), want.len(), "no case lost or doubled");
+    assert_eq!(got, want);
+    let (code, out) = run(faulty, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_sqlite() {
+    let dir = scratch("company-kill");
+    let (a, b) = (dir.join("faulty.db"), dir.join("reference.db"));
+    killed_worker(a.to_str().unwrap(), b.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_postgres() {
+    let Some(a) = pg_database("cli_company_kill_faulty") else { return };
+    let Some(b) = pg_database("cli_company_kill_reference") else { return };
+    killed_worker(&a, &b, &scratch("company-kill-pg"));
+}
