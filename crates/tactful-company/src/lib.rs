@@ -20,6 +20,7 @@
 //! or feed twice changes nothing; every stored post version points back to
 //! its feed file and line.
 
+pub mod apikey;
 pub mod audit;
 mod batch;
 pub mod case;

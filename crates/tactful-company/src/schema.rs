@@ -240,6 +240,20 @@ const STEPS: &[Step] = &[
         sqlite: &[],
         postgres: &[],
     },
+    // 5: API keys for integrations, kept as hashes.
+    Step {
+        both: &["CREATE UNIQUE INDEX company_api_keys_hash ON company_api_keys (hash)"],
+        keyed: &["CREATE TABLE company_api_keys (
+            {id},
+            company_id BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT)"],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.
