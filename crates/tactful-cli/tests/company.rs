@@ -732,3 +732,103 @@ fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_postgres() {
     let Some(b) = pg_database("cli_company_kill_reference") else { return };
     killed_worker(&a, &b, &scratch("company-kill-pg"));
 }
+
+/// One HTTP/1.1 POST on loopback: the status and the body.
+fn post(
+    addr: &str,
+    path: &str,
+    key: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let auth = key.map_or_else(String::new, |k| format!("Authorization: Bearer {k}\r\n"));
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let json = raw.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
+}
+
+/// An integration sends its feed over HTTP with its own key; a missing,
+/// wrong or revoked key is refused; posts go in as from a file.
+fn ingest_api(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool", "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    let key = out.lines().nth(1).unwrap().trim().to_string();
+    assert!(key.starts_with("tk_") && key.len() == 51, "{out}");
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
+    assert_eq!(code, 2, "{out}");
+
+    let mut server = command()
+        .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
+        .unwrap();
+    let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let path = "/api/v1/company/ingest";
+
+    let (status, body) = post(&addr, path, None, "application/x-ndjson", FEED);
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = post(&addr, path, Some("tk_not_a_key"), "application/x-ndjson", FEED);
+    assert_eq!(status, 401);
+    let (status, body) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["added"].as_u64(), body["unattributed"].as_u64(), body["skipped"].as_u64()),
+        (Some(3), Some(1), Some(1))
+    );
+    assert!(body["problems"][0]["file"].as_str().unwrap().starts_with("api:listening-tool@"), "{body}");
+    let (_, body) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(body["unchanged"].as_u64(), Some(3), "the same feed again changes nothing: {body}");
+    let (status, body) = post(&addr, path, Some(&key), "text/csv", CLAIMS);
+    // A1 is a post the JSONL feed had: its new text is a new version.
+    assert_eq!(
+        (status, body["added"].as_u64(), body["new_versions"].as_u64()),
+        (200, Some(2), Some(1)),
+        "{body}"
+    );
+    let (status, body) = post(&addr, path, Some(&key), "text/csv", "network,text\ninstagram,hello\n");
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_feed")), "{body}");
+
+    let (code, out) = run(db, &["company", "apikey", "revoke", "listening-tool"]);
+    assert_eq!(code, 0, "{out}");
+    let (status, _) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(status, 401, "a revoked key opens nothing");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let export = dir.join("audit.jsonl");
+    run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
+    let audit = std::fs::read_to_string(&export).unwrap();
+    assert!(audit.contains("\"actor\":\"api:listening-tool\"") && audit.contains("apikey.revoke"), "{audit}");
+    assert!(!audit.contains(&key[10..]), "the key is never in the log");
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite() {
+    let dir = scratch("company-api");
+    ingest_api(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres() {
+    let Some(db) = pg_database("cli_company_api") else { return };
+    ingest_api(&db, &scratch("company-api-pg"));
+}

@@ -4,6 +4,7 @@
 //! line and prints; the work (and every rule about it) is in
 //! `tactful-company`, which returns data.
 
+mod api;
 mod demo;
 mod followup;
 
@@ -170,6 +171,17 @@ pub enum Command {
         /// Write it to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// API keys for integrations that send posts over HTTP: create (shown once), revoke, list.
+    #[command(subcommand)]
+    Apikey(api::ApiKeyCommand),
+    /// Serve the ingest API: POST /api/v1/company/ingest with an integration's key.
+    Serve {
+        /// Where to listen (port 0: any free port; the first line says which).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
+        listen: String,
         #[command(flatten)]
         db: StoreArg,
     },
@@ -351,6 +363,8 @@ pub fn run(c: &Command) -> Result<u8> {
         }
         Command::Report { format, out, db } => followup::report(format == "html", out.as_deref(), db),
         Command::Demo(a) => demo::run(a),
+        Command::Apikey(c) => api::apikey_command(c),
+        Command::Serve { listen, db } => api::serve(listen, db),
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
             send_outbox(smtp, from, *max_attempts, who, db)
