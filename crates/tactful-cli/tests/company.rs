@@ -753,7 +753,7 @@ fn post(
     let mut raw = String::new();
     s.read_to_string(&mut raw).unwrap();
     let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
-    let json = raw.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    let json = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
     (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
 }
 
