@@ -217,16 +217,7 @@ pub fn run(args: &Args) -> Result<u8> {
     );
 
     heading("7. Later posts: some were edited clean (ingest + scan)");
-    let s = ingest::ingest(
-        db,
-        &officer(now - 12 * DAY),
-        &edits_file,
-        company.edits(false).as_bytes(),
-        Format::Jsonl,
-        ingest::Options::default(),
-    )?;
-    let at = now - 12 * DAY + 600;
-    let rescan = worker.run(db, C, &|| at, &mut |_| {})?;
+    let (s, rescan) = ingest_and_scan(db, &worker, now - 12 * DAY, &edits_file, &company.edits(false))?;
     println!("{edits_file}: {} edited posts; the scan found {} cases fixed", s.new_versions, rescan.fixed);
 
     heading("8. No fix after 7 days: to the upline, then the compliance lead (tactful company escalate)");
@@ -238,16 +229,7 @@ pub fn run(args: &Args) -> Result<u8> {
         first.len() - to_upline
     );
     outbox::send(db, &officer(now - 8 * DAY + 7260), &mailer, Retry::default())?;
-    let s = ingest::ingest(
-        db,
-        &officer(now - 4 * DAY),
-        &late_file,
-        company.edits(true).as_bytes(),
-        Format::Jsonl,
-        ingest::Options::default(),
-    )?;
-    let at = now - 4 * DAY + 600;
-    let nudged = worker.run(db, C, &|| at, &mut |_| {})?;
+    let (s, nudged) = ingest_and_scan(db, &worker, now - 4 * DAY, &late_file, &company.edits(true))?;
     println!(
         "{late_file}: {} more posts edited after the nudge: {} cases fixed",
         s.new_versions, nudged.fixed
@@ -297,6 +279,20 @@ pub fn run(args: &Args) -> Result<u8> {
     println!("  tactful company lesson show health");
     println!("  tactful company report --format html --out report.html --db {location}");
     Ok(0)
+}
+
+/// Ingest a later feed at `at` and scan it ten minutes on.
+fn ingest_and_scan(
+    db: &mut dyn Db,
+    worker: &Worker,
+    at: i64,
+    file: &str,
+    feed: &str,
+) -> Result<(ingest::IngestSummary, tactful_company::worker::ScanSummary)> {
+    let actor = Actor { company: C, who: "dana@compliance".into(), at };
+    let s = ingest::ingest(db, &actor, file, feed.as_bytes(), Format::Jsonl, ingest::Options::default())?;
+    let scanned = worker.run(db, C, &|| at + 600, &mut |_| {})?;
+    Ok((s, scanned))
 }
 
 fn list(db: &mut dyn Db) -> Result<Vec<cases::Case>> {

@@ -106,9 +106,7 @@ fn list_lessons(distributor: Option<&str>, json: bool, db: &StoreArg) -> Result<
     let mut out = std::io::stdout().lock();
     if let Some(d) = distributor {
         if json {
-            for a in &given {
-                writeln!(out, "{}", serde_json::to_string(a)?)?;
-            }
+            super::json_lines(&mut out, &given)?;
             return Ok(0);
         }
         writeln!(

@@ -374,6 +374,14 @@ pub fn run(c: &Command) -> Result<u8> {
     }
 }
 
+/// Each item as one JSON object a line.
+pub(crate) fn json_lines<T: serde::Serialize>(out: &mut impl Write, items: &[T]) -> Result<()> {
+    for i in items {
+        writeln!(out, "{}", serde_json::to_string(i)?)?;
+    }
+    Ok(())
+}
+
 fn print_problems(out: &mut impl Write, problems: &[Problem], total: u64) -> std::io::Result<()> {
     if total > 0 {
         writeln!(out, "  skipped:")?;
@@ -422,9 +430,7 @@ fn roster_list(team: Option<&str>, json: bool, db: &StoreArg) -> Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     if json {
-        for e in &entries {
-            writeln!(out, "{}", serde_json::to_string(e)?)?;
-        }
+        json_lines(&mut out, &entries)?;
         return Ok(0);
     }
     if entries.is_empty() {
@@ -514,9 +520,7 @@ fn unattributed(json: bool, db: &StoreArg) -> Result<u8> {
     let list = ingest::unattributed(store.people(), DEFAULT_COMPANY)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for u in &list {
-            writeln!(out, "{}", serde_json::to_string(u)?)?;
-        }
+        json_lines(&mut out, &list)?;
         return Ok(0);
     }
     if list.is_empty() {
@@ -648,9 +652,7 @@ fn list_cases(filter: &Filter, json: bool, db: &StoreArg) -> Result<u8> {
     let page = cases::list(store.people(), DEFAULT_COMPANY, filter).map_err(usage)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for c in &page.cases {
-            writeln!(out, "{}", serde_json::to_string(c)?)?;
-        }
+        json_lines(&mut out, &page.cases)?;
         if let Some(n) = &page.next {
             writeln!(out, "{}", serde_json::json!({ "next": n }))?;
         }
@@ -874,9 +876,7 @@ fn list_outbox(json: bool, db: &StoreArg) -> Result<u8> {
     let all = outbox::list(store.people(), DEFAULT_COMPANY)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for e in &all {
-            writeln!(out, "{}", serde_json::to_string(e)?)?;
-        }
+        json_lines(&mut out, &all)?;
         return Ok(0);
     }
     writeln!(
