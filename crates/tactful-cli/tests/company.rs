@@ -547,6 +547,11 @@ fn follow_up(db: &str, dir: &std::path::Path) {
     assert!(out.contains(&format!("case {bob}: D2 → lead@glowa.example")), "{out}");
     let out = ok_at(db, "2026-11-25T10:00:00Z", &["company", "escalate", "--policy", policy]);
     assert!(out.contains(&format!("case {ann}: D1 → lead@glowa.example")), "{out}");
+    let out = ok_at(db, t0, &["company", "case", &ann]);
+    assert!(
+        out.contains("escalated to the compliance lead: lead@glowa.example") && out.contains("case.escalate"),
+        "{out}"
+    );
     let out = ok_at(db, t0, &["company", "outbox"]);
     assert!(out.contains("lee@example.com"), "the upline's note: {out}");
 

@@ -282,6 +282,17 @@ approved = ["Calm Drops contain lavender oil, which many people find relaxing."]
     }
 
     #[test]
+    fn the_example_policy_reads() {
+        let p = Policy::parse("policy.toml", include_str!("../../../examples/company/policy.toml")).unwrap();
+        assert_eq!(
+            (p.escalation_days(), p.compliance_lead.as_deref()),
+            (7, Some("compliance@glowa.example"))
+        );
+        assert!(p.missing_disclosure("Glowa serum day").is_some());
+        assert_eq!(Policy::parse("demo", crate::demo::POLICY).unwrap().escalation_days(), 7);
+    }
+
+    #[test]
     fn a_bad_policy_file_is_named() {
         let e = Policy::parse("policy.toml", "approve = [\"x\"]").unwrap_err();
         assert!(

@@ -762,6 +762,10 @@ fn show_case(id: i64, packs: &[String], json: bool, db: &StoreArg) -> Result<u8>
     if let Some(r) = &c.reason {
         writeln!(out, "  reason: {r}")?;
     }
+    if let Some(to) = &c.escalated_to {
+        let step = if c.escalation == 1 { "the upline" } else { "the compliance lead" };
+        writeln!(out, "  escalated to {step}: {to}")?;
+    }
     if !d.group_cases.is_empty() {
         let others: Vec<String> = d
             .group_cases
