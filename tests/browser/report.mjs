@@ -5,6 +5,8 @@
 //
 // Usage: node report.mjs REPORT.html SCREENSHOT.png
 import { launch, Tally } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const [file, shot] = process.argv.slice(2);
 if (!file || !shot) {
@@ -33,6 +35,11 @@ try {
   check('the report runs no script', scripts === 0, `found ${scripts}`);
   const title = await page.title();
   check('the title names the period', /20\d\d-\d\d/.test(title), title);
+  // Contrast, landmarks, names: axe-core, run inside the page (the file itself has no script).
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+  check('axe-core finds no accessibility violation in the report', violations.length === 0,
+    violations.map((v) => `${v.id} (${v.nodes.length}) ${v.nodes[0].target.join(' ')}`).join('; '));
   await page.screenshot({ path: shot, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shot.replace(/\.png$/, '-phone.png'), fullPage: true });

@@ -72,13 +72,13 @@ impl Checker {
         findings
     }
 
-    /// A message or comment for one person (`who`: a name, a handle or
-    /// `#ID` in the store): every finding of [`Checker::check`], and the pitch
-    /// gate on their stage and consent.
+    /// A message or comment for one person (found with
+    /// [`contacts::recipient`]): every finding of [`Checker::check`], and the
+    /// pitch gate on their stage and consent (a stranger has neither).
     pub fn check_for(
         &self,
         store: &mut dyn Store,
-        who: &str,
+        to: &contacts::Recipient,
         text: &str,
         channel: Channel,
     ) -> Result<Vec<Finding>> {
@@ -89,7 +89,7 @@ impl Checker {
         }
         let mut findings = self.check(text, channel);
         if !self.silenced(PITCH_GATE) {
-            if let Some(f) = contacts::gate(store, &self.engine, who, text)? {
+            if let Some(f) = contacts::gate(store, &self.engine, to, text)? {
                 findings.push(f);
                 order(&mut findings);
             }

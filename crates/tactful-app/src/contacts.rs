@@ -33,31 +33,124 @@ pub fn handles(c: &Contact) -> Vec<String> {
     c.handles.iter().map(|(n, h)| format!("{n}:{h}")).collect()
 }
 
-/// The contact someone meant: `#ID`, else an exact handle or name, else a
-/// single partial match. Several matches are refused with the candidates
-/// listed, never a silent guess.
-pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
-    if let Some(id) = query.strip_prefix('#').and_then(|s| s.parse::<i64>().ok()) {
-        return people::by_id(db, id)?.ok_or_else(|| Error::Input(format!("no contact #{id}")));
+/// Who a message or comment is for: someone in the history, or someone who
+/// is not (a stranger to the seller's history: no exchange, no opt-in).
+#[derive(Debug, Clone)]
+pub enum Recipient {
+    Known(Contact),
+    /// Not in the history: the name or handle as the seller wrote it, tidied.
+    Stranger(String),
+}
+
+/// A contact offered when what someone typed fits several people, or only
+/// part of a name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    /// `network:handle` for each handle.
+    pub handles: Vec<String>,
+}
+
+impl Candidate {
+    fn of(c: &Contact) -> Candidate {
+        Candidate { id: c.id, name: c.display_name.clone(), handles: handles(c) }
     }
-    let found = people::find(db, query)?;
-    match found.len() {
-        0 => Err(Error::Input(format!(
-            "no contact matches `{query}`: see `tactful history --person {query}` or import an export first"
-        ))),
-        1 => Ok(found.into_iter().next().expect("one")),
-        _ => {
-            let list: Vec<String> = found
-                .iter()
-                .take(10)
-                .map(|c| format!("#{} {} ({})", c.id, c.display_name, handles(c).join(", ")))
-                .collect();
-            Err(Error::Input(format!(
-                "`{query}` matches {} contacts; pick one by id:\n  {}",
-                found.len(),
-                list.join("\n  ")
-            )))
+}
+
+/// Several contacts fit what someone typed (or only part of it): tactful
+/// asks which one, and never guesses.
+#[derive(Debug, Clone)]
+pub struct Ambiguous {
+    pub query: String,
+    /// True when no contact has that exact name or handle and these only contain it.
+    pub partial: bool,
+    /// The first [`Ambiguous::SHOWN`] of them.
+    pub candidates: Vec<Candidate>,
+    /// How many fit in all.
+    pub total: usize,
+}
+
+impl Ambiguous {
+    pub const SHOWN: usize = 10;
+}
+
+impl std::fmt::Display for Ambiguous {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.partial {
+            let has = if self.total == 1 { "1 contact has" } else { "contacts have" };
+            let n = if self.total == 1 { String::new() } else { format!("{} ", self.total) };
+            write!(f, "no contact is called `{}`, but {n}{has} it in their name or handle", self.query)?;
+        } else {
+            write!(f, "`{}` is the name of {} contacts", self.query, self.total)?;
         }
+        f.write_str(": pick one by id (e.g. `#")?;
+        write!(f, "{}`)", self.candidates.first().map_or(0, |c| c.id))?;
+        f.write_str(", or say it is someone new (--stranger)")?;
+        for c in &self.candidates {
+            write!(f, "\n  #{} {} ({})", c.id, c.name, c.handles.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// What someone typed for a person, tidied: `@Ann_B` and a profile URL
+/// (`https://instagram.com/ann_b/`) both mean the handle `ann_b`.
+pub fn tidy(query: &str) -> String {
+    let q = query.trim();
+    if let Some((_, handle)) = tactful_core::handle::from_profile_url(q) {
+        return handle;
+    }
+    q.trim_start_matches('@').trim().to_string()
+}
+
+/// True when `c` has exactly this name or handle (case aside).
+fn named(c: &Contact, q: &str) -> bool {
+    c.display_name.eq_ignore_ascii_case(q) || c.handles.iter().any(|(_, h)| h.eq_ignore_ascii_case(q))
+}
+
+/// The person someone meant. `#ID` names a contact; otherwise a name or
+/// handle (`@handle` and profile URLs accepted) that exactly one contact has
+/// is that contact; a name several have, or one that is only part of
+/// someone's name, is [`Error::Ambiguous`] with the candidates; a name no
+/// contact has is a [`Recipient::Stranger`]. `stranger` says the seller
+/// means someone new, whoever the history holds.
+pub fn recipient(db: &mut dyn Db, query: &str, stranger: bool) -> Result<Recipient> {
+    let q = tidy(query);
+    if q.is_empty() {
+        return Err(Error::Input("name the person: a name, a handle, a profile link or #id".into()));
+    }
+    if stranger {
+        return Ok(Recipient::Stranger(q));
+    }
+    if let Some(id) = q.strip_prefix('#').and_then(|s| s.parse::<i64>().ok()) {
+        return people::by_id(db, id)?
+            .map(Recipient::Known)
+            .ok_or_else(|| Error::Input(format!("no contact #{id}")));
+    }
+    let found = people::find(db, &q)?;
+    let exact: Vec<&Contact> = found.iter().filter(|c| named(c, &q)).collect();
+    let (fit, partial) = if exact.is_empty() { (found.iter().collect(), true) } else { (exact, false) };
+    match fit.as_slice() {
+        [] => Ok(Recipient::Stranger(q)),
+        [one] if !partial => Ok(Recipient::Known((*one).clone())),
+        many => Err(Error::Ambiguous(Ambiguous {
+            query: q.clone(),
+            partial,
+            candidates: many.iter().take(Ambiguous::SHOWN).map(|c| Candidate::of(c)).collect(),
+            total: many.len(),
+        })),
+    }
+}
+
+/// The contact someone meant, for commands about one contact: as
+/// [`recipient`], and a name nobody in the history has is an error.
+pub fn resolve(db: &mut dyn Db, query: &str) -> Result<Contact> {
+    match recipient(db, query, false)? {
+        Recipient::Known(c) => Ok(c),
+        Recipient::Stranger(q) => Err(Error::Input(format!(
+            "no contact matches `{q}`: see `tactful contacts` or import an export first"
+        ))),
     }
 }
 
@@ -336,20 +429,29 @@ pub fn page(
     let (mut history, items) = history_of(store, c)?;
     let a = relationships::stage(&history, marks(c), now, thresholds);
     history.reverse();
-    // One moment per act of an item (a message to two of their handles is one message).
-    history.dedup_by_key(|x| (x.item, x.act));
-    let timeline = history
-        .iter()
-        .take(moments)
-        .map(|x| Moment {
-            at: x.at,
-            network: x.network,
-            who: if x.direction == Direction::Given { "you" } else { "they" },
-            act: x.act.to_string(),
-            item: x.item,
-            text: items.get(&x.item).map(|i| i.text.clone()).unwrap_or_default(),
-        })
-        .collect();
+    // One moment per message or post: an item's acts (a message that is also
+    // a question, a pitch that is also a message) are said together.
+    let mut timeline: Vec<Moment> = Vec::new();
+    for x in &history {
+        let act = x.act.to_string();
+        let full = timeline.len() == moments;
+        match timeline.last_mut() {
+            Some(m) if m.item == x.item => {
+                if !m.act.split(", ").any(|a| a == act) {
+                    m.act = format!("{}, {act}", m.act);
+                }
+            }
+            _ if full => break,
+            _ => timeline.push(Moment {
+                at: x.at,
+                network: x.network,
+                who: if x.direction == Direction::Given { "you" } else { "they" },
+                act,
+                item: x.item,
+                text: items.get(&x.item).map(|i| i.text.clone()).unwrap_or_default(),
+            }),
+        }
+    }
     let consent = people::consents(store.people(), Some(c.id))?
         .into_iter()
         .map(|r| ConsentRow {
@@ -386,31 +488,43 @@ pub fn page_of(store: &mut dyn Store, id: i64, now: i64, moments: usize) -> Resu
     page(store, &c, now, &Thresholds::default(), moments)
 }
 
-/// The pitch gate: a finding when `text` pitches and the contact has not
-/// invited it (stage) nor opted in (consent) for what the pitch is about.
-pub fn gate(store: &mut dyn Store, engine: &Engine, who: &str, text: &str) -> Result<Option<Finding>> {
+/// The pitch gate: a finding when `text` pitches someone who has not invited
+/// it (stage) nor opted in (consent) for what the pitch is about. A stranger
+/// has done neither.
+pub fn gate(store: &mut dyn Store, engine: &Engine, to: &Recipient, text: &str) -> Result<Option<Finding>> {
     let Some(cue) = relationships::pitch_cue(text) else { return Ok(None) };
-    let c = resolve(store.people(), who)?;
     let purpose = purpose_of(&cue);
-    if people::opted_in(store.people(), c.id, purpose)? {
-        return Ok(None);
-    }
-    let a = assess_one(store, &c, crate::clock::now(), &Thresholds::default())?;
-    if a.stage.welcomes_pitch() {
-        return Ok(None);
-    }
+    let msg = match to {
+        Recipient::Stranger(name) => format!(
+            "A pitch ({cue}) to {name}, who is not in your history: to them this comes from a stranger, \
+             with no exchange between you and no opt-in to {purpose}. {STRANGER_STEP}"
+        ),
+        Recipient::Known(c) => {
+            if people::opted_in(store.people(), c.id, purpose)? {
+                return Ok(None);
+            }
+            let a = assess_one(store, c, crate::clock::now(), &Thresholds::default())?;
+            if a.stage.welcomes_pitch() {
+                return Ok(None);
+            }
+            let why = a.reasons.first().cloned().unwrap_or_default();
+            format!(
+                "A pitch ({cue}) to {}, who is at stage `{}` and has not opted in to {purpose}: {why}. {}",
+                c.display_name,
+                a.stage,
+                next_step(a.stage)
+            )
+        }
+    };
     let Some(rule) = engine.rule(crate::checker::PITCH_GATE) else { return Ok(None) };
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len().max(start);
-    let why = a.reasons.first().cloned().unwrap_or_default();
-    let msg = format!(
-        "A pitch ({cue}) to {}, who is at stage `{}` and has not opted in to {purpose}: {why}. {}",
-        c.display_name,
-        a.stage,
-        next_step(a.stage)
-    );
     Ok(Some(tactful_core::engine::finding_of(rule, start, end, msg)))
 }
+
+/// What to do instead of pitching someone new.
+pub const STRANGER_STEP: &str = "Start a conversation instead: say who you are and why you are writing, \
+     ask about them, and offer what you sell only if they ask.";
 
 /// A past pitch to someone who had not invited it.
 #[derive(Debug, Clone, Serialize)]

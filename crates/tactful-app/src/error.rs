@@ -12,6 +12,10 @@ pub enum Error {
     /// A contact, item or rule asked for by id that is not there.
     #[error("{0}")]
     NotFound(String),
+    /// A name that fits several contacts, or only part of one: the
+    /// candidates, so that the person can pick.
+    #[error("{0}")]
+    Ambiguous(crate::contacts::Ambiguous),
     /// Something stored that cannot be read back (a plan written by a later version).
     #[error("{0}")]
     Stored(String),
@@ -28,6 +32,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// True when the person can fix it by changing what they typed or gave.
     pub fn is_input(&self) -> bool {
-        matches!(self, Error::Input(_))
+        matches!(self, Error::Input(_) | Error::Ambiguous(_))
     }
 }

@@ -1,7 +1,8 @@
 //! The use cases of tactful, written once: checking a draft with every layer
 //! of judgement ([`Checker`]), scanning what you already published
 //! ([`scan`]), the contacts on the relationship curve ([`contacts`]), the
-//! day's list ([`today`]) and the monthly report ([`report`]). Each reads the
+//! day's list ([`today`]), the monthly report ([`report`]) and a rewrite
+//! for a finding ([`rewrite`]). Each reads the
 //! store, asks the pure core and the classifiers, and returns data; the
 //! command line and the web app only render it, so they cannot disagree.
 //! The program's one clock ([`clock`]) lives here too.
@@ -13,6 +14,7 @@ mod error;
 pub mod heads;
 pub mod plan;
 pub mod report;
+pub mod rewrite;
 pub mod scan;
 pub mod today;
 

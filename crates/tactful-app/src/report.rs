@@ -208,6 +208,90 @@ impl Report {
         let used: Vec<Network> = self.networks_used.keys().copied().collect();
         self.plan.unplanned(&used)
     }
+
+    /// The period in a few plain sentences, the figures a seller looks at
+    /// first; a figure with nothing to count is left out, not said as zero.
+    pub fn headline(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let r = &self.replies;
+        if r.starts == 1 {
+            out.push(if r.answered == 1 {
+                "You answered the one person who wrote to you first.".to_string()
+            } else {
+                "The one person who wrote to you first has no answer from you yet.".to_string()
+            });
+        } else if r.starts > 1 {
+            let mut line =
+                format!("You answered {} of the {} people who wrote to you first", r.answered, r.starts);
+            // Half of them within…: only for one month, where the median is one figure.
+            if let ([m], true) = (r.per_month.as_slice(), r.answered > 1) {
+                if let Some(median) = m.median_secs.value {
+                    line.push_str(", half of them within ");
+                    line.push_str(&span_words(median));
+                }
+            }
+            line.push('.');
+            out.push(line);
+        }
+        let (posts, promo) = self.posts_and_promotional();
+        if posts > 0.0 {
+            let share = promo / posts * 100.0;
+            let max = f64::from(self.plan.max_promotional_percent);
+            let verdict = if share <= max { "within your plan" } else { "more than your plan" };
+            out.push(format!(
+                "{share:.0}% of your {posts:.0} post{} sold something: {verdict} (at most {max:.0}%).",
+                plural(posts)
+            ));
+        }
+        let given: f64 = self.giving.iter().filter_map(|m| m.given.value).sum();
+        let asked: f64 = self.giving.iter().filter_map(|m| m.asked.value).sum();
+        if given + asked > 0.0 {
+            out.push(format!(
+                "You gave {given:.0} time{} (comments, shares, answers) and asked {asked:.0} time{}.",
+                plural(given),
+                plural(asked)
+            ));
+        }
+        let c = &self.compliance;
+        if c.checked > 0 {
+            let flagged: std::collections::BTreeSet<i64> = c.per.values().flatten().copied().collect();
+            out.push(if flagged.is_empty() {
+                format!("Nothing to fix in the {} posts and messages of yours checked.", c.checked)
+            } else {
+                format!("{} of your {} posts and messages have something to fix.", flagged.len(), c.checked)
+            });
+        }
+        out
+    }
+}
+
+/// The plural ending for a count held as a float (figures are `f64`).
+fn plural(n: f64) -> &'static str {
+    if (n - 1.0).abs() < 0.5 { "" } else { "s" }
+}
+
+/// A time span in words: minutes, hours or days, whichever reads best.
+pub fn span_words(secs: f64) -> String {
+    if secs < 3600.0 {
+        let m = (secs / 60.0).round().max(1.0);
+        format!("{m:.0} minute{}", plural(m))
+    } else if secs < 172_800.0 {
+        format!("{:.0} hours", (secs / 3600.0).round().max(1.0))
+    } else {
+        format!("{:.0} days", (secs / 86_400.0).round())
+    }
+}
+
+/// The latest month, up to `now`, with anything stored in it (`YYYY-MM`):
+/// where the report opens, rather than on a month with nothing to show.
+pub fn latest_month(store: &mut dyn Store, now: i64) -> Result<Option<String>> {
+    let rows =
+        store.people().rows("SELECT MAX(at) FROM items WHERE at <= ?1", &[tactful_store::Arg::Int(now)])?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first())
+        .and_then(tactful_store::people::Cell::opt_int)
+        .map(coaching::month))
 }
 
 /// Where a contact stands at a moment: their stage and the networks of

@@ -16,7 +16,11 @@ async function api(method, path, body, raw) {
   if (!raw) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: raw ? body : JSON.stringify(body) });
   const data = await res.json().catch(() => ({ error: { message: 'the server answered ' + res.status } }));
-  if (!res.ok) throw new Error((data.error && data.error.message) || ('HTTP ' + res.status));
+  if (!res.ok) {
+    const err = new Error((data.error && data.error.message) || ('HTTP ' + res.status));
+    err.detail = data.error || {};
+    throw err;
+  }
   return data;
 }
 
@@ -35,43 +39,115 @@ function byteToIndex(text) {
   return (b) => map.get(b);
 }
 
-function renderFindings(box, text, findings) {
-  box.replaceChildren();
-  if (findings.length === 0) {
-    box.append(el('p', { class: 'clean' }, 'No findings: nothing in this draft breaks a rule tactful knows.'));
-    return;
-  }
+// The one line under the editor that says how much was found (app.css keeps it in view on a phone).
+function renderCount(findings) {
+  const line = document.getElementById('finding-count');
+  if (!line) return;
+  if (findings === null) { line.replaceChildren(); return; }
+  if (findings.length === 0) { line.replaceChildren(el('span', { class: 'clean' }, 'Nothing to change.')); return; }
+  const n = (s) => findings.filter((f) => f.severity === s).length;
+  const parts = [['error', 'error'], ['warning', 'warning'], ['info', 'tip']]
+    .filter(([s]) => n(s) > 0).map(([s, w]) => `${n(s)} ${w}${n(s) === 1 ? '' : 's'}`);
+  const things = findings.length === 1 ? 'thing' : 'things';
+  line.replaceChildren(el('a', { href: '#results' }, `${findings.length} ${things} to look at: ${parts.join(', ')}`));
+}
+
+// The spans to mark, as [start, end, severity] in JavaScript string indices.
+// A finding about the whole draft (the pitch gate, what kind of post it is)
+// would hide the phrases inside it: it is listed, not marked.
+function spansOf(text, findings) {
   const at = byteToIndex(text);
-  const preview = el('div', { class: 'preview', id: 'preview' });
   let spans = findings.map((f) => [at(f.start), at(f.end), f.severity]).filter((s) => s[0] !== undefined && s[1] !== undefined);
-  // A finding about the whole draft (the pitch gate, what kind of post it is)
-  // would hide the phrases inside it: it is listed, not marked.
   const lead = text.length - text.trimStart().length;
   const tail = text.trimEnd().length;
   const isWhole = (s) => s[0] === lead && s[1] === tail;
   if (spans.some((s) => !isWhole(s))) spans = spans.filter((s) => !isWhole(s));
-  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  return spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+}
+
+// `into` gets the text with each span in a <mark> (overlaps: what is not marked yet).
+function markInto(into, text, spans) {
+  into.replaceChildren();
   let pos = 0;
   for (let [s, e, sev] of spans) {
     s = Math.max(s, pos);
     if (e <= s) continue;
-    preview.append(text.slice(pos, s));
-    preview.append(el('mark', { class: sev }, text.slice(s, e)));
+    into.append(text.slice(pos, s));
+    into.append(el('mark', { class: sev }, text.slice(s, e)));
     pos = e;
   }
-  preview.append(text.slice(pos));
+  into.append(text.slice(pos));
+}
+
+// `rewrite(f)`: apply a finding's rewrite to the draft (null: no buttons).
+function renderFindings(box, text, findings, rewrite) {
+  renderCount(findings);
+  // A panel the seller opened stays open when the findings come again.
+  const open = new Set([...box.querySelectorAll('details[open]')].map((d) => d.dataset.code));
+  box.replaceChildren();
+  const backdrop = document.getElementById('backdrop');
+  const spans = spansOf(text, findings);
+  if (backdrop) markInto(backdrop, text, spans);
+  if (findings.length === 0) {
+    box.append(el('p', { class: 'clean' }, 'No findings: nothing in this draft breaks a rule tactful knows.'));
+    return;
+  }
+  const preview = el('div', { class: 'preview', id: 'preview' });
+  markInto(preview, text, spans);
   box.append(preview);
+  const at = byteToIndex(text);
   const list = el('ol', { class: 'findings' });
   for (const f of findings) {
     const code = el('a', { href: '/rules/' + encodeURIComponent(f.code) }, el('code', {}, f.code));
     const head = el('p', {}, el('span', { class: 'badge ' + f.severity }, f.severity), ' ', code, ' ' + f.message);
+    const item = el('li', { class: 'finding ' + f.severity }, head, el('p', { class: 'excerpt' }, '“' + (f.excerpt || '') + '”'));
+    if (f.rewrite && rewrite) {
+      const r = f.rewrite;
+      const was = text.slice(at(r.start), at(r.end)).trim();
+      const offer = el('div', { class: 'rewrite' });
+      if (r.text.trim()) offer.append(el('p', {}, el('strong', {}, 'Instead: '), '“' + r.text.trim() + '”'));
+      else offer.append(el('p', {}, el('strong', {}, 'Leave out: '), '“' + was + '”'));
+      const use = el('button', { type: 'button', class: 'choice' }, r.label);
+      use.addEventListener('click', () => rewrite(text, f));
+      offer.append(use);
+      item.append(offer);
+    }
     const refs = el('ul');
     for (const r of f.references || []) refs.append(el('li', {}, el('a', { href: r, rel: 'noreferrer' }, r)));
-    const more = el('details', {}, el('summary', {}, 'Why, and what to say instead'),
+    const more = el('details', { 'data-code': f.code }, el('summary', {}, 'Why, and what to say instead'),
       el('p', {}, f.explanation || ''), el('p', {}, el('strong', {}, 'Try: '), f.hint || ''), refs);
-    list.append(el('li', { class: 'finding ' + f.severity }, head, el('p', { class: 'excerpt' }, '“' + (f.excerpt || '') + '”'), more));
+    if (open.has(f.code)) more.open = true;
+    item.append(more);
+    list.append(item);
   }
   box.append(list);
+}
+
+// Whom the draft was checked for, in one line above the findings.
+function forWhom(r) {
+  if (!r) return null;
+  if (r.stranger) return el('p', { class: 'for-whom' }, 'For ', el('strong', {}, r.name), ': not in your history, so checked as a first message from a stranger.');
+  return el('p', { class: 'for-whom' }, 'For ', el('a', { href: '/contacts/' + r.contact }, r.name), ', from your history.');
+}
+
+// A name that fits several contacts (or only part of one): ask, never guess.
+function picker(query, detail, choose) {
+  const box = el('div', { class: 'ask', role: 'group', 'aria-labelledby': 'ask-h' });
+  const why = detail.candidates.length && detail.total === detail.candidates.length && !detail.message.startsWith('no contact')
+    ? ` ${detail.total} people in your history have that name.` : ' Nobody in your history has exactly that name.';
+  box.append(el('p', { id: 'ask-h' }, el('strong', {}, `Who do you mean by “${query}”?`), why));
+  const list = el('ul', { class: 'picker' });
+  for (const c of detail.candidates) {
+    const b = el('button', { type: 'button', class: 'choice' }, c.name, el('span', { class: 'muted' }, ' ' + c.handles.join(', ')));
+    b.addEventListener('click', () => choose('#' + c.id, false));
+    list.append(el('li', {}, b));
+  }
+  const fresh = el('button', { type: 'button', class: 'choice secondary' }, `Someone new called “${query}”`);
+  fresh.addEventListener('click', () => choose(query, true));
+  list.append(el('li', {}, fresh));
+  box.append(list);
+  if (detail.total > detail.candidates.length) box.append(el('p', { class: 'muted' }, `And ${detail.total - detail.candidates.length} more: type more of the name to narrow it down.`));
+  return box;
 }
 
 function setupCheck() {
@@ -80,6 +156,8 @@ function setupCheck() {
   const draft = document.getElementById('draft');
   const channel = document.getElementById('channel');
   const to = document.getElementById('to');
+  const stranger = document.getElementById('stranger');
+  const people = document.getElementById('people');
   const box = document.getElementById('results');
   const params = new URLSearchParams(location.search);
   if (params.get('to')) { to.value = params.get('to'); channel.value = 'dm'; }
@@ -88,22 +166,99 @@ function setupCheck() {
   async function run() {
     const text = draft.value;
     const mine = ++seq;
-    if (!text.trim()) { box.replaceChildren(el('p', { class: 'muted' }, 'Nothing checked yet.')); return; }
+    if (!text.trim()) { renderCount(null); if (backdrop) backdrop.textContent = text; box.replaceChildren(el('p', { class: 'muted' }, 'Nothing checked yet.')); return; }
+    const body = { text, channel: channel.value };
+    const who = to.value.trim();
+    if (who && (channel.value === 'dm' || channel.value === 'comment')) { body.to = who; body.stranger = stranger.checked; }
     try {
-      const body = { text, channel: channel.value };
-      if (to.value.trim()) body.to = to.value.trim();
       const data = await api('POST', '/api/v1/check', body);
-      if (mine === seq) renderFindings(box, text, data.findings);
+      if (mine !== seq) return;
+      renderFindings(box, text, data.findings, applyRewrite);
+      const line = forWhom(data.recipient);
+      if (line) box.prepend(line);
     } catch (e) {
-      if (mine === seq) box.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+      if (mine !== seq) return;
+      if (e.detail && e.detail.code === 'ambiguous') {
+        // The draft's own findings still show while the seller picks.
+        const plain = await api('POST', '/api/v1/check', { text, channel: channel.value }).catch(() => null);
+        if (mine !== seq) return;
+        if (plain) renderFindings(box, text, plain.findings, applyRewrite); else box.replaceChildren();
+        box.prepend(picker(who, e.detail, (value, isNew) => { to.value = value; stranger.checked = isNew; run(); }));
+      } else {
+        box.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+      }
     }
   }
+  // One click puts the rewrite in the draft (only if the draft is still the one checked).
+  function applyRewrite(text, f) {
+    if (draft.value !== text) return;
+    const at = byteToIndex(text);
+    draft.value = text.slice(0, at(f.rewrite.start)) + f.rewrite.text + text.slice(at(f.rewrite.end));
+    grow();
+    draft.focus();
+    run();
+  }
+  // The underlines sit in a layer behind the text box; while the seller
+  // types they would be out of place, so they go until the next check.
+  const backdrop = document.getElementById('backdrop');
+  // The box grows with the draft instead of scrolling, so the layer behind it wraps the same.
+  const grow = () => { draft.style.height = 'auto'; draft.style.height = draft.scrollHeight + 2 + 'px'; };
+  draft.addEventListener('input', grow);
+  grow();
+  if (backdrop) {
+    draft.addEventListener('input', () => { backdrop.textContent = draft.value; });
+    draft.addEventListener('scroll', () => { backdrop.scrollTop = draft.scrollTop; });
+  }
   const soon = () => { clearTimeout(timer); timer = setTimeout(run, 150); };
+  // Suggestions from the seller's own contacts as they type a name.
+  let lastLookup = '';
+  async function suggest() {
+    const q = to.value.trim().replace(/^@/, '');
+    if (q.length < 2 || q === lastLookup || q.startsWith('#') || q.includes('/')) return;
+    lastLookup = q;
+    try {
+      const data = await api('GET', '/api/v1/contacts?q=' + encodeURIComponent(q));
+      people.replaceChildren(...data.contacts.slice(0, 8).map((c) => el('option', { value: c.name })));
+    } catch (e) { /* suggestions are a help, not a need */ }
+  }
   draft.addEventListener('input', soon);
   channel.addEventListener('change', run);
-  to.addEventListener('input', soon);
+  to.addEventListener('input', () => { soon(); suggest(); });
+  stranger.addEventListener('change', run);
   form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
   if (draft.value.trim()) run();
+}
+
+// Answer boxes on Today and the Inbox: the reply is checked for that person
+// as it is typed, and copied with one click; the seller sends it on the network.
+function setupReplies() {
+  for (const box of document.querySelectorAll('details.reply')) {
+    const text = box.querySelector('textarea');
+    const count = box.querySelector('.reply-count');
+    const list = box.querySelector('.reply-findings');
+    const copy = box.querySelector('button.copy');
+    let timer = null;
+    let seq = 0;
+    async function run() {
+      const mine = ++seq;
+      if (!text.value.trim()) { count.textContent = ''; list.replaceChildren(); return; }
+      try {
+        const data = await api('POST', '/api/v1/check', { text: text.value, channel: 'dm', to: box.dataset.to });
+        if (mine !== seq) return;
+        const f = data.findings;
+        count.replaceChildren(f.length ? `${f.length} ${f.length === 1 ? 'thing' : 'things'} to look at before you send it:` : el('span', { class: 'clean' }, 'Nothing to change: ready to copy.'));
+        list.replaceChildren(...f.map((x) => el('li', { class: 'finding ' + x.severity }, el('span', { class: 'badge ' + x.severity }, x.severity), ' ' + x.message, el('br'), el('span', { class: 'muted' }, 'Try: ' + (x.hint || '')))));
+      } catch (e) {
+        if (mine === seq) count.replaceChildren(el('span', { class: 'error' }, e.message));
+      }
+    }
+    text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(text.value); } catch (e) { text.select(); document.execCommand('copy'); }
+      copy.textContent = 'Copied';
+      setTimeout(() => { copy.textContent = 'Copy the reply'; }, 2000);
+    });
+  }
 }
 
 function summaryTable(s) {
@@ -198,4 +353,5 @@ function setupPackTest() {
 
 setupCheck();
 setupImport();
+setupReplies();
 setupPackTest();

@@ -21,37 +21,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use tactful_core::seeded::Rng;
+use tactful_import::testing::peak_rss_mb;
 use tactful_store::Filter;
 
 const PEOPLE: u64 = 5_000;
 const DAY: i64 = 86_400;
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// A small deterministic generator (SplitMix64), so the history is the same every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const THEIRS: &[&str] = &[
     "Thanks so much, that was really helpful!",
@@ -183,7 +158,8 @@ fn main() {
     let mut store = tactful_store::open(db_s).unwrap();
     let t = Instant::now();
     let counted =
-        u64::try_from(store.people().rows("SELECT count(*) FROM items", &[]).unwrap()[0][0].int()).unwrap();
+        u64::try_from(store.people().rows("SELECT count(*) FROM stored_items", &[]).unwrap()[0][0].int())
+            .unwrap();
     let count_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let per_kind: u64 = store.counts().unwrap().iter().map(|c| c.2).sum();

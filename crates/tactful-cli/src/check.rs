@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 use std::io::{BufWriter, IsTerminal, Write};
 use tactful_app::Checker;
+use tactful_app::contacts::{self, Recipient};
 use tactful_core::{Channel, Finding, Severity};
 
 use crate::input;
@@ -33,10 +34,14 @@ pub struct Args {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// The person a message or comment is for (a name, handle or #ID): adds the
-    /// pitch gate, which needs their stage and consent from the store.
-    #[arg(long, value_name = "CONTACT")]
+    /// The person a message or comment is for (a name, @handle, profile link or
+    /// #ID): adds the pitch gate, which reads their stage and consent from the
+    /// store. Someone not in the history is checked as a stranger.
+    #[arg(long, value_name = "PERSON")]
     pub to: Option<String>,
+    /// The person of --to is someone new, even if a contact has that name.
+    #[arg(long, requires = "to")]
+    pub stranger: bool,
     #[command(flatten)]
     pub db: crate::store::StoreArg,
     /// Colour: auto (on a terminal), always, never.
@@ -93,22 +98,26 @@ pub fn run(args: &Args) -> Result<u8> {
     if args.format == Format::Jsonl {
         if args.to.is_some() {
             bail!(crate::UsageError(
-                "--to checks one draft for one person; it does not go with --format jsonl".into()
+                "--to checks drafts for one person; with --format jsonl give each line its own `to`".into()
             ));
         }
         return run_jsonl(args, &checker);
     }
     let drafts = gather(args)?;
+    let mut recipient = None;
     let results: Vec<(Draft, Vec<Finding>)> = match &args.to {
         Some(who) => {
             let mut store = args.db.open()?;
-            drafts
+            let to = contacts::recipient(store.people(), who, args.stranger)?;
+            let results = drafts
                 .into_iter()
                 .map(|d| {
-                    let f = checker.check_for(store.as_mut(), who, &d.text, args.channel)?;
+                    let f = checker.check_for(store.as_mut(), &to, &d.text, args.channel)?;
                     Ok((d, f))
                 })
-                .collect::<Result<_>>()?
+                .collect::<Result<_>>()?;
+            recipient = Some(to);
+            results
         }
         None => drafts
             .into_iter()
@@ -130,6 +139,7 @@ pub fn run(args: &Args) -> Result<u8> {
                     json!({
                         "id": d.name,
                         "channel": args.channel.as_str(),
+                        "recipient": recipient.as_ref().map(recipient_json),
                         "findings": fs.iter().map(|f| render::finding_json(engine, &d.text, Some(&lines), f)).collect::<Vec<_>>(),
                     })
                 })
@@ -154,6 +164,9 @@ pub fn run(args: &Args) -> Result<u8> {
                 Color::Never => false,
                 Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
+            if let Some(to) = &recipient {
+                writeln!(out, "{}", for_whom(to))?;
+            }
             for (d, fs) in &results {
                 let lines = render::Lines::new(&d.text);
                 for f in fs {
@@ -165,6 +178,24 @@ pub fn run(args: &Args) -> Result<u8> {
     }
     out.flush()?;
     Ok(u8::from(tripped))
+}
+
+/// The line above the findings that says whom they were checked for.
+fn for_whom(to: &Recipient) -> String {
+    match to {
+        Recipient::Known(c) => format!("For {} (#{}), from your history.", c.display_name, c.id),
+        Recipient::Stranger(name) => {
+            format!("For {name}: not in your history, so checked as a first message to a stranger.")
+        }
+    }
+}
+
+/// Whom a draft was checked for, in JSON output (the CLI and the API).
+pub fn recipient_json(to: &Recipient) -> Value {
+    match to {
+        Recipient::Known(c) => json!({"contact": c.id, "name": c.display_name, "stranger": false}),
+        Recipient::Stranger(name) => json!({"contact": null, "name": name, "stranger": true}),
+    }
 }
 
 fn gather(args: &Args) -> Result<Vec<Draft>> {
@@ -202,8 +233,10 @@ fn run_jsonl(args: &Args, checker: &Checker) -> Result<u8> {
         ));
     }
     let mut tripped = false;
+    // Opened at the first line with a `to`: most bulk runs never need it.
+    let mut store: Option<Box<dyn tactful_store::Store>> = None;
     let bad = input::each_jsonl_line(&args.files, |line| {
-        let (obj, worst) = check_line(checker, args, line)?;
+        let (obj, worst) = check_line(checker, args, &mut store, line)?;
         tripped |= worst.is_some_and(|s| args.fail_on.trips(s));
         Ok(obj)
     })?;
@@ -213,6 +246,7 @@ fn run_jsonl(args: &Args, checker: &Checker) -> Result<u8> {
 fn check_line(
     checker: &Checker,
     args: &Args,
+    store: &mut Option<Box<dyn tactful_store::Store>>,
     line: &str,
 ) -> Result<(Map<String, Value>, Option<Severity>), String> {
     let mut obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
@@ -234,7 +268,31 @@ fn check_line(
     if let Some(Value::Array(codes)) = obj.get("ignore") {
         ignore.extend(codes.iter().filter_map(|c| c.as_str().map(str::to_string)));
     }
-    let findings = checker.check_ignoring(&text, channel, &ignore);
+    let to = match obj.get("to") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(_) => return Err("field `to`: expected a name, @handle, profile link or #id".into()),
+    };
+    let stranger = match obj.get("stranger") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err("field `stranger`: expected true or false".into()),
+    };
+    let findings = match to {
+        None => checker.check_ignoring(&text, channel, &ignore),
+        Some(who) => {
+            let store = match store {
+                Some(s) => s,
+                None => store.insert(args.db.open().map_err(|e| format!("field `to`: {e:#}"))?),
+            };
+            let to = contacts::recipient(store.people(), &who, stranger)
+                .map_err(|e| format!("field `to`: {e}"))?;
+            let mut f = checker.check_for(store.as_mut(), &to, &text, channel).map_err(|e| e.to_string())?;
+            f.retain(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code)));
+            obj.insert("recipient".into(), recipient_json(&to));
+            f
+        }
+    };
     let worst = findings.iter().map(|f| f.severity).max();
     obj.insert(
         "findings".into(),

@@ -141,6 +141,7 @@ pub fn run(args: &Args) -> Result<u8> {
         format: crate::check::Format::Human,
         fail_on: crate::check::FailOn::Never,
         to: Some("nora.k".into()),
+        stranger: false,
         db: crate::store::StoreArg::at(&db_s),
         color: crate::check::Color::Auto,
     })?;

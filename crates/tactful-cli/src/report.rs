@@ -73,7 +73,16 @@ pub(crate) fn show(m: &Metric, f: impl Fn(f64) -> String) -> String {
 // The HTML page, one section per figure.
 // ---------------------------------------------------------------------------
 
+/// Who reads the report: the self-contained file (and the terminal), or the
+/// web page, which links to its own pages instead of quoting commands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    File,
+    Web,
+}
+
 struct Page<'a> {
+    reader: Reader,
     sections: Vec<Markup>,
     /// A short description of each stored item and contact, by id, for the record lists.
     items: &'a std::collections::HashMap<i64, String>,
@@ -98,10 +107,15 @@ impl Page<'_> {
         let total: usize = records.iter().map(|r| r.1.len()).sum();
         let names = if contacts { self.contacts } else { self.items };
         self.sections.push(html! {
-            section {
+            section.figure {
                 h2 { (title) }
-                @for h in how { p.how { "How it is computed: " (h) } }
                 (content)
+                @if !how.is_empty() {
+                    details.how {
+                        summary { "How it is computed" }
+                        @for h in how { p { (h) } }
+                    }
+                }
                 details {
                     summary { "Records behind this figure (" (total) ")" }
                     @if total == 0 { p { "none" } }
@@ -167,12 +181,69 @@ pub fn build(
 }
 
 /// The report's page and summary lines, from the data `tactful_app::report::build` returns.
-#[allow(clippy::too_many_lines)]
 pub fn render(r: &Report) -> Rendered {
+    let (sections, summary) = sections(r, Reader::File);
+    let title = format!("tactful report {}", r.period.label.replace('_', " "));
+    let html = html! {
+        (DOCTYPE)
+        "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                // The style sheet is this file's own constant: no stored or typed text is in it.
+                // It goes in unescaped because a style element's text is CSS, not HTML.
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                main {
+                    h1 { (title) }
+                    (headline(r))
+                    p {
+                        "Every figure says how it is computed; open “Records behind this figure” to see the stored "
+                        "item ids (look one up with " code { "tactful history --jsonl" } "). A figure with nothing "
+                        "to divide by is shown as “—”, and missing data is said in words, never drawn as zero."
+                    }
+                    "\n"
+                    @for section in &sections { (section) }
+                }
+            }
+        }
+        "\n"
+    };
+    Rendered { html: html.into_string(), summary }
+}
+
+/// The report inside the web app's own page: the headline and the figures,
+/// in the app's font and style, with links to its pages instead of commands.
+pub fn web(r: &Report) -> Markup {
+    let (sections, _) = sections(r, Reader::Web);
+    html! {
+        (headline(r))
+        @for section in &sections { (section) }
+    }
+}
+
+/// The period in a few plain sentences, above the figures.
+fn headline(r: &Report) -> Markup {
+    let lines = r.headline();
+    html! {
+        @if lines.is_empty() {
+            p.headline { "Nothing of yours is stored in this period yet." }
+        } @else {
+            ul.headline { @for l in &lines { li { (l) } } }
+        }
+    }
+}
+
+/// Each figure's section, and the summary lines for the terminal.
+#[allow(clippy::too_many_lines)]
+fn sections(r: &Report, reader: Reader) -> (Vec<Markup>, Vec<String>) {
     let p = &r.period;
     let months = p.months();
     let plan = &r.plan;
-    let mut page = Page { sections: Vec::new(), items: &r.items, contacts: &r.names };
+    let mut page = Page { reader, sections: Vec::new(), items: &r.items, contacts: &r.names };
     let mut summary: Vec<String> = Vec::new();
 
     // Plan.
@@ -188,7 +259,12 @@ pub fn render(r: &Report) -> Rendered {
                 li { "promotional posts: at most " (plan.max_promotional_percent) "%" }
             }
         };
-        page.section("Your plan", &["as stored with `tactful plan set`."], &c, &[]);
+        let how = if page.reader == Reader::Web {
+            "as set on the Plan page."
+        } else {
+            "as stored with `tactful plan set`."
+        };
+        page.section("Your plan", &[how], &c, &[]);
     }
 
     // 1. Content mix.
@@ -466,7 +542,11 @@ pub fn render(r: &Report) -> Rendered {
             summary.push(format!("compliance: {total} finding(s) in {checked} item(s) checked"));
             html! {
                 (grouped_bars(&months, &series, None, &count))
-                p { (total) " finding(s) in " (checked) " item(s) checked. See them with " code { "tactful scan" } "." }
+                p {
+                    (total) " finding(s) in " (checked) " item(s) checked. "
+                    @if page.reader == Reader::Web { a href="/scan" { "See them on Past posts" } "." }
+                    @else { "See them with " code { "tactful scan" } "." }
+                }
             }
         };
         let recs: Vec<_> = per.iter().map(|((m, ci), ids)| (format!("{m} {ci}"), ids.clone())).collect();
@@ -502,7 +582,11 @@ pub fn render(r: &Report) -> Rendered {
                 (hbars(&rows, &count))
             }
             @if planned.is_empty() {
-                p { "Your plan names no networks yet: " code { "tactful plan set --networks …" } }
+                @if page.reader == Reader::Web {
+                    p { "Your plan names no networks yet: " a href="/plan" { "choose them" } "." }
+                } @else {
+                    p { "Your plan names no networks yet: " code { "tactful plan set --networks …" } }
+                }
             } @else {
                 p { "Planned: " (planned.join(", ")) "." }
                 @if !idle.is_empty() {
@@ -528,9 +612,11 @@ pub fn render(r: &Report) -> Rendered {
         let (per, st) = (&r.sessions.per_month, &r.sessions.streak);
         let content = if per.is_empty() {
             summary.push("sessions: none in the period".into());
-            missing(
-                "No sessions recorded in this period (start one with `tactful session start`): no session time or streak to show.",
-            )
+            missing(if page.reader == Reader::Web {
+                "No sessions recorded in this period (start one from Today): no session time or streak to show."
+            } else {
+                "No sessions recorded in this period (start one with `tactful session start`): no session time or streak to show."
+            })
         } else {
             let vals: Vec<Option<f64>> =
                 months.iter().map(|m| per.get(m).map(|e| e.0 as f64 / 60.0)).collect();
@@ -557,32 +643,7 @@ pub fn render(r: &Report) -> Rendered {
         );
     }
 
-    let title = format!("tactful report {}", p.label.replace('_', " "));
-    let html = html! {
-        (DOCTYPE)
-        "\n"
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { (title) }
-                // The style sheet is this file's own constant: no stored or typed text is in it.
-                // It goes in unescaped because a style element's text is CSS, not HTML.
-                style { (PreEscaped(CSS)) }
-            }
-            body {
-                h1 { (title) }
-                p {
-                    "Every figure says how it is computed; open “Records behind this figure” to see the stored "
-                    "item ids (look one up with " code { "tactful history --jsonl" } "). A figure with nothing "
-                    "to divide by is shown as “—”, and missing data is said in words, never drawn as zero."
-                }
-                "\n"
-                @for section in &page.sections { (section) }
-            }
-        }
-        "\n"
-    };
-    Rendered { html: html.into_string(), summary }
+    (page.sections, summary)
 }
 
-const CSS: &str = "body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#555;font-size:.9em}.missing{font-style:italic;color:#7a5}.warn{color:#b33}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";
+const CSS: &str = "body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#1d2430}h2{border-bottom:1px solid #ccc;margin-top:2em}.how{color:#4f5b6b;font-size:.9em}.headline{font-size:1.1em}svg{max-width:100%;height:auto}.missing{font-style:italic;color:#4f5b6b}.warn{color:#a4161a}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}details{font-size:.85em;color:#444}svg{display:block;margin:.5em 0}";

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{scratch, stdout, tactful, text};
+use common::{stdout, tactful, text};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -93,10 +93,8 @@ fn agree(db: &str, dir: &std::path::Path, what: &str) {
 
 #[test]
 fn the_report_scan_and_the_web_agree_on_the_demo() {
-    let dir = scratch("agree-demo");
-    let db = dir.join("demo.db");
-    let db = db.to_str().unwrap();
-    assert!(tactful(&["demo", "--db", db]).status.success());
+    let (dir, db) = common::demo("agree-demo");
+    let db = db.as_str();
     let (flagged, findings, posts, _) = scan_counts(db);
     // The demo has something in every count, so agreeing is not agreeing on zero.
     assert!(flagged > 0 && findings > 0 && posts > 0, "{flagged} {findings} {posts}");
@@ -109,11 +107,7 @@ fn the_report_scan_and_the_web_agree_on_a_real_export() {
     for (i, sample) in
         ["twitter/2023_ytd_larsbrinkhoff", "facebook_instagram_waultar/parser/data"].iter().enumerate()
     {
-        let dir = scratch(&format!("agree-sample-{i}"));
-        let db = dir.join("store.db");
-        let db = db.to_str().unwrap();
-        let o = tactful(&["import", "--db", db, root.join(sample).to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
-        agree(db, &dir, sample);
+        let (dir, db) = common::imported(&format!("agree-sample-{i}"), &root.join(sample));
+        agree(&db, &dir, sample);
     }
 }

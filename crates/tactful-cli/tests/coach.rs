@@ -6,11 +6,8 @@ use common::{tactful, text};
 
 #[test]
 fn the_plan_is_kept_and_the_session_counts_the_streak() {
-    let d = std::env::temp_dir().join(format!("tactful-coach-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
+    let (_dir, db) = common::store("coach", "store.db");
+    let db = db.as_str();
 
     let o = tactful(&["plan", "show", "--db", db]);
     assert!(text(&o).contains("goals: none yet"), "{}", text(&o));
@@ -51,10 +48,8 @@ fn the_plan_is_kept_and_the_session_counts_the_streak() {
 /// the unanswered pitches held back, then the time box.
 #[test]
 fn today_puts_people_waiting_first() {
-    let d = common::scratch("today");
-    let db = d.join("demo.db");
-    let db = db.to_str().unwrap();
-    assert_eq!(tactful(&["demo", "--db", db]).status.code(), Some(0));
+    let (_dir, db) = common::demo("today");
+    let db = db.as_str();
     let o = tactful(&["today", "--db", db]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
@@ -126,9 +121,8 @@ fn a_clock_that_is_not_a_date_is_refused_by_name() {
 /// Activity on a network the plan did not choose is named in `today`.
 #[test]
 fn today_warns_about_networks_outside_the_plan() {
-    let d = common::scratch("focus");
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
+    let (d, db) = common::store("focus", "store.db");
+    let db = db.as_str();
     let file = d.join("recent.jsonl");
     let at = tactful_import::util::parse_iso(common::NOW).unwrap() - 3 * 86_400;
     let line = |network: &str, id: &str| {
@@ -148,10 +142,8 @@ fn today_warns_about_networks_outside_the_plan() {
 /// conversations (September, answered in 40 minutes; November, waiting).
 #[test]
 fn responses_are_counted_as_documented() {
-    let d = common::scratch("responses");
-    let db = d.join("demo.db");
-    let db = db.to_str().unwrap();
-    assert_eq!(tactful(&["demo", "--db", db]).status.code(), Some(0));
+    let (_dir, db) = common::demo("responses");
+    let db = db.as_str();
     let out = text(&tactful(&["responses", "--db", db]));
     let row = out.lines().find(|l| l.starts_with("all        all")).unwrap_or_else(|| panic!("{out}"));
     let cells: Vec<&str> = row.split_whitespace().collect();
@@ -171,13 +163,10 @@ fn responses_are_counted_as_documented() {
 /// `today` once upgraded: the tables are filled on first use.
 #[test]
 fn today_is_the_same_on_a_store_from_before_the_derived_tables() {
-    let d = common::scratch("today-upgrade");
-    let db = d.join("demo.db");
-    let db_s = db.to_str().unwrap();
-    assert_eq!(tactful(&["demo", "--db", db_s]).status.code(), Some(0));
-    let fresh = common::stdout(&tactful(&["today", "--db", db_s]));
-    tactful_store::testing::downgrade_sqlite_to_v3(&db).unwrap();
-    let upgraded = common::stdout(&tactful(&["today", "--db", db_s]));
+    let (_dir, db) = common::demo("today-upgrade");
+    let fresh = common::stdout(&tactful(&["today", "--db", &db]));
+    tactful_store::testing::downgrade_sqlite_to_v3(std::path::Path::new(&db)).unwrap();
+    let upgraded = common::stdout(&tactful(&["today", "--db", &db]));
     assert!(fresh.contains("hasn't arrived"), "{fresh}");
     assert_eq!(upgraded, fresh);
 }

@@ -20,43 +20,26 @@ fn item_id(db: &str, text: &str) -> String {
 
 #[test]
 fn an_opt_in_is_theirs_confirmed_and_withdrawable() {
-    let d = std::env::temp_dir().join(format!("tactful-consent-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let file = d.join("history.jsonl");
-    std::fs::write(&file, HISTORY).unwrap();
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
-    assert_eq!(tactful(&["import", "--db", db, file.to_str().unwrap()]).status.code(), Some(0));
+    let (_dir, db, file) = common::history("consent", HISTORY);
+    let db = db.as_str();
+    assert_eq!(tactful(&["import", "--db", db, &file]).status.code(), Some(0));
 
     // Following you is not an opt-in.
     let o = common::consent_add(db, "bob", "newsletter", "connection", "he follows me on instagram", None);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not an opt-in"), "{}", text(&o));
 
+    // Ann's opt-in to the newsletter, with the message that says so.
+    let ann_in = |message: &str, evidence: &str| {
+        common::consent_add(db, "ann", "newsletter", "message", evidence, Some(&item_id(db, message)))
+    };
     // Your own words are not their opt-in.
-    let mine = item_id(db, "I'll add you");
-    let o = common::consent_add(
-        db,
-        "ann",
-        "newsletter",
-        "message",
-        "I offered and she said ok",
-        Some(mine.as_str()),
-    );
+    let o = ann_in("I'll add you", "I offered and she said ok");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("written by you"), "{}", text(&o));
 
     // Her own message is.
-    let hers = item_id(db, "Yes please");
-    let o = common::consent_add(
-        db,
-        "ann",
-        "newsletter",
-        "message",
-        "Ann asked: yes please, add me",
-        Some(hers.as_str()),
-    );
+    let o = ann_in("Yes please", "Ann asked: yes please, add me");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
     let token = out.split("tactful consent confirm ").nth(1).unwrap().trim().to_string();

@@ -7,13 +7,6 @@ mod common;
 use common::{tactful, text};
 use std::path::{Path, PathBuf};
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tactful-import-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 const EXPORT: &str = r#"{"kind": "post", "text": "I quit my job and now make $5,000 a month with this business! #financialfreedom", "at": "2024-03-01T10:00:00Z", "author": "me", "by_owner": true, "network": "facebook", "id": "p1"}
 {"kind": "post", "text": "Lovely walk by the lake this morning.", "at": "2024-03-02T09:00:00Z", "author": "me", "by_owner": true, "network": "facebook", "id": "p2"}
 {"kind": "comment", "text": "Where can I order the lavender one?", "at": "2024-03-02T10:00:00Z", "author": "ann", "by_owner": false, "to": "me", "network": "facebook", "id": "c1"}
@@ -26,17 +19,14 @@ fn write(path: &Path, s: &str) {
 
 #[test]
 fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
-    let d = dir("flow");
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
-    let file = d.join("activity.jsonl");
-    write(&file, EXPORT);
-    let o = tactful(&["import", "--db", db, file.to_str().unwrap()]);
+    let (_dir, db, file) = common::history("import-flow", EXPORT);
+    let db = db.as_str();
+    let o = tactful(&["import", "--db", db, &file]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
     assert!(out.contains("4 new, 0 already there"), "{out}");
 
-    let o = tactful(&["import", "--db", db, file.to_str().unwrap()]);
+    let o = tactful(&["import", "--db", db, &file]);
     assert!(text(&o).contains("0 new, 4 already there"), "{}", text(&o));
 
     let o = tactful(&["history", "--db", db, "--text", "lavender", "--jsonl"]);
@@ -44,7 +34,7 @@ fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
         String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["author"], "ann");
-    assert_eq!(lines[0]["source"]["file"], "activity.jsonl");
+    assert_eq!(lines[0]["source"]["file"], "history.jsonl");
 
     let o = tactful(&["scan", "--db", db]);
     let out = text(&o);
@@ -57,12 +47,9 @@ fn import_is_idempotent_and_searchable_and_scan_finds_the_claim() {
 
 #[test]
 fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
-    let d = dir("bad");
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
-    let good = d.join("good.jsonl");
-    write(&good, EXPORT);
-    assert_eq!(tactful(&["import", "--db", db, good.to_str().unwrap()]).status.code(), Some(0));
+    let (d, db, good) = common::history("import-bad", EXPORT);
+    let db = db.as_str();
+    assert_eq!(tactful(&["import", "--db", db, &good]).status.code(), Some(0));
 
     // The second file's third line is broken: nothing from either new file may land.
     let more = d.join("more.jsonl");
@@ -84,21 +71,20 @@ fn a_bad_file_leaves_the_store_unchanged_and_names_the_line() {
 
 #[test]
 fn unknown_files_and_empty_folders_are_refused_with_exit_2() {
-    let d = dir("unknown");
-    let db = d.join("store.db");
+    let (d, db) = common::store("import-unknown", "store.db");
     let notes = d.join("notes.txt");
     write(&notes, "just some notes");
-    let o = tactful(&["import", "--db", db.to_str().unwrap(), notes.to_str().unwrap()]);
+    let o = tactful(&["import", "--db", &db, notes.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("no known export format"), "{}", text(&o));
     let empty = d.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let o = tactful(&["import", "--db", db.to_str().unwrap(), empty.to_str().unwrap()]);
+    let o = tactful(&["import", "--db", &db, empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("empty"), "{}", text(&o));
     let random = d.join("random.zip");
     write(&random, "PK\u{3}\u{4} this is not really a zip");
-    let o = tactful(&["import", "--db", db.to_str().unwrap(), random.to_str().unwrap()]);
+    let o = tactful(&["import", "--db", &db, random.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("random.zip"), "{}", text(&o));
 }
@@ -123,9 +109,8 @@ fn stored(db: &str) -> usize {
 
 #[test]
 fn an_instagram_posts_file_holding_one_post_imports_with_exit_0() {
-    let d = dir("one-post");
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
+    let (d, db) = common::store("import-one-post", "store.db");
+    let db = db.as_str();
     let root = export(
         &d,
         "instagram",
@@ -144,7 +129,7 @@ fn an_instagram_posts_file_holding_one_post_imports_with_exit_0() {
 
 #[test]
 fn a_file_that_cannot_be_read_is_skipped_and_named_the_rest_imported_with_exit_3() {
-    let d = dir("skipped-file");
+    let (d, db) = common::store("import-skipped-file", "store.db");
     let root = export(
         &d,
         "instagram",
@@ -153,8 +138,7 @@ fn a_file_that_cannot_be_read_is_skipped_and_named_the_rest_imported_with_exit_3
             ("connections/followers_and_following/followers_1.json", FOLLOWERS),
         ],
     );
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
+    let db = db.as_str();
     let o = tactful(&["import", "--db", db, root.to_str().unwrap()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(3), "{out}");
@@ -183,7 +167,7 @@ fn a_file_that_cannot_be_read_is_skipped_and_named_the_rest_imported_with_exit_3
 #[cfg(unix)]
 #[test]
 fn a_link_in_an_export_folder_is_named_as_a_skipped_file() {
-    let d = dir("link");
+    let (d, db) = common::store("import-link", "store.db");
     let root =
         export(&d, "instagram", &[("connections/followers_and_following/followers_1.json", FOLLOWERS)]);
     std::os::unix::fs::symlink(
@@ -191,8 +175,7 @@ fn a_link_in_an_export_folder_is_named_as_a_skipped_file() {
         root.join("connections/followers_and_following/following.json"),
     )
     .unwrap();
-    let db = d.join("store.db");
-    let o = tactful(&["import", "--db", db.to_str().unwrap(), root.to_str().unwrap()]);
+    let o = tactful(&["import", "--db", &db, root.to_str().unwrap()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(3), "{out}");
     assert!(

@@ -63,14 +63,9 @@ fn history() -> String {
 
 #[test]
 fn stages_pitch_gate_consent_and_spray_and_pray() {
-    let d = std::env::temp_dir().join(format!("tactful-rel-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let file = d.join("history.jsonl");
-    std::fs::write(&file, history()).unwrap();
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
-    let o = tactful(&["import", "--db", db, "--owner", "me", file.to_str().unwrap()]);
+    let (_dir, db, file) = common::history("rel", &history());
+    let db = db.as_str();
+    let o = tactful(&["import", "--db", db, "--owner", "me", &file]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // Everyone on the curve, with reasons.
@@ -147,11 +142,8 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
 #[test]
 fn stages_from_the_real_export_samples() {
     let Some(root) = common::shared_exports() else { return };
-    let d = std::env::temp_dir().join(format!("tactful-rel-real-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let db = d.join("store.db");
-    let db = db.to_str().unwrap();
+    let (_dir, db) = common::store("rel-real", "store.db");
+    let db = db.as_str();
     for sample in [
         "twitter/2020_ytd_lumeninferius",
         "twitter/2023_ytd_larsbrinkhoff",
@@ -180,11 +172,8 @@ fn stages_from_the_real_export_samples() {
 /// The README's first command: the tour runs end to end on a fresh SQLite file.
 #[test]
 fn the_demo_tour_runs() {
-    let d = std::env::temp_dir().join(format!("tactful-demo-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let db = d.join("demo.db");
-    let o = tactful(&["demo", "--db", db.to_str().unwrap()]);
+    let (_dir, db) = common::store("demo-tour", "demo.db");
+    let o = tactful(&["demo", "--db", &db]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     for part in [
@@ -201,6 +190,6 @@ fn the_demo_tour_runs() {
         assert!(out.contains(part), "missing {part}: {out}");
     }
     // Running it again starts from a fresh store: the same picture.
-    let again = text(&tactful(&["demo", "--db", db.to_str().unwrap()]));
+    let again = text(&tactful(&["demo", "--db", &db]));
     assert!(again.contains("22 new, 0 already there"), "{again}");
 }

@@ -1,15 +1,12 @@
 //! `tactful report`: the monthly HTML report and its terminal summary.
 
 mod common;
-use common::{scratch, tactful, text};
+use common::{tactful, text};
 
 #[test]
 fn the_monthly_report_is_a_self_contained_html_file_with_charts() {
-    let dir = scratch("report");
-    let db = dir.join("demo.db");
-    let db_s = db.to_str().unwrap();
-    let o = tactful(&["demo", "--db", db_s]);
-    assert!(o.status.success(), "{}", text(&o));
+    let (dir, db) = common::demo("report");
+    let db_s = db.as_str();
 
     // A post of the owner's with markup in it: it must come out escaped.
     let jsonl = dir.join("extra.jsonl");
@@ -41,9 +38,8 @@ fn the_monthly_report_is_a_self_contained_html_file_with_charts() {
 
 #[test]
 fn the_user_text_in_a_report_is_escaped() {
-    let dir = scratch("report-escape");
-    let db = dir.join("s.db");
-    let db_s = db.to_str().unwrap();
+    let (dir, db) = common::store("report-escape", "s.db");
+    let db_s = db.as_str();
     let jsonl = dir.join("x.jsonl");
     std::fs::write(
         &jsonl,
@@ -76,13 +72,12 @@ fn the_user_text_in_a_report_is_escaped() {
 
 #[test]
 fn a_period_without_data_says_so() {
-    let dir = scratch("report-empty");
-    let db = dir.join("e.db");
+    let (dir, db) = common::store("report-empty", "e.db");
     let out = dir.join("e.html");
     let o = tactful(&[
         "report",
         "--db",
-        db.to_str().unwrap(),
+        &db,
         "--from",
         "2026-01-01",
         "--to",
@@ -99,12 +94,11 @@ fn a_period_without_data_says_so() {
 
 #[test]
 fn a_bad_month_is_a_usage_error() {
-    let dir = scratch("report-bad");
-    let db = dir.join("b.db");
-    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--month", "2026-13"]);
+    let (_dir, db) = common::store("report-bad", "b.db");
+    let o = tactful(&["report", "--db", &db, "--month", "2026-13"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("YYYY-MM"));
-    let o = tactful(&["report", "--db", db.to_str().unwrap(), "--from", "2026-02-30", "--to", "2026-03-01"]);
+    let o = tactful(&["report", "--db", &db, "--from", "2026-02-30", "--to", "2026-03-01"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
@@ -125,15 +119,9 @@ fn the_report_renders_for_every_export_sample() {
         "linkedin/2021_femi",
     ];
     for (i, sample) in samples.iter().enumerate() {
-        let d = scratch(&format!("report-sample-{i}"));
-        let db = d.join("store.db");
-        let db = db.to_str().unwrap();
-        let path = root.join(sample);
-        assert!(path.exists(), "sample {sample} is listed in MANIFEST.md but missing");
-        let o = tactful(&["import", "--db", db, path.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
+        let (d, db) = common::imported(&format!("report-sample-{i}"), &root.join(sample));
         let out = d.join("report.html");
-        let o = common::report_between(db, "2005-01-01", "2026-12-31", &out);
+        let o = common::report_between(&db, "2005-01-01", "2026-12-31", &out);
         assert_eq!(o.status.code(), Some(0), "{sample}: {}", text(&o));
         let html = std::fs::read_to_string(&out).unwrap();
         assert!(html.contains("</html>") && !html.contains("<script"), "{sample}");
@@ -143,10 +131,8 @@ fn the_report_renders_for_every_export_sample() {
 /// Replies are shown per network and month, as the issue asks, not only per month.
 #[test]
 fn replies_are_shown_per_network_and_month() {
-    let dir = scratch("report-networks");
-    let db = dir.join("demo.db");
-    let db_s = db.to_str().unwrap();
-    assert!(tactful(&["demo", "--db", db_s]).status.success());
+    let (dir, db) = common::demo("report-networks");
+    let db_s = db.as_str();
     let out = dir.join("report.html");
     let o = tactful(&["report", "--db", db_s, "--month", "2026-09", "--out", out.to_str().unwrap()]);
     let t = text(&o);
@@ -163,10 +149,8 @@ fn replies_are_shown_per_network_and_month() {
 /// does not show them as a customer yet.
 #[test]
 fn a_dated_mark_counts_from_its_day() {
-    let dir = scratch("report-marks");
-    let db = dir.join("demo.db");
-    let db_s = db.to_str().unwrap();
-    assert!(tactful(&["demo", "--db", db_s]).status.success());
+    let (dir, db) = common::demo("report-marks");
+    let db_s = db.as_str();
     let o = tactful(&[
         "contacts-edit",
         "mark",

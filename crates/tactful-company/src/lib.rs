@@ -28,7 +28,8 @@ pub mod cases;
 pub mod demo;
 pub mod escalate;
 pub mod feed;
-pub mod handle;
+// Handles are shared with the seller side (who a message is for): they live in the core.
+pub use tactful_core::handle;
 pub mod ingest;
 pub mod lesson;
 pub mod notice;

@@ -18,6 +18,7 @@
 
 use std::hint::black_box;
 use std::time::Instant;
+use tactful_core::seeded::Rng;
 
 use tactful_core::history::{ItemKind, Network};
 use tactful_core::relationships::{
@@ -27,19 +28,6 @@ use tactful_core::relationships::{
 const OWNER: &str = "sam_sells";
 const START: i64 = 1_640_995_200; // 2022-01-01
 const SPAN: i64 = 2 * 365 * 86_400;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const OURS: &[&str] = &[
     "How did the race go? You trained so hard for it",

@@ -12,11 +12,13 @@ pub mod detectors;
 pub mod domain;
 pub mod engine;
 pub mod eval;
+pub mod handle;
 pub mod history;
 pub mod money;
 pub mod pack;
 pub mod plan;
 pub mod relationships;
+pub mod seeded;
 pub mod text;
 pub mod words;
 

@@ -58,3 +58,12 @@ pub fn gate_data(default: impl FnOnce() -> PathBuf, gate: &str) -> Option<PathBu
     );
     None
 }
+
+/// For the tools' tests: `cmd` is a well-formed command line whose every
+/// flag has a help text of at least ten characters.
+pub fn assert_every_flag_explains_itself(cmd: &clap::Command) {
+    cmd.clone().debug_assert();
+    for a in cmd.get_arguments() {
+        assert!(a.get_help().is_some_and(|h| h.to_string().len() >= 10), "--{} has no help", a.get_id());
+    }
+}

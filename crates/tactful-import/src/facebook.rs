@@ -656,6 +656,63 @@ pub(crate) fn lists<'v>(v: &'v Value, keys: &[&'static str], fields: &[&str]) ->
     }
 }
 
+/// Every record of the lists in `v` (see [`lists`]), with its position
+/// (`path[i]`). A file holding none of them is not of this kind: an error
+/// saying what was `expected`.
+pub(crate) fn records<'v>(
+    entry: &str,
+    v: &'v Value,
+    keys: &[&'static str],
+    fields: &[&str],
+    expected: &str,
+) -> Result<Vec<(String, &'v Value)>, ImportError> {
+    let found = lists(v, keys, fields);
+    if found.is_empty() {
+        return Err(ImportError::format(entry, "start", expected, describe(v)));
+    }
+    Ok(found
+        .into_iter()
+        .flat_map(|l| l.items.iter().enumerate().map(move |(i, el)| (format!("{}[{i}]", l.path), el)))
+        .collect())
+}
+
+/// A list of friends or follows: where it is, whether the owner made those
+/// connections, and how to say so.
+pub(crate) type ConnectionList<'v> = (String, bool, &'static str, &'v [Value]);
+
+/// Every entry of the `found` lists as a connection. `read` gives the other
+/// person (or what the entry lacks to name one) and the time; an entry
+/// without either is skipped, named after its list.
+pub(crate) fn emit_connections(
+    network: Network,
+    entry: &str,
+    found: Vec<ConnectionList<'_>>,
+    read: impl Fn(&Value) -> (Result<Person, &'static str>, Option<i64>),
+    emit: &mut Emit<'_>,
+    skipped: &mut Skipped,
+) -> Result<(), ImportError> {
+    for (path, by_owner, label, items) in found {
+        for (i, el) in items.iter().enumerate() {
+            let position = format!("{path}[{i}]");
+            let (other, at) = match read(el) {
+                (Ok(other), Some(at)) => (other, at),
+                (Err(lacks), _) => {
+                    skipped.push(Skip::record(entry, position, format!("{label}: entry without {lacks}")));
+                    continue;
+                }
+                (Ok(_), None) => {
+                    skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
+                    continue;
+                }
+            };
+            let source = SourceRef { file: entry.to_string(), position };
+            let item = util::connection(network, other, by_owner, None, at, label.to_string(), source);
+            emit(Record::Item(item))?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn read_json(src: &mut dyn ExportSource, entry: &str) -> Result<Value, ImportError> {
     let text = util::read_text(src.open(entry)?, entry)?;
     util::parse_json(&text, entry, "JSON")
@@ -683,25 +740,18 @@ fn activity_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, ACTIVITY_KEYS, ACTIVITY_FIELDS);
-    if found.is_empty() {
-        let what = match kind {
-            Kind::Posts => {
-                "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)"
-            }
-            Kind::Comments => {
-                "a list of comments (a JSON array, or an object with `comments_v2`, `group_comments_v2` or `comments`)"
-            }
-            _ => "a list of reactions (a JSON array, or an object with `reactions_v2` or `reactions`)",
-        };
-        return Err(ImportError::format(entry, "start", what, describe(v)));
-    }
-    for list in found {
-        for (i, el) in list.items.iter().enumerate() {
-            let position = format!("{}[{i}]", list.path);
-            if let Some(item) = activity(entry, &position, el, kind, me, skipped) {
-                emit(Record::Item(item))?;
-            }
+    let expected = match kind {
+        Kind::Posts => {
+            "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)"
+        }
+        Kind::Comments => {
+            "a list of comments (a JSON array, or an object with `comments_v2`, `group_comments_v2` or `comments`)"
+        }
+        _ => "a list of reactions (a JSON array, or an object with `reactions_v2` or `reactions`)",
+    };
+    for (position, el) in records(entry, v, ACTIVITY_KEYS, ACTIVITY_FIELDS, expected)? {
+        if let Some(item) = activity(entry, &position, el, kind, me, skipped) {
+            emit(Record::Item(item))?;
         }
     }
     Ok(())
@@ -738,37 +788,35 @@ fn activity(
         let Some(at) = time(c.get("timestamp")).or_else(|| time(el.get("timestamp"))) else {
             return skip("comment without a time".into());
         };
+        let author = me.author(string(c.get("author")).as_deref());
         return Some(Item {
-            network: Network::Facebook,
-            kind: ItemKind::Comment,
-            external_id: None,
-            author: me.author(string(c.get("author")).as_deref()),
-            by_owner: true,
-            counterparts,
             thread: string(c.get("group")),
-            parent: None,
-            at,
-            text,
-            source,
+            ..util::by_owner_item(
+                Network::Facebook,
+                ItemKind::Comment,
+                author,
+                counterparts,
+                at,
+                text,
+                source,
+            )
         });
     }
     if let Some(r) = data.iter().find_map(|d| d.get("reaction")) {
         let Some(at) = time(el.get("timestamp")) else {
             return skip("reaction without a time".into());
         };
-        return Some(Item {
-            network: Network::Facebook,
-            kind: ItemKind::Reaction,
-            external_id: None,
-            author: me.author(string(r.get("actor")).as_deref()),
-            by_owner: true,
+        let author = me.author(string(r.get("actor")).as_deref());
+        let text = string(r.get("reaction")).unwrap_or_default();
+        return Some(util::by_owner_item(
+            Network::Facebook,
+            ItemKind::Reaction,
+            author,
             counterparts,
-            thread: None,
-            parent: None,
             at,
-            text: string(r.get("reaction")).unwrap_or_default(),
+            text,
             source,
-        });
+        ));
     }
     match kind {
         Kind::Comments => skip(format!(
@@ -791,19 +839,15 @@ fn activity(
             let Some(at) = time(el.get("timestamp")) else {
                 return skip("post without a time".into());
             };
-            Some(Item {
-                network: Network::Facebook,
-                kind: ItemKind::Post,
-                external_id: None,
-                author: me.author(None),
-                by_owner: true,
+            Some(util::by_owner_item(
+                Network::Facebook,
+                ItemKind::Post,
+                me.author(None),
                 counterparts,
-                thread: None,
-                parent: None,
                 at,
                 text,
                 source,
-            })
+            ))
         }
     }
 }
@@ -885,32 +929,16 @@ fn connections_file(
     if !v.is_object() {
         return Ok(());
     }
-    for list in lists(v, &keys, &[]) {
-        let Some(&(_, by_owner, label)) = CONNECTION_KEYS.iter().find(|c| c.0 == list.key) else { continue };
-        for (i, el) in list.items.iter().enumerate() {
-            let position = format!("{}[{i}]", list.path);
-            let Some(name) = string(el.get("name")) else {
-                skipped.push(Skip::record(entry, position, format!("{label}: entry without a name")));
-                continue;
-            };
-            let Some(at) = time(el.get("timestamp")) else {
-                skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
-                continue;
-            };
-            let other = Person::named(name);
-            let source = SourceRef { file: entry.to_string(), position };
-            emit(Record::Item(util::connection(
-                Network::Facebook,
-                other,
-                by_owner,
-                None,
-                at,
-                label.to_string(),
-                source,
-            )))?;
-        }
-    }
-    Ok(())
+    let found = lists(v, &keys, &[])
+        .into_iter()
+        .filter_map(|l| {
+            let &(_, by_owner, label) = CONNECTION_KEYS.iter().find(|c| c.0 == l.key)?;
+            Some((l.path, by_owner, label, l.items))
+        })
+        .collect();
+    let read =
+        |el: &Value| (string(el.get("name")).map(Person::named).ok_or("a name"), time(el.get("timestamp")));
+    emit_connections(Network::Facebook, entry, found, read, emit, skipped)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::facebook::{self, Me, Votes, describe, lists, read_json, string, time};
+use crate::facebook::{self, Me, Votes, describe, lists, read_json, records, string, time};
 use crate::files::Files;
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
@@ -245,20 +245,9 @@ fn posts_file(
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
     // 2019–20 `media.json`: {"photos": [...], "videos": [...], "stories": [...]}.
-    let found = lists(v, &["photos", "videos"], POST_FIELDS);
-    if found.is_empty() {
-        return Err(ImportError::format(
-            entry,
-            "start",
-            "a list of Instagram posts (a JSON array, one post, or an object with `photos`/`videos`)",
-            describe(v),
-        ));
-    }
-    for list in found {
-        for (i, el) in list.items.iter().enumerate() {
-            let position = format!("{}[{i}]", list.path);
-            post(entry, &position, el, me, emit, skipped)?;
-        }
+    let expected = "a list of Instagram posts (a JSON array, one post, or an object with `photos`/`videos`)";
+    for (position, el) in records(entry, v, &["photos", "videos"], POST_FIELDS, expected)? {
+        post(entry, &position, el, me, emit, skipped)?;
     }
     Ok(())
 }
@@ -315,19 +304,16 @@ fn post(
         return Ok(());
     };
     // A photo without a caption is still a post (it counts in the content mix): kept with empty text.
-    emit(Record::Item(Item {
-        network: Network::Instagram,
-        kind: ItemKind::Post,
-        external_id: None,
-        author: me.author(None),
-        by_owner: true,
-        counterparts: Vec::new(),
-        thread: None,
-        parent: None,
+    let source = SourceRef { file: entry.to_string(), position: position.to_string() };
+    emit(Record::Item(util::by_owner_item(
+        Network::Instagram,
+        ItemKind::Post,
+        me.author(None),
+        Vec::new(),
         at,
         text,
-        source: SourceRef { file: entry.to_string(), position: position.to_string() },
-    }))
+        source,
+    )))
 }
 
 // ---------------------------------------------------------------------------
@@ -343,60 +329,49 @@ fn comments_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, COMMENT_KEYS, &["string_map_data", "string_list_data"]);
-    if found.is_empty() {
-        return Err(ImportError::format(
-            entry,
-            "start",
-            "a list of comments (a JSON array, or an object with `comments_media_comments`)",
-            describe(v),
-        ));
-    }
-    for list in found {
-        for (i, el) in list.items.iter().enumerate() {
-            let position = format!("{}[{i}]", list.path);
-            let skip = |skipped: &mut Skipped, reason: &str| {
-                skipped.push(Skip::record(entry, position.clone(), reason));
-            };
-            let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
-                let field = |k: &str| map.get(k);
-                (
-                    string(field("Comment").and_then(|f| f.get("value"))),
-                    string(field("Media Owner").and_then(|f| f.get("value"))),
-                    time(field("Time").and_then(|f| f.get("timestamp"))),
-                )
-            } else if let Some(first) = el.pointer("/string_list_data/0") {
-                (string(first.get("value")), string(el.get("title")), time(first.get("timestamp")))
-            } else if let Some(a) = el.as_array().filter(|a| a.len() >= 2) {
-                // 2019: [time, text, media owner].
-                let at = a[0].as_str().and_then(util::parse_iso).or_else(|| time(a.first()));
-                (string(a.get(1)), string(a.get(2)), at)
-            } else {
-                skip(skipped, "comment in a layout tactful does not read");
-                continue;
-            };
-            let Some(text) = text else {
-                skip(skipped, "comment with no text");
-                continue;
-            };
-            let Some(at) = at else {
-                skip(skipped, "comment without a time");
-                continue;
-            };
-            emit(Record::Item(Item {
-                network: Network::Instagram,
-                kind: ItemKind::Comment,
-                external_id: None,
-                author: me.author(None),
-                by_owner: true,
-                counterparts: owner.and_then(|o| me.other(&o)).into_iter().collect(),
-                thread: None,
-                parent: None,
-                at,
-                text,
-                source: SourceRef { file: entry.to_string(), position: position.clone() },
-            }))?;
-        }
+    let expected = "a list of comments (a JSON array, or an object with `comments_media_comments`)";
+    for (position, el) in records(entry, v, COMMENT_KEYS, &["string_map_data", "string_list_data"], expected)?
+    {
+        let skip = |skipped: &mut Skipped, reason: &str| {
+            skipped.push(Skip::record(entry, position.clone(), reason));
+        };
+        let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
+            let field = |k: &str| map.get(k);
+            (
+                string(field("Comment").and_then(|f| f.get("value"))),
+                string(field("Media Owner").and_then(|f| f.get("value"))),
+                time(field("Time").and_then(|f| f.get("timestamp"))),
+            )
+        } else if let Some(first) = el.pointer("/string_list_data/0") {
+            (string(first.get("value")), string(el.get("title")), time(first.get("timestamp")))
+        } else if let Some(a) = el.as_array().filter(|a| a.len() >= 2) {
+            // 2019: [time, text, media owner].
+            let at = a[0].as_str().and_then(util::parse_iso).or_else(|| time(a.first()));
+            (string(a.get(1)), string(a.get(2)), at)
+        } else {
+            skip(skipped, "comment in a layout tactful does not read");
+            continue;
+        };
+        let Some(text) = text else {
+            skip(skipped, "comment with no text");
+            continue;
+        };
+        let Some(at) = at else {
+            skip(skipped, "comment without a time");
+            continue;
+        };
+        let counterparts = owner.and_then(|o| me.other(&o)).into_iter().collect();
+        let source = SourceRef { file: entry.to_string(), position: position.clone() };
+        let item = util::by_owner_item(
+            Network::Instagram,
+            ItemKind::Comment,
+            me.author(None),
+            counterparts,
+            at,
+            text,
+            source,
+        );
+        emit(Record::Item(item))?;
     }
     Ok(())
 }
@@ -413,37 +388,30 @@ fn likes_file(
     emit: &mut Emit<'_>,
     skipped: &mut Skipped,
 ) -> Result<(), ImportError> {
-    let found = lists(v, &["likes_media_likes", "likes_comment_likes"], &["string_list_data"]);
-    if found.is_empty() {
-        return Err(ImportError::format(
-            entry,
-            "start",
-            "a list of likes (an object with `likes_media_likes`)",
-            describe(v),
-        ));
-    }
-    for list in found {
-        for (i, el) in list.items.iter().enumerate() {
-            let position = format!("{}[{i}]", list.path);
-            let first = el.pointer("/string_list_data/0");
-            let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip::record(entry, position, "like without a time"));
-                continue;
-            };
-            emit(Record::Item(Item {
-                network: Network::Instagram,
-                kind: ItemKind::Reaction,
-                external_id: None,
-                author: me.author(None),
-                by_owner: true,
-                counterparts: string(el.get("title")).and_then(|o| me.other(&o)).into_iter().collect(),
-                thread: None,
-                parent: first.and_then(|f| string(f.get("href"))),
+    let expected = "a list of likes (an object with `likes_media_likes`)";
+    for (position, el) in
+        records(entry, v, &["likes_media_likes", "likes_comment_likes"], &["string_list_data"], expected)?
+    {
+        let first = el.pointer("/string_list_data/0");
+        let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
+            skipped.push(Skip::record(entry, position, "like without a time"));
+            continue;
+        };
+        let counterparts = string(el.get("title")).and_then(|o| me.other(&o)).into_iter().collect();
+        let text = first.and_then(|f| string(f.get("value"))).unwrap_or_else(|| "like".into());
+        let source = SourceRef { file: entry.to_string(), position };
+        emit(Record::Item(Item {
+            parent: first.and_then(|f| string(f.get("href"))),
+            ..util::by_owner_item(
+                Network::Instagram,
+                ItemKind::Reaction,
+                me.author(None),
+                counterparts,
                 at,
-                text: first.and_then(|f| string(f.get("value"))).unwrap_or_else(|| "like".into()),
-                source: SourceRef { file: entry.to_string(), position },
-            }))?;
-        }
+                text,
+                source,
+            )
+        }))?;
     }
     Ok(())
 }
@@ -477,7 +445,7 @@ fn connections_file(
     let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
     let fields: &[&str] = if by_name.is_some() { &["string_list_data"] } else { &[] };
     // Blocked, restricted, close friends, hashtags…: not connections, nothing found.
-    let found: Vec<(String, bool, &str, &[Value])> = lists(v, &keys, fields)
+    let found = lists(v, &keys, fields)
         .into_iter()
         .filter_map(|l| {
             let (by_owner, label) = if l.key.is_empty() {
@@ -491,43 +459,21 @@ fn connections_file(
             Some((l.path, by_owner, label, l.items))
         })
         .collect();
-    for (path, by_owner, label, items) in found {
-        for (i, el) in items.iter().enumerate() {
-            let position = format!("{path}[{i}]");
-            let first = el.pointer("/string_list_data/0");
-            let href = first.and_then(|f| string(f.get("href")));
-            // 2025 exports moved the username from `value` to `title`.
-            let handle = first
-                .and_then(|f| string(f.get("value")))
-                .or_else(|| string(el.get("title")))
-                .or_else(|| {
-                    href.as_deref()
-                        .and_then(|h| h.trim_end_matches('/').rsplit('/').next())
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                });
-            let Some(handle) = handle else {
-                skipped.push(Skip::record(entry, position, format!("{label}: entry without a username")));
-                continue;
-            };
-            let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-                skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
-                continue;
-            };
-            let other = Person { handle, profile_url: href, ..Person::default() };
-            let source = SourceRef { file: entry.to_string(), position };
-            emit(Record::Item(util::connection(
-                Network::Instagram,
-                other,
-                by_owner,
-                None,
-                at,
-                label.to_string(),
-                source,
-            )))?;
-        }
-    }
-    Ok(())
+    let read = |el: &Value| {
+        let first = el.pointer("/string_list_data/0");
+        let href = first.and_then(|f| string(f.get("href")));
+        // 2025 exports moved the username from `value` to `title`.
+        let handle =
+            first.and_then(|f| string(f.get("value"))).or_else(|| string(el.get("title"))).or_else(|| {
+                href.as_deref()
+                    .and_then(|h| h.trim_end_matches('/').rsplit('/').next())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            });
+        let other = handle.map(|handle| Person { handle, profile_url: href, ..Person::default() });
+        (other.ok_or("a username"), time(first.and_then(|f| f.get("timestamp"))))
+    };
+    facebook::emit_connections(Network::Instagram, entry, found, read, emit, skipped)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod caps;
 pub mod detect;
 pub mod files;
 pub mod source;
+pub mod testing;
 pub mod util;
 
 pub mod facebook;

@@ -446,11 +446,7 @@ impl Owner {
             || (!url.is_empty() && self.keys.contains(&key(url)))
     }
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person {
-            handle: "owner".into(),
-            name: Some("the account owner (not named in the export)".into()),
-            ..Person::default()
-        })
+        self.person.clone().unwrap_or_else(util::unnamed_owner)
     }
     fn set(&mut self, name: &str, url: &str, source: SourceRef) {
         let url = url.trim();
@@ -476,15 +472,14 @@ fn find_owner(
     skipped: &mut Skipped,
 ) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some(given) = &opts.owner {
-        owner.person = Some(given.clone());
-        owner.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
+    if let Some((given, source)) = util::given_owner(opts) {
         for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()]
             .into_iter()
             .flatten()
         {
             owner.keys.insert(key(k));
         }
+        (owner.person, owner.source) = (Some(given), Some(source));
         return Ok(owner);
     }
     let named = |n: &str| {
@@ -686,6 +681,20 @@ impl Ctx<'_, '_> {
         }))
     }
 
+    /// The owner's comment or reaction on the post at `link` (when the
+    /// export gives it): the post is both its thread and its parent.
+    fn on_post(
+        &mut self,
+        row: &Row,
+        kind: ItemKind,
+        link: &str,
+        at: i64,
+        text: String,
+    ) -> Result<(), ImportError> {
+        let post = Some(link.to_string()).filter(|l| !l.is_empty());
+        self.item(row, kind, None, self.owner.author(), true, Vec::new(), post.clone(), post, at, text)
+    }
+
     fn connections(&mut self, mut t: Table<'_>) -> Result<(), ImportError> {
         let (first, last) = (t.need(&["First Name"])?, t.col(&["Last Name"]));
         let (url, email, company, position) = (
@@ -838,19 +847,7 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let Some(at) = self.date(&row, Some(date), "Date") else { continue };
-            let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
-            self.item(
-                &row,
-                ItemKind::Comment,
-                None,
-                self.owner.author(),
-                true,
-                Vec::new(),
-                post.clone(),
-                post,
-                at,
-                text,
-            )?;
+            self.on_post(&row, ItemKind::Comment, row.get(link), at, text)?;
         }
         Ok(())
     }
@@ -899,21 +896,9 @@ impl Ctx<'_, '_> {
         while let Some(row) = t.next() {
             let row = row?;
             let Some(at) = self.date(&row, Some(date), "Date") else { continue };
-            let post = Some(row.get(link).to_string()).filter(|l| !l.is_empty());
             let what =
                 Some(row.get(kind).to_lowercase()).filter(|k| !k.is_empty()).unwrap_or_else(|| "like".into());
-            self.item(
-                &row,
-                ItemKind::Reaction,
-                None,
-                self.owner.author(),
-                true,
-                Vec::new(),
-                post.clone(),
-                post,
-                at,
-                what,
-            )?;
+            self.on_post(&row, ItemKind::Reaction, row.get(link), at, what)?;
         }
         Ok(())
     }

@@ -202,11 +202,7 @@ impl Owner {
     }
     /// The owner as an author, or a placeholder when the archive never says.
     fn author(&self) -> Person {
-        self.person.clone().unwrap_or_else(|| Person {
-            handle: "owner".into(),
-            name: Some("the account owner (not named in the export)".into()),
-            ..Person::default()
-        })
+        self.person.clone().unwrap_or_else(util::unnamed_owner)
     }
     /// The owner as a counterpart; `None` when unknown.
     fn counterpart(&self) -> Option<Person> {
@@ -255,10 +251,9 @@ fn find_owner(
     skipped: &mut Skipped,
 ) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some(given) = &opts.owner {
-        owner.person = Some(given.clone());
-        owner.source = Some(SourceRef { file: "(options)".into(), position: "owner".into() });
+    if let Some((given, source)) = util::given_owner(opts) {
         owner.add_ids(&[given.handle.as_str()]);
+        (owner.person, owner.source) = (Some(given), Some(source));
     }
     // account.js: [ { "account": { accountId, username, accountDisplayName } } ]
     for entry in entries_of(entries, "account").cloned().collect::<Vec<_>>() {
@@ -652,18 +647,12 @@ fn tweets(
             (ItemKind::Post, None, people)
         };
         let thread = parent.clone();
+        let source = SourceRef { file: file.to_string(), position };
         emit(Record::Item(Item {
-            network: NET,
-            kind,
             external_id: Some(id),
-            author: owner.author(),
-            by_owner: true,
-            counterparts,
             thread,
             parent,
-            at,
-            text: body,
-            source: SourceRef { file: file.to_string(), position },
+            ..util::by_owner_item(NET, kind, owner.author(), counterparts, at, body, source)
         }))?;
     }
     Ok(())
@@ -893,18 +882,20 @@ fn likes(
         };
         // A post from before November 2010 has no time in its id: 0, unknown.
         let at = str_of(l, "likedAt").and_then(util::parse_iso).or_else(|| snowflake_time(&id)).unwrap_or(0);
+        let source = SourceRef { file: file.into(), position };
         emit(Record::Item(Item {
-            network: NET,
-            kind: ItemKind::Reaction,
             external_id: Some(format!("like:{id}")),
-            author: owner.author(),
-            by_owner: true,
-            counterparts: Vec::new(),
             thread: Some(id.clone()),
             parent: Some(id),
-            at,
-            text: "like".into(),
-            source: SourceRef { file: file.into(), position },
+            ..util::by_owner_item(
+                NET,
+                ItemKind::Reaction,
+                owner.author(),
+                Vec::new(),
+                at,
+                "like".into(),
+                source,
+            )
         }))?;
     }
     Ok(())

@@ -341,6 +341,47 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     Some(t)
 }
 
+/// The owner `--owner` names, and where that was said.
+pub(crate) fn given_owner(opts: &crate::Options) -> Option<(Person, SourceRef)> {
+    let source = || SourceRef { file: "(options)".into(), position: "owner".into() };
+    opts.owner.clone().map(|p| (p, source()))
+}
+
+/// The author of the owner's items in an export that never names its owner.
+pub(crate) fn unnamed_owner() -> Person {
+    Person {
+        handle: "owner".into(),
+        name: Some("the account owner (not named in the export)".into()),
+        ..Person::default()
+    }
+}
+
+/// Something the owner did (a post, a comment, a like) with no id, thread
+/// or parent: an importer that has them sets them on the result.
+pub(crate) fn by_owner_item(
+    network: Network,
+    kind: ItemKind,
+    author: Person,
+    counterparts: Vec<Person>,
+    at: i64,
+    text: String,
+    source: SourceRef,
+) -> Item {
+    Item {
+        network,
+        kind,
+        external_id: None,
+        author,
+        by_owner: true,
+        counterparts,
+        thread: None,
+        parent: None,
+        at,
+        text,
+        source,
+    }
+}
+
 /// A connection with `other` (a follow, a friend, a contact): they are both
 /// its author and its counterpart, and `by_owner` says which way it goes (the
 /// owner followed or added them).
@@ -353,18 +394,11 @@ pub(crate) fn connection(
     text: String,
     source: SourceRef,
 ) -> Item {
+    let kind = ItemKind::Connection;
     Item {
-        network,
-        kind: ItemKind::Connection,
-        external_id,
-        author: other.clone(),
         by_owner,
-        counterparts: vec![other],
-        thread: None,
-        parent: None,
-        at,
-        text,
-        source,
+        external_id,
+        ..by_owner_item(network, kind, other.clone(), vec![other], at, text, source)
     }
 }
 

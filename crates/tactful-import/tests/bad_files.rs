@@ -333,3 +333,70 @@ fn in_a_folder_of_csv_files_a_bad_one_is_skipped_and_its_owner_forgotten() {
     assert_eq!(owners[0].handle, "@me", "the skipped file's owner is not kept");
     assert_eq!(files(&skipped)[0].position, "line 3 column `kind`");
 }
+
+/// The size on disk of the SQLite store at `db`, with its write-ahead log.
+fn store_bytes(db: &Path) -> u64 {
+    let wal = db.with_extension("db-wal");
+    [db, wal.as_path()].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
+/// Import the export at `dir` into a new SQLite store of its own; the store's size.
+fn store_size_after_import(dir: &Path) -> u64 {
+    let db = dir.with_extension("store").join("store.db");
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let mut store = tactful_store::SqliteStore::open(&db).unwrap();
+    let mut src = tactful_import::source::open(dir, tactful_import::source::Limits::default()).unwrap();
+    let mut w = tactful_store::Store::writer(&mut store).unwrap();
+    tactful_import::run(Format::Facebook, src.as_mut(), &Options::default(), &mut |r| {
+        w.add(&r).map(|_| ()).map_err(|e| ImportError::Sink(e.to_string()))
+    })
+    .unwrap();
+    w.commit().unwrap();
+    drop(store);
+    store_bytes(&db)
+}
+
+/// A Messenger thread between the owner and `name`, 400 messages long:
+/// `name` writes every other one, or (`theirs` false) none and is named only
+/// among the participants. Imported into a new store: the thread's size and
+/// the store's.
+fn thread_and_store(name: &str, theirs: bool) -> (u64, u64) {
+    let texts: Vec<String> =
+        (0..400).map(|i| format!("Message {i}: see you at the market on Saturday")).collect();
+    let messages: Vec<(&str, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (if theirs && i % 2 == 1 { name } else { "Me" }, t.as_str()))
+        .collect();
+    let body = thread(&[name, "Me"], &messages);
+    let folder = format!("thread-{}-{theirs}", name.chars().count());
+    let dir = scratch(&folder, &[("messages/inbox/long_1/message_1.json", &body)]);
+    (body.len() as u64, store_size_after_import(&dir))
+}
+
+/// One 1 MiB participant name once made a 636 MB store from a 1 MB file:
+/// every message carried a copy. A name is capped now (see
+/// `a_megabyte_name_in_a_thread_refuses_its_file_naming_the_field`), and the
+/// store keeps each person once: the longest name allowed, in a thread of
+/// 400 messages, makes the store no bigger than a two-letter one, within
+/// ten times the file whether the person writes half the thread or is only
+/// named among its participants.
+#[test]
+fn a_name_at_the_cap_in_a_long_thread_is_stored_once() {
+    let long = "é".repeat(tactful_import::caps::MAX_NAME);
+    for theirs in [true, false] {
+        let (file, stored) = thread_and_store(&long, theirs);
+        let (_, short) = thread_and_store("Al", theirs);
+        let ratio = stored as f64 / file as f64;
+        let copies = stored.saturating_sub(short) as f64 / (400 * long.len()) as f64;
+        eprintln!(
+            "they write {}: a {file}-byte thread made a {stored}-byte store ({ratio:.1}×; {short} bytes with a \
+             two-letter name: {copies:.2} copies of the name a message); peak memory {:.0} MiB",
+            if theirs { "half" } else { "nothing" },
+            tactful_import::testing::peak_rss_mb()
+        );
+        assert!(ratio < 10.0, "{stored} bytes stored from {file} ({ratio:.1}×)");
+        assert!(copies < 0.1, "{copies:.2} copies of the name a message");
+    }
+}

@@ -58,10 +58,8 @@ fn reads_every_kind_of_the_2021_layout() {
     assert_eq!(handles(&reactions[0].counterparts), ["Ann Lee"]);
 
     let connections = items(&records, fb, ItemKind::Connection);
-    let described: Vec<(&str, bool, &str)> =
-        connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
     assert_eq!(
-        described,
+        common::described(&connections),
         [
             ("Shop Page", true, "you follow"),
             ("Ann Lee", false, "friends"),
@@ -189,9 +187,9 @@ fn the_owner_option_overrides_the_profile() {
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    for dir in ["fb_2021", "fb_2024", "fb_2018"] {
-        common::assert_fingerprints_stable_and_distinct(dir, || import(&fixture(dir)).0);
-    }
+    common::assert_fingerprints_stable_and_distinct(&["fb_2021", "fb_2024", "fb_2018"], |dir| {
+        import(&fixture(dir)).0
+    });
 }
 
 #[test]

@@ -109,11 +109,9 @@ fn a_jsonl_file_with_the_documented_keys() {
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    for name in ["listening.csv", "history.jsonl"] {
-        common::assert_fingerprints_stable_and_distinct(name, || {
-            import(&fixture(name), &Options::default()).unwrap().0
-        });
-    }
+    common::assert_fingerprints_stable_and_distinct(&["listening.csv", "history.jsonl"], |name| {
+        import(&fixture(name), &Options::default()).unwrap().0
+    });
 }
 
 #[test]
@@ -137,67 +135,84 @@ fn bad(name: &str, body: &[u8]) -> String {
     err
 }
 
-#[test]
-fn a_missing_required_column_names_it() {
-    let err = bad("nokind.csv", b"text,at,author\nhi,2024-05-01,@a\n");
-    assert!(err.starts_with("nokind.csv:line 1 (header): expected a `kind` column"), "{err}");
-}
-
-#[test]
-fn a_ragged_row_names_its_line() {
-    let err = bad("ragged.csv", b"kind,text,at,author\r\npost,hi,2024-05-01,@a\r\npost,hi,2024-05-01\r\n");
-    assert!(err.starts_with("ragged.csv:line 3: expected 4 fields"), "{err}");
-}
-
-#[test]
-fn an_unknown_kind_names_line_and_column() {
-    let err = bad("kind.csv", b"kind,text,at,author\npost,hi,2024-05-01,@a\npoke,hi,2024-05-01,@a\n");
-    assert!(err.starts_with("kind.csv:line 3 column `kind`: expected one of post, comment"), "{err}");
-    assert!(err.ends_with("found `poke`"), "{err}");
-}
-
-#[test]
-fn a_bad_date_names_line_and_column() {
-    let err = bad("date.csv", b"kind,text,at,author\npost,hi,01/05/2024,@a\n");
-    assert!(
-        err.starts_with(
-            "date.csv:line 2 column `at`: expected an ISO-8601 date-time or Unix seconds, found `01/05/2024`"
-        ),
-        "{err}"
-    );
-    let err =
-        bad("date.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n");
-    assert!(err.starts_with("date.jsonl:line 1 column `at`"), "{err}");
-}
-
-#[test]
-fn a_bad_by_owner_or_network_names_the_column() {
-    let err = bad("owner.csv", b"kind,text,at,author,by_owner\npost,hi,2024-05-01,@a,maybe\n");
-    assert!(err.starts_with("owner.csv:line 2 column `by_owner`: expected true or false"), "{err}");
-    let err = bad("net.csv", b"kind,text,at,author,network\npost,hi,2024-05-01,@a,myspace\n");
-    assert!(err.starts_with("net.csv:line 2 column `network`"), "{err}");
-}
-
-#[test]
-fn jsonl_errors_name_the_line() {
-    let err = bad(
+/// Bad files: each name, what it holds, how its error starts, and a part of
+/// the error that says what was found ("" when the start says it all).
+const BAD: &[(&str, &[u8], &str, &str)] = &[
+    (
+        "nokind.csv",
+        b"text,at,author\nhi,2024-05-01,@a\n",
+        "nokind.csv:line 1 (header): expected a `kind` column",
+        "",
+    ),
+    (
+        "ragged.csv",
+        b"kind,text,at,author\r\npost,hi,2024-05-01,@a\r\npost,hi,2024-05-01\r\n",
+        "ragged.csv:line 3: expected 4 fields",
+        "",
+    ),
+    (
+        "kind.csv",
+        b"kind,text,at,author\npost,hi,2024-05-01,@a\npoke,hi,2024-05-01,@a\n",
+        "kind.csv:line 3 column `kind`: expected one of post, comment",
+        "found `poke`",
+    ),
+    (
+        "date.csv",
+        b"kind,text,at,author\npost,hi,01/05/2024,@a\n",
+        "date.csv:line 2 column `at`: expected an ISO-8601 date-time or Unix seconds, found `01/05/2024`",
+        "",
+    ),
+    (
+        "date.jsonl",
+        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":\"2024-13-01\",\"author\":\"@a\"}\n",
+        "date.jsonl:line 1 column `at`",
+        "",
+    ),
+    (
+        "owner.csv",
+        b"kind,text,at,author,by_owner\npost,hi,2024-05-01,@a,maybe\n",
+        "owner.csv:line 2 column `by_owner`: expected true or false",
+        "",
+    ),
+    (
+        "net.csv",
+        b"kind,text,at,author,network\npost,hi,2024-05-01,@a,myspace\n",
+        "net.csv:line 2 column `network`",
+        "",
+    ),
+    (
         "cut.jsonl",
         b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1,\"author\":\"@a\"}\n{\"kind\":\"post\",\"te",
-    );
-    assert!(err.starts_with("cut.jsonl:line 2 column"), "{err}");
-    assert!(err.contains("cut short"), "{err}");
-    let err = bad("arr.jsonl", b"[1,2]\n");
-    assert!(err.starts_with("arr.jsonl:line 1: expected a JSON object on each line"), "{err}");
-    let err = bad("missing.jsonl", b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1}\n");
-    assert!(err.starts_with("missing.jsonl:line 1 column `author`: expected a `author` key"), "{err}");
-    let err = bad("latin1.jsonl", b"{\"kind\":\"post\",\"text\":\"caf\xe9\",\"at\":1,\"author\":\"@a\"}\n");
-    assert!(err.starts_with("latin1.jsonl:line 1: expected UTF-8 text"), "{err}");
-}
+        "cut.jsonl:line 2 column",
+        "cut short",
+    ),
+    ("arr.jsonl", b"[1,2]\n", "arr.jsonl:line 1: expected a JSON object on each line", ""),
+    (
+        "missing.jsonl",
+        b"{\"kind\":\"post\",\"text\":\"hi\",\"at\":1}\n",
+        "missing.jsonl:line 1 column `author`: expected a `author` key",
+        "",
+    ),
+    (
+        "latin1.jsonl",
+        b"{\"kind\":\"post\",\"text\":\"caf\xe9\",\"at\":1,\"author\":\"@a\"}\n",
+        "latin1.jsonl:line 1: expected UTF-8 text",
+        "",
+    ),
+    (
+        "latin1.csv",
+        b"kind,text,at,author\npost,ok,2024-05-01,@a\npost,caf\xe9,2024-05-01,@a\n",
+        "latin1.csv:line 3 field 2: expected UTF-8 text",
+        "",
+    ),
+];
 
 #[test]
-fn a_csv_in_the_wrong_encoding_names_the_line() {
-    let err = bad("latin1.csv", b"kind,text,at,author\npost,ok,2024-05-01,@a\npost,caf\xe9,2024-05-01,@a\n");
-    assert!(err.starts_with("latin1.csv:line 3 field 2: expected UTF-8 text"), "{err}");
+fn bad_input_is_an_error_naming_the_file_the_line_and_the_column() {
+    for (name, body, starts, found) in BAD {
+        let err = bad(name, body);
+        assert!(err.starts_with(starts) && err.contains(found), "{name}: {err}");
+    }
 }
 
 #[test]

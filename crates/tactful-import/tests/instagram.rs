@@ -66,10 +66,8 @@ fn reads_every_kind_of_the_2022_layout() {
     );
 
     let connections = items(&records, ItemKind::Connection);
-    let described: Vec<(&str, bool, &str)> =
-        connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect();
     assert_eq!(
-        described,
+        common::described(&connections),
         [
             ("ann.lee", false, "follows you"),
             ("bob.stone", false, "follows you"),
@@ -143,9 +141,9 @@ fn reads_the_2019_media_file_and_2022_comments() {
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    for dir in ["ig_2022", "ig_2024", "ig_old"] {
-        common::assert_fingerprints_stable_and_distinct(dir, || import(&fixture(dir)).0);
-    }
+    common::assert_fingerprints_stable_and_distinct(&["ig_2022", "ig_2024", "ig_old"], |dir| {
+        import(&fixture(dir)).0
+    });
 }
 
 #[test]

@@ -7,7 +7,7 @@ use tactful_core::history::{Item, ItemKind, Network, Person, Record};
 use tactful_import::{Format, ImportError, Options, util};
 
 mod common;
-use common::{Imported, counts, items, shared};
+use common::{Imported, counts, items};
 
 fn fixture(name: &str) -> PathBuf {
     common::fixture("twitter", name)
@@ -119,11 +119,9 @@ fn a_2023_archive_gives_owner_posts_replies_shares_messages_follows_and_likes() 
 
 #[test]
 fn importing_twice_gives_the_same_fingerprints() {
-    for name in ["ytd_2023", "ytd_2020", "grailbird"] {
-        common::assert_fingerprints_stable_and_distinct(name, || {
-            import(&fixture(name), &Options::default()).unwrap().0
-        });
-    }
+    common::assert_fingerprints_stable_and_distinct(&["ytd_2023", "ytd_2020", "grailbird"], |name| {
+        import(&fixture(name), &Options::default()).unwrap().0
+    });
 }
 
 #[test]
@@ -189,49 +187,41 @@ fn a_grailbird_archive_reads_id_str_and_both_date_formats() {
 // Bad input.
 
 #[test]
-fn a_truncated_tweets_file_is_an_error_naming_file_and_line() {
-    let err = common::import_error(
+fn bad_files_are_errors_naming_the_file_the_line_and_the_column() {
+    common::assert_errors(
         Format::X,
-        "truncated",
-        &[(
-            "data/tweets.js",
-            b"window.YTD.tweets.part0 = [\n  {\n    \"tweet\" : {\n      \"id_str\" : \"1\",\n",
-        )],
+        &[
+            (
+                "truncated",
+                "data/tweets.js",
+                b"window.YTD.tweets.part0 = [\n  {\n    \"tweet\" : {\n      \"id_str\" : \"1\",\n",
+                "data/tweets.js:line 5",
+                "truncated",
+            ),
+            // The error is on line 1, after the `window.YTD… = ` prefix: the column counts it.
+            (
+                "column",
+                "data/follower.js",
+                b"window.YTD.follower.part0 = [ { \"follower\" : { \"accountId\" : 1 } } x",
+                "data/follower.js:line 1 column 68",
+                "",
+            ),
+            (
+                "latin1",
+                "data/tweet.js",
+                b"window.YTD.tweet.part0 = [ {\n \"tweet\" : { \"full_text\" : \"Caf\xe9\" }\n} ]",
+                "data/tweet.js:line 2",
+                "UTF-8",
+            ),
+            (
+                "shape",
+                "data/direct-messages.js",
+                b"window.YTD.direct_messages.part0 = [ {\n \"dmConversation\" : { \"conversationId\" : \"a\", \"messages\" : [ { \"messageCreate\" : { \"text\" : \"hi\" } } ] }\n} ]",
+                "data/direct-messages.js:line 2",
+                "senderId",
+            ),
+        ],
     );
-    assert!(err.starts_with("data/tweets.js:line 5"), "{err}");
-    assert!(err.contains("truncated"), "{err}");
-}
-
-#[test]
-fn a_syntax_error_keeps_the_column_of_the_file() {
-    // The error is on line 1, after the `window.YTD… = ` prefix: the column counts it.
-    let err = common::import_error(
-        Format::X,
-        "column",
-        &[("data/follower.js", b"window.YTD.follower.part0 = [ { \"follower\" : { \"accountId\" : 1 } } x")],
-    );
-    assert!(err.starts_with("data/follower.js:line 1 column 68"), "{err}");
-}
-
-#[test]
-fn a_file_in_the_wrong_encoding_is_an_error_naming_the_line() {
-    let err = common::import_error(
-        Format::X,
-        "latin1",
-        &[(
-            "data/tweet.js",
-            b"window.YTD.tweet.part0 = [ {\n \"tweet\" : { \"full_text\" : \"Caf\xe9\" }\n} ]",
-        )],
-    );
-    assert!(err.starts_with("data/tweet.js:line 2"), "{err}");
-    assert!(err.contains("UTF-8"), "{err}");
-}
-
-#[test]
-fn a_message_file_of_the_wrong_shape_names_the_position() {
-    let err = common::import_error(Format::X, "shape", &[("data/direct-messages.js", b"window.YTD.direct_messages.part0 = [ {\n \"dmConversation\" : { \"conversationId\" : \"a\", \"messages\" : [ { \"messageCreate\" : { \"text\" : \"hi\" } } ] }\n} ]")]);
-    assert!(err.starts_with("data/direct-messages.js:line 2"), "{err}");
-    assert!(err.contains("senderId"), "{err}");
 }
 
 // ---------------------------------------------------------------------------
@@ -268,39 +258,33 @@ fn dm_counts(path: &Path) -> (usize, usize) {
 
 #[test]
 fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
-    let Some(root) = shared("exports/twitter") else { return };
-    let mut seen = 0;
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let dir = entry.unwrap().path();
-        let (records, skipped) =
-            import(&dir, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        seen += 1;
-        let c = counts(&records);
-        let get = |k: &str| c.get(k).copied().unwrap_or(0);
-        let data = if dir.join("data").is_dir() { dir.join("data") } else { dir.clone() };
-
-        let mut tweets = len(&data.join("tweet.js")) + len(&data.join("tweets.js"));
-        if let Ok(rd) = std::fs::read_dir(data.join("js/tweets")) {
-            for f in rd {
-                tweets += len(&f.unwrap().path());
+    let import_sample = |dir: &Path| import(dir, &Options::default());
+    let Some(root) =
+        common::each_shared_sample("exports/twitter", 4, import_sample, |dir, (records, skipped), get| {
+            let data = if dir.join("data").is_dir() { dir.join("data") } else { dir.to_path_buf() };
+            let mut tweets = len(&data.join("tweet.js")) + len(&data.join("tweets.js"));
+            if let Ok(rd) = std::fs::read_dir(data.join("js/tweets")) {
+                for f in rd {
+                    tweets += len(&f.unwrap().path());
+                }
             }
-        }
-        let (dm, dm_events) = dm_counts(&data.join("direct-messages.js"));
-        let (group, group_events) = dm_counts(&data.join("direct-messages-group.js"));
-        assert_eq!(get("post") + get("comment") + get("share"), tweets, "{}: tweets", dir.display());
-        assert_eq!(get("message"), dm + group, "{}: messages", dir.display());
-        assert_eq!(skipped.len(), dm_events + group_events, "{}: skipped {skipped:?}", dir.display());
-        assert_eq!(
-            get("connection"),
-            len(&data.join("follower.js")) + len(&data.join("following.js")),
-            "{}: follows",
-            dir.display()
-        );
-        assert_eq!(get("reaction"), len(&data.join("like.js")), "{}: likes", dir.display());
-        assert_eq!(owners(&records).len(), 1, "{}: the owner", dir.display());
-        eprintln!("{}: {c:?}, skipped {}", dir.file_name().unwrap().to_string_lossy(), skipped.len());
-    }
-    assert!(seen >= 4, "expected the four twitter samples, found {seen}");
+            let (dm, dm_events) = dm_counts(&data.join("direct-messages.js"));
+            let (group, group_events) = dm_counts(&data.join("direct-messages-group.js"));
+            assert_eq!(get("post") + get("comment") + get("share"), tweets, "{}: tweets", dir.display());
+            assert_eq!(get("message"), dm + group, "{}: messages", dir.display());
+            assert_eq!(skipped.len(), dm_events + group_events, "{}: skipped {skipped:?}", dir.display());
+            assert_eq!(
+                get("connection"),
+                len(&data.join("follower.js")) + len(&data.join("following.js")),
+                "{}: follows",
+                dir.display()
+            );
+            assert_eq!(get("reaction"), len(&data.join("like.js")), "{}: likes", dir.display());
+            assert_eq!(owners(records).len(), 1, "{}: the owner", dir.display());
+        })
+    else {
+        return;
+    };
 
     // Spot checks on what the samples say.
     let (records, _) = import(&root.join("2020_ytd_lumeninferius"), &Options::default()).unwrap();

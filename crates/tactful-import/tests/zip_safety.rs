@@ -26,6 +26,13 @@ fn make_zip(path: &PathBuf, entries: &[(&str, &[u8])]) {
     w.finish().unwrap();
 }
 
+/// A zip `<name>.zip` holding `entries`, in a scratch folder of its own.
+fn zip_of(name: &str, entries: &[(&str, &[u8])]) -> PathBuf {
+    let z = scratch(name).join(format!("{name}.zip"));
+    make_zip(&z, entries);
+    z
+}
+
 fn refusal(path: &std::path::Path, limits: Limits) -> String {
     match source::open(path, limits) {
         Ok(_) => panic!("{} was accepted", path.display()),
@@ -35,28 +42,25 @@ fn refusal(path: &std::path::Path, limits: Limits) -> String {
 
 #[test]
 fn path_traversal_is_refused() {
-    let d = scratch("traversal");
-    let z = d.join("evil.zip");
-    make_zip(&z, &[("data/tweets.js", b"window.YTD.tweets.part0 = []"), ("../../etc/evil.txt", b"x")]);
+    let z = zip_of(
+        "traversal",
+        &[("data/tweets.js", b"window.YTD.tweets.part0 = []"), ("../../etc/evil.txt", b"x")],
+    );
     let e = refusal(&z, Limits::default());
     assert!(e.contains("../../etc/evil.txt") && e.contains("path traversal"), "{e}");
 }
 
 #[test]
 fn absolute_paths_are_refused() {
-    let d = scratch("absolute");
-    let z = d.join("abs.zip");
-    make_zip(&z, &[("/etc/passwd", b"x")]);
+    let z = zip_of("absolute", &[("/etc/passwd", b"x")]);
     let e = refusal(&z, Limits::default());
     assert!(e.contains("absolute path"), "{e}");
 }
 
 #[test]
 fn a_zip_bomb_is_refused_by_ratio_and_by_total_size() {
-    let d = scratch("bomb");
-    let z = d.join("bomb.zip");
     let zeros = vec![0u8; 8 << 20];
-    make_zip(&z, &[("posts/your_posts_1.json", &zeros)]);
+    let z = zip_of("bomb", &[("posts/your_posts_1.json", &zeros)]);
     let e = refusal(&z, Limits::default());
     assert!(e.contains("zip bomb"), "{e}");
     let e = refusal(&z, Limits { max_total: 1 << 20, max_ratio: u64::MAX });
@@ -68,12 +72,10 @@ fn many_small_entries_that_make_a_bomb_together_are_refused() {
     // Each entry is 1 MiB of zeros, within the per-entry cap on its own; 40 of
     // them are 40 MiB from some 40 KB: a bomb as a whole (the real one was
     // 8,000 entries, 7.8 GiB from 9.5 MB).
-    let d = scratch("many-small");
-    let z = d.join("many.zip");
     let zeros = vec![0u8; 1 << 20];
     let names: Vec<String> = (0..40).map(|i| format!("data/part{i}.js")).collect();
     let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), zeros.as_slice())).collect();
-    make_zip(&z, &entries);
+    let z = zip_of("many-small", &entries);
     let e = refusal(&z, Limits::default());
     assert!(e.contains("for the archive as a whole") && e.contains("zip bomb"), "{e}");
     // One such entry alone is fine.
@@ -83,9 +85,8 @@ fn many_small_entries_that_make_a_bomb_together_are_refused() {
 
 #[test]
 fn entries_under_dot_slash_are_read_and_dot_dot_anywhere_is_refused() {
-    let d = scratch("dot");
-    let z = d.join("dot.zip");
-    make_zip(&z, &[("./data/tweets.js", b"window.YTD.tweets.part0 = []"), ("./data/./like.js", b"[]")]);
+    let z =
+        zip_of("dot", &[("./data/tweets.js", b"window.YTD.tweets.part0 = []"), ("./data/./like.js", b"[]")]);
     let mut src = source::open(&z, Limits::default()).unwrap();
     assert_eq!(src.entries(), ["data/like.js".to_string(), "data/tweets.js".to_string()]);
     let mut s = String::new();
@@ -137,9 +138,7 @@ fn assert_left_out_and_named(path: &std::path::Path, link: &str) {
 
 #[test]
 fn a_clean_zip_lists_its_entries_and_reads_them() {
-    let d = scratch("clean");
-    let z = d.join("ok.zip");
-    make_zip(&z, &[("data/tweets.js", b"window.YTD.tweets.part0 = []")]);
+    let z = zip_of("clean", &[("data/tweets.js", b"window.YTD.tweets.part0 = []")]);
     let mut src = source::open(&z, Limits::default()).unwrap();
     assert_eq!(src.entries(), ["data/tweets.js".to_string()]);
     let mut s = String::new();
@@ -147,16 +146,24 @@ fn a_clean_zip_lists_its_entries_and_reads_them() {
     assert_eq!(s, "window.YTD.tweets.part0 = []");
 }
 
+/// An export folder in a scratch folder `name`: `data/tweets.js` holding
+/// `tweets`, and at `link` a symbolic link to `target`.
+#[cfg(unix)]
+fn folder_with_a_link(name: &str, tweets: &[u8], link: &str, target: &str) -> PathBuf {
+    let export = scratch(name).join("export");
+    std::fs::create_dir_all(export.join("data")).unwrap();
+    std::fs::write(export.join("data/tweets.js"), tweets).unwrap();
+    std::os::unix::fs::symlink(target, export.join(link)).unwrap();
+    export
+}
+
 #[cfg(unix)]
 #[test]
 fn links_in_folders_are_not_followed() {
-    let d = scratch("links");
-    let export = d.join("export");
-    std::fs::create_dir_all(export.join("data")).unwrap();
-    std::fs::write(export.join("data/tweets.js"), "window.YTD.tweets.part0 = []").unwrap();
-    let secret = d.join("secret.txt");
+    let export =
+        folder_with_a_link("links", b"window.YTD.tweets.part0 = []", "data/leak.js", "../../secret.txt");
+    let secret = export.parent().unwrap().join("secret.txt");
     std::fs::write(&secret, "private").unwrap();
-    std::os::unix::fs::symlink(&secret, export.join("data/leak.js")).unwrap();
     let src = source::open(&export, Limits::default()).unwrap();
     assert_eq!(src.entries(), ["data/tweets.js".to_string()], "the link is not listed");
     let e = refusal(&export.join("data/leak.js"), Limits::default());
@@ -166,10 +173,6 @@ fn links_in_folders_are_not_followed() {
 #[cfg(unix)]
 #[test]
 fn a_link_inside_a_folder_is_left_out_and_named_like_one_in_a_zip() {
-    let d = scratch("folder-link");
-    let export = d.join("export");
-    std::fs::create_dir_all(export.join("data")).unwrap();
-    std::fs::write(export.join("data/tweets.js"), TWEETS).unwrap();
-    std::os::unix::fs::symlink("/etc/passwd", export.join("data/like.js")).unwrap();
+    let export = folder_with_a_link("folder-link", TWEETS, "data/like.js", "/etc/passwd");
     assert_left_out_and_named(&export, "data/like.js");
 }

@@ -4,8 +4,9 @@
 //! (`relationships::interactions`, `Tally`, `coaching::request_cue`,
 //! `OwnerHandles`), so the stored path and the from-items path agree.
 //!
-//! - `interactions`: every interaction of every item (contact handle, lower
-//!   case; time; direction; act; private; whether the item is a pitch).
+//! - `interactions`: every interaction of every item (the contact's handle,
+//!   lower case, as its row in `people`; time; direction; act; private;
+//!   whether the item is a pitch).
 //! - `handle_contacts`: which contact each (network, handle) counts for, as
 //!   the curve maps them (the same lower-case rule as `contacts`).
 //! - `contact_tallies`: each contact's [`Tally`] of all interactions up to
@@ -59,8 +60,8 @@ use crate::schema::SEP;
 use crate::{StoreError, StoredItem};
 
 /// Bump when what is derived changes: stores derive everything again.
-/// 3: response tracking (migration 6).
-pub const VERSION: i64 = 3;
+/// 3: response tracking (migration 6). 4: interactions refer to `people` (migration 7).
+pub const VERSION: i64 = 4;
 const STATE_KEY: &str = "derived";
 /// Items read per query while deriving (bounded memory).
 const CHUNK: i64 = 20_000;
@@ -105,7 +106,7 @@ fn fingerprint(owners: &Owners) -> String {
 }
 
 fn max_item(db: &mut dyn Db) -> Result<i64, StoreError> {
-    Ok(db.rows("SELECT COALESCE(MAX(id), 0) FROM items", &[])?[0][0].int())
+    Ok(db.rows("SELECT COALESCE(MAX(id), 0) FROM stored_items", &[])?[0][0].int())
 }
 
 /// Which contact each (network, lower-case handle) counts for: as the curve
@@ -329,6 +330,7 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
         });
         let mut from = watermark;
         let mut pending = false;
+        let mut persons: [HashMap<String, i64>; 5] = Default::default();
         loop {
             let mut rows = Vec::new();
             if from < max_id {
@@ -351,11 +353,19 @@ pub(crate) fn refresh_in(db: &mut dyn Db, added: Option<Added>) -> Result<(), St
                     path: "derived tables".into(),
                     message: "the deriving thread stopped".into(),
                 })?;
+                let mut acts = d.acts;
+                // The person of each interaction by its row in `people` (see `Derived::acts`).
+                for row in acts.chunks_mut(9) {
+                    if let (Arg::Static(n), Arg::Text(handle)) = (&row[3], &row[4]) {
+                        let network = n.parse().unwrap_or(Network::Other);
+                        row[4] = Arg::Int(people::person_id(db, &mut persons, network, handle)?);
+                    }
+                }
                 insert(
                     db,
-                    "INSERT INTO interactions (at, item_id, seq, network, handle, direction, act, private, pitch) VALUES",
+                    "INSERT INTO interactions (at, item_id, seq, network, person, direction, act, private, pitch) VALUES",
                     9,
-                    &d.acts,
+                    &acts,
                 )?;
                 insert(
                     db,
@@ -480,7 +490,8 @@ type Reply = (i64, i64, String);
 /// second thread can do it while the store reads and writes).
 #[derive(Default)]
 struct Derived {
-    /// `interactions` rows, 9 values each.
+    /// `interactions` rows, 9 values each; the person as their lower-case
+    /// handle, made an id in `people` when stored.
     acts: Vec<Arg<'static>>,
     /// `replies` rows, 6 values each.
     replies: Vec<Arg<'static>>,
@@ -950,7 +961,10 @@ fn retally(
             // when a few contacts change).
             let by_net = handle_index(mapping, (!all).then_some(contacts));
             let mut per: HashMap<i64, Vec<Stored>> = HashMap::new();
-            db.each(&format!("SELECT i.handle, {STORED_COLUMNS} FROM interactions i"), &[], &mut |r| {
+            let sql = format!(
+                "SELECT p.handle, {STORED_COLUMNS} FROM interactions i JOIN people p ON p.id = i.person"
+            );
+            db.each(&sql, &[], &mut |r| {
                 let s = Stored::of(&r[1..]);
                 if let Cell::Text(h) = &r[0] {
                     if let Some(id) = by_net[s.network as usize].get(h.as_str()) {
@@ -1029,7 +1043,8 @@ pub fn interactions_between(
     let mut out = Vec::new();
     db.each(
         &format!(
-            "SELECT hc.contact_id, i.handle, {STORED_COLUMNS} FROM interactions i JOIN handle_contacts hc ON hc.network = i.network AND hc.handle = i.handle
+            "SELECT hc.contact_id, p.handle, {STORED_COLUMNS} FROM interactions i JOIN people p ON p.id = i.person
+             JOIN handle_contacts hc ON hc.network = i.network AND hc.handle = p.handle
              WHERE i.at >= ?1 AND i.at <= ?2 ORDER BY i.at, i.item_id, i.seq"
         ),
         &[Arg::Int(from), Arg::Int(to)],

@@ -8,6 +8,7 @@
 //! writer is written once (`writer.rs`) over the SQL both backends speak
 //! (`people::Db`); a backend only opens and commits its transaction.
 
+pub mod actions;
 pub mod coach;
 pub mod derived;
 pub mod people;
@@ -162,41 +163,80 @@ pub mod testing {
         }
     }
 
+    /// Run `sql` on the SQLite store file at `path`, outside tactful.
+    fn sqlite_batch(path: &std::path::Path, sql: &str) -> Result<(), StoreError> {
+        let e = |e: rusqlite::Error| StoreError::Sqlite {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        rusqlite::Connection::open(path).map_err(e)?.execute_batch(sql).map_err(e)
+    }
+
     /// Write a schema version into a SQLite store file (to test refusal of newer stores).
     pub fn set_schema_version(path: &std::path::Path, version: i64) -> Result<(), StoreError> {
-        let conn = rusqlite::Connection::open(path)
-            .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
-        conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])
-            .map_err(|e| StoreError::Sqlite { path: path.display().to_string(), message: e.to_string() })?;
-        Ok(())
+        sqlite_batch(path, &format!("INSERT INTO schema_version (version) VALUES ({version})"))
+    }
+
+    /// Migration 8 undone: no record of what the seller did, no notes.
+    /// The same SQL on both backends.
+    const BEFORE_SELLER_ACTIONS: &str = "DROP TABLE item_actions; DROP TABLE contact_notes;
+        ALTER TABLE contacts DROP COLUMN keep_in_touch_days;
+        DELETE FROM schema_version WHERE version > 7;";
+
+    /// Turn a SQLite store back into what tactful wrote before migration 8.
+    pub fn downgrade_sqlite_to_v7(path: &std::path::Path) -> Result<(), StoreError> {
+        sqlite_batch(path, BEFORE_SELLER_ACTIONS)
+    }
+
+    /// Migration 7 undone: the handles back in the items table, no `people`.
+    /// The same SQL on both backends.
+    const BEFORE_PEOPLE_ONCE: &str = "ALTER TABLE stored_items ADD COLUMN author TEXT NOT NULL DEFAULT '';
+        ALTER TABLE stored_items ADD COLUMN counterparts TEXT NOT NULL DEFAULT '';
+        UPDATE stored_items SET author = (SELECT v.author FROM items v WHERE v.id = stored_items.id),
+            counterparts = (SELECT v.counterparts FROM items v WHERE v.id = stored_items.id);
+        DROP VIEW items;
+        ALTER TABLE stored_items DROP COLUMN author_id;
+        ALTER TABLE stored_items RENAME TO items;
+        DELETE FROM interactions;
+        ALTER TABLE interactions DROP COLUMN person;
+        ALTER TABLE interactions ADD COLUMN handle TEXT NOT NULL DEFAULT '';
+        DELETE FROM settings WHERE key = 'derived';
+        DROP TABLE item_people;
+        DROP TABLE people;
+        DELETE FROM schema_version WHERE version > 6;";
+
+    /// Turn a SQLite store back into what tactful wrote before migration 7
+    /// (each item holding its people's handles), keeping its items.
+    pub fn downgrade_sqlite_to_v6(path: &std::path::Path) -> Result<(), StoreError> {
+        downgrade_sqlite_to_v7(path)?;
+        sqlite_batch(path, BEFORE_PEOPLE_ONCE)
+    }
+
+    /// The same for the PostgreSQL store at `url`.
+    pub fn downgrade_pg_to_v6(url: &str) -> Result<(), StoreError> {
+        let mut c = postgres::Client::connect(url, postgres::NoTls)
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        c.batch_execute(BEFORE_SELLER_ACTIONS).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        c.batch_execute(BEFORE_PEOPLE_ONCE).map_err(|e| StoreError::Postgres(e.to_string()))
     }
 
     /// Turn a SQLite store back into what tactful wrote before migration 6
     /// (no derived response tracking; derived with an older `derived::VERSION`).
     pub fn downgrade_sqlite_to_v5(path: &std::path::Path) -> Result<(), StoreError> {
-        let e = |e: rusqlite::Error| StoreError::Sqlite {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
-        let conn = rusqlite::Connection::open(path).map_err(e)?;
-        conn.execute_batch(
+        downgrade_sqlite_to_v6(path)?;
+        sqlite_batch(
+            path,
             "DROP TABLE conversations; DROP TABLE starts; DROP TABLE unthreaded_messages;
              UPDATE settings SET value = '2' || substr(value, instr(value, char(10))) WHERE key = 'derived';
              DELETE FROM schema_version WHERE version > 5;",
         )
-        .map_err(e)
     }
 
     /// Turn a SQLite store back into what tactful wrote before migration 5
     /// (no counts per network and kind): to test that an old store upgrades in place.
     pub fn downgrade_sqlite_to_v4(path: &std::path::Path) -> Result<(), StoreError> {
         downgrade_sqlite_to_v5(path)?;
-        let e = |e: rusqlite::Error| StoreError::Sqlite {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
-        let conn = rusqlite::Connection::open(path).map_err(e)?;
-        conn.execute_batch("DROP TABLE item_counts; DELETE FROM schema_version WHERE version > 4;").map_err(e)
+        sqlite_batch(path, "DROP TABLE item_counts; DELETE FROM schema_version WHERE version > 4;")
     }
 
     /// Turn a SQLite store back into what tactful wrote before migration 4
@@ -204,17 +244,27 @@ pub mod testing {
     /// settings: to test that an old store upgrades in place.
     pub fn downgrade_sqlite_to_v3(path: &std::path::Path) -> Result<(), StoreError> {
         downgrade_sqlite_to_v4(path)?;
-        let e = |e: rusqlite::Error| StoreError::Sqlite {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
-        let conn = rusqlite::Connection::open(path).map_err(e)?;
-        conn.execute_batch(
+        sqlite_batch(
+            path,
             "DROP TABLE interactions; DROP TABLE handle_contacts; DROP TABLE contact_tallies; DROP TABLE owner_authors;
              DROP TABLE requests; DROP TABLE replies; ALTER TABLE contacts DROP COLUMN marked_at;
              DELETE FROM settings WHERE key = 'derived'; DELETE FROM schema_version WHERE version > 3;",
         )
-        .map_err(e)
+    }
+
+    /// The path of a store file `tactful.db` in a new, empty scratch folder `name`.
+    pub fn sqlite_path(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("tactful-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("tactful.db")
+    }
+
+    /// A new PostgreSQL store in a fresh database named after `name` on the
+    /// test server, and its URL; `None` where there is no server (see [`pg_url`]).
+    pub fn fresh_pg(name: &str) -> Option<(crate::PgStore, String)> {
+        let url = fresh_pg_database(&pg_url()?, name).unwrap();
+        Some((crate::PgStore::open(&url).unwrap(), url))
     }
 
     /// Create an empty database named after the test on the server at `url`

@@ -2,6 +2,8 @@
 //! consent ledger: written once against a tiny SQL interface that both
 //! backends implement, so SQLite and PostgreSQL behave the same.
 
+use std::collections::HashMap;
+
 use tactful_core::consent::{Purpose, Source, Status};
 use tactful_core::history::Network;
 
@@ -69,14 +71,52 @@ pub trait Db {
     fn each(&mut self, sql: &str, args: &[Arg], visit: &mut dyn FnMut(&mut [Cell]))
     -> Result<(), StoreError>;
     /// Run `f` in one transaction (inside a writer: in the writer's own).
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
+    fn atomically(&mut self, f: &mut Work<'_>) -> Result<(), StoreError>;
     /// True on PostgreSQL, for the few statements the two spell differently.
     fn postgres(&self) -> bool {
         false
     }
+}
+
+/// A unit of work on the store, done all or nothing (see [`Db::atomically`]).
+pub type Work<'a> = dyn FnMut(&mut dyn Db) -> Result<(), StoreError> + 'a;
+
+/// `atomically` of a [`Db`] that is already one transaction (an import's):
+/// the work runs in it.
+pub(crate) fn in_this_transaction(db: &mut dyn Db, f: &mut Work<'_>) -> Result<(), StoreError> {
+    f(db)
+}
+
+/// The id of the row of `handle` in `people` (added when new): a person
+/// named in every message of a thread is stored once, and referred to.
+/// `known` keeps the ids found so far, per network, for the caller.
+pub(crate) fn person_id(
+    db: &mut dyn Db,
+    known: &mut [HashMap<String, i64>; 5],
+    network: Network,
+    handle: &str,
+) -> Result<i64, StoreError> {
+    const FIND: &str = "SELECT id FROM people WHERE network = ?1 AND handle = ?2";
+    // On a server, another import may add the same person meanwhile: then
+    // the insert adds nothing and the row is theirs.
+    const ADD: &str = "INSERT INTO people (network, handle) VALUES (?1, ?2) ON CONFLICT (network, handle) DO NOTHING RETURNING id";
+    if let Some(id) = known[network as usize].get(handle) {
+        return Ok(*id);
+    }
+    let args = [Arg::Static(network.as_str()), Arg::Str(handle)];
+    let mut found = db.rows(FIND, &args)?;
+    if found.is_empty() {
+        found = db.rows(ADD, &args)?;
+    }
+    if found.is_empty() {
+        found = db.rows(FIND, &args)?;
+    }
+    let id = found
+        .first()
+        .map(|r| r[0].int())
+        .ok_or_else(|| StoreError::Postgres(format!("`{handle}` is not in people after adding it")))?;
+    known[network as usize].insert(handle.to_string(), id);
+    Ok(id)
 }
 
 /// A person in the seller's network, with every handle they are known by.

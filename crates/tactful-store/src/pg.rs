@@ -161,24 +161,38 @@ fn pg_each<C: postgres::GenericClient>(
     Ok(())
 }
 
-impl crate::people::Db for PgStore {
-    fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        pg_exec(&mut self.client, &mut self.prepared, sql, args)
-    }
+/// [`Db`](crate::people::Db) over the `$conn` of `$ty`, the store's own
+/// client or an import's transaction; `$atomically` runs a unit of work.
+macro_rules! pg_db {
+    ($ty:ty, $conn:ident, $atomically:path) => {
+        impl crate::people::Db for $ty {
+            fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+                pg_exec(&mut self.$conn, &mut self.prepared, sql, args)
+            }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
-        pg_each(&mut self.client, &mut self.prepared, sql, args, visit)
-    }
+            fn each(
+                &mut self,
+                sql: &str,
+                args: &[Arg],
+                visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+            ) -> Result<(), StoreError> {
+                pg_each(&mut self.$conn, &mut self.prepared, sql, args, visit)
+            }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+            fn atomically(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
+                $atomically(self, f)
+            }
+
+            fn postgres(&self) -> bool {
+                true
+            }
+        }
+    };
+}
+
+impl PgStore {
+    /// A unit of work in a transaction of its own.
+    fn in_new_transaction(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
         self.client.batch_execute("BEGIN").map_err(err)?;
         match f(self) {
             Ok(()) => self.client.batch_execute("COMMIT").map_err(err),
@@ -188,39 +202,12 @@ impl crate::people::Db for PgStore {
             }
         }
     }
-
-    fn postgres(&self) -> bool {
-        true
-    }
 }
 
-/// Inside an import, the writer and the derived tables write in the
-/// import's own transaction.
-impl crate::people::Db for PgTx<'_> {
-    fn exec(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        pg_exec(&mut self.tx, &mut self.prepared, sql, args)
-    }
-
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
-        pg_each(&mut self.tx, &mut self.prepared, sql, args, visit)
-    }
-
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        f(self)
-    }
-
-    fn postgres(&self) -> bool {
-        true
-    }
-}
+pg_db!(PgStore, client, PgStore::in_new_transaction);
+// Inside an import, the writer and the derived tables write in the import's
+// own transaction: already all or nothing.
+pg_db!(PgTx<'_>, tx, crate::people::in_this_transaction);
 
 impl Store for PgStore {
     fn people(&mut self) -> &mut dyn crate::people::Db {

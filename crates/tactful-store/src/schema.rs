@@ -2,6 +2,46 @@
 //! transaction. The number of applied steps is the schema version. Never edit
 //! a released step: add a new one.
 
+/// Migration 7's statements that both backends spell the same: the
+/// handles into `people` (the counterparts split into `counterpart_handles`
+/// before), the items' other people into `item_people`, and the table renamed
+/// for the view `items` to take its name.
+macro_rules! people_once_moves {
+    () => {
+        "INSERT INTO people (network, handle)
+            SELECT network, author FROM items UNION SELECT network, handle FROM counterpart_handles ORDER BY 1, 2;
+        INSERT INTO item_people (item_id, seq, person_id)
+            SELECT c.item_id, c.seq, p.id FROM counterpart_handles c
+            JOIN people p ON p.network = c.network AND p.handle = c.handle;
+        DROP TABLE counterpart_handles;
+        ALTER TABLE items RENAME TO stored_items;"
+    };
+}
+
+/// The view `items` of migration 7: the stored items with their people's
+/// handles, the other people joined by [`SEP`] in their order.
+macro_rules! items_view {
+    () => {
+        "CREATE VIEW items AS
+            SELECT i.id, i.fingerprint, i.network, i.kind, i.external_id, a.handle AS author, i.by_owner,
+                COALESCE((SELECT string_agg(p.handle, '\u{1f}' ORDER BY ip.seq) FROM item_people ip
+                    JOIN people p ON p.id = ip.person_id WHERE ip.item_id = i.id), '') AS counterparts,
+                i.thread, i.parent, i.at, i.text, i.source_file, i.source_position
+            FROM stored_items i JOIN people a ON a.id = i.author_id;"
+    };
+}
+
+/// Migration 7 for the derived `interactions`: the person by id instead of
+/// the handle. Emptied, to be derived again.
+macro_rules! interactions_by_person {
+    () => {
+        "DELETE FROM interactions;
+        ALTER TABLE interactions DROP COLUMN handle;
+        ALTER TABLE interactions ADD COLUMN person BIGINT NOT NULL DEFAULT 0;
+        DELETE FROM settings WHERE key = 'derived';"
+    };
+}
+
 /// SQLite migrations.
 pub const SQLITE: &[&str] = &[
     // 1: accounts, people, items.
@@ -165,6 +205,65 @@ pub const SQLITE: &[&str] = &[
         people TEXT NOT NULL,
         PRIMARY KEY (network, conv, at, item_id)
     ) WITHOUT ROWID;",
+    // 7: people once. Each (network, handle) is stored once, in `people`;
+    // an item refers to its author by id and to its other people through
+    // `item_people`, in order; an interaction to its person (the lower-case
+    // handle) by id. The view `items` shows the items with their handles, as
+    // the table did. (One long name in a Messenger thread was copied into
+    // every message of it, and every interaction.) The derived tables are
+    // derived again.
+    concat!(
+    "CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        UNIQUE (network, handle)
+    );
+    CREATE TABLE item_people (
+        item_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY (item_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TEMP TABLE counterpart_handles AS
+        WITH RECURSIVE split(item_id, network, seq, handle, rest) AS (
+            SELECT id, network, -1, NULL, counterparts || char(31) FROM items WHERE counterparts <> ''
+            UNION ALL
+            SELECT item_id, network, seq + 1, substr(rest, 1, instr(rest, char(31)) - 1),
+                substr(rest, instr(rest, char(31)) + 1)
+            FROM split WHERE rest <> ''
+        )
+        SELECT item_id, network, seq, handle FROM split WHERE seq >= 0;
+    ",
+    people_once_moves!(),
+    "
+    ALTER TABLE stored_items ADD COLUMN author_id INTEGER NOT NULL DEFAULT 0;
+    UPDATE stored_items SET author_id =
+        (SELECT p.id FROM people p WHERE p.network = stored_items.network AND p.handle = stored_items.author);
+    ALTER TABLE stored_items DROP COLUMN author;
+    ALTER TABLE stored_items DROP COLUMN counterparts;
+    ",
+    items_view!(),
+    interactions_by_person!()
+    ),
+    // 8: what the seller did about things: a waiting message answered
+    // elsewhere or snoozed, a past post fixed or a finding dismissed (with
+    // the reason), notes on a contact, and how often to stay in touch.
+    "CREATE TABLE item_actions (
+        item_id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL,
+        until_at INTEGER,
+        reason TEXT,
+        at INTEGER NOT NULL
+    );
+    CREATE TABLE contact_notes (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
+    ALTER TABLE contacts ADD COLUMN keep_in_touch_days INTEGER;",
 ];
 /// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
 pub const POSTGRES: &[&str] = &[
@@ -315,6 +414,49 @@ pub const POSTGRES: &[&str] = &[
         people TEXT NOT NULL,
         PRIMARY KEY (network, conv, at, item_id)
     );",
+    concat!(
+    "CREATE TABLE people (
+        id BIGSERIAL PRIMARY KEY,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        UNIQUE (network, handle)
+    );
+    CREATE TABLE item_people (
+        item_id BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        person_id BIGINT NOT NULL,
+        PRIMARY KEY (item_id, seq)
+    );
+    CREATE TEMP TABLE counterpart_handles AS
+        SELECT i.id AS item_id, i.network, c.seq - 1 AS seq, c.handle
+        FROM items i CROSS JOIN LATERAL unnest(string_to_array(i.counterparts, chr(31))) WITH ORDINALITY AS c(handle, seq)
+        WHERE i.counterparts <> '';
+    ",
+    people_once_moves!(),
+    "
+    ALTER TABLE stored_items ADD COLUMN author_id BIGINT NOT NULL DEFAULT 0;
+    UPDATE stored_items SET author_id = p.id FROM people p
+        WHERE p.network = stored_items.network AND p.handle = stored_items.author;
+    ALTER TABLE stored_items DROP COLUMN author, DROP COLUMN counterparts;
+    ",
+    items_view!(),
+    interactions_by_person!()
+    ),
+    "CREATE TABLE item_actions (
+        item_id BIGINT PRIMARY KEY,
+        action TEXT NOT NULL,
+        until_at BIGINT,
+        reason TEXT,
+        at BIGINT NOT NULL
+    );
+    CREATE TABLE contact_notes (
+        id BIGSERIAL PRIMARY KEY,
+        contact_id BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
+    ALTER TABLE contacts ADD COLUMN keep_in_touch_days BIGINT;",
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).

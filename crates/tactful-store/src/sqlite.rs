@@ -103,24 +103,34 @@ fn sql_each(
     Ok(())
 }
 
-impl crate::people::Db for SqliteStore {
-    fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
-        sql_exec(&self.conn, &self.path, sql, args)
-    }
+/// [`Db`](crate::people::Db) over the `$conn` of `$ty`, the store's own
+/// connection or an import's transaction; `$atomically` runs a unit of work.
+macro_rules! sqlite_db {
+    ($ty:ty, $conn:ident, $atomically:path) => {
+        impl crate::people::Db for $ty {
+            fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
+                sql_exec(&self.$conn, &self.path, sql, args)
+            }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
-        sql_each(&self.conn, &self.path, sql, args, visit)
-    }
+            fn each(
+                &mut self,
+                sql: &str,
+                args: &[crate::query::Arg],
+                visit: &mut dyn FnMut(&mut [crate::people::Cell]),
+            ) -> Result<(), StoreError> {
+                sql_each(&self.$conn, &self.path, sql, args, visit)
+            }
 
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+            fn atomically(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
+                $atomically(self, f)
+            }
+        }
+    };
+}
+
+impl SqliteStore {
+    /// A unit of work in a transaction of its own.
+    fn in_new_transaction(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
         // IMMEDIATE: take the write lock now, so two processes refreshing the
         // derived tables at once wait for each other instead of failing.
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err(&self.path))?;
@@ -134,29 +144,10 @@ impl crate::people::Db for SqliteStore {
     }
 }
 
-/// Inside an import, the writer and the derived tables write in the
-/// import's own transaction.
-impl crate::people::Db for SqliteTx<'_> {
-    fn exec(&mut self, sql: &str, args: &[crate::query::Arg]) -> Result<u64, StoreError> {
-        sql_exec(&self.tx, &self.path, sql, args)
-    }
-
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[crate::query::Arg],
-        visit: &mut dyn FnMut(&mut [crate::people::Cell]),
-    ) -> Result<(), StoreError> {
-        sql_each(&self.tx, &self.path, sql, args, visit)
-    }
-
-    fn atomically(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn crate::people::Db) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        f(self)
-    }
-}
+sqlite_db!(SqliteStore, conn, SqliteStore::in_new_transaction);
+// Inside an import, the writer and the derived tables write in the import's
+// own transaction: already all or nothing.
+sqlite_db!(SqliteTx<'_>, tx, crate::people::in_this_transaction);
 
 impl Store for SqliteStore {
     fn people(&mut self) -> &mut dyn crate::people::Db {

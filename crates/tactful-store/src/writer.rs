@@ -10,9 +10,8 @@ use std::collections::HashMap;
 use tactful_core::history::{Network, Person, Record, SourceRef};
 
 use crate::derived;
-use crate::people::{Cell, Db};
+use crate::people::{Cell, Db, person_id};
 use crate::query::{Arg, NewItems};
-use crate::schema::SEP;
 use crate::{Added, StoreError, Writer};
 
 /// A backend's open transaction: the SQL of [`Db`] runs inside it, and
@@ -22,8 +21,9 @@ pub(crate) trait Transaction: Db {
     fn commit(self) -> Result<(), StoreError>;
 }
 
-const INSERT_ITEM: &str = "INSERT INTO items (fingerprint, network, kind, external_id, author, by_owner, counterparts, thread, parent, at, text, source_file, source_position)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (fingerprint) DO NOTHING";
+const INSERT_ITEM: &str = "INSERT INTO stored_items (fingerprint, network, kind, external_id, author_id, by_owner, thread, parent, at, text, source_file, source_position)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
+const INSERT_ITEM_PERSON: &str = "INSERT INTO item_people (item_id, seq, person_id) VALUES (?1, ?2, ?3)";
 const INSERT_OWNER: &str =
     "INSERT INTO owners (network, handle, name, source_file, source_position) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (network) DO NOTHING";
@@ -45,6 +45,9 @@ pub(crate) struct Import<T> {
     contacts: [HashMap<String, i64>; 5],
     /// The owner's handle per network: the owner is never a contact.
     owners: [Option<String>; 5],
+    /// Handle → its row in `people`, per network: a person named in every
+    /// message of a thread is stored once and referred to by id.
+    people: [HashMap<String, i64>; 5],
     /// For the derived tables: what this import added (see `derived::Added`).
     added: derived::Added,
     new_items: NewItems,
@@ -62,11 +65,12 @@ impl<T: Transaction> Import<T> {
         for (n, h) in owners {
             by_network[n as usize] = Some(h);
         }
-        let base = first_id(&tx.rows("SELECT COALESCE(MAX(id), 0) FROM items", &[])?).unwrap_or(0);
+        let base = first_id(&tx.rows("SELECT COALESCE(MAX(id), 0) FROM stored_items", &[])?).unwrap_or(0);
         Ok(Import {
             tx,
             contacts: Default::default(),
             owners: by_network,
+            people: Default::default(),
             added: derived::Added::after(base),
             new_items: NewItems::default(),
         })
@@ -145,17 +149,16 @@ impl<T: Transaction> Writer for Import<T> {
                 Ok(if n > 0 { Added::New } else { Added::AlreadyThere })
             }
             Record::Item(item) => {
-                let counterparts: Vec<&str> = item.counterparts.iter().map(|p| p.handle.as_str()).collect();
-                let n = self.tx.exec(
+                let author = person_id(&mut self.tx, &mut self.people, item.network, &item.author.handle)?;
+                let added = self.tx.rows(
                     INSERT_ITEM,
                     &[
                         Arg::Fingerprint(item.fingerprint()),
                         Arg::Static(item.network.as_str()),
                         Arg::Static(item.kind.as_str()),
                         Arg::OptStr(item.external_id.as_deref()),
-                        Arg::Str(&item.author.handle),
+                        Arg::Int(author),
                         Arg::Bool(item.by_owner),
-                        Arg::Text(counterparts.join(&SEP.to_string())),
                         Arg::OptStr(item.thread.as_deref()),
                         Arg::OptStr(item.parent.as_deref()),
                         Arg::Int(item.at),
@@ -164,8 +167,11 @@ impl<T: Transaction> Writer for Import<T> {
                         Arg::Str(&item.source.position),
                     ],
                 )?;
-                if n == 0 {
-                    return Ok(Added::AlreadyThere);
+                let Some(id) = first_id(&added) else { return Ok(Added::AlreadyThere) };
+                for (seq, c) in item.counterparts.iter().enumerate() {
+                    let person = person_id(&mut self.tx, &mut self.people, item.network, &c.handle)?;
+                    self.tx
+                        .exec(INSERT_ITEM_PERSON, &[Arg::Int(id), Arg::Int(seq as i64), Arg::Int(person)])?;
                 }
                 self.added.owner_item(item);
                 self.new_items.add(item);

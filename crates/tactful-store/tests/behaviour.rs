@@ -8,6 +8,23 @@ use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 use tactful_store::people;
 use tactful_store::{Added, Filter, PgStore, SqliteStore, Store};
 
+/// Two tests of `$suite`: `$sqlite` on a new SQLite store, `$postgres` on a
+/// new PostgreSQL one (where the test server runs).
+macro_rules! on_both_backends {
+    ($suite:ident, $sqlite:ident, $postgres:ident) => {
+        #[test]
+        fn $sqlite() {
+            $suite(&mut SqliteStore::open(&temp_path(stringify!($suite))).unwrap());
+        }
+
+        #[test]
+        fn $postgres() {
+            let Some((mut store, _)) = tactful_store::testing::fresh_pg(stringify!($suite)) else { return };
+            $suite(&mut store);
+        }
+    };
+}
+
 fn item(id: &str, kind: ItemKind, by_owner: bool, at: i64, text: &str) -> Record {
     Record::Item(Item {
         network: Network::Facebook,
@@ -254,35 +271,9 @@ fn identity_suite(store: &mut dyn Store) {
     assert_eq!(all[0].handles.len(), 2);
 }
 
-#[test]
-fn sqlite_same_email_is_one_contact() {
-    let path = temp_path("identity");
-    let mut store = SqliteStore::open(&path).unwrap();
-    identity_suite(&mut store);
-}
+on_both_backends!(identity_suite, sqlite_same_email_is_one_contact, postgres_same_email_is_one_contact);
 
-#[test]
-fn postgres_same_email_is_one_contact() {
-    let Some(url) = tactful_store::testing::pg_url() else { return };
-    let db_url = tactful_store::testing::fresh_pg_database(&url, "identity").unwrap();
-    let mut store = PgStore::open(&db_url).unwrap();
-    identity_suite(&mut store);
-}
-
-#[test]
-fn sqlite_people_and_consent_behave() {
-    let path = temp_path("people");
-    let mut store = SqliteStore::open(&path).unwrap();
-    people_suite(&mut store);
-}
-
-#[test]
-fn postgres_people_and_consent_behave() {
-    let Some(url) = tactful_store::testing::pg_url() else { return };
-    let db_url = tactful_store::testing::fresh_pg_database(&url, "people").unwrap();
-    let mut store = PgStore::open(&db_url).unwrap();
-    people_suite(&mut store);
-}
+on_both_backends!(people_suite, sqlite_people_and_consent_behave, postgres_people_and_consent_behave);
 
 /// The plan and work sessions.
 fn coach_suite(store: &mut dyn Store) {
@@ -302,27 +293,9 @@ fn coach_suite(store: &mut dyn Store) {
     assert_eq!(coach::sessions(db).unwrap().len(), 1);
 }
 
-#[test]
-fn sqlite_plan_and_sessions_behave() {
-    let path = temp_path("coach");
-    let mut store = SqliteStore::open(&path).unwrap();
-    coach_suite(&mut store);
-}
+on_both_backends!(coach_suite, sqlite_plan_and_sessions_behave, postgres_plan_and_sessions_behave);
 
-#[test]
-fn postgres_plan_and_sessions_behave() {
-    let Some(url) = tactful_store::testing::pg_url() else { return };
-    let db_url = tactful_store::testing::fresh_pg_database(&url, "coach").unwrap();
-    let mut store = PgStore::open(&db_url).unwrap();
-    coach_suite(&mut store);
-}
-
-fn temp_path(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tactful-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("tactful.db")
-}
+use tactful_store::testing::sqlite_path as temp_path;
 
 #[test]
 fn sqlite_store_behaves() {
@@ -369,11 +342,48 @@ fn sqlite_refuses_a_store_from_a_newer_tactful() {
 
 #[test]
 fn postgres_store_behaves() {
-    let Some(url) = tactful_store::testing::pg_url() else { return };
-    let db_url = tactful_store::testing::fresh_pg_database(&url, "behaves").unwrap();
-    let mut store = PgStore::open(&db_url).unwrap();
+    let Some((mut store, db_url)) = tactful_store::testing::fresh_pg("behaves") else { return };
     suite(&mut store);
     drop(store);
     let mut again = PgStore::open(&db_url).unwrap();
     assert_eq!(all(&mut again, &Filter::default()).len(), 4);
+}
+
+/// A store from before people were stored once (schema 6: each item held
+/// its people's handles) gives the same items once upgraded, and its people
+/// are each stored once.
+fn people_once_upgrade(store: &mut dyn Store, downgrade: &dyn Fn(), reopen: &dyn Fn() -> Box<dyn Store>) {
+    import(store, &sample());
+    let before = all(store, &Filter::default());
+    assert_eq!(before[1].counterparts, ["ann", "bob"], "in the order given");
+    downgrade();
+    let mut store = reopen();
+    assert_eq!(all(store.as_mut(), &Filter::default()), before);
+    let people = store.people().rows("SELECT network, handle FROM people ORDER BY handle", &[]).unwrap();
+    let handles: Vec<String> = people.iter().map(|r| r[1].text()).collect();
+    assert_eq!(handles, ["ann", "bob", "me"]);
+    // And new items refer to them.
+    import(store.as_mut(), &[item("9", ItemKind::Message, true, 900, "See you Saturday")]);
+    let after = all(store.as_mut(), &Filter { person: Some("bob".into()), ..Filter::default() });
+    assert_eq!(after.iter().map(|i| i.at).collect::<Vec<_>>(), [200, 300, 900]);
+    assert_eq!(store.people().rows("SELECT count(*) FROM people", &[]).unwrap()[0][0].int(), 3);
+}
+
+#[test]
+fn sqlite_store_from_before_people_once_upgrades_in_place() {
+    let path = temp_path("v6");
+    let mut store = SqliteStore::open(&path).unwrap();
+    people_once_upgrade(
+        &mut store,
+        &|| tactful_store::testing::downgrade_sqlite_to_v6(&path).unwrap(),
+        &|| Box::new(SqliteStore::open(&path).unwrap()),
+    );
+}
+
+#[test]
+fn postgres_store_from_before_people_once_upgrades_in_place() {
+    let Some((mut store, url)) = tactful_store::testing::fresh_pg("v6") else { return };
+    people_once_upgrade(&mut store, &|| tactful_store::testing::downgrade_pg_to_v6(&url).unwrap(), &|| {
+        Box::new(PgStore::open(&url).unwrap())
+    });
 }

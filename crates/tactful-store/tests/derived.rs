@@ -7,28 +7,16 @@
 //! without the tables gets them filled on first use.
 
 use std::collections::{BTreeMap, HashMap};
+use tactful_core::seeded::Rng;
 
 use tactful_core::coaching::{self, Owners};
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 use tactful_core::relationships::{self, Interaction, Tally};
-use tactful_store::{Filter, PgStore, SqliteStore, Store, StoredItem, derived, people};
+use tactful_store::{Filter, SqliteStore, Store, StoredItem, derived, people};
 
 const DAY: i64 = 86_400;
 /// 2026-01-01.
 const T0: i64 = 1_767_225_600;
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
 
 const PEOPLE: &[&str] = &["ann", "Ann", "bob", "cat", "dan", "eve"];
 const THEIRS: &[&str] = &[
@@ -294,24 +282,17 @@ fn suite(store: &mut dyn Store) {
     agree(store, &nows, "after a new owner");
 }
 
-fn temp_path(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tactful-derived-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("tactful.db")
-}
+use tactful_store::testing::sqlite_path as temp_path;
 
 #[test]
 fn sqlite_derived_tables_agree_with_the_items() {
-    let mut store = SqliteStore::open(&temp_path("agree")).unwrap();
+    let mut store = SqliteStore::open(&temp_path("derived-agree")).unwrap();
     suite(&mut store);
 }
 
 #[test]
 fn postgres_derived_tables_agree_with_the_items() {
-    let Some(url) = tactful_store::testing::pg_url() else { return };
-    let db_url = tactful_store::testing::fresh_pg_database(&url, "derived").unwrap();
-    let mut store = PgStore::open(&db_url).unwrap();
+    let Some((mut store, _)) = tactful_store::testing::fresh_pg("derived") else { return };
     suite(&mut store);
 }
 

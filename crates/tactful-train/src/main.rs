@@ -187,52 +187,24 @@ impl Overrides {
     fn config(&self, head: Head) -> train::Config {
         let mut c = train::Config::for_head(head);
         let f = &self.features;
-        if let Some(x) = self.epochs {
-            c.epochs = x;
-        }
-        if let Some(x) = self.lr {
-            c.learning_rate = x;
-        }
-        if let Some(x) = self.l2 {
-            c.l2 = x;
-        }
-        if let Some(x) = self.balance {
-            c.balance = x;
-        }
-        if let Some(x) = f.bits {
-            c.spec.bits = x;
-        }
+        c.epochs = self.epochs.unwrap_or(c.epochs);
+        c.learning_rate = self.lr.unwrap_or(c.learning_rate);
+        c.l2 = self.l2.unwrap_or(c.l2);
+        c.balance = self.balance.unwrap_or(c.balance);
+        c.spec.bits = f.bits.unwrap_or(c.spec.bits);
         if let Some((a, b)) = f.chars {
             c.spec.char_min = a;
             c.spec.char_max = b;
         }
-        if let Some(x) = either(f.bigrams, f.no_bigrams) {
-            c.spec.word_bigrams = x;
-        }
-        if let Some(x) = either(f.cues, f.no_cues) {
-            c.spec.cues = x;
-        }
-        if let Some(x) = either(f.lexicon, f.no_lexicon) {
-            c.spec.lexicon = x;
-        }
-        if let Some(x) = either(f.channels, f.no_channels) {
-            c.spec.channels = x;
-        }
-        if let Some(x) = either(f.unknown_channel, f.no_unknown_channel) {
-            c.unknown_channel = x;
-        }
-        if let Some(x) = either(f.idf, f.no_idf) {
-            c.idf = x;
-        }
-        if let Some(x) = self.nb {
-            c.nb = x;
-        }
-        if let Some(x) = self.source_balance {
-            c.source_balance = x;
-        }
-        if let Some(x) = self.cross_fit {
-            c.cross_fit = x;
-        }
+        c.spec.word_bigrams = either(f.bigrams, f.no_bigrams).unwrap_or(c.spec.word_bigrams);
+        c.spec.cues = either(f.cues, f.no_cues).unwrap_or(c.spec.cues);
+        c.spec.lexicon = either(f.lexicon, f.no_lexicon).unwrap_or(c.spec.lexicon);
+        c.spec.channels = either(f.channels, f.no_channels).unwrap_or(c.spec.channels);
+        c.unknown_channel = either(f.unknown_channel, f.no_unknown_channel).unwrap_or(c.unknown_channel);
+        c.idf = either(f.idf, f.no_idf).unwrap_or(c.idf);
+        c.nb = self.nb.unwrap_or(c.nb);
+        c.source_balance = self.source_balance.unwrap_or(c.source_balance);
+        c.cross_fit = self.cross_fit.unwrap_or(c.cross_fit);
         c
     }
 }
@@ -930,11 +902,7 @@ mod tests {
 
     #[test]
     fn every_flag_explains_itself() {
-        let cmd = Cli::command();
-        cmd.clone().debug_assert();
-        for a in cmd.get_arguments() {
-            assert!(a.get_help().is_some_and(|h| h.to_string().len() >= 10), "--{} has no help", a.get_id());
-        }
+        tactful_evalsets::shared_data::assert_every_flag_explains_itself(&Cli::command());
     }
 
     #[test]

@@ -108,22 +108,6 @@ impl Config {
     }
 }
 
-/// SplitMix64: a small, fixed pseudo-random sequence for shuffling.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Fit the weights on `(text, class)` pairs; returns the quantised model with
 /// identity calibration.
 pub fn fit(head: Head, items: &[Labeled<'_>], cfg: &Config) -> Result<Model, ModelError> {
@@ -213,12 +197,12 @@ pub fn fit_weighted(
     let mut bias = vec![0f32; outputs];
     let mut bias_g2 = vec![1e-8f32; outputs];
     let mut order: Vec<usize> = (0..items.len()).collect();
-    let mut rng = Rng(cfg.seed);
+    let mut rng = tactful_core::seeded::Rng(cfg.seed);
     let mut z = vec![0f32; outputs];
     let mut grad = vec![0f32; outputs];
     for _ in 0..cfg.epochs {
         for i in (1..order.len()).rev() {
-            order.swap(i, rng.below(i + 1));
+            order.swap(i, rng.index(i + 1));
         }
         for &i in &order {
             let x = &rows[i];

@@ -11,6 +11,16 @@ fn at(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// `a, b and c`, for a chart's accessible name.
+fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = it.collect();
+    match all.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Grouped vertical bars: one group per label, one bar per series. `None`
 /// values are left out (no bar). `line`: a horizontal reference line.
 pub fn grouped_bars(
@@ -23,8 +33,15 @@ pub fn grouped_bars(
     let top = 20.0;
     let left = 40.0;
     let bar_w = 18.0;
-    let group_w = bar_w * series.len().max(1) as f64 + 24.0;
-    let width = left + group_w * labels.len().max(1) as f64 + 10.0;
+    // Wide enough for its label under it (a month, `2026-09`, is about 45 px).
+    let group_w = (bar_w * series.len().max(1) as f64 + 24.0).max(64.0);
+    // Wide enough for the bars, and for the legend and the reference line's name beside them.
+    let widest = series
+        .iter()
+        .map(|(n, _)| n.chars().count() as f64 * 7.0 + 16.0)
+        .chain(line.map(|(_, n)| n.chars().count() as f64 * 6.5))
+        .fold(0.0, f64::max);
+    let width = (left + group_w * labels.len().max(1) as f64 + 10.0).max(left + widest + 10.0);
     let legend_h = 18.0 * series.len() as f64;
     let total_h = top + h + 30.0 + legend_h + 6.0;
     let mut max = series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).fold(0.0_f64, f64::max);
@@ -36,8 +53,10 @@ pub fn grouped_bars(
     }
     let y = |v: f64| top + h - v / max * h;
     html! {
+        // The viewBox lets the page scale the chart down to a phone's width.
         svg xmlns="http://www.w3.org/2000/svg" width=(format!("{width:.0}")) height=(format!("{total_h:.0}"))
-            role="img" font-size="11" font-family="sans-serif" {
+            viewBox=(format!("0 0 {width:.0} {total_h:.0}")) role="img" font-size="12" font-family="inherit"
+            aria-label=(format!("Bar chart of {} by {}", names(series.iter().map(|s| s.0.as_str())), names(labels.iter().map(String::as_str)))) {
             line x1=(left) y1=(at(top + h)) x2=(at(width - 5.0)) y2=(at(top + h)) stroke="#444" {}
             @for (gi, label) in labels.iter().enumerate() {
                 @let gx = left + gi as f64 * group_w + 12.0;
@@ -72,14 +91,18 @@ pub fn grouped_bars(
 
 /// Horizontal bars, one per row (a funnel when the rows are stages).
 pub fn hbars(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Markup {
-    let label_w = 150.0;
+    // Room for the longest label (about 7 px a character at this size), so none is cut.
+    let longest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0) as f64;
+    let label_w = (longest * 7.0 + 12.0).clamp(80.0, 320.0);
     let bar_max = 300.0;
     let row_h = 22.0;
     let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
     let height = row_h * rows.len() as f64 + 8.0;
     html! {
         svg xmlns="http://www.w3.org/2000/svg" width=(format!("{:.0}", label_w + bar_max + 60.0))
-            height=(format!("{height:.0}")) role="img" font-size="11" font-family="sans-serif" {
+            height=(format!("{height:.0}")) viewBox=(format!("0 0 {:.0} {height:.0}", label_w + bar_max + 60.0))
+            role="img" font-size="12" font-family="inherit"
+            aria-label=(format!("Bar chart of {}", names(rows.iter().map(|r| r.0.as_str())))) {
             @for (i, (label, v)) in rows.iter().enumerate() {
                 @let y = 4.0 + i as f64 * row_h;
                 @let w = v / max * bar_max;

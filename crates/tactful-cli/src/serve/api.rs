@@ -385,9 +385,19 @@ pub struct CheckRequest {
     pub text: String,
     #[serde(default)]
     pub channel: Option<String>,
-    /// A contact (name, handle or #id): adds the pitch gate.
+    /// The person (name, @handle, profile link or #id): adds the pitch gate.
     #[serde(default)]
     pub to: Option<String>,
+    /// The person of `to` is someone new, whoever the history holds.
+    #[serde(default)]
+    pub stranger: Option<bool>,
+}
+
+/// What a check found, and for whom.
+pub struct Checked {
+    pub channel: Channel,
+    pub findings: Vec<Finding>,
+    pub recipient: Option<tactful_app::contacts::Recipient>,
 }
 
 /// The findings for one draft — the same as `tactful check` (pitch gate included when `to` is given).
@@ -395,28 +405,35 @@ pub fn check_draft(
     app: &super::App,
     store: Option<&mut dyn tactful_store::Store>,
     req: &CheckRequest,
-) -> anyhow::Result<(Channel, Vec<Finding>)> {
+) -> anyhow::Result<Checked> {
     let channel = match req.channel.as_deref().filter(|c| !c.is_empty()) {
         None => Channel::Post,
         Some(c) => c.parse::<Channel>().map_err(|e| crate::UsageError(format!("field `channel`: {e}")))?,
     };
-    let findings = match (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
+    match (req.to.as_deref().filter(|w| !w.trim().is_empty()), store) {
         (Some(who), Some(store)) => {
             if !matches!(channel, Channel::Dm | Channel::Comment) {
                 anyhow::bail!(crate::UsageError("field `to`: the pitch gate is for a message or a comment to someone; set `channel` to dm or comment".into()));
             }
-            app.checker.check_for(store, who, &req.text, channel)?
+            let to = tactful_app::contacts::recipient(store.people(), who, req.stranger == Some(true))?;
+            let findings = app.checker.check_for(store, &to, &req.text, channel)?;
+            Ok(Checked { channel, findings, recipient: Some(to) })
         }
-        _ => app.checker.check(&req.text, channel),
-    };
-    Ok((channel, findings))
+        _ => Ok(Checked { channel, findings: app.checker.check(&req.text, channel), recipient: None }),
+    }
 }
 
-pub fn findings_json(app: &super::App, text: &str, findings: &[Finding]) -> Vec<Value> {
+/// Each finding as `check --format json` gives it, with the rewrite a
+/// writing assistant offers for it (or null).
+pub fn findings_json(app: &super::App, text: &str, channel: Channel, findings: &[Finding]) -> Vec<Value> {
     let lines = crate::render::Lines::new(text);
     findings
         .iter()
-        .map(|f| crate::render::finding_json(app.checker.engine(), text, Some(&lines), f))
+        .map(|f| {
+            let mut v = crate::render::finding_json(app.checker.engine(), text, Some(&lines), f);
+            v["rewrite"] = json!(tactful_app::rewrite::suggest(&app.checker, text, channel, f));
+            v
+        })
         .collect()
 }
 
@@ -429,8 +446,12 @@ fn check_json(
     store: Option<&mut dyn tactful_store::Store>,
     req: &CheckRequest,
 ) -> anyhow::Result<Value> {
-    let (channel, f) = check_draft(app, store, req)?;
-    Ok(json!({"channel": channel, "findings": findings_json(app, &req.text, &f)}))
+    let c = check_draft(app, store, req)?;
+    Ok(json!({
+        "channel": c.channel,
+        "findings": findings_json(app, &req.text, c.channel, &c.findings),
+        "recipient": c.recipient.as_ref().map(crate::check::recipient_json),
+    }))
 }
 
 pub async fn check(State(app): State<Shared>, JsonBody(req): JsonBody<CheckRequest>) -> Response {
@@ -549,7 +570,7 @@ fn allowed(app: &super::App, raw: &str) -> Result<PathBuf, Response> {
             StatusCode::FORBIDDEN,
             "outside_import_roots",
             &format!(
-                "refused: tactful imports by path only from your home folder, the demo folder or a folder given with `tactful serve --import-root DIR` (here: {}); `{}` is outside them. Upload the file instead, or restart with --import-root.",
+                "refused: tactful imports by path only from your home folder and the folders it was started with (here: {}); `{}` is outside them. Upload the file instead.",
                 if roots.is_empty() { "none".to_string() } else { roots.join(", ") },
                 quote(raw)
             ),

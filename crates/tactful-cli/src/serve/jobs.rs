@@ -135,14 +135,39 @@ impl Jobs {
                 Err(e) => {
                     j.state = "failed";
                     // The uploaded file's temp name means nothing to the user.
-                    j.error = Some(brief(
+                    j.error = Some(seller_words(&brief(
                         &format!("{e:#}").replace(&order.path.display().to_string(), &order.display),
-                    ));
+                    )));
                 }
             });
         });
         id
     }
+}
+
+/// The words of the command line, put as a seller reads them on the page:
+/// no flag names and no zip jargon (the CLI keeps its technical detail).
+pub fn seller_words(message: &str) -> String {
+    const SAID: [(&str, &str); 5] = [
+        ("; use --format to say which", ": is this the export file just as the network gave it?"),
+        (" (--strict refuses an export with one)", ""),
+        ("\n(without --strict, a file that cannot be read is skipped and the rest imported)", ""),
+        ("run again with --owner ", "import again with your handle set to "),
+        ("set with --owner", "the handle you typed"),
+    ];
+    let mut out = message.to_string();
+    for (cli, page) in SAID {
+        out = out.replace(cli, page);
+    }
+    // A zip cut short (still downloading, or damaged) is named by its missing end record.
+    if let Some(i) = out.find("expected a zip archive, found something else (invalid Zip archive") {
+        let end = out[i..].find(')').map_or(out.len(), |j| i + j + 1);
+        out.replace_range(
+            i..end,
+            "this is not a whole .zip file (it may still be downloading, or it was damaged): download the export again",
+        );
+    }
+    out
 }
 
 /// An import's error as the job keeps it: what the file held (after
@@ -203,14 +228,26 @@ fn run(app: &super::App, id: u64, order: &Order) -> anyhow::Result<Value> {
         "already_there": tally.old.values().sum::<u64>(),
         "rows": rows,
         "you": owners.iter().map(|(n, h)| json!({"network": n, "handle": h})).collect::<Vec<_>>(),
-        "skipped": skipped.iter().map(|(r, (n, eg))| json!({"reason": r, "count": n, "example": eg})).collect::<Vec<_>>(),
-        "notes": tally.notes,
+        "skipped": skipped.iter().map(|(r, (n, eg))| json!({"reason": seller_words(r), "count": n, "example": eg})).collect::<Vec<_>>(),
+        "notes": tally.notes.iter().map(|n| seller_words(n)).collect::<Vec<_>>(),
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_says_what_the_command_line_says_in_a_sellers_words() {
+        let zip = "bad.zip:start: expected a zip archive, found something else (invalid Zip archive: Could not find EOCD)\nnothing was imported; the store is unchanged";
+        let said = seller_words(zip);
+        assert!(!said.contains("EOCD") && said.contains("download the export again"), "{said}");
+        assert!(said.starts_with("bad.zip:start: ") && said.ends_with("the store is unchanged"), "{said}");
+        let owner = "this export names ann as you on instagram, but the store already has bo; kept bo (run again with --owner \"ann\" if that is you)";
+        assert!(!seller_words(owner).contains("--"), "{}", seller_words(owner));
+        let format = "x: no known export format found: expected a Facebook export; use --format to say which";
+        assert!(!seller_words(format).contains("--format"), "{}", seller_words(format));
+    }
 
     #[test]
     fn an_error_quotes_at_most_a_short_excerpt_of_the_file() {

@@ -377,7 +377,9 @@ pub async fn blocking<T: Send + 'static>(
 pub fn status_of(e: &anyhow::Error) -> StatusCode {
     match e.downcast_ref::<tactful_app::Error>() {
         Some(tactful_app::Error::NotFound(_)) => return StatusCode::NOT_FOUND,
-        Some(tactful_app::Error::Input(_)) => return StatusCode::BAD_REQUEST,
+        Some(tactful_app::Error::Input(_) | tactful_app::Error::Ambiguous(_)) => {
+            return StatusCode::BAD_REQUEST;
+        }
         _ => {}
     }
     if e.downcast_ref::<NotFound>().is_some() {
@@ -393,6 +395,11 @@ pub fn status_of(e: &anyhow::Error) -> StatusCode {
 
 /// An error for the API, in the JSON error shape, with the status [`status_of`] gives.
 pub fn api_error(e: &anyhow::Error) -> Response {
+    if let Some(tactful_app::Error::Ambiguous(a)) = e.downcast_ref::<tactful_app::Error>() {
+        // The candidates go with the message, so that a page can offer a picker.
+        let body = serde_json::json!({"error": {"code": "ambiguous", "message": a.to_string(), "candidates": a.candidates, "total": a.total}});
+        return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    }
     match status_of(e) {
         StatusCode::NOT_FOUND => json_error(StatusCode::NOT_FOUND, "not_found", &e.to_string()),
         StatusCode::CONFLICT => json_error(StatusCode::CONFLICT, "conflict", &e.to_string()),

@@ -575,6 +575,17 @@ fn schemas() -> Value {
         props.insert("column".into(), json!({"type": "integer", "minimum": 1}));
         props.insert("excerpt".into(), json!({"type": "string"}));
         props.insert("explanation".into(), string_or_null());
+        // From POST /api/v1/check: what to put in place of the finding's sentence, checked again.
+        props.insert("rewrite".into(), json!({
+            "type": ["object", "null"],
+            "required": ["start", "end", "text", "label"],
+            "properties": {
+                "start": {"type": "integer", "minimum": 0, "description": "UTF-8 byte offset of the text to replace."},
+                "end": {"type": "integer", "minimum": 0},
+                "text": {"type": "string"},
+                "label": {"type": "string"},
+            },
+        }));
         f
     };
     let session = record(json!({
@@ -593,7 +604,13 @@ fn schemas() -> Value {
     all.insert("Error".into(), json!({
         "type": "object",
         "required": ["error"],
-        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            // With code `ambiguous`: the people a name may mean, so that a page can ask.
+            "candidates": {"type": "array", "items": record(json!({"id": {"type": "integer"}, "name": {"type": "string"}, "handles": strings()}))},
+            "total": count(),
+        }}},
     }));
     all.insert("OpenApi".into(), json!({"type": "object", "required": ["openapi", "info", "paths"]}));
     all.insert("CheckRequest".into(), json!({
@@ -603,14 +620,22 @@ fn schemas() -> Value {
         "properties": {
             "text": {"type": "string", "description": "The draft (at most 256 KiB)."},
             "channel": {"description": "Where it goes (default post).", "enum": one_of_or_null(&channels())["enum"]},
-            "to": {"type": ["string", "null"], "description": "For the pitch gate: the person it is for (name, handle or #id); needs channel dm or comment."},
+            "to": {"type": ["string", "null"], "description": "For the pitch gate: the person it is for (name, @handle, profile link or #id); needs channel dm or comment. Someone not in the history is checked as a stranger; a name that fits several contacts, or only part of one, is a 400 with code `ambiguous` and the candidates."},
+            "stranger": {"type": ["boolean", "null"], "description": "The person of `to` is someone new, even if a contact has that name."},
         },
         // The pitch gate is for a message or a comment to someone.
         "if": {"required": ["to"], "properties": {"to": {"type": "string"}}},
         "then": {"required": ["channel"], "properties": {"channel": {"enum": ["comment", "dm"]}}},
     }));
     all.insert("Finding".into(), finding);
-    all.insert("CheckResult".into(), record(json!({"channel": {"type": "string", "enum": channels()}, "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}}})));
+    all.insert("CheckResult".into(), record(json!({
+        "channel": {"type": "string", "enum": channels()},
+        "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+        // Whom the draft was checked for (null without `to`).
+        "recipient": {"type": ["object", "null"], "required": ["contact", "name", "stranger"], "properties": {
+            "contact": {"type": ["integer", "null"]}, "name": {"type": "string"}, "stranger": {"type": "boolean"},
+        }},
+    })));
     all.insert("Rule".into(), rule);
     all.insert("RuleDetail".into(), rule_detail);
     all.insert(

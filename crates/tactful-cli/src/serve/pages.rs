@@ -85,15 +85,23 @@ fn failed(app: &super::App, e: &anyhow::Error) -> Response {
 // Today
 // ---------------------------------------------------------------------------
 
-async fn today(State(app): State<Shared>) -> Response {
-    let t =
-        match blocking(&app, |_, store| Ok(tactful_app::today::gather(store, crate::store::now(), 5, 14)?))
-            .await
-        {
-            Ok(t) => t,
-            Err(e) => return failed(&app, &e),
-        };
-    page(&app.token, "/", "Today", &today::body(&t, &app.token))
+async fn today(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
+    let t = blocking(&app, |_, store| {
+        // An empty store opens on the first steps, not on four empty lists.
+        if store.counts()?.iter().all(|c| c.2 == 0) {
+            return Ok(None);
+        }
+        Ok(Some(tactful_app::today::gather(store, crate::store::now(), 5, 14)?))
+    })
+    .await;
+    match t {
+        Ok(Some(t)) => {
+            let notice = saved.saved.as_deref().and_then(today::confirmation);
+            page(&app.token, "/", "Today", &today::body(&t, &app.token, notice))
+        }
+        Ok(None) => page(&app.token, "/", "Welcome to tactful", &today::first_run()),
+        Err(e) => failed(&app, &e),
+    }
 }
 
 async fn session_form(State(app): State<Shared>, Path(action): Path<String>) -> Response {
@@ -108,11 +116,11 @@ async fn session_form(State(app): State<Shared>, Path(action): Path<String>) -> 
             }
             other => return Err(super::NotFound(format!("no session action `{other}`")).into()),
         }
-        Ok(())
+        Ok(action)
     })
     .await;
     match r {
-        Ok(()) => Redirect::to("/").into_response(),
+        Ok(action) => Redirect::to(&format!("/?saved=session-{action}#box")).into_response(),
         Err(e) => failed(&app, &e),
     }
 }
@@ -129,6 +137,9 @@ struct CheckForm {
     channel: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// The checkbox "not in my history yet".
+    #[serde(default)]
+    stranger: Option<String>,
 }
 
 impl CheckForm {
@@ -137,6 +148,7 @@ impl CheckForm {
             text: &self.text,
             channel: self.channel.as_deref().unwrap_or("post"),
             to: self.to.as_deref().unwrap_or(""),
+            stranger: self.stranger.is_some(),
         }
     }
 }
@@ -152,11 +164,25 @@ async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> R
         text: form.text.clone(),
         channel: form.channel.clone(),
         to: form.to.clone(),
+        stranger: Some(form.stranger.is_some()),
     };
-    let r = blocking(&app, move |app, store| super::api::check_draft(app, Some(store), &req)).await;
+    let r = blocking(&app, move |app, store| match super::api::check_draft(app, Some(store), &req) {
+        Ok(c) => Ok((c, None)),
+        Err(e) => match e.downcast::<tactful_app::Error>() {
+            // Who is meant is the seller's to say: show the draft's own findings and ask.
+            Ok(tactful_app::Error::Ambiguous(a)) => {
+                let plain = super::api::CheckRequest { to: None, ..req };
+                Ok((super::api::check_draft(app, None, &plain)?, Some(a)))
+            }
+            Ok(other) => Err(other.into()),
+            Err(e) => Err(e),
+        },
+    })
+    .await;
     let message;
     let results = match &r {
-        Ok((_, findings)) => check::Results::Findings(findings),
+        Ok((c, None)) => check::Results::Findings { findings: &c.findings, to: c.recipient.as_ref() },
+        Ok((c, Some(a))) => check::Results::Ask { findings: &c.findings, who: a },
         Err(e) => {
             message = format!("{e:#}");
             check::Results::Failed(&message)
@@ -192,12 +218,44 @@ async fn contacts(State(app): State<Shared>, Query(q): Query<super::api::Contact
     page(&app.token, "/contacts", "Contacts", &body)
 }
 
-async fn contact(State(app): State<Shared>, Path(id): Path<i64>) -> Response {
-    let c = match blocking(&app, move |_, store| data::contact(store, id)).await {
+/// What a page says after a change went through: a fixed key in the query,
+/// so nothing the user typed travels back in a link.
+#[derive(Deserialize, Default)]
+struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn contact(State(app): State<Shared>, Path(id): Path<i64>, Query(s): Query<Saved>) -> Response {
+    contact_with(&app, id, s.saved.as_deref().and_then(contact::confirmation), None).await
+}
+
+/// The contact's page with a confirmation, or with the problem a form ran
+/// into shown above it (status 400), so the seller stays where they were.
+async fn contact_with(app: &Shared, id: i64, notice: Option<&str>, problem: Option<String>) -> Response {
+    let c = match blocking(app, move |_, store| data::contact(store, id)).await {
         Ok(c) => c,
-        Err(e) => return failed(&app, &e),
+        Err(e) => return failed(app, &e),
     };
-    page(&app.token, "/contacts", &c.name, &contact::body(&c, &app.token))
+    let status = if problem.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let body = contact::body(&c, &app.token, notice, problem.as_deref());
+    respond(status, frame::frame(&app.token, "/contacts", &c.name, &body))
+}
+
+/// After a change on a contact's page: back to it with a confirmation, or
+/// the page again with what went wrong (a mistake of ours is still an error page).
+async fn contact_changed(app: &Shared, id: i64, r: anyhow::Result<()>, saved: &str, at: &str) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/contacts/{id}?saved={saved}{at}")).into_response(),
+        Err(e) if super::status_of(&e).is_client_error() && super::status_of(&e) != StatusCode::NOT_FOUND => {
+            contact_with(app, id, None, Some(format!("{e:#}"))).await
+        }
+        Err(e) if e.downcast_ref::<super::NotFound>().is_some() && at == "#consent" => {
+            // A code that is no pending opt-in's: the seller's typo, not a missing page.
+            contact_with(app, id, None, Some(format!("{e:#}"))).await
+        }
+        Err(e) => failed(app, &e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -208,12 +266,11 @@ struct MarkForm {
 }
 
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r =
+        blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
+            .await
+            .map(|_| ());
+    contact_changed(&app, id, r, "mark", "#actions").await
 }
 
 async fn consent_form(
@@ -221,10 +278,8 @@ async fn consent_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::ConsentRequest>,
 ) -> Response {
-    match blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await.map(|_| ());
+    contact_changed(&app, id, r, "consent", "#consent").await
 }
 
 async fn withdraw_form(
@@ -232,10 +287,8 @@ async fn withdraw_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::WithdrawRequest>,
 ) -> Response {
-    match blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await.map(|_| ());
+    contact_changed(&app, id, r, "withdrawn", "#consent").await
 }
 
 #[derive(Deserialize)]
@@ -244,10 +297,8 @@ struct CodeForm {
 }
 
 async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<CodeForm>) -> Response {
-    match blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await {
-        Ok(_) => Redirect::to(&format!("/contacts/{id}#consent")).into_response(),
-        Err(e) => failed(&app, &e),
-    }
+    let r = blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await.map(|_| ());
+    contact_changed(&app, id, r, "confirmed", "#consent").await
 }
 
 // ---------------------------------------------------------------------------
@@ -296,12 +347,21 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    /// The month asked for, or the current one.
-    pub fn period(&self) -> anyhow::Result<crate::report::Period> {
+    /// The month asked for; without one, the latest month with anything
+    /// stored, or the current one on an empty store.
+    pub fn period(
+        &self,
+        store: Option<&mut dyn tactful_store::Store>,
+    ) -> anyhow::Result<crate::report::Period> {
         let nonempty = |s: &Option<String>| s.as_deref().filter(|x| !x.is_empty()).map(str::to_string);
         let (month, from, to) = (nonempty(&self.month), nonempty(&self.from), nonempty(&self.to));
         if month.is_none() && from.is_none() && to.is_none() {
-            let m = tactful_core::coaching::month(crate::store::now());
+            let now = crate::store::now();
+            let latest = match store {
+                Some(s) => tactful_app::report::latest_month(s, now)?,
+                None => None,
+            };
+            let m = latest.unwrap_or_else(|| tactful_core::coaching::month(now));
             return Ok(crate::report::period(Some(&m), None, None)?);
         }
         Ok(crate::report::period(month.as_deref(), from.as_deref(), to.as_deref())?)
@@ -309,28 +369,32 @@ impl PeriodQuery {
 }
 
 async fn report_page(State(app): State<Shared>, Query(q): Query<PeriodQuery>) -> Response {
-    let p = match q.period() {
-        Ok(p) => p,
-        Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
+    let built = blocking(&app, move |app, store| {
+        let p = q.period(Some(store))?;
+        let r = tactful_app::report::build(store, &app.checker, &p, crate::store::now())?;
+        Ok((q, p, crate::report::web(&r)))
+    })
+    .await;
+    let (q, p, figures) = match built {
+        Ok(b) => b,
+        Err(e) => return failed(&app, &e),
     };
-    let month = q.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| p.label.clone());
-    let src = match (&q.from, &q.to) {
+    let file = match (&q.from, &q.to) {
         (Some(f), Some(t)) if !f.is_empty() => format!("/report/view?from={f}&to={t}"),
-        _ => format!("/report/view?month={month}"),
+        _ => format!("/report/view?month={}", p.label),
     };
     // A from/to period is labelled `2026-09-01_to_2026-09-30`: the month box stays empty then.
-    let picked = if month.len() == 7 { month.as_str() } else { "" };
+    let picked = if p.label.len() == 7 { p.label.as_str() } else { "" };
     let title = format!("Report: {}", report::title(&p.label));
-    page(&app.token, "/report", &title, &report::body(&src, picked, &p.label))
+    page(&app.token, "/report", &title, &report::body(&file, picked, &p.label, &figures))
 }
 
 async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) -> Response {
-    let p = match q.period() {
-        Ok(p) => p,
-        Err(e) => return error_page(&app.token, StatusCode::BAD_REQUEST, &format!("{e:#}")),
-    };
-    match blocking(&app, move |app, store| crate::report::build(store, &app.checker, &p, crate::store::now()))
-        .await
+    match blocking(&app, move |app, store| {
+        let p = q.period(Some(store))?;
+        crate::report::build(store, &app.checker, &p, crate::store::now())
+    })
+    .await
     {
         Ok(r) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response(),
         Err(e) => failed(&app, &e),
@@ -341,12 +405,13 @@ async fn report_view(State(app): State<Shared>, Query(q): Query<PeriodQuery>) ->
 // Plan
 // ---------------------------------------------------------------------------
 
-async fn plan_page(State(app): State<Shared>) -> Response {
+async fn plan_page(State(app): State<Shared>, Query(saved): Query<Saved>) -> Response {
     let p = match blocking(&app, |_, store| crate::coach::load_plan(store.people())).await {
         Ok(p) => p,
         Err(e) => return failed(&app, &e),
     };
-    page(&app.token, "/plan", "Your plan", &plan::body(&p, &app.token))
+    let notice = (saved.saved.as_deref() == Some("plan")).then_some("Saved: your plan is updated.");
+    page(&app.token, "/plan", "Your plan", &plan::body(&p, &app.token, notice))
 }
 
 /// The plan form as the browser sends it: every field as typed, the
@@ -398,7 +463,7 @@ async fn plan_form(State(app): State<Shared>, body: axum::body::Bytes) -> Respon
         return error_page(&app.token, StatusCode::BAD_REQUEST, &problems.join("; "));
     }
     match blocking(&app, move |_, store| super::api::save_plan(store, &p)).await {
-        Ok(()) => Redirect::to("/plan").into_response(),
+        Ok(()) => Redirect::to("/plan?saved=plan").into_response(),
         Err(e) => failed(&app, &e),
     }
 }

@@ -35,6 +35,41 @@ pub fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// A scratch folder `name` and the path of the store `file` in it, as `--db` takes it.
+pub fn store(name: &str, file: &str) -> (PathBuf, String) {
+    let dir = scratch(name);
+    let db = dir.join(file).to_str().unwrap().to_string();
+    (dir, db)
+}
+
+/// A scratch folder `name` holding `history.jsonl` with `lines`, and the
+/// path of a store `store.db` beside it: the folder, the store and the file.
+pub fn history(name: &str, lines: &str) -> (PathBuf, String, String) {
+    let (dir, db) = store(name, "store.db");
+    let file = dir.join("history.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let file = file.to_str().unwrap().to_string();
+    (dir, db, file)
+}
+
+/// A scratch folder `name` whose `demo.db` holds the demo history: the folder and the store.
+pub fn demo(name: &str) -> (PathBuf, String) {
+    let (dir, db) = store(name, "demo.db");
+    let o = tactful(&["demo", "--db", &db]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    (dir, db)
+}
+
+/// A scratch folder `name` whose `store.db` holds the export at `path`,
+/// imported with exit 0: the folder and the store.
+pub fn imported(name: &str, path: &Path) -> (PathBuf, String) {
+    assert!(path.exists(), "sample {} is listed in MANIFEST.md but missing", path.display());
+    let (dir, db) = store(name, "store.db");
+    let o = tactful(&["import", "--db", &db, path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}: {}", path.display(), text(&o));
+    (dir, db)
+}
+
 /// Run `tactful` with `args`, feeding `stdin` (or nothing) on standard input.
 pub fn tactful_in(args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write;

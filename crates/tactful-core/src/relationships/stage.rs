@@ -494,6 +494,12 @@ pub fn assess(tally: &Tally, marks: Marks, now: i64, t: &Thresholds) -> Assessme
                     "they have only answered your pitches, which is not an invitation; give something first"
                         .to_string(),
                 );
+            } else if pitches > 0 && received == 0 && given < t.engaged_min_given {
+                // A pitch is an exchange of a kind, but not one that builds anything.
+                reasons.push(format!(
+                    "you have pitched them {} and they have not answered; nothing given first",
+                    if pitches == 1 { "once".to_string() } else { format!("{pitches} times") }
+                ));
             } else if received < t.engaged_min_received && given < t.engaged_min_given {
                 reasons.push("no exchange either way yet".to_string());
             } else if received < t.engaged_min_received {

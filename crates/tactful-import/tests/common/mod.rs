@@ -47,6 +47,30 @@ pub fn shared(under: &str) -> Option<PathBuf> {
     }
 }
 
+/// Import every sample folder under `../shared/data/<under>` (there must be
+/// at least `at_least`) and `check` each: its folder, what it gave, and the
+/// number of items of a kind. The samples' folder, for spot checks, or
+/// `None` when the data is missing (see [`shared`]).
+pub fn each_shared_sample(
+    under: &str,
+    at_least: usize,
+    import: impl Fn(&Path) -> Result<Imported, ImportError>,
+    mut check: impl FnMut(&Path, &Imported, &dyn Fn(&str) -> usize),
+) -> Option<PathBuf> {
+    let root = shared(under)?;
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let imported = import(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        seen += 1;
+        let c = counts(&imported.0);
+        check(&dir, &imported, &|k| c.get(k).copied().unwrap_or(0));
+        eprintln!("{}: {c:?}, skipped {}", dir.file_name().unwrap().to_string_lossy(), imported.1.len());
+    }
+    assert!(seen >= at_least, "expected {at_least} samples under {under}, found {seen}");
+    Some(root)
+}
+
 /// Opens `path` and runs `importer` over it, keeping every record.
 pub fn import_with(
     path: &Path,
@@ -88,6 +112,19 @@ pub fn import_error(format: Format, name: &str, files: &[(&str, &[u8])]) -> Stri
     let err = import_recognised_as(&dir, format, &Options::default()).unwrap_err().to_string();
     std::fs::remove_dir_all(dir).ok();
     err
+}
+
+/// A bad file, alone in an export: the scratch folder's name, the file's
+/// path and bytes, how the import's error starts, and a part of it that says
+/// what was wrong ("" when the start says it all).
+pub type BadFile<'a> = (&'a str, &'a str, &'a [u8], &'a str, &'a str);
+
+/// Each of `cases` stops an import as `format` with the error it says.
+pub fn assert_errors(format: Format, cases: &[BadFile<'_>]) {
+    for &(name, file, body, starts, says) in cases {
+        let err = import_error(format, name, &[(file, body)]);
+        assert!(err.starts_with(starts) && err.contains(says), "{name}: {err}");
+    }
 }
 
 /// The items among the records, in order.
@@ -135,12 +172,20 @@ pub fn handles(people: &[Person]) -> Vec<&str> {
 }
 
 /// Importing twice gives the same fingerprints, and no two items share one.
-pub fn assert_fingerprints_stable_and_distinct(label: &str, import: impl Fn() -> Vec<Record>) {
+pub fn assert_fingerprints_stable_and_distinct(exports: &[&str], import: impl Fn(&str) -> Vec<Record>) {
     let fp = |records: &[Record]| items(records).iter().map(|i| i.fingerprint()).collect::<Vec<_>>();
-    let a = fp(&import());
-    assert_eq!(a, fp(&import()), "{label}");
-    let mut unique = a.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(unique.len(), a.len(), "{label}: two different items share a fingerprint");
+    for label in exports {
+        let a = fp(&import(label));
+        assert_eq!(a, fp(&import(label)), "{label}");
+        let mut unique = a.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), a.len(), "{label}: two different items share a fingerprint");
+    }
+}
+
+/// Connections as the tests compare them: the other person's handle,
+/// whether the owner made it, and how the export said so.
+pub fn described<'a>(connections: &[&'a Item]) -> Vec<(&'a str, bool, &'a str)> {
+    connections.iter().map(|c| (c.author.handle.as_str(), c.by_owner, c.text.as_str())).collect()
 }

@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 use tactful_app::Checker;
+use tactful_app::contacts::{Ambiguous, Recipient};
 use tactful_core::{Channel, Finding, Severity};
 
 /// What the form holds: the draft, where it goes, and to whom.
@@ -11,13 +12,23 @@ pub struct Draft<'a> {
     pub text: &'a str,
     pub channel: &'a str,
     pub to: &'a str,
+    /// The seller says the person is not in their history yet.
+    pub stranger: bool,
 }
 
 /// What the results box shows.
 pub enum Results<'a> {
     /// The page was opened, not posted.
     Nothing,
-    Findings(&'a [Finding]),
+    Findings {
+        findings: &'a [Finding],
+        to: Option<&'a Recipient>,
+    },
+    /// The draft's own findings, and a question: which of these people is it for?
+    Ask {
+        findings: &'a [Finding],
+        who: &'a Ambiguous,
+    },
     /// The check could not run (the message says why).
     Failed(&'a str),
 }
@@ -28,7 +39,18 @@ pub fn body(checker: &Checker, draft: &Draft, results: &Results) -> Markup {
         p.lead { "Type or paste a post, comment or message. Findings appear as you type; nothing leaves this computer." }
         form #check-form method="post" action="/check" class="check" {
             label for="draft" { "Your draft" }
-            textarea #draft name="text" rows="8" spellcheck="true" { (draft.text) }
+            // The underlines are drawn in a layer behind the text box (assets/app.js).
+            div.editor {
+                div #backdrop .backdrop aria-hidden="true" {}
+                textarea #draft name="text" rows="8" spellcheck="true" { (draft.text) }
+            }
+            // What the check found, in one line that stays in view while typing (assets/app.js keeps it current).
+            p #finding-count .count aria-live="polite" {
+                @match results {
+                    Results::Findings { findings, .. } | Results::Ask { findings, .. } => (count(findings)),
+                    _ => "",
+                }
+            }
             div.row {
                 div {
                     label for="channel" { "Where it goes" }
@@ -40,7 +62,14 @@ pub fn body(checker: &Checker, draft: &Draft, results: &Results) -> Markup {
                 }
                 div {
                     label for="to" { "To whom (for a message or comment; optional)" }
-                    input #to name="to" value=(draft.to) placeholder="a name, handle or #id" autocomplete="off";
+                    input #to name="to" value=(draft.to) placeholder="a name, @handle or profile link"
+                        autocomplete="off" list="people";
+                    // Filled as you type from your contacts (assets/app.js).
+                    datalist #people {}
+                    label.inline {
+                        input #stranger type="checkbox" name="stranger" value="1" checked[draft.stranger];
+                        "They are not in my history yet"
+                    }
                 }
             }
             button type="submit" { "Check" }
@@ -50,12 +79,92 @@ pub fn body(checker: &Checker, draft: &Draft, results: &Results) -> Markup {
             div #results aria-live="polite" {
                 @match results {
                     Results::Nothing => p.muted { "Nothing checked yet." },
-                    Results::Findings(found) => (findings(checker, draft.text, found)),
+                    Results::Findings { findings: found, to } => {
+                        @if let Some(to) = to { (for_whom(to)) }
+                        (findings(checker, draft.text, found))
+                    }
+                    Results::Ask { findings: found, who } => {
+                        (ask(draft, who))
+                        (findings(checker, draft.text, found))
+                    }
                     Results::Failed(message) => p.error role="alert" { (message) },
                 }
             }
         }
         p.muted { (active) " rules are active. " a href="/rules" { "See them all" } "." }
+    }
+}
+
+/// "2 things to look at: 1 error, 1 warning", linking to the findings.
+fn count(findings: &[Finding]) -> Markup {
+    if findings.is_empty() {
+        return html! { span.clean { "Nothing to change." } };
+    }
+    let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let parts: Vec<String> =
+        [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "tip")]
+            .iter()
+            .filter(|(s, _)| n(*s) > 0)
+            .map(|(s, word)| format!("{} {word}{}", n(*s), if n(*s) == 1 { "" } else { "s" }))
+            .collect();
+    let things = if findings.len() == 1 { "thing" } else { "things" };
+    html! { a href="#results" { (findings.len()) " " (things) " to look at: " (parts.join(", ")) } }
+}
+
+/// Whom the draft was checked for.
+fn for_whom(to: &Recipient) -> Markup {
+    html! {
+        p.for-whom {
+            @match to {
+                Recipient::Known(c) => {
+                    "For " a href={ "/contacts/" (c.id) } { (c.display_name) } ", from your history."
+                }
+                Recipient::Stranger(name) => {
+                    "For " strong { (name) } ": not in your history, so checked as a first message from a stranger."
+                }
+            }
+        }
+    }
+}
+
+/// Which person the seller means: one button per candidate, and "someone
+/// new". Each is a small form of its own, so it works without JavaScript.
+fn ask(draft: &Draft, who: &Ambiguous) -> Markup {
+    let hidden = |to: &str, stranger: bool| {
+        html! {
+            input type="hidden" name="text" value=(draft.text);
+            input type="hidden" name="channel" value=(draft.channel);
+            input type="hidden" name="to" value=(to);
+            @if stranger { input type="hidden" name="stranger" value="1"; }
+        }
+    };
+    html! {
+        div.ask role="group" aria-labelledby="ask-h" {
+            p #ask-h {
+                strong { "Who do you mean by “" (who.query) "”?" }
+                @if who.partial { " Nobody in your history has exactly that name." }
+                @else { " " (who.total) " people in your history have that name." }
+            }
+            ul.picker {
+                @for c in &who.candidates {
+                    li {
+                        form method="post" action="/check" {
+                            (hidden(&format!("#{}", c.id), false))
+                            button.choice type="submit" { (c.name) span.muted { " " (c.handles.join(", ")) } }
+                        }
+                    }
+                }
+                li {
+                    form method="post" action="/check" {
+                        (hidden(&who.query, true))
+                        button.choice.secondary type="submit" { "Someone new called “" (who.query) "”" }
+                    }
+                }
+            }
+            @if who.total > who.candidates.len() {
+                p.muted { "And " (who.total - who.candidates.len()) " more: type more of the name to narrow it down." }
+            }
+        }
     }
 }
 
@@ -143,8 +252,8 @@ mod tests {
             end: text.len(),
             message: "A <figure> & \"claim\"".into(),
         }];
-        let draft = Draft { text, channel: "post", to: "<x> & \"y\"" };
-        let page = body(&checker, &draft, &Results::Findings(&found)).into_string();
+        let draft = Draft { text, channel: "post", to: "<x> & \"y\"", stranger: false };
+        let page = body(&checker, &draft, &Results::Findings { findings: &found, to: None }).into_string();
         for raw in ["<b>", "<i>", "<figure>", "\"friends\"", "\"y\""] {
             assert!(!page.contains(raw), "{raw} is not escaped: {page}");
         }

@@ -7,8 +7,24 @@ use tactful_core::consent::{Purpose, Source};
 
 use super::super::html::{action, cut, day, table};
 
-pub fn body(c: &ContactPage, token: &str) -> Markup {
+/// What the page says after a change went through, by the key the form's
+/// redirect carries; `None` for a key it does not know.
+pub fn confirmation(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "mark" => "Saved: their mark is updated.",
+        "consent" => "Saved: the opt-in is in their consent record.",
+        "withdrawn" => "Saved: the opt-in is withdrawn; do not send them that any more.",
+        "confirmed" => "Saved: the opt-in is confirmed with their code.",
+        _ => return None,
+    })
+}
+
+/// `notice`: a confirmation of the last change; `problem`: what went wrong
+/// with the form the seller sent, shown at the top.
+pub fn body(c: &ContactPage, token: &str, notice: Option<&str>, problem: Option<&str>) -> Markup {
     html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        @if let Some(p) = problem { p.error role="alert" { "That did not go through: " (p) } }
         p.lead { (c.handles.join(", ")) " — " span class={ "stage " (c.stage) } { (c.stage) } }
         section aria-labelledby="why" {
             h2 #why { "Why this stage" }
@@ -39,7 +55,7 @@ pub fn body(c: &ContactPage, token: &str) -> Markup {
             }
             p.muted {
                 "Draft a message to them: "
-                a href={ "/check?to=%23" (c.id) } { "check it against the pitch gate" } "."
+                a href={ "/check?to=%23" (c.id) } { "check it before you send it" } ", with what tactful knows of them."
             }
         }
         section aria-labelledby="timeline" {
@@ -47,17 +63,15 @@ pub fn body(c: &ContactPage, token: &str) -> Markup {
             @if c.timeline.is_empty() {
                 p { "Nothing dated between you yet." }
             } @else {
-                (table(&["When", "Network", "Who", "What", "Text"], &html! {
-                    @for m in &c.timeline {
-                        tr {
-                            td { (day(m.at)) }
-                            td { (m.network) }
-                            td { (m.who) }
-                            td { (m.act) }
-                            td { (cut(&m.text, 160)) }
-                        }
-                    }
-                }))
+                (table(["When", "Network", "Who", "What", "*Text"], c.timeline.iter().map(|m| {
+                    [
+                        html! { (day(m.at)) },
+                        html! { (m.network) },
+                        html! { (m.who) },
+                        html! { (m.act) },
+                        html! { (cut(&m.text, 160)) },
+                    ]
+                })))
             }
         }
     }
@@ -75,20 +89,18 @@ fn consent(c: &ContactPage, token: &str) -> Markup {
             @if c.consent.is_empty() {
                 p { "None recorded: do not add them to any list. Being connected is not an opt-in." }
             } @else {
-                (table(&["About", "Status", "How", "Recorded", "Evidence"], &html! {
-                    @for r in &c.consent {
-                        tr {
-                            td { (r.purpose) }
-                            td {
-                                (r.status)
-                                @if let Some(code) = &r.code { " — send them the code " code { (code) } }
-                            }
-                            td { (r.source) }
-                            td { (day(r.recorded_at)) }
-                            td { (r.evidence) }
-                        }
-                    }
-                }))
+                (table(["About", "Status", "How", "Recorded", "*Evidence"], c.consent.iter().map(|r| {
+                    [
+                        html! { (r.purpose) },
+                        html! {
+                            (r.status)
+                            @if let Some(code) = &r.code { " — send them the code " code { (code) } }
+                        },
+                        html! { (r.source) },
+                        html! { (day(r.recorded_at)) },
+                        html! { (r.evidence) },
+                    ]
+                })))
             }
             details.card {
                 summary { "Record an opt-in they gave you" }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 use tactful_app::contacts::ContactList;
 
-use super::super::html::{day, table};
+use super::super::html::{avatar, day, table};
 
 /// Most rows one page shows; a search narrows the rest.
 const SHOWN: usize = 500;
@@ -39,7 +39,7 @@ pub fn body(list: &ContactList, search: &str, stage: Option<&str>) -> Markup {
         @if list.contacts.is_empty() {
             p { "No contact matches. Import an export first, or change the search." }
         } @else {
-            (table(&["Name", "Stage", "~Why", "Last from them", "~Gave / asked / got"], &rows(list)))
+            (table(["Name", "Stage", "~Why", "Last from them", "~Gave / asked / got"], rows(list)))
             @if list.contacts.len() > SHOWN {
                 p { "Showing " (SHOWN) " of " (list.contacts.len()) "; search to narrow." }
             }
@@ -47,16 +47,14 @@ pub fn body(list: &ContactList, search: &str, stage: Option<&str>) -> Markup {
     }
 }
 
-fn rows(list: &ContactList) -> Markup {
-    html! {
-        @for c in list.contacts.iter().take(SHOWN) {
-            tr {
-                td { a href={ "/contacts/" (c.id) } { (c.name) } }
-                td { span class={ "stage " (c.stage) } { (c.stage) } }
-                td.opt { (c.why) }
-                td { (day(c.last_from_them.unwrap_or(0))) }
-                td.opt { (c.given) " / " (c.asked) " / " (c.received) }
-            }
-        }
-    }
+fn rows(list: &ContactList) -> impl Iterator<Item = [Markup; 5]> + '_ {
+    list.contacts.iter().take(SHOWN).map(|c| {
+        [
+            html! { (avatar(&c.name)) a href={ "/contacts/" (c.id) } { (c.name) } },
+            html! { span class={ "stage " (c.stage) } { (c.stage) } },
+            html! { (c.why) },
+            html! { (day(c.last_from_them.unwrap_or(0))) },
+            html! { (c.given) " / " (c.asked) " / " (c.received) },
+        ]
+    })
 }

@@ -16,6 +16,9 @@ const NAV: [(&str, &str); 10] = [
     ("/rules", "Rules"),
 ];
 
+/// The sections on a phone's bar; the rest are under "More".
+const TABS: usize = 4;
+
 /// A whole page: `main` holds the title as its heading, then `body`. The
 /// section whose path is `current` is marked as the page the user is on.
 pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
@@ -35,7 +38,7 @@ pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
             body {
                 a.skip href="#main" { "Skip to content" }
                 header {
-                    span.brand { "tactful" }
+                    a.brand href="/" { "tactful" }
                     nav aria-label="Sections" {
                         ul {
                             @for (href, label) in NAV {
@@ -49,7 +52,32 @@ pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
                     (body)
                 }
                 footer { "Everything stays on this computer: tactful makes no network calls." }
+                nav.tabbar aria-label="Sections (phone)" {
+                    ul {
+                        @for (href, label) in &NAV[..TABS] {
+                            li { a href=(href) aria-current=[(*href == current).then_some("page")] { (short(label)) } }
+                        }
+                        li {
+                            details {
+                                summary { "More" }
+                                ul {
+                                    @for (href, label) in &NAV[TABS..] {
+                                        li { a href=(href) aria-current=[(*href == current).then_some("page")] { (label) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+    }
+}
+
+/// A section's name short enough for a phone's bar.
+fn short(label: &str) -> &str {
+    match label {
+        "Check a draft" => "Check",
+        other => other,
     }
 }

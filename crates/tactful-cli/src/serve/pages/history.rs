@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::super::data::ItemRow;
-use super::super::html::{cut, day, table};
+use super::super::html::{cut, day, network, table};
 
 /// `search` is what the form asked for, shown back in it; `total` counts every stored item.
 pub fn body(items: &[ItemRow], total: u64, search: &str) -> Markup {
@@ -20,16 +20,14 @@ pub fn body(items: &[ItemRow], total: u64, search: &str) -> Markup {
             @if !search.is_empty() { " that match" }
             "."
         }
-        (table(&["When", "Network", "Kind", "Who", "Text"], &html! {
-            @for i in items {
-                tr {
-                    td { (day(i.at)) }
-                    td { (i.network) }
-                    td { (i.kind) }
-                    td { @if i.yours { "you" } @else { (i.author) } }
-                    td.text { (cut(&i.text, 300)) }
-                }
-            }
-        }))
+        (table(["When", "Network", "Kind", "Who", "*Text"], items.iter().map(|i| {
+            [
+                html! { (day(i.at)) },
+                html! { (network(&i.network)) },
+                html! { (i.kind) },
+                html! { @if i.yours { "you" } @else { (i.author) } },
+                html! { (cut(&i.text, 300)) },
+            ]
+        })))
     }
 }

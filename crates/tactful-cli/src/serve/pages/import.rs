@@ -35,7 +35,7 @@ pub fn body() -> Markup {
         }
         p.muted {
             "Known formats: " (tactful_import::detect::KNOWN) ". "
-            "This page needs JavaScript; without it, use " code { "tactful import FILE" } "."
+            "This page needs JavaScript to follow an import: turn it on in your browser."
         }
     }
 }

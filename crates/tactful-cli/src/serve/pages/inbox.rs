@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::super::data::{Inbox, Waiting};
-use super::super::html::{cut, table, waited};
+use super::super::html::{avatar, cut, network, reply_box, table, waited};
 
 pub fn body(inbox: &Inbox) -> Markup {
     html! {
@@ -20,24 +20,21 @@ pub fn body(inbox: &Inbox) -> Markup {
             }
         }
         p.muted {
-            "A request is a question about what you offer or a problem with an order, with no answer from you after it; "
-            "whose turn it is in every conversation, and your response times, are in the report and in "
-            code { "tactful responses" } ". See docs/metrics.md."
+            "A request is a question about what you offer or a problem with an order, with no answer from you after it. "
+            "Your response times are in the " a href="/report" { "report" } "."
         }
     }
 }
 
 fn waiting(list: &[Waiting]) -> Markup {
-    let rows = html! {
-        @for w in list {
-            tr {
-                td { (w.from) }
-                td { (w.network) }
-                td { (waited(w.waited_secs)) }
-                td { (w.what) }
-                td { (cut(&w.text, 200)) }
-            }
-        }
-    };
-    table(&["From", "Network", "Waited", "What", "Their words"], &rows)
+    let rows = list.iter().map(|w| {
+        [
+            html! { (avatar(&w.from)) (w.from) },
+            html! { (network(w.network)) },
+            html! { (waited(w.waited_secs)) },
+            html! { (w.what) },
+            html! { (cut(&w.text, 200)) (reply_box(w.item, &w.from, w.network)) },
+        ]
+    });
+    table(["From", "Network", "Waited", "What", "*Their words"], rows)
 }

@@ -6,8 +6,10 @@ use tactful_core::plan::Plan;
 
 use super::super::html::action;
 
-pub fn body(p: &Plan, token: &str) -> Markup {
+/// `notice`: the confirmation of a save, shown at the top.
+pub fn body(p: &Plan, token: &str, notice: Option<&str>) -> Markup {
     html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
         p.lead {
             "Know your goals, choose a few networks, keep a daily time box, and mostly give. "
             "Every report shows this plan."

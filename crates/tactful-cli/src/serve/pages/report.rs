@@ -1,11 +1,13 @@
-//! Report: pick a month; the report itself is the self-contained file
-//! (`crate::report`), shown in a frame and offered for download.
+//! Report: pick a month; the figures are drawn in this page (the same
+//! sections as the self-contained file, `crate::report`), which is offered
+//! for download too.
 
 use maud::{Markup, html};
 
-/// `src`: the URL of the report file; `picked`: the month in the picker
-/// (empty for a from/to period); `label`: the period's label, as in the file name.
-pub fn body(src: &str, picked: &str, label: &str) -> Markup {
+/// `file`: the URL of the self-contained report file; `picked`: the month in
+/// the picker (empty for a from/to period); `label`: the period's label, as
+/// in the file name; `figures`: the report's headline and sections.
+pub fn body(file: &str, picked: &str, label: &str, figures: &Markup) -> Markup {
     html! {
         form method="get" action="/report" class="row" {
             div {
@@ -14,11 +16,11 @@ pub fn body(src: &str, picked: &str, label: &str) -> Markup {
             }
             button type="submit" { "Show" }
         }
+        div.report { (figures) }
         p {
-            a href=(src) download={ "tactful-report-" (label) ".html" } { "Download this report" }
-            " (one file, opens offline)."
+            a href=(file) download={ "tactful-report-" (label) ".html" } { "Download this report" }
+            " (one file that opens without tactful, to keep or share)."
         }
-        iframe.report title={ "Report for " (title(label)) } src=(src) {}
     }
 }
 

@@ -14,17 +14,15 @@ pub fn body(rules: &[Rule]) -> Markup {
             (rules.len()) " rules in " (packs.len())
             " packs. Each says why it matters and links to the guidance behind it."
         }
-        (table(&["Code", "Name", "Severity", "Category", "Message"], &html! {
-            @for r in rules {
-                tr {
-                    td { a href={ "/rules/" (r.code) } { code { (r.code) } } }
-                    td { (r.name) }
-                    td { span class={ "badge " (r.severity.as_str()) } { (r.severity.as_str()) } }
-                    td { (r.category) }
-                    td { (r.message) @if !r.enabled { " (off)" } }
-                }
-            }
-        }))
+        (table(["Code", "Name", "Severity", "Category", "*Message"], rules.iter().map(|r| {
+            [
+                html! { a href={ "/rules/" (r.code) } { code { (r.code) } } },
+                html! { (r.name) },
+                html! { span class={ "badge " (r.severity.as_str()) } { (r.severity.as_str()) } },
+                html! { (r.category) },
+                html! { (r.message) @if !r.enabled { " (off)" } },
+            ]
+        })))
         section aria-labelledby="pack-h" {
             h2 #pack-h { "Test a company pack" }
             form #pack-test class="card" {
@@ -36,8 +34,8 @@ pub fn body(rules: &[Rule]) -> Markup {
             }
             div #pack-result aria-live="polite" {}
             p.muted {
-                "Nothing is installed: start " code { "tactful serve --pack FILE" }
-                " to check with it. See docs/packs.md."
+                "Testing installs nothing: your drafts are checked with a company pack once tactful is started with it "
+                "(your company or whoever set up tactful does that)."
             }
         }
     }

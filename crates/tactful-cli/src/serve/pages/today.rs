@@ -4,10 +4,21 @@
 use maud::{Markup, html};
 use tactful_app::today::Today;
 
-use super::super::html::{action, cut, day, waited};
+use super::super::html::{action, avatar, cut, day, network, reply_box, waited};
 
-pub fn body(t: &Today, token: &str) -> Markup {
+/// What Today says after the session was started or stopped.
+pub fn confirmation(key: &str) -> Option<&'static str> {
+    match key {
+        "session-start" => Some("Started: today's session is running. Stop it when you are done."),
+        "session-stop" => Some("Stopped: the time is counted in today's box and your streak."),
+        _ => None,
+    }
+}
+
+/// `notice`: the confirmation of the last change, shown at the top.
+pub fn body(t: &Today, token: &str, notice: Option<&str>) -> Markup {
     html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
         p.lead { "Answer people first, then give, then hold back the pitches nobody asked for. Keep to your time box." }
         @if let Some(f) = &t.focus {
             p.warn role="note" { "Focus: " (f.warning()) }
@@ -20,9 +31,10 @@ pub fn body(t: &Today, token: &str) -> Markup {
                 ul.cards {
                     @for w in &t.waiting {
                         li {
-                            strong { (w.from) } " on " (w.network) " has waited " strong { (waited(w.waited_secs)) }
+                            (avatar(&w.from)) strong { (w.from) } " on " (network(w.network.as_str())) " has waited " strong { (waited(w.waited_secs)) }
                             " (" (w.cue) ")"
                             blockquote { (cut(&w.text, 200)) }
+                            (reply_box(w.item, &w.from, w.network.as_str()))
                         }
                     }
                 }
@@ -65,6 +77,50 @@ pub fn body(t: &Today, token: &str) -> Markup {
             }
         }
         (time_box(t, token))
+    }
+}
+
+/// The first steps on an empty store: bring in an export (and where each
+/// network lets you download one), set the plan, check a draft.
+pub fn first_run() -> Markup {
+    const WHERE: [(&str, &str); 4] = [
+        (
+            "Facebook",
+            "Settings, then Accounts Center, then Your information and permissions, then Download your information. Pick JSON, not HTML.",
+        ),
+        (
+            "Instagram",
+            "Your profile menu, then Accounts Center, then Your information and permissions, then Download your information. Pick JSON.",
+        ),
+        ("X (Twitter)", "Settings, then Your account, then Download an archive of your data."),
+        ("LinkedIn", "Settings, then Data privacy, then Get a copy of your data."),
+    ];
+    html! {
+        p.lead {
+            "tactful works on your own history, on this computer: nothing is sent anywhere. "
+            "Three steps to start:"
+        }
+        ol.steps {
+            li {
+                h2 { "Bring in your history" }
+                p { "Ask each network for a copy of your data; it arrives as a file, often a day later. Then "
+                    a href="/import" { "import it here" } "." }
+                details {
+                    summary { "Where each network keeps the download" }
+                    dl {
+                        @for (network, path) in WHERE { dt { (network) } dd { (path) } }
+                    }
+                }
+            }
+            li {
+                h2 { "Set your plan" }
+                p { a href="/plan" { "Say what you want" } " from social media, which networks you use and how much time a day you give it." }
+            }
+            li {
+                h2 { "Check a draft" }
+                p { "You do not need a history for this: " a href="/check" { "check a post or a message" } " before you send it." }
+            }
+        }
     }
 }
 

@@ -1,13 +1,13 @@
-//! Handles and post addresses, normalised: the networks the company side
-//! knows, a handle as it is written anywhere (`@Ann_B`, a profile URL with or
-//! without a scheme) turned into the one lower-case form that attribution
-//! compares, and the key a post without an id is known by (its URL, tidied).
-//! Pure: no I/O.
+//! Handles and post addresses, normalised: the networks a roster or a feed
+//! may name, a handle as it is written anywhere (`@Ann_B`, a profile URL with
+//! or without a scheme) turned into the one lower-case form that attribution
+//! and the seller's `--to` compare, and the key a post without an id is known
+//! by (its URL, tidied). Pure: no I/O.
 
-use tactful_core::history::Network;
+use crate::history::Network;
 
 /// The networks a roster or a feed may name. TikTok is here and not in
-/// `tactful_core::history::Network` (the seller's exports do not include it).
+/// [`Network`] (the seller's exports do not include it).
 pub const NETWORKS: [&str; 5] = ["facebook", "instagram", "x", "linkedin", "tiktok"];
 
 /// The network a name means (`fb`, `ig`, `twitter` and the like accepted).
