@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use tactful_core::seeded::Rng;
+
 /// The company's policy for the demo.
 pub const POLICY: &str = r##"brands = ["Glowa"]
 products = ["Calm Drops", "Night Serum", "Glow Shake"]
@@ -16,22 +18,14 @@ compliance_lead = "compliance@glowa.example"
 lesson_url = "https://learn.glowa.example/lessons/{lesson}"
 "##;
 
-/// A small, stable random source (SplitMix64): the demo must not change
-/// between runs or machines.
-struct Dice(u64);
+/// The core's seeded sequence (SplitMix64), with what the demo asks of it:
+/// the demo must not change between runs or machines.
+struct Dice(Rng);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     /// 0..n.
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        self.0.index(n.max(1))
     }
 
     fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
@@ -168,7 +162,7 @@ impl Company {
     /// before `now`.
     pub fn generate(seed: u64, distributors: usize, now: i64) -> Company {
         let n = distributors.max(2);
-        let mut dice = Dice(seed);
+        let mut dice = Dice(Rng(seed));
         let mut roster = String::from("id,name,email,upline_id,rank,country,joined,instagram,facebook\n");
         let mut handles = Vec::with_capacity(n);
         for i in 0..n {
