@@ -435,3 +435,405 @@ fn the_readme_company_loop_runs_on_the_example_company() {
     assert!(ok(&["company", "unattributed"]).contains("stranger_42"));
     assert!(ok(&["company", "audit", "verify"]).contains("audit log OK"));
 }
+
+const TEAM: &str = "\
+id,name,email,upline_id,rank,instagram
+L1,Lee <b>Top</b>,lee@example.com,,Gold,@lee_top
+D1,Ann Baker,ann@example.com,L1,Bronze,@ann_b
+D2,Bob Cole,bob@example.com,,Member,@bobcole
+";
+
+/// A `tactful company …` that must succeed, at a time.
+fn ok_at(db: &str, now: &str, args: &[&str]) -> String {
+    let (code, out) = run_at(db, now, args);
+    assert_eq!(code, 0, "{args:?}: {out}");
+    out
+}
+
+/// Notice → lesson (a failed quiz, a passed one) → escalation to the upline
+/// and the lead on the program's clock → the report in JSON and HTML.
+fn follow_up(db: &str, dir: &std::path::Path) {
+    let t0 = "2026-11-21T09:00:00Z";
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, TEAM).unwrap();
+    ok_at(db, t0, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let feed = dir.join("claims.csv");
+    std::fs::write(&feed, CLAIMS).unwrap();
+    ok_at(db, t0, &["company", "ingest", feed.to_str().unwrap()]);
+    ok_at(db, t0, &["company", "scan"]);
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "escalate_after_days = 2\ncompliance_lead = \"lead@glowa.example\"\nlesson_url = \"https://learn.glowa.example/{lesson}\"\n",
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+    let cases: Vec<serde_json::Value> = ok_at(db, t0, &["company", "cases", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let case_of = |who: &str| {
+        cases.iter().find(|c| c["distributor"] == who).unwrap()["id"].as_i64().unwrap().to_string()
+    };
+    let (ann, bob) = (case_of("D1"), case_of("D2"));
+    for case in [&ann, &bob] {
+        let out = ok_at(db, t0, &["company", "notice", case, "--policy", policy, "--show"]);
+        let lesson = cases
+            .iter()
+            .find(|c| c["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(case.as_str()))
+            .unwrap()["category"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(out.contains(&format!("with the lesson `{lesson}`")), "{out}");
+        assert!(out.contains(&format!("https://learn.glowa.example/{lesson}")), "{out}");
+    }
+
+    // Ann reads her lesson and answers its quiz: wrong first, then right.
+    let lesson =
+        cases.iter().find(|c| c["distributor"] == "D1").unwrap()["category"].as_str().unwrap().to_string();
+    // A lesson is the same in every store: it needs none.
+    let shown = stdout(&tactful(&["company", "lesson", "show", &lesson]));
+    assert!(
+        shown.contains("Not like this:") && shown.contains("Better:") && shown.contains("3. "),
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&tactful(&["company", "lesson", "show", &lesson, "--json"]))).unwrap();
+    let letters = |right: bool| -> String {
+        let quiz = json["quiz"].as_array().unwrap();
+        quiz.iter()
+            .map(|q| {
+                let n = q["choices"].as_array().unwrap().len() as u64;
+                let a = q["answer"].as_u64().unwrap();
+                char::from(b'a' + u8::try_from(if right { a } else { (a + 1) % n }).unwrap()).to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let complete = |answers: &str| {
+        run_at(
+            db,
+            "2026-11-22T09:00:00Z",
+            &[
+                "company",
+                "lesson",
+                "complete",
+                &lesson,
+                "--distributor",
+                "D1",
+                "--answers",
+                answers,
+                "--as",
+                "ann",
+            ],
+        )
+    };
+    let (code, out) = complete(&letters(false));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not passed yet, 0 of 3 right"), "{out}");
+    let (code, out) = complete(&letters(true));
+    assert_eq!((code, out.trim()), (0, format!("D1: lesson `{lesson}` completed, 3 of 3 right").as_str()));
+    let (code, out) = complete("a");
+    assert_eq!(code, 2, "{out}");
+    let out = ok_at(db, t0, &["company", "lesson", "list", "--distributor", "D1"]);
+    assert!(out.contains("3/3") && out.contains("D1: 1 lessons given, 1 completed"), "{out}");
+
+    // No fix: two days on, Ann's case goes to her upline Lee, Bob's (no upline) to the lead.
+    let out = ok_at(db, "2026-11-22T09:00:00Z", &["company", "escalate", "--policy", policy]);
+    assert!(out.contains("0 cases escalated"), "not before two days: {out}");
+    let out = ok_at(db, "2026-11-23T10:00:00Z", &["company", "escalate", "--policy", policy, "--as", "cron"]);
+    assert!(out.contains(&format!("case {ann}: D1 → upline L1 (note ")), "{out}");
+    assert!(out.contains(&format!("case {bob}: D2 → lead@glowa.example")), "{out}");
+    let out = ok_at(db, "2026-11-25T10:00:00Z", &["company", "escalate", "--policy", policy]);
+    assert!(out.contains(&format!("case {ann}: D1 → lead@glowa.example")), "{out}");
+    let out = ok_at(db, t0, &["company", "case", &ann]);
+    assert!(
+        out.contains("escalated to the compliance lead: lead@glowa.example") && out.contains("case.escalate"),
+        "{out}"
+    );
+    let out = ok_at(db, t0, &["company", "outbox"]);
+    assert!(out.contains("lee@example.com"), "the upline's note: {out}");
+
+    let report: serde_json::Value = serde_json::from_str(&ok_at(db, t0, &["company", "report"])).unwrap();
+    assert_eq!(report["cases"].as_u64().unwrap() as usize, cases.len());
+    let escalated = report["by_status"].as_array().unwrap().iter().find(|c| c["key"] == "escalated").unwrap();
+    assert_eq!(escalated["cases"], 2);
+    assert_eq!(report["lessons_completed"], 1);
+    assert_eq!(report["by_team"][0]["leader"], "L1");
+    let html = dir.join("report.html");
+    ok_at(db, t0, &["company", "report", "--format", "html", "--out", html.to_str().unwrap()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h1>Compliance report</h1>"), "{page}");
+    assert!(
+        page.contains("Lee &lt;b&gt;Top&lt;/b&gt;") && !page.contains("<b>Top"),
+        "names are escaped: {page}"
+    );
+    assert!(ok_at(db, t0, &["company", "audit", "verify"]).starts_with("audit log OK"));
+}
+
+#[test]
+fn lessons_escalation_and_the_report_on_sqlite() {
+    let dir = scratch("company-follow-up");
+    follow_up(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn lessons_escalation_and_the_report_on_postgres() {
+    let Some(db) = pg_database("cli_company_follow_up") else { return };
+    follow_up(&db, &scratch("company-follow-up-pg"));
+}
+
+/// The numbers on the line of `out` that contains `needle`.
+fn numbers(out: &str, needle: &str) -> Vec<u64> {
+    let line = out.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("`{needle}` in {out}"));
+    line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse().unwrap()).collect()
+}
+
+/// What the demo says matches what its store and its mailbox hold.
+fn demo_holds_up(out: &str, db: &str, mailbox: &std::path::Path) {
+    assert!(out.contains("120 distributors added, 0 skipped"), "{out}");
+    assert!(out.contains("audit log OK"), "{out}");
+    let opened = numbers(out, " cases opened")[1];
+    assert!(opened > 10, "a month of posts opens cases: {out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&tactful(&["company", "report", "--db", db]))).unwrap();
+    assert_eq!(report["cases"].as_u64().unwrap(), opened, "{report}");
+    let fixed =
+        report["by_status"].as_array().unwrap().iter().find(|c| c["key"] == "fixed").unwrap()["cases"]
+            .as_u64()
+            .unwrap();
+    assert_eq!(fixed, numbers(out, "the scan found")[1] + numbers(out, "after the nudge")[1], "{out}");
+    let notes = numbers(out, " notes queued");
+    assert_eq!(report["lessons_assigned"].as_u64().unwrap(), notes[0], "one lesson a note");
+    assert_eq!(numbers(out, " lessons given")[0], notes[0]);
+    let to_uplines = numbers(out, "notes to them")[2];
+    let mbox = std::fs::read_to_string(mailbox).unwrap();
+    assert_eq!(
+        mbox.matches("\nSubject: ").count() as u64,
+        notes[2] + to_uplines,
+        "every note is in the mailbox"
+    );
+    assert!(mbox.contains("https://learn.glowa.example/lessons/"), "with its lesson link");
+    assert!(!mbox.contains("{name}"));
+}
+
+#[test]
+fn the_company_demo_runs_on_sqlite_and_says_the_same_each_time() {
+    let dir = scratch("company-demo");
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    let first = run(db, &["company", "demo", "--distributors", "120"]);
+    assert_eq!(first.0, 0, "{}", first.1);
+    demo_holds_up(&first.1, db, &dir.join("demo.files/notices.mbox"));
+    let again = run(db, &["company", "demo", "--distributors", "120"]);
+    assert_eq!(again, first, "the same seed, the same company and story");
+    let other = run(db, &["company", "demo", "--distributors", "120", "--seed", "7"]);
+    assert_ne!(other.1, first.1);
+}
+
+#[test]
+fn the_company_demo_runs_on_postgres() {
+    let Some(url) = pg_database("cli_company_demo") else { return };
+    let o = tactful(&["company", "demo", "--distributors", "120", "--pg", &url]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let mailbox = std::env::temp_dir().join("tactful-company-demo-pg/notices.mbox");
+    demo_holds_up(&out, &url, &mailbox);
+    let o = tactful(&["company", "demo", "--pg", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("already holds a company roster: give the demo an empty database"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// The cases of a store, as `(post, version, category, rules)`, sorted.
+fn case_keys(db: &str) -> Vec<(i64, i64, String, String)> {
+    let mut store = tactful_store::open(db).unwrap();
+    let mut keys: Vec<(i64, i64, String, String)> = tactful_company::cases::list(
+        store.people(),
+        tactful_company::DEFAULT_COMPANY,
+        &tactful_company::cases::Filter { limit: Some(10_000), ..Default::default() },
+    )
+    .unwrap()
+    .cases
+    .into_iter()
+    .map(|c| (c.post_id, c.version, c.category, c.codes.join(",")))
+    .collect();
+    keys.sort();
+    keys
+}
+
+fn count(db: &str, sql: &str) -> i64 {
+    let mut store = tactful_store::open(db).unwrap();
+    store.people().rows(sql, &[]).unwrap()[0][0].int()
+}
+
+/// A worker killed with SIGKILL in the middle of its batches loses and
+/// doubles nothing: the next worker finishes the queue, and the cases are
+/// exactly those of a store scanned without a fault.
+fn killed_worker(faulty: &str, reference: &str, dir: &std::path::Path) {
+    let company = tactful_company::demo::Company::generate(11, 2500, 1_795_000_000);
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, &company.roster_csv).unwrap();
+    let feed = dir.join("feed.jsonl");
+    std::fs::write(&feed, company.feed()).unwrap();
+    for db in [faulty, reference] {
+        let (code, out) = run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+        let (code, out) = run(db, &["company", "ingest", feed.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let queued = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+    assert!(queued > 4000, "{queued}");
+    let (code, out) = run(reference, &["company", "scan"]);
+    assert_eq!(code, 0, "{out}");
+
+    let mut worker = command()
+        .args(["company", "worker", "--follow", "--batch", "5", "--db", faulty])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it has written some cases and has batches left, then kill it.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let left = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+        if left < queued - 200 {
+            assert!(left > 0, "the worker finished before it could be killed: make the feed bigger");
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "the worker made no progress");
+    }
+    worker.kill().unwrap(); // SIGKILL
+    worker.wait().unwrap();
+    let left = count(faulty, "SELECT COUNT(*) FROM company_scan_queue");
+    assert!(left > 0 && left < queued, "killed mid-queue: {left} of {queued} left");
+
+    let (code, out) = run(faulty, &["company", "scan"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(count(faulty, "SELECT COUNT(*) FROM company_scan_queue"), 0);
+    let (got, want) = (case_keys(faulty), case_keys(reference));
+    assert!(!want.is_empty());
+    assert_eq!(got.len(), want.len(), "no case lost or doubled");
+    assert_eq!(got, want);
+    let (code, out) = run(faulty, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_sqlite() {
+    let dir = scratch("company-kill");
+    let (a, b) = (dir.join("faulty.db"), dir.join("reference.db"));
+    killed_worker(a.to_str().unwrap(), b.to_str().unwrap(), &dir);
+}
+
+#[test]
+fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_postgres() {
+    let Some(a) = pg_database("cli_company_kill_faulty") else { return };
+    let Some(b) = pg_database("cli_company_kill_reference") else { return };
+    killed_worker(&a, &b, &scratch("company-kill-pg"));
+}
+
+/// One HTTP/1.1 POST on loopback: the status and the body.
+fn post(
+    addr: &str,
+    path: &str,
+    key: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let auth = key.map_or_else(String::new, |k| format!("Authorization: Bearer {k}\r\n"));
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let json = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
+}
+
+/// An integration sends its feed over HTTP with its own key; a missing,
+/// wrong or revoked key is refused; posts go in as from a file.
+fn ingest_api(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool", "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    let key = out.lines().nth(1).unwrap().trim().to_string();
+    assert!(key.starts_with("tk_") && key.len() == 51, "{out}");
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
+    assert_eq!(code, 2, "{out}");
+
+    let mut server = command()
+        .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
+        .unwrap();
+    let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let path = "/api/v1/company/ingest";
+
+    let (status, body) = post(&addr, path, None, "application/x-ndjson", FEED);
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = post(&addr, path, Some("tk_not_a_key"), "application/x-ndjson", FEED);
+    assert_eq!(status, 401);
+    let (status, body) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["added"].as_u64(), body["unattributed"].as_u64(), body["skipped"].as_u64()),
+        (Some(3), Some(1), Some(1))
+    );
+    assert!(body["problems"][0]["file"].as_str().unwrap().starts_with("api:listening-tool@"), "{body}");
+    let (_, body) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(body["unchanged"].as_u64(), Some(3), "the same feed again changes nothing: {body}");
+    let (status, body) = post(&addr, path, Some(&key), "text/csv", CLAIMS);
+    // A1 is a post the JSONL feed had: its new text is a new version.
+    assert_eq!(
+        (status, body["added"].as_u64(), body["new_versions"].as_u64()),
+        (200, Some(2), Some(1)),
+        "{body}"
+    );
+    let (status, body) = post(&addr, path, Some(&key), "text/csv", "network,text\ninstagram,hello\n");
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_feed")), "{body}");
+
+    let (code, out) = run(db, &["company", "apikey", "revoke", "listening-tool"]);
+    assert_eq!(code, 0, "{out}");
+    let (status, _) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
+    assert_eq!(status, 401, "a revoked key opens nothing");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let export = dir.join("audit.jsonl");
+    run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
+    let audit = std::fs::read_to_string(&export).unwrap();
+    assert!(audit.contains("\"actor\":\"api:listening-tool\"") && audit.contains("apikey.revoke"), "{audit}");
+    assert!(!audit.contains(&key[10..]), "the key is never in the log");
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite() {
+    let dir = scratch("company-api");
+    ingest_api(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres() {
+    let Some(db) = pg_database("cli_company_api") else { return };
+    ingest_api(&db, &scratch("company-api-pg"));
+}

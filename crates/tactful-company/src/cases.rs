@@ -65,6 +65,10 @@ pub struct Case {
     pub due: Option<String>,
     pub opened_at: i64,
     pub updated_at: i64,
+    /// How far it went up: 0 not at all, 1 to the upline, 2 to the compliance lead.
+    pub escalation: i64,
+    /// The upline's id, or the compliance lead's name.
+    pub escalated_to: Option<String>,
 }
 
 /// The order of a case list.
@@ -102,7 +106,7 @@ pub struct Page {
 const COLUMNS: &str =
     "c.id, c.post_id, c.version, c.distributor_id, c.category, c.severity, c.codes, c.findings,
     c.group_id, g.posts, g.distributors, c.earlier_cases, c.status, c.reason, c.assignee, c.due_on,
-    c.opened_at, c.updated_at";
+    c.opened_at, c.updated_at, c.escalation, c.escalated_to";
 
 const FROM: &str =
     "company_cases c LEFT JOIN company_case_groups g ON g.company_id = c.company_id AND g.id = c.group_id";
@@ -134,6 +138,8 @@ fn case(r: &mut [Cell]) -> Result<Case, String> {
         due: r[15].opt_text(),
         opened_at: r[16].int(),
         updated_at: r[17].int(),
+        escalation: r[18].int(),
+        escalated_to: r[19].opt_text(),
     })
 }
 

@@ -6,7 +6,8 @@
 //! when many distributors post the same text, and the compliance team works
 //! them ([`cases`]) along a status machine ([`case`]). A case's private note
 //! to the distributor is rendered from a template ([`notice`]) into an outbox
-//! delivered by SMTP ([`outbox`]). Lessons build on these tables.
+//! delivered by SMTP ([`outbox`]) and gives the distributor the lesson of
+//! its category ([`lesson`]).
 //!
 //! The company tables live in the same store as the seller's data, with their
 //! own migrations ([`schema`]); everything is written once against
@@ -19,17 +20,22 @@
 //! or feed twice changes nothing; every stored post version points back to
 //! its feed file and line.
 
+pub mod apikey;
 pub mod audit;
 mod batch;
 pub mod case;
 pub mod cases;
+pub mod demo;
+pub mod escalate;
 pub mod feed;
 // Handles are shared with the seller side (who a message is for): they live in the core.
 pub use tactful_core::handle;
 pub mod ingest;
+pub mod lesson;
 pub mod notice;
 pub mod outbox;
 pub mod policy;
+pub mod report;
 pub mod roster;
 pub mod schema;
 pub mod upline;

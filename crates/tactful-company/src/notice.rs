@@ -26,13 +26,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("why", "why it matters: the rule's explanation in plain words"),
     ("instead", "what to write instead: the rule's hint"),
     ("guidance", "the rule's guidance link"),
-    ("lesson", "the lesson link (a placeholder until lessons exist)"),
+    ("lesson", "the link to the lesson on the case's category"),
     ("case", "the case number"),
     ("company", "the company's name"),
 ];
-
-/// What `{lesson}` says until lessons are built.
-pub const LESSON_PLACEHOLDER: &str = "(a short lesson on this is coming soon; we will send you the link)";
 
 /// The built-in template: friendly, private, short.
 pub const DEFAULT_TEMPLATE: &str = "\
@@ -207,9 +204,9 @@ impl Values {
         }
     }
 
-    /// The values for a case: its first finding's words, and that rule's why,
-    /// hint and first guidance link.
-    pub fn for_case(engine: &Engine, d: &CaseDetail, name: &str, company: &str) -> Values {
+    /// The values for a case: its first finding's words, that rule's why,
+    /// hint and first guidance link, and the link to `lesson`.
+    pub fn for_case(engine: &Engine, d: &CaseDetail, name: &str, company: &str, lesson: &str) -> Values {
         let first = d.case.findings.first();
         let g = first.and_then(|f| cases::guidance(engine, &f.code));
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -222,7 +219,7 @@ impl Values {
                 .as_ref()
                 .and_then(|g| g.links.first().cloned())
                 .unwrap_or_else(|| "our social media policy (ask us for the link)".into()),
-            lesson: LESSON_PLACEHOLDER.to_string(),
+            lesson: lesson.to_string(),
             case: d.case.id.to_string(),
             company: company.to_string(),
         }
@@ -256,24 +253,29 @@ pub struct Notice {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The lesson given with it (its category).
+    pub lesson: String,
 }
 
 /// The company's name for `{company}`: the name it was given, or "The compliance team".
-fn company_name(db: &mut dyn Db, company: i64) -> Result<String, Error> {
+pub(crate) fn company_name(db: &mut dyn Db, company: i64) -> Result<String, Error> {
     let rows = db.rows("SELECT name FROM companies WHERE id = ?1", &[Arg::Int(company)])?;
     let name = rows.first().map(|r| r[0].text()).unwrap_or_default();
     Ok(if name.is_empty() || name == "default" { "The compliance team".into() } else { name })
 }
 
-/// Queue a notice for a case and move the case to `notice_sent` (through
-/// `in_review` when it is new), audited, in one transaction. A case with no
-/// distributor, or a distributor with no email on the roster, is a named
-/// error and nothing changes.
+/// Queue a notice for a case, give the distributor the lesson of the case's
+/// category, and move the case to `notice_sent` (through `in_review` when it
+/// is new), audited, in one transaction. `lesson_url` is the company's lesson
+/// page (the policy's `lesson_url`). A case with no distributor, or a
+/// distributor with no email on the roster, is a named error and nothing
+/// changes.
 pub fn queue(
     db: &mut dyn Db,
     actor: &Actor,
     engine: &Engine,
     template: &Template,
+    lesson_url: Option<&str>,
     case_id: i64,
 ) -> Result<Notice, Error> {
     let company = actor.company;
@@ -308,23 +310,15 @@ pub fn queue(
         let to_status = status.change(Status::NoticeSent, None)?;
         moves.push((status, to_status));
 
-        let values = Values::for_case(engine, &d, &name, &company_name(db, company)?);
+        let lesson =
+            d.case.category.parse().map(|c| crate::lesson::for_category(engine, c)).map_err(|_| {
+                Error::Damaged(format!("case {case_id} has the category `{}`", d.case.category))
+            })?;
+        let link = crate::lesson::link(lesson_url, &lesson);
+        let values = Values::for_case(engine, &d, &name, &company_name(db, company)?, &link);
         let (subject, body) = template.render(&values);
-        let id = db.rows(
-            "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,
-             status, attempts, last_error, next_attempt_at, queued_at, sent_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, NULL, ?7, ?7, NULL) RETURNING id",
-            &[
-                Arg::Int(company),
-                Arg::Int(case_id),
-                Arg::Text(distributor.clone()),
-                Arg::Text(to.clone()),
-                Arg::Text(subject.clone()),
-                Arg::Text(body.clone()),
-                Arg::Int(actor.at),
-            ],
-        )?[0][0]
-            .int();
+        let id = crate::outbox::enqueue(db, actor, case_id, &distributor, &to, &subject, &body)?;
+        let assignment = crate::lesson::assign(db, actor, &distributor, lesson.id, case_id)?;
         db.exec(
             "UPDATE company_cases SET status = ?1, reason = NULL, updated_at = ?2 WHERE company_id = ?3 AND id = ?4",
             &[Arg::Static(to_status.as_str()), Arg::Int(actor.at), Arg::Int(company), Arg::Int(case_id)],
@@ -347,8 +341,23 @@ pub fn queue(
             None,
             Some(&serde_json::json!({ "notice": id, "to": to, "subject": subject })),
         );
+        chain.append(
+            actor,
+            "lesson.assign",
+            &format!("distributor:{distributor}"),
+            None,
+            Some(&serde_json::json!({ "lesson": lesson.id, "case": case_id, "assignment": assignment })),
+        );
         chain.write(db)?;
-        Ok(Notice { id, case: case_id, distributor: distributor.clone(), to: to.clone(), subject, body })
+        Ok(Notice {
+            id,
+            case: case_id,
+            distributor: distributor.clone(),
+            to: to.clone(),
+            subject,
+            body,
+            lesson: lesson.id.to_string(),
+        })
     })
 }
 
@@ -364,7 +373,7 @@ mod tests {
             why: "Health claims need proof.".into(),
             instead: "Say how it fits your routine.".into(),
             guidance: "https://example.org/g".into(),
-            lesson: LESSON_PLACEHOLDER.into(),
+            lesson: "https://learn.example/health".into(),
             case: "7".into(),
             company: "Glowa".into(),
         };

@@ -107,6 +107,71 @@ impl Mailer for Smtp {
     }
 }
 
+/// Put a message in the outbox, due now (the caller's transaction audits it).
+pub(crate) fn enqueue(
+    db: &mut dyn Db,
+    actor: &Actor,
+    case: i64,
+    to_distributor: &str,
+    address: &str,
+    subject: &str,
+    body: &str,
+) -> Result<i64, tactful_store::StoreError> {
+    Ok(db.rows(
+        "INSERT INTO company_outbox (company_id, case_id, distributor_id, to_address, subject, body,
+         status, attempts, last_error, next_attempt_at, queued_at, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, NULL, ?7, ?7, NULL) RETURNING id",
+        &[
+            Arg::Int(actor.company),
+            Arg::Int(case),
+            Arg::Text(to_distributor.to_string()),
+            Arg::Text(address.to_string()),
+            Arg::Text(subject.to_string()),
+            Arg::Text(body.to_string()),
+            Arg::Int(actor.at),
+        ],
+    )?[0][0]
+        .int())
+}
+
+/// Delivery into a local mailbox file (mbox: each message appended, a
+/// `From ` line before it), for a trial or the demo: no network at all.
+pub struct MboxFile {
+    path: std::path::PathBuf,
+    from: String,
+}
+
+impl MboxFile {
+    pub fn new(path: impl Into<std::path::PathBuf>, from: &str) -> MboxFile {
+        MboxFile { path: path.into(), from: from.to_string() }
+    }
+}
+
+impl Mailer for MboxFile {
+    fn deliver(&self, m: &Outgoing) -> Result<(), String> {
+        use std::io::Write as _;
+        let mut text = format!(
+            "From {}\nFrom: {}\nTo: {}\nSubject: {}\nMessage-ID: {}\n\n",
+            self.from, self.from, m.to, m.subject, m.message_id
+        );
+        for line in m.body.lines() {
+            // mbox: a body line starting "From " would start a new message.
+            if line.trim_start_matches('>').starts_with("From ") {
+                text.push('>');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('\n');
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
 /// Wrap each line longer than `width` characters at spaces; a continuation
 /// keeps the line's indentation. A word longer than the line stays whole.
 pub fn wrap(text: &str, width: usize) -> String {

@@ -10,6 +10,10 @@
 //! approved = [
 //!   "Calm Drops contain lavender oil, which many people find relaxing.",
 //! ]
+//! # How a case with no fix moves up, and where lessons live.
+//! escalate_after_days = 7
+//! compliance_lead = "jane@compliance"
+//! lesson_url = "https://learn.glowa.example/lessons/{lesson}"
 //! ```
 //!
 //! Matching ignores case and runs of white space; nothing else (no
@@ -43,7 +47,17 @@ pub struct Policy {
     pub brands: Vec<String>,
     pub products: Vec<String>,
     pub disclosures: Vec<String>,
+    /// Days a noticed case waits for a fix before it goes to the upline,
+    /// and again before it goes to the compliance lead (none: the default).
+    pub escalate_after_days: Option<i64>,
+    /// Who gets a case the upline did not see fixed.
+    pub compliance_lead: Option<String>,
+    /// The company's lesson page (`{lesson}` becomes the lesson's id).
+    pub lesson_url: Option<String>,
 }
+
+/// Days before escalation when the policy does not say.
+pub const ESCALATE_AFTER_DAYS: i64 = 7;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +70,9 @@ struct PolicyFile {
     products: Vec<String>,
     #[serde(default)]
     disclosures: Vec<String>,
+    escalate_after_days: Option<i64>,
+    compliance_lead: Option<String>,
+    lesson_url: Option<String>,
 }
 
 /// Lower case with every run of white space one space; and for each byte
@@ -116,12 +133,29 @@ impl Policy {
             .into_iter()
             .map(|text| ApprovedClaim { folded: fold(&text).0, text })
             .collect();
+        if let Some(d) = raw.escalate_after_days.filter(|d| !(1..=365).contains(d)) {
+            return Err(Error::Format {
+                file: file.to_string(),
+                message: format!("escalate_after_days: expected a number of days from 1 to 365, found {d}"),
+            });
+        }
+        let one = |v: Option<String>, what: &str| {
+            clean(v.into_iter().collect(), what).map(|v| v.into_iter().next())
+        };
         Ok(Policy {
             approved,
             brands: clean(raw.brands, "brands")?,
             products: clean(raw.products, "products")?,
             disclosures: clean(raw.disclosures, "disclosures")?,
+            escalate_after_days: raw.escalate_after_days,
+            compliance_lead: one(raw.compliance_lead, "compliance_lead")?,
+            lesson_url: one(raw.lesson_url, "lesson_url")?,
         })
+    }
+
+    /// Days a noticed case waits for a fix before each step up.
+    pub fn escalation_days(&self) -> i64 {
+        self.escalate_after_days.unwrap_or(ESCALATE_AFTER_DAYS)
     }
 
     /// The byte ranges of `text` that are approved sentences.
@@ -248,6 +282,17 @@ approved = ["Calm Drops contain lavender oil, which many people find relaxing."]
     }
 
     #[test]
+    fn the_example_policy_reads() {
+        let p = Policy::parse("policy.toml", include_str!("../../../examples/company/policy.toml")).unwrap();
+        assert_eq!(
+            (p.escalation_days(), p.compliance_lead.as_deref()),
+            (7, Some("compliance@glowa.example"))
+        );
+        assert!(p.missing_disclosure("Glowa serum day").is_some());
+        assert_eq!(Policy::parse("demo", crate::demo::POLICY).unwrap().escalation_days(), 7);
+    }
+
+    #[test]
     fn a_bad_policy_file_is_named() {
         let e = Policy::parse("policy.toml", "approve = [\"x\"]").unwrap_err();
         assert!(
@@ -256,5 +301,9 @@ approved = ["Calm Drops contain lavender oil, which many people find relaxing."]
         );
         let e = Policy::parse("policy.toml", "brands = [\" \"]").unwrap_err();
         assert_eq!(e.to_string(), "policy.toml: brands: an empty entry");
+        let e = Policy::parse("policy.toml", "escalate_after_days = 0").unwrap_err();
+        assert!(e.to_string().contains("expected a number of days from 1 to 365, found 0"), "{e}");
+        assert_eq!(Policy::default().escalation_days(), 7);
+        assert_eq!(Policy::parse("p", "escalate_after_days = 3").unwrap().escalation_days(), 3);
     }
 }

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{T0, chain_holds, officer};
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -14,16 +16,11 @@ use tactful_company::feed::Format;
 use tactful_company::ingest::{self, Options};
 use tactful_company::policy::Policy;
 use tactful_company::worker::{self, ScanSummary, Worker};
-use tactful_company::{Actor, DEFAULT_COMPANY, Error, audit, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, Error, roster, schema};
 use tactful_store::Store;
 use tactful_store::people::Db;
 
-const T0: i64 = 1_763_715_600; // 2025-11-21T09:00:00Z
 const C: i64 = DEFAULT_COMPANY;
-
-fn officer(at: i64) -> Actor {
-    Actor { company: C, who: "officer@company".into(), at }
-}
 
 const ROSTER: &str = "\
 id,name,upline_id,instagram
@@ -98,11 +95,6 @@ fn categories_of(db: &mut dyn Db, external: &str) -> Vec<String> {
         all_cases(db).into_iter().filter(|c| c.post_id == id).map(|c| c.category).collect();
     c.sort();
     c
-}
-
-fn chain_holds(db: &mut dyn Db) {
-    let v = audit::verify(db, C).unwrap();
-    assert_eq!(v.broken, None, "the audit chain verifies");
 }
 
 fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {

@@ -4,17 +4,13 @@
 
 mod common;
 
+use common::{T0, officer};
+
 use tactful_company::feed::Format;
 use tactful_company::ingest::{self, Options};
-use tactful_company::{Actor, DEFAULT_COMPANY, audit, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, audit, roster, schema};
 use tactful_store::Store;
 use tactful_store::people::Db;
-
-const T0: i64 = 1_763_715_600; // 2025-11-21T09:00:00Z
-
-fn officer(at: i64) -> Actor {
-    Actor { company: DEFAULT_COMPANY, who: "officer@company".into(), at }
-}
 
 const ROSTER: &str = "\
 id,name,email,upline_id,rank,country,joined,left,instagram,facebook,x
@@ -338,6 +334,48 @@ fn a_feed_missing_a_column_changes_nothing(store: &mut dyn Store) {
     assert_eq!(audit_count(db), 0);
 }
 
+fn an_api_key_is_kept_as_a_hash_shown_by_prefix_and_revoked(store: &mut dyn Store) {
+    use tactful_company::apikey;
+    let db = ready(store);
+    let secret = "tk_0123456789abcdef0123456789abcdef0123";
+    let k = apikey::create(db, &officer(T0), "listening-tool", secret).unwrap();
+    assert_eq!((k.name.as_str(), k.prefix.as_str()), ("listening-tool", "tk_0123456"));
+    let stored: Vec<String> = db
+        .rows("SELECT name, prefix, hash FROM company_api_keys", &[])
+        .unwrap()
+        .into_iter()
+        .flat_map(|r| r.into_iter().map(|c| c.text()))
+        .collect();
+    assert!(stored.iter().all(|v| !v.contains(&secret[10..])), "the secret is not at rest: {stored:?}");
+    assert_eq!(
+        apikey::check(db, DEFAULT_COMPANY, secret).unwrap().map(|k| k.name),
+        Some("listening-tool".into())
+    );
+    assert_eq!(apikey::check(db, DEFAULT_COMPANY, "tk_guess").unwrap(), None);
+    let e = apikey::create(db, &officer(T0), "listening-tool", "tk_another_secret_of_enough_length_000")
+        .unwrap_err();
+    assert!(e.to_string().contains("has a key already"), "{e}");
+    assert!(
+        apikey::create(db, &officer(T0), "short", "tk_123")
+            .unwrap_err()
+            .to_string()
+            .contains("32 characters")
+    );
+    let r = apikey::revoke(db, &officer(T0 + 60), "listening-tool").unwrap();
+    assert_eq!(r.revoked_at, Some(T0 + 60));
+    assert_eq!(apikey::check(db, DEFAULT_COMPANY, secret).unwrap(), None, "a revoked key opens nothing");
+    assert!(apikey::revoke(db, &officer(T0 + 60), "listening-tool").is_err());
+    let listed = apikey::list(db, DEFAULT_COMPANY).unwrap();
+    assert_eq!(listed.len(), 1);
+    let actions: Vec<String> = audit::about(db, DEFAULT_COMPANY, "apikey:listening-tool")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["apikey.create", "apikey.revoke"]);
+    assert!(audit::verify(db, DEFAULT_COMPANY).unwrap().broken.is_none());
+}
+
 on_both_backends!(
     "company":
     roster_twice_changes_nothing,
@@ -351,4 +389,5 @@ on_both_backends!(
     audit_verify_catches_an_entry_changed_by_hand,
     a_newer_company_schema_is_refused,
     a_feed_missing_a_column_changes_nothing,
+    an_api_key_is_kept_as_a_hash_shown_by_prefix_and_revoked,
 );

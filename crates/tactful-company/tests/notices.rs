@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{T0, chain_holds, officer};
+
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -11,22 +13,13 @@ use std::sync::{Arc, Mutex};
 use tactful_app::Checker;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Filter};
-use tactful_company::feed::Format;
-use tactful_company::ingest::{self, Options};
 use tactful_company::notice::{self, Template};
 use tactful_company::outbox::{self, Retry, Smtp};
-use tactful_company::policy::Policy;
-use tactful_company::worker::Worker;
-use tactful_company::{Actor, DEFAULT_COMPANY, Error, audit, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, Error, audit};
 use tactful_store::Store;
 use tactful_store::people::Db;
 
-const T0: i64 = 1_763_715_600; // 2025-11-21T09:00:00Z
 const C: i64 = DEFAULT_COMPANY;
-
-fn officer(at: i64) -> Actor {
-    Actor { company: C, who: "officer@company".into(), at }
-}
 
 const ROSTER: &str = "\
 id,name,email,upline_id,instagram
@@ -124,18 +117,10 @@ fn serve(conn: TcpStream, refuse: bool, got: &Mutex<Vec<Received>>) -> std::io::
 
 /// The roster, a feed with a health claim by Ann and an income claim by Bob, scanned.
 fn scanned(store: &mut dyn Store) -> &mut dyn Db {
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
     let feed = format!(
         "network,post_id,author_handle,text\ninstagram,A1,@ann_b,\"{HEALTH}\"\ninstagram,B1,@bobcole,\"{INCOME}\"\n"
     );
-    ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
-    Worker::new(Checker::builtin(), Policy::default(), "worker-1")
-        .run(db, C, &|| T0 + 120, &mut |_| {})
-        .unwrap();
-    db
+    common::scanned(store, ROSTER, &feed)
 }
 
 /// The first case of a distributor.
@@ -174,15 +159,12 @@ fn flat_contains(data: &str, want: &str) -> bool {
     data.split_whitespace().collect::<Vec<_>>().join(" ").contains(want)
 }
 
-fn chain_holds(db: &mut dyn Db) {
-    assert_eq!(audit::verify(db, C).unwrap().broken, None, "the audit chain verifies");
-}
-
 fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
     let db = scanned(store);
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
-    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap();
+    let n =
+        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
     assert_eq!(n.to, "ann@example.com");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::NoticeSent);
     let listed = outbox::list(db, C).unwrap();
@@ -231,7 +213,7 @@ fn a_refusing_sink_leaves_the_notice_queued_with_its_error(store: &mut dyn Store
     let db = scanned(store);
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
-    notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap();
+    notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
     let refusing = Sink::start(true);
     let smtp = Smtp::new(&refusing.addr, "compliance@glowa.example").unwrap();
     let retry = Retry { max_attempts: 2, first_delay: 60 };
@@ -263,8 +245,8 @@ fn a_distributor_without_email_is_named_and_nothing_changes(store: &mut dyn Stor
     let checker = Checker::builtin();
     let case = case_of(db, "D2");
     let before = audit::verify(db, C).unwrap();
-    let e =
-        notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), case.id).unwrap_err();
+    let e = notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id)
+        .unwrap_err();
     assert!(matches!(&e, Error::NoEmail { distributor, .. } if distributor == "D2"), "{e}");
     assert!(e.to_string().contains("`D2` (Bob Cole) has no email"), "{e}");
     assert_eq!(cases::get(db, C, case.id).unwrap().status, Status::New);
@@ -279,10 +261,10 @@ fn a_company_template_is_used_and_a_second_notice_is_refused(store: &mut dyn Sto
     let t =
         Template::parse("ours.txt", "Subject: About case {case}\nDear {name}: \"{quote}\" ({guidance})\n")
             .unwrap();
-    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &t, case.id).unwrap();
+    let n = notice::queue(db, &officer(T0 + 200), checker.engine(), &t, None, case.id).unwrap();
     assert_eq!(n.subject, format!("About case {}", case.id));
     assert!(n.body.starts_with("Dear Ann Baker: \""), "{}", n.body);
-    let e = notice::queue(db, &officer(T0 + 201), checker.engine(), &t, case.id).unwrap_err();
+    let e = notice::queue(db, &officer(T0 + 201), checker.engine(), &t, None, case.id).unwrap_err();
     assert!(e.to_string().contains("already notice_sent"), "{e}");
     assert_eq!(outbox::list(db, C).unwrap().len(), 1);
 }

@@ -47,3 +47,54 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The moment the tests' stories start: 2025-11-21T09:00:00Z.
+pub const T0: i64 = 1_763_715_600;
+
+/// The compliance officer, acting at `at`, for the default company.
+pub fn officer(at: i64) -> tactful_company::Actor {
+    tactful_company::Actor { company: tactful_company::DEFAULT_COMPANY, who: "officer@company".into(), at }
+}
+
+/// The audit chain verifies.
+pub fn chain_holds(db: &mut dyn tactful_store::people::Db) {
+    let v = tactful_company::audit::verify(db, tactful_company::DEFAULT_COMPANY).unwrap();
+    assert_eq!(v.broken, None, "the audit chain verifies");
+}
+
+/// A store with the company tables, `roster` imported at T0 and `feed` (CSV)
+/// ingested a minute later and scanned by one worker two minutes later.
+pub fn scanned<'a>(
+    store: &'a mut dyn Store,
+    roster: &str,
+    feed: &str,
+) -> &'a mut dyn tactful_store::people::Db {
+    use tactful_company::{feed::Format, ingest, roster, schema};
+    let db = store.people();
+    schema::migrate(db).unwrap();
+    let r = roster::import(db, &officer(T0), "roster.csv", roster.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    let s = ingest::ingest(
+        db,
+        &officer(T0 + 60),
+        "feed.csv",
+        feed.as_bytes(),
+        Format::Csv,
+        ingest::Options::default(),
+    )
+    .unwrap();
+    assert_eq!(s.skipped, 0, "{:?}", s.problems);
+    scan(db, T0 + 120);
+    db
+}
+
+/// One worker with the built-in packs through the queue, at `at`.
+pub fn scan(db: &mut dyn tactful_store::people::Db, at: i64) -> tactful_company::worker::ScanSummary {
+    tactful_company::worker::Worker::new(
+        tactful_app::Checker::builtin(),
+        tactful_company::policy::Policy::default(),
+        "worker-1",
+    )
+    .run(db, tactful_company::DEFAULT_COMPANY, &|| at, &mut |_| {})
+    .unwrap()
+}

@@ -1,8 +1,12 @@
 //! `tactful company …`: the company side's roster, feed ingest, unattributed
-//! handles, scan workers, the case queue, notices and their outbox, and the
-//! audit log. Parses the
-//! command line and prints; the work (and every rule about it) is in
+//! handles, scan workers, the case queue, notices and their outbox, lessons,
+//! escalation, the report, the demo, and the audit log. Parses the command
+//! line and prints; the work (and every rule about it) is in
 //! `tactful-company`, which returns data.
+
+mod api;
+mod demo;
+mod followup;
 
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -125,6 +129,9 @@ pub enum Command {
         /// Company packs, for the guidance of their rules; repeatable.
         #[arg(long = "pack", value_name = "FILE")]
         packs: Vec<String>,
+        /// The company's policy file, for its lesson page (`lesson_url`).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         /// Print the note as queued.
         #[arg(long)]
         show: bool,
@@ -143,6 +150,43 @@ pub enum Command {
         #[command(flatten)]
         db: StoreArg,
     },
+    /// The lessons, one per rule category: list them, read one with its quiz, record a distributor's answers.
+    #[command(subcommand)]
+    Lesson(followup::LessonCommand),
+    /// Move noticed cases with no fix up: to the upline after N days, to the compliance lead after N more.
+    Escalate {
+        /// The company's policy file (escalate_after_days, compliance_lead).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// The compliance report: cases by category, rule, month, team and rank; times; repeat offenders; precision.
+    Report {
+        /// json (default) or html.
+        #[arg(long, value_parser = ["json", "html"], default_value = "json")]
+        format: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// API keys for integrations that send posts over HTTP: create (shown once), revoke, list.
+    #[command(subcommand)]
+    Apikey(api::ApiKeyCommand),
+    /// Serve the ingest API: POST /api/v1/company/ingest with an integration's key.
+    Serve {
+        /// Where to listen (port 0: any free port; the first line says which).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
+        listen: String,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// A made-up company of a few hundred distributors and a month of posts, through the whole loop.
+    Demo(demo::Args),
     /// The tamper-evident audit log: verify the chain, export it.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -188,17 +232,17 @@ pub struct ScanArgs {
 impl ScanArgs {
     fn worker(&self) -> Result<Worker> {
         let checker = crate::input::checker(&self.packs)?;
-        let policy = match &self.policy {
-            None => Policy::default(),
-            Some(p) => {
-                let src =
-                    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-                Policy::parse(&p.display().to_string(), &src).map_err(|e| UsageError(e.to_string()))?
-            }
-        };
+        let policy = load_policy(self.policy.as_deref())?;
         let name = self.name.clone().unwrap_or_else(|| format!("worker-{}", std::process::id()));
         Ok(Worker::new(checker, policy, &name).batch_size(self.batch))
     }
+}
+
+/// The company's policy file, or the empty policy.
+fn load_policy(path: Option<&Path>) -> Result<Policy> {
+    let Some(p) = path else { return Ok(Policy::default()) };
+    let src = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+    Ok(Policy::parse(&p.display().to_string(), &src).map_err(|e| UsageError(e.to_string()))?)
 }
 
 #[derive(clap::Subcommand)]
@@ -245,11 +289,11 @@ pub enum AuditCommand {
 pub struct Who {
     /// Your name or login, recorded in the audit log (default: $USER).
     #[arg(long = "as", value_name = "NAME")]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 impl Who {
-    fn actor(&self) -> Actor {
+    pub(crate) fn actor(&self) -> Actor {
         let who = self
             .name
             .clone()
@@ -260,7 +304,7 @@ impl Who {
 }
 
 /// Open the store and bring the company tables up to date.
-fn open(db: &StoreArg) -> Result<Box<dyn tactful_store::Store>> {
+pub(crate) fn open(db: &StoreArg) -> Result<Box<dyn tactful_store::Store>> {
     let mut store = db.open()?;
     let location = store.location();
     tactful_company::schema::migrate(store.people()).with_context(|| format!("the store at {location}"))?;
@@ -309,9 +353,18 @@ pub fn run(c: &Command) -> Result<u8> {
                 change_case(*id, &changes, who, db)
             }
         }
-        Command::Notice { case, template, packs, show, who, db } => {
-            queue_notice(*case, template.as_deref(), packs, *show, who, db)
+        Command::Notice { case, template, packs, policy, show, who, db } => {
+            let lesson_url = load_policy(policy.as_deref())?.lesson_url;
+            queue_notice(*case, template.as_deref(), packs, lesson_url.as_deref(), *show, who, db)
         }
+        Command::Lesson(c) => followup::lesson(c),
+        Command::Escalate { policy, who, db } => {
+            followup::escalate(&load_policy(policy.as_deref())?, who, db)
+        }
+        Command::Report { format, out, db } => followup::report(format == "html", out.as_deref(), db),
+        Command::Demo(a) => demo::run(a),
+        Command::Apikey(c) => api::apikey_command(c),
+        Command::Serve { listen, db } => api::serve(listen, db),
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
             send_outbox(smtp, from, *max_attempts, who, db)
@@ -319,6 +372,14 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Audit(AuditCommand::Verify { db }) => audit_verify(db),
         Command::Audit(AuditCommand::Export { out, db }) => audit_export(out.as_deref(), db),
     }
+}
+
+/// Each item as one JSON object a line.
+pub(crate) fn json_lines<T: serde::Serialize>(out: &mut impl Write, items: &[T]) -> Result<()> {
+    for i in items {
+        writeln!(out, "{}", serde_json::to_string(i)?)?;
+    }
+    Ok(())
 }
 
 fn print_problems(out: &mut impl Write, problems: &[Problem], total: u64) -> std::io::Result<()> {
@@ -369,9 +430,7 @@ fn roster_list(team: Option<&str>, json: bool, db: &StoreArg) -> Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     if json {
-        for e in &entries {
-            writeln!(out, "{}", serde_json::to_string(e)?)?;
-        }
+        json_lines(&mut out, &entries)?;
         return Ok(0);
     }
     if entries.is_empty() {
@@ -461,9 +520,7 @@ fn unattributed(json: bool, db: &StoreArg) -> Result<u8> {
     let list = ingest::unattributed(store.people(), DEFAULT_COMPANY)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for u in &list {
-            writeln!(out, "{}", serde_json::to_string(u)?)?;
-        }
+        json_lines(&mut out, &list)?;
         return Ok(0);
     }
     if list.is_empty() {
@@ -545,12 +602,15 @@ fn parse_status(s: &str) -> Result<Status> {
 }
 
 /// A company error that is the person's to fix becomes a usage error (exit 2).
-fn usage(e: tactful_company::Error) -> anyhow::Error {
+pub(crate) fn usage(e: tactful_company::Error) -> anyhow::Error {
     use tactful_company::Error as E;
     match e {
-        E::UnknownCase(_) | E::Transition(_) | E::Input(_) | E::NoEmail { .. } | E::Template { .. } => {
-            UsageError(e.to_string()).into()
-        }
+        E::UnknownCase(_)
+        | E::UnknownDistributor(_)
+        | E::Transition(_)
+        | E::Input(_)
+        | E::NoEmail { .. }
+        | E::Template { .. } => UsageError(e.to_string()).into(),
         other => other.into(),
     }
 }
@@ -592,9 +652,7 @@ fn list_cases(filter: &Filter, json: bool, db: &StoreArg) -> Result<u8> {
     let page = cases::list(store.people(), DEFAULT_COMPANY, filter).map_err(usage)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for c in &page.cases {
-            writeln!(out, "{}", serde_json::to_string(c)?)?;
-        }
+        json_lines(&mut out, &page.cases)?;
         if let Some(n) = &page.next {
             writeln!(out, "{}", serde_json::json!({ "next": n }))?;
         }
@@ -704,6 +762,10 @@ fn show_case(id: i64, packs: &[String], json: bool, db: &StoreArg) -> Result<u8>
     if let Some(r) = &c.reason {
         writeln!(out, "  reason: {r}")?;
     }
+    if let Some(to) = &c.escalated_to {
+        let step = if c.escalation == 1 { "the upline" } else { "the compliance lead" };
+        writeln!(out, "  escalated to {step}: {to}")?;
+    }
     if !d.group_cases.is_empty() {
         let others: Vec<String> = d
             .group_cases
@@ -784,6 +846,7 @@ fn queue_notice(
     case: i64,
     template: Option<&Path>,
     packs: &[String],
+    lesson_url: Option<&str>,
     show: bool,
     who: &Who,
     db: &StoreArg,
@@ -798,12 +861,13 @@ fn queue_notice(
     };
     let checker = crate::input::checker(packs)?;
     let mut store = open(db)?;
-    let n = notice::queue(store.people(), &who.actor(), checker.engine(), &template, case).map_err(usage)?;
+    let n = notice::queue(store.people(), &who.actor(), checker.engine(), &template, lesson_url, case)
+        .map_err(usage)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "case {case}: notice {} queued to {} ({}); the case is notice_sent. Deliver it with `tactful company outbox send --smtp HOST:PORT`.",
-        n.id, n.distributor, n.to
+        "case {case}: notice {} queued to {} ({}) with the lesson `{}`; the case is notice_sent. Deliver it with `tactful company outbox send --smtp HOST:PORT`.",
+        n.id, n.distributor, n.to, n.lesson
     )?;
     if show {
         writeln!(out, "\nSubject: {}\n\n{}", n.subject, n.body)?;
@@ -816,9 +880,7 @@ fn list_outbox(json: bool, db: &StoreArg) -> Result<u8> {
     let all = outbox::list(store.people(), DEFAULT_COMPANY)?;
     let mut out = std::io::stdout().lock();
     if json {
-        for e in &all {
-            writeln!(out, "{}", serde_json::to_string(e)?)?;
-        }
+        json_lines(&mut out, &all)?;
         return Ok(0);
     }
     writeln!(

@@ -1,0 +1,211 @@
+//! `tactful company apikey …` and `tactful company serve`: integrations send
+//! their feed to `POST /api/v1/company/ingest` with their own API key
+//! (`Authorization: Bearer KEY`); the key is shown once when made and kept
+//! only as a hash. Every answer is JSON; an error is `{"error": {"code",
+//! "message"}}` with a status that says whose it is.
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::io::Write;
+use std::sync::Arc;
+
+use tactful_company::feed::Format;
+use tactful_company::{Actor, DEFAULT_COMPANY, Error, apikey, ingest};
+
+use super::{Who, open, usage};
+use crate::store::{StoreArg, show_time};
+
+#[derive(clap::Subcommand)]
+pub enum ApiKeyCommand {
+    /// Make a key for an integration: shown once, kept only as a hash.
+    Create {
+        /// The integration's name (the audit log records it as `api:NAME`).
+        #[arg(value_name = "NAME")]
+        integration: String,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// Revoke an integration's key: its requests are refused from now on.
+    Revoke {
+        #[arg(value_name = "NAME")]
+        integration: String,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// The keys: name, prefix, made, revoked.
+    List {
+        #[command(flatten)]
+        db: StoreArg,
+    },
+}
+
+/// The largest feed one request may send.
+const BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+pub fn apikey_command(c: &ApiKeyCommand) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match c {
+        ApiKeyCommand::Create { integration: name, who, db } => {
+            let secret = new_secret()?;
+            let mut store = open(db)?;
+            let k = apikey::create(store.people(), &who.actor(), name, &secret).map_err(usage)?;
+            writeln!(out, "API key for `{}` (shown once; only its hash is kept):\n{secret}", k.name)?;
+        }
+        ApiKeyCommand::Revoke { integration: name, who, db } => {
+            let mut store = open(db)?;
+            let k = apikey::revoke(store.people(), &who.actor(), name).map_err(usage)?;
+            writeln!(out, "API key `{}` ({}…) revoked", k.name, k.prefix)?;
+        }
+        ApiKeyCommand::List { db } => {
+            let mut store = open(db)?;
+            let keys = apikey::list(store.people(), DEFAULT_COMPANY)?;
+            writeln!(out, "{:<24} {:<12} {:<16}  REVOKED", "NAME", "PREFIX", "MADE")?;
+            for k in &keys {
+                writeln!(
+                    out,
+                    "{:<24} {:<12} {:<16}  {}",
+                    k.name,
+                    k.prefix,
+                    show_time(k.created_at),
+                    k.revoked_at.map_or_else(|| "-".into(), show_time)
+                )?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `tk_` and 48 hex digits from the operating system's generator.
+fn new_secret() -> Result<String> {
+    use std::fmt::Write as _;
+    let mut b = [0u8; 24];
+    getrandom::fill(&mut b)
+        .map_err(|e| anyhow::anyhow!("the system gives no random bytes for a key: {e}"))?;
+    Ok(b.iter().fold(String::from("tk_"), |mut s, x| {
+        let _ = write!(s, "{x:02x}");
+        s
+    }))
+}
+
+struct Server {
+    location: String,
+}
+
+pub fn serve(listen: &str, db: &StoreArg) -> Result<u8> {
+    // Open (and migrate) once before serving: a bad store fails here.
+    let location = open(db)?.location();
+    let listener =
+        std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let app = Router::new()
+        .route("/api/v1/company/ingest", axum::routing::post(ingest_feed))
+        .fallback(|| async {
+            failure(StatusCode::NOT_FOUND, "not_found", "no such endpoint: POST /api/v1/company/ingest")
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(Arc::new(Server { location: location.clone() }));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "listening on http://{addr} (store: {location}): POST /api/v1/company/ingest; Ctrl-C stops it"
+        )?;
+        out.flush()?;
+    }
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        anyhow::Ok(())
+    })?;
+    Ok(0)
+}
+
+fn failure(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Params {
+    format: Option<String>,
+}
+
+async fn ingest_feed(
+    State(server): State<Arc<Server>>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| k.trim().to_string());
+    let Some(key) = key else {
+        return failure(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send the integration's key: Authorization: Bearer KEY",
+        );
+    };
+    let csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv"));
+    let format = match params.format.as_deref() {
+        Some("csv") => Format::Csv,
+        Some("jsonl") => Format::Jsonl,
+        Some(other) => {
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "bad_format",
+                &format!("format: expected csv or jsonl, found `{other}`"),
+            );
+        }
+        None if csv => Format::Csv,
+        None => Format::Jsonl,
+    };
+    // The store is blocking I/O: on a thread of its own, with a connection of its own.
+    let location = server.location.clone();
+    let work = tokio::task::spawn_blocking(move || -> Result<Result<ingest::IngestSummary, Response>> {
+        let mut store = crate::store::open(Some(&location))?;
+        let db = store.people();
+        let Some(k) = apikey::check(db, DEFAULT_COMPANY, &key)? else {
+            return Ok(Err(failure(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this key is not known, or was revoked",
+            )));
+        };
+        let at = tactful_app::clock::now();
+        let actor = Actor { company: DEFAULT_COMPANY, who: format!("api:{}", k.name), at };
+        let file = format!("api:{}@{}", k.name, tactful_app::clock::rfc3339(at));
+        match ingest::ingest(db, &actor, &file, &body[..], format, ingest::Options::default()) {
+            Ok(s) => Ok(Ok(s)),
+            Err(e @ (Error::Format { .. } | Error::Read { .. })) => {
+                Ok(Err(failure(StatusCode::BAD_REQUEST, "bad_feed", &e.to_string())))
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await;
+    match work {
+        Ok(Ok(Ok(summary))) => (StatusCode::OK, axum::Json(summary)).into_response(),
+        Ok(Ok(Err(refused))) => refused,
+        Ok(Err(e)) => failure(StatusCode::INTERNAL_SERVER_ERROR, "store", &format!("{e:#}")),
+        Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+    }
+}
