@@ -169,7 +169,8 @@ async fn check_form(State(app): State<Shared>, Form(form): Form<CheckForm>) -> R
     let req = super::api::CheckRequest {
         text: form.text.clone(),
         channel: form.channel.clone(),
-        to: form.to.clone(),
+        // As the page's script does: a recipient counts only for a message or a comment.
+        to: form.to.clone().filter(|_| matches!(form.channel.as_deref(), Some("dm" | "comment"))),
         stranger: Some(form.stranger.is_some()),
     };
     let r = blocking(&app, move |app, store| match super::api::check_draft(app, Some(store), &req) {
