@@ -380,6 +380,17 @@ try {
     check('every page labels its form fields', unlabeled.length === 0, JSON.stringify(unlabeled));
   });
 
+  await attempt('no page shows flag names, file positions or store paths', async () => {
+    const found = [];
+    for (const p of [...pages, '/contacts/6', '/report']) {
+      await page.goto(base + p);
+      const text = await page.locator('main').innerText();
+      const m = text.match(/(^|\s)--[a-z][a-z-]+|\.jsonl?:(line|\d)|EOCD|docs\/[a-z]+\.md|pitch gate|\.db\b|tactful (scan|import|plan set|history|responses)\b/);
+      if (m) found.push(`${p}: ${m[0]}`);
+    }
+    check('no page shows flag names, file positions or store paths', found.length === 0, found.join('; '));
+  });
+
   await attempt('the keyboard reaches the main content first', async () => {
     await page.goto(base + '/');
     await page.keyboard.press('Tab');

@@ -122,7 +122,13 @@ impl Page<'_> {
                     @for (name, ids) in records.iter().filter(|r| !r.1.is_empty()) {
                         p { b { (name) } }
                         ul {
-                            @for id in ids { li { "#" (id) " " (names.get(id).map_or("", String::as_str)) } }
+                            @for id in ids {
+                                li {
+                                    // The file gives the id to look up with `tactful history`; the page has no use for it.
+                                    @if self.reader == Reader::File { "#" (id) " " }
+                                    (names.get(id).map_or("", String::as_str))
+                                }
+                            }
                         }
                     }
                 }

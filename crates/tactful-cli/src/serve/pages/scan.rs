@@ -86,7 +86,6 @@ fn flagged(f: &Flagged, token: &str) -> Markup {
                     }
                 }
             }
-            p.muted { "from " (f.source) }
             div.item-actions {
                 form method="post" action=(action(token, &format!("/items/{}/fixed", f.id))) {
                     input type="hidden" name="back" value="/scan";
