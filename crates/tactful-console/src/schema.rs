@@ -1,0 +1,77 @@
+//! The console's tables and their migrations, in their own version table
+//! (`console_schema_version`), beside the company's: accounts, invitations,
+//! sessions and failed logins. `{id}` stands for each backend's own
+//! auto-numbered key. Never edit a released step: add a new one.
+
+use tactful_store::Arg;
+use tactful_store::people::Db;
+
+use crate::Error;
+
+/// Each step's statements, in order.
+const STEPS: &[&[&str]] = &[&[
+    // One account a person, in one company, with one role. `distributor_id`
+    // ties a distributor's or a team leader's account to the roster; the
+    // password hash is NULL until the invitation is accepted.
+    "CREATE TABLE console_accounts (
+        id {id},
+        company_id BIGINT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        distributor_id TEXT,
+        password_hash TEXT,
+        created_at BIGINT NOT NULL,
+        disabled_at BIGINT,
+        UNIQUE (company_id, email)
+    )",
+    "CREATE TABLE console_invitations (
+        token_hash TEXT PRIMARY KEY,
+        account_id BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+    )",
+    "CREATE TABLE console_sessions (
+        token_hash TEXT PRIMARY KEY,
+        account_id BIGINT NOT NULL,
+        csrf TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    )",
+    "CREATE TABLE console_login_failures (
+        company_id BIGINT NOT NULL,
+        email TEXT NOT NULL,
+        at BIGINT NOT NULL
+    )",
+    "CREATE INDEX console_login_failures_by_email ON console_login_failures (company_id, email, at)",
+]];
+
+/// The newest console schema this tactful knows.
+pub const VERSION: i64 = STEPS.len() as i64;
+
+/// Bring the console tables (and the company's, which they refer to) up to
+/// date; refuse a store whose console tables are newer than this tactful.
+pub fn migrate(db: &mut dyn Db) -> Result<(), Error> {
+    tactful_company::schema::migrate(db)?;
+    let mut found = 0;
+    db.atomically(&mut |db| {
+        db.exec("CREATE TABLE IF NOT EXISTS console_schema_version (version BIGINT NOT NULL)", &[])?;
+        if db.postgres() {
+            // Two processes migrating at once would race: the second waits here.
+            db.exec("LOCK TABLE console_schema_version IN EXCLUSIVE MODE", &[])?;
+        }
+        found = db.rows("SELECT COALESCE(MAX(version), 0) FROM console_schema_version", &[])?[0][0].int();
+        let id = if db.postgres() { "BIGSERIAL PRIMARY KEY" } else { "INTEGER PRIMARY KEY" };
+        for (i, step) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(usize::MAX)) {
+            for sql in *step {
+                db.exec(&sql.replace("{id}", id), &[])?;
+            }
+            db.exec("INSERT INTO console_schema_version (version) VALUES (?1)", &[Arg::Int(i as i64 + 1)])?;
+        }
+        Ok(())
+    })?;
+    if found > VERSION {
+        return Err(Error::TooNew { found, known: VERSION });
+    }
+    Ok(())
+}
