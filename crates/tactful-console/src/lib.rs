@@ -9,8 +9,10 @@
 //! while ([`accounts::MAX_FAILURES`]). Every query the console makes goes
 //! through one [`Scope`], built from the signed-in account and the roster.
 //!
-//! The pages of the console (`tactful company serve`) are not built yet: this
-//! crate is their foundation, tested on both backends.
+//! Its first pages ([`web`]: log in, the case queue and a case, scoped, and
+//! dismissing a case) are a router not yet mounted by `tactful company
+//! serve`; the rest of the console (the distributor's and the leader's
+//! views, admin, bulk actions) is not built yet.
 //!
 //! The tables live in the company's store with their own migrations
 //! ([`schema`]); everything is written against [`tactful_store::people::Db`].
@@ -18,6 +20,7 @@
 pub mod accounts;
 pub mod schema;
 pub mod scope;
+pub mod web;
 
 pub use accounts::{Account, Principal, Role, Session};
 pub use scope::Scope;

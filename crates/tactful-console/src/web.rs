@@ -1,0 +1,313 @@
+//! The console's first pages, behind the login: the case queue and a case,
+//! each scoped by [`Scope`], and the one change a reviewer makes most
+//! (dismiss with a reason). The session is an HttpOnly, SameSite=Strict
+//! cookie (Secure when the console sits behind TLS); every form carries the
+//! session's CSRF token. A case outside the person's scope is "no such case"
+//! (404), the same as a case that does not exist, so nothing leaks. Served
+//! on 127.0.0.1 by whoever mounts [`router`] (not wired to `tactful` yet).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+use tactful_company::Actor;
+use tactful_company::case::Status;
+use tactful_company::cases::{self, Change, Filter};
+
+use crate::accounts::{self, Principal, Role};
+use crate::{Error, Scope};
+
+/// The name of the session cookie.
+pub const COOKIE: &str = "tactful_console";
+
+/// What the console needs: where the store is, which company, whether the
+/// cookie must be Secure (behind a reverse proxy that ends TLS), and the
+/// program's one clock.
+pub struct Console {
+    pub store: String,
+    pub company: i64,
+    pub secure_cookie: bool,
+    pub now: fn() -> i64,
+}
+
+type Shared = Arc<Console>;
+
+/// The console's routes.
+pub fn router(console: Console) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/cases") }))
+        .route("/login", get(login_page).post(login_form))
+        .route("/logout", post(logout_form))
+        .route("/cases", get(case_list))
+        .route("/cases/{id}", get(case_page))
+        .route("/cases/{id}/dismiss", post(dismiss_form))
+        .with_state(Arc::new(console))
+}
+
+/// Run `f` on a blocking thread with the store open.
+async fn with_store<T: Send + 'static>(
+    c: &Shared,
+    f: impl FnOnce(&Console, &mut dyn tactful_store::people::Db) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let c = c.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = tactful_store::open(&c.store)?;
+        f(&c, store.people())
+    })
+    .await
+    .unwrap_or_else(|e| Err(Error::Input(format!("the request stopped: {e}"))))
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
+}
+
+/// The signed-in person and their scope, or `None` (no cookie, an ended session).
+async fn signed_in(c: &Shared, headers: &HeaderMap) -> Option<(Principal, Scope)> {
+    let token = cookie_token(headers)?;
+    with_store(c, move |c, db| {
+        let p = accounts::session(db, &token, (c.now)())?;
+        let s = Scope::of(db, &p)?;
+        Ok((p, s))
+    })
+    .await
+    .ok()
+}
+
+fn page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · tactful console" }
+            }
+            body {
+                header {
+                    strong { "tactful console" }
+                    @if let Some(p) = who {
+                        " — " (p.account.name) " (" (p.account.role.as_str()) ") "
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(p.csrf);
+                            button type="submit" { "Log out" }
+                        }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+fn html_response(status: StatusCode, markup: &Markup) -> Response {
+    let mut r = (status, markup.clone().into_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // Pages load nothing from elsewhere and run no script.
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+    );
+    r
+}
+
+fn not_found(who: &Principal) -> Response {
+    html_response(StatusCode::NOT_FOUND, &page("No such case", Some(who), &html! { p { "There is no such case." } }))
+}
+
+// ---------------------------------------------------------------------------
+// Login and logout
+// ---------------------------------------------------------------------------
+
+fn login_body(problem: Option<&str>) -> Markup {
+    html! {
+        @if let Some(p) = problem { p role="alert" { (p) } }
+        form method="post" action="/login" {
+            label for="email" { "Email" }
+            input #email name="email" type="email" autocomplete="username" required;
+            label for="password" { "Password" }
+            input #password name="password" type="password" autocomplete="current-password" required;
+            button type="submit" { "Log in" }
+        }
+    }
+}
+
+async fn login_page() -> Response {
+    html_response(StatusCode::OK, &page("Log in", None, &login_body(None)))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+async fn login_form(State(c): State<Shared>, Form(f): Form<LoginForm>) -> Response {
+    let secure = c.secure_cookie;
+    match with_store(&c, move |c, db| accounts::login(db, c.company, &f.email, &f.password, (c.now)())).await {
+        Ok(s) => {
+            let mut r = Redirect::to("/cases").into_response();
+            let cookie = format!(
+                "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                s.token,
+                accounts::SESSION_SECS,
+                if secure { "; Secure" } else { "" }
+            );
+            r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("hex token"));
+            r
+        }
+        Err(e @ (Error::Denied | Error::Throttled { .. })) => {
+            let status =
+                if matches!(e, Error::Throttled { .. }) { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+            html_response(status, &page("Log in", None, &login_body(Some(&e.to_string()))))
+        }
+        Err(e) => html_response(StatusCode::INTERNAL_SERVER_ERROR, &page("Log in", None, &login_body(Some(&e.to_string())))),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn logout_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
+    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    if accounts::check_csrf(&p, &f.csrf).is_err() {
+        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "This form has expired: reload the page and try again." } }));
+    }
+    let token = cookie_token(&headers).unwrap_or_default();
+    let _ = with_store(&c, move |_, db| accounts::logout(db, &token)).await;
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("tactful_console=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    r
+}
+
+// ---------------------------------------------------------------------------
+// Cases
+// ---------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// The cases in the person's scope, newest first (at most 200 on this page).
+fn scoped_cases(db: &mut dyn tactful_store::people::Db, company: i64, scope: &Scope, status: Option<Status>) -> Result<Vec<cases::Case>, Error> {
+    let filter = |distributor: Option<String>| Filter { status, distributor, limit: Some(200), ..Filter::default() };
+    let mut out = match scope.distributors() {
+        None => cases::list(db, company, &filter(None))?.cases,
+        Some(ds) => {
+            let mut all = Vec::new();
+            for d in ds {
+                all.extend(cases::list(db, company, &filter(Some(d)))?.cases);
+            }
+            all
+        }
+    };
+    out.sort_by_key(|c| std::cmp::Reverse(c.id));
+    out.truncate(200);
+    Ok(out)
+}
+
+async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match Status::ALL.into_iter().find(|x| x.as_str() == s) {
+            Some(x) => Some(x),
+            None => return html_response(StatusCode::BAD_REQUEST, &page("Cases", Some(&p), &html! { p { "No such status: " (s) } })),
+        },
+    };
+    let company = c.company;
+    let listed = with_store(&c, move |_, db| scoped_cases(db, company, &scope, status)).await;
+    let body = match listed {
+        Ok(list) => html! {
+            p { (list.len()) " case(s) you may see." }
+            table {
+                thead { tr { th scope="col" { "Case" } th scope="col" { "Distributor" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Priority" } } }
+                tbody {
+                    @for k in &list {
+                        tr {
+                            td { a href={ "/cases/" (k.id) } { "#" (k.id) } }
+                            td { (k.distributor.as_deref().unwrap_or("unattributed")) }
+                            td { (k.category) }
+                            td { (k.status.as_str()) }
+                            td { (k.priority.why) }
+                        }
+                    }
+                }
+            }
+        },
+        Err(e) => html! { p role="alert" { (e.to_string()) } },
+    };
+    html_response(StatusCode::OK, &page("Cases", Some(&p), &body))
+}
+
+async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let company = c.company;
+    let found = with_store(&c, move |_, db| Ok(cases::detail(db, company, id).ok())).await;
+    let Ok(Some(d)) = found else { return not_found(&p) };
+    if !scope.allows(d.case.distributor.as_deref()) {
+        return not_found(&p);
+    }
+    let may_dismiss = matches!(p.account.role, Role::Admin | Role::Reviewer) && !d.case.status.is_final();
+    let body = html! {
+        p { "Status: " strong { (d.case.status.as_str()) } " — " (d.case.priority.why) }
+        blockquote { (d.text) }
+        ul { @for f in &d.case.findings { li { (f.code) ": " (f.message) } } }
+        @if may_dismiss {
+            form method="post" action={ "/cases/" (id) "/dismiss" } {
+                input type="hidden" name="csrf" value=(p.csrf);
+                label for="reason" { "A false alarm? Say why" }
+                input #reason name="reason" required;
+                button type="submit" { "Dismiss" }
+            }
+        }
+    };
+    html_response(StatusCode::OK, &page(&format!("Case #{id}"), Some(&p), &body))
+}
+
+async fn dismiss_form(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<CsrfForm>) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    if accounts::check_csrf(&p, &f.csrf).is_err() {
+        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "This form has expired: reload the page and try again." } }));
+    }
+    let company = c.company;
+    let case = with_store(&c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
+    let Ok(Some(case)) = case else { return not_found(&p) };
+    if !scope.allows(case.distributor.as_deref()) {
+        return not_found(&p);
+    }
+    if !matches!(p.account.role, Role::Admin | Role::Reviewer) {
+        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "Only the compliance team dismisses a case." } }));
+    }
+    let who = p.account.email.clone();
+    let reason = f.reason;
+    let r = with_store(&c, move |c, db| {
+        let actor = Actor { company: c.company, who, at: (c.now)() };
+        Ok(cases::change(db, &actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })?)
+    })
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => html_response(StatusCode::BAD_REQUEST, &page(&format!("Case #{id}"), Some(&p), &html! { p role="alert" { (e.to_string()) } })),
+    }
+}
