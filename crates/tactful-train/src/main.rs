@@ -153,6 +153,12 @@ struct Features {
     /// With channels: train on each text with its channel only
     #[arg(long, overrides_with = "unknown_channel")]
     no_unknown_channel: bool,
+    /// With the claim cues: their second vocabulary (MeSH names, inflections, one-letter slips, near pairs)
+    #[arg(long, overrides_with = "no_claims_v2")]
+    claims_v2: bool,
+    /// With the claim cues: their first vocabulary (to measure against the second)
+    #[arg(long, overrides_with = "claims_v2")]
+    no_claims_v2: bool,
     /// Weigh features by inverse document frequency
     #[arg(long, overrides_with = "no_idf")]
     idf: bool,
@@ -220,6 +226,9 @@ impl Overrides {
         }
         if let Some(x) = either(f.unknown_channel, f.no_unknown_channel) {
             c.unknown_channel = x;
+        }
+        if let Some(x) = either(f.claims_v2, f.no_claims_v2) {
+            c.spec.claims_v2 = x;
         }
         if let Some(x) = either(f.idf, f.no_idf) {
             c.idf = x;
