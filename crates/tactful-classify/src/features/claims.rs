@@ -378,6 +378,7 @@ pub(super) fn claim_cues(
     // Pairs whose two kinds sit within NEAR words of each other: "cured my
     // arthritis" says more than "arthritis" in one sentence and "cured" in another.
     let mut near: u16 = 0;
+    let mut before = [0u16; 15];
     let mut last = [i64::MIN / 2; 15];
     let mut pos: i64 = 0;
     // Words as letters and digits ("alzheimer's" reads as "alzheimer", "s").
@@ -400,6 +401,17 @@ pub(super) fn claim_cues(
                 near |= 1 << j;
             }
         }
+        if tables.near {
+            // Every kind just before this word's kinds, in order: "cured
+            // my" then a condition, a job then an earning verb.
+            for i in (0..15).filter(|i| k >> i & 1 == 1) {
+                for (j, &at) in last.iter().enumerate() {
+                    if pos - at <= NEAR {
+                        before[i] |= 1 << j;
+                    }
+                }
+            }
+        }
         for (i, c) in counts.iter_mut().enumerate() {
             if k >> i & 1 == 1 {
                 *c = c.saturating_add(1);
@@ -408,9 +420,12 @@ pub(super) fn claim_cues(
         }
     }
     let mut n = 0;
+    let weight = if second { 4 } else { 1 };
     let mut token = |id: u64, v: u64, emit: &mut dyn FnMut(u32)| {
-        emit(bucket((id << 56) ^ v.wrapping_mul(0x9E37_79B9) ^ SEED_CUE ^ 0xC1A1_5000, bits));
-        n += 1;
+        for _ in 0..weight {
+            emit(bucket((id << 56) ^ v.wrapping_mul(0x9E37_79B9) ^ SEED_CUE ^ 0xC1A1_5000, bits));
+        }
+        n += weight;
     };
     for (i, &c) in counts.iter().enumerate() {
         if c > 0 {
@@ -423,6 +438,11 @@ pub(super) fn claim_cues(
         }
         if tables.near && near >> j & 1 == 1 {
             token(90 + j as u64, 1, emit);
+        }
+    }
+    for (i, &b) in before.iter().enumerate() {
+        for j in (0..15).filter(|j| b >> j & 1 == 1) {
+            token(100, (i * 16 + j) as u64, emit);
         }
     }
     if has_digits_with_money {
