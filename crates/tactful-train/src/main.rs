@@ -903,9 +903,11 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
     let mut s = String::from(
         "# The claim heads (health-claim, earnings-claim)\n\n\
          Written by `cargo run --release -p tactful-train -- --head health-claim --head earnings-claim`; do not edit by hand.\n\n\
-         Two yes/no logistic heads over hashed words, word pairs, character 3-4-grams, cue tokens and the claim\n\
-         vocabulary cues (kinds of words: conditions, cure verbs, drugs, proof words, money, earning, jobs, riches,\n\
-         the opportunity; and the pairs that make a claim together; `tactful-classify/src/features/claims.rs`).\n\
+         Two yes/no logistic heads over hashed words, word pairs, cue tokens and the claim vocabulary cues, second\n\
+         vocabulary (kinds of words: conditions, with 3,177 MeSH names and long names read with one letter wrong,\n\
+         cure verbs, drugs, proof words, money, earning, jobs, riches, the opportunity; the pairs that make a claim\n\
+         together, anywhere and within six words; each cue token weighing four words;\n\
+         `tactful-classify/src/features/claims.rs`).\n\
          Trained on the real claims of `claims/claims-dev.jsonl` and `claims/claims-dev-2.jsonl` (grouped by the\n\
          document that quoted them), the flag and pass examples of the built-in packs, and ordinary texts as\n\
          negatives (ham SMS, non-spam YouTube comments, clean janitr posts, Facebook ads); brand replies\n\
