@@ -326,10 +326,11 @@ fn kinds_of(w: &[u8], tables: &Tables) -> u16 {
         if deletions.get(fnv(w)).is_some() {
             return CONDITION;
         }
+        // The hash of each deletion continues the hash of the letters before it.
+        let mut prefix = fnv(&w[..1]);
         for i in 1..w.len() {
-            stem[..i].copy_from_slice(&w[..i]);
-            stem[i..w.len() - 1].copy_from_slice(&w[i + 1..]);
-            let h = fnv(&stem[..w.len() - 1]);
+            let h = fnv_from(prefix, &w[i + 1..]);
+            prefix = fnv_from(prefix, &w[i..=i]);
             // One letter too many (the deletion is the name), or one letter
             // changed (both lose the same letter).
             let listed = tables.words.get(h).is_some_and(|k| k & CONDITION != 0);
@@ -360,6 +361,14 @@ const PAIRS: [(u16, u16); 16] = [
     (OPPORTUNITY, MONEY),
     (OPPORTUNITY, FREEDOM),
 ];
+
+/// FNV-1a over `w`, continuing from the hash `h` of the bytes before it.
+fn fnv_from(mut h: u64, w: &[u8]) -> u64 {
+    for &b in w {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+    }
+    h
+}
 
 /// How many words apart the two kinds of a pair may sit to count as near.
 const NEAR: i64 = 6;
@@ -422,8 +431,9 @@ pub(super) fn claim_cues(
     let mut n = 0;
     let weight = if second { 4 } else { 1 };
     let mut token = |id: u64, v: u64, emit: &mut dyn FnMut(u32)| {
+        let b = bucket((id << 56) ^ v.wrapping_mul(0x9E37_79B9) ^ SEED_CUE ^ 0xC1A1_5000, bits);
         for _ in 0..weight {
-            emit(bucket((id << 56) ^ v.wrapping_mul(0x9E37_79B9) ^ SEED_CUE ^ 0xC1A1_5000, bits));
+            emit(b);
         }
         n += weight;
     };
