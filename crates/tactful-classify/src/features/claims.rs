@@ -195,12 +195,33 @@ const MESH_CONDITIONS: &str = include_str!("../../lexicon/conditions.txt");
 /// ("lessons" and "lesions", "lasting"), measured on the ordinary texts.
 const FUZZY_MIN: usize = 8;
 
+/// Bits of the slip filter (64 KiB).
+const SLIP_BITS: usize = 1 << 19;
+
+fn slip_bit(h: u64) -> usize {
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 19)) as usize
+}
+
+fn set_slip(slips: &mut [u64], h: u64) {
+    let i = slip_bit(h);
+    slips[i / 64] |= 1 << (i % 64);
+}
+
+fn may_slip(slips: &[u64], h: u64) -> bool {
+    let i = slip_bit(h);
+    slips[i / 64] >> (i % 64) & 1 == 1
+}
+
 /// The listed words and their kinds, and (second vocabulary) the one-letter
 /// deletions of the long condition names, for a name written with one
 /// letter wrong.
 struct Tables {
     words: WordTable<u16>,
     deletions: Option<WordTable<u16>>,
+    /// One bit per hash of a deletion or a long condition name: a small
+    /// filter read before either table, which are too large to stay in
+    /// cache when every long word of every draft is tried.
+    slips: Box<[u64]>,
     endings: &'static [(&'static [u8], &'static [u8])],
     near: bool,
 }
@@ -247,7 +268,13 @@ fn tables(second: bool) -> &'static Tables {
             words.split_whitespace().for_each(|w| add(w, kind));
         }
         if !second {
-            return Tables { words: table(kinds), deletions: None, endings: &ENDINGS[..5], near: false };
+            return Tables {
+                words: table(kinds),
+                deletions: None,
+                slips: Box::new([]),
+                endings: &ENDINGS[..5],
+                near: false,
+            };
         }
         for (words, kind) in MORE {
             words.split_whitespace().for_each(|w| add(w, kind));
@@ -269,8 +296,10 @@ fn tables(second: bool) -> &'static Tables {
             })
         };
         let mut deletions: std::collections::HashMap<u64, u16> = std::collections::HashMap::new();
+        let mut slips = vec![0u64; SLIP_BITS / 64].into_boxed_slice();
         let mut buf = Vec::with_capacity(32);
         for w in long_conditions.filter(|w| !plural_of_listed(w)) {
+            set_slip(&mut slips, fnv(&w));
             // The first letter is kept: people rarely get it wrong, and
             // "dancers" must not read as "cancers".
             for i in 1..w.len() {
@@ -278,9 +307,10 @@ fn tables(second: bool) -> &'static Tables {
                 buf.extend_from_slice(&w[..i]);
                 buf.extend_from_slice(&w[i + 1..]);
                 deletions.insert(fnv(&buf), CONDITION);
+                set_slip(&mut slips, fnv(&buf));
             }
         }
-        Tables { words: table(kinds), deletions: Some(table(deletions)), endings: &ENDINGS, near: true }
+        Tables { words: table(kinds), deletions: Some(table(deletions)), slips, endings: &ENDINGS, near: true }
     })
 }
 
@@ -304,16 +334,20 @@ const ENDINGS: [(&[u8], &[u8]); 9] = [
 /// long word only) as a condition name with one letter added, dropped or
 /// changed ("diabetis", "arthritus", "psoraisis").
 fn kinds_of(w: &[u8], tables: &Tables) -> u16 {
-    if let Some(k) = tables.words.get(fnv(w)) {
+    // The hash of every beginning of the word, so that each ending and each
+    // deletion tried below hashes only the letters after it.
+    let mut pre = [0u64; 21];
+    pre[0] = fnv(b"");
+    for (i, &b) in w.iter().enumerate() {
+        pre[i + 1] = fnv_from(pre[i], &[b]);
+    }
+    if let Some(k) = tables.words.get(pre[w.len()]) {
         return k;
     }
-    let mut stem = [0u8; 24];
     for &(suffix, with) in tables.endings {
         if w.len() > suffix.len() + 3 && w.ends_with(suffix) {
             let keep = w.len() - suffix.len();
-            stem[..keep].copy_from_slice(&w[..keep]);
-            stem[keep..keep + with.len()].copy_from_slice(with);
-            if let Some(k) = tables.words.get(fnv(&stem[..keep + with.len()])) {
+            if let Some(k) = tables.words.get(fnv_from(pre[keep], with)) {
                 return k;
             }
         }
@@ -323,14 +357,15 @@ fn kinds_of(w: &[u8], tables: &Tables) -> u16 {
     let verb = w.ends_with(b"ing") || w.ends_with(b"ed");
     if w.len() >= FUZZY_MIN && !verb && w.iter().all(u8::is_ascii_lowercase) {
         // One letter missing from a name: the word is one of its deletions.
-        if deletions.get(fnv(w)).is_some() {
+        if may_slip(&tables.slips, pre[w.len()]) && deletions.get(pre[w.len()]).is_some() {
             return CONDITION;
         }
-        // The hash of each deletion continues the hash of the letters before it.
-        let mut prefix = fnv(&w[..1]);
+        // The first letter is never the slip (see the deletions).
         for i in 1..w.len() {
-            let h = fnv_from(prefix, &w[i + 1..]);
-            prefix = fnv_from(prefix, &w[i..=i]);
+            let h = fnv_from(pre[i], &w[i + 1..]);
+            if !may_slip(&tables.slips, h) {
+                continue;
+            }
             // One letter too many (the deletion is the name), or one letter
             // changed (both lose the same letter).
             let listed = tables.words.get(h).is_some_and(|k| k & CONDITION != 0);
