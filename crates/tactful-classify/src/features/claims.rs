@@ -310,7 +310,13 @@ fn tables(second: bool) -> &'static Tables {
                 set_slip(&mut slips, fnv(&buf));
             }
         }
-        Tables { words: table(kinds), deletions: Some(table(deletions)), slips, endings: &ENDINGS, near: true }
+        Tables {
+            words: table(kinds),
+            deletions: Some(table(deletions)),
+            slips,
+            endings: &ENDINGS,
+            near: true,
+        }
     })
 }
 
