@@ -205,6 +205,11 @@ pub struct Spec {
     /// Claim vocabulary cues ([`claims`]): kinds of words (conditions, cure
     /// verbs, money, jobs ...) and the pairs that make a claim together.
     pub claims: bool,
+    /// With `claims`: the second claim vocabulary: MeSH condition names,
+    /// more inflections, condition names with one letter wrong, more words
+    /// for earnings told as a story, and the pairs that sit near each other.
+    /// Models trained on the first keep reading the first.
+    pub claims_v2: bool,
 }
 
 mod claims;
@@ -221,6 +226,7 @@ impl Spec {
         lexicon: false,
         channels: false,
         claims: false,
+        claims_v2: false,
     };
 
     /// The flags byte of the model file.
@@ -230,12 +236,13 @@ impl Spec {
             | (u8::from(self.lexicon) << 2)
             | (u8::from(self.channels) << 3)
             | (u8::from(self.claims) << 4)
+            | (u8::from(self.claims_v2) << 5)
     }
 
     /// A spec from the model file's fields, if they are in range.
     pub fn from_parts(bits: u8, char_min: u8, char_max: u8, flags: u8) -> Option<Spec> {
         let ok = (8..=24).contains(&bits)
-            && flags < 32
+            && flags < 64
             && (char_max == 0 || (1..=char_max).contains(&char_min) && char_max <= 7);
         ok.then_some(Spec {
             bits,
@@ -246,6 +253,7 @@ impl Spec {
             lexicon: flags & 4 != 0,
             channels: flags & 8 != 0,
             claims: flags & 16 != 0,
+            claims_v2: flags & 32 != 0,
         })
     }
 }
@@ -792,7 +800,7 @@ fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: imp
         n += lexicon_cues(buf, bits, &mut emit);
     }
     if spec.claims {
-        n += claims::claim_cues(buf, money_amount(buf), bits, &mut emit);
+        n += claims::claim_cues(buf, money_amount(buf), spec.claims_v2, bits, &mut emit);
     }
     n
 }

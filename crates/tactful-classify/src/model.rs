@@ -12,7 +12,8 @@
 //! char_min   u8       character n-grams from this length ...
 //! char_max   u8       ... to this one (1..=7; 0 = none)
 //! flags      u8       bit 0: word bigrams; bit 1: cue tokens; bit 2: sentiment
-//!                     lexicon tokens; bit 3: per-channel feature copies (see
+//!                     lexicon tokens; bit 3: per-channel feature copies; bit 4:
+//!                     claim vocabulary cues; bit 5: their second vocabulary (see
 //!                     `features::Spec`)
 //! head       u8 length + UTF-8 bytes
 //! class      u8 length + UTF-8 bytes, `classes` times (yes/no: negative first)

@@ -16,6 +16,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packs/income.toml", include_str!("../packs/income.toml")),
     ("packs/lifestyle.toml", include_str!("../packs/lifestyle.toml")),
     ("packs/health.toml", include_str!("../packs/health.toml")),
+    // No rules: MeSH condition names joining the health rules' disease list.
+    ("packs/conditions.toml", include_str!("../packs/conditions.toml")),
     ("packs/disclosure.toml", include_str!("../packs/disclosure.toml")),
     ("packs/solicitation.toml", include_str!("../packs/solicitation.toml")),
     ("packs/spam.toml", include_str!("../packs/spam.toml")),

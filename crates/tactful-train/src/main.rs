@@ -153,6 +153,12 @@ struct Features {
     /// With channels: train on each text with its channel only
     #[arg(long, overrides_with = "unknown_channel")]
     no_unknown_channel: bool,
+    /// With the claim cues: their second vocabulary (MeSH names, inflections, one-letter slips, near pairs)
+    #[arg(long, overrides_with = "no_claims_v2")]
+    claims_v2: bool,
+    /// With the claim cues: their first vocabulary (to measure against the second)
+    #[arg(long, overrides_with = "claims_v2")]
+    no_claims_v2: bool,
     /// Weigh features by inverse document frequency
     #[arg(long, overrides_with = "no_idf")]
     idf: bool,
@@ -201,6 +207,7 @@ impl Overrides {
         c.spec.lexicon = either(f.lexicon, f.no_lexicon).unwrap_or(c.spec.lexicon);
         c.spec.channels = either(f.channels, f.no_channels).unwrap_or(c.spec.channels);
         c.unknown_channel = either(f.unknown_channel, f.no_unknown_channel).unwrap_or(c.unknown_channel);
+        c.spec.claims_v2 = either(f.claims_v2, f.no_claims_v2).unwrap_or(c.spec.claims_v2);
         c.idf = either(f.idf, f.no_idf).unwrap_or(c.idf);
         c.nb = self.nb.unwrap_or(c.nb);
         c.source_balance = self.source_balance.unwrap_or(c.source_balance);
@@ -866,9 +873,11 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
     let mut s = String::from(
         "# The claim heads (health-claim, earnings-claim)\n\n\
          Written by `cargo run --release -p tactful-train -- --head health-claim --head earnings-claim`; do not edit by hand.\n\n\
-         Two yes/no logistic heads over hashed words, word pairs, character 3-4-grams, cue tokens and the claim\n\
-         vocabulary cues (kinds of words: conditions, cure verbs, drugs, proof words, money, earning, jobs, riches,\n\
-         the opportunity; and the pairs that make a claim together; `tactful-classify/src/features/claims.rs`).\n\
+         Two yes/no logistic heads over hashed words, word pairs, cue tokens and the claim vocabulary cues, second\n\
+         vocabulary (kinds of words: conditions, with 3,177 MeSH names and long names read with one letter wrong,\n\
+         cure verbs, drugs, proof words, money, earning, jobs, riches, the opportunity; the pairs that make a claim\n\
+         together, anywhere and within six words; each cue token weighing four words;\n\
+         `tactful-classify/src/features/claims.rs`).\n\
          Trained on the real claims of `claims/claims-dev.jsonl` and `claims/claims-dev-2.jsonl` (grouped by the\n\
          document that quoted them), the flag and pass examples of the built-in packs, and ordinary texts as\n\
          negatives (ham SMS, non-spam YouTube comments, clean janitr posts, Facebook ads); brand replies\n\

@@ -100,7 +100,7 @@ impl Config {
             // n-grams cost half the bulk check's speed for one claim of 117
             // (model alone, leave-documents-out: 0.709 against 0.718).
             Head::HealthClaim | Head::EarningsClaim => Config {
-                spec: Spec { claims: true, char_max: 0, ..cues },
+                spec: Spec { claims: true, claims_v2: true, char_max: 0, ..cues },
                 learning_rate: 0.2,
                 ..Config::default()
             },
