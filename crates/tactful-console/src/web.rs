@@ -116,13 +116,18 @@ fn html_response(status: StatusCode, markup: &Markup) -> Response {
     // Pages load nothing from elsewhere and run no script.
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
     r
 }
 
 fn not_found(who: &Principal) -> Response {
-    html_response(StatusCode::NOT_FOUND, &page("No such case", Some(who), &html! { p { "There is no such case." } }))
+    html_response(
+        StatusCode::NOT_FOUND,
+        &page("No such case", Some(who), &html! { p { "There is no such case." } }),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -154,7 +159,8 @@ struct LoginForm {
 
 async fn login_form(State(c): State<Shared>, Form(f): Form<LoginForm>) -> Response {
     let secure = c.secure_cookie;
-    match with_store(&c, move |c, db| accounts::login(db, c.company, &f.email, &f.password, (c.now)())).await {
+    match with_store(&c, move |c, db| accounts::login(db, c.company, &f.email, &f.password, (c.now)())).await
+    {
         Ok(s) => {
             let mut r = Redirect::to("/cases").into_response();
             let cookie = format!(
@@ -167,11 +173,17 @@ async fn login_form(State(c): State<Shared>, Form(f): Form<LoginForm>) -> Respon
             r
         }
         Err(e @ (Error::Denied | Error::Throttled { .. })) => {
-            let status =
-                if matches!(e, Error::Throttled { .. }) { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+            let status = if matches!(e, Error::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
             html_response(status, &page("Log in", None, &login_body(Some(&e.to_string()))))
         }
-        Err(e) => html_response(StatusCode::INTERNAL_SERVER_ERROR, &page("Log in", None, &login_body(Some(&e.to_string())))),
+        Err(e) => html_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &page("Log in", None, &login_body(Some(&e.to_string()))),
+        ),
     }
 }
 
@@ -186,7 +198,14 @@ struct CsrfForm {
 async fn logout_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
     let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
     if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "This form has expired: reload the page and try again." } }));
+        return html_response(
+            StatusCode::FORBIDDEN,
+            &page(
+                "Refused",
+                Some(&p),
+                &html! { p { "This form has expired: reload the page and try again." } },
+            ),
+        );
     }
     let token = cookie_token(&headers).unwrap_or_default();
     let _ = with_store(&c, move |_, db| accounts::logout(db, &token)).await;
@@ -209,8 +228,14 @@ struct ListQuery {
 }
 
 /// The cases in the person's scope, newest first (at most 200 on this page).
-fn scoped_cases(db: &mut dyn tactful_store::people::Db, company: i64, scope: &Scope, status: Option<Status>) -> Result<Vec<cases::Case>, Error> {
-    let filter = |distributor: Option<String>| Filter { status, distributor, limit: Some(200), ..Filter::default() };
+fn scoped_cases(
+    db: &mut dyn tactful_store::people::Db,
+    company: i64,
+    scope: &Scope,
+    status: Option<Status>,
+) -> Result<Vec<cases::Case>, Error> {
+    let filter =
+        |distributor: Option<String>| Filter { status, distributor, limit: Some(200), ..Filter::default() };
     let mut out = match scope.distributors() {
         None => cases::list(db, company, &filter(None))?.cases,
         Some(ds) => {
@@ -227,12 +252,19 @@ fn scoped_cases(db: &mut dyn tactful_store::people::Db, company: i64, scope: &Sc
 }
 
 async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match Status::ALL.into_iter().find(|x| x.as_str() == s) {
             Some(x) => Some(x),
-            None => return html_response(StatusCode::BAD_REQUEST, &page("Cases", Some(&p), &html! { p { "No such status: " (s) } })),
+            None => {
+                return html_response(
+                    StatusCode::BAD_REQUEST,
+                    &page("Cases", Some(&p), &html! { p { "No such status: " (s) } }),
+                );
+            }
         },
     };
     let company = c.company;
@@ -261,7 +293,9 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
 }
 
 async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
     let company = c.company;
     let found = with_store(&c, move |_, db| Ok(cases::detail(db, company, id).ok())).await;
     let Ok(Some(d)) = found else { return not_found(&p) };
@@ -285,10 +319,24 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
     html_response(StatusCode::OK, &page(&format!("Case #{id}"), Some(&p), &body))
 }
 
-async fn dismiss_form(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<CsrfForm>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+async fn dismiss_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
     if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "This form has expired: reload the page and try again." } }));
+        return html_response(
+            StatusCode::FORBIDDEN,
+            &page(
+                "Refused",
+                Some(&p),
+                &html! { p { "This form has expired: reload the page and try again." } },
+            ),
+        );
     }
     let company = c.company;
     let case = with_store(&c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
@@ -297,7 +345,10 @@ async fn dismiss_form(State(c): State<Shared>, headers: HeaderMap, Path(id): Pat
         return not_found(&p);
     }
     if !matches!(p.account.role, Role::Admin | Role::Reviewer) {
-        return html_response(StatusCode::FORBIDDEN, &page("Refused", Some(&p), &html! { p { "Only the compliance team dismisses a case." } }));
+        return html_response(
+            StatusCode::FORBIDDEN,
+            &page("Refused", Some(&p), &html! { p { "Only the compliance team dismisses a case." } }),
+        );
     }
     let who = p.account.email.clone();
     let reason = f.reason;
@@ -308,6 +359,9 @@ async fn dismiss_form(State(c): State<Shared>, headers: HeaderMap, Path(id): Pat
     .await;
     match r {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => html_response(StatusCode::BAD_REQUEST, &page(&format!("Case #{id}"), Some(&p), &html! { p role="alert" { (e.to_string()) } })),
+        Err(e) => html_response(
+            StatusCode::BAD_REQUEST,
+            &page(&format!("Case #{id}"), Some(&p), &html! { p role="alert" { (e.to_string()) } }),
+        ),
     }
 }

@@ -1,0 +1,268 @@
+//! Who may see what, over HTTP on 127.0.0.1: the console on a real server
+//! and a real store (SQLite; PostgreSQL where the test server runs), the
+//! example company scanned into cases, and each person — nobody, the admin,
+//! a reviewer, a team leader, a distributor — trying every case page and the
+//! dismiss form. Out of scope reads as "no such case"; forms without the
+//! session's own CSRF token are refused; guessing passwords is throttled.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use tactful_company::Actor;
+use tactful_console::Role;
+use tactful_console::accounts;
+use tactful_console::web::{COOKIE, Console, router};
+use tactful_store::Store;
+use tactful_store::testing::{fresh_pg, sqlite_path};
+
+const NOW: i64 = 1_795_000_000;
+const PASSWORD: &str = "correct horse battery";
+
+fn now() -> i64 {
+    NOW
+}
+
+/// The example company: roster, feed, one scan; and an account per role.
+fn company(store: &mut dyn Store) {
+    let db = store.people();
+    tactful_console::schema::migrate(db).unwrap();
+    let actor =
+        Actor { company: tactful_company::DEFAULT_COMPANY, who: "officer@example.com".into(), at: NOW - 600 };
+    let read = |f: &str| {
+        std::fs::read(format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    tactful_company::roster::import(db, &actor, "roster.csv", read("roster.csv").as_slice()).unwrap();
+    let feed = read("feed.jsonl");
+    let opts = tactful_company::ingest::Options::default();
+    tactful_company::ingest::ingest(
+        db,
+        &actor,
+        "feed.jsonl",
+        feed.as_slice(),
+        tactful_company::feed::Format::Jsonl,
+        opts,
+    )
+    .unwrap();
+    tactful_company::worker::Worker::new(
+        tactful_app::Checker::builtin(),
+        tactful_company::policy::Policy::default(),
+        "worker-1",
+    )
+    .run(db, tactful_company::DEFAULT_COMPANY, &|| NOW - 300, &mut |_| {})
+    .unwrap();
+    for (email, role, d) in [
+        ("admin@example.com", Role::Admin, None),
+        ("rev@example.com", Role::Reviewer, None),
+        ("sam@example.com", Role::Leader, Some("D2")),
+        ("priya@example.com", Role::Distributor, Some("D3")),
+        ("maya@example.com", Role::Distributor, Some("D1")),
+    ] {
+        let inv = accounts::invite(db, &actor, email, email, role, d).unwrap();
+        accounts::accept(db, &inv.token, PASSWORD, NOW - 100).unwrap();
+    }
+}
+
+/// Serve the console for `store` on a free loopback port, in the background.
+fn serve(location: String) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = router(Console {
+                store: location,
+                company: tactful_company::DEFAULT_COMPANY,
+                secure_cookie: false,
+                now,
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    port
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn send(port: u16, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = form.unwrap_or("");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if form.is_some() {
+        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    if let Some(c) = cookie {
+        req.push_str("Cookie: ");
+        req.push_str(COOKIE);
+        req.push('=');
+        req.push_str(c);
+        req.push_str("\r\n");
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    Reply { status, head: head.to_string(), body: body.to_string() }
+}
+
+/// Log in through the form: the session cookie's token.
+fn login(port: u16, email: &str) -> String {
+    let r = send(
+        port,
+        "POST",
+        "/login",
+        None,
+        Some(&format!("email={}&password=correct+horse+battery", email.replace('@', "%40"))),
+    );
+    assert_eq!(r.status, 303, "{}", r.head);
+    let cookie = r
+        .head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("{}", r.head));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    cookie.split(&format!("{COOKIE}=")).nth(1).unwrap().split(';').next().unwrap().to_string()
+}
+
+/// The CSRF token on a page's form.
+fn csrf(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no form: {page}"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn matrix(location: String, store: &mut dyn Store) {
+    company(store);
+    let all = tactful_company::cases::list(store.people(), 1, &tactful_company::cases::Filter::default())
+        .unwrap()
+        .cases;
+    let owner: Vec<(i64, Option<String>)> = all.iter().map(|c| (c.id, c.distributor.clone())).collect();
+    assert!(
+        owner.iter().any(|(_, d)| d.as_deref() == Some("D2"))
+            && owner.iter().any(|(_, d)| d.as_deref() == Some("D3")),
+        "{owner:?}"
+    );
+    let port = serve(location);
+
+    // Nobody signed in: every page sends to the login, nothing is shown.
+    for (id, _) in &owner {
+        let r = send(port, "GET", &format!("/cases/{id}"), None, None);
+        assert_eq!(r.status, 303, "{}", r.head);
+        assert!(r.head.contains("location: /login") || r.head.contains("Location: /login"), "{}", r.head);
+    }
+    let r = send(port, "POST", &format!("/cases/{}/dismiss", owner[0].0), None, Some("reason=x"));
+    assert_eq!(r.status, 303);
+
+    // Each person: the cases in their scope open, the others are "no such case".
+    let sees = |d: &Option<String>, who: &str| match who {
+        "admin@example.com" | "rev@example.com" => true,
+        "sam@example.com" => matches!(d.as_deref(), Some("D2" | "D3" | "D4")),
+        "priya@example.com" => d.as_deref() == Some("D3"),
+        _ => d.as_deref() == Some("D1"),
+    };
+    for who in
+        ["admin@example.com", "rev@example.com", "sam@example.com", "priya@example.com", "maya@example.com"]
+    {
+        let token = login(port, who);
+        let list = send(port, "GET", "/cases", Some(&token), None);
+        assert_eq!(list.status, 200);
+        for (id, d) in &owner {
+            let r = send(port, "GET", &format!("/cases/{id}"), Some(&token), None);
+            let listed = list.body.contains(&format!("href=\"/cases/{id}\""));
+            if sees(d, who) {
+                assert_eq!(r.status, 200, "{who} may see case {id} ({d:?})");
+                assert!(listed, "{who}'s queue lists case {id}");
+            } else {
+                assert_eq!(r.status, 404, "{who} may not see case {id} ({d:?})");
+                assert!(
+                    r.body.contains("There is no such case") && !r.body.contains("blockquote"),
+                    "{who}: nothing leaks: {}",
+                    r.body
+                );
+                assert!(!listed, "{who}'s queue does not list case {id}");
+            }
+        }
+        // A case that does not exist reads the same as one out of scope.
+        assert_eq!(send(port, "GET", "/cases/999999", Some(&token), None).status, 404);
+    }
+
+    // Dismissing: only the compliance team, only with the session's own CSRF token.
+    let d3 = owner.iter().find(|(_, d)| d.as_deref() == Some("D3")).unwrap().0;
+    let priya = login(port, "priya@example.com");
+    let own = send(port, "GET", &format!("/cases/{d3}"), Some(&priya), None);
+    assert!(!own.body.contains("/dismiss"), "a distributor is not offered the dismiss form");
+    let r = send(
+        port,
+        "POST",
+        &format!("/cases/{d3}/dismiss"),
+        Some(&priya),
+        Some(&format!("csrf={}&reason=mine", csrf(&own.body))),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let rev = login(port, "rev@example.com");
+    let page = send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None);
+    assert_eq!(
+        send(port, "POST", &format!("/cases/{d3}/dismiss"), Some(&rev), Some("reason=no+token")).status,
+        403
+    );
+    let other = csrf(&send(port, "GET", "/cases", Some(&login(port, "admin@example.com")), None).body);
+    assert_eq!(
+        send(
+            port,
+            "POST",
+            &format!("/cases/{d3}/dismiss"),
+            Some(&rev),
+            Some(&format!("csrf={other}&reason=another+session"))
+        )
+        .status,
+        403,
+        "another session's token is no good"
+    );
+    let r = send(
+        port,
+        "POST",
+        &format!("/cases/{d3}/dismiss"),
+        Some(&rev),
+        Some(&format!("csrf={}&reason=quoting+a+news+story", csrf(&page.body))),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None).body.contains("dismissed"));
+
+    // A cookie made up before logging in is no session; guessing is throttled.
+    assert_eq!(send(port, "GET", "/cases", Some(&"0".repeat(64)), None).status, 303);
+    let mut last = 0;
+    for _ in 0..=accounts::MAX_FAILURES {
+        last = send(port, "POST", "/login", None, Some("email=maya%40example.com&password=guess")).status;
+    }
+    assert_eq!(last, 429, "too many guesses");
+}
+
+#[test]
+fn each_person_sees_only_their_part_on_sqlite() {
+    let path = sqlite_path("console-web");
+    let mut store = tactful_store::SqliteStore::open(&path).unwrap();
+    matrix(path.display().to_string(), &mut store);
+}
+
+#[test]
+fn each_person_sees_only_their_part_on_postgres() {
+    let Some((mut store, url)) = fresh_pg("console_web") else { return };
+    matrix(url, &mut store);
+}
