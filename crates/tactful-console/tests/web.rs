@@ -245,6 +245,41 @@ fn matrix(location: String, store: &mut dyn Store) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None).body.contains("dismissed"));
 
+    // A notice to the team leader's own case: they read it on their page,
+    // take the lesson it gave and pass; a reviewer has no quiz to take.
+    let d2 = owner.iter().find(|(_, d)| d.as_deref() == Some("D2")).unwrap().0;
+    let officer = Actor { company: 1, who: "officer@example.com".into(), at: NOW - 50 };
+    let checker = tactful_app::Checker::builtin();
+    let template = tactful_company::notice::Template::default();
+    let n = tactful_company::notice::queue(store.people(), &officer, checker.engine(), &template, None, d2)
+        .unwrap();
+    let sam = login(port, "sam@example.com");
+    let me = send(port, "GET", "/me", Some(&sam), None);
+    assert_eq!(me.status, 200);
+    assert!(me.body.contains("to take"), "{}", me.body);
+    let lesson = me.body.split("href=\"/lessons/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let l = tactful_company::lesson::find(checker.engine(), &lesson).unwrap();
+    let page = send(port, "GET", &format!("/lessons/{lesson}"), Some(&sam), None);
+    let answers: Vec<String> = l.quiz.iter().enumerate().map(|(i, q)| format!("q{i}={}", q.answer)).collect();
+    let form = format!("csrf={}&{}", csrf(&page.body), answers.join("&"));
+    let r = send(port, "POST", &format!("/lessons/{lesson}"), Some(&sam), Some(&form));
+    assert!(r.body.contains("Passed"), "{}", r.body);
+    assert!(send(port, "GET", "/me", Some(&sam), None).body.contains("passed"));
+    assert!(me.body.contains(&n.subject), "{}", me.body);
+    let r = send(
+        port,
+        "POST",
+        &format!("/lessons/{lesson}"),
+        Some(&rev),
+        Some(&format!("csrf={}&q0=0", csrf(&send(port, "GET", "/cases", Some(&rev), None).body))),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(send(port, "GET", "/me", Some(&rev), None).status, 403);
+    // Nobody else's notice is on the leader's page, and none of the leader's on priya's.
+    assert!(
+        send(port, "GET", "/me", Some(&priya), None).body.contains("None: nothing of yours needs changing")
+    );
+
     // A cookie made up before logging in is no session; guessing is throttled.
     assert_eq!(send(port, "GET", "/cases", Some(&"0".repeat(64)), None).status, 303);
     let mut last = 0;
