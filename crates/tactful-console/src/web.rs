@@ -47,6 +47,8 @@ pub fn router(console: Console) -> Router {
         .route("/cases/{id}", get(case_page))
         .route("/cases/{id}/dismiss", post(dismiss_form))
         .route("/me", get(me_page))
+        .route("/team", get(team_page))
+        .route("/cases/{id}/nudge", post(nudge_form))
         .route("/lessons/{name}", get(lesson_page).post(lesson_form))
         .with_state(Arc::new(console))
 }
@@ -351,6 +353,99 @@ async fn lesson_form(
         Err(e) => html! { p role="alert" { (e.to_string()) } },
     };
     html_response(StatusCode::OK, &page(l.title, Some(&p), &body))
+}
+
+// ---------------------------------------------------------------------------
+// The team leader's view
+// ---------------------------------------------------------------------------
+
+/// A leader's team: the open cases of each member, the cases opened per
+/// month, and a nudge (the caring note) for a case nobody has written about.
+async fn team_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let Scope::Team { leader, members } = scope.clone() else {
+        return refused(&p, "This page is a team leader's.");
+    };
+    let company = c.company;
+    let listed = with_store(&c, move |_, db| scoped_cases(db, company, &scope, None)).await;
+    let Ok(list) = listed else { return refused(&p, "Your team's cases cannot be read just now.") };
+    let mut per_month: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for k in &list {
+        let month = tactful_app::clock::rfc3339(k.opened_at).chars().take(7).collect::<String>();
+        *per_month.entry(month).or_default() += 1;
+    }
+    let open: Vec<&cases::Case> = list.iter().filter(|k| !k.status.is_final()).collect();
+    let body = html! {
+        p { "Your team: " (leader) " and " (members.len() - 1) " below you." }
+        h2 { "Open cases (" (open.len()) ")" }
+        @if open.is_empty() { p { "None: nothing in your team needs a hand." } }
+        table {
+            thead { tr { th scope="col" { "Case" } th scope="col" { "Who" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Nudge" } } }
+            tbody {
+                @for k in &open {
+                    tr {
+                        td { a href={ "/cases/" (k.id) } { "#" (k.id) } }
+                        td { (k.distributor.as_deref().unwrap_or("")) }
+                        td { (k.category) }
+                        td { (k.status.as_str()) }
+                        td {
+                            @if matches!(k.status, Status::New | Status::InReview) {
+                                form method="post" action={ "/cases/" (k.id) "/nudge" } {
+                                    input type="hidden" name="csrf" value=(p.csrf);
+                                    button type="submit" { "Send the caring note" }
+                                }
+                            } @else { "written to" }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Cases opened per month" }
+        ul { @for (m, n) in &per_month { li { (m) ": " (n) } } }
+    };
+    html_response(StatusCode::OK, &page("Your team", Some(&p), &body))
+}
+
+/// A leader's nudge: the company's caring note for a case of their team
+/// (the same notice a reviewer sends, with its lesson), in their name.
+async fn nudge_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    if accounts::check_csrf(&p, &f.csrf).is_err() {
+        return refused(&p, "This form has expired: reload the page and try again.");
+    }
+    if !matches!(scope, Scope::Team { .. }) {
+        return refused(&p, "A nudge is a team leader's.");
+    }
+    let company = c.company;
+    let case = with_store(&c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
+    let Ok(Some(case)) = case else { return not_found(&p) };
+    if !scope.allows(case.distributor.as_deref()) {
+        return not_found(&p);
+    }
+    let who = p.account.email.clone();
+    let r = with_store(&c, move |c, db| {
+        let actor = Actor { company: c.company, who, at: (c.now)() };
+        let checker = tactful_app::Checker::builtin();
+        let template = tactful_company::notice::Template::default();
+        Ok(tactful_company::notice::queue(db, &actor, checker.engine(), &template, None, id)?)
+    })
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/team").into_response(),
+        Err(e) => html_response(
+            StatusCode::BAD_REQUEST,
+            &page("Your team", Some(&p), &html! { p role="alert" { (e.to_string()) } }),
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -245,6 +245,26 @@ fn matrix(location: String, store: &mut dyn Store) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None).body.contains("dismissed"));
 
+    // The leader's team page: D4's open case, nudged with the caring note.
+    let d4 = owner.iter().find(|(_, d)| d.as_deref() == Some("D4")).unwrap().0;
+    let sam = login(port, "sam@example.com");
+    let team = send(port, "GET", "/team", Some(&sam), None);
+    assert_eq!(team.status, 200);
+    assert!(team.body.contains(&format!("action=\"/cases/{d4}/nudge\"")), "{}", team.body);
+    assert!(
+        !team.body.contains(&format!("href=\"/cases/{d3}\"")),
+        "a dismissed case is not open: {}",
+        team.body
+    );
+    assert_eq!(send(port, "GET", "/team", Some(&priya), None).status, 403, "a distributor has no team page");
+    let form = format!("csrf={}", csrf(&team.body));
+    assert_eq!(send(port, "POST", &format!("/cases/{d4}/nudge"), Some(&priya), Some("csrf=x")).status, 403);
+    assert_eq!(send(port, "POST", &format!("/cases/{d4}/nudge"), Some(&sam), Some(&form)).status, 303);
+    let team = send(port, "GET", "/team", Some(&sam), None);
+    assert!(!team.body.contains(&format!("action=\"/cases/{d4}/nudge\"")), "written to once: {}", team.body);
+    let sent = tactful_company::outbox::list(store.people(), 1).unwrap();
+    assert!(sent.iter().any(|n| n.case == d4 && n.distributor == "D4"), "{sent:?}");
+
     // A notice to the team leader's own case: they read it on their page,
     // take the lesson it gave and pass; a reviewer has no quiz to take.
     let d2 = owner.iter().find(|(_, d)| d.as_deref() == Some("D2")).unwrap().0;
@@ -253,7 +273,6 @@ fn matrix(location: String, store: &mut dyn Store) {
     let template = tactful_company::notice::Template::default();
     let n = tactful_company::notice::queue(store.people(), &officer, checker.engine(), &template, None, d2)
         .unwrap();
-    let sam = login(port, "sam@example.com");
     let me = send(port, "GET", "/me", Some(&sam), None);
     assert_eq!(me.status, 200);
     assert!(me.body.contains("to take"), "{}", me.body);
