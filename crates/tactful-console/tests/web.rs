@@ -299,6 +299,76 @@ fn matrix(location: String, store: &mut dyn Store) {
         send(port, "GET", "/me", Some(&priya), None).body.contains("None: nothing of yours needs changing")
     );
 
+    // The admin's pages: nobody else gets in, before anything is read.
+    for who in [&rev, &sam, &priya] {
+        for path in ["/admin/accounts", "/admin/roster", "/admin/audit"] {
+            let r = send(port, "GET", path, Some(who), None);
+            assert_eq!(r.status, 403, "{path}: {}", r.body);
+            assert!(!r.body.contains("<table"), "nothing leaks on {path}");
+        }
+    }
+    let admin = login(port, "admin@example.com");
+    let acc = send(port, "GET", "/admin/accounts", Some(&admin), None);
+    assert!(acc.body.contains("priya@example.com"), "{}", acc.body);
+    // An invitation from the form; the link sets a password; the person logs in.
+    let form = format!(
+        "csrf={}&email=new%40example.com&name=New+Reviewer&role=reviewer&distributor=",
+        csrf(&acc.body)
+    );
+    let r = send(port, "POST", "/admin/accounts", Some(&admin), Some(&form));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let link = r.body.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+    assert!(link.starts_with("/invitation/"), "{link}");
+    assert_eq!(send(port, "POST", &link, None, Some("password=short")).status, 400);
+    assert_eq!(send(port, "POST", &link, None, Some("password=correct+horse+battery")).status, 303);
+    assert_eq!(
+        send(port, "POST", &link, None, Some("password=correct+horse+battery")).status,
+        404,
+        "a link works once"
+    );
+    login(port, "new@example.com");
+    // A roster preview writes nothing; applying it does.
+    let roster = send(port, "GET", "/admin/roster", Some(&admin), None);
+    let csv = "id,name,email,upline_id\nD5,Lee Park,lee%40example.com,D2\n";
+    let preview = send(
+        port,
+        "POST",
+        "/admin/roster",
+        Some(&admin),
+        Some(&format!(
+            "csrf={}&step=preview&csv={}",
+            csrf(&roster.body),
+            csv.replace('\n', "%0A").replace(',', "%2C")
+        )),
+    );
+    assert!(
+        preview.body.contains("Nothing is written yet") && preview.body.contains("D5 Lee Park"),
+        "{}",
+        preview.body
+    );
+    let before = tactful_company::roster::distributors(store.people(), 1).unwrap();
+    assert!(!before.contains_key("D5"));
+    let applied = send(
+        port,
+        "POST",
+        "/admin/roster",
+        Some(&admin),
+        Some(&format!(
+            "csrf={}&step=apply&csv={}",
+            csrf(&roster.body),
+            csv.replace('\n', "%0A").replace(',', "%2C")
+        )),
+    );
+    assert!(applied.body.contains("Applied: 1 added"), "{}", applied.body);
+    assert!(tactful_company::roster::distributors(store.people(), 1).unwrap().contains_key("D5"));
+    // The audit log holds, and finds the dismissal by its action.
+    let audit = send(port, "GET", "/admin/audit?q=case.status", Some(&admin), None);
+    assert!(
+        audit.body.contains("The chain holds") && audit.body.contains("rev@example.com"),
+        "{}",
+        audit.body
+    );
+
     // A cookie made up before logging in is no session; guessing is throttled.
     assert_eq!(send(port, "GET", "/cases", Some(&"0".repeat(64)), None).status, 303);
     let mut last = 0;
