@@ -91,6 +91,11 @@ fn claim_findings(
         let start = text.len() - text.trim_start().len();
         let end = text.trim_end().len().max(start);
         let words = tactful_classify::explain::drivers(model, 1, text, 3);
+        // One word alone ("business", "skin") is a topic, not a claim: the
+        // head must rest on at least two words that each pull toward it.
+        if words.len() < 2 {
+            continue;
+        }
         let mut msg = rule.message.clone();
         if !words.is_empty() {
             let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();

@@ -181,7 +181,13 @@ impl Policy {
     pub fn judge(&self, text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
         let spans = self.approved_spans(text);
         if !spans.is_empty() {
-            findings.retain(|f| !spans.iter().any(|&(s, e)| s <= f.start && f.end <= e));
+            // A claim head reads the whole post and cannot tell a cleared
+            // sentence from the rest: with one in the post, its reading is
+            // dropped too (the rules still judge the other sentences word by word).
+            let heads = [tactful_app::heads::HEALTH_CLAIM, tactful_app::heads::EARNINGS_CLAIM];
+            findings.retain(|f| {
+                !spans.iter().any(|&(s, e)| s <= f.start && f.end <= e) && !heads.contains(&f.code.as_str())
+            });
         }
         if let Some(f) = self.missing_disclosure(text) {
             findings.push(f);
