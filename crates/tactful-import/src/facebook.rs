@@ -35,6 +35,7 @@ use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
 use crate::files::Files;
+use crate::files::Out;
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, instagram, util};
 
 /// What a Facebook file holds.
@@ -76,13 +77,14 @@ pub fn import(
                     .into(),
         });
     }
-    let mut skipped = Vec::new();
+    let mut skipped = Skipped::new();
+    let out = &mut Out::new(emit, &mut skipped);
     let mut guard = Files::new(opts.strict, fb.len() + ig.len());
     if !fb.is_empty() {
-        import_files(src, &fb, opts, &mut guard, emit, &mut skipped)?;
+        import_files(src, &fb, opts, &mut guard, out)?;
     }
     if !ig.is_empty() {
-        instagram::import_files(src, &ig, opts, &mut guard, emit, &mut skipped)?;
+        instagram::import_files(src, &ig, opts, &mut guard, out)?;
     }
     guard.finish()?;
     Ok(skipped)
@@ -141,30 +143,27 @@ fn import_files(
     files: &[(String, Kind)],
     opts: &Options,
     guard: &mut Files,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts, guard, skipped)?;
+    let owner = find_owner(src, files, opts, guard, out)?;
     if let Some((person, source)) = &owner {
-        emit(Record::Owner { network: Network::Facebook, person: person.clone(), source: source.clone() })?;
+        out.owner(Network::Facebook, person, source)?;
     }
     let me = Me::new(owner.map(|o| o.0));
     for (entry, kind) in files {
         let kind = *kind;
         match kind {
             Kind::Profile => None,
-            Kind::Messages | Kind::Lone => guard.read(entry, emit, skipped, |emit, skipped| {
+            Kind::Messages | Kind::Lone => guard.read(entry, out, |out| {
                 let thread = read_thread(src, entry, kind == Kind::Lone)?;
-                emit_thread(Network::Facebook, entry, thread, &me, emit, skipped)
+                emit_thread(Network::Facebook, entry, thread, &me, out)
             })?,
             Kind::Posts | Kind::Comments | Kind::Reactions => {
-                guard.read(entry, emit, skipped, |emit, skipped| {
-                    activity_file(entry, &read_json(src, entry)?, kind, &me, emit, skipped)
-                })?
+                guard.read(entry, out, |out| activity_file(entry, &read_json(src, entry)?, kind, &me, out))?
             }
-            Kind::Connections => guard.read(entry, emit, skipped, |emit, skipped| {
-                connections_file(entry, &read_json(src, entry)?, emit, skipped)
-            })?,
+            Kind::Connections => {
+                guard.read(entry, out, |out| connections_file(entry, &read_json(src, entry)?, out))?
+            }
         };
     }
     Ok(())
@@ -211,7 +210,7 @@ fn find_owner(
     files: &[(String, Kind)],
     opts: &Options,
     guard: &mut Files,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
     if let Some(p) = &opts.owner {
         return Ok(Some((
@@ -227,9 +226,7 @@ fn find_owner(
         !(e == "profile_information.json" || e.ends_with("/profile_information.json"))
     });
     for entry in profiles {
-        if let Some(Some(found)) =
-            guard.scan(entry, skipped, || profile_owner(&read_json(src, entry)?, entry))?
-        {
+        if let Some(Some(found)) = guard.scan(entry, out, || profile_owner(&read_json(src, entry)?, entry))? {
             return Ok(Some(found));
         }
     }
@@ -237,7 +234,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Messages | Kind::Lone)
-            && guard.scan(entry, skipped, || votes.count(src, entry))?.is_some()
+            && guard.scan(entry, out, || votes.count(src, entry))?.is_some()
         {
             first.get_or_insert(entry);
         }
@@ -251,7 +248,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Comments | Kind::Reactions) {
-            let Some(v) = guard.scan(entry, skipped, || read_json(src, entry))? else { continue };
+            let Some(v) = guard.scan(entry, out, || read_json(src, entry))? else { continue };
             for list in lists(&v, ACTIVITY_KEYS, ACTIVITY_FIELDS) {
                 for el in list.items {
                     for d in el.get("data").and_then(Value::as_array).into_iter().flatten() {
@@ -487,8 +484,7 @@ pub(crate) fn emit_thread(
     entry: &str,
     t: Thread,
     me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     let thread = thread_id(entry, t.path.as_deref());
     let mut people: Vec<String> = t.participants.iter().filter_map(Participant::name).collect();
@@ -504,17 +500,17 @@ pub(crate) fn emit_thread(
             }
         }
     }
-    let skip = |skipped: &mut Skipped, position: String, reason: &str| {
-        skipped.push(Skip::record(entry, position, reason));
+    let skip = |out: &mut Out, position: String, reason: &str| {
+        out.skip(Skip::record(entry, position, reason));
     };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");
         let Some(sender) = m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty()) else {
-            skip(skipped, position, "message without a sender");
+            skip(out, position, "message without a sender");
             continue;
         };
         let Some(at) = m.timestamp_ms.filter(|&t| t > 0).map(util::epoch_seconds) else {
-            skip(skipped, position, "message without a time");
+            skip(out, position, "message without a time");
             continue;
         };
         let by_owner = me.is(&sender);
@@ -523,7 +519,7 @@ pub(crate) fn emit_thread(
             true
         } else {
             skip(
-                skipped,
+                out,
                 position.clone(),
                 if m.is_unsent {
                     "message was unsent: nothing left of it"
@@ -539,7 +535,7 @@ pub(crate) fn emit_thread(
                 .filter(|p| **p != sender && !me.is(p))
                 .map(|p| Person::named(p.as_str()))
                 .collect();
-            emit(Record::Item(Item {
+            out.emit(Record::Item(Item {
                 network,
                 kind: ItemKind::Message,
                 external_id: None,
@@ -558,11 +554,11 @@ pub(crate) fn emit_thread(
             let (Some(actor), Some(reaction)) =
                 (r.actor.as_deref().map(util::fix_mojibake).filter(|a| !a.is_empty()), r.reaction.as_deref())
             else {
-                skip(skipped, position, "reaction without its actor or its reaction");
+                skip(out, position, "reaction without its actor or its reaction");
                 continue;
             };
             let mine = me.is(&actor);
-            emit(Record::Item(Item {
+            out.emit(Record::Item(Item {
                 network,
                 kind: ItemKind::Reaction,
                 external_id: None,
@@ -688,8 +684,7 @@ pub(crate) fn emit_connections(
     entry: &str,
     found: Vec<ConnectionList<'_>>,
     read: impl Fn(&Value) -> (Result<Person, &'static str>, Option<i64>),
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     for (path, by_owner, label, items) in found {
         for (i, el) in items.iter().enumerate() {
@@ -697,17 +692,17 @@ pub(crate) fn emit_connections(
             let (other, at) = match read(el) {
                 (Ok(other), Some(at)) => (other, at),
                 (Err(lacks), _) => {
-                    skipped.push(Skip::record(entry, position, format!("{label}: entry without {lacks}")));
+                    out.skip(Skip::record(entry, position, format!("{label}: entry without {lacks}")));
                     continue;
                 }
                 (Ok(_), None) => {
-                    skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
+                    out.skip(Skip::record(entry, position, format!("{label}: entry without a time")));
                     continue;
                 }
             };
             let source = SourceRef { file: entry.to_string(), position };
             let item = util::connection(network, other, by_owner, None, at, label.to_string(), source);
-            emit(Record::Item(item))?;
+            out.emit(Record::Item(item))?;
         }
     }
     Ok(())
@@ -732,14 +727,7 @@ pub(crate) fn string(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(util::fix_mojibake).filter(|s| !s.trim().is_empty())
 }
 
-fn activity_file(
-    entry: &str,
-    v: &Value,
-    kind: Kind,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn activity_file(entry: &str, v: &Value, kind: Kind, me: &Me, out: &mut Out) -> Result<(), ImportError> {
     let expected = match kind {
         Kind::Posts => {
             "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)"
@@ -750,8 +738,8 @@ fn activity_file(
         _ => "a list of reactions (a JSON array, or an object with `reactions_v2` or `reactions`)",
     };
     for (position, el) in records(entry, v, ACTIVITY_KEYS, ACTIVITY_FIELDS, expected)? {
-        if let Some(item) = activity(entry, &position, el, kind, me, skipped) {
-            emit(Record::Item(item))?;
+        if let Some(item) = activity(entry, &position, el, kind, me, out) {
+            out.emit(Record::Item(item))?;
         }
     }
     Ok(())
@@ -759,16 +747,9 @@ fn activity_file(
 
 /// One element of an activity file: a post, a comment or a reaction, by what
 /// its `data` holds (group files mix posts and comments), else by the file.
-fn activity(
-    entry: &str,
-    position: &str,
-    el: &Value,
-    kind: Kind,
-    me: &Me,
-    skipped: &mut Skipped,
-) -> Option<Item> {
+fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, out: &mut Out) -> Option<Item> {
     let mut skip = |reason: String| {
-        skipped.push(Skip::record(entry, position, reason));
+        out.skip(Skip::record(entry, position, reason));
         None
     };
     if !el.is_object() {
@@ -918,12 +899,7 @@ const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
     ("followers", false, "follows you"),
 ];
 
-fn connections_file(
-    entry: &str,
-    v: &Value,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn connections_file(entry: &str, v: &Value, out: &mut Out) -> Result<(), ImportError> {
     let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
     // Other files in these folders (removed friends, people you may know, …) are not connections.
     if !v.is_object() {
@@ -938,7 +914,7 @@ fn connections_file(
         .collect();
     let read =
         |el: &Value| (string(el.get("name")).map(Person::named).ok_or("a name"), time(el.get("timestamp")));
-    emit_connections(Network::Facebook, entry, found, read, emit, skipped)
+    emit_connections(Network::Facebook, entry, found, read, out)
 }
 
 #[cfg(test)]
