@@ -466,3 +466,31 @@ pub const SEP: char = '\u{1f}';
 pub fn handles(joined: &str) -> Vec<String> {
     if joined.is_empty() { Vec::new() } else { joined.split(SEP).map(str::to_string).collect() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FNV-1a (32 bits): a fingerprint of a migration's exact text.
+    fn fingerprint(text: &str) -> String {
+        let h = text.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        format!("{h:08x}")
+    }
+
+    /// Every released migration, as it was released: a database migrated by
+    /// one build must be the same as one migrated by the next. A new
+    /// migration adds its fingerprints here.
+    #[test]
+    fn released_migrations_are_never_edited() {
+        for (steps, released) in [
+            (SQLITE, "97741a14 8d414444 fd0d0944 29c5141f 75832789 ed4241d0 986aa329 a64e29af"),
+            (POSTGRES, "66922716 3afa5fc3 d1c937a2 6eff9ee9 b7cc235b 4fd0c061 e9e8093a cdc735e1"),
+        ] {
+            let released: Vec<&str> = released.split(' ').collect();
+            assert!(steps.len() >= released.len(), "a released migration was removed");
+            for (i, (step, want)) in steps.iter().zip(released).enumerate() {
+                assert_eq!(fingerprint(step), want, "migration {} changed:\n{step}", i + 1);
+            }
+        }
+    }
+}
