@@ -122,17 +122,12 @@ pub fn gather(
     let waiting_total = requests.len();
     let mut waiting = Vec::new();
     for r in requests.into_iter().take(limit) {
-        let text = db
-            .rows("SELECT text FROM items WHERE id = ?1", &[Arg::Int(r.item)])?
-            .first()
-            .map(|row| row[0].text())
-            .unwrap_or_default();
         waiting.push(WaitingRow {
             from: r.from,
             network: r.network,
-            waited_secs: now - r.at,
+            waited_secs: r.waited_secs,
             cue: r.cue,
-            text,
+            text: r.text,
             item: r.item,
         });
     }
