@@ -67,35 +67,58 @@ pub fn import(
     Ok(skipped)
 }
 
+/// What marks a file as one network's: a part of its path, the start of its
+/// name, or its whole name (all lower case).
+struct Marks {
+    parts: &'static [&'static str],
+    starts: &'static [&'static str],
+    names: &'static [&'static str],
+}
+
+impl Marks {
+    fn any(&self, entries: &[String]) -> bool {
+        entries.iter().any(|e| {
+            let e = e.to_ascii_lowercase();
+            let base = e.rsplit('/').next().unwrap_or(&e);
+            self.parts.iter().any(|p| e.contains(p))
+                || self.starts.iter().any(|s| base.starts_with(s))
+                || self.names.contains(&base)
+        })
+    }
+}
+
+const FACEBOOK_MARKS: Marks = Marks {
+    parts: &[
+        "your_facebook_activity/",
+        "comments_and_reactions/",
+        "friends_and_followers/",
+        "friends/",
+        "profile_information/profile_information.json",
+    ],
+    starts: &["your_posts"],
+    names: &["facebook_comments.json"],
+};
+
+const INSTAGRAM_MARKS: Marks = Marks {
+    parts: &[
+        "your_instagram_activity/",
+        "followers_and_following/",
+        "content/posts_",
+        "personal_information/personal_information.json",
+    ],
+    starts: &["post_comments"],
+    names: &["instagram_media.json"],
+};
+
 fn has_facebook_files(entries: &[String]) -> bool {
-    entries.iter().any(|e| {
-        let e = e.to_ascii_lowercase();
-        let base = e.rsplit('/').next().unwrap_or(&e);
-        e.contains("your_facebook_activity/")
-            || e.contains("comments_and_reactions/")
-            || e.contains("friends_and_followers/")
-            || e.contains("friends/")
-            || e.contains("profile_information/profile_information.json")
-            || base.starts_with("your_posts")
-            || base == "facebook_comments.json"
-    })
+    FACEBOOK_MARKS.any(entries)
 }
 
 /// An Instagram export on its own: then its `messages/inbox/` threads are
 /// Instagram's, not Facebook's (detect.rs sends such exports to the Facebook
 /// importer, which hands them over).
 pub(crate) fn looks_instagram_only(entries: &[String]) -> bool {
-    let instagram = entries.iter().any(|e| {
-        let e = e.to_ascii_lowercase();
-        let base = e.rsplit('/').next().unwrap_or(&e);
-        e.contains("your_instagram_activity/")
-            || e.contains("followers_and_following/")
-            || e.contains("content/posts_")
-            || e.contains("personal_information/personal_information.json")
-            || base == "instagram_media.json"
-            || base.starts_with("post_comments")
-    });
-    instagram && !has_facebook_files(entries)
+    INSTAGRAM_MARKS.any(entries) && !has_facebook_files(entries)
 }
 
 /// Which Instagram file this is, if any. `instagram_only`: the whole export is
