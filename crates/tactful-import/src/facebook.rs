@@ -34,8 +34,7 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
-use crate::files::Out;
+use crate::files::{Export, Out};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, instagram, util};
 
 /// What a Facebook file holds.
@@ -77,17 +76,15 @@ pub fn import(
                     .into(),
         });
     }
-    let mut skipped = Skipped::new();
-    let out = &mut Out::new(emit, &mut skipped);
-    let mut guard = Files::new(opts.strict, fb.len() + ig.len());
-    if !fb.is_empty() {
-        import_files(src, &fb, opts, &mut guard, out)?;
-    }
-    if !ig.is_empty() {
-        instagram::import_files(src, &ig, opts, &mut guard, out)?;
-    }
-    guard.finish()?;
-    Ok(skipped)
+    Export::new(src, opts, fb.len() + ig.len()).run(emit, |ex, out| {
+        if !fb.is_empty() {
+            import_files(ex, &fb, out)?;
+        }
+        if !ig.is_empty() {
+            instagram::import_files(ex, &ig, out)?;
+        }
+        Ok(())
+    })
 }
 
 pub(crate) fn is_json(name: &str) -> bool {
@@ -138,31 +135,21 @@ fn kind(entry: &str, lone: bool) -> Option<Kind> {
     lone.then_some(Kind::Lone)
 }
 
-fn import_files(
-    src: &mut dyn ExportSource,
-    files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
-    out: &mut Out,
-) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts, guard, out)?;
-    if let Some((person, source)) = &owner {
-        out.owner(Network::Facebook, person, source)?;
-    }
-    let me = Me::new(owner.map(|o| o.0));
+fn import_files(ex: &mut Export, files: &[(String, Kind)], out: &mut Out) -> Result<(), ImportError> {
+    let me = Me::announce(Network::Facebook, find_owner(ex, files, out)?, out)?;
     for (entry, kind) in files {
         let kind = *kind;
         match kind {
             Kind::Profile => None,
-            Kind::Messages | Kind::Lone => guard.read(entry, out, |out| {
-                let thread = read_thread(src, entry, kind == Kind::Lone)?;
+            Kind::Messages | Kind::Lone => ex.guard.read(entry, out, |out| {
+                let thread = read_thread(ex.src, entry, kind == Kind::Lone)?;
                 emit_thread(Network::Facebook, entry, thread, &me, out)
             })?,
-            Kind::Posts | Kind::Comments | Kind::Reactions => {
-                guard.read(entry, out, |out| activity_file(entry, &read_json(src, entry)?, kind, &me, out))?
-            }
+            Kind::Posts | Kind::Comments | Kind::Reactions => ex
+                .guard
+                .read(entry, out, |out| activity_file(entry, &read_json(ex.src, entry)?, kind, &me, out))?,
             Kind::Connections => {
-                guard.read(entry, out, |out| connections_file(entry, &read_json(src, entry)?, out))?
+                ex.guard.read(entry, out, |out| connections_file(entry, &read_json(ex.src, entry)?, out))?
             }
         };
     }
@@ -184,6 +171,18 @@ impl Me {
     pub(crate) fn new(person: Option<Person>) -> Me {
         Me { person }
     }
+    /// The owner found (with where the export says so), sent on as the
+    /// owner of `network`'s account.
+    pub(crate) fn announce(
+        network: Network,
+        owner: Option<(Person, SourceRef)>,
+        out: &mut Out,
+    ) -> Result<Me, ImportError> {
+        if let Some((person, source)) = &owner {
+            out.owner(network, person, source)?;
+        }
+        Ok(Me::new(owner.map(|o| o.0)))
+    }
     /// Is this name (a sender, an actor, an author) the owner?
     pub(crate) fn is(&self, name: &str) -> bool {
         self.person.as_ref().is_some_and(|p| p.handle == name || p.name.as_deref() == Some(name))
@@ -203,20 +202,21 @@ impl Me {
     }
 }
 
+/// The owner set with `--owner`, said to come from the export as a whole.
+pub(crate) fn given_owner(ex: &Export) -> Option<(Person, SourceRef)> {
+    let source = || SourceRef { file: ex.src.name().to_string(), position: "set with --owner".into() };
+    ex.opts.owner.clone().map(|p| (p, source()))
+}
+
 /// The owner: `--owner`, else the profile file, else the person found in
 /// every conversation (see [`Votes`]), else the most frequent comment author.
 fn find_owner(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
     out: &mut Out,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
-    if let Some(p) = &opts.owner {
-        return Ok(Some((
-            p.clone(),
-            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
-        )));
+    if let Some(given) = given_owner(ex) {
+        return Ok(Some(given));
     }
     // The real export's name first; Waultar's fixtures also carry `v2_profile_information.json`.
     let mut profiles: Vec<&String> =
@@ -226,7 +226,9 @@ fn find_owner(
         !(e == "profile_information.json" || e.ends_with("/profile_information.json"))
     });
     for entry in profiles {
-        if let Some(Some(found)) = guard.scan(entry, out, || profile_owner(&read_json(src, entry)?, entry))? {
+        if let Some(Some(found)) =
+            ex.guard.scan(entry, out, || profile_owner(&read_json(ex.src, entry)?, entry))?
+        {
             return Ok(Some(found));
         }
     }
@@ -234,7 +236,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Messages | Kind::Lone)
-            && guard.scan(entry, out, || votes.count(src, entry))?.is_some()
+            && ex.guard.scan(entry, out, || votes.count(ex.src, entry))?.is_some()
         {
             first.get_or_insert(entry);
         }
@@ -248,7 +250,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Comments | Kind::Reactions) {
-            let Some(v) = guard.scan(entry, out, || read_json(src, entry))? else { continue };
+            let Some(v) = ex.guard.scan(entry, out, || read_json(ex.src, entry))? else { continue };
             for list in lists(&v, ACTIVITY_KEYS, ACTIVITY_FIELDS) {
                 for el in list.items {
                     for d in el.get("data").and_then(Value::as_array).into_iter().flatten() {

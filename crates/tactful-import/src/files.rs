@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use tactful_core::history::{Network, Person, Record, SourceRef};
 
-use crate::{Emit, ImportError, Skip, Skipped, caps};
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps};
 
 /// The records held back for one file, in bytes (roughly): past this, they go
 /// on, and an error later in the same file stops the import (as strict would)
@@ -52,6 +52,35 @@ impl<'o, 'e> Out<'o, 'e> {
     /// Leave one record (or file) out, with its reason.
     pub fn skip(&mut self, skip: Skip) {
         self.skipped.push(skip);
+    }
+}
+
+/// An export being read: its files, what the user said, and which files have
+/// been read or skipped so far. The importers' functions take this one value
+/// rather than the three apart.
+pub struct Export<'a> {
+    pub src: &'a mut dyn ExportSource,
+    pub opts: &'a Options,
+    pub guard: Files,
+}
+
+impl<'a> Export<'a> {
+    /// `count`: how many files the importer means to read (see [`Files::new`]).
+    pub fn new(src: &'a mut dyn ExportSource, opts: &'a Options, count: usize) -> Self {
+        Export { src, opts, guard: Files::new(opts.strict, count) }
+    }
+
+    /// Read the export with `read`, its records going to `emit`: what was
+    /// skipped, or the error of an export none of whose files could be read.
+    pub fn run(
+        mut self,
+        emit: &mut Emit<'_>,
+        read: impl FnOnce(&mut Export<'a>, &mut Out) -> Result<(), ImportError>,
+    ) -> Result<Skipped, ImportError> {
+        let mut skipped = Skipped::new();
+        read(&mut self, &mut Out::new(emit, &mut skipped))?;
+        self.guard.finish()?;
+        Ok(skipped)
     }
 }
 

@@ -56,7 +56,7 @@ use std::path::Path;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
+use crate::files::Export;
 use crate::files::Out;
 use crate::util::{Bounded, LineEnds};
 use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, caps, util};
@@ -99,25 +99,23 @@ pub fn import(
         });
     }
     let mut run = Run { opts, owners: HashSet::new() };
-    let mut skipped = Skipped::new();
-    let out = &mut Out::new(emit, &mut skipped);
-    let mut guard = Files::new(opts.strict, wanted.len());
-    for entry in &wanted {
-        // The owner a skipped file named is forgotten with the file.
-        let owners = run.owners.clone();
-        let read = guard.read(entry, out, |out| {
-            let reader = src.open(entry)?;
-            match format {
-                Format::Jsonl => run.jsonl(entry, reader, out),
-                _ => run.csv(entry, reader, out),
+    Export::new(src, opts, wanted.len()).run(emit, |ex, out| {
+        for entry in &wanted {
+            // The owner a skipped file named is forgotten with the file.
+            let owners = run.owners.clone();
+            let read = ex.guard.read(entry, out, |out| {
+                let reader = ex.src.open(entry)?;
+                match format {
+                    Format::Jsonl => run.jsonl(entry, reader, out),
+                    _ => run.csv(entry, reader, out),
+                }
+            })?;
+            if read.is_none() {
+                run.owners = owners;
             }
-        })?;
-        if read.is_none() {
-            run.owners = owners;
         }
-    }
-    guard.finish()?;
-    Ok(skipped)
+        Ok(())
+    })
 }
 
 /// One row, as text fields, before checking.

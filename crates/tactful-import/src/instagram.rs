@@ -27,8 +27,7 @@ use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
 use crate::facebook::{self, Me, Votes, describe, lists, read_json, records, string, time};
-use crate::files::Files;
-use crate::files::Out;
+use crate::files::{Export, Out};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 /// What an Instagram file holds.
@@ -59,12 +58,7 @@ pub fn import(
                 .into(),
         });
     }
-    let mut skipped = Skipped::new();
-    let out = &mut Out::new(emit, &mut skipped);
-    let mut guard = Files::new(opts.strict, files.len());
-    import_files(src, &files, opts, &mut guard, out)?;
-    guard.finish()?;
-    Ok(skipped)
+    Export::new(src, opts, files.len()).run(emit, |ex, out| import_files(ex, &files, out))
 }
 
 /// What marks a file as one network's: a part of its path, the start of its
@@ -163,30 +157,24 @@ pub(crate) fn kind(entry: &str, instagram_only: bool) -> Option<Kind> {
 }
 
 pub(crate) fn import_files(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
     out: &mut Out,
 ) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts, guard, out)?;
-    if let Some((person, source)) = &owner {
-        out.owner(Network::Instagram, person, source)?;
-    }
-    let me = Me::new(owner.map(|o| o.0));
+    let me = Me::announce(Network::Instagram, find_owner(ex, files, out)?, out)?;
     for (entry, kind) in files {
         if *kind == Kind::Profile {
             continue;
         }
-        guard.read(entry, out, |out| match kind {
+        ex.guard.read(entry, out, |out| match kind {
             Kind::Messages => {
-                let thread = facebook::read_thread(src, entry, false)?;
+                let thread = facebook::read_thread(ex.src, entry, false)?;
                 facebook::emit_thread(Network::Instagram, entry, thread, &me, out)
             }
-            Kind::Posts => posts_file(entry, &read_json(src, entry)?, &me, out),
-            Kind::Comments => comments_file(entry, &read_json(src, entry)?, &me, out),
-            Kind::Likes => likes_file(entry, &read_json(src, entry)?, &me, out),
-            Kind::Connections => connections_file(entry, &read_json(src, entry)?, out),
+            Kind::Posts => posts_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Comments => comments_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Likes => likes_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Connections => connections_file(entry, &read_json(ex.src, entry)?, out),
             Kind::Profile => Ok(()),
         })?;
     }
@@ -195,27 +183,24 @@ pub(crate) fn import_files(
 
 /// `--owner`, else `personal_information.json`, else the person in most conversations.
 fn find_owner(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
     out: &mut Out,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
-    if let Some(p) = &opts.owner {
-        return Ok(Some((
-            p.clone(),
-            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
-        )));
+    if let Some(given) = facebook::given_owner(ex) {
+        return Ok(Some(given));
     }
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Profile) {
-        if let Some(Some(found)) = guard.scan(entry, out, || profile_owner(&read_json(src, entry)?, entry))? {
+        if let Some(Some(found)) =
+            ex.guard.scan(entry, out, || profile_owner(&read_json(ex.src, entry)?, entry))?
+        {
             return Ok(Some(found));
         }
     }
     let mut votes = Votes::default();
     let mut first = None;
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Messages) {
-        if guard.scan(entry, out, || votes.count(src, entry))?.is_some() {
+        if ex.guard.scan(entry, out, || votes.count(ex.src, entry))?.is_some() {
             first.get_or_insert(entry);
         }
     }

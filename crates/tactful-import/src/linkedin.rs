@@ -39,8 +39,7 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
-use crate::files::Out;
+use crate::files::{Export, Out};
 use crate::util::{BoundReset, Bounded, LineEnds};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
@@ -64,33 +63,31 @@ pub fn import(
     emit: &mut Emit<'_>,
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
-    let mut skipped = Skipped::new();
-    let out = &mut Out::new(emit, &mut skipped);
     let count = entries.iter().filter(|e| READ.contains(&base(e).to_ascii_lowercase().as_str())).count();
-    let mut guard = Files::new(opts.strict, count);
-    let owner = find_owner(src, &entries, opts, &mut guard, out)?;
-    if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        out.owner(NET, person, source)?;
-    }
-    for entry in &entries {
-        let name = base(entry).to_ascii_lowercase();
-        if !READ[1..].contains(&name.as_str()) {
-            continue;
+    Export::new(src, opts, count).run(emit, |ex, out| {
+        let owner = find_owner(ex, &entries, out)?;
+        if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
+            out.owner(NET, person, source)?;
         }
-        guard.read(entry, out, |out| {
-            let mut ctx = Ctx { file: entry, owner: &owner, out };
-            match name.as_str() {
-                "connections.csv" => ctx.connections(open_table(src, entry, false)?),
-                "messages.csv" => ctx.messages(open_table(src, entry, false)?),
-                "shares.csv" => ctx.shares(open_table(src, entry, false)?),
-                "comments.csv" => ctx.comments(open_table(src, entry, true)?),
-                "invitations.csv" => ctx.invitations(open_table(src, entry, false)?),
-                _ => ctx.reactions(open_table(src, entry, false)?),
+        for entry in &entries {
+            let name = base(entry).to_ascii_lowercase();
+            if !READ[1..].contains(&name.as_str()) {
+                continue;
             }
-        })?;
-    }
-    guard.finish()?;
-    Ok(skipped)
+            ex.guard.read(entry, out, |out| {
+                let mut ctx = Ctx { file: entry, owner: &owner, out };
+                match name.as_str() {
+                    "connections.csv" => ctx.connections(open_table(ex.src, entry, false)?),
+                    "messages.csv" => ctx.messages(open_table(ex.src, entry, false)?),
+                    "shares.csv" => ctx.shares(open_table(ex.src, entry, false)?),
+                    "comments.csv" => ctx.comments(open_table(ex.src, entry, true)?),
+                    "invitations.csv" => ctx.invitations(open_table(ex.src, entry, false)?),
+                    _ => ctx.reactions(open_table(ex.src, entry, false)?),
+                }
+            })?;
+        }
+        Ok(())
+    })
 }
 
 fn base(entry: &str) -> &str {
@@ -466,15 +463,9 @@ impl Owner {
     }
 }
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-    guard: &mut Files,
-    out: &mut Out,
-) -> Result<Owner, ImportError> {
+fn find_owner(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some((given, source)) = util::given_owner(opts) {
+    if let Some((given, source)) = util::given_owner(ex.opts) {
         for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()]
             .into_iter()
             .flatten()
@@ -488,8 +479,8 @@ fn find_owner(
         entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>()
     };
     for entry in named("Profile.csv") {
-        let found = guard.scan(&entry, out, || {
-            let mut t = open_table(src, &entry, false)?;
+        let found = ex.guard.scan(&entry, out, || {
+            let mut t = open_table(ex.src, &entry, false)?;
             let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
             let Some(row) = t.next() else { return Ok(None) };
             let row = row?;
@@ -509,14 +500,14 @@ fn find_owner(
     // The guesses below count names: one over the cap is no one's (its file
     // is refused when read for its records).
     for entry in named("messages.csv") {
-        let found = guard.scan(&entry, out, || owner_in_messages(src, &entry))?;
+        let found = ex.guard.scan(&entry, out, || owner_in_messages(ex.src, &entry))?;
         if let Some(Some((name, url, source))) = found {
             owner.set(&name, &url, source);
             return Ok(owner);
         }
     }
     for entry in named("Invitations.csv") {
-        let found = guard.scan(&entry, out, || owner_in_invitations(src, &entry))?;
+        let found = ex.guard.scan(&entry, out, || owner_in_invitations(ex.src, &entry))?;
         if let Some(Some((name, source))) = found {
             owner.set(&name, "", source);
             return Ok(owner);

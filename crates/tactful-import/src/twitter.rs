@@ -38,8 +38,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
-use crate::files::Out;
+use crate::files::{Export, Out};
 use crate::linkedin::decode_html_entities;
 use crate::util::OneOrMany;
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
@@ -53,8 +52,6 @@ pub fn import(
     emit: &mut Emit<'_>,
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
-    let mut skipped = Skipped::new();
-    let out = &mut Out::new(emit, &mut skipped);
     let read = entries
         .iter()
         .filter(|e| {
@@ -65,41 +62,40 @@ pub fn import(
                 )
         })
         .count();
-    let mut guard = Files::new(opts.strict, read);
-
-    // 1. Who the owner is, and the long-post texts, before any content.
-    let mut owner = find_owner(src, &entries, opts, &mut guard, out)?;
-    let notes = load_notes(src, &entries, &mut guard, out)?;
-    if owner.person.is_none() {
-        owner_from_messages(src, &entries, &mut owner, &mut guard, out)?;
-    }
-    if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        out.owner(NET, person, source)?;
-        owner.emitted = true;
-    }
-
-    // 2. Content.
-    for entry in &entries {
-        let Some(ty) = file_type(entry) else { continue };
-        // A Grailbird file teaches who the owner is: forgotten again if the file is skipped.
-        let before = owner.clone();
-        let read = guard.read(entry, out, |out| {
-            let text = read_js(src, entry)?;
-            match ty {
-                FileType::Tweets => tweets(&text, entry, false, &mut owner, &notes, out),
-                FileType::Grailbird => tweets(&text, entry, true, &mut owner, &notes, out),
-                FileType::Messages => messages(&text, entry, &owner, out),
-                FileType::Follower => follows(&text, entry, false, out),
-                FileType::Following => follows(&text, entry, true, out),
-                FileType::Like => likes(&text, entry, &owner, out),
-            }
-        })?;
-        if read.is_none() {
-            owner = before;
+    Export::new(src, opts, read).run(emit, |ex, out| {
+        // 1. Who the owner is, and the long-post texts, before any content.
+        let mut owner = find_owner(ex, &entries, out)?;
+        let notes = load_notes(ex, &entries, out)?;
+        if owner.person.is_none() {
+            owner_from_messages(ex, &entries, &mut owner, out)?;
         }
-    }
-    guard.finish()?;
-    Ok(skipped)
+        if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
+            out.owner(NET, person, source)?;
+            owner.emitted = true;
+        }
+
+        // 2. Content.
+        for entry in &entries {
+            let Some(ty) = file_type(entry) else { continue };
+            // A Grailbird file teaches who the owner is: forgotten again if the file is skipped.
+            let before = owner.clone();
+            let read = ex.guard.read(entry, out, |out| {
+                let text = read_js(ex.src, entry)?;
+                match ty {
+                    FileType::Tweets => tweets(&text, entry, false, &mut owner, &notes, out),
+                    FileType::Grailbird => tweets(&text, entry, true, &mut owner, &notes, out),
+                    FileType::Messages => messages(&text, entry, &owner, out),
+                    FileType::Follower => follows(&text, entry, false, out),
+                    FileType::Following => follows(&text, entry, true, out),
+                    FileType::Like => likes(&text, entry, &owner, out),
+                }
+            })?;
+            if read.is_none() {
+                owner = before;
+            }
+        }
+        Ok(())
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,15 +241,9 @@ fn profile(username: &str) -> Option<String> {
 /// The owner an owner file names: the person, their username, where it says so.
 type Named = (Person, String, SourceRef);
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-    guard: &mut Files,
-    out: &mut Out,
-) -> Result<Owner, ImportError> {
+fn find_owner(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some((given, source)) = util::given_owner(opts) {
+    if let Some((given, source)) = util::given_owner(ex.opts) {
         owner.add_ids(&[given.handle.as_str()]);
         (owner.person, owner.source) = (Some(given), Some(source));
     }
@@ -277,8 +267,8 @@ fn find_owner(
             };
             named(person, username, &entry, "[0].account")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, out, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     // manifest.js: window.__THAR_CONFIG = { "userInfo": { accountId, userName, displayName } }
@@ -297,8 +287,8 @@ fn find_owner(
             };
             named(person, username, &entry, "userInfo")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, out, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     // Grailbird: data/js/user_details.js: var user_details = { screen_name, full_name, id }
@@ -319,8 +309,8 @@ fn find_owner(
             };
             named(person, username, &entry, "user_details")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, out, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     Ok(owner)
@@ -352,10 +342,9 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
 /// When nothing names the owner: the most frequent sender of direct messages
 /// (the owner is in every conversation of the archive).
 fn owner_from_messages(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     entries: &[String],
     owner: &mut Owner,
-    guard: &mut Files,
     out: &mut Out,
 ) -> Result<(), ImportError> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -363,8 +352,8 @@ fn owner_from_messages(
     for entry in
         entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>()
     {
-        let Some(convs) = guard.scan(&entry, out, || {
-            let text = read_js(src, &entry)?;
+        let Some(convs) = ex.guard.scan(&entry, out, || {
+            let text = read_js(ex.src, &entry)?;
             util::parse_json::<OneOrMany<DmEntry>>(&text, &entry, DM_EXPECTED)
         })?
         else {
@@ -445,12 +434,7 @@ struct Note {
     text: String,
 }
 
-fn load_notes(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    guard: &mut Files,
-    out: &mut Out,
-) -> Result<Vec<Note>, ImportError> {
+fn load_notes(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Vec<Note>, ImportError> {
     let mut notes = Vec::new();
     for entry in entries
         .iter()
@@ -458,8 +442,8 @@ fn load_notes(
         .cloned()
         .collect::<Vec<_>>()
     {
-        let Some(OneOrMany(arr)) = guard.scan(&entry, out, || {
-            let text = read_js(src, &entry)?;
+        let Some(OneOrMany(arr)) = ex.guard.scan(&entry, out, || {
+            let text = read_js(ex.src, &entry)?;
             util::parse_json::<OneOrMany<Value>>(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")
         })?
         else {
