@@ -4,6 +4,7 @@
 //! its Inbox render it.
 
 use std::collections::{BTreeMap, HashMap};
+use tactful_core::coaching::Request;
 use tactful_core::history::Network;
 use tactful_core::relationships::{Act, Direction, Stage, Thresholds};
 use tactful_store::Arg;
@@ -13,21 +14,6 @@ use crate::{Result, contacts, plan};
 
 fn day(t: i64) -> String {
     crate::clock::rfc3339(t)[..10].to_string()
-}
-
-/// A customer question or problem still waiting for your answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitingRow {
-    /// Their handle.
-    pub from: String,
-    pub network: Network,
-    /// How long it has waited at `now`, seconds.
-    pub waited_secs: i64,
-    /// Why it counts as a request, e.g. `"hasn't arrived"`.
-    pub cue: String,
-    pub text: String,
-    /// The stored item (look it up with `tactful history --jsonl`).
-    pub item: i64,
 }
 
 /// An engaged contact who has gone quiet, and what to give them.
@@ -80,8 +66,8 @@ pub struct Today {
     pub now: i64,
     pub limit: usize,
     pub quiet_days: u32,
-    /// Oldest first.
-    pub waiting: Vec<WaitingRow>,
+    /// Customer questions and problems still waiting for your answer, oldest first.
+    pub waiting: Vec<Request>,
     pub waiting_total: usize,
     /// Quietest first.
     pub gives: Vec<GiveRow>,
@@ -120,22 +106,7 @@ pub fn gather(
         .filter(|r| !acted.get(&r.item).is_some_and(|a| a.hides_at(now)))
         .collect();
     let waiting_total = requests.len();
-    let mut waiting = Vec::new();
-    for r in requests.into_iter().take(limit) {
-        let text = db
-            .rows("SELECT text FROM items WHERE id = ?1", &[Arg::Int(r.item)])?
-            .first()
-            .map(|row| row[0].text())
-            .unwrap_or_default();
-        waiting.push(WaitingRow {
-            from: r.from,
-            network: r.network,
-            waited_secs: now - r.at,
-            cue: r.cue,
-            text,
-            item: r.item,
-        });
-    }
+    let waiting: Vec<Request> = requests.into_iter().take(limit).collect();
 
     // 2. People to give something to.
     let everyone = contacts::assess_all(store, now, &Thresholds::default())?;

@@ -197,27 +197,19 @@ fn main() {
         format!("{y:04}-{m:02}")
     };
     let html = dir.join("report.html");
+    // A command's time and memory, against reading every item and against counting them.
+    let against = |s: f64, mb: f64| {
+        format!("{s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)", s / read_s, s / count_s)
+    };
     for round in ["first run", "second run"] {
         let (s, mb, out) = timed(&["today", "--db", db_s]);
         let waiting = out.lines().filter(|l| l.contains("has waited")).count();
-        println!(
-            "today       ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({waiting} waiting rows shown)",
-            s / read_s,
-            s / count_s
-        );
+        println!("today       ({round}): {}  ({waiting} waiting rows shown)", against(s, mb));
         let (s, mb, _) = timed(&["report", "--db", db_s, "--month", &month, "--out", html.to_str().unwrap()]);
-        println!(
-            "report {month} ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)",
-            s / read_s,
-            s / count_s
-        );
+        println!("report {month} ({round}): {}", against(s, mb));
         let (s, mb, out) = timed(&["responses", "--db", db_s]);
         let groups = out.lines().filter(|l| l.contains('%')).count();
-        println!(
-            "responses   ({round}): {s:>7.3} s  {mb:>6.0} MB   ×{:.1} a full read, ×{:.0} count(*)  ({groups} rows of figures)",
-            s / read_s,
-            s / count_s
-        );
+        println!("responses   ({round}): {}  ({groups} rows of figures)", against(s, mb));
     }
     if before_s.is_some() {
         // A store written before the derived tables: the first read fills them, once.

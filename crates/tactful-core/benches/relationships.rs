@@ -17,7 +17,7 @@
 #![allow(clippy::cast_possible_wrap)]
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tactful_core::seeded::Rng;
 
 use tactful_core::history::{ItemKind, Network};
@@ -118,12 +118,7 @@ fn main() {
         all.extend(interactions(&view, OWNER));
     }
     let derive = t.elapsed();
-    println!(
-        "1. interactions: {} from {total} items in {:.2} s ({:.0} items/s)",
-        all.len(),
-        derive.as_secs_f64(),
-        total as f64 / derive.as_secs_f64()
-    );
+    println!("1. interactions: {} from {total} items in {}", all.len(), rate(total, "items", derive));
 
     // 2. Group by contact.
     let t = Instant::now();
@@ -190,10 +185,10 @@ fn main() {
     let t = Instant::now();
     let found = broadcasts(&out, 86_400, 5);
     let took = t.elapsed();
-    println!(
-        "4. broadcasts: {} found in {n} messages in {:.2} s ({:.0} messages/s)",
-        found.len(),
-        took.as_secs_f64(),
-        n as f64 / took.as_secs_f64()
-    );
+    println!("4. broadcasts: {} found in {n} messages in {}", found.len(), rate(n, "messages", took));
+}
+
+/// How long `n` of `what` took, and how many a second that makes.
+fn rate(n: usize, what: &str, took: Duration) -> String {
+    format!("{:.2} s ({:.0} {what}/s)", took.as_secs_f64(), n as f64 / took.as_secs_f64())
 }

@@ -37,6 +37,16 @@ fn generate(dir: &Path, threads: usize, per_thread: usize) {
     }
 }
 
+/// One store's import of `n` records in `secs`, beside parsing alone (`parse_secs`).
+fn print_store(store: &str, n: u64, secs: f64, parse_secs: f64) {
+    println!(
+        "{store:<22}: {n} records in {secs:.2}s = {:>9.0} records/s ({:.2}x the parse-only time), peak memory {:.0} MB",
+        n as f64 / secs,
+        secs / parse_secs,
+        peak_rss_mb()
+    );
+}
+
 fn import_into(store: Option<&mut dyn Store>, dir: &Path) -> (u64, f64) {
     let mut src = tactful_import::source::open(dir, tactful_import::source::Limits::default()).unwrap();
     let opts = Options::default();
@@ -89,12 +99,7 @@ fn main() {
     let db = root.join("bench.db");
     let mut sqlite = tactful_store::SqliteStore::open(&db).unwrap();
     let (n, secs_sqlite) = import_into(Some(&mut sqlite), &export);
-    println!(
-        "SQLite                : {n} records in {secs_sqlite:.2}s = {:>9.0} records/s ({:.2}x the parse-only time), peak memory {:.0} MB",
-        n as f64 / secs_sqlite,
-        secs_sqlite / secs,
-        peak_rss_mb()
-    );
+    print_store("SQLite", n, secs_sqlite, secs);
     let (again, secs_again) = import_into(Some(&mut sqlite), &export);
     println!("SQLite, same export again (adds nothing): {again} records checked in {secs_again:.2}s");
 
@@ -103,12 +108,7 @@ fn main() {
             let db_url = tactful_store::testing::fresh_pg_database(&url, "bench").unwrap();
             let mut pg = tactful_store::PgStore::open(&db_url).unwrap();
             let (n, secs_pg) = import_into(Some(&mut pg), &export);
-            println!(
-                "PostgreSQL            : {n} records in {secs_pg:.2}s = {:>9.0} records/s ({:.2}x the parse-only time), peak memory {:.0} MB",
-                n as f64 / secs_pg,
-                secs_pg / secs,
-                peak_rss_mb()
-            );
+            print_store("PostgreSQL", n, secs_pg, secs);
         }
         _ => println!(
             "PostgreSQL            : skipped (TACTFUL_TEST_PG_URL not set; scripts/test.sh starts a server)"

@@ -34,7 +34,7 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
+use crate::files::{Export, Out};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, instagram, util};
 
 /// What a Facebook file holds.
@@ -76,16 +76,15 @@ pub fn import(
                     .into(),
         });
     }
-    let mut skipped = Vec::new();
-    let mut guard = Files::new(opts.strict, fb.len() + ig.len());
-    if !fb.is_empty() {
-        import_files(src, &fb, opts, &mut guard, emit, &mut skipped)?;
-    }
-    if !ig.is_empty() {
-        instagram::import_files(src, &ig, opts, &mut guard, emit, &mut skipped)?;
-    }
-    guard.finish()?;
-    Ok(skipped)
+    Export::new(src, opts, fb.len() + ig.len()).run(emit, |ex, out| {
+        if !fb.is_empty() {
+            import_files(ex, &fb, out)?;
+        }
+        if !ig.is_empty() {
+            instagram::import_files(ex, &ig, out)?;
+        }
+        Ok(())
+    })
 }
 
 pub(crate) fn is_json(name: &str) -> bool {
@@ -136,35 +135,22 @@ fn kind(entry: &str, lone: bool) -> Option<Kind> {
     lone.then_some(Kind::Lone)
 }
 
-fn import_files(
-    src: &mut dyn ExportSource,
-    files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts, guard, skipped)?;
-    if let Some((person, source)) = &owner {
-        emit(Record::Owner { network: Network::Facebook, person: person.clone(), source: source.clone() })?;
-    }
-    let me = Me::new(owner.map(|o| o.0));
+fn import_files(ex: &mut Export, files: &[(String, Kind)], out: &mut Out) -> Result<(), ImportError> {
+    let me = Me::announce(Network::Facebook, find_owner(ex, files, out)?, out)?;
     for (entry, kind) in files {
         let kind = *kind;
         match kind {
             Kind::Profile => None,
-            Kind::Messages | Kind::Lone => guard.read(entry, emit, skipped, |emit, skipped| {
-                let thread = read_thread(src, entry, kind == Kind::Lone)?;
-                emit_thread(Network::Facebook, entry, thread, &me, emit, skipped)
+            Kind::Messages | Kind::Lone => ex.guard.read(entry, out, |out| {
+                let thread = read_thread(ex.src, entry, kind == Kind::Lone)?;
+                emit_thread(Network::Facebook, entry, thread, &me, out)
             })?,
-            Kind::Posts | Kind::Comments | Kind::Reactions => {
-                guard.read(entry, emit, skipped, |emit, skipped| {
-                    activity_file(entry, &read_json(src, entry)?, kind, &me, emit, skipped)
-                })?
+            Kind::Posts | Kind::Comments | Kind::Reactions => ex
+                .guard
+                .read(entry, out, |out| activity_file(entry, &read_json(ex.src, entry)?, kind, &me, out))?,
+            Kind::Connections => {
+                ex.guard.read(entry, out, |out| connections_file(entry, &read_json(ex.src, entry)?, out))?
             }
-            Kind::Connections => guard.read(entry, emit, skipped, |emit, skipped| {
-                connections_file(entry, &read_json(src, entry)?, emit, skipped)
-            })?,
         };
     }
     Ok(())
@@ -185,6 +171,18 @@ impl Me {
     pub(crate) fn new(person: Option<Person>) -> Me {
         Me { person }
     }
+    /// The owner found (with where the export says so), sent on as the
+    /// owner of `network`'s account.
+    pub(crate) fn announce(
+        network: Network,
+        owner: Option<(Person, SourceRef)>,
+        out: &mut Out,
+    ) -> Result<Me, ImportError> {
+        if let Some((person, source)) = &owner {
+            out.owner(network, person, source)?;
+        }
+        Ok(Me::new(owner.map(|o| o.0)))
+    }
     /// Is this name (a sender, an actor, an author) the owner?
     pub(crate) fn is(&self, name: &str) -> bool {
         self.person.as_ref().is_some_and(|p| p.handle == name || p.name.as_deref() == Some(name))
@@ -204,20 +202,21 @@ impl Me {
     }
 }
 
+/// The owner set with `--owner`, said to come from the export as a whole.
+pub(crate) fn given_owner(ex: &Export) -> Option<(Person, SourceRef)> {
+    let source = || SourceRef { file: ex.src.name().to_string(), position: "set with --owner".into() };
+    ex.opts.owner.clone().map(|p| (p, source()))
+}
+
 /// The owner: `--owner`, else the profile file, else the person found in
 /// every conversation (see [`Votes`]), else the most frequent comment author.
 fn find_owner(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
-    if let Some(p) = &opts.owner {
-        return Ok(Some((
-            p.clone(),
-            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
-        )));
+    if let Some(given) = given_owner(ex) {
+        return Ok(Some(given));
     }
     // The real export's name first; Waultar's fixtures also carry `v2_profile_information.json`.
     let mut profiles: Vec<&String> =
@@ -228,7 +227,7 @@ fn find_owner(
     });
     for entry in profiles {
         if let Some(Some(found)) =
-            guard.scan(entry, skipped, || profile_owner(&read_json(src, entry)?, entry))?
+            ex.guard.scan(entry, out, || profile_owner(&read_json(ex.src, entry)?, entry))?
         {
             return Ok(Some(found));
         }
@@ -237,7 +236,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Messages | Kind::Lone)
-            && guard.scan(entry, skipped, || votes.count(src, entry))?.is_some()
+            && ex.guard.scan(entry, out, || votes.count(ex.src, entry))?.is_some()
         {
             first.get_or_insert(entry);
         }
@@ -251,7 +250,7 @@ fn find_owner(
     let mut first = None;
     for (entry, kind) in files {
         if matches!(kind, Kind::Comments | Kind::Reactions) {
-            let Some(v) = guard.scan(entry, skipped, || read_json(src, entry))? else { continue };
+            let Some(v) = ex.guard.scan(entry, out, || read_json(ex.src, entry))? else { continue };
             for list in lists(&v, ACTIVITY_KEYS, ACTIVITY_FIELDS) {
                 for el in list.items {
                     for d in el.get("data").and_then(Value::as_array).into_iter().flatten() {
@@ -487,8 +486,7 @@ pub(crate) fn emit_thread(
     entry: &str,
     t: Thread,
     me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     let thread = thread_id(entry, t.path.as_deref());
     let mut people: Vec<String> = t.participants.iter().filter_map(Participant::name).collect();
@@ -504,17 +502,17 @@ pub(crate) fn emit_thread(
             }
         }
     }
-    let skip = |skipped: &mut Skipped, position: String, reason: &str| {
-        skipped.push(Skip::record(entry, position, reason));
+    let skip = |out: &mut Out, position: String, reason: &str| {
+        out.skip(Skip::record(entry, position, reason));
     };
     for (i, m) in t.messages.into_iter().enumerate() {
         let position = format!("messages[{i}]");
         let Some(sender) = m.sender_name.as_deref().map(util::fix_mojibake).filter(|s| !s.is_empty()) else {
-            skip(skipped, position, "message without a sender");
+            skip(out, position, "message without a sender");
             continue;
         };
         let Some(at) = m.timestamp_ms.filter(|&t| t > 0).map(util::epoch_seconds) else {
-            skip(skipped, position, "message without a time");
+            skip(out, position, "message without a time");
             continue;
         };
         let by_owner = me.is(&sender);
@@ -523,7 +521,7 @@ pub(crate) fn emit_thread(
             true
         } else {
             skip(
-                skipped,
+                out,
                 position.clone(),
                 if m.is_unsent {
                     "message was unsent: nothing left of it"
@@ -539,7 +537,7 @@ pub(crate) fn emit_thread(
                 .filter(|p| **p != sender && !me.is(p))
                 .map(|p| Person::named(p.as_str()))
                 .collect();
-            emit(Record::Item(Item {
+            out.emit(Record::Item(Item {
                 network,
                 kind: ItemKind::Message,
                 external_id: None,
@@ -558,11 +556,11 @@ pub(crate) fn emit_thread(
             let (Some(actor), Some(reaction)) =
                 (r.actor.as_deref().map(util::fix_mojibake).filter(|a| !a.is_empty()), r.reaction.as_deref())
             else {
-                skip(skipped, position, "reaction without its actor or its reaction");
+                skip(out, position, "reaction without its actor or its reaction");
                 continue;
             };
             let mine = me.is(&actor);
-            emit(Record::Item(Item {
+            out.emit(Record::Item(Item {
                 network,
                 kind: ItemKind::Reaction,
                 external_id: None,
@@ -688,8 +686,7 @@ pub(crate) fn emit_connections(
     entry: &str,
     found: Vec<ConnectionList<'_>>,
     read: impl Fn(&Value) -> (Result<Person, &'static str>, Option<i64>),
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     for (path, by_owner, label, items) in found {
         for (i, el) in items.iter().enumerate() {
@@ -697,17 +694,17 @@ pub(crate) fn emit_connections(
             let (other, at) = match read(el) {
                 (Ok(other), Some(at)) => (other, at),
                 (Err(lacks), _) => {
-                    skipped.push(Skip::record(entry, position, format!("{label}: entry without {lacks}")));
+                    out.skip(Skip::record(entry, position, format!("{label}: entry without {lacks}")));
                     continue;
                 }
                 (Ok(_), None) => {
-                    skipped.push(Skip::record(entry, position, format!("{label}: entry without a time")));
+                    out.skip(Skip::record(entry, position, format!("{label}: entry without a time")));
                     continue;
                 }
             };
             let source = SourceRef { file: entry.to_string(), position };
             let item = util::connection(network, other, by_owner, None, at, label.to_string(), source);
-            emit(Record::Item(item))?;
+            out.emit(Record::Item(item))?;
         }
     }
     Ok(())
@@ -732,14 +729,7 @@ pub(crate) fn string(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(util::fix_mojibake).filter(|s| !s.trim().is_empty())
 }
 
-fn activity_file(
-    entry: &str,
-    v: &Value,
-    kind: Kind,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn activity_file(entry: &str, v: &Value, kind: Kind, me: &Me, out: &mut Out) -> Result<(), ImportError> {
     let expected = match kind {
         Kind::Posts => {
             "a list of posts (a JSON array, or an object with `status_updates` or `group_posts_v2`)"
@@ -750,8 +740,8 @@ fn activity_file(
         _ => "a list of reactions (a JSON array, or an object with `reactions_v2` or `reactions`)",
     };
     for (position, el) in records(entry, v, ACTIVITY_KEYS, ACTIVITY_FIELDS, expected)? {
-        if let Some(item) = activity(entry, &position, el, kind, me, skipped) {
-            emit(Record::Item(item))?;
+        if let Some(item) = activity(entry, &position, el, kind, me, out) {
+            out.emit(Record::Item(item))?;
         }
     }
     Ok(())
@@ -759,16 +749,9 @@ fn activity_file(
 
 /// One element of an activity file: a post, a comment or a reaction, by what
 /// its `data` holds (group files mix posts and comments), else by the file.
-fn activity(
-    entry: &str,
-    position: &str,
-    el: &Value,
-    kind: Kind,
-    me: &Me,
-    skipped: &mut Skipped,
-) -> Option<Item> {
+fn activity(entry: &str, position: &str, el: &Value, kind: Kind, me: &Me, out: &mut Out) -> Option<Item> {
     let mut skip = |reason: String| {
-        skipped.push(Skip::record(entry, position, reason));
+        out.skip(Skip::record(entry, position, reason));
         None
     };
     if !el.is_object() {
@@ -918,12 +901,7 @@ const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
     ("followers", false, "follows you"),
 ];
 
-fn connections_file(
-    entry: &str,
-    v: &Value,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn connections_file(entry: &str, v: &Value, out: &mut Out) -> Result<(), ImportError> {
     let keys: Vec<&'static str> = CONNECTION_KEYS.iter().map(|c| c.0).collect();
     // Other files in these folders (removed friends, people you may know, …) are not connections.
     if !v.is_object() {
@@ -938,7 +916,7 @@ fn connections_file(
         .collect();
     let read =
         |el: &Value| (string(el.get("name")).map(Person::named).ok_or("a name"), time(el.get("timestamp")));
-    emit_connections(Network::Facebook, entry, found, read, emit, skipped)
+    emit_connections(Network::Facebook, entry, found, read, out)
 }
 
 #[cfg(test)]

@@ -12,14 +12,77 @@
 
 use std::collections::HashSet;
 
-use tactful_core::history::{Person, Record};
+use tactful_core::history::{Network, Person, Record, SourceRef};
 
-use crate::{Emit, ImportError, Skip, Skipped, caps};
+use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps};
 
 /// The records held back for one file, in bytes (roughly): past this, they go
 /// on, and an error later in the same file stops the import (as strict would)
 /// rather than leave half the file in.
 const MAX_HELD: usize = 64 << 20;
+
+/// Where an importer's reading goes: the records it makes, to the sink, and
+/// the ones it leaves out, to the summary's list. Every importer's functions
+/// take this one value rather than the two apart.
+pub struct Out<'o, 'e> {
+    emit: &'o mut Emit<'e>,
+    skipped: &'o mut Skipped,
+}
+
+impl<'o, 'e> Out<'o, 'e> {
+    pub fn new(emit: &'o mut Emit<'e>, skipped: &'o mut Skipped) -> Self {
+        Out { emit, skipped }
+    }
+
+    /// Send one record on; an error from the sink stops the import.
+    pub fn emit(&mut self, record: Record) -> Result<(), ImportError> {
+        (self.emit)(record)
+    }
+
+    /// Send on who owns the account, and where the export says so.
+    pub fn owner(
+        &mut self,
+        network: Network,
+        person: &Person,
+        source: &SourceRef,
+    ) -> Result<(), ImportError> {
+        self.emit(Record::Owner { network, person: person.clone(), source: source.clone() })
+    }
+
+    /// Leave one record (or file) out, with its reason.
+    pub fn skip(&mut self, skip: Skip) {
+        self.skipped.push(skip);
+    }
+}
+
+/// An export being read: its files, what the user said, and which files have
+/// been read or skipped so far. The importers' functions take this one value
+/// rather than the three apart.
+pub struct Export<'a> {
+    pub src: &'a mut dyn ExportSource,
+    pub opts: &'a Options,
+    pub guard: Files,
+}
+
+impl<'a> Export<'a> {
+    /// `count`: how many files the importer means to read (see [`Files::new`]).
+    pub fn new(src: &'a mut dyn ExportSource, opts: &'a Options, count: usize) -> Self {
+        Export { src, opts, guard: Files::new(opts.strict, count) }
+    }
+
+    /// Read the export with `read`, its records going to `emit`: what was
+    /// skipped, or the error of an export none of whose files could be read.
+    pub fn run(
+        mut self,
+        emit: &mut Emit<'_>,
+        read: impl FnOnce(&mut Export<'a>, &mut Out) -> Result<(), ImportError>,
+    ) -> Result<Skipped, ImportError> {
+        let mut skipped = Skipped::new();
+        read(&mut self, &mut Out::new(emit, &mut skipped))?;
+        self.guard.finish()?;
+        Ok(skipped)
+    }
+}
 
 /// What an importer has read so far, file by file.
 pub struct Files {
@@ -43,27 +106,25 @@ impl Files {
         }
     }
 
-    /// Read one file with `read`, which sends its records to the `emit` and
-    /// its skipped records to the list it is given. Returns what `read`
-    /// returned, or `None` when the file was skipped (now or before).
+    /// Read one file with `read`, which sends its records and the records it
+    /// skips to the [`Out`] it is given. Returns what `read` returned, or
+    /// `None` when the file was skipped (now or before).
     pub fn read<T>(
         &mut self,
         file: &str,
-        emit: &mut Emit<'_>,
-        skipped: &mut Skipped,
-        read: impl FnOnce(&mut Emit<'_>, &mut Skipped) -> Result<T, ImportError>,
+        out: &mut Out,
+        read: impl FnOnce(&mut Out) -> Result<T, ImportError>,
     ) -> Result<Option<T>, ImportError> {
         if self.failed.contains(file) {
             return Ok(None);
         }
         if self.strict {
-            let value = read(
-                &mut |r: Record| {
-                    caps::check(&r)?;
-                    emit(r)
-                },
-                skipped,
-            )?;
+            // The fields apart: the closure borrows the sink, the reader the list.
+            let mut checked = |r: Record| {
+                caps::check(&r)?;
+                (out.emit)(r)
+            };
+            let value = read(&mut Out::new(&mut checked, out.skipped))?;
             self.read.insert(file.to_string());
             return Ok(Some(value));
         }
@@ -71,30 +132,30 @@ impl Files {
         let mut weight = 0usize;
         let mut passed_on = false;
         let mut mine = Skipped::new();
-        let result = read(
+        let result = read(&mut Out::new(
             &mut |r: Record| {
                 caps::check(&r)?;
                 if passed_on {
-                    return emit(r);
+                    return (out.emit)(r);
                 }
                 weight += weight_of(&r);
                 held.push(r);
                 if weight > MAX_HELD {
                     passed_on = true;
                     for r in held.drain(..) {
-                        emit(r)?;
+                        (out.emit)(r)?;
                     }
                 }
                 Ok(())
             },
             &mut mine,
-        );
+        ));
         match result {
             Ok(value) => {
                 for r in held {
-                    emit(r)?;
+                    out.emit(r)?;
                 }
-                skipped.append(&mut mine);
+                out.skipped.append(&mut mine);
                 self.read.insert(file.to_string());
                 Ok(Some(value))
             }
@@ -102,7 +163,7 @@ impl Files {
             // Part of the file is in already: it cannot be left out whole.
             Err(e) if passed_on => Err(e),
             Err(e) => {
-                skipped.push(Skip::file(file, &e));
+                out.skip(Skip::file(file, &e));
                 self.read.remove(file);
                 self.failed.insert(file.to_string());
                 self.errors.push(e);
@@ -116,10 +177,10 @@ impl Files {
     pub fn scan<T>(
         &mut self,
         file: &str,
-        skipped: &mut Skipped,
+        out: &mut Out,
         read: impl FnOnce() -> Result<T, ImportError>,
     ) -> Result<Option<T>, ImportError> {
-        self.read(file, &mut |_| Ok(()), skipped, |_, _| read())
+        self.read(file, out, |_| read())
     }
 
     /// The end of the import: an error when files were skipped and none was read.

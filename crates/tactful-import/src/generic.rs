@@ -56,7 +56,8 @@ use std::path::Path;
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
+use crate::files::Export;
+use crate::files::Out;
 use crate::util::{Bounded, LineEnds};
 use crate::{Emit, ExportSource, Format, ImportError, Options, Skip, Skipped, caps, util};
 
@@ -98,25 +99,23 @@ pub fn import(
         });
     }
     let mut run = Run { opts, owners: HashSet::new() };
-    let mut skipped = Skipped::new();
-    let mut guard = Files::new(opts.strict, wanted.len());
-    for entry in &wanted {
-        // The owner a skipped file named is forgotten with the file.
-        let owners = run.owners.clone();
-        let read = guard.read(entry, emit, &mut skipped, |emit, skipped| {
-            let reader = src.open(entry)?;
-            let mut out = Out { emit, skipped };
-            match format {
-                Format::Jsonl => run.jsonl(entry, reader, &mut out),
-                _ => run.csv(entry, reader, &mut out),
+    Export::new(src, opts, wanted.len()).run(emit, |ex, out| {
+        for entry in &wanted {
+            // The owner a skipped file named is forgotten with the file.
+            let owners = run.owners.clone();
+            let read = ex.guard.read(entry, out, |out| {
+                let reader = ex.src.open(entry)?;
+                match format {
+                    Format::Jsonl => run.jsonl(entry, reader, out),
+                    _ => run.csv(entry, reader, out),
+                }
+            })?;
+            if read.is_none() {
+                run.owners = owners;
             }
-        })?;
-        if read.is_none() {
-            run.owners = owners;
         }
-    }
-    guard.finish()?;
-    Ok(skipped)
+        Ok(())
+    })
 }
 
 /// One row, as text fields, before checking.
@@ -140,12 +139,6 @@ struct Run<'a> {
     opts: &'a Options,
     /// Networks whose owner has been recorded.
     owners: HashSet<Network>,
-}
-
-/// Where one file's records and skipped rows go.
-struct Out<'o, 'e> {
-    emit: &'o mut Emit<'e>,
-    skipped: &'o mut Skipped,
 }
 
 fn at_line(line: u64, column: &str) -> String {
@@ -400,7 +393,7 @@ impl Run<'_> {
         let position = format!("line {line}");
         if f.text.trim().is_empty() && matches!(kind, ItemKind::Post | ItemKind::Comment | ItemKind::Message)
         {
-            out.skipped.push(Skip::record(file, position, format!("a {kind} without text")));
+            out.skip(Skip::record(file, position, format!("a {kind} without text")));
             return Ok(());
         }
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -423,10 +416,10 @@ impl Run<'_> {
             };
             if let Some((person, source)) = found {
                 self.owners.insert(network);
-                (out.emit)(Record::Owner { network, person, source })?;
+                out.emit(Record::Owner { network, person, source })?;
             }
         }
-        (out.emit)(Record::Item(Item {
+        out.emit(Record::Item(Item {
             network,
             kind,
             external_id: opt(&f.id),

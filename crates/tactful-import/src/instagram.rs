@@ -27,7 +27,7 @@ use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
 use crate::facebook::{self, Me, Votes, describe, lists, read_json, records, string, time};
-use crate::files::Files;
+use crate::files::{Export, Out};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
 /// What an Instagram file holds.
@@ -58,42 +58,61 @@ pub fn import(
                 .into(),
         });
     }
-    let mut skipped = Vec::new();
-    let mut guard = Files::new(opts.strict, files.len());
-    import_files(src, &files, opts, &mut guard, emit, &mut skipped)?;
-    guard.finish()?;
-    Ok(skipped)
+    Export::new(src, opts, files.len()).run(emit, |ex, out| import_files(ex, &files, out))
 }
 
+/// What marks a file as one network's: a part of its path, the start of its
+/// name, or its whole name (all lower case).
+struct Marks {
+    parts: &'static [&'static str],
+    starts: &'static [&'static str],
+    names: &'static [&'static str],
+}
+
+impl Marks {
+    fn any(&self, entries: &[String]) -> bool {
+        entries.iter().any(|e| {
+            let e = e.to_ascii_lowercase();
+            let base = e.rsplit('/').next().unwrap_or(&e);
+            self.parts.iter().any(|p| e.contains(p))
+                || self.starts.iter().any(|s| base.starts_with(s))
+                || self.names.contains(&base)
+        })
+    }
+}
+
+const FACEBOOK_MARKS: Marks = Marks {
+    parts: &[
+        "your_facebook_activity/",
+        "comments_and_reactions/",
+        "friends_and_followers/",
+        "friends/",
+        "profile_information/profile_information.json",
+    ],
+    starts: &["your_posts"],
+    names: &["facebook_comments.json"],
+};
+
+const INSTAGRAM_MARKS: Marks = Marks {
+    parts: &[
+        "your_instagram_activity/",
+        "followers_and_following/",
+        "content/posts_",
+        "personal_information/personal_information.json",
+    ],
+    starts: &["post_comments"],
+    names: &["instagram_media.json"],
+};
+
 fn has_facebook_files(entries: &[String]) -> bool {
-    entries.iter().any(|e| {
-        let e = e.to_ascii_lowercase();
-        let base = e.rsplit('/').next().unwrap_or(&e);
-        e.contains("your_facebook_activity/")
-            || e.contains("comments_and_reactions/")
-            || e.contains("friends_and_followers/")
-            || e.contains("friends/")
-            || e.contains("profile_information/profile_information.json")
-            || base.starts_with("your_posts")
-            || base == "facebook_comments.json"
-    })
+    FACEBOOK_MARKS.any(entries)
 }
 
 /// An Instagram export on its own: then its `messages/inbox/` threads are
 /// Instagram's, not Facebook's (detect.rs sends such exports to the Facebook
 /// importer, which hands them over).
 pub(crate) fn looks_instagram_only(entries: &[String]) -> bool {
-    let instagram = entries.iter().any(|e| {
-        let e = e.to_ascii_lowercase();
-        let base = e.rsplit('/').next().unwrap_or(&e);
-        e.contains("your_instagram_activity/")
-            || e.contains("followers_and_following/")
-            || e.contains("content/posts_")
-            || e.contains("personal_information/personal_information.json")
-            || base == "instagram_media.json"
-            || base.starts_with("post_comments")
-    });
-    instagram && !has_facebook_files(entries)
+    INSTAGRAM_MARKS.any(entries) && !has_facebook_files(entries)
 }
 
 /// Which Instagram file this is, if any. `instagram_only`: the whole export is
@@ -138,31 +157,24 @@ pub(crate) fn kind(entry: &str, instagram_only: bool) -> Option<Kind> {
 }
 
 pub(crate) fn import_files(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
-    let owner = find_owner(src, files, opts, guard, skipped)?;
-    if let Some((person, source)) = &owner {
-        emit(Record::Owner { network: Network::Instagram, person: person.clone(), source: source.clone() })?;
-    }
-    let me = Me::new(owner.map(|o| o.0));
+    let me = Me::announce(Network::Instagram, find_owner(ex, files, out)?, out)?;
     for (entry, kind) in files {
         if *kind == Kind::Profile {
             continue;
         }
-        guard.read(entry, emit, skipped, |emit, skipped| match kind {
+        ex.guard.read(entry, out, |out| match kind {
             Kind::Messages => {
-                let thread = facebook::read_thread(src, entry, false)?;
-                facebook::emit_thread(Network::Instagram, entry, thread, &me, emit, skipped)
+                let thread = facebook::read_thread(ex.src, entry, false)?;
+                facebook::emit_thread(Network::Instagram, entry, thread, &me, out)
             }
-            Kind::Posts => posts_file(entry, &read_json(src, entry)?, &me, emit, skipped),
-            Kind::Comments => comments_file(entry, &read_json(src, entry)?, &me, emit, skipped),
-            Kind::Likes => likes_file(entry, &read_json(src, entry)?, &me, emit, skipped),
-            Kind::Connections => connections_file(entry, &read_json(src, entry)?, emit, skipped),
+            Kind::Posts => posts_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Comments => comments_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Likes => likes_file(entry, &read_json(ex.src, entry)?, &me, out),
+            Kind::Connections => connections_file(entry, &read_json(ex.src, entry)?, out),
             Kind::Profile => Ok(()),
         })?;
     }
@@ -171,21 +183,16 @@ pub(crate) fn import_files(
 
 /// `--owner`, else `personal_information.json`, else the person in most conversations.
 fn find_owner(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     files: &[(String, Kind)],
-    opts: &Options,
-    guard: &mut Files,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<Option<(Person, SourceRef)>, ImportError> {
-    if let Some(p) = &opts.owner {
-        return Ok(Some((
-            p.clone(),
-            SourceRef { file: src.name().to_string(), position: "set with --owner".into() },
-        )));
+    if let Some(given) = facebook::given_owner(ex) {
+        return Ok(Some(given));
     }
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Profile) {
         if let Some(Some(found)) =
-            guard.scan(entry, skipped, || profile_owner(&read_json(src, entry)?, entry))?
+            ex.guard.scan(entry, out, || profile_owner(&read_json(ex.src, entry)?, entry))?
         {
             return Ok(Some(found));
         }
@@ -193,7 +200,7 @@ fn find_owner(
     let mut votes = Votes::default();
     let mut first = None;
     for (entry, _) in files.iter().filter(|(_, k)| *k == Kind::Messages) {
-        if guard.scan(entry, skipped, || votes.count(src, entry))?.is_some() {
+        if ex.guard.scan(entry, out, || votes.count(ex.src, entry))?.is_some() {
             first.get_or_insert(entry);
         }
     }
@@ -237,41 +244,28 @@ fn profile_owner(v: &Value, entry: &str) -> Result<Option<(Person, SourceRef)>, 
 const POST_FIELDS: &[&str] =
     &["media", "ig_igtv_media", "ig_reels_media", "taken_at", "creation_timestamp", "title", "caption"];
 
-fn posts_file(
-    entry: &str,
-    v: &Value,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn posts_file(entry: &str, v: &Value, me: &Me, out: &mut Out) -> Result<(), ImportError> {
     // 2019–20 `media.json`: {"photos": [...], "videos": [...], "stories": [...]}.
     let expected = "a list of Instagram posts (a JSON array, one post, or an object with `photos`/`videos`)";
     for (position, el) in records(entry, v, &["photos", "videos"], POST_FIELDS, expected)? {
-        post(entry, &position, el, me, emit, skipped)?;
+        post(entry, &position, el, me, out)?;
     }
     Ok(())
 }
 
-fn post(
-    entry: &str,
-    position: &str,
-    el: &Value,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
-    let skip = |skipped: &mut Skipped, reason: String| {
-        skipped.push(Skip::record(entry, position, reason));
+fn post(entry: &str, position: &str, el: &Value, me: &Me, out: &mut Out) -> Result<(), ImportError> {
+    let skip = |out: &mut Out, reason: String| {
+        out.skip(Skip::record(entry, position, reason));
     };
     let Some(o) = el.as_object() else {
-        skip(skipped, format!("expected a post, found {}", describe(el)));
+        skip(out, format!("expected a post, found {}", describe(el)));
         return Ok(());
     };
     // IGTV and reels arrive wrapped: {"ig_igtv_media": [{"media": [...]}]}.
     for key in ["ig_igtv_media", "ig_reels_media"] {
         if let Some(inner) = o.get(key).and_then(Value::as_array) {
             for (j, el) in inner.iter().enumerate() {
-                post(entry, &format!("{position}.{key}[{j}]"), el, me, emit, skipped)?;
+                post(entry, &format!("{position}.{key}[{j}]"), el, me, out)?;
             }
             return Ok(());
         }
@@ -283,7 +277,7 @@ fn post(
     if media.is_none() && old_time.is_none() {
         let what = o.keys().next().map_or(Cow::Borrowed("an empty object"), |k| Cow::Owned(format!("`{k}`")));
         skip(
-            skipped,
+            out,
             if o.contains_key("ig_profile_picture") {
                 "a profile picture, not a post".into()
             } else {
@@ -300,12 +294,12 @@ fn post(
         .or(old_time)
         .or_else(|| first.and_then(|m| time(m.get("creation_timestamp"))))
     else {
-        skip(skipped, "post without a time".into());
+        skip(out, "post without a time".into());
         return Ok(());
     };
     // A photo without a caption is still a post (it counts in the content mix): kept with empty text.
     let source = SourceRef { file: entry.to_string(), position: position.to_string() };
-    emit(Record::Item(util::by_owner_item(
+    out.emit(Record::Item(util::by_owner_item(
         Network::Instagram,
         ItemKind::Post,
         me.author(None),
@@ -322,18 +316,12 @@ fn post(
 const COMMENT_KEYS: &[&str] =
     &["comments_media_comments", "comments_reels_comments", "comments_story_comments", "media_comments"];
 
-fn comments_file(
-    entry: &str,
-    v: &Value,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn comments_file(entry: &str, v: &Value, me: &Me, out: &mut Out) -> Result<(), ImportError> {
     let expected = "a list of comments (a JSON array, or an object with `comments_media_comments`)";
     for (position, el) in records(entry, v, COMMENT_KEYS, &["string_map_data", "string_list_data"], expected)?
     {
-        let skip = |skipped: &mut Skipped, reason: &str| {
-            skipped.push(Skip::record(entry, position.clone(), reason));
+        let skip = |out: &mut Out, reason: &str| {
+            out.skip(Skip::record(entry, position.clone(), reason));
         };
         let (text, owner, at) = if let Some(map) = el.get("string_map_data") {
             let field = |k: &str| map.get(k);
@@ -349,15 +337,15 @@ fn comments_file(
             let at = a[0].as_str().and_then(util::parse_iso).or_else(|| time(a.first()));
             (string(a.get(1)), string(a.get(2)), at)
         } else {
-            skip(skipped, "comment in a layout tactful does not read");
+            skip(out, "comment in a layout tactful does not read");
             continue;
         };
         let Some(text) = text else {
-            skip(skipped, "comment with no text");
+            skip(out, "comment with no text");
             continue;
         };
         let Some(at) = at else {
-            skip(skipped, "comment without a time");
+            skip(out, "comment without a time");
             continue;
         };
         let counterparts = owner.and_then(|o| me.other(&o)).into_iter().collect();
@@ -371,7 +359,7 @@ fn comments_file(
             text,
             source,
         );
-        emit(Record::Item(item))?;
+        out.emit(Record::Item(item))?;
     }
     Ok(())
 }
@@ -381,26 +369,20 @@ fn comments_file(
 
 /// `liked_posts.json` / `liked_comments.json`: `{"likes_media_likes": [{"title": <whose post>,
 /// "string_list_data": [{"href", "value": "👍", "timestamp"}]}]}`.
-fn likes_file(
-    entry: &str,
-    v: &Value,
-    me: &Me,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn likes_file(entry: &str, v: &Value, me: &Me, out: &mut Out) -> Result<(), ImportError> {
     let expected = "a list of likes (an object with `likes_media_likes`)";
     for (position, el) in
         records(entry, v, &["likes_media_likes", "likes_comment_likes"], &["string_list_data"], expected)?
     {
         let first = el.pointer("/string_list_data/0");
         let Some(at) = time(first.and_then(|f| f.get("timestamp"))) else {
-            skipped.push(Skip::record(entry, position, "like without a time"));
+            out.skip(Skip::record(entry, position, "like without a time"));
             continue;
         };
         let counterparts = string(el.get("title")).and_then(|o| me.other(&o)).into_iter().collect();
         let text = first.and_then(|f| string(f.get("value"))).unwrap_or_else(|| "like".into());
         let source = SourceRef { file: entry.to_string(), position };
-        emit(Record::Item(Item {
+        out.emit(Record::Item(Item {
             parent: first.and_then(|f| string(f.get("href"))),
             ..util::by_owner_item(
                 Network::Instagram,
@@ -427,12 +409,7 @@ const CONNECTION_KEYS: &[(&str, bool, &str)] = &[
     ("relationships_follow_requests_received", false, "follow request received"),
 ];
 
-fn connections_file(
-    entry: &str,
-    v: &Value,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn connections_file(entry: &str, v: &Value, out: &mut Out) -> Result<(), ImportError> {
     let base = entry.rsplit('/').next().unwrap_or(entry).to_ascii_lowercase();
     // `followers_1.json` is a bare array (or, with one follower, an object).
     let by_name = if base.starts_with("followers") {
@@ -473,7 +450,7 @@ fn connections_file(
         let other = handle.map(|handle| Person { handle, profile_url: href, ..Person::default() });
         (other.ok_or("a username"), time(first.and_then(|f| f.get("timestamp"))))
     };
-    facebook::emit_connections(Network::Instagram, entry, found, read, emit, skipped)
+    facebook::emit_connections(Network::Instagram, entry, found, read, out)
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
+use crate::files::{Export, Out};
 use crate::util::{BoundReset, Bounded, LineEnds};
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
 
@@ -63,32 +63,31 @@ pub fn import(
     emit: &mut Emit<'_>,
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
-    let mut skipped = Skipped::new();
     let count = entries.iter().filter(|e| READ.contains(&base(e).to_ascii_lowercase().as_str())).count();
-    let mut guard = Files::new(opts.strict, count);
-    let owner = find_owner(src, &entries, opts, &mut guard, &mut skipped)?;
-    if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
-    }
-    for entry in &entries {
-        let name = base(entry).to_ascii_lowercase();
-        if !READ[1..].contains(&name.as_str()) {
-            continue;
+    Export::new(src, opts, count).run(emit, |ex, out| {
+        let owner = find_owner(ex, &entries, out)?;
+        if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
+            out.owner(NET, person, source)?;
         }
-        guard.read(entry, emit, &mut skipped, |emit, skipped| {
-            let mut ctx = Ctx { file: entry, owner: &owner, emit, skipped };
-            match name.as_str() {
-                "connections.csv" => ctx.connections(open_table(src, entry, false)?),
-                "messages.csv" => ctx.messages(open_table(src, entry, false)?),
-                "shares.csv" => ctx.shares(open_table(src, entry, false)?),
-                "comments.csv" => ctx.comments(open_table(src, entry, true)?),
-                "invitations.csv" => ctx.invitations(open_table(src, entry, false)?),
-                _ => ctx.reactions(open_table(src, entry, false)?),
+        for entry in &entries {
+            let name = base(entry).to_ascii_lowercase();
+            if !READ[1..].contains(&name.as_str()) {
+                continue;
             }
-        })?;
-    }
-    guard.finish()?;
-    Ok(skipped)
+            ex.guard.read(entry, out, |out| {
+                let mut ctx = Ctx { file: entry, owner: &owner, out };
+                match name.as_str() {
+                    "connections.csv" => ctx.connections(open_table(ex.src, entry, false)?),
+                    "messages.csv" => ctx.messages(open_table(ex.src, entry, false)?),
+                    "shares.csv" => ctx.shares(open_table(ex.src, entry, false)?),
+                    "comments.csv" => ctx.comments(open_table(ex.src, entry, true)?),
+                    "invitations.csv" => ctx.invitations(open_table(ex.src, entry, false)?),
+                    _ => ctx.reactions(open_table(ex.src, entry, false)?),
+                }
+            })?;
+        }
+        Ok(())
+    })
 }
 
 fn base(entry: &str) -> &str {
@@ -464,15 +463,9 @@ impl Owner {
     }
 }
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-    guard: &mut Files,
-    skipped: &mut Skipped,
-) -> Result<Owner, ImportError> {
+fn find_owner(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some((given, source)) = util::given_owner(opts) {
+    if let Some((given, source)) = util::given_owner(ex.opts) {
         for k in [Some(&given.handle), given.name.as_ref(), given.profile_url.as_ref(), given.email.as_ref()]
             .into_iter()
             .flatten()
@@ -486,8 +479,8 @@ fn find_owner(
         entries.iter().filter(move |e| base(e).eq_ignore_ascii_case(n)).cloned().collect::<Vec<_>>()
     };
     for entry in named("Profile.csv") {
-        let found = guard.scan(&entry, skipped, || {
-            let mut t = open_table(src, &entry, false)?;
+        let found = ex.guard.scan(&entry, out, || {
+            let mut t = open_table(ex.src, &entry, false)?;
             let (first, last) = (t.col(&["First Name"]), t.col(&["Last Name"]));
             let Some(row) = t.next() else { return Ok(None) };
             let row = row?;
@@ -507,14 +500,14 @@ fn find_owner(
     // The guesses below count names: one over the cap is no one's (its file
     // is refused when read for its records).
     for entry in named("messages.csv") {
-        let found = guard.scan(&entry, skipped, || owner_in_messages(src, &entry))?;
+        let found = ex.guard.scan(&entry, out, || owner_in_messages(ex.src, &entry))?;
         if let Some(Some((name, url, source))) = found {
             owner.set(&name, &url, source);
             return Ok(owner);
         }
     }
     for entry in named("Invitations.csv") {
-        let found = guard.scan(&entry, skipped, || owner_in_invitations(src, &entry))?;
+        let found = ex.guard.scan(&entry, out, || owner_in_invitations(ex.src, &entry))?;
         if let Some(Some((name, source))) = found {
             owner.set(&name, "", source);
             return Ok(owner);
@@ -622,11 +615,10 @@ fn recipients<'r>(to: &'r str, urls: &'r str) -> Vec<(&'r str, &'r str)> {
     if to.is_empty() && url.is_empty() { Vec::new() } else { vec![(to, url)] }
 }
 
-struct Ctx<'a, 'e> {
+struct Ctx<'a, 'o, 'e> {
     file: &'a str,
     owner: &'a Owner,
-    emit: &'a mut Emit<'e>,
-    skipped: &'a mut Skipped,
+    out: &'a mut Out<'o, 'e>,
 }
 
 /// Someone in the export. The handle is the profile URL, else the name (the
@@ -637,9 +629,9 @@ fn person(name: &str, url: &str, email: &str) -> Person {
     Person { handle, name: opt(name), profile_url: opt(url), email: opt(email) }
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_, '_, '_> {
     fn skip(&mut self, row: &Row, reason: impl Into<String>) {
-        self.skipped.push(Skip::record(self.file, row.position(), reason));
+        self.out.skip(Skip::record(self.file, row.position(), reason));
     }
 
     /// The row's date, or a skip naming the column.
@@ -666,7 +658,7 @@ impl Ctx<'_, '_> {
         at: i64,
         text: String,
     ) -> Result<(), ImportError> {
-        (self.emit)(Record::Item(Item {
+        self.out.emit(Record::Item(Item {
             network: NET,
             kind,
             external_id,

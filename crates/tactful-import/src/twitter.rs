@@ -38,7 +38,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tactful_core::history::{Item, ItemKind, Network, Person, Record, SourceRef};
 
-use crate::files::Files;
+use crate::files::{Export, Out};
 use crate::linkedin::decode_html_entities;
 use crate::util::OneOrMany;
 use crate::{Emit, ExportSource, ImportError, Options, Skip, Skipped, caps, util};
@@ -52,7 +52,6 @@ pub fn import(
     emit: &mut Emit<'_>,
 ) -> Result<Skipped, ImportError> {
     let entries: Vec<String> = src.entries().to_vec();
-    let mut skipped = Skipped::new();
     let read = entries
         .iter()
         .filter(|e| {
@@ -63,41 +62,40 @@ pub fn import(
                 )
         })
         .count();
-    let mut guard = Files::new(opts.strict, read);
-
-    // 1. Who the owner is, and the long-post texts, before any content.
-    let mut owner = find_owner(src, &entries, opts, &mut guard, &mut skipped)?;
-    let notes = load_notes(src, &entries, &mut guard, &mut skipped)?;
-    if owner.person.is_none() {
-        owner_from_messages(src, &entries, &mut owner, &mut guard, &mut skipped)?;
-    }
-    if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-        emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
-        owner.emitted = true;
-    }
-
-    // 2. Content.
-    for entry in &entries {
-        let Some(ty) = file_type(entry) else { continue };
-        // A Grailbird file teaches who the owner is: forgotten again if the file is skipped.
-        let before = owner.clone();
-        let read = guard.read(entry, emit, &mut skipped, |emit, skipped| {
-            let text = read_js(src, entry)?;
-            match ty {
-                FileType::Tweets => tweets(&text, entry, false, &mut owner, &notes, emit, skipped),
-                FileType::Grailbird => tweets(&text, entry, true, &mut owner, &notes, emit, skipped),
-                FileType::Messages => messages(&text, entry, &owner, emit, skipped),
-                FileType::Follower => follows(&text, entry, false, emit, skipped),
-                FileType::Following => follows(&text, entry, true, emit, skipped),
-                FileType::Like => likes(&text, entry, &owner, emit, skipped),
-            }
-        })?;
-        if read.is_none() {
-            owner = before;
+    Export::new(src, opts, read).run(emit, |ex, out| {
+        // 1. Who the owner is, and the long-post texts, before any content.
+        let mut owner = find_owner(ex, &entries, out)?;
+        let notes = load_notes(ex, &entries, out)?;
+        if owner.person.is_none() {
+            owner_from_messages(ex, &entries, &mut owner, out)?;
         }
-    }
-    guard.finish()?;
-    Ok(skipped)
+        if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
+            out.owner(NET, person, source)?;
+            owner.emitted = true;
+        }
+
+        // 2. Content.
+        for entry in &entries {
+            let Some(ty) = file_type(entry) else { continue };
+            // A Grailbird file teaches who the owner is: forgotten again if the file is skipped.
+            let before = owner.clone();
+            let read = ex.guard.read(entry, out, |out| {
+                let text = read_js(ex.src, entry)?;
+                match ty {
+                    FileType::Tweets => tweets(&text, entry, false, &mut owner, &notes, out),
+                    FileType::Grailbird => tweets(&text, entry, true, &mut owner, &notes, out),
+                    FileType::Messages => messages(&text, entry, &owner, out),
+                    FileType::Follower => follows(&text, entry, false, out),
+                    FileType::Following => follows(&text, entry, true, out),
+                    FileType::Like => likes(&text, entry, &owner, out),
+                }
+            })?;
+            if read.is_none() {
+                owner = before;
+            }
+        }
+        Ok(())
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,15 +241,9 @@ fn profile(username: &str) -> Option<String> {
 /// The owner an owner file names: the person, their username, where it says so.
 type Named = (Person, String, SourceRef);
 
-fn find_owner(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    opts: &Options,
-    guard: &mut Files,
-    skipped: &mut Skipped,
-) -> Result<Owner, ImportError> {
+fn find_owner(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Owner, ImportError> {
     let mut owner = Owner::default();
-    if let Some((given, source)) = util::given_owner(opts) {
+    if let Some((given, source)) = util::given_owner(ex.opts) {
         owner.add_ids(&[given.handle.as_str()]);
         (owner.person, owner.source) = (Some(given), Some(source));
     }
@@ -275,8 +267,8 @@ fn find_owner(
             };
             named(person, username, &entry, "[0].account")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     // manifest.js: window.__THAR_CONFIG = { "userInfo": { accountId, userName, displayName } }
@@ -295,8 +287,8 @@ fn find_owner(
             };
             named(person, username, &entry, "userInfo")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     // Grailbird: data/js/user_details.js: var user_details = { screen_name, full_name, id }
@@ -317,8 +309,8 @@ fn find_owner(
             };
             named(person, username, &entry, "user_details")
         };
-        if let Some(Some((person, username, source))) = guard.scan(&entry, skipped, || read(src))? {
-            owner.learn(opts, person, &username, source);
+        if let Some(Some((person, username, source))) = ex.guard.scan(&entry, out, || read(ex.src))? {
+            owner.learn(ex.opts, person, &username, source);
         }
     }
     Ok(owner)
@@ -350,19 +342,18 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
 /// When nothing names the owner: the most frequent sender of direct messages
 /// (the owner is in every conversation of the archive).
 fn owner_from_messages(
-    src: &mut dyn ExportSource,
+    ex: &mut Export,
     entries: &[String],
     owner: &mut Owner,
-    guard: &mut Files,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut first: HashMap<String, SourceRef> = HashMap::new();
     for entry in
         entries.iter().filter(|e| file_type(e) == Some(FileType::Messages)).cloned().collect::<Vec<_>>()
     {
-        let Some(convs) = guard.scan(&entry, skipped, || {
-            let text = read_js(src, &entry)?;
+        let Some(convs) = ex.guard.scan(&entry, out, || {
+            let text = read_js(ex.src, &entry)?;
             util::parse_json::<OneOrMany<DmEntry>>(&text, &entry, DM_EXPECTED)
         })?
         else {
@@ -443,12 +434,7 @@ struct Note {
     text: String,
 }
 
-fn load_notes(
-    src: &mut dyn ExportSource,
-    entries: &[String],
-    guard: &mut Files,
-    skipped: &mut Skipped,
-) -> Result<Vec<Note>, ImportError> {
+fn load_notes(ex: &mut Export, entries: &[String], out: &mut Out) -> Result<Vec<Note>, ImportError> {
     let mut notes = Vec::new();
     for entry in entries
         .iter()
@@ -456,8 +442,8 @@ fn load_notes(
         .cloned()
         .collect::<Vec<_>>()
     {
-        let Some(OneOrMany(arr)) = guard.scan(&entry, skipped, || {
-            let text = read_js(src, &entry)?;
+        let Some(OneOrMany(arr)) = ex.guard.scan(&entry, out, || {
+            let text = read_js(ex.src, &entry)?;
             util::parse_json::<OneOrMany<Value>>(&text, &entry, "a JSON array of {\"noteTweet\": {…}}")
         })?
         else {
@@ -540,8 +526,7 @@ fn tweets(
     grailbird: bool,
     owner: &mut Owner,
     notes: &[Note],
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
+    out: &mut Out,
 ) -> Result<(), ImportError> {
     let OneOrMany(arr) = util::parse_json::<OneOrMany<Value>>(text, file, "a JSON array of tweets")?;
     let label = if grailbird { "tweets" } else { data_type(file).unwrap_or("tweets") };
@@ -550,7 +535,7 @@ fn tweets(
         let position = format!("{label}[{i}]");
         let skip = |reason: &str| Skip::record(file, position.clone(), reason);
         if !t.is_object() {
-            skipped.push(skip("not a tweet object"));
+            out.skip(skip("not a tweet object"));
             continue;
         }
         // Grailbird: the owner is the author of every tweet in the archive.
@@ -565,21 +550,21 @@ fn tweets(
         }
         if !owner.emitted {
             if let (Some(person), Some(source)) = (&owner.person, &owner.source) {
-                emit(Record::Owner { network: NET, person: person.clone(), source: source.clone() })?;
+                out.owner(NET, person, source)?;
                 owner.emitted = true;
             }
         }
         // `id` is a number in Grailbird files and loses precision there: `id_str` first.
         let Some(id) = id_of(t, "id_str").or_else(|| t.get("id").and_then(Value::as_str).map(str::to_string))
         else {
-            skipped.push(skip("a tweet without an id_str"));
+            out.skip(skip("a tweet without an id_str"));
             continue;
         };
         let raw = t.get("full_text").or_else(|| t.get("text")).and_then(Value::as_str).unwrap_or("");
         let Some(at) =
             t.get("created_at").and_then(Value::as_str).and_then(parse_time).or_else(|| snowflake_time(&id))
         else {
-            skipped.push(skip("a tweet without a readable created_at"));
+            out.skip(skip("a tweet without a readable created_at"));
             continue;
         };
         let body = match note_for(notes, &id, at, &decode_html_entities(raw)) {
@@ -587,7 +572,7 @@ fn tweets(
             None => decode_html_entities(raw).into_owned(),
         };
         if body.trim().is_empty() {
-            skipped.push(skip("a tweet without text"));
+            out.skip(skip("a tweet without text"));
             continue;
         }
         let mentions: Vec<&Value> = t
@@ -648,7 +633,7 @@ fn tweets(
         };
         let thread = parent.clone();
         let source = SourceRef { file: file.to_string(), position };
-        emit(Record::Item(Item {
+        out.emit(Record::Item(Item {
             external_id: Some(id),
             thread,
             parent,
@@ -739,19 +724,13 @@ struct MessageCreate {
     created_at: Option<String>,
 }
 
-fn messages(
-    text: &str,
-    file: &str,
-    owner: &Owner,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn messages(text: &str, file: &str, owner: &Owner, out: &mut Out) -> Result<(), ImportError> {
     let OneOrMany(convs) = util::parse_json::<OneOrMany<DmEntry>>(text, file, DM_EXPECTED)?;
     let person =
         |id: &str| if owner.is(id) { owner.counterpart().unwrap_or_else(|| other(id)) } else { other(id) };
     for (c, entry) in convs.into_iter().enumerate() {
         let Some(conv) = entry.conversation else {
-            skipped.push(Skip::record(file, format!("[{c}]"), "not a dmConversation"));
+            out.skip(Skip::record(file, format!("[{c}]"), "not a dmConversation"));
             continue;
         };
         // Everyone known to be in the conversation: senders, recipients and join snapshots.
@@ -781,7 +760,7 @@ fn messages(
                 } else {
                     ev.other.keys().next().cloned().unwrap_or_else(|| "empty".into())
                 };
-                skipped.push(Skip::record(file, position, format!("a {what} event, not a message")));
+                out.skip(Skip::record(file, position, format!("a {what} event, not a message")));
                 continue;
             };
             let Some(at) = msg
@@ -790,12 +769,12 @@ fn messages(
                 .and_then(util::parse_iso)
                 .or_else(|| msg.id.as_deref().and_then(snowflake_time))
             else {
-                skipped.push(Skip::record(file, position, "a message without a readable createdAt"));
+                out.skip(Skip::record(file, position, "a message without a readable createdAt"));
                 continue;
             };
             let body = msg.text.unwrap_or_default();
             if body.trim().is_empty() {
-                skipped.push(Skip::record(file, position, "a message without text"));
+                out.skip(Skip::record(file, position, "a message without text"));
                 continue;
             }
             let by_owner = owner.is(&msg.sender);
@@ -808,7 +787,7 @@ fn messages(
                     .collect(),
             };
             let author = if by_owner { owner.author() } else { other(&msg.sender) };
-            emit(Record::Item(Item {
+            out.emit(Record::Item(Item {
                 network: NET,
                 kind: ItemKind::Message,
                 external_id: msg.id,
@@ -826,13 +805,7 @@ fn messages(
     Ok(())
 }
 
-fn follows(
-    text: &str,
-    file: &str,
-    following: bool,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn follows(text: &str, file: &str, following: bool, out: &mut Out) -> Result<(), ImportError> {
     let key = if following { "following" } else { "follower" };
     let OneOrMany(arr) = util::parse_json::<OneOrMany<Value>>(
         text,
@@ -843,7 +816,7 @@ fn follows(
         let position = format!("{key}[{i}]");
         let f = v.get(key).unwrap_or(v);
         let Some(id) = id_of(f, "accountId") else {
-            skipped.push(Skip::record(file, position, format!("a {key} without an accountId")));
+            out.skip(Skip::record(file, position, format!("a {key} without an accountId")));
             continue;
         };
         let mut them = other(&id);
@@ -851,7 +824,7 @@ fn follows(
             them.profile_url = Some(link.to_string());
         }
         let source = SourceRef { file: file.into(), position };
-        emit(Record::Item(util::connection(
+        out.emit(Record::Item(util::connection(
             NET,
             them,
             following,
@@ -864,26 +837,20 @@ fn follows(
     Ok(())
 }
 
-fn likes(
-    text: &str,
-    file: &str,
-    owner: &Owner,
-    emit: &mut Emit<'_>,
-    skipped: &mut Skipped,
-) -> Result<(), ImportError> {
+fn likes(text: &str, file: &str, owner: &Owner, out: &mut Out) -> Result<(), ImportError> {
     let OneOrMany(arr) =
         util::parse_json::<OneOrMany<Value>>(text, file, "a JSON array of {\"like\": {\"tweetId\"}}")?;
     for (i, v) in arr.iter().enumerate() {
         let position = format!("like[{i}]");
         let l = v.get("like").unwrap_or(v);
         let Some(id) = id_of(l, "tweetId") else {
-            skipped.push(Skip::record(file, position, "a like without a tweetId"));
+            out.skip(Skip::record(file, position, "a like without a tweetId"));
             continue;
         };
         // A post from before November 2010 has no time in its id: 0, unknown.
         let at = str_of(l, "likedAt").and_then(util::parse_iso).or_else(|| snowflake_time(&id)).unwrap_or(0);
         let source = SourceRef { file: file.into(), position };
-        emit(Record::Item(Item {
+        out.emit(Record::Item(Item {
             external_id: Some(format!("like:{id}")),
             thread: Some(id.clone()),
             parent: Some(id),

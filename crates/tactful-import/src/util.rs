@@ -143,16 +143,9 @@ pub fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io
 }
 
 /// The error [`Bounded`] gives, so the caller can name the line.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("a record longer than the limit")]
 pub struct TooLong;
-
-impl std::fmt::Display for TooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a record longer than the limit")
-    }
-}
-
-impl std::error::Error for TooLong {}
 
 /// Is this I/O error [`Bounded`]'s?
 pub fn is_too_long(e: &std::io::Error) -> bool {

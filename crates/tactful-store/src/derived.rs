@@ -1080,36 +1080,25 @@ pub fn interactions_between(
     Ok(out)
 }
 
-/// A customer request waiting for your answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenRequest {
-    pub item: i64,
-    pub network: Network,
-    pub kind: ItemKind,
-    pub from: String,
-    pub conversation: String,
-    pub at: i64,
-    pub request: RequestKind,
-    pub cue: String,
-}
-
 /// Customer requests unanswered at `now`, oldest first (ties by item id):
 /// what `coaching::customer_requests` lists, from the derived tables.
-pub fn open_requests(db: &mut dyn Db, now: i64) -> Result<Vec<OpenRequest>, StoreError> {
+pub fn open_requests(db: &mut dyn Db, now: i64) -> Result<Vec<coaching::Request>, StoreError> {
     let mut out = Vec::new();
     db.each(
-        "SELECT item_id, network, kind, sender, conv, at, request, cue FROM requests WHERE at <= ?1 AND (answer_at IS NULL OR answer_at > ?1) ORDER BY at, item_id",
+        "SELECT r.item_id, r.network, r.kind, r.sender, r.conv, r.at, r.request, r.cue, COALESCE(s.text, '') FROM requests r LEFT JOIN stored_items s ON s.id = r.item_id WHERE r.at <= ?1 AND (r.answer_at IS NULL OR r.answer_at > ?1) ORDER BY r.at, r.item_id",
         &[Arg::Int(now)],
         &mut |r| {
-            out.push(OpenRequest {
+            out.push(coaching::Request {
                 item: r[0].int(),
                 network: r[1].text().parse().unwrap_or(Network::Other),
                 kind: r[2].text().parse().unwrap_or(ItemKind::Message),
                 from: r[3].text(),
                 conversation: r[4].text(),
                 at: r[5].int(),
+                waited_secs: now - r[5].int(),
                 request: request_kind(&r[6].text()),
                 cue: r[7].text(),
+                text: r[8].text(),
             });
         },
     )?;

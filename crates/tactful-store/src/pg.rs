@@ -50,11 +50,12 @@ impl PgStore {
         tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE").map_err(err)?;
         let version: i64 =
             tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(err)?.get(0);
-        let known = schema::POSTGRES.len() as i64;
+        let steps = schema::migrations(schema::Backend::Postgres);
+        let known = steps.len() as i64;
         if version > known {
             return Err(StoreError::TooNew { location, found: version, known });
         }
-        for (i, step) in schema::POSTGRES.iter().enumerate().skip(version as usize) {
+        for (i, step) in steps.iter().enumerate().skip(version as usize) {
             tx.batch_execute(step).map_err(err)?;
             tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)])
                 .map_err(err)?;

@@ -1,6 +1,6 @@
-//! Versioned migrations, one list per backend, applied in order inside a
-//! transaction. The number of applied steps is the schema version. Never edit
-//! a released step: add a new one.
+//! Versioned migrations, one list for both backends (the types spelled for
+//! each), applied in order inside a transaction. The number of applied steps
+//! is the schema version. Never edit a released step: add a new one.
 
 /// Migration 7's statements that both backends spell the same: the
 /// handles into `people` (the counterparts split into `counterpart_handles`
@@ -15,6 +15,25 @@ macro_rules! people_once_moves {
             JOIN people p ON p.network = c.network AND p.handle = c.handle;
         DROP TABLE counterpart_handles;
         ALTER TABLE items RENAME TO stored_items;"
+    };
+}
+
+/// Migration 7's new tables, `people` and `item_people` (types as
+/// placeholders, see [`spell`]).
+macro_rules! people_tables {
+    () => {
+        "CREATE TABLE people (
+        id $id,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        UNIQUE (network, handle)
+    );
+    CREATE TABLE item_people (
+        item_id $int NOT NULL,
+        seq $int NOT NULL,
+        person_id $int NOT NULL,
+        PRIMARY KEY (item_id, seq)
+    )$without_rowid;"
     };
 }
 
@@ -42,10 +61,57 @@ macro_rules! interactions_by_person {
     };
 }
 
-/// SQLite migrations.
-pub const SQLITE: &[&str] = &[
+/// One migration: a text for both backends, its types written as
+/// placeholders that [`spell`] fills in, or a text for each where the SQL
+/// differs.
+enum Step {
+    Both(&'static str),
+    Each { sqlite: &'static str, postgres: &'static str },
+}
+
+use Step::{Both, Each};
+
+/// Which database a migration is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The placeholders of a migration's text, as SQLite and PostgreSQL spell them.
+const TYPES: &[(&str, &str, &str)] = &[
+    ("$id", "INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY"),
+    ("$int", "INTEGER", "BIGINT"),
+    ("$bool", "INTEGER", "BOOLEAN"),
+    ("$bytes", "BLOB", "BYTEA"),
+    // SQLite keeps a table by its primary key only when told.
+    ("$without_rowid", " WITHOUT ROWID", ""),
+];
+
+/// `text` with its placeholders spelled for `backend`.
+fn spell(text: &str, backend: Backend) -> String {
+    TYPES.iter().fold(text.to_string(), |t, (placeholder, sqlite, postgres)| {
+        t.replace(placeholder, if backend == Backend::Sqlite { sqlite } else { postgres })
+    })
+}
+
+/// The migrations for `backend`, in order: the schema version is how many
+/// have been applied.
+pub fn migrations(backend: Backend) -> Vec<String> {
+    STEPS
+        .iter()
+        .map(|step| match (step, backend) {
+            (Both(text), _) => spell(text, backend),
+            (Each { sqlite, .. }, Backend::Sqlite) => spell(sqlite, backend),
+            (Each { postgres, .. }, Backend::Postgres) => spell(postgres, backend),
+        })
+        .collect()
+}
+
+/// The migrations, in order.
+const STEPS: &[Step] = &[
     // 1: accounts, people, items.
-    "CREATE TABLE owners (
+    Both("CREATE TABLE owners (
         network TEXT NOT NULL PRIMARY KEY,
         handle TEXT NOT NULL,
         name TEXT,
@@ -53,158 +119,158 @@ pub const SQLITE: &[&str] = &[
         source_position TEXT NOT NULL
     );
     CREATE TABLE contacts (
-        id INTEGER PRIMARY KEY,
+        id $id,
         display_name TEXT NOT NULL
     );
     CREATE TABLE handles (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
-        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        contact_id $int NOT NULL REFERENCES contacts(id),
         name TEXT,
         profile_url TEXT,
         email TEXT,
         PRIMARY KEY (network, handle)
     );
     CREATE TABLE items (
-        id INTEGER PRIMARY KEY,
-        fingerprint BLOB NOT NULL UNIQUE,
+        id $id,
+        fingerprint $bytes NOT NULL UNIQUE,
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         external_id TEXT,
         author TEXT NOT NULL,
-        by_owner INTEGER NOT NULL,
+        by_owner $bool NOT NULL,
         counterparts TEXT NOT NULL,
         thread TEXT,
         parent TEXT,
-        at INTEGER NOT NULL,
+        at $int NOT NULL,
         text TEXT NOT NULL,
         source_file TEXT NOT NULL,
         source_position TEXT NOT NULL
     );
     CREATE INDEX items_at ON items(at);
-    CREATE INDEX items_thread ON items(thread);",
+    CREATE INDEX items_thread ON items(thread);"),
     // 2: what the user marked a contact as, and the consent ledger.
-    "ALTER TABLE contacts ADD COLUMN mark TEXT;
+    Both("ALTER TABLE contacts ADD COLUMN mark TEXT;
     CREATE TABLE consents (
-        id INTEGER PRIMARY KEY,
-        contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        id $id,
+        contact_id $int NOT NULL REFERENCES contacts(id),
         purpose TEXT NOT NULL,
         status TEXT NOT NULL,
         source TEXT NOT NULL,
         evidence TEXT NOT NULL,
-        evidence_item INTEGER,
+        evidence_item $int,
         token TEXT NOT NULL UNIQUE,
-        recorded_at INTEGER NOT NULL,
-        confirmed_at INTEGER,
-        withdrawn_at INTEGER,
+        recorded_at $int NOT NULL,
+        confirmed_at $int,
+        withdrawn_at $int,
         withdrawal_note TEXT
     );
-    CREATE INDEX consents_contact ON consents(contact_id, purpose);",
+    CREATE INDEX consents_contact ON consents(contact_id, purpose);"),
     // 3: the seller's plan (one JSON document) and work sessions.
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    Both("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        started_at INTEGER NOT NULL,
-        stopped_at INTEGER
-    );",
+        id $id,
+        started_at $int NOT NULL,
+        stopped_at $int
+    );"),
     // 4: dated marks, and the tables derived from the items (see `derived`):
     // interactions, the contact each handle counts for, each contact's tally
     // per month, the owner's handles, customer requests and your replies.
-    "ALTER TABLE contacts ADD COLUMN marked_at INTEGER;
+    Both("ALTER TABLE contacts ADD COLUMN marked_at $int;
     CREATE TABLE interactions (
-        at INTEGER NOT NULL,
-        item_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
+        at $int NOT NULL,
+        item_id $int NOT NULL,
+        seq $int NOT NULL,
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
-        direction INTEGER NOT NULL,
-        act INTEGER NOT NULL,
-        private INTEGER NOT NULL,
-        pitch INTEGER NOT NULL,
+        direction $int NOT NULL,
+        act $int NOT NULL,
+        private $bool NOT NULL,
+        pitch $bool NOT NULL,
         PRIMARY KEY (at, item_id, seq)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE handle_contacts (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
-        contact_id INTEGER NOT NULL,
+        contact_id $int NOT NULL,
         PRIMARY KEY (network, handle)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE contact_tallies (
-        contact_id INTEGER NOT NULL,
-        month INTEGER NOT NULL,
+        contact_id $int NOT NULL,
+        month $int NOT NULL,
         tally TEXT NOT NULL,
         PRIMARY KEY (contact_id, month)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE owner_authors (
         network TEXT NOT NULL,
         handle TEXT NOT NULL,
         PRIMARY KEY (network, handle)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE requests (
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        item_id INTEGER NOT NULL,
+        at $int NOT NULL,
+        item_id $int NOT NULL,
         sender TEXT NOT NULL,
         request TEXT NOT NULL,
         cue TEXT NOT NULL,
-        answer_at INTEGER,
+        answer_at $int,
         PRIMARY KEY (network, kind, conv, at, item_id)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE replies (
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
         conv TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        item_id INTEGER NOT NULL,
+        at $int NOT NULL,
+        item_id $int NOT NULL,
         addressed TEXT NOT NULL,
         PRIMARY KEY (network, kind, conv, at, item_id)
-    ) WITHOUT ROWID;",
+    )$without_rowid;"),
     // 5: how many items there are per network and kind (the History page's
     // total), kept by the writers: counting them read every item. Not an
     // index on items: it would draw SQLite's planner (no statistics) away
     // from better indexes, e.g. by thread.
-    "CREATE TABLE item_counts (
+    Both("CREATE TABLE item_counts (
         network TEXT NOT NULL,
         kind TEXT NOT NULL,
-        items INTEGER NOT NULL,
+        items $int NOT NULL,
         PRIMARY KEY (network, kind)
-    ) WITHOUT ROWID;
-    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
+    )$without_rowid;
+    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;"),
     // 6: response tracking, derived (see `derived`): each direct-message
     // conversation's last message and people, its starts with the first
     // answer, and the messages of conversations without a thread (those
     // with one are found again from the items by their indexed thread).
-    "CREATE TABLE conversations (
+    Both("CREATE TABLE conversations (
         network TEXT NOT NULL,
         conv TEXT NOT NULL,
-        last_at INTEGER NOT NULL,
-        last_item INTEGER NOT NULL,
-        waiting INTEGER NOT NULL,
+        last_at $int NOT NULL,
+        last_item $int NOT NULL,
+        waiting $bool NOT NULL,
         people TEXT NOT NULL,
         PRIMARY KEY (network, conv)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE starts (
         network TEXT NOT NULL,
         conv TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        item_id INTEGER NOT NULL,
+        at $int NOT NULL,
+        item_id $int NOT NULL,
         sender TEXT NOT NULL,
-        answer_item INTEGER,
-        answer_at INTEGER,
+        answer_item $int,
+        answer_at $int,
         PRIMARY KEY (network, conv, at, item_id)
-    ) WITHOUT ROWID;
+    )$without_rowid;
     CREATE TABLE unthreaded_messages (
         network TEXT NOT NULL,
         conv TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        item_id INTEGER NOT NULL,
-        by_owner INTEGER NOT NULL,
+        at $int NOT NULL,
+        item_id $int NOT NULL,
+        by_owner $bool NOT NULL,
         sender TEXT NOT NULL,
         people TEXT NOT NULL,
         PRIMARY KEY (network, conv, at, item_id)
-    ) WITHOUT ROWID;",
+    )$without_rowid;"),
     // 7: people once. Each (network, handle) is stored once, in `people`;
     // an item refers to its author by id and to its other people through
     // `item_people`, in order; an interaction to its person (the lower-case
@@ -212,19 +278,10 @@ pub const SQLITE: &[&str] = &[
     // the table did. (One long name in a Messenger thread was copied into
     // every message of it, and every interaction.) The derived tables are
     // derived again.
-    concat!(
-    "CREATE TABLE people (
-        id INTEGER PRIMARY KEY,
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        UNIQUE (network, handle)
-    );
-    CREATE TABLE item_people (
-        item_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        person_id INTEGER NOT NULL,
-        PRIMARY KEY (item_id, seq)
-    ) WITHOUT ROWID;
+    Each {
+        sqlite: concat!(
+    people_tables!(),
+    "
     CREATE TEMP TABLE counterpart_handles AS
         WITH RECURSIVE split(item_id, network, seq, handle, rest) AS (
             SELECT id, network, -1, NULL, counterparts || char(31) FROM items WHERE counterparts <> ''
@@ -246,187 +303,9 @@ pub const SQLITE: &[&str] = &[
     items_view!(),
     interactions_by_person!()
     ),
-    // 8: what the seller did about things: a waiting message answered
-    // elsewhere or snoozed, a past post fixed or a finding dismissed (with
-    // the reason), notes on a contact, and how often to stay in touch.
-    "CREATE TABLE item_actions (
-        item_id INTEGER PRIMARY KEY,
-        action TEXT NOT NULL,
-        until_at INTEGER,
-        reason TEXT,
-        at INTEGER NOT NULL
-    );
-    CREATE TABLE contact_notes (
-        id INTEGER PRIMARY KEY,
-        contact_id INTEGER NOT NULL,
-        at INTEGER NOT NULL,
-        text TEXT NOT NULL
-    );
-    CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
-    ALTER TABLE contacts ADD COLUMN keep_in_touch_days INTEGER;",
-];
-/// PostgreSQL migrations (same shape; types spelled for PostgreSQL).
-pub const POSTGRES: &[&str] = &[
-    "CREATE TABLE owners (
-        network TEXT NOT NULL PRIMARY KEY,
-        handle TEXT NOT NULL,
-        name TEXT,
-        source_file TEXT NOT NULL,
-        source_position TEXT NOT NULL
-    );
-    CREATE TABLE contacts (
-        id BIGSERIAL PRIMARY KEY,
-        display_name TEXT NOT NULL
-    );
-    CREATE TABLE handles (
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        contact_id BIGINT NOT NULL REFERENCES contacts(id),
-        name TEXT,
-        profile_url TEXT,
-        email TEXT,
-        PRIMARY KEY (network, handle)
-    );
-    CREATE TABLE items (
-        id BIGSERIAL PRIMARY KEY,
-        fingerprint BYTEA NOT NULL UNIQUE,
-        network TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        external_id TEXT,
-        author TEXT NOT NULL,
-        by_owner BOOLEAN NOT NULL,
-        counterparts TEXT NOT NULL,
-        thread TEXT,
-        parent TEXT,
-        at BIGINT NOT NULL,
-        text TEXT NOT NULL,
-        source_file TEXT NOT NULL,
-        source_position TEXT NOT NULL
-    );
-    CREATE INDEX items_at ON items(at);
-    CREATE INDEX items_thread ON items(thread);",
-    "ALTER TABLE contacts ADD COLUMN mark TEXT;
-    CREATE TABLE consents (
-        id BIGSERIAL PRIMARY KEY,
-        contact_id BIGINT NOT NULL REFERENCES contacts(id),
-        purpose TEXT NOT NULL,
-        status TEXT NOT NULL,
-        source TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        evidence_item BIGINT,
-        token TEXT NOT NULL UNIQUE,
-        recorded_at BIGINT NOT NULL,
-        confirmed_at BIGINT,
-        withdrawn_at BIGINT,
-        withdrawal_note TEXT
-    );
-    CREATE INDEX consents_contact ON consents(contact_id, purpose);",
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE sessions (
-        id BIGSERIAL PRIMARY KEY,
-        started_at BIGINT NOT NULL,
-        stopped_at BIGINT
-    );",
-    "ALTER TABLE contacts ADD COLUMN marked_at BIGINT;
-    CREATE TABLE interactions (
-        at BIGINT NOT NULL,
-        item_id BIGINT NOT NULL,
-        seq BIGINT NOT NULL,
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        direction BIGINT NOT NULL,
-        act BIGINT NOT NULL,
-        private BOOLEAN NOT NULL,
-        pitch BOOLEAN NOT NULL,
-        PRIMARY KEY (at, item_id, seq)
-    );
-    CREATE TABLE handle_contacts (
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        contact_id BIGINT NOT NULL,
-        PRIMARY KEY (network, handle)
-    );
-    CREATE TABLE contact_tallies (
-        contact_id BIGINT NOT NULL,
-        month BIGINT NOT NULL,
-        tally TEXT NOT NULL,
-        PRIMARY KEY (contact_id, month)
-    );
-    CREATE TABLE owner_authors (
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        PRIMARY KEY (network, handle)
-    );
-    CREATE TABLE requests (
-        network TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        conv TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        item_id BIGINT NOT NULL,
-        sender TEXT NOT NULL,
-        request TEXT NOT NULL,
-        cue TEXT NOT NULL,
-        answer_at BIGINT,
-        PRIMARY KEY (network, kind, conv, at, item_id)
-    );
-    CREATE TABLE replies (
-        network TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        conv TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        item_id BIGINT NOT NULL,
-        addressed TEXT NOT NULL,
-        PRIMARY KEY (network, kind, conv, at, item_id)
-    );",
-    "CREATE TABLE item_counts (
-        network TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        items BIGINT NOT NULL,
-        PRIMARY KEY (network, kind)
-    );
-    INSERT INTO item_counts (network, kind, items) SELECT network, kind, COUNT(*) FROM items GROUP BY network, kind;",
-    "CREATE TABLE conversations (
-        network TEXT NOT NULL,
-        conv TEXT NOT NULL,
-        last_at BIGINT NOT NULL,
-        last_item BIGINT NOT NULL,
-        waiting BOOLEAN NOT NULL,
-        people TEXT NOT NULL,
-        PRIMARY KEY (network, conv)
-    );
-    CREATE TABLE starts (
-        network TEXT NOT NULL,
-        conv TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        item_id BIGINT NOT NULL,
-        sender TEXT NOT NULL,
-        answer_item BIGINT,
-        answer_at BIGINT,
-        PRIMARY KEY (network, conv, at, item_id)
-    );
-    CREATE TABLE unthreaded_messages (
-        network TEXT NOT NULL,
-        conv TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        item_id BIGINT NOT NULL,
-        by_owner BOOLEAN NOT NULL,
-        sender TEXT NOT NULL,
-        people TEXT NOT NULL,
-        PRIMARY KEY (network, conv, at, item_id)
-    );",
-    concat!(
-    "CREATE TABLE people (
-        id BIGSERIAL PRIMARY KEY,
-        network TEXT NOT NULL,
-        handle TEXT NOT NULL,
-        UNIQUE (network, handle)
-    );
-    CREATE TABLE item_people (
-        item_id BIGINT NOT NULL,
-        seq BIGINT NOT NULL,
-        person_id BIGINT NOT NULL,
-        PRIMARY KEY (item_id, seq)
-    );
+        postgres: concat!(
+    people_tables!(),
+    "
     CREATE TEMP TABLE counterpart_handles AS
         SELECT i.id AS item_id, i.network, c.seq - 1 AS seq, c.handle
         FROM items i CROSS JOIN LATERAL unnest(string_to_array(i.counterparts, chr(31))) WITH ORDINALITY AS c(handle, seq)
@@ -442,21 +321,25 @@ pub const POSTGRES: &[&str] = &[
     items_view!(),
     interactions_by_person!()
     ),
-    "CREATE TABLE item_actions (
-        item_id BIGINT PRIMARY KEY,
+    },
+    // 8: what the seller did about things: a waiting message answered
+    // elsewhere or snoozed, a past post fixed or a finding dismissed (with
+    // the reason), notes on a contact, and how often to stay in touch.
+    Both("CREATE TABLE item_actions (
+        item_id $int PRIMARY KEY,
         action TEXT NOT NULL,
-        until_at BIGINT,
+        until_at $int,
         reason TEXT,
-        at BIGINT NOT NULL
+        at $int NOT NULL
     );
     CREATE TABLE contact_notes (
-        id BIGSERIAL PRIMARY KEY,
-        contact_id BIGINT NOT NULL,
-        at BIGINT NOT NULL,
+        id $id,
+        contact_id $int NOT NULL,
+        at $int NOT NULL,
         text TEXT NOT NULL
     );
     CREATE INDEX contact_notes_by_contact ON contact_notes (contact_id, at);
-    ALTER TABLE contacts ADD COLUMN keep_in_touch_days BIGINT;",
+    ALTER TABLE contacts ADD COLUMN keep_in_touch_days $int;"),
 ];
 /// Counterpart handles are stored joined by this separator (a control
 /// character no handle contains).
@@ -465,4 +348,34 @@ pub const SEP: char = '\u{1f}';
 /// Handles stored joined by [`SEP`], apart again.
 pub fn handles(joined: &str) -> Vec<String> {
     if joined.is_empty() { Vec::new() } else { joined.split(SEP).map(str::to_string).collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FNV-1a (32 bits): a fingerprint of a migration's exact text.
+    fn fingerprint(text: &str) -> String {
+        let h = text.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        format!("{h:08x}")
+    }
+
+    /// Every released migration, as it was released: a database migrated by
+    /// one build must be the same as one migrated by the next. A new
+    /// migration adds its fingerprints here.
+    #[test]
+    fn released_migrations_are_never_edited() {
+        for (backend, released) in [
+            (Backend::Sqlite, "97741a14 8d414444 fd0d0944 29c5141f 75832789 ed4241d0 986aa329 a64e29af"),
+            (Backend::Postgres, "66922716 3afa5fc3 d1c937a2 6eff9ee9 b7cc235b 4fd0c061 e9e8093a cdc735e1"),
+        ] {
+            let steps = migrations(backend);
+            let released: Vec<&str> = released.split(' ').collect();
+            assert!(steps.len() >= released.len(), "a released migration was removed");
+            for (i, (step, want)) in steps.iter().zip(released).enumerate() {
+                assert_eq!(fingerprint(step), want, "migration {} changed:\n{step}", i + 1);
+                assert!(!step.contains('$'), "a placeholder left in migration {}:\n{step}", i + 1);
+            }
+        }
+    }
 }

@@ -44,11 +44,12 @@ fn migrate(conn: &mut Connection, p: &str) -> Result<(), StoreError> {
     let version: i64 = tx
         .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
         .map_err(err(p))?;
-    let known = schema::SQLITE.len() as i64;
+    let steps = schema::migrations(schema::Backend::Sqlite);
+    let known = steps.len() as i64;
     if version > known {
         return Err(StoreError::TooNew { location: p.to_string(), found: version, known });
     }
-    for (i, step) in schema::SQLITE.iter().enumerate().skip(version as usize) {
+    for (i, step) in steps.iter().enumerate().skip(version as usize) {
         tx.execute_batch(step).map_err(err(p))?;
         tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1]).map_err(err(p))?;
     }

@@ -147,15 +147,8 @@ fn agree(store: &mut dyn Store, nows: &[i64], step: &str) {
     let views: Vec<_> = items.iter().map(StoredItem::view).collect();
     let hist = histories(store, &items);
     for &now in nows {
-        let expected: Vec<_> = coaching::customer_requests(&views, &owners, now)
-            .into_iter()
-            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
-            .collect();
-        let got: Vec<_> = derived::open_requests(store.people(), now)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.item, r.from, r.cue, r.at, r.conversation))
-            .collect();
+        let expected = coaching::customer_requests(&views, &owners, now);
+        let got = derived::open_requests(store.people(), now).unwrap();
         assert_eq!(got, expected, "{step}: unanswered requests at {now}");
 
         // `tactful responses`: starts, their answers and whose turn it is, as the whole history gives them.
