@@ -86,7 +86,9 @@ pub fn ingest(
     options: Options,
 ) -> Result<IngestSummary, Error> {
     let mut feed = Feed::open(file, reader, format)?;
-    crate::transaction(db, actor.company, |db| {
+    // The last line read, to say where a failing store stopped us.
+    let mut at_line = 0;
+    let done = crate::transaction(db, actor.company, |db| {
         let owners = handle_owners(db, actor.company)?;
         let mut s = IngestSummary { file: file.to_string(), ..IngestSummary::default() };
         let mut batch: Vec<Pending> = Vec::with_capacity(options.batch);
@@ -94,6 +96,16 @@ pub fn ingest(
         while let Some(row) = feed.next_post()? {
             s.read += 1;
             let post = match row {
+                Ok(p) => {
+                    at_line = p.line;
+                    Ok(p)
+                }
+                Err(p) => {
+                    at_line = p.line;
+                    Err(p)
+                }
+            };
+            let post = match post {
                 Ok(p) => p,
                 Err(p) => {
                     s.skipped += 1;
@@ -127,6 +139,12 @@ pub fn ingest(
             chain.write(db)?;
         }
         Ok(s)
+    });
+    done.map_err(|e| match e {
+        Error::Store(e) => {
+            Error::Interrupted { file: file.to_string(), line: at_line, message: e.to_string() }
+        }
+        e => e,
     })
 }
 

@@ -101,6 +101,12 @@ pub enum Error {
     /// The store holds something this tactful cannot read.
     #[error("the company tables hold something unexpected: {0}")]
     Damaged(String),
+    /// The store failed part-way through an ingest (the server stopped, the
+    /// connection dropped): the file's one transaction was rolled back.
+    #[error(
+        "{file}: ingest stopped near line {line}: the store failed: {message}. Nothing of this file was stored (a file is written in one transaction); run the same ingest again once the store is back: posts stored by earlier files are not doubled"
+    )]
+    Interrupted { file: String, line: u64, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
