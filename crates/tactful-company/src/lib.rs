@@ -26,6 +26,7 @@ mod batch;
 pub mod case;
 pub mod cases;
 pub mod demo;
+pub mod draft;
 pub mod escalate;
 pub mod feed;
 // Handles are shared with the seller side (who a message is for): they live in the core.

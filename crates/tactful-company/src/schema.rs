@@ -264,6 +264,35 @@ const STEPS: &[Step] = &[
         sqlite: &[],
         postgres: &[],
     },
+    // 7: drafts sent for pre-approval, and the sentences officers approved.
+    Step {
+        both: &[
+            // Keyed by the text's hash: a long text cannot be a PostgreSQL index key.
+            "CREATE TABLE company_approved_claims (
+            company_id BIGINT NOT NULL,
+            text_hash TEXT NOT NULL,
+            text TEXT NOT NULL,
+            draft_id BIGINT,
+            approved_by TEXT NOT NULL,
+            approved_at BIGINT NOT NULL,
+            PRIMARY KEY (company_id, text_hash))",
+            "CREATE INDEX company_drafts_status ON company_drafts (company_id, status, id)",
+        ],
+        keyed: &["CREATE TABLE company_drafts (
+            {id},
+            company_id BIGINT NOT NULL,
+            distributor_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            status TEXT NOT NULL,
+            submitted_by TEXT NOT NULL,
+            submitted_at BIGINT NOT NULL,
+            decided_by TEXT,
+            decided_at BIGINT,
+            notes TEXT)"],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.
