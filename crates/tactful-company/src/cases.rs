@@ -69,6 +69,8 @@ pub struct Case {
     pub escalation: i64,
     /// The upline's id, or the compliance lead's name.
     pub escalated_to: Option<String>,
+    /// Peer reports of the post counted on this case (their reporters are never shown).
+    pub peer_reports: i64,
 }
 
 /// The order of a case list.
@@ -106,7 +108,7 @@ pub struct Page {
 const COLUMNS: &str =
     "c.id, c.post_id, c.version, c.distributor_id, c.category, c.severity, c.codes, c.findings,
     c.group_id, g.posts, g.distributors, c.earlier_cases, c.status, c.reason, c.assignee, c.due_on,
-    c.opened_at, c.updated_at, c.escalation, c.escalated_to";
+    c.opened_at, c.updated_at, c.escalation, c.escalated_to, c.peer_reports";
 
 const FROM: &str =
     "company_cases c LEFT JOIN company_case_groups g ON g.company_id = c.company_id AND g.id = c.group_id";
@@ -140,6 +142,7 @@ fn case(r: &mut [Cell]) -> Result<Case, String> {
         updated_at: r[17].int(),
         escalation: r[18].int(),
         escalated_to: r[19].opt_text(),
+        peer_reports: r[20].int(),
     })
 }
 

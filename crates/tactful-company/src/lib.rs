@@ -35,6 +35,7 @@ pub mod ingest;
 pub mod lesson;
 pub mod notice;
 pub mod outbox;
+pub mod peer;
 pub mod policy;
 pub mod report;
 pub mod roster;

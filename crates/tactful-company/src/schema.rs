@@ -293,6 +293,27 @@ const STEPS: &[Step] = &[
         sqlite: &[],
         postgres: &[],
     },
+    // 8: peer reports (one row per report; the case counts them).
+    Step {
+        both: &[
+            "CREATE INDEX company_peer_reports_integration ON company_peer_reports (company_id, integration, received_at)",
+            "CREATE INDEX company_peer_reports_case ON company_peer_reports (company_id, case_id)",
+            "ALTER TABLE company_cases ADD COLUMN peer_reports BIGINT NOT NULL DEFAULT 0",
+        ],
+        // The reporter's contact lives here only: never on the case, the
+        // notice or the audit log.
+        keyed: &["CREATE TABLE company_peer_reports (
+            {id},
+            company_id BIGINT NOT NULL,
+            integration TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            contact TEXT,
+            case_id BIGINT NOT NULL,
+            received_at BIGINT NOT NULL)"],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.
