@@ -762,6 +762,22 @@ fn post(
     (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
 }
 
+/// `tactful company serve` on a free loopback port: the process and its address.
+fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
+    let mut server = command()
+        .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
+        .args(more)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
+        .unwrap();
+    let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    (server, addr)
+}
+
 /// An integration sends its feed over HTTP with its own key; a missing,
 /// wrong or revoked key is refused; posts go in as from a file.
 fn ingest_api(db: &str, dir: &std::path::Path) {
@@ -775,16 +791,7 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
     assert_eq!(code, 2, "{out}");
 
-    let mut server = command()
-        .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
-        .unwrap();
-    let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let (mut server, addr) = serve(db, &[]);
     let path = "/api/v1/company/ingest";
 
     let (status, body) = post(&addr, path, None, "application/x-ndjson", FEED);
@@ -836,4 +843,96 @@ fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite() {
 fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres() {
     let Some(db) = pg_database("cli_company_api") else { return };
     ingest_api(&db, &scratch("company-api-pg"));
+}
+
+const CLAIM: &str = "Calm Drops helped me relax and cured my insomnia in a week.";
+
+/// The company's platform sends a distributor's draft and peer reports with
+/// its key; an officer approves a draft from the command line, and the same
+/// text then has nothing to fix; reports of one URL are one case, the
+/// reporter's contact is never shown, and a key's reports are limited.
+fn drafts_and_reports(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let (_, out) = run(db, &["company", "apikey", "create", "platform", "--as", "officer"]);
+    let key = out.lines().nth(1).unwrap().trim().to_string();
+    let (mut server, addr) = serve(db, &["--reports-per-hour", "3"]);
+    let json = "application/json";
+
+    let draft = serde_json::json!({ "distributor": "D1", "text": CLAIM }).to_string();
+    let (status, _) = post(&addr, "/api/v1/company/drafts", None, json, &draft);
+    assert_eq!(status, 401);
+    let (status, body) = post(&addr, "/api/v1/company/drafts", Some(&key), json, &draft);
+    assert_eq!((status, body["status"].as_str()), (201, Some("pending")), "{body}");
+    assert!(!body["findings"].as_array().unwrap().is_empty(), "checked at once: {body}");
+    let id = body["id"].as_i64().unwrap().to_string();
+    let (status, body) =
+        post(&addr, "/api/v1/company/drafts", Some(&key), json, r#"{"distributor": "D9", "text": "hi"}"#);
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_draft")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("D9"), "{body}");
+
+    let (code, out) = run(db, &["company", "draft", "list", "--status", "pending"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("draft {id} · D1 · pending")) && out.contains("«"), "{out}");
+    let (code, out) = run(db, &["company", "draft", "return", &id]);
+    assert_eq!(code, 2, "returning needs notes: {out}");
+    let (code, out) = run(db, &["company", "draft", "approve", &id, "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("approved by officer"), "{out}");
+    let (code, out) = run(db, &["company", "draft", "approve", &id]);
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = run(db, &["company", "draft", "submit", "--distributor", "D2", CLAIM]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("nothing to fix"), "an approved text raises nothing: {out}");
+
+    let report = |url: &str, contact: &str| {
+        serde_json::json!({
+            "url": url, "reason": "claims a cure", "text": "These drops cured my anxiety",
+            "author_handle": "@bobcole", "contact": contact,
+        })
+        .to_string()
+    };
+    let path = "/api/v1/company/reports";
+    let (status, first) =
+        post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R1", "peer@example.com"));
+    assert_eq!((status, first["new_case"].as_bool()), (201, Some(true)), "{first}");
+    let (status, again) = post(&addr, path, Some(&key), json, &report("https://www.instagram.com/p/R1/", ""));
+    assert_eq!(
+        (status, again["case"].clone(), again["reports"].as_i64()),
+        (201, first["case"].clone(), Some(2))
+    );
+    let (status, body) = post(&addr, path, Some(&key), json, r#"{"url": "https://instagram.com/p/R2"}"#);
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_report")), "{body}");
+    let (status, _) = post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R3", ""));
+    assert_eq!(status, 201);
+    let (status, body) = post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R4", ""));
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let (code, cases) = run(db, &["company", "cases", "--json"]);
+    assert_eq!(code, 0, "{cases}");
+    assert_eq!(cases.lines().filter(|l| l.contains("\"peer_reports\"")).count(), 2, "{cases}");
+    let export = dir.join("audit.jsonl");
+    run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
+    let audit = std::fs::read_to_string(&export).unwrap();
+    for said in [&cases, &audit] {
+        assert!(!said.contains("peer@example.com"), "the reporter's contact is never shown: {said}");
+    }
+    assert!(audit.contains("draft.approve") && audit.contains("case.peer_report"), "{audit}");
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn drafts_and_peer_reports_through_the_api_on_sqlite() {
+    let dir = scratch("company-drafts");
+    drafts_and_reports(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn drafts_and_peer_reports_through_the_api_on_postgres() {
+    let Some(db) = pg_database("cli_company_drafts") else { return };
+    drafts_and_reports(&db, &scratch("company-drafts-pg"));
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod demo;
+mod draft;
 mod followup;
 
 use anyhow::{Context, Result};
@@ -177,11 +178,23 @@ pub enum Command {
     /// API keys for integrations that send posts over HTTP: create (shown once), revoke, list.
     #[command(subcommand)]
     Apikey(api::ApiKeyCommand),
-    /// Serve the ingest API: POST /api/v1/company/ingest with an integration's key.
+    /// Drafts sent for pre-approval: submit (checked at once), list, approve, return.
+    #[command(subcommand)]
+    Draft(draft::DraftCommand),
+    /// Serve the API for integrations (each with its key): POST /api/v1/company/ingest, /drafts, /reports.
     Serve {
         /// Where to listen (port 0: any free port; the first line says which).
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
         listen: String,
+        /// A company pack (TOML) drafts are checked with, besides the built-in ones; repeatable.
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<String>,
+        /// The company's policy file, for drafts.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// Peer reports one integration key may send per hour.
+        #[arg(long, default_value_t = 60)]
+        reports_per_hour: i64,
         #[command(flatten)]
         db: StoreArg,
     },
@@ -239,7 +252,7 @@ impl ScanArgs {
 }
 
 /// The company's policy file, or the empty policy.
-fn load_policy(path: Option<&Path>) -> Result<Policy> {
+pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy> {
     let Some(p) = path else { return Ok(Policy::default()) };
     let src = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
     Ok(Policy::parse(&p.display().to_string(), &src).map_err(|e| UsageError(e.to_string()))?)
@@ -364,7 +377,16 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Report { format, out, db } => followup::report(format == "html", out.as_deref(), db),
         Command::Demo(a) => demo::run(a),
         Command::Apikey(c) => api::apikey_command(c),
-        Command::Serve { listen, db } => api::serve(listen, db),
+        Command::Draft(c) => draft::run(c),
+        Command::Serve { listen, packs, policy, reports_per_hour, db } => {
+            let o = api::ServeOptions {
+                listen,
+                packs,
+                policy: policy.as_deref(),
+                reports_per_hour: *reports_per_hour,
+            };
+            api::serve(&o, db)
+        }
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
             send_outbox(smtp, from, *max_attempts, who, db)
