@@ -936,3 +936,42 @@ fn drafts_and_peer_reports_through_the_api_on_postgres() {
     let Some(db) = pg_database("cli_company_drafts") else { return };
     drafts_and_reports(&db, &scratch("company-drafts-pg"));
 }
+
+/// A distributor's own Instagram export: their posts go in as theirs;
+/// the second run adds nothing; an unknown distributor is a usage error.
+fn own_export(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tactful-import/tests/fixtures/instagram/ig_2024");
+    let export = export.to_str().unwrap();
+    let args = ["company", "ingest-export", "--distributor", "D2", "--format", "instagram", export];
+    let (code, out) = run(db, &args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(instagram export of D2): 1 own posts: 1 added"), "{out}");
+    let (_, again) = run(db, &args);
+    assert!(again.contains("0 added, 0 new versions, 1 unchanged"), "{again}");
+    let (code, out) =
+        run(db, &["company", "ingest-export", "--distributor", "D9", "--format", "instagram", export]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no distributor `D9`"), "{out}");
+    let (code, out) =
+        run(db, &["company", "ingest-export", "--distributor", "D2", "/nonexistent/export.zip"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("nothing was ingested"), "{out}");
+    let (code, out) = run(db, &["company", "unattributed", "--json"]);
+    assert_eq!((code, out.trim()), (0, ""), "the export's posts are D2's, not unattributed");
+}
+
+#[test]
+fn a_distributors_own_export_is_ingested_as_theirs_on_sqlite() {
+    let dir = scratch("company-export");
+    own_export(dir.join("company.db").to_str().unwrap(), &dir);
+}
+
+#[test]
+fn a_distributors_own_export_is_ingested_as_theirs_on_postgres() {
+    let Some(db) = pg_database("cli_company_export") else { return };
+    own_export(&db, &scratch("company-export-pg"));
+}

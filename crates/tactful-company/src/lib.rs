@@ -28,6 +28,7 @@ pub mod cases;
 pub mod demo;
 pub mod draft;
 pub mod escalate;
+pub mod export;
 pub mod feed;
 // Handles are shared with the seller side (who a message is for): they live in the core.
 pub use tactful_core::handle;

@@ -43,6 +43,21 @@ pub enum Command {
         #[command(flatten)]
         db: StoreArg,
     },
+    /// Ingest a distributor's own platform export (Facebook, Instagram, X, LinkedIn, CSV/JSONL): their posts, attributed to them.
+    IngestExport {
+        /// The distributor whose export it is (their roster id).
+        #[arg(long, value_name = "ID")]
+        distributor: String,
+        /// The export: a zip or a folder, as the platform gave it.
+        path: PathBuf,
+        /// facebook, instagram, x, linkedin, csv or jsonl (default: told from the export's files).
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
     /// Handles that posted but are on no distributor's roster entry.
     Unattributed {
         /// One JSON object a line instead of a table.
@@ -333,6 +348,9 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Roster(RosterCommand::Import { file, who, db }) => roster_import(file, who, db),
         Command::Roster(RosterCommand::List { team, json, db }) => roster_list(team.as_deref(), *json, db),
         Command::Ingest { file, format, who, db } => feed_ingest(file, format.as_deref(), who, db),
+        Command::IngestExport { distributor, path, format, who, db } => {
+            ingest_export(distributor, path, format.as_deref(), who, db)
+        }
         Command::Unattributed { json, db } => unattributed(*json, db),
         Command::Scan { scan, db } => run_worker(scan, false, db),
         Command::Worker { scan, follow, db } => run_worker(scan, *follow, db),
@@ -534,6 +552,47 @@ fn feed_ingest(file: &Path, format: Option<&str>, who: &Who, db: &StoreArg) -> R
         )?;
     }
     print_problems(&mut out, &s.problems, s.skipped)?;
+    Ok(0)
+}
+
+fn ingest_export(
+    distributor: &str,
+    path: &Path,
+    format: Option<&str>,
+    who: &Who,
+    db: &StoreArg,
+) -> Result<u8> {
+    let format = format
+        .map(str::parse::<tactful_import::Format>)
+        .transpose()
+        .map_err(|e| UsageError(e.to_string()))?;
+    let mut store = open(db)?;
+    let s = tactful_company::export::ingest_export(
+        store.people(),
+        &who.actor(),
+        distributor,
+        path,
+        format,
+        ingest::Options::default(),
+    )
+    .map_err(|e| match e {
+        // An export that cannot be read is the user's to fix, as with `tactful import`.
+        e @ (tactful_company::Error::Format { .. } | tactful_company::Error::Read { .. }) => {
+            UsageError(format!("{e}\nnothing was ingested; the store is unchanged")).into()
+        }
+        e => usage(e),
+    })?;
+    let p = &s.posts;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({} export of {distributor}): {} own posts: {} added, {} new versions, {} unchanged, {} skipped; {} other records left out",
+        p.file, s.format, p.read, p.added, p.new_versions, p.unchanged, p.skipped, s.left_out
+    )?;
+    print_problems(&mut out, &p.problems, p.skipped)?;
+    for u in &s.unreadable {
+        writeln!(out, "  not read: {u}")?;
+    }
     Ok(0)
 }
 
