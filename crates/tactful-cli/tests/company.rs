@@ -27,6 +27,32 @@ fn pg_database(name: &str) -> Option<String> {
     Some(tactful_store::testing::fresh_pg_database(&url, name).unwrap())
 }
 
+/// Two tests of `story(db, dir)`: on a SQLite file of its own, and on a
+/// PostgreSQL database of its own (a visible skip without the test server).
+macro_rules! on_both_backends {
+    ($story:ident: $sqlite:ident, $postgres:ident, $name:literal) => {
+        #[test]
+        fn $sqlite() {
+            let dir = scratch(concat!("company-", $name));
+            $story(dir.join("company.db").to_str().unwrap(), &dir);
+        }
+
+        #[test]
+        fn $postgres() {
+            let Some(db) = pg_database(concat!("cli_company_", $name)) else { return };
+            $story(&db, &scratch(concat!("company-", $name, "-pg")));
+        }
+    };
+}
+
+/// The test roster, imported by the officer.
+fn import_roster(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    let (code, out) = run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+}
+
 fn run(db: &str, args: &[&str]) -> (i32, String) {
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--db", db]);
@@ -120,18 +146,7 @@ fn the_company_loop(db: &str, dir: &std::path::Path) {
     );
 }
 
-#[test]
-fn the_company_loop_on_sqlite() {
-    let dir = scratch("company-loop");
-    let db = dir.join("company.db");
-    the_company_loop(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn the_company_loop_on_postgres() {
-    let Some(db) = pg_database("cli_company_loop") else { return };
-    the_company_loop(&db, &scratch("company-loop-pg"));
-}
+on_both_backends!(the_company_loop: the_company_loop_on_sqlite, the_company_loop_on_postgres, "loop");
 
 #[test]
 fn a_feed_of_unknown_format_is_a_usage_error() {
@@ -154,9 +169,7 @@ instagram,C1,@bobcole,\"Morning walk with the dog, what a sunrise today.\"
 ";
 
 fn scan_to_cases(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    import_roster(db, dir);
     let feed = dir.join("claims.csv");
     std::fs::write(&feed, CLAIMS).unwrap();
     let (code, out) = run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
@@ -245,18 +258,7 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn scan_to_cases_on_sqlite() {
-    let dir = scratch("company-cases");
-    let db = dir.join("company.db");
-    scan_to_cases(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn scan_to_cases_on_postgres() {
-    let Some(db) = pg_database("cli_company_cases") else { return };
-    scan_to_cases(&db, &scratch("company-cases-pg"));
-}
+on_both_backends!(scan_to_cases: scan_to_cases_on_sqlite, scan_to_cases_on_postgres, "cases");
 
 /// What the sink received: (recipient, data) per message.
 type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
@@ -322,25 +324,12 @@ fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), text(&o))
 }
 
-#[test]
-fn a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite() {
-    let dir = scratch("company-notices");
-    let db = dir.join("company.db");
-    notices(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres() {
-    let Some(db) = pg_database("cli_company_notices") else { return };
-    notices(&db, &scratch("company-notices-pg"));
-}
+on_both_backends!(notices: a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite, a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres, "notices");
 
 /// Roster → claims → scan → a notice refused (no email), a template refused
 /// (unknown placeholder), a notice queued → a 550 → retried later → received once.
 fn notices(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    import_roster(db, dir);
     let feed = dir.join("claims.csv");
     std::fs::write(&feed, CLAIMS).unwrap();
     run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
@@ -572,17 +561,7 @@ fn follow_up(db: &str, dir: &std::path::Path) {
     assert!(ok_at(db, t0, &["company", "audit", "verify"]).starts_with("audit log OK"));
 }
 
-#[test]
-fn lessons_escalation_and_the_report_on_sqlite() {
-    let dir = scratch("company-follow-up");
-    follow_up(dir.join("company.db").to_str().unwrap(), &dir);
-}
-
-#[test]
-fn lessons_escalation_and_the_report_on_postgres() {
-    let Some(db) = pg_database("cli_company_follow_up") else { return };
-    follow_up(&db, &scratch("company-follow-up-pg"));
-}
+on_both_backends!(follow_up: lessons_escalation_and_the_report_on_sqlite, lessons_escalation_and_the_report_on_postgres, "follow_up");
 
 /// The numbers on the line of `out` that contains `needle`.
 fn numbers(out: &str, needle: &str) -> Vec<u64> {
@@ -781,9 +760,7 @@ fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
 /// An integration sends its feed over HTTP with its own key; a missing,
 /// wrong or revoked key is refused; posts go in as from a file.
 fn ingest_api(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    import_roster(db, dir);
     let (code, out) = run(db, &["company", "apikey", "create", "listening-tool", "--as", "officer"]);
     assert_eq!(code, 0, "{out}");
     let key = out.lines().nth(1).unwrap().trim().to_string();
@@ -833,17 +810,7 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite() {
-    let dir = scratch("company-api");
-    ingest_api(dir.join("company.db").to_str().unwrap(), &dir);
-}
-
-#[test]
-fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres() {
-    let Some(db) = pg_database("cli_company_api") else { return };
-    ingest_api(&db, &scratch("company-api-pg"));
-}
+on_both_backends!(ingest_api: the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite, the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres, "api");
 
 const CLAIM: &str = "Calm Drops helped me relax and cured my insomnia in a week.";
 
@@ -852,9 +819,7 @@ const CLAIM: &str = "Calm Drops helped me relax and cured my insomnia in a week.
 /// text then has nothing to fix; reports of one URL are one case, the
 /// reporter's contact is never shown, and a key's reports are limited.
 fn drafts_and_reports(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    import_roster(db, dir);
     let (_, out) = run(db, &["company", "apikey", "create", "platform", "--as", "officer"]);
     let key = out.lines().nth(1).unwrap().trim().to_string();
     let (mut server, addr) = serve(db, &["--reports-per-hour", "3"]);
@@ -925,24 +890,12 @@ fn drafts_and_reports(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn drafts_and_peer_reports_through_the_api_on_sqlite() {
-    let dir = scratch("company-drafts");
-    drafts_and_reports(dir.join("company.db").to_str().unwrap(), &dir);
-}
-
-#[test]
-fn drafts_and_peer_reports_through_the_api_on_postgres() {
-    let Some(db) = pg_database("cli_company_drafts") else { return };
-    drafts_and_reports(&db, &scratch("company-drafts-pg"));
-}
+on_both_backends!(drafts_and_reports: drafts_and_peer_reports_through_the_api_on_sqlite, drafts_and_peer_reports_through_the_api_on_postgres, "drafts");
 
 /// A distributor's own Instagram export: their posts go in as theirs;
 /// the second run adds nothing; an unknown distributor is a usage error.
 fn own_export(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
+    import_roster(db, dir);
     let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tactful-import/tests/fixtures/instagram/ig_2024");
     let export = export.to_str().unwrap();
@@ -964,14 +917,4 @@ fn own_export(db: &str, dir: &std::path::Path) {
     assert_eq!((code, out.trim()), (0, ""), "the export's posts are D2's, not unattributed");
 }
 
-#[test]
-fn a_distributors_own_export_is_ingested_as_theirs_on_sqlite() {
-    let dir = scratch("company-export");
-    own_export(dir.join("company.db").to_str().unwrap(), &dir);
-}
-
-#[test]
-fn a_distributors_own_export_is_ingested_as_theirs_on_postgres() {
-    let Some(db) = pg_database("cli_company_export") else { return };
-    own_export(&db, &scratch("company-export-pg"));
-}
+on_both_backends!(own_export: a_distributors_own_export_is_ingested_as_theirs_on_sqlite, a_distributors_own_export_is_ingested_as_theirs_on_postgres, "export");

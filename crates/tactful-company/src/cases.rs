@@ -148,15 +148,8 @@ fn case(r: &mut [Cell]) -> Result<Case, String> {
 
 fn cases(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
-    let mut bad = None;
-    db.each(sql, args, &mut |r| match case(r) {
-        Ok(c) => out.push(c),
-        Err(e) => bad = Some(e),
-    })?;
-    match bad {
-        Some(e) => Err(Error::Damaged(e)),
-        None => Ok(out),
-    }
+    crate::read_rows(db, sql, args, &mut out, case)?;
+    Ok(out)
 }
 
 /// A page of cases. Keyset paging: `next` names the last case of the page

@@ -91,12 +91,8 @@ fn draft(r: &mut [Cell]) -> Result<Draft, String> {
 
 fn drafts(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Draft>, Error> {
     let mut out = Vec::new();
-    let mut bad = None;
-    db.each(sql, args, &mut |r| match draft(r) {
-        Ok(d) => out.push(d),
-        Err(e) => bad = Some(e),
-    })?;
-    bad.map_or(Ok(out), |e| Err(Error::Damaged(e)))
+    crate::read_rows(db, sql, args, &mut out, draft)?;
+    Ok(out)
 }
 
 /// The sentences officers approved, for the scan and the draft check.
@@ -166,20 +162,14 @@ pub fn submit(
 
 /// The company's drafts, the newest first; only those with `status` when given.
 pub fn list(db: &mut dyn Db, company: i64, status: Option<DraftStatus>) -> Result<Vec<Draft>, Error> {
-    match status {
-        Some(s) => drafts(
-            db,
-            &format!(
-                "SELECT {COLUMNS} FROM company_drafts WHERE company_id = ?1 AND status = ?2 ORDER BY id DESC"
-            ),
-            &[Arg::Int(company), Arg::Static(s.as_str())],
+    // No status asked for: `status = status`, every draft.
+    drafts(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM company_drafts WHERE company_id = ?1 AND status = COALESCE(?2, status) ORDER BY id DESC"
         ),
-        None => drafts(
-            db,
-            &format!("SELECT {COLUMNS} FROM company_drafts WHERE company_id = ?1 ORDER BY id DESC"),
-            &[Arg::Int(company)],
-        ),
-    }
+        &[Arg::Int(company), Arg::OptText(status.map(|s| s.as_str().to_string()))],
+    )
 }
 
 /// One draft.

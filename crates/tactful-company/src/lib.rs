@@ -218,6 +218,24 @@ pub(crate) fn atomic<T>(
     }
 }
 
+/// The rows of `sql`, each read by `read` and appended to `out`; a row it
+/// cannot read (a status or a JSON column this tactful does not know) makes
+/// the answer [`Error::Damaged`].
+pub(crate) fn read_rows<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+    out: &mut Vec<T>,
+    read: impl Fn(&mut [tactful_store::people::Cell]) -> Result<T, String>,
+) -> Result<(), Error> {
+    let mut bad = None;
+    db.each(sql, args, &mut |r| match read(r) {
+        Ok(v) => out.push(v),
+        Err(e) => bad = Some(e),
+    })?;
+    bad.map_or(Ok(()), |e| Err(Error::Damaged(e)))
+}
+
 /// Hex of the first `bytes` bytes of SHA-256 of `parts`, fed in order.
 pub(crate) fn sha256_hex(parts: &[&[u8]], bytes: usize) -> String {
     use sha2::Digest;

@@ -309,20 +309,15 @@ fn open_cases(db: &mut dyn Db, company: i64, posts: &[i64]) -> Result<Vec<OpenCa
              WHERE company_id = ?1 AND post_id IN ({}) AND status IN {OPEN}",
             list(chunk.len(), 2)
         );
-        let mut bad = None;
-        db.each(&sql, &args, &mut |r| match r[4].text().parse::<Status>() {
-            Ok(status) => out.push(OpenCase {
+        crate::read_rows(db, &sql, &args, &mut out, |r| {
+            Ok(OpenCase {
+                status: r[4].text().parse::<Status>()?,
                 id: r[0].int(),
                 post: r[1].int(),
                 version: r[2].int(),
                 category: r[3].take_text(),
-                status,
-            }),
-            Err(e) => bad = Some(e),
+            })
         })?;
-        if let Some(e) = bad {
-            return Err(Error::Damaged(e));
-        }
     }
     Ok(out)
 }

@@ -104,26 +104,17 @@ struct Server {
     limits: peer::Limits,
 }
 
-/// What `serve` needs besides the store.
-pub struct ServeOptions<'a> {
-    pub listen: &'a str,
-    pub packs: &'a [String],
-    pub policy: Option<&'a std::path::Path>,
-    pub reports_per_hour: i64,
-}
-
 const ROUTES: &str = "POST /api/v1/company/ingest, /api/v1/company/drafts, /api/v1/company/reports";
 
 /// The largest draft or report one request may send (their fields have caps of their own).
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
 
-pub fn serve(o: &ServeOptions, db: &StoreArg) -> Result<u8> {
+pub fn serve(listen: &str, judge: &super::Judge, reports_per_hour: i64, db: &StoreArg) -> Result<u8> {
     // Open (and migrate) once before serving: a bad store fails here.
     let location = open(db)?.location();
-    let checker = crate::input::checker(o.packs)?;
-    let policy = super::load_policy(o.policy)?;
+    let (checker, policy) = judge.load()?;
     let listener =
-        std::net::TcpListener::bind(o.listen).with_context(|| format!("cannot listen on {}", o.listen))?;
+        std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let small = || DefaultBodyLimit::max(SMALL_BODY_LIMIT);
@@ -141,7 +132,7 @@ pub fn serve(o: &ServeOptions, db: &StoreArg) -> Result<u8> {
             location: location.clone(),
             checker,
             policy,
-            limits: peer::Limits { per_hour: o.reports_per_hour },
+            limits: peer::Limits { per_hour: reports_per_hour },
         }));
     let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     {

@@ -26,12 +26,8 @@ pub enum DraftCommand {
         /// Read the text from this file.
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
-        /// A company pack (TOML) checked besides the built-in ones; repeatable.
-        #[arg(long = "pack", value_name = "FILE")]
-        packs: Vec<String>,
-        /// The company's policy file (approved claims, brands, disclosures).
-        #[arg(long, value_name = "FILE")]
-        policy: Option<PathBuf>,
+        #[command(flatten)]
+        judge: super::Judge,
         #[command(flatten)]
         who: Who,
         #[command(flatten)]
@@ -74,15 +70,14 @@ pub enum DraftCommand {
 pub fn run(c: &DraftCommand) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     match c {
-        DraftCommand::Submit { distributor, text, file, packs, policy, who, db } => {
+        DraftCommand::Submit { distributor, text, file, judge, who, db } => {
             let text = match (text, file) {
                 (Some(t), _) => t.clone(),
                 (None, Some(f)) => std::fs::read_to_string(f)
                     .map_err(|e| UsageError(format!("cannot read {}: {e}", f.display())))?,
                 (None, None) => unreachable!("clap requires a text or --file"),
             };
-            let checker = crate::input::checker(packs)?;
-            let policy = super::load_policy(policy.as_deref())?;
+            let (checker, policy) = judge.load()?;
             let mut store = open(db)?;
             let d = draft::submit(store.people(), &who.actor(), &checker, &policy, distributor, &text)
                 .map_err(usage)?;
@@ -103,22 +98,20 @@ pub fn run(c: &DraftCommand) -> Result<u8> {
             }
         }
         DraftCommand::Approve { id, notes, who, db } => {
-            let mut store = open(db)?;
-            let d =
-                draft::decide(store.people(), &who.actor(), *id, &Decision::Approve { notes: notes.clone() })
-                    .map_err(usage)?;
-            show(&mut out, &d)?;
+            decide(&mut out, *id, &Decision::Approve { notes: notes.clone() }, who, db)?;
             writeln!(out, "  its text is now an approved claim: it raises no finding in a post")?;
         }
         DraftCommand::Return { id, notes, who, db } => {
-            let mut store = open(db)?;
-            let d =
-                draft::decide(store.people(), &who.actor(), *id, &Decision::Return { notes: notes.clone() })
-                    .map_err(usage)?;
-            show(&mut out, &d)?;
+            decide(&mut out, *id, &Decision::Return { notes: notes.clone() }, who, db)?;
         }
     }
     Ok(0)
+}
+
+fn decide(out: &mut impl Write, id: i64, decision: &Decision, who: &Who, db: &StoreArg) -> Result<()> {
+    let mut store = open(db)?;
+    let d = draft::decide(store.people(), &who.actor(), id, decision).map_err(usage)?;
+    Ok(show(out, &d)?)
 }
 
 fn show(out: &mut impl Write, d: &Draft) -> std::io::Result<()> {

@@ -201,12 +201,9 @@ pub enum Command {
         /// Where to listen (port 0: any free port; the first line says which).
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
         listen: String,
-        /// A company pack (TOML) drafts are checked with, besides the built-in ones; repeatable.
-        #[arg(long = "pack", value_name = "FILE")]
-        packs: Vec<String>,
-        /// The company's policy file, for drafts.
-        #[arg(long, value_name = "FILE")]
-        policy: Option<PathBuf>,
+        /// What drafts are checked with.
+        #[command(flatten)]
+        judge: Judge,
         /// Peer reports one integration key may send per hour.
         #[arg(long, default_value_t = 60)]
         reports_per_hour: i64,
@@ -246,21 +243,34 @@ pub struct ScanArgs {
     /// Post versions per batch (one transaction each).
     #[arg(long, default_value_t = 200)]
     batch: usize,
+    #[command(flatten)]
+    judge: Judge,
+    /// The worker's name in the audit log (default: worker-PID).
+    #[arg(long = "as", value_name = "NAME")]
+    name: Option<String>,
+}
+
+/// What posts and drafts are judged with: the company's packs and policy.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Judge {
     /// A company pack (TOML) checked besides the built-in ones; repeatable.
     #[arg(long = "pack", value_name = "FILE")]
     packs: Vec<String>,
     /// The company's policy file: approved claims, brand and product names, required disclosures.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
-    /// The worker's name in the audit log (default: worker-PID).
-    #[arg(long = "as", value_name = "NAME")]
-    name: Option<String>,
+}
+
+impl Judge {
+    /// The checker with the packs, and the policy.
+    pub(crate) fn load(&self) -> Result<(tactful_app::Checker, Policy)> {
+        Ok((crate::input::checker(&self.packs)?, load_policy(self.policy.as_deref())?))
+    }
 }
 
 impl ScanArgs {
     fn worker(&self) -> Result<Worker> {
-        let checker = crate::input::checker(&self.packs)?;
-        let policy = load_policy(self.policy.as_deref())?;
+        let (checker, policy) = self.judge.load()?;
         let name = self.name.clone().unwrap_or_else(|| format!("worker-{}", std::process::id()));
         Ok(Worker::new(checker, policy, &name).batch_size(self.batch))
     }
@@ -396,14 +406,8 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Demo(a) => demo::run(a),
         Command::Apikey(c) => api::apikey_command(c),
         Command::Draft(c) => draft::run(c),
-        Command::Serve { listen, packs, policy, reports_per_hour, db } => {
-            let o = api::ServeOptions {
-                listen,
-                packs,
-                policy: policy.as_deref(),
-                reports_per_hour: *reports_per_hour,
-            };
-            api::serve(&o, db)
+        Command::Serve { listen, judge, reports_per_hour, db } => {
+            api::serve(listen, judge, *reports_per_hour, db)
         }
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
