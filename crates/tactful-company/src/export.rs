@@ -51,8 +51,11 @@ fn feed_post(file: &str, line: u64, item: tactful_core::history::Item) -> Result
     let key = match handle::post_key(item.external_id.as_deref(), None) {
         Some(k) => k,
         None => {
-            let fp: String = item.fingerprint().iter().map(|b| format!("{b:02x}")).collect();
-            format!("export:{fp}")
+            use std::fmt::Write as _;
+            item.fingerprint().iter().fold(String::from("export:"), |mut k, b| {
+                let _ = write!(k, "{b:02x}");
+                k
+            })
         }
     };
     let author = handle::normalise(network, &item.author.handle)

@@ -202,10 +202,10 @@ async fn with_key(
     }
 }
 
-/// A JSON body, or a 400 naming what is wrong with it.
-fn json_body<T: serde::de::DeserializeOwned>(body: &[u8], code: &str) -> Result<T, Response> {
+/// A JSON body, or a 400 `code` naming what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8], code: &str) -> Result<T, Box<Response>> {
     serde_json::from_slice(body).map_err(|e| {
-        failure(StatusCode::BAD_REQUEST, code, &format!("the body is not the JSON expected: {e}"))
+        Box::new(failure(StatusCode::BAD_REQUEST, code, &format!("the body is not the JSON expected: {e}")))
     })
 }
 
@@ -261,7 +261,7 @@ struct DraftBody {
 async fn submit_draft(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
     let d: DraftBody = match json_body(&body, "bad_draft") {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     with_key(server, &headers, move |server, db, actor, _| {
         match draft::submit(db, &actor, &server.checker, &server.policy, d.distributor.trim(), &d.text) {
@@ -279,7 +279,7 @@ async fn submit_draft(State(server): State<Arc<Server>>, headers: HeaderMap, bod
 async fn peer_report(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
     let r: peer::Report = match json_body(&body, "bad_report") {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     with_key(server, &headers, move |server, db, actor, _| {
         match peer::receive(db, &actor, server.limits, &r) {

@@ -566,10 +566,7 @@ fn ingest_export(
     who: &Who,
     db: &StoreArg,
 ) -> Result<u8> {
-    let format = format
-        .map(str::parse::<tactful_import::Format>)
-        .transpose()
-        .map_err(|e| UsageError(e.to_string()))?;
+    let format = format.map(str::parse::<tactful_import::Format>).transpose().map_err(UsageError)?;
     let mut store = open(db)?;
     let s = tactful_company::export::ingest_export(
         store.people(),
