@@ -241,7 +241,7 @@ pub enum OutboxCommand {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScanArgs {
     /// Post versions per batch (one transaction each).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = tactful_company::worker::DEFAULT_BATCH)]
     batch: usize,
     #[command(flatten)]
     judge: Judge,
