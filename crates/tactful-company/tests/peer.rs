@@ -62,6 +62,13 @@ fn reports_of_one_url_are_one_case_counting_them(store: &mut dyn Store) {
         ("peer_report", vec!["PEER-REPORT".to_string()], 2)
     );
     assert_eq!(cases::list(db, DEFAULT_COMPANY, &cases::Filter::default()).unwrap().cases.len(), 1);
+    // A report names no rule: its case gets no notice (and so no lesson) of its own.
+    let checker = tactful_app::Checker::builtin();
+    let template = tactful_company::notice::Template::default();
+    let e =
+        tactful_company::notice::queue(db, &officer(T0 + 180), checker.engine(), &template, None, first.case)
+            .unwrap_err();
+    assert!(e.to_string().contains("is a peer report, which names no rule"), "{e}");
     let said = everything_said_about_cases(db);
     assert!(!said.contains("worried.customer"), "the reporter's contact is never shown: {said}");
     chain_holds(db);
