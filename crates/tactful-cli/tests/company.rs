@@ -741,8 +741,19 @@ fn post(
     (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
 }
 
+/// A `tactful company serve` process, stopped when dropped (also when an
+/// assertion fails half-way).
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `tactful company serve` on a free loopback port: the process and its address.
-fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
+fn serve(db: &str, more: &[&str]) -> (Served, String) {
     let mut server = command()
         .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
         .args(more)
@@ -754,7 +765,7 @@ fn serve(db: &str, more: &[&str]) -> (std::process::Child, String) {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
         .unwrap();
     let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
-    (server, addr)
+    (Served(server), addr)
 }
 
 /// An integration sends its feed over HTTP with its own key; a missing,
@@ -768,7 +779,7 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
     assert_eq!(code, 2, "{out}");
 
-    let (mut server, addr) = serve(db, &[]);
+    let (server, addr) = serve(db, &[]);
     let path = "/api/v1/company/ingest";
 
     let (status, body) = post(&addr, path, None, "application/x-ndjson", FEED);
@@ -798,8 +809,7 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
     let (status, _) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
     assert_eq!(status, 401, "a revoked key opens nothing");
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
 
     let export = dir.join("audit.jsonl");
     run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
@@ -822,7 +832,7 @@ fn drafts_and_reports(db: &str, dir: &std::path::Path) {
     import_roster(db, dir);
     let (_, out) = run(db, &["company", "apikey", "create", "platform", "--as", "officer"]);
     let key = out.lines().nth(1).unwrap().trim().to_string();
-    let (mut server, addr) = serve(db, &["--reports-per-hour", "3"]);
+    let (server, addr) = serve(db, &["--reports-per-hour", "3"]);
     let json = "application/json";
 
     let draft = serde_json::json!({ "distributor": "D1", "text": CLAIM }).to_string();
@@ -873,8 +883,7 @@ fn drafts_and_reports(db: &str, dir: &std::path::Path) {
     assert_eq!(status, 201);
     let (status, body) = post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R4", ""));
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
 
     let (code, cases) = run(db, &["company", "cases", "--json"]);
     assert_eq!(code, 0, "{cases}");
