@@ -27,6 +27,32 @@ fn pg_database(name: &str) -> Option<String> {
     Some(tactful_store::testing::fresh_pg_database(&url, name).unwrap())
 }
 
+/// Two tests of `story(db, dir)`: on a SQLite file of its own, and on a
+/// PostgreSQL database of its own (a visible skip without the test server).
+macro_rules! on_both_backends {
+    ($story:ident: $sqlite:ident, $postgres:ident, $name:literal) => {
+        #[test]
+        fn $sqlite() {
+            let dir = scratch(concat!("company-", $name));
+            $story(dir.join("company.db").to_str().unwrap(), &dir);
+        }
+
+        #[test]
+        fn $postgres() {
+            let Some(db) = pg_database(concat!("cli_company_", $name)) else { return };
+            $story(&db, &scratch(concat!("company-", $name, "-pg")));
+        }
+    };
+}
+
+/// The test roster, imported by the officer.
+fn import_roster(db: &str, dir: &std::path::Path) {
+    let roster = dir.join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    let (code, out) = run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+}
+
 fn run(db: &str, args: &[&str]) -> (i32, String) {
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--db", db]);
@@ -120,18 +146,7 @@ fn the_company_loop(db: &str, dir: &std::path::Path) {
     );
 }
 
-#[test]
-fn the_company_loop_on_sqlite() {
-    let dir = scratch("company-loop");
-    let db = dir.join("company.db");
-    the_company_loop(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn the_company_loop_on_postgres() {
-    let Some(db) = pg_database("cli_company_loop") else { return };
-    the_company_loop(&db, &scratch("company-loop-pg"));
-}
+on_both_backends!(the_company_loop: the_company_loop_on_sqlite, the_company_loop_on_postgres, "loop");
 
 #[test]
 fn a_feed_of_unknown_format_is_a_usage_error() {
@@ -154,9 +169,7 @@ instagram,C1,@bobcole,\"Morning walk with the dog, what a sunrise today.\"
 ";
 
 fn scan_to_cases(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    import_roster(db, dir);
     let feed = dir.join("claims.csv");
     std::fs::write(&feed, CLAIMS).unwrap();
     let (code, out) = run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
@@ -245,18 +258,7 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn scan_to_cases_on_sqlite() {
-    let dir = scratch("company-cases");
-    let db = dir.join("company.db");
-    scan_to_cases(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn scan_to_cases_on_postgres() {
-    let Some(db) = pg_database("cli_company_cases") else { return };
-    scan_to_cases(&db, &scratch("company-cases-pg"));
-}
+on_both_backends!(scan_to_cases: scan_to_cases_on_sqlite, scan_to_cases_on_postgres, "cases");
 
 /// What the sink received: (recipient, data) per message.
 type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
@@ -322,25 +324,12 @@ fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), text(&o))
 }
 
-#[test]
-fn a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite() {
-    let dir = scratch("company-notices");
-    let db = dir.join("company.db");
-    notices(db.to_str().unwrap(), &dir);
-}
-
-#[test]
-fn a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres() {
-    let Some(db) = pg_database("cli_company_notices") else { return };
-    notices(&db, &scratch("company-notices-pg"));
-}
+on_both_backends!(notices: a_notice_is_queued_delivered_by_smtp_and_retried_on_sqlite, a_notice_is_queued_delivered_by_smtp_and_retried_on_postgres, "notices");
 
 /// Roster → claims → scan → a notice refused (no email), a template refused
 /// (unknown placeholder), a notice queued → a 550 → retried later → received once.
 fn notices(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap(), "--as", "officer"]);
+    import_roster(db, dir);
     let feed = dir.join("claims.csv");
     std::fs::write(&feed, CLAIMS).unwrap();
     run(db, &["company", "ingest", feed.to_str().unwrap(), "--as", "officer"]);
@@ -572,17 +561,7 @@ fn follow_up(db: &str, dir: &std::path::Path) {
     assert!(ok_at(db, t0, &["company", "audit", "verify"]).starts_with("audit log OK"));
 }
 
-#[test]
-fn lessons_escalation_and_the_report_on_sqlite() {
-    let dir = scratch("company-follow-up");
-    follow_up(dir.join("company.db").to_str().unwrap(), &dir);
-}
-
-#[test]
-fn lessons_escalation_and_the_report_on_postgres() {
-    let Some(db) = pg_database("cli_company_follow_up") else { return };
-    follow_up(&db, &scratch("company-follow-up-pg"));
-}
+on_both_backends!(follow_up: lessons_escalation_and_the_report_on_sqlite, lessons_escalation_and_the_report_on_postgres, "follow_up");
 
 /// The numbers on the line of `out` that contains `needle`.
 fn numbers(out: &str, needle: &str) -> Vec<u64> {
@@ -762,21 +741,22 @@ fn post(
     (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
 }
 
-/// An integration sends its feed over HTTP with its own key; a missing,
-/// wrong or revoked key is refused; posts go in as from a file.
-fn ingest_api(db: &str, dir: &std::path::Path) {
-    let roster = dir.join("roster.csv");
-    std::fs::write(&roster, ROSTER).unwrap();
-    run(db, &["company", "roster", "import", roster.to_str().unwrap()]);
-    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool", "--as", "officer"]);
-    assert_eq!(code, 0, "{out}");
-    let key = out.lines().nth(1).unwrap().trim().to_string();
-    assert!(key.starts_with("tk_") && key.len() == 51, "{out}");
-    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
-    assert_eq!(code, 2, "{out}");
+/// A `tactful company serve` process, stopped when dropped (also when an
+/// assertion fails half-way).
+struct Served(std::process::Child);
 
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `tactful company serve` on a free loopback port: the process and its address.
+fn serve(db: &str, more: &[&str]) -> (Served, String) {
     let mut server = command()
         .args(["company", "serve", "--listen", "127.0.0.1:0", "--db", db])
+        .args(more)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -785,6 +765,21 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first)
         .unwrap();
     let addr = first.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    (Served(server), addr)
+}
+
+/// An integration sends its feed over HTTP with its own key; a missing,
+/// wrong or revoked key is refused; posts go in as from a file.
+fn ingest_api(db: &str, dir: &std::path::Path) {
+    import_roster(db, dir);
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool", "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    let key = out.lines().nth(1).unwrap().trim().to_string();
+    assert!(key.starts_with("tk_") && key.len() == 51, "{out}");
+    let (code, out) = run(db, &["company", "apikey", "create", "listening-tool"]);
+    assert_eq!(code, 2, "{out}");
+
+    let (server, addr) = serve(db, &[]);
     let path = "/api/v1/company/ingest";
 
     let (status, body) = post(&addr, path, None, "application/x-ndjson", FEED);
@@ -814,8 +809,7 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
     let (status, _) = post(&addr, path, Some(&key), "application/x-ndjson", FEED);
     assert_eq!(status, 401, "a revoked key opens nothing");
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
 
     let export = dir.join("audit.jsonl");
     run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
@@ -826,14 +820,110 @@ fn ingest_api(db: &str, dir: &std::path::Path) {
     assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite() {
-    let dir = scratch("company-api");
-    ingest_api(dir.join("company.db").to_str().unwrap(), &dir);
+on_both_backends!(ingest_api: the_ingest_api_takes_a_feed_with_an_integrations_key_on_sqlite, the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres, "api");
+
+const CLAIM: &str = "Calm Drops helped me relax and cured my insomnia in a week.";
+
+/// The company's platform sends a distributor's draft and peer reports with
+/// its key; an officer approves a draft from the command line, and the same
+/// text then has nothing to fix; reports of one URL are one case, the
+/// reporter's contact is never shown, and a key's reports are limited.
+fn drafts_and_reports(db: &str, dir: &std::path::Path) {
+    import_roster(db, dir);
+    let (_, out) = run(db, &["company", "apikey", "create", "platform", "--as", "officer"]);
+    let key = out.lines().nth(1).unwrap().trim().to_string();
+    let (server, addr) = serve(db, &["--reports-per-hour", "3"]);
+    let json = "application/json";
+
+    let draft = serde_json::json!({ "distributor": "D1", "text": CLAIM }).to_string();
+    let (status, _) = post(&addr, "/api/v1/company/drafts", None, json, &draft);
+    assert_eq!(status, 401);
+    let (status, body) = post(&addr, "/api/v1/company/drafts", Some(&key), json, &draft);
+    assert_eq!((status, body["status"].as_str()), (201, Some("pending")), "{body}");
+    assert!(!body["findings"].as_array().unwrap().is_empty(), "checked at once: {body}");
+    let id = body["id"].as_i64().unwrap().to_string();
+    let (status, body) =
+        post(&addr, "/api/v1/company/drafts", Some(&key), json, r#"{"distributor": "D9", "text": "hi"}"#);
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_draft")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("D9"), "{body}");
+
+    let (code, out) = run(db, &["company", "draft", "list", "--status", "pending"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("draft {id} · D1 · pending")) && out.contains("«"), "{out}");
+    let (code, out) = run(db, &["company", "draft", "return", &id]);
+    assert_eq!(code, 2, "returning needs notes: {out}");
+    let (code, out) = run(db, &["company", "draft", "approve", &id, "--as", "officer"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("approved by officer"), "{out}");
+    let (code, out) = run(db, &["company", "draft", "approve", &id]);
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = run(db, &["company", "draft", "submit", "--distributor", "D2", CLAIM]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("nothing to fix"), "an approved text raises nothing: {out}");
+
+    let report = |url: &str, contact: &str| {
+        serde_json::json!({
+            "url": url, "reason": "claims a cure", "text": "These drops cured my anxiety",
+            "author_handle": "@bobcole", "contact": contact,
+        })
+        .to_string()
+    };
+    let path = "/api/v1/company/reports";
+    let (status, first) =
+        post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R1", "peer@example.com"));
+    assert_eq!((status, first["new_case"].as_bool()), (201, Some(true)), "{first}");
+    let (status, again) = post(&addr, path, Some(&key), json, &report("https://www.instagram.com/p/R1/", ""));
+    assert_eq!(
+        (status, again["case"].clone(), again["reports"].as_i64()),
+        (201, first["case"].clone(), Some(2))
+    );
+    let (status, body) = post(&addr, path, Some(&key), json, r#"{"url": "https://instagram.com/p/R2"}"#);
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_report")), "{body}");
+    let (status, _) = post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R3", ""));
+    assert_eq!(status, 201);
+    let (status, body) = post(&addr, path, Some(&key), json, &report("https://instagram.com/p/R4", ""));
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
+    drop(server);
+
+    let (code, cases) = run(db, &["company", "cases", "--json"]);
+    assert_eq!(code, 0, "{cases}");
+    assert_eq!(cases.lines().filter(|l| l.contains("\"peer_reports\"")).count(), 2, "{cases}");
+    let export = dir.join("audit.jsonl");
+    run(db, &["company", "audit", "export", "--out", export.to_str().unwrap()]);
+    let audit = std::fs::read_to_string(&export).unwrap();
+    for said in [&cases, &audit] {
+        assert!(!said.contains("peer@example.com"), "the reporter's contact is never shown: {said}");
+    }
+    assert!(audit.contains("draft.approve") && audit.contains("case.peer_report"), "{audit}");
+    let (code, out) = run(db, &["company", "audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
 }
 
-#[test]
-fn the_ingest_api_takes_a_feed_with_an_integrations_key_on_postgres() {
-    let Some(db) = pg_database("cli_company_api") else { return };
-    ingest_api(&db, &scratch("company-api-pg"));
+on_both_backends!(drafts_and_reports: drafts_and_peer_reports_through_the_api_on_sqlite, drafts_and_peer_reports_through_the_api_on_postgres, "drafts");
+
+/// A distributor's own Instagram export: their posts go in as theirs;
+/// the second run adds nothing; an unknown distributor is a usage error.
+fn own_export(db: &str, dir: &std::path::Path) {
+    import_roster(db, dir);
+    let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tactful-import/tests/fixtures/instagram/ig_2024");
+    let export = export.to_str().unwrap();
+    let args = ["company", "ingest-export", "--distributor", "D2", "--format", "instagram", export];
+    let (code, out) = run(db, &args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(instagram export of D2): 1 own posts: 1 added"), "{out}");
+    let (_, again) = run(db, &args);
+    assert!(again.contains("0 added, 0 new versions, 1 unchanged"), "{again}");
+    let (code, out) =
+        run(db, &["company", "ingest-export", "--distributor", "D9", "--format", "instagram", export]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no distributor `D9`"), "{out}");
+    let (code, out) =
+        run(db, &["company", "ingest-export", "--distributor", "D2", "/nonexistent/export.zip"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("nothing was ingested"), "{out}");
+    let (code, out) = run(db, &["company", "unattributed", "--json"]);
+    assert_eq!((code, out.trim()), (0, ""), "the export's posts are D2's, not unattributed");
 }
+
+on_both_backends!(own_export: a_distributors_own_export_is_ingested_as_theirs_on_sqlite, a_distributors_own_export_is_ingested_as_theirs_on_postgres, "export");

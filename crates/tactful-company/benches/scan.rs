@@ -8,7 +8,7 @@
 //!
 //! The targets (issue 16): a worker at least half the bulk check; two
 //! workers at least 1.8 times one. TACTFUL_BENCH_BATCH sets the batch size
-//! (default 200).
+//! (default: the worker's, 1,000).
 
 #![allow(clippy::print_stdout)]
 
@@ -77,7 +77,10 @@ fn prepared(mut store: Box<dyn Store>, texts: &[String]) -> Box<dyn Store> {
 }
 
 fn batch() -> usize {
-    std::env::var("TACTFUL_BENCH_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
+    std::env::var("TACTFUL_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(tactful_company::worker::DEFAULT_BATCH)
 }
 
 fn new_worker(name: &str) -> Worker {

@@ -263,12 +263,22 @@ pub fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<AuditEntry, Error> {
-    crate::transaction(db, actor.company, |db| {
-        let mut chain = Chain::open(db, actor.company)?;
-        let e = chain.append(actor, action, subject, before, after).clone();
-        chain.write(db)?;
-        Ok(e)
-    })
+    crate::transaction(db, actor.company, |db| Ok(append(db, actor, action, subject, before, after)?))
+}
+
+/// Append one entry inside the caller's transaction (which holds the company's lock).
+pub(crate) fn append(
+    db: &mut dyn Db,
+    actor: &Actor,
+    action: &str,
+    subject: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Result<AuditEntry, StoreError> {
+    let mut chain = Chain::open(db, actor.company)?;
+    let e = chain.append(actor, action, subject, before, after).clone();
+    chain.write(db)?;
+    Ok(e)
 }
 
 fn entry(r: &mut [Cell]) -> AuditEntry {

@@ -15,7 +15,6 @@ use serde::Serialize;
 use tactful_store::people::Db;
 use tactful_store::{Arg, StoreError};
 
-use crate::audit::Chain;
 use crate::feed::{Feed, FeedPost, Format};
 use crate::{Actor, Error, Problem};
 
@@ -86,13 +85,46 @@ pub fn ingest(
     options: Options,
 ) -> Result<IngestSummary, Error> {
     let mut feed = Feed::open(file, reader, format)?;
-    crate::transaction(db, actor.company, |db| {
+    ingest_rows(db, actor, file, &mut || feed.next_post(), options, None)
+}
+
+/// The next row of a source of posts: none at its end, a skipped row as a
+/// [`Problem`], a source that cannot be read further as an error.
+pub type NextRow<'a> = dyn FnMut() -> Result<Option<Result<FeedPost, Problem>>, Error> + 'a;
+
+/// Ingest the rows `next` gives, named `file`, in one transaction: a feed,
+/// or a distributor's own export (`owner`: every post is theirs, whatever
+/// handle it carries).
+pub fn ingest_rows(
+    db: &mut dyn Db,
+    actor: &Actor,
+    file: &str,
+    next: &mut NextRow<'_>,
+    options: Options,
+    owner: Option<&str>,
+) -> Result<IngestSummary, Error> {
+    // The last line read, to say where a failing store stopped us.
+    let mut at_line = 0;
+    let done = crate::transaction(db, actor.company, |db| {
         let owners = handle_owners(db, actor.company)?;
+        if let Some(d) = owner {
+            let known = db.rows(
+                "SELECT 1 FROM company_distributors WHERE company_id = ?1 AND id = ?2",
+                &[Arg::Int(actor.company), Arg::Text(d.to_string())],
+            )?;
+            if known.is_empty() {
+                return Err(Error::UnknownDistributor(d.to_string()));
+            }
+        }
         let mut s = IngestSummary { file: file.to_string(), ..IngestSummary::default() };
         let mut batch: Vec<Pending> = Vec::with_capacity(options.batch);
         let mut keys: HashSet<(&'static str, String)> = HashSet::new();
-        while let Some(row) = feed.next_post()? {
+        while let Some(row) = next()? {
             s.read += 1;
+            at_line = match &row {
+                Ok(p) => p.line,
+                Err(p) => p.line,
+            };
             let post = match row {
                 Ok(p) => p,
                 Err(p) => {
@@ -109,7 +141,10 @@ pub fn ingest(
                 keys.clear();
                 keys.insert((post.network, post.key.clone()));
             }
-            let distributor = owners.get(&(post.network, post.author.clone())).cloned();
+            let distributor = match owner {
+                Some(d) => Some(d.to_string()),
+                None => owners.get(&(post.network, post.author.clone())).cloned(),
+            };
             batch.push(Pending { hash: text_hash(&post.text), post, distributor });
             if batch.len() >= options.batch.max(1) {
                 flush(db, actor, file, &mut batch, &mut s)?;
@@ -118,15 +153,22 @@ pub fn ingest(
         }
         flush(db, actor, file, &mut batch, &mut s)?;
         if s.added + s.new_versions > 0 {
-            let mut chain = Chain::open(db, actor.company)?;
-            let after = serde_json::json!({
+            let mut after = serde_json::json!({
                 "read": s.read, "added": s.added, "new_versions": s.new_versions, "unchanged": s.unchanged,
                 "unattributed": s.unattributed, "skipped": s.skipped,
             });
-            chain.append(actor, "feed.ingest", &format!("feed:{file}"), None, Some(&after));
-            chain.write(db)?;
+            if let Some(d) = owner {
+                after["distributor"] = serde_json::json!(d);
+            }
+            crate::audit::append(db, actor, "feed.ingest", &format!("feed:{file}"), None, Some(&after))?;
         }
         Ok(s)
+    });
+    done.map_err(|e| match e {
+        Error::Store(e) => {
+            Error::Interrupted { file: file.to_string(), line: at_line, message: e.to_string() }
+        }
+        e => e,
     })
 }
 

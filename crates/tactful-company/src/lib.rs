@@ -26,7 +26,9 @@ mod batch;
 pub mod case;
 pub mod cases;
 pub mod demo;
+pub mod draft;
 pub mod escalate;
+pub mod export;
 pub mod feed;
 // Handles are shared with the seller side (who a message is for): they live in the core.
 pub use tactful_core::handle;
@@ -34,6 +36,7 @@ pub mod ingest;
 pub mod lesson;
 pub mod notice;
 pub mod outbox;
+pub mod peer;
 pub mod policy;
 pub mod report;
 pub mod roster;
@@ -101,6 +104,12 @@ pub enum Error {
     /// The store holds something this tactful cannot read.
     #[error("the company tables hold something unexpected: {0}")]
     Damaged(String),
+    /// The store failed part-way through an ingest (the server stopped, the
+    /// connection dropped): the file's one transaction was rolled back.
+    #[error(
+        "{file}: ingest stopped near line {line}: the store failed: {message}. Nothing of this file was stored (a file is written in one transaction); run the same ingest again once the store is back: posts stored by earlier files are not doubled"
+    )]
+    Interrupted { file: String, line: u64, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -207,6 +216,24 @@ pub(crate) fn atomic<T>(
         (Some(Ok(v)), Ok(())) => Ok(v),
         (None, Ok(())) => unreachable!("atomically ran the closure"),
     }
+}
+
+/// The rows of `sql`, each read by `read` and appended to `out`; a row it
+/// cannot read (a status or a JSON column this tactful does not know) makes
+/// the answer [`Error::Damaged`].
+pub(crate) fn read_rows<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+    out: &mut Vec<T>,
+    read: impl Fn(&mut [tactful_store::people::Cell]) -> Result<T, String>,
+) -> Result<(), Error> {
+    let mut bad = None;
+    db.each(sql, args, &mut |r| match read(r) {
+        Ok(v) => out.push(v),
+        Err(e) => bad = Some(e),
+    })?;
+    bad.map_or(Ok(()), |e| Err(Error::Damaged(e)))
 }
 
 /// Hex of the first `bytes` bytes of SHA-256 of `parts`, fed in order.

@@ -281,6 +281,12 @@ pub fn queue(
     let company = actor.company;
     crate::transaction(db, company, |db| {
         let d = cases::detail(db, company, case_id)?;
+        if d.case.category == crate::peer::CATEGORY {
+            // A report names no rule, so there is no lesson to give yet.
+            return Err(Error::Input(format!(
+                "case {case_id} is a peer report, which names no rule: look at the post; when its text breaks a rule, ingest it and notice the case the scan opens; close or dismiss this one"
+            )));
+        }
         let Some(distributor) = d.case.distributor.clone() else {
             return Err(Error::Input(format!(
                 "case {case_id} is on an unattributed post: add the author's handle to the roster first"

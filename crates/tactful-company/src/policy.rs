@@ -40,6 +40,14 @@ pub struct ApprovedClaim {
     folded: String,
 }
 
+impl ApprovedClaim {
+    /// A cleared sentence (from the policy file, or a draft an officer approved).
+    pub fn new(text: &str) -> ApprovedClaim {
+        let text = text.trim().to_string();
+        ApprovedClaim { folded: fold(&text).0, text }
+    }
+}
+
 /// The company's policy (an empty one approves nothing and requires nothing).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
@@ -129,10 +137,8 @@ impl Policy {
                 })
                 .collect()
         };
-        let approved = clean(raw.approved, "approved")?
-            .into_iter()
-            .map(|text| ApprovedClaim { folded: fold(&text).0, text })
-            .collect();
+        let approved =
+            clean(raw.approved, "approved")?.into_iter().map(|text| ApprovedClaim::new(&text)).collect();
         if let Some(d) = raw.escalate_after_days.filter(|d| !(1..=365).contains(d)) {
             return Err(Error::Format {
                 file: file.to_string(),
@@ -160,12 +166,18 @@ impl Policy {
 
     /// The byte ranges of `text` that are approved sentences.
     pub fn approved_spans(&self, text: &str) -> Vec<(usize, usize)> {
-        if self.approved.is_empty() {
+        self.approved_spans_with(text, &[])
+    }
+
+    /// As [`Policy::approved_spans`], with `more` cleared sentences (those
+    /// the store holds: drafts an officer approved).
+    pub fn approved_spans_with(&self, text: &str, more: &[ApprovedClaim]) -> Vec<(usize, usize)> {
+        if self.approved.is_empty() && more.is_empty() {
             return Vec::new();
         }
         let (folded, from) = fold(text);
         let mut spans = Vec::new();
-        for a in &self.approved {
+        for a in self.approved.iter().chain(more) {
             for (i, m) in folded.match_indices(a.folded.as_str()) {
                 if !m.is_empty() {
                     spans.push((from[i].0, from[i + m.len() - 1].1));
@@ -178,8 +190,13 @@ impl Policy {
     /// Drop the findings that lie wholly inside an approved sentence; and
     /// add the policy's own finding when the post names the brand or a
     /// product without a required disclosure.
-    pub fn judge(&self, text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
-        let spans = self.approved_spans(text);
+    pub fn judge(&self, text: &str, findings: Vec<Finding>) -> Vec<Finding> {
+        self.judge_with(text, findings, &[])
+    }
+
+    /// As [`Policy::judge`], with `more` cleared sentences besides the file's.
+    pub fn judge_with(&self, text: &str, mut findings: Vec<Finding>, more: &[ApprovedClaim]) -> Vec<Finding> {
+        let spans = self.approved_spans_with(text, more);
         if !spans.is_empty() {
             // A claim head reads the whole post and cannot tell a cleared
             // sentence from the rest: with one in the post, its reading is

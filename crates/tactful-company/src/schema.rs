@@ -254,6 +254,66 @@ const STEPS: &[Step] = &[
         sqlite: &[],
         postgres: &[],
     },
+    // 6: the case list in priority order within one status is one index
+    // range too (the bench of a million cases showed it sorting them all).
+    Step {
+        both: &[
+            "CREATE INDEX company_cases_status_priority ON company_cases (company_id, status, priority, id)",
+        ],
+        keyed: &[],
+        sqlite: &[],
+        postgres: &[],
+    },
+    // 7: drafts sent for pre-approval, and the sentences officers approved.
+    Step {
+        both: &[
+            // Keyed by the text's hash: a long text cannot be a PostgreSQL index key.
+            "CREATE TABLE company_approved_claims (
+            company_id BIGINT NOT NULL,
+            text_hash TEXT NOT NULL,
+            text TEXT NOT NULL,
+            draft_id BIGINT,
+            approved_by TEXT NOT NULL,
+            approved_at BIGINT NOT NULL,
+            PRIMARY KEY (company_id, text_hash))",
+            "CREATE INDEX company_drafts_status ON company_drafts (company_id, status, id)",
+        ],
+        keyed: &["CREATE TABLE company_drafts (
+            {id},
+            company_id BIGINT NOT NULL,
+            distributor_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            status TEXT NOT NULL,
+            submitted_by TEXT NOT NULL,
+            submitted_at BIGINT NOT NULL,
+            decided_by TEXT,
+            decided_at BIGINT,
+            notes TEXT)"],
+        sqlite: &[],
+        postgres: &[],
+    },
+    // 8: peer reports (one row per report; the case counts them).
+    Step {
+        both: &[
+            "CREATE INDEX company_peer_reports_integration ON company_peer_reports (company_id, integration, received_at)",
+            "CREATE INDEX company_peer_reports_case ON company_peer_reports (company_id, case_id)",
+            "ALTER TABLE company_cases ADD COLUMN peer_reports BIGINT NOT NULL DEFAULT 0",
+        ],
+        // The reporter's contact lives here only: never on the case, the
+        // notice or the audit log.
+        keyed: &["CREATE TABLE company_peer_reports (
+            {id},
+            company_id BIGINT NOT NULL,
+            integration TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            contact TEXT,
+            case_id BIGINT NOT NULL,
+            received_at BIGINT NOT NULL)"],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.

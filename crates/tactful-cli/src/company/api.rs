@@ -1,5 +1,6 @@
 //! `tactful company apikey …` and `tactful company serve`: integrations send
-//! their feed to `POST /api/v1/company/ingest` with their own API key
+//! their feed to `POST /api/v1/company/ingest`, drafts for pre-approval to
+//! `/drafts` and peer reports to `/reports`, each with their own API key
 //! (`Authorization: Bearer KEY`); the key is shown once when made and kept
 //! only as a hash. Every answer is JSON; an error is `{"error": {"code",
 //! "message"}}` with a status that says whose it is.
@@ -14,7 +15,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use tactful_company::feed::Format;
-use tactful_company::{Actor, DEFAULT_COMPANY, Error, apikey, ingest};
+use tactful_company::{Actor, DEFAULT_COMPANY, Error, apikey, draft, ingest, peer};
 
 use super::{Who, open, usage};
 use crate::store::{StoreArg, show_time};
@@ -97,29 +98,46 @@ fn new_secret() -> Result<String> {
 
 struct Server {
     location: String,
+    /// The company's packs and policy, for drafts checked on arrival.
+    checker: tactful_app::Checker,
+    policy: tactful_company::policy::Policy,
+    limits: peer::Limits,
 }
 
-pub fn serve(listen: &str, db: &StoreArg) -> Result<u8> {
+const ROUTES: &str = "POST /api/v1/company/ingest, /api/v1/company/drafts, /api/v1/company/reports";
+
+/// The largest draft or report one request may send (their fields have caps of their own).
+const SMALL_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn serve(listen: &str, judge: &super::Judge, reports_per_hour: i64, db: &StoreArg) -> Result<u8> {
     // Open (and migrate) once before serving: a bad store fails here.
     let location = open(db)?.location();
+    let (checker, policy) = judge.load()?;
     let listener =
         std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let small = || DefaultBodyLimit::max(SMALL_BODY_LIMIT);
     let app = Router::new()
-        .route("/api/v1/company/ingest", axum::routing::post(ingest_feed))
+        .route(
+            "/api/v1/company/ingest",
+            axum::routing::post(ingest_feed).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route("/api/v1/company/drafts", axum::routing::post(submit_draft).layer(small()))
+        .route("/api/v1/company/reports", axum::routing::post(peer_report).layer(small()))
         .fallback(|| async {
-            failure(StatusCode::NOT_FOUND, "not_found", "no such endpoint: POST /api/v1/company/ingest")
+            failure(StatusCode::NOT_FOUND, "not_found", &format!("no such endpoint: {ROUTES}"))
         })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(Arc::new(Server { location: location.clone() }));
+        .with_state(Arc::new(Server {
+            location: location.clone(),
+            checker,
+            policy,
+            limits: peer::Limits { per_hour: reports_per_hour },
+        }));
     let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     {
         let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "listening on http://{addr} (store: {location}): POST /api/v1/company/ingest; Ctrl-C stops it"
-        )?;
+        writeln!(out, "listening on http://{addr} (store: {location}): {ROUTES}; Ctrl-C stops it")?;
         out.flush()?;
     }
     rt.block_on(async move {
@@ -138,16 +156,16 @@ fn failure(status: StatusCode, code: &str, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response()
 }
 
-#[derive(serde::Deserialize)]
-struct Params {
-    format: Option<String>,
-}
+/// What a request's work answers: a JSON body with its status, or a refusal.
+type Answer = Result<Result<(StatusCode, serde_json::Value), Response>>;
 
-async fn ingest_feed(
-    State(server): State<Arc<Server>>,
-    Query(params): Query<Params>,
-    headers: HeaderMap,
-    body: Bytes,
+/// Check the request's integration key, then do `work` on a thread of its
+/// own with a connection of its own (the store is blocking I/O), acting as
+/// `api:NAME`. Every endpoint goes through here.
+async fn with_key(
+    server: Arc<Server>,
+    headers: &HeaderMap,
+    work: impl FnOnce(&Server, &mut dyn tactful_store::people::Db, Actor, &str) -> Answer + Send + 'static,
 ) -> Response {
     let key = headers
         .get(axum::http::header::AUTHORIZATION)
@@ -161,6 +179,47 @@ async fn ingest_feed(
             "send the integration's key: Authorization: Bearer KEY",
         );
     };
+    let done = tokio::task::spawn_blocking(move || -> Answer {
+        let mut store = crate::store::open(Some(&server.location))?;
+        let db = store.people();
+        let Some(k) = apikey::check(db, DEFAULT_COMPANY, &key)? else {
+            return Ok(Err(failure(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this key is not known, or was revoked",
+            )));
+        };
+        let actor =
+            Actor { company: DEFAULT_COMPANY, who: format!("api:{}", k.name), at: tactful_app::clock::now() };
+        work(&server, db, actor, &k.name)
+    })
+    .await;
+    match done {
+        Ok(Ok(Ok((status, body)))) => (status, axum::Json(body)).into_response(),
+        Ok(Ok(Err(refused))) => refused,
+        Ok(Err(e)) => failure(StatusCode::INTERNAL_SERVER_ERROR, "store", &format!("{e:#}")),
+        Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+    }
+}
+
+/// A JSON body, or a 400 `code` naming what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8], code: &str) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(failure(StatusCode::BAD_REQUEST, code, &format!("the body is not the JSON expected: {e}")))
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Params {
+    format: Option<String>,
+}
+
+async fn ingest_feed(
+    State(server): State<Arc<Server>>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let csv = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -178,34 +237,60 @@ async fn ingest_feed(
         None if csv => Format::Csv,
         None => Format::Jsonl,
     };
-    // The store is blocking I/O: on a thread of its own, with a connection of its own.
-    let location = server.location.clone();
-    let work = tokio::task::spawn_blocking(move || -> Result<Result<ingest::IngestSummary, Response>> {
-        let mut store = crate::store::open(Some(&location))?;
-        let db = store.people();
-        let Some(k) = apikey::check(db, DEFAULT_COMPANY, &key)? else {
-            return Ok(Err(failure(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "this key is not known, or was revoked",
-            )));
-        };
-        let at = tactful_app::clock::now();
-        let actor = Actor { company: DEFAULT_COMPANY, who: format!("api:{}", k.name), at };
-        let file = format!("api:{}@{}", k.name, tactful_app::clock::rfc3339(at));
+    with_key(server, &headers, move |_, db, actor, name| {
+        let file = format!("api:{name}@{}", tactful_app::clock::rfc3339(actor.at));
         match ingest::ingest(db, &actor, &file, &body[..], format, ingest::Options::default()) {
-            Ok(s) => Ok(Ok(s)),
+            Ok(s) => Ok(Ok((StatusCode::OK, serde_json::to_value(s)?))),
             Err(e @ (Error::Format { .. } | Error::Read { .. })) => {
                 Ok(Err(failure(StatusCode::BAD_REQUEST, "bad_feed", &e.to_string())))
             }
             Err(e) => Err(e.into()),
         }
     })
-    .await;
-    match work {
-        Ok(Ok(Ok(summary))) => (StatusCode::OK, axum::Json(summary)).into_response(),
-        Ok(Ok(Err(refused))) => refused,
-        Ok(Err(e)) => failure(StatusCode::INTERNAL_SERVER_ERROR, "store", &format!("{e:#}")),
-        Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
-    }
+    .await
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftBody {
+    distributor: String,
+    text: String,
+}
+
+/// A distributor's draft, checked at once: 201 with the draft and its findings.
+async fn submit_draft(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
+    let d: DraftBody = match json_body(&body, "bad_draft") {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    with_key(server, &headers, move |server, db, actor, _| {
+        match draft::submit(db, &actor, &server.checker, &server.policy, d.distributor.trim(), &d.text) {
+            Ok(d) => Ok(Ok((StatusCode::CREATED, serde_json::to_value(d)?))),
+            Err(e @ (Error::Input(_) | Error::UnknownDistributor(_))) => {
+                Ok(Err(failure(StatusCode::BAD_REQUEST, "bad_draft", &e.to_string())))
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// A peer report: 201 with the case it opened or joined.
+async fn peer_report(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
+    let r: peer::Report = match json_body(&body, "bad_report") {
+        Ok(r) => r,
+        Err(r) => return *r,
+    };
+    with_key(server, &headers, move |server, db, actor, _| {
+        match peer::receive(db, &actor, server.limits, &r) {
+            Ok(Ok(received)) => Ok(Ok((StatusCode::CREATED, serde_json::to_value(received)?))),
+            Ok(Err(e @ peer::Refused::RateLimited { .. })) => {
+                Ok(Err(failure(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &e.to_string())))
+            }
+            Ok(Err(e)) => Ok(Err(failure(StatusCode::BAD_REQUEST, "bad_report", &e.to_string()))),
+            Err(Error::Input(m)) => Ok(Err(failure(StatusCode::BAD_REQUEST, "bad_report", &m))),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod demo;
+mod draft;
 mod followup;
 
 use anyhow::{Context, Result};
@@ -36,6 +37,21 @@ pub enum Command {
         file: PathBuf,
         /// csv or jsonl (default: from the file's extension).
         #[arg(long, value_parser = ["csv", "jsonl"])]
+        format: Option<String>,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// Ingest a distributor's own platform export (Facebook, Instagram, X, LinkedIn, CSV/JSONL): their posts, attributed to them.
+    IngestExport {
+        /// The distributor whose export it is (their roster id).
+        #[arg(long, value_name = "ID")]
+        distributor: String,
+        /// The export: a zip or a folder, as the platform gave it.
+        path: PathBuf,
+        /// facebook, instagram, x, linkedin, csv or jsonl (default: told from the export's files).
+        #[arg(long)]
         format: Option<String>,
         #[command(flatten)]
         who: Who,
@@ -177,11 +193,20 @@ pub enum Command {
     /// API keys for integrations that send posts over HTTP: create (shown once), revoke, list.
     #[command(subcommand)]
     Apikey(api::ApiKeyCommand),
-    /// Serve the ingest API: POST /api/v1/company/ingest with an integration's key.
+    /// Drafts sent for pre-approval: submit (checked at once), list, approve, return.
+    #[command(subcommand)]
+    Draft(draft::DraftCommand),
+    /// Serve the API for integrations (each with its key): POST /api/v1/company/ingest, /drafts, /reports.
     Serve {
         /// Where to listen (port 0: any free port; the first line says which).
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
         listen: String,
+        /// What drafts are checked with.
+        #[command(flatten)]
+        judge: Judge,
+        /// Peer reports one integration key may send per hour.
+        #[arg(long, default_value_t = 60)]
+        reports_per_hour: i64,
         #[command(flatten)]
         db: StoreArg,
     },
@@ -216,30 +241,43 @@ pub enum OutboxCommand {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScanArgs {
     /// Post versions per batch (one transaction each).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = tactful_company::worker::DEFAULT_BATCH)]
     batch: usize,
+    #[command(flatten)]
+    judge: Judge,
+    /// The worker's name in the audit log (default: worker-PID).
+    #[arg(long = "as", value_name = "NAME")]
+    name: Option<String>,
+}
+
+/// What posts and drafts are judged with: the company's packs and policy.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Judge {
     /// A company pack (TOML) checked besides the built-in ones; repeatable.
     #[arg(long = "pack", value_name = "FILE")]
     packs: Vec<String>,
     /// The company's policy file: approved claims, brand and product names, required disclosures.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
-    /// The worker's name in the audit log (default: worker-PID).
-    #[arg(long = "as", value_name = "NAME")]
-    name: Option<String>,
+}
+
+impl Judge {
+    /// The checker with the packs, and the policy.
+    pub(crate) fn load(&self) -> Result<(tactful_app::Checker, Policy)> {
+        Ok((crate::input::checker(&self.packs)?, load_policy(self.policy.as_deref())?))
+    }
 }
 
 impl ScanArgs {
     fn worker(&self) -> Result<Worker> {
-        let checker = crate::input::checker(&self.packs)?;
-        let policy = load_policy(self.policy.as_deref())?;
+        let (checker, policy) = self.judge.load()?;
         let name = self.name.clone().unwrap_or_else(|| format!("worker-{}", std::process::id()));
         Ok(Worker::new(checker, policy, &name).batch_size(self.batch))
     }
 }
 
 /// The company's policy file, or the empty policy.
-fn load_policy(path: Option<&Path>) -> Result<Policy> {
+pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy> {
     let Some(p) = path else { return Ok(Policy::default()) };
     let src = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
     Ok(Policy::parse(&p.display().to_string(), &src).map_err(|e| UsageError(e.to_string()))?)
@@ -320,6 +358,9 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Roster(RosterCommand::Import { file, who, db }) => roster_import(file, who, db),
         Command::Roster(RosterCommand::List { team, json, db }) => roster_list(team.as_deref(), *json, db),
         Command::Ingest { file, format, who, db } => feed_ingest(file, format.as_deref(), who, db),
+        Command::IngestExport { distributor, path, format, who, db } => {
+            ingest_export(distributor, path, format.as_deref(), who, db)
+        }
         Command::Unattributed { json, db } => unattributed(*json, db),
         Command::Scan { scan, db } => run_worker(scan, false, db),
         Command::Worker { scan, follow, db } => run_worker(scan, *follow, db),
@@ -364,7 +405,10 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Report { format, out, db } => followup::report(format == "html", out.as_deref(), db),
         Command::Demo(a) => demo::run(a),
         Command::Apikey(c) => api::apikey_command(c),
-        Command::Serve { listen, db } => api::serve(listen, db),
+        Command::Draft(c) => draft::run(c),
+        Command::Serve { listen, judge, reports_per_hour, db } => {
+            api::serve(listen, judge, *reports_per_hour, db)
+        }
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
             send_outbox(smtp, from, *max_attempts, who, db)
@@ -512,6 +556,44 @@ fn feed_ingest(file: &Path, format: Option<&str>, who: &Who, db: &StoreArg) -> R
         )?;
     }
     print_problems(&mut out, &s.problems, s.skipped)?;
+    Ok(0)
+}
+
+fn ingest_export(
+    distributor: &str,
+    path: &Path,
+    format: Option<&str>,
+    who: &Who,
+    db: &StoreArg,
+) -> Result<u8> {
+    let format = format.map(str::parse::<tactful_import::Format>).transpose().map_err(UsageError)?;
+    let mut store = open(db)?;
+    let s = tactful_company::export::ingest_export(
+        store.people(),
+        &who.actor(),
+        distributor,
+        path,
+        format,
+        ingest::Options::default(),
+    )
+    .map_err(|e| match e {
+        // An export that cannot be read is the user's to fix, as with `tactful import`.
+        e @ (tactful_company::Error::Format { .. } | tactful_company::Error::Read { .. }) => {
+            UsageError(format!("{e}\nnothing was ingested; the store is unchanged")).into()
+        }
+        e => usage(e),
+    })?;
+    let p = &s.posts;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({} export of {distributor}): {} own posts: {} added, {} new versions, {} unchanged, {} skipped; {} other records left out",
+        p.file, s.format, p.read, p.added, p.new_versions, p.unchanged, p.skipped, s.left_out
+    )?;
+    print_problems(&mut out, &p.problems, p.skipped)?;
+    for u in &s.unreadable {
+        writeln!(out, "  not read: {u}")?;
+    }
     Ok(0)
 }
 
