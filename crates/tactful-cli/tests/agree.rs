@@ -83,7 +83,7 @@ fn web_counts(db: &str) -> (u64, u64, u64) {
         write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
         let mut reply = String::new();
         s.read_to_string(&mut reply).unwrap();
-        reply.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_else(|| panic!("{reply}"))
+        reply.split_once("\r\n\r\n").map_or_else(|| panic!("{reply}"), |(_, b)| b.to_string())
     };
     let json = |path: &str| -> Value {
         let body = get(path);

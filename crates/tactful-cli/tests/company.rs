@@ -927,3 +927,66 @@ fn own_export(db: &str, dir: &std::path::Path) {
 }
 
 on_both_backends!(own_export: a_distributors_own_export_is_ingested_as_theirs_on_sqlite, a_distributors_own_export_is_ingested_as_theirs_on_postgres, "export");
+
+/// One HTTP/1.1 request with a form body on loopback: the status, the head and the body.
+fn form(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let cookie = cookie.map_or_else(String::new, |c| format!("Cookie: tactful_console={c}\r\n"));
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (status, head.to_string(), body.to_string())
+}
+
+/// The console on `tactful company serve`: the first admin is invited from
+/// the command line, sets a password through the link, logs in and sees the
+/// cases; the ingest API still answers beside it.
+fn console_on_serve(db: &str, dir: &std::path::Path) {
+    import_roster(db, dir);
+    let (code, out) = run(
+        db,
+        &["company", "account", "invite", "--email", "lead@example.com", "--name", "Lead", "--role", "admin"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let link = out.split("/invitation/").nth(1).map(|t| format!("/invitation/{}", t.trim())).unwrap();
+    let (code, out) = run(
+        db,
+        &["company", "account", "invite", "--email", "x@example.com", "--name", "X", "--role", "boss"],
+    );
+    assert_eq!(code, 2, "a role that is none is a usage error: {out}");
+    assert!(out.contains("admin, reviewer, leader, distributor"), "{out}");
+
+    let (_server, addr) = serve(db, &["--secure-cookie"]);
+    let (status, ..) = form(&addr, "POST", &link, None, "password=correct+horse+battery");
+    assert_eq!(status, 303);
+    let (status, head, _) =
+        form(&addr, "POST", "/login", None, "email=lead%40example.com&password=correct+horse+battery");
+    assert_eq!(status, 303, "{head}");
+    let cookie_line = head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).unwrap();
+    assert!(
+        cookie_line.contains("HttpOnly")
+            && cookie_line.contains("SameSite=Strict")
+            && cookie_line.contains("Secure")
+    );
+    let token = cookie_line.split("tactful_console=").nth(1).unwrap().split(';').next().unwrap();
+    let (status, _, body) = form(&addr, "GET", "/cases", Some(token), "");
+    assert_eq!(status, 200);
+    assert!(body.contains("case(s) you may see"), "{body}");
+    let (status, _, _) = form(&addr, "GET", "/cases", None, "");
+    assert_eq!(status, 303, "no session, no cases");
+    let (status, body) = post(&addr, "/api/v1/company/ingest", None, "application/x-ndjson", FEED);
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+    let (code, out) = run(db, &["company", "account", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("lead@example.com") && out.contains("active"), "{out}");
+}
+
+on_both_backends!(console_on_serve: the_console_is_served_beside_the_api_on_sqlite, the_console_is_served_beside_the_api_on_postgres, "console");

@@ -109,9 +109,18 @@ const ROUTES: &str = "POST /api/v1/company/ingest, /api/v1/company/drafts, /api/
 /// The largest draft or report one request may send (their fields have caps of their own).
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
 
-pub fn serve(listen: &str, judge: &super::Judge, reports_per_hour: i64, db: &StoreArg) -> Result<u8> {
+pub fn serve(
+    listen: &str,
+    judge: &super::Judge,
+    reports_per_hour: i64,
+    secure_cookie: bool,
+    db: &StoreArg,
+) -> Result<u8> {
     // Open (and migrate) once before serving: a bad store fails here.
-    let location = open(db)?.location();
+    let mut store = open(db)?;
+    tactful_console::schema::migrate(store.people())?;
+    let location = store.location();
+    drop(store);
     let (checker, policy) = judge.load()?;
     let listener =
         std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
@@ -133,11 +142,21 @@ pub fn serve(listen: &str, judge: &super::Judge, reports_per_hour: i64, db: &Sto
             checker,
             policy,
             limits: peer::Limits { per_hour: reports_per_hour },
+        }))
+        // The console's pages (log in at /login), beside the API.
+        .merge(tactful_console::web::router(tactful_console::web::Console {
+            store: location.clone(),
+            company: tactful_company::DEFAULT_COMPANY,
+            secure_cookie,
+            now: tactful_app::clock::now,
         }));
     let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "listening on http://{addr} (store: {location}): {ROUTES}; Ctrl-C stops it")?;
+        writeln!(
+            out,
+            "listening on http://{addr} (store: {location}): {ROUTES}; the console at http://{addr}/login; Ctrl-C stops it"
+        )?;
         out.flush()?;
     }
     rt.block_on(async move {

@@ -207,9 +207,15 @@ pub enum Command {
         /// Peer reports one integration key may send per hour.
         #[arg(long, default_value_t = 60)]
         reports_per_hour: i64,
+        /// Mark the console's session cookie Secure: for a reverse proxy that ends TLS in front of it.
+        #[arg(long)]
+        secure_cookie: bool,
         #[command(flatten)]
         db: StoreArg,
     },
+    /// The console's accounts: invite someone (the link is shown once), list them.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// A made-up company of a few hundred distributors and a month of posts, through the whole loop.
     Demo(demo::Args),
     /// The tamper-evident audit log: verify the chain, export it.
@@ -322,6 +328,86 @@ pub enum AuditCommand {
     },
 }
 
+#[derive(clap::Subcommand)]
+pub enum AccountCommand {
+    /// Invite a person to the console with a role; prints the link that sets their password.
+    Invite {
+        /// Their email address (their login).
+        #[arg(long)]
+        email: String,
+        /// Their name, as the console shows it.
+        #[arg(long = "name")]
+        full_name: String,
+        /// admin, reviewer, leader or distributor.
+        #[arg(long)]
+        role: String,
+        /// A leader's or a distributor's id on the roster.
+        #[arg(long, value_name = "ID")]
+        distributor: Option<String>,
+        #[command(flatten)]
+        who: Who,
+        #[command(flatten)]
+        db: StoreArg,
+    },
+    /// Every account: address, name, role, distributor, state.
+    List {
+        #[command(flatten)]
+        db: StoreArg,
+    },
+}
+
+fn account_command(c: &AccountCommand) -> Result<u8> {
+    match c {
+        AccountCommand::Invite { email, full_name, role, distributor, who, db } => {
+            let mut store = open(db)?;
+            tactful_console::schema::migrate(store.people())?;
+            let role: tactful_console::Role =
+                role.parse().map_err(|e: tactful_console::Error| crate::UsageError(e.to_string()))?;
+            let inv = tactful_console::accounts::invite(
+                store.people(),
+                &who.actor(),
+                email,
+                full_name,
+                role,
+                distributor.as_deref(),
+            )
+            .map_err(|e| match e {
+                tactful_console::Error::Input(_) => anyhow::Error::new(crate::UsageError(e.to_string())),
+                other => anyhow::Error::new(other),
+            })?;
+            println!(
+                "Invited {} as {}. Send them this link on the console's address (it works once, for 7 days;\n\
+                 it is shown only now): /invitation/{}",
+                inv.account.email,
+                role.as_str(),
+                inv.token
+            );
+            Ok(0)
+        }
+        AccountCommand::List { db } => {
+            let mut store = open(db)?;
+            tactful_console::schema::migrate(store.people())?;
+            for a in tactful_console::accounts::list(store.people(), DEFAULT_COMPANY)? {
+                let state = if a.disabled {
+                    "disabled"
+                } else if a.active {
+                    "active"
+                } else {
+                    "invited"
+                };
+                println!(
+                    "{:<32} {:<24} {:<12} {:<8} {state}",
+                    a.email,
+                    a.name,
+                    a.role.as_str(),
+                    a.distributor.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
 /// Who is acting, for the audit log.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Who {
@@ -406,9 +492,10 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Demo(a) => demo::run(a),
         Command::Apikey(c) => api::apikey_command(c),
         Command::Draft(c) => draft::run(c),
-        Command::Serve { listen, judge, reports_per_hour, db } => {
-            api::serve(listen, judge, *reports_per_hour, db)
+        Command::Serve { listen, judge, reports_per_hour, secure_cookie, db } => {
+            api::serve(listen, judge, *reports_per_hour, *secure_cookie, db)
         }
+        Command::Account(c) => account_command(c),
         Command::Outbox { send: None, json, db } => list_outbox(*json, db),
         Command::Outbox { send: Some(OutboxCommand::Send { smtp, from, max_attempts, who, db }), .. } => {
             send_outbox(smtp, from, *max_attempts, who, db)
