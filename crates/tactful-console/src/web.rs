@@ -238,15 +238,8 @@ struct CsrfForm {
 
 async fn logout_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
     let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return html_response(
-            StatusCode::FORBIDDEN,
-            &page(
-                "Refused",
-                Some(&p),
-                &html! { p { "This form has expired: reload the page and try again." } },
-            ),
-        );
+    if let Err(r) = fresh(&p, &f.csrf) {
+        return r;
     }
     let token = cookie_token(&headers).unwrap_or_default();
     let _ = with_store(&c, move |_, db| accounts::logout(db, &token)).await;
@@ -264,6 +257,35 @@ async fn logout_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
 
 fn refused(p: &Principal, why: &str) -> Response {
     html_response(StatusCode::FORBIDDEN, &page("Refused", Some(p), &html! { p { (why) } }))
+}
+
+/// The form carries the session's own CSRF token, or the page says it expired.
+// The error is the whole page to answer with: handlers return it as it is.
+#[allow(clippy::result_large_err)]
+fn fresh(p: &Principal, csrf: &str) -> Result<(), Response> {
+    accounts::check_csrf(p, csrf)
+        .map_err(|_| refused(p, "This form has expired: reload the page and try again."))
+}
+
+/// A signed-in person's form about case `id`: who they are, their scope and
+/// the case, once the CSRF token is checked and the case is in their scope
+/// (else the login, "expired", or "no such case").
+async fn case_form(
+    c: &Shared,
+    headers: &HeaderMap,
+    id: i64,
+    csrf: &str,
+) -> Result<(Principal, Scope, cases::Case), Response> {
+    let Some((p, scope)) = signed_in(c, headers).await else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    fresh(&p, csrf)?;
+    let company = c.company;
+    let case = with_store(c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
+    match case {
+        Ok(Some(case)) if scope.allows(case.distributor.as_deref()) => Ok((p, scope, case)),
+        _ => Err(not_found(&p)),
+    }
 }
 
 /// A distributor's (or a leader's own) notices, with what to fix, and their lessons.
@@ -357,8 +379,8 @@ async fn lesson_form(
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
     let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if accounts::check_csrf(&p, f.get("csrf").map_or("", String::as_str)).is_err() {
-        return refused(&p, "This form has expired: reload the page and try again.");
+    if let Err(r) = fresh(&p, f.get("csrf").map_or("", String::as_str)) {
+        return r;
     }
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A lesson's quiz is taken by a distributor: your account is not tied to one.");
@@ -453,20 +475,12 @@ async fn nudge_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
+    let (p, scope, _) = match case_form(&c, &headers, id, &f.csrf).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return refused(&p, "This form has expired: reload the page and try again.");
-    }
     if !matches!(scope, Scope::Team { .. }) {
         return refused(&p, "A nudge is a team leader's.");
-    }
-    let company = c.company;
-    let case = with_store(&c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
-    let Ok(Some(case)) = case else { return not_found(&p) };
-    if !scope.allows(case.distributor.as_deref()) {
-        return not_found(&p);
     }
     let who = p.account.email.clone();
     let r = with_store(&c, move |c, db| {
@@ -490,6 +504,7 @@ async fn nudge_form(
 // ---------------------------------------------------------------------------
 
 /// The admin's pages are the admin's: anyone else is refused before anything is read.
+#[allow(clippy::result_large_err)]
 async fn admin(c: &Shared, headers: &HeaderMap) -> Result<Principal, Response> {
     let Some((p, _)) = signed_in(c, headers).await else {
         return Err(Redirect::to("/login").into_response());
@@ -499,6 +514,14 @@ async fn admin(c: &Shared, headers: &HeaderMap) -> Result<Principal, Response> {
     } else {
         Err(refused(&p, "This page is the compliance admin's."))
     }
+}
+
+/// The admin's form, with its CSRF token checked.
+#[allow(clippy::result_large_err)]
+async fn admin_form(c: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Principal, Response> {
+    let p = admin(c, headers).await?;
+    fresh(&p, csrf)?;
+    Ok(p)
 }
 
 fn accounts_body(p: &Principal, list: &[accounts::Account], said: Option<Markup>) -> Markup {
@@ -552,13 +575,10 @@ struct InviteForm {
 }
 
 async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<InviteForm>) -> Response {
-    let p = match admin(&c, &headers).await {
+    let p = match admin_form(&c, &headers, &f.csrf).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return refused(&p, "This form has expired: reload the page and try again.");
-    }
     let who = p.account.email.clone();
     let r = with_store(&c, move |c, db| {
         let actor = Actor { company: c.company, who, at: (c.now)() };
@@ -624,13 +644,10 @@ struct RosterForm {
 
 /// Preview what a roster file would change (nothing is written), or apply it.
 async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<RosterForm>) -> Response {
-    let p = match admin(&c, &headers).await {
+    let p = match admin_form(&c, &headers, &f.csrf).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return refused(&p, "This form has expired: reload the page and try again.");
-    }
     let who = p.account.email.clone();
     let csv = f.csv.clone();
     let apply = f.step == "apply";
@@ -824,25 +841,10 @@ async fn dismiss_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
+    let (p, _, _) = match case_form(&c, &headers, id, &f.csrf).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if accounts::check_csrf(&p, &f.csrf).is_err() {
-        return html_response(
-            StatusCode::FORBIDDEN,
-            &page(
-                "Refused",
-                Some(&p),
-                &html! { p { "This form has expired: reload the page and try again." } },
-            ),
-        );
-    }
-    let company = c.company;
-    let case = with_store(&c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
-    let Ok(Some(case)) = case else { return not_found(&p) };
-    if !scope.allows(case.distributor.as_deref()) {
-        return not_found(&p);
-    }
     if !matches!(p.account.role, Role::Admin | Role::Reviewer) {
         return html_response(
             StatusCode::FORBIDDEN,
