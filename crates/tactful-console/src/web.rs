@@ -44,6 +44,7 @@ pub fn router(console: Console) -> Router {
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
         .route("/invitation/{token}", get(invitation_page).post(invitation_form))
+        .route("/report", get(peer_page).post(peer_form))
         .route("/cases", get(case_list))
         .route("/cases/{id}", get(case_page))
         .route("/cases/{id}/dismiss", post(dismiss_form))
@@ -225,6 +226,100 @@ async fn invitation_form(
                 if matches!(e, Error::Denied) { StatusCode::NOT_FOUND } else { StatusCode::BAD_REQUEST };
             html_response(status, &page("Welcome", None, &html! { p role="alert" { (e.to_string()) } }))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The public peer report form: no login
+// ---------------------------------------------------------------------------
+
+/// Reports the public form takes in an hour, all senders together: the form
+/// is open to anyone, so it is limited as one integration is.
+pub const PUBLIC_REPORTS_PER_HOUR: i64 = 30;
+
+fn peer_body(problem: Option<&str>) -> Markup {
+    html! {
+        p { "Seen a post by one of our distributors that makes a health or money promise, or misleads? Tell us; it stays between you and the compliance team." }
+        @if let Some(p) = problem { p role="alert" { (p) } }
+        form method="post" action="/report" {
+            label for="url" { "The post's address" }
+            input #url name="url" type="url" required;
+            label for="reason" { "What is wrong with it" }
+            textarea #reason name="reason" rows="4" required {}
+            label for="contact" { "How we can reach you (optional; never shown to the distributor)" }
+            input #contact name="contact";
+            // Left empty by people; filled by the robots that fill every field.
+            div hidden { label for="website" { "Leave this empty" } input #website name="website" autocomplete="off" tabindex="-1"; }
+            button type="submit" { "Send the report" }
+        }
+    }
+}
+
+async fn peer_page() -> Response {
+    html_response(StatusCode::OK, &page("Report a post", None, &peer_body(None)))
+}
+
+#[derive(Deserialize)]
+struct PeerForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    website: String,
+}
+
+/// A report from anyone: it opens a case or joins the post's. The reply
+/// says nothing of the case (whether there was one, what became of it).
+async fn peer_form(State(c): State<Shared>, Form(f): Form<PeerForm>) -> Response {
+    let thanks = || {
+        html_response(
+            StatusCode::OK,
+            &page(
+                "Thank you",
+                None,
+                &html! {
+                    p role="status" { "Thank you: the compliance team will look at it." }
+                },
+            ),
+        )
+    };
+    if !f.website.trim().is_empty() {
+        // A robot: thanked, and nothing is stored.
+        return thanks();
+    }
+    let report = tactful_company::peer::Report {
+        url: f.url,
+        reason: f.reason,
+        contact: Some(f.contact).filter(|c| !c.trim().is_empty()),
+        ..tactful_company::peer::Report::default()
+    };
+    let r = with_store(&c, move |c, db| {
+        let actor = Actor { company: c.company, who: "public-form".into(), at: (c.now)() };
+        let limits = tactful_company::peer::Limits { per_hour: PUBLIC_REPORTS_PER_HOUR };
+        Ok(tactful_company::peer::receive(db, &actor, limits, &report)?)
+    })
+    .await;
+    match r {
+        Ok(Ok(_)) => thanks(),
+        Ok(Err(tactful_company::peer::Refused::RateLimited { .. })) => html_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &page(
+                "Report a post",
+                None,
+                &peer_body(Some("We have had many reports in the last hour: please try again later.")),
+            ),
+        ),
+        Ok(Err(e)) => html_response(
+            StatusCode::BAD_REQUEST,
+            &page("Report a post", None, &peer_body(Some(&e.to_string()))),
+        ),
+        Err(e) => html_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &page("Report a post", None, &peer_body(Some(&e.to_string()))),
+        ),
     }
 }
 

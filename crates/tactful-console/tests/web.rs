@@ -369,6 +369,31 @@ fn matrix(location: String, store: &mut dyn Store) {
         audit.body
     );
 
+    // The public report form: no login; the reply says nothing of a case;
+    // a robot filling the hidden field is thanked and nothing is stored; the
+    // form as a whole takes so many reports an hour.
+    let reports = |store: &mut dyn Store| {
+        store.people().rows("SELECT COUNT(*) FROM company_peer_reports", &[]).unwrap()[0][0].int()
+    };
+    assert_eq!(send(port, "GET", "/report", None, None).status, 200);
+    let before = reports(store);
+    let url = "url=https%3A%2F%2Finstagram.com%2Fp%2FQ1&reason=says+the+tea+cures+diabetes";
+    let r = send(port, "POST", "/report", None, Some(url));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Thank you") && !r.body.contains("case"), "{}", r.body);
+    assert_eq!(reports(store), before + 1);
+    let r = send(port, "POST", "/report", None, Some(&format!("{url}&website=http%3A%2F%2Fspam.example")));
+    assert!(r.body.contains("Thank you"));
+    assert_eq!(reports(store), before + 1, "the honeypot stores nothing");
+    let r = send(port, "POST", "/report", None, Some("url=https%3A%2F%2Finstagram.com%2Fp%2FQ2&reason="));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("reason"), "{}", r.body);
+    let mut last = 0;
+    for _ in 0..tactful_console::web::PUBLIC_REPORTS_PER_HOUR {
+        last = send(port, "POST", "/report", None, Some(url)).status;
+    }
+    assert_eq!(last, 429, "the form's hourly limit");
+
     // A cookie made up before logging in is no session; guessing is throttled.
     assert_eq!(send(port, "GET", "/cases", Some(&"0".repeat(64)), None).status, 303);
     let mut last = 0;
