@@ -54,6 +54,7 @@ pub fn router(console: Console) -> Router {
         .route("/admin/roster", get(roster_page).post(roster_form))
         .route("/admin/audit", get(audit_page))
         .route("/cases/{id}/nudge", post(nudge_form))
+        .route("/cases/{id}/note", post(nudge_form))
         .route("/lessons/{name}", get(lesson_page).post(lesson_form))
         .with_state(Arc::new(console))
 }
@@ -574,9 +575,12 @@ async fn nudge_form(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if !matches!(scope, Scope::Team { .. }) {
-        return refused(&p, "A nudge is a team leader's.");
-    }
+    // The caring note goes from a team leader (the nudge) or the compliance team.
+    let back = match (&scope, p.account.role) {
+        (Scope::Team { .. }, _) => "/team".to_string(),
+        (_, Role::Admin | Role::Reviewer) => format!("/cases/{id}"),
+        _ => return refused(&p, "The note is sent by a team leader or the compliance team."),
+    };
     let who = p.account.email.clone();
     let r = with_store(&c, move |c, db| {
         let actor = Actor { company: c.company, who, at: (c.now)() };
@@ -586,7 +590,7 @@ async fn nudge_form(
     })
     .await;
     match r {
-        Ok(_) => Redirect::to("/team").into_response(),
+        Ok(_) => Redirect::to(&back).into_response(),
         Err(e) => html_response(
             StatusCode::BAD_REQUEST,
             &page("Your team", Some(&p), &html! { p role="alert" { (e.to_string()) } }),
@@ -836,6 +840,14 @@ async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query
 struct ListQuery {
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    /// A rule code the case has.
+    #[serde(default)]
+    rule: Option<String>,
+    /// One distributor (within the person's scope).
+    #[serde(default)]
+    distributor: Option<String>,
 }
 
 /// The cases in the person's scope, newest first (at most 200 on this page).
@@ -879,12 +891,44 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
         },
     };
     let company = c.company;
-    let listed = with_store(&c, move |_, db| scoped_cases(db, company, &scope, status)).await;
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
+    let (category, rule, distributor) = (text(&q.category), text(&q.rule), text(&q.distributor));
+    let (want_category, want_rule, want_distributor) = (category.clone(), rule.clone(), distributor.clone());
+    let listed = with_store(&c, move |_, db| {
+        let mut list = scoped_cases(db, company, &scope, status)?;
+        // The filters narrow what the scope allows; they never widen it.
+        list.retain(|k| {
+            want_category.as_deref().is_none_or(|x| k.category == x)
+                && want_rule.as_deref().is_none_or(|x| k.codes.iter().any(|c| c.eq_ignore_ascii_case(x)))
+                && want_distributor.as_deref().is_none_or(|x| k.distributor.as_deref() == Some(x))
+        });
+        Ok(list)
+    })
+    .await;
+    let filters = html! {
+        form method="get" action="/cases" role="search" {
+            label for="status" { "Status" }
+            select #status name="status" {
+                option value="" { "any" }
+                @for st in Status::ALL {
+                    option value=(st.as_str()) selected[status == Some(st)] { (st.as_str()) }
+                }
+            }
+            label for="category" { "Category" }
+            input #category name="category" value=(category.as_deref().unwrap_or(""));
+            label for="rule" { "Rule code" }
+            input #rule name="rule" value=(rule.as_deref().unwrap_or(""));
+            label for="distributor" { "Distributor id" }
+            input #distributor name="distributor" value=(distributor.as_deref().unwrap_or(""));
+            button type="submit" { "Show" }
+        }
+    };
     let body = match listed {
         Ok(list) => html! {
+            (filters)
             p { (list.len()) " case(s) you may see." }
             table {
-                thead { tr { th scope="col" { "Case" } th scope="col" { "Distributor" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Priority" } } }
+                thead { tr { th scope="col" { "Case" } th scope="col" { "Distributor" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Same text" } } }
                 tbody {
                     @for k in &list {
                         tr {
@@ -893,6 +937,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
                             td { (k.category) }
                             td { (k.status.as_str()) }
                             td { (k.priority.why) }
+                            td { @if k.group_posts > 1 { (k.group_posts) " posts by " (k.group_distributors) " people" } }
                         }
                     }
                 }
@@ -913,11 +958,20 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
     if !scope.allows(d.case.distributor.as_deref()) {
         return not_found(&p);
     }
-    let may_dismiss = matches!(p.account.role, Role::Admin | Role::Reviewer) && !d.case.status.is_final();
+    let compliance = matches!(p.account.role, Role::Admin | Role::Reviewer);
+    let may_dismiss = compliance && !d.case.status.is_final();
+    let may_note =
+        compliance && matches!(d.case.status, Status::New | Status::InReview) && d.case.distributor.is_some();
     let body = html! {
         p { "Status: " strong { (d.case.status.as_str()) } " — " (d.case.priority.why) }
         blockquote { (d.text) }
         ul { @for f in &d.case.findings { li { (f.code) ": " (f.message) } } }
+        @if may_note {
+            form method="post" action={ "/cases/" (id) "/note" } {
+                input type="hidden" name="csrf" value=(p.csrf);
+                button type="submit" { "Send the caring note (with its lesson)" }
+            }
+        }
         @if may_dismiss {
             form method="post" action={ "/cases/" (id) "/dismiss" } {
                 input type="hidden" name="csrf" value=(p.csrf);

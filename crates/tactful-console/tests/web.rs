@@ -245,6 +245,28 @@ fn matrix(location: String, store: &mut dyn Store) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None).body.contains("dismissed"));
 
+    // The queue's filters narrow the scope, never widen it.
+    let only = |token: &str, q: &str| {
+        let body = send(port, "GET", &format!("/cases?{q}"), Some(token), None).body;
+        owner
+            .iter()
+            .filter(|(id, _)| body.contains(&format!("href=\"/cases/{id}\"")))
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>()
+    };
+    let d2 = owner.iter().find(|(_, d)| d.as_deref() == Some("D2")).unwrap().0;
+    let of_d3: Vec<i64> = owner.iter().filter(|(_, d)| d.as_deref() == Some("D3")).map(|(id, _)| *id).collect();
+    assert_eq!(only(&rev, "distributor=D3"), of_d3);
+    assert!(only(&rev, "rule=NOPE999").is_empty());
+    assert!(only(&rev, "status=dismissed").contains(&d3) && !only(&rev, "status=new").contains(&d3));
+    assert!(
+        only(&login(port, "sam@example.com"), "distributor=D1").is_empty(),
+        "a leader cannot filter their way out of their team"
+    );
+    // A reviewer is offered the caring note on an open case with a distributor.
+    let page = send(port, "GET", &format!("/cases/{d2}"), Some(&rev), None);
+    assert!(page.body.contains(&format!("action=\"/cases/{d2}/note\"")), "{}", page.body);
+
     // The leader's team page: D4's open case, nudged with the caring note.
     let d4 = owner.iter().find(|(_, d)| d.as_deref() == Some("D4")).unwrap().0;
     let sam = login(port, "sam@example.com");
@@ -267,7 +289,6 @@ fn matrix(location: String, store: &mut dyn Store) {
 
     // A notice to the team leader's own case: they read it on their page,
     // take the lesson it gave and pass; a reviewer has no quiz to take.
-    let d2 = owner.iter().find(|(_, d)| d.as_deref() == Some("D2")).unwrap().0;
     let officer = Actor { company: 1, who: "officer@example.com".into(), at: NOW - 50 };
     let checker = tactful_app::Checker::builtin();
     let template = tactful_company::notice::Template::default();
