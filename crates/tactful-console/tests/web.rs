@@ -255,7 +255,8 @@ fn matrix(location: String, store: &mut dyn Store) {
             .collect::<Vec<_>>()
     };
     let d2 = owner.iter().find(|(_, d)| d.as_deref() == Some("D2")).unwrap().0;
-    let of_d3: Vec<i64> = owner.iter().filter(|(_, d)| d.as_deref() == Some("D3")).map(|(id, _)| *id).collect();
+    let of_d3: Vec<i64> =
+        owner.iter().filter(|(_, d)| d.as_deref() == Some("D3")).map(|(id, _)| *id).collect();
     assert_eq!(only(&rev, "distributor=D3"), of_d3);
     assert!(only(&rev, "rule=NOPE999").is_empty());
     assert!(only(&rev, "status=dismissed").contains(&d3) && !only(&rev, "status=new").contains(&d3));
