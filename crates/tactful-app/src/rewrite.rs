@@ -31,17 +31,43 @@ impl Rewrite {
 /// clears it without a new error. A finding about the whole draft (what kind
 /// of post it is, a pitch to one person) has no sentence to rewrite.
 pub fn suggest(checker: &Checker, draft: &str, channel: Channel, finding: &Finding) -> Option<Rewrite> {
+    suggest_all(checker, draft, channel, std::slice::from_ref(finding)).pop().flatten()
+}
+
+/// The rewrite for each of `findings`, in their order: the draft as it
+/// stands is checked once for all of them, not once for every rewrite tried.
+pub fn suggest_all(
+    checker: &Checker,
+    draft: &str,
+    channel: Channel,
+    findings: &[Finding],
+) -> Vec<Option<Rewrite>> {
+    let before = errors(&checker.check(draft, channel));
+    findings.iter().map(|f| suggest_one(checker, draft, channel, f, before)).collect()
+}
+
+fn suggest_one(
+    checker: &Checker,
+    draft: &str,
+    channel: Channel,
+    finding: &Finding,
+    before: usize,
+) -> Option<Rewrite> {
     let (start, end) = sentence(draft, finding.start, finding.end)?;
+    let clears = |r: &Rewrite| clears(checker, draft, channel, finding, r, before);
     if (start, end) == (0, draft.len()) && finding.category != Category::Disclosure {
         // One sentence is the whole draft: only a label could be added, never a sentence dropped.
         return quoted_example(checker, finding).and_then(|example| {
             let r = Rewrite { start, end, text: example, label: "Use the rule's example instead".into() };
-            clears(checker, draft, channel, finding, &r).then_some(r)
+            clears(&r).then_some(r)
         });
     }
-    candidates(checker, draft, finding, start, end)
-        .into_iter()
-        .find(|r| clears(checker, draft, channel, finding, r))
+    candidates(checker, draft, finding, start, end).into_iter().find(|r| clears(r))
+}
+
+/// How many error findings.
+fn errors(findings: &[Finding]) -> usize {
+    findings.iter().filter(|f| f.severity == Severity::Error).count()
 }
 
 fn candidates(checker: &Checker, draft: &str, finding: &Finding, start: usize, end: usize) -> Vec<Rewrite> {
@@ -68,17 +94,23 @@ fn candidates(checker: &Checker, draft: &str, finding: &Finding, start: usize, e
 }
 
 /// The draft with the rewrite has no finding of the same rule, and no error
-/// it did not have before; nor is it left without words.
-fn clears(checker: &Checker, draft: &str, channel: Channel, finding: &Finding, r: &Rewrite) -> bool {
+/// it did not have before (`errors_before`: the draft's own errors); nor is
+/// it left without words.
+fn clears(
+    checker: &Checker,
+    draft: &str,
+    channel: Channel,
+    finding: &Finding,
+    r: &Rewrite,
+    errors_before: usize,
+) -> bool {
     let after = r.apply(draft);
     if after.split_whitespace().count() < 3 {
         return false;
     }
-    let before = checker.check(draft, channel);
     let now = checker.check(&after, channel);
-    let errors = |fs: &[Finding]| fs.iter().filter(|f| f.severity == Severity::Error).count();
     let fixed = usize::from(finding.severity == Severity::Error);
-    now.iter().all(|f| f.code != finding.code) && errors(&now) + fixed <= errors(&before)
+    now.iter().all(|f| f.code != finding.code) && errors(&now) + fixed <= errors_before
 }
 
 /// The first whole example sentence the rule's hint quotes ("Say it like

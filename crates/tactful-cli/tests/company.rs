@@ -717,6 +717,31 @@ fn a_worker_killed_mid_batch_loses_and_doubles_no_case_on_postgres() {
     killed_worker(&a, &b, &scratch("company-kill-pg"));
 }
 
+/// One HTTP/1.1 request on loopback with `headers` (whole lines) and a
+/// body of `content_type`: the status, the head and the body.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (status, head.to_string(), body.to_string())
+}
+
 /// One HTTP/1.1 POST on loopback: the status and the body.
 fn post(
     addr: &str,
@@ -725,20 +750,9 @@ fn post(
     content_type: &str,
     body: &str,
 ) -> (u16, serde_json::Value) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
     let auth = key.map_or_else(String::new, |k| format!("Authorization: Bearer {k}\r\n"));
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
-    let json = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {raw}")))
+    let (status, head, json) = request(addr, "POST", path, &auth, content_type, body);
+    (status, serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {head}\r\n\r\n{json}")))
 }
 
 /// A `tactful company serve` process, stopped when dropped (also when an
@@ -928,22 +942,11 @@ fn own_export(db: &str, dir: &std::path::Path) {
 
 on_both_backends!(own_export: a_distributors_own_export_is_ingested_as_theirs_on_sqlite, a_distributors_own_export_is_ingested_as_theirs_on_postgres, "export");
 
-/// One HTTP/1.1 request with a form body on loopback: the status, the head and the body.
+/// One HTTP/1.1 request with a form body on loopback, as the console's
+/// session `cookie`: the status, the head and the body.
 fn form(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> (u16, String, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
     let cookie = cookie.map_or_else(String::new, |c| format!("Cookie: tactful_console={c}\r\n"));
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    (status, head.to_string(), body.to_string())
+    request(addr, method, path, &cookie, "application/x-www-form-urlencoded", body)
 }
 
 /// The console on `tactful company serve`: the first admin is invited from

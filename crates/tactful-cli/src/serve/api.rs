@@ -427,11 +427,13 @@ pub fn check_draft(
 /// writing assistant offers for it (or null).
 pub fn findings_json(app: &super::App, text: &str, channel: Channel, findings: &[Finding]) -> Vec<Value> {
     let lines = crate::render::Lines::new(text);
+    let rewrites = tactful_app::rewrite::suggest_all(&app.checker, text, channel, findings);
     findings
         .iter()
-        .map(|f| {
+        .zip(rewrites)
+        .map(|(f, rewrite)| {
             let mut v = crate::render::finding_json(app.checker.engine(), text, Some(&lines), f);
-            v["rewrite"] = json!(tactful_app::rewrite::suggest(&app.checker, text, channel, f));
+            v["rewrite"] = json!(rewrite);
             v
         })
         .collect()
