@@ -133,6 +133,20 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     assert!(health.cases.iter().all(|c| c.codes.contains(&ann.codes[0])) && !health.cases.is_empty());
     let bob = cases::list(db, C, &Filter { distributor: Some("D2".into()), ..Filter::default() }).unwrap();
     assert!(bob.cases.iter().all(|c| c.distributor.as_deref() == Some("D2")) && bob.cases.len() >= 2);
+    // A team: exactly its members' cases; an empty team, none.
+    let all = cases::list(db, C, &Filter { limit: Some(1000), ..Filter::default() }).unwrap().cases;
+    let team = vec!["D2".to_string(), "D9".to_string()];
+    let theirs =
+        cases::list(db, C, &Filter { team: Some(team.clone()), limit: Some(1000), ..Filter::default() });
+    let want: Vec<i64> = all
+        .iter()
+        .filter(|c| c.distributor.as_deref().is_some_and(|d| team.iter().any(|t| t == d)))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(theirs.unwrap().cases.iter().map(|c| c.id).collect::<Vec<_>>(), want);
+    assert!(
+        cases::list(db, C, &Filter { team: Some(Vec::new()), ..Filter::default() }).unwrap().cases.is_empty()
+    );
     for order in [Order::Newest, Order::Priority] {
         let mut after = None;
         let mut paged = Vec::new();

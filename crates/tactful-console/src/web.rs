@@ -857,21 +857,9 @@ fn scoped_cases(
     scope: &Scope,
     status: Option<Status>,
 ) -> Result<Vec<cases::Case>, Error> {
-    let filter =
-        |distributor: Option<String>| Filter { status, distributor, limit: Some(200), ..Filter::default() };
-    let mut out = match scope.distributors() {
-        None => cases::list(db, company, &filter(None))?.cases,
-        Some(ds) => {
-            let mut all = Vec::new();
-            for d in ds {
-                all.extend(cases::list(db, company, &filter(Some(d)))?.cases);
-            }
-            all
-        }
-    };
-    out.sort_by_key(|c| std::cmp::Reverse(c.id));
-    out.truncate(200);
-    Ok(out)
+    // The scope goes into the query: one page, newest first, whatever the team's size.
+    let filter = Filter { status, team: scope.distributors(), limit: Some(200), ..Filter::default() };
+    Ok(cases::list(db, company, &filter)?.cases)
 }
 
 async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {

@@ -455,6 +455,7 @@ pub fn run(c: &Command) -> Result<u8> {
                 status: status.as_deref().map(parse_status).transpose()?,
                 rule: rule.clone(),
                 distributor: distributor.clone(),
+                team: None,
                 order: if sort == "priority" { Order::Priority } else { Order::Newest },
                 after: after.clone(),
                 limit: Some(*limit),
