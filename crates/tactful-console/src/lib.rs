@@ -9,10 +9,8 @@
 //! while ([`accounts::MAX_FAILURES`]). Every query the console makes goes
 //! through one [`Scope`], built from the signed-in account and the roster.
 //!
-//! Its first pages ([`web`]: log in, the case queue and a case, scoped, and
-//! dismissing a case) are a router not yet mounted by `tactful company
-//! serve`; the rest of the console (the distributor's and the leader's
-//! views, admin, bulk actions) is not built yet.
+//! Its pages ([`web`], one module per person) are mounted by `tactful
+//! company serve` beside the ingest API.
 //!
 //! The tables live in the company's store with their own migrations
 //! ([`schema`]); everything is written against [`tactful_store::people::Db`].

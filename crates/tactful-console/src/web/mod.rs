@@ -1,0 +1,193 @@
+//! The console's pages, behind the login, one module per person who works
+//! there: [`reviewer`] (the case queue and a case), [`distributor`] (my
+//! notices and lessons), [`leader`] (the team), [`admin`], and [`public`]
+//! (log in, invitations, the public peer report form). This module owns
+//! what they share: the session cookie, the page frame, the refusals.
+//! Each page is scoped by [`Scope`]. The session is an HttpOnly,
+//! SameSite=Strict cookie (Secure when the console sits behind TLS); every
+//! form carries the session's CSRF token. A case outside the person's scope
+//! is "no such case" (404), the same as a case that does not exist, so
+//! nothing leaks. Mounted by `tactful company serve` beside the ingest API.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+use tactful_company::case::Status;
+use tactful_company::cases::{self, Change, Filter};
+
+use crate::accounts::{self, Principal, Role};
+use crate::{Error, Scope};
+
+mod admin;
+mod distributor;
+mod leader;
+mod public;
+mod reviewer;
+
+pub use public::PUBLIC_REPORTS_PER_HOUR;
+
+/// The name of the session cookie.
+pub const COOKIE: &str = "tactful_console";
+
+/// What the console needs: where the store is, which company, whether the
+/// cookie must be Secure (behind a reverse proxy that ends TLS), and the
+/// program's one clock.
+pub struct Console {
+    pub store: String,
+    pub company: i64,
+    pub secure_cookie: bool,
+    pub now: fn() -> i64,
+}
+
+pub(crate) type Shared = Arc<Console>;
+
+/// The console's routes: each person's pages, from their own module.
+pub fn router(console: Console) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/cases") }))
+        .merge(public::routes())
+        .merge(reviewer::routes())
+        .merge(distributor::routes())
+        .merge(leader::routes())
+        .merge(admin::routes())
+        .with_state(Arc::new(console))
+}
+
+/// Run `f` on a blocking thread with the store open.
+pub(super) async fn with_store<T: Send + 'static>(
+    c: &Shared,
+    f: impl FnOnce(&Console, &mut dyn tactful_store::people::Db) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let c = c.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut store = tactful_store::open(&c.store)?;
+        f(&c, store.people())
+    })
+    .await
+    .unwrap_or_else(|e| Err(Error::Input(format!("the request stopped: {e}"))))
+}
+
+pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
+}
+
+/// The signed-in person and their scope, or `None` (no cookie, an ended session).
+pub(super) async fn signed_in(c: &Shared, headers: &HeaderMap) -> Option<(Principal, Scope)> {
+    let token = cookie_token(headers)?;
+    with_store(c, move |c, db| {
+        let p = accounts::session(db, &token, (c.now)())?;
+        let s = Scope::of(db, &p)?;
+        Ok((p, s))
+    })
+    .await
+    .ok()
+}
+
+pub(super) fn page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · tactful console" }
+            }
+            body {
+                header {
+                    strong { "tactful console" }
+                    @if let Some(p) = who {
+                        " — " (p.account.name) " (" (p.account.role.as_str()) ") "
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(p.csrf);
+                            button type="submit" { "Log out" }
+                        }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+pub(super) fn html_response(status: StatusCode, markup: &Markup) -> Response {
+    let mut r = (status, markup.clone().into_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // Pages load nothing from elsewhere and run no script.
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
+pub(super) fn not_found(who: &Principal) -> Response {
+    html_response(
+        StatusCode::NOT_FOUND,
+        &page("No such case", Some(who), &html! { p { "There is no such case." } }),
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfForm {
+    #[serde(default)]
+    pub(super) csrf: String,
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+pub(super) fn refused(p: &Principal, why: &str) -> Response {
+    html_response(StatusCode::FORBIDDEN, &page("Refused", Some(p), &html! { p { (why) } }))
+}
+
+/// The form carries the session's own CSRF token, or the page says it expired.
+// The error is the whole page to answer with: handlers return it as it is.
+#[allow(clippy::result_large_err)]
+pub(super) fn fresh(p: &Principal, csrf: &str) -> Result<(), Response> {
+    accounts::check_csrf(p, csrf)
+        .map_err(|_| refused(p, "This form has expired: reload the page and try again."))
+}
+
+/// A signed-in person's form about case `id`: who they are, their scope and
+/// the case, once the CSRF token is checked and the case is in their scope
+/// (else the login, "expired", or "no such case").
+pub(super) async fn case_form(
+    c: &Shared,
+    headers: &HeaderMap,
+    id: i64,
+    csrf: &str,
+) -> Result<(Principal, Scope, cases::Case), Response> {
+    let Some((p, scope)) = signed_in(c, headers).await else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    fresh(&p, csrf)?;
+    let company = c.company;
+    let case = with_store(c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
+    match case {
+        Ok(Some(case)) if scope.allows(case.distributor.as_deref()) => Ok((p, scope, case)),
+        _ => Err(not_found(&p)),
+    }
+}
+
+/// The cases in the person's scope, newest first (at most 200 on this page).
+pub(super) fn scoped_cases(
+    db: &mut dyn tactful_store::people::Db,
+    company: i64,
+    scope: &Scope,
+    status: Option<Status>,
+) -> Result<Vec<cases::Case>, Error> {
+    // The scope goes into the query: one page, newest first, whatever the team's size.
+    let filter = Filter { status, team: scope.distributors(), limit: Some(200), ..Filter::default() };
+    Ok(cases::list(db, company, &filter)?.cases)
+}
