@@ -140,6 +140,16 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
     }
 }
 
+/// [`open`], for a server that keeps open stores in a pool and hands each
+/// to whichever thread serves the next request.
+pub fn open_shared(location: &str) -> Result<Box<dyn Store + Send>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(location)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+    }
+}
+
 /// Helpers for tests of this crate and others (not for production use).
 pub mod testing {
     use crate::StoreError;

@@ -24,6 +24,7 @@ use crate::accounts::{self, Principal, Role};
 use crate::{Error, Scope};
 
 mod admin;
+mod api;
 mod distributor;
 mod leader;
 mod public;
@@ -44,7 +45,26 @@ pub struct Console {
     pub now: fn() -> i64,
 }
 
-pub(crate) type Shared = Arc<Console>;
+/// The console and the stores it has open: opening one (a PostgreSQL
+/// connection, its schema checked) costs more than most pages, so an open
+/// store goes back to the pool after each request.
+pub(crate) struct Served {
+    console: Console,
+    pool: std::sync::Mutex<Vec<Box<dyn tactful_store::Store + Send>>>,
+}
+
+impl std::ops::Deref for Served {
+    type Target = Console;
+    fn deref(&self) -> &Console {
+        &self.console
+    }
+}
+
+/// Open stores kept for the next requests; more are opened under load and
+/// closed when they come back to a full pool.
+const POOL: usize = 16;
+
+pub(crate) type Shared = Arc<Served>;
 
 /// The console's routes: each person's pages, from their own module.
 pub fn router(console: Console) -> Router {
@@ -55,7 +75,8 @@ pub fn router(console: Console) -> Router {
         .merge(distributor::routes())
         .merge(leader::routes())
         .merge(admin::routes())
-        .with_state(Arc::new(console))
+        .merge(api::routes())
+        .with_state(Arc::new(Served { console, pool: std::sync::Mutex::new(Vec::new()) }))
 }
 
 /// Run `f` on a blocking thread with the store open.
@@ -65,8 +86,20 @@ pub(super) async fn with_store<T: Send + 'static>(
 ) -> Result<T, Error> {
     let c = c.clone();
     tokio::task::spawn_blocking(move || {
-        let mut store = tactful_store::open(&c.store)?;
-        f(&c, store.people())
+        let pooled = c.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let mut store = match pooled {
+            Some(s) => s,
+            None => tactful_store::open_shared(&c.store)?,
+        };
+        let r = f(&c, store.people());
+        // A store whose request failed may hold a broken connection: it is closed, not kept.
+        if r.is_ok() {
+            let mut pool = c.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if pool.len() < POOL {
+                pool.push(store);
+            }
+        }
+        r
     })
     .await
     .unwrap_or_else(|e| Err(Error::Input(format!("the request stopped: {e}"))))
