@@ -33,6 +33,19 @@ if ! cargo fmt --version >/dev/null 2>&1; then rustup component add rustfmt; fi
 cargo fmt --all -- --check
 
 cargo build --workspace --all-targets --locked
+
+# The SMTP sink the notice tests deliver to (crates/tactful-testkit): one real
+# SMTP server on loopback for the run; the tests read what it kept.
+sink_dir=$(mktemp -d /tmp/tactful-smtp.XXXXXX)
+./target/debug/smtp-sink --dir "$sink_dir/kept" >"$sink_dir/out" 2>&1 &
+sink_pid=$!
+trap 'kill "$sink_pid" 2>/dev/null; rm -rf "$sink_dir"; stop_test_postgres' EXIT
+for _ in $(seq 100); do grep -q 'listening on' "$sink_dir/out" && break; sleep 0.1; done
+TACTFUL_TEST_SMTP=$(awk '/listening on/ {print $3}' "$sink_dir/out")
+[ -n "$TACTFUL_TEST_SMTP" ] || { echo "the SMTP sink did not start:" >&2; cat "$sink_dir/out" >&2; exit 1; }
+export TACTFUL_TEST_SMTP TACTFUL_TEST_SMTP_DIR="$sink_dir/kept"
+echo "SMTP sink for tests: $TACTFUL_TEST_SMTP"
+
 cargo test --workspace --locked
 
 # The same suite with the system clock a year ahead: a test that reads the

@@ -260,64 +260,6 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
 
 on_both_backends!(scan_to_cases: scan_to_cases_on_sqlite, scan_to_cases_on_postgres, "cases");
 
-/// What the sink received: (recipient, data) per message.
-type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
-
-/// A small SMTP sink on loopback: accepts (or, refusing, answers 550 to
-/// every recipient) and records each message's recipients and data.
-fn smtp_sink(refuse: bool) -> (String, Received) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let g = std::sync::Arc::clone(&got);
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { return };
-            let serve = || -> std::io::Result<()> {
-                let mut r = BufReader::new(conn.try_clone()?);
-                let mut w = &conn;
-                w.write_all(b"220 sink ESMTP\r\n")?;
-                let mut to = String::new();
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line)? == 0 {
-                        return Ok(());
-                    }
-                    match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
-                        "EHLO" | "HELO" => w.write_all(b"250 sink\r\n")?,
-                        "RCPT" if refuse => w.write_all(b"550 5.1.1 no such mailbox\r\n")?,
-                        "RCPT" => {
-                            to = line.split(['<', '>']).nth(1).unwrap_or("").to_string();
-                            w.write_all(b"250 OK\r\n")?;
-                        }
-                        "DATA" => {
-                            w.write_all(b"354 go ahead\r\n")?;
-                            let mut data = String::new();
-                            loop {
-                                let mut l = String::new();
-                                if r.read_line(&mut l)? == 0 || l == ".\r\n" {
-                                    break;
-                                }
-                                data.push_str(l.strip_prefix('.').unwrap_or(&l));
-                            }
-                            g.lock().unwrap().push((std::mem::take(&mut to), data));
-                            w.write_all(b"250 OK\r\n")?;
-                        }
-                        "QUIT" => {
-                            w.write_all(b"221 bye\r\n")?;
-                            return Ok(());
-                        }
-                        _ => w.write_all(b"250 OK\r\n")?,
-                    }
-                }
-            };
-            let _ = serve();
-        }
-    });
-    (addr, got)
-}
-
 /// `tactful company …` at a fixed time.
 fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
     let o = command().args(args).args(["--db", db]).env("TACTFUL_NOW", now).output().unwrap();
@@ -358,33 +300,39 @@ fn notices(db: &str, dir: &std::path::Path) {
     let (_, out) = run(db, &["company", "case", &ann]);
     assert!(out.contains("notice_sent") && out.contains("notice.queue"), "{out}");
 
-    let (refusing, refused) = smtp_sink(true);
-    let send = |at: &str, sink: &str| {
-        run_at(db, at, &["company", "outbox", "send", "--smtp", sink, "--from", "compliance@glowa.example"])
-    };
-    let (code, out) = send("2026-12-01T09:01:00Z", &refusing);
+    // The suite's SMTP sink keeps a mailbox per sender: this run's own.
+    let sink = tactful_testkit::smtp::Sink::shared();
+    let from = format!(
+        "compliance-{}-{}@glowa.example",
+        std::process::id(),
+        dir.file_name().unwrap().to_string_lossy()
+    );
+    sink.refuse(&from, true);
+    let send =
+        |at: &str| run_at(db, at, &["company", "outbox", "send", "--smtp", &sink.addr, "--from", &from]);
+    let (code, out) = send("2026-12-01T09:01:00Z");
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("0 sent, 1 to retry later, 0 failed"), "{out}");
-    assert!(refused.lock().unwrap().is_empty());
+    assert!(sink.received(&from).is_empty());
     let (_, out) = run(db, &["company", "outbox"]);
     assert!(out.contains("queued") && out.contains("550"), "{out}");
 
-    let (good, got) = smtp_sink(false);
-    let (code, out) = send("2026-12-01T09:01:30Z", &good);
+    sink.refuse(&from, false);
+    let (code, out) = send("2026-12-01T09:01:30Z");
     assert_eq!(
         (code, out.trim()),
         (0, "0 sent, 0 to retry later, 0 failed (given up), 1 waiting for their next attempt")
     );
-    let (code, out) = send("2026-12-01T09:03:00Z", &good);
+    let (code, out) = send("2026-12-01T09:03:00Z");
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("1 sent"), "{out}");
-    let (code, out) = send("2026-12-02T09:00:00Z", &good);
+    let (code, out) = send("2026-12-02T09:00:00Z");
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("0 sent"), "never twice: {out}");
-    let got = got.lock().unwrap().clone();
+    let got = sink.received(&from);
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(got[0].0, "ann@example.com");
-    assert!(got[0].1.contains("Hi Ann Baker,"), "{}", got[0].1);
+    assert_eq!(got[0].to, ["ann@example.com"]);
+    assert!(got[0].data.contains("Hi Ann Baker,"), "{}", got[0].data);
     let (_, out) = run(db, &["company", "outbox"]);
     assert!(out.contains("1 notices: 0 queued, 1 sent, 0 failed"), "{out}");
     let (code, out) = run(db, &["company", "audit", "verify"]);

@@ -1,14 +1,10 @@
 //! Notices, on both backends: a case becomes a friendly private note in the
-//! outbox, delivered by SMTP to a real sink on loopback (a small SMTP server
-//! written here, recording every message it accepts), with retries.
+//! outbox, delivered by SMTP to the real sink on loopback that the test
+//! script starts (`tactful_testkit::smtp`), with retries.
 
 mod common;
 
 use common::{T0, chain_holds, officer};
-
-use std::io::{BufRead, BufReader, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 
 use tactful_app::Checker;
 use tactful_company::case::Status;
@@ -18,6 +14,7 @@ use tactful_company::outbox::{self, Retry, Smtp};
 use tactful_company::{DEFAULT_COMPANY, Error, audit};
 use tactful_store::Store;
 use tactful_store::people::Db;
+use tactful_testkit::smtp::Sink;
 
 const C: i64 = DEFAULT_COMPANY;
 
@@ -30,89 +27,12 @@ D2,Bob Cole,,D1,@bobcole
 const HEALTH: &str = "Morning all! These drops cured my anxiety in two weeks, no more pills for me!";
 const INCOME: &str = "I made $5,000 last month from my phone. Quit your job and join my team!";
 
-/// One message the sink accepted.
-#[derive(Debug, Clone)]
-struct Received {
-    to: Vec<String>,
-    data: String,
-}
-
-/// A small SMTP server on loopback: 220, EHLO/HELO 250, MAIL/RCPT 250 (or
-/// 550 to every RCPT when it refuses), DATA 354, `.` 250, QUIT 221.
-struct Sink {
-    addr: String,
-    got: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Sink {
-    fn start(refuse: bool) -> Sink {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let g = Arc::clone(&got);
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { return };
-                let _ = serve(conn, refuse, &g);
-            }
-        });
-        Sink { addr, got }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-}
-
-fn serve(conn: TcpStream, refuse: bool, got: &Mutex<Vec<Received>>) -> std::io::Result<()> {
-    let mut r = BufReader::new(conn.try_clone()?);
-    let mut w = conn;
-    w.write_all(b"220 sink.test ESMTP ready\r\n")?;
-    let mut to = Vec::new();
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let cmd = line.trim_end().to_string();
-        let verb = cmd.get(..4).unwrap_or("").to_ascii_uppercase();
-        match verb.as_str() {
-            "EHLO" => w.write_all(b"250-sink.test\r\n250 8BITMIME\r\n")?,
-            "HELO" => w.write_all(b"250 sink.test\r\n")?,
-            "MAIL" => {
-                to.clear();
-                w.write_all(b"250 OK\r\n")?;
-            }
-            "RCPT" if refuse => w.write_all(b"550 5.1.1 mailbox unavailable\r\n")?,
-            "RCPT" => {
-                let addr = cmd.split(['<', '>']).nth(1).unwrap_or("").to_string();
-                to.push(addr);
-                w.write_all(b"250 OK\r\n")?;
-            }
-            "DATA" => {
-                w.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;
-                let mut data = String::new();
-                loop {
-                    let mut l = String::new();
-                    if r.read_line(&mut l)? == 0 {
-                        return Ok(());
-                    }
-                    if l == ".\r\n" {
-                        break;
-                    }
-                    data.push_str(l.strip_prefix('.').unwrap_or(&l));
-                }
-                got.lock().unwrap().push(Received { to: std::mem::take(&mut to), data });
-                w.write_all(b"250 OK queued\r\n")?;
-            }
-            "QUIT" => {
-                w.write_all(b"221 bye\r\n")?;
-                return Ok(());
-            }
-            "RSET" | "NOOP" => w.write_all(b"250 OK\r\n")?,
-            _ => w.write_all(b"502 not implemented\r\n")?,
-        }
-    }
+/// A sender address of this test's own: the sink keeps one mailbox per
+/// sender, and the suite's tests share one sink (and run twice a day apart).
+fn sender() -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!("compliance-{}-{n}@glowa.example", std::process::id())
 }
 
 /// The roster, a feed with a health claim by Ann and an income claim by Bob, scanned.
@@ -170,11 +90,11 @@ fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
     let listed = outbox::list(db, C).unwrap();
     assert_eq!((listed.len(), listed[0].status.as_str(), listed[0].attempts), (1, "queued", 0));
 
-    let sink = Sink::start(false);
-    let smtp = Smtp::new(&sink.addr, "compliance@glowa.example").unwrap();
+    let (sink, from) = (Sink::shared(), sender());
+    let smtp = Smtp::new(&sink.addr, &from).unwrap();
     let s = outbox::send(db, &officer(T0 + 300), &smtp, Retry::default()).unwrap();
     assert_eq!((s.sent, s.retrying, s.failed), (1, 0, 0));
-    let got = sink.received();
+    let got = sink.received(&from);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].to, vec!["ann@example.com".to_string()]);
     let data = &decoded(&got[0].data);
@@ -187,13 +107,13 @@ fn a_notice_is_queued_sent_and_received_once(store: &mut dyn Store) {
     if let Some(link) = rule.references.first() {
         assert!(data.contains(link.as_str()), "the guidance link {link}: {data}");
     }
-    assert!(data.contains("From: compliance@glowa.example"), "{data}");
+    assert!(data.contains(&format!("From: {from}")), "{data}");
 
     let e = &outbox::list(db, C).unwrap()[0];
     assert_eq!((e.status.as_str(), e.attempts, e.sent_at), ("sent", 1, Some(T0 + 300)));
     let again = outbox::send(db, &officer(T0 + 100_000), &smtp, Retry::default()).unwrap();
     assert_eq!(again.sent, 0, "a second send sends nothing new");
-    assert_eq!(sink.received().len(), 1);
+    assert_eq!(sink.received(&from).len(), 1);
 
     let actions: Vec<String> =
         audit::about(db, C, &format!("case:{}", case.id)).unwrap().into_iter().map(|e| e.action).collect();
@@ -214,15 +134,16 @@ fn a_refusing_sink_leaves_the_notice_queued_with_its_error(store: &mut dyn Store
     let checker = Checker::builtin();
     let case = case_of(db, "D1");
     notice::queue(db, &officer(T0 + 200), checker.engine(), &Template::default(), None, case.id).unwrap();
-    let refusing = Sink::start(true);
-    let smtp = Smtp::new(&refusing.addr, "compliance@glowa.example").unwrap();
+    let (sink, from) = (Sink::shared(), sender());
+    sink.refuse(&from, true);
+    let smtp = Smtp::new(&sink.addr, &from).unwrap();
     let retry = Retry { max_attempts: 2, first_delay: 60 };
     let s = outbox::send(db, &officer(T0 + 300), &smtp, retry).unwrap();
     assert_eq!((s.sent, s.retrying, s.failed), (0, 1, 0));
     let e = &outbox::list(db, C).unwrap()[0];
     assert_eq!((e.status.as_str(), e.attempts, e.next_attempt_at), ("queued", 1, T0 + 360));
     assert!(e.last_error.as_deref().unwrap_or("").contains("550"), "{e:?}");
-    assert!(refusing.received().is_empty());
+    assert!(sink.received(&from).is_empty());
 
     // Not due yet: nothing is tried.
     let s = outbox::send(db, &officer(T0 + 310), &smtp, retry).unwrap();
@@ -232,11 +153,10 @@ fn a_refusing_sink_leaves_the_notice_queued_with_its_error(store: &mut dyn Store
     assert_eq!(s.failed, 1);
     let e = &outbox::list(db, C).unwrap()[0];
     assert_eq!((e.status.as_str(), e.attempts), ("failed", 2));
-    let good = Sink::start(false);
-    let smtp = Smtp::new(&good.addr, "compliance@glowa.example").unwrap();
+    sink.refuse(&from, false);
     let s = outbox::send(db, &officer(T0 + 100_000), &smtp, retry).unwrap();
     assert_eq!(s.sent, 0);
-    assert!(good.received().is_empty());
+    assert!(sink.received(&from).is_empty());
     chain_holds(db);
 }
 
