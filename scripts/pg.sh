@@ -46,3 +46,15 @@ stop_test_postgres() {
     rm -rf "$PG_DIR"
   fi
 }
+
+# A fresh, empty database on the test server, for a tool run from this
+# script (the Rust tests make their own); prints its URL.
+test_pg_database() {
+  local name=$1 bin hostport
+  bin=$(pg_bin)
+  hostport=${TACTFUL_TEST_PG_URL#postgres://postgres@}
+  hostport=${hostport%%/*}
+  "$bin/dropdb" --if-exists -h "${hostport%:*}" -p "${hostport#*:}" -U postgres "$name" >/dev/null 2>&1 || true
+  "$bin/createdb" -h "${hostport%:*}" -p "${hostport#*:}" -U postgres "$name" >&2
+  echo "postgres://postgres@$hostport/$name"
+}

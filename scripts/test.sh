@@ -82,6 +82,9 @@ node tests/browser/report.mjs "$PWD/target/screenshots/report-2026-09.html" "$PW
 echo
 echo "== web app in headless Chromium (tactful serve --demo; screenshots in target/screenshots/web-*.png)"
 node tests/browser/web.mjs "$PWD/target/debug/tactful" "$PWD/target/screenshots"
+echo
+echo "== the compliance console in headless Chromium as four people (tactful company serve on PostgreSQL; screenshots in target/screenshots/console-*.png)"
+node tests/browser/console.mjs "$PWD/target/debug/tactful" "$PWD/target/screenshots" "$(test_pg_database console_browser)"
 unset TACTFUL_NOW
 
 echo
