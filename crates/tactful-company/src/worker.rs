@@ -27,6 +27,7 @@ use serde::Serialize;
 use tactful_app::Checker;
 use tactful_core::{Category, Channel, Finding, Severity};
 use tactful_store::Arg;
+use tactful_store::people::Cell;
 use tactful_store::people::Db;
 
 use crate::audit::Chain;
@@ -228,55 +229,18 @@ impl Worker {
                 open = open_cases(db, company, &posts)?;
                 write(db, &actor, &found, &texts, drafts, &open, &mut report)?;
             }
-            unqueue(db, company, &report.scanned)?;
             Ok(report)
         })
     }
 }
 
 /// Claim up to `n` queued versions (on PostgreSQL, skipping those another
-/// worker holds) and read their texts.
+/// worker holds), take them off the queue and read their texts. The
+/// transaction the batch runs in puts them back if the batch fails.
 fn claim(db: &mut dyn Db, company: i64, n: usize) -> Result<Vec<Claimed>, Error> {
-    let take = if db.postgres() {
-        "SELECT post_id, version FROM company_scan_queue WHERE company_id = ?1
-         ORDER BY post_id, version LIMIT ?2 FOR UPDATE SKIP LOCKED"
-    } else {
-        "SELECT post_id, version FROM company_scan_queue WHERE company_id = ?1
-         ORDER BY post_id, version LIMIT ?2"
-    };
-    let mut keys = Vec::new();
-    db.each(take, &[Arg::Int(company), Arg::Int(i64::try_from(n).unwrap_or(i64::MAX))], &mut |r| {
-        keys.push((r[0].int(), r[1].int()));
-    })?;
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = vec![Arg::Int(company)];
-    for &(p, v) in &keys {
-        args.extend([Arg::Int(p), Arg::Int(v)]);
-    }
-    let values = pairs(keys.len(), 2);
-    // One index probe per key on PostgreSQL (LATERAL), as ingest does.
-    let sql = if db.postgres() {
-        format!(
-            "SELECT k.column1, k.column2, p.version, p.distributor_id, v.text FROM (VALUES {values}) AS k
-             CROSS JOIN LATERAL (SELECT version, distributor_id FROM company_posts p
-               WHERE p.company_id = ?1 AND p.id = k.column1) AS p
-             CROSS JOIN LATERAL (SELECT text FROM company_post_versions v
-               WHERE v.company_id = ?1 AND v.post_id = k.column1 AND v.version = k.column2) AS v"
-        )
-    } else {
-        // CROSS JOIN keeps the keys the outer loop in SQLite (its documented
-        // hint): it otherwise chose to walk every post and scan the keys for
-        // each, a batch of 2,000 costing seconds.
-        format!(
-            "SELECT k.column1, k.column2, p.version, p.distributor_id, v.text FROM (VALUES {values}) AS k
-             CROSS JOIN company_posts p ON p.company_id = ?1 AND p.id = k.column1
-             CROSS JOIN company_post_versions v ON v.company_id = ?1 AND v.post_id = k.column1 AND v.version = k.column2"
-        )
-    };
-    let mut out = Vec::with_capacity(keys.len());
-    db.each(&sql, &args, &mut |r| {
+    let limit = Arg::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut out = Vec::with_capacity(n);
+    let mut read = |r: &mut [Cell]| {
         out.push(Claimed {
             post: r[0].int(),
             version: r[1].int(),
@@ -284,12 +248,57 @@ fn claim(db: &mut dyn Db, company: i64, n: usize) -> Result<Vec<Claimed>, Error>
             distributor: r[3].opt_text(),
             text: r[4].take_text(),
         });
-    })?;
+    };
+    if db.postgres() {
+        // One round trip and a statement of fixed text: the lock, the
+        // unqueue and the read together, instead of two lists of a thousand
+        // keys sent back (parsing those cost more than the scan of a batch).
+        // The rows are found again by their physical address (a TID scan),
+        // not by a join over the whole queue.
+        db.each(
+            "WITH taken AS (
+               DELETE FROM company_scan_queue q WHERE q.ctid = ANY(ARRAY(
+                 SELECT ctid FROM company_scan_queue WHERE company_id = ?1
+                 ORDER BY post_id, version LIMIT ?2 FOR UPDATE SKIP LOCKED))
+               RETURNING q.post_id, q.version)
+             SELECT t.post_id, t.version, p.version, p.distributor_id, v.text FROM taken t
+             JOIN company_posts p ON p.company_id = ?1 AND p.id = t.post_id
+             JOIN company_post_versions v ON v.company_id = ?1 AND v.post_id = t.post_id AND v.version = t.version",
+            &[Arg::Int(company), limit],
+            &mut read,
+        )?;
+    } else {
+        let mut keys = Vec::new();
+        db.each(
+            "SELECT post_id, version FROM company_scan_queue WHERE company_id = ?1
+             ORDER BY post_id, version LIMIT ?2",
+            &[Arg::Int(company), limit],
+            &mut |r| keys.push((r[0].int(), r[1].int())),
+        )?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = vec![Arg::Int(company)];
+        for &(p, v) in &keys {
+            args.extend([Arg::Int(p), Arg::Int(v)]);
+        }
+        // CROSS JOIN keeps the keys the outer loop in SQLite (its documented
+        // hint): it otherwise chose to walk every post and scan the keys for
+        // each, a batch of 2,000 costing seconds.
+        let sql = format!(
+            "SELECT k.column1, k.column2, p.version, p.distributor_id, v.text FROM (VALUES {}) AS k
+             CROSS JOIN company_posts p ON p.company_id = ?1 AND p.id = k.column1
+             CROSS JOIN company_post_versions v ON v.company_id = ?1 AND v.post_id = k.column1 AND v.version = k.column2",
+            pairs(keys.len(), 2)
+        );
+        db.each(&sql, &args, &mut read)?;
+        unqueue(db, company, &keys)?;
+    }
     out.sort_by_key(|c| (c.post, c.version));
     Ok(out)
 }
 
-/// Take the scanned versions off the queue.
+/// Take the scanned versions off the queue (SQLite: one writer at a time, so no lock is needed to claim).
 fn unqueue(db: &mut dyn Db, company: i64, scanned: &[(i64, i64)]) -> Result<(), Error> {
     for chunk in scanned.chunks(5_000) {
         let mut args = vec![Arg::Int(company)];
@@ -307,26 +316,36 @@ fn unqueue(db: &mut dyn Db, company: i64, scanned: &[(i64, i64)]) -> Result<(), 
     Ok(())
 }
 
+/// `IN (…)` over `ids` as one parameter numbered `n`: a fixed statement text
+/// whatever the count, so nothing is parsed per id.
+fn in_ids(db: &dyn Db, n: usize, ids: &[i64]) -> (String, Arg<'static>) {
+    let joined = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    if db.postgres() {
+        (format!("= ANY(CAST(string_to_array(?{n}, ',') AS BIGINT[]))"), Arg::Text(joined))
+    } else {
+        (format!("IN (SELECT value FROM json_each(?{n}))"), Arg::Text(format!("[{joined}]")))
+    }
+}
+
 fn open_cases(db: &mut dyn Db, company: i64, posts: &[i64]) -> Result<Vec<OpenCase>, Error> {
     let mut out = Vec::new();
-    for chunk in posts.chunks(5_000) {
-        let mut args = vec![Arg::Int(company)];
-        args.extend(chunk.iter().map(|&p| Arg::Int(p)));
-        let sql = format!(
-            "SELECT id, post_id, version, category, status FROM company_cases
-             WHERE company_id = ?1 AND post_id IN ({}) AND status IN {OPEN}",
-            list(chunk.len(), 2)
-        );
-        crate::read_rows(db, &sql, &args, &mut out, |r| {
-            Ok(OpenCase {
-                status: r[4].text().parse::<Status>()?,
-                id: r[0].int(),
-                post: r[1].int(),
-                version: r[2].int(),
-                category: r[3].take_text(),
-            })
-        })?;
+    if posts.is_empty() {
+        return Ok(out);
     }
+    let (within, ids) = in_ids(db, 2, posts);
+    let sql = format!(
+        "SELECT id, post_id, version, category, status FROM company_cases
+         WHERE company_id = ?1 AND post_id {within} AND status IN {OPEN}"
+    );
+    crate::read_rows(db, &sql, &[Arg::Int(company), ids], &mut out, |r| {
+        Ok(OpenCase {
+            status: r[4].text().parse::<Status>()?,
+            id: r[0].int(),
+            post: r[1].int(),
+            version: r[2].int(),
+            category: r[3].take_text(),
+        })
+    })?;
     Ok(out)
 }
 
