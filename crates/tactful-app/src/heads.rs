@@ -82,9 +82,17 @@ fn claim_findings(
     }
     let (p_health, p_earnings) =
         SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
+    // An earnings claim is about money: it names money, earning, a job,
+    // riches, freedom from work or an amount. Without any of them the
+    // verdict rests on the words around such claims ("join my team"), and an
+    // invitation to join is not a claim about what the business pays. (Health
+    // claims name their subject in too many ways for a word list to gate
+    // them: tried, it cost true claims and spared no ordinary post.)
+    let about = tactful_classify::features::subjects(text);
     for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
         let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
-        if !wanted_now[i] || p < model.threshold() || !engine.external_allows(code, text, channel) {
+        let named = head == Head::HealthClaim || about.earnings;
+        if !wanted_now[i] || !named || p < model.threshold() || !engine.external_allows(code, text, channel) {
             continue;
         }
         let Some(rule) = engine.rule(code) else { continue };
@@ -233,6 +241,17 @@ mod tests {
     #[test]
     fn a_personal_post_gets_nothing() {
         assert!(codes("Made pancakes with the kids this morning, total mess but so worth it. Happy Sunday everyone!", Channel::Post).is_empty());
+    }
+
+    #[test]
+    fn an_invitation_to_join_is_not_an_earnings_claim_but_a_paycheck_story_is() {
+        assert!(!codes("Want to join my team? DM me!", Channel::Post).contains(&EARNINGS_CLAIM.to_string()));
+        let story = "My hubby handed in his notice last month: this little business covers our mortgage now. Want to join my team?";
+        assert!(
+            codes(story, Channel::Post).contains(&EARNINGS_CLAIM.to_string()),
+            "{:?}",
+            codes(story, Channel::Post)
+        );
     }
 
     #[test]

@@ -817,6 +817,20 @@ fn money_amount(buf: &[u8]) -> bool {
     })
 }
 
+pub use claims::Subjects;
+
+/// What `text` is about, as the claim vocabulary reads it: whether it names
+/// anything a health claim is about (a condition, a drug, an organ, weight,
+/// suffering) and anything an earnings claim is about (money, earning, a job,
+/// riches, freedom from work, an amount). A claim head's verdict on a text
+/// that names neither subject of its kind rests on other words (an
+/// invitation to join, a product's name), which are not a claim.
+pub fn subjects(text: &str) -> Subjects {
+    let mut buf = Vec::with_capacity(text.len() + 2);
+    fold_into(text, &mut buf);
+    claims::subjects_of(&buf, money_amount(&buf))
+}
+
 /// The sparse feature vector of `text`: (bucket, value) pairs sorted by
 /// bucket, values scaled by `1/sqrt(count)`. The trainer uses this; the
 /// models sum weights directly, which gives the same score.

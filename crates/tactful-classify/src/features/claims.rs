@@ -502,6 +502,30 @@ pub(super) fn claim_cues(
     n
 }
 
+/// What a text is about, as the claim vocabulary (second edition) reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Subjects {
+    /// A condition, a drug or the medical system, an organ, weight, or suffering.
+    pub health: bool,
+    /// Money, earning, a job, riches or the good life, freedom from work, or an amount of money.
+    pub earnings: bool,
+}
+
+/// The subjects of a folded buffer (see [`super::subjects`]).
+pub(super) fn subjects_of(buf: &[u8], has_money_amount: bool) -> Subjects {
+    let tables = tables(true);
+    let mut seen: u16 = 0;
+    for w in buf.split(|b| !b.is_ascii_alphanumeric()) {
+        if !w.is_empty() && w.len() <= 20 {
+            seen |= kinds_of(w, tables);
+        }
+    }
+    Subjects {
+        health: seen & (CONDITION | DRUG | BODY | WEIGHT | SUFFER) != 0,
+        earnings: has_money_amount || seen & (MONEY | EARN | JOB | RICHES | FREEDOM) != 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +536,21 @@ mod tests {
 
     fn cue_count(text: &str, second: bool) -> u32 {
         claim_cues(text.as_bytes(), false, second, 18, &mut |_| {})
+    }
+
+    fn about(text: &str) -> Subjects {
+        crate::features::subjects(text)
+    }
+
+    #[test]
+    fn a_claim_names_its_subject_and_an_invitation_alone_names_none() {
+        // An invitation to join is the opportunity, not money: no earnings subject.
+        assert_eq!(about("Want to join my team? DM me!"), Subjects::default());
+        assert!(about("I made $5,000 last month from my phone").earnings);
+        assert!(about("Fire your boss and join my team").earnings);
+        assert!(about("These drops cured my anxiety").health);
+        assert!(about("Our tea melts belly fat, lose 20 pounds").health);
+        assert!(!about("Loving this serum with my morning coffee").health);
     }
 
     #[test]
