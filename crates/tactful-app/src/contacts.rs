@@ -120,6 +120,16 @@ pub fn recipient(db: &mut dyn Db, query: &str, stranger: bool) -> Result<Recipie
     if q.is_empty() {
         return Err(Error::Input("name the person: a name, a handle, a profile link or #id".into()));
     }
+    // A link names a person only when it is their profile; a post's or a
+    // page's link taken as a name would check the draft for a made-up stranger.
+    let link = q.to_ascii_lowercase();
+    if (link.starts_with("http://") || link.starts_with("https://"))
+        && tactful_core::handle::from_profile_url(&q).is_none()
+    {
+        return Err(Error::Input(format!(
+            "`{q}` is a link to a post or a page, not to a person's profile: name the person, their @handle or their profile link"
+        )));
+    }
     if stranger {
         return Ok(Recipient::Stranger(q));
     }

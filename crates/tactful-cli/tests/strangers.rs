@@ -95,6 +95,12 @@ fn a_partial_or_shared_name_is_asked_about_never_guessed() {
     let (code, _, all) = pitch_to(&db, "#999", &[]);
     assert_eq!(code, Some(2), "{all}");
     assert!(all.contains("no contact #999"), "{all}");
+    // A post's link is nobody's name, even with --stranger.
+    for more in [&[][..], &["--stranger"][..]] {
+        let (code, draft, all) = pitch_to(&db, "https://www.instagram.com/p/C0ffee123/", more);
+        assert_eq!((code, &draft), (Some(2), &Value::Null), "{all}");
+        assert!(all.contains("a link to a post or a page, not to a person's profile"), "{all}");
+    }
 }
 
 #[test]
