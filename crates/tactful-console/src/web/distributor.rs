@@ -19,8 +19,8 @@ use tactful_company::lesson::Assignment;
 use tactful_company::outbox::Entry;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, cases, checker, fresh, html_response, page, refused, signed_in,
-    with_store,
+    Error, Principal, Role, Scope, Shared, cases, checker, day, fresh, html_response, page, refused,
+    signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -78,10 +78,6 @@ pub(crate) fn mine(db: &mut dyn tactful_store::people::Db, company: i64, me: &st
     let cases = super::reviewer::queue(db, company, &scope, &super::reviewer::Ask::default())?.cases;
     let drafts = draft::list(db, company, None)?.into_iter().filter(|d| d.distributor == me).collect();
     Ok(Mine { notices, cases, lessons, drafts })
-}
-
-fn day(t: i64) -> String {
-    tactful_app::clock::rfc3339(t).chars().take(10).collect()
 }
 
 fn draft_row(d: &Draft) -> Markup {

@@ -261,6 +261,11 @@ pub(super) fn checker() -> &'static tactful_app::Checker {
     CHECKER.get_or_init(tactful_app::Checker::builtin)
 }
 
+/// A Unix time's day, `YYYY-MM-DD` (UTC).
+pub(super) fn day(t: i64) -> String {
+    tactful_app::clock::rfc3339(t).chars().take(10).collect()
+}
+
 /// `name=value&…`, each percent-encoded, for a link's query string.
 pub(super) fn query_string(pairs: &[(&str, String)]) -> String {
     use std::fmt::Write as _;

@@ -16,7 +16,7 @@ use tactful_company::Actor;
 use tactful_company::cases::{CaseDetail, CaseFinding, Guidance};
 
 use super::{
-    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker,
+    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker, day,
     html_response, not_found, page, query_string, refused, signed_in, with_store,
 };
 
@@ -36,6 +36,9 @@ pub(crate) const PAGE: usize = 50;
 /// apply (category, dates, group); a page that stops there is shorter, and
 /// its "Older cases" link goes on from where it stopped.
 const SCAN: usize = 2_000;
+
+/// The most cases one bulk action changes (a page is [`PAGE`]).
+const MAX_BULK: usize = 500;
 
 /// The queue's query string, as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -87,9 +90,10 @@ impl ListQuery {
     fn ask(&self) -> Result<Ask, String> {
         let status = match text(self.status.as_ref()) {
             None => None,
-            Some(s) => Some(
-                Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| format!("status: {s}"))?,
-            ),
+            Some(s) => Some(Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
+                let names: Vec<&str> = Status::ALL.iter().map(|x| x.as_str()).collect();
+                format!("status: expected one of {}, found `{s}`", names.join(", "))
+            })?),
         };
         let day = |name: &str, v: Option<&String>| -> Result<Option<i64>, String> {
             text(v)
@@ -237,10 +241,6 @@ pub(crate) fn bulk(
 
 fn compliance(p: &Principal) -> bool {
     matches!(p.account.role, Role::Admin | Role::Reviewer)
-}
-
-fn day(t: i64) -> String {
-    tactful_app::clock::rfc3339(t).chars().take(10).collect()
 }
 
 fn bad_request(p: &Principal, title: &str, why: &str) -> Response {
@@ -424,6 +424,13 @@ async fn bulk_form(
     let ids: Vec<String> = pairs.iter().filter(|(k, _)| k == "id").map(|(_, v)| v.clone()).collect();
     if ids.is_empty() {
         return bad_request(&p, "Cases", "No case is selected: tick the cases first.");
+    }
+    if ids.len() > MAX_BULK {
+        return bad_request(
+            &p,
+            "Cases",
+            &format!("id: at most {MAX_BULK} cases at once, found {}", ids.len()),
+        );
     }
     let reason = text(Some(&field("reason")));
     if action == BulkAction::Dismiss && reason.is_none() {
@@ -736,4 +743,45 @@ async fn notice_form(
         tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str, start: usize, end: usize) -> CaseFinding {
+        CaseFinding { code: code.into(), severity: "high".into(), start, end, message: String::new() }
+    }
+
+    #[test]
+    fn overlapping_findings_make_one_mark_and_bad_spans_are_left_out() {
+        let text = "This tea cured my diabetes — ask me!";
+        let runs = marks(
+            text,
+            &[
+                finding("HLT001", 9, 26),
+                finding("HLT002", 15, 26),
+                finding("X", 27, 28),
+                finding("Y", 30, 99),
+            ],
+        );
+        let marked: Vec<(&str, Vec<String>)> = runs.iter().filter(|(_, c)| !c.is_empty()).cloned().collect();
+        assert_eq!(marked, vec![("cured my diabetes", vec!["HLT001".to_string(), "HLT002".to_string()])]);
+        assert_eq!(runs.iter().map(|(r, _)| *r).collect::<String>(), text, "every byte once, in order");
+    }
+
+    #[test]
+    fn a_bad_filter_is_named() {
+        let q = ListQuery { to: Some("31/12/2026".into()), ..ListQuery::default() };
+        assert!(q.ask().unwrap_err().starts_with("to: expected a date"));
+        let q = ListQuery { status: Some("open".into()), ..ListQuery::default() };
+        assert!(q.ask().unwrap_err().ends_with("found `open`"));
+        let q = ListQuery {
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-01".into()),
+            ..ListQuery::default()
+        };
+        let a = q.ask().unwrap();
+        assert_eq!(a.to.unwrap() - a.from.unwrap(), 86_400, "to the end of that day");
+    }
 }
