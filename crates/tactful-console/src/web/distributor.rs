@@ -143,7 +143,7 @@ fn me_body(p: &Principal, m: &Mine, said: Option<Markup>) -> Markup {
                         @if *passed { " — passed" } @else { " — to take" }
                     }
                 }
-                details { summary { "The note as it was sent" } pre { (n.body) } }
+                details open { summary { "The note as it was sent" } pre { (n.body) } }
             }
         }
         h2 { "Your cases" }

@@ -316,7 +316,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
                             td data-label="Distributor" { (k.distributor.as_deref().unwrap_or("unattributed")) }
                             td data-label="Category" { (k.category) }
                             td data-label="Status" { span.status { (k.status.as_str()) } }
-                            td data-label="Opened" { (day(k.opened_at)) }
+                            td data-label="Opened" { time datetime=(day(k.opened_at)) { (day(k.opened_at)) } }
                             td data-label="Priority" { (k.priority.why) }
                             td data-label="Same text" {
                                 @if k.group_posts > 1 {
