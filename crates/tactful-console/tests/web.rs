@@ -554,6 +554,33 @@ fn pages(location: String, store: &mut dyn Store) {
     assert_eq!(one.len() + two.len(), all.len(), "the two pages hold every case");
     assert!(one.iter().chain(&two).zip(one.iter().chain(&two).skip(1)).all(|(a, b)| a > b), "newest first");
     assert_eq!(send(port, "GET", "/cases?after=nope", Some(&rev), None).status, 400);
+    // By priority: the same cases, the highest first, on disjoint pages too.
+    let first = send(port, "GET", "/cases?order=priority", Some(&rev), None);
+    let p1 = case_links(&first.body);
+    let older = first
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .expect("an Older cases link")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(older.contains("order=priority") && older.contains("after="), "{older}");
+    let p2 = case_links(&send(port, "GET", &older, Some(&rev), None).body);
+    assert_eq!(p1.len(), 50);
+    assert!(p2.iter().all(|id| !p1.contains(id)), "disjoint pages: {p1:?} {p2:?}");
+    let mut both: Vec<i64> = p1.iter().chain(&p2).copied().collect();
+    both.sort_unstable();
+    let mut every: Vec<i64> = all.iter().map(|c| c.id).collect();
+    every.sort_unstable();
+    assert_eq!(both, every);
+    let priority_of = |id: &i64| all.iter().find(|c| c.id == *id).unwrap().priority.score;
+    assert!(
+        p1.iter().chain(&p2).zip(p1.iter().chain(&p2).skip(1)).all(|(a, b)| priority_of(a) >= priority_of(b)),
+        "highest first"
+    );
+    assert_eq!(send(port, "GET", "/cases?order=priority&after=12", Some(&rev), None).status, 400);
     // Filters by date and category narrow the queue.
     let by_day = case_links(&send(port, "GET", "/cases?from=2099-01-01", Some(&rev), None).body);
     assert!(by_day.is_empty(), "{by_day:?}");

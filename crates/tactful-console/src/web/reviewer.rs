@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tactful_company::Actor;
-use tactful_company::cases::{CaseDetail, CaseFinding, Guidance};
+use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
     Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker, day,
@@ -62,6 +62,9 @@ pub(crate) struct ListQuery {
     /// One case group (the same text in many posts).
     #[serde(default)]
     group: Option<String>,
+    /// `newest` (the default) or `priority` (the highest first).
+    #[serde(default)]
+    order: Option<String>,
     /// The `next` of the page before.
     #[serde(default)]
     after: Option<String>,
@@ -78,6 +81,7 @@ pub(crate) struct Ask {
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub group: Option<i64>,
+    pub order: Order,
     pub after: Option<String>,
 }
 
@@ -108,9 +112,19 @@ impl ListQuery {
         let group = text(self.group.as_ref())
             .map(|g| g.parse::<i64>().map_err(|_| format!("group: expected a group number, found `{g}`")))
             .transpose()?;
+        let order = match text(self.order.as_ref()).as_deref() {
+            None | Some("newest") => Order::Newest,
+            Some("priority") => Order::Priority,
+            Some(o) => return Err(format!("order: expected newest or priority, found `{o}`")),
+        };
         let after = text(self.after.as_ref());
         if let Some(a) = &after {
-            if a.parse::<i64>().is_err() {
+            let number = |s: &str| s.parse::<i64>().is_ok();
+            let fits = match order {
+                Order::Newest => number(a),
+                Order::Priority => a.split_once(':').is_some_and(|(p, id)| number(p) && number(id)),
+            };
+            if !fits {
                 return Err(format!("after: expected the key of the page before, found `{a}`"));
             }
         }
@@ -123,6 +137,7 @@ impl ListQuery {
             // To the end of that day.
             to: day("to", self.to.as_ref())?.map(|t| t + 86_400),
             group,
+            order,
             after,
         })
     }
@@ -154,14 +169,17 @@ pub(crate) fn queue(
             rule: ask.rule.clone(),
             distributor: ask.distributor.clone(),
             team: scope.distributors(),
+            order: ask.order,
             after: after.clone(),
             limit: Some(200),
-            ..Filter::default()
         };
         let page = cases::list(db, company, &filter)?;
         for k in page.cases {
             scanned += 1;
-            after = Some(k.id.to_string());
+            after = Some(match ask.order {
+                Order::Newest => k.id.to_string(),
+                Order::Priority => format!("{}:{}", k.priority.score, k.id),
+            });
             let wanted = ask.category.as_deref().is_none_or(|c| k.category == c)
                 && ask.from.is_none_or(|t| k.opened_at >= t)
                 && ask.to.is_none_or(|t| k.opened_at < t)
@@ -361,6 +379,7 @@ fn older(q: &ListQuery, next: &str) -> Vec<(&'static str, String)> {
         ("from", &q.from),
         ("to", &q.to),
         ("group", &q.group),
+        ("order", &q.order),
     ] {
         if let Some(v) = text(v.as_ref()) {
             pairs.push((name, v));
@@ -388,6 +407,13 @@ fn filters(q: &ListQuery, ask: &Ask) -> Markup {
             div { label for="distributor" { "Distributor id" } input #distributor name="distributor" value=(v(&q.distributor)); }
             div { label for="from" { "Opened from" } input #from name="from" type="date" value=(v(&q.from)); }
             div { label for="to" { "Opened to" } input #to name="to" type="date" value=(v(&q.to)); }
+            div {
+                label for="order" { "Order" }
+                select #order name="order" {
+                    option value="newest" { "newest first" }
+                    option value="priority" selected[ask.order == Order::Priority] { "highest priority first" }
+                }
+            }
             @if let Some(g) = ask.group { input type="hidden" name="group" value=(g); }
             div { button type="submit" { "Show" } }
         }
