@@ -822,7 +822,12 @@ fn pages(location: String, store: &mut dyn Store) {
     // The leader's team: open cases member by member, the trend with its numbers.
     let team = send(port, "GET", "/team", Some(&sam), None);
     assert_eq!(team.status, 200);
-    assert!(team.body.contains("D2: ") && team.body.contains("class=\"bar w10\""), "{}", team.body);
+    assert!(
+        team.body.contains("Sam Lee (D2): 2 open") && team.body.contains("class=\"bar w10\""),
+        "{}",
+        team.body
+    );
+    assert!(team.body.contains("Priya Nair (D3): 2 open"), "her escalated case is still open: {}", team.body);
     assert!(team.body.contains("2026-11") && !team.body.contains("Zanzibar"), "{}", team.body);
 }
 

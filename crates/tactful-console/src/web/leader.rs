@@ -30,8 +30,9 @@ const TREND_CASES: usize = 20_000;
 
 /// A leader's team at a glance.
 pub(crate) struct Team {
-    /// Each member with open cases, and those cases (newest first), the most first.
-    pub open: Vec<(String, Vec<cases::Case>)>,
+    /// Every member (id, name as on the roster) with their open cases
+    /// (newest first); the most open cases first.
+    pub open: Vec<(String, String, Vec<cases::Case>)>,
     /// Cases opened per month (`YYYY-MM`), oldest first, months with none included.
     pub per_month: Vec<(String, usize)>,
 }
@@ -42,7 +43,8 @@ pub(crate) fn team(
     company: i64,
     scope: &Scope,
 ) -> Result<Team, Error> {
-    let mut by_member: BTreeMap<String, Vec<cases::Case>> = BTreeMap::new();
+    let mut by_member: BTreeMap<String, Vec<cases::Case>> =
+        scope.distributors().unwrap_or_default().into_iter().map(|d| (d, Vec::new())).collect();
     let mut months: BTreeMap<(i64, i64), usize> = BTreeMap::new();
     let mut after = None;
     let mut seen = 0;
@@ -70,8 +72,15 @@ pub(crate) fn team(
             (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         }
     }
-    let mut open: Vec<(String, Vec<cases::Case>)> = by_member.into_iter().collect();
-    open.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let names = tactful_company::roster::distributors(db, company)?;
+    let mut open: Vec<(String, String, Vec<cases::Case>)> = by_member
+        .into_iter()
+        .map(|(id, list)| {
+            let name = names.get(&id).map(|d| d.name.clone()).unwrap_or_default();
+            (id, name, list)
+        })
+        .collect();
+    open.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| a.0.cmp(&b.0)));
     Ok(Team { open, per_month })
 }
 
@@ -92,15 +101,15 @@ async fn team_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
     let company = c.company;
     let got = with_store(&c, move |_, db| team(db, company, &scope)).await;
     let Ok(t) = got else { return refused(&p, "Your team's cases cannot be read just now.") };
-    let open: usize = t.open.iter().map(|(_, l)| l.len()).sum();
+    let open: usize = t.open.iter().map(|(_, _, l)| l.len()).sum();
     let max = t.per_month.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let body = html! {
         p { "Your team: " (leader) " and " (members.len() - 1) " below you." }
         h2 { "Open cases (" (open) ")" }
-        @if t.open.is_empty() { p { "None: nothing in your team needs a hand." } }
-        @for (member, list) in &t.open {
-            h3 { (member) ": " (list.len()) " open" }
-            div.table-box { table.cards {
+        @if open == 0 { p { "None: nothing in your team needs a hand." } }
+        @for (member, name, list) in &t.open {
+            h3 { (name) " (" (member) "): " (list.len()) " open" }
+            @if !list.is_empty() { div.table-box { table.cards {
                 thead { tr { th scope="col" { "Case" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Nudge" } } }
                 tbody {
                     @for k in list {
@@ -119,7 +128,7 @@ async fn team_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
                         }
                     }
                 }
-            } }
+            } } }
         }
         h2 #trend { "Cases opened per month" }
         @if t.per_month.is_empty() { p { "No cases yet." } }

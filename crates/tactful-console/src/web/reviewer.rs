@@ -310,7 +310,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
         @if may_act {
             p.hint {
                 "Keyboard: " kbd { "j" } " / " kbd { "k" } " next / previous case, " kbd { "Enter" } " open it, "
-                kbd { "e" } " escalate it, " kbd { "d" } " dismiss it (type the reason, then press Dismiss)."
+                kbd { "e" } " escalate it (with any you ticked), " kbd { "d" } " dismiss it (type the reason, then press Dismiss)."
             }
         }
         div.table-box {
