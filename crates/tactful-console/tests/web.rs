@@ -661,6 +661,21 @@ fn pages(location: String, store: &mut dyn Store) {
     assert_eq!(send(port, "GET", "/team", Some(&rev), None).status, 403, "a reviewer has no team page");
     assert_eq!(send(port, "GET", "/team", Some(&maya), None).status, 403, "a distributor has no team page");
     assert_eq!(send(port, "GET", "/me", Some(&rev), None).status, 403);
+    let admin = login(port, "admin@example.com");
+    assert_eq!(send(port, "GET", "/team", Some(&admin), None).status, 403, "the admin has no team page");
+    // Maya, above Sam's team, sees nothing of it: not Priya's post, not her handle or id.
+    for path in
+        ["/cases".to_string(), "/me".to_string(), format!("/cases/{d3}"), "/cases?distributor=D3".to_string()]
+    {
+        let r = send(port, "GET", &path, Some(&maya), None);
+        assert!(
+            !r.body.contains("priya.naturals")
+                && !r.body.contains("insulin anymore")
+                && !r.body.contains(">D3<"),
+            "Maya sees Priya's on {path}: {}",
+            r.body
+        );
+    }
     let still: Vec<_> =
         tactful_company::cases::list(store.people(), 1, &tactful_company::cases::Filter::default())
             .unwrap()
@@ -791,6 +806,20 @@ fn pages(location: String, store: &mut dyn Store) {
         Some(&format!("csrf={}&decision=approve", csrf(&me.body))),
     );
     assert_eq!(r.status, 403, "a distributor does not approve her own draft");
+    let sam_page = send(port, "GET", "/team", Some(&sam), None);
+    let r = send(
+        port,
+        "POST",
+        &format!("/drafts/{id}/decide"),
+        Some(&sam),
+        Some(&format!("csrf={}&decision=approve", csrf(&sam_page.body))),
+    );
+    assert_eq!(r.status, 403, "a leader does not approve his team's drafts");
+    assert_eq!(
+        send(port, "POST", "/me/drafts", Some(&priya), Some("csrf=nope&text=hello")).status,
+        403,
+        "a draft needs the session's token"
+    );
     let drafts = send(port, "GET", "/drafts", Some(&rev), None);
     assert!(drafts.body.contains("PLUGH") && drafts.body.contains("Nothing approved yet"), "{}", drafts.body);
     let r = send(
