@@ -447,6 +447,40 @@ pub fn preview(
     Ok(template.render(&values))
 }
 
+/// A notice as its distributor reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sent {
+    pub id: i64,
+    pub case: i64,
+    pub subject: String,
+    pub body: String,
+    /// queued, sending, sent or failed.
+    pub status: String,
+    pub queued_at: i64,
+}
+
+/// The notices to one distributor, the newest first (one query, however
+/// many notices the company has sent to others).
+pub fn sent_to(db: &mut dyn Db, company: i64, distributor: &str) -> Result<Vec<Sent>, Error> {
+    let mut out = Vec::new();
+    db.each(
+        "SELECT id, case_id, subject, body, status, queued_at FROM company_outbox
+         WHERE company_id = ?1 AND distributor_id = ?2 ORDER BY id DESC",
+        &[Arg::Int(company), Arg::Text(distributor.to_string())],
+        &mut |r| {
+            out.push(Sent {
+                id: r[0].int(),
+                case: r[1].int(),
+                subject: r[2].take_text(),
+                body: r[3].take_text(),
+                status: r[4].take_text(),
+                queued_at: r[5].int(),
+            });
+        },
+    )?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use tactful_company::Actor;
 use tactful_company::cases::Guidance;
 use tactful_company::draft::{self, Decision, Draft, DraftStatus};
 use tactful_company::lesson::Assignment;
-use tactful_company::outbox::Entry;
+use tactful_company::notice::Sent;
 
 use super::{
     Error, Principal, Role, Scope, Shared, cases, checker, day, fresh, html_response, page, refused,
@@ -35,8 +35,7 @@ pub(super) fn routes() -> Router<Shared> {
 
 /// One notice as its distributor reads it.
 pub(crate) struct MyNotice {
-    pub entry: Entry,
-    pub body: String,
+    pub entry: Sent,
     /// The case's status now.
     pub status: Option<tactful_company::case::Status>,
     /// What was found and what to write instead, rule by rule.
@@ -58,9 +57,7 @@ pub(crate) fn mine(db: &mut dyn tactful_store::people::Db, company: i64, me: &st
     let lessons = tactful_company::lesson::assignments(db, company, Some(me))?;
     let engine = checker().engine();
     let mut notices = Vec::new();
-    for entry in tactful_company::outbox::list(db, company)?.into_iter().filter(|n| n.distributor == me).rev()
-    {
-        let body = tactful_company::outbox::body(db, company, entry.id)?.unwrap_or_default();
+    for entry in tactful_company::notice::sent_to(db, company, me)? {
         let case = cases::get(db, company, entry.case).ok();
         let mut guidance: Vec<Guidance> = Vec::new();
         for f in case.iter().flat_map(|k| &k.findings) {
@@ -72,11 +69,11 @@ pub(crate) fn mine(db: &mut dyn tactful_store::people::Db, company: i64, me: &st
             .iter()
             .find(|l| l.case == Some(entry.case))
             .map(|l| (l.lesson.clone(), l.completed_at.is_some()));
-        notices.push(MyNotice { status: case.map(|k| k.status), entry, body, guidance, lesson });
+        notices.push(MyNotice { status: case.map(|k| k.status), entry, guidance, lesson });
     }
     let scope = Scope::Own(me.to_string());
     let cases = super::reviewer::queue(db, company, &scope, &super::reviewer::Ask::default())?.cases;
-    let drafts = draft::list(db, company, None)?.into_iter().filter(|d| d.distributor == me).collect();
+    let drafts = draft::of(db, company, me)?;
     Ok(Mine { notices, cases, lessons, drafts })
 }
 
@@ -143,7 +140,7 @@ fn me_body(p: &Principal, m: &Mine, said: Option<Markup>) -> Markup {
                         @if *passed { " — passed" } @else { " — to take" }
                     }
                 }
-                details open { summary { "The note as it was sent" } pre { (n.body) } }
+                details open { summary { "The note as it was sent" } pre { (n.entry.body) } }
             }
         }
         h2 { "Your cases" }
