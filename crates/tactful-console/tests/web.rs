@@ -709,7 +709,11 @@ fn pages(location: String, store: &mut dyn Store) {
         "Sam reads only his own notices"
     );
     let case = send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None);
-    assert!(case.body.contains("notice.queue") && !case.body.contains("<textarea"), "{}", case.body);
+    assert!(
+        case.body.contains("notice queued: “About your tea post”") && !case.body.contains("<textarea"),
+        "{}",
+        case.body
+    );
 
     // Bulk: escalate Priya's case (its notice went out) and one that does not exist;
     // dismiss two of Maya's, one already dismissed case, and the same missing one.

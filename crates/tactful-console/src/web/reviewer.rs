@@ -576,6 +576,26 @@ pub(crate) fn case_view(
     Some(CaseView { detail, guidance, group, preview })
 }
 
+/// One audit entry about a case, in words: a status move with its
+/// reason, a notice with its subject, an escalation with to whom.
+pub(crate) fn happened(e: &tactful_company::audit::AuditEntry) -> String {
+    let json = |s: &Option<String>| {
+        s.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).unwrap_or_default()
+    };
+    let (before, after) = (json(&e.before), json(&e.after));
+    let field = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let reason = field(&after, "reason").map(|r| format!(": {r}")).unwrap_or_default();
+    match e.action.as_str() {
+        "case.open" => "opened by the scan".to_string(),
+        "notice.queue" => format!("notice queued: “{}”", field(&after, "subject").unwrap_or_default()),
+        "case.escalate" => format!("escalated to {}{reason}", field(&after, "to").unwrap_or_default()),
+        _ => match (field(&before, "status"), field(&after, "status")) {
+            (Some(from), Some(to)) => format!("{from} → {to}{reason}"),
+            _ => e.action.replace('.', " "),
+        },
+    }
+}
+
 /// A notice may go: the case is open and not yet written about, and has a distributor.
 fn noticeable(k: &cases::Case) -> bool {
     matches!(k.status, Status::New | Status::InReview)
@@ -634,8 +654,11 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
         @if v.detail.history.is_empty() { p { "Nothing yet." } }
         ol {
             @for e in &v.detail.history {
-                li { (tactful_app::clock::rfc3339(e.at)) " — " (e.action) " by " (e.actor)
-                    @if let Some(a) = &e.after { " " code { (a) } } }
+                li {
+                    time datetime=(tactful_app::clock::rfc3339(e.at)) { (day(e.at)) } " — " (happened(e))
+                    // Who on the compliance team did it is the team's own business.
+                    @if may { " (" (e.actor) ")" }
+                }
             }
         }
         @if let Some((subject, text)) = &v.preview {
@@ -794,6 +817,35 @@ mod tests {
         let marked: Vec<(&str, Vec<String>)> = runs.iter().filter(|(_, c)| !c.is_empty()).cloned().collect();
         assert_eq!(marked, vec![("cured my diabetes", vec!["HLT001".to_string(), "HLT002".to_string()])]);
         assert_eq!(runs.iter().map(|(r, _)| *r).collect::<String>(), text, "every byte once, in order");
+    }
+
+    #[test]
+    fn a_case_history_entry_reads_as_words() {
+        let entry = |action: &str, before: Option<&str>, after: &str| tactful_company::audit::AuditEntry {
+            company: 1,
+            seq: 1,
+            at: 0,
+            actor: "rev@example.com".into(),
+            action: action.into(),
+            subject: "case:1".into(),
+            before: before.map(str::to_string),
+            after: Some(after.into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let dismissed = entry(
+            "case.status",
+            Some(r#"{"status":"new","reason":null}"#),
+            r#"{"status":"dismissed","reason":"a news quote"}"#,
+        );
+        assert_eq!(happened(&dismissed), "new → dismissed: a news quote");
+        let up = entry(
+            "case.escalate",
+            None,
+            r#"{"status":"escalated","to":"the compliance lead","reason":"again"}"#,
+        );
+        assert_eq!(happened(&up), "escalated to the compliance lead: again");
+        assert_eq!(happened(&entry("notice.queue", None, r#"{"subject":"Hi"}"#)), "notice queued: “Hi”");
     }
 
     #[test]
