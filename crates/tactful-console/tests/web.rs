@@ -714,6 +714,12 @@ fn pages(location: String, store: &mut dyn Store) {
         "{}",
         case.body
     );
+    let hers = send(port, "GET", &format!("/cases/{d3}"), Some(&priya), None);
+    assert!(
+        hers.body.contains("notice queued") && !hers.body.contains("rev@example.com"),
+        "Priya reads her case's history without the reviewer's address: {}",
+        hers.body
+    );
 
     // Bulk: escalate Priya's case (its notice went out) and one that does not exist;
     // dismiss two of Maya's, one already dismissed case, and the same missing one.
