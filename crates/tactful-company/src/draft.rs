@@ -246,3 +246,14 @@ pub fn decide(db: &mut dyn Db, actor: &Actor, id: i64, decision: &Decision) -> R
         get(db, company, id)
     })
 }
+
+/// One distributor's drafts, the newest first.
+pub fn of(db: &mut dyn Db, company: i64, distributor: &str) -> Result<Vec<Draft>, Error> {
+    drafts(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM company_drafts WHERE company_id = ?1 AND distributor_id = ?2 ORDER BY id DESC"
+        ),
+        &[Arg::Int(company), Arg::Text(distributor.to_string())],
+    )
+}

@@ -152,3 +152,57 @@ fn upline_note(upline: &str, name: &str, days: i64, url: Option<&str>, company: 
          {post}Thank you for looking after your team,\n{company}\n(reference: case {case})\n"
     )
 }
+
+/// Escalate one case by hand (a reviewer's button, not the daily ladder):
+/// straight to the compliance lead (the policy's, or [`DEFAULT_LEAD`]), with
+/// the reviewer's reason, in one transaction with its audit entry
+/// (`case.escalate`, as [`run`] records it). The status machine decides
+/// which cases may go up: one whose notice went out; anything else is
+/// refused with the move it would need.
+pub fn by_hand(
+    db: &mut dyn Db,
+    actor: &Actor,
+    policy: &Policy,
+    case_id: i64,
+    reason: Option<&str>,
+) -> Result<Escalation, Error> {
+    let company = actor.company;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    let lead = policy.compliance_lead.clone().unwrap_or_else(|| DEFAULT_LEAD.to_string());
+    crate::transaction(db, company, |db| {
+        let case = cases::get(db, company, case_id)?;
+        let status = case.status.change(Status::Escalated, reason.as_deref())?;
+        db.exec(
+            "UPDATE company_cases SET status = ?1, escalation = 2, escalated_to = ?2, escalated_at = ?3,
+             updated_at = ?3, reason = ?4 WHERE company_id = ?5 AND id = ?6",
+            &[
+                Arg::Static(status.as_str()),
+                Arg::Text(lead.clone()),
+                Arg::Int(actor.at),
+                Arg::OptText(reason.clone()),
+                Arg::Int(company),
+                Arg::Int(case_id),
+            ],
+        )?;
+        let mut chain = Chain::open(db, company)?;
+        chain.append(
+            actor,
+            "case.escalate",
+            &format!("case:{case_id}"),
+            Some(&serde_json::json!({
+                "status": case.status.as_str(), "escalation": case.escalation, "to": case.escalated_to,
+            })),
+            Some(&serde_json::json!({
+                "status": status.as_str(), "escalation": 2, "to": lead, "reason": reason, "by_hand": true,
+            })),
+        );
+        chain.write(db)?;
+        Ok(Escalation {
+            case: case_id,
+            distributor: case.distributor,
+            level: 2,
+            to: lead.clone(),
+            notice: None,
+        })
+    })
+}

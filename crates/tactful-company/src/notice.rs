@@ -278,6 +278,18 @@ pub fn queue(
     lesson_url: Option<&str>,
     case_id: i64,
 ) -> Result<Notice, Error> {
+    queue_with(db, actor, engine, lesson_url, case_id, &|v: &Values| Ok(template.render(v)))
+}
+
+/// [`queue`], with the subject and body made by `render` from the case's values.
+fn queue_with(
+    db: &mut dyn Db,
+    actor: &Actor,
+    engine: &Engine,
+    lesson_url: Option<&str>,
+    case_id: i64,
+    render: Render<'_>,
+) -> Result<Notice, Error> {
     let company = actor.company;
     crate::transaction(db, company, |db| {
         let d = cases::detail(db, company, case_id)?;
@@ -322,7 +334,7 @@ pub fn queue(
             })?;
         let link = crate::lesson::link(lesson_url, &lesson);
         let values = Values::for_case(engine, &d, &name, &company_name(db, company)?, &link);
-        let (subject, body) = template.render(&values);
+        let (subject, body) = render(&values)?;
         let id = crate::outbox::enqueue(db, actor, case_id, &distributor, &to, &subject, &body)?;
         let assignment = crate::lesson::assign(db, actor, &distributor, lesson.id, case_id)?;
         db.exec(
@@ -365,6 +377,108 @@ pub fn queue(
             lesson: lesson.id.to_string(),
         })
     })
+}
+
+/// How [`queue_with`] makes a notice's subject and body from the case's values.
+type Render<'a> = &'a dyn Fn(&Values) -> Result<(String, String), Error>;
+
+/// The longest edited subject and body accepted, in characters.
+pub const MAX_SUBJECT: usize = 200;
+pub const MAX_BODY: usize = 20_000;
+
+/// Queue a notice whose subject and body a reviewer edited (from the
+/// template's preview) instead of the template's own words: everything else
+/// is as [`queue`] does it, in one transaction with its audit entries and
+/// the lesson assignment. An empty or overlong subject or body is refused by
+/// name; a subject is one line.
+pub fn queue_edited(
+    db: &mut dyn Db,
+    actor: &Actor,
+    engine: &Engine,
+    lesson_url: Option<&str>,
+    case_id: i64,
+    subject: &str,
+    body: &str,
+) -> Result<Notice, Error> {
+    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = body.replace("\r\n", "\n").trim().to_string() + "\n";
+    if subject.is_empty() {
+        return Err(Error::Input("subject: a notice needs a subject".into()));
+    }
+    if subject.chars().count() > MAX_SUBJECT {
+        return Err(Error::Input(format!("subject: at most {MAX_SUBJECT} characters")));
+    }
+    if body.trim().is_empty() {
+        return Err(Error::Input("body: a notice needs its text".into()));
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::Input(format!("body: at most {MAX_BODY} characters")));
+    }
+    queue_with(db, actor, engine, lesson_url, case_id, &|_: &Values| Ok((subject.clone(), body.clone())))
+}
+
+/// The notice a case would get, not queued: the values [`queue`] would fill
+/// `template` with, rendered, for a reviewer to read and edit first. The
+/// lesson link is the one [`queue`] would give.
+pub fn preview(
+    db: &mut dyn Db,
+    company: i64,
+    engine: &Engine,
+    template: &Template,
+    lesson_url: Option<&str>,
+    case_id: i64,
+) -> Result<(String, String), Error> {
+    let d = cases::detail(db, company, case_id)?;
+    let name = match d.case.distributor.as_deref() {
+        Some(id) => db
+            .rows(
+                "SELECT name FROM company_distributors WHERE company_id = ?1 AND id = ?2",
+                &[Arg::Int(company), Arg::Text(id.to_string())],
+            )?
+            .first()
+            .map_or_else(|| id.to_string(), |r| r[0].text()),
+        None => String::new(),
+    };
+    let link = d.case.category.parse().map_or_else(
+        |_| String::new(),
+        |c| crate::lesson::link(lesson_url, &crate::lesson::for_category(engine, c)),
+    );
+    let values = Values::for_case(engine, &d, &name, &company_name(db, company)?, &link);
+    Ok(template.render(&values))
+}
+
+/// A notice as its distributor reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sent {
+    pub id: i64,
+    pub case: i64,
+    pub subject: String,
+    pub body: String,
+    /// queued, sending, sent or failed.
+    pub status: String,
+    pub queued_at: i64,
+}
+
+/// The notices to one distributor, the newest first (one query, however
+/// many notices the company has sent to others).
+pub fn sent_to(db: &mut dyn Db, company: i64, distributor: &str) -> Result<Vec<Sent>, Error> {
+    let mut out = Vec::new();
+    db.each(
+        "SELECT id, case_id, subject, body, status, queued_at FROM company_outbox
+         WHERE company_id = ?1 AND distributor_id = ?2 ORDER BY id DESC",
+        &[Arg::Int(company), Arg::Text(distributor.to_string())],
+        &mut |r| {
+            out.push(Sent {
+                id: r[0].int(),
+                case: r[1].int(),
+                subject: r[2].take_text(),
+                body: r[3].take_text(),
+                status: r[4].take_text(),
+                queued_at: r[5].int(),
+            });
+        },
+    )?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! dismiss form. Out of scope reads as "no such case"; forms without the
 //! session's own CSRF token are refused; guessing passwords is throttled.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -423,6 +424,463 @@ fn matrix(location: String, store: &mut dyn Store) {
         last = send(port, "POST", "/login", None, Some("email=maya%40example.com&password=guess")).status;
     }
     assert_eq!(last, 429, "too many guesses");
+}
+
+/// Seventy posts by Maya (D1, above Sam's team) with a health claim: her
+/// cases are out of Sam's and Priya's scope, and there are enough cases for
+/// the queue to have more than one page. "Zanzibar" is in every one, so a
+/// body that shows it has leaked her post.
+fn more_cases(store: &mut dyn Store) {
+    let db = store.people();
+    let actor = Actor { company: 1, who: "officer@example.com".into(), at: NOW - 280 };
+    let mut feed = String::new();
+    for i in 0..70 {
+        let _ = writeln!(
+            feed,
+            "{{\"network\":\"instagram\",\"post_id\":\"z{i}\",\"author_handle\":\"@maya.glow\",\"posted_at\":\"2026-10-{:02}T09:00:00Z\",\"text\":\"Zanzibar tea cured my diabetes, I stopped my insulin! Batch {i}.\"}}",
+            i % 28 + 1
+        );
+    }
+    let opts = tactful_company::ingest::Options::default();
+    tactful_company::ingest::ingest(
+        db,
+        &actor,
+        "more.jsonl",
+        feed.as_bytes(),
+        tactful_company::feed::Format::Jsonl,
+        opts,
+    )
+    .unwrap();
+    tactful_company::worker::Worker::new(
+        tactful_app::Checker::builtin(),
+        tactful_company::policy::Policy::default(),
+        "worker-2",
+    )
+    .run(db, 1, &|| NOW - 250, &mut |_| {})
+    .unwrap();
+}
+
+/// The case links on a page, in order.
+fn case_links(body: &str) -> Vec<i64> {
+    body.split("href=\"/cases/").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
+}
+
+fn form_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) => out.push(char::from(b)),
+            b => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+fn pages(location: String, store: &mut dyn Store) {
+    company(store);
+    more_cases(store);
+    let all = tactful_company::cases::list(
+        store.people(),
+        1,
+        &tactful_company::cases::Filter { limit: Some(10_000), ..Default::default() },
+    )
+    .unwrap()
+    .cases;
+    let of = |d: &str| {
+        all.iter().filter(|c| c.distributor.as_deref() == Some(d)).map(|c| c.id).collect::<Vec<_>>()
+    };
+    let (maya_cases, d3) = (of("D1"), of("D3")[0]);
+    assert!(maya_cases.len() >= 60, "{}", maya_cases.len());
+    let d2 = of("D2")[0];
+    let port = serve(location);
+
+    // The stylesheet and the script come from the console itself, under a strict CSP.
+    let css = send(port, "GET", "/console.css", None, None);
+    assert_eq!(css.status, 200);
+    assert!(css.head.to_ascii_lowercase().contains("content-type: text/css"), "{}", css.head);
+    let js = send(port, "GET", "/console.js", None, None);
+    assert!(
+        js.head.to_ascii_lowercase().contains("content-type: text/javascript") && js.body.contains("keydown")
+    );
+
+    // Nobody signed in: every new page sends to the login.
+    for (method, path) in [
+        ("GET", "/drafts".to_string()),
+        ("GET", "/drafts/1".to_string()),
+        ("GET", "/me".to_string()),
+        ("GET", "/team".to_string()),
+        ("POST", "/cases/bulk".to_string()),
+        ("POST", format!("/cases/{d3}/escalate")),
+        ("POST", format!("/cases/{d3}/notice")),
+        ("POST", "/me/drafts".to_string()),
+        ("POST", "/drafts/1/decide".to_string()),
+    ] {
+        let r = send(port, method, &path, None, (method == "POST").then_some("csrf=x"));
+        assert_eq!(r.status, 303, "{method} {path}");
+        assert!(r.head.to_ascii_lowercase().contains("location: /login"), "{}", r.head);
+    }
+
+    let rev = login(port, "rev@example.com");
+    let sam = login(port, "sam@example.com");
+    let priya = login(port, "priya@example.com");
+    let maya = login(port, "maya@example.com");
+
+    // The queue: a page of 50, then "Older cases" from where it ended; no case twice.
+    let first = send(port, "GET", "/cases", Some(&rev), None);
+    assert_eq!(first.status, 200);
+    assert!(
+        first.head.contains("script-src 'self'") && first.body.contains("/console.css"),
+        "{}",
+        first.head
+    );
+    assert!(first.body.contains("Keyboard: "), "the shortcuts are written on the page");
+    let one: Vec<i64> = case_links(&first.body);
+    assert_eq!(one.len(), 50, "{one:?}");
+    let older = first
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .expect("an Older cases link")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let second = send(port, "GET", &older, Some(&rev), None);
+    let two: Vec<i64> = case_links(&second.body);
+    assert!(!two.is_empty() && two.iter().all(|id| !one.contains(id)), "disjoint pages: {one:?} {two:?}");
+    assert_eq!(one.len() + two.len(), all.len(), "the two pages hold every case");
+    assert!(one.iter().chain(&two).zip(one.iter().chain(&two).skip(1)).all(|(a, b)| a > b), "newest first");
+    assert_eq!(send(port, "GET", "/cases?after=nope", Some(&rev), None).status, 400);
+    // By priority: the same cases, the highest first, on disjoint pages too.
+    let first = send(port, "GET", "/cases?order=priority", Some(&rev), None);
+    let p1 = case_links(&first.body);
+    let older = first
+        .body
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .expect("an Older cases link")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(older.contains("order=priority") && older.contains("after="), "{older}");
+    let p2 = case_links(&send(port, "GET", &older, Some(&rev), None).body);
+    assert_eq!(p1.len(), 50);
+    assert!(p2.iter().all(|id| !p1.contains(id)), "disjoint pages: {p1:?} {p2:?}");
+    let mut both: Vec<i64> = p1.iter().chain(&p2).copied().collect();
+    both.sort_unstable();
+    let mut every: Vec<i64> = all.iter().map(|c| c.id).collect();
+    every.sort_unstable();
+    assert_eq!(both, every);
+    let priority_of = |id: &i64| all.iter().find(|c| c.id == *id).unwrap().priority.score;
+    assert!(
+        p1.iter().chain(&p2).zip(p1.iter().chain(&p2).skip(1)).all(|(a, b)| priority_of(a) >= priority_of(b)),
+        "highest first"
+    );
+    assert_eq!(send(port, "GET", "/cases?order=priority&after=12", Some(&rev), None).status, 400);
+    // Filters by date and category narrow the queue.
+    let by_day = case_links(&send(port, "GET", "/cases?from=2099-01-01", Some(&rev), None).body);
+    assert!(by_day.is_empty(), "{by_day:?}");
+    assert_eq!(send(port, "GET", "/cases?from=yesterday", Some(&rev), None).status, 400);
+    let health = case_links(&send(port, "GET", "/cases?category=health", Some(&rev), None).body);
+    assert!(health.contains(&maya_cases[0]), "{health:?}");
+    // The group link shows that group's cases.
+    let group = all.iter().find(|c| c.id == maya_cases[0]).unwrap().group;
+    let grouped = case_links(&send(port, "GET", &format!("/cases?group={group}"), Some(&rev), None).body);
+    assert!(
+        !grouped.is_empty() && grouped.iter().all(|id| all.iter().any(|c| c.id == *id && c.group == group))
+    );
+
+    // Each person tries the others' pages: refused or "no such", and none of
+    // Maya's posts or her id shows on Sam's or Priya's pages.
+    let leaks = |who: &str, r: &Reply| {
+        assert!(
+            !r.body.contains("Zanzibar") && !r.body.contains(">D1<") && !r.body.contains(" D1 "),
+            "{who} sees Maya's: {}",
+            r.body
+        );
+    };
+    for (who, token) in [("sam", &sam), ("priya", &priya)] {
+        let cases_page = send(port, "GET", "/cases", Some(token), None);
+        leaks(who, &cases_page);
+        let form = csrf(&cases_page.body);
+        for path in [
+            "/drafts",
+            "/cases?distributor=D1",
+            &format!("/cases/{}", maya_cases[0]),
+            &format!("/cases?group={group}"),
+            "/me",
+        ] {
+            let r = send(port, "GET", path, Some(token), None);
+            leaks(who, &r);
+            if path == "/drafts" {
+                assert_eq!(r.status, 403, "{who} {path}");
+            }
+            if path.starts_with("/cases/") {
+                assert_eq!(r.status, 404, "{who} {path}");
+            }
+        }
+        let r = send(
+            port,
+            "POST",
+            "/cases/bulk",
+            Some(token),
+            Some(&format!("csrf={form}&action=dismiss&reason=x&id={}", maya_cases[0])),
+        );
+        assert_eq!(r.status, 403, "{who}: {}", r.body);
+        leaks(who, &r);
+        let r = send(
+            port,
+            "POST",
+            &format!("/cases/{}/escalate", maya_cases[0]),
+            Some(token),
+            Some(&format!("csrf={form}&reason=x")),
+        );
+        assert_eq!(r.status, 404, "{who}");
+        leaks(who, &r);
+        let r = send(
+            port,
+            "POST",
+            &format!("/cases/{d3}/notice"),
+            Some(token),
+            Some(&format!("csrf={form}&subject=s&body=b")),
+        );
+        assert_eq!(r.status, 403, "{who}: only the compliance team writes a notice");
+        let r = send(
+            port,
+            "POST",
+            &format!("/cases/{d3}/escalate"),
+            Some(token),
+            Some(&format!("csrf={form}&reason=x")),
+        );
+        assert_eq!(r.status, 403, "{who}: only the compliance team escalates");
+    }
+    assert_eq!(send(port, "GET", "/team", Some(&rev), None).status, 403, "a reviewer has no team page");
+    assert_eq!(send(port, "GET", "/team", Some(&maya), None).status, 403, "a distributor has no team page");
+    assert_eq!(send(port, "GET", "/me", Some(&rev), None).status, 403);
+    let admin = login(port, "admin@example.com");
+    assert_eq!(send(port, "GET", "/team", Some(&admin), None).status, 403, "the admin has no team page");
+    // Maya, above Sam's team, sees nothing of it: not Priya's post, not her handle or id.
+    for path in
+        ["/cases".to_string(), "/me".to_string(), format!("/cases/{d3}"), "/cases?distributor=D3".to_string()]
+    {
+        let r = send(port, "GET", &path, Some(&maya), None);
+        assert!(
+            !r.body.contains("priya.naturals")
+                && !r.body.contains("insulin anymore")
+                && !r.body.contains(">D3<"),
+            "Maya sees Priya's on {path}: {}",
+            r.body
+        );
+    }
+    let still: Vec<_> =
+        tactful_company::cases::list(store.people(), 1, &tactful_company::cases::Filter::default())
+            .unwrap()
+            .cases;
+    assert!(still.iter().all(|c| c.status == tactful_company::case::Status::New), "nothing changed yet");
+
+    // The reviewer edits the notice before sending it; Priya reads the edited words.
+    let case = send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None);
+    assert!(case.body.contains("<mark"), "the findings are marked in the post: {}", case.body);
+    assert!(
+        case.body.contains("<textarea") && case.body.contains("Priya"),
+        "the notice's preview: {}",
+        case.body
+    );
+    let form = format!(
+        "csrf={}&subject={}&body={}",
+        csrf(&case.body),
+        form_encode("About your tea post"),
+        form_encode("Hi Priya,\n\nPlease take out the line about insulin: XYZZY edited by hand.\n")
+    );
+    assert_eq!(send(port, "POST", &format!("/cases/{d3}/notice"), Some(&rev), Some(&form)).status, 303);
+    let me = send(port, "GET", "/me", Some(&priya), None);
+    assert!(
+        me.body.contains("About your tea post") && me.body.contains("XYZZY edited by hand"),
+        "{}",
+        me.body
+    );
+    assert!(me.body.contains("to take") && me.body.contains("notice_sent"), "{}", me.body);
+    assert!(
+        !send(port, "GET", "/me", Some(&sam), None).body.contains("XYZZY"),
+        "Sam reads only his own notices"
+    );
+    let case = send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None);
+    assert!(
+        case.body.contains("notice queued: “About your tea post”") && !case.body.contains("<textarea"),
+        "{}",
+        case.body
+    );
+    let hers = send(port, "GET", &format!("/cases/{d3}"), Some(&priya), None);
+    assert!(
+        hers.body.contains("notice queued") && !hers.body.contains("rev@example.com"),
+        "Priya reads her case's history without the reviewer's address: {}",
+        hers.body
+    );
+
+    // Bulk: escalate Priya's case (its notice went out) and one that does not exist;
+    // dismiss two of Maya's, one already dismissed case, and the same missing one.
+    let page = send(port, "GET", "/cases", Some(&rev), None);
+    let token = csrf(&page.body);
+    let r = send(
+        port,
+        "POST",
+        "/cases/bulk",
+        Some(&rev),
+        Some(&format!("csrf={token}&action=escalate&reason=repeat&id={d3}&id=999999")),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("1 changed, 1 refused") && r.body.contains("#999999: no such case"),
+        "{}",
+        r.body
+    );
+    let k = tactful_company::cases::get(store.people(), 1, d3).unwrap();
+    assert_eq!(k.status, tactful_company::case::Status::Escalated);
+    assert_eq!(k.escalated_to.as_deref(), Some(tactful_company::escalate::DEFAULT_LEAD));
+    let (a, b) = (maya_cases[0], maya_cases[1]);
+    let r = send(
+        port,
+        "POST",
+        "/cases/bulk",
+        Some(&rev),
+        Some(&format!("csrf={token}&action=dismiss&id={a}&id={b}")),
+    );
+    assert_eq!(r.status, 400, "a dismissal needs a reason: {}", r.body);
+    let r = send(
+        port,
+        "POST",
+        "/cases/bulk",
+        Some(&rev),
+        Some(&format!("csrf={token}&action=dismiss&reason=a+quote&id={a}&id={b}&id=999999")),
+    );
+    assert!(r.body.contains("2 changed, 1 refused"), "{}", r.body);
+    let r = send(
+        port,
+        "POST",
+        "/cases/bulk",
+        Some(&rev),
+        Some(&format!("csrf={token}&action=dismiss&reason=again&id={a}")),
+    );
+    assert!(r.body.contains("0 changed, 1 refused"), "a dismissed case changes no more: {}", r.body);
+    for id in [a, b] {
+        assert_eq!(
+            tactful_company::cases::get(store.people(), 1, id).unwrap().status,
+            tactful_company::case::Status::Dismissed
+        );
+    }
+    assert_eq!(
+        send(
+            port,
+            "POST",
+            "/cases/bulk",
+            Some(&rev),
+            Some(&format!("csrf=nope&action=dismiss&reason=x&id={d2}"))
+        )
+        .status,
+        403,
+        "bulk needs the session's token"
+    );
+
+    // A draft: Priya sends it, Maya cannot read it, the reviewer approves it,
+    // and its text joins the approved-claims library.
+    let me = send(port, "GET", "/me", Some(&priya), None);
+    let text = "My morning walk feels better with a cup of this tea PLUGH";
+    let r = send(
+        port,
+        "POST",
+        "/me/drafts",
+        Some(&priya),
+        Some(&format!("csrf={}&text={}", csrf(&me.body), form_encode(text))),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("is sent") && r.body.contains("pending"), "{}", r.body);
+    let id: i64 = r.body.split("href=\"/drafts/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert_eq!(
+        send(port, "GET", &format!("/drafts/{id}"), Some(&maya), None).status,
+        404,
+        "another distributor's draft"
+    );
+    assert_eq!(send(port, "GET", &format!("/drafts/{id}"), Some(&priya), None).status, 200);
+    assert_eq!(send(port, "GET", &format!("/drafts/{id}"), Some(&sam), None).status, 200, "her leader's");
+    let maya_me = send(port, "GET", "/me", Some(&maya), None);
+    assert!(!maya_me.body.contains("PLUGH"));
+    let r = send(
+        port,
+        "POST",
+        &format!("/drafts/{id}/decide"),
+        Some(&priya),
+        Some(&format!("csrf={}&decision=approve", csrf(&me.body))),
+    );
+    assert_eq!(r.status, 403, "a distributor does not approve her own draft");
+    let sam_page = send(port, "GET", "/team", Some(&sam), None);
+    let r = send(
+        port,
+        "POST",
+        &format!("/drafts/{id}/decide"),
+        Some(&sam),
+        Some(&format!("csrf={}&decision=approve", csrf(&sam_page.body))),
+    );
+    assert_eq!(r.status, 403, "a leader does not approve his team's drafts");
+    assert_eq!(
+        send(port, "POST", "/me/drafts", Some(&priya), Some("csrf=nope&text=hello")).status,
+        403,
+        "a draft needs the session's token"
+    );
+    let drafts = send(port, "GET", "/drafts", Some(&rev), None);
+    assert!(drafts.body.contains("PLUGH") && drafts.body.contains("Nothing approved yet"), "{}", drafts.body);
+    let r = send(
+        port,
+        "POST",
+        &format!("/drafts/{id}/decide"),
+        Some(&rev),
+        Some(&format!("csrf={}&decision=return", csrf(&drafts.body))),
+    );
+    assert_eq!(r.status, 400, "returning needs notes: {}", r.body);
+    let r = send(
+        port,
+        "POST",
+        &format!("/drafts/{id}/decide"),
+        Some(&rev),
+        Some(&format!("csrf={}&decision=approve&notes=fine", csrf(&drafts.body))),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let drafts = send(port, "GET", "/drafts", Some(&rev), None);
+    let library =
+        drafts.body.split("Approved-claims library").nth(1).unwrap().split("Decided").next().unwrap();
+    assert!(library.contains(text), "{library}");
+    assert!(
+        tactful_company::draft::approved_claims(store.people(), 1).unwrap().iter().any(|c| c.text == text)
+    );
+    let me = send(port, "GET", "/me", Some(&priya), None);
+    assert!(me.body.contains("approved") && me.body.contains("fine"), "{}", me.body);
+
+    // The leader's team: open cases member by member, the trend with its numbers.
+    let team = send(port, "GET", "/team", Some(&sam), None);
+    assert_eq!(team.status, 200);
+    assert!(
+        team.body.contains("Sam Lee (D2): 2 open") && team.body.contains("class=\"bar w10\""),
+        "{}",
+        team.body
+    );
+    assert!(team.body.contains("Priya Nair (D3): 2 open"), "her escalated case is still open: {}", team.body);
+    assert!(team.body.contains("2026-11") && !team.body.contains("Zanzibar"), "{}", team.body);
+}
+
+#[test]
+fn each_person_works_on_their_pages_on_sqlite() {
+    let path = sqlite_path("console-pages");
+    let mut store = tactful_store::SqliteStore::open(&path).unwrap();
+    pages(path.display().to_string(), &mut store);
+}
+
+#[test]
+fn each_person_works_on_their_pages_on_postgres() {
+    let Some((mut store, url)) = fresh_pg("console_pages") else { return };
+    pages(url, &mut store);
 }
 
 #[test]

@@ -70,6 +70,8 @@ pub(crate) type Shared = Arc<Served>;
 pub fn router(console: Console) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/cases") }))
+        .route("/console.css", get(|| async { asset("text/css; charset=utf-8", CSS) }))
+        .route("/console.js", get(|| async { asset("text/javascript; charset=utf-8", JS) }))
         .merge(public::routes())
         .merge(reviewer::routes())
         .merge(distributor::routes())
@@ -77,6 +79,19 @@ pub fn router(console: Console) -> Router {
         .merge(admin::routes())
         .merge(api::routes())
         .with_state(Arc::new(Served { console, pool: std::sync::Mutex::new(Vec::new()) }))
+}
+
+/// The stylesheet and the keyboard script, built into the binary: the
+/// console loads nothing from elsewhere.
+const CSS: &str = include_str!("console.css");
+const JS: &str = include_str!("console.js");
+
+fn asset(kind: &'static str, text: &'static str) -> Response {
+    let mut r = text.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
 }
 
 /// Run `f` on a blocking thread with the store open.
@@ -126,6 +141,26 @@ pub(super) async fn signed_in(c: &Shared, headers: &HeaderMap) -> Option<(Princi
     .ok()
 }
 
+/// The pages a person's role works in, for the header's nav.
+fn nav(p: &Principal) -> Vec<(&'static str, &'static str)> {
+    let mut links = Vec::new();
+    match p.account.role {
+        Role::Admin | Role::Reviewer => {
+            links.extend([("/cases", "Cases"), ("/drafts", "Drafts")]);
+            if p.account.role == Role::Admin {
+                links.extend([
+                    ("/admin/accounts", "Accounts"),
+                    ("/admin/roster", "Roster"),
+                    ("/admin/audit", "Audit"),
+                ]);
+            }
+        }
+        Role::Leader => links.extend([("/team", "Team"), ("/cases", "Cases"), ("/me", "My notices")]),
+        Role::Distributor => links.extend([("/me", "My notices"), ("/cases", "My cases")]),
+    }
+    links
+}
+
 pub(super) fn page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -134,19 +169,25 @@ pub(super) fn page(title: &str, who: Option<&Principal>, body: &Markup) -> Marku
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · tactful console" }
+                link rel="stylesheet" href="/console.css";
+                script src="/console.js" defer {}
             }
             body {
+                a.skip href="#main" { "Skip to the page" }
                 header {
                     strong { "tactful console" }
                     @if let Some(p) = who {
-                        " — " (p.account.name) " (" (p.account.role.as_str()) ") "
+                        nav aria-label="Your pages" {
+                            ul { @for (href, name) in nav(p) { li { a href=(href) { (name) } } } }
+                        }
+                        span.who { (p.account.name) " (" (p.account.role.as_str()) ")" }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(p.csrf);
-                            button type="submit" { "Log out" }
+                            button.secondary type="submit" { "Log out" }
                         }
                     }
                 }
-                main { h1 { (title) } (body) }
+                main #main { h1 { (title) } (body) }
             }
         }
     }
@@ -155,11 +196,12 @@ pub(super) fn page(title: &str, who: Option<&Principal>, body: &Markup) -> Marku
 pub(super) fn html_response(status: StatusCode, markup: &Markup) -> Response {
     let mut r = (status, markup.clone().into_string()).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    // Pages load nothing from elsewhere and run no script.
+    // Pages load nothing from elsewhere: the console's own stylesheet and
+    // script only, no inline script or style.
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     r
@@ -213,14 +255,30 @@ pub(super) async fn case_form(
     }
 }
 
-/// The cases in the person's scope, newest first (at most 200 on this page).
-pub(super) fn scoped_cases(
-    db: &mut dyn tactful_store::people::Db,
-    company: i64,
-    scope: &Scope,
-    status: Option<Status>,
-) -> Result<Vec<cases::Case>, Error> {
-    // The scope goes into the query: one page, newest first, whatever the team's size.
-    let filter = Filter { status, team: scope.distributors(), limit: Some(200), ..Filter::default() };
-    Ok(cases::list(db, company, &filter)?.cases)
+/// The built-in packs, compiled once for every request.
+pub(super) fn checker() -> &'static tactful_app::Checker {
+    static CHECKER: std::sync::OnceLock<tactful_app::Checker> = std::sync::OnceLock::new();
+    CHECKER.get_or_init(tactful_app::Checker::builtin)
+}
+
+/// A Unix time's day, `YYYY-MM-DD` (UTC).
+pub(super) fn day(t: i64) -> String {
+    tactful_app::clock::rfc3339(t).chars().take(10).collect()
+}
+
+/// `name=value&…`, each percent-encoded, for a link's query string.
+pub(super) fn query_string(pairs: &[(&str, String)]) -> String {
+    use std::fmt::Write as _;
+    let enc = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(char::from(b));
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+        out
+    };
+    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }

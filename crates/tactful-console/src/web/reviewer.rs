@@ -1,29 +1,48 @@
-//! The reviewer's queue and a case: filters, the post and its findings,
-//! and the changes the compliance team makes (dismiss with a reason).
+//! The reviewer's queue and a case: the queue with its filters, keyset
+//! paging, case groups and bulk actions; a case with its post (the findings
+//! marked in the text), why, history and the notice to edit and send; and
+//! the changes the compliance team makes (escalate, dismiss with a reason).
+//! The functions that return data ([`queue`], [`bulk`], [`marks`],
+//! [`case_view`]) are what a JSON API would share; the handlers only render.
 
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 use tactful_company::Actor;
+use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
-    Change, CsrfForm, Role, Shared, Status, case_form, cases, html_response, not_found, page, scoped_cases,
-    signed_in, with_store,
+    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker, day,
+    html_response, not_found, page, query_string, refused, signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
     Router::new()
         .route("/cases", get(case_list))
+        .route("/cases/bulk", post(bulk_form))
         .route("/cases/{id}", get(case_page))
         .route("/cases/{id}/dismiss", post(dismiss_form))
+        .route("/cases/{id}/escalate", post(escalate_form))
+        .route("/cases/{id}/notice", post(notice_form))
 }
 
-#[derive(Deserialize, Default)]
-struct ListQuery {
+/// Cases on one page of the queue.
+pub(crate) const PAGE: usize = 50;
+/// The most cases one page looks through for the filters the query cannot
+/// apply (category, dates, group); a page that stops there is shorter, and
+/// its "Older cases" link goes on from where it stopped.
+const SCAN: usize = 2_000;
+
+/// The most cases one bulk action changes (a page is [`PAGE`]).
+const MAX_BULK: usize = 500;
+
+/// The queue's query string, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct ListQuery {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -34,79 +53,554 @@ struct ListQuery {
     /// One distributor (within the person's scope).
     #[serde(default)]
     distributor: Option<String>,
+    /// Opened on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    from: Option<String>,
+    /// Opened on or before this day (YYYY-MM-DD).
+    #[serde(default)]
+    to: Option<String>,
+    /// One case group (the same text in many posts).
+    #[serde(default)]
+    group: Option<String>,
+    /// `newest` (the default) or `priority` (the highest first).
+    #[serde(default)]
+    order: Option<String>,
+    /// The `next` of the page before.
+    #[serde(default)]
+    after: Option<String>,
 }
+
+/// The queue's filters, read and checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ask {
+    pub status: Option<Status>,
+    pub category: Option<String>,
+    pub rule: Option<String>,
+    pub distributor: Option<String>,
+    /// Unix seconds, from (inclusive) and to (exclusive).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub group: Option<i64>,
+    pub order: Order,
+    pub after: Option<String>,
+}
+
+fn text(v: Option<&String>) -> Option<String> {
+    v.map(|x| x.trim()).filter(|x| !x.is_empty()).map(str::to_string)
+}
+
+impl ListQuery {
+    /// The filters, or what is wrong with one of them (named).
+    fn ask(&self) -> Result<Ask, String> {
+        let status = match text(self.status.as_ref()) {
+            None => None,
+            Some(s) => Some(Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
+                let names: Vec<&str> = Status::ALL.iter().map(|x| x.as_str()).collect();
+                format!("status: expected one of {}, found `{s}`", names.join(", "))
+            })?),
+        };
+        let day = |name: &str, v: Option<&String>| -> Result<Option<i64>, String> {
+            text(v)
+                .map(|d| {
+                    tactful_app::clock::parse(&d)
+                        .ok()
+                        .filter(|_| d.len() == 10)
+                        .ok_or_else(|| format!("{name}: expected a date like 2026-11-21, found `{d}`"))
+                })
+                .transpose()
+        };
+        let group = text(self.group.as_ref())
+            .map(|g| g.parse::<i64>().map_err(|_| format!("group: expected a group number, found `{g}`")))
+            .transpose()?;
+        let order = match text(self.order.as_ref()).as_deref() {
+            None | Some("newest") => Order::Newest,
+            Some("priority") => Order::Priority,
+            Some(o) => return Err(format!("order: expected newest or priority, found `{o}`")),
+        };
+        let after = text(self.after.as_ref());
+        if let Some(a) = &after {
+            let number = |s: &str| s.parse::<i64>().is_ok();
+            let fits = match order {
+                Order::Newest => number(a),
+                Order::Priority => a.split_once(':').is_some_and(|(p, id)| number(p) && number(id)),
+            };
+            if !fits {
+                return Err(format!("after: expected the key of the page before, found `{a}`"));
+            }
+        }
+        Ok(Ask {
+            status,
+            category: text(self.category.as_ref()).map(|c| c.to_ascii_lowercase()),
+            rule: text(self.rule.as_ref()),
+            distributor: text(self.distributor.as_ref()),
+            from: day("from", self.from.as_ref())?,
+            // To the end of that day.
+            to: day("to", self.to.as_ref())?.map(|t| t + 86_400),
+            group,
+            order,
+            after,
+        })
+    }
+}
+
+/// One page of the queue, and the key of the next (none on the last).
+#[derive(Debug, Clone)]
+pub(crate) struct QueuePage {
+    pub cases: Vec<cases::Case>,
+    pub next: Option<String>,
+}
+
+/// A page of the cases in `scope` that `ask` wants, newest first, keyset
+/// paged. The scope and the filters the store's query knows go into the
+/// query; category, dates and group are looked at here, over at most
+/// [`SCAN`] cases a page.
+pub(crate) fn queue(
+    db: &mut dyn tactful_store::people::Db,
+    company: i64,
+    scope: &Scope,
+    ask: &Ask,
+) -> Result<QueuePage, Error> {
+    let mut out = Vec::new();
+    let mut after = ask.after.clone();
+    let mut scanned = 0;
+    loop {
+        let filter = Filter {
+            status: ask.status,
+            rule: ask.rule.clone(),
+            distributor: ask.distributor.clone(),
+            team: scope.distributors(),
+            order: ask.order,
+            after: after.clone(),
+            limit: Some(200),
+        };
+        let page = cases::list(db, company, &filter)?;
+        for k in page.cases {
+            scanned += 1;
+            after = Some(match ask.order {
+                Order::Newest => k.id.to_string(),
+                Order::Priority => format!("{}:{}", k.priority.score, k.id),
+            });
+            let wanted = ask.category.as_deref().is_none_or(|c| k.category == c)
+                && ask.from.is_none_or(|t| k.opened_at >= t)
+                && ask.to.is_none_or(|t| k.opened_at < t)
+                && ask.group.is_none_or(|g| k.group == g);
+            if wanted {
+                out.push(k);
+                if out.len() == PAGE {
+                    return Ok(QueuePage { cases: out, next: after });
+                }
+            }
+            if scanned >= SCAN {
+                return Ok(QueuePage { cases: out, next: after });
+            }
+        }
+        if page.next.is_none() {
+            return Ok(QueuePage { cases: out, next: None });
+        }
+    }
+}
+
+/// What a bulk action does to each selected case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BulkAction {
+    Dismiss,
+    Escalate,
+}
+
+/// What became of one selected case: its new status, or why not.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub case: String,
+    pub result: Result<Status, String>,
+}
+
+/// Apply `action` to each of `ids`, each in its own transaction, each
+/// checked against the scope first (out of scope reads as "no such case",
+/// as a case that does not exist).
+pub(crate) fn bulk(
+    db: &mut dyn tactful_store::people::Db,
+    actor: &Actor,
+    scope: &Scope,
+    ids: &[String],
+    action: BulkAction,
+    reason: Option<&str>,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for raw in ids {
+        let result = (|| {
+            let id: i64 = raw.trim().parse().map_err(|_| "no such case".to_string())?;
+            let case = cases::get(db, actor.company, id).map_err(|_| "no such case".to_string())?;
+            if !scope.allows(case.distributor.as_deref()) {
+                return Err("no such case".to_string());
+            }
+            let changed = match action {
+                BulkAction::Dismiss => cases::change(
+                    db,
+                    actor,
+                    id,
+                    &Change::Status { to: Status::Dismissed, reason: reason.map(str::to_string) },
+                )
+                .map(|k| k.status),
+                BulkAction::Escalate => tactful_company::escalate::by_hand(
+                    db,
+                    actor,
+                    &tactful_company::policy::Policy::default(),
+                    id,
+                    reason,
+                )
+                .map(|_| Status::Escalated),
+            };
+            changed.map_err(|e| e.to_string())
+        })();
+        out.push(Outcome { case: raw.trim().to_string(), result });
+    }
+    out
+}
+
+fn compliance(p: &Principal) -> bool {
+    matches!(p.account.role, Role::Admin | Role::Reviewer)
+}
+
+fn bad_request(p: &Principal, title: &str, why: &str) -> Response {
+    html_response(StatusCode::BAD_REQUEST, &page(title, Some(p), &html! { p role="alert" { (why) } }))
+}
+
 async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
     let Some((p, scope)) = signed_in(&c, &headers).await else {
         return Redirect::to("/login").into_response();
     };
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match Status::ALL.into_iter().find(|x| x.as_str() == s) {
-            Some(x) => Some(x),
-            None => {
-                return html_response(
-                    StatusCode::BAD_REQUEST,
-                    &page("Cases", Some(&p), &html! { p { "No such status: " (s) } }),
-                );
-            }
-        },
+    let title = if p.account.role == Role::Distributor { "My cases" } else { "Cases" };
+    let ask = match q.ask() {
+        Ok(a) => a,
+        Err(why) => return bad_request(&p, title, &format!("This filter is not right: {why}")),
     };
     let company = c.company;
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
-    let (category, rule, distributor) = (text(&q.category), text(&q.rule), text(&q.distributor));
-    let (want_category, want_rule, want_distributor) = (category.clone(), rule.clone(), distributor.clone());
+    let everyone = scope == Scope::All;
+    let asked = ask.clone();
     let listed = with_store(&c, move |_, db| {
-        let mut list = scoped_cases(db, company, &scope, status)?;
-        // The filters narrow what the scope allows; they never widen it.
-        list.retain(|k| {
-            want_category.as_deref().is_none_or(|x| k.category == x)
-                && want_rule.as_deref().is_none_or(|x| k.codes.iter().any(|c| c.eq_ignore_ascii_case(x)))
-                && want_distributor.as_deref().is_none_or(|x| k.distributor.as_deref() == Some(x))
-        });
-        Ok(list)
+        let page = queue(db, company, &scope, &asked)?;
+        // The groups name texts of every team: the compliance team's only.
+        let groups = if everyone { cases::groups(db, company)? } else { Vec::new() };
+        Ok((page, groups))
     })
     .await;
-    let filters = html! {
-        form method="get" action="/cases" role="search" {
-            label for="status" { "Status" }
-            select #status name="status" {
-                option value="" { "any" }
-                @for st in Status::ALL {
-                    option value=(st.as_str()) selected[status == Some(st)] { (st.as_str()) }
-                }
-            }
-            label for="category" { "Category" }
-            input #category name="category" value=(category.as_deref().unwrap_or(""));
-            label for="rule" { "Rule code" }
-            input #rule name="rule" value=(rule.as_deref().unwrap_or(""));
-            label for="distributor" { "Distributor id" }
-            input #distributor name="distributor" value=(distributor.as_deref().unwrap_or(""));
-            button type="submit" { "Show" }
-        }
+    let (list, groups) = match listed {
+        Ok(x) => x,
+        Err(e) => return bad_request(&p, title, &e.to_string()),
     };
-    let body = match listed {
-        Ok(list) => html! {
-            (filters)
-            p { (list.len()) " case(s) you may see." }
-            table {
-                thead { tr { th scope="col" { "Case" } th scope="col" { "Distributor" } th scope="col" { "Category" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Same text" } } }
-                tbody {
-                    @for k in &list {
-                        tr {
-                            td { a href={ "/cases/" (k.id) } { "#" (k.id) } }
-                            td { (k.distributor.as_deref().unwrap_or("unattributed")) }
-                            td { (k.category) }
-                            td { (k.status.as_str()) }
-                            td { (k.priority.why) }
-                            td { @if k.group_posts > 1 { (k.group_posts) " posts by " (k.group_distributors) " people" } }
+    let may_act = compliance(&p);
+    let body = html! {
+        (filters(&q, &ask))
+        @if !groups.is_empty() {
+            details {
+                summary { "Same text in many posts (" (groups.len()) " groups)" }
+                ul {
+                    @for g in groups.iter().take(20) {
+                        li {
+                            a href={ "/cases?group=" (g.id) } { "Group " (g.id) }
+                            ": " (g.posts) " posts by " (g.distributors) " people — “"
+                            (g.sample.chars().take(80).collect::<String>()) "”"
                         }
                     }
                 }
             }
-        },
-        Err(e) => html! { p role="alert" { (e.to_string()) } },
+        }
+        @if let Some(g) = ask.group { p { "Showing the cases of group " (g) " only. " a href="/cases" { "All cases" } } }
+        p { (list.cases.len()) " case(s) on this page." }
+        @if may_act {
+            p.hint {
+                "Keyboard: " kbd { "j" } " / " kbd { "k" } " next / previous case, " kbd { "Enter" } " open it, "
+                kbd { "e" } " escalate it (with any you ticked), " kbd { "d" } " dismiss it (type the reason, then press Dismiss)."
+            }
+        }
+        div.table-box {
+            table id="queue" class="cards" {
+                thead { tr {
+                    @if may_act { th scope="col" { "Select" } }
+                    th scope="col" { "Case" } th scope="col" { "Distributor" } th scope="col" { "Category" }
+                    th scope="col" { "Status" } th scope="col" { "Opened" } th scope="col" { "Priority" }
+                    th scope="col" { "Same text" }
+                } }
+                tbody {
+                    @for k in &list.cases {
+                        tr {
+                            @if may_act {
+                                td data-label="Select" {
+                                    input type="checkbox" form="bulk" name="id" value=(k.id)
+                                        aria-label={ "Select case #" (k.id) };
+                                }
+                            }
+                            td data-label="Case" { a href={ "/cases/" (k.id) } { "#" (k.id) } }
+                            td data-label="Distributor" { (k.distributor.as_deref().unwrap_or("unattributed")) }
+                            td data-label="Category" { (k.category) }
+                            td data-label="Status" { span.status { (k.status.as_str()) } }
+                            td data-label="Opened" { time datetime=(day(k.opened_at)) { (day(k.opened_at)) } }
+                            td data-label="Priority" { (k.priority.why) }
+                            td data-label="Same text" {
+                                @if k.group_posts > 1 {
+                                    a href={ "/cases?group=" (k.group) } {
+                                        (k.group_posts) " posts by " (k.group_distributors) " people"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = &list.next {
+            p { a rel="next" href={ "/cases?" (query_string(&older(&q, next))) } { "Older cases" } }
+        }
+        @if may_act && !list.cases.is_empty() {
+            form id="bulk" method="post" action="/cases/bulk" {
+                h2 { "The selected cases" }
+                input type="hidden" name="csrf" value=(p.csrf);
+                label for="bulk-reason" { "Reason (needed to dismiss)" }
+                input id="bulk-reason" name="reason";
+                div.actions {
+                    // Dismiss first: Enter in the reason field submits with it.
+                    button type="submit" name="action" value="dismiss" { "Dismiss selected" }
+                    button.secondary id="bulk-escalate" type="submit" name="action" value="escalate" { "Escalate selected" }
+                }
+            }
+        }
     };
-    html_response(StatusCode::OK, &page("Cases", Some(&p), &body))
+    html_response(StatusCode::OK, &page(title, Some(&p), &body))
+}
+
+/// The query string's pairs for the next page: the same filters, after `next`.
+fn older(q: &ListQuery, next: &str) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    for (name, v) in [
+        ("status", &q.status),
+        ("category", &q.category),
+        ("rule", &q.rule),
+        ("distributor", &q.distributor),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("group", &q.group),
+        ("order", &q.order),
+    ] {
+        if let Some(v) = text(v.as_ref()) {
+            pairs.push((name, v));
+        }
+    }
+    pairs.push(("after", next.to_string()));
+    pairs
+}
+
+fn filters(q: &ListQuery, ask: &Ask) -> Markup {
+    let v = |x: &Option<String>| x.clone().unwrap_or_default();
+    html! {
+        form.filters method="get" action="/cases" role="search" {
+            div {
+                label for="status" { "Status" }
+                select #status name="status" {
+                    option value="" { "any" }
+                    @for st in Status::ALL {
+                        option value=(st.as_str()) selected[ask.status == Some(st)] { (st.as_str()) }
+                    }
+                }
+            }
+            div { label for="category" { "Category" } input #category name="category" value=(v(&q.category)); }
+            div { label for="rule" { "Rule code" } input #rule name="rule" value=(v(&q.rule)); }
+            div { label for="distributor" { "Distributor id" } input #distributor name="distributor" value=(v(&q.distributor)); }
+            div { label for="from" { "Opened from" } input #from name="from" type="date" value=(v(&q.from)); }
+            div { label for="to" { "Opened to" } input #to name="to" type="date" value=(v(&q.to)); }
+            div {
+                label for="order" { "Order" }
+                select #order name="order" {
+                    option value="newest" { "newest first" }
+                    option value="priority" selected[ask.order == Order::Priority] { "highest priority first" }
+                }
+            }
+            @if let Some(g) = ask.group { input type="hidden" name="group" value=(g); }
+            div { button type="submit" { "Show" } }
+        }
+    }
+}
+
+async fn bulk_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some((p, scope)) = signed_in(&c, &headers).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let field =
+        |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    if let Err(r) = super::fresh(&p, &field("csrf")) {
+        return r;
+    }
+    if !compliance(&p) {
+        return refused(&p, "Only the compliance team changes cases in bulk.");
+    }
+    let action = match field("action").as_str() {
+        "dismiss" => BulkAction::Dismiss,
+        "escalate" => BulkAction::Escalate,
+        other => {
+            return bad_request(
+                &p,
+                "Cases",
+                &format!("action: expected dismiss or escalate, found `{other}`"),
+            );
+        }
+    };
+    let ids: Vec<String> = pairs.iter().filter(|(k, _)| k == "id").map(|(_, v)| v.clone()).collect();
+    if ids.is_empty() {
+        return bad_request(&p, "Cases", "No case is selected: tick the cases first.");
+    }
+    if ids.len() > MAX_BULK {
+        return bad_request(
+            &p,
+            "Cases",
+            &format!("id: at most {MAX_BULK} cases at once, found {}", ids.len()),
+        );
+    }
+    let reason = text(Some(&field("reason")));
+    if action == BulkAction::Dismiss && reason.is_none() {
+        return bad_request(&p, "Cases", "reason: say why these cases are dismissed.");
+    }
+    let who = p.account.email.clone();
+    let done = with_store(&c, move |c, db| {
+        let actor = Actor { company: c.company, who, at: (c.now)() };
+        Ok(bulk(db, &actor, &scope, &ids, action, reason.as_deref()))
+    })
+    .await;
+    let outcomes = match done {
+        Ok(o) => o,
+        Err(e) => return bad_request(&p, "Cases", &e.to_string()),
+    };
+    let (changed, not): (Vec<&Outcome>, Vec<&Outcome>) = outcomes.iter().partition(|o| o.result.is_ok());
+    let body = html! {
+        p role="status" { (changed.len()) " changed, " (not.len()) " refused." }
+        @if !changed.is_empty() {
+            h2 { "Changed" }
+            ul { @for o in &changed { li {
+                a href={ "/cases/" (o.case) } { "#" (o.case) } ": now "
+                (o.result.as_ref().map(|s| s.as_str()).unwrap_or_default())
+            } } }
+        }
+        @if !not.is_empty() {
+            h2 { "Refused" }
+            ul { @for o in &not { li { "#" (o.case) ": " (o.result.as_ref().err().map(String::as_str).unwrap_or_default()) } } }
+        }
+        p { a href="/cases" { "Back to the cases" } }
+    };
+    html_response(StatusCode::OK, &page("What changed", Some(&p), &body))
+}
+
+/// The text cut into runs, each marked with the codes of the findings
+/// over it (none: plain text). Overlapping findings make one mark; a span
+/// outside the text or not on a character boundary is left out.
+pub(crate) fn marks<'t>(text: &'t str, findings: &[CaseFinding]) -> Vec<(&'t str, Vec<String>)> {
+    let mut spans: Vec<(usize, usize, String)> = findings
+        .iter()
+        .filter(|f| {
+            f.start < f.end
+                && f.end <= text.len()
+                && text.is_char_boundary(f.start)
+                && text.is_char_boundary(f.end)
+        })
+        .map(|f| (f.start, f.end, f.code.clone()))
+        .collect();
+    spans.sort();
+    let mut merged: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (s, e, code) in spans {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => {
+                last.1 = last.1.max(e);
+                if !last.2.contains(&code) {
+                    last.2.push(code);
+                }
+            }
+            _ => merged.push((s, e, vec![code])),
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e, codes) in merged {
+        if s > at {
+            out.push((&text[at..s], Vec::new()));
+        }
+        out.push((&text[s..e], codes));
+        at = e;
+    }
+    if at < text.len() {
+        out.push((&text[at..], Vec::new()));
+    }
+    out
+}
+
+/// Everything the case page shows, read in one go.
+pub(crate) struct CaseView {
+    pub detail: CaseDetail,
+    /// Each rule of the case's findings, once, in the findings' order.
+    pub guidance: Vec<Guidance>,
+    /// The other cases of its group that the person may see.
+    pub group: Vec<(i64, Option<String>)>,
+    /// The notice the case would get (subject, body), for the compliance
+    /// team to edit before sending; none when no notice can go.
+    pub preview: Option<(String, String)>,
+}
+
+/// The case page's data, or `None` when the case is not there or not in scope.
+pub(crate) fn case_view(
+    db: &mut dyn tactful_store::people::Db,
+    company: i64,
+    scope: &Scope,
+    may_notice: bool,
+    id: i64,
+) -> Option<CaseView> {
+    let detail = cases::detail(db, company, id).ok()?;
+    if !scope.allows(detail.case.distributor.as_deref()) {
+        return None;
+    }
+    let engine = checker().engine();
+    let mut guidance: Vec<Guidance> = Vec::new();
+    for f in &detail.case.findings {
+        if !guidance.iter().any(|g| g.code == f.code) {
+            if let Some(g) = cases::guidance(engine, &f.code) {
+                guidance.push(g);
+            }
+        }
+    }
+    let group = detail.group_cases.iter().filter(|(_, d)| scope.allows(d.as_deref())).cloned().collect();
+    let preview = if may_notice && noticeable(&detail.case) {
+        let template = tactful_company::notice::Template::default();
+        tactful_company::notice::preview(db, company, engine, &template, None, id).ok()
+    } else {
+        None
+    };
+    Some(CaseView { detail, guidance, group, preview })
+}
+
+/// One audit entry about a case, in words: a status move with its
+/// reason, a notice with its subject, an escalation with to whom.
+pub(crate) fn happened(e: &tactful_company::audit::AuditEntry) -> String {
+    let json = |s: &Option<String>| {
+        s.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).unwrap_or_default()
+    };
+    let (before, after) = (json(&e.before), json(&e.after));
+    let field = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let reason = field(&after, "reason").map(|r| format!(": {r}")).unwrap_or_default();
+    match e.action.as_str() {
+        "case.open" => "opened by the scan".to_string(),
+        "notice.queue" => format!("notice queued: “{}”", field(&after, "subject").unwrap_or_default()),
+        "case.escalate" => format!("escalated to {}{reason}", field(&after, "to").unwrap_or_default()),
+        _ => match (field(&before, "status"), field(&after, "status")) {
+            (Some(from), Some(to)) => format!("{from} → {to}{reason}"),
+            _ => e.action.replace('.', " "),
+        },
+    }
+}
+
+/// A notice may go: the case is open and not yet written about, and has a distributor.
+fn noticeable(k: &cases::Case) -> bool {
+    matches!(k.status, Status::New | Status::InReview)
+        && k.distributor.is_some()
+        && k.category != tactful_company::peer::CATEGORY
 }
 
 async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
@@ -114,26 +608,85 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
         return Redirect::to("/login").into_response();
     };
     let company = c.company;
-    let found = with_store(&c, move |_, db| Ok(cases::detail(db, company, id).ok())).await;
-    let Ok(Some(d)) = found else { return not_found(&p) };
-    if !scope.allows(d.case.distributor.as_deref()) {
-        return not_found(&p);
-    }
-    let compliance = matches!(p.account.role, Role::Admin | Role::Reviewer);
-    let may_dismiss = compliance && !d.case.status.is_final();
-    let may_note =
-        compliance && matches!(d.case.status, Status::New | Status::InReview) && d.case.distributor.is_some();
+    let may = compliance(&p);
+    let found = with_store(&c, move |_, db| Ok(case_view(db, company, &scope, may, id))).await;
+    let Ok(Some(v)) = found else { return not_found(&p) };
+    let k = &v.detail.case;
+    let may_dismiss = may && !k.status.is_final();
+    let may_escalate = may && k.status.next().contains(&Status::Escalated);
     let body = html! {
-        p { "Status: " strong { (d.case.status.as_str()) } " — " (d.case.priority.why) }
-        blockquote { (d.text) }
-        ul { @for f in &d.case.findings { li { (f.code) ": " (f.message) } } }
-        @if may_note {
+        p { "Status: " strong.status { (k.status.as_str()) } " — " (k.priority.why) }
+        @if let Some(r) = &k.reason { p { "Reason: " (r) } }
+        @if k.escalation > 0 { p { "Escalated to " (k.escalated_to.as_deref().unwrap_or("")) } }
+        p {
+            "Posted on " (v.detail.network) " by " (v.detail.author)
+            " (" (k.distributor.as_deref().unwrap_or("unattributed")) "), opened " (day(k.opened_at)) "."
+            @if let Some(u) = &v.detail.url { " " a href=(u) rel="noreferrer" { "The post" } }
+        }
+        @if v.detail.current_version != k.version {
+            p.hint { "The post was edited since: this is the version the findings are on." }
+        }
+        h2 { "The post" }
+        blockquote.post {
+            @for (run, codes) in marks(&v.detail.text, &k.findings) {
+                @if codes.is_empty() { (run) } @else { mark title=(codes.join(", ")) { (run) } }
+            }
+        }
+        h2 { "Why" }
+        @for g in &v.guidance {
+            section {
+                h3 { (g.code) ": " (g.name) }
+                p { (g.why) }
+                p { strong { "Instead: " } (g.hint) }
+                @for l in &g.links { p { "Guidance: " a href=(l) rel="noreferrer" { (l) } } }
+            }
+        }
+        @if v.guidance.is_empty() {
+            ul { @for f in &k.findings { li { (f.code) ": " (f.message) } } }
+        }
+        @if !v.group.is_empty() {
+            h2 { "Same text elsewhere" }
+            ul { @for (g, d) in &v.group { li {
+                a href={ "/cases/" (g) } { "#" (g) } " " (d.as_deref().unwrap_or("unattributed"))
+            } } }
+        }
+        h2 { "History" }
+        @if v.detail.history.is_empty() { p { "Nothing yet." } }
+        ol {
+            @for e in &v.detail.history {
+                li {
+                    time datetime=(tactful_app::clock::rfc3339(e.at)) { (day(e.at)) } " — " (happened(e))
+                    // Who on the compliance team did it is the team's own business.
+                    @if may { " (" (e.actor) ")" }
+                }
+            }
+        }
+        @if let Some((subject, text)) = &v.preview {
+            h2 { "The notice" }
+            form method="post" action={ "/cases/" (id) "/notice" } {
+                input type="hidden" name="csrf" value=(p.csrf);
+                label for="subject" { "Subject" }
+                input #subject name="subject" value=(subject) required;
+                label for="body" { "The note (edit it before sending)" }
+                textarea #body name="body" rows="18" required { (text) }
+                button type="submit" { "Send this notice (with its lesson)" }
+            }
             form method="post" action={ "/cases/" (id) "/note" } {
                 input type="hidden" name="csrf" value=(p.csrf);
-                button type="submit" { "Send the caring note (with its lesson)" }
+                button.secondary type="submit" { "Send the caring note as the template has it" }
+            }
+        }
+        @if may_escalate {
+            h2 { "Escalate" }
+            form method="post" action={ "/cases/" (id) "/escalate" } {
+                input type="hidden" name="csrf" value=(p.csrf);
+                label for="escalate-reason" { "Why it goes to the compliance lead" }
+                input #escalate-reason name="reason";
+                button type="submit" { "Escalate" }
             }
         }
         @if may_dismiss {
+            h2 { "Dismiss" }
             form method="post" action={ "/cases/" (id) "/dismiss" } {
                 input type="hidden" name="csrf" value=(p.csrf);
                 label for="reason" { "A false alarm? Say why" }
@@ -145,34 +698,168 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
     html_response(StatusCode::OK, &page(&format!("Case #{id}"), Some(&p), &body))
 }
 
+/// A compliance form about one case, checked: the person, the case in scope, the token.
+#[allow(clippy::result_large_err)]
+async fn compliance_form(
+    c: &Shared,
+    headers: &HeaderMap,
+    id: i64,
+    csrf: &str,
+) -> Result<Principal, Response> {
+    let (p, _, _) = case_form(c, headers, id, csrf).await?;
+    if compliance(&p) { Ok(p) } else { Err(refused(&p, "Only the compliance team changes a case.")) }
+}
+
+async fn change_case(
+    c: &Shared,
+    p: &Principal,
+    id: i64,
+    f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<(), tactful_company::Error>
+    + Send
+    + 'static,
+) -> Response {
+    let who = p.account.email.clone();
+    let r = with_store(c, move |c, db| {
+        let actor = Actor { company: c.company, who, at: (c.now)() };
+        Ok(f(db, &actor)?)
+    })
+    .await;
+    match r {
+        Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => bad_request(p, &format!("Case #{id}"), &e.to_string()),
+    }
+}
+
 async fn dismiss_form(
     State(c): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (p, _, _) = match case_form(&c, &headers, id, &f.csrf).await {
-        Ok(x) => x,
+    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    if !matches!(p.account.role, Role::Admin | Role::Reviewer) {
-        return html_response(
-            StatusCode::FORBIDDEN,
-            &page("Refused", Some(&p), &html! { p { "Only the compliance team dismisses a case." } }),
-        );
-    }
-    let who = p.account.email.clone();
     let reason = f.reason;
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(cases::change(db, &actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })?)
+    change_case(&c, &p, id, move |db, actor| {
+        cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })
+            .map(|_| ())
     })
-    .await;
-    match r {
-        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => html_response(
-            StatusCode::BAD_REQUEST,
-            &page(&format!("Case #{id}"), Some(&p), &html! { p role="alert" { (e.to_string()) } }),
-        ),
+    .await
+}
+
+async fn escalate_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let reason = f.reason;
+    change_case(&c, &p, id, move |db, actor| {
+        let policy = tactful_company::policy::Policy::default();
+        tactful_company::escalate::by_hand(db, actor, &policy, id, Some(reason.as_str())).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct NoticeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The notice as the reviewer edited it, queued with its lesson.
+async fn notice_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<NoticeForm>,
+) -> Response {
+    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    change_case(&c, &p, id, move |db, actor| {
+        let engine = checker().engine();
+        tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str, start: usize, end: usize) -> CaseFinding {
+        CaseFinding { code: code.into(), severity: "high".into(), start, end, message: String::new() }
+    }
+
+    #[test]
+    fn overlapping_findings_make_one_mark_and_bad_spans_are_left_out() {
+        let text = "This tea cured my diabetes — ask me!";
+        let runs = marks(
+            text,
+            &[
+                finding("HLT001", 9, 26),
+                finding("HLT002", 15, 26),
+                finding("X", 27, 28),
+                finding("Y", 30, 99),
+            ],
+        );
+        let marked: Vec<(&str, Vec<String>)> = runs.iter().filter(|(_, c)| !c.is_empty()).cloned().collect();
+        assert_eq!(marked, vec![("cured my diabetes", vec!["HLT001".to_string(), "HLT002".to_string()])]);
+        assert_eq!(runs.iter().map(|(r, _)| *r).collect::<String>(), text, "every byte once, in order");
+    }
+
+    #[test]
+    fn a_case_history_entry_reads_as_words() {
+        let entry = |action: &str, before: Option<&str>, after: &str| tactful_company::audit::AuditEntry {
+            company: 1,
+            seq: 1,
+            at: 0,
+            actor: "rev@example.com".into(),
+            action: action.into(),
+            subject: "case:1".into(),
+            before: before.map(str::to_string),
+            after: Some(after.into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let dismissed = entry(
+            "case.status",
+            Some(r#"{"status":"new","reason":null}"#),
+            r#"{"status":"dismissed","reason":"a news quote"}"#,
+        );
+        assert_eq!(happened(&dismissed), "new → dismissed: a news quote");
+        let up = entry(
+            "case.escalate",
+            None,
+            r#"{"status":"escalated","to":"the compliance lead","reason":"again"}"#,
+        );
+        assert_eq!(happened(&up), "escalated to the compliance lead: again");
+        assert_eq!(happened(&entry("notice.queue", None, r#"{"subject":"Hi"}"#)), "notice queued: “Hi”");
+    }
+
+    #[test]
+    fn a_bad_filter_is_named() {
+        let q = ListQuery { to: Some("31/12/2026".into()), ..ListQuery::default() };
+        assert!(q.ask().unwrap_err().starts_with("to: expected a date"));
+        let q = ListQuery { status: Some("open".into()), ..ListQuery::default() };
+        assert!(q.ask().unwrap_err().ends_with("found `open`"));
+        let q = ListQuery {
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-01".into()),
+            ..ListQuery::default()
+        };
+        let a = q.ask().unwrap();
+        assert_eq!(a.to.unwrap() - a.from.unwrap(), 86_400, "to the end of that day");
     }
 }
