@@ -121,6 +121,21 @@ try {
     check(`a post is ingested over the API (${JSON.stringify(s).slice(0, 80)}…) and scanned into cases: Priya's is #${caseId}`, !!caseId);
   });
 
+  await attempt('the reviewer moves through the queue by keyboard', async () => {
+    const { page } = people.reviewer;
+    await page.goto(base + '/cases');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    const selected = await page.locator('#queue tbody tr.selected').count();
+    const first = await page.locator('#queue tbody tr').first().getAttribute('class');
+    await page.keyboard.press('d');
+    const reason = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    const ticked = await page.locator('#queue tbody tr').first().locator('input[type=checkbox]').isChecked();
+    check('the reviewer moves through the queue by keyboard (j, j, k: the first row; d: its box ticked, the reason focused)',
+      selected === 1 && (first || '').includes('selected') && reason === 'bulk-reason' && ticked, `${selected} ${first} ${reason} ${ticked}`);
+  });
+
   await attempt('the reviewer reads the case and sends the notice', async () => {
     const { page } = people.reviewer;
     await page.goto(`${base}/cases/${caseId}`);
@@ -145,6 +160,7 @@ try {
     visited.push(['distributor', '/me']);
     const body = await page.textContent('main');
     if (!body.includes('Priya')) throw new Error('the notice is not on her page: ' + body.slice(0, 300));
+    check('her page shows the notice as the reviewer edited it', body.includes('P.S. Thank you for fixing this quickly'), body.slice(0, 300));
     const link = page.locator('main a[href^="/lessons/"]').first();
     lesson = (await link.getAttribute('href')).split('/').pop();
     await Promise.all([page.waitForNavigation(), link.click()]);
@@ -157,6 +173,27 @@ try {
     check(`the distributor reads the notice and passes the "${lesson}" lesson`, said.includes('Passed'), said.slice(0, 200));
     await page.goto(base + '/me');
     check('her page now shows the lesson passed', (await page.textContent('main')).includes('passed'));
+  });
+
+  await attempt('the distributor asks before posting; the reviewer approves; the text joins the approved claims', async () => {
+    const draft = 'Our evening tea blend is back in stock, I love it with honey. Ask me for the flavours!';
+    const d = people.distributor.page;
+    await d.goto(base + '/me');
+    await d.fill('#draft-text', draft);
+    await Promise.all([d.waitForNavigation(), d.click('form[action="/me/drafts"] button[type=submit]')]);
+    const mine = d.locator('main a[href^="/drafts/"]').first();
+    const draftPath = await mine.getAttribute('href');
+    const r = people.reviewer.page;
+    await r.goto(base + '/drafts');
+    await r.fill(`textarea[name=notes]`, 'Lovely, approved as written.');
+    await Promise.all([r.waitForNavigation(), r.click(`form[action="${draftPath}/decide"] button[value=approve]`)]);
+    await r.goto(base + '/drafts');
+    const library = await r.textContent('main');
+    await d.goto(base + draftPath);
+    const hers = await d.textContent('main');
+    visited.push(['distributor', draftPath], ['reviewer', '/drafts']);
+    check('the distributor asks before posting; the reviewer approves; she sees it approved with the note, and the text joins the approved claims',
+      /approved/i.test(hers) && hers.includes('Lovely, approved as written.') && library.includes(draft), hers.slice(0, 300));
   });
 
   await attempt('the distributor fixes the post; the re-ingest closes the case', async () => {
