@@ -90,8 +90,12 @@ async fn accounts_page(State(c): State<Shared>, headers: HeaderMap) -> Response 
 struct InviteForm {
     #[serde(default)]
     csrf: String,
+    // Missing fields are the handler's to name (after the role and CSRF checks), not a bare 422.
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     role: String,
     #[serde(default)]
     distributor: String,
