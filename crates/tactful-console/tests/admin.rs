@@ -393,3 +393,31 @@ fn the_report_draws_its_charts_with_the_numbers_as_text() {
         assert!(!r.body.contains(banned), "no {banned} on the page");
     }
 }
+
+/// The template, the pack and the keys as kept on PostgreSQL: the same as on SQLite.
+#[test]
+fn templates_packs_and_keys_are_kept_on_postgres() {
+    let Some((mut store, _)) = tactful_store::testing::fresh_pg("console_admin") else { return };
+    let db = store.people();
+    tactful_console::schema::migrate(db).unwrap();
+    let actor = Actor { company: 1, who: "admin@example.com".into(), at: NOW };
+    let text = "Subject: About {name}'s post\nHello {name}: {quote}\n";
+    tactful_console::templates::save(db, &actor, text).unwrap();
+    assert!(tactful_console::templates::save(db, &actor, "Hello {nobody}").is_err());
+    assert_eq!(
+        tactful_console::templates::notice_template(db, 1).unwrap(),
+        tactful_company::notice::Template::parse("x", text).unwrap()
+    );
+    assert!(tactful_console::packs::save(db, &actor, PACK, "brands = [\"Glowa\"]").unwrap().is_ok());
+    let failing = PACK.replace("pass = [\"I love my night serum\"]", "pass = [\"night serum heals\"]");
+    let refused = tactful_console::packs::save(db, &actor, &failing, "").unwrap().unwrap_err();
+    assert_eq!(refused.failures.len(), 1, "{refused:?}");
+    assert_eq!(tactful_console::packs::history(db, 1).unwrap().len(), 1);
+    let inv = accounts::invite(db, &actor, "rev@example.com", "Rev", Role::Reviewer, None).unwrap();
+    let key = tactful_console::keys::create(db, &actor, inv.account.id, "laptop").unwrap();
+    let who = tactful_console::keys::principal(db, 1, &key.secret, NOW + 5).unwrap();
+    assert_eq!(who.account.email, "rev@example.com");
+    tactful_console::keys::revoke(db, &actor, key.key.id).unwrap();
+    assert!(tactful_console::keys::principal(db, 1, &key.secret, NOW + 6).is_err());
+    assert!(tactful_company::audit::verify(db, 1).unwrap().broken.is_none());
+}
