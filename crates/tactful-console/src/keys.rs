@@ -10,7 +10,7 @@ use tactful_company::Actor;
 use tactful_store::Arg;
 use tactful_store::people::{Cell, Db};
 
-use crate::accounts::{self, Principal};
+use crate::accounts::{self, Account, Principal};
 use crate::{Error, random_token, token_hash};
 
 /// A personal key as the store keeps it: never the secret.
@@ -149,13 +149,26 @@ pub fn revoke(db: &mut dyn Db, actor: &Actor, id: i64) -> Result<PersonalKey, Er
 /// Who a key acts as: its account, while the key is live and the account
 /// not disabled; else [`Error::Denied`]. Notes when it was used.
 pub fn principal(db: &mut dyn Db, company: i64, secret: &str, now: i64) -> Result<Principal, Error> {
-    let rows = db.rows(
-        "SELECT k.id, k.account_id FROM console_api_keys k JOIN console_accounts a ON a.id = k.account_id
+    let mut rows = db.rows(
+        "SELECT k.id, a.id, a.email, a.name, a.role, a.distributor_id, a.password_hash IS NOT NULL
+         FROM console_api_keys k JOIN console_accounts a ON a.id = k.account_id
          WHERE k.token_hash = ?1 AND k.company_id = ?2 AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
         &[Arg::Text(hash(secret)), Arg::Int(company)],
     )?;
-    let (id, account) = rows.first().map(|r| (r[0].int(), r[1].int())).ok_or(Error::Denied)?;
-    let account = accounts::list(db, company)?.into_iter().find(|a| a.id == account).ok_or(Error::Denied)?;
+    let r = rows.first_mut().ok_or(Error::Denied)?;
+    let id = r[0].int();
+    // Either backend's boolean: SQLite 0/1, PostgreSQL true/false.
+    let active = r[6].int() != 0 || matches!(r[6].text().as_str(), "true" | "t");
+    let account = Account {
+        id: r[1].int(),
+        company,
+        email: r[2].take_text(),
+        name: r[3].take_text(),
+        role: r[4].text().parse()?,
+        distributor: r[5].opt_text(),
+        active,
+        disabled: false,
+    };
     db.exec(
         "UPDATE console_api_keys SET last_used_at = ?1
          WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)",

@@ -65,9 +65,15 @@ pub fn test(pack: &str, policy: &str) -> Verdict {
     match tactful_app::Checker::with_packs(&[(PACK_FILE.to_string(), pack.to_string())]) {
         Err(e) => v.malformed.push(e.to_string()),
         Ok(checker) => {
-            let (run, failures) = checker.engine().test_examples(None);
-            // The built-in packs' examples run too; only this pack's are counted.
+            let engine = checker.engine();
             let ours = |at: &str| at.starts_with(&format!("{PACK_FILE}:"));
+            // Only this pack's examples: its rules carry its name.
+            let Some(name) = engine.rules().iter().find(|r| ours(&r.defined_at)).map(|r| r.pack.clone())
+            else {
+                return v;
+            };
+            let (run, failures) = engine.test_examples(Some(&name));
+            v.examples = run;
             v.failures = failures
                 .into_iter()
                 .filter(|f| ours(&f.defined_at))
@@ -78,8 +84,6 @@ pub fn test(pack: &str, policy: &str) -> Verdict {
                     text: f.text,
                 })
                 .collect();
-            let builtin = tactful_app::Checker::builtin().engine().test_examples(None).0;
-            v.examples = run.saturating_sub(builtin);
         }
     }
     v
@@ -110,14 +114,14 @@ pub fn current(db: &mut dyn Db, company: i64) -> Result<Option<SavedPack>, Error
 }
 
 /// Test the pack and policy ([`test`]) and keep them as the new version when
-/// everything passes (audited as `console.pack.save`); otherwise keep
-/// nothing and give back the verdict.
+/// everything passes (audited as `console.pack.save`), with the verdict;
+/// otherwise keep nothing and give back the verdict.
 pub fn save(
     db: &mut dyn Db,
     actor: &Actor,
     pack: &str,
     policy: &str,
-) -> Result<Result<SavedPack, Verdict>, Error> {
+) -> Result<Result<(SavedPack, Verdict), Verdict>, Error> {
     let (pack, policy) = (pack.replace("\r\n", "\n"), policy.replace("\r\n", "\n"));
     let verdict = test(&pack, &policy);
     if !verdict.passed() {
@@ -143,5 +147,5 @@ pub fn save(
         before.map(|b| serde_json::json!({ "version": b.id })).as_ref(),
         Some(&serde_json::json!({ "version": id, "examples": verdict.examples })),
     )?;
-    Ok(Ok(SavedPack { id, pack, policy, saved_at: actor.at, saved_by: actor.who.clone() }))
+    Ok(Ok((SavedPack { id, pack, policy, saved_at: actor.at, saved_by: actor.who.clone() }, verdict)))
 }

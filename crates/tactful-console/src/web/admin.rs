@@ -644,16 +644,7 @@ async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Pa
         let verdict = if save {
             let actor = Actor { company: c.company, who, at: (c.now)() };
             match crate::packs::save(db, &actor, &pack, &policy)? {
-                Ok(_) => {
-                    // Saved: the verdict is a pass by construction.
-                    (
-                        crate::packs::Verdict {
-                            examples: crate::packs::test(&pack, &policy).examples,
-                            ..Default::default()
-                        },
-                        true,
-                    )
-                }
+                Ok((_, v)) => (v, true),
                 Err(v) => (v, false),
             }
         } else {
