@@ -174,8 +174,16 @@ fn nobody_but_the_admin_gets_into_an_admin_page() {
             }
         }
     }
-    // Nothing was made by the refused forms.
+    // The admin opens each, and each leads to the others.
     let admin = login(port, "admin@example.com");
+    for path in ADMIN_PAGES {
+        let r = send(port, "GET", path, Some(&admin), None, None);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        for other in ADMIN_PAGES {
+            assert!(r.body.contains(&format!("href=\"{other}\"")), "{path} leads to {other}");
+        }
+    }
+    // Nothing was made by the refused forms.
     let keys = send(port, "GET", "/admin/keys", Some(&admin), None, None);
     assert!(!keys.body.contains("<td>x</td>"), "no key was made");
     // And the admin's own forms need the session's CSRF token.

@@ -26,6 +26,32 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/admin/report", get(report_page))
 }
 
+/// The admin's pages, each with a way to the others.
+const PAGES: [(&str, &str); 7] = [
+    ("/admin/accounts", "Accounts"),
+    ("/admin/roster", "Roster"),
+    ("/admin/keys", "API keys"),
+    ("/admin/templates", "Notice template"),
+    ("/admin/pack", "Company pack"),
+    ("/admin/report", "Report"),
+    ("/admin/audit", "Audit log"),
+];
+
+/// An admin page: the frame, the admin's pages to go to, and the body.
+fn admin_page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
+    let nav = html! {
+        nav aria-label="Admin pages" {
+            ul {
+                @for (href, name) in PAGES {
+                    li { @if name == title { a href=(href) aria-current="page" { (name) } } @else { a href=(href) { (name) } } }
+                }
+            }
+        }
+        (body)
+    };
+    page(title, who, &nav)
+}
+
 /// The admin's pages are the admin's: anyone else is refused before anything is read.
 #[allow(clippy::result_large_err)]
 async fn admin(c: &Shared, headers: &HeaderMap) -> Result<Principal, Response> {
@@ -83,7 +109,7 @@ async fn accounts_page(State(c): State<Shared>, headers: HeaderMap) -> Response 
     };
     let company = c.company;
     let list = with_store(&c, move |_, db| accounts::list(db, company)).await.unwrap_or_default();
-    html_response(StatusCode::OK, &page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
+    html_response(StatusCode::OK, &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
 }
 
 #[derive(Deserialize)]
@@ -124,7 +150,10 @@ async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
                     code { "/invitation/" (inv.token) }
                 }
             };
-            html_response(StatusCode::OK, &page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))))
+            html_response(
+                StatusCode::OK,
+                &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
+            )
         }
         Err(e) => {
             let company = c.company;
@@ -132,7 +161,7 @@ async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
             let said = html! { p role="alert" { (e.to_string()) } };
             html_response(
                 StatusCode::BAD_REQUEST,
-                &page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
+                &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
             )
         }
     }
@@ -156,7 +185,7 @@ async fn roster_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    html_response(StatusCode::OK, &page("Roster", Some(&p), &roster_body(&p, "", None)))
+    html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, "", None)))
 }
 
 #[derive(Deserialize)]
@@ -206,7 +235,7 @@ async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
     })
     .await;
     let said = r.unwrap_or_else(|e| html! { p role="alert" { (e.to_string()) } });
-    html_response(StatusCode::OK, &page("Roster", Some(&p), &roster_body(&p, &f.csv, Some(said))))
+    html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, &f.csv, Some(said))))
 }
 
 #[derive(Deserialize, Default)]
@@ -257,7 +286,7 @@ async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query
             }
         }
     };
-    html_response(StatusCode::OK, &page("Audit log", Some(&p), &body))
+    html_response(StatusCode::OK, &admin_page("Audit log", Some(&p), &body))
 }
 
 /// When, for a table cell.
@@ -358,7 +387,7 @@ async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
     };
     let company = c.company;
     match with_store(&c, move |_, db| keys_view(db, company)).await {
-        Ok(v) => html_response(StatusCode::OK, &page("API keys", Some(&p), &keys_body(&p, &v, None))),
+        Ok(v) => html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, None))),
         Err(_) => refused(&p, "The keys cannot be read just now."),
     }
 }
@@ -420,7 +449,7 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
     .await;
     match r {
         Ok((said, v)) => {
-            html_response(StatusCode::OK, &page("API keys", Some(&p), &keys_body(&p, &v, Some(said))))
+            html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, Some(said))))
         }
         Err(e) => {
             let company = c.company;
@@ -430,7 +459,7 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
             let said = html! { p role="alert" { (e.to_string()) } };
             html_response(
                 StatusCode::BAD_REQUEST,
-                &page("API keys", Some(&p), &keys_body(&p, &v, Some(said))),
+                &admin_page("API keys", Some(&p), &keys_body(&p, &v, Some(said))),
             )
         }
     }
@@ -483,7 +512,7 @@ async fn templates_page(State(c): State<Shared>, headers: HeaderMap) -> Response
     let text = history.first().map_or(tactful_company::notice::DEFAULT_TEMPLATE, |t| t.text.as_str());
     html_response(
         StatusCode::OK,
-        &page("Notice template", Some(&p), &templates_body(&p, text, None, &history)),
+        &admin_page("Notice template", Some(&p), &templates_body(&p, text, None, &history)),
     )
 }
 
@@ -536,7 +565,7 @@ async fn templates_form(
     match r {
         Ok((said, history)) => html_response(
             StatusCode::OK,
-            &page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
+            &admin_page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
         ),
         Err(e) => {
             let company = c.company;
@@ -545,7 +574,7 @@ async fn templates_form(
             let said = html! { p role="alert" { "Not saved: " (e.to_string()) } };
             html_response(
                 StatusCode::BAD_REQUEST,
-                &page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
+                &admin_page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
             )
         }
     }
@@ -615,7 +644,7 @@ async fn pack_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
     let (pack, policy) = history.first().map_or(("", ""), |v| (v.pack.as_str(), v.policy.as_str()));
     html_response(
         StatusCode::OK,
-        &page("Company pack", Some(&p), &pack_body(&p, pack, policy, None, &history)),
+        &admin_page("Company pack", Some(&p), &pack_body(&p, pack, policy, None, &history)),
     )
 }
 
@@ -658,7 +687,7 @@ async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Pa
     let said = verdict_markup(&verdict, saved);
     html_response(
         status,
-        &page("Company pack", Some(&p), &pack_body(&p, &f.pack, &f.policy, Some(said), &history)),
+        &admin_page("Company pack", Some(&p), &pack_body(&p, &f.pack, &f.policy, Some(said), &history)),
     )
 }
 
@@ -753,7 +782,7 @@ async fn report_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
         Err(r) => return r,
     };
     match with_store(&c, move |c, db| Ok(tactful_company::report::build(db, c.company, (c.now)())?)).await {
-        Ok(r) => html_response(StatusCode::OK, &page("Report", Some(&p), &report_body(&r))),
+        Ok(r) => html_response(StatusCode::OK, &admin_page("Report", Some(&p), &report_body(&r))),
         Err(_) => refused(&p, "The report cannot be built just now."),
     }
 }
