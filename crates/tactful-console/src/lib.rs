@@ -16,8 +16,12 @@
 //! ([`schema`]); everything is written against [`tactful_store::people::Db`].
 
 pub mod accounts;
+pub mod keys;
+pub mod openapi;
+pub mod packs;
 pub mod schema;
 pub mod scope;
+pub mod templates;
 pub mod web;
 
 pub use accounts::{Account, Principal, Role, Session};

@@ -1,7 +1,8 @@
 //! The console's tables and their migrations, in their own version table
 //! (`console_schema_version`), beside the company's: accounts, invitations,
-//! sessions and failed logins. `{id}` stands for each backend's own
-//! auto-numbered key. Never edit a released step: add a new one.
+//! sessions, failed logins, personal API keys, and the notice template and
+//! company pack as edited in the console. `{id}` stands for each backend's
+//! own auto-numbered key. Never edit a released step: add a new one.
 
 use tactful_store::Arg;
 use tactful_store::people::Db;
@@ -9,11 +10,12 @@ use tactful_store::people::Db;
 use crate::Error;
 
 /// Each step's statements, in order.
-const STEPS: &[&[&str]] = &[&[
-    // One account a person, in one company, with one role. `distributor_id`
-    // ties a distributor's or a team leader's account to the roster; the
-    // password hash is NULL until the invitation is accepted.
-    "CREATE TABLE console_accounts (
+const STEPS: &[&[&str]] = &[
+    &[
+        // One account a person, in one company, with one role. `distributor_id`
+        // ties a distributor's or a team leader's account to the roster; the
+        // password hash is NULL until the invitation is accepted.
+        "CREATE TABLE console_accounts (
         id {id},
         company_id BIGINT NOT NULL,
         email TEXT NOT NULL,
@@ -25,26 +27,61 @@ const STEPS: &[&[&str]] = &[&[
         disabled_at BIGINT,
         UNIQUE (company_id, email)
     )",
-    "CREATE TABLE console_invitations (
+        "CREATE TABLE console_invitations (
         token_hash TEXT PRIMARY KEY,
         account_id BIGINT NOT NULL,
         expires_at BIGINT NOT NULL,
         used_at BIGINT
     )",
-    "CREATE TABLE console_sessions (
+        "CREATE TABLE console_sessions (
         token_hash TEXT PRIMARY KEY,
         account_id BIGINT NOT NULL,
         csrf TEXT NOT NULL,
         created_at BIGINT NOT NULL,
         expires_at BIGINT NOT NULL
     )",
-    "CREATE TABLE console_login_failures (
+        "CREATE TABLE console_login_failures (
         company_id BIGINT NOT NULL,
         email TEXT NOT NULL,
         at BIGINT NOT NULL
     )",
-    "CREATE INDEX console_login_failures_by_email ON console_login_failures (company_id, email, at)",
-]];
+        "CREATE INDEX console_login_failures_by_email ON console_login_failures (company_id, email, at)",
+    ],
+    &[
+        // Personal API keys: each acts as its account, with the account's scope.
+        // Only the secret's hash is kept; revoked keys stay, for the record.
+        "CREATE TABLE console_api_keys (
+        id {id},
+        company_id BIGINT NOT NULL,
+        account_id BIGINT NOT NULL,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT,
+        revoked_at BIGINT
+    )",
+    ],
+    &[
+        // The company's notice template and its pack and policy, as edited in the
+        // console: every saved version is kept; the newest is the one in force.
+        "CREATE TABLE console_templates (
+        id {id},
+        company_id BIGINT NOT NULL,
+        text TEXT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        saved_by TEXT NOT NULL
+    )",
+        "CREATE TABLE console_packs (
+        id {id},
+        company_id BIGINT NOT NULL,
+        pack TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        saved_by TEXT NOT NULL
+    )",
+    ],
+];
 
 /// The newest console schema this tactful knows.
 pub const VERSION: i64 = STEPS.len() as i64;

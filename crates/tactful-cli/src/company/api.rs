@@ -3,7 +3,9 @@
 //! `/drafts` and peer reports to `/reports`, each with their own API key
 //! (`Authorization: Bearer KEY`); the key is shown once when made and kept
 //! only as a hash. Every answer is JSON; an error is `{"error": {"code",
-//! "message"}}` with a status that says whose it is.
+//! "message"}}` with a status that says whose it is. Beside them it mounts
+//! the console (its pages, and its JSON API for people with personal keys);
+//! the OpenAPI document of both APIs is at `/api/v1/company/openapi.json`.
 
 use anyhow::{Context, Result};
 use axum::Router;
@@ -104,7 +106,7 @@ struct Server {
     limits: peer::Limits,
 }
 
-const ROUTES: &str = "POST /api/v1/company/ingest, /api/v1/company/drafts, /api/v1/company/reports";
+const ROUTES: &str = "POST /api/v1/company/ingest, /api/v1/company/drafts, /api/v1/company/reports; the people's API and its OpenAPI document at /api/v1/company/openapi.json";
 
 /// The largest draft or report one request may send (their fields have caps of their own).
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
@@ -126,30 +128,16 @@ pub fn serve(
         std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let small = || DefaultBodyLimit::max(SMALL_BODY_LIMIT);
-    let app = Router::new()
-        .route(
-            "/api/v1/company/ingest",
-            axum::routing::post(ingest_feed).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route("/api/v1/company/drafts", axum::routing::post(submit_draft).layer(small()))
-        .route("/api/v1/company/reports", axum::routing::post(peer_report).layer(small()))
-        .fallback(|| async {
-            failure(StatusCode::NOT_FOUND, "not_found", &format!("no such endpoint: {ROUTES}"))
-        })
-        .with_state(Arc::new(Server {
+    let app = app(
+        Server {
             location: location.clone(),
             checker,
             policy,
             limits: peer::Limits { per_hour: reports_per_hour },
-        }))
-        // The console's pages (log in at /login), beside the API.
-        .merge(tactful_console::web::router(tactful_console::web::Console {
-            store: location.clone(),
-            company: tactful_company::DEFAULT_COMPANY,
-            secure_cookie,
-            now: tactful_app::clock::now,
-        }));
+        },
+        secure_cookie,
+        tactful_app::clock::now,
+    );
     let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     {
         let mut out = std::io::stdout().lock();
@@ -169,6 +157,30 @@ pub fn serve(
         anyhow::Ok(())
     })?;
     Ok(0)
+}
+
+/// The integrations' routes, the console's pages and the console's API, on one router.
+fn app(server: Server, secure_cookie: bool, now: fn() -> i64) -> Router {
+    let small = || DefaultBodyLimit::max(SMALL_BODY_LIMIT);
+    let location = server.location.clone();
+    Router::new()
+        .route(
+            "/api/v1/company/ingest",
+            axum::routing::post(ingest_feed).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route("/api/v1/company/drafts", axum::routing::post(submit_draft).layer(small()))
+        .route("/api/v1/company/reports", axum::routing::post(peer_report).layer(small()))
+        .fallback(|| async {
+            failure(StatusCode::NOT_FOUND, "not_found", &format!("no such endpoint: {ROUTES}"))
+        })
+        .with_state(Arc::new(server))
+        // The console's pages (log in at /login) and its API, beside the integrations' API.
+        .merge(tactful_console::web::router(tactful_console::web::Console {
+            store: location,
+            company: tactful_company::DEFAULT_COMPANY,
+            secure_cookie,
+            now,
+        }))
 }
 
 fn failure(status: StatusCode, code: &str, message: &str) -> Response {
@@ -312,4 +324,174 @@ async fn peer_report(State(server): State<Arc<Server>>, headers: HeaderMap, body
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    //! The OpenAPI document against a real server on 127.0.0.1: every route
+    //! it lists answers a valid request with the right key as it says, and
+    //! every route of the console's API is in it.
+
+    use std::io::{Read, Write};
+
+    use super::{Server, app, peer};
+    use tactful_company::Actor;
+
+    const NOW: i64 = 1_795_000_000;
+
+    fn now() -> i64 {
+        NOW
+    }
+
+    fn send(port: u16, method: &str, path: &str, key: Option<&str>, body: &str) -> (u16, String) {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        let auth = key.map(|k| format!("Authorization: Bearer {k}\r\n")).unwrap_or_default();
+        let kind = if body.starts_with('{') && !body.contains("post_id") {
+            "application/json"
+        } else {
+            "application/x-ndjson"
+        };
+        let req = format!(
+            "{} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{auth}\r\n{body}",
+            method.to_ascii_uppercase(),
+            body.len()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        (head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0), body.to_string())
+    }
+
+    #[test]
+    fn every_route_in_the_company_openapi_document_answers_on_a_real_server() {
+        let path = tactful_store::testing::sqlite_path("company-openapi");
+        let location = path.display().to_string();
+        let mut store = crate::store::open(Some(&location)).unwrap();
+        let db = store.people();
+        tactful_console::schema::migrate(db).unwrap();
+        let actor = Actor { company: 1, who: "officer@example.com".into(), at: NOW - 600 };
+        let read = |f: &str| {
+            std::fs::read(format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        tactful_company::roster::import(db, &actor, "roster.csv", read("roster.csv").as_slice()).unwrap();
+        let feed = read("feed.jsonl");
+        let jsonl = tactful_company::feed::Format::Jsonl;
+        tactful_company::ingest::ingest(
+            db,
+            &actor,
+            "feed.jsonl",
+            feed.as_slice(),
+            jsonl,
+            tactful_company::ingest::Options::default(),
+        )
+        .unwrap();
+        tactful_company::worker::Worker::new(
+            tactful_app::Checker::builtin(),
+            tactful_company::policy::Policy::default(),
+            "w",
+        )
+        .run(db, 1, &|| NOW - 300, &mut |_| {})
+        .unwrap();
+        let filter = tactful_company::cases::Filter {
+            status: Some(tactful_company::case::Status::New),
+            ..Default::default()
+        };
+        let case = tactful_company::cases::list(db, 1, &filter).unwrap().cases[0].id;
+        let inv = tactful_console::accounts::invite(
+            db,
+            &actor,
+            "admin@example.com",
+            "Admin",
+            tactful_console::Role::Admin,
+            None,
+        )
+        .unwrap();
+        let admin = tactful_console::accounts::accept(db, &inv.token, "correct horse battery", NOW).unwrap();
+        let personal = tactful_console::keys::create(db, &actor, admin.id, "test").unwrap().secret;
+        let integration = super::new_secret().unwrap();
+        tactful_company::apikey::create(db, &actor, "listener", &integration).unwrap();
+        drop(store);
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let server = Server {
+            location,
+            checker: tactful_app::Checker::builtin(),
+            policy: tactful_company::policy::Policy::default(),
+            limits: peer::Limits { per_hour: 100 },
+        };
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, app(server, false, now)).await.unwrap();
+            });
+        });
+
+        let (status, body) = send(port, "get", "/api/v1/company/openapi.json", None, "");
+        assert_eq!(status, 200);
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(doc["components"]["securitySchemes"]["personalKey"].is_object());
+        assert!(doc["components"]["securitySchemes"]["integrationKey"].is_object());
+        // Every console route the router serves is in the document (the router is built from this list).
+        for r in tactful_console::openapi::CONSOLE_ROUTES {
+            assert!(
+                doc["paths"][r.path][r.method.name()].is_object(),
+                "{} {} is not in the document",
+                r.method.name(),
+                r.path
+            );
+        }
+        let mut tried = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let key =
+                    match op["security"][0].as_object().and_then(|o| o.keys().next().cloned()).as_deref() {
+                        Some("personalKey") => Some(personal.as_str()),
+                        Some("integrationKey") => Some(integration.as_str()),
+                        _ => None,
+                    };
+                let body = match path.as_str() {
+                    "/api/v1/company/cases/{id}/status" => r#"{"status":"in_review"}"#,
+                    "/api/v1/company/ingest" => {
+                        r#"{"network":"instagram","post_id":"p900","author_handle":"@maya.glow","posted_at":"2026-11-20T09:00:00Z","text":"A walk by the sea."}"#
+                    }
+                    "/api/v1/company/drafts" => {
+                        r#"{"distributor":"D3","text":"Our new tea tastes of mint."}"#
+                    }
+                    "/api/v1/company/reports" => {
+                        r#"{"url":"https://instagram.com/p/p2","reason":"a cure claim"}"#
+                    }
+                    _ => "",
+                };
+                let url = path.replace("{id}", &case.to_string());
+                let (status, answer) = send(port, method, &url, key, body);
+                let ok: Vec<u16> = op["responses"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .filter_map(|k| k.parse().ok())
+                    .filter(|s| *s < 300)
+                    .collect();
+                assert!(
+                    ok.contains(&status),
+                    "{method} {path}: {status} {answer} (the document says {ok:?})"
+                );
+                if key.is_some() {
+                    let (status, _) = send(port, method, &url, None, body);
+                    assert_eq!(status, 401, "{method} {path} without a key");
+                }
+                tried += 1;
+            }
+        }
+        assert_eq!(
+            tried,
+            tactful_console::openapi::CONSOLE_ROUTES.len()
+                + tactful_console::openapi::INTEGRATION_ROUTES.len()
+        );
+    }
 }

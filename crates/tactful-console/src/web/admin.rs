@@ -1,5 +1,8 @@
 //! The compliance admin's pages: accounts and invitations, the roster with
-//! a preview of its changes, the audit log with search and its chain checked.
+//! a preview of its changes, the audit log with search and its chain checked,
+//! API keys (people's personal keys and the integrations' keys), the notice
+//! template and the company pack (each checked before it is kept, with
+//! history), and the report with its charts.
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -17,6 +20,36 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/admin/accounts", get(accounts_page).post(invite_form))
         .route("/admin/roster", get(roster_page).post(roster_form))
         .route("/admin/audit", get(audit_page))
+        .route("/admin/keys", get(keys_page).post(keys_form))
+        .route("/admin/templates", get(templates_page).post(templates_form))
+        .route("/admin/pack", get(pack_page).post(pack_form))
+        .route("/admin/report", get(report_page))
+}
+
+/// The admin's pages, each with a way to the others.
+const PAGES: [(&str, &str); 7] = [
+    ("/admin/accounts", "Accounts"),
+    ("/admin/roster", "Roster"),
+    ("/admin/keys", "API keys"),
+    ("/admin/templates", "Notice template"),
+    ("/admin/pack", "Company pack"),
+    ("/admin/report", "Report"),
+    ("/admin/audit", "Audit log"),
+];
+
+/// An admin page: the frame, the admin's pages to go to, and the body.
+fn admin_page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
+    let nav = html! {
+        nav aria-label="Admin pages" {
+            ul {
+                @for (href, name) in PAGES {
+                    li { @if name == title { a href=(href) aria-current="page" { (name) } } @else { a href=(href) { (name) } } }
+                }
+            }
+        }
+        (body)
+    };
+    page(title, who, &nav)
 }
 
 /// The admin's pages are the admin's: anyone else is refused before anything is read.
@@ -76,15 +109,19 @@ async fn accounts_page(State(c): State<Shared>, headers: HeaderMap) -> Response 
     };
     let company = c.company;
     let list = with_store(&c, move |_, db| accounts::list(db, company)).await.unwrap_or_default();
-    html_response(StatusCode::OK, &page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
+    html_response(StatusCode::OK, &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
 }
 
 #[derive(Deserialize)]
 struct InviteForm {
     #[serde(default)]
     csrf: String,
+    // Missing fields are the handler's to name (after the role and CSRF checks), not a bare 422.
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     role: String,
     #[serde(default)]
     distributor: String,
@@ -113,7 +150,10 @@ async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
                     code { "/invitation/" (inv.token) }
                 }
             };
-            html_response(StatusCode::OK, &page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))))
+            html_response(
+                StatusCode::OK,
+                &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
+            )
         }
         Err(e) => {
             let company = c.company;
@@ -121,7 +161,7 @@ async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
             let said = html! { p role="alert" { (e.to_string()) } };
             html_response(
                 StatusCode::BAD_REQUEST,
-                &page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
+                &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, Some(said))),
             )
         }
     }
@@ -145,7 +185,7 @@ async fn roster_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    html_response(StatusCode::OK, &page("Roster", Some(&p), &roster_body(&p, "", None)))
+    html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, "", None)))
 }
 
 #[derive(Deserialize)]
@@ -195,7 +235,7 @@ async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
     })
     .await;
     let said = r.unwrap_or_else(|e| html! { p role="alert" { (e.to_string()) } });
-    html_response(StatusCode::OK, &page("Roster", Some(&p), &roster_body(&p, &f.csv, Some(said))))
+    html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, &f.csv, Some(said))))
 }
 
 #[derive(Deserialize, Default)]
@@ -246,5 +286,503 @@ async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query
             }
         }
     };
-    html_response(StatusCode::OK, &page("Audit log", Some(&p), &body))
+    html_response(StatusCode::OK, &admin_page("Audit log", Some(&p), &body))
+}
+
+/// When, for a table cell.
+fn when(t: Option<i64>) -> String {
+    t.map_or_else(|| "—".to_string(), tactful_app::clock::rfc3339)
+}
+
+/// Everything the keys page shows.
+struct KeysView {
+    accounts: Vec<accounts::Account>,
+    personal: Vec<crate::keys::PersonalKey>,
+    integrations: Vec<tactful_company::apikey::ApiKey>,
+}
+
+fn keys_view(db: &mut dyn tactful_store::people::Db, company: i64) -> Result<KeysView, crate::Error> {
+    Ok(KeysView {
+        accounts: accounts::list(db, company)?,
+        personal: crate::keys::list(db, company)?,
+        integrations: tactful_company::apikey::list(db, company)?,
+    })
+}
+
+fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
+    let revoke = |what: &str, value: String, label: String| {
+        html! {
+            form method="post" {
+                input type="hidden" name="csrf" value=(p.csrf);
+                input type="hidden" name="action" value=(what);
+                input type="hidden" name="target" value=(value);
+                button type="submit" aria-label=(label) { "Revoke" }
+            }
+        }
+    };
+    html! {
+        @if let Some(s) = said { (s) }
+        h2 { "People's keys" }
+        p { "A personal key acts as its account on the JSON API (" code { "Authorization: Bearer KEY" } "), with the same role and the same cases in scope as the account's pages." }
+        table {
+            thead { tr { th scope="col" { "Account" } th scope="col" { "Name" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "Last used" } th scope="col" { "State" } } }
+            tbody {
+                @for k in &v.personal {
+                    tr {
+                        td { (k.email) } td { (k.name) } td { code { (k.prefix) "…" } }
+                        td { (when(Some(k.created_at))) } td { (when(k.last_used_at)) }
+                        td {
+                            @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
+                            @else { (revoke("revoke_personal", k.id.to_string(), format!("Revoke {} ({})", k.name, k.email))) }
+                        }
+                    }
+                }
+            }
+        }
+        h3 { "Make a personal key" }
+        form method="post" {
+            input type="hidden" name="csrf" value=(p.csrf);
+            input type="hidden" name="action" value="create_personal";
+            label for="account" { "For the account" }
+            select #account name="target" {
+                @for a in v.accounts.iter().filter(|a| !a.disabled) {
+                    option value=(a.id) selected[a.id == p.account.id] { (a.email) " (" (a.role.as_str()) ")" }
+                }
+            }
+            label for="key-name" { "What it is for" }
+            input #key-name name="name" required maxlength="100";
+            button type="submit" { "Make the key" }
+        }
+        h2 { "Integrations' keys" }
+        p { "An integration's key sends posts, drafts and peer reports (" code { "POST /api/v1/company/ingest" } ", " code { "/drafts" } ", " code { "/reports" } "); the audit log names it " code { "api:NAME" } "." }
+        table {
+            thead { tr { th scope="col" { "Integration" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "State" } } }
+            tbody {
+                @for k in &v.integrations {
+                    tr {
+                        td { (k.name) } td { code { (k.prefix) "…" } } td { (when(Some(k.created_at))) }
+                        td {
+                            @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
+                            @else { (revoke("revoke_integration", k.name.clone(), format!("Revoke the key of {}", k.name))) }
+                        }
+                    }
+                }
+            }
+        }
+        h3 { "Make an integration's key" }
+        form method="post" {
+            input type="hidden" name="csrf" value=(p.csrf);
+            input type="hidden" name="action" value="create_integration";
+            label for="integration" { "The integration's name" }
+            input #integration name="name" required maxlength="100";
+            button type="submit" { "Make the key" }
+        }
+    }
+}
+
+async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
+    let p = match admin(&c, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let company = c.company;
+    match with_store(&c, move |_, db| keys_view(db, company)).await {
+        Ok(v) => html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, None))),
+        Err(_) => refused(&p, "The keys cannot be read just now."),
+    }
+}
+
+#[derive(Deserialize)]
+struct KeysForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    /// The account (create), the key's id or the integration's name (revoke).
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Make or revoke a key of either kind; a new secret is shown once, here.
+async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<KeysForm>) -> Response {
+    let p = match admin_form(&c, &headers, &f.csrf).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let who = p.account.email.clone();
+    let r = with_store(&c, move |c, db| {
+        use tactful_company::apikey;
+        let actor = Actor { company: c.company, who, at: (c.now)() };
+        let id = |field: &str| {
+            f.target.trim().parse::<i64>().map_err(|_| {
+                crate::Error::Input(format!("{field}: expected a number, found `{}`", f.target.trim()))
+            })
+        };
+        let said = match f.action.as_str() {
+            "create_personal" => {
+                let k = crate::keys::create(db, &actor, id("account")?, &f.name)?;
+                shown_once(&format!("A key for {} ({})", k.key.email, k.key.name), &k.secret)
+            }
+            "revoke_personal" => {
+                let k = crate::keys::revoke(db, &actor, id("key")?)?;
+                html! { p role="status" { "Revoked " (k.name) " (" (k.email) "): it is refused from now on." } }
+            }
+            "create_integration" => {
+                let secret = format!("tk_{}", crate::random_token());
+                let k = apikey::create(db, &actor, &f.name, &secret)?;
+                shown_once(&format!("A key for the integration {}", k.name), &secret)
+            }
+            "revoke_integration" => {
+                let k = apikey::revoke(db, &actor, &f.target)?;
+                html! { p role="status" { "Revoked the key of " (k.name) ": it is refused from now on." } }
+            }
+            other => {
+                return Err(crate::Error::Input(format!(
+                    "action: expected create_personal, revoke_personal, create_integration or revoke_integration, found `{other}`"
+                )));
+            }
+        };
+        Ok((said, keys_view(db, c.company)?))
+    })
+    .await;
+    match r {
+        Ok((said, v)) => {
+            html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, Some(said))))
+        }
+        Err(e) => {
+            let company = c.company;
+            let Ok(v) = with_store(&c, move |_, db| keys_view(db, company)).await else {
+                return refused(&p, "The keys cannot be read just now.");
+            };
+            let said = html! { p role="alert" { (e.to_string()) } };
+            html_response(
+                StatusCode::BAD_REQUEST,
+                &admin_page("API keys", Some(&p), &keys_body(&p, &v, Some(said))),
+            )
+        }
+    }
+}
+
+/// A new secret, shown this once: the store keeps only its hash.
+fn shown_once(what: &str, secret: &str) -> Markup {
+    html! {
+        p role="status" {
+            (what) ". Copy it now: it is shown this once, and only its hash is kept. "
+            code { (secret) }
+        }
+    }
+}
+
+fn templates_body(
+    p: &Principal,
+    text: &str,
+    said: Option<Markup>,
+    history: &[crate::templates::SavedTemplate],
+) -> Markup {
+    html! {
+        @if let Some(s) = said { (s) }
+        p { "The note a distributor is sent about a case. The first line may be " code { "Subject: …" } ". Placeholders:" }
+        ul { @for (name, what) in tactful_company::notice::PLACEHOLDERS { li { code { "{" (name) "}" } ": " (what) } } }
+        form method="post" {
+            input type="hidden" name="csrf" value=(p.csrf);
+            label for="template" { "The template" }
+            textarea #template name="text" rows="20" { (text) }
+            button type="submit" name="step" value="preview" { "Preview on an example case" }
+            button type="submit" name="step" value="save" { "Save it" }
+        }
+        h2 { "Saved versions" }
+        @if history.is_empty() { p { "None: notices use the built-in template." } }
+        ol reversed {
+            @for t in history { li { (tactful_app::clock::rfc3339(t.saved_at)) " by " (t.saved_by) } }
+        }
+    }
+}
+
+async fn templates_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
+    let p = match admin(&c, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let company = c.company;
+    let Ok(history) = with_store(&c, move |_, db| crate::templates::history(db, company)).await else {
+        return refused(&p, "The templates cannot be read just now.");
+    };
+    let text = history.first().map_or(tactful_company::notice::DEFAULT_TEMPLATE, |t| t.text.as_str());
+    html_response(
+        StatusCode::OK,
+        &admin_page("Notice template", Some(&p), &templates_body(&p, text, None, &history)),
+    )
+}
+
+#[derive(Deserialize)]
+struct TemplateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    step: String,
+}
+
+/// What a notice looks like with this template, as the page shows it.
+fn rendered(subject: &str, body: &str) -> Markup {
+    html! {
+        section aria-label="Preview" {
+            h2 { "Preview on an example case" }
+            p { strong { "Subject: " } (subject) }
+            pre { (body) }
+        }
+    }
+}
+
+/// Preview the template on the example case, or check it and save it.
+async fn templates_form(
+    State(c): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<TemplateForm>,
+) -> Response {
+    let p = match admin_form(&c, &headers, &f.csrf).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let who = p.account.email.clone();
+    let text = f.text.clone();
+    let save = f.step == "save";
+    let r = with_store(&c, move |c, db| {
+        let (subject, body) = crate::templates::preview(&text, "Your company")?;
+        let said = if save {
+            let actor = Actor { company: c.company, who, at: (c.now)() };
+            crate::templates::save(db, &actor, &text)?;
+            html! { p role="status" { "Saved: notices from now on use this template." } (rendered(&subject, &body)) }
+        } else {
+            html! { p role="status" { "Not saved yet." } (rendered(&subject, &body)) }
+        };
+        Ok((said, crate::templates::history(db, c.company)?))
+    })
+    .await;
+    match r {
+        Ok((said, history)) => html_response(
+            StatusCode::OK,
+            &admin_page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
+        ),
+        Err(e) => {
+            let company = c.company;
+            let history =
+                with_store(&c, move |_, db| crate::templates::history(db, company)).await.unwrap_or_default();
+            let said = html! { p role="alert" { "Not saved: " (e.to_string()) } };
+            html_response(
+                StatusCode::BAD_REQUEST,
+                &admin_page("Notice template", Some(&p), &templates_body(&p, &f.text, Some(said), &history)),
+            )
+        }
+    }
+}
+
+fn pack_body(
+    p: &Principal,
+    pack: &str,
+    policy: &str,
+    said: Option<Markup>,
+    history: &[crate::packs::SavedPack],
+) -> Markup {
+    html! {
+        @if let Some(s) = said { (s) }
+        p { "The company's own rules (a pack, TOML, with examples that must flag and must pass) and its policy (approved claims, brands, products, required disclosures). Saving runs the pack's examples first, as " code { "tactful rules test" } " does, and keeps nothing if one fails." }
+        form method="post" {
+            input type="hidden" name="csrf" value=(p.csrf);
+            label for="pack" { "The pack (" (crate::packs::PACK_FILE) ")" }
+            textarea #pack name="pack" rows="20" { (pack) }
+            label for="policy" { "The policy (" (crate::packs::POLICY_FILE) ")" }
+            textarea #policy name="policy" rows="12" { (policy) }
+            button type="submit" name="step" value="test" { "Run the examples" }
+            button type="submit" name="step" value="save" { "Test and save" }
+        }
+        h2 { "Saved versions" }
+        @if history.is_empty() { p { "None yet." } }
+        ol reversed {
+            @for v in history { li { (tactful_app::clock::rfc3339(v.saved_at)) " by " (v.saved_by) } }
+        }
+    }
+}
+
+fn verdict_markup(v: &crate::packs::Verdict, saved: bool) -> Markup {
+    html! {
+        @if v.passed() {
+            p role="status" {
+                @if saved { "Saved. " } @else { "Not saved yet. " }
+                "The pack and the policy parse; " (v.examples) " example(s) ran and all passed."
+            }
+        } @else {
+            div role="alert" {
+                p { "Not saved: " (v.malformed.len()) " error(s) and " (v.failures.len()) " failing example(s)." }
+                ul {
+                    @for m in &v.malformed { li { (m) } }
+                    @for f in &v.failures {
+                        li {
+                            (f.code) " (" (f.defined_at) "): "
+                            @if f.expected == "flag" { "should flag " } @else { "should not flag " }
+                            q { (f.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn pack_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
+    let p = match admin(&c, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let company = c.company;
+    let Ok(history) = with_store(&c, move |_, db| crate::packs::history(db, company)).await else {
+        return refused(&p, "The pack cannot be read just now.");
+    };
+    let (pack, policy) = history.first().map_or(("", ""), |v| (v.pack.as_str(), v.policy.as_str()));
+    html_response(
+        StatusCode::OK,
+        &admin_page("Company pack", Some(&p), &pack_body(&p, pack, policy, None, &history)),
+    )
+}
+
+#[derive(Deserialize)]
+struct PackForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pack: String,
+    #[serde(default)]
+    policy: String,
+    #[serde(default)]
+    step: String,
+}
+
+/// Run the pack's examples, and save the pack and policy when asked and all pass.
+async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<PackForm>) -> Response {
+    let p = match admin_form(&c, &headers, &f.csrf).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let who = p.account.email.clone();
+    let (pack, policy) = (f.pack.clone(), f.policy.clone());
+    let save = f.step == "save";
+    let r = with_store(&c, move |c, db| {
+        let verdict = if save {
+            let actor = Actor { company: c.company, who, at: (c.now)() };
+            match crate::packs::save(db, &actor, &pack, &policy)? {
+                Ok((_, v)) => (v, true),
+                Err(v) => (v, false),
+            }
+        } else {
+            (crate::packs::test(&pack, &policy), false)
+        };
+        Ok((verdict, crate::packs::history(db, c.company)?))
+    })
+    .await;
+    let Ok(((verdict, saved), history)) = r else { return refused(&p, "The pack cannot be saved just now.") };
+    let status = if verdict.passed() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let said = verdict_markup(&verdict, saved);
+    html_response(
+        status,
+        &admin_page("Company pack", Some(&p), &pack_body(&p, &f.pack, &f.policy, Some(said), &history)),
+    )
+}
+
+/// One bar chart: each row's name, a bar (a `<meter>`, which needs no style
+/// to draw) and its number as text, so it reads the same without the bars.
+fn bars(caption: &str, unit: &str, rows: &[(String, f64, String)]) -> Markup {
+    let top = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
+    html! {
+        table class="chart" {
+            caption { (caption) }
+            thead { tr { th scope="col" { "" } th scope="col" { "Bar" } th scope="col" { (unit) } } }
+            tbody {
+                @for (name, value, shown) in rows {
+                    tr {
+                        th scope="row" { (name) }
+                        td { meter min="0" max=(top) value=(value) aria-hidden="true" { (shown) } }
+                        td { (shown) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn counted(v: &[tactful_company::report::Count]) -> Vec<(String, f64, String)> {
+    v.iter().map(|c| (c.key.clone(), c.cases as f64, c.cases.to_string())).collect()
+}
+
+fn hours(h: Option<f64>) -> String {
+    h.map_or_else(|| "—".to_string(), |h| format!("{h:.1} h"))
+}
+
+fn report_body(r: &tactful_company::report::Report) -> Markup {
+    let teams: Vec<(String, f64, String)> = r
+        .by_team
+        .iter()
+        .map(|t| {
+            (format!("{} ({}, {} people)", t.name, t.leader, t.size), t.cases as f64, t.cases.to_string())
+        })
+        .collect();
+    let offenders: Vec<(String, f64, String)> = r
+        .repeat_offenders
+        .iter()
+        .map(|o| {
+            (
+                format!("{} ({})", o.name, o.distributor),
+                o.posts as f64,
+                format!("{} posts, {} lessons passed", o.posts, o.lessons_completed),
+            )
+        })
+        .collect();
+    let precision: Vec<(String, f64, String)> = r
+        .precision
+        .iter()
+        .map(|p| {
+            let shown = p.precision.map_or_else(
+                || format!("nothing decided yet ({} cases)", p.cases),
+                |x| {
+                    format!(
+                        "{:.0}% ({} of {} decided were right)",
+                        x * 100.0,
+                        p.decided - p.dismissed,
+                        p.decided
+                    )
+                },
+            );
+            (p.rule.clone(), p.precision.unwrap_or(0.0) * 100.0, shown)
+        })
+        .collect();
+    let timing = |name: &str, t: &tactful_company::report::Timing| {
+        html! { tr { th scope="row" { (name) } td { (t.cases) } td { (hours(t.median_hours)) } td { (hours(t.mean_hours)) } } }
+    };
+    html! {
+        p { (r.cases) " cases over " (r.distributors) " distributors, as of " (tactful_app::clock::rfc3339(r.generated_at)) ". Lessons: " (r.lessons_completed) " of " (r.lessons_assigned) " passed." }
+        (bars("Cases by category", "Cases", &counted(&r.by_category)))
+        (bars("Cases by rule", "Cases", &counted(&r.by_rule)))
+        (bars("Cases by month opened", "Cases", &counted(&r.by_month)))
+        (bars("Cases by team", "Cases", &teams))
+        table {
+            caption { "How long it took" }
+            thead { tr { th scope="col" { "" } th scope="col" { "Cases" } th scope="col" { "Median" } th scope="col" { "Mean" } } }
+            tbody { (timing("From opening to the notice", &r.time_to_notice)) (timing("From opening to the fix", &r.time_to_fix)) }
+        }
+        (bars("Repeat offenders: posts with a case", "Posts", &offenders))
+        (bars("Precision per rule: decided cases that were not false alarms", "Precision", &precision))
+    }
+}
+
+async fn report_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
+    let p = match admin(&c, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match with_store(&c, move |c, db| Ok(tactful_company::report::build(db, c.company, (c.now)())?)).await {
+        Ok(r) => html_response(StatusCode::OK, &admin_page("Report", Some(&p), &report_body(&r))),
+        Err(_) => refused(&p, "The report cannot be built just now."),
+    }
 }
