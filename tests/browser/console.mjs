@@ -220,7 +220,7 @@ try {
   await attempt('the admin verifies the audit log', async () => {
     const { page } = people.admin;
     await page.goto(base + '/admin/audit');
-    visited.push(['admin', '/admin/audit'], ['admin', '/admin/accounts'], ['admin', '/admin/roster']);
+    visited.push(...['audit', 'accounts', 'roster', 'keys', 'templates', 'pack', 'report'].map((a) => ['admin', `/admin/${a}`]));
     const body = await page.textContent('main');
     check('the admin finds the audit chain whole, with the notice, the lesson and the fix in it',
       body.includes('The chain holds') && body.includes('notice.queue') && body.includes('lesson'), body.slice(0, 300));

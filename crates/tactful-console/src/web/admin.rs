@@ -76,18 +76,18 @@ async fn admin_form(c: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Princ
 fn accounts_body(p: &Principal, list: &[accounts::Account], said: Option<Markup>) -> Markup {
     html! {
         @if let Some(s) = said { (s) }
-        table {
+        div.table-box { table.cards {
             thead { tr { th scope="col" { "Email" } th scope="col" { "Name" } th scope="col" { "Role" } th scope="col" { "Distributor" } th scope="col" { "State" } } }
             tbody {
                 @for a in list {
                     tr {
-                        td { (a.email) } td { (a.name) } td { (a.role.as_str()) }
-                        td { (a.distributor.as_deref().unwrap_or("")) }
-                        td { @if a.disabled { "disabled" } @else if a.active { "active" } @else { "invited" } }
+                        td data-label="Email" { (a.email) } td data-label="Name" { (a.name) } td data-label="Role" { (a.role.as_str()) }
+                        td data-label="Distributor" { (a.distributor.as_deref().unwrap_or("")) }
+                        td data-label="State" { @if a.disabled { "disabled" } @else if a.active { "active" } @else { "invited" } }
                     }
                 }
             }
-        }
+        } }
         h2 { "Invite someone" }
         form method="post" {
             input type="hidden" name="csrf" value=(p.csrf);
@@ -277,14 +277,17 @@ async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query
             input #q name="q" value=(q.q);
             button type="submit" { "Search" }
         }
-        table {
+        div.table-box { table.cards {
             thead { tr { th scope="col" { "#" } th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "To what" } } }
             tbody {
                 @for e in &found {
-                    tr { td { (e.seq) } td { (tactful_app::clock::rfc3339(e.at)) } td { (e.actor) } td { (e.action) } td { (e.subject) } }
+                    tr {
+                        td data-label="#" { (e.seq) } td data-label="When" { (tactful_app::clock::rfc3339(e.at)) }
+                        td data-label="Who" { (e.actor) } td data-label="What" { (e.action) } td data-label="To what" { (e.subject) }
+                    }
                 }
             }
-        }
+        } }
     };
     html_response(StatusCode::OK, &admin_page("Audit log", Some(&p), &body))
 }
@@ -324,21 +327,21 @@ fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
         @if let Some(s) = said { (s) }
         h2 { "People's keys" }
         p { "A personal key acts as its account on the JSON API (" code { "Authorization: Bearer KEY" } "), with the same role and the same cases in scope as the account's pages." }
-        table {
+        div.table-box { table.cards {
             thead { tr { th scope="col" { "Account" } th scope="col" { "Name" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "Last used" } th scope="col" { "State" } } }
             tbody {
                 @for k in &v.personal {
                     tr {
-                        td { (k.email) } td { (k.name) } td { code { (k.prefix) "…" } }
-                        td { (when(Some(k.created_at))) } td { (when(k.last_used_at)) }
-                        td {
+                        td data-label="Account" { (k.email) } td data-label="Name" { (k.name) } td data-label="Starts" { code { (k.prefix) "…" } }
+                        td data-label="Made" { (when(Some(k.created_at))) } td data-label="Last used" { (when(k.last_used_at)) }
+                        td data-label="State" {
                             @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
                             @else { (revoke("revoke_personal", k.id.to_string(), format!("Revoke {} ({})", k.name, k.email))) }
                         }
                     }
                 }
             }
-        }
+        } }
         h3 { "Make a personal key" }
         form method="post" {
             input type="hidden" name="csrf" value=(p.csrf);
@@ -355,20 +358,20 @@ fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
         }
         h2 { "Integrations' keys" }
         p { "An integration's key sends posts, drafts and peer reports (" code { "POST /api/v1/company/ingest" } ", " code { "/drafts" } ", " code { "/reports" } "); the audit log names it " code { "api:NAME" } "." }
-        table {
+        div.table-box { table.cards {
             thead { tr { th scope="col" { "Integration" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "State" } } }
             tbody {
                 @for k in &v.integrations {
                     tr {
-                        td { (k.name) } td { code { (k.prefix) "…" } } td { (when(Some(k.created_at))) }
-                        td {
+                        td data-label="Integration" { (k.name) } td data-label="Starts" { code { (k.prefix) "…" } } td data-label="Made" { (when(Some(k.created_at))) }
+                        td data-label="State" {
                             @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
                             @else { (revoke("revoke_integration", k.name.clone(), format!("Revoke the key of {}", k.name))) }
                         }
                     }
                 }
             }
-        }
+        } }
         h3 { "Make an integration's key" }
         form method="post" {
             input type="hidden" name="csrf" value=(p.csrf);
@@ -693,12 +696,13 @@ async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Pa
 
 /// One bar chart: each row's name, a bar (a `<meter>`, which needs no style
 /// to draw) and its number as text, so it reads the same without the bars.
-fn bars(caption: &str, unit: &str, rows: &[(String, f64, String)]) -> Markup {
+/// A bar chart as a table: `what` names the rows' column, `unit` the figures'.
+fn bars(caption: &str, what: &str, unit: &str, rows: &[(String, f64, String)]) -> Markup {
     let top = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1.0);
     html! {
         table class="chart" {
             caption { (caption) }
-            thead { tr { th scope="col" { "" } th scope="col" { "Bar" } th scope="col" { (unit) } } }
+            thead { tr { th scope="col" { (what) } th scope="col" { "Bar" } th scope="col" { (unit) } } }
             tbody {
                 @for (name, value, shown) in rows {
                     tr {
@@ -762,17 +766,17 @@ fn report_body(r: &tactful_company::report::Report) -> Markup {
     };
     html! {
         p { (r.cases) " cases over " (r.distributors) " distributors, as of " (tactful_app::clock::rfc3339(r.generated_at)) ". Lessons: " (r.lessons_completed) " of " (r.lessons_assigned) " passed." }
-        (bars("Cases by category", "Cases", &counted(&r.by_category)))
-        (bars("Cases by rule", "Cases", &counted(&r.by_rule)))
-        (bars("Cases by month opened", "Cases", &counted(&r.by_month)))
-        (bars("Cases by team", "Cases", &teams))
+        (bars("Cases by category", "Category", "Cases", &counted(&r.by_category)))
+        (bars("Cases by rule", "Rule", "Cases", &counted(&r.by_rule)))
+        (bars("Cases by month opened", "Month", "Cases", &counted(&r.by_month)))
+        (bars("Cases by team", "Team", "Cases", &teams))
         table {
             caption { "How long it took" }
-            thead { tr { th scope="col" { "" } th scope="col" { "Cases" } th scope="col" { "Median" } th scope="col" { "Mean" } } }
+            thead { tr { th scope="col" { "Between" } th scope="col" { "Cases" } th scope="col" { "Median" } th scope="col" { "Mean" } } }
             tbody { (timing("From opening to the notice", &r.time_to_notice)) (timing("From opening to the fix", &r.time_to_fix)) }
         }
-        (bars("Repeat offenders: posts with a case", "Posts", &offenders))
-        (bars("Precision per rule: decided cases that were not false alarms", "Precision", &precision))
+        (bars("Repeat offenders: posts with a case", "Distributor", "Posts", &offenders))
+        (bars("Precision per rule: decided cases that were not false alarms", "Rule", "Precision", &precision))
     }
 }
 
