@@ -42,6 +42,7 @@ pub mod report;
 pub mod roster;
 mod row;
 pub mod schema;
+pub mod testing;
 pub mod upline;
 pub mod worker;
 

@@ -1,20 +1,17 @@
 //! Notices, on both backends: a case becomes a friendly private note in the
-//! outbox, delivered by SMTP to a real sink on loopback (a small SMTP server
-//! written here, recording every message it accepts), with retries.
+//! outbox, delivered by SMTP to a real sink on loopback (the small SMTP server
+//! of `tactful_company::testing`, recording every message it accepts), with retries.
 
 mod common;
 
 use common::{T0, chain_holds, officer};
-
-use std::io::{BufRead, BufReader, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 
 use tactful_app::Checker;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Filter};
 use tactful_company::notice::{self, Template};
 use tactful_company::outbox::{self, Retry, Smtp};
+use tactful_company::testing::SmtpSink as Sink;
 use tactful_company::{DEFAULT_COMPANY, Error, audit};
 use tactful_store::Store;
 use tactful_store::people::Db;
@@ -29,91 +26,6 @@ D2,Bob Cole,,D1,@bobcole
 
 const HEALTH: &str = "Morning all! These drops cured my anxiety in two weeks, no more pills for me!";
 const INCOME: &str = "I made $5,000 last month from my phone. Quit your job and join my team!";
-
-/// One message the sink accepted.
-#[derive(Debug, Clone)]
-struct Received {
-    to: Vec<String>,
-    data: String,
-}
-
-/// A small SMTP server on loopback: 220, EHLO/HELO 250, MAIL/RCPT 250 (or
-/// 550 to every RCPT when it refuses), DATA 354, `.` 250, QUIT 221.
-struct Sink {
-    addr: String,
-    got: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Sink {
-    fn start(refuse: bool) -> Sink {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let g = Arc::clone(&got);
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { return };
-                let _ = serve(conn, refuse, &g);
-            }
-        });
-        Sink { addr, got }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-}
-
-fn serve(conn: TcpStream, refuse: bool, got: &Mutex<Vec<Received>>) -> std::io::Result<()> {
-    let mut r = BufReader::new(conn.try_clone()?);
-    let mut w = conn;
-    w.write_all(b"220 sink.test ESMTP ready\r\n")?;
-    let mut to = Vec::new();
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let cmd = line.trim_end().to_string();
-        let verb = cmd.get(..4).unwrap_or("").to_ascii_uppercase();
-        match verb.as_str() {
-            "EHLO" => w.write_all(b"250-sink.test\r\n250 8BITMIME\r\n")?,
-            "HELO" => w.write_all(b"250 sink.test\r\n")?,
-            "MAIL" => {
-                to.clear();
-                w.write_all(b"250 OK\r\n")?;
-            }
-            "RCPT" if refuse => w.write_all(b"550 5.1.1 mailbox unavailable\r\n")?,
-            "RCPT" => {
-                let addr = cmd.split(['<', '>']).nth(1).unwrap_or("").to_string();
-                to.push(addr);
-                w.write_all(b"250 OK\r\n")?;
-            }
-            "DATA" => {
-                w.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;
-                let mut data = String::new();
-                loop {
-                    let mut l = String::new();
-                    if r.read_line(&mut l)? == 0 {
-                        return Ok(());
-                    }
-                    if l == ".\r\n" {
-                        break;
-                    }
-                    data.push_str(l.strip_prefix('.').unwrap_or(&l));
-                }
-                got.lock().unwrap().push(Received { to: std::mem::take(&mut to), data });
-                w.write_all(b"250 OK queued\r\n")?;
-            }
-            "QUIT" => {
-                w.write_all(b"221 bye\r\n")?;
-                return Ok(());
-            }
-            "RSET" | "NOOP" => w.write_all(b"250 OK\r\n")?,
-            _ => w.write_all(b"502 not implemented\r\n")?,
-        }
-    }
-}
 
 /// The roster, a feed with a health claim by Ann and an income claim by Bob, scanned.
 fn scanned(store: &mut dyn Store) -> &mut dyn Db {
