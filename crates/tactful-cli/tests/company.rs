@@ -5,6 +5,7 @@
 mod common;
 
 use common::{command, scratch, stdout, tactful, text};
+use tactful_company::testing::SmtpSink;
 
 const ROSTER: &str = "\
 id,name,email,upline_id,rank,country,joined,left,handles
@@ -210,22 +211,10 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
     let (code, out) = run(db, &["company", "case", &health, "--status", "notice_sent"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("a case that is new cannot become notice_sent"), "{out}");
-    let (code, out) = run(
-        db,
-        &[
-            "company",
-            "case",
-            &health,
-            "--status",
-            "in_review",
-            "--assign",
-            "jane",
-            "--due",
-            "2026-12-01",
-            "--as",
-            "lead",
-        ],
-    );
+    // `company case HEALTH ARGS… --as lead`.
+    let as_lead =
+        |args: &[&str]| run(db, &[&["company", "case", health.as_str()], args, &["--as", "lead"]].concat());
+    let (code, out) = as_lead(&["--status", "in_review", "--assign", "jane", "--due", "2026-12-01"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out.trim(),
@@ -233,20 +222,7 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
             "case {health}: new → in_review\ncase {health}: assigned to jane\ncase {health}: due 2026-12-01"
         )
     );
-    let (code, out) = run(
-        db,
-        &[
-            "company",
-            "case",
-            &health,
-            "--status",
-            "dismissed",
-            "--reason",
-            "a testimonial legal cleared",
-            "--as",
-            "lead",
-        ],
-    );
+    let (code, out) = as_lead(&["--status", "dismissed", "--reason", "a testimonial legal cleared"]);
     assert_eq!(code, 0, "{out}");
     let (_, out) = run(db, &["company", "cases", "--status", "dismissed", "--json"]);
     assert!(out.contains("a testimonial legal cleared"), "{out}");
@@ -259,64 +235,6 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
 }
 
 on_both_backends!(scan_to_cases: scan_to_cases_on_sqlite, scan_to_cases_on_postgres, "cases");
-
-/// What the sink received: (recipient, data) per message.
-type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
-
-/// A small SMTP sink on loopback: accepts (or, refusing, answers 550 to
-/// every recipient) and records each message's recipients and data.
-fn smtp_sink(refuse: bool) -> (String, Received) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let g = std::sync::Arc::clone(&got);
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { return };
-            let serve = || -> std::io::Result<()> {
-                let mut r = BufReader::new(conn.try_clone()?);
-                let mut w = &conn;
-                w.write_all(b"220 sink ESMTP\r\n")?;
-                let mut to = String::new();
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line)? == 0 {
-                        return Ok(());
-                    }
-                    match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
-                        "EHLO" | "HELO" => w.write_all(b"250 sink\r\n")?,
-                        "RCPT" if refuse => w.write_all(b"550 5.1.1 no such mailbox\r\n")?,
-                        "RCPT" => {
-                            to = line.split(['<', '>']).nth(1).unwrap_or("").to_string();
-                            w.write_all(b"250 OK\r\n")?;
-                        }
-                        "DATA" => {
-                            w.write_all(b"354 go ahead\r\n")?;
-                            let mut data = String::new();
-                            loop {
-                                let mut l = String::new();
-                                if r.read_line(&mut l)? == 0 || l == ".\r\n" {
-                                    break;
-                                }
-                                data.push_str(l.strip_prefix('.').unwrap_or(&l));
-                            }
-                            g.lock().unwrap().push((std::mem::take(&mut to), data));
-                            w.write_all(b"250 OK\r\n")?;
-                        }
-                        "QUIT" => {
-                            w.write_all(b"221 bye\r\n")?;
-                            return Ok(());
-                        }
-                        _ => w.write_all(b"250 OK\r\n")?,
-                    }
-                }
-            };
-            let _ = serve();
-        }
-    });
-    (addr, got)
-}
 
 /// `tactful company …` at a fixed time.
 fn run_at(db: &str, now: &str, args: &[&str]) -> (i32, String) {
@@ -358,18 +276,22 @@ fn notices(db: &str, dir: &std::path::Path) {
     let (_, out) = run(db, &["company", "case", &ann]);
     assert!(out.contains("notice_sent") && out.contains("notice.queue"), "{out}");
 
-    let (refusing, refused) = smtp_sink(true);
-    let send = |at: &str, sink: &str| {
-        run_at(db, at, &["company", "outbox", "send", "--smtp", sink, "--from", "compliance@glowa.example"])
+    let refusing = SmtpSink::start(true);
+    let send = |at: &str, sink: &SmtpSink| {
+        run_at(
+            db,
+            at,
+            &["company", "outbox", "send", "--smtp", &sink.addr, "--from", "compliance@glowa.example"],
+        )
     };
     let (code, out) = send("2026-12-01T09:01:00Z", &refusing);
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("0 sent, 1 to retry later, 0 failed"), "{out}");
-    assert!(refused.lock().unwrap().is_empty());
+    assert!(refusing.received().is_empty());
     let (_, out) = run(db, &["company", "outbox"]);
     assert!(out.contains("queued") && out.contains("550"), "{out}");
 
-    let (good, got) = smtp_sink(false);
+    let good = SmtpSink::start(false);
     let (code, out) = send("2026-12-01T09:01:30Z", &good);
     assert_eq!(
         (code, out.trim()),
@@ -381,10 +303,10 @@ fn notices(db: &str, dir: &std::path::Path) {
     let (code, out) = send("2026-12-02T09:00:00Z", &good);
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("0 sent"), "never twice: {out}");
-    let got = got.lock().unwrap().clone();
+    let got = good.received();
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(got[0].0, "ann@example.com");
-    assert!(got[0].1.contains("Hi Ann Baker,"), "{}", got[0].1);
+    assert_eq!(got[0].to, ["ann@example.com"]);
+    assert!(got[0].data.contains("Hi Ann Baker,"), "{}", got[0].data);
     let (_, out) = run(db, &["company", "outbox"]);
     assert!(out.contains("1 notices: 0 queued, 1 sent, 0 failed"), "{out}");
     let (code, out) = run(db, &["company", "audit", "verify"]);
