@@ -167,7 +167,17 @@ pub(crate) fn head_findings_beside(
     // The finding covers the whole draft: it is about the post, not a phrase.
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len().max(start);
-    let pct = |x: f32| (x * 100.0).floor() as u32;
+    // The rule's own message, with how sure the classifier is.
+    let mut flag = |code: &str, reads_as: &str, x: f32| {
+        if let Some(rule) = engine.rule(code) {
+            let sure = (x * 100.0).floor() as u32;
+            let msg = format!(
+                "{} (The content-kind classifier reads this as {reads_as}, {sure}% sure.)",
+                rule.message
+            );
+            out.push(tactful_core::engine::finding_of(rule, start, end, msg));
+        }
+    };
     let promotional = prob("promotional");
     if promo
         && promotional >= PROMOTION_MIN
@@ -177,25 +187,11 @@ pub(crate) fn head_findings_beside(
             None => engine.check(text, channel).iter().any(|f| f.category == Category::Disclosure),
         }
     {
-        if let Some(rule) = engine.rule(PROMOTION) {
-            let msg = format!(
-                "{} (The content-kind classifier reads this as promotion, {}% sure.)",
-                rule.message,
-                pct(promotional)
-            );
-            out.push(tactful_core::engine::finding_of(rule, start, end, msg));
-        }
+        flag(PROMOTION, "promotion", promotional);
     }
     let off_topic = prob("off-topic");
     if off && off_topic >= OFF_TOPIC_MIN && engine.external_allows(OFF_TOPIC, text, channel) {
-        if let Some(rule) = engine.rule(OFF_TOPIC) {
-            let msg = format!(
-                "{} (The content-kind classifier reads this as off-topic, {}% sure.)",
-                rule.message,
-                pct(off_topic)
-            );
-            out.push(tactful_core::engine::finding_of(rule, start, end, msg));
-        }
+        flag(OFF_TOPIC, "off-topic", off_topic);
     }
     out
 }

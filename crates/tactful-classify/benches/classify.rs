@@ -32,25 +32,9 @@ const SENTENCES: &[&str] = &[
 ];
 
 fn corpus(n: usize) -> Vec<String> {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    (0..n)
-        .map(|_| {
-            let mut post = String::with_capacity(340);
-            while post.len() < 300 {
-                if !post.is_empty() {
-                    post.push(' ');
-                }
-                post.push_str(SENTENCES[(next() % SENTENCES.len() as u64) as usize]);
-            }
-            post
-        })
-        .collect()
+    // The same posts on every run.
+    tactful_core::seeded::Rng(0x2545_F491_4F6C_DD1D)
+        .posts(n, 300, |rng| SENTENCES[rng.index(SENTENCES.len())])
 }
 
 fn main() {

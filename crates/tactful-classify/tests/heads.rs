@@ -3,9 +3,12 @@
 
 use tactful_classify::{Head, Model, Scratch, UNCERTAIN, builtin};
 
-fn label(head: Head, text: &str) -> String {
+/// Each text gets its label from the embedded model of `head`.
+fn assert_labels(head: Head, cases: &[(&str, &str)]) {
     let m = builtin::model(head).expect("the embedded model loads");
-    m.classify(text, &mut Scratch::new()).label.to_string()
+    for &(text, want) in cases {
+        assert_eq!(m.classify(text, &mut Scratch::new()).label.to_string(), want, "{head}: {text:?}");
+    }
 }
 
 #[test]
@@ -31,54 +34,45 @@ fn the_embedded_files_are_written_back_byte_for_byte() {
 
 #[test]
 fn obvious_spam_is_spam_and_a_friends_message_is_not() {
-    assert_eq!(
-        label(
-            Head::Spam,
-            "WINNER!! You have won a £1000 cash prize. To claim call 09061701461 now. T&C apply"
-        ),
-        "spam"
+    assert_labels(
+        Head::Spam,
+        &[
+            ("WINNER!! You have won a £1000 cash prize. To claim call 09061701461 now. T&C apply", "spam"),
+            ("Check out my channel and subscribe please!! http://youtube.com/mychannel", "spam"),
+            ("Are you coming to dinner tonight? Mum is making lasagne", "not-spam"),
+            ("Had a lovely walk by the lake with the kids this morning.", "not-spam"),
+        ],
     );
-    assert_eq!(
-        label(Head::Spam, "Check out my channel and subscribe please!! http://youtube.com/mychannel"),
-        "spam"
-    );
-    assert_eq!(label(Head::Spam, "Are you coming to dinner tonight? Mum is making lasagne"), "not-spam");
-    assert_eq!(label(Head::Spam, "Had a lovely walk by the lake with the kids this morning."), "not-spam");
 }
 
 #[test]
 fn a_complaint_to_a_brand_is_a_customer_request_and_small_talk_is_not() {
-    assert_eq!(
-        label(
-            Head::CustomerRequest,
-            "@AcmeSupport my order still hasn't arrived after three weeks and nobody answers my emails. I want a refund"
-        ),
-        "request"
+    assert_labels(
+        Head::CustomerRequest,
+        &[
+            (
+                "@AcmeSupport my order still hasn't arrived after three weeks and nobody answers my emails. I want a refund",
+                "request",
+            ),
+            ("@BrandHelp the app keeps crashing every time I try to pay, this is ridiculous", "request"),
+            ("What a beautiful sunset tonight, feeling grateful", "other"),
+        ],
     );
-    assert_eq!(
-        label(
-            Head::CustomerRequest,
-            "@BrandHelp the app keeps crashing every time I try to pay, this is ridiculous"
-        ),
-        "request"
-    );
-    assert_eq!(label(Head::CustomerRequest, "What a beautiful sunset tonight, feeling grateful"), "other");
 }
 
 #[test]
 fn content_kind_tells_an_ad_from_a_chat_and_a_fan_comment() {
-    assert_eq!(
-        label(
-            Head::ContentKind,
-            "Shop our new summer collection! 30% off all dresses this weekend only. Free shipping on orders over $50."
-        ),
-        "promotional"
+    assert_labels(
+        Head::ContentKind,
+        &[
+            (
+                "Shop our new summer collection! 30% off all dresses this weekend only. Free shipping on orders over $50.",
+                "promotional",
+            ),
+            ("Hey, are you still coming over later? I'll cook, just bring wine", "personal"),
+            ("this song is amazing, still listening in 2015 :)", "off-topic"),
+        ],
     );
-    assert_eq!(
-        label(Head::ContentKind, "Hey, are you still coming over later? I'll cook, just bring wine"),
-        "personal"
-    );
-    assert_eq!(label(Head::ContentKind, "this song is amazing, still listening in 2015 :)"), "off-topic");
 }
 
 #[test]

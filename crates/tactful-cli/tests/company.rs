@@ -210,22 +210,10 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
     let (code, out) = run(db, &["company", "case", &health, "--status", "notice_sent"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("a case that is new cannot become notice_sent"), "{out}");
-    let (code, out) = run(
-        db,
-        &[
-            "company",
-            "case",
-            &health,
-            "--status",
-            "in_review",
-            "--assign",
-            "jane",
-            "--due",
-            "2026-12-01",
-            "--as",
-            "lead",
-        ],
-    );
+    // `company case HEALTH ARGS… --as lead`.
+    let as_lead =
+        |args: &[&str]| run(db, &[&["company", "case", health.as_str()], args, &["--as", "lead"]].concat());
+    let (code, out) = as_lead(&["--status", "in_review", "--assign", "jane", "--due", "2026-12-01"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out.trim(),
@@ -233,20 +221,7 @@ fn scan_to_cases(db: &str, dir: &std::path::Path) {
             "case {health}: new → in_review\ncase {health}: assigned to jane\ncase {health}: due 2026-12-01"
         )
     );
-    let (code, out) = run(
-        db,
-        &[
-            "company",
-            "case",
-            &health,
-            "--status",
-            "dismissed",
-            "--reason",
-            "a testimonial legal cleared",
-            "--as",
-            "lead",
-        ],
-    );
+    let (code, out) = as_lead(&["--status", "dismissed", "--reason", "a testimonial legal cleared"]);
     assert_eq!(code, 0, "{out}");
     let (_, out) = run(db, &["company", "cases", "--status", "dismissed", "--json"]);
     assert!(out.contains("a testimonial legal cleared"), "{out}");

@@ -11,6 +11,8 @@
 
 #![allow(clippy::print_stdout)]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -111,11 +113,7 @@ fn read_only(data: &[u8]) -> f64 {
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.replace('_', "").parse().ok())
-        .or_else(|| std::env::var("TACTFUL_BENCH_POSTS").ok().and_then(|v| v.parse().ok()))
-        .unwrap_or(100_000);
+    let n = common::posts(100_000);
     let dir = std::env::temp_dir().join(format!("tactful-company-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = |label: &str| -> Box<dyn Store> {

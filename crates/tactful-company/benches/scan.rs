@@ -12,6 +12,8 @@
 
 #![allow(clippy::print_stdout)]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -128,11 +130,7 @@ fn scan(open: &(dyn Fn() -> Box<dyn Store> + Sync), workers: usize, n: usize) ->
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.replace('_', "").parse().ok())
-        .or_else(|| std::env::var("TACTFUL_BENCH_POSTS").ok().and_then(|v| v.parse().ok()))
-        .unwrap_or(20_000);
+    let n = common::posts(20_000);
     let texts = texts(n);
     let baseline = bulk(&texts);
     println!("bulk check {n:>8} posts: {baseline:>8.0} posts/s (Checker::check in a loop, no store)");

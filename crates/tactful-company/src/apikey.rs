@@ -4,15 +4,16 @@
 //! A key is a long random secret (the caller makes it), so a plain hash is
 //! enough: there is nothing to guess from it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tactful_store::Arg;
-use tactful_store::people::{Cell, Db};
+use tactful_store::people::Db;
 
 use crate::audit::Chain;
 use crate::{Actor, Error};
 
 /// A key as the store keeps it: never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Read from the columns of [`COLUMNS`], in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKey {
     pub id: i64,
     /// The integration's name: who the audit log says acted.
@@ -30,27 +31,15 @@ fn hash(secret: &str) -> String {
     crate::sha256_hex(&[b"tactful-company-api-key:", secret.trim().as_bytes()], 32)
 }
 
-fn key(r: &mut [Cell]) -> ApiKey {
-    ApiKey {
-        id: r[0].int(),
-        name: r[1].take_text(),
-        prefix: r[2].take_text(),
-        created_at: r[3].int(),
-        revoked_at: r[4].opt_int(),
-    }
-}
-
 const COLUMNS: &str = "id, name, prefix, created_at, revoked_at";
 
 /// Every key of the company, the newest first.
 pub fn list(db: &mut dyn Db, company: i64) -> Result<Vec<ApiKey>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    crate::records(
+        db,
         &format!("SELECT {COLUMNS} FROM company_api_keys WHERE company_id = ?1 ORDER BY id DESC"),
         &[Arg::Int(company)],
-        &mut |r| out.push(key(r)),
-    )?;
-    Ok(out)
+    )
 }
 
 /// Keep a new key for the integration `name` (one live key per name),
@@ -109,13 +98,12 @@ pub fn create(db: &mut dyn Db, actor: &Actor, name: &str, secret: &str) -> Resul
 pub fn revoke(db: &mut dyn Db, actor: &Actor, name: &str) -> Result<ApiKey, Error> {
     let name = name.trim();
     crate::transaction(db, actor.company, |db| {
-        let mut rows = Vec::new();
-        db.each(
+        let mut rows: Vec<ApiKey> = crate::records(
+            db,
             &format!(
                 "SELECT {COLUMNS} FROM company_api_keys WHERE company_id = ?1 AND name = ?2 AND revoked_at IS NULL"
             ),
             &[Arg::Int(actor.company), Arg::Text(name.to_string())],
-            &mut |r| rows.push(key(r)),
         )?;
         let Some(mut k) = rows.pop() else {
             return Err(Error::Input(format!("no live API key named `{name}`")));
@@ -140,13 +128,13 @@ pub fn revoke(db: &mut dyn Db, actor: &Actor, name: &str) -> Result<ApiKey, Erro
 
 /// The live key whose secret this is (none: unknown or revoked).
 pub fn check(db: &mut dyn Db, company: i64, secret: &str) -> Result<Option<ApiKey>, Error> {
-    let mut out = None;
-    db.each(
+    let keys: Vec<ApiKey> = crate::records(
+        db,
         &format!(
             "SELECT {COLUMNS} FROM company_api_keys WHERE hash = ?1 AND company_id = ?2 AND revoked_at IS NULL"
         ),
         &[Arg::Text(hash(secret)), Arg::Int(company)],
-        &mut |r| out = Some(key(r)),
     )?;
-    Ok(out)
+    // The last row, as before: at most one live key has this hash.
+    Ok(keys.into_iter().last())
 }

@@ -10,7 +10,7 @@
 //! head hash `verify` prints is the thing to write down elsewhere.
 
 use serde_json::Value;
-use tactful_store::people::{Cell, Db};
+use tactful_store::people::Db;
 use tactful_store::{Arg, StoreError};
 
 use crate::{Actor, Error};
@@ -19,7 +19,8 @@ use crate::{Actor, Error};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// Read from the columns of [`COLUMNS`], in order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     pub company: i64,
     /// 1, 2, 3… per company, with no gaps.
@@ -281,42 +282,25 @@ pub(crate) fn append(
     Ok(e)
 }
 
-fn entry(r: &mut [Cell]) -> AuditEntry {
-    AuditEntry {
-        company: r[0].int(),
-        seq: r[1].int(),
-        at: r[2].int(),
-        actor: r[3].take_text(),
-        action: r[4].take_text(),
-        subject: r[5].take_text(),
-        before: r[6].opt_text(),
-        after: r[7].opt_text(),
-        prev_hash: r[8].take_text(),
-        hash: r[9].take_text(),
-    }
-}
+const COLUMNS: &str = "company_id, seq, at, actor, action, subject, before_json, after_json, prev_hash, hash";
 
 /// Visit the company's entries in order.
 pub fn entries(db: &mut dyn Db, company: i64, visit: &mut dyn FnMut(AuditEntry)) -> Result<(), Error> {
-    db.each(
-        "SELECT company_id, seq, at, actor, action, subject, before_json, after_json, prev_hash, hash
-         FROM company_audit WHERE company_id = ?1 ORDER BY seq",
+    crate::each_record(
+        db,
+        &format!("SELECT {COLUMNS} FROM company_audit WHERE company_id = ?1 ORDER BY seq"),
         &[Arg::Int(company)],
-        &mut |r| visit(entry(r)),
-    )?;
-    Ok(())
+        visit,
+    )
 }
 
 /// The entries about one subject (`case:17`), in order.
 pub fn about(db: &mut dyn Db, company: i64, subject: &str) -> Result<Vec<AuditEntry>, Error> {
-    let mut out = Vec::new();
-    db.each(
-        "SELECT company_id, seq, at, actor, action, subject, before_json, after_json, prev_hash, hash
-         FROM company_audit WHERE company_id = ?1 AND subject = ?2 ORDER BY seq",
+    crate::records(
+        db,
+        &format!("SELECT {COLUMNS} FROM company_audit WHERE company_id = ?1 AND subject = ?2 ORDER BY seq"),
         &[Arg::Int(company), Arg::Text(subject.to_string())],
-        &mut |r| out.push(entry(r)),
-    )?;
-    Ok(out)
+    )
 }
 
 /// Check the whole chain of the company.

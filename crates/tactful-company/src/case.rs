@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 use tactful_core::Severity;
+use tactful_core::seeded::mix;
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -199,14 +200,6 @@ fn words(text: &str) -> Vec<String> {
         .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect()
-}
-
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
 }
 
 fn hash_word(w: &str) -> u64 {

@@ -122,7 +122,7 @@ fn case(r: &mut [Cell]) -> Result<Case, String> {
     let sev: Severity = severity.parse().map_err(|_| format!("a case with severity `{severity}`"))?;
     let group_posts = r[9].opt_int().unwrap_or(1).max(1);
     let earlier_cases = r[11].int();
-    let codes = r[6].text().split(',').filter(|c| !c.is_empty()).map(str::to_string).collect();
+    let codes = codes(&r[6]);
     let findings = serde_json::from_str(&r[7].text()).map_err(|e| format!("a case's findings: {e}"))?;
     Ok(Case {
         id: r[0].int(),
@@ -148,6 +148,11 @@ fn case(r: &mut [Cell]) -> Result<Case, String> {
         escalated_to: r[19].opt_text(),
         peer_reports: r[20].int(),
     })
+}
+
+/// The rule codes of a case, as stored (comma-separated).
+pub(crate) fn codes(cell: &Cell) -> Vec<String> {
+    cell.text().split(',').filter(|c| !c.is_empty()).map(str::to_string).collect()
 }
 
 fn cases(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Case>, Error> {
@@ -304,11 +309,11 @@ pub fn detail(db: &mut dyn Db, company: i64, id: i64) -> Result<CaseDetail, Erro
             case.post_id, case.version
         )));
     };
-    let mut group_cases = Vec::new();
-    db.each(
+    let group_cases = crate::collect(
+        db,
         "SELECT id, distributor_id FROM company_cases WHERE company_id = ?1 AND group_id = ?2 AND id <> ?3 ORDER BY id",
         &[Arg::Int(company), Arg::Int(case.group), Arg::Int(id)],
-        &mut |r| group_cases.push((r[0].int(), r[1].opt_text())),
+        |r| (r[0].int(), r[1].opt_text()),
     )?;
     let history = audit::about(db, company, &format!("case:{id}"))?;
     Ok(CaseDetail {
@@ -402,8 +407,9 @@ pub fn change(db: &mut dyn Db, actor: &Actor, id: i64, change: &Change) -> Resul
     })
 }
 
-/// A case group: the same or nearly the same text in many posts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A case group: the same or nearly the same text in many posts (read from
+/// the columns of [`groups`], in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseGroup {
     pub id: i64,
     /// The first text of the group.
@@ -414,19 +420,10 @@ pub struct CaseGroup {
 
 /// The groups with more than one post, largest first.
 pub fn groups(db: &mut dyn Db, company: i64) -> Result<Vec<CaseGroup>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    crate::records(
+        db,
         "SELECT id, sample_text, posts, distributors FROM company_case_groups
          WHERE company_id = ?1 AND posts > 1 ORDER BY posts DESC, id",
         &[Arg::Int(company)],
-        &mut |r| {
-            out.push(CaseGroup {
-                id: r[0].int(),
-                sample: r[1].take_text(),
-                posts: r[2].int(),
-                distributors: r[3].int(),
-            });
-        },
-    )?;
-    Ok(out)
+    )
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Read;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tactful_store::people::Db;
 use tactful_store::{Arg, StoreError};
 
@@ -346,8 +346,8 @@ fn flush(
     Ok(())
 }
 
-/// A post as stored, with its current text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A post as stored, with its current text (read from the columns of [`posts`], in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Post {
     pub id: i64,
     pub network: String,
@@ -362,8 +362,8 @@ pub struct Post {
     pub text: String,
 }
 
-/// One text a post has had.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One text a post has had (read from the columns of [`versions`], in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostVersion {
     pub version: i64,
     pub text: String,
@@ -388,46 +388,22 @@ pub fn posts(db: &mut dyn Db, company: i64, distributor: Option<&str>) -> Result
         args.push(Arg::Text(d.to_string()));
     }
     sql.push_str(" ORDER BY p.id");
-    let mut out = Vec::new();
-    db.each(&sql, &args, &mut |r| {
-        out.push(Post {
-            id: r[0].int(),
-            network: r[1].take_text(),
-            key: r[2].take_text(),
-            post_id: r[3].opt_text(),
-            url: r[4].opt_text(),
-            author: r[5].take_text(),
-            distributor: r[6].opt_text(),
-            posted_at: r[7].opt_int(),
-            version: r[8].int(),
-            text: r[9].take_text(),
-        });
-    })?;
-    Ok(out)
+    crate::records(db, &sql, &args)
 }
 
 /// Every text a post has had, oldest first.
 pub fn versions(db: &mut dyn Db, company: i64, post: i64) -> Result<Vec<PostVersion>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    crate::records(
+        db,
         "SELECT version, text, seen_at, source_file, source_line FROM company_post_versions
          WHERE company_id = ?1 AND post_id = ?2 ORDER BY version",
         &[Arg::Int(company), Arg::Int(post)],
-        &mut |r| {
-            out.push(PostVersion {
-                version: r[0].int(),
-                text: r[1].take_text(),
-                seen_at: r[2].int(),
-                source_file: r[3].take_text(),
-                source_line: r[4].int(),
-            });
-        },
-    )?;
-    Ok(out)
+    )
 }
 
-/// A handle that posted but is on no distributor's roster entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A handle that posted but is on no distributor's roster entry (read from
+/// the columns of [`unattributed`], in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unattributed {
     pub network: String,
     pub handle: String,
@@ -441,22 +417,11 @@ pub struct Unattributed {
 
 /// The unattributed handles, most posts first.
 pub fn unattributed(db: &mut dyn Db, company: i64) -> Result<Vec<Unattributed>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    crate::records(
+        db,
         "SELECT network, author_handle, COUNT(*), MIN(first_seen), MAX(last_changed), MAX(url)
          FROM company_posts WHERE company_id = ?1 AND distributor_id IS NULL
          GROUP BY network, author_handle ORDER BY COUNT(*) DESC, network, author_handle",
         &[Arg::Int(company)],
-        &mut |r| {
-            out.push(Unattributed {
-                network: r[0].take_text(),
-                handle: r[1].take_text(),
-                posts: r[2].int(),
-                first_seen: r[3].int(),
-                last_seen: r[4].int(),
-                example_url: r[5].opt_text(),
-            });
-        },
-    )?;
-    Ok(out)
+    )
 }

@@ -11,10 +11,10 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tactful_core::{Category, Engine};
 use tactful_store::Arg;
-use tactful_store::people::{Cell, Db};
+use tactful_store::people::Db;
 
 use crate::audit::Chain;
 use crate::{Actor, Error};
@@ -438,8 +438,8 @@ fn passes(right: i64, of: i64) -> bool {
     right * 3 >= of * 2
 }
 
-/// A lesson given to a distributor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A lesson given to a distributor; read from the columns of [`COLUMNS`], in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
     pub id: i64,
     pub distributor: String,
@@ -452,20 +452,6 @@ pub struct Assignment {
     pub score: Option<i64>,
     pub questions: Option<i64>,
     pub completed_at: Option<i64>,
-}
-
-fn assignment(r: &mut [Cell]) -> Assignment {
-    Assignment {
-        id: r[0].int(),
-        distributor: r[1].take_text(),
-        lesson: r[2].take_text(),
-        case: r[3].opt_int(),
-        assigned_at: r[4].int(),
-        attempts: r[5].int(),
-        score: r[6].opt_int(),
-        questions: r[7].opt_int(),
-        completed_at: r[8].opt_int(),
-    }
 }
 
 const COLUMNS: &str =
@@ -500,7 +486,6 @@ pub fn assignments(
     company: i64,
     distributor: Option<&str>,
 ) -> Result<Vec<Assignment>, Error> {
-    let mut out = Vec::new();
     let mut args = vec![Arg::Int(company)];
     let mut sql = format!("SELECT {COLUMNS} FROM company_lessons WHERE company_id = ?1");
     if let Some(d) = distributor {
@@ -508,8 +493,7 @@ pub fn assignments(
         args.push(Arg::Text(d.to_string()));
     }
     sql.push_str(" ORDER BY id DESC");
-    db.each(&sql, &args, &mut |r| out.push(assignment(r)))?;
-    Ok(out)
+    crate::records(db, &sql, &args)
 }
 
 /// What a quiz attempt came to.
@@ -546,12 +530,12 @@ pub fn complete(
         if known.is_empty() {
             return Err(Error::UnknownDistributor(distributor.to_string()));
         }
-        let mut open = Vec::new();
-        db.each(
+        let mut open = crate::collect(
+            db,
             "SELECT id FROM company_lessons WHERE company_id = ?1 AND distributor_id = ?2 AND lesson = ?3
              AND completed_at IS NULL ORDER BY id",
             &[Arg::Int(company), Arg::Text(distributor.to_string()), Arg::Static(lesson.id)],
-            &mut |r| open.push(r[0].int()),
+            |r| r[0].int(),
         )?;
         if open.is_empty() {
             open.push(

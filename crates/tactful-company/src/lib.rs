@@ -40,6 +40,7 @@ pub mod peer;
 pub mod policy;
 pub mod report;
 pub mod roster;
+mod row;
 pub mod schema;
 pub mod upline;
 pub mod worker;
@@ -228,12 +229,57 @@ pub(crate) fn read_rows<T>(
     out: &mut Vec<T>,
     read: impl Fn(&mut [tactful_store::people::Cell]) -> Result<T, String>,
 ) -> Result<(), Error> {
+    visit_rows(db, sql, args, read, |v| out.push(v))
+}
+
+fn visit_rows<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+    read: impl Fn(&mut [tactful_store::people::Cell]) -> Result<T, String>,
+    mut visit: impl FnMut(T),
+) -> Result<(), Error> {
     let mut bad = None;
     db.each(sql, args, &mut |r| match read(r) {
-        Ok(v) => out.push(v),
+        Ok(v) => visit(v),
         Err(e) => bad = Some(e),
     })?;
     bad.map_or(Ok(()), |e| Err(Error::Damaged(e)))
+}
+
+/// Visit the rows of `sql` as records whose fields are the columns in
+/// order ([`row::read`]).
+pub(crate) fn each_record<T: serde::de::DeserializeOwned>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+    visit: impl FnMut(T),
+) -> Result<(), Error> {
+    visit_rows(db, sql, args, row::read, visit)
+}
+
+/// The rows of `sql` as records whose fields are the columns in order.
+pub(crate) fn records<T: serde::de::DeserializeOwned>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+) -> Result<Vec<T>, Error> {
+    let mut out = Vec::new();
+    each_record(db, sql, args, |v| out.push(v))?;
+    Ok(out)
+}
+
+/// The rows of `sql`, each read by `read` (a mapping that cannot fail), in
+/// the query's order.
+pub(crate) fn collect<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[tactful_store::Arg],
+    mut read: impl FnMut(&mut [tactful_store::people::Cell]) -> T,
+) -> Result<Vec<T>, tactful_store::StoreError> {
+    let mut out = Vec::new();
+    db.each(sql, args, &mut |r| out.push(read(r)))?;
+    Ok(out)
 }
 
 /// Hex of the first `bytes` bytes of SHA-256 of `parts`, fed in order.

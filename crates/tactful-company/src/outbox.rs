@@ -14,7 +14,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{Message, SmtpTransport, Transport};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tactful_store::Arg;
 use tactful_store::people::{Cell, Db};
 
@@ -206,8 +206,8 @@ pub fn wrap(text: &str, width: usize) -> String {
     out
 }
 
-/// A notice as the outbox holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A notice as the outbox holds it; read from the columns of [`COLUMNS`], in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub id: i64,
     pub case: i64,
@@ -223,34 +223,16 @@ pub struct Entry {
     pub sent_at: Option<i64>,
 }
 
-fn entry(r: &mut [Cell]) -> Entry {
-    Entry {
-        id: r[0].int(),
-        case: r[1].int(),
-        distributor: r[2].take_text(),
-        to: r[3].take_text(),
-        subject: r[4].take_text(),
-        status: r[5].take_text(),
-        attempts: r[6].int(),
-        last_error: r[7].opt_text(),
-        next_attempt_at: r[8].int(),
-        queued_at: r[9].int(),
-        sent_at: r[10].opt_int(),
-    }
-}
-
 const COLUMNS: &str = "id, case_id, distributor_id, to_address, subject, status, attempts, last_error,
     next_attempt_at, queued_at, sent_at";
 
 /// Every notice, oldest first.
 pub fn list(db: &mut dyn Db, company: i64) -> Result<Vec<Entry>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    crate::records(
+        db,
         &format!("SELECT {COLUMNS} FROM company_outbox WHERE company_id = ?1 ORDER BY id"),
         &[Arg::Int(company)],
-        &mut |r| out.push(entry(r)),
-    )?;
-    Ok(out)
+    )
 }
 
 /// The body of one notice, as it was (or will be) sent.
@@ -282,15 +264,17 @@ pub fn send(db: &mut dyn Db, actor: &Actor, mailer: &dyn Mailer, retry: Retry) -
     let claimed: Vec<(Entry, String)> = crate::transaction(db, company, |db| {
         let lock = if db.postgres() { " FOR UPDATE SKIP LOCKED" } else { "" };
         let mut due = Vec::new();
-        db.each(
+        crate::read_rows(
+            db,
             &format!(
                 "SELECT {COLUMNS}, body FROM company_outbox
                  WHERE company_id = ?1 AND status = 'queued' AND next_attempt_at <= ?2 ORDER BY id{lock}"
             ),
             &[Arg::Int(company), Arg::Int(now)],
-            &mut |r| {
+            &mut due,
+            |r: &mut [Cell]| {
                 let body = r[11].take_text();
-                due.push((entry(r), body));
+                Ok((crate::row::read::<Entry>(r)?, body))
             },
         )?;
         for (e, _) in &due {

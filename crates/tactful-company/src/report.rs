@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tactful_store::Arg;
-use tactful_store::people::Db;
+use tactful_store::people::{Cell, Db};
 
 use crate::Error;
 use crate::roster;
@@ -123,24 +123,23 @@ struct Row {
 
 /// Build the report for a company at `now`.
 pub fn build(db: &mut dyn Db, company: i64, now: i64) -> Result<Report, Error> {
-    let mut rows = Vec::new();
-    db.each(
+    let read = |r: &mut [Cell]| Row {
+        distributor: r[0].opt_text(),
+        category: r[1].take_text(),
+        codes: crate::cases::codes(&r[2]),
+        status: r[3].take_text(),
+        post: r[4].int(),
+        opened: r[5].int(),
+        updated: r[6].int(),
+        noticed: r[7].opt_int(),
+    };
+    let rows = crate::collect(
+        db,
         "SELECT c.distributor_id, c.category, c.codes, c.status, c.post_id, c.opened_at, c.updated_at,
          (SELECT MIN(o.queued_at) FROM company_outbox o WHERE o.company_id = c.company_id AND o.case_id = c.id)
          FROM company_cases c WHERE c.company_id = ?1",
         &[Arg::Int(company)],
-        &mut |r| {
-            rows.push(Row {
-                distributor: r[0].opt_text(),
-                category: r[1].take_text(),
-                codes: r[2].text().split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
-                status: r[3].take_text(),
-                post: r[4].int(),
-                opened: r[5].int(),
-                updated: r[6].int(),
-                noticed: r[7].opt_int(),
-            });
-        },
+        read,
     )?;
     let people = roster::distributors(db, company)?;
     let mut completed: HashMap<String, i64> = HashMap::new();

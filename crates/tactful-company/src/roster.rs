@@ -28,7 +28,7 @@ pub struct Handle {
 }
 
 /// A distributor, as the roster knows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Distributor {
     pub id: String,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct Distributor {
 type Column<T> = Option<T>;
 
 /// One roster row as the file gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RosterRow {
     pub line: u64,
     pub id: String,
@@ -147,18 +147,7 @@ const HANDLES_EXPECTED: &str =
 /// Read one row (the cells by field). Pure.
 fn row(file: &str, line: u64, cells: &[(Field, String, &str)]) -> Result<RosterRow, Problem> {
     let bad = |column: &str, expected: &str, found: &str| Problem::new(file, line, column, expected, found);
-    let mut r = RosterRow {
-        line,
-        id: String::new(),
-        name: None,
-        email: None,
-        upline: None,
-        rank: None,
-        country: None,
-        joined: None,
-        left: None,
-        handles: Vec::new(),
-    };
+    let mut r = RosterRow { line, ..RosterRow::default() };
     let opt = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
     for (f, column, raw) in cells {
         let v = raw.trim();
@@ -319,17 +308,7 @@ fn merge(
 ) -> Result<Distributor, Problem> {
     let mut d = match (before, &r.name) {
         (Some(b), _) => b.clone(),
-        (None, Some(name)) => Distributor {
-            id: r.id.clone(),
-            name: name.clone(),
-            email: None,
-            upline: None,
-            rank: None,
-            country: None,
-            joined: None,
-            left: None,
-            handles: Vec::new(),
-        },
+        (None, Some(name)) => Distributor { id: r.id.clone(), name: name.clone(), ..Distributor::default() },
         (None, None) => {
             return Err(Problem::new(
                 file,

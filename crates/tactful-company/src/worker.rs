@@ -26,9 +26,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use tactful_app::Checker;
 use tactful_core::{Category, Channel, Finding, Severity};
-use tactful_store::Arg;
-use tactful_store::people::Cell;
-use tactful_store::people::Db;
+use tactful_store::people::{Cell, Db};
+use tactful_store::{Arg, StoreError};
 
 use crate::audit::Chain;
 use crate::case::{Status, group_keys, priority, same_text};
@@ -82,7 +81,8 @@ impl ScanSummary {
     }
 }
 
-/// A queued version with its text.
+/// A queued version with its text (read from the columns of [`claim`], in order).
+#[derive(serde::Deserialize)]
 struct Claimed {
     post: i64,
     version: i64,
@@ -134,6 +134,25 @@ fn pairs(n: usize, first: usize) -> String {
 /// `?first, ?first+1, …`
 fn list(n: usize, first: usize) -> String {
     (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Run the query `sql(placeholders)` once per chunk of `keys` (at most 5,000,
+/// under both backends' limit on bound values): `fixed` binds ?1, ?2…, the
+/// chunk's keys the placeholders after them.
+fn each_in_chunks<'a, K>(
+    db: &mut dyn Db,
+    fixed: &[Arg<'a>],
+    keys: &'a [K],
+    arg: impl Fn(&'a K) -> Arg<'a>,
+    sql: impl Fn(&str) -> String,
+    visit: &mut dyn FnMut(&mut [Cell]),
+) -> Result<(), StoreError> {
+    for chunk in keys.chunks(5_000) {
+        let mut args = fixed.to_vec();
+        args.extend(chunk.iter().map(&arg));
+        db.each(&sql(&list(chunk.len(), fixed.len() + 1)), &args, visit)?;
+    }
+    Ok(())
 }
 
 const OPEN: &str = "('new', 'in_review', 'notice_sent', 'escalated')";
@@ -463,22 +482,22 @@ fn earlier_posts(db: &mut dyn Db, company: i64, drafts: &[Draft]) -> Result<Hash
     who.sort_unstable();
     who.dedup();
     let mut out = HashMap::new();
-    for chunk in who.chunks(5_000) {
-        let mut args = vec![Arg::Int(company)];
-        args.extend(chunk.iter().map(|w| Arg::Text((*w).to_string())));
-        db.each(
-            &format!(
+    each_in_chunks(
+        db,
+        &[Arg::Int(company)],
+        &who,
+        |w| Arg::Text((*w).to_string()),
+        |who| {
+            format!(
                 "SELECT distributor_id, COUNT(DISTINCT post_id) FROM company_cases
-                 WHERE company_id = ?1 AND distributor_id IN ({}) AND status <> 'dismissed'
-                 GROUP BY distributor_id",
-                list(chunk.len(), 2)
-            ),
-            &args,
-            &mut |r| {
-                out.insert(r[0].take_text(), r[1].int());
-            },
-        )?;
-    }
+                 WHERE company_id = ?1 AND distributor_id IN ({who}) AND status <> 'dismissed'
+                 GROUP BY distributor_id"
+            )
+        },
+        &mut |r| {
+            out.insert(r[0].take_text(), r[1].int());
+        },
+    )?;
     Ok(out)
 }
 
@@ -499,36 +518,34 @@ fn assign_groups(
     all.sort_unstable();
     all.dedup();
     let mut by_key: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in all.chunks(5_000) {
-        let mut args = vec![Arg::Int(company)];
-        args.extend(chunk.iter().map(|&k| Arg::Int(k)));
-        db.each(
-            &format!(
-                "SELECT key, group_id FROM company_case_group_keys WHERE company_id = ?1 AND key IN ({})",
-                list(chunk.len(), 2)
-            ),
-            &args,
-            &mut |r| by_key.entry(r[0].int()).or_default().push(r[1].int()),
-        )?;
-    }
+    each_in_chunks(
+        db,
+        &[Arg::Int(company)],
+        &all,
+        |&k| Arg::Int(k),
+        |keys| {
+            format!(
+                "SELECT key, group_id FROM company_case_group_keys WHERE company_id = ?1 AND key IN ({keys})"
+            )
+        },
+        &mut |r| by_key.entry(r[0].int()).or_default().push(r[1].int()),
+    )?;
     let mut wanted: Vec<i64> = by_key.values().flatten().copied().collect();
     wanted.sort_unstable();
     wanted.dedup();
     let mut samples: HashMap<i64, String> = HashMap::new();
-    for chunk in wanted.chunks(5_000) {
-        let mut args = vec![Arg::Int(company)];
-        args.extend(chunk.iter().map(|&g| Arg::Int(g)));
-        db.each(
-            &format!(
-                "SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id IN ({})",
-                list(chunk.len(), 2)
-            ),
-            &args,
-            &mut |r| {
-                samples.insert(r[0].int(), r[1].take_text());
-            },
-        )?;
-    }
+    each_in_chunks(
+        db,
+        &[Arg::Int(company)],
+        &wanted,
+        |&g| Arg::Int(g),
+        |ids| {
+            format!("SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id IN ({ids})")
+        },
+        &mut |r| {
+            samples.insert(r[0].int(), r[1].take_text());
+        },
+    )?;
     let mut out = HashMap::new();
     for (post, _) in posts {
         let text = texts[&post];
@@ -604,31 +621,38 @@ fn group_growth(
     let mut out = BTreeMap::new();
     for (g, (mut posts, mut who)) in adds {
         let ids: Vec<i64> = posts.iter().copied().collect();
-        for chunk in ids.chunks(5_000) {
-            let mut args = vec![Arg::Int(company), Arg::Int(g)];
-            args.extend(chunk.iter().map(|&p| Arg::Int(p)));
-            let sql = format!(
-                "SELECT DISTINCT post_id FROM company_cases WHERE company_id = ?1 AND post_id IN ({}) AND group_id = ?2",
-                list(chunk.len(), 3)
-            );
-            db.each(&sql, &args, &mut |r| {
+        let group = [Arg::Int(company), Arg::Int(g)];
+        each_in_chunks(
+            db,
+            &group,
+            &ids,
+            |&p| Arg::Int(p),
+            |ids| {
+                format!(
+                    "SELECT DISTINCT post_id FROM company_cases WHERE company_id = ?1 AND post_id IN ({ids}) AND group_id = ?2"
+                )
+            },
+            &mut |r| {
                 posts.remove(&r[0].int());
-            })?;
-        }
+            },
+        )?;
         let names: Vec<String> = who.iter().map(|w| (*w).to_string()).collect();
-        for chunk in names.chunks(5_000) {
-            let mut args = vec![Arg::Int(company), Arg::Int(g)];
-            args.extend(chunk.iter().map(|w| Arg::Text(w.clone())));
-            let sql = format!(
-                "SELECT DISTINCT distributor_id FROM company_cases
-                 WHERE company_id = ?1 AND distributor_id IN ({}) AND group_id = ?2",
-                list(chunk.len(), 3)
-            );
-            let mut seen = Vec::new();
-            db.each(&sql, &args, &mut |r| seen.push(r[0].take_text()))?;
-            for w in &seen {
-                who.remove(w.as_str());
-            }
+        let mut seen = Vec::new();
+        each_in_chunks(
+            db,
+            &group,
+            &names,
+            |w| Arg::Text(w.clone()),
+            |names| {
+                format!(
+                    "SELECT DISTINCT distributor_id FROM company_cases
+                     WHERE company_id = ?1 AND distributor_id IN ({names}) AND group_id = ?2"
+                )
+            },
+            &mut |r| seen.push(r[0].take_text()),
+        )?;
+        for w in &seen {
+            who.remove(w.as_str());
         }
         let rows = db.rows(
             "SELECT posts FROM company_case_groups WHERE company_id = ?1 AND id = ?2",

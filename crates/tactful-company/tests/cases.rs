@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{T0, chain_holds, officer};
+use common::{T0, chain_holds, ingest_csv, ingest_named, officer};
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -12,8 +12,7 @@ use std::fmt::Write as _;
 use tactful_app::Checker;
 use tactful_company::case::{BadTransition, Status};
 use tactful_company::cases::{self, Change, Filter, Order};
-use tactful_company::feed::Format;
-use tactful_company::ingest::{self, Options};
+use tactful_company::ingest;
 use tactful_company::policy::Policy;
 use tactful_company::worker::{self, ScanSummary, Worker};
 use tactful_company::{DEFAULT_COMPANY, Error, roster, schema};
@@ -65,9 +64,7 @@ fn scanned(store: &mut dyn Store) -> &mut dyn Db {
     let db = store.people();
     schema::migrate(db).unwrap();
     roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
-    let s =
-        ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed().as_bytes(), Format::Csv, Options::default())
-            .unwrap();
+    let s = ingest_csv(db, &feed(), T0 + 60);
     assert_eq!((s.added, s.skipped), (6, 0), "{:?}", s.problems);
     assert_eq!(worker::queued(db, C).unwrap(), 6, "every new version is queued by the ingest");
     let s = scan(db, &worker("worker-1"), T0 + 120);
@@ -171,45 +168,36 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     chain_holds(db);
 }
 
+/// The officer moves case `id` to `to` at `at`.
+fn move_case(
+    db: &mut dyn Db,
+    at: i64,
+    id: i64,
+    to: Status,
+    reason: Option<&str>,
+) -> Result<cases::Case, Error> {
+    cases::change(db, &officer(at), id, &Change::Status { to, reason: reason.map(str::to_string) })
+}
+
 fn a_dismissal_needs_a_reason_and_is_audited(store: &mut dyn Store) {
     let db = scanned(store);
     let b1 = post_id(db, "B1");
     let case = all_cases(db).into_iter().find(|c| c.post_id == b1).unwrap();
-    let dismiss = Change::Status { to: Status::Dismissed, reason: None };
-    let e = cases::change(db, &officer(T0 + 200), case.id, &dismiss).unwrap_err();
+    let e = move_case(db, T0 + 200, case.id, Status::Dismissed, None).unwrap_err();
     assert!(matches!(e, Error::Transition(BadTransition::ReasonRequired)), "{e}");
-    let e = cases::change(
-        db,
-        &officer(T0 + 200),
-        case.id,
-        &Change::Status { to: Status::NoticeSent, reason: None },
-    )
-    .unwrap_err();
+    let e = move_case(db, T0 + 200, case.id, Status::NoticeSent, None).unwrap_err();
     assert!(matches!(e, Error::Transition(BadTransition::Skipped { .. })), "{e}");
-    cases::change(db, &officer(T0 + 210), case.id, &Change::Status { to: Status::InReview, reason: None })
-        .unwrap();
+    move_case(db, T0 + 210, case.id, Status::InReview, None).unwrap();
     cases::change(db, &officer(T0 + 220), case.id, &Change::Assign(Some("jane".into()))).unwrap();
     let e =
         cases::change(db, &officer(T0 + 230), case.id, &Change::Due(Some("2025-13-01".into()))).unwrap_err();
     assert!(e.to_string().contains("expected a date"), "{e}");
     cases::change(db, &officer(T0 + 230), case.id, &Change::Due(Some("2025-12-01".into()))).unwrap();
-    let reason = "a quote from the company's own income disclosure statement".to_string();
-    let done = cases::change(
-        db,
-        &officer(T0 + 240),
-        case.id,
-        &Change::Status { to: Status::Dismissed, reason: Some(reason.clone()) },
-    )
-    .unwrap();
-    assert_eq!((done.status, done.reason.as_deref()), (Status::Dismissed, Some(reason.as_str())));
+    let reason = "a quote from the company's own income disclosure statement";
+    let done = move_case(db, T0 + 240, case.id, Status::Dismissed, Some(reason)).unwrap();
+    assert_eq!((done.status, done.reason.as_deref()), (Status::Dismissed, Some(reason)));
     assert_eq!((done.assignee.as_deref(), done.due.as_deref()), (Some("jane"), Some("2025-12-01")));
-    let e = cases::change(
-        db,
-        &officer(T0 + 250),
-        case.id,
-        &Change::Status { to: Status::InReview, reason: None },
-    )
-    .unwrap_err();
+    let e = move_case(db, T0 + 250, case.id, Status::InReview, None).unwrap_err();
     assert!(matches!(e, Error::Transition(BadTransition::Final { .. })), "{e}");
     let d = cases::detail(db, C, case.id).unwrap();
     assert_eq!(d.text, INCOME);
@@ -242,15 +230,7 @@ fn an_edit_that_checks_clean_closes_the_case_as_fixed(store: &mut dyn Store) {
     let edited = format!(
         "network,post_id,author_handle,text\ninstagram,A1,@ann_b,A quiet evening with the family today.\ninstagram,B1,@bobcole,\"{INCOME} Ask me how.\"\n"
     );
-    let s = ingest::ingest(
-        db,
-        &officer(T0 + 300),
-        "feed2.csv",
-        edited.as_bytes(),
-        Format::Csv,
-        Options::default(),
-    )
-    .unwrap();
+    let s = ingest_named(db, "feed2.csv", &edited, T0 + 300);
     assert_eq!(s.new_versions, 2);
     assert_eq!(worker::queued(db, C).unwrap(), 2);
     let before = all_cases(db).len();
@@ -282,8 +262,7 @@ fn a_failing_batch_leaves_the_queue_intact(store: &mut dyn Store) {
     let db = store.people();
     schema::migrate(db).unwrap();
     roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
-    ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed().as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest_csv(db, &feed(), T0 + 60);
     // The disk fills up just as the first case is written.
     if db.postgres() {
         db.exec(
@@ -332,8 +311,7 @@ fn an_approved_claim_raises_no_case_and_a_missing_disclosure_does(store: &mut dy
     let feed = format!(
         "network,post_id,author_handle,text\ninstagram,P1,@ann_b,\"#ad {PASTED}\"\ninstagram,G1,@bobcole,Loving my Glowa evening routine\n"
     );
-    ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest_csv(db, &feed, T0 + 60);
     let w = Worker::new(Checker::builtin(), policy, "worker-1");
     scan(db, &w, T0 + 120);
     let p1 = post_id(db, "P1");
@@ -383,8 +361,7 @@ fn two_workers_on_postgres_scan_every_post_exactly_once() {
         };
         let _ = writeln!(feed, "instagram,N{i},{},\"{text}\"", handles[i % 4]);
     }
-    ingest::ingest(db, &officer(T0 + 60), "feed.csv", feed.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest_csv(db, &feed, T0 + 60);
     assert_eq!(worker::queued(db, C).unwrap(), 400);
     // Both workers are connected and ready before either takes a batch, so
     // they really compete for the queue (the first must not drain it alone

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{T0, officer};
+use common::{T0, ingest_csv, officer};
 
 use tactful_company::feed::Format;
 use tactful_company::ingest::{self, Options};
@@ -31,10 +31,6 @@ instagram,https://instagram.com/p/Z1/,Z1,@stranger_1,2025-11-05T10:00:00Z,Who el
 
 fn import_roster(db: &mut dyn Db, csv: &str, at: i64) -> roster::RosterSummary {
     roster::import(db, &officer(at), "roster.csv", csv.as_bytes()).unwrap()
-}
-
-fn ingest_csv(db: &mut dyn Db, csv: &str, at: i64) -> ingest::IngestSummary {
-    ingest::ingest(db, &officer(at), "feed.csv", csv.as_bytes(), Format::Csv, Options::default()).unwrap()
 }
 
 fn ready(store: &mut dyn Store) -> &mut dyn Db {

@@ -8,20 +8,12 @@ use common::{T0, chain_holds, officer};
 use tactful_app::Checker;
 use tactful_company::draft::{self, Decision, DraftStatus};
 use tactful_company::policy::Policy;
-use tactful_company::{DEFAULT_COMPANY, Error, audit, cases, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, Error, audit, cases};
 use tactful_store::Store;
 use tactful_store::people::Db;
 
-const ROSTER: &str = "id,name,instagram\nD1,Ann Baker,@ann_b\nD2,Bob Cole,@bobcole\n";
 const CLAIM: &str = "Calm Drops helped me relax and cured my insomnia in a week.";
 const OTHER: &str = "I made $5,000 last month from my phone. Quit your job and join my team!";
-
-fn ready(store: &mut dyn Store) -> &mut dyn Db {
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
-    db
-}
 
 fn submit(db: &mut dyn Db, who: &str, text: &str, at: i64) -> Result<draft::Draft, Error> {
     draft::submit(db, &officer(at), &Checker::builtin(), &Policy::default(), who, text)
@@ -34,7 +26,7 @@ fn actions(db: &mut dyn Db) -> Vec<String> {
 }
 
 fn an_approved_draft_never_opens_a_case(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let d = submit(db, "D1", CLAIM, T0 + 60).unwrap();
     assert_eq!(d.status, DraftStatus::Pending);
     assert!(!d.findings.is_empty(), "the check ran at once and found the cure claim");
@@ -57,15 +49,7 @@ fn an_approved_draft_never_opens_a_case(store: &mut dyn Store) {
     let feed = format!(
         "network,post_id,author_handle,text\ninstagram,1,@bobcole,{CLAIM}\ninstagram,2,@ann_b,{OTHER}\n"
     );
-    tactful_company::ingest::ingest(
-        db,
-        &officer(T0 + 240),
-        "feed.csv",
-        feed.as_bytes(),
-        tactful_company::feed::Format::Csv,
-        tactful_company::ingest::Options::default(),
-    )
-    .unwrap();
+    common::ingest_csv(db, &feed, T0 + 240);
     common::scan(db, T0 + 300);
     let page = cases::list(db, DEFAULT_COMPANY, &cases::Filter::default()).unwrap();
     assert_eq!(page.cases.iter().map(|c| c.distributor.as_deref()).collect::<Vec<_>>(), vec![Some("D1")]);
@@ -76,7 +60,7 @@ fn an_approved_draft_never_opens_a_case(store: &mut dyn Store) {
 }
 
 fn a_returned_draft_carries_notes_and_approves_nothing(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let d = submit(db, "D2", CLAIM, T0 + 60).unwrap();
     let e = draft::decide(db, &officer(T0 + 90), d.id, &Decision::Return { notes: "  ".into() }).unwrap_err();
     assert!(e.to_string().contains("say what to change"), "{e}");
@@ -98,7 +82,7 @@ fn a_returned_draft_carries_notes_and_approves_nothing(store: &mut dyn Store) {
 }
 
 fn a_draft_is_refused_by_name(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let e = submit(db, "D9", CLAIM, T0).unwrap_err();
     assert!(e.to_string().contains("no distributor `D9`"), "{e}");
     let e = submit(db, "D1", " ", T0).unwrap_err();

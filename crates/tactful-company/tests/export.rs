@@ -10,20 +10,11 @@ use std::path::{Path, PathBuf};
 
 use tactful_company::export::ingest_export;
 use tactful_company::ingest::{self, Options};
-use tactful_company::{DEFAULT_COMPANY, cases, roster, schema};
+use tactful_company::{DEFAULT_COMPANY, cases};
 use tactful_import::Format;
 use tactful_store::Store;
-use tactful_store::people::Db;
 
-const ROSTER: &str = "id,name,instagram\nD1,Ann Baker,@ann_b\nD2,Bob Cole,@bobcole\n";
 const CLAIM: &str = "These drops cured my anxiety in two weeks, no more pills for me!";
-
-fn ready(store: &mut dyn Store) -> &mut dyn Db {
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
-    db
-}
 
 /// A generic JSONL export: two own posts (one a claim), a comment on
 /// someone else's post, and a post by someone else.
@@ -52,7 +43,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn own_posts_are_attributed_to_the_distributor(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let path = export("own", CLAIM);
     let s = ingest_export(db, &officer(T0 + 60), "D1", &path, None, Options::default()).unwrap();
     assert_eq!(s.format, "jsonl");
@@ -74,7 +65,7 @@ fn own_posts_are_attributed_to_the_distributor(store: &mut dyn Store) {
 }
 
 fn a_real_instagram_export_and_an_unknown_distributor(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let e = ingest_export(db, &officer(T0), "D9", &export("unknown", CLAIM), None, Options::default())
         .unwrap_err();
     assert!(e.to_string().contains("no distributor `D9`"), "{e}");

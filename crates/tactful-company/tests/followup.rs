@@ -6,12 +6,11 @@ mod common;
 
 use std::fmt::Write as _;
 
-use common::{T0, chain_holds, officer, scan, scanned};
+use common::{T0, chain_holds, ingest_named, officer, scan, scanned};
 use tactful_app::Checker;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Change, Filter};
-use tactful_company::feed::Format;
-use tactful_company::ingest::{self, Options};
+use tactful_company::ingest;
 use tactful_company::notice::{self, Template};
 use tactful_company::policy::Policy;
 use tactful_company::{DEFAULT_COMPANY as C, audit, escalate, lesson, outbox, report};
@@ -109,8 +108,7 @@ fn a_notice_gives_the_lesson_and_a_passed_quiz_completes_it(store: &mut dyn Stor
 
     // A repeat offence: the lesson is given again, open until passed again.
     let more = feed(&[("C3", "@catdee", HEALTH_AGAIN)]);
-    ingest::ingest(db, &officer(T0 + 3 * DAY), "feed2.csv", more.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest_named(db, "feed2.csv", &more, T0 + 3 * DAY);
     scan(db, T0 + 3 * DAY + 60);
     let again = case_on(db, "C3", "health");
     notify(db, again.id, T0 + 3 * DAY + 120, None);
@@ -171,8 +169,7 @@ fn a_case_without_a_fix_goes_to_the_upline_then_the_lead(store: &mut dyn Store) 
         .unwrap();
     notify(db, fixed.id, noticed + 60, None);
     let edit = feed(&[("C2", "@catdee", CLEAN)]);
-    ingest::ingest(db, &officer(noticed + DAY), "edit.csv", edit.as_bytes(), Format::Csv, Options::default())
-        .unwrap();
+    ingest_named(db, "edit.csv", &edit, noticed + DAY);
     scan(db, noticed + DAY + 60);
     assert_eq!(cases::get(db, C, fixed.id).unwrap().status, Status::Fixed);
     assert!(escalate_at(db, noticed + 40 * DAY).is_empty());
@@ -195,15 +192,7 @@ fn the_report_counts_cases_teams_and_false_alarms(store: &mut dyn Store) {
     .unwrap();
     notify(db, ann.id, T0 + 120 + 2 * 3600, None);
     let edit = feed(&[("C1", "@catdee", CLEAN)]);
-    ingest::ingest(
-        db,
-        &officer(T0 + 120 + 5 * 3600),
-        "edit.csv",
-        edit.as_bytes(),
-        Format::Csv,
-        Options::default(),
-    )
-    .unwrap();
+    ingest_named(db, "edit.csv", &edit, T0 + 120 + 5 * 3600);
     scan(db, T0 + 120 + 6 * 3600);
     assert_eq!(cases::get(db, C, health.id).unwrap().status, Status::Fixed);
 

@@ -7,18 +7,9 @@ mod common;
 use common::{T0, chain_holds, officer};
 
 use tactful_company::peer::{self, Limits, Received, Refused, Report};
-use tactful_company::{Actor, DEFAULT_COMPANY, audit, cases, roster, schema};
+use tactful_company::{Actor, DEFAULT_COMPANY, audit, cases};
 use tactful_store::Store;
 use tactful_store::people::Db;
-
-const ROSTER: &str = "id,name,instagram\nD1,Ann Baker,@ann_b\nD2,Bob Cole,@bobcole\n";
-
-fn ready(store: &mut dyn Store) -> &mut dyn Db {
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    roster::import(db, &officer(T0), "roster.csv", ROSTER.as_bytes()).unwrap();
-    db
-}
 
 fn api(at: i64) -> Actor {
     Actor { company: DEFAULT_COMPANY, who: "api:report-form".into(), at }
@@ -47,7 +38,7 @@ fn everything_said_about_cases(db: &mut dyn Db) -> String {
 }
 
 fn reports_of_one_url_are_one_case_counting_them(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let first = send(db, T0 + 60, &report("https://www.instagram.com/p/ABC/?utm_source=share")).unwrap();
     assert!(first.new_case);
     assert_eq!(first.reports, 1);
@@ -75,18 +66,10 @@ fn reports_of_one_url_are_one_case_counting_them(store: &mut dyn Store) {
 }
 
 fn a_report_joins_the_case_the_scan_opened(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let feed = "network,post_id,url,author_handle,text\n\
                 instagram,P1,https://instagram.com/p/P1,@bobcole,I made $5000 last month from my phone. Quit your job and join my team!\n";
-    tactful_company::ingest::ingest(
-        db,
-        &officer(T0),
-        "feed.csv",
-        feed.as_bytes(),
-        tactful_company::feed::Format::Csv,
-        tactful_company::ingest::Options::default(),
-    )
-    .unwrap();
+    common::ingest_csv(db, feed, T0);
     common::scan(db, T0 + 30);
     let opened = cases::list(db, DEFAULT_COMPANY, &cases::Filter::default()).unwrap().cases;
     assert_eq!(opened.len(), 1);
@@ -98,7 +81,7 @@ fn a_report_joins_the_case_the_scan_opened(store: &mut dyn Store) {
 }
 
 fn reports_are_limited_per_key_and_by_size(store: &mut dyn Store) {
-    let db = ready(store);
+    let db = common::ann_and_bob(store);
     let limits = Limits { per_hour: 3 };
     for i in 0..3 {
         let r = report(&format!("https://instagram.com/p/{i}"));

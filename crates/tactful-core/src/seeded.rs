@@ -1,6 +1,7 @@
 //! A small fixed pseudo-random sequence (SplitMix64) from a seed: the
 //! trainer's shuffles, and the histories the tests and benches make up, come
 //! out the same on every run and every machine. Not for anything secret.
+//! Also the bit mixer the text fingerprints hash with ([`mix`]).
 
 /// SplitMix64, started from a seed.
 #[derive(Debug, Clone)]
@@ -25,6 +26,39 @@ impl Rng {
     pub fn index(&mut self, n: usize) -> usize {
         self.below(n as u64) as usize
     }
+
+    /// `n` made-up posts, each of pieces `pick` chooses joined by spaces
+    /// until it is at least `min_len` bytes long (the benches' corpora).
+    pub fn posts<'a>(
+        &mut self,
+        n: usize,
+        min_len: usize,
+        mut pick: impl FnMut(&mut Rng) -> &'a str,
+    ) -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                let mut post = String::with_capacity(min_len + 60);
+                while post.len() < min_len {
+                    if !post.is_empty() {
+                        post.push(' ');
+                    }
+                    post.push_str(pick(self));
+                }
+                post
+            })
+            .collect()
+    }
+}
+
+/// The 64-bit finalizer of MurmurHash3: spreads every bit of `x` over the
+/// whole word. The text fingerprints (broadcasts, the company's case groups)
+/// hash with it, and the company stores its keys: it must never change.
+pub fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 #[cfg(test)]

@@ -398,16 +398,20 @@ fn clip(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Each record's text and source, to compare in one go.
+    fn read(got: &[Labeled]) -> Vec<(&str, &str)> {
+        got.iter().map(|l| (l.text.as_str(), l.source.as_str())).collect()
+    }
+
     #[test]
     fn sms_keeps_ham_splits_on_the_first_tab_and_numbers_lines() {
         let tsv = "ham\tOk lar... \"Joking\" wif u oni\tstill text\r\nspam\tFree entry! Text WIN now\n\nham\t   \nham\tSee you at 5\n";
         let got = read_sms_ham(tsv.as_bytes(), "sms/SMS").unwrap();
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0].text, "Ok lar... \"Joking\" wif u oni\tstill text");
-        assert_eq!(got[0].source, "sms/SMS:1");
+        assert_eq!(
+            read(&got),
+            [("Ok lar... \"Joking\" wif u oni\tstill text", "sms/SMS:1"), ("See you at 5", "sms/SMS:5")]
+        );
         assert_eq!(got[0].label, "ok");
-        assert_eq!(got[1].text, "See you at 5");
-        assert_eq!(got[1].source, "sms/SMS:5");
     }
 
     #[test]
@@ -427,12 +431,15 @@ mod tests {
 3,AcmeCare,False,Tue Oct 31 22:12:00 +0000 2017,,,2\n\
 4,AcmeCare,False,Tue Oct 31 22:13:00 +0000 2017,@1 Glad we could help!,,2\n";
         let got = read_twcs_brand_replies(csv.as_bytes(), "twcs.csv").unwrap();
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0].text, "@1 Sorry to hear that.\nPlease DM us, \"thanks\"");
-        assert_eq!(got[0].source, "twcs.csv:2");
-        assert_eq!(got[0].note, "brand reply by AcmeCare");
         // The record after a two-line record starts on line 4.
-        assert_eq!(got[1].source, "twcs.csv:6");
+        assert_eq!(
+            read(&got),
+            [
+                ("@1 Sorry to hear that.\nPlease DM us, \"thanks\"", "twcs.csv:2"),
+                ("@1 Glad we could help!", "twcs.csv:6")
+            ]
+        );
+        assert_eq!(got[0].note, "brand reply by AcmeCare");
     }
 
     #[test]
@@ -450,9 +457,7 @@ mod tests {
 a,X,2013-11-07T06:20:48,\"check out my channel, subscribe\",1\n\
 b,Y,,\"love this song,\nplayed it all day\",0\n";
         let got = read_youtube_ok(csv.as_bytes(), "yt/Youtube01.csv").unwrap();
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].text, "love this song,\nplayed it all day");
-        assert_eq!(got[0].source, "yt/Youtube01.csv:3");
+        assert_eq!(read(&got), [("love this song,\nplayed it all day", "yt/Youtube01.csv:3")]);
         let bad = "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\nz,Y,,hi,spam\n";
         let e = read_youtube_ok(bad.as_bytes(), "yt/Y.csv").unwrap_err().to_string();
         assert!(e.starts_with("yt/Y.csv:2: expected `CLASS` 0 or 1"), "{e}");

@@ -367,6 +367,19 @@ fn csv_rows(path: &Path, headers: bool) -> Result<Vec<(u64, csv::StringRecord)>,
     Ok(out)
 }
 
+/// Every record of a CSV file through `read`; what `read` refuses names the
+/// file and the record's line.
+fn csv_map<T>(
+    path: &Path,
+    headers: bool,
+    read: impl Fn(&csv::StringRecord) -> Result<T, String>,
+) -> Result<Vec<T>, DataError> {
+    csv_rows(path, headers)?
+        .iter()
+        .map(|(line, rec)| read(rec).map_err(|msg| bad(path, *line, msg)))
+        .collect()
+}
+
 /// The JSON objects of a JSONL file with their line index (0-based), blank lines skipped.
 fn jsonl(path: &Path) -> Result<Vec<(usize, serde_json::Value)>, DataError> {
     let text = read(path)?;
@@ -416,12 +429,10 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             files.sort();
             let mut out = Vec::new();
             for f in files {
-                for (line, rec) in csv_rows(&f, true)? {
-                    let (Some(t), Some(c)) = (rec.get(3), rec.get(4)) else {
-                        return Err(bad(&f, line, "expected COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS"));
-                    };
-                    out.push((t.to_string(), c.trim() == "1"));
-                }
+                out.extend(csv_map(&f, true, |rec| match (rec.get(3), rec.get(4)) {
+                    (Some(t), Some(c)) => Ok((t.to_string(), c.trim() == "1")),
+                    _ => Err("expected COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS".into()),
+                })?);
             }
             Ok(Raw::Spam(out))
         }
@@ -442,39 +453,22 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             Ok(Raw::Labels(out))
         }
         "complaints" => {
-            let mut out = Vec::new();
-            for (line, rec) in csv_rows(&path, false)? {
-                let (Some(t), Some(l), Some(d)) = (rec.get(1), rec.get(2), rec.get(3)) else {
-                    return Err(bad(&path, line, "expected tweet_id,text,label,domain"));
-                };
-                out.push((t.to_string(), l.trim() == "1", d.to_string()));
-            }
-            Ok(Raw::Complaint(out))
+            Ok(Raw::Complaint(csv_map(&path, false, |rec| match (rec.get(1), rec.get(2), rec.get(3)) {
+                (Some(t), Some(l), Some(d)) => Ok((t.to_string(), l.trim() == "1", d.to_string())),
+                _ => Err("expected tweet_id,text,label,domain".into()),
+            })?))
         }
-        "facebook_ads" => {
-            let mut out = Vec::new();
-            for (line, rec) in csv_rows(&path, true)? {
-                let (Some(l), Some(t)) = (rec.get(0), rec.get(1)) else {
-                    return Err(bad(&path, line, "expected label,text"));
-                };
-                let l: u8 = l
-                    .trim()
-                    .parse()
-                    .map_err(|_| bad(&path, line, format!("label `{l}`: expected 0, 1 or 2")))?;
-                out.push((t.to_string(), l));
-            }
-            Ok(Raw::Ad(out))
-        }
-        "twcs" => {
-            let mut out = Vec::new();
-            for (line, rec) in csv_rows(&path, true)? {
-                let (Some(inb), Some(t)) = (rec.get(2), rec.get(4)) else {
-                    return Err(bad(&path, line, "expected the twcs columns"));
-                };
-                out.push((t.to_string(), inb == "True"));
-            }
-            Ok(Raw::Inbound(out))
-        }
+        "facebook_ads" => Ok(Raw::Ad(csv_map(&path, true, |rec| {
+            let (Some(l), Some(t)) = (rec.get(0), rec.get(1)) else {
+                return Err("expected label,text".into());
+            };
+            let l: u8 = l.trim().parse().map_err(|_| format!("label `{l}`: expected 0, 1 or 2"))?;
+            Ok((t.to_string(), l))
+        })?)),
+        "twcs" => Ok(Raw::Inbound(csv_map(&path, true, |rec| match (rec.get(2), rec.get(4)) {
+            (Some(inb), Some(t)) => Ok((t.to_string(), inb == "True")),
+            _ => Err("expected the twcs columns".into()),
+        })?)),
         "claims" | "claims_2" => {
             let mut out = Vec::new();
             for (i, v) in jsonl(&path)? {
@@ -489,16 +483,9 @@ fn load(data: &Path, source: Source) -> Result<Raw, DataError> {
             }
             Ok(Raw::Claims(out))
         }
-        "health_misinfo" => {
-            let mut out = Vec::new();
-            for (line, rec) in csv_rows(&path, true)? {
-                let Some(t) = rec.get(1) else {
-                    return Err(bad(&path, line, "expected idx,text"));
-                };
-                out.push(t.to_string());
-            }
-            Ok(Raw::Positive(out))
-        }
+        "health_misinfo" => Ok(Raw::Positive(csv_map(&path, true, |rec| {
+            rec.get(1).map(str::to_string).ok_or_else(|| "expected idx,text".to_string())
+        })?)),
         "pack_examples" => {
             let mut out = Vec::new();
             for pack in tactful_packs::builtin_packs() {

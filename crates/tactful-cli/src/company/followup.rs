@@ -101,39 +101,36 @@ pub fn lesson(c: &LessonCommand) -> Result<u8> {
 }
 
 fn list_lessons(distributor: Option<&str>, json: bool, db: &StoreArg) -> Result<u8> {
-    let mut store = open(db)?;
-    let given = lesson::assignments(store.people(), DEFAULT_COMPANY, distributor)?;
-    let mut out = std::io::stdout().lock();
+    let given = lesson::assignments(open(db)?.people(), DEFAULT_COMPANY, distributor)?;
     if let Some(d) = distributor {
-        if json {
-            super::json_lines(&mut out, &given)?;
-            return Ok(0);
-        }
-        writeln!(
-            out,
-            "{:<14} {:>6} {:<16} {:>8} {:>6}  COMPLETED",
-            "LESSON", "CASE", "GIVEN", "ATTEMPTS", "SCORE"
-        )?;
-        for a in &given {
+        return super::print_list(&given, json, None, |out| {
             writeln!(
                 out,
-                "{:<14} {:>6} {:<16} {:>8} {:>6}  {}",
-                a.lesson,
-                a.case.map_or_else(|| "-".into(), |c| c.to_string()),
-                show_time(a.assigned_at),
-                a.attempts,
-                a.score.zip(a.questions).map_or_else(|| "-".into(), |(s, q)| format!("{s}/{q}")),
-                a.completed_at.map_or_else(|| "not yet".into(), show_time)
+                "{:<14} {:>6} {:<16} {:>8} {:>6}  COMPLETED",
+                "LESSON", "CASE", "GIVEN", "ATTEMPTS", "SCORE"
             )?;
-        }
-        writeln!(
-            out,
-            "{d}: {} lessons given, {} completed",
-            given.len(),
-            given.iter().filter(|a| a.completed_at.is_some()).count()
-        )?;
-        return Ok(0);
+            for a in &given {
+                writeln!(
+                    out,
+                    "{:<14} {:>6} {:<16} {:>8} {:>6}  {}",
+                    a.lesson,
+                    a.case.map_or_else(|| "-".into(), |c| c.to_string()),
+                    show_time(a.assigned_at),
+                    a.attempts,
+                    a.score.zip(a.questions).map_or_else(|| "-".into(), |(s, q)| format!("{s}/{q}")),
+                    a.completed_at.map_or_else(|| "not yet".into(), show_time)
+                )?;
+            }
+            writeln!(
+                out,
+                "{d}: {} lessons given, {} completed",
+                given.len(),
+                given.iter().filter(|a| a.completed_at.is_some()).count()
+            )?;
+            Ok(())
+        });
     }
+    let mut out = std::io::stdout().lock();
     let checker = crate::input::checker(&[])?;
     let lessons = lesson::all(checker.engine());
     let tally = |id: &str, done: bool| {

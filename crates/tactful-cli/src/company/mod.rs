@@ -514,6 +514,23 @@ pub(crate) fn json_lines<T: serde::Serialize>(out: &mut impl Write, items: &[T])
     Ok(())
 }
 
+/// A list command's output: the items as JSON lines, or `empty` (when
+/// given) for no items, or what `table` writes.
+pub(crate) fn print_list<T: serde::Serialize>(
+    items: &[T],
+    json: bool,
+    empty: Option<&str>,
+    table: impl FnOnce(&mut std::io::StdoutLock<'static>) -> Result<()>,
+) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match empty {
+        _ if json => json_lines(&mut out, items)?,
+        Some(none) if items.is_empty() => writeln!(out, "{none}")?,
+        _ => table(&mut out)?,
+    }
+    Ok(0)
+}
+
 fn print_problems(out: &mut impl Write, problems: &[Problem], total: u64) -> std::io::Result<()> {
     if total > 0 {
         writeln!(out, "  skipped:")?;
@@ -560,59 +577,53 @@ fn roster_list(team: Option<&str>, json: bool, db: &StoreArg) -> Result<u8> {
         }
         other => other?,
     };
-    let mut out = std::io::stdout().lock();
-    if json {
-        json_lines(&mut out, &entries)?;
-        return Ok(0);
-    }
-    if entries.is_empty() {
-        writeln!(out, "The roster is empty: `tactful company roster import FILE.csv` adds distributors.")?;
-        return Ok(0);
-    }
-    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    let rows: Vec<[String; 7]> = entries
-        .iter()
-        .map(|e| {
-            let d = &e.distributor;
-            let handles: Vec<String> =
-                d.handles.iter().map(|h| format!("{}:{}", h.network, h.handle)).collect();
-            [
-                format!("{}{}", "  ".repeat(e.depth), d.id),
-                d.name.clone(),
-                dash(&d.rank),
-                dash(&d.country),
-                dash(&d.joined),
-                dash(&d.left),
-                handles.join(" "),
-            ]
-        })
-        .collect();
-    let header = ["ID", "NAME", "RANK", "COUNTRY", "JOINED", "LEFT", "HANDLES"];
-    let mut width = header.map(|h| h.chars().count());
-    for r in &rows {
-        for (w, cell) in width.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[&str]| -> String {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(c);
-                s.push_str(&" ".repeat(width[i] - c.chars().count() + 2));
+    let empty = "The roster is empty: `tactful company roster import FILE.csv` adds distributors.";
+    print_list(&entries, json, Some(empty), |out| {
+        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        let rows: Vec<[String; 7]> = entries
+            .iter()
+            .map(|e| {
+                let d = &e.distributor;
+                let handles: Vec<String> =
+                    d.handles.iter().map(|h| format!("{}:{}", h.network, h.handle)).collect();
+                [
+                    format!("{}{}", "  ".repeat(e.depth), d.id),
+                    d.name.clone(),
+                    dash(&d.rank),
+                    dash(&d.country),
+                    dash(&d.joined),
+                    dash(&d.left),
+                    handles.join(" "),
+                ]
+            })
+            .collect();
+        let header = ["ID", "NAME", "RANK", "COUNTRY", "JOINED", "LEFT", "HANDLES"];
+        let mut width = header.map(|h| h.chars().count());
+        for r in &rows {
+            for (w, cell) in width.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
             }
         }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{}", line(&header))?;
-    for r in &rows {
-        writeln!(out, "{}", line(&r.each_ref().map(String::as_str)))?;
-    }
-    let leavers = entries.iter().filter(|e| e.distributor.left.is_some()).count();
-    writeln!(out, "{} distributors ({leavers} left)", entries.len())?;
-    Ok(0)
+        let line = |cells: &[&str]| -> String {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(c);
+                } else {
+                    s.push_str(c);
+                    s.push_str(&" ".repeat(width[i] - c.chars().count() + 2));
+                }
+            }
+            s.trim_end().to_string()
+        };
+        writeln!(out, "{}", line(&header))?;
+        for r in &rows {
+            writeln!(out, "{}", line(&r.each_ref().map(String::as_str)))?;
+        }
+        let leavers = entries.iter().filter(|e| e.distributor.left.is_some()).count();
+        writeln!(out, "{} distributors ({leavers} left)", entries.len())?;
+        Ok(())
+    })
 }
 
 fn feed_ingest(file: &Path, format: Option<&str>, who: &Who, db: &StoreArg) -> Result<u8> {
@@ -686,41 +697,33 @@ fn ingest_export(
 }
 
 fn unattributed(json: bool, db: &StoreArg) -> Result<u8> {
-    let mut store = open(db)?;
-    let list = ingest::unattributed(store.people(), DEFAULT_COMPANY)?;
-    let mut out = std::io::stdout().lock();
-    if json {
-        json_lines(&mut out, &list)?;
-        return Ok(0);
-    }
-    if list.is_empty() {
-        writeln!(out, "No unattributed posts: every author is on the roster.")?;
-        return Ok(0);
-    }
-    writeln!(
-        out,
-        "{:<10} {:<24} {:>6}  {:<16}  {:<16}  EXAMPLE",
-        "NETWORK", "HANDLE", "POSTS", "FIRST SEEN", "LAST SEEN"
-    )?;
-    for u in &list {
+    let list = ingest::unattributed(open(db)?.people(), DEFAULT_COMPANY)?;
+    print_list(&list, json, Some("No unattributed posts: every author is on the roster."), |out| {
         writeln!(
             out,
-            "{:<10} {:<24} {:>6}  {:<16}  {:<16}  {}",
-            u.network,
-            u.handle,
-            u.posts,
-            show_time(u.first_seen),
-            show_time(u.last_seen),
-            u.example_url.as_deref().unwrap_or("-")
+            "{:<10} {:<24} {:>6}  {:<16}  {:<16}  EXAMPLE",
+            "NETWORK", "HANDLE", "POSTS", "FIRST SEEN", "LAST SEEN"
         )?;
-    }
-    let posts: i64 = list.iter().map(|u| u.posts).sum();
-    writeln!(
-        out,
-        "{} handles, {posts} posts: add them to the roster (a handle column) to attribute them",
-        list.len()
-    )?;
-    Ok(0)
+        for u in &list {
+            writeln!(
+                out,
+                "{:<10} {:<24} {:>6}  {:<16}  {:<16}  {}",
+                u.network,
+                u.handle,
+                u.posts,
+                show_time(u.first_seen),
+                show_time(u.last_seen),
+                u.example_url.as_deref().unwrap_or("-")
+            )?;
+        }
+        let posts: i64 = list.iter().map(|u| u.posts).sum();
+        writeln!(
+            out,
+            "{} handles, {posts} posts: add them to the roster (a handle column) to attribute them",
+            list.len()
+        )?;
+        Ok(())
+    })
 }
 
 fn audit_verify(db: &StoreArg) -> Result<u8> {
@@ -1046,49 +1049,45 @@ fn queue_notice(
 }
 
 fn list_outbox(json: bool, db: &StoreArg) -> Result<u8> {
-    let mut store = open(db)?;
-    let all = outbox::list(store.people(), DEFAULT_COMPANY)?;
-    let mut out = std::io::stdout().lock();
-    if json {
-        json_lines(&mut out, &all)?;
-        return Ok(0);
-    }
-    writeln!(
-        out,
-        "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  WHEN / ERROR",
-        "NOTICE", "CASE", "DISTRIB.", "TO", "STATUS", "ATTEMPTS"
-    )?;
-    for e in &all {
-        let when = match e.status.as_str() {
-            "sent" => format!("sent {}", e.sent_at.map_or_else(|| "-".into(), show_time)),
-            "queued" if e.attempts > 0 => format!(
-                "next try {} · {}",
-                show_time(e.next_attempt_at),
-                e.last_error.as_deref().unwrap_or("")
-            ),
-            "queued" => format!("queued {}", show_time(e.queued_at)),
-            _ => e.last_error.clone().unwrap_or_default(),
-        };
+    let all = outbox::list(open(db)?.people(), DEFAULT_COMPANY)?;
+    print_list(&all, json, None, |out| {
         writeln!(
             out,
-            "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  {when}",
-            e.id, e.case, e.distributor, e.to, e.status, e.attempts
+            "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  WHEN / ERROR",
+            "NOTICE", "CASE", "DISTRIB.", "TO", "STATUS", "ATTEMPTS"
         )?;
-    }
-    let count = |s: &str| all.iter().filter(|e| e.status == s).count();
-    writeln!(
-        out,
-        "{} notices: {} queued, {} sent, {} failed{}",
-        all.len(),
-        count("queued"),
-        count("sent"),
-        count("failed"),
-        match count("sending") {
-            0 => String::new(),
-            n => format!(", {n} left sending by a sender that stopped (not retried: it may have gone)"),
+        for e in &all {
+            let when = match e.status.as_str() {
+                "sent" => format!("sent {}", e.sent_at.map_or_else(|| "-".into(), show_time)),
+                "queued" if e.attempts > 0 => format!(
+                    "next try {} · {}",
+                    show_time(e.next_attempt_at),
+                    e.last_error.as_deref().unwrap_or("")
+                ),
+                "queued" => format!("queued {}", show_time(e.queued_at)),
+                _ => e.last_error.clone().unwrap_or_default(),
+            };
+            writeln!(
+                out,
+                "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  {when}",
+                e.id, e.case, e.distributor, e.to, e.status, e.attempts
+            )?;
         }
-    )?;
-    Ok(0)
+        let count = |s: &str| all.iter().filter(|e| e.status == s).count();
+        writeln!(
+            out,
+            "{} notices: {} queued, {} sent, {} failed{}",
+            all.len(),
+            count("queued"),
+            count("sent"),
+            count("failed"),
+            match count("sending") {
+                0 => String::new(),
+                n => format!(", {n} left sending by a sender that stopped (not retried: it may have gone)"),
+            }
+        )?;
+        Ok(())
+    })
 }
 
 fn send_outbox(smtp: &str, from: &str, max_attempts: i64, who: &Who, db: &StoreArg) -> Result<u8> {

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use tactful_company::feed::Format;
+use tactful_company::ingest::{self, IngestSummary};
 use tactful_store::Store;
 
 /// A fresh SQLite store named after the test file and the test.
@@ -69,23 +71,38 @@ pub fn scanned<'a>(
     roster: &str,
     feed: &str,
 ) -> &'a mut dyn tactful_store::people::Db {
-    use tactful_company::{feed::Format, ingest, roster, schema};
-    let db = store.people();
-    schema::migrate(db).unwrap();
-    let r = roster::import(db, &officer(T0), "roster.csv", roster.as_bytes()).unwrap();
-    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
-    let s = ingest::ingest(
-        db,
-        &officer(T0 + 60),
-        "feed.csv",
-        feed.as_bytes(),
-        Format::Csv,
-        ingest::Options::default(),
-    )
-    .unwrap();
+    let db = with_roster(store, roster);
+    let s = ingest_csv(db, feed, T0 + 60);
     assert_eq!(s.skipped, 0, "{:?}", s.problems);
     scan(db, T0 + 120);
     db
+}
+
+/// A store with the company tables and `roster` imported at T0 (every row read).
+pub fn with_roster<'a>(store: &'a mut dyn Store, roster: &str) -> &'a mut dyn tactful_store::people::Db {
+    let db = store.people();
+    tactful_company::schema::migrate(db).unwrap();
+    let r = tactful_company::roster::import(db, &officer(T0), "roster.csv", roster.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    db
+}
+
+/// Two distributors on Instagram: Ann (D1, @ann_b) and Bob (D2, @bobcole).
+pub const ANN_AND_BOB: &str = "id,name,instagram\nD1,Ann Baker,@ann_b\nD2,Bob Cole,@bobcole\n";
+
+/// A store with the company tables and [`ANN_AND_BOB`] on the roster.
+pub fn ann_and_bob(store: &mut dyn Store) -> &mut dyn tactful_store::people::Db {
+    with_roster(store, ANN_AND_BOB)
+}
+
+/// `csv` ingested by the officer at `at` as the feed file `feed.csv`.
+pub fn ingest_csv(db: &mut dyn tactful_store::people::Db, csv: &str, at: i64) -> IngestSummary {
+    ingest_named(db, "feed.csv", csv, at)
+}
+
+/// `csv` ingested by the officer at `at` as the feed file `file`.
+pub fn ingest_named(db: &mut dyn tactful_store::people::Db, file: &str, csv: &str, at: i64) -> IngestSummary {
+    ingest::ingest(db, &officer(at), file, csv.as_bytes(), Format::Csv, ingest::Options::default()).unwrap()
 }
 
 /// One worker with the built-in packs through the queue, at `at`.

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::seeded::mix;
 use crate::text::Normalized;
 
 /// One message the detector should compare: sent to `contact` at `at`. A
@@ -136,14 +137,6 @@ fn hash_str(s: &str, seed: u64) -> u64 {
     }
     h ^= h >> 29;
     h
-}
-
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
 }
 
 /// Sorted, distinct hashes of the word 3-shingles (or of the words, for

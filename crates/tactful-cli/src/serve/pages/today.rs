@@ -23,61 +23,65 @@ pub fn body(t: &Today, token: &str, notice: Option<&Markup>) -> Markup {
         @if let Some(f) = &t.focus {
             p.warn role="note" { "Focus: " (f.warning()) }
         }
-        section aria-labelledby="waiting" {
-            h2 #waiting { "1. Waiting for your answer" }
-            @if t.waiting.is_empty() {
-                p { "Nobody: every question and complaint has an answer." }
-            } @else {
-                ul.cards {
-                    @for w in &t.waiting {
-                        li {
-                            (avatar(&w.from)) strong { (w.from) } " on " (network(w.network.as_str())) " has waited " strong { (waited(w.waited_secs)) }
-                            " (" (w.cue) ")"
-                            blockquote { (cut(&w.text, 200)) }
-                            (reply_box(w.item, &w.from, w.network.as_str()))
-                            (waiting_actions(token, w.item, "/"))
-                        }
-                    }
-                }
+        (cards("waiting", "1. Waiting for your answer", &t.waiting,
+            &html! { "Nobody: every question and complaint has an answer." },
+            |w| html! {
+                (avatar(&w.from)) strong { (w.from) } " on " (network(w.network.as_str())) " has waited " strong { (waited(w.waited_secs)) }
+                " (" (w.cue) ")"
+                blockquote { (cut(&w.text, 200)) }
+                (reply_box(w.item, &w.from, w.network.as_str()))
+                (waiting_actions(token, w.item, "/"))
+            },
+            &html! {
                 @if t.waiting_total > t.waiting.len() {
                     p { a href="/inbox" { "All " (t.waiting_total) " in the inbox" } }
                 }
-            }
-        }
-        section aria-labelledby="give" {
-            h2 #give { "2. Give before you ask" }
-            @if t.gives.is_empty() {
-                p { "No engaged contact has gone quiet for " (t.quiet_days) " days." }
-            } @else {
-                ul.cards {
-                    @for g in &t.gives {
-                        li {
-                            a href={ "/contacts/" (g.contact) } { strong { (g.name) } }
-                            " (" (g.stage) ", last exchange " (day(g.last)) "): " (g.action)
-                        }
-                    }
+            }))
+        (cards("give", "2. Give before you ask", &t.gives,
+            &html! { "No engaged contact has gone quiet for " (t.quiet_days) " days." },
+            |g| html! {
+                a href={ "/contacts/" (g.contact) } { strong { (g.name) } }
+                " (" (g.stage) ", last exchange " (day(g.last)) "): " (g.action)
+            },
+            &html! {}))
+        (cards("hold", "3. Pitches to hold back", &t.holds,
+            &html! { "None: nobody you pitched is waiting on you to stop." },
+            |h| html! {
+                @match h.contact {
+                    Some(id) => a href={ "/contacts/" (id) } { strong { (h.name) } },
+                    None => strong { (h.name) },
                 }
-            }
-        }
-        section aria-labelledby="hold" {
-            h2 #hold { "3. Pitches to hold back" }
-            @if t.holds.is_empty() {
-                p { "None: nobody you pitched is waiting on you to stop." }
-            } @else {
-                ul.cards {
-                    @for h in &t.holds {
-                        li {
-                            @match h.contact {
-                                Some(id) => a href={ "/contacts/" (id) } { strong { (h.name) } },
-                                None => strong { (h.name) },
-                            }
-                            ": " (h.reason)
-                        }
-                    }
-                }
-            }
-        }
+                ": " (h.reason)
+            },
+            &html! {}))
         (time_box(t, token))
+    }
+}
+
+/// One numbered step of Today: its heading, then `empty` when it has
+/// nothing, else a card per item and `more` after the cards.
+fn cards<T>(
+    id: &str,
+    heading: &str,
+    items: &[T],
+    empty: &Markup,
+    card: impl Fn(&T) -> Markup,
+    more: &Markup,
+) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (heading) }
+            @if items.is_empty() {
+                p { (empty) }
+            } @else {
+                ul.cards {
+                    @for item in items {
+                        li { (card(item)) }
+                    }
+                }
+                (more)
+            }
+        }
     }
 }
 
