@@ -916,3 +916,53 @@ fn console_on_serve(db: &str, dir: &std::path::Path) {
 }
 
 on_both_backends!(console_on_serve: the_console_is_served_beside_the_api_on_sqlite, the_console_is_served_beside_the_api_on_postgres, "console");
+
+/// The pack and policy the admin saved in the console judge `company scan`
+/// when no `--pack` or `--policy` is given (and it says so); files on the
+/// command line still win.
+#[test]
+fn the_pack_saved_in_the_console_judges_the_scan() {
+    const PACK: &str = r#"[pack]
+name = "glowa"
+
+[[rule]]
+code = "GLW001"
+name = "serum-heals"
+category = "health"
+severity = "error"
+message = "Do not say Night Serum heals skin conditions."
+explanation = "Our serums are cosmetics."
+hint = "Talk about how your skin feels."
+references = ["https://www.fda.gov/"]
+phrases = ["night serum"]
+near = { phrases = ["heal*", "cure*"], within = 5 }
+flag = ["Night Serum healed my eczema"]
+pass = ["I love my night serum"]
+"#;
+    let dir = scratch("company-saved-pack");
+    let db = dir.join("company.db");
+    let db = db.to_str().unwrap();
+    import_roster(db, &dir);
+    let mut store = tactful_store::open(db).unwrap();
+    tactful_console::schema::migrate(store.people()).unwrap();
+    let actor = tactful_company::Actor {
+        company: tactful_company::DEFAULT_COMPANY,
+        who: "admin@example.com".into(),
+        at: 1_795_000_000,
+    };
+    let saved = tactful_console::packs::save(store.people(), &actor, PACK, "").unwrap();
+    assert!(saved.is_ok(), "{saved:?}");
+    drop(store);
+    let feed = dir.join("feed.csv");
+    std::fs::write(
+        &feed,
+        "network,post_id,author_handle,text\ninstagram,S1,@ann_b,My night serum heals everything\n",
+    )
+    .unwrap();
+    run(db, &["company", "ingest", feed.to_str().unwrap()]);
+    let (code, out) = run(db, &["company", "scan"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("judging with the company pack and policy saved in the console"), "{out}");
+    let (_, cases) = run(db, &["company", "cases", "--json"]);
+    assert!(cases.contains("GLW001"), "the saved rule judged the post: {cases}");
+}

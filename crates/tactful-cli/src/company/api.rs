@@ -122,8 +122,8 @@ pub fn serve(
     let mut store = open(db)?;
     tactful_console::schema::migrate(store.people())?;
     let location = store.location();
+    let (checker, policy) = judge.load(store.people())?;
     drop(store);
-    let (checker, policy) = judge.load()?;
     let listener =
         std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;

@@ -77,8 +77,8 @@ pub fn run(c: &DraftCommand) -> Result<u8> {
                     .map_err(|e| UsageError(format!("cannot read {}: {e}", f.display())))?,
                 (None, None) => unreachable!("clap requires a text or --file"),
             };
-            let (checker, policy) = judge.load()?;
             let mut store = open(db)?;
+            let (checker, policy) = judge.load(store.people())?;
             let d = draft::submit(store.people(), &who.actor(), &checker, &policy, distributor, &text)
                 .map_err(usage)?;
             show(&mut out, &d)?;

@@ -268,15 +268,37 @@ pub struct Judge {
 }
 
 impl Judge {
-    /// The checker with the packs, and the policy.
-    pub(crate) fn load(&self) -> Result<(tactful_app::Checker, Policy)> {
-        Ok((crate::input::checker(&self.packs)?, load_policy(self.policy.as_deref())?))
+    /// The checker and the policy: the files named with `--pack` and
+    /// `--policy`; without either, the pack and policy the compliance admin
+    /// last saved in the console (`/admin/pack`, where they were tested
+    /// before saving); without those, the built-in packs and no policy.
+    /// Which one is in force is said on stderr.
+    pub(crate) fn load(
+        &self,
+        db: &mut dyn tactful_store::people::Db,
+    ) -> Result<(tactful_app::Checker, Policy)> {
+        if !self.packs.is_empty() || self.policy.is_some() {
+            return Ok((crate::input::checker(&self.packs)?, load_policy(self.policy.as_deref())?));
+        }
+        tactful_console::schema::migrate(db)?;
+        let Some(saved) = tactful_console::packs::current(db, DEFAULT_COMPANY)? else {
+            return Ok((tactful_app::Checker::builtin(), Policy::default()));
+        };
+        use tactful_console::packs::{PACK_FILE, POLICY_FILE};
+        let checker = tactful_app::Checker::with_packs(&[(PACK_FILE.to_string(), saved.pack.clone())])?;
+        let policy = Policy::parse(POLICY_FILE, &saved.policy).map_err(|e| UsageError(e.to_string()))?;
+        eprintln!(
+            "judging with the company pack and policy saved in the console on {} by {} (--pack or --policy to use files instead)",
+            tactful_app::clock::rfc3339(saved.saved_at),
+            saved.saved_by
+        );
+        Ok((checker, policy))
     }
 }
 
 impl ScanArgs {
-    fn worker(&self) -> Result<Worker> {
-        let (checker, policy) = self.judge.load()?;
+    fn worker(&self, db: &mut dyn tactful_store::people::Db) -> Result<Worker> {
+        let (checker, policy) = self.judge.load(db)?;
         let name = self.name.clone().unwrap_or_else(|| format!("worker-{}", std::process::id()));
         Ok(Worker::new(checker, policy, &name).batch_size(self.batch))
     }
@@ -789,8 +811,8 @@ pub(crate) fn usage(e: tactful_company::Error) -> anyhow::Error {
 }
 
 fn run_worker(args: &ScanArgs, follow: bool, db: &StoreArg) -> Result<u8> {
-    let w = args.worker()?;
     let mut store = open(db)?;
+    let w = args.worker(store.people())?;
     let started = Instant::now();
     let mut out = std::io::stdout().lock();
     loop {
