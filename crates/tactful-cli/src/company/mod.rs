@@ -284,9 +284,10 @@ impl Judge {
         let Some(saved) = tactful_console::packs::current(db, DEFAULT_COMPANY)? else {
             return Ok((tactful_app::Checker::builtin(), Policy::default()));
         };
-        use tactful_console::packs::{PACK_FILE, POLICY_FILE};
-        let checker = tactful_app::Checker::with_packs(&[(PACK_FILE.to_string(), saved.pack.clone())])?;
-        let policy = Policy::parse(POLICY_FILE, &saved.policy).map_err(|e| UsageError(e.to_string()))?;
+        let pack = (tactful_console::packs::PACK_FILE.to_string(), saved.pack.clone());
+        let checker = tactful_app::Checker::with_packs(&[pack])?;
+        let policy = Policy::parse(tactful_console::packs::POLICY_FILE, &saved.policy)
+            .map_err(|e| UsageError(e.to_string()))?;
         eprintln!(
             "judging with the company pack and policy saved in the console on {} by {} (--pack or --policy to use files instead)",
             tactful_app::clock::rfc3339(saved.saved_at),
