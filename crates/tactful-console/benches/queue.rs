@@ -13,7 +13,7 @@
 //!
 //! The third argument is the server's tokio runtime: `multi` (2 workers,
 //! the default), `current` (one thread, as `tactful company serve` builds
-//! it) or `both`. A page with an "Older cases" link (`after=`) is followed
+//! it) or `both`; `sqlite` or `postgres` runs one backend only. A page with an "Older cases" link (`after=`) is followed
 //! a few pages deep; without one, a reviewer moves to the next filter.
 
 #![allow(clippy::print_stdout)]
@@ -325,6 +325,16 @@ fn run(name: &str, store: &mut dyn Store, location: &str, n: usize, secs: u64, f
     let t = Instant::now();
     let tokens = reviewers(store.people());
     println!("{name}: {CLIENTS} reviewers invited and signed in in {:.1}s", t.elapsed().as_secs_f64());
+    // What a request pays when the console's pool has no open store for it.
+    let mut opens: Vec<f64> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            drop(tactful_store::open_shared(location).unwrap());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    opens.sort_by(f64::total_cmp);
+    println!("{name}: opening a store (pool miss): median {:.2} ms, max {:.2} ms", opens[10], opens[19]);
     // The connections the console opened: PostgreSQL counts them (SQLite has nothing to ask).
     let mut watch = store.people().postgres().then(|| tactful_store::open(location).unwrap());
     let mut opened = || {
@@ -353,24 +363,31 @@ fn main() {
     let mut numbers = std::env::args().skip(1).filter_map(|a| a.replace('_', "").parse::<u64>().ok());
     let n = numbers.next().unwrap_or(1_000_000) as usize;
     let secs = numbers.next().unwrap_or(20);
-    let flavors: &[Flavor] =
-        match std::env::args().skip(1).find(|a| a.parse::<u64>().is_err() && !a.starts_with('-')) {
-            Some(f) if f == "current" => &[Flavor::Current],
-            Some(f) if f == "both" => &[Flavor::Multi, Flavor::Current],
-            _ => &[Flavor::Multi],
-        };
+    let words: Vec<String> =
+        std::env::args().skip(1).filter(|a| a.parse::<u64>().is_err() && !a.starts_with('-')).collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let flavors: &[Flavor] = if has("both") {
+        &[Flavor::Multi, Flavor::Current]
+    } else if has("current") {
+        &[Flavor::Current]
+    } else {
+        &[Flavor::Multi]
+    };
+    // `sqlite` or `postgres` alone runs that backend only.
+    let (sqlite, postgres) = (!has("postgres") || has("sqlite"), !has("sqlite") || has("postgres"));
     let path = std::env::temp_dir().join(format!("tactful-queue-bench-{}.db", std::process::id()));
     let location = path.display().to_string();
-    {
+    if sqlite {
         let mut store = tactful_store::open(&location).unwrap();
         run("sqlite", store.as_mut(), &location, n, secs, flavors);
     }
     match std::env::var("TACTFUL_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => {
+        Ok(url) if !url.is_empty() && postgres => {
             let db = tactful_store::testing::fresh_pg_database(&url, "bench_queue").unwrap();
             let mut store = tactful_store::open(&db).unwrap();
             run("postgres", store.as_mut(), &db, n, secs, flavors);
         }
+        _ if !postgres => {}
         _ => println!("postgres: skipped: TACTFUL_TEST_PG_URL is not set"),
     }
     for ext in ["", "-wal", "-shm"] {
