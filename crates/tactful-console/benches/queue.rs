@@ -13,8 +13,9 @@
 //!
 //! The third argument is the server's tokio runtime: `multi` (2 workers,
 //! the default), `current` (one thread, as `tactful company serve` builds
-//! it) or `both`; `sqlite` or `postgres` runs one backend only. A page with an "Older cases" link (`after=`) is followed
-//! a few pages deep; without one, a reviewer moves to the next filter.
+//! it) or `both`; `sqlite` or `postgres` runs one backend only. A page
+//! with an "Older cases" link (`after=`) is followed a few pages deep;
+//! without one, a reviewer moves to the next filter.
 
 #![allow(clippy::print_stdout)]
 
