@@ -905,7 +905,7 @@ fn console_on_serve(db: &str, dir: &std::path::Path) {
     let token = cookie_line.split("tactful_console=").nth(1).unwrap().split(';').next().unwrap();
     let (status, _, body) = form(&addr, "GET", "/cases", Some(token), "");
     assert_eq!(status, 200);
-    assert!(body.contains("case(s) you may see"), "{body}");
+    assert!(body.contains("case(s) on this page"), "{body}");
     let (status, _, _) = form(&addr, "GET", "/cases", None, "");
     assert_eq!(status, 303, "no session, no cases");
     let (status, body) = post(&addr, "/api/v1/company/ingest", None, "application/x-ndjson", FEED);

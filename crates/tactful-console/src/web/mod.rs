@@ -50,7 +50,10 @@ pub struct Console {
 /// store goes back to the pool after each request.
 pub(crate) struct Served {
     console: Console,
-    pool: std::sync::Mutex<Vec<Box<dyn tactful_store::Store + Send>>>,
+    /// The stores kept open, and how many are open in all (kept and lent out).
+    pool: std::sync::Mutex<(Vec<Box<dyn tactful_store::Store + Send>>, usize)>,
+    /// Signalled when a store comes back or is closed.
+    freed: std::sync::Condvar,
 }
 
 impl std::ops::Deref for Served {
@@ -60,8 +63,7 @@ impl std::ops::Deref for Served {
     }
 }
 
-/// Open stores kept for the next requests; more are opened under load and
-/// closed when they come back to a full pool.
+/// The most stores open at once: requests beyond it wait for one.
 const POOL: usize = 16;
 
 pub(crate) type Shared = Arc<Served>;
@@ -78,7 +80,11 @@ pub fn router(console: Console) -> Router {
         .merge(leader::routes())
         .merge(admin::routes())
         .merge(api::routes())
-        .with_state(Arc::new(Served { console, pool: std::sync::Mutex::new(Vec::new()) }))
+        .with_state(Arc::new(Served {
+            console,
+            pool: std::sync::Mutex::new((Vec::new(), 0)),
+            freed: std::sync::Condvar::new(),
+        }))
 }
 
 /// The stylesheet and the keyboard script, built into the binary: the
@@ -101,19 +107,45 @@ pub(super) async fn with_store<T: Send + 'static>(
 ) -> Result<T, Error> {
     let c = c.clone();
     tokio::task::spawn_blocking(move || {
-        let pooled = c.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        // At most POOL stores open: under load a request waits for one to
+        // come back rather than open more (each open costs a connection and a
+        // schema check; past the server's connection limit opens fail).
+        let lock = || c.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let pooled = {
+            let mut g = lock();
+            loop {
+                if let Some(s) = g.0.pop() {
+                    break Some(s);
+                }
+                if g.1 < POOL {
+                    g.1 += 1;
+                    break None;
+                }
+                g = c.freed.wait(g).unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+        };
         let mut store = match pooled {
             Some(s) => s,
-            None => tactful_store::open_shared(&c.store)?,
+            None => match tactful_store::open_shared(&c.store) {
+                Ok(s) => s,
+                Err(e) => {
+                    lock().1 -= 1;
+                    c.freed.notify_one();
+                    return Err(e.into());
+                }
+            },
         };
         let r = f(&c, store.people());
-        // A store whose request failed may hold a broken connection: it is closed, not kept.
-        if r.is_ok() {
-            let mut pool = c.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if pool.len() < POOL {
-                pool.push(store);
+        {
+            let mut g = lock();
+            // A store whose request failed may hold a broken connection: it is closed, not kept.
+            if r.is_ok() {
+                g.0.push(store);
+            } else {
+                g.1 -= 1;
             }
         }
+        c.freed.notify_one();
         r
     })
     .await

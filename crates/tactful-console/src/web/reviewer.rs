@@ -163,6 +163,9 @@ pub(crate) fn queue(
     let mut out = Vec::new();
     let mut after = ask.after.clone();
     let mut scanned = 0;
+    // With no filter left for here, the store's page is the queue's page:
+    // read no more than it shows.
+    let here = ask.category.is_some() || ask.from.is_some() || ask.to.is_some() || ask.group.is_some();
     loop {
         let filter = Filter {
             status: ask.status,
@@ -171,7 +174,7 @@ pub(crate) fn queue(
             team: scope.distributors(),
             order: ask.order,
             after: after.clone(),
-            limit: Some(200),
+            limit: Some(if here { 200 } else { PAGE }),
         };
         let page = cases::list(db, company, &filter)?;
         for k in page.cases {
