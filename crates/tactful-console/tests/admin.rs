@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{NOW, Reply, Request, company, csrf, form_encode, login, post, serve};
+use common::{NOW, Reply, Request, between, company, csrf, form_encode, login, post, serve};
 use tactful_company::Actor;
 use tactful_console::Role;
 use tactful_console::accounts;
@@ -30,11 +30,6 @@ fn send(
     key: Option<&str>,
 ) -> Reply {
     common::send(port, method, path, Request { cookie, form, key, json: None })
-}
-
-/// The text between `start` and the next `end`, after `after`.
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    s.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(v, _)| v)
 }
 
 const ADMIN_PAGES: [&str; 7] = [

@@ -296,6 +296,11 @@ fn more_cases(store: &mut dyn Store) {
     common::scan(db, &actor, "more.jsonl", feed.as_bytes(), "worker-2", NOW - 250);
 }
 
+/// The queue's "Older cases" link.
+fn older_link(page: &str) -> String {
+    common::between(page, "rel=\"next\" href=\"", "\"").expect("an Older cases link").replace("&amp;", "&")
+}
+
 /// The case links on a page, in order.
 fn case_links(body: &str) -> Vec<i64> {
     body.split("href=\"/cases/").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
@@ -361,15 +366,7 @@ fn pages(location: String, store: &mut dyn Store) {
     assert!(first.body.contains("Keyboard: "), "the shortcuts are written on the page");
     let one: Vec<i64> = case_links(&first.body);
     assert_eq!(one.len(), 50, "{one:?}");
-    let older = first
-        .body
-        .split("rel=\"next\" href=\"")
-        .nth(1)
-        .expect("an Older cases link")
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let older = older_link(&first.body);
     let second = send(port, "GET", &older, Some(&rev), None);
     let two: Vec<i64> = case_links(&second.body);
     assert!(!two.is_empty() && two.iter().all(|id| !one.contains(id)), "disjoint pages: {one:?} {two:?}");
@@ -379,15 +376,7 @@ fn pages(location: String, store: &mut dyn Store) {
     // By priority: the same cases, the highest first, on disjoint pages too.
     let first = send(port, "GET", "/cases?order=priority", Some(&rev), None);
     let p1 = case_links(&first.body);
-    let older = first
-        .body
-        .split("rel=\"next\" href=\"")
-        .nth(1)
-        .expect("an Older cases link")
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let older = older_link(&first.body);
     assert!(older.contains("order=priority") && older.contains("after="), "{older}");
     let p2 = case_links(&send(port, "GET", &older, Some(&rev), None).body);
     assert_eq!(p1.len(), 50);

@@ -172,6 +172,11 @@ pub fn csrf(page: &str) -> String {
         .to_string()
 }
 
+/// The text between the first `start` and the next `end`.
+pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    s.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(v, _)| v)
+}
+
 /// A form field's value, encoded as a browser would.
 pub fn form_encode(s: &str) -> String {
     let mut out = String::new();
