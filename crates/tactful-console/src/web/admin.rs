@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
-use tactful_company::Actor;
 
-use super::{Principal, Role, Shared, accounts, fresh, html_response, page, refused, signed_in, with_store};
+use super::{
+    Principal, Role, Shared, accounts, as_person, fresh, html_response, page, refused, signed_in, with_store,
+};
 
 pub(super) fn routes() -> Router<Shared> {
     Router::new()
@@ -132,13 +133,11 @@ async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
+    let r = as_person(&c, &p, move |db, actor| {
         let role: Role = f.role.parse()?;
         let d = Some(f.distributor.as_str()).filter(|d| !d.trim().is_empty());
-        let inv = accounts::invite(db, &actor, &f.email, &f.name, role, d)?;
-        Ok((inv, accounts::list(db, c.company)?))
+        let inv = accounts::invite(db, actor, &f.email, &f.name, role, d)?;
+        Ok((inv, accounts::list(db, actor.company)?))
     })
     .await;
     match r {
@@ -204,14 +203,12 @@ async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = p.account.email.clone();
     let csv = f.csv.clone();
     let apply = f.step == "apply";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         use tactful_company::roster;
         if apply {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            let s = roster::import(db, &actor, "roster.csv", csv.as_bytes())?;
+            let s = roster::import(db, actor, "roster.csv", csv.as_bytes())?;
             let problems: Vec<String> = s.skipped.iter().map(ToString::to_string).collect();
             return Ok(html! {
                 p role="status" { "Applied: " (s.added) " added, " (s.updated) " updated, " (s.unchanged) " unchanged." }
@@ -219,7 +216,7 @@ async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
             });
         }
         let file = roster::parse("roster.csv", csv.as_bytes())?;
-        let plan = roster::plan(&file, &roster::distributors(db, c.company)?);
+        let plan = roster::plan(&file, &roster::distributors(db, actor.company)?);
         Ok(html! {
             p role="status" { "Nothing is written yet. " (plan.changes.len()) " change(s), " (plan.unchanged) " unchanged, " (plan.problems.len()) " row(s) that would be skipped." }
             ul {
@@ -414,10 +411,8 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         use tactful_company::apikey;
-        let actor = Actor { company: c.company, who, at: (c.now)() };
         let id = |field: &str| {
             f.target.trim().parse::<i64>().map_err(|_| {
                 crate::Error::Input(format!("{field}: expected a number, found `{}`", f.target.trim()))
@@ -425,20 +420,20 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
         };
         let said = match f.action.as_str() {
             "create_personal" => {
-                let k = crate::keys::create(db, &actor, id("account")?, &f.name)?;
+                let k = crate::keys::create(db, actor, id("account")?, &f.name)?;
                 shown_once(&format!("A key for {} ({})", k.key.email, k.key.name), &k.secret)
             }
             "revoke_personal" => {
-                let k = crate::keys::revoke(db, &actor, id("key")?)?;
+                let k = crate::keys::revoke(db, actor, id("key")?)?;
                 html! { p role="status" { "Revoked " (k.name) " (" (k.email) "): it is refused from now on." } }
             }
             "create_integration" => {
                 let secret = format!("tk_{}", crate::random_token());
-                let k = apikey::create(db, &actor, &f.name, &secret)?;
+                let k = apikey::create(db, actor, &f.name, &secret)?;
                 shown_once(&format!("A key for the integration {}", k.name), &secret)
             }
             "revoke_integration" => {
-                let k = apikey::revoke(db, &actor, &f.target)?;
+                let k = apikey::revoke(db, actor, &f.target)?;
                 html! { p role="status" { "Revoked the key of " (k.name) ": it is refused from now on." } }
             }
             other => {
@@ -447,7 +442,7 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
                 )));
             }
         };
-        Ok((said, keys_view(db, c.company)?))
+        Ok((said, keys_view(db, actor.company)?))
     })
     .await;
     match r {
@@ -550,19 +545,17 @@ async fn templates_form(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = p.account.email.clone();
     let text = f.text.clone();
     let save = f.step == "save";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         let (subject, body) = crate::templates::preview(&text, "Your company")?;
         let said = if save {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            crate::templates::save(db, &actor, &text)?;
+            crate::templates::save(db, actor, &text)?;
             html! { p role="status" { "Saved: notices from now on use this template." } (rendered(&subject, &body)) }
         } else {
             html! { p role="status" { "Not saved yet." } (rendered(&subject, &body)) }
         };
-        Ok((said, crate::templates::history(db, c.company)?))
+        Ok((said, crate::templates::history(db, actor.company)?))
     })
     .await;
     match r {
@@ -669,20 +662,18 @@ async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Pa
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = p.account.email.clone();
     let (pack, policy) = (f.pack.clone(), f.policy.clone());
     let save = f.step == "save";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         let verdict = if save {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            match crate::packs::save(db, &actor, &pack, &policy)? {
+            match crate::packs::save(db, actor, &pack, &policy)? {
                 Ok((_, v)) => (v, true),
                 Err(v) => (v, false),
             }
         } else {
             (crate::packs::test(&pack, &policy), false)
         };
-        Ok((verdict, crate::packs::history(db, c.company)?))
+        Ok((verdict, crate::packs::history(db, actor.company)?))
     })
     .await;
     let Ok(((verdict, saved), history)) = r else { return refused(&p, "The pack cannot be saved just now.") };

@@ -12,15 +12,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tactful_company::Actor;
 use tactful_company::cases::Guidance;
 use tactful_company::draft::{self, Decision, Draft, DraftStatus};
 use tactful_company::lesson::Assignment;
 use tactful_company::notice::Sent;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, cases, checker, day, fresh, html_response, page, refused,
-    signed_in, with_store,
+    Error, Principal, Role, Scope, Shared, as_person, cases, checker, day, fresh, html_response, page,
+    refused, signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -187,12 +186,10 @@ async fn submit_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A draft is sent by a distributor: your account is not tied to one.");
     };
-    let who = p.account.email.clone();
     let company = c.company;
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
+    let r = as_person(&c, &p, move |db, actor| {
         let policy = tactful_company::policy::Policy::default();
-        match draft::submit(db, &actor, checker(), &policy, &me, &f.text) {
+        match draft::submit(db, actor, checker(), &policy, &me, &f.text) {
             Ok(d) => Ok(Ok((d, mine(db, company, &me)?))),
             Err(tactful_company::Error::Input(why)) => Ok(Err((why, mine(db, company, &me)?))),
             Err(e) => Err(e.into()),
@@ -354,12 +351,7 @@ async fn decide_form(
             );
         }
     };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(draft::decide(db, &actor, id, &decision)?)
-    })
-    .await;
+    let r = as_person(&c, &p, move |db, actor| Ok(draft::decide(db, actor, id, &decision)?)).await;
     match r {
         Ok(_) => Redirect::to("/drafts").into_response(),
         Err(e) => html_response(
@@ -434,11 +426,9 @@ async fn lesson_form(
     let answers: Vec<usize> = (0..l.quiz.len())
         .map(|i| f.get(&format!("q{i}")).and_then(|a| a.parse().ok()).unwrap_or(usize::MAX))
         .collect();
-    let who = p.account.email.clone();
     let lesson = l.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(tactful_company::lesson::complete(db, &actor, &me, &lesson, &answers)?)
+    let r = as_person(&c, &p, move |db, actor| {
+        Ok(tactful_company::lesson::complete(db, actor, &me, &lesson, &answers)?)
     })
     .await;
     let body = match r {

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
+use tactful_company::Actor;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Change, Filter};
 
@@ -118,6 +119,17 @@ pub(super) async fn with_store<T: Send + 'static>(
     })
     .await
     .unwrap_or_else(|e| Err(Error::Input(format!("the request stopped: {e}"))))
+}
+
+/// Run `f` with the store open as `p`: the actor whose name the audit log
+/// keeps for every change, at the console's clock.
+pub(super) async fn as_person<T: Send + 'static>(
+    c: &Shared,
+    p: &Principal,
+    f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let who = p.account.email.clone();
+    with_store(c, move |c, db| f(db, &Actor { company: c.company, who, at: (c.now)() })).await
 }
 
 pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {

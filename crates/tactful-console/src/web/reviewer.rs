@@ -16,8 +16,8 @@ use tactful_company::Actor;
 use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
-    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker, day,
-    html_response, not_found, page, query_string, refused, signed_in, with_store,
+    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, case_form, cases,
+    checker, day, html_response, not_found, page, query_string, refused, signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -462,12 +462,9 @@ async fn bulk_form(
     if action == BulkAction::Dismiss && reason.is_none() {
         return bad_request(&p, "Cases", "reason: say why these cases are dismissed.");
     }
-    let who = p.account.email.clone();
-    let done = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(bulk(db, &actor, &scope, &ids, action, reason.as_deref()))
-    })
-    .await;
+    let done =
+        as_person(&c, &p, move |db, actor| Ok(bulk(db, actor, &scope, &ids, action, reason.as_deref())))
+            .await;
     let outcomes = match done {
         Ok(o) => o,
         Err(e) => return bad_request(&p, "Cases", &e.to_string()),
@@ -718,12 +715,7 @@ async fn change_case(
     + Send
     + 'static,
 ) -> Response {
-    let who = p.account.email.clone();
-    let r = with_store(c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(f(db, &actor)?)
-    })
-    .await;
+    let r = as_person(c, p, move |db, actor| Ok(f(db, actor)?)).await;
     match r {
         Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(e) => bad_request(p, &format!("Case #{id}"), &e.to_string()),
