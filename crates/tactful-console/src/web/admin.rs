@@ -104,10 +104,7 @@ fn accounts_body(p: &Principal, list: &[accounts::Account], said: Option<Markup>
 }
 
 async fn accounts_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let list = with_store(&c, move |_, db| accounts::list(db, company)).await.unwrap_or_default();
     html_response(StatusCode::OK, &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
@@ -129,10 +126,7 @@ struct InviteForm {
 }
 
 async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<InviteForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let r = as_person(&c, &p, move |db, actor| {
         let role: Role = f.role.parse()?;
         let d = Some(f.distributor.as_str()).filter(|d| !d.trim().is_empty());
@@ -180,10 +174,7 @@ fn roster_body(p: &Principal, csv: &str, preview: Option<Markup>) -> Markup {
 }
 
 async fn roster_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, "", None)))
 }
 
@@ -199,10 +190,7 @@ struct RosterForm {
 
 /// Preview what a roster file would change (nothing is written), or apply it.
 async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<RosterForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let csv = f.csv.clone();
     let apply = f.step == "apply";
     let r = as_person(&c, &p, move |db, actor| {
@@ -243,10 +231,7 @@ struct AuditQuery {
 
 /// The audit log, newest first, searchable by action, subject or who; and whether its chain holds.
 async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<AuditQuery>) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let needle = q.q.trim().to_lowercase();
     let r = with_store(&c, move |_, db| {
@@ -381,10 +366,7 @@ fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
 }
 
 async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     match with_store(&c, move |_, db| keys_view(db, company)).await {
         Ok(v) => html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, None))),
@@ -407,10 +389,7 @@ struct KeysForm {
 
 /// Make or revoke a key of either kind; a new secret is shown once, here.
 async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<KeysForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let r = as_person(&c, &p, move |db, actor| {
         use tactful_company::apikey;
         let id = |field: &str| {
@@ -499,10 +478,7 @@ fn templates_body(
 }
 
 async fn templates_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let Ok(history) = with_store(&c, move |_, db| crate::templates::history(db, company)).await else {
         return refused(&p, "The templates cannot be read just now.");
@@ -541,10 +517,7 @@ async fn templates_form(
     headers: HeaderMap,
     Form(f): Form<TemplateForm>,
 ) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let text = f.text.clone();
     let save = f.step == "save";
     let r = as_person(&c, &p, move |db, actor| {
@@ -629,10 +602,7 @@ fn verdict_markup(v: &crate::packs::Verdict, saved: bool) -> Markup {
 }
 
 async fn pack_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let Ok(history) = with_store(&c, move |_, db| crate::packs::history(db, company)).await else {
         return refused(&p, "The pack cannot be read just now.");
@@ -658,10 +628,7 @@ struct PackForm {
 
 /// Run the pack's examples, and save the pack and policy when asked and all pass.
 async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<PackForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let (pack, policy) = (f.pack.clone(), f.policy.clone());
     let save = f.step == "save";
     let r = as_person(&c, &p, move |db, actor| {
@@ -772,10 +739,7 @@ fn report_body(r: &tactful_company::report::Report) -> Markup {
 }
 
 async fn report_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     match with_store(&c, move |c, db| Ok(tactful_company::report::build(db, c.company, (c.now)())?)).await {
         Ok(r) => html_response(StatusCode::OK, &admin_page("Report", Some(&p), &report_body(&r))),
         Err(_) => refused(&p, "The report cannot be built just now."),

@@ -18,8 +18,8 @@ use tactful_company::lesson::Assignment;
 use tactful_company::notice::Sent;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, as_person, cases, checker, day, fresh, html_response, page,
-    refused, signed_in, with_store,
+    Error, Principal, Role, Scope, Shared, as_person, cases, checker, day, html_response, page, refused,
+    signed_in, signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -179,10 +179,7 @@ struct DraftForm {
 
 /// A draft sent for pre-approval, checked at once.
 async fn submit_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<DraftForm>) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, &f.csrf) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, &f.csrf).await);
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A draft is sent by a distributor: your account is not tied to one.");
     };
@@ -329,10 +326,7 @@ async fn decide_form(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, &f.csrf) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, &f.csrf).await);
     if !compliance(&p) {
         return refused(&p, "Only the compliance team decides a draft.");
     }
@@ -410,10 +404,7 @@ async fn lesson_form(
     Path(name): Path<String>,
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, f.get("csrf").map_or("", String::as_str)) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, f.get("csrf").map_or("", String::as_str)).await);
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A lesson's quiz is taken by a distributor: your account is not tied to one.");
     };

@@ -152,10 +152,7 @@ async fn nudge_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (p, scope, _) = match case_form(&c, &headers, id, &f.csrf).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, scope, _) = checked!(case_form(&c, &headers, id, &f.csrf).await);
     // The caring note goes from a team leader (the nudge) or the compliance team.
     let back = match (&scope, p.account.role) {
         (Scope::Team { .. }, _) => "/team".to_string(),

@@ -24,6 +24,18 @@ use tactful_company::cases::{self, Change, Filter};
 use crate::accounts::{self, Principal, Role};
 use crate::{Error, Scope};
 
+/// The value of a check that either passes or gives the whole page to answer
+/// with (the login, a refusal, "no such case"): on a refusal the handler
+/// returns that page at once.
+macro_rules! checked {
+    ($check:expr) => {
+        match $check {
+            Ok(v) => v,
+            Err(page) => return page,
+        }
+    };
+}
+
 mod admin;
 mod api;
 mod distributor;
@@ -243,6 +255,21 @@ pub(super) fn fresh(p: &Principal, csrf: &str) -> Result<(), Response> {
         .map_err(|_| refused(p, "This form has expired: reload the page and try again."))
 }
 
+/// A signed-in person's form, its CSRF token checked: who they are and their
+/// scope, or the page to answer with (the login, or "expired").
+#[allow(clippy::result_large_err)]
+pub(super) async fn signed_in_form(
+    c: &Shared,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(Principal, Scope), Response> {
+    let Some((p, scope)) = signed_in(c, headers).await else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    fresh(&p, csrf)?;
+    Ok((p, scope))
+}
+
 /// A signed-in person's form about case `id`: who they are, their scope and
 /// the case, once the CSRF token is checked and the case is in their scope
 /// (else the login, "expired", or "no such case").
@@ -252,10 +279,7 @@ pub(super) async fn case_form(
     id: i64,
     csrf: &str,
 ) -> Result<(Principal, Scope, cases::Case), Response> {
-    let Some((p, scope)) = signed_in(c, headers).await else {
-        return Err(Redirect::to("/login").into_response());
-    };
-    fresh(&p, csrf)?;
+    let (p, scope) = signed_in_form(c, headers, csrf).await?;
     let company = c.company;
     let case = with_store(c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
     match case {

@@ -17,7 +17,8 @@ use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
     Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, case_form, cases,
-    checker, day, html_response, not_found, page, query_string, refused, signed_in, with_store,
+    checker, day, html_response, not_found, page, query_string, refused, signed_in, signed_in_form,
+    with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -425,14 +426,9 @@ async fn bulk_form(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let field =
         |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    if let Err(r) = super::fresh(&p, &field("csrf")) {
-        return r;
-    }
+    let (p, scope) = checked!(signed_in_form(&c, &headers, &field("csrf")).await);
     if !compliance(&p) {
         return refused(&p, "Only the compliance team changes cases in bulk.");
     }
@@ -728,10 +724,7 @@ async fn dismiss_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
     let reason = f.reason;
     change_case(&c, &p, id, move |db, actor| {
         cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })
@@ -746,10 +739,7 @@ async fn escalate_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
     let reason = f.reason;
     change_case(&c, &p, id, move |db, actor| {
         let policy = tactful_company::policy::Policy::default();
@@ -775,10 +765,7 @@ async fn notice_form(
     Path(id): Path<i64>,
     Form(f): Form<NoticeForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
     change_case(&c, &p, id, move |db, actor| {
         let engine = checker().engine();
         tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
