@@ -691,30 +691,26 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
     html_response(StatusCode::OK, &page(&format!("Case #{id}"), Some(&p), &body))
 }
 
-/// A compliance form about one case, checked: the person, the case in scope, the token.
-#[allow(clippy::result_large_err)]
-async fn compliance_form(
+/// A compliance form's change to case `id`: once the form is checked (the
+/// person, the case in their scope, the token) and the person is on the
+/// compliance team, `f` runs as them; back to the case, or the error.
+async fn change_case(
     c: &Shared,
     headers: &HeaderMap,
     id: i64,
     csrf: &str,
-) -> Result<Principal, Response> {
-    let (p, _, _) = case_form(c, headers, id, csrf).await?;
-    if compliance(&p) { Ok(p) } else { Err(refused(&p, "Only the compliance team changes a case.")) }
-}
-
-async fn change_case(
-    c: &Shared,
-    p: &Principal,
-    id: i64,
     f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<(), tactful_company::Error>
     + Send
     + 'static,
 ) -> Response {
-    let r = as_person(c, p, move |db, actor| Ok(f(db, actor)?)).await;
+    let (p, _, _) = checked!(case_form(c, headers, id, csrf).await);
+    if !compliance(&p) {
+        return refused(&p, "Only the compliance team changes a case.");
+    }
+    let r = as_person(c, &p, move |db, actor| Ok(f(db, actor)?)).await;
     match r {
         Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => bad_request(p, &format!("Case #{id}"), &e.to_string()),
+        Err(e) => bad_request(&p, &format!("Case #{id}"), &e.to_string()),
     }
 }
 
@@ -724,9 +720,8 @@ async fn dismiss_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
     let reason = f.reason;
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })
             .map(|_| ())
     })
@@ -739,9 +734,8 @@ async fn escalate_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
     let reason = f.reason;
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         let policy = tactful_company::policy::Policy::default();
         tactful_company::escalate::by_hand(db, actor, &policy, id, Some(reason.as_str())).map(|_| ())
     })
@@ -765,8 +759,7 @@ async fn notice_form(
     Path(id): Path<i64>,
     Form(f): Form<NoticeForm>,
 ) -> Response {
-    let p = checked!(compliance_form(&c, &headers, id, &f.csrf).await);
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         let engine = checker().engine();
         tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
     })
