@@ -2,7 +2,9 @@
 //! there: [`reviewer`] (the case queue and a case), [`distributor`] (my
 //! notices and lessons), [`leader`] (the team), [`admin`], and [`public`]
 //! (log in, invitations, the public peer report form). This module owns
-//! what they share: the session cookie, the page frame, the refusals.
+//! what they share: the session cookie, the checks a form opens with
+//! (`signed_in_form`, `case_form`, `checked!`), running a change as the
+//! signed-in person (`as_person`), the page frame, the refusals.
 //! Each page is scoped by [`Scope`]. The session is an HttpOnly,
 //! SameSite=Strict cookie (Secure when the console sits behind TLS); every
 //! form carries the session's CSRF token. A case outside the person's scope
