@@ -22,6 +22,7 @@ pub mod packs;
 pub mod schema;
 pub mod scope;
 pub mod templates;
+mod versions;
 pub mod web;
 
 pub use accounts::{Account, Principal, Role, Session};

@@ -7,14 +7,16 @@
 use serde::Serialize;
 use tactful_company::Actor;
 use tactful_company::policy::Policy;
-use tactful_store::Arg;
 use tactful_store::people::{Cell, Db};
 
 use crate::Error;
+use crate::versions::Versions;
 
 /// How the pack and the policy are named in their errors and failures.
 pub const PACK_FILE: &str = "company-pack.toml";
 pub const POLICY_FILE: &str = "company-policy.toml";
+
+const VERSIONS: Versions = Versions { table: "console_packs", texts: &["pack", "policy"] };
 
 /// One saved version of the pack and the policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,16 +103,12 @@ fn saved(r: &mut [Cell]) -> SavedPack {
 
 /// Every saved version, the newest first.
 pub fn history(db: &mut dyn Db, company: i64) -> Result<Vec<SavedPack>, Error> {
-    let mut rows = db.rows(
-        "SELECT id, pack, policy, saved_at, saved_by FROM console_packs WHERE company_id = ?1 ORDER BY id DESC",
-        &[Arg::Int(company)],
-    )?;
-    Ok(rows.iter_mut().map(|r| saved(r)).collect())
+    VERSIONS.history(db, company, saved)
 }
 
 /// The version in force, if one was saved.
 pub fn current(db: &mut dyn Db, company: i64) -> Result<Option<SavedPack>, Error> {
-    Ok(history(db, company)?.into_iter().next())
+    VERSIONS.current(db, company, saved)
 }
 
 /// Test the pack and policy ([`test`]) and keep them as the new version when
@@ -128,17 +126,7 @@ pub fn save(
         return Ok(Err(verdict));
     }
     let before = current(db, actor.company)?;
-    let id = db.rows(
-        "INSERT INTO console_packs (company_id, pack, policy, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-        &[
-            Arg::Int(actor.company),
-            Arg::Text(pack.clone()),
-            Arg::Text(policy.clone()),
-            Arg::Int(actor.at),
-            Arg::Text(actor.who.clone()),
-        ],
-    )?[0][0]
-        .int();
+    let id = VERSIONS.keep(db, actor, &[&pack, &policy])?;
     tactful_company::audit::record(
         db,
         actor,

@@ -6,10 +6,10 @@
 use serde::Serialize;
 use tactful_company::Actor;
 use tactful_company::notice::{Template, Values};
-use tactful_store::Arg;
 use tactful_store::people::{Cell, Db};
 
 use crate::Error;
+use crate::versions::Versions;
 
 /// One saved version of the template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,26 +23,20 @@ pub struct SavedTemplate {
 /// How the template is named in its errors.
 const FILE: &str = "the notice template";
 
+const VERSIONS: Versions = Versions { table: "console_templates", texts: &["text"] };
+
 fn saved(r: &mut [Cell]) -> SavedTemplate {
     SavedTemplate { id: r[0].int(), text: r[1].take_text(), saved_at: r[2].int(), saved_by: r[3].take_text() }
 }
 
 /// Every saved version, the newest first.
 pub fn history(db: &mut dyn Db, company: i64) -> Result<Vec<SavedTemplate>, Error> {
-    let mut rows = db.rows(
-        "SELECT id, text, saved_at, saved_by FROM console_templates WHERE company_id = ?1 ORDER BY id DESC",
-        &[Arg::Int(company)],
-    )?;
-    Ok(rows.iter_mut().map(|r| saved(r)).collect())
+    VERSIONS.history(db, company, saved)
 }
 
 /// The version in force, if one was saved.
 pub fn current(db: &mut dyn Db, company: i64) -> Result<Option<SavedTemplate>, Error> {
-    let mut rows = db.rows(
-        "SELECT id, text, saved_at, saved_by FROM console_templates WHERE company_id = ?1 ORDER BY id DESC LIMIT 1",
-        &[Arg::Int(company)],
-    )?;
-    Ok(rows.first_mut().map(|r| saved(r)))
+    VERSIONS.current(db, company, saved)
 }
 
 /// The company's notice template: the one saved last, or the built-in one.
@@ -60,11 +54,7 @@ pub fn save(db: &mut dyn Db, actor: &Actor, text: &str) -> Result<SavedTemplate,
     let text = text.replace("\r\n", "\n");
     Template::parse(FILE, &text)?;
     let before = current(db, actor.company)?;
-    let id = db.rows(
-        "INSERT INTO console_templates (company_id, text, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        &[Arg::Int(actor.company), Arg::Text(text.clone()), Arg::Int(actor.at), Arg::Text(actor.who.clone())],
-    )?[0][0]
-        .int();
+    let id = VERSIONS.keep(db, actor, &[&text])?;
     tactful_company::audit::record(
         db,
         actor,

@@ -3,70 +3,21 @@
 //! examples fail is refused and nothing is kept; the template saved is the
 //! one notices use; the report draws its charts without style or script.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+mod common;
 
+use common::{NOW, Reply, Request, between, company, csrf, form_encode, login, post, serve};
 use tactful_company::Actor;
 use tactful_console::Role;
 use tactful_console::accounts;
-use tactful_console::web::{COOKIE, Console, router};
 use tactful_store::Store;
 use tactful_store::testing::sqlite_path;
 
-const NOW: i64 = 1_795_000_000;
-
-fn now() -> i64 {
-    NOW
-}
-
-/// The example company, scanned, with an account per role; the server's port.
+/// The example company, scanned, with an account per person; the server's port.
 fn start(name: &str) -> (u16, tactful_store::SqliteStore) {
     let path = sqlite_path(name);
     let mut store = tactful_store::SqliteStore::open(&path).unwrap();
-    let db = store.people();
-    tactful_console::schema::migrate(db).unwrap();
-    let actor = Actor { company: 1, who: "officer@example.com".into(), at: NOW - 600 };
-    let read = |f: &str| {
-        std::fs::read(format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    };
-    tactful_company::roster::import(db, &actor, "roster.csv", read("roster.csv").as_slice()).unwrap();
-    let feed = read("feed.jsonl");
-    let jsonl = tactful_company::feed::Format::Jsonl;
-    let opts = tactful_company::ingest::Options::default();
-    tactful_company::ingest::ingest(db, &actor, "feed.jsonl", feed.as_slice(), jsonl, opts).unwrap();
-    let policy = tactful_company::policy::Policy::default();
-    tactful_company::worker::Worker::new(tactful_app::Checker::builtin(), policy, "w")
-        .run(db, 1, &|| NOW - 300, &mut |_| {})
-        .unwrap();
-    for (email, role, d) in [
-        ("admin@example.com", Role::Admin, None),
-        ("rev@example.com", Role::Reviewer, None),
-        ("sam@example.com", Role::Leader, Some("D2")),
-        ("priya@example.com", Role::Distributor, Some("D3")),
-    ] {
-        let inv = accounts::invite(db, &actor, email, email, role, d).unwrap();
-        accounts::accept(db, &inv.token, "correct horse battery", NOW - 100).unwrap();
-    }
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    let location = path.display().to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let console = Console { store: location, company: 1, secure_cookie: false, now };
-            axum::serve(listener, router(console)).await.unwrap();
-        });
-    });
-    (port, store)
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
+    company(&mut store);
+    (serve(path.display().to_string()), store)
 }
 
 /// A request: with the session cookie, a form, or an API key.
@@ -78,67 +29,7 @@ fn send(
     form: Option<&str>,
     key: Option<&str>,
 ) -> Reply {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_mins(1))).unwrap();
-    let body = form.unwrap_or("");
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if form.is_some() {
-        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-    }
-    for (name, v) in [
-        ("Cookie: ", cookie.map(|c| format!("{COOKIE}={c}"))),
-        ("Authorization: Bearer ", key.map(str::to_string)),
-    ] {
-        if let Some(v) = v {
-            req.push_str(name);
-            req.push_str(&v);
-            req.push_str("\r\n");
-        }
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    Reply { status, head: head.to_string(), body: body.to_string() }
-}
-
-fn login(port: u16, email: &str) -> String {
-    let form = format!("email={}&password=correct+horse+battery", email.replace('@', "%40"));
-    let r = send(port, "POST", "/login", None, Some(&form), None);
-    assert_eq!(r.status, 303, "{}", r.head);
-    let line = r.head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).unwrap();
-    line.split(&format!("{COOKIE}=")).nth(1).unwrap().split(';').next().unwrap().to_string()
-}
-
-fn csrf(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no form: {page}"))
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-/// A form field's value, encoded.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The text between `start` and the next `end`, after `after`.
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    s.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(v, _)| v)
+    common::send(port, method, path, Request { cookie, form, key, json: None })
 }
 
 const ADMIN_PAGES: [&str; 7] = [
@@ -169,7 +60,7 @@ fn nobody_but_the_admin_gets_into_an_admin_page() {
                 let form = format!(
                     "csrf={token}&action=create_integration&name=x&text=x&pack=&policy=&step=save&csv="
                 );
-                let r = send(port, "POST", path, Some(&cookie), Some(&form), None);
+                let r = post(port, path, &cookie, &form);
                 assert_eq!(r.status, 403, "{who} POST {path}");
             }
         }
@@ -187,14 +78,7 @@ fn nobody_but_the_admin_gets_into_an_admin_page() {
     let keys = send(port, "GET", "/admin/keys", Some(&admin), None, None);
     assert!(!keys.body.contains("<td>x</td>"), "no key was made");
     // And the admin's own forms need the session's CSRF token.
-    let r = send(
-        port,
-        "POST",
-        "/admin/keys",
-        Some(&admin),
-        Some("csrf=nope&action=create_integration&name=y"),
-        None,
-    );
+    let r = post(port, "/admin/keys", &admin, "csrf=nope&action=create_integration&name=y");
     assert_eq!(r.status, 403);
 }
 
@@ -212,7 +96,7 @@ fn a_key_is_shown_once_and_works_until_it_is_revoked() {
         .unwrap();
 
     let form = format!("csrf={token}&action=create_personal&target={}&name=nightly+export", rev.id);
-    let made = send(port, "POST", "/admin/keys", Some(&cookie), Some(&form), None);
+    let made = post(port, "/admin/keys", &cookie, &form);
     assert_eq!(made.status, 200, "{}", made.body);
     let secret =
         between(&made.body, "<code>tpk_", "</code>").map(|s| format!("tpk_{s}")).expect("the key, shown");
@@ -228,18 +112,18 @@ fn a_key_is_shown_once_and_works_until_it_is_revoked() {
 
     // An integration's key, made on the same page, shown once, works on the ingest route's key check.
     let form = format!("csrf={token}&action=create_integration&name=listener");
-    let made = send(port, "POST", "/admin/keys", Some(&cookie), Some(&form), None);
+    let made = post(port, "/admin/keys", &cookie, &form);
     let integration = between(&made.body, "<code>tk_", "</code>").map(|s| format!("tk_{s}")).expect("shown");
     assert!(tactful_company::apikey::check(store.people(), 1, &integration).unwrap().is_some());
     assert!(!send(port, "GET", "/admin/keys", Some(&cookie), None, None).body.contains(&integration));
 
     // Revoked: refused from then on; both are in the audit log with who did it.
     let form = format!("csrf={token}&action=revoke_personal&target={}", listed[0].id);
-    assert_eq!(send(port, "POST", "/admin/keys", Some(&cookie), Some(&form), None).status, 200);
+    assert_eq!(post(port, "/admin/keys", &cookie, &form).status, 200);
     let r = send(port, "GET", "/api/v1/company/cases", None, None, Some(&secret));
     assert_eq!(r.status, 401);
     let form = format!("csrf={token}&action=revoke_integration&target=listener");
-    assert_eq!(send(port, "POST", "/admin/keys", Some(&cookie), Some(&form), None).status, 200);
+    assert_eq!(post(port, "/admin/keys", &cookie, &form).status, 200);
     assert!(tactful_company::apikey::check(store.people(), 1, &integration).unwrap().is_none());
     let mut actions = Vec::new();
     tactful_company::audit::entries(store.people(), 1, &mut |e| actions.push((e.action, e.actor))).unwrap();
@@ -249,14 +133,8 @@ fn a_key_is_shown_once_and_works_until_it_is_revoked() {
     assert!(tactful_company::audit::verify(store.people(), 1).unwrap().broken.is_none());
 
     // A bad form names the field.
-    let r = send(
-        port,
-        "POST",
-        "/admin/keys",
-        Some(&cookie),
-        Some(&format!("csrf={token}&action=create_personal&target=abc&name=x")),
-        None,
-    );
+    let r =
+        post(port, "/admin/keys", &cookie, &format!("csrf={token}&action=create_personal&target=abc&name=x"));
     assert_eq!(r.status, 400);
     assert!(r.body.contains("account: expected a number"), "{}", r.body);
 }
@@ -288,8 +166,9 @@ fn a_pack_with_a_failing_example_is_refused_and_nothing_is_kept() {
         std::fs::read_to_string(format!("{}/../../examples/company/policy.toml", env!("CARGO_MANIFEST_DIR")))
             .unwrap();
     let submit = |pack: &str, policy: &str, step: &str| {
-        let form = format!("csrf={token}&pack={}&policy={}&step={step}", enc(pack), enc(policy));
-        send(port, "POST", "/admin/pack", Some(&cookie), Some(&form), None)
+        let form =
+            format!("csrf={token}&pack={}&policy={}&step={step}", form_encode(pack), form_encode(policy));
+        post(port, "/admin/pack", &cookie, &form)
     };
 
     // An example that does not flag: refused, the example shown with where its rule is.
@@ -340,8 +219,8 @@ fn the_template_saved_is_the_one_notices_use() {
     assert!(page.body.contains("{quote}"), "the page opens on the built-in template");
     let token = csrf(&page.body);
     let submit = |text: &str, step: &str| {
-        let form = format!("csrf={token}&text={}&step={step}", enc(text));
-        send(port, "POST", "/admin/templates", Some(&cookie), Some(&form), None)
+        let form = format!("csrf={token}&text={}&step={step}", form_encode(text));
+        post(port, "/admin/templates", &cookie, &form)
     };
     let text =
         "Subject: About your post, {name}\nHello {name},\n\nThis part: \"{quote}\"\n\n{why}\n\n{company}\n";

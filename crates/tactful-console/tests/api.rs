@@ -5,56 +5,22 @@
 //! 404 with the same body as a missing one, and nothing of another team
 //! (their distributor ids, their posts' text) is in any answer.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
 
-use serde_json::Value;
+use common::{NOW, PEOPLE, Reply, Request, officer, serve};
 use tactful_company::Actor;
-use tactful_console::Role;
-use tactful_console::accounts;
-use tactful_console::web::{Console, router};
 use tactful_store::Store;
-use tactful_store::testing::{fresh_pg, sqlite_path};
+use tactful_store::testing::sqlite_path;
 
-const NOW: i64 = 1_795_000_000;
-
-fn now() -> i64 {
-    NOW
-}
-
-const PEOPLE: [(&str, Role, Option<&str>); 5] = [
-    ("admin@example.com", Role::Admin, None),
-    ("rev@example.com", Role::Reviewer, None),
-    ("sam@example.com", Role::Leader, Some("D2")),
-    ("priya@example.com", Role::Distributor, Some("D3")),
-    ("maya@example.com", Role::Distributor, Some("D1")),
-];
-
-/// The example company: roster, feed, one scan, a notice to D2 and one to D3;
-/// an account per person, each with a personal key (in `PEOPLE`'s order).
+/// The example company with a notice to D2 and one to D3; each person's
+/// personal key, in `PEOPLE`'s order.
 fn company(store: &mut dyn Store) -> Vec<String> {
+    let accounts = common::company(store);
     let db = store.people();
-    tactful_console::schema::migrate(db).unwrap();
-    let actor =
-        Actor { company: tactful_company::DEFAULT_COMPANY, who: "officer@example.com".into(), at: NOW - 600 };
-    let read = |f: &str| {
-        std::fs::read(format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    };
-    tactful_company::roster::import(db, &actor, "roster.csv", read("roster.csv").as_slice()).unwrap();
-    let feed = read("feed.jsonl");
-    let opts = tactful_company::ingest::Options::default();
-    let jsonl = tactful_company::feed::Format::Jsonl;
-    tactful_company::ingest::ingest(db, &actor, "feed.jsonl", feed.as_slice(), jsonl, opts).unwrap();
+    let actor = officer();
     let checker = tactful_app::Checker::builtin();
-    tactful_company::worker::Worker::new(
-        tactful_app::Checker::builtin(),
-        tactful_company::policy::Policy::default(),
-        "w",
-    )
-    .run(db, tactful_company::DEFAULT_COMPANY, &|| NOW - 300, &mut |_| {})
-    .unwrap();
     let all = tactful_company::cases::list(db, 1, &tactful_company::cases::Filter::default()).unwrap().cases;
     for d in ["D2", "D3"] {
         let case = all
@@ -64,66 +30,15 @@ fn company(store: &mut dyn Store) -> Vec<String> {
         let template = tactful_company::notice::Template::default();
         tactful_company::notice::queue(db, &actor, checker.engine(), &template, None, case.id).unwrap();
     }
-    PEOPLE
-        .iter()
-        .map(|(email, role, d)| {
-            let inv = accounts::invite(db, &actor, email, email, *role, *d).unwrap();
-            let a = accounts::accept(db, &inv.token, "correct horse battery", NOW - 100).unwrap();
-            tactful_console::keys::create(db, &actor, a.id, "test").unwrap().secret
-        })
+    accounts
+        .into_iter()
+        .map(|id| tactful_console::keys::create(db, &actor, id, "test").unwrap().secret)
         .collect()
 }
 
-fn serve(location: String) -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let console = Console { store: location, company: 1, secure_cookie: false, now };
-            axum::serve(listener, router(console)).await.unwrap();
-        });
-    });
-    port
-}
-
-struct Reply {
-    status: u16,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
+/// A request from a program: with a personal key, and JSON.
 fn send(port: u16, method: &str, path: &str, key: Option<&str>, json: Option<&str>) -> Reply {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let body = json.unwrap_or("");
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if json.is_some() {
-        req.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(k) = key {
-        req.push_str("Authorization: Bearer ");
-        req.push_str(k);
-        req.push_str("\r\n");
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    Reply { status, body: body.to_string() }
+    common::send(port, method, path, Request { key, json, ..Request::default() })
 }
 
 /// Whether `who` (an index into `PEOPLE`) may see a case of distributor `d`.
@@ -270,15 +185,12 @@ fn matrix(location: String, store: &mut dyn Store) {
 
 #[test]
 fn each_key_sees_only_its_accounts_part_on_sqlite() {
-    let path = sqlite_path("console-api");
-    let mut store = tactful_store::SqliteStore::open(&path).unwrap();
-    matrix(path.display().to_string(), &mut store);
+    common::on_sqlite("console-api", matrix);
 }
 
 #[test]
 fn each_key_sees_only_its_accounts_part_on_postgres() {
-    let Some((mut store, url)) = fresh_pg("console_api") else { return };
-    matrix(url, &mut store);
+    common::on_postgres("console_api", matrix);
 }
 
 /// A reviewer's status change through the API: the state machine's rules,

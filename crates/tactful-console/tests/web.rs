@@ -5,148 +5,18 @@
 //! dismiss form. Out of scope reads as "no such case"; forms without the
 //! session's own CSRF token are refused; guessing passwords is throttled.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
 
+use common::{NOW, Reply, Request, company, csrf, form_encode, login, post, serve};
 use tactful_company::Actor;
-use tactful_console::Role;
 use tactful_console::accounts;
-use tactful_console::web::{COOKIE, Console, router};
 use tactful_store::Store;
-use tactful_store::testing::{fresh_pg, sqlite_path};
 
-const NOW: i64 = 1_795_000_000;
-const PASSWORD: &str = "correct horse battery";
-
-fn now() -> i64 {
-    NOW
-}
-
-/// The example company: roster, feed, one scan; and an account per role.
-fn company(store: &mut dyn Store) {
-    let db = store.people();
-    tactful_console::schema::migrate(db).unwrap();
-    let actor =
-        Actor { company: tactful_company::DEFAULT_COMPANY, who: "officer@example.com".into(), at: NOW - 600 };
-    let read = |f: &str| {
-        std::fs::read(format!("{}/../../examples/company/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    };
-    tactful_company::roster::import(db, &actor, "roster.csv", read("roster.csv").as_slice()).unwrap();
-    let feed = read("feed.jsonl");
-    let opts = tactful_company::ingest::Options::default();
-    tactful_company::ingest::ingest(
-        db,
-        &actor,
-        "feed.jsonl",
-        feed.as_slice(),
-        tactful_company::feed::Format::Jsonl,
-        opts,
-    )
-    .unwrap();
-    tactful_company::worker::Worker::new(
-        tactful_app::Checker::builtin(),
-        tactful_company::policy::Policy::default(),
-        "worker-1",
-    )
-    .run(db, tactful_company::DEFAULT_COMPANY, &|| NOW - 300, &mut |_| {})
-    .unwrap();
-    for (email, role, d) in [
-        ("admin@example.com", Role::Admin, None),
-        ("rev@example.com", Role::Reviewer, None),
-        ("sam@example.com", Role::Leader, Some("D2")),
-        ("priya@example.com", Role::Distributor, Some("D3")),
-        ("maya@example.com", Role::Distributor, Some("D1")),
-    ] {
-        let inv = accounts::invite(db, &actor, email, email, role, d).unwrap();
-        accounts::accept(db, &inv.token, PASSWORD, NOW - 100).unwrap();
-    }
-}
-
-/// Serve the console for `store` on a free loopback port, in the background.
-fn serve(location: String) -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = router(Console {
-                store: location,
-                company: tactful_company::DEFAULT_COMPANY,
-                secure_cookie: false,
-                now,
-            });
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    port
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
+/// A request from a browser: with the session cookie, and a form.
 fn send(port: u16, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Reply {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let body = form.unwrap_or("");
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if form.is_some() {
-        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-    }
-    if let Some(c) = cookie {
-        req.push_str("Cookie: ");
-        req.push_str(COOKIE);
-        req.push('=');
-        req.push_str(c);
-        req.push_str("\r\n");
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    Reply { status, head: head.to_string(), body: body.to_string() }
-}
-
-/// Log in through the form: the session cookie's token.
-fn login(port: u16, email: &str) -> String {
-    let r = send(
-        port,
-        "POST",
-        "/login",
-        None,
-        Some(&format!("email={}&password=correct+horse+battery", email.replace('@', "%40"))),
-    );
-    assert_eq!(r.status, 303, "{}", r.head);
-    let cookie = r
-        .head
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .unwrap_or_else(|| panic!("{}", r.head));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    cookie.split(&format!("{COOKIE}=")).nth(1).unwrap().split(';').next().unwrap().to_string()
-}
-
-/// The CSRF token on a page's form.
-fn csrf(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no form: {page}"))
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
+    common::send(port, method, path, Request { cookie, form, ..Request::default() })
 }
 
 fn matrix(location: String, store: &mut dyn Store) {
@@ -209,39 +79,24 @@ fn matrix(location: String, store: &mut dyn Store) {
     let priya = login(port, "priya@example.com");
     let own = send(port, "GET", &format!("/cases/{d3}"), Some(&priya), None);
     assert!(!own.body.contains("/dismiss"), "a distributor is not offered the dismiss form");
-    let r = send(
-        port,
-        "POST",
-        &format!("/cases/{d3}/dismiss"),
-        Some(&priya),
-        Some(&format!("csrf={}&reason=mine", csrf(&own.body))),
-    );
+    let r =
+        post(port, &format!("/cases/{d3}/dismiss"), &priya, &format!("csrf={}&reason=mine", csrf(&own.body)));
     assert_eq!(r.status, 403, "{}", r.body);
     let rev = login(port, "rev@example.com");
     let page = send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None);
-    assert_eq!(
-        send(port, "POST", &format!("/cases/{d3}/dismiss"), Some(&rev), Some("reason=no+token")).status,
-        403
-    );
+    assert_eq!(post(port, &format!("/cases/{d3}/dismiss"), &rev, "reason=no+token").status, 403);
     let other = csrf(&send(port, "GET", "/cases", Some(&login(port, "admin@example.com")), None).body);
     assert_eq!(
-        send(
-            port,
-            "POST",
-            &format!("/cases/{d3}/dismiss"),
-            Some(&rev),
-            Some(&format!("csrf={other}&reason=another+session"))
-        )
-        .status,
+        post(port, &format!("/cases/{d3}/dismiss"), &rev, &format!("csrf={other}&reason=another+session"))
+            .status,
         403,
         "another session's token is no good"
     );
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/cases/{d3}/dismiss"),
-        Some(&rev),
-        Some(&format!("csrf={}&reason=quoting+a+news+story", csrf(&page.body))),
+        &rev,
+        &format!("csrf={}&reason=quoting+a+news+story", csrf(&page.body)),
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(send(port, "GET", &format!("/cases/{d3}"), Some(&rev), None).body.contains("dismissed"));
@@ -282,8 +137,8 @@ fn matrix(location: String, store: &mut dyn Store) {
     );
     assert_eq!(send(port, "GET", "/team", Some(&priya), None).status, 403, "a distributor has no team page");
     let form = format!("csrf={}", csrf(&team.body));
-    assert_eq!(send(port, "POST", &format!("/cases/{d4}/nudge"), Some(&priya), Some("csrf=x")).status, 403);
-    assert_eq!(send(port, "POST", &format!("/cases/{d4}/nudge"), Some(&sam), Some(&form)).status, 303);
+    assert_eq!(post(port, &format!("/cases/{d4}/nudge"), &priya, "csrf=x").status, 403);
+    assert_eq!(post(port, &format!("/cases/{d4}/nudge"), &sam, &form).status, 303);
     let team = send(port, "GET", "/team", Some(&sam), None);
     assert!(!team.body.contains(&format!("action=\"/cases/{d4}/nudge\"")), "written to once: {}", team.body);
     let sent = tactful_company::outbox::list(store.people(), 1).unwrap();
@@ -304,16 +159,15 @@ fn matrix(location: String, store: &mut dyn Store) {
     let page = send(port, "GET", &format!("/lessons/{lesson}"), Some(&sam), None);
     let answers: Vec<String> = l.quiz.iter().enumerate().map(|(i, q)| format!("q{i}={}", q.answer)).collect();
     let form = format!("csrf={}&{}", csrf(&page.body), answers.join("&"));
-    let r = send(port, "POST", &format!("/lessons/{lesson}"), Some(&sam), Some(&form));
+    let r = post(port, &format!("/lessons/{lesson}"), &sam, &form);
     assert!(r.body.contains("Passed"), "{}", r.body);
     assert!(send(port, "GET", "/me", Some(&sam), None).body.contains("passed"));
     assert!(me.body.contains(&n.subject), "{}", me.body);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/lessons/{lesson}"),
-        Some(&rev),
-        Some(&format!("csrf={}&q0=0", csrf(&send(port, "GET", "/cases", Some(&rev), None).body))),
+        &rev,
+        &format!("csrf={}&q0=0", csrf(&send(port, "GET", "/cases", Some(&rev), None).body)),
     );
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(send(port, "GET", "/me", Some(&rev), None).status, 403);
@@ -338,7 +192,7 @@ fn matrix(location: String, store: &mut dyn Store) {
         "csrf={}&email=new%40example.com&name=New+Reviewer&role=reviewer&distributor=",
         csrf(&acc.body)
     );
-    let r = send(port, "POST", "/admin/accounts", Some(&admin), Some(&form));
+    let r = post(port, "/admin/accounts", &admin, &form);
     assert_eq!(r.status, 200, "{}", r.body);
     let link = r.body.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
     assert!(link.starts_with("/invitation/"), "{link}");
@@ -353,16 +207,15 @@ fn matrix(location: String, store: &mut dyn Store) {
     // A roster preview writes nothing; applying it does.
     let roster = send(port, "GET", "/admin/roster", Some(&admin), None);
     let csv = "id,name,email,upline_id\nD5,Lee Park,lee%40example.com,D2\n";
-    let preview = send(
+    let preview = post(
         port,
-        "POST",
         "/admin/roster",
-        Some(&admin),
-        Some(&format!(
+        &admin,
+        &format!(
             "csrf={}&step=preview&csv={}",
             csrf(&roster.body),
             csv.replace('\n', "%0A").replace(',', "%2C")
-        )),
+        ),
     );
     assert!(
         preview.body.contains("Nothing is written yet") && preview.body.contains("D5 Lee Park"),
@@ -371,16 +224,15 @@ fn matrix(location: String, store: &mut dyn Store) {
     );
     let before = tactful_company::roster::distributors(store.people(), 1).unwrap();
     assert!(!before.contains_key("D5"));
-    let applied = send(
+    let applied = post(
         port,
-        "POST",
         "/admin/roster",
-        Some(&admin),
-        Some(&format!(
+        &admin,
+        &format!(
             "csrf={}&step=apply&csv={}",
             csrf(&roster.body),
             csv.replace('\n', "%0A").replace(',', "%2C")
-        )),
+        ),
     );
     assert!(applied.body.contains("Applied: 1 added"), "{}", applied.body);
     assert!(tactful_company::roster::distributors(store.people(), 1).unwrap().contains_key("D5"));
@@ -441,42 +293,17 @@ fn more_cases(store: &mut dyn Store) {
             i % 28 + 1
         );
     }
-    let opts = tactful_company::ingest::Options::default();
-    tactful_company::ingest::ingest(
-        db,
-        &actor,
-        "more.jsonl",
-        feed.as_bytes(),
-        tactful_company::feed::Format::Jsonl,
-        opts,
-    )
-    .unwrap();
-    tactful_company::worker::Worker::new(
-        tactful_app::Checker::builtin(),
-        tactful_company::policy::Policy::default(),
-        "worker-2",
-    )
-    .run(db, 1, &|| NOW - 250, &mut |_| {})
-    .unwrap();
+    common::scan(db, &actor, "more.jsonl", feed.as_bytes(), "worker-2", NOW - 250);
+}
+
+/// The queue's "Older cases" link.
+fn older_link(page: &str) -> String {
+    common::between(page, "rel=\"next\" href=\"", "\"").expect("an Older cases link").replace("&amp;", "&")
 }
 
 /// The case links on a page, in order.
 fn case_links(body: &str) -> Vec<i64> {
     body.split("href=\"/cases/").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
-}
-
-fn form_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b' ' => out.push('+'),
-            b if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) => out.push(char::from(b)),
-            b => {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    out
 }
 
 fn pages(location: String, store: &mut dyn Store) {
@@ -539,15 +366,7 @@ fn pages(location: String, store: &mut dyn Store) {
     assert!(first.body.contains("Keyboard: "), "the shortcuts are written on the page");
     let one: Vec<i64> = case_links(&first.body);
     assert_eq!(one.len(), 50, "{one:?}");
-    let older = first
-        .body
-        .split("rel=\"next\" href=\"")
-        .nth(1)
-        .expect("an Older cases link")
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let older = older_link(&first.body);
     let second = send(port, "GET", &older, Some(&rev), None);
     let two: Vec<i64> = case_links(&second.body);
     assert!(!two.is_empty() && two.iter().all(|id| !one.contains(id)), "disjoint pages: {one:?} {two:?}");
@@ -557,15 +376,7 @@ fn pages(location: String, store: &mut dyn Store) {
     // By priority: the same cases, the highest first, on disjoint pages too.
     let first = send(port, "GET", "/cases?order=priority", Some(&rev), None);
     let p1 = case_links(&first.body);
-    let older = first
-        .body
-        .split("rel=\"next\" href=\"")
-        .nth(1)
-        .expect("an Older cases link")
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&");
+    let older = older_link(&first.body);
     assert!(older.contains("order=priority") && older.contains("after="), "{older}");
     let p2 = case_links(&send(port, "GET", &older, Some(&rev), None).body);
     assert_eq!(p1.len(), 50);
@@ -623,39 +434,25 @@ fn pages(location: String, store: &mut dyn Store) {
                 assert_eq!(r.status, 404, "{who} {path}");
             }
         }
-        let r = send(
+        let r = post(
             port,
-            "POST",
             "/cases/bulk",
-            Some(token),
-            Some(&format!("csrf={form}&action=dismiss&reason=x&id={}", maya_cases[0])),
+            token,
+            &format!("csrf={form}&action=dismiss&reason=x&id={}", maya_cases[0]),
         );
         assert_eq!(r.status, 403, "{who}: {}", r.body);
         leaks(who, &r);
-        let r = send(
+        let r = post(
             port,
-            "POST",
             &format!("/cases/{}/escalate", maya_cases[0]),
-            Some(token),
-            Some(&format!("csrf={form}&reason=x")),
+            token,
+            &format!("csrf={form}&reason=x"),
         );
         assert_eq!(r.status, 404, "{who}");
         leaks(who, &r);
-        let r = send(
-            port,
-            "POST",
-            &format!("/cases/{d3}/notice"),
-            Some(token),
-            Some(&format!("csrf={form}&subject=s&body=b")),
-        );
+        let r = post(port, &format!("/cases/{d3}/notice"), token, &format!("csrf={form}&subject=s&body=b"));
         assert_eq!(r.status, 403, "{who}: only the compliance team writes a notice");
-        let r = send(
-            port,
-            "POST",
-            &format!("/cases/{d3}/escalate"),
-            Some(token),
-            Some(&format!("csrf={form}&reason=x")),
-        );
+        let r = post(port, &format!("/cases/{d3}/escalate"), token, &format!("csrf={form}&reason=x"));
         assert_eq!(r.status, 403, "{who}: only the compliance team escalates");
     }
     assert_eq!(send(port, "GET", "/team", Some(&rev), None).status, 403, "a reviewer has no team page");
@@ -696,7 +493,7 @@ fn pages(location: String, store: &mut dyn Store) {
         form_encode("About your tea post"),
         form_encode("Hi Priya,\n\nPlease take out the line about insulin: XYZZY edited by hand.\n")
     );
-    assert_eq!(send(port, "POST", &format!("/cases/{d3}/notice"), Some(&rev), Some(&form)).status, 303);
+    assert_eq!(post(port, &format!("/cases/{d3}/notice"), &rev, &form).status, 303);
     let me = send(port, "GET", "/me", Some(&priya), None);
     assert!(
         me.body.contains("About your tea post") && me.body.contains("XYZZY edited by hand"),
@@ -725,12 +522,11 @@ fn pages(location: String, store: &mut dyn Store) {
     // dismiss two of Maya's, one already dismissed case, and the same missing one.
     let page = send(port, "GET", "/cases", Some(&rev), None);
     let token = csrf(&page.body);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         "/cases/bulk",
-        Some(&rev),
-        Some(&format!("csrf={token}&action=escalate&reason=repeat&id={d3}&id=999999")),
+        &rev,
+        &format!("csrf={token}&action=escalate&reason=repeat&id={d3}&id=999999"),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(
@@ -742,29 +538,16 @@ fn pages(location: String, store: &mut dyn Store) {
     assert_eq!(k.status, tactful_company::case::Status::Escalated);
     assert_eq!(k.escalated_to.as_deref(), Some(tactful_company::escalate::DEFAULT_LEAD));
     let (a, b) = (maya_cases[0], maya_cases[1]);
-    let r = send(
-        port,
-        "POST",
-        "/cases/bulk",
-        Some(&rev),
-        Some(&format!("csrf={token}&action=dismiss&id={a}&id={b}")),
-    );
+    let r = post(port, "/cases/bulk", &rev, &format!("csrf={token}&action=dismiss&id={a}&id={b}"));
     assert_eq!(r.status, 400, "a dismissal needs a reason: {}", r.body);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         "/cases/bulk",
-        Some(&rev),
-        Some(&format!("csrf={token}&action=dismiss&reason=a+quote&id={a}&id={b}&id=999999")),
+        &rev,
+        &format!("csrf={token}&action=dismiss&reason=a+quote&id={a}&id={b}&id=999999"),
     );
     assert!(r.body.contains("2 changed, 1 refused"), "{}", r.body);
-    let r = send(
-        port,
-        "POST",
-        "/cases/bulk",
-        Some(&rev),
-        Some(&format!("csrf={token}&action=dismiss&reason=again&id={a}")),
-    );
+    let r = post(port, "/cases/bulk", &rev, &format!("csrf={token}&action=dismiss&reason=again&id={a}"));
     assert!(r.body.contains("0 changed, 1 refused"), "a dismissed case changes no more: {}", r.body);
     for id in [a, b] {
         assert_eq!(
@@ -773,14 +556,7 @@ fn pages(location: String, store: &mut dyn Store) {
         );
     }
     assert_eq!(
-        send(
-            port,
-            "POST",
-            "/cases/bulk",
-            Some(&rev),
-            Some(&format!("csrf=nope&action=dismiss&reason=x&id={d2}"))
-        )
-        .status,
+        post(port, "/cases/bulk", &rev, &format!("csrf=nope&action=dismiss&reason=x&id={d2}")).status,
         403,
         "bulk needs the session's token"
     );
@@ -789,13 +565,7 @@ fn pages(location: String, store: &mut dyn Store) {
     // and its text joins the approved-claims library.
     let me = send(port, "GET", "/me", Some(&priya), None);
     let text = "My morning walk feels better with a cup of this tea PLUGH";
-    let r = send(
-        port,
-        "POST",
-        "/me/drafts",
-        Some(&priya),
-        Some(&format!("csrf={}&text={}", csrf(&me.body), form_encode(text))),
-    );
+    let r = post(port, "/me/drafts", &priya, &format!("csrf={}&text={}", csrf(&me.body), form_encode(text)));
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("is sent") && r.body.contains("pending"), "{}", r.body);
     let id: i64 = r.body.split("href=\"/drafts/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
@@ -808,44 +578,40 @@ fn pages(location: String, store: &mut dyn Store) {
     assert_eq!(send(port, "GET", &format!("/drafts/{id}"), Some(&sam), None).status, 200, "her leader's");
     let maya_me = send(port, "GET", "/me", Some(&maya), None);
     assert!(!maya_me.body.contains("PLUGH"));
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/drafts/{id}/decide"),
-        Some(&priya),
-        Some(&format!("csrf={}&decision=approve", csrf(&me.body))),
+        &priya,
+        &format!("csrf={}&decision=approve", csrf(&me.body)),
     );
     assert_eq!(r.status, 403, "a distributor does not approve her own draft");
     let sam_page = send(port, "GET", "/team", Some(&sam), None);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/drafts/{id}/decide"),
-        Some(&sam),
-        Some(&format!("csrf={}&decision=approve", csrf(&sam_page.body))),
+        &sam,
+        &format!("csrf={}&decision=approve", csrf(&sam_page.body)),
     );
     assert_eq!(r.status, 403, "a leader does not approve his team's drafts");
     assert_eq!(
-        send(port, "POST", "/me/drafts", Some(&priya), Some("csrf=nope&text=hello")).status,
+        post(port, "/me/drafts", &priya, "csrf=nope&text=hello").status,
         403,
         "a draft needs the session's token"
     );
     let drafts = send(port, "GET", "/drafts", Some(&rev), None);
     assert!(drafts.body.contains("PLUGH") && drafts.body.contains("Nothing approved yet"), "{}", drafts.body);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/drafts/{id}/decide"),
-        Some(&rev),
-        Some(&format!("csrf={}&decision=return", csrf(&drafts.body))),
+        &rev,
+        &format!("csrf={}&decision=return", csrf(&drafts.body)),
     );
     assert_eq!(r.status, 400, "returning needs notes: {}", r.body);
-    let r = send(
+    let r = post(
         port,
-        "POST",
         &format!("/drafts/{id}/decide"),
-        Some(&rev),
-        Some(&format!("csrf={}&decision=approve&notes=fine", csrf(&drafts.body))),
+        &rev,
+        &format!("csrf={}&decision=approve&notes=fine", csrf(&drafts.body)),
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let drafts = send(port, "GET", "/drafts", Some(&rev), None);
@@ -872,26 +638,20 @@ fn pages(location: String, store: &mut dyn Store) {
 
 #[test]
 fn each_person_works_on_their_pages_on_sqlite() {
-    let path = sqlite_path("console-pages");
-    let mut store = tactful_store::SqliteStore::open(&path).unwrap();
-    pages(path.display().to_string(), &mut store);
+    common::on_sqlite("console-pages", pages);
 }
 
 #[test]
 fn each_person_works_on_their_pages_on_postgres() {
-    let Some((mut store, url)) = fresh_pg("console_pages") else { return };
-    pages(url, &mut store);
+    common::on_postgres("console_pages", pages);
 }
 
 #[test]
 fn each_person_sees_only_their_part_on_sqlite() {
-    let path = sqlite_path("console-web");
-    let mut store = tactful_store::SqliteStore::open(&path).unwrap();
-    matrix(path.display().to_string(), &mut store);
+    common::on_sqlite("console-web", matrix);
 }
 
 #[test]
 fn each_person_sees_only_their_part_on_postgres() {
-    let Some((mut store, url)) = fresh_pg("console_web") else { return };
-    matrix(url, &mut store);
+    common::on_postgres("console_web", matrix);
 }

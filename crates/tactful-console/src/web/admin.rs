@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
-use tactful_company::Actor;
 
-use super::{Principal, Role, Shared, accounts, fresh, html_response, page, refused, signed_in, with_store};
+use super::{
+    Principal, Role, Shared, accounts, as_person, fresh, html_response, page, refused, signed_in, with_store,
+};
 
 pub(super) fn routes() -> Router<Shared> {
     Router::new()
@@ -103,10 +104,7 @@ fn accounts_body(p: &Principal, list: &[accounts::Account], said: Option<Markup>
 }
 
 async fn accounts_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let list = with_store(&c, move |_, db| accounts::list(db, company)).await.unwrap_or_default();
     html_response(StatusCode::OK, &admin_page("Accounts", Some(&p), &accounts_body(&p, &list, None)))
@@ -128,17 +126,12 @@ struct InviteForm {
 }
 
 async fn invite_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<InviteForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
+    let r = as_person(&c, &p, move |db, actor| {
         let role: Role = f.role.parse()?;
         let d = Some(f.distributor.as_str()).filter(|d| !d.trim().is_empty());
-        let inv = accounts::invite(db, &actor, &f.email, &f.name, role, d)?;
-        Ok((inv, accounts::list(db, c.company)?))
+        let inv = accounts::invite(db, actor, &f.email, &f.name, role, d)?;
+        Ok((inv, accounts::list(db, actor.company)?))
     })
     .await;
     match r {
@@ -181,10 +174,7 @@ fn roster_body(p: &Principal, csv: &str, preview: Option<Markup>) -> Markup {
 }
 
 async fn roster_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     html_response(StatusCode::OK, &admin_page("Roster", Some(&p), &roster_body(&p, "", None)))
 }
 
@@ -200,18 +190,13 @@ struct RosterForm {
 
 /// Preview what a roster file would change (nothing is written), or apply it.
 async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<RosterForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let who = p.account.email.clone();
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let csv = f.csv.clone();
     let apply = f.step == "apply";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         use tactful_company::roster;
         if apply {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            let s = roster::import(db, &actor, "roster.csv", csv.as_bytes())?;
+            let s = roster::import(db, actor, "roster.csv", csv.as_bytes())?;
             let problems: Vec<String> = s.skipped.iter().map(ToString::to_string).collect();
             return Ok(html! {
                 p role="status" { "Applied: " (s.added) " added, " (s.updated) " updated, " (s.unchanged) " unchanged." }
@@ -219,7 +204,7 @@ async fn roster_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
             });
         }
         let file = roster::parse("roster.csv", csv.as_bytes())?;
-        let plan = roster::plan(&file, &roster::distributors(db, c.company)?);
+        let plan = roster::plan(&file, &roster::distributors(db, actor.company)?);
         Ok(html! {
             p role="status" { "Nothing is written yet. " (plan.changes.len()) " change(s), " (plan.unchanged) " unchanged, " (plan.problems.len()) " row(s) that would be skipped." }
             ul {
@@ -246,10 +231,7 @@ struct AuditQuery {
 
 /// The audit log, newest first, searchable by action, subject or who; and whether its chain holds.
 async fn audit_page(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<AuditQuery>) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let needle = q.q.trim().to_lowercase();
     let r = with_store(&c, move |_, db| {
@@ -384,10 +366,7 @@ fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
 }
 
 async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     match with_store(&c, move |_, db| keys_view(db, company)).await {
         Ok(v) => html_response(StatusCode::OK, &admin_page("API keys", Some(&p), &keys_body(&p, &v, None))),
@@ -410,14 +389,9 @@ struct KeysForm {
 
 /// Make or revoke a key of either kind; a new secret is shown once, here.
 async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<KeysForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
+    let r = as_person(&c, &p, move |db, actor| {
         use tactful_company::apikey;
-        let actor = Actor { company: c.company, who, at: (c.now)() };
         let id = |field: &str| {
             f.target.trim().parse::<i64>().map_err(|_| {
                 crate::Error::Input(format!("{field}: expected a number, found `{}`", f.target.trim()))
@@ -425,20 +399,20 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
         };
         let said = match f.action.as_str() {
             "create_personal" => {
-                let k = crate::keys::create(db, &actor, id("account")?, &f.name)?;
+                let k = crate::keys::create(db, actor, id("account")?, &f.name)?;
                 shown_once(&format!("A key for {} ({})", k.key.email, k.key.name), &k.secret)
             }
             "revoke_personal" => {
-                let k = crate::keys::revoke(db, &actor, id("key")?)?;
+                let k = crate::keys::revoke(db, actor, id("key")?)?;
                 html! { p role="status" { "Revoked " (k.name) " (" (k.email) "): it is refused from now on." } }
             }
             "create_integration" => {
                 let secret = format!("tk_{}", crate::random_token());
-                let k = apikey::create(db, &actor, &f.name, &secret)?;
+                let k = apikey::create(db, actor, &f.name, &secret)?;
                 shown_once(&format!("A key for the integration {}", k.name), &secret)
             }
             "revoke_integration" => {
-                let k = apikey::revoke(db, &actor, &f.target)?;
+                let k = apikey::revoke(db, actor, &f.target)?;
                 html! { p role="status" { "Revoked the key of " (k.name) ": it is refused from now on." } }
             }
             other => {
@@ -447,7 +421,7 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
                 )));
             }
         };
-        Ok((said, keys_view(db, c.company)?))
+        Ok((said, keys_view(db, actor.company)?))
     })
     .await;
     match r {
@@ -504,10 +478,7 @@ fn templates_body(
 }
 
 async fn templates_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let Ok(history) = with_store(&c, move |_, db| crate::templates::history(db, company)).await else {
         return refused(&p, "The templates cannot be read just now.");
@@ -546,23 +517,18 @@ async fn templates_form(
     headers: HeaderMap,
     Form(f): Form<TemplateForm>,
 ) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let who = p.account.email.clone();
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let text = f.text.clone();
     let save = f.step == "save";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         let (subject, body) = crate::templates::preview(&text, "Your company")?;
         let said = if save {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            crate::templates::save(db, &actor, &text)?;
+            crate::templates::save(db, actor, &text)?;
             html! { p role="status" { "Saved: notices from now on use this template." } (rendered(&subject, &body)) }
         } else {
             html! { p role="status" { "Not saved yet." } (rendered(&subject, &body)) }
         };
-        Ok((said, crate::templates::history(db, c.company)?))
+        Ok((said, crate::templates::history(db, actor.company)?))
     })
     .await;
     match r {
@@ -636,10 +602,7 @@ fn verdict_markup(v: &crate::packs::Verdict, saved: bool) -> Markup {
 }
 
 async fn pack_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     let company = c.company;
     let Ok(history) = with_store(&c, move |_, db| crate::packs::history(db, company)).await else {
         return refused(&p, "The pack cannot be read just now.");
@@ -665,24 +628,19 @@ struct PackForm {
 
 /// Run the pack's examples, and save the pack and policy when asked and all pass.
 async fn pack_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<PackForm>) -> Response {
-    let p = match admin_form(&c, &headers, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let who = p.account.email.clone();
+    let p = checked!(admin_form(&c, &headers, &f.csrf).await);
     let (pack, policy) = (f.pack.clone(), f.policy.clone());
     let save = f.step == "save";
-    let r = with_store(&c, move |c, db| {
+    let r = as_person(&c, &p, move |db, actor| {
         let verdict = if save {
-            let actor = Actor { company: c.company, who, at: (c.now)() };
-            match crate::packs::save(db, &actor, &pack, &policy)? {
+            match crate::packs::save(db, actor, &pack, &policy)? {
                 Ok((_, v)) => (v, true),
                 Err(v) => (v, false),
             }
         } else {
             (crate::packs::test(&pack, &policy), false)
         };
-        Ok((verdict, crate::packs::history(db, c.company)?))
+        Ok((verdict, crate::packs::history(db, actor.company)?))
     })
     .await;
     let Ok(((verdict, saved), history)) = r else { return refused(&p, "The pack cannot be saved just now.") };
@@ -781,10 +739,7 @@ fn report_body(r: &tactful_company::report::Report) -> Markup {
 }
 
 async fn report_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let p = match admin(&c, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let p = checked!(admin(&c, &headers).await);
     match with_store(&c, move |c, db| Ok(tactful_company::report::build(db, c.company, (c.now)())?)).await {
         Ok(r) => html_response(StatusCode::OK, &admin_page("Report", Some(&p), &report_body(&r))),
         Err(_) => refused(&p, "The report cannot be built just now."),

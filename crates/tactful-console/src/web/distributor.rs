@@ -12,15 +12,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tactful_company::Actor;
 use tactful_company::cases::Guidance;
 use tactful_company::draft::{self, Decision, Draft, DraftStatus};
 use tactful_company::lesson::Assignment;
 use tactful_company::notice::Sent;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, cases, checker, day, fresh, html_response, page, refused,
-    signed_in, with_store,
+    Error, Principal, Role, Scope, Shared, as_person, cases, checker, day, html_response, page, refused,
+    signed_in, signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -180,19 +179,14 @@ struct DraftForm {
 
 /// A draft sent for pre-approval, checked at once.
 async fn submit_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<DraftForm>) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, &f.csrf) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, &f.csrf).await);
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A draft is sent by a distributor: your account is not tied to one.");
     };
-    let who = p.account.email.clone();
     let company = c.company;
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
+    let r = as_person(&c, &p, move |db, actor| {
         let policy = tactful_company::policy::Policy::default();
-        match draft::submit(db, &actor, checker(), &policy, &me, &f.text) {
+        match draft::submit(db, actor, checker(), &policy, &me, &f.text) {
             Ok(d) => Ok(Ok((d, mine(db, company, &me)?))),
             Err(tactful_company::Error::Input(why)) => Ok(Err((why, mine(db, company, &me)?))),
             Err(e) => Err(e.into()),
@@ -332,10 +326,7 @@ async fn decide_form(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, &f.csrf) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, &f.csrf).await);
     if !compliance(&p) {
         return refused(&p, "Only the compliance team decides a draft.");
     }
@@ -354,12 +345,7 @@ async fn decide_form(
             );
         }
     };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(draft::decide(db, &actor, id, &decision)?)
-    })
-    .await;
+    let r = as_person(&c, &p, move |db, actor| Ok(draft::decide(db, actor, id, &decision)?)).await;
     match r {
         Ok(_) => Redirect::to("/drafts").into_response(),
         Err(e) => html_response(
@@ -418,10 +404,7 @@ async fn lesson_form(
     Path(name): Path<String>,
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, f.get("csrf").map_or("", String::as_str)) {
-        return r;
-    }
+    let (p, _) = checked!(signed_in_form(&c, &headers, f.get("csrf").map_or("", String::as_str)).await);
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A lesson's quiz is taken by a distributor: your account is not tied to one.");
     };
@@ -434,11 +417,9 @@ async fn lesson_form(
     let answers: Vec<usize> = (0..l.quiz.len())
         .map(|i| f.get(&format!("q{i}")).and_then(|a| a.parse().ok()).unwrap_or(usize::MAX))
         .collect();
-    let who = p.account.email.clone();
     let lesson = l.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(tactful_company::lesson::complete(db, &actor, &me, &lesson, &answers)?)
+    let r = as_person(&c, &p, move |db, actor| {
+        Ok(tactful_company::lesson::complete(db, actor, &me, &lesson, &answers)?)
     })
     .await;
     let body = match r {

@@ -11,11 +11,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
-use tactful_company::Actor;
 
 use super::{
-    CsrfForm, Error, Filter, Role, Scope, Shared, Status, case_form, cases, html_response, page, refused,
-    signed_in, with_store,
+    CsrfForm, Error, Filter, Role, Scope, Shared, Status, as_person, case_form, cases, html_response, page,
+    refused, signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -153,22 +152,17 @@ async fn nudge_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let (p, scope, _) = match case_form(&c, &headers, id, &f.csrf).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, scope, _) = checked!(case_form(&c, &headers, id, &f.csrf).await);
     // The caring note goes from a team leader (the nudge) or the compliance team.
     let back = match (&scope, p.account.role) {
         (Scope::Team { .. }, _) => "/team".to_string(),
         (_, Role::Admin | Role::Reviewer) => format!("/cases/{id}"),
         _ => return refused(&p, "The note is sent by a team leader or the compliance team."),
     };
-    let who = p.account.email.clone();
-    let r = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
+    let r = as_person(&c, &p, move |db, actor| {
         let checker = tactful_app::Checker::builtin();
         let template = tactful_company::notice::Template::default();
-        Ok(tactful_company::notice::queue(db, &actor, checker.engine(), &template, None, id)?)
+        Ok(tactful_company::notice::queue(db, actor, checker.engine(), &template, None, id)?)
     })
     .await;
     match r {

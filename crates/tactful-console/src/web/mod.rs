@@ -2,7 +2,9 @@
 //! there: [`reviewer`] (the case queue and a case), [`distributor`] (my
 //! notices and lessons), [`leader`] (the team), [`admin`], and [`public`]
 //! (log in, invitations, the public peer report form). This module owns
-//! what they share: the session cookie, the page frame, the refusals.
+//! what they share: the session cookie, the checks a form opens with
+//! (`signed_in_form`, `case_form`, `checked!`), running a change as the
+//! signed-in person (`as_person`), the page frame, the refusals.
 //! Each page is scoped by [`Scope`]. The session is an HttpOnly,
 //! SameSite=Strict cookie (Secure when the console sits behind TLS); every
 //! form carries the session's CSRF token. A case outside the person's scope
@@ -17,11 +19,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
+use tactful_company::Actor;
 use tactful_company::case::Status;
 use tactful_company::cases::{self, Change, Filter};
 
 use crate::accounts::{self, Principal, Role};
 use crate::{Error, Scope};
+
+/// The value of a check that either passes or gives the whole page to answer
+/// with (the login, a refusal, "no such case"): on a refusal the handler
+/// returns that page at once.
+macro_rules! checked {
+    ($check:expr) => {
+        match $check {
+            Ok(v) => v,
+            Err(page) => return page,
+        }
+    };
+}
 
 mod admin;
 mod api;
@@ -152,6 +167,17 @@ pub(super) async fn with_store<T: Send + 'static>(
     .unwrap_or_else(|e| Err(Error::Input(format!("the request stopped: {e}"))))
 }
 
+/// Run `f` with the store open as `p`: the actor whose name the audit log
+/// keeps for every change, at the console's clock.
+pub(super) async fn as_person<T: Send + 'static>(
+    c: &Shared,
+    p: &Principal,
+    f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let who = p.account.email.clone();
+    with_store(c, move |c, db| f(db, &Actor { company: c.company, who, at: (c.now)() })).await
+}
+
 pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -263,6 +289,21 @@ pub(super) fn fresh(p: &Principal, csrf: &str) -> Result<(), Response> {
         .map_err(|_| refused(p, "This form has expired: reload the page and try again."))
 }
 
+/// A signed-in person's form, its CSRF token checked: who they are and their
+/// scope, or the page to answer with (the login, or "expired").
+#[allow(clippy::result_large_err)]
+pub(super) async fn signed_in_form(
+    c: &Shared,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(Principal, Scope), Response> {
+    let Some((p, scope)) = signed_in(c, headers).await else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    fresh(&p, csrf)?;
+    Ok((p, scope))
+}
+
 /// A signed-in person's form about case `id`: who they are, their scope and
 /// the case, once the CSRF token is checked and the case is in their scope
 /// (else the login, "expired", or "no such case").
@@ -272,10 +313,7 @@ pub(super) async fn case_form(
     id: i64,
     csrf: &str,
 ) -> Result<(Principal, Scope, cases::Case), Response> {
-    let Some((p, scope)) = signed_in(c, headers).await else {
-        return Err(Redirect::to("/login").into_response());
-    };
-    fresh(&p, csrf)?;
+    let (p, scope) = signed_in_form(c, headers, csrf).await?;
     let company = c.company;
     let case = with_store(c, move |_, db| Ok(cases::get(db, company, id).ok())).await;
     match case {

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use tactful_company::Actor;
 
 use super::{
-    COOKIE, CsrfForm, Error, HeaderValue, Shared, accounts, cookie_token, fresh, header, html_response, page,
-    signed_in, with_store,
+    COOKIE, CsrfForm, Error, HeaderValue, Shared, accounts, cookie_token, header, html_response, page,
+    signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -203,10 +203,7 @@ async fn peer_form(State(c): State<Shared>, Form(f): Form<PeerForm>) -> Response
     }
 }
 async fn logout_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    if let Err(r) = fresh(&p, &f.csrf) {
-        return r;
-    }
+    checked!(signed_in_form(&c, &headers, &f.csrf).await);
     let token = cookie_token(&headers).unwrap_or_default();
     let _ = with_store(&c, move |_, db| accounts::logout(db, &token)).await;
     let mut r = Redirect::to("/login").into_response();

@@ -16,8 +16,9 @@ use tactful_company::Actor;
 use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
-    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, case_form, cases, checker, day,
-    html_response, not_found, page, query_string, refused, signed_in, with_store,
+    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, case_form, cases,
+    checker, day, html_response, not_found, page, query_string, refused, signed_in, signed_in_form,
+    with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -428,14 +429,9 @@ async fn bulk_form(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
     let field =
         |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    if let Err(r) = super::fresh(&p, &field("csrf")) {
-        return r;
-    }
+    let (p, scope) = checked!(signed_in_form(&c, &headers, &field("csrf")).await);
     if !compliance(&p) {
         return refused(&p, "Only the compliance team changes cases in bulk.");
     }
@@ -465,12 +461,9 @@ async fn bulk_form(
     if action == BulkAction::Dismiss && reason.is_none() {
         return bad_request(&p, "Cases", "reason: say why these cases are dismissed.");
     }
-    let who = p.account.email.clone();
-    let done = with_store(&c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(bulk(db, &actor, &scope, &ids, action, reason.as_deref()))
-    })
-    .await;
+    let done =
+        as_person(&c, &p, move |db, actor| Ok(bulk(db, actor, &scope, &ids, action, reason.as_deref())))
+            .await;
     let outcomes = match done {
         Ok(o) => o,
         Err(e) => return bad_request(&p, "Cases", &e.to_string()),
@@ -701,35 +694,26 @@ async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i
     html_response(StatusCode::OK, &page(&format!("Case #{id}"), Some(&p), &body))
 }
 
-/// A compliance form about one case, checked: the person, the case in scope, the token.
-#[allow(clippy::result_large_err)]
-async fn compliance_form(
+/// A compliance form's change to case `id`: once the form is checked (the
+/// person, the case in their scope, the token) and the person is on the
+/// compliance team, `f` runs as them; back to the case, or the error.
+async fn change_case(
     c: &Shared,
     headers: &HeaderMap,
     id: i64,
     csrf: &str,
-) -> Result<Principal, Response> {
-    let (p, _, _) = case_form(c, headers, id, csrf).await?;
-    if compliance(&p) { Ok(p) } else { Err(refused(&p, "Only the compliance team changes a case.")) }
-}
-
-async fn change_case(
-    c: &Shared,
-    p: &Principal,
-    id: i64,
     f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<(), tactful_company::Error>
     + Send
     + 'static,
 ) -> Response {
-    let who = p.account.email.clone();
-    let r = with_store(c, move |c, db| {
-        let actor = Actor { company: c.company, who, at: (c.now)() };
-        Ok(f(db, &actor)?)
-    })
-    .await;
+    let (p, _, _) = checked!(case_form(c, headers, id, csrf).await);
+    if !compliance(&p) {
+        return refused(&p, "Only the compliance team changes a case.");
+    }
+    let r = as_person(c, &p, move |db, actor| Ok(f(db, actor)?)).await;
     match r {
         Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => bad_request(p, &format!("Case #{id}"), &e.to_string()),
+        Err(e) => bad_request(&p, &format!("Case #{id}"), &e.to_string()),
     }
 }
 
@@ -739,12 +723,8 @@ async fn dismiss_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let reason = f.reason;
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })
             .map(|_| ())
     })
@@ -757,12 +737,8 @@ async fn escalate_form(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let reason = f.reason;
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         let policy = tactful_company::policy::Policy::default();
         tactful_company::escalate::by_hand(db, actor, &policy, id, Some(reason.as_str())).map(|_| ())
     })
@@ -786,11 +762,7 @@ async fn notice_form(
     Path(id): Path<i64>,
     Form(f): Form<NoticeForm>,
 ) -> Response {
-    let p = match compliance_form(&c, &headers, id, &f.csrf).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    change_case(&c, &p, id, move |db, actor| {
+    change_case(&c, &headers, id, &f.csrf, move |db, actor| {
         let engine = checker().engine();
         tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
     })
