@@ -420,10 +420,16 @@ pub struct CaseGroup {
 
 /// The groups with more than one post, largest first.
 pub fn groups(db: &mut dyn Db, company: i64) -> Result<Vec<CaseGroup>, Error> {
+    largest_groups(db, company, i64::MAX)
+}
+
+/// The `n` largest groups (as [`groups`], at most `n`): a page that shows a
+/// few reads no more, however many groups a large company has.
+pub fn largest_groups(db: &mut dyn Db, company: i64, n: i64) -> Result<Vec<CaseGroup>, Error> {
     crate::records(
         db,
         "SELECT id, sample_text, posts, distributors FROM company_case_groups
-         WHERE company_id = ?1 AND posts > 1 ORDER BY posts DESC, id",
-        &[Arg::Int(company)],
+         WHERE company_id = ?1 AND posts > 1 ORDER BY posts DESC, id LIMIT ?2",
+        &[Arg::Int(company), Arg::Int(n)],
     )
 }

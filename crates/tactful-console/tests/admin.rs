@@ -260,6 +260,19 @@ fn the_template_saved_is_the_one_notices_use() {
     assert_eq!(saves, ["admin@example.com"]);
     let page = send(port, "GET", "/admin/templates", Some(&cookie), None, None);
     assert!(page.body.contains("About your post, {name}"), "the page opens on the saved version");
+    // The notice a reviewer is about to send starts from the saved template.
+    let case = tactful_company::cases::list(store.people(), 1, &tactful_company::cases::Filter::default())
+        .unwrap()
+        .cases
+        .into_iter()
+        .find(|k| k.distributor.as_deref() == Some("D3") && k.status == tactful_company::case::Status::New)
+        .expect("a new case of Priya's");
+    let page = send(port, "GET", &format!("/cases/{}", case.id), Some(&cookie), None, None);
+    assert!(
+        page.body.contains("About your post, Priya Nair"),
+        "the preview uses the saved template: {}",
+        page.body
+    );
 }
 
 #[test]

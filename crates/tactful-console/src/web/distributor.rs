@@ -356,7 +356,7 @@ async fn decide_form(
 }
 
 fn lesson_of(name: &str) -> Option<tactful_company::lesson::Lesson> {
-    tactful_company::lesson::find(tactful_app::Checker::builtin().engine(), name).ok()
+    tactful_company::lesson::find(super::checker().engine(), name).ok()
 }
 
 fn lesson_body(l: &tactful_company::lesson::Lesson, csrf: &str, taking: bool) -> Markup {

@@ -160,9 +160,9 @@ async fn nudge_form(
         _ => return refused(&p, "The note is sent by a team leader or the compliance team."),
     };
     let r = as_person(&c, &p, move |db, actor| {
-        let checker = tactful_app::Checker::builtin();
-        let template = tactful_company::notice::Template::default();
-        Ok(tactful_company::notice::queue(db, actor, checker.engine(), &template, None, id)?)
+        // The company's own template, as the admin saved it (else the built-in one).
+        let template = crate::templates::notice_template(db, actor.company).unwrap_or_default();
+        Ok(tactful_company::notice::queue(db, actor, super::checker().engine(), &template, None, id)?)
     })
     .await;
     match r {

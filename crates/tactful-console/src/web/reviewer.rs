@@ -144,6 +144,9 @@ impl ListQuery {
     }
 }
 
+/// How many case groups the queue lists, the largest first.
+const GROUPS_SHOWN: i64 = 20;
+
 /// One page of the queue, and the key of the next (none on the last).
 #[derive(Debug, Clone)]
 pub(crate) struct QueuePage {
@@ -284,7 +287,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
     let listed = with_store(&c, move |_, db| {
         let page = queue(db, company, &scope, &asked)?;
         // The groups name texts of every team: the compliance team's only.
-        let groups = if everyone { cases::groups(db, company)? } else { Vec::new() };
+        let groups = if everyone { cases::largest_groups(db, company, GROUPS_SHOWN)? } else { Vec::new() };
         Ok((page, groups))
     })
     .await;
@@ -297,9 +300,9 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
         (filters(&q, &ask))
         @if !groups.is_empty() {
             details {
-                summary { "Same text in many posts (" (groups.len()) " groups)" }
+                summary { "Same text in many posts (the " (groups.len()) " largest groups)" }
                 ul {
-                    @for g in groups.iter().take(20) {
+                    @for g in &groups {
                         li {
                             a href={ "/cases?group=" (g.id) } { "Group " (g.id) }
                             ": " (g.posts) " posts by " (g.distributors) " people — “"
@@ -564,7 +567,8 @@ pub(crate) fn case_view(
     }
     let group = detail.group_cases.iter().filter(|(_, d)| scope.allows(d.as_deref())).cloned().collect();
     let preview = if may_notice && noticeable(&detail.case) {
-        let template = tactful_company::notice::Template::default();
+        // The company's own template, as the admin saved it (else the built-in one).
+        let template = crate::templates::notice_template(db, company).unwrap_or_default();
         tactful_company::notice::preview(db, company, engine, &template, None, id).ok()
     } else {
         None
