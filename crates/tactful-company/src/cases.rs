@@ -90,6 +90,8 @@ pub struct Filter {
     /// A rule code the case has.
     pub rule: Option<String>,
     pub distributor: Option<String>,
+    /// Posts on this network only (`instagram`, `facebook`, …).
+    pub network: Option<String>,
     /// Only the cases of these distributors (a team leader's downline, a
     /// distributor's own): the console's scope, applied in the query so that
     /// paging stays one index range.
@@ -180,6 +182,13 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     }
     if let Some(d) = &f.distributor {
         arg(&mut sql, " AND c.distributor_id = #", Arg::Text(d.clone()));
+    }
+    if let Some(n) = &f.network {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM company_posts p WHERE p.company_id = c.company_id AND p.id = c.post_id AND p.network = #)",
+            Arg::Text(n.trim().to_ascii_lowercase()),
+        );
     }
     if let Some(team) = &f.team {
         if team.is_empty() {

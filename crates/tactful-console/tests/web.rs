@@ -636,6 +636,47 @@ fn pages(location: String, store: &mut dyn Store) {
     assert!(team.body.contains("2026-11") && !team.body.contains("Zanzibar"), "{}", team.body);
 }
 
+/// The team and network filters narrow the queue, and a team filter never
+/// widens a leader's scope.
+fn filters(location: String, store: &mut dyn Store) {
+    company(store);
+    let port = serve(location);
+    let rev = login(port, "rev@example.com");
+    let cases_of = |cookie: &str, query: &str| {
+        let r = send(port, "GET", &format!("/cases?{query}"), Some(cookie), None);
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        case_links(&r.body)
+    };
+    let all = cases_of(&rev, "");
+    assert!(!all.is_empty());
+    let distributor_of = |id: i64| tactful_company::cases::get(store.people(), 1, id).unwrap().distributor;
+    // Sam (D2) leads Priya (D3) and Jo (D4); Maya (D1) is above him.
+    let team = cases_of(&rev, "team=D2");
+    assert!(!team.is_empty() && team.len() < all.len(), "{team:?} of {all:?}");
+    for id in &team {
+        let d = distributor_of(*id);
+        assert!(matches!(d.as_deref(), Some("D2" | "D3" | "D4")), "case {id} of {d:?}");
+    }
+    // Every post of the example feed is on Instagram.
+    assert_eq!(cases_of(&rev, "network=instagram"), all);
+    assert!(cases_of(&rev, "network=facebook").is_empty());
+    // Sam asking for Maya's team sees no more than his own.
+    let sam = login(port, "sam@example.com");
+    let his = cases_of(&sam, "");
+    let asked = cases_of(&sam, "team=D1");
+    assert!(asked.iter().all(|id| his.contains(id)), "{asked:?} within {his:?}");
+}
+
+#[test]
+fn the_team_and_network_filters_narrow_the_queue_on_sqlite() {
+    common::on_sqlite("console-filters", filters);
+}
+
+#[test]
+fn the_team_and_network_filters_narrow_the_queue_on_postgres() {
+    common::on_postgres("console_filters", filters);
+}
+
 #[test]
 fn each_person_works_on_their_pages_on_sqlite() {
     common::on_sqlite("console-pages", pages);

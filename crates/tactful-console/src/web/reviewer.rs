@@ -63,6 +63,12 @@ pub(crate) struct ListQuery {
     /// One case group (the same text in many posts).
     #[serde(default)]
     group: Option<String>,
+    /// A team: this leader's id on the roster, and everyone below them.
+    #[serde(default)]
+    team: Option<String>,
+    /// Posts on one network.
+    #[serde(default)]
+    network: Option<String>,
     /// `newest` (the default) or `priority` (the highest first).
     #[serde(default)]
     order: Option<String>,
@@ -82,6 +88,9 @@ pub(crate) struct Ask {
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub group: Option<i64>,
+    /// A leader's id: their team (within the person's scope).
+    pub team: Option<String>,
+    pub network: Option<String>,
     pub order: Order,
     pub after: Option<String>,
 }
@@ -138,6 +147,8 @@ impl ListQuery {
             // To the end of that day.
             to: day("to", self.to.as_ref())?.map(|t| t + 86_400),
             group,
+            team: text(self.team.as_ref()),
+            network: text(self.network.as_ref()).map(|n| n.to_ascii_lowercase()),
             order,
             after,
         })
@@ -170,12 +181,14 @@ pub(crate) fn queue(
     // With no filter left for here, the store's page is the queue's page:
     // read no more than it shows.
     let here = ask.category.is_some() || ask.from.is_some() || ask.to.is_some() || ask.group.is_some();
+    let team = within_team(db, company, scope, ask.team.as_deref())?;
     loop {
         let filter = Filter {
             status: ask.status,
             rule: ask.rule.clone(),
             distributor: ask.distributor.clone(),
-            team: scope.distributors(),
+            network: ask.network.clone(),
+            team: team.clone(),
             order: ask.order,
             after: after.clone(),
             limit: Some(if here { 200 } else { PAGE }),
@@ -205,6 +218,20 @@ pub(crate) fn queue(
             return Ok(QueuePage { cases: out, next: None });
         }
     }
+}
+
+/// The distributors whose cases the queue may show: the person's scope,
+/// narrowed to a leader's team when one is asked for (the leader and
+/// everyone below them on the roster). A team filter never widens a scope.
+fn within_team(
+    db: &mut dyn tactful_store::people::Db,
+    company: i64,
+    scope: &Scope,
+    leader: Option<&str>,
+) -> Result<Option<Vec<String>>, Error> {
+    let Some(leader) = leader else { return Ok(scope.distributors()) };
+    let team = crate::scope::team(db, company, leader)?;
+    Ok(Some(team.into_iter().filter(|d| scope.allows(Some(d))).collect()))
 }
 
 /// What a bulk action does to each selected case.
@@ -412,6 +439,8 @@ fn filters(q: &ListQuery, ask: &Ask) -> Markup {
             div { label for="category" { "Category" } input #category name="category" value=(v(&q.category)); }
             div { label for="rule" { "Rule code" } input #rule name="rule" value=(v(&q.rule)); }
             div { label for="distributor" { "Distributor id" } input #distributor name="distributor" value=(v(&q.distributor)); }
+            div { label for="team" { "Team (a leader's id)" } input #team name="team" value=(v(&q.team)); }
+            div { label for="network" { "Network" } input #network name="network" value=(v(&q.network)); }
             div { label for="from" { "Opened from" } input #from name="from" type="date" value=(v(&q.from)); }
             div { label for="to" { "Opened to" } input #to name="to" type="date" value=(v(&q.to)); }
             div {
