@@ -26,8 +26,8 @@ pub enum Scope {
 
 /// A leader and everyone below them on the roster, as it is now.
 pub fn team(db: &mut dyn Db, company: i64, leader: &str) -> Result<BTreeSet<String>, Error> {
-    let rows =
-        db.rows("SELECT id, upline_id FROM company_distributors WHERE company_id = ?1", &[Arg::Int(company)])?;
+    let rows = db
+        .rows("SELECT id, upline_id FROM company_distributors WHERE company_id = ?1", &[Arg::Int(company)])?;
     let pairs: Vec<(String, Option<String>)> = rows.iter().map(|r| (r[0].text(), r[1].opt_text())).collect();
     let tree = Tree::from_uplines(pairs.iter().map(|(id, up)| (id.as_str(), up.as_deref())));
     let mut members: BTreeSet<String> = tree.team(leader).into_iter().map(|(id, _)| id).collect();

@@ -649,14 +649,21 @@ fn filters(location: String, store: &mut dyn Store) {
     };
     let all = cases_of(&rev, "");
     assert!(!all.is_empty());
-    let distributor_of = |id: i64| tactful_company::cases::get(store.people(), 1, id).unwrap().distributor;
-    // Sam (D2) leads Priya (D3) and Jo (D4); Maya (D1) is above him.
-    let team = cases_of(&rev, "team=D2");
-    assert!(!team.is_empty() && team.len() < all.len(), "{team:?} of {all:?}");
-    for id in &team {
-        let d = distributor_of(*id);
-        assert!(matches!(d.as_deref(), Some("D2" | "D3" | "D4")), "case {id} of {d:?}");
+    let mut distributor_of =
+        |id: i64| tactful_company::cases::get(store.people(), 1, id).unwrap().distributor;
+    // Sam (D2) leads Priya (D3) and Jo (D4); Maya (D1) is above him; Priya leads nobody.
+    for (leader, members) in [("D2", &["D2", "D3", "D4"][..]), ("D3", &["D3"][..])] {
+        let team = cases_of(&rev, &format!("team={leader}"));
+        assert!(!team.is_empty(), "{leader}");
+        for id in &team {
+            let d = distributor_of(*id);
+            assert!(
+                d.as_deref().is_some_and(|d| members.contains(&d)),
+                "case {id} of {d:?} in {leader}'s team"
+            );
+        }
     }
+    assert!(cases_of(&rev, "team=D3").len() < all.len());
     // Every post of the example feed is on Instagram.
     assert_eq!(cases_of(&rev, "network=instagram"), all);
     assert!(cases_of(&rev, "network=facebook").is_empty());
