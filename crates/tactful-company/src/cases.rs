@@ -92,6 +92,8 @@ pub struct Filter {
     pub distributor: Option<String>,
     /// Posts on this network only (`instagram`, `facebook`, …).
     pub network: Option<String>,
+    /// Cases of this category only (`health`, `income`, …).
+    pub category: Option<String>,
     /// Only the cases of these distributors (a team leader's downline, a
     /// distributor's own): the console's scope, applied in the query so that
     /// paging stays one index range.
@@ -182,6 +184,9 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     }
     if let Some(d) = &f.distributor {
         arg(&mut sql, " AND c.distributor_id = #", Arg::Text(d.clone()));
+    }
+    if let Some(k) = &f.category {
+        arg(&mut sql, " AND c.category = #", Arg::Text(k.trim().to_ascii_lowercase()));
     }
     if let Some(n) = &f.network {
         arg(

@@ -97,6 +97,9 @@ pub enum Command {
         /// Only posts on this network (instagram, facebook, x, linkedin, tiktok, …).
         #[arg(long, value_name = "NETWORK")]
         network: Option<String>,
+        /// Only cases of this category (health, income, disclosure, …).
+        #[arg(long)]
+        category: Option<String>,
         /// newest (default) or priority.
         #[arg(long, value_parser = ["newest", "priority"], default_value = "newest")]
         sort: String,
@@ -476,12 +479,13 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Unattributed { json, db } => unattributed(*json, db),
         Command::Scan { scan, db } => run_worker(scan, false, db),
         Command::Worker { scan, follow, db } => run_worker(scan, *follow, db),
-        Command::Cases { status, rule, distributor, network, sort, limit, after, json, db } => {
+        Command::Cases { status, rule, distributor, network, category, sort, limit, after, json, db } => {
             let filter = Filter {
                 status: status.as_deref().map(parse_status).transpose()?,
                 rule: rule.clone(),
                 distributor: distributor.clone(),
                 network: network.clone(),
+                category: category.clone(),
                 team: None,
                 order: if sort == "priority" { Order::Priority } else { Order::Newest },
                 after: after.clone(),

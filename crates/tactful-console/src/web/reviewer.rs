@@ -167,8 +167,8 @@ pub(crate) struct QueuePage {
 
 /// A page of the cases in `scope` that `ask` wants, newest first, keyset
 /// paged. The scope and the filters the store's query knows go into the
-/// query; category, dates and group are looked at here, over at most
-/// [`SCAN`] cases a page.
+/// query; dates and group are looked at here, over at most [`SCAN`] cases
+/// a page.
 pub(crate) fn queue(
     db: &mut dyn tactful_store::people::Db,
     company: i64,
@@ -180,7 +180,7 @@ pub(crate) fn queue(
     let mut scanned = 0;
     // With no filter left for here, the store's page is the queue's page:
     // read no more than it shows.
-    let here = ask.category.is_some() || ask.from.is_some() || ask.to.is_some() || ask.group.is_some();
+    let here = ask.from.is_some() || ask.to.is_some() || ask.group.is_some();
     let team = within_team(db, company, scope, ask.team.as_deref())?;
     loop {
         let filter = Filter {
@@ -188,6 +188,7 @@ pub(crate) fn queue(
             rule: ask.rule.clone(),
             distributor: ask.distributor.clone(),
             network: ask.network.clone(),
+            category: ask.category.clone(),
             team: team.clone(),
             order: ask.order,
             after: after.clone(),
@@ -200,8 +201,7 @@ pub(crate) fn queue(
                 Order::Newest => k.id.to_string(),
                 Order::Priority => format!("{}:{}", k.priority.score, k.id),
             });
-            let wanted = ask.category.as_deref().is_none_or(|c| k.category == c)
-                && ask.from.is_none_or(|t| k.opened_at >= t)
+            let wanted = ask.from.is_none_or(|t| k.opened_at >= t)
                 && ask.to.is_none_or(|t| k.opened_at < t)
                 && ask.group.is_none_or(|g| k.group == g);
             if wanted {
