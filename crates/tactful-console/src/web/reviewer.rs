@@ -300,27 +300,35 @@ fn bad_request(p: &Principal, title: &str, why: &str) -> Response {
 }
 
 async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
-    let title = if p.account.role == Role::Distributor { "My cases" } else { "Cases" };
-    let ask = match q.ask() {
-        Ok(a) => a,
-        Err(why) => return bad_request(&p, title, &format!("This filter is not right: {why}")),
-    };
-    let company = c.company;
-    let everyone = scope == Scope::All;
-    let asked = ask.clone();
-    let listed = with_store(&c, move |_, db| {
-        let page = queue(db, company, &scope, &asked)?;
-        // The groups name texts of every team: the compliance team's only.
-        let groups = if everyone { cases::largest_groups(db, company, GROUPS_SHOWN)? } else { Vec::new() };
-        Ok((page, groups))
+    let Some(token) = super::cookie_token(&headers) else { return Redirect::to("/login").into_response() };
+    let asked = q.ask();
+    // The busiest page takes one store for all it reads (the session, the
+    // scope, the list): under load each checkout is a wait for the pool.
+    let read = with_store(&c, move |c, db| {
+        let p = crate::accounts::session(db, &token, (c.now)())?;
+        let scope = Scope::of(db, &p)?;
+        let listed = match asked {
+            Err(why) => Err(format!("This filter is not right: {why}")),
+            Ok(ask) => (|| -> Result<_, Error> {
+                let page = queue(db, c.company, &scope, &ask)?;
+                // The groups name texts of every team: the compliance team's only.
+                let groups = if scope == Scope::All {
+                    cases::largest_groups(db, c.company, GROUPS_SHOWN)?
+                } else {
+                    Vec::new()
+                };
+                Ok((page, groups, ask))
+            })()
+            .map_err(|e| e.to_string()),
+        };
+        Ok((p, listed))
     })
     .await;
-    let (list, groups) = match listed {
+    let Ok((p, listed)) = read else { return Redirect::to("/login").into_response() };
+    let title = if p.account.role == Role::Distributor { "My cases" } else { "Cases" };
+    let (list, groups, ask) = match listed {
         Ok(x) => x,
-        Err(e) => return bad_request(&p, title, &e.to_string()),
+        Err(why) => return bad_request(&p, title, &why),
     };
     let may_act = compliance(&p);
     let body = html! {
