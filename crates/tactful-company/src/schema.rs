@@ -314,6 +314,14 @@ const STEPS: &[Step] = &[
         sqlite: &[],
         postgres: &[],
     },
+    // 9: the largest case groups, which the reviewer's queue lists, read from
+    // an index instead of every group.
+    Step {
+        both: &["CREATE INDEX company_case_groups_size ON company_case_groups (company_id, posts, id)"],
+        keyed: &[],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.
