@@ -922,23 +922,7 @@ on_both_backends!(console_on_serve: the_console_is_served_beside_the_api_on_sqli
 /// command line still win.
 #[test]
 fn the_pack_saved_in_the_console_judges_the_scan() {
-    const PACK: &str = r#"[pack]
-name = "glowa"
-
-[[rule]]
-code = "GLW001"
-name = "serum-heals"
-category = "health"
-severity = "error"
-message = "Do not say Night Serum heals skin conditions."
-explanation = "Our serums are cosmetics."
-hint = "Talk about how your skin feels."
-references = ["https://www.fda.gov/"]
-phrases = ["night serum"]
-near = { phrases = ["heal*", "cure*"], within = 5 }
-flag = ["Night Serum healed my eczema"]
-pass = ["I love my night serum"]
-"#;
+    const PACK: &str = include_str!("../../../examples/company/pack.toml");
     let dir = scratch("company-saved-pack");
     let db = dir.join("company.db");
     let db = db.to_str().unwrap();

@@ -139,23 +139,8 @@ fn a_key_is_shown_once_and_works_until_it_is_revoked() {
     assert!(r.body.contains("account: expected a number"), "{}", r.body);
 }
 
-const PACK: &str = r#"[pack]
-name = "glowa"
-
-[[rule]]
-code = "GLW001"
-name = "serum-heals"
-category = "health"
-severity = "error"
-message = "Do not say Night Serum heals skin conditions."
-explanation = "Our serums are cosmetics."
-hint = "Talk about how your skin feels."
-references = ["https://www.fda.gov/"]
-phrases = ["night serum"]
-near = { phrases = ["heal*", "cure*"], within = 5 }
-flag = ["Night Serum healed my eczema"]
-pass = ["I love my night serum"]
-"#;
+/// The example company's pack (one rule, its examples).
+const PACK: &str = include_str!("../../../examples/company/pack.toml");
 
 #[test]
 fn a_pack_with_a_failing_example_is_refused_and_nothing_is_kept() {
