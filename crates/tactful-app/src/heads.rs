@@ -82,17 +82,19 @@ fn claim_findings(
     }
     let (p_health, p_earnings) =
         SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
-    // An earnings claim is about money: it names money, earning, a job,
-    // riches, freedom from work or an amount. Without any of them the
-    // verdict rests on the words around such claims ("join my team"), and an
-    // invitation to join is not a claim about what the business pays. (Health
-    // claims name their subject in too many ways for a word list to gate
-    // them: tried, it cost true claims and spared no ordinary post.)
-    let about = tactful_classify::features::subjects(text);
     for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
         let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
-        let named = head == Head::HealthClaim || about.earnings;
-        if !wanted_now[i] || !named || p < model.threshold() || !engine.external_allows(code, text, channel) {
+        if !wanted_now[i] || p < model.threshold() || !engine.external_allows(code, text, channel) {
+            continue;
+        }
+        // An earnings claim is about money: it names money, earning, a job,
+        // riches, freedom from work or an amount. Without any of them the
+        // verdict rests on the words around such claims ("join my team"), and an
+        // invitation to join is not a claim about what the business pays. (Health
+        // claims name their subject in too many ways for a word list to gate
+        // them: tried, it cost true claims and spared no ordinary post.) Read
+        // only for a draft the head flags: not on every post of a bulk check.
+        if head == Head::EarningsClaim && !tactful_classify::features::subjects(text).earnings {
             continue;
         }
         let Some(rule) = engine.rule(code) else { continue };
