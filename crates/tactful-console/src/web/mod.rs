@@ -190,13 +190,19 @@ pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {
 /// The signed-in person and their scope, or `None` (no cookie, an ended session).
 pub(super) async fn signed_in(c: &Shared, headers: &HeaderMap) -> Option<(Principal, Scope)> {
     let token = cookie_token(headers)?;
-    with_store(c, move |c, db| {
-        let p = accounts::session(db, &token, (c.now)())?;
-        let s = Scope::of(db, &p)?;
-        Ok((p, s))
-    })
-    .await
-    .ok()
+    with_store(c, move |c, db| session(c, db, &token)).await.ok()
+}
+
+/// The person a session token belongs to, and their scope, read in a store
+/// the caller already holds.
+pub(super) fn session(
+    c: &Console,
+    db: &mut dyn tactful_store::people::Db,
+    token: &str,
+) -> Result<(Principal, Scope), Error> {
+    let p = accounts::session(db, token, (c.now)())?;
+    let s = Scope::of(db, &p)?;
+    Ok((p, s))
 }
 
 /// The pages a person's role works in, for the header's nav.

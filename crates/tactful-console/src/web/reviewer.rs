@@ -305,8 +305,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
     // The busiest page takes one store for all it reads (the session, the
     // scope, the list): under load each checkout is a wait for the pool.
     let read = with_store(&c, move |c, db| {
-        let p = crate::accounts::session(db, &token, (c.now)())?;
-        let scope = Scope::of(db, &p)?;
+        let (p, scope) = super::session(c, db, &token)?;
         let listed = match asked {
             Err(why) => Err(format!("This filter is not right: {why}")),
             Ok(ask) => (|| -> Result<_, Error> {
