@@ -118,8 +118,15 @@ const COLUMNS: &str =
     c.group_id, g.posts, g.distributors, c.earlier_cases, c.status, c.reason, c.assignee, c.due_on,
     c.opened_at, c.updated_at, c.escalation, c.escalated_to, c.peer_reports";
 
-const FROM: &str =
-    "company_cases c LEFT JOIN company_case_groups g ON g.company_id = c.company_id AND g.id = c.group_id";
+/// A case's group, for its reach.
+macro_rules! group_join {
+    () => {
+        "LEFT JOIN company_case_groups g ON g.company_id = c.company_id AND g.id = c.group_id"
+    };
+}
+
+const GROUP: &str = group_join!();
+const FROM: &str = concat!("company_cases c ", group_join!());
 
 fn case(r: &mut [Cell]) -> Result<Case, String> {
     let severity = r[5].take_text();
@@ -170,7 +177,30 @@ fn cases(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Case>, Error> {
 /// range however deep it is.
 pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     let limit = f.limit.unwrap_or(50).clamp(1, 10_000);
-    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.company_id = ?1");
+    let rule = f.rule.as_ref().map(|r| r.trim().to_ascii_uppercase());
+    // Newest first with a rule: the rule's own cases are walked (its codes
+    // index, newest first), not every case checked for the rule; a rule in
+    // one case of a thousand would otherwise cost 50,000 cases a page.
+    let by_rule = rule.is_some() && f.order == Order::Newest;
+    let mut sql = if by_rule {
+        // Each case is looked up from the rule's index entry, whatever the
+        // planner guesses: PostgreSQL's plan for a prepared statement, made
+        // without the rule's value, would otherwise walk every case beside
+        // the index (measured: 9 ms a page against 0.8); SQLite reads
+        // CROSS JOIN as "the left table outside".
+        let case = if db.postgres() {
+            "CROSS JOIN LATERAL (SELECT * FROM company_cases c
+               WHERE c.company_id = k.company_id AND c.id = k.case_id OFFSET 0) c"
+        } else {
+            "CROSS JOIN company_cases c ON c.company_id = k.company_id AND c.id = k.case_id"
+        };
+        format!(
+            "SELECT {COLUMNS} FROM company_case_codes k {case} {GROUP}
+             WHERE k.company_id = ?1"
+        )
+    } else {
+        format!("SELECT {COLUMNS} FROM {FROM} WHERE c.company_id = ?1")
+    };
     let mut args = vec![Arg::Int(company)];
     let mut arg = |sql: &mut String, clause: &str, a: Arg<'static>| {
         args.push(a);
@@ -179,8 +209,14 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     if let Some(s) = f.status {
         arg(&mut sql, " AND c.status = #", Arg::Static(s.as_str()));
     }
-    if let Some(r) = &f.rule {
-        arg(&mut sql, " AND c.codes LIKE #", Arg::Text(format!("%,{},%", r.trim().to_ascii_uppercase())));
+    match rule {
+        Some(r) if by_rule => arg(&mut sql, " AND k.code = #", Arg::Text(r)),
+        Some(r) => arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM company_case_codes k WHERE k.company_id = c.company_id AND k.code = # AND k.case_id = c.id)",
+            Arg::Text(r),
+        ),
+        None => {}
     }
     if let Some(d) = &f.distributor {
         arg(&mut sql, " AND c.distributor_id = #", Arg::Text(d.clone()));
@@ -218,7 +254,7 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     match (f.order, Some(f.after.as_deref().unwrap_or(&top))) {
         (Order::Newest, Some(a)) => {
             let id: i64 = a.parse().map_err(|_| bad_cursor(a))?;
-            arg(&mut sql, " AND c.id < #", Arg::Int(id));
+            arg(&mut sql, if by_rule { " AND k.case_id < #" } else { " AND c.id < #" }, Arg::Int(id));
         }
         (Order::Priority, Some(a)) => {
             let (p, id) = a
@@ -232,6 +268,7 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
         (_, None) => {}
     }
     sql.push_str(match f.order {
+        Order::Newest if by_rule => " ORDER BY k.case_id DESC",
         Order::Newest => " ORDER BY c.id DESC",
         Order::Priority => " ORDER BY c.priority DESC, c.id DESC",
     });

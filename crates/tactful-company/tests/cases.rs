@@ -144,25 +144,43 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     assert!(
         cases::list(db, C, &Filter { team: Some(Vec::new()), ..Filter::default() }).unwrap().cases.is_empty()
     );
-    for order in [Order::Newest, Order::Priority] {
+    // Every case once, in order, two a page: all of them, and one rule's
+    // (asked in lower case, as a reviewer may type it).
+    let rule = ann.codes[0].clone();
+    for (order, only) in
+        [Order::Newest, Order::Priority].into_iter().flat_map(|o| [(o, None), (o, Some(&rule))])
+    {
         let mut after = None;
         let mut paged = Vec::new();
         loop {
-            let page =
-                cases::list(db, C, &Filter { order, after, limit: Some(2), ..Filter::default() }).unwrap();
+            let asked = only.map(|r| r.to_ascii_lowercase());
+            let page = cases::list(
+                db,
+                C,
+                &Filter { order, after, rule: asked, limit: Some(2), ..Filter::default() },
+            )
+            .unwrap();
             paged.extend(page.cases.iter().map(|c| (c.priority.score, c.id)));
             after = page.next;
             if after.is_none() {
                 break;
             }
         }
-        let mut want: Vec<(i64, i64)> = all_cases(db).iter().map(|c| (c.priority.score, c.id)).collect();
+        let mut want: Vec<(i64, i64)> = all_cases(db)
+            .iter()
+            .filter(|c| only.is_none_or(|r| c.codes.contains(r)))
+            .map(|c| (c.priority.score, c.id))
+            .collect();
         match order {
             Order::Newest => want.sort_by_key(|&(_, id)| std::cmp::Reverse(id)),
             Order::Priority => want.sort_by(|a, b| b.cmp(a)),
         }
-        assert_eq!(paged, want, "{order:?}: every case once, in order");
+        assert!(!want.is_empty());
+        assert_eq!(paged, want, "{order:?}, rule {only:?}: every case once, in order");
     }
+    // A rule no case has lists none (`_` is not a wildcard).
+    let none = Filter { rule: Some(rule.replace(|c: char| c.is_ascii_digit(), "_")), ..Filter::default() };
+    assert!(cases::list(db, C, &none).unwrap().cases.is_empty());
     // Nothing is queued, so another worker finds nothing to do.
     assert_eq!(scan(db, &worker("worker-2"), T0 + 180), ScanSummary::default());
     chain_holds(db);
@@ -331,8 +349,56 @@ fn an_approved_claim_raises_no_case_and_a_missing_disclosure_does(store: &mut dy
     chain_holds(db);
 }
 
+/// A store from before the rule index (schema 9) with cases in it: the
+/// upgrade indexes the cases it has, and the cases opened after it.
+fn an_upgraded_store_lists_its_old_cases_by_rule(store: &mut dyn Store) {
+    let db = scanned(store);
+    let by_rule = |db: &mut dyn Db, rule: &str| -> Vec<i64> {
+        let f = Filter { rule: Some(rule.to_string()), limit: Some(1000), ..Filter::default() };
+        cases::list(db, C, &f).unwrap().cases.iter().map(|c| c.id).collect()
+    };
+    let having = |db: &mut dyn Db, rule: &str| -> Vec<i64> {
+        all_cases(db).iter().filter(|c| c.codes.iter().any(|k| k == rule)).map(|c| c.id).collect()
+    };
+    let rules: HashSet<String> = all_cases(db).into_iter().flat_map(|c| c.codes).collect();
+    assert!(rules.len() >= 2, "{rules:?}");
+    // Back to schema 9: no index of codes, nothing that keeps one.
+    if db.postgres() {
+        db.exec("DROP TRIGGER company_case_codes_on_open ON company_cases", &[]).unwrap();
+        db.exec("DROP FUNCTION company_case_codes_on_open()", &[]).unwrap();
+    } else {
+        db.exec("DROP TRIGGER company_case_codes_on_open", &[]).unwrap();
+    }
+    db.exec("DROP TABLE company_case_codes", &[]).unwrap();
+    db.exec("DROP INDEX company_outbox_distributor", &[]).unwrap();
+    db.exec("DROP INDEX company_drafts_distributor", &[]).unwrap();
+    db.exec("DELETE FROM company_schema_version WHERE version = 10", &[]).unwrap();
+    schema::migrate(db).unwrap();
+    for rule in &rules {
+        let want = having(db, rule);
+        assert!(!want.is_empty());
+        assert_eq!(by_rule(db, rule), want, "{rule}");
+    }
+    // A case opened after the upgrade is listed by its rule too.
+    let s = ingest_csv(
+        db,
+        &format!("network,post_id,author_handle,text\ninstagram,N9,@ann_b,\"{HEALTH} Again!\"\n"),
+        T0 + 600,
+    );
+    assert_eq!(s.added, 1, "{:?}", s.problems);
+    assert!(scan(db, &worker("worker-1"), T0 + 660).opened >= 1);
+    let newest = all_cases(db).into_iter().max_by_key(|c| c.id).unwrap();
+    for rule in &newest.codes {
+        assert!(by_rule(db, rule).contains(&newest.id), "{rule}");
+    }
+    for rule in &rules {
+        assert_eq!(by_rule(db, rule), having(db, rule), "{rule}");
+    }
+}
+
 on_both_backends!(
     "cases":
+    an_upgraded_store_lists_its_old_cases_by_rule,
     a_scan_opens_cases_and_groups_a_pasted_claim,
     a_dismissal_needs_a_reason_and_is_audited,
     an_edit_that_checks_clean_closes_the_case_as_fixed,
