@@ -111,6 +111,41 @@ pub fn current(db: &mut dyn Db, company: i64) -> Result<Option<SavedPack>, Error
     VERSIONS.current(db, company, saved)
 }
 
+/// What the company judges posts and drafts with: the built-in packs with
+/// the saved company pack, and the saved policy (the built-in packs and
+/// the default policy when nothing is saved).
+pub struct Judge {
+    pub checker: tactful_app::Checker,
+    pub policy: Policy,
+    /// The version in force, if the admin saved one.
+    pub saved: Option<SavedPack>,
+}
+
+impl Judge {
+    /// The judge of `saved`: a saved version passed its examples when it was
+    /// kept, so an error here means this tactful reads it differently.
+    pub fn of(saved: Option<SavedPack>) -> Result<Judge, Error> {
+        let Some(saved) = saved else {
+            return Ok(Judge {
+                checker: tactful_app::Checker::builtin(),
+                policy: Policy::default(),
+                saved: None,
+            });
+        };
+        let pack = (PACK_FILE.to_string(), saved.pack.clone());
+        let checker = tactful_app::Checker::with_packs(&[pack])
+            .map_err(|e| Error::Input(format!("the saved company pack (version {}): {e}", saved.id)))?;
+        let policy = Policy::parse(POLICY_FILE, &saved.policy)
+            .map_err(|e| Error::Input(format!("the saved company policy (version {}): {e}", saved.id)))?;
+        Ok(Judge { checker, policy, saved: Some(saved) })
+    }
+
+    /// The judge of the version in force.
+    pub fn current(db: &mut dyn Db, company: i64) -> Result<Judge, Error> {
+        Judge::of(current(db, company)?)
+    }
+}
+
 /// Test the pack and policy ([`test`]) and keep them as the new version when
 /// everything passes (audited as `console.pack.save`), with the verdict;
 /// otherwise keep nothing and give back the verdict.

@@ -185,6 +185,15 @@ fn a_pack_with_a_failing_example_is_refused_and_nothing_is_kept() {
     assert_eq!(saved.policy, policy.replace("\r\n", "\n"));
     let page = send(port, "GET", "/admin/pack", Some(&cookie), None, None);
     assert!(page.body.contains("GLW001"), "the page opens on the version in force");
+    // A distributor's draft is checked with the saved pack at once.
+    let priya = login(port, "priya@example.com");
+    let me = send(port, "GET", "/me", Some(&priya), None, None);
+    let draft = format!("csrf={}&text={}", csrf(&me.body), form_encode("Night Serum healed my eczema"));
+    let r = post(port, "/me/drafts", &priya, &draft);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.body.split("href=\"/drafts/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let shown = send(port, "GET", &format!("/drafts/{id}"), Some(&priya), None, None);
+    assert!(shown.body.contains("GLW001"), "{}", shown.body);
     // A failing save after it leaves the saved version in force.
     assert_eq!(submit(&failing, &policy, "save").status, 400);
     assert_eq!(tactful_console::packs::history(store.people(), 1).unwrap().len(), 1);

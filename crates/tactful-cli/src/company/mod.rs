@@ -287,19 +287,15 @@ impl Judge {
             return Ok((crate::input::checker(&self.packs)?, load_policy(self.policy.as_deref())?));
         }
         tactful_console::schema::migrate(db)?;
-        let Some(saved) = tactful_console::packs::current(db, DEFAULT_COMPANY)? else {
-            return Ok((tactful_app::Checker::builtin(), Policy::default()));
-        };
-        let pack = (tactful_console::packs::PACK_FILE.to_string(), saved.pack.clone());
-        let checker = tactful_app::Checker::with_packs(&[pack])?;
-        let policy = Policy::parse(tactful_console::packs::POLICY_FILE, &saved.policy)
-            .map_err(|e| UsageError(e.to_string()))?;
-        eprintln!(
-            "judging with the company pack and policy saved in the console on {} by {} (--pack or --policy to use files instead)",
-            tactful_app::clock::rfc3339(saved.saved_at),
-            saved.saved_by
-        );
-        Ok((checker, policy))
+        let judge = tactful_console::packs::Judge::current(db, DEFAULT_COMPANY)?;
+        if let Some(saved) = &judge.saved {
+            eprintln!(
+                "judging with the company pack and policy saved in the console on {} by {} (--pack or --policy to use files instead)",
+                tactful_app::clock::rfc3339(saved.saved_at),
+                saved.saved_by
+            );
+        }
+        Ok((judge.checker, judge.policy))
     }
 }
 

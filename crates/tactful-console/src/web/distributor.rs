@@ -18,8 +18,8 @@ use tactful_company::lesson::Assignment;
 use tactful_company::notice::Sent;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, as_person, cases, checker, day, html_response, page, refused,
-    signed_in, signed_in_form, with_store,
+    Error, Principal, Role, Scope, Shared, as_person, cases, day, html_response, page, refused, signed_in,
+    signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -54,7 +54,8 @@ pub(crate) struct Mine {
 /// A distributor's notices (newest first), cases, lessons and drafts.
 pub(crate) fn mine(db: &mut dyn tactful_store::people::Db, company: i64, me: &str) -> Result<Mine, Error> {
     let lessons = tactful_company::lesson::assignments(db, company, Some(me))?;
-    let engine = checker().engine();
+    let judge = super::judge(db, company)?;
+    let engine = judge.checker.engine();
     let mut notices = Vec::new();
     for entry in tactful_company::notice::sent_to(db, company, me)? {
         let case = cases::get(db, company, entry.case).ok();
@@ -185,8 +186,8 @@ async fn submit_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
     };
     let company = c.company;
     let r = as_person(&c, &p, move |db, actor| {
-        let policy = tactful_company::policy::Policy::default();
-        match draft::submit(db, actor, checker(), &policy, &me, &f.text) {
+        let judge = super::judge(db, actor.company)?;
+        match draft::submit(db, actor, &judge.checker, &judge.policy, &me, &f.text) {
             Ok(d) => Ok(Ok((d, mine(db, company, &me)?))),
             Err(tactful_company::Error::Input(why)) => Ok(Err((why, mine(db, company, &me)?))),
             Err(e) => Err(e.into()),
@@ -355,8 +356,13 @@ async fn decide_form(
     }
 }
 
-fn lesson_of(name: &str) -> Option<tactful_company::lesson::Lesson> {
-    tactful_company::lesson::find(super::checker().engine(), name).ok()
+/// The lesson called `name`, from the company's rules (its own pack's too).
+async fn lesson_of(c: &Shared, name: &str) -> Option<tactful_company::lesson::Lesson> {
+    let name = name.to_string();
+    with_store(c, move |c, db| Ok(super::judge(db, c.company)?))
+        .await
+        .ok()
+        .and_then(|j| tactful_company::lesson::find(j.checker.engine(), &name).ok())
 }
 
 fn lesson_body(l: &tactful_company::lesson::Lesson, csrf: &str, taking: bool) -> Markup {
@@ -387,7 +393,7 @@ fn lesson_body(l: &tactful_company::lesson::Lesson, csrf: &str, taking: bool) ->
 
 async fn lesson_page(State(c): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
     let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
-    let Some(l) = lesson_of(&name) else {
+    let Some(l) = lesson_of(&c, &name).await else {
         return html_response(
             StatusCode::NOT_FOUND,
             &page("No such lesson", Some(&p), &html! { p { "There is no such lesson." } }),
@@ -408,7 +414,7 @@ async fn lesson_form(
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "A lesson's quiz is taken by a distributor: your account is not tied to one.");
     };
-    let Some(l) = lesson_of(&name) else {
+    let Some(l) = lesson_of(&c, &name).await else {
         return html_response(
             StatusCode::NOT_FOUND,
             &page("No such lesson", Some(&p), &html! { p { "There is no such lesson." } }),

@@ -162,7 +162,8 @@ async fn nudge_form(
     let r = as_person(&c, &p, move |db, actor| {
         // The company's own template, as the admin saved it (else the built-in one).
         let template = crate::templates::notice_template(db, actor.company).unwrap_or_default();
-        Ok(tactful_company::notice::queue(db, actor, super::checker().engine(), &template, None, id)?)
+        let judge = super::judge(db, actor.company)?;
+        Ok(tactful_company::notice::queue(db, actor, judge.checker.engine(), &template, None, id)?)
     })
     .await;
     match r {

@@ -24,6 +24,7 @@ use tactful_company::case::Status;
 use tactful_company::cases::{self, Change, Filter};
 
 use crate::accounts::{self, Principal, Role};
+use crate::packs::Judge;
 use crate::{Error, Scope};
 
 /// The value of a check that either passes or gives the whole page to answer
@@ -328,10 +329,26 @@ pub(super) async fn case_form(
     }
 }
 
-/// The built-in packs, compiled once for every request.
-pub(super) fn checker() -> &'static tactful_app::Checker {
-    static CHECKER: std::sync::OnceLock<tactful_app::Checker> = std::sync::OnceLock::new();
-    CHECKER.get_or_init(tactful_app::Checker::builtin)
+/// The company's judge: its saved pack and policy, as `/admin/pack` keeps
+/// them, so that a case's guidance, a draft's check, a notice's lesson and
+/// an escalation read the same rules the scan did. Compiling the rules
+/// costs more than a page, so the judges of the last few versions seen are
+/// kept, found by their text (two stores in one process may number their
+/// versions alike).
+pub(super) fn judge(db: &mut dyn tactful_store::people::Db, company: i64) -> Result<Arc<Judge>, Error> {
+    type Kept = Vec<(Option<(String, String)>, Arc<Judge>)>;
+    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    let saved = crate::packs::current(db, company)?;
+    let key = saved.as_ref().map(|s| (s.pack.clone(), s.policy.clone()));
+    let lock = || KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, j)) = lock().iter().find(|(k, _)| *k == key) {
+        return Ok(j.clone());
+    }
+    let j = Arc::new(Judge::of(saved)?);
+    let mut kept = lock();
+    kept.insert(0, (key, j.clone()));
+    kept.truncate(4);
+    Ok(j)
 }
 
 /// A Unix time's day, `YYYY-MM-DD` (UTC).

@@ -17,8 +17,7 @@ use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
     Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, case_form, cases,
-    checker, day, html_response, not_found, page, query_string, refused, signed_in, signed_in_form,
-    with_store,
+    day, html_response, judge, not_found, page, query_string, refused, signed_in, signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -260,6 +259,17 @@ pub(crate) fn bulk(
     reason: Option<&str>,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
+    // Escalation follows the saved policy's rules (its days and its lead).
+    let policy = match judge(db, actor.company) {
+        Ok(j) => j,
+        Err(e) => {
+            let why = e.to_string();
+            return ids
+                .iter()
+                .map(|raw| Outcome { case: raw.trim().to_string(), result: Err(why.clone()) })
+                .collect();
+        }
+    };
     for raw in ids {
         let result = (|| {
             let id: i64 = raw.trim().parse().map_err(|_| "no such case".to_string())?;
@@ -275,14 +285,10 @@ pub(crate) fn bulk(
                     &Change::Status { to: Status::Dismissed, reason: reason.map(str::to_string) },
                 )
                 .map(|k| k.status),
-                BulkAction::Escalate => tactful_company::escalate::by_hand(
-                    db,
-                    actor,
-                    &tactful_company::policy::Policy::default(),
-                    id,
-                    reason,
-                )
-                .map(|_| Status::Escalated),
+                BulkAction::Escalate => {
+                    tactful_company::escalate::by_hand(db, actor, &policy.policy, id, reason)
+                        .map(|_| Status::Escalated)
+                }
             };
             changed.map_err(|e| e.to_string())
         })();
@@ -592,7 +598,8 @@ pub(crate) fn case_view(
     if !scope.allows(detail.case.distributor.as_deref()) {
         return None;
     }
-    let engine = checker().engine();
+    let judge = judge(db, company).ok()?;
+    let engine = judge.checker.engine();
     let mut guidance: Vec<Guidance> = Vec::new();
     for f in &detail.case.findings {
         if !guidance.iter().any(|g| g.code == f.code) {
@@ -742,15 +749,13 @@ async fn change_case(
     headers: &HeaderMap,
     id: i64,
     csrf: &str,
-    f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<(), tactful_company::Error>
-    + Send
-    + 'static,
+    f: impl FnOnce(&mut dyn tactful_store::people::Db, &Actor) -> Result<(), Error> + Send + 'static,
 ) -> Response {
     let (p, _, _) = checked!(case_form(c, headers, id, csrf).await);
     if !compliance(&p) {
         return refused(&p, "Only the compliance team changes a case.");
     }
-    let r = as_person(c, &p, move |db, actor| Ok(f(db, actor)?)).await;
+    let r = as_person(c, &p, f).await;
     match r {
         Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(e) => bad_request(&p, &format!("Case #{id}"), &e.to_string()),
@@ -765,8 +770,8 @@ async fn dismiss_form(
 ) -> Response {
     let reason = f.reason;
     change_case(&c, &headers, id, &f.csrf, move |db, actor| {
-        cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })
-            .map(|_| ())
+        cases::change(db, actor, id, &Change::Status { to: Status::Dismissed, reason: Some(reason) })?;
+        Ok(())
     })
     .await
 }
@@ -779,8 +784,9 @@ async fn escalate_form(
 ) -> Response {
     let reason = f.reason;
     change_case(&c, &headers, id, &f.csrf, move |db, actor| {
-        let policy = tactful_company::policy::Policy::default();
-        tactful_company::escalate::by_hand(db, actor, &policy, id, Some(reason.as_str())).map(|_| ())
+        let judge = judge(db, actor.company)?;
+        tactful_company::escalate::by_hand(db, actor, &judge.policy, id, Some(reason.as_str()))?;
+        Ok(())
     })
     .await
 }
@@ -803,8 +809,17 @@ async fn notice_form(
     Form(f): Form<NoticeForm>,
 ) -> Response {
     change_case(&c, &headers, id, &f.csrf, move |db, actor| {
-        let engine = checker().engine();
-        tactful_company::notice::queue_edited(db, actor, engine, None, id, &f.subject, &f.body).map(|_| ())
+        let judge = judge(db, actor.company)?;
+        tactful_company::notice::queue_edited(
+            db,
+            actor,
+            judge.checker.engine(),
+            None,
+            id,
+            &f.subject,
+            &f.body,
+        )?;
+        Ok(())
     })
     .await
 }
