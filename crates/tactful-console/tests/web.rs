@@ -703,3 +703,20 @@ fn each_person_sees_only_their_part_on_sqlite() {
 fn each_person_sees_only_their_part_on_postgres() {
     common::on_postgres("console_web", matrix);
 }
+
+/// A store the console cannot open (a folder that is not there): a request
+/// with a session cookie gets a 503 that says so, not the login page, which
+/// would tell a signed-in reviewer their session had ended.
+#[test]
+fn a_store_that_cannot_be_read_is_a_503_not_a_logout() {
+    let missing = std::env::temp_dir().join(format!("tactful-no-such-folder-{}", std::process::id()));
+    let port = serve(missing.join("store.db").display().to_string());
+    for path in ["/cases", "/me", "/team", "/cases/1", "/admin/accounts"] {
+        let r = send(port, "GET", path, Some("0123456789abcdef"), None);
+        assert_eq!(r.status, 503, "{path}: {}", r.head);
+        assert!(r.head.to_ascii_lowercase().contains("retry-after: 30"), "{}", r.head);
+        assert!(r.body.contains("cannot read its store"), "{}", r.body);
+    }
+    // Without a cookie there is nothing to read: the login, as ever.
+    assert_eq!(send(port, "GET", "/cases", None, None).status, 303);
+}

@@ -7,7 +7,7 @@
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -56,9 +56,7 @@ fn admin_page(title: &str, who: Option<&Principal>, body: &Markup) -> Markup {
 /// The admin's pages are the admin's: anyone else is refused before anything is read.
 #[allow(clippy::result_large_err)]
 async fn admin(c: &Shared, headers: &HeaderMap) -> Result<Principal, Response> {
-    let Some((p, _)) = signed_in(c, headers).await else {
-        return Err(Redirect::to("/login").into_response());
-    };
+    let (p, _) = signed_in(c, headers).await?;
     if p.account.role == Role::Admin {
         Ok(p)
     } else {

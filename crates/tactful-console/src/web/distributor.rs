@@ -104,7 +104,7 @@ fn drafts_table(list: &[Draft]) -> Markup {
 
 /// A distributor's (or a leader's own) notices, cases, lessons and drafts.
 async fn me_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let (p, _) = checked!(signed_in(&c, &headers).await);
     let Some(me) = p.account.distributor.clone() else {
         return refused(&p, "This page is a distributor's own: your account is not tied to one.");
     };
@@ -245,7 +245,7 @@ fn no_draft(p: &Principal) -> Response {
 }
 
 async fn drafts_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let (p, _) = checked!(signed_in(&c, &headers).await);
     if !compliance(&p) {
         return refused(&p, "This page is the compliance team's.");
     }
@@ -294,9 +294,7 @@ fn decide(p: &Principal, d: &Draft) -> Markup {
 
 /// One draft: its distributor's own, their leader's, or the compliance team's; else "no such draft".
 async fn draft_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+    let (p, scope) = checked!(signed_in(&c, &headers).await);
     let company = c.company;
     let got = with_store(&c, move |_, db| Ok(draft::get(db, company, id).ok())).await;
     let Ok(Some(d)) = got else { return no_draft(&p) };
@@ -359,7 +357,7 @@ async fn decide_form(
 /// The lesson called `name`, from the company's rules (its own pack's too).
 async fn lesson_of(c: &Shared, name: &str) -> Option<tactful_company::lesson::Lesson> {
     let name = name.to_string();
-    with_store(c, move |c, db| Ok(super::judge(db, c.company)?))
+    with_store(c, move |c, db| super::judge(db, c.company))
         .await
         .ok()
         .and_then(|j| tactful_company::lesson::find(j.checker.engine(), &name).ok())
@@ -392,7 +390,7 @@ fn lesson_body(l: &tactful_company::lesson::Lesson, csrf: &str, taking: bool) ->
 }
 
 async fn lesson_page(State(c): State<Shared>, headers: HeaderMap, Path(name): Path<String>) -> Response {
-    let Some((p, _)) = signed_in(&c, &headers).await else { return Redirect::to("/login").into_response() };
+    let (p, _) = checked!(signed_in(&c, &headers).await);
     let Some(l) = lesson_of(&c, &name).await else {
         return html_response(
             StatusCode::NOT_FOUND,

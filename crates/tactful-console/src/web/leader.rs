@@ -91,9 +91,7 @@ fn tenths(n: usize, max: usize) -> usize {
 /// A leader's team: the open cases of each member, the cases opened per
 /// month, and a nudge (the caring note) for a case nobody has written about.
 async fn team_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+    let (p, scope) = checked!(signed_in(&c, &headers).await);
     let Scope::Team { leader, members } = scope.clone() else {
         return refused(&p, "This page is a team leader's.");
     };

@@ -188,10 +188,30 @@ pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
 }
 
-/// The signed-in person and their scope, or `None` (no cookie, an ended session).
-pub(super) async fn signed_in(c: &Shared, headers: &HeaderMap) -> Option<(Principal, Scope)> {
-    let token = cookie_token(headers)?;
-    with_store(c, move |c, db| session(c, db, &token)).await.ok()
+/// The signed-in person and their scope; else the page to answer with: the
+/// login (no cookie, an ended session) or, when the store cannot be read,
+/// a 503 that says so (a person still signed in is not sent to log in again).
+#[allow(clippy::result_large_err)]
+pub(super) async fn signed_in(c: &Shared, headers: &HeaderMap) -> Result<(Principal, Scope), Response> {
+    let Some(token) = cookie_token(headers) else { return Err(Redirect::to("/login").into_response()) };
+    with_store(c, move |c, db| session(c, db, &token)).await.map_err(unsigned)
+}
+
+/// The answer to a request whose session could not be read.
+pub(super) fn unsigned(e: Error) -> Response {
+    match e {
+        Error::Denied => Redirect::to("/login").into_response(),
+        e => {
+            // The reason stays in the server's log; the page says what to do.
+            eprintln!("console: a session could not be read: {e}");
+            let body = html! {
+                p role="alert" { "The console cannot read its store just now. Try again in a minute; if it goes on, tell whoever runs the console." }
+            };
+            let mut r = html_response(StatusCode::SERVICE_UNAVAILABLE, &page("Not available", None, &body));
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            r
+        }
+    }
 }
 
 /// The person a session token belongs to, and their scope, read in a store
@@ -304,9 +324,7 @@ pub(super) async fn signed_in_form(
     headers: &HeaderMap,
     csrf: &str,
 ) -> Result<(Principal, Scope), Response> {
-    let Some((p, scope)) = signed_in(c, headers).await else {
-        return Err(Redirect::to("/login").into_response());
-    };
+    let (p, scope) = signed_in(c, headers).await?;
     fresh(&p, csrf)?;
     Ok((p, scope))
 }

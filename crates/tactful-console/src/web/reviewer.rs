@@ -329,7 +329,7 @@ async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<
         Ok((p, listed))
     })
     .await;
-    let Ok((p, listed)) = read else { return Redirect::to("/login").into_response() };
+    let (p, listed) = checked!(read.map_err(super::unsigned));
     let title = if p.account.role == Role::Distributor { "My cases" } else { "Cases" };
     let (list, groups, ask) = match listed {
         Ok(x) => x,
@@ -647,9 +647,7 @@ fn noticeable(k: &cases::Case) -> bool {
 }
 
 async fn case_page(State(c): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    let Some((p, scope)) = signed_in(&c, &headers).await else {
-        return Redirect::to("/login").into_response();
-    };
+    let (p, scope) = checked!(signed_in(&c, &headers).await);
     let company = c.company;
     let may = compliance(&p);
     let found = with_store(&c, move |_, db| Ok(case_view(db, company, &scope, may, id))).await;
