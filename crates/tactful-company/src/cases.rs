@@ -98,6 +98,8 @@ pub struct Filter {
     /// distributor's own): the console's scope, applied in the query so that
     /// paging stays one index range.
     pub team: Option<Vec<String>>,
+    /// The cases of one case group (the same text in many posts).
+    pub group: Option<i64>,
     pub order: Order,
     /// The `next` of the page before.
     pub after: Option<String>,
@@ -230,6 +232,9 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
             " AND EXISTS (SELECT 1 FROM company_posts p WHERE p.company_id = c.company_id AND p.id = c.post_id AND p.network = #)",
             Arg::Text(n.trim().to_ascii_lowercase()),
         );
+    }
+    if let Some(g) = f.group {
+        arg(&mut sql, " AND c.group_id = #", Arg::Int(g));
     }
     if let Some(team) = &f.team {
         if team.is_empty() {

@@ -107,6 +107,12 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     let in_group: HashSet<i64> =
         all_cases(db).into_iter().filter(|c| c.group == groups[0].id).map(|c| c.post_id).collect();
     assert_eq!(in_group, pasted.into_iter().collect());
+    let listed = cases::list(db, C, &Filter { group: Some(groups[0].id), ..Filter::default() }).unwrap();
+    assert_eq!(
+        listed.cases.iter().map(|c| c.post_id).collect::<HashSet<_>>(),
+        in_group,
+        "the group's cases, listed"
+    );
     // One case per post and category, the rule codes and spans kept.
     let mut seen = HashSet::new();
     for c in all_cases(db) {
@@ -372,6 +378,8 @@ fn an_upgraded_store_lists_its_old_cases_by_rule(store: &mut dyn Store) {
     db.exec("DROP TABLE company_case_codes", &[]).unwrap();
     db.exec("DROP INDEX company_outbox_distributor", &[]).unwrap();
     db.exec("DROP INDEX company_drafts_distributor", &[]).unwrap();
+    db.exec("DROP INDEX company_cases_group_id", &[]).unwrap();
+    db.exec("CREATE INDEX company_cases_group ON company_cases (company_id, group_id)", &[]).unwrap();
     db.exec("DELETE FROM company_schema_version WHERE version = 10", &[]).unwrap();
     schema::migrate(db).unwrap();
     for rule in &rules {

@@ -100,6 +100,9 @@ pub enum Command {
         /// Only cases of this category (health, income, disclosure, …).
         #[arg(long)]
         category: Option<String>,
+        /// Only the cases of this case group (the same text in many posts).
+        #[arg(long, value_name = "GROUP")]
+        group: Option<i64>,
         /// newest (default) or priority.
         #[arg(long, value_parser = ["newest", "priority"], default_value = "newest")]
         sort: String,
@@ -475,7 +478,19 @@ pub fn run(c: &Command) -> Result<u8> {
         Command::Unattributed { json, db } => unattributed(*json, db),
         Command::Scan { scan, db } => run_worker(scan, false, db),
         Command::Worker { scan, follow, db } => run_worker(scan, *follow, db),
-        Command::Cases { status, rule, distributor, network, category, sort, limit, after, json, db } => {
+        Command::Cases {
+            status,
+            rule,
+            distributor,
+            network,
+            category,
+            group,
+            sort,
+            limit,
+            after,
+            json,
+            db,
+        } => {
             let filter = Filter {
                 status: status.as_deref().map(parse_status).transpose()?,
                 rule: rule.clone(),
@@ -483,6 +498,7 @@ pub fn run(c: &Command) -> Result<u8> {
                 network: network.clone(),
                 category: category.clone(),
                 team: None,
+                group: *group,
                 order: if sort == "priority" { Order::Priority } else { Order::Newest },
                 after: after.clone(),
                 limit: Some(*limit),

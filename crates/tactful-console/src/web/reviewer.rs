@@ -32,8 +32,8 @@ pub(super) fn routes() -> Router<Shared> {
 
 /// Cases on one page of the queue.
 pub(crate) const PAGE: usize = 50;
-/// The most cases one page looks through for the filters the query cannot
-/// apply (category, dates, group); a page that stops there is shorter, and
+/// The most cases one page looks through for the filter the query does not
+/// apply (the dates); a page that stops there is shorter, and
 /// its "Older cases" link goes on from where it stopped.
 const SCAN: usize = 2_000;
 
@@ -166,8 +166,7 @@ pub(crate) struct QueuePage {
 
 /// A page of the cases in `scope` that `ask` wants, newest first, keyset
 /// paged. The scope and the filters the store's query knows go into the
-/// query; dates and group are looked at here, over at most [`SCAN`] cases
-/// a page.
+/// query; the dates are looked at here, over at most [`SCAN`] cases a page.
 pub(crate) fn queue(
     db: &mut dyn tactful_store::people::Db,
     company: i64,
@@ -179,7 +178,7 @@ pub(crate) fn queue(
     let mut scanned = 0;
     // With no filter left for here, the store's page is the queue's page:
     // read no more than it shows.
-    let here = ask.from.is_some() || ask.to.is_some() || ask.group.is_some();
+    let here = ask.from.is_some() || ask.to.is_some();
     let team = within_team(db, company, scope, ask.team.as_deref())?;
     loop {
         let filter = Filter {
@@ -189,6 +188,7 @@ pub(crate) fn queue(
             network: ask.network.clone(),
             category: ask.category.clone(),
             team: team.clone(),
+            group: ask.group,
             order: ask.order,
             after: after.clone(),
             limit: Some(if here { 200 } else { PAGE }),
@@ -200,9 +200,7 @@ pub(crate) fn queue(
                 Order::Newest => k.id.to_string(),
                 Order::Priority => format!("{}:{}", k.priority.score, k.id),
             });
-            let wanted = ask.from.is_none_or(|t| k.opened_at >= t)
-                && ask.to.is_none_or(|t| k.opened_at < t)
-                && ask.group.is_none_or(|g| k.group == g);
+            let wanted = ask.from.is_none_or(|t| k.opened_at >= t) && ask.to.is_none_or(|t| k.opened_at < t);
             if wanted {
                 out.push(k);
                 if out.len() == PAGE {
