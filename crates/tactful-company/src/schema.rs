@@ -361,15 +361,17 @@ const STEPS: &[Step] = &[
             "INSERT INTO company_case_codes (company_id, code, case_id)
              SELECT DISTINCT c.company_id, x, c.id FROM company_cases c, unnest(string_to_array(c.codes, ',')) AS x
              WHERE x <> ''",
+            // Once per statement over the rows it inserted (a scan batch's
+            // cases in one go), not once per row.
             "CREATE FUNCTION company_case_codes_on_open() RETURNS trigger LANGUAGE plpgsql AS
          $$ BEGIN
               INSERT INTO company_case_codes (company_id, code, case_id)
-              SELECT DISTINCT NEW.company_id, x, NEW.id FROM unnest(string_to_array(NEW.codes, ',')) AS x
+              SELECT DISTINCT o.company_id, x, o.id FROM opened o, unnest(string_to_array(o.codes, ',')) AS x
               WHERE x <> '' ON CONFLICT DO NOTHING;
               RETURN NULL;
             END $$",
             "CREATE TRIGGER company_case_codes_on_open AFTER INSERT ON company_cases
-         FOR EACH ROW EXECUTE FUNCTION company_case_codes_on_open()",
+         REFERENCING NEW TABLE AS opened FOR EACH STATEMENT EXECUTE FUNCTION company_case_codes_on_open()",
         ],
     },
 ];
