@@ -26,8 +26,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use tactful_app::Checker;
 use tactful_core::{Category, Channel, Finding, Severity};
+use tactful_store::Arg;
 use tactful_store::people::{Cell, Db};
-use tactful_store::{Arg, StoreError};
 
 use crate::audit::Chain;
 use crate::case::{Status, group_keys, priority, same_text};
@@ -129,30 +129,6 @@ fn pairs(n: usize, first: usize) -> String {
             write!(s, "{}(CAST(?{a} AS BIGINT), CAST(?{} AS BIGINT))", if i == 0 { "" } else { ", " }, a + 1);
     }
     s
-}
-
-/// `?first, ?first+1, …`
-fn list(n: usize, first: usize) -> String {
-    (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Run the query `sql(placeholders)` once per chunk of `keys` (at most 5,000,
-/// under both backends' limit on bound values): `fixed` binds ?1, ?2…, the
-/// chunk's keys the placeholders after them.
-fn each_in_chunks<'a, K>(
-    db: &mut dyn Db,
-    fixed: &[Arg<'a>],
-    keys: &'a [K],
-    arg: impl Fn(&'a K) -> Arg<'a>,
-    sql: impl Fn(&str) -> String,
-    visit: &mut dyn FnMut(&mut [Cell]),
-) -> Result<(), StoreError> {
-    for chunk in keys.chunks(5_000) {
-        let mut args = fixed.to_vec();
-        args.extend(chunk.iter().map(&arg));
-        db.each(&sql(&list(chunk.len(), fixed.len() + 1)), &args, visit)?;
-    }
-    Ok(())
 }
 
 const OPEN: &str = "('new', 'in_review', 'notice_sent', 'escalated')";
@@ -346,6 +322,16 @@ fn in_ids(db: &dyn Db, n: usize, ids: &[i64]) -> (String, Arg<'static>) {
     }
 }
 
+/// `IN (…)` over `items` as one JSON parameter numbered `n` (any text, commas too).
+fn in_texts(db: &dyn Db, n: usize, items: &[&str]) -> (String, Arg<'static>) {
+    let json = serde_json::to_string(items).expect("texts serialise");
+    if db.postgres() {
+        (format!("IN (SELECT jsonb_array_elements_text(CAST(CAST(?{n} AS TEXT) AS JSONB)))"), Arg::Text(json))
+    } else {
+        (format!("IN (SELECT value FROM json_each(?{n}))"), Arg::Text(json))
+    }
+}
+
 fn open_cases(db: &mut dyn Db, company: i64, posts: &[i64]) -> Result<Vec<OpenCase>, Error> {
     let mut out = Vec::new();
     if posts.is_empty() {
@@ -482,18 +468,14 @@ fn earlier_posts(db: &mut dyn Db, company: i64, drafts: &[Draft]) -> Result<Hash
     who.sort_unstable();
     who.dedup();
     let mut out = HashMap::new();
-    each_in_chunks(
-        db,
-        &[Arg::Int(company)],
-        &who,
-        |w| Arg::Text((*w).to_string()),
-        |who| {
-            format!(
-                "SELECT distributor_id, COUNT(DISTINCT post_id) FROM company_cases
-                 WHERE company_id = ?1 AND distributor_id IN ({who}) AND status <> 'dismissed'
-                 GROUP BY distributor_id"
-            )
-        },
+    let (within, names) = in_texts(db, 2, &who);
+    db.each(
+        &format!(
+            "SELECT distributor_id, COUNT(DISTINCT post_id) FROM company_cases
+             WHERE company_id = ?1 AND distributor_id {within} AND status <> 'dismissed'
+             GROUP BY distributor_id"
+        ),
+        &[Arg::Int(company), names],
         &mut |r| {
             out.insert(r[0].take_text(), r[1].int());
         },
@@ -517,35 +499,29 @@ fn assign_groups(
     let mut all: Vec<i64> = keys.values().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
+    // Statements of fixed text (the keys as one parameter): prepared once
+    // per connection, however many keys a batch has.
     let mut by_key: HashMap<i64, Vec<i64>> = HashMap::new();
-    each_in_chunks(
-        db,
-        &[Arg::Int(company)],
-        &all,
-        |&k| Arg::Int(k),
-        |keys| {
-            format!(
-                "SELECT key, group_id FROM company_case_group_keys WHERE company_id = ?1 AND key IN ({keys})"
-            )
-        },
+    let (within, keys_arg) = in_ids(db, 2, &all);
+    db.each(
+        &format!("SELECT key, group_id FROM company_case_group_keys WHERE company_id = ?1 AND key {within}"),
+        &[Arg::Int(company), keys_arg],
         &mut |r| by_key.entry(r[0].int()).or_default().push(r[1].int()),
     )?;
     let mut wanted: Vec<i64> = by_key.values().flatten().copied().collect();
     wanted.sort_unstable();
     wanted.dedup();
     let mut samples: HashMap<i64, String> = HashMap::new();
-    each_in_chunks(
-        db,
-        &[Arg::Int(company)],
-        &wanted,
-        |&g| Arg::Int(g),
-        |ids| {
-            format!("SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id IN ({ids})")
-        },
-        &mut |r| {
-            samples.insert(r[0].int(), r[1].take_text());
-        },
-    )?;
+    if !wanted.is_empty() {
+        let (within, ids) = in_ids(db, 2, &wanted);
+        db.each(
+            &format!("SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id {within}"),
+            &[Arg::Int(company), ids],
+            &mut |r| {
+                samples.insert(r[0].int(), r[1].take_text());
+            },
+        )?;
+    }
     let mut out = HashMap::new();
     for (post, _) in posts {
         let text = texts[&post];
@@ -618,49 +594,59 @@ fn group_growth(
             e.1.insert(who);
         }
     }
-    let mut out = BTreeMap::new();
-    for (g, (mut posts, mut who)) in adds {
-        let ids: Vec<i64> = posts.iter().copied().collect();
-        let group = [Arg::Int(company), Arg::Int(g)];
-        each_in_chunks(
-            db,
-            &group,
-            &ids,
-            |&p| Arg::Int(p),
-            |ids| {
-                format!(
-                    "SELECT DISTINCT post_id FROM company_cases WHERE company_id = ?1 AND post_id IN ({ids}) AND group_id = ?2"
-                )
-            },
-            &mut |r| {
-                posts.remove(&r[0].int());
-            },
+    // Three statements for every group the batch touches (not three a
+    // group): the posts and the distributors each group has already, and
+    // its size before the batch.
+    let touched: Vec<i64> = adds.keys().copied().collect();
+    let posts: Vec<i64> = drafts.iter().map(|d| d.post).collect();
+    let names: Vec<&str> = adds.values().flat_map(|(_, who)| who.iter().copied()).collect();
+    let (in_posts, posts_arg) = in_ids(db, 2, &posts);
+    let (in_groups, groups_arg) = in_ids(db, 3, &touched);
+    db.each(
+        &format!(
+            "SELECT DISTINCT group_id, post_id FROM company_cases
+             WHERE company_id = ?1 AND post_id {in_posts} AND group_id {in_groups}"
+        ),
+        &[Arg::Int(company), posts_arg, groups_arg.clone()],
+        &mut |r| {
+            if let Some(e) = adds.get_mut(&r[0].int()) {
+                e.0.remove(&r[1].int());
+            }
+        },
+    )?;
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    if !names.is_empty() {
+        let (in_names, names_arg) = in_texts(db, 2, &names);
+        db.each(
+            &format!(
+                "SELECT DISTINCT group_id, distributor_id FROM company_cases
+                 WHERE company_id = ?1 AND distributor_id {in_names} AND group_id {in_groups}"
+            ),
+            &[Arg::Int(company), names_arg, groups_arg.clone()],
+            &mut |r| seen.push((r[0].int(), r[1].take_text())),
         )?;
-        let names: Vec<String> = who.iter().map(|w| (*w).to_string()).collect();
-        let mut seen = Vec::new();
-        each_in_chunks(
-            db,
-            &group,
-            &names,
-            |w| Arg::Text(w.clone()),
-            |names| {
-                format!(
-                    "SELECT DISTINCT distributor_id FROM company_cases
-                     WHERE company_id = ?1 AND distributor_id IN ({names}) AND group_id = ?2"
-                )
-            },
-            &mut |r| seen.push(r[0].take_text()),
-        )?;
-        for w in &seen {
-            who.remove(w.as_str());
-        }
-        let rows = db.rows(
-            "SELECT posts FROM company_case_groups WHERE company_id = ?1 AND id = ?2",
-            &[Arg::Int(company), Arg::Int(g)],
-        )?;
-        let before = rows.first().map_or(0, |r| r[0].int());
-        out.insert(g, Growth { before, posts: posts.len() as i64, distributors: who.len() as i64 });
     }
+    for (g, w) in &seen {
+        if let Some(e) = adds.get_mut(g) {
+            e.1.remove(w.as_str());
+        }
+    }
+    let (in_groups, groups_arg) = in_ids(db, 2, &touched);
+    let mut before: HashMap<i64, i64> = HashMap::new();
+    db.each(
+        &format!("SELECT id, posts FROM company_case_groups WHERE company_id = ?1 AND id {in_groups}"),
+        &[Arg::Int(company), groups_arg],
+        &mut |r| {
+            before.insert(r[0].int(), r[1].int());
+        },
+    )?;
+    let out = adds
+        .into_iter()
+        .map(|(g, (posts, who))| {
+            let before = before.get(&g).copied().unwrap_or(0);
+            (g, Growth { before, posts: posts.len() as i64, distributors: who.len() as i64 })
+        })
+        .collect();
     Ok(out)
 }
 
@@ -721,6 +707,5 @@ mod tests {
             pairs(2, 2),
             "(CAST(?2 AS BIGINT), CAST(?3 AS BIGINT)), (CAST(?4 AS BIGINT), CAST(?5 AS BIGINT))"
         );
-        assert_eq!(list(3, 2), "?2, ?3, ?4");
     }
 }
