@@ -511,17 +511,7 @@ fn assign_groups(
     let mut wanted: Vec<i64> = by_key.values().flatten().copied().collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let mut samples: HashMap<i64, String> = HashMap::new();
-    if !wanted.is_empty() {
-        let (within, ids) = in_ids(db, 2, &wanted);
-        db.each(
-            &format!("SELECT id, sample_text FROM company_case_groups WHERE company_id = ?1 AND id {within}"),
-            &[Arg::Int(company), ids],
-            &mut |r| {
-                samples.insert(r[0].int(), r[1].take_text());
-            },
-        )?;
-    }
+    let mut samples = of_groups(db, company, &wanted, "sample_text", Cell::take_text)?;
     let mut out = HashMap::new();
     for (post, _) in posts {
         let text = texts[&post];
@@ -557,6 +547,29 @@ fn assign_groups(
         };
         out.insert(post, group);
     }
+    Ok(out)
+}
+
+/// One column of each of the case groups `ids`, by group.
+fn of_groups<T>(
+    db: &mut dyn Db,
+    company: i64,
+    ids: &[i64],
+    column: &str,
+    read: impl Fn(&mut Cell) -> T,
+) -> Result<HashMap<i64, T>, Error> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let (within, ids) = in_ids(db, 2, ids);
+    db.each(
+        &format!("SELECT id, {column} FROM company_case_groups WHERE company_id = ?1 AND id {within}"),
+        &[Arg::Int(company), ids],
+        &mut |r| {
+            out.insert(r[0].int(), read(&mut r[1]));
+        },
+    )?;
     Ok(out)
 }
 
@@ -600,46 +613,38 @@ fn group_growth(
     let touched: Vec<i64> = adds.keys().copied().collect();
     let posts: Vec<i64> = drafts.iter().map(|d| d.post).collect();
     let names: Vec<&str> = adds.values().flat_map(|(_, who)| who.iter().copied()).collect();
-    let (in_posts, posts_arg) = in_ids(db, 2, &posts);
     let (in_groups, groups_arg) = in_ids(db, 3, &touched);
-    db.each(
-        &format!(
-            "SELECT DISTINCT group_id, post_id FROM company_cases
-             WHERE company_id = ?1 AND post_id {in_posts} AND group_id {in_groups}"
-        ),
-        &[Arg::Int(company), posts_arg, groups_arg.clone()],
-        &mut |r| {
-            if let Some(e) = adds.get_mut(&r[0].int()) {
-                e.0.remove(&r[1].int());
-            }
-        },
-    )?;
-    let mut seen: Vec<(i64, String)> = Vec::new();
-    if !names.is_empty() {
-        let (in_names, names_arg) = in_texts(db, 2, &names);
+    // The (group, value) pairs of `column` that the touched groups' cases have.
+    let already = |db: &mut dyn Db,
+                   column: &str,
+                   (within, arg): (String, Arg<'static>),
+                   visit: &mut dyn FnMut(i64, &mut Cell)| {
         db.each(
             &format!(
-                "SELECT DISTINCT group_id, distributor_id FROM company_cases
-                 WHERE company_id = ?1 AND distributor_id {in_names} AND group_id {in_groups}"
+                "SELECT DISTINCT group_id, {column} FROM company_cases
+                 WHERE company_id = ?1 AND {column} {within} AND group_id {in_groups}"
             ),
-            &[Arg::Int(company), names_arg, groups_arg.clone()],
-            &mut |r| seen.push((r[0].int(), r[1].take_text())),
-        )?;
+            &[Arg::Int(company), arg, groups_arg.clone()],
+            &mut |r| visit(r[0].int(), &mut r[1]),
+        )
+    };
+    let in_posts = in_ids(db, 2, &posts);
+    already(db, "post_id", in_posts, &mut |g, post| {
+        if let Some(e) = adds.get_mut(&g) {
+            e.0.remove(&post.int());
+        }
+    })?;
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    if !names.is_empty() {
+        let in_names = in_texts(db, 2, &names);
+        already(db, "distributor_id", in_names, &mut |g, who| seen.push((g, who.take_text())))?;
     }
     for (g, w) in &seen {
         if let Some(e) = adds.get_mut(g) {
             e.1.remove(w.as_str());
         }
     }
-    let (in_groups, groups_arg) = in_ids(db, 2, &touched);
-    let mut before: HashMap<i64, i64> = HashMap::new();
-    db.each(
-        &format!("SELECT id, posts FROM company_case_groups WHERE company_id = ?1 AND id {in_groups}"),
-        &[Arg::Int(company), groups_arg],
-        &mut |r| {
-            before.insert(r[0].int(), r[1].int());
-        },
-    )?;
+    let before = of_groups(db, company, &touched, "posts", |c| c.int())?;
     let out = adds
         .into_iter()
         .map(|(g, (posts, who))| {
