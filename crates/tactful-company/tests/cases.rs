@@ -189,6 +189,16 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     assert!(cases::list(db, C, &none).unwrap().cases.is_empty());
     // Nothing is queued, so another worker finds nothing to do.
     assert_eq!(scan(db, &worker("worker-2"), T0 + 180), ScanSummary::default());
+    // The pasted claim again, in a later batch: once by someone already in
+    // the group, once by someone new. The group counts each person once.
+    let again = format!(
+        "network,post_id,author_handle,text\ninstagram,P4,@ann_b,\"{PASTED}!\"\ninstagram,P5,@catdee,\"{PASTED}\"\n"
+    );
+    assert_eq!(ingest_csv(db, &again, T0 + 240).added, 2);
+    assert_eq!(scan(db, &worker("worker-2"), T0 + 300).posts, 2);
+    let grown = cases::groups(db, C).unwrap();
+    assert_eq!(grown.len(), 1, "{grown:?}");
+    assert_eq!((grown[0].posts, grown[0].distributors), (5, 4));
     chain_holds(db);
 }
 
