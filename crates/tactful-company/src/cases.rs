@@ -100,6 +100,9 @@ pub struct Filter {
     pub team: Option<Vec<String>>,
     /// The cases of one case group (the same text in many posts).
     pub group: Option<i64>,
+    /// Opened at or after this Unix time, and before that one.
+    pub opened_from: Option<i64>,
+    pub opened_before: Option<i64>,
     pub order: Order,
     /// The `next` of the page before.
     pub after: Option<String>,
@@ -174,16 +177,37 @@ fn cases(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Case>, Error> {
     Ok(out)
 }
 
+/// Which index a page of cases walks, and so the shape of its cursor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Newest first by id: `ID`.
+    Id,
+    /// Newest first through one rule's codes index: `ID`.
+    Rule,
+    /// Newest first by the time opened, within a span of time: `OPENED:ID`.
+    /// Walking ids and skipping the cases outside the span read 600,000
+    /// cases for a day in the middle of a million (measured, 210 ms).
+    Opened,
+    /// Highest priority first: `PRIORITY:ID`.
+    Priority,
+}
+
 /// A page of cases. Keyset paging: `next` names the last case of the page
-/// (`ID`, or `PRIORITY:ID` in priority order), so each page is one index
-/// range however deep it is.
+/// (`ID`; `PRIORITY:ID` in priority order; `OPENED:ID` newest first within
+/// a span of time), so each page is one index range however deep it is.
 pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     let limit = f.limit.unwrap_or(50).clamp(1, 10_000);
     let rule = f.rule.as_ref().map(|r| r.trim().to_ascii_uppercase());
-    // Newest first with a rule: the rule's own cases are walked (its codes
-    // index, newest first), not every case checked for the rule; a rule in
-    // one case of a thousand would otherwise cost 50,000 cases a page.
-    let by_rule = rule.is_some() && f.order == Order::Newest;
+    let walk = match f.order {
+        Order::Priority => Walk::Priority,
+        Order::Newest if f.opened_from.is_some() || f.opened_before.is_some() => Walk::Opened,
+        // A rule's own cases are walked (its codes index, newest first), not
+        // every case checked for the rule; a rule in one case of a thousand
+        // would otherwise cost 50,000 cases a page.
+        Order::Newest if rule.is_some() => Walk::Rule,
+        Order::Newest => Walk::Id,
+    };
+    let by_rule = walk == Walk::Rule;
     let mut sql = if by_rule {
         // Each case is looked up from the rule's index entry, whatever the
         // planner guesses: PostgreSQL's plan for a prepared statement, made
@@ -236,6 +260,12 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     if let Some(g) = f.group {
         arg(&mut sql, " AND c.group_id = #", Arg::Int(g));
     }
+    if let Some(t) = f.opened_from {
+        arg(&mut sql, " AND c.opened_at >= #", Arg::Int(t));
+    }
+    if let Some(t) = f.opened_before {
+        arg(&mut sql, " AND c.opened_at < #", Arg::Int(t));
+    }
     if let Some(team) = &f.team {
         if team.is_empty() {
             sql.push_str(" AND 1 = 0");
@@ -252,38 +282,45 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
     // The first page is the page after the top (a cursor above every case):
     // with a range on the key to start from, SQLite walks the key instead of
     // sorting the company's cases (measured: 94 ms of a million, 0.1 ms).
-    let top = match f.order {
-        Order::Newest => i64::MAX.to_string(),
-        Order::Priority => format!("{}:{}", i64::MAX, i64::MAX),
+    let top = match walk {
+        Walk::Id | Walk::Rule => i64::MAX.to_string(),
+        Walk::Opened | Walk::Priority => format!("{}:{}", i64::MAX, i64::MAX),
     };
-    match (f.order, Some(f.after.as_deref().unwrap_or(&top))) {
-        (Order::Newest, Some(a)) => {
+    let a = f.after.as_deref().unwrap_or(&top);
+    match walk {
+        // The span itself is the range to walk; a cursor above every case
+        // beside it made PostgreSQL start at the top of the index (34 ms
+        // for a day in a million cases, 0.2 ms without).
+        Walk::Opened if f.after.is_none() => {}
+        Walk::Id | Walk::Rule => {
             let id: i64 = a.parse().map_err(|_| bad_cursor(a))?;
             arg(&mut sql, if by_rule { " AND k.case_id < #" } else { " AND c.id < #" }, Arg::Int(id));
         }
-        (Order::Priority, Some(a)) => {
-            let (p, id) = a
+        Walk::Opened | Walk::Priority => {
+            let (k, id) = a
                 .split_once(':')
-                .and_then(|(p, id)| Some((p.parse::<i64>().ok()?, id.parse::<i64>().ok()?)))
+                .and_then(|(k, id)| Some((k.parse::<i64>().ok()?, id.parse::<i64>().ok()?)))
                 .ok_or_else(|| bad_cursor(a))?;
             // A row-value comparison: both backends read it as one index range.
-            arg(&mut sql, " AND (c.priority, c.id) < (#", Arg::Int(p));
+            let key = if walk == Walk::Opened { "c.opened_at" } else { "c.priority" };
+            arg(&mut sql, &format!(" AND ({key}, c.id) < (#"), Arg::Int(k));
             arg(&mut sql, ", #)", Arg::Int(id));
         }
-        (_, None) => {}
     }
-    sql.push_str(match f.order {
-        Order::Newest if by_rule => " ORDER BY k.case_id DESC",
-        Order::Newest => " ORDER BY c.id DESC",
-        Order::Priority => " ORDER BY c.priority DESC, c.id DESC",
+    sql.push_str(match walk {
+        Walk::Rule => " ORDER BY k.case_id DESC",
+        Walk::Id => " ORDER BY c.id DESC",
+        Walk::Opened => " ORDER BY c.opened_at DESC, c.id DESC",
+        Walk::Priority => " ORDER BY c.priority DESC, c.id DESC",
     });
     let _ = write!(sql, " LIMIT {}", limit + 1);
     let mut page = cases(db, &sql, &args)?;
     let next = if page.len() > limit {
         page.truncate(limit);
-        page.last().map(|c| match f.order {
-            Order::Newest => c.id.to_string(),
-            Order::Priority => format!("{}:{}", c.priority.score, c.id),
+        page.last().map(|c| match walk {
+            Walk::Id | Walk::Rule => c.id.to_string(),
+            Walk::Opened => format!("{}:{}", c.opened_at, c.id),
+            Walk::Priority => format!("{}:{}", c.priority.score, c.id),
         })
     } else {
         None

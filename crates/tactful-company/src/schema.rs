@@ -328,8 +328,8 @@ const STEPS: &[Step] = &[
     // index entries a page (the console's queue bench). Kept by a trigger on
     // every case opened, whoever opens it; the cases already open are copied.
     // Also a distributor's notices and drafts, which their own page lists,
-    // found by an index instead of the company's every one; and a group's
-    // cases in the queue's order.
+    // found by an index instead of the company's every one; a group's
+    // cases in the queue's order; the cases opened in a span of days.
     Step {
         both: &[
             "CREATE TABLE company_case_codes (
@@ -341,6 +341,8 @@ const STEPS: &[Step] = &[
             "CREATE INDEX company_drafts_distributor ON company_drafts (company_id, distributor_id, id)",
             // A group's cases newest first, for the queue's group filter.
             "CREATE INDEX company_cases_group_id ON company_cases (company_id, group_id, id)",
+            // The cases opened in a span of days (the queue's dates).
+            "CREATE INDEX company_cases_opened ON company_cases (company_id, opened_at, id)",
             "DROP INDEX company_cases_group",
         ],
         keyed: &[],

@@ -199,6 +199,32 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     let grown = cases::groups(db, C).unwrap();
     assert_eq!(grown.len(), 1, "{grown:?}");
     assert_eq!((grown[0].posts, grown[0].distributors), (5, 4));
+    // Opened in a span of time: the later batch's cases, or all the others.
+    let (late, early): (Vec<cases::Case>, Vec<cases::Case>) =
+        all_cases(db).into_iter().partition(|c| c.opened_at >= T0 + 300);
+    assert!(!late.is_empty() && !early.is_empty());
+    // One case a page, so that the span's cursor is followed to the end.
+    let mut span = |from, before| -> Vec<i64> {
+        let (mut ids, mut after) = (Vec::new(), None);
+        loop {
+            let f = Filter {
+                opened_from: from,
+                opened_before: before,
+                after,
+                limit: Some(1),
+                ..Filter::default()
+            };
+            let page = cases::list(db, C, &f).unwrap();
+            ids.extend(page.cases.iter().map(|c| c.id));
+            after = page.next;
+            if after.is_none() {
+                return ids;
+            }
+        }
+    };
+    assert_eq!(span(Some(T0 + 300), None), late.iter().map(|c| c.id).collect::<Vec<_>>());
+    assert_eq!(span(None, Some(T0 + 300)), early.iter().map(|c| c.id).collect::<Vec<_>>());
+    assert!(span(Some(T0 + 121), Some(T0 + 300)).is_empty());
     chain_holds(db);
 }
 
@@ -389,6 +415,7 @@ fn an_upgraded_store_lists_its_old_cases_by_rule(store: &mut dyn Store) {
     db.exec("DROP INDEX company_outbox_distributor", &[]).unwrap();
     db.exec("DROP INDEX company_drafts_distributor", &[]).unwrap();
     db.exec("DROP INDEX company_cases_group_id", &[]).unwrap();
+    db.exec("DROP INDEX company_cases_opened", &[]).unwrap();
     db.exec("CREATE INDEX company_cases_group ON company_cases (company_id, group_id)", &[]).unwrap();
     db.exec("DELETE FROM company_schema_version WHERE version = 10", &[]).unwrap();
     schema::migrate(db).unwrap();

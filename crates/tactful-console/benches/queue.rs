@@ -43,8 +43,10 @@ fn now() -> i64 {
 }
 
 /// The filters a reviewer works through, as query strings; `{d}` becomes a
-/// distributor the reviewer picks.
-const FILTERS: [&str; 7] = [
+/// distributor the reviewer picks, `{g}` a case group. The cases were
+/// opened a second apart from 2025-11-21 09:00 UTC: the day asked for is in
+/// the middle of the million.
+const FILTERS: [&str; 9] = [
     "",
     "status=new",
     "rule=HLT001",
@@ -52,6 +54,8 @@ const FILTERS: [&str; 7] = [
     "distributor={d}",
     "category=health",
     "status=escalated&category=income",
+    "from=2025-11-25&to=2025-11-25",
+    "group={g}",
 ];
 
 /// A small seeded generator (splitmix64): the same run twice asks the same pages.
@@ -231,7 +235,8 @@ async fn reviewer(port: u16, cookie: String, seed: u64, queue: bool, read: bool,
         } else {
             depth = 1 + rng.below(5);
             let d = format!("D{}", rng.below(20_000));
-            let q = FILTERS[rng.below(FILTERS.len() as u64) as usize].replace("{d}", &d);
+            let g = (1 + rng.below(5_000)).to_string();
+            let q = FILTERS[rng.below(FILTERS.len() as u64) as usize].replace("{d}", &d).replace("{g}", &g);
             if q.is_empty() { "/cases".to_string() } else { format!("/cases?{q}") }
         };
         let t = Instant::now();

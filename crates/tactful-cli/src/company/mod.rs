@@ -103,6 +103,12 @@ pub enum Command {
         /// Only the cases of this case group (the same text in many posts).
         #[arg(long, value_name = "GROUP")]
         group: Option<i64>,
+        /// Only cases opened on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DAY")]
+        from: Option<String>,
+        /// Only cases opened on or before this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DAY")]
+        to: Option<String>,
         /// newest (default) or priority.
         #[arg(long, value_parser = ["newest", "priority"], default_value = "newest")]
         sort: String,
@@ -311,6 +317,17 @@ impl ScanArgs {
 }
 
 /// The company's policy file, or the empty policy.
+/// A day given as YYYY-MM-DD, as the Unix time it starts (UTC).
+fn day(flag: &str, v: Option<&str>) -> Result<Option<i64>> {
+    v.map(|d| {
+        tactful_app::clock::parse(d)
+            .ok()
+            .filter(|_| d.len() == 10)
+            .ok_or_else(|| UsageError(format!("{flag}: expected a day like 2026-11-21, found `{d}`")).into())
+    })
+    .transpose()
+}
+
 pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy> {
     let Some(p) = path else { return Ok(Policy::default()) };
     let src = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
@@ -485,6 +502,8 @@ pub fn run(c: &Command) -> Result<u8> {
             network,
             category,
             group,
+            from,
+            to,
             sort,
             limit,
             after,
@@ -499,6 +518,9 @@ pub fn run(c: &Command) -> Result<u8> {
                 category: category.clone(),
                 team: None,
                 group: *group,
+                opened_from: day("--from", from.as_deref())?,
+                // To the end of that day.
+                opened_before: day("--to", to.as_deref())?.map(|t| t + 86_400),
                 order: if sort == "priority" { Order::Priority } else { Order::Newest },
                 after: after.clone(),
                 limit: Some(*limit),

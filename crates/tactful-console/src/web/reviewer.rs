@@ -32,11 +32,6 @@ pub(super) fn routes() -> Router<Shared> {
 
 /// Cases on one page of the queue.
 pub(crate) const PAGE: usize = 50;
-/// The most cases one page looks through for the filter the query does not
-/// apply (the dates); a page that stops there is shorter, and
-/// its "Older cases" link goes on from where it stopped.
-const SCAN: usize = 2_000;
-
 /// The most cases one bulk action changes (a page is [`PAGE`]).
 const MAX_BULK: usize = 500;
 
@@ -129,9 +124,11 @@ impl ListQuery {
         let after = text(self.after.as_ref());
         if let Some(a) = &after {
             let number = |s: &str| s.parse::<i64>().is_ok();
+            let pair = a.split_once(':').is_some_and(|(k, id)| number(k) && number(id));
+            // Newest first within dates pages by (opened, id): a pair too.
             let fits = match order {
-                Order::Newest => number(a),
-                Order::Priority => a.split_once(':').is_some_and(|(p, id)| number(p) && number(id)),
+                Order::Newest => number(a) || pair,
+                Order::Priority => pair,
             };
             if !fits {
                 return Err(format!("after: expected the key of the page before, found `{a}`"));
@@ -164,57 +161,31 @@ pub(crate) struct QueuePage {
     pub next: Option<String>,
 }
 
-/// A page of the cases in `scope` that `ask` wants, newest first, keyset
-/// paged. The scope and the filters the store's query knows go into the
-/// query; the dates are looked at here, over at most [`SCAN`] cases a page.
+/// A page of the cases in `scope` that `ask` wants, newest first (or
+/// highest priority first), keyset paged: the scope and every filter go
+/// into the store's query, so a page is full whenever there are more.
 pub(crate) fn queue(
     db: &mut dyn tactful_store::people::Db,
     company: i64,
     scope: &Scope,
     ask: &Ask,
 ) -> Result<QueuePage, Error> {
-    let mut out = Vec::new();
-    let mut after = ask.after.clone();
-    let mut scanned = 0;
-    // With no filter left for here, the store's page is the queue's page:
-    // read no more than it shows.
-    let here = ask.from.is_some() || ask.to.is_some();
-    let team = within_team(db, company, scope, ask.team.as_deref())?;
-    loop {
-        let filter = Filter {
-            status: ask.status,
-            rule: ask.rule.clone(),
-            distributor: ask.distributor.clone(),
-            network: ask.network.clone(),
-            category: ask.category.clone(),
-            team: team.clone(),
-            group: ask.group,
-            order: ask.order,
-            after: after.clone(),
-            limit: Some(if here { 200 } else { PAGE }),
-        };
-        let page = cases::list(db, company, &filter)?;
-        for k in page.cases {
-            scanned += 1;
-            after = Some(match ask.order {
-                Order::Newest => k.id.to_string(),
-                Order::Priority => format!("{}:{}", k.priority.score, k.id),
-            });
-            let wanted = ask.from.is_none_or(|t| k.opened_at >= t) && ask.to.is_none_or(|t| k.opened_at < t);
-            if wanted {
-                out.push(k);
-                if out.len() == PAGE {
-                    return Ok(QueuePage { cases: out, next: after });
-                }
-            }
-            if scanned >= SCAN {
-                return Ok(QueuePage { cases: out, next: after });
-            }
-        }
-        if page.next.is_none() {
-            return Ok(QueuePage { cases: out, next: None });
-        }
-    }
+    let filter = Filter {
+        status: ask.status,
+        rule: ask.rule.clone(),
+        distributor: ask.distributor.clone(),
+        network: ask.network.clone(),
+        category: ask.category.clone(),
+        team: within_team(db, company, scope, ask.team.as_deref())?,
+        group: ask.group,
+        opened_from: ask.from,
+        opened_before: ask.to,
+        order: ask.order,
+        after: ask.after.clone(),
+        limit: Some(PAGE),
+    };
+    let page = cases::list(db, company, &filter)?;
+    Ok(QueuePage { cases: page.cases, next: page.next })
 }
 
 /// The distributors whose cases the queue may show: the person's scope,
