@@ -198,12 +198,7 @@ async fn with_key(
     headers: &HeaderMap,
     work: impl FnOnce(&Server, &mut dyn tactful_store::people::Db, Actor, &str) -> Answer + Send + 'static,
 ) -> Response {
-    let key = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|k| k.trim().to_string());
-    let Some(key) = key else {
+    let Some(key) = tactful_console::web::bearer(headers) else {
         return failure(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

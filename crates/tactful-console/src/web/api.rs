@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
@@ -117,12 +117,6 @@ impl May {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, key) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim().to_string())
-}
-
 /// Check the key and the role, then do `work` with the store open, as the
 /// key's account and in its scope. Every route but the document goes through here.
 async fn with_key(
@@ -131,7 +125,7 @@ async fn with_key(
     may: May,
     work: impl FnOnce(&Console, &mut dyn Db, &Principal, &Scope) -> Answer + Send + 'static,
 ) -> Response {
-    let Some(key) = bearer(headers) else {
+    let Some(key) = super::bearer(headers) else {
         return Refusal::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

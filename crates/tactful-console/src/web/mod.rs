@@ -188,6 +188,15 @@ pub(super) fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
 }
 
+/// The key of an `Authorization: Bearer KEY` header (the scheme in any
+/// case, as HTTP has it): the one reading of it for the console's API and
+/// the integration API beside it.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, key) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim().to_string())
+}
+
 /// The signed-in person and their scope; else the page to answer with: the
 /// login (no cookie, an ended session) or, when the store cannot be read,
 /// a 503 that says so (a person still signed in is not sent to log in again).
@@ -389,4 +398,24 @@ pub(super) fn query_string(pairs: &[(&str, String)]) -> String {
         out
     };
     pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_key_is_read_whatever_the_case_of_the_scheme() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            bearer(&h)
+        };
+        assert_eq!(with("Bearer tpk_1").as_deref(), Some("tpk_1"));
+        assert_eq!(with("bearer tpk_1 ").as_deref(), Some("tpk_1"));
+        assert_eq!(with("BEARER tpk_1").as_deref(), Some("tpk_1"));
+        assert_eq!(with("Basic dXNlcjpwYXNz"), None);
+        assert_eq!(with("Bearer"), None);
+        assert_eq!(bearer(&HeaderMap::new()), None);
+    }
 }
