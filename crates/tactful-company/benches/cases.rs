@@ -65,7 +65,7 @@ fn run(name: &str, db: &mut dyn Db, n: usize) {
     .next
     .unwrap();
     let deep_priority = format!("{}:{}", mid.split_once(':').unwrap().0, n / 2);
-    let pages: [(&str, Filter); 8] = [
+    let pages: [(&str, Filter); 11] = [
         ("first page, newest", Filter::default()),
         ("page at case N/2, newest", Filter { after: Some(deep_newest), ..Filter::default() }),
         ("first page, priority", Filter { order: Order::Priority, ..Filter::default() }),
@@ -80,6 +80,21 @@ fn run(name: &str, db: &mut dyn Db, n: usize) {
         ),
         ("one distributor, newest", Filter { distributor: Some("D7".into()), ..Filter::default() }),
         ("a rare rule (1 in 1000), newest", Filter { rule: Some("FIN009".into()), ..Filter::default() }),
+        (
+            "a rare rule, priority",
+            Filter { rule: Some("FIN009".into()), order: Order::Priority, ..Filter::default() },
+        ),
+        ("one case group, newest", Filter { group: Some(2_500), ..Filter::default() }),
+        // The cases were opened a second apart from 1763715600: a day from
+        // the middle of the million.
+        (
+            "a day in the middle, newest",
+            Filter {
+                opened_from: Some(1_763_715_600 + 400_000),
+                opened_before: Some(1_763_715_600 + 486_400),
+                ..Filter::default()
+            },
+        ),
     ];
     for (label, filter) in pages {
         let mut got = 0;
