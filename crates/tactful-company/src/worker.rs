@@ -215,13 +215,14 @@ impl Worker {
                 texts.insert(c.post, &c.text);
             }
             let posts: Vec<i64> = found.keys().copied().collect();
-            let mut open = open_cases(db, company, &posts)?;
-            if !drafts.is_empty() || !open.is_empty() {
+            // With cases to open the lock is needed anyway; else only if an
+            // open case may be fixed (read once without it to know).
+            if !drafts.is_empty() || !open_cases(db, company, &posts)?.is_empty() {
                 if !crate::lock(db, company)? {
                     return Err(Error::UnknownCompany(company));
                 }
-                // Read again under the lock: a reviewer may have moved one meanwhile.
-                open = open_cases(db, company, &posts)?;
+                // Read under the lock: a reviewer may have moved one meanwhile.
+                let open = open_cases(db, company, &posts)?;
                 write(db, &actor, &found, &texts, drafts, &open, &mut report)?;
             }
             Ok(report)
