@@ -513,6 +513,12 @@ fn assign_groups(
     wanted.sort_unstable();
     wanted.dedup();
     let mut samples = of_groups(db, company, &wanted, "sample_text", Cell::take_text)?;
+    // A text no group has starts a group of its own; the batch's new groups
+    // are written together afterwards (a round trip for them all, not two a
+    // group), named until then by numbers above every real id, in the
+    // order they were started, so that "the oldest group" stays right.
+    const FRESH: i64 = i64::MAX / 2;
+    let mut fresh: Vec<(i64, i64, &str)> = Vec::new();
     let mut out = HashMap::new();
     for (post, _) in posts {
         let text = texts[&post];
@@ -521,32 +527,70 @@ fn assign_groups(
         candidates.sort_unstable();
         candidates.dedup();
         let hit = candidates.into_iter().find(|g| samples.get(g).is_some_and(|s| same_text(s, text)));
-        let group = if let Some(g) = hit {
-            g
-        } else {
-            let rows = db.rows(
-                "INSERT INTO company_case_groups (company_id, sample_text, first_post_id, posts, distributors, created_at)
-                 VALUES (?1, ?2, ?3, 0, 0, ?4) RETURNING id",
-                &[Arg::Int(company), Arg::Text(text.to_string()), Arg::Int(post), Arg::Int(actor.at)],
-            )?;
-            let g = rows[0][0].int();
-            let mut args = Vec::new();
+        let group = hit.unwrap_or_else(|| {
+            let g = FRESH + fresh.len() as i64;
+            fresh.push((g, post, text));
             for &k in &keys[&post] {
-                args.extend([Arg::Int(company), Arg::Int(k), Arg::Int(g)]);
                 by_key.entry(k).or_default().push(g);
             }
-            crate::batch::insert(
-                db,
-                "INSERT INTO company_case_group_keys (company_id, key, group_id)",
-                3,
-                &args,
-                "ON CONFLICT DO NOTHING",
-                100,
-            )?;
             samples.insert(g, text.to_string());
             g
-        };
+        });
         out.insert(post, group);
+    }
+    if fresh.is_empty() {
+        return Ok(out);
+    }
+    let mut args = Vec::with_capacity(fresh.len() * 6);
+    for &(_, post, text) in &fresh {
+        args.extend([
+            Arg::Int(company),
+            Arg::Text(text.to_string()),
+            Arg::Int(post),
+            Arg::Int(0),
+            Arg::Int(0),
+            Arg::Int(actor.at),
+        ]);
+    }
+    // Each new group is known by its first post (a post starts one group at most).
+    let mut made: HashMap<i64, i64> = HashMap::new();
+    crate::batch::insert_returning(
+        db,
+        "INSERT INTO company_case_groups (company_id, sample_text, first_post_id, posts, distributors, created_at)",
+        6,
+        &args,
+        "RETURNING first_post_id, id",
+        500,
+        &mut |r| {
+            made.insert(r[0].int(), r[1].int());
+        },
+    )?;
+    let real: HashMap<i64, i64> = fresh
+        .iter()
+        .map(|&(g, post, _)| {
+            let id =
+                made.get(&post).ok_or_else(|| Error::Damaged(format!("post {post}'s new case group")))?;
+            Ok((g, *id))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut args = Vec::new();
+    for &(g, post, _) in &fresh {
+        for &k in &keys[&post] {
+            args.extend([Arg::Int(company), Arg::Int(k), Arg::Int(real[&g])]);
+        }
+    }
+    crate::batch::insert(
+        db,
+        "INSERT INTO company_case_group_keys (company_id, key, group_id)",
+        3,
+        &args,
+        "ON CONFLICT DO NOTHING",
+        1000,
+    )?;
+    for g in out.values_mut() {
+        if let Some(&r) = real.get(g) {
+            *g = r;
+        }
     }
     Ok(out)
 }
@@ -659,12 +703,24 @@ fn group_growth(
 /// Add each touched group's growth to its counts, and bring the priority of
 /// its open cases up to its reach when the reach points changed.
 fn refresh_groups(db: &mut dyn Db, company: i64, growth: &BTreeMap<i64, Growth>) -> Result<(), Error> {
+    // Every touched group's counts in one statement of fixed text: the
+    // growth as one JSON parameter, [[group, posts, distributors], …].
+    let rows: Vec<[i64; 3]> = growth.iter().map(|(&g, gr)| [g, gr.posts, gr.distributors]).collect();
+    let grown = if db.postgres() {
+        "SELECT CAST(v->>0 AS BIGINT) AS id, CAST(v->>1 AS BIGINT) AS posts, CAST(v->>2 AS BIGINT) AS people
+         FROM jsonb_array_elements(CAST(CAST(?2 AS TEXT) AS JSONB)) AS v"
+    } else {
+        "SELECT value->>0 AS id, value->>1 AS posts, value->>2 AS people FROM json_each(?2)"
+    };
+    db.exec(
+        &format!(
+            "UPDATE company_case_groups SET posts = company_case_groups.posts + v.posts,
+               distributors = company_case_groups.distributors + v.people
+             FROM ({grown}) AS v WHERE company_case_groups.company_id = ?1 AND company_case_groups.id = v.id"
+        ),
+        &[Arg::Int(company), Arg::Text(serde_json::to_string(&rows).expect("numbers serialise"))],
+    )?;
     for (&g, gr) in growth {
-        db.exec(
-            "UPDATE company_case_groups SET posts = posts + ?3, distributors = distributors + ?4
-             WHERE company_id = ?1 AND id = ?2",
-            &[Arg::Int(company), Arg::Int(g), Arg::Int(gr.posts), Arg::Int(gr.distributors)],
-        )?;
         // The batch's own cases were written with the new reach; the older
         // ones change only when the reach points do (they stop at 6 posts).
         let reach = |n: i64| priority(Severity::Info, n, 0).score;
