@@ -517,7 +517,6 @@ fn assign_groups(
     // are written together afterwards (a round trip for them all, not two a
     // group), named until then by numbers above every real id, in the
     // order they were started, so that "the oldest group" stays right.
-    const FRESH: i64 = i64::MAX / 2;
     let mut fresh: Vec<(i64, i64, &str)> = Vec::new();
     let mut out = HashMap::new();
     for (post, _) in posts {
@@ -594,6 +593,9 @@ fn assign_groups(
     }
     Ok(out)
 }
+
+/// Where the names of a batch's groups not yet written start (above every real id).
+const FRESH: i64 = i64::MAX / 2;
 
 /// One column of each of the case groups `ids`, by group.
 fn of_groups<T>(
