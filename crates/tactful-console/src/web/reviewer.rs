@@ -567,23 +567,26 @@ pub(crate) fn case_view(
     if !scope.allows(detail.case.distributor.as_deref()) {
         return None;
     }
-    let judge = judge(db, company).ok()?;
-    let engine = judge.checker.engine();
+    // A saved pack this tactful cannot read costs the case its guidance and
+    // notice preview, not the page: the case itself is still the case.
+    let judge = judge(db, company).ok();
+    let engine = judge.as_ref().map(|j| j.checker.engine());
     let mut guidance: Vec<Guidance> = Vec::new();
     for f in &detail.case.findings {
         if !guidance.iter().any(|g| g.code == f.code) {
-            if let Some(g) = cases::guidance(engine, &f.code) {
+            if let Some(g) = engine.and_then(|e| cases::guidance(e, &f.code)) {
                 guidance.push(g);
             }
         }
     }
     let group = detail.group_cases.iter().filter(|(_, d)| scope.allows(d.as_deref())).cloned().collect();
-    let preview = if may_notice && noticeable(&detail.case) {
-        // The company's own template, as the admin saved it (else the built-in one).
-        let template = crate::templates::notice_template(db, company).unwrap_or_default();
-        tactful_company::notice::preview(db, company, engine, &template, None, id).ok()
-    } else {
-        None
+    let preview = match engine {
+        Some(engine) if may_notice && noticeable(&detail.case) => {
+            // The company's own template, as the admin saved it (else the built-in one).
+            let template = crate::templates::notice_template(db, company).unwrap_or_default();
+            tactful_company::notice::preview(db, company, engine, &template, None, id).ok()
+        }
+        _ => None,
     };
     Some(CaseView { detail, guidance, group, preview })
 }
