@@ -705,60 +705,89 @@ fn group_growth(
 /// Add each touched group's growth to its counts, and bring the priority of
 /// its open cases up to its reach when the reach points changed.
 fn refresh_groups(db: &mut dyn Db, company: i64, growth: &BTreeMap<i64, Growth>) -> Result<(), Error> {
-    // Every touched group's counts in one statement of fixed text: the
-    // growth as one JSON parameter, [[group, posts, distributors], …].
-    let rows: Vec<[i64; 3]> = growth.iter().map(|(&g, gr)| [g, gr.posts, gr.distributors]).collect();
-    let grown = if db.postgres() {
-        "SELECT CAST(v->>0 AS BIGINT) AS id, CAST(v->>1 AS BIGINT) AS posts, CAST(v->>2 AS BIGINT) AS people
-         FROM jsonb_array_elements(CAST(CAST(?2 AS TEXT) AS JSONB)) AS v"
-    } else {
-        "SELECT value->>0 AS id, value->>1 AS posts, value->>2 AS people FROM json_each(?2)"
-    };
+    let grown: Vec<Vec<i64>> = growth.iter().map(|(&g, gr)| vec![g, gr.posts, gr.distributors]).collect();
+    let v = numbers(db, 2, &["id", "posts", "people"]);
     db.exec(
         &format!(
             "UPDATE company_case_groups SET posts = company_case_groups.posts + v.posts,
                distributors = company_case_groups.distributors + v.people
-             FROM ({grown}) AS v WHERE company_case_groups.company_id = ?1 AND company_case_groups.id = v.id"
+             FROM ({v}) AS v WHERE company_case_groups.company_id = ?1 AND company_case_groups.id = v.id"
         ),
-        &[Arg::Int(company), Arg::Text(serde_json::to_string(&rows).expect("numbers serialise"))],
+        &[Arg::Int(company), numbers_arg(&grown)],
     )?;
-    for (&g, gr) in growth {
-        // The batch's own cases were written with the new reach; the older
-        // ones change only when the reach points do (they stop at 6 posts).
-        let reach = |n: i64| priority(Severity::Info, n, 0).score;
-        let now = gr.size();
-        if gr.before == 0 || reach(gr.before) == reach(now) {
-            continue;
-        }
-        let mut updates = Vec::new();
-        let mut bad = None;
-        db.each(
-            &format!(
-                "SELECT id, severity, earlier_cases, priority FROM company_cases
-                 WHERE company_id = ?1 AND group_id = ?2 AND status IN {OPEN}"
-            ),
-            &[Arg::Int(company), Arg::Int(g)],
-            &mut |r| match r[1].text().parse::<Severity>() {
-                Ok(sev) => {
-                    let p = priority(sev, now, r[2].int()).score;
-                    if p != r[3].int() {
-                        updates.push((r[0].int(), p));
-                    }
+    // The batch's own cases were written with the new reach; the older ones
+    // change only when the reach points do (they stop at 6 posts).
+    let reach = |n: i64| priority(Severity::Info, n, 0).score;
+    let moved: Vec<i64> = growth
+        .iter()
+        .filter(|(_, gr)| gr.before > 0 && reach(gr.before) != reach(gr.size()))
+        .map(|(&g, _)| g)
+        .collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let (within, groups) = in_ids(db, 2, &moved);
+    let mut updates: Vec<Vec<i64>> = Vec::new();
+    let mut bad = None;
+    db.each(
+        &format!(
+            "SELECT id, severity, earlier_cases, priority, group_id FROM company_cases
+             WHERE company_id = ?1 AND group_id {within} AND status IN {OPEN}"
+        ),
+        &[Arg::Int(company), groups],
+        &mut |r| match r[1].text().parse::<Severity>() {
+            Ok(sev) => {
+                let p = priority(sev, growth[&r[4].int()].size(), r[2].int()).score;
+                if p != r[3].int() {
+                    updates.push(vec![r[0].int(), p]);
                 }
-                Err(e) => bad = Some(e),
-            },
+            }
+            Err(e) => bad = Some(e),
+        },
+    )?;
+    if let Some(e) = bad {
+        return Err(Error::Damaged(e));
+    }
+    if !updates.is_empty() {
+        let v = numbers(db, 2, &["id", "priority"]);
+        db.exec(
+            &format!(
+                "UPDATE company_cases SET priority = v.priority FROM ({v}) AS v
+                 WHERE company_cases.company_id = ?1 AND company_cases.id = v.id"
+            ),
+            &[Arg::Int(company), numbers_arg(&updates)],
         )?;
-        if let Some(e) = bad {
-            return Err(Error::Damaged(e));
-        }
-        for (id, p) in updates {
-            db.exec(
-                "UPDATE company_cases SET priority = ?1 WHERE company_id = ?2 AND id = ?3",
-                &[Arg::Int(p), Arg::Int(company), Arg::Int(id)],
-            )?;
-        }
     }
     Ok(())
+}
+
+/// Rows of whole numbers sent as one JSON parameter numbered `n`
+/// (`[[1, 2], [3, 4]]`), read back as a table with these columns: one
+/// statement of fixed text for any number of rows.
+fn numbers(db: &dyn Db, n: usize, columns: &[&str]) -> String {
+    let cols: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if db.postgres() {
+                format!("CAST(v->>{i} AS BIGINT) AS {c}")
+            } else {
+                format!("value->>{i} AS {c}")
+            }
+        })
+        .collect();
+    if db.postgres() {
+        format!(
+            "SELECT {} FROM jsonb_array_elements(CAST(CAST(?{n} AS TEXT) AS JSONB)) AS v",
+            cols.join(", ")
+        )
+    } else {
+        format!("SELECT {} FROM json_each(?{n})", cols.join(", "))
+    }
+}
+
+fn numbers_arg(rows: &[Vec<i64>]) -> Arg<'static> {
+    Arg::Text(serde_json::to_string(rows).expect("numbers serialise"))
 }
 
 #[cfg(test)]

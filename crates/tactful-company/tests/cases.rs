@@ -199,6 +199,20 @@ fn a_scan_opens_cases_and_groups_a_pasted_claim(store: &mut dyn Store) {
     let grown = cases::groups(db, C).unwrap();
     assert_eq!(grown.len(), 1, "{grown:?}");
     assert_eq!((grown[0].posts, grown[0].distributors), (5, 4));
+    // The group's older open cases are ordered by its new reach: the stored
+    // priority is the one their reasons give (5 posts, not 3).
+    let stored: std::collections::HashMap<i64, i64> = db
+        .rows("SELECT id, priority FROM company_cases WHERE company_id = ?1", &[tactful_store::Arg::Int(C)])
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].int(), r[1].int()))
+        .collect();
+    let in_group: Vec<cases::Case> = all_cases(db).into_iter().filter(|c| c.group == grown[0].id).collect();
+    assert_eq!(in_group.len(), 5);
+    for c in &in_group {
+        assert!(c.priority.why.contains("the same text in 5 posts"), "{}", c.priority.why);
+        assert_eq!(stored[&c.id], c.priority.score, "case {}: {}", c.id, c.priority.why);
+    }
     // Opened in a span of time: the later batch's cases, or all the others.
     let (late, early): (Vec<cases::Case>, Vec<cases::Case>) =
         all_cases(db).into_iter().partition(|c| c.opened_at >= T0 + 300);
