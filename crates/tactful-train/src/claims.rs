@@ -52,6 +52,10 @@ pub struct Report {
     /// Documents (claim groups) in the run.
     pub documents: usize,
     pub model: Model,
+    /// The ordinary texts that scored highest out of fold (score, source,
+    /// text), highest first: what the threshold is set against. Claims are
+    /// never listed (reading the missed ones would leak them into the vocabulary).
+    pub top_ordinary: Vec<(f32, &'static str, String)>,
 }
 
 /// Did the rules catch this claim for this head (any finding of its categories)?
@@ -101,12 +105,26 @@ pub fn run(
             rows.push(Row { ex: e, fold: (hash(key, seed) % FOLDS as u64) as usize, claim_source });
         }
     }
+    let weights: Vec<f32> = doc_weights(&rows, cfg.doc_balance)
+        .into_iter()
+        .zip(&rows)
+        .map(|(w, r)| match r.ex.source {
+            "facebook_ads" => w * cfg.ads_weight,
+            "pack_examples" => w * cfg.pack_weight,
+            _ => w,
+        })
+        .collect();
+    let fit_on = |keep: &dyn Fn(&Row<'_>) -> bool| {
+        let chosen: Vec<usize> = (0..rows.len()).filter(|&i| keep(&rows[i])).collect();
+        let items: Vec<train::Labeled<'_>> =
+            chosen.iter().map(|&i| (rows[i].ex.input(), rows[i].ex.class)).collect();
+        let w: Vec<f32> = chosen.iter().map(|&i| weights[i]).collect();
+        train::fit_weighted(head, &items, Some(&w), cfg)
+    };
     let mut z = vec![0f32; rows.len()];
     let mut scratch = Scratch::new();
     for f in 0..FOLDS {
-        let fit: Vec<train::Labeled<'_>> =
-            rows.iter().filter(|r| r.fold != f).map(|r| (r.ex.input(), r.ex.class)).collect();
-        let m = train::fit(head, &fit, cfg)?;
+        let m = fit_on(&|r| r.fold != f)?;
         for (i, r) in rows.iter().enumerate() {
             if r.fold == f {
                 let mut out = [0f32];
@@ -115,8 +133,7 @@ pub fn run(
             }
         }
     }
-    let mut model =
-        train::fit(head, &rows.iter().map(|r| (r.ex.input(), r.ex.class)).collect::<Vec<_>>(), cfg)?;
+    let mut model = fit_on(&|_| true)?;
     let zs: Vec<Vec<f32>> = z.iter().map(|&x| vec![x]).collect();
     let classes: Vec<usize> = rows.iter().map(|r| r.ex.class).collect();
     train::calibrate_scores(&mut model, &zs, &classes);
@@ -132,6 +149,14 @@ pub fn run(
     let threshold = neg.get(allowed).map_or(0.5, |&x| next_up(x)).clamp(0.05, 0.99);
     model.set_threshold(threshold);
     let engine = tactful_packs::builtin_engine();
+    let mut top_ordinary: Vec<(f32, &'static str, String)> = rows
+        .iter()
+        .zip(&p)
+        .filter(|(r, _)| ordinary(r))
+        .map(|(r, &x)| (x, r.ex.source, r.ex.text.clone()))
+        .collect();
+    top_ordinary.sort_by(|a, b| b.0.total_cmp(&a.0));
+    top_ordinary.truncate(200);
     let mut recall: BTreeMap<String, [usize; 8]> = BTreeMap::new();
     let mut fa = (0, 0);
     for (r, &pi) in rows.iter().zip(&p) {
@@ -164,7 +189,26 @@ pub fn run(
         test_false_alarms: test_fa,
         documents: docs.len(),
         model,
+        top_ordinary,
     })
+}
+
+/// The weight of each row: a claim weighs `(mean claims per document /
+/// claims of its document)^power`, so a document that quoted many claims
+/// does not teach the model its own wording; every other text weighs 1.
+fn doc_weights(rows: &[Row<'_>], power: f32) -> Vec<f32> {
+    if power == 0.0 {
+        return vec![1.0; rows.len()];
+    }
+    let mut per_doc: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| r.claim_source) {
+        *per_doc.entry(r.ex.doc.as_str()).or_default() += 1;
+    }
+    let claims: usize = per_doc.values().sum();
+    let mean = claims as f32 / per_doc.len().max(1) as f32;
+    rows.iter()
+        .map(|r| if r.claim_source { (mean / per_doc[r.ex.doc.as_str()] as f32).powf(power) } else { 1.0 })
+        .collect()
 }
 
 /// The smallest f32 above `x`, so that a score equal to the cut is not flagged.

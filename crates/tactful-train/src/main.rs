@@ -77,6 +77,10 @@ struct CrossValidation {
     /// With --cv: score each fold as texts of unknown channel (as `tactful classify` without --channel)
     #[arg(long = "cv-without-channel")]
     without_channel: bool,
+    /// Claim heads: deal the documents into folds this other way (0: the shipped dealing), to see
+    /// how much a figure moves with the dealing alone
+    #[arg(long = "loso-seed", value_name = "N", default_value_t = 0)]
+    loso_seed: u64,
 }
 
 /// Training and feature settings given on the command line, over each head's
@@ -107,6 +111,18 @@ struct Overrides {
     /// out-of-fold scores (0: on the calibration split)
     #[arg(long, value_name = "K")]
     cross_fit: Option<usize>,
+    /// Claim heads: weigh each claim by the inverse of its document's number of claims, to this power
+    #[arg(long, value_name = "X")]
+    doc_balance: Option<f32>,
+    /// Keep the mean of the weights after each epoch from epoch N on (0: the last weights)
+    #[arg(long, value_name = "N")]
+    average_from: Option<usize>,
+    /// Claim heads: the weight of each Facebook ad in training
+    #[arg(long, value_name = "X")]
+    ads_weight: Option<f32>,
+    /// Claim heads: the weight of each built-in pack example in training
+    #[arg(long, value_name = "X")]
+    pack_weight: Option<f32>,
     #[command(flatten)]
     features: Features,
 }
@@ -212,6 +228,10 @@ impl Overrides {
         c.nb = self.nb.unwrap_or(c.nb);
         c.source_balance = self.source_balance.unwrap_or(c.source_balance);
         c.cross_fit = self.cross_fit.unwrap_or(c.cross_fit);
+        c.doc_balance = self.doc_balance.unwrap_or(c.doc_balance);
+        c.average_from = self.average_from.unwrap_or(c.average_from);
+        c.ads_weight = self.ads_weight.unwrap_or(c.ads_weight);
+        c.pack_weight = self.pack_weight.unwrap_or(c.pack_weight);
         c
     }
 }
@@ -768,12 +788,16 @@ fn run(args: &Settings) -> Result<()> {
     for &head in &args.heads {
         if is_claim_head(head) {
             let start = Instant::now();
-            let r = tactful_train::claims::run(&args.data, head, args.policy, &args.over.config(head), 0)?;
+            let r = tactful_train::claims::run(&args.data, head, args.policy, &args.over.config(head), args.cv.loso_seed)?;
             println!(
                 "\n== {head} ({:.1}s)\n{}",
                 start.elapsed().as_secs_f64(),
                 tactful_train::claims::table(&r)
             );
+            for (p, source, text) in r.top_ordinary.iter().take(args.show_errors) {
+                let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                println!("  ordinary {p:.3} {source}: {}", one_line.chars().take(160).collect::<String>());
+            }
             claim_reports.push(r);
             continue;
         }

@@ -44,6 +44,16 @@ pub struct Config {
     /// unknown channel (`tactful classify` without `--channel`), instead of
     /// only the part the channels have in common.
     pub unknown_channel: bool,
+    /// Claim heads: weigh each claim by the inverse of the number of claims
+    /// its document quoted, to this power (0: every claim counts the same).
+    pub doc_balance: f32,
+    /// Return the mean of the weights after each epoch from this epoch on
+    /// (1-based; 0: the last weights).
+    pub average_from: usize,
+    /// Claim heads: the weight of each Facebook ad (a negative) in training.
+    pub ads_weight: f32,
+    /// Claim heads: the weight of each example of the built-in packs in training.
+    pub pack_weight: f32,
 }
 
 impl Default for Config {
@@ -60,6 +70,10 @@ impl Default for Config {
             source_balance: 0.0,
             cross_fit: 0,
             unknown_channel: false,
+            doc_balance: 0.0,
+            average_from: 0,
+            ads_weight: 1.0,
+            pack_weight: 1.0,
         }
     }
 }
@@ -200,7 +214,10 @@ pub fn fit_weighted(
     let mut rng = tactful_core::seeded::Rng(cfg.seed);
     let mut z = vec![0f32; outputs];
     let mut grad = vec![0f32; outputs];
-    for _ in 0..cfg.epochs {
+    let mut sum_w: Vec<f32> = Vec::new();
+    let mut sum_bias = vec![0f32; outputs];
+    let mut summed = 0usize;
+    for epoch in 1..=cfg.epochs {
         for i in (1..order.len()).rev() {
             order.swap(i, rng.index(i + 1));
         }
@@ -238,6 +255,19 @@ pub fn fit_weighted(
                 bias[o] -= cfg.learning_rate * g / bias_g2[o].sqrt();
             }
         }
+        if cfg.average_from > 0 && epoch >= cfg.average_from {
+            if sum_w.is_empty() {
+                sum_w = vec![0f32; w.len()];
+            }
+            sum_w.iter_mut().zip(&w).for_each(|(s, x)| *s += x);
+            sum_bias.iter_mut().zip(&bias).for_each(|(s, x)| *s += x);
+            summed += 1;
+        }
+    }
+    if summed > 0 {
+        let n = summed as f32;
+        w.iter_mut().zip(&sum_w).for_each(|(x, s)| *x = s / n);
+        bias.iter_mut().zip(&sum_bias).for_each(|(x, s)| *x = s / n);
     }
     for (j, f) in idf.iter().enumerate() {
         for o in 0..outputs {
