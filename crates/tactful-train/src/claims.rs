@@ -34,6 +34,8 @@ struct Row<'a> {
     fold: usize,
     /// A claim source's text (else an ordinary text or a pack example).
     claim_source: bool,
+    /// A copy of a claim with words dropped: trained on, never counted.
+    copy: bool,
 }
 
 /// What the run measured, for one head.
@@ -43,6 +45,9 @@ pub struct Report {
     pub threshold: f32,
     /// Out-of-fold false alarms on ordinary texts at the threshold (flagged, all).
     pub false_alarms: (usize, usize),
+    /// The same, on the ordinary texts no rule of the head's categories
+    /// flags (the false alarms the head adds to `tactful check`).
+    pub false_alarms_beside_rules: (usize, usize),
     /// Per claim file: whole posts caught by the model, by the rules, by
     /// either; and how many whole posts there are. Then fragments the same way.
     pub recall: BTreeMap<String, [usize; 8]>,
@@ -87,6 +92,34 @@ pub fn run(
     seed: u64,
 ) -> anyhow::Result<Report> {
     let sets = crate::head_examples(data, head, policy)?;
+    let fold_of = |e: &Example, claim_source: bool| {
+        let key = if claim_source { &e.doc } else { &e.text };
+        (hash(key, seed) % FOLDS as u64) as usize
+    };
+    // Copies of each training claim with words dropped (`dropout_copies`),
+    // in their claim's fold.
+    let mut copies: Vec<(Example, usize)> = Vec::new();
+    if cfg.dropout_copies > 0 {
+        let mut rng = tactful_core::seeded::Rng(0xD20F_0C0F ^ seed);
+        for (s, u, ex) in &sets {
+            let claim_source = s.id.starts_with("claims");
+            for e in ex.iter().filter(|e| claim_source && e.class == 1 && e.split != Split::Test && *u == Use::Train) {
+                let words: Vec<&str> = e.text.split_whitespace().collect();
+                for _ in 0..cfg.dropout_copies {
+                    let kept: Vec<&str> = words
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.below(1000) >= (cfg.dropout * 1000.0) as u64)
+                        .collect();
+                    if kept.len() >= 3 {
+                        let mut c = e.clone();
+                        c.text = kept.join(" ");
+                        copies.push((c, fold_of(e, true)));
+                    }
+                }
+            }
+        }
+    }
     let mut rows: Vec<Row<'_>> = Vec::new();
     let mut test: Vec<(&Example, bool)> = Vec::new();
     let mut docs = std::collections::HashSet::new();
@@ -98,19 +131,20 @@ pub fn run(
                 test.push((e, claim_source));
                 continue;
             }
-            let key = if claim_source { &e.doc } else { &e.text };
             if claim_source {
                 docs.insert(e.doc.clone());
             }
-            rows.push(Row { ex: e, fold: (hash(key, seed) % FOLDS as u64) as usize, claim_source });
+            rows.push(Row { ex: e, fold: fold_of(e, claim_source), claim_source, copy: false });
         }
     }
+    rows.extend(copies.iter().map(|(e, fold)| Row { ex: e, fold: *fold, claim_source: true, copy: true }));
     let weights: Vec<f32> = doc_weights(&rows, cfg.doc_balance)
         .into_iter()
         .zip(&rows)
         .map(|(w, r)| match r.ex.source {
             "facebook_ads" => w * cfg.ads_weight,
             "pack_examples" => w * cfg.pack_weight,
+            _ if r.claim_source && r.ex.class == 0 => w * cfg.other_claims_weight,
             _ => w,
         })
         .collect();
@@ -140,7 +174,12 @@ pub fn run(
     let p: Vec<f32> = zs.iter().map(|x| model.calibrate(x)[1]).collect();
     // Ordinary texts: negatives outside the claim files and the pack examples.
     let ordinary = |r: &Row<'_>| !r.claim_source && r.ex.source != "pack_examples" && r.ex.class == 0;
-    let mut neg: Vec<f32> = rows.iter().zip(&p).filter(|(r, _)| ordinary(r)).map(|(_, &x)| x).collect();
+    let engine = tactful_packs::builtin_engine();
+    // Ordinary texts no rule of the head's categories flags: where a rule
+    // fired, `tactful check` shows the rule's finding, never the head's.
+    let beside: Vec<bool> = rows.iter().map(|r| ordinary(r) && !rules_catch(&engine, head, &r.ex.text)).collect();
+    let counted = |i: usize| if cfg.fa_beside_rules { beside[i] } else { ordinary(&rows[i]) };
+    let mut neg: Vec<f32> = (0..rows.len()).filter(|&i| counted(i)).map(|i| p[i]).collect();
     neg.sort_by(|a, b| b.total_cmp(a));
     let target =
         std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
@@ -148,7 +187,6 @@ pub fn run(
     // Flag p > the (allowed+1)-th highest ordinary score: at most `allowed` false alarms.
     let threshold = neg.get(allowed).map_or(0.5, |&x| next_up(x)).clamp(0.05, 0.99);
     model.set_threshold(threshold);
-    let engine = tactful_packs::builtin_engine();
     let mut top_ordinary: Vec<(f32, &'static str, String)> = rows
         .iter()
         .zip(&p)
@@ -159,12 +197,17 @@ pub fn run(
     top_ordinary.truncate(200);
     let mut recall: BTreeMap<String, [usize; 8]> = BTreeMap::new();
     let mut fa = (0, 0);
-    for (r, &pi) in rows.iter().zip(&p) {
+    let mut fa_beside = (0, 0);
+    for (i, (r, &pi)) in rows.iter().zip(&p).enumerate() {
         if ordinary(r) {
             fa.0 += usize::from(pi >= threshold);
             fa.1 += 1;
         }
-        if r.claim_source && r.ex.class == 1 {
+        if beside[i] {
+            fa_beside.0 += usize::from(pi >= threshold);
+            fa_beside.1 += 1;
+        }
+        if r.claim_source && r.ex.class == 1 && !r.copy {
             let c = recall.entry(r.ex.source.to_string()).or_default();
             tally(c, r.ex, pi >= threshold, rules_catch(&engine, head, &r.ex.text));
         }
@@ -184,6 +227,7 @@ pub fn run(
         head,
         threshold,
         false_alarms: fa,
+        false_alarms_beside_rules: fa_beside,
         recall,
         test_recall,
         test_false_alarms: test_fa,
@@ -226,11 +270,12 @@ pub fn table(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{}: leave-documents-out over {} documents in {FOLDS} folds; threshold {:.3} (ordinary texts flagged out of fold: {})\n",
+        "{}: leave-documents-out over {} documents in {FOLDS} folds; threshold {:.3} (ordinary texts flagged out of fold: {}; of those no rule flags: {})\n",
         r.head,
         r.documents,
         r.threshold,
-        pct(r.false_alarms.0, r.false_alarms.1)
+        pct(r.false_alarms.0, r.false_alarms.1),
+        pct(r.false_alarms_beside_rules.0, r.false_alarms_beside_rules.1)
     );
     let _ = writeln!(
         s,

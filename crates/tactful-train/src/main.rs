@@ -123,6 +123,21 @@ struct Overrides {
     /// Claim heads: the weight of each built-in pack example in training
     #[arg(long, value_name = "X")]
     pack_weight: Option<f32>,
+    /// Claim heads: the weight of the claim files' texts that are not the head's claims
+    #[arg(long, value_name = "X")]
+    other_claims_weight: Option<f32>,
+    /// Claim heads: train on N copies of each claim with words dropped at random
+    #[arg(long, value_name = "N")]
+    dropout_copies: Option<usize>,
+    /// Claim heads: with --dropout-copies, the chance each word is dropped
+    #[arg(long, value_name = "X")]
+    dropout: Option<f32>,
+    /// Yes/no heads: focal loss, each text's gradient times (1 - p of its class)^X (0: off)
+    #[arg(long, value_name = "X")]
+    focal: Option<f32>,
+    /// Claim heads: set the threshold on the ordinary texts no rule of the head's categories flags
+    #[arg(long)]
+    fa_beside_rules: bool,
     #[command(flatten)]
     features: Features,
 }
@@ -232,6 +247,11 @@ impl Overrides {
         c.average_from = self.average_from.unwrap_or(c.average_from);
         c.ads_weight = self.ads_weight.unwrap_or(c.ads_weight);
         c.pack_weight = self.pack_weight.unwrap_or(c.pack_weight);
+        c.fa_beside_rules |= self.fa_beside_rules;
+        c.focal = self.focal.unwrap_or(c.focal);
+        c.dropout_copies = self.dropout_copies.unwrap_or(c.dropout_copies);
+        c.dropout = self.dropout.unwrap_or(c.dropout);
+        c.other_claims_weight = self.other_claims_weight.unwrap_or(c.other_claims_weight);
         c
     }
 }
