@@ -103,7 +103,10 @@ pub fn run(
         let mut rng = tactful_core::seeded::Rng(0xD20F_0C0F ^ seed);
         for (s, u, ex) in &sets {
             let claim_source = s.id.starts_with("claims");
-            for e in ex.iter().filter(|e| claim_source && e.class == 1 && e.split != Split::Test && *u == Use::Train) {
+            for e in ex
+                .iter()
+                .filter(|e| claim_source && e.class == 1 && e.split != Split::Test && *u == Use::Train)
+            {
                 let words: Vec<&str> = e.text.split_whitespace().collect();
                 for _ in 0..cfg.dropout_copies {
                     let kept: Vec<&str> = words
@@ -177,7 +180,8 @@ pub fn run(
     let engine = tactful_packs::builtin_engine();
     // Ordinary texts no rule of the head's categories flags: where a rule
     // fired, `tactful check` shows the rule's finding, never the head's.
-    let beside: Vec<bool> = rows.iter().map(|r| ordinary(r) && !rules_catch(&engine, head, &r.ex.text)).collect();
+    let beside: Vec<bool> =
+        rows.iter().map(|r| ordinary(r) && !rules_catch(&engine, head, &r.ex.text)).collect();
     let counted = |i: usize| if cfg.fa_beside_rules { beside[i] } else { ordinary(&rows[i]) };
     let mut neg: Vec<f32> = (0..rows.len()).filter(|&i| counted(i)).map(|i| p[i]).collect();
     neg.sort_by(|a, b| b.total_cmp(a));

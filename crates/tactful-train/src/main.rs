@@ -808,7 +808,13 @@ fn run(args: &Settings) -> Result<()> {
     for &head in &args.heads {
         if is_claim_head(head) {
             let start = Instant::now();
-            let r = tactful_train::claims::run(&args.data, head, args.policy, &args.over.config(head), args.cv.loso_seed)?;
+            let r = tactful_train::claims::run(
+                &args.data,
+                head,
+                args.policy,
+                &args.over.config(head),
+                args.cv.loso_seed,
+            )?;
             println!(
                 "\n== {head} ({:.1}s)\n{}",
                 start.elapsed().as_secs_f64(),
@@ -925,10 +931,15 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
          Trained on the real claims of `claims/claims-dev.jsonl` and `claims/claims-dev-2.jsonl` (grouped by the\n\
          document that quoted them), the flag and pass examples of the built-in packs, and ordinary texts as\n\
          negatives (ham SMS, non-spam YouTube comments, clean janitr posts, Facebook ads); brand replies\n\
-         (customer_support_on_twitter, non-commercial licence) are only measured.\n\n\
+         (customer_support_on_twitter, non-commercial licence) are only measured. No class balance (every text\n\
+         weighs the same), and each training claim also appears as four copies with every word dropped with\n\
+         probability 0.3, so a claim's weight spreads over more of its words than its document's own wording\n\
+         (`src/train.rs`, `Config::for_head`).\n\n\
          **How it is measured.** Every claim is scored by a model fitted without the document that quoted it\n\
          (documents dealt into folds), so the figure predicts claims from documents nobody showed the model. The\n\
-         threshold is set so that at most 0.5% of the ordinary texts are flagged out of fold. \"Rules\" is the\n\
+         threshold is set so that at most 0.5% of the ordinary texts are flagged out of fold (\"of those no rule\n\
+         flags\" is the share flagged among the ordinary texts no rule of the head's categories flags: the false\n\
+         alarms the head adds to `tactful check`). \"Rules\" is the\n\
          built-in packs alone (any finding of the head's categories); \"rules or model\" is what `tactful check`\n\
          shows. **Only the model columns are held-out figures.** The rules were written with `claims-dev.jsonl` in\n\
          view, and in December 2026 they were extended after reading the kinds of claims they missed in\n\
