@@ -34,6 +34,8 @@ struct Row<'a> {
     fold: usize,
     /// A claim source's text (else an ordinary text or a pack example).
     claim_source: bool,
+    /// A copy of a claim with words dropped: trained on, never counted.
+    copy: bool,
 }
 
 /// What the run measured, for one head.
@@ -43,6 +45,9 @@ pub struct Report {
     pub threshold: f32,
     /// Out-of-fold false alarms on ordinary texts at the threshold (flagged, all).
     pub false_alarms: (usize, usize),
+    /// The same, on the ordinary texts no rule of the head's categories
+    /// flags (the false alarms the head adds to `tactful check`).
+    pub false_alarms_beside_rules: (usize, usize),
     /// Per claim file: whole posts caught by the model, by the rules, by
     /// either; and how many whole posts there are. Then fragments the same way.
     pub recall: BTreeMap<String, [usize; 8]>,
@@ -52,6 +57,10 @@ pub struct Report {
     /// Documents (claim groups) in the run.
     pub documents: usize,
     pub model: Model,
+    /// The ordinary texts that scored highest out of fold (score, source,
+    /// text), highest first: what the threshold is set against. Claims are
+    /// never listed (reading the missed ones would leak them into the vocabulary).
+    pub top_ordinary: Vec<(f32, &'static str, String)>,
 }
 
 /// Did the rules catch this claim for this head (any finding of its categories)?
@@ -83,6 +92,37 @@ pub fn run(
     seed: u64,
 ) -> anyhow::Result<Report> {
     let sets = crate::head_examples(data, head, policy)?;
+    let fold_of = |e: &Example, claim_source: bool| {
+        let key = if claim_source { &e.doc } else { &e.text };
+        (hash(key, seed) % FOLDS as u64) as usize
+    };
+    // Copies of each training claim with words dropped (`dropout_copies`),
+    // in their claim's fold.
+    let mut copies: Vec<(Example, usize)> = Vec::new();
+    if cfg.dropout_copies > 0 {
+        let mut rng = tactful_core::seeded::Rng(0xD20F_0C0F ^ seed);
+        for (s, u, ex) in &sets {
+            let claim_source = s.id.starts_with("claims");
+            for e in ex
+                .iter()
+                .filter(|e| claim_source && e.class == 1 && e.split != Split::Test && *u == Use::Train)
+            {
+                let words: Vec<&str> = e.text.split_whitespace().collect();
+                for _ in 0..cfg.dropout_copies {
+                    let kept: Vec<&str> = words
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.below(1000) >= (cfg.dropout * 1000.0) as u64)
+                        .collect();
+                    if kept.len() >= 3 {
+                        let mut c = e.clone();
+                        c.text = kept.join(" ");
+                        copies.push((c, fold_of(e, true)));
+                    }
+                }
+            }
+        }
+    }
     let mut rows: Vec<Row<'_>> = Vec::new();
     let mut test: Vec<(&Example, bool)> = Vec::new();
     let mut docs = std::collections::HashSet::new();
@@ -94,19 +134,34 @@ pub fn run(
                 test.push((e, claim_source));
                 continue;
             }
-            let key = if claim_source { &e.doc } else { &e.text };
             if claim_source {
                 docs.insert(e.doc.clone());
             }
-            rows.push(Row { ex: e, fold: (hash(key, seed) % FOLDS as u64) as usize, claim_source });
+            rows.push(Row { ex: e, fold: fold_of(e, claim_source), claim_source, copy: false });
         }
     }
+    rows.extend(copies.iter().map(|(e, fold)| Row { ex: e, fold: *fold, claim_source: true, copy: true }));
+    let weights: Vec<f32> = doc_weights(&rows, cfg.doc_balance)
+        .into_iter()
+        .zip(&rows)
+        .map(|(w, r)| match r.ex.source {
+            "facebook_ads" => w * cfg.ads_weight,
+            "pack_examples" => w * cfg.pack_weight,
+            _ if r.claim_source && r.ex.class == 0 => w * cfg.other_claims_weight,
+            _ => w,
+        })
+        .collect();
+    let fit_on = |keep: &dyn Fn(&Row<'_>) -> bool| {
+        let chosen: Vec<usize> = (0..rows.len()).filter(|&i| keep(&rows[i])).collect();
+        let items: Vec<train::Labeled<'_>> =
+            chosen.iter().map(|&i| (rows[i].ex.input(), rows[i].ex.class)).collect();
+        let w: Vec<f32> = chosen.iter().map(|&i| weights[i]).collect();
+        train::fit_weighted(head, &items, Some(&w), cfg)
+    };
     let mut z = vec![0f32; rows.len()];
     let mut scratch = Scratch::new();
     for f in 0..FOLDS {
-        let fit: Vec<train::Labeled<'_>> =
-            rows.iter().filter(|r| r.fold != f).map(|r| (r.ex.input(), r.ex.class)).collect();
-        let m = train::fit(head, &fit, cfg)?;
+        let m = fit_on(&|r| r.fold != f)?;
         for (i, r) in rows.iter().enumerate() {
             if r.fold == f {
                 let mut out = [0f32];
@@ -115,15 +170,20 @@ pub fn run(
             }
         }
     }
-    let mut model =
-        train::fit(head, &rows.iter().map(|r| (r.ex.input(), r.ex.class)).collect::<Vec<_>>(), cfg)?;
+    let mut model = fit_on(&|_| true)?;
     let zs: Vec<Vec<f32>> = z.iter().map(|&x| vec![x]).collect();
     let classes: Vec<usize> = rows.iter().map(|r| r.ex.class).collect();
     train::calibrate_scores(&mut model, &zs, &classes);
     let p: Vec<f32> = zs.iter().map(|x| model.calibrate(x)[1]).collect();
     // Ordinary texts: negatives outside the claim files and the pack examples.
     let ordinary = |r: &Row<'_>| !r.claim_source && r.ex.source != "pack_examples" && r.ex.class == 0;
-    let mut neg: Vec<f32> = rows.iter().zip(&p).filter(|(r, _)| ordinary(r)).map(|(_, &x)| x).collect();
+    let engine = tactful_packs::builtin_engine();
+    // Ordinary texts no rule of the head's categories flags: where a rule
+    // fired, `tactful check` shows the rule's finding, never the head's.
+    let beside: Vec<bool> =
+        rows.iter().map(|r| ordinary(r) && !rules_catch(&engine, head, &r.ex.text)).collect();
+    let counted = |i: usize| if cfg.fa_beside_rules { beside[i] } else { ordinary(&rows[i]) };
+    let mut neg: Vec<f32> = (0..rows.len()).filter(|&i| counted(i)).map(|i| p[i]).collect();
     neg.sort_by(|a, b| b.total_cmp(a));
     let target =
         std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
@@ -131,15 +191,27 @@ pub fn run(
     // Flag p > the (allowed+1)-th highest ordinary score: at most `allowed` false alarms.
     let threshold = neg.get(allowed).map_or(0.5, |&x| next_up(x)).clamp(0.05, 0.99);
     model.set_threshold(threshold);
-    let engine = tactful_packs::builtin_engine();
+    let mut top_ordinary: Vec<(f32, &'static str, String)> = rows
+        .iter()
+        .zip(&p)
+        .filter(|(r, _)| ordinary(r))
+        .map(|(r, &x)| (x, r.ex.source, r.ex.text.clone()))
+        .collect();
+    top_ordinary.sort_by(|a, b| b.0.total_cmp(&a.0));
+    top_ordinary.truncate(200);
     let mut recall: BTreeMap<String, [usize; 8]> = BTreeMap::new();
     let mut fa = (0, 0);
-    for (r, &pi) in rows.iter().zip(&p) {
+    let mut fa_beside = (0, 0);
+    for (i, (r, &pi)) in rows.iter().zip(&p).enumerate() {
         if ordinary(r) {
             fa.0 += usize::from(pi >= threshold);
             fa.1 += 1;
         }
-        if r.claim_source && r.ex.class == 1 {
+        if beside[i] {
+            fa_beside.0 += usize::from(pi >= threshold);
+            fa_beside.1 += 1;
+        }
+        if r.claim_source && r.ex.class == 1 && !r.copy {
             let c = recall.entry(r.ex.source.to_string()).or_default();
             tally(c, r.ex, pi >= threshold, rules_catch(&engine, head, &r.ex.text));
         }
@@ -159,12 +231,32 @@ pub fn run(
         head,
         threshold,
         false_alarms: fa,
+        false_alarms_beside_rules: fa_beside,
         recall,
         test_recall,
         test_false_alarms: test_fa,
         documents: docs.len(),
         model,
+        top_ordinary,
     })
+}
+
+/// The weight of each row: a claim weighs `(mean claims per document /
+/// claims of its document)^power`, so a document that quoted many claims
+/// does not teach the model its own wording; every other text weighs 1.
+fn doc_weights(rows: &[Row<'_>], power: f32) -> Vec<f32> {
+    if power == 0.0 {
+        return vec![1.0; rows.len()];
+    }
+    let mut per_doc: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| r.claim_source) {
+        *per_doc.entry(r.ex.doc.as_str()).or_default() += 1;
+    }
+    let claims: usize = per_doc.values().sum();
+    let mean = claims as f32 / per_doc.len().max(1) as f32;
+    rows.iter()
+        .map(|r| if r.claim_source { (mean / per_doc[r.ex.doc.as_str()] as f32).powf(power) } else { 1.0 })
+        .collect()
 }
 
 /// The smallest f32 above `x`, so that a score equal to the cut is not flagged.
@@ -182,11 +274,12 @@ pub fn table(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{}: leave-documents-out over {} documents in {FOLDS} folds; threshold {:.3} (ordinary texts flagged out of fold: {})\n",
+        "{}: leave-documents-out over {} documents in {FOLDS} folds; threshold {:.3} (ordinary texts flagged out of fold: {}; of those no rule flags: {})\n",
         r.head,
         r.documents,
         r.threshold,
-        pct(r.false_alarms.0, r.false_alarms.1)
+        pct(r.false_alarms.0, r.false_alarms.1),
+        pct(r.false_alarms_beside_rules.0, r.false_alarms_beside_rules.1)
     );
     let _ = writeln!(
         s,

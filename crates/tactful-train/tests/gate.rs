@@ -116,7 +116,8 @@ fn training_again_gives_the_embedded_model_byte_for_byte() {
 
 /// The claim heads, measured as they are built: every claim scored by a
 /// model fitted without the document that quoted it. The floors sit just
-/// under today's figures (rules or model, whole posts: 0.957 and 0.983);
+/// under today's figures (rules or model, whole posts: 0.966 and 0.983;
+/// the model alone, the only held-out column: 0.821 and 0.733);
 /// the rules there saw these claims, so the floors guard against
 /// regressions, not for what new posts will show (CLAIM_HEADS.md). Ordinary texts flagged out of fold stay at the 0.5%
 /// the threshold is set for, and the shipped model flags at most 1% of the
@@ -124,15 +125,21 @@ fn training_again_gives_the_embedded_model_byte_for_byte() {
 #[test]
 fn claim_heads_catch_claims_from_documents_they_never_saw() {
     let Some(data) = data_dir() else { return };
-    for (head, floor) in [(Head::HealthClaim, 0.92), (Head::EarningsClaim, 0.92)] {
+    for (head, floor, model_floor) in [(Head::HealthClaim, 0.92, 0.80), (Head::EarningsClaim, 0.92, 0.70)] {
         let cfg = tactful_train::train::Config::for_head(head);
         let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0).unwrap();
         println!("{}", tactful_train::claims::table(&r));
-        let (mut caught, mut all) = (0, 0);
+        let (mut caught, mut by_model, mut all) = (0, 0, 0);
         for c in r.recall.values() {
             caught += c[2];
+            by_model += c[0];
             all += c[3];
         }
+        let model_recall = by_model as f64 / all as f64;
+        assert!(
+            model_recall >= model_floor,
+            "{head}: the model alone catches {by_model}/{all} = {model_recall:.3} of the claims left out, under the floor {model_floor}"
+        );
         let recall = caught as f64 / all as f64;
         assert!(
             recall >= floor,
