@@ -327,7 +327,12 @@ fn in_ids(db: &dyn Db, n: usize, ids: &[i64]) -> (String, Arg<'static>) {
 fn in_texts(db: &dyn Db, n: usize, items: &[&str]) -> (String, Arg<'static>) {
     let json = serde_json::to_string(items).expect("texts serialise");
     if db.postgres() {
-        (format!("IN (SELECT jsonb_array_elements_text(CAST(CAST(?{n} AS TEXT) AS JSONB)))"), Arg::Text(json))
+        // An array made once (an init plan), which an index can be probed
+        // with; `IN (SELECT …)` was read as a join over the whole table.
+        (
+            format!("= ANY(ARRAY(SELECT jsonb_array_elements_text(CAST(CAST(?{n} AS TEXT) AS JSONB))))"),
+            Arg::Text(json),
+        )
     } else {
         (format!("IN (SELECT value FROM json_each(?{n}))"), Arg::Text(json))
     }
