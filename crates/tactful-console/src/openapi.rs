@@ -87,7 +87,23 @@ pub const CONSOLE_ROUTES: &[Route] = &[
                 about: "Only this distributor's cases (within scope)",
             },
             Param { name: "category", schema: "text", about: "Only cases of this rule category" },
-            Param { name: "after", schema: "int", about: "The `next` of the page before" },
+            Param {
+                name: "network",
+                schema: "text",
+                about: "Only cases of posts on this network (instagram, …)",
+            },
+            Param {
+                name: "group",
+                schema: "int",
+                about: "Only the cases of this case group (the same text)",
+            },
+            Param { name: "from", schema: "day", about: "Only cases opened on or after this day (UTC)" },
+            Param { name: "to", schema: "day", about: "Only cases opened on or before this day (UTC)" },
+            Param {
+                name: "after",
+                schema: "cursor",
+                about: "The `next` of the page before (`ID`, or `OPENED:ID` when `from` or `to` is given)",
+            },
             Param { name: "limit", schema: "limit", about: "Cases on a page (1 to 200, default 50)" },
         ],
         body: None,
@@ -184,6 +200,8 @@ pub const INTEGRATION_ROUTES: &[Route] = &[
 fn param_schema(name: &str) -> Value {
     match name {
         "int" => json!({ "type": "string", "pattern": "^[0-9]+$" }),
+        "cursor" => json!({ "type": "string", "pattern": "^[0-9]+(:[0-9]+)?$" }),
+        "day" => json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
         "limit" => json!({ "type": "integer", "minimum": 1, "maximum": 200, "default": 50 }),
         "format" => json!({ "type": "string", "enum": ["csv", "jsonl"] }),
         "Status" => json!({ "$ref": "#/components/schemas/Status" }),

@@ -303,9 +303,49 @@ fn the_case_list_filters_and_names_a_bad_parameter() {
             .iter()
             .all(|c| c["distributor"] == "D3" && c["status"] == "new")
     );
-    for (query, named) in
-        [("limit=0", "limit"), ("after=x", "after"), ("status=open", "status"), ("sort=id", "sort")]
-    {
+    // Within days and one case group, a page at a time: the cursor within
+    // days is `OPENED:ID`, and the pages hold each case once.
+    let day = |t: i64| tactful_app::clock::rfc3339(t)[..10].to_string();
+    let first = all.iter().map(|c| c.opened_at).min().unwrap();
+    let on = day(first);
+    let want: BTreeSet<i64> = all.iter().filter(|c| day(c.opened_at) == on).map(|c| c.id).collect();
+    let (mut got, mut after, mut cursors) = (BTreeSet::new(), String::new(), Vec::new());
+    loop {
+        let q = format!("/api/v1/company/cases?from={on}&to={on}&limit=1{after}");
+        let r = send(port, "GET", &q, Some(&keys[1]), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let page = r.json();
+        for c in page["cases"].as_array().unwrap() {
+            assert!(got.insert(c["id"].as_i64().unwrap()));
+        }
+        match page["next"].as_str() {
+            Some(n) => {
+                cursors.push(n.to_string());
+                after = format!("&after={n}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(got, want, "the cases opened on {on}");
+    assert!(!cursors.is_empty() && cursors.iter().all(|c| c.contains(':')), "{cursors:?}");
+    let before = day(first - 86_400);
+    let r = send(port, "GET", &format!("/api/v1/company/cases?to={before}"), Some(&keys[1]), None);
+    assert!(r.json()["cases"].as_array().unwrap().is_empty(), "nothing opened before {before}");
+    let group = all[0].group;
+    let r =
+        send(port, "GET", &format!("/api/v1/company/cases?group={group}&limit=200"), Some(&keys[1]), None);
+    let listed: BTreeSet<i64> =
+        r.json()["cases"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    let want: BTreeSet<i64> = all.iter().filter(|c| c.group == group).map(|c| c.id).collect();
+    assert_eq!(listed, want, "group {group}");
+    for (query, named) in [
+        ("limit=0", "limit"),
+        ("after=x", "after"),
+        ("status=open", "status"),
+        ("sort=id", "sort"),
+        ("from=21-11-2026", "from"),
+        ("group=g", "group"),
+    ] {
         let r = send(port, "GET", &format!("/api/v1/company/cases?{query}"), Some(&keys[1]), None);
         assert_eq!(r.status, 400, "{query}");
         assert!(r.json()["error"]["message"].as_str().unwrap().contains(named), "{query}: {}", r.body);

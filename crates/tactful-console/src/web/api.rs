@@ -181,8 +181,27 @@ fn case_query(q: &HashMap<String, String>) -> Result<Filter, Refusal> {
             "rule" => f.rule = Some(v.to_string()).filter(|r| !r.is_empty()),
             "distributor" => f.distributor = Some(v.to_string()).filter(|d| !d.is_empty()),
             "category" => f.category = Some(v.to_ascii_lowercase()).filter(|c| !c.is_empty()),
+            "network" => f.network = Some(v.to_ascii_lowercase()).filter(|n| !n.is_empty()),
+            "group" => f.group = Some(v.parse().map_err(|_| bad("a case group's number"))?),
+            "from" | "to" => {
+                let day = tactful_app::clock::parse(v)
+                    .ok()
+                    .filter(|_| v.len() == 10)
+                    .ok_or_else(|| bad("a day like 2026-11-21"))?;
+                if k == "from" {
+                    f.opened_from = Some(day);
+                } else {
+                    // To the end of that day.
+                    f.opened_before = Some(day + 86_400);
+                }
+            }
             "after" => {
-                v.parse::<i64>().map_err(|_| bad("the `next` of the page before"))?;
+                // `ID`, or `OPENED:ID` within days (the list says which in `next`).
+                let number = |s: &str| s.parse::<i64>().is_ok();
+                let fits = number(v) || v.split_once(':').is_some_and(|(a, b)| number(a) && number(b));
+                if !fits {
+                    return Err(bad("the `next` of the page before"));
+                }
                 f.after = Some(v.to_string());
             }
             "limit" => {
@@ -196,7 +215,7 @@ fn case_query(q: &HashMap<String, String>) -> Result<Filter, Refusal> {
                 return Err(Refusal::bad(
                     "bad_query",
                     format!(
-                        "`{k}`: not a parameter of this route (status, rule, distributor, category, after, limit)"
+                        "`{k}`: not a parameter of this route (status, rule, distributor, category, network, group, from, to, after, limit)"
                     ),
                 ));
             }
