@@ -217,6 +217,23 @@ try {
       body.includes('2026-11') && !open.includes(`#${caseId}`) && open.length >= 1, `${open} ${body.slice(0, 300)}`);
   });
 
+  await attempt('the leader makes a key of his own, uses it on the API and revokes it', async () => {
+    const { page } = people.leader;
+    await page.goto(base + '/me/keys');
+    visited.push(['leader', '/me/keys']);
+    await page.fill('#key-name', 'team export');
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]:has-text("Make the key")')]);
+    const secret = ((await page.textContent('main')).match(/tpk_[0-9a-f]{64}/) || [])[0];
+    const api = () => fetch(base + '/api/v1/company/cases', { headers: { Authorization: `Bearer ${secret}` } });
+    const live = await api();
+    const seen = live.status === 200 ? (await live.json()).cases.map((c) => c.distributor) : [];
+    await Promise.all([page.waitForNavigation(), page.click('main button[aria-label^="Revoke team export"]')]);
+    const gone = await api();
+    check('the leader makes a key of his own (shown once), it sees his team only, and once revoked it is refused',
+      !!secret && live.status === 200 && seen.length > 0 && seen.every((d) => ['D2', 'D3', 'D4'].includes(d)) && gone.status === 401,
+      `${live.status} ${seen} ${gone.status}`);
+  });
+
   await attempt('the admin verifies the audit log', async () => {
     const { page } = people.admin;
     await page.goto(base + '/admin/audit');

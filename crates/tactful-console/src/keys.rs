@@ -73,6 +73,30 @@ pub fn list(db: &mut dyn Db, company: i64) -> Result<Vec<PersonalKey>, Error> {
     Ok(rows.iter_mut().map(|r| key(r)).collect())
 }
 
+/// One account's personal keys, the newest first.
+pub fn of(db: &mut dyn Db, company: i64, account: i64) -> Result<Vec<PersonalKey>, Error> {
+    let mut rows = db.rows(
+        &format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE k.company_id = ?1 AND k.account_id = ?2 ORDER BY k.id DESC"
+        ),
+        &[Arg::Int(company), Arg::Int(account)],
+    )?;
+    Ok(rows.iter_mut().map(|r| key(r)).collect())
+}
+
+/// Revoke the key `id` if it is `account`'s own; another account's key
+/// reads as no such key. Audited as `console.key.revoke`.
+pub fn revoke_own(db: &mut dyn Db, actor: &Actor, account: i64, id: i64) -> Result<PersonalKey, Error> {
+    let mine = db.rows(
+        "SELECT 1 FROM console_api_keys WHERE company_id = ?1 AND id = ?2 AND account_id = ?3",
+        &[Arg::Int(actor.company), Arg::Int(id), Arg::Int(account)],
+    )?;
+    if mine.is_empty() {
+        return Err(Error::Input(format!("key: no live key #{id}")));
+    }
+    revoke(db, actor, id)
+}
+
 /// Make a key for the account `account` (of the actor's company, not
 /// disabled), named `name`; audited as `console.key.create`.
 pub fn create(db: &mut dyn Db, actor: &Actor, account: i64, name: &str) -> Result<NewKey, Error> {

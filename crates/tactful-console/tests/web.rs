@@ -9,7 +9,7 @@ mod common;
 
 use std::fmt::Write as _;
 
-use common::{NOW, Reply, Request, company, csrf, form_encode, login, post, serve};
+use common::{NOW, Reply, Request, between, company, csrf, form_encode, login, post, serve};
 use tactful_company::Actor;
 use tactful_console::accounts;
 use tactful_store::Store;
@@ -344,6 +344,8 @@ fn pages(location: String, store: &mut dyn Store) {
         ("POST", format!("/cases/{d3}/notice")),
         ("POST", "/me/drafts".to_string()),
         ("POST", "/drafts/1/decide".to_string()),
+        ("GET", "/me/keys".to_string()),
+        ("POST", "/me/keys".to_string()),
     ] {
         let r = send(port, method, &path, None, (method == "POST").then_some("csrf=x"));
         assert_eq!(r.status, 303, "{method} {path}");
@@ -719,4 +721,62 @@ fn a_store_that_cannot_be_read_is_a_503_not_a_logout() {
     }
     // Without a cookie there is nothing to read: the login, as ever.
     assert_eq!(send(port, "GET", "/cases", None, None).status, 303);
+}
+
+/// A person's own API key: made on `/me/keys` (shown once), acting as them
+/// on the API with their scope, revoked by them and by nobody else.
+fn own_keys(location: String, store: &mut dyn Store) {
+    company(store);
+    let port = serve(location);
+    let sam = login(port, "sam@example.com");
+    let page = send(port, "GET", "/me/keys", Some(&sam), None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("You have no keys"), "{}", page.body);
+    let token = csrf(&page.body);
+    assert_eq!(
+        post(port, "/me/keys", &sam, "csrf=nope&action=create&name=x").status,
+        403,
+        "the session's token"
+    );
+    let made = post(port, "/me/keys", &sam, &format!("csrf={token}&action=create&name=nightly+export"));
+    assert_eq!(made.status, 200, "{}", made.body);
+    let at = made.body.find("tpk_").expect("the secret, shown once");
+    let secret = format!(
+        "tpk_{}",
+        &made.body[at + 4..].chars().take_while(char::is_ascii_hexdigit).collect::<String>()
+    );
+    assert_eq!(secret.len(), 4 + 64, "{secret}");
+    let again = send(port, "GET", "/me/keys", Some(&sam), None);
+    assert!(again.body.contains("nightly export") && !again.body.contains(&secret), "shown once only");
+    // The key acts as Sam: his team's cases, nothing else.
+    let api = |key: &str| {
+        common::send(
+            port,
+            "GET",
+            "/api/v1/company/cases?limit=200",
+            Request { key: Some(key), ..Request::default() },
+        )
+    };
+    let r = api(&secret);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cases = r.json()["cases"].as_array().unwrap().clone();
+    assert!(!cases.is_empty());
+    assert!(cases.iter().all(|c| matches!(c["distributor"].as_str(), Some("D2" | "D3" | "D4"))), "{cases:?}");
+    // Priya cannot revoke it (it reads as no such key); Sam can.
+    let id = between(&again.body, "name=\"target\" value=\"", "\"").unwrap().to_string();
+    let priya = login(port, "priya@example.com");
+    let hers = csrf(&send(port, "GET", "/me/keys", Some(&priya), None).body);
+    let r = post(port, "/me/keys", &priya, &format!("csrf={hers}&action=revoke&target={id}"));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("no live key"), "{}", r.body);
+    assert_eq!(api(&secret).status, 200, "still live");
+    let r = post(port, "/me/keys", &sam, &format!("csrf={token}&action=revoke&target={id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Revoked nightly export"), "{}", r.body);
+    assert_eq!(api(&secret).status, 401, "refused once revoked");
+}
+
+#[test]
+fn a_person_makes_uses_and_revokes_their_own_key_on_sqlite() {
+    common::on_sqlite("console-own-keys", own_keys);
 }

@@ -292,36 +292,55 @@ fn keys_view(db: &mut dyn tactful_store::people::Db, company: i64) -> Result<Key
     })
 }
 
-fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
-    let revoke = |what: &str, value: String, label: String| {
-        html! {
-            form method="post" {
-                input type="hidden" name="csrf" value=(p.csrf);
-                input type="hidden" name="action" value=(what);
-                input type="hidden" name="target" value=(value);
-                button type="submit" aria-label=(label) { "Revoke" }
-            }
-        }
-    };
+/// A form with one button that posts `action` about `target` to this page.
+fn revoke_button(p: &Principal, action: &str, target: &str, label: &str) -> Markup {
     html! {
-        @if let Some(s) = said { (s) }
-        h2 { "People's keys" }
-        p { "A personal key acts as its account on the JSON API (" code { "Authorization: Bearer KEY" } "), with the same role and the same cases in scope as the account's pages." }
+        form method="post" {
+            input type="hidden" name="csrf" value=(p.csrf);
+            input type="hidden" name="action" value=(action);
+            input type="hidden" name="target" value=(target);
+            button type="submit" aria-label=(label) { "Revoke" }
+        }
+    }
+}
+
+/// People's personal keys as a table, each live one with its Revoke button
+/// (posting `action`); the account column only where keys of many are shown.
+pub(super) fn personal_keys(
+    p: &Principal,
+    keys: &[crate::keys::PersonalKey],
+    with_account: bool,
+    action: &str,
+) -> Markup {
+    html! {
         div.table-box { table.cards {
-            thead { tr { th scope="col" { "Account" } th scope="col" { "Name" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "Last used" } th scope="col" { "State" } } }
+            thead { tr {
+                @if with_account { th scope="col" { "Account" } }
+                th scope="col" { "Name" } th scope="col" { "Starts" } th scope="col" { "Made" } th scope="col" { "Last used" } th scope="col" { "State" }
+            } }
             tbody {
-                @for k in &v.personal {
+                @for k in keys {
                     tr {
-                        td data-label="Account" { (k.email) } td data-label="Name" { (k.name) } td data-label="Starts" { code { (k.prefix) "…" } }
+                        @if with_account { td data-label="Account" { (k.email) } }
+                        td data-label="Name" { (k.name) } td data-label="Starts" { code { (k.prefix) "…" } }
                         td data-label="Made" { (when(Some(k.created_at))) } td data-label="Last used" { (when(k.last_used_at)) }
                         td data-label="State" {
                             @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
-                            @else { (revoke("revoke_personal", k.id.to_string(), format!("Revoke {} ({})", k.name, k.email))) }
+                            @else { (revoke_button(p, action, &k.id.to_string(), &format!("Revoke {} ({})", k.name, k.email))) }
                         }
                     }
                 }
             }
         } }
+    }
+}
+
+fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
+    html! {
+        @if let Some(s) = said { (s) }
+        h2 { "People's keys" }
+        p { "A personal key acts as its account on the JSON API (" code { "Authorization: Bearer KEY" } "), with the same role and the same cases in scope as the account's pages." }
+        (personal_keys(p, &v.personal, true, "revoke_personal"))
         h3 { "Make a personal key" }
         form method="post" {
             input type="hidden" name="csrf" value=(p.csrf);
@@ -346,7 +365,7 @@ fn keys_body(p: &Principal, v: &KeysView, said: Option<Markup>) -> Markup {
                         td data-label="Integration" { (k.name) } td data-label="Starts" { code { (k.prefix) "…" } } td data-label="Made" { (when(Some(k.created_at))) }
                         td data-label="State" {
                             @if let Some(t) = k.revoked_at { "revoked " (when(Some(t))) }
-                            @else { (revoke("revoke_integration", k.name.clone(), format!("Revoke the key of {}", k.name))) }
+                            @else { (revoke_button(p, "revoke_integration", &k.name, &format!("Revoke the key of {}", k.name))) }
                         }
                     }
                 }
@@ -441,7 +460,7 @@ async fn keys_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<Ke
 }
 
 /// A new secret, shown this once: the store keeps only its hash.
-fn shown_once(what: &str, secret: &str) -> Markup {
+pub(super) fn shown_once(what: &str, secret: &str) -> Markup {
     html! {
         p role="status" {
             (what) ". Copy it now: it is shown this once, and only its hash is kept. "

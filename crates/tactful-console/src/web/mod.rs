@@ -43,6 +43,7 @@ mod admin;
 mod api;
 mod distributor;
 mod leader;
+mod own;
 mod public;
 mod reviewer;
 
@@ -95,6 +96,7 @@ pub fn router(console: Console) -> Router {
         .merge(distributor::routes())
         .merge(leader::routes())
         .merge(admin::routes())
+        .merge(own::routes())
         .merge(api::routes())
         .with_state(Arc::new(Served {
             console,
@@ -249,6 +251,7 @@ fn nav(p: &Principal) -> Vec<(&'static str, &'static str)> {
         Role::Leader => links.extend([("/team", "Team"), ("/cases", "Cases"), ("/me", "My notices")]),
         Role::Distributor => links.extend([("/me", "My notices"), ("/cases", "My cases")]),
     }
+    links.push(("/me/keys", "My keys"));
     links
 }
 
