@@ -391,17 +391,18 @@ async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
+/// A keys page's form: here and on a person's own keys page (`web/own.rs`).
 #[derive(Deserialize)]
-struct KeysForm {
+pub(super) struct KeysForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
-    action: String,
+    pub action: String,
     /// The account (create), the key's id or the integration's name (revoke).
     #[serde(default)]
-    target: String,
+    pub target: String,
     #[serde(default)]
-    name: String,
+    pub name: String,
 }
 
 /// Make or revoke a key of either kind; a new secret is shown once, here.

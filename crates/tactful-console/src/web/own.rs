@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use maud::{Markup, html};
-use serde::Deserialize;
 
+use super::admin::KeysForm;
 use super::{
     Principal, Shared, as_person, html_response, page, refused, signed_in, signed_in_form, with_store,
 };
@@ -50,19 +50,6 @@ async fn keys_page(State(c): State<Shared>, headers: HeaderMap) -> Response {
         Ok(mine) => html_response(StatusCode::OK, &page(TITLE, Some(&p), &body(&p, &mine, None))),
         Err(_) => refused(&p, "Your keys cannot be read just now."),
     }
-}
-
-#[derive(Deserialize)]
-struct KeysForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    action: String,
-    /// The key's id (revoke).
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    name: String,
 }
 
 /// Make or revoke one of the person's own keys; a new secret is shown once, here.
