@@ -62,6 +62,12 @@ pub fn parse(s: &str) -> Result<i64, String> {
     }
 }
 
+/// A day written `2026-11-21` (nothing else: no time, no spaces) as the
+/// Unix time it starts, UTC: the day filters of the case lists.
+pub fn day(s: &str) -> Option<i64> {
+    parse(s).ok().filter(|_| s.len() == 10)
+}
+
 /// A Unix time as `2026-11-21T09:00:00Z` (a time outside years -9999 to
 /// 9999, which only a damaged export gives, is shown at the nearest end).
 pub fn rfc3339(t: i64) -> String {
@@ -89,6 +95,14 @@ mod tests {
         assert_eq!(parse("2026-11-21T10:00:00+01:00"), Ok(tactful_import::util::unix(2026, 11, 21, 9, 0, 0)));
         assert_eq!(parse("2026-11-21 09:00"), Ok(tactful_import::util::unix(2026, 11, 21, 9, 0, 0)));
         assert_eq!(parse("2026-11-21"), Ok(tactful_import::util::unix(2026, 11, 21, 0, 0, 0)));
+    }
+
+    #[test]
+    fn a_day_is_a_date_alone() {
+        assert_eq!(day("2026-11-21"), Some(parse("2026-11-21T00:00:00Z").unwrap()));
+        for not_a_day in ["2026-11-21T09:00:00Z", "2026-11-21 09:00", " 2026-11-21", "21-11-2026", ""] {
+            assert_eq!(day(not_a_day), None, "{not_a_day:?}");
+        }
     }
 
     #[test]

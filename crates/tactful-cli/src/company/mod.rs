@@ -316,18 +316,16 @@ impl ScanArgs {
     }
 }
 
-/// The company's policy file, or the empty policy.
 /// A day given as YYYY-MM-DD, as the Unix time it starts (UTC).
 fn day(flag: &str, v: Option<&str>) -> Result<Option<i64>> {
     v.map(|d| {
-        tactful_app::clock::parse(d)
-            .ok()
-            .filter(|_| d.len() == 10)
+        tactful_app::clock::day(d)
             .ok_or_else(|| UsageError(format!("{flag}: expected a day like 2026-11-21, found `{d}`")).into())
     })
     .transpose()
 }
 
+/// The company's policy file, or the empty policy.
 pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy> {
     let Some(p) = path else { return Ok(Policy::default()) };
     let src = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;

@@ -184,10 +184,7 @@ fn case_query(q: &HashMap<String, String>) -> Result<Filter, Refusal> {
             "network" => f.network = Some(v.to_ascii_lowercase()).filter(|n| !n.is_empty()),
             "group" => f.group = Some(v.parse().map_err(|_| bad("a case group's number"))?),
             "from" | "to" => {
-                let day = tactful_app::clock::parse(v)
-                    .ok()
-                    .filter(|_| v.len() == 10)
-                    .ok_or_else(|| bad("a day like 2026-11-21"))?;
+                let day = tactful_app::clock::day(v).ok_or_else(|| bad("a day like 2026-11-21"))?;
                 if k == "from" {
                     f.opened_from = Some(day);
                 } else {

@@ -106,9 +106,7 @@ impl ListQuery {
         let day = |name: &str, v: Option<&String>| -> Result<Option<i64>, String> {
             text(v)
                 .map(|d| {
-                    tactful_app::clock::parse(&d)
-                        .ok()
-                        .filter(|_| d.len() == 10)
+                    tactful_app::clock::day(&d)
                         .ok_or_else(|| format!("{name}: expected a date like 2026-11-21, found `{d}`"))
                 })
                 .transpose()
@@ -154,13 +152,6 @@ impl ListQuery {
 /// How many case groups the queue lists, the largest first.
 const GROUPS_SHOWN: i64 = 20;
 
-/// One page of the queue, and the key of the next (none on the last).
-#[derive(Debug, Clone)]
-pub(crate) struct QueuePage {
-    pub cases: Vec<cases::Case>,
-    pub next: Option<String>,
-}
-
 /// A page of the cases in `scope` that `ask` wants, newest first (or
 /// highest priority first), keyset paged: the scope and every filter go
 /// into the store's query, so a page is full whenever there are more.
@@ -169,7 +160,7 @@ pub(crate) fn queue(
     company: i64,
     scope: &Scope,
     ask: &Ask,
-) -> Result<QueuePage, Error> {
+) -> Result<cases::Page, Error> {
     let filter = Filter {
         status: ask.status,
         rule: ask.rule.clone(),
@@ -184,8 +175,7 @@ pub(crate) fn queue(
         after: ask.after.clone(),
         limit: Some(PAGE),
     };
-    let page = cases::list(db, company, &filter)?;
-    Ok(QueuePage { cases: page.cases, next: page.next })
+    Ok(cases::list(db, company, &filter)?)
 }
 
 /// The distributors whose cases the queue may show: the person's scope,
