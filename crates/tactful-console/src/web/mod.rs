@@ -359,6 +359,11 @@ pub(super) async fn case_form(
     }
 }
 
+/// A saved version's texts, by which a compiled judge is found again.
+fn texts(s: Option<&crate::packs::SavedPack>) -> Option<(&str, &str)> {
+    s.map(|s| (s.pack.as_str(), s.policy.as_str()))
+}
+
 /// The company's judge: its saved pack and policy, as `/admin/pack` keeps
 /// them, so that a case's guidance, a draft's check, a notice's lesson and
 /// an escalation read the same rules the scan did. Compiling the rules
@@ -366,17 +371,15 @@ pub(super) async fn case_form(
 /// kept, found by their text (two stores in one process may number their
 /// versions alike).
 pub(super) fn judge(db: &mut dyn tactful_store::people::Db, company: i64) -> Result<Arc<Judge>, Error> {
-    type Kept = Vec<(Option<(String, String)>, Arc<Judge>)>;
-    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    static KEPT: std::sync::Mutex<Vec<Arc<Judge>>> = std::sync::Mutex::new(Vec::new());
     let saved = crate::packs::current(db, company)?;
-    let key = saved.as_ref().map(|s| (s.pack.clone(), s.policy.clone()));
     let lock = || KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, j)) = lock().iter().find(|(k, _)| *k == key) {
+    if let Some(j) = lock().iter().find(|j| texts(j.saved.as_ref()) == texts(saved.as_ref())) {
         return Ok(j.clone());
     }
     let j = Arc::new(Judge::of(saved)?);
     let mut kept = lock();
-    kept.insert(0, (key, j.clone()));
+    kept.insert(0, j.clone());
     kept.truncate(4);
     Ok(j)
 }
