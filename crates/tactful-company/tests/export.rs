@@ -19,7 +19,12 @@ const CLAIM: &str = "These drops cured my anxiety in two weeks, no more pills fo
 /// A generic JSONL export: two own posts (one a claim), a comment on
 /// someone else's post, and a post by someone else.
 fn export(dir: &str, claim: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tactful-export-{}-{dir}", std::process::id()));
+    // A folder of its own for every call: the SQLite and the PostgreSQL run
+    // of a test go side by side in one process, and one's edited export
+    // must not overwrite the file the other is about to read again.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("tactful-export-{}-{dir}-{n}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     let p = d.join("history.jsonl");
     let line = |id: &str, kind: &str, by_owner: bool, author: &str, text: &str| {
