@@ -227,6 +227,9 @@ pub fn run(
             test_fa.1 += 1;
         }
     }
+    if let Ok(dir) = std::env::var("TACTFUL_TRAIN_DUMP") {
+        dump(Path::new(&dir), head, &rows, &z, &beside, &test)?;
+    }
     Ok(Report {
         head,
         threshold,
@@ -239,6 +242,39 @@ pub fn run(
         model,
         top_ordinary,
     })
+}
+
+/// Experiments only (`TACTFUL_TRAIN_DUMP=DIR`): every text of the run with
+/// its fold, role and out-of-fold score, so another model can be measured
+/// on exactly the same folds, ordinary texts and test part.
+fn dump(
+    dir: &Path,
+    head: Head,
+    rows: &[Row<'_>],
+    z: &[f32],
+    beside: &[bool],
+    test: &[(&Example, bool)],
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("{}.jsonl", head.as_str()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let line = |e: &Example, part: &str, fold: usize, claim_source: bool, copy: bool, z: f32, beside: bool| {
+        serde_json::json!({
+            "text": e.text, "class": e.class, "part": part, "fold": fold,
+            "claim_source": claim_source, "copy": copy, "source": e.source,
+            "doc": e.doc, "fragment": e.fragment, "z": z, "beside": beside,
+        })
+    };
+    for (i, r) in rows.iter().enumerate() {
+        writeln!(out, "{}", line(r.ex, "loso", r.fold, r.claim_source, r.copy, z[i], beside[i]))?;
+    }
+    for (e, claim_source) in test {
+        writeln!(out, "{}", line(e, "test", 0, *claim_source, false, 0.0, false))?;
+    }
+    out.flush()?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
 }
 
 /// The weight of each row: a claim weighs `(mean claims per document /
