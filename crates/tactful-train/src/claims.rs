@@ -61,6 +61,45 @@ pub struct Report {
     /// text), highest first: what the threshold is set against. Claims are
     /// never listed (reading the missed ones would leak them into the vocabulary).
     pub top_ordinary: Vec<(f32, &'static str, String)>,
+    /// With the context model: its figures, alone and blended.
+    pub context: Option<ContextFigures>,
+}
+
+/// The context model's half of a claim head, measured on the same folds.
+pub struct ContextFigures {
+    /// The shipped dense half and its blend with the hashed head.
+    pub head: tactful_context::ClaimHead,
+    /// Whole-post claims out of fold: (caught, of) by the context model
+    /// alone, by the blend, by the rules or the blend.
+    pub alone: (usize, usize),
+    pub blend: (usize, usize),
+    pub rules_or_blend: (usize, usize),
+    /// Ordinary texts flagged out of fold: alone, blend.
+    pub false_alarms_alone: (usize, usize),
+    pub false_alarms_blend: (usize, usize),
+    /// The test part: the same, with the shipped models.
+    pub test_alone: (usize, usize),
+    pub test_blend: (usize, usize),
+    pub test_rules_or_blend: (usize, usize),
+    pub test_false_alarms_blend: (usize, usize),
+}
+
+/// The context model's L2 penalty (as 1/C; measured with the same folds
+/// in docs/evaluation.md).
+pub const CONTEXT_C: f64 = 2.0;
+
+/// The cut that flags at most `share` of `scores` (strictly above the
+/// (allowed+1)-th highest).
+fn cut(mut scores: Vec<f32>, share: f64) -> f32 {
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (scores.len() as f64 * share).floor() as usize;
+    scores.get(allowed).map_or(f32::INFINITY, |&x| next_up(x))
+}
+
+fn spread(xs: &[f32]) -> f32 {
+    let n = xs.len().max(1) as f32;
+    let mean = xs.iter().sum::<f32>() / n;
+    (xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n).sqrt().max(1e-6)
 }
 
 /// Did the rules catch this claim for this head (any finding of its categories)?
@@ -90,6 +129,7 @@ pub fn run(
     policy: Policy,
     cfg: &train::Config,
     seed: u64,
+    context: Option<&crate::context::Embeddings>,
 ) -> anyhow::Result<Report> {
     let sets = crate::head_examples(data, head, policy)?;
     let fold_of = |e: &Example, claim_source: bool| {
@@ -227,6 +267,84 @@ pub fn run(
             test_fa.1 += 1;
         }
     }
+    let context = context.map(|emb| {
+        let target =
+            std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
+        // Out-of-fold context logits; the word-dropped copies are not embedded.
+        let mut ze = vec![0f32; rows.len()];
+        let fit = |keep: &dyn Fn(&Row<'_>) -> bool| {
+            let (xs, ys): (Vec<&[f32]>, Vec<bool>) = rows
+                .iter()
+                .filter(|r| !r.copy && keep(r))
+                .map(|r| (emb.get(&r.ex.text), r.ex.class == 1))
+                .unzip();
+            crate::dense::fit(&xs, &ys, CONTEXT_C)
+        };
+        for f in 0..FOLDS {
+            let m = fit(&|r| r.fold != f);
+            for (i, r) in rows.iter().enumerate() {
+                if r.fold == f && !r.copy {
+                    ze[i] = m.logit(emb.get(&r.ex.text));
+                }
+            }
+        }
+        let dense = fit(&|_| true);
+        let counted_i: Vec<usize> = (0..rows.len()).filter(|&i| counted(i)).collect();
+        let hashed_neg: Vec<f32> = counted_i.iter().map(|&i| z[i]).collect();
+        let context_neg: Vec<f32> = counted_i.iter().map(|&i| ze[i]).collect();
+        let (hashed_scale, context_scale) = (spread(&hashed_neg), spread(&context_neg));
+        let blend: Vec<f32> = z.iter().zip(&ze).map(|(h, e)| h / hashed_scale + e / context_scale).collect();
+        let t_alone = cut(context_neg, target);
+        let t_blend = cut(counted_i.iter().map(|&i| blend[i]).collect(), target);
+        let shipped = tactful_context::ClaimHead {
+            weights: dense.weights.clone(),
+            bias: dense.bias,
+            hashed_scale,
+            context_scale,
+            threshold: t_blend,
+        };
+        let mut fig = ContextFigures {
+            head: shipped,
+            alone: (0, 0),
+            blend: (0, 0),
+            rules_or_blend: (0, 0),
+            false_alarms_alone: (0, 0),
+            false_alarms_blend: (0, 0),
+            test_alone: (0, 0),
+            test_blend: (0, 0),
+            test_rules_or_blend: (0, 0),
+            test_false_alarms_blend: (0, 0),
+        };
+        let add = |c: &mut (usize, usize), hit: bool| {
+            c.0 += usize::from(hit);
+            c.1 += 1;
+        };
+        for (i, r) in rows.iter().enumerate() {
+            if ordinary(r) {
+                add(&mut fig.false_alarms_alone, ze[i] >= t_alone);
+                add(&mut fig.false_alarms_blend, blend[i] >= t_blend);
+            }
+            if r.claim_source && r.ex.class == 1 && !r.copy && !r.ex.fragment {
+                add(&mut fig.alone, ze[i] >= t_alone);
+                add(&mut fig.blend, blend[i] >= t_blend);
+                add(&mut fig.rules_or_blend, blend[i] >= t_blend || rules_catch(&engine, head, &r.ex.text));
+            }
+        }
+        for (e, claim_source) in &test {
+            let mut out = [0f32];
+            model.logits(e.input(), &mut scratch, &mut out);
+            let x = emb.get(&e.text);
+            let (alone, both) = (dense.logit(x) >= t_alone, fig.head.flags(out[0], x));
+            if *claim_source && e.class == 1 && !e.fragment {
+                add(&mut fig.test_alone, alone);
+                add(&mut fig.test_blend, both);
+                add(&mut fig.test_rules_or_blend, both || rules_catch(&engine, head, &e.text));
+            } else if !claim_source && e.source != "pack_examples" && e.class == 0 {
+                add(&mut fig.test_false_alarms_blend, both);
+            }
+        }
+        fig
+    });
     if let Ok(dir) = std::env::var("TACTFUL_TRAIN_DUMP") {
         dump(Path::new(&dir), head, &rows, &z, &beside, &test)?;
     }
@@ -241,6 +359,7 @@ pub fn run(
         documents: docs.len(),
         model,
         top_ordinary,
+        context,
     })
 }
 
@@ -259,13 +378,14 @@ fn dump(
     std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("{}.jsonl", head.as_str()));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    let line = |e: &Example, part: &str, fold: usize, claim_source: bool, copy: bool, z: f32, beside: bool| {
-        serde_json::json!({
-            "text": e.text, "class": e.class, "part": part, "fold": fold,
-            "claim_source": claim_source, "copy": copy, "source": e.source,
-            "doc": e.doc, "fragment": e.fragment, "z": z, "beside": beside,
-        })
-    };
+    let line =
+        |e: &Example, part: &str, fold: usize, claim_source: bool, copy: bool, z: f32, beside: bool| {
+            serde_json::json!({
+                "text": e.text, "class": e.class, "part": part, "fold": fold,
+                "claim_source": claim_source, "copy": copy, "source": e.source,
+                "doc": e.doc, "fragment": e.fragment, "z": z, "beside": beside,
+            })
+        };
     for (i, r) in rows.iter().enumerate() {
         writeln!(out, "{}", line(r.ex, "loso", r.fold, r.claim_source, r.copy, z[i], beside[i]))?;
     }
@@ -348,6 +468,23 @@ pub fn table(r: &Report) -> String {
         "\nTest part, ordinary texts flagged by the shipped model: {}",
         pct(r.test_false_alarms.0, r.test_false_alarms.1)
     );
+    if let Some(c) = &r.context {
+        let p = |c: (usize, usize)| pct(c.0, c.1);
+        let _ = writeln!(
+            s,
+            "\nWith the context model (all-MiniLM-L6-v2), whole posts; blend threshold {:.3}:\n\n| set | context model alone | hashed and context blended | rules or blend | ordinary texts flagged (alone, blend) |\n|---|---|---|---|---|\n| all (out of fold) | {} | {} | {} | {}, {} |\n| test part (never tuned on) | {} | {} | {} | -, {} |",
+            c.head.threshold,
+            p(c.alone),
+            p(c.blend),
+            p(c.rules_or_blend),
+            p(c.false_alarms_alone),
+            p(c.false_alarms_blend),
+            p(c.test_alone),
+            p(c.test_blend),
+            p(c.test_rules_or_blend),
+            p(c.test_false_alarms_blend)
+        );
+    }
     s
 }
 

@@ -6,7 +6,9 @@
 //! both and measures the result on every source's held-out part.
 
 pub mod claims;
+pub mod context;
 pub mod data;
+pub mod dense;
 pub mod train;
 
 use std::path::Path;

@@ -55,6 +55,10 @@ struct Cli {
     /// Print up to N mistakes per source on the calibration split
     #[arg(long, value_name = "N", default_value_t = 0)]
     show_errors: usize,
+    /// Claim heads: also measure and build the context halves with the sentence encoder in DIR
+    /// (all-MiniLM-L6-v2: model.safetensors and tokenizer.json), written to crates/tactful-context/heads.json
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
     #[command(flatten)]
     cv: CrossValidation,
     #[command(flatten)]
@@ -265,6 +269,7 @@ struct Settings {
     policy: Policy,
     dry_run: bool,
     show_errors: usize,
+    context: Option<PathBuf>,
     cv: CrossValidation,
     over: Overrides,
 }
@@ -287,6 +292,7 @@ impl From<Cli> for Settings {
             policy,
             dry_run: cli.dry_run,
             show_errors: cli.show_errors,
+            context: cli.context,
             cv: cli.cv,
             over: cli.over,
         }
@@ -802,9 +808,31 @@ fn is_claim_head(head: Head) -> bool {
     matches!(head, Head::HealthClaim | Head::EarningsClaim)
 }
 
+/// The context model's embeddings of every text the claim heads read.
+fn context_embeddings(args: &Settings) -> Result<Option<tactful_train::context::Embeddings>> {
+    let Some(dir) = &args.context else { return Ok(None) };
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path)
+            .with_context(|| format!("cannot read {} (the context model's folder)", path.display()))
+    };
+    let (weights, tokenizer) = (read("model.safetensors")?, read("tokenizer.json")?);
+    let model = tactful_context::ContextModel::from_parts(&weights, &tokenizer)?;
+    let id = tactful_train::context::model_id(&weights, &tokenizer);
+    drop(weights);
+    let mut sets = Vec::new();
+    for &head in args.heads.iter().filter(|h| is_claim_head(**h)) {
+        sets.extend(tactful_train::head_examples(&args.data, head, args.policy)?);
+    }
+    let texts: Vec<&str> = sets.iter().flat_map(|(_, _, ex)| ex.iter().map(|e| e.text.as_str())).collect();
+    let cache = data::workspace_root().join("target").join("context-cache.bin");
+    Ok(Some(tactful_train::context::embed_all(&model, id, &texts, &cache)?))
+}
+
 fn run(args: &Settings) -> Result<()> {
     let mut trained = Vec::new();
     let mut claim_reports = Vec::new();
+    let context = context_embeddings(args)?;
     for &head in &args.heads {
         if is_claim_head(head) {
             let start = Instant::now();
@@ -814,6 +842,7 @@ fn run(args: &Settings) -> Result<()> {
                 args.policy,
                 &args.over.config(head),
                 args.cv.loso_seed,
+                context.as_ref(),
             )?;
             println!(
                 "\n== {head} ({:.1}s)\n{}",
@@ -881,6 +910,17 @@ fn run(args: &Settings) -> Result<()> {
         for r in &claim_reports {
             let path = args.models.join(r.head.file_name());
             std::fs::write(&path, r.model.to_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+        if claim_reports.iter().all(|r| r.context.is_some()) && claim_reports.len() == 2 {
+            let heads: serde_json::Map<String, serde_json::Value> = claim_reports
+                .iter()
+                .filter_map(|r| r.context.as_ref().map(|c| (r.head.as_str().to_string(), c.head.to_json())))
+                .collect();
+            let path = data::workspace_root().join("crates").join("tactful-context").join("heads.json");
+            let json = serde_json::json!({ "model": "all-MiniLM-L6-v2", "heads": heads });
+            std::fs::write(&path, format!("{json}\n"))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             println!("wrote {}", path.display());
         }

@@ -127,7 +127,7 @@ fn claim_heads_catch_claims_from_documents_they_never_saw() {
     let Some(data) = data_dir() else { return };
     for (head, floor, model_floor) in [(Head::HealthClaim, 0.92, 0.80), (Head::EarningsClaim, 0.92, 0.70)] {
         let cfg = tactful_train::train::Config::for_head(head);
-        let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0).unwrap();
+        let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0, None).unwrap();
         println!("{}", tactful_train::claims::table(&r));
         let (mut caught, mut by_model, mut all) = (0, 0, 0);
         for c in r.recall.values() {
