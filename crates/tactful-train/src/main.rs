@@ -987,6 +987,18 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
          overstate what the rules catch on new posts. The test part (20% of every source, claims by document)\n\
          was never used to choose a setting of the model.\n\n",
     );
+    if reports.iter().any(|r| r.context.is_some()) {
+        s.push_str(
+            "**The context half** (`--context DIR`, written to `crates/tactful-context/heads.json`). The sentence\n\
+             encoder all-MiniLM-L6-v2 (Apache-2.0; 6 layers, 384 wide, read from its own files, never in the\n\
+             binary) turns each whole text into one vector; a logistic head over that vector (L2, C = 2, fitted by\n\
+             L-BFGS on the same folds, without the word-dropped copies) scores it. The blend adds the hashed head's\n\
+             logit and the context head's, each divided by its spread on the ordinary texts out of fold, and its\n\
+             threshold keeps the same 0.5% of ordinary texts flagged. `tactful check` uses the blend where a person\n\
+             waits on one draft and the model is installed (`tactful model install`); bulk checks keep the hashed\n\
+             head alone.\n\n",
+        );
+    }
     for r in reports {
         s.push_str(&tactful_train::claims::table(r));
         s.push('\n');
