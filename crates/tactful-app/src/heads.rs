@@ -56,6 +56,7 @@ fn claim_findings(
     text: &str,
     channel: Channel,
     already: &[Finding],
+    context: Option<&crate::context::Context>,
     out: &mut Vec<Finding>,
 ) {
     let heads = [
@@ -82,9 +83,24 @@ fn claim_findings(
     }
     let (p_health, p_earnings) =
         SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
+    // With the context model (one draft a person waits on), the hashed head's
+    // logit and the context head's are blended; the text is embedded once.
+    let mut embedding: Option<Vec<f32>> = None;
     for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
         let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
-        if !wanted_now[i] || p < model.threshold() || !engine.external_allows(code, text, channel) {
+        if !wanted_now[i] || !engine.external_allows(code, text, channel) {
+            continue;
+        }
+        let flagged = match context.and_then(|c| c.head(head).map(|h| (c, h))) {
+            Some((c, half)) => {
+                let mut z = [0f32];
+                SCRATCH.with(|s| model.logits(text, &mut s.borrow_mut(), &mut z));
+                let e = embedding.get_or_insert_with(|| c.model.embed(text));
+                half.flags(z[0], e)
+            }
+            None => p >= model.threshold(),
+        };
+        if !flagged {
             continue;
         }
         // An earnings claim is about money: it names money, earning, a job,
@@ -131,7 +147,7 @@ fn wanted(engine: &Engine, code: &str, channel: Channel) -> bool {
 /// finding about a missing disclosure is enough). A company pack that
 /// switches a rule off, or changes its severity, changes these findings too.
 pub fn head_findings(engine: &Engine, text: &str, channel: Channel) -> Vec<Finding> {
-    head_findings_beside(engine, text, channel, None)
+    head_findings_beside(engine, text, channel, None, None)
 }
 
 /// [`head_findings`], given the engine's findings on the same draft when the
@@ -141,6 +157,7 @@ pub(crate) fn head_findings_beside(
     text: &str,
     channel: Channel,
     known: Option<&[Finding]>,
+    context: Option<&crate::context::Context>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if text.trim().is_empty() {
@@ -156,7 +173,7 @@ pub(crate) fn head_findings_beside(
                 &computed
             }
         };
-        claim_findings(engine, text, channel, engine_findings, &mut out);
+        claim_findings(engine, text, channel, engine_findings, context, &mut out);
     }
     let promo = wanted(engine, PROMOTION, channel);
     let off = wanted(engine, OFF_TOPIC, channel);

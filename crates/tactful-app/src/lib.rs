@@ -10,6 +10,7 @@
 pub mod checker;
 pub mod clock;
 pub mod contacts;
+pub mod context;
 mod error;
 pub mod heads;
 pub mod plan;

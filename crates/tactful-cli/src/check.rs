@@ -94,7 +94,6 @@ struct Draft {
 
 pub fn run(args: &Args) -> Result<u8> {
     let checker = input::checker(&args.packs)?.ignoring(&args.ignore)?;
-    let engine = checker.engine();
     if args.format == Format::Jsonl {
         if args.to.is_some() {
             bail!(crate::UsageError(
@@ -103,6 +102,10 @@ pub fn run(args: &Args) -> Result<u8> {
         }
         return run_jsonl(args, &checker);
     }
+    // Drafts a person reads the answer to: claims are read in context too,
+    // when the model is installed (bulk JSONL above never pays for it).
+    let checker = checker.with_context(tactful_app::context::installed()?);
+    let engine = checker.engine();
     let drafts = gather(args)?;
     let mut recipient = None;
     let results: Vec<(Draft, Vec<Finding>)> = match &args.to {
@@ -122,7 +125,7 @@ pub fn run(args: &Args) -> Result<u8> {
         None => drafts
             .into_iter()
             .map(|d| {
-                let f = checker.check(&d.text, args.channel);
+                let f = checker.check_draft(&d.text, args.channel);
                 (d, f)
             })
             .collect(),

@@ -10,6 +10,7 @@ mod eval;
 mod history;
 mod import;
 mod input;
+mod model;
 mod people;
 mod relate;
 mod render;
@@ -89,6 +90,9 @@ enum Command {
     /// The company side: the roster of distributors, feed ingest, scanning posts into cases, the audit log.
     #[command(subcommand)]
     Company(company::Command),
+    /// The context model that reads a draft's claims in context: install it, see where it is.
+    #[command(subcommand)]
+    Model(model::Command),
 }
 
 /// A failure the user caused (bad input or usage): exit code 2.
@@ -130,6 +134,7 @@ fn main() -> ExitCode {
         Command::Contact(a) => relate::contact(&a),
         Command::ContactsEdit(c) => people::contacts_cmd(&c),
         Command::Company(c) => company::run(&c),
+        Command::Model(c) => model::run(&c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

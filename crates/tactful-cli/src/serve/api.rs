@@ -419,7 +419,7 @@ pub fn check_draft(
             let findings = app.checker.check_for(store, &to, &req.text, channel)?;
             Ok(Checked { channel, findings, recipient: Some(to) })
         }
-        _ => Ok(Checked { channel, findings: app.checker.check(&req.text, channel), recipient: None }),
+        _ => Ok(Checked { channel, findings: app.checker.check_draft(&req.text, channel), recipient: None }),
     }
 }
 

@@ -97,7 +97,9 @@ impl Drop for RunDir {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let checker = crate::input::checker(&args.packs)?;
+    // The draft box checks one draft a person waits on: claims in context
+    // when the model is installed (scan and the report stay bulk).
+    let checker = crate::input::checker(&args.packs)?.with_context(tactful_app::context::installed()?);
     // A demo store of this run's own: two demo servers at once do not rebuild each other's.
     let demo = if args.demo { Some(RunDir::new("tactful-demo")?) } else { None };
     let db = match &demo {

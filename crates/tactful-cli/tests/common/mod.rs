@@ -10,10 +10,15 @@ use std::process::{Command, Output};
 /// tests never read the wall clock, so they pass on any day.
 pub const NOW: &str = "2026-11-21T09:00:00Z";
 
-/// `tactful` with colour off, the clock at `NOW`, and no store URL from the environment.
+/// `tactful` with colour off, the clock at `NOW`, no store URL from the
+/// environment, and no context model (a model installed on this machine
+/// must not change what the tests see; `tests/context.rs` sets its own).
 pub fn command() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tactful"));
-    c.env("NO_COLOR", "1").env("TACTFUL_NOW", NOW).env_remove("TACTFUL_DATABASE_URL");
+    c.env("NO_COLOR", "1")
+        .env("TACTFUL_NOW", NOW)
+        .env("TACTFUL_CONTEXT_MODEL", "off")
+        .env_remove("TACTFUL_DATABASE_URL");
     c
 }
 
