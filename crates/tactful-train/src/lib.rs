@@ -9,6 +9,7 @@ pub mod claims;
 pub mod context;
 pub mod data;
 pub mod dense;
+pub mod heads_context;
 pub mod train;
 
 use std::path::Path;

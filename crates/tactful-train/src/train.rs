@@ -431,40 +431,12 @@ pub fn calibrate_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize]) {
     if z.is_empty() {
         return;
     }
-    let items: Vec<((), usize)> = classes.iter().map(|&c| ((), c)).collect();
     if model.is_binary() {
-        let pos = items.iter().filter(|((), c)| *c == 1).count() as f64;
-        let neg = items.len() as f64 - pos;
-        let (hi, lo) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
-        let (mut a, mut b) = (1.0f64, 0.0f64);
-        for _ in 0..100 {
-            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
-            for (zi, ((), c)) in z.iter().zip(&items) {
-                let x = f64::from(zi[0]);
-                let p = 1.0 / (1.0 + (-(a * x + b)).exp());
-                let t = if *c == 1 { hi } else { lo };
-                let d = p - t;
-                let h = (p * (1.0 - p)).max(1e-12);
-                ga += d * x;
-                gb += d;
-                haa += h * x * x;
-                hab += h * x;
-                hbb += h;
-            }
-            let det = haa * hbb - hab * hab;
-            if det.abs() < 1e-18 {
-                break;
-            }
-            let da = (hbb * ga - hab * gb) / det;
-            let db = (haa * gb - hab * ga) / det;
-            a -= da;
-            b -= db;
-            if da.abs() + db.abs() < 1e-9 {
-                break;
-            }
-        }
-        model.set_calibration(a as f32, b as f32);
+        let z0: Vec<f32> = z.iter().map(|zi| zi[0]).collect();
+        let (a, b) = platt(&z0, classes);
+        model.set_calibration(a, b);
     } else {
+        let items: Vec<((), usize)> = classes.iter().map(|&c| ((), c)).collect();
         let nll = |a: f32| -> f64 {
             z.iter()
                 .zip(&items)
@@ -487,6 +459,43 @@ pub fn calibrate_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize]) {
     }
 }
 
+/// Platt scaling of a yes/no head's raw scores `z` against `classes` (1 =
+/// positive), with Platt's smoothed targets: the slope and offset `(a, b)`
+/// of p = sigmoid(a·z + b).
+pub fn platt(z: &[f32], classes: &[usize]) -> (f32, f32) {
+    let pos = classes.iter().filter(|&&c| c == 1).count() as f64;
+    let neg = classes.len() as f64 - pos;
+    let (hi, lo) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        for (&zi, &c) in z.iter().zip(classes) {
+            let x = f64::from(zi);
+            let p = 1.0 / (1.0 + (-(a * x + b)).exp());
+            let t = if c == 1 { hi } else { lo };
+            let d = p - t;
+            let h = (p * (1.0 - p)).max(1e-12);
+            ga += d * x;
+            gb += d;
+            haa += h * x * x;
+            hab += h * x;
+            hbb += h;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-18 {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() + db.abs() < 1e-9 {
+            break;
+        }
+    }
+    (a as f32, b as f32)
+}
+
 /// Pick a yes/no head's threshold: the one with the best F1 on the
 /// calibration pairs (ties: the one nearest 0.5). Softmax heads keep 0 (the
 /// winner is always reported).
@@ -501,21 +510,26 @@ pub fn pick_threshold_scores(model: &mut Model, z: &[Vec<f32>], classes: &[usize
     if !model.is_binary() || z.is_empty() {
         return;
     }
-    let items: Vec<((), usize)> = classes.iter().map(|&c| ((), c)).collect();
     let p: Vec<f32> = z.iter().map(|zi| model.calibrate(zi)[1]).collect();
+    model.set_threshold(best_threshold(&p, classes));
+}
+
+/// The threshold on probabilities `p` (0.05 to 0.95 by 0.01) with the best F1
+/// against `classes` (1 = positive); ties: the one nearest 0.5.
+pub fn best_threshold(p: &[f32], classes: &[usize]) -> f32 {
     let mut best = (f64::NEG_INFINITY, 0.5f32);
     for step in 5..=95 {
         let t = step as f32 / 100.0;
         let mut tally = Tally::default();
-        for (pi, ((), c)) in p.iter().zip(&items) {
-            tally.add(*c == 1, *pi >= t);
+        for (&pi, &c) in p.iter().zip(classes) {
+            tally.add(c == 1, pi >= t);
         }
         let f = tally.f1().unwrap_or(0.0);
         if f > best.0 + 1e-12 || ((f - best.0).abs() <= 1e-12 && (t - 0.5).abs() < (best.1 - 0.5).abs()) {
             best = (f, t);
         }
     }
-    model.set_threshold(best.1);
+    best.1
 }
 
 #[cfg(test)]
