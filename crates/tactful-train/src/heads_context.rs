@@ -11,7 +11,7 @@ use tactful_classify::metrics::Tally;
 use tactful_classify::model::sigmoid;
 use tactful_classify::{Channel, Head, Model, Scratch};
 
-use crate::claims::CONTEXT_C;
+use crate::claims::{CONTEXT_C, spread};
 use crate::context::Embeddings;
 use crate::data::{Example, Source, Split, Use};
 use crate::{TrainedHead, dense, train};
@@ -83,12 +83,6 @@ pub fn texts_needed(sets: &[(Source, Use, Vec<Example>)]) -> Vec<&str> {
             ex.iter().filter(move |e| *u == Use::Train || e.split == Split::Test).map(|e| e.text.as_str())
         })
         .collect()
-}
-
-fn spread(xs: &[f32]) -> f32 {
-    let n = xs.len().max(1) as f32;
-    let mean = xs.iter().sum::<f32>() / n;
-    (xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n).sqrt().max(1e-6)
 }
 
 /// A text's row for the dense head: its embedding, and with `per_channel`
