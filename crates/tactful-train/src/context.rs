@@ -107,6 +107,27 @@ pub fn embed_all(
     Ok(Embeddings { by_text })
 }
 
+/// A model read from its folder, with the identity its cache entries carry.
+pub struct Loaded {
+    pub model: ContextModel,
+    pub id: u64,
+}
+
+impl Loaded {
+    /// Read `model.safetensors` and `tokenizer.json` from `dir`.
+    pub fn read(dir: &Path) -> anyhow::Result<Loaded> {
+        use anyhow::Context as _;
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path)
+                .with_context(|| format!("cannot read {} (the context model's folder)", path.display()))
+        };
+        let (weights, tokenizer) = (read("model.safetensors")?, read("tokenizer.json")?);
+        let model = ContextModel::from_parts(&weights, &tokenizer)?;
+        Ok(Loaded { model, id: model_id(&weights, &tokenizer) })
+    }
+}
+
 /// Identity of a model's files, for the cache.
 pub fn model_id(weights: &[u8], tokenizer: &[u8]) -> u64 {
     fnv(weights) ^ fnv(tokenizer).rotate_left(17)

@@ -163,3 +163,61 @@ fn claim_heads_catch_claims_from_documents_they_never_saw() {
         );
     }
 }
+
+/// The context model's folder (`scripts/test.sh` installs the pinned wheel
+/// there and sets TACTFUL_TEST_CONTEXT_MODEL); under CI it must be there.
+fn context_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("TACTFUL_TEST_CONTEXT_MODEL") {
+        Some(p) => Some(p.into()),
+        None => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TACTFUL_TEST_CONTEXT_MODEL is not set: under CI the context model's gate must run (scripts/test.sh sets it)"
+            );
+            eprintln!("SKIPPED: TACTFUL_TEST_CONTEXT_MODEL not set");
+            None
+        }
+    }
+}
+
+/// The target, held out: with the context model, the blend catches
+/// at least 0.85 of the whole-post claims of documents it never saw, for
+/// health and for earnings, at the same 0.5% of ordinary texts flagged out
+/// of fold (the shipped dealing: 0.889 and 0.867; five dealings: 0.887 and
+/// 0.870, docs/evaluation.md). The shipped context halves are the ones this
+/// recipe builds (to float noise: the embeddings may come from another
+/// build's cache).
+#[test]
+fn the_blend_with_the_context_model_catches_085_of_the_claims_left_out() {
+    let Some(data) = data_dir() else { return };
+    let Some(dir) = context_dir() else { return };
+    let loaded = tactful_train::context::Loaded::read(&dir).unwrap();
+    let sets: Vec<_> = [Head::HealthClaim, Head::EarningsClaim]
+        .into_iter()
+        .flat_map(|h| tactful_train::head_examples(&data, h, Policy::Default).unwrap())
+        .collect();
+    let texts: Vec<&str> = sets.iter().flat_map(|(_, _, ex)| ex.iter().map(|e| e.text.as_str())).collect();
+    let cache = tactful_train::data::workspace_root().join("target").join("context-cache.bin");
+    let emb = tactful_train::context::embed_all(&loaded.model, loaded.id, &texts, &cache).unwrap();
+    for head in [Head::HealthClaim, Head::EarningsClaim] {
+        let cfg = tactful_train::train::Config::for_head(head);
+        let r = tactful_train::claims::run(&data, head, Policy::Default, &cfg, 0, Some(&emb)).unwrap();
+        println!("{}", tactful_train::claims::table(&r));
+        let c = r.context.expect("measured with the context model");
+        let recall = c.blend.0 as f64 / c.blend.1 as f64;
+        assert!(recall >= 0.85, "{head}: the blend catches {:?} of the claims left out, under 0.85", c.blend);
+        assert!(
+            c.false_alarms_blend.0 as f64 <= 0.006 * c.false_alarms_blend.1 as f64,
+            "{head}: {:?} ordinary texts flagged out of fold",
+            c.false_alarms_blend
+        );
+        let shipped = tactful_context::shipped_head(head.as_str()).expect("heads.json has the head");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-3 * (1.0 + a.abs().max(b.abs()));
+        assert!(
+            close(shipped.threshold, c.head.threshold)
+                && close(shipped.bias, c.head.bias)
+                && shipped.weights.iter().zip(&c.head.weights).all(|(a, b)| close(*a, *b)),
+            "{head}: crates/tactful-context/heads.json is stale: run tactful-train --head health-claim --head earnings-claim --context DIR"
+        );
+    }
+}
