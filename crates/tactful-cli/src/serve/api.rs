@@ -440,7 +440,8 @@ pub fn findings_json(app: &super::App, text: &str, channel: Channel, findings: &
 }
 
 /// Drafts up to this size are checked on the async thread (microseconds);
-/// larger ones on a blocking thread, so they hold up no other request.
+/// larger ones, and every draft when the context model reads it (tens of
+/// milliseconds), on a blocking thread, so they hold up no other request.
 const INLINE_CHECK: usize = 8 * 1024;
 
 fn check_json(
@@ -467,7 +468,7 @@ pub async fn check(State(app): State<Shared>, JsonBody(req): JsonBody<CheckReque
     }
     let result = if req.to.as_deref().is_some_and(|w| !w.trim().is_empty()) {
         blocking(&app, move |app, store| check_json(app, Some(store), &req)).await
-    } else if req.text.len() > INLINE_CHECK {
+    } else if req.text.len() > INLINE_CHECK || app.checker.reads_context() {
         let app = app.clone();
         tokio::task::spawn_blocking(move || check_json(&app, None, &req))
             .await
