@@ -254,13 +254,7 @@ pub fn cross_validate(
             continue;
         }
         for e in ex.iter().filter(|e| e.split != Split::Test) {
-            // The dealing of `crate::cross_validate`.
-            let mut h: u64 = 0x8422_2325_CBF2_9CE4 ^ repeat.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for b in e.text.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-            }
-            h ^= h >> 31;
-            items.push((si, e, (h % folds as u64) as usize));
+            items.push((si, e, crate::cv_fold(&e.text, repeat, folds)));
         }
     }
     let mut said = vec![[false; 3]; items.len()];
@@ -313,14 +307,8 @@ fn bootstrap(pairs: &[(bool, [bool; 3])]) -> ([(f64, f64); 3], (f64, f64)) {
     if pairs.is_empty() {
         return ([(0.0, 0.0); 3], (0.0, 0.0));
     }
-    let mut state: u64 = 0x5EED_B007;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = tactful_core::seeded::Rng(0x5EED_B007);
+    let mut next = || rng.next_u64();
     let mut f1s: [Vec<f64>; 4] = Default::default();
     for _ in 0..2000 {
         let mut t = [Tally::default(); 3];

@@ -53,6 +53,18 @@ pub fn head_examples(
     data::plan(head, policy).into_iter().map(|(s, u)| Ok((s, u, data::examples(data, head, s)?))).collect()
 }
 
+/// The fold of a text in cross-validation: a hash of the text, so the same
+/// text lands in the same fold every run; repeat 0 keeps the first dealing,
+/// other repeats deal the texts anew.
+pub fn cv_fold(text: &str, repeat: u64, folds: usize) -> usize {
+    let mut h: u64 = 0x8422_2325_CBF2_9CE4 ^ repeat.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for b in text.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+    }
+    h ^= h >> 31;
+    (h % folds as u64) as usize
+}
+
 /// Train, calibrate and measure one head.
 pub fn run_head(data: &Path, head: Head, policy: Policy, cfg: &train::Config) -> anyhow::Result<TrainedHead> {
     let sets = head_examples(data, head, policy)?;
@@ -127,13 +139,7 @@ pub fn cross_validate(
             continue;
         }
         for e in ex.iter().filter(|e| e.split != Split::Test) {
-            // Repeat 0 keeps the first fold assignment; others deal the texts anew.
-            let mut h: u64 = 0x8422_2325_CBF2_9CE4 ^ repeat.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for b in e.text.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-            }
-            h ^= h >> 31;
-            items.push((si, e.input(), e.class, (h % folds as u64) as usize));
+            items.push((si, e.input(), e.class, cv_fold(&e.text, repeat, folds)));
         }
     }
     if procedure {

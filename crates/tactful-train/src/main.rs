@@ -767,14 +767,8 @@ fn f1_interval(t: &TrainedHead, source: &str) -> (usize, f64, f64) {
     if pairs.is_empty() {
         return (0, 0.0, 0.0);
     }
-    let mut state: u64 = 0x5EED_B007;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = tactful_core::seeded::Rng(0x5EED_B007);
+    let mut next = || rng.next_u64();
     let mut f1s: Vec<f64> = (0..2000)
         .map(|_| {
             let mut tally = tactful_classify::metrics::Tally::default();
