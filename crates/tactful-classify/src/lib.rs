@@ -20,7 +20,8 @@
 
 pub mod baseline;
 pub mod evaluate;
-#[cfg(feature = "builtin")]
+// Not behind `builtin`: the trainer reads a finding's words with it too
+// (the FTC/FDA examples it quotes are a text file, always in the repo).
 pub mod explain;
 pub mod features;
 pub mod metrics;

@@ -73,6 +73,11 @@ pub struct ContextFigures {
     /// alone, by the blend, by the rules or the blend.
     pub alone: (usize, usize),
     pub blend: (usize, usize),
+    /// The blend's catches that the finding's own gates keep (`tactful check`
+    /// shows a claim-head finding only when at least two words pull toward
+    /// the claim, and an earnings one only when the text names money, earning
+    /// or a job), read with the shipped hashed head.
+    pub blend_gated: (usize, usize),
     pub rules_or_blend: (usize, usize),
     /// Ordinary texts flagged out of fold: alone, blend.
     pub false_alarms_alone: (usize, usize),
@@ -87,6 +92,14 @@ pub struct ContextFigures {
 /// The context model's L2 penalty (as 1/C; measured with the same folds
 /// in docs/evaluation.md).
 pub const CONTEXT_C: f64 = 2.0;
+
+/// Would `tactful check` show a claim-head finding the head flagged? The
+/// gates of `tactful_app::heads`: two words that pull toward the claim, and
+/// for earnings a subject (money, earning, a job, an amount).
+fn gates_keep(model: &Model, head: Head, text: &str) -> bool {
+    (head != Head::EarningsClaim || tactful_classify::features::subjects(text).earnings)
+        && tactful_classify::explain::drivers(model, 1, text, 3).len() >= 2
+}
 
 /// The cut that flags at most `share` of `scores` (strictly above the
 /// (allowed+1)-th highest).
@@ -308,6 +321,7 @@ pub fn run(
             head: shipped,
             alone: (0, 0),
             blend: (0, 0),
+            blend_gated: (0, 0),
             rules_or_blend: (0, 0),
             false_alarms_alone: (0, 0),
             false_alarms_blend: (0, 0),
@@ -328,6 +342,7 @@ pub fn run(
             if r.claim_source && r.ex.class == 1 && !r.copy && !r.ex.fragment {
                 add(&mut fig.alone, ze[i] >= t_alone);
                 add(&mut fig.blend, blend[i] >= t_blend);
+                add(&mut fig.blend_gated, blend[i] >= t_blend && gates_keep(&model, head, &r.ex.text));
                 add(&mut fig.rules_or_blend, blend[i] >= t_blend || rules_catch(&engine, head, &r.ex.text));
             }
         }
@@ -473,10 +488,11 @@ pub fn table(r: &Report) -> String {
         let p = |c: (usize, usize)| pct(c.0, c.1);
         let _ = writeln!(
             s,
-            "\nWith the context model (all-MiniLM-L6-v2), whole posts; blend threshold {:.3}:\n\n| set | context model alone | hashed and context blended | rules or blend | ordinary texts flagged (alone, blend) |\n|---|---|---|---|---|\n| all (out of fold) | {} | {} | {} | {}, {} |\n| test part (never tuned on) | {} | {} | {} | -, {} |",
+            "\nWith the context model (all-MiniLM-L6-v2), whole posts; blend threshold {:.3}:\n\n| set | context model alone | hashed and context blended | blend, kept by the finding's gates | rules or blend | ordinary texts flagged (alone, blend) |\n|---|---|---|---|---|---|\n| all (out of fold) | {} | {} | {} | {} | {}, {} |\n| test part (never tuned on) | {} | {} | - | {} | -, {} |",
             c.head.threshold,
             p(c.alone),
             p(c.blend),
+            p(c.blend_gated),
             p(c.rules_or_blend),
             p(c.false_alarms_alone),
             p(c.false_alarms_blend),
