@@ -22,6 +22,8 @@ pub struct Context {
     pub model: ContextModel,
     health: ClaimHead,
     earnings: ClaimHead,
+    /// The vectors of the quoted FTC/FDA examples, in `explain::quoted` order.
+    examples: Vec<Vec<f32>>,
 }
 
 impl Context {
@@ -32,6 +34,22 @@ impl Context {
             Head::EarningsClaim => Some(&self.earnings),
             _ => None,
         }
+    }
+
+    /// The quoted claim of `kind` (`health`, `earnings`) nearest in meaning
+    /// to a draft whose embedding is `e` (both unit vectors: a dot product).
+    pub fn nearest(&self, kind: &str, e: &[f32]) -> Option<tactful_classify::explain::Quoted> {
+        let quoted = tactful_classify::explain::quoted();
+        if self.examples.len() != quoted.len() {
+            return None;
+        }
+        quoted
+            .iter()
+            .zip(&self.examples)
+            .filter(|(q, v)| q.kind == kind && v.len() == e.len())
+            .map(|(q, v)| (v.iter().zip(e).map(|(a, b)| a * b).sum::<f32>(), q))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, q)| *q)
     }
 }
 
@@ -65,7 +83,12 @@ pub fn load(dir: &Path) -> Result<Context> {
             ))
         })
     };
-    Ok(Context { model, health: head("health-claim")?, earnings: head("earnings-claim")? })
+    Ok(Context {
+        model,
+        health: head("health-claim")?,
+        earnings: head("earnings-claim")?,
+        examples: tactful_context::shipped_examples(),
+    })
 }
 
 /// The installed model, loaded once per process: `None` when no model is
@@ -144,5 +167,25 @@ fn from_zip(bytes: Vec<u8>, depth: usize) -> std::result::Result<[Vec<u8>; 2], S
         ([Some(w), Some(t)], _) => Ok([w, t]),
         (_, Some(inner)) => from_zip(inner, depth + 1),
         _ => Err(format!("holds no {} and {} (is this all-MiniLM-L6-v2?)", FILES[0], FILES[1])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// heads.json keeps one unit vector per quoted FTC/FDA example, in the
+    /// examples' order: retraining the examples without the context model
+    /// would leave a finding quoting the wrong claim.
+    #[test]
+    fn every_quoted_example_has_its_vector_in_the_shipped_heads() {
+        let vectors = tactful_context::shipped_examples();
+        assert_eq!(
+            vectors.len(),
+            tactful_classify::explain::quoted().len(),
+            "run tactful-train --context DIR"
+        );
+        for v in &vectors {
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-3, "a vector of length {norm}");
+        }
     }
 }

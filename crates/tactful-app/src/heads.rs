@@ -127,7 +127,13 @@ fn claim_findings(
             let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
             let _ = write!(msg, " The words that weighed most: {}.", quoted.join(", "));
         }
-        if let Some(q) = tactful_classify::explain::nearest(kind, text) {
+        // With the draft's embedding, the quoted claim nearest in meaning;
+        // else the one that shares the most words.
+        let quoted = match (&embedding, context) {
+            (Some(e), Some(c)) => c.nearest(kind, e),
+            _ => None,
+        };
+        if let Some(q) = quoted.or_else(|| tactful_classify::explain::nearest(kind, text)) {
             let short: String = q.text.chars().take(140).collect();
             let more = if short.len() < q.text.len() { "…" } else { "" };
             let _ = write!(msg, " It reads like a claim quoted in {}: \"{short}{more}\"", q.document);

@@ -74,6 +74,12 @@ pub struct Quoted {
 /// The shipped examples: `kind<TAB>document<TAB>text` lines.
 const EXAMPLES: &str = include_str!("../models/claim-examples.tsv");
 
+/// Every shipped example, in the file's order (the order the context
+/// model's vectors of them are stored in).
+pub fn quoted() -> &'static [Quoted] {
+    examples()
+}
+
 fn examples() -> &'static [Quoted] {
     static LIST: std::sync::OnceLock<Vec<Quoted>> = std::sync::OnceLock::new();
     LIST.get_or_init(|| {

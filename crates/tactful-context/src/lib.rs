@@ -119,6 +119,21 @@ impl ClaimHead {
 /// (`health-claim`, `earnings-claim`), written by `tactful-train --context`.
 pub const HEADS_JSON: &str = include_str!("../heads.json");
 
+/// The context model's vector of each FTC/FDA example the claim findings
+/// quote (`tactful_classify::explain::quoted`, same order), so a finding
+/// can name the quoted claim nearest in meaning; empty if the file has none.
+pub fn shipped_examples() -> Vec<Vec<f32>> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(HEADS_JSON) else { return Vec::new() };
+    v["examples"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| r.as_array()?.iter().map(|x| x.as_f64().map(|x| x as f32)).collect())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The shipped head for `name`, if the file has one.
 pub fn shipped_head(name: &str) -> Option<ClaimHead> {
     let v: serde_json::Value = serde_json::from_str(HEADS_JSON).ok()?;

@@ -897,6 +897,7 @@ fn context_embeddings(args: &Settings) -> Result<Option<tactful_train::context::
     }
     let mut texts: Vec<&str> =
         sets.iter().flat_map(|(_, _, ex)| ex.iter().map(|e| e.text.as_str())).collect();
+    texts.extend(tactful_classify::explain::quoted().iter().map(|q| q.text));
     let mut others = Vec::new();
     for &head in args.heads.iter().filter(|h| measured_with_context(**h)) {
         others.extend(tactful_train::head_examples(&args.data, head, args.policy)?);
@@ -1008,7 +1009,17 @@ fn run(args: &Settings) -> Result<()> {
                 .filter_map(|r| r.context.as_ref().map(|c| (r.head.as_str().to_string(), c.head.to_json())))
                 .collect();
             let path = data::workspace_root().join("crates").join("tactful-context").join("heads.json");
-            let json = serde_json::json!({ "model": "all-MiniLM-L6-v2", "heads": heads });
+            // The quoted examples' vectors, rounded (five decimals of a unit
+            // vector move a cosine by less than 1e-4).
+            let examples: Vec<Vec<f64>> = tactful_classify::explain::quoted()
+                .iter()
+                .map(|q| {
+                    let e = context.as_ref().map_or(&[][..], |c| c.get(q.text));
+                    e.iter().map(|&x| (f64::from(x) * 1e5).round() / 1e5).collect()
+                })
+                .collect();
+            let json =
+                serde_json::json!({ "model": "all-MiniLM-L6-v2", "heads": heads, "examples": examples });
             std::fs::write(&path, format!("{json}\n"))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             println!("wrote {}", path.display());
