@@ -88,7 +88,7 @@ fn claim_findings(
     let mut embedding: Option<Vec<f32>> = None;
     for (i, (code, head, _, kind)) in heads.into_iter().enumerate() {
         let (model, p) = if head == Head::HealthClaim { (health, p_health) } else { (earnings, p_earnings) };
-        if !wanted_now[i] || !engine.external_allows(code, text, channel) {
+        if !wanted_now[i] {
             continue;
         }
         let flagged = match context.and_then(|c| c.head(head).map(|h| (c, h))) {
@@ -100,7 +100,9 @@ fn claim_findings(
             }
             None => p >= model.threshold(),
         };
-        if !flagged {
+        // The rule's own `unless`/`requires` read the text again: only for a
+        // draft the head flags, never on every post of a bulk check.
+        if !flagged || !engine.external_allows(code, text, channel) {
             continue;
         }
         // An earnings claim is about money: it names money, earning, a job,
