@@ -116,3 +116,31 @@ fn installing_from_a_file_that_is_not_the_model_names_it_and_writes_nothing() {
     assert!(text(&o).contains("notes.txt") && text(&o).contains("not a zip"), "{}", text(&o));
     assert!(!to.join("model.safetensors").exists());
 }
+
+/// A distributor's draft sent for approval is one draft a person waits on:
+/// read in context, as `tactful check` reads it.
+#[test]
+fn a_draft_sent_for_approval_is_read_in_context() {
+    let Some(model) = installed("company-draft") else { return };
+    let dir = scratch("company-draft-store");
+    let db = dir.join("store.db");
+    let roster = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/company/roster.csv");
+    let o =
+        command().args(["company", "roster", "import"]).arg(&roster).arg("--db").arg(&db).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let submit = |model: Option<&PathBuf>| {
+        let mut c = command();
+        if let Some(m) = model {
+            c.env("TACTFUL_CONTEXT_MODEL", m);
+        }
+        let o = c
+            .args(["company", "draft", "submit", "--distributor", "D1", BLOOD_SUGAR, "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        text(&o)
+    };
+    assert!(submit(Some(&model)).contains("CLM001"), "with the model");
+    assert!(!submit(None).contains("CLM001"), "without the model");
+}

@@ -134,7 +134,7 @@ pub fn submit(
         }
         let more = approved_claims(db, company)?;
         let findings: Vec<CaseFinding> = policy
-            .judge_with(text, checker.check(text, Channel::Post), &more)
+            .judge_with(text, checker.check_draft(text, Channel::Post), &more)
             .iter()
             .map(CaseFinding::from)
             .collect();

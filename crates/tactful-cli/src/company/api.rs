@@ -123,6 +123,9 @@ pub fn serve(
     tactful_console::schema::migrate(store.people())?;
     let location = store.location();
     let (checker, policy) = judge.load(store.people())?;
+    // Drafts sent for approval through the API are read in context when the
+    // model is installed (bulk scans never are).
+    let checker = checker.with_context(tactful_app::context::installed()?);
     drop(store);
     let listener =
         std::net::TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;

@@ -79,6 +79,7 @@ pub fn run(c: &DraftCommand) -> Result<u8> {
             };
             let mut store = open(db)?;
             let (checker, policy) = judge.load(store.people())?;
+            let checker = checker.with_context(tactful_app::context::installed()?);
             let d = draft::submit(store.people(), &who.actor(), &checker, &policy, distributor, &text)
                 .map_err(usage)?;
             show(&mut out, &d)?;

@@ -377,7 +377,12 @@ pub(super) fn judge(db: &mut dyn tactful_store::people::Db, company: i64) -> Res
     if let Some(j) = lock().iter().find(|j| texts(j.saved.as_ref()) == texts(saved.as_ref())) {
         return Ok(j.clone());
     }
-    let j = Arc::new(Judge::of(saved)?);
+    // A draft sent for approval is one draft a person waits on: read in
+    // context when the model is installed (loaded once per process).
+    let context = tactful_app::context::installed().map_err(|e| Error::Input(e.to_string()))?;
+    let mut j = Judge::of(saved)?;
+    j.checker = j.checker.with_context(context);
+    let j = Arc::new(j);
     let mut kept = lock();
     kept.insert(0, j.clone());
     kept.truncate(4);
