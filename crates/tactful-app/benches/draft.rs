@@ -3,9 +3,10 @@
 //! folder (default: $TACTFUL_CONTEXT_MODEL, else target/models/context-model)
 //! and how many texts (default 600): real posts of the shared data (the
 //! claims of claims-dev-2 and ordinary texts of the benign set), each checked
-//! alone, on one thread. Prints p50, p90, p99 and the longest, in ms, for the
+//! alone, one after another. Prints p50, p90, p99 and the longest, in ms, for the
 //! checker without the model (the baseline, same run), with it, and the
-//! encoder alone (what a draft costs when both claim heads must read it).
+//! encoder alone (what a draft costs when both claim heads must read it),
+//! with its products split across two threads (the default) and on one.
 
 use std::time::Instant;
 
@@ -55,6 +56,8 @@ fn main() {
         });
     let n: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(600);
     let context = std::sync::Arc::new(tactful_app::context::load(&dir).unwrap_or_else(|e| panic!("{e}")));
+    let mut one = tactful_app::context::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    one.model.set_two_threads(false);
     let texts = texts(n);
     let plain = tactful_app::Checker::builtin();
     let with = tactful_app::Checker::builtin().with_context(Some(context.clone()));
@@ -76,12 +79,14 @@ fn main() {
     let base = time(&|t| drop(plain.check_draft(t, Channel::Post)));
     let ctx = time(&|t| drop(with.check_draft(t, Channel::Post)));
     let enc = time(&|t| drop(context.model.embed(t)));
+    let enc_one = time(&|t| drop(one.model.embed(t)));
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let words = texts.iter().map(|t| t.split_whitespace().count()).sum::<usize>() as f64 / texts.len() as f64;
-    println!("{} drafts, {words:.0} words on average, one thread, ms a draft:", texts.len());
+    println!("{} drafts, {words:.0} words on average, one after another, ms a draft:", texts.len());
     println!("  check without the model (baseline)  {}", pct(base.clone()));
     println!("  check with the context model        {}", pct(ctx.clone()));
     println!("  the encoder alone, every draft      {}", pct(enc.clone()));
+    println!("  the same on one thread              {}", pct(enc_one));
     println!(
         "  mean: with the model {:.1}x the baseline; the encoder alone {:.1}x",
         mean(&ctx) / mean(&base),

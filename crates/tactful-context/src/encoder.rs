@@ -40,9 +40,17 @@ pub struct Encoder {
     segment: Array1<f32>,
     norm: Norm,
     layers: Vec<Layer>,
+    /// Split each large product across two threads (one draft a person
+    /// waits on); off where many texts are embedded side by side already.
+    two_threads: bool,
 }
 
 impl Encoder {
+    /// Whether each large product is split across two threads (the default).
+    pub fn set_two_threads(&mut self, on: bool) {
+        self.two_threads = on;
+    }
+
     /// Longest input the position table allows.
     pub fn max_tokens(&self) -> usize {
         self.position.nrows()
@@ -123,6 +131,7 @@ impl Encoder {
             segment: Array1::from_vec(segment[..WIDTH].to_vec()),
             norm,
             layers,
+            two_threads: true,
         })
     }
 
@@ -142,7 +151,7 @@ impl Encoder {
         layer_norm(&mut x, &self.norm);
         let scale = 1.0 / (HEAD_WIDTH as f32).sqrt();
         for l in &self.layers {
-            let qkv = x.dot(&l.qkv) + &l.qkv_b;
+            let qkv = product(&x, &l.qkv, self.two_threads) + &l.qkv_b;
             let mut context = Array2::<f32>::zeros((n, WIDTH));
             for h in 0..HEADS {
                 let at = h * HEAD_WIDTH;
@@ -158,12 +167,12 @@ impl Encoder {
                 }
                 context.slice_axis_mut(Axis(1), Slice::from(at..at + HEAD_WIDTH)).assign(&weights.dot(&v));
             }
-            let mut a = context.dot(&l.out) + &l.out_b;
+            let mut a = product(&context, &l.out, self.two_threads) + &l.out_b;
             a += &x;
             layer_norm(&mut a, &l.norm1);
-            let mut f = a.dot(&l.up) + &l.up_b;
+            let mut f = product(&a, &l.up, self.two_threads) + &l.up_b;
             f.mapv_inplace(gelu);
-            let mut o = f.dot(&l.down) + &l.down_b;
+            let mut o = product(&f, &l.down, self.two_threads) + &l.down_b;
             o += &a;
             layer_norm(&mut o, &l.norm2);
             x = o;
@@ -172,6 +181,24 @@ impl Encoder {
         let norm = mean.dot(&mean).sqrt().max(1e-12);
         mean.iter().map(|v| v / norm).collect()
     }
+}
+
+/// `x · w`, its columns split across two threads when the product is large
+/// enough to pay for a second thread (a person waits on this draft; the
+/// machine has cores to spare).
+fn product(x: &Array2<f32>, w: &Array2<f32>, two_threads: bool) -> Array2<f32> {
+    let cols = w.ncols();
+    if !two_threads || x.nrows() * cols < 16 * 1024 {
+        return x.dot(w);
+    }
+    let half = cols / 2;
+    let (left, right) =
+        (w.slice_axis(Axis(1), Slice::from(..half)), w.slice_axis(Axis(1), Slice::from(half..)));
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| x.dot(&right));
+        (x.dot(&left), other.join().expect("product thread"))
+    });
+    ndarray::concatenate(Axis(1), &[a.view(), b.view()]).expect("same rows")
 }
 
 fn layer_norm(x: &mut Array2<f32>, n: &Norm) {

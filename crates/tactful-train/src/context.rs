@@ -123,7 +123,9 @@ impl Loaded {
                 .with_context(|| format!("cannot read {} (the context model's folder)", path.display()))
         };
         let (weights, tokenizer) = (read("model.safetensors")?, read("tokenizer.json")?);
-        let model = ContextModel::from_parts(&weights, &tokenizer)?;
+        let mut model = ContextModel::from_parts(&weights, &tokenizer)?;
+        // `embed_all` already runs a text per core.
+        model.set_two_threads(false);
         Ok(Loaded { model, id: model_id(&weights, &tokenizer) })
     }
 }

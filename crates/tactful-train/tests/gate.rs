@@ -221,3 +221,22 @@ fn the_blend_with_the_context_model_catches_085_of_the_claims_left_out() {
         );
     }
 }
+
+/// A draft's products split across two threads give the vectors one thread
+/// gives (each output column is computed alone either way).
+#[test]
+fn the_encoder_on_two_threads_gives_the_one_thread_vectors() {
+    let Some(data) = data_dir() else { return };
+    let Some(dir) = context_dir() else { return };
+    let one = tactful_train::context::Loaded::read(&dir).unwrap();
+    let mut two = tactful_train::context::Loaded::read(&dir).unwrap();
+    two.model.set_two_threads(true);
+    let sets = tactful_train::head_examples(&data, Head::HealthClaim, Policy::Default).unwrap();
+    let texts: Vec<&str> =
+        sets.iter().flat_map(|(_, _, ex)| ex.iter().map(|e| e.text.as_str())).step_by(97).take(60).collect();
+    assert!(texts.len() >= 50);
+    for t in texts {
+        let (a, b) = (one.model.embed(t), two.model.embed(t));
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-6), "{t:?}");
+    }
+}
