@@ -60,11 +60,7 @@ pub fn folder() -> Option<PathBuf> {
     match std::env::var_os("TACTFUL_CONTEXT_MODEL") {
         Some(v) if v == "off" => None,
         Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
-        _ => std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .map(|base| base.join("tactful").join("context-model")),
+        _ => Some(crate::data_dir().join("context-model")),
     }
 }
 

@@ -20,4 +20,16 @@ pub mod scan;
 pub mod today;
 
 pub use checker::Checker;
+
+/// tactful's own folder among the person's data: `$XDG_DATA_HOME/tactful`,
+/// else `~/.local/share/tactful` (the default store and the context model
+/// live there).
+pub fn data_dir() -> std::path::PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("tactful")
+}
 pub use error::{Error, Result};

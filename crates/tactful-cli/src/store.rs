@@ -19,12 +19,7 @@ pub fn location(db: Option<&str>) -> String {
 
 /// `$XDG_DATA_HOME/tactful/tactful.db`, or `~/.local/share/tactful/tactful.db`.
 pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("tactful").join("tactful.db")
+    tactful_app::data_dir().join("tactful.db")
 }
 
 /// `--db PATH|URL`, declared once for every command that reads or writes the store.
