@@ -20,9 +20,11 @@ pub const FALSE_ALARM_TARGET: f64 = 0.005;
 /// How many folds the documents are dealt into.
 pub const FOLDS: usize = 10;
 
-fn hash(s: &str, seed: u64) -> u64 {
+/// FNV-1a from `seed`, with a final mix: the folds' dealing, and the keys of
+/// the context model's cache.
+pub(crate) fn hash(bytes: &[u8], seed: u64) -> u64 {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ seed;
-    for b in s.bytes() {
+    for &b in bytes {
         h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
     }
     h ^ (h >> 31)
@@ -148,7 +150,7 @@ pub fn run(
     let sets = crate::head_examples(data, head, policy)?;
     let fold_of = |e: &Example, claim_source: bool| {
         let key = if claim_source { &e.doc } else { &e.text };
-        (hash(key, seed) % FOLDS as u64) as usize
+        (hash(key.as_bytes(), seed) % FOLDS as u64) as usize
     };
     // Copies of each training claim with words dropped (`dropout_copies`),
     // in their claim's fold.
@@ -234,16 +236,17 @@ pub fn run(
     let engine = tactful_packs::builtin_engine();
     // Ordinary texts no rule of the head's categories flags: where a rule
     // fired, `tactful check` shows the rule's finding, never the head's.
-    let beside: Vec<bool> =
-        rows.iter().map(|r| ordinary(r) && !rules_catch(&engine, head, &r.ex.text)).collect();
+    // The rules' verdict on each ordinary text and each claim, read once.
+    let claim = |r: &Row<'_>| r.claim_source && r.ex.class == 1 && !r.copy;
+    let ruled: Vec<bool> =
+        rows.iter().map(|r| (ordinary(r) || claim(r)) && rules_catch(&engine, head, &r.ex.text)).collect();
+    let beside: Vec<bool> = rows.iter().zip(&ruled).map(|(r, &hit)| ordinary(r) && !hit).collect();
     let counted = |i: usize| if cfg.fa_beside_rules { beside[i] } else { ordinary(&rows[i]) };
-    let mut neg: Vec<f32> = (0..rows.len()).filter(|&i| counted(i)).map(|i| p[i]).collect();
-    neg.sort_by(|a, b| b.total_cmp(a));
+    let neg: Vec<f32> = (0..rows.len()).filter(|&i| counted(i)).map(|i| p[i]).collect();
     let target =
         std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
-    let allowed = (neg.len() as f64 * target).floor() as usize;
-    // Flag p > the (allowed+1)-th highest ordinary score: at most `allowed` false alarms.
-    let threshold = neg.get(allowed).map_or(0.5, |&x| next_up(x)).clamp(0.05, 0.99);
+    let cut_p = cut(neg, target);
+    let threshold = if cut_p.is_finite() { cut_p } else { 0.5 }.clamp(0.05, 0.99);
     model.set_threshold(threshold);
     let mut top_ordinary: Vec<(f32, &'static str, String)> = rows
         .iter()
@@ -265,25 +268,27 @@ pub fn run(
             fa_beside.0 += usize::from(pi >= threshold);
             fa_beside.1 += 1;
         }
-        if r.claim_source && r.ex.class == 1 && !r.copy {
+        if claim(r) {
             let c = recall.entry(r.ex.source.to_string()).or_default();
-            tally(c, r.ex, pi >= threshold, rules_catch(&engine, head, &r.ex.text));
+            tally(c, r.ex, pi >= threshold, ruled[i]);
         }
     }
+    let test_ruled: Vec<bool> = test
+        .iter()
+        .map(|(e, claim_source)| *claim_source && e.class == 1 && rules_catch(&engine, head, &e.text))
+        .collect();
     let mut test_recall = [0usize; 8];
     let mut test_fa = (0, 0);
-    for (e, claim_source) in &test {
+    for (j, (e, claim_source)) in test.iter().enumerate() {
         let hit = model.classify(e.input(), &mut scratch).label == head.classes()[1];
         if *claim_source && e.class == 1 {
-            tally(&mut test_recall, e, hit, rules_catch(&engine, head, &e.text));
+            tally(&mut test_recall, e, hit, test_ruled[j]);
         } else if !claim_source && e.source != "pack_examples" && e.class == 0 {
             test_fa.0 += usize::from(hit);
             test_fa.1 += 1;
         }
     }
     let context = context.map(|emb| {
-        let target =
-            std::env::var("TACTFUL_TRAIN_FA").ok().and_then(|v| v.parse().ok()).unwrap_or(FALSE_ALARM_TARGET);
         // Out-of-fold context logits; the word-dropped copies are not embedded.
         let mut ze = vec![0f32; rows.len()];
         let fit = |keep: &dyn Fn(&Row<'_>) -> bool| {
@@ -339,14 +344,14 @@ pub fn run(
                 add(&mut fig.false_alarms_alone, ze[i] >= t_alone);
                 add(&mut fig.false_alarms_blend, blend[i] >= t_blend);
             }
-            if r.claim_source && r.ex.class == 1 && !r.copy && !r.ex.fragment {
+            if claim(r) && !r.ex.fragment {
                 add(&mut fig.alone, ze[i] >= t_alone);
                 add(&mut fig.blend, blend[i] >= t_blend);
                 add(&mut fig.blend_gated, blend[i] >= t_blend && gates_keep(&model, head, &r.ex.text));
-                add(&mut fig.rules_or_blend, blend[i] >= t_blend || rules_catch(&engine, head, &r.ex.text));
+                add(&mut fig.rules_or_blend, blend[i] >= t_blend || ruled[i]);
             }
         }
-        for (e, claim_source) in &test {
+        for (j, (e, claim_source)) in test.iter().enumerate() {
             let mut out = [0f32];
             model.logits(e.input(), &mut scratch, &mut out);
             let x = emb.get(&e.text);
@@ -354,7 +359,7 @@ pub fn run(
             if *claim_source && e.class == 1 && !e.fragment {
                 add(&mut fig.test_alone, alone);
                 add(&mut fig.test_blend, both);
-                add(&mut fig.test_rules_or_blend, both || rules_catch(&engine, head, &e.text));
+                add(&mut fig.test_rules_or_blend, both || test_ruled[j]);
             } else if !claim_source && e.source != "pack_examples" && e.class == 0 {
                 add(&mut fig.test_false_alarms_blend, both);
             }

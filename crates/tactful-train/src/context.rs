@@ -8,6 +8,8 @@ use std::path::Path;
 
 use tactful_context::ContextModel;
 
+use crate::claims::hash;
+
 /// Each text's embedding, by text.
 pub struct Embeddings {
     pub by_text: HashMap<String, Vec<f32>>,
@@ -17,14 +19,6 @@ impl Embeddings {
     pub fn get(&self, text: &str) -> &[f32] {
         self.by_text.get(text).map_or(&[], Vec::as_slice)
     }
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-    }
-    h
 }
 
 /// Embed `texts` with `model`, reading and extending the cache at `cache`
@@ -50,7 +44,7 @@ pub fn embed_all(
         }
     }
     let mut todo: Vec<&str> =
-        texts.iter().copied().filter(|t| !known.contains_key(&fnv(t.as_bytes()))).collect();
+        texts.iter().copied().filter(|t| !known.contains_key(&hash(t.as_bytes(), 0))).collect();
     todo.sort_unstable();
     todo.dedup();
     if !todo.is_empty() {
@@ -77,7 +71,7 @@ pub fn embed_all(
                                 if n.is_multiple_of(2000) {
                                     eprintln!("  {n} of {total} ({:.0} s)", start.elapsed().as_secs_f64());
                                 }
-                                (fnv(t.as_bytes()), model.embed(t))
+                                (hash(t.as_bytes(), 0), model.embed(t))
                             })
                             .collect::<Vec<_>>()
                     })
@@ -102,7 +96,7 @@ pub fn embed_all(
     }
     let by_text = texts
         .iter()
-        .map(|t| (t.to_string(), known.get(&fnv(t.as_bytes())).cloned().unwrap_or_default()))
+        .map(|t| (t.to_string(), known.get(&hash(t.as_bytes(), 0)).cloned().unwrap_or_default()))
         .collect();
     Ok(Embeddings { by_text })
 }
@@ -132,5 +126,5 @@ impl Loaded {
 
 /// Identity of a model's files, for the cache.
 pub fn model_id(weights: &[u8], tokenizer: &[u8]) -> u64 {
-    fnv(weights) ^ fnv(tokenizer).rotate_left(17)
+    hash(weights, 0) ^ hash(tokenizer, 1)
 }
