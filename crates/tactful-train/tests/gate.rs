@@ -167,17 +167,7 @@ fn claim_heads_catch_claims_from_documents_they_never_saw() {
 /// The context model's folder (`scripts/test.sh` installs the pinned wheel
 /// there and sets TACTFUL_TEST_CONTEXT_MODEL); under CI it must be there.
 fn context_dir() -> Option<std::path::PathBuf> {
-    match std::env::var_os("TACTFUL_TEST_CONTEXT_MODEL") {
-        Some(p) => Some(p.into()),
-        None => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TACTFUL_TEST_CONTEXT_MODEL is not set: under CI the context model's gate must run (scripts/test.sh sets it)"
-            );
-            eprintln!("SKIPPED: TACTFUL_TEST_CONTEXT_MODEL not set");
-            None
-        }
-    }
+    tactful_testkit::path_from_script("TACTFUL_TEST_CONTEXT_MODEL")
 }
 
 /// The target, held out: with the context model, the blend catches
