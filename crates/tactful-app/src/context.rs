@@ -66,11 +66,8 @@ pub fn folder() -> Option<PathBuf> {
 
 /// Load the model in `dir`.
 pub fn load(dir: &Path) -> Result<Context> {
-    let read = |name: &str| {
-        let path = dir.join(name);
-        std::fs::read(&path).map_err(|e| Error::Input(format!("{}: {e}", path.display())))
-    };
-    let model = ContextModel::from_parts(&read(FILES[0])?, &read(FILES[1])?)
+    let [weights, tokenizer] = read_files(dir)?;
+    let model = ContextModel::from_parts(&weights, &tokenizer)
         .map_err(|e| Error::Input(format!("{}: {e}", dir.display())))?;
     let head = |name: &str| {
         tactful_context::shipped_head(name).ok_or_else(|| {
