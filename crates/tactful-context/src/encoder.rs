@@ -1,10 +1,12 @@
 //! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT, 384 wide), run on
 //! one text at a time and mean pooled, as sentence-transformers does. One
 //! text needs no padding, so no attention mask: every token is a real one.
+//! Matrices are row-major `Vec<f32>`, one row a token; every product goes
+//! through `tactful-matmul`, whose weights are packed once here at load time.
 
 use std::collections::HashMap;
 
-use ndarray::{Array1, Array2, Axis, Slice};
+use tactful_matmul::{Activation, Packed};
 
 use crate::ContextError;
 use crate::safetensors::Tensor;
@@ -16,28 +18,27 @@ const HEAD_WIDTH: usize = WIDTH / HEADS;
 const LAYERS: usize = 6;
 
 struct Norm {
-    w: Array1<f32>,
-    b: Array1<f32>,
+    w: Vec<f32>,
+    b: Vec<f32>,
 }
 
 struct Layer {
     /// Query, key and value projections side by side (in × 3·out): one product.
-    qkv: Array2<f32>,
-    qkv_b: Array1<f32>,
-    out: Array2<f32>,
-    out_b: Array1<f32>,
+    qkv: Packed,
+    out: Packed,
     norm1: Norm,
-    up: Array2<f32>,
-    up_b: Array1<f32>,
-    down: Array2<f32>,
-    down_b: Array1<f32>,
+    /// The feed-forward's widening product, GELU applied as it is stored.
+    up: Packed,
+    down: Packed,
     norm2: Norm,
 }
 
 pub struct Encoder {
-    word: Array2<f32>,
-    position: Array2<f32>,
-    segment: Array1<f32>,
+    /// vocabulary × WIDTH
+    word: Vec<f32>,
+    /// positions × WIDTH
+    position: Vec<f32>,
+    segment: Vec<f32>,
     norm: Norm,
     layers: Vec<Layer>,
     /// Split each large product across two threads (one draft a person
@@ -53,11 +54,11 @@ impl Encoder {
 
     /// Longest input the position table allows.
     pub fn max_tokens(&self) -> usize {
-        self.position.nrows()
+        self.position.len() / WIDTH
     }
 
     pub fn vocab_size(&self) -> usize {
-        self.word.nrows()
+        self.word.len() / WIDTH
     }
 
     pub fn from_tensors(mut t: HashMap<String, Tensor>) -> Result<Encoder, ContextError> {
@@ -76,63 +77,63 @@ impl Encoder {
             }
             Ok(tensor.data)
         };
-        let vector = |v: Vec<f32>| Array1::from_vec(v);
-        // Linear layers are stored out × in; the products here want in × out.
-        let linear = |v: Vec<f32>, out: usize, inp: usize| {
-            Array2::from_shape_vec((out, inp), v)
-                .expect("shape checked")
-                .reversed_axes()
-                .as_standard_layout()
-                .into_owned()
+        // Linear layers are stored out × in; the products want in × out.
+        let transpose = |v: &[f32], out: usize, inp: usize| {
+            let mut t = vec![0.0; v.len()];
+            for o in 0..out {
+                for i in 0..inp {
+                    t[i * out + o] = v[o * inp + i];
+                }
+            }
+            t
+        };
+        let linear = |v: Vec<f32>, b: Vec<f32>, out: usize, inp: usize| {
+            Packed::new(&transpose(&v, out, inp), inp, out, &b)
         };
         let word = take("embeddings.word_embeddings.weight", &[0, WIDTH])?;
-        let vocab = word.len() / WIDTH;
         let position = take("embeddings.position_embeddings.weight", &[0, WIDTH])?;
-        let positions = position.len() / WIDTH;
         let segment = take("embeddings.token_type_embeddings.weight", &[0, WIDTH])?;
         let norm = Norm {
-            w: vector(take("embeddings.LayerNorm.weight", &[WIDTH])?),
-            b: vector(take("embeddings.LayerNorm.bias", &[WIDTH])?),
+            w: take("embeddings.LayerNorm.weight", &[WIDTH])?,
+            b: take("embeddings.LayerNorm.bias", &[WIDTH])?,
         };
         let mut layers = Vec::with_capacity(LAYERS);
         for i in 0..LAYERS {
             let p = format!("encoder.layer.{i}.");
             let mut get = |n: &str, shape: &[usize]| take(&format!("{p}{n}"), shape);
-            let q = linear(get("attention.self.query.weight", &[WIDTH, WIDTH])?, WIDTH, WIDTH);
-            let k = linear(get("attention.self.key.weight", &[WIDTH, WIDTH])?, WIDTH, WIDTH);
-            let v = linear(get("attention.self.value.weight", &[WIDTH, WIDTH])?, WIDTH, WIDTH);
-            let qkv = ndarray::concatenate(Axis(1), &[q.view(), k.view(), v.view()]).expect("same rows");
+            // Query, key and value are stacked out-wise, so one transpose
+            // puts them side by side.
+            let mut qkv = get("attention.self.query.weight", &[WIDTH, WIDTH])?;
+            qkv.extend(get("attention.self.key.weight", &[WIDTH, WIDTH])?);
+            qkv.extend(get("attention.self.value.weight", &[WIDTH, WIDTH])?);
             let mut qkv_b = get("attention.self.query.bias", &[WIDTH])?;
             qkv_b.extend(get("attention.self.key.bias", &[WIDTH])?);
             qkv_b.extend(get("attention.self.value.bias", &[WIDTH])?);
             let inner = 4 * WIDTH;
+            let out_w = get("attention.output.dense.weight", &[WIDTH, WIDTH])?;
+            let out_b = get("attention.output.dense.bias", &[WIDTH])?;
+            let norm1 = Norm {
+                w: get("attention.output.LayerNorm.weight", &[WIDTH])?,
+                b: get("attention.output.LayerNorm.bias", &[WIDTH])?,
+            };
+            let up_w = get("intermediate.dense.weight", &[inner, WIDTH])?;
+            let up_b = get("intermediate.dense.bias", &[inner])?;
+            let down_w = get("output.dense.weight", &[WIDTH, inner])?;
+            let down_b = get("output.dense.bias", &[WIDTH])?;
+            let norm2 = Norm {
+                w: get("output.LayerNorm.weight", &[WIDTH])?,
+                b: get("output.LayerNorm.bias", &[WIDTH])?,
+            };
             layers.push(Layer {
-                qkv,
-                qkv_b: vector(qkv_b),
-                out: linear(get("attention.output.dense.weight", &[WIDTH, WIDTH])?, WIDTH, WIDTH),
-                out_b: vector(get("attention.output.dense.bias", &[WIDTH])?),
-                norm1: Norm {
-                    w: vector(get("attention.output.LayerNorm.weight", &[WIDTH])?),
-                    b: vector(get("attention.output.LayerNorm.bias", &[WIDTH])?),
-                },
-                up: linear(get("intermediate.dense.weight", &[inner, WIDTH])?, inner, WIDTH),
-                up_b: vector(get("intermediate.dense.bias", &[inner])?),
-                down: linear(get("output.dense.weight", &[WIDTH, inner])?, WIDTH, inner),
-                down_b: vector(get("output.dense.bias", &[WIDTH])?),
-                norm2: Norm {
-                    w: vector(get("output.LayerNorm.weight", &[WIDTH])?),
-                    b: vector(get("output.LayerNorm.bias", &[WIDTH])?),
-                },
+                qkv: linear(qkv, qkv_b, 3 * WIDTH, WIDTH),
+                out: linear(out_w, out_b, WIDTH, WIDTH),
+                norm1,
+                up: linear(up_w, up_b, inner, WIDTH),
+                down: linear(down_w, down_b, WIDTH, inner),
+                norm2,
             });
         }
-        Ok(Encoder {
-            word: Array2::from_shape_vec((vocab, WIDTH), word).expect("shape checked"),
-            position: Array2::from_shape_vec((positions, WIDTH), position).expect("shape checked"),
-            segment: Array1::from_vec(segment[..WIDTH].to_vec()),
-            norm,
-            layers,
-            two_threads: true,
-        })
+        Ok(Encoder { word, position, segment: segment[..WIDTH].to_vec(), norm, layers, two_threads: true })
     }
 
     /// The text's vector (unit length) from its token ids, `[CLS]` and
@@ -140,89 +141,91 @@ impl Encoder {
     /// the position table are dropped (the tokenizer truncates first).
     pub fn embed(&self, ids: &[u32]) -> Vec<f32> {
         let n = ids.len().min(self.max_tokens()).max(1);
-        let mut x = Array2::<f32>::zeros((n, WIDTH));
-        for (i, mut row) in x.rows_mut().into_iter().enumerate() {
+        let mut x = vec![0.0; n * WIDTH];
+        for (i, row) in x.chunks_exact_mut(WIDTH).enumerate() {
             let id = ids.get(i).map_or(0, |&id| id as usize);
             let id = if id < self.vocab_size() { id } else { 0 };
-            row.assign(&self.word.row(id));
-            row += &self.position.row(i);
-            row += &self.segment;
+            let (word, position) = (&self.word[id * WIDTH..][..WIDTH], &self.position[i * WIDTH..][..WIDTH]);
+            for (((v, w), p), s) in row.iter_mut().zip(word).zip(position).zip(&self.segment) {
+                *v = w + p + s;
+            }
         }
         layer_norm(&mut x, &self.norm);
-        let scale = 1.0 / (HEAD_WIDTH as f32).sqrt();
+        let two = self.two_threads;
         for l in &self.layers {
-            let qkv = product(&x, &l.qkv, self.two_threads) + &l.qkv_b;
-            let mut context = Array2::<f32>::zeros((n, WIDTH));
-            for h in 0..HEADS {
-                let at = h * HEAD_WIDTH;
-                let q = qkv.slice_axis(Axis(1), Slice::from(at..at + HEAD_WIDTH));
-                let k = qkv.slice_axis(Axis(1), Slice::from(WIDTH + at..WIDTH + at + HEAD_WIDTH));
-                let v = qkv.slice_axis(Axis(1), Slice::from(2 * WIDTH + at..2 * WIDTH + at + HEAD_WIDTH));
-                let mut weights = q.dot(&k.t());
-                for mut row in weights.rows_mut() {
-                    let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v * scale));
-                    row.mapv_inplace(|v| (v * scale - max).exp());
-                    let sum = row.sum();
-                    row /= sum;
-                }
-                context.slice_axis_mut(Axis(1), Slice::from(at..at + HEAD_WIDTH)).assign(&weights.dot(&v));
-            }
-            let mut a = product(&context, &l.out, self.two_threads) + &l.out_b;
-            a += &x;
+            let qkv = l.qkv.product(&x, n, Activation::None, two);
+            let context = attention(&qkv, n);
+            let mut a = l.out.product(&context, n, Activation::None, two);
+            add(&mut a, &x);
             layer_norm(&mut a, &l.norm1);
-            let mut f = product(&a, &l.up, self.two_threads) + &l.up_b;
-            f.mapv_inplace(gelu);
-            let mut o = product(&f, &l.down, self.two_threads) + &l.down_b;
-            o += &a;
+            let f = l.up.product(&a, n, Activation::Gelu, two);
+            let mut o = l.down.product(&f, n, Activation::None, two);
+            add(&mut o, &a);
             layer_norm(&mut o, &l.norm2);
             x = o;
         }
-        let mean = x.mean_axis(Axis(0)).expect("at least one token");
-        let norm = mean.dot(&mean).sqrt().max(1e-12);
+        let mut mean = vec![0.0f32; WIDTH];
+        for row in x.chunks_exact(WIDTH) {
+            add(&mut mean, row);
+        }
+        let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
         mean.iter().map(|v| v / norm).collect()
     }
 }
 
-/// `x · w`, its columns split across two threads when the product is large
-/// enough to pay for a second thread (a person waits on this draft; the
-/// machine has cores to spare).
-fn product(x: &Array2<f32>, w: &Array2<f32>, two_threads: bool) -> Array2<f32> {
-    let cols = w.ncols();
-    if !two_threads || x.nrows() * cols < 16 * 1024 {
-        return x.dot(w);
+/// Self-attention over one text: `qkv` is n × (queries | keys | values);
+/// each head's scores and weighted values are two small products, keys and
+/// values packed per text as the weights.
+fn attention(qkv: &[f32], n: usize) -> Vec<f32> {
+    let scale = 1.0 / (HEAD_WIDTH as f32).sqrt();
+    let mut context = vec![0.0; n * WIDTH];
+    let (mut q, mut kt, mut v) =
+        (vec![0.0; n * HEAD_WIDTH], vec![0.0; HEAD_WIDTH * n], vec![0.0; n * HEAD_WIDTH]);
+    let none = vec![0.0; n.max(HEAD_WIDTH)];
+    for h in 0..HEADS {
+        let at = h * HEAD_WIDTH;
+        for (i, row) in qkv.chunks_exact(3 * WIDTH).enumerate() {
+            for d in 0..HEAD_WIDTH {
+                q[i * HEAD_WIDTH + d] = row[at + d] * scale;
+                kt[d * n + i] = row[WIDTH + at + d];
+                v[i * HEAD_WIDTH + d] = row[2 * WIDTH + at + d];
+            }
+        }
+        let keys = Packed::new(&kt, HEAD_WIDTH, n, &none[..n]);
+        let mut weights = keys.product(&q, n, Activation::None, false);
+        for row in weights.chunks_exact_mut(n) {
+            let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            let mut sum = 0.0;
+            for w in row.iter_mut() {
+                *w = (*w - max).exp();
+                sum += *w;
+            }
+            for w in row.iter_mut() {
+                *w /= sum;
+            }
+        }
+        let values = Packed::new(&v, n, HEAD_WIDTH, &none[..HEAD_WIDTH]);
+        let out = values.product(&weights, n, Activation::None, false);
+        for (dest, o) in context.chunks_exact_mut(WIDTH).zip(out.chunks_exact(HEAD_WIDTH)) {
+            dest[at..at + HEAD_WIDTH].copy_from_slice(o);
+        }
     }
-    let half = cols / 2;
-    let (left, right) =
-        (w.slice_axis(Axis(1), Slice::from(..half)), w.slice_axis(Axis(1), Slice::from(half..)));
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| x.dot(&right));
-        (x.dot(&left), other.join().expect("product thread"))
-    });
-    ndarray::concatenate(Axis(1), &[a.view(), b.view()]).expect("same rows")
+    context
 }
 
-fn layer_norm(x: &mut Array2<f32>, n: &Norm) {
-    for mut row in x.rows_mut() {
-        let mean = row.mean().unwrap_or(0.0);
-        let var = row.fold(0.0, |s, &v| s + (v - mean) * (v - mean)) / WIDTH as f32;
+fn add(to: &mut [f32], x: &[f32]) {
+    for (t, v) in to.iter_mut().zip(x) {
+        *t += v;
+    }
+}
+
+fn layer_norm(x: &mut [f32], n: &Norm) {
+    for row in x.chunks_exact_mut(WIDTH) {
+        let mean = row.iter().sum::<f32>() / WIDTH as f32;
+        let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / WIDTH as f32;
         let inv = 1.0 / (var + 1e-12).sqrt();
-        row.mapv_inplace(|v| (v - mean) * inv);
-        row *= &n.w;
-        row += &n.b;
+        for ((v, w), b) in row.iter_mut().zip(&n.w).zip(&n.b) {
+            *v = (*v - mean) * inv * w + b;
+        }
     }
-}
-
-/// BERT's exact GELU, x·Φ(x), with erf from Abramowitz and Stegun 7.1.26
-/// (absolute error under 1.5e-7: far below what f32 products keep).
-fn gelu(x: f32) -> f32 {
-    0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
-}
-
-fn erf(x: f32) -> f32 {
-    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
-    let y = 1.0
-        - (((((1.061_405_4 * t - 1.453_152_1) * t) + 1.421_413_7) * t - 0.284_496_74) * t + 0.254_829_6)
-            * t
-            * (-x * x).exp();
-    y.copysign(x)
 }
