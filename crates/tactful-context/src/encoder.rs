@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use tactful_matmul::{Activation, Packed};
+use tactful_matmul::{Activation, Helper, Packed};
 
 use crate::ContextError;
 use crate::safetensors::Tensor;
@@ -151,25 +151,36 @@ impl Encoder {
             }
         }
         layer_norm(&mut x, &self.norm);
-        let two = self.two_threads;
-        for l in &self.layers {
-            let qkv = l.qkv.product(&x, n, Activation::None, two);
-            let context = attention(&qkv, n);
-            let mut a = l.out.product(&context, n, Activation::None, two);
-            add(&mut a, &x);
-            layer_norm(&mut a, &l.norm1);
-            let f = l.up.product(&a, n, Activation::Gelu, two);
-            let mut o = l.down.product(&f, n, Activation::None, two);
-            add(&mut o, &a);
-            layer_norm(&mut o, &l.norm2);
-            x = o;
-        }
+        let x = if self.two_threads {
+            tactful_matmul::with_helper(|h| self.layers(x, n, Some(h)))
+        } else {
+            self.layers(x, n, None)
+        };
         let mut mean = vec![0.0f32; WIDTH];
         for row in x.chunks_exact(WIDTH) {
             add(&mut mean, row);
         }
         let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
         mean.iter().map(|v| v / norm).collect()
+    }
+}
+
+impl Encoder {
+    /// The six layers over the embedded tokens (n × WIDTH).
+    fn layers<'a>(&'a self, mut x: Vec<f32>, n: usize, helper: Option<&Helper<'a>>) -> Vec<f32> {
+        for l in &self.layers {
+            let qkv = l.qkv.product(&x, n, Activation::None, helper);
+            let context = attention(&qkv, n);
+            let mut a = l.out.product(&context, n, Activation::None, helper);
+            add(&mut a, &x);
+            layer_norm(&mut a, &l.norm1);
+            let f = l.up.product(&a, n, Activation::Gelu, helper);
+            let mut o = l.down.product(&f, n, Activation::None, helper);
+            add(&mut o, &a);
+            layer_norm(&mut o, &l.norm2);
+            x = o;
+        }
+        x
     }
 }
 
@@ -192,7 +203,7 @@ fn attention(qkv: &[f32], n: usize) -> Vec<f32> {
             }
         }
         let keys = Packed::new(&kt, HEAD_WIDTH, n, &none[..n]);
-        let mut weights = keys.product(&q, n, Activation::None, false);
+        let mut weights = keys.product(&q, n, Activation::None, None);
         for row in weights.chunks_exact_mut(n) {
             let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
             let mut sum = 0.0;
@@ -205,7 +216,7 @@ fn attention(qkv: &[f32], n: usize) -> Vec<f32> {
             }
         }
         let values = Packed::new(&v, n, HEAD_WIDTH, &none[..HEAD_WIDTH]);
-        let out = values.product(&weights, n, Activation::None, false);
+        let out = values.product(&weights, n, Activation::None, None);
         for (dest, o) in context.chunks_exact_mut(WIDTH).zip(out.chunks_exact(HEAD_WIDTH)) {
             dest[at..at + HEAD_WIDTH].copy_from_slice(o);
         }

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use ndarray::Array2;
-use tactful_matmul::{Activation, Level, Packed};
+use tactful_matmul::{Activation, Level, Packed, with_helper};
 
 fn numbers(n: usize) -> Vec<f32> {
     (0..n).map(|i| ((i * 7919 % 1000) as f32 / 1000.0) - 0.5).collect()
@@ -44,9 +44,10 @@ fn main() {
             let aa = Array2::from_shape_vec((rows, depth), act.clone()).expect("shape");
             let flop = 2.0 * (rows * depth * width) as f64;
             let general = time(|| drop(std::hint::black_box(aa.dot(&wa))));
-            let one =
-                time(|| drop(std::hint::black_box(packed.product(&act, rows, Activation::None, false))));
-            let two = time(|| drop(std::hint::black_box(packed.product(&act, rows, Activation::None, true))));
+            let one = time(|| drop(std::hint::black_box(packed.product(&act, rows, Activation::None, None))));
+            let two = with_helper(|h| {
+                time(|| drop(std::hint::black_box(packed.product(&act, rows, Activation::None, Some(h)))))
+            });
             println!(
                 "{rows:>4} rows {name:>4}: general {general:8.1}  packed {one:8.1} ({:5.1} GFLOP/s, {:4.2}x)  two threads {two:8.1} ({:4.2}x)",
                 flop / one / 1e3,

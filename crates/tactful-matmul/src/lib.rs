@@ -16,6 +16,8 @@
 // or they would be compiled for the baseline CPU only.
 #![allow(clippy::inline_always)]
 
+use std::sync::{Arc, mpsc};
+
 /// Which compiled kernel a [`Packed`] matrix uses (and the panel layout it
 /// was packed in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +81,55 @@ pub struct Packed {
     bias: Vec<f32>,
 }
 
-/// Products smaller than this many output values stay on one thread: a
-/// second thread costs tens of microseconds to start.
+/// Products smaller than this many output values stay on one thread: handing
+/// half to the second costs a few microseconds each way.
 const TWO_THREADS_FROM: usize = 16 * 1024;
+
+/// A second thread that takes half of each large product, started once for
+/// a run of products (one text's encoder pass) rather than once a product.
+pub struct Helper<'env> {
+    tasks: mpsc::Sender<Task<'env>>,
+    done: mpsc::Receiver<Vec<f32>>,
+}
+
+/// The right half of one product, for the helper.
+struct Task<'env> {
+    packed: &'env Packed,
+    act: Arc<Vec<f32>>,
+    rows: usize,
+    first: usize,
+    end: usize,
+    activation: Activation,
+}
+
+impl Task<'_> {
+    fn run(&self) -> Vec<f32> {
+        let p = self.packed;
+        let (_, cols) = p.level.block();
+        let mut out =
+            vec![0.0; self.rows * (p.width - self.first * cols).min((self.end - self.first) * cols)];
+        p.level.run(&mut p.job(&self.act, self.rows, self.first, self.end, &mut out, self.activation));
+        out
+    }
+}
+
+/// Run `f` with a [`Helper`] thread, which ends when `f` returns.
+pub fn with_helper<'env, R>(f: impl FnOnce(&Helper<'env>) -> R) -> R {
+    std::thread::scope(|s| {
+        let (tasks, inbox) = mpsc::channel::<Task<'env>>();
+        let (outbox, done) = mpsc::channel();
+        s.spawn(move || {
+            for task in inbox {
+                if outbox.send(task.run()).is_err() {
+                    break;
+                }
+            }
+        });
+        // Dropping the helper closes its inbox, so the thread ends and the
+        // scope can join it.
+        f(&Helper { tasks, done })
+    })
+}
 
 impl Packed {
     /// Pack `weights` (depth × width, row-major) and `bias` (width) for this CPU.
@@ -122,34 +170,37 @@ impl Packed {
     }
 
     /// `act` (rows × depth, row-major) · W + bias, through `activation`, as
-    /// a new rows × width matrix. With `two_threads`, a large product's
-    /// panels are shared with a second thread.
-    pub fn product(&self, act: &[f32], rows: usize, activation: Activation, two_threads: bool) -> Vec<f32> {
+    /// a new rows × width matrix. With a `helper`, a large product's panels
+    /// are shared with it.
+    pub fn product<'env>(
+        &'env self,
+        act: &[f32],
+        rows: usize,
+        activation: Activation,
+        helper: Option<&Helper<'env>>,
+    ) -> Vec<f32> {
         assert_eq!(act.len(), rows * self.depth, "activations are rows × depth");
         let (block_rows, cols) = self.level.block();
-        let act = pack_rows(act, rows, self.depth, block_rows);
+        let act = Arc::new(pack_rows(act, rows, self.depth, block_rows));
         let count = self.width.div_ceil(cols);
         let mut out = vec![0.0; rows * self.width];
-        if !two_threads || rows * self.width < TWO_THREADS_FROM || count < 2 {
+        let helper = helper.filter(|_| rows * self.width >= TWO_THREADS_FROM && count >= 2);
+        let Some(helper) = helper else {
             self.level.run(&mut self.job(&act, rows, 0, count, &mut out, activation));
             return out;
-        }
-        // The second thread takes the right half of the panels into its own
-        // buffer (the halves of a row-major matrix are not contiguous).
+        };
+        // The helper takes the right half of the panels into its own buffer
+        // (the halves of a row-major matrix are not contiguous).
         let half = count / 2;
-        let right_width = self.width - half * cols;
-        let mut right = vec![0.0; rows * right_width];
+        let task = Task { packed: self, act: Arc::clone(&act), rows, first: half, end: count, activation };
+        helper.tasks.send(task).expect("the helper thread runs while its scope does");
         let mut left = vec![0.0; rows * half * cols];
-        std::thread::scope(|s| {
-            let other =
-                s.spawn(|| self.level.run(&mut self.job(&act, rows, half, count, &mut right, activation)));
-            self.level.run(&mut self.job(&act, rows, 0, half, &mut left, activation));
-            other.join().expect("product thread");
-        });
+        self.level.run(&mut self.job(&act, rows, 0, half, &mut left, activation));
+        let right = helper.done.recv().expect("the helper thread answers every task");
         for ((line, l), r) in out
             .chunks_exact_mut(self.width)
             .zip(left.chunks_exact(half * cols))
-            .zip(right.chunks_exact(right_width))
+            .zip(right.chunks_exact(self.width - half * cols))
         {
             line[..half * cols].copy_from_slice(l);
             line[half * cols..].copy_from_slice(r);
@@ -469,7 +520,11 @@ mod tests {
                     let act = numbers(rows * depth, 3);
                     let want = reference(&w, depth, width, &bias, &act, rows);
                     for two in [false, true] {
-                        let got = packed.product(&act, rows, Activation::None, two);
+                        let got = if two {
+                            with_helper(|h| packed.product(&act, rows, Activation::None, Some(h)))
+                        } else {
+                            packed.product(&act, rows, Activation::None, None)
+                        };
                         let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
                         assert!(
                             worst < 1e-4,
@@ -486,10 +541,8 @@ mod tests {
         let (depth, width, rows) = (384, 1536, 40);
         let packed = Packed::new(&numbers(depth * width, 4), depth, width, &numbers(width, 5));
         let act = numbers(rows * depth, 6);
-        assert_eq!(
-            packed.product(&act, rows, Activation::Gelu, false),
-            packed.product(&act, rows, Activation::Gelu, true)
-        );
+        let two = with_helper(|h| packed.product(&act, rows, Activation::Gelu, Some(h)));
+        assert_eq!(packed.product(&act, rows, Activation::Gelu, None), two);
     }
 
     #[test]
