@@ -185,6 +185,21 @@ if [ -d ../shared/data ]; then
   echo
   echo "== customer-request and spam re-measured with the context model (same split; measured only, nothing ships)"
   ./target/debug/tactful-train --head customer-request --head spam --dry-run --context target/models/context-model
+  echo
+  echo "== speed (release build; issue targets: one draft with the context model p99 <= 20 ms, bulk >= 100,000 posts/s on one core)"
+  cargo build -q --release --locked -p tactful-cli
+  cargo bench -q --locked -p tactful-app --bench draft -- target/models/context-model 600
+  for _ in 1 2 3 4 5 6 7 8 9 10 11; do cat target/eval/benign.jsonl; done > target/eval/bulk.jsonl
+  bulk_posts=$(wc -l < target/eval/bulk.jsonl)
+  # User time on one core, best of three (the machine is shared).
+  best=""
+  for _ in 1 2 3; do
+    TIMEFORMAT=%U
+    user=$( { time TACTFUL_CONTEXT_MODEL=off taskset -c 1 ./target/release/tactful check --format jsonl --fail-on never \
+      --file target/eval/bulk.jsonl > /dev/null; } 2>&1 )
+    best=$(printf '%s\n%s\n' "$best" "$user" | grep . | sort -n | head -1)
+  done
+  awk -v n="$bulk_posts" -v s="$best" 'BEGIN { printf "bulk: tactful check --format jsonl, %d ordinary texts on one core: %.2f s user, %.0f posts/s\n", n, s, n / s }'
 else
   echo "SKIPPED evaluation: ../shared/data not found beside the repo" >&2
 fi
