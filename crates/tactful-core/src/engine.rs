@@ -336,10 +336,13 @@ impl Engine {
         let automaton = if b.literal_list.is_empty() {
             None
         } else {
+            // Not a DFA: with the MeSH names (13,000 phrases) a DFA is 42 MB,
+            // takes 0.09 s to build, and out of cache searched no faster in a
+            // bulk check than this automaton of under 2 MB.
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&b.literal_list)
                     .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
             )
