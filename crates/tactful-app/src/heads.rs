@@ -38,6 +38,12 @@ fn content_kind() -> Option<&'static Model> {
     MODEL.get_or_init(|| builtin::model(Head::ContentKind).ok()).as_ref()
 }
 
+thread_local! {
+    /// One scratch buffer per thread for every head: bulk checks call them
+    /// for every line, and the heads after the first find the line folded.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
+}
+
 /// A claim head, loaded once per process.
 fn claim_head(head: Head) -> Option<&'static Model> {
     static HEALTH: OnceLock<Option<Model>> = OnceLock::new();
@@ -77,10 +83,6 @@ fn claim_findings(
         return;
     };
     // Both heads read the same features: one pass over the text.
-    // One scratch buffer per thread: bulk checks call this for every line.
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
-    }
     let (p_health, p_earnings) =
         SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
     // With the context model (one draft a person waits on), the hashed head's
@@ -189,7 +191,7 @@ pub(crate) fn head_findings_beside(
         return out;
     }
     let Some(model) = content_kind() else { return out };
-    let p = model.probabilities(text, &mut Scratch::new());
+    let p = SCRATCH.with(|s| model.probabilities(text, &mut s.borrow_mut()));
     let prob = |class: &str| model.classes().iter().position(|c| c == class).map_or(0.0, |i| p[i]);
     // The finding covers the whole draft: it is about the post, not a phrase.
     let start = text.len() - text.trim_start().len();

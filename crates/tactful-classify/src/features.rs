@@ -97,15 +97,28 @@ impl<'a> From<&'a String> for Input<'a> {
     }
 }
 
-/// The folded text that features are read from, in a reusable buffer.
+/// The folded text that features are read from, in a reusable buffer, and
+/// the text it was folded from: heads that read the same text one after
+/// another (every post of a bulk check) fold it once.
 #[derive(Default)]
 pub struct Scratch {
     buf: Vec<u8>,
+    folded: String,
 }
 
 impl Scratch {
     pub fn new() -> Self {
-        Scratch { buf: Vec::with_capacity(512) }
+        Scratch { buf: Vec::with_capacity(512), folded: String::with_capacity(512) }
+    }
+
+    /// The folded copy of `text`.
+    fn fold(&mut self, text: &str) -> &[u8] {
+        if self.folded != text || self.buf.is_empty() {
+            fold_into(text, &mut self.buf);
+            self.folded.clear();
+            self.folded.push_str(text);
+        }
+        &self.buf
     }
 }
 
@@ -749,8 +762,7 @@ pub fn for_each_feature_in(
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // like its public callers
 fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: impl FnMut(u32)) -> u32 {
-    fold_into(text, &mut scratch.buf);
-    let buf = &scratch.buf;
+    let buf = scratch.fold(text);
     let bits = spec.bits;
     let mut n = 0u32;
     if buf.len() <= 1 {
@@ -808,7 +820,8 @@ fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: imp
 /// A currency sign next to a digit (`$5`, `5$`, `£1,200`, `€3`) in the folded buffer.
 fn money_amount(buf: &[u8]) -> bool {
     let signs: [&[u8]; 3] = [b"$", "£".as_bytes(), "€".as_bytes()];
-    (0..buf.len()).any(|i| {
+    // Only where a sign's first byte is: most texts have none.
+    (0..buf.len()).filter(|&i| matches!(buf[i], b'$' | 0xC2 | 0xE2)).any(|i| {
         signs.iter().any(|s| {
             buf[i..].starts_with(s)
                 && (buf.get(i + s.len()).is_some_and(u8::is_ascii_digit)
