@@ -55,12 +55,14 @@ fn claim_head(head: Head) -> Option<&'static Model> {
 /// The claim heads' findings: CLM001 (health) and CLM002 (earnings) when the
 /// head flags the draft at its own threshold and no rule of the same
 /// categories has flagged it already (`already`: the engine's findings).
+/// `wanted`: whether each rule, health then earnings, is on for the channel.
 /// The message names the words that weighed most and the nearest claim the
 /// FTC or FDA quoted, so the seller can see why.
 fn claim_findings(
     engine: &Engine,
     text: &str,
     channel: Channel,
+    wanted: [bool; 2],
     already: &[Finding],
     context: Option<&crate::context::Context>,
     out: &mut Vec<Finding>,
@@ -69,12 +71,10 @@ fn claim_findings(
         (HEALTH_CLAIM, Head::HealthClaim, &[Category::Health][..], "health"),
         (EARNINGS_CLAIM, Head::EarningsClaim, &[Category::Income, Category::Lifestyle][..], "earnings"),
     ];
-    let wanted_now: Vec<bool> = heads
-        .iter()
-        .map(|(code, _, cats, _)| {
-            wanted(engine, code, channel) && !already.iter().any(|f| cats.contains(&f.category))
-        })
-        .collect();
+    let wanted_now: [bool; 2] = std::array::from_fn(|i| {
+        let cats = heads[i].2;
+        wanted[i] && !already.iter().any(|f| cats.contains(&f.category))
+    });
     if !wanted_now.contains(&true) {
         return;
     }
@@ -173,8 +173,8 @@ pub(crate) fn head_findings_beside(
     if text.trim().is_empty() {
         return out;
     }
-    let claims_wanted = wanted(engine, HEALTH_CLAIM, channel) || wanted(engine, EARNINGS_CLAIM, channel);
-    if claims_wanted {
+    let claims_wanted = [wanted(engine, HEALTH_CLAIM, channel), wanted(engine, EARNINGS_CLAIM, channel)];
+    if claims_wanted.contains(&true) {
         let computed;
         let engine_findings = match known {
             Some(f) => f,
@@ -183,7 +183,7 @@ pub(crate) fn head_findings_beside(
                 &computed
             }
         };
-        claim_findings(engine, text, channel, engine_findings, context, &mut out);
+        claim_findings(engine, text, channel, claims_wanted, engine_findings, context, &mut out);
     }
     let promo = wanted(engine, PROMOTION, channel);
     let off = wanted(engine, OFF_TOPIC, channel);

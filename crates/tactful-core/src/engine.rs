@@ -373,7 +373,15 @@ impl Engine {
     }
 
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.rules[i])
+        let code = code.trim();
+        // The heads look their rules up on every post of a bulk check, by
+        // codes already in upper case: no new string for those.
+        let i = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.by_code.get(&code.to_ascii_uppercase())
+        } else {
+            self.by_code.get(code)
+        };
+        i.map(|&i| &self.rules[i])
     }
 
     /// Number of literal phrases in the automaton (for benchmarks).
