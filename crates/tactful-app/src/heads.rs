@@ -38,6 +38,12 @@ fn content_kind() -> Option<&'static Model> {
     MODEL.get_or_init(|| builtin::model(Head::ContentKind).ok()).as_ref()
 }
 
+thread_local! {
+    /// One scratch buffer per thread for every head: bulk checks call them
+    /// for every line, and the heads after the first find the line folded.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
+}
+
 /// A claim head, loaded once per process.
 fn claim_head(head: Head) -> Option<&'static Model> {
     static HEALTH: OnceLock<Option<Model>> = OnceLock::new();
@@ -49,12 +55,14 @@ fn claim_head(head: Head) -> Option<&'static Model> {
 /// The claim heads' findings: CLM001 (health) and CLM002 (earnings) when the
 /// head flags the draft at its own threshold and no rule of the same
 /// categories has flagged it already (`already`: the engine's findings).
+/// `wanted`: whether each rule, health then earnings, is on for the channel.
 /// The message names the words that weighed most and the nearest claim the
 /// FTC or FDA quoted, so the seller can see why.
 fn claim_findings(
     engine: &Engine,
     text: &str,
     channel: Channel,
+    wanted: [bool; 2],
     already: &[Finding],
     context: Option<&crate::context::Context>,
     out: &mut Vec<Finding>,
@@ -63,12 +71,10 @@ fn claim_findings(
         (HEALTH_CLAIM, Head::HealthClaim, &[Category::Health][..], "health"),
         (EARNINGS_CLAIM, Head::EarningsClaim, &[Category::Income, Category::Lifestyle][..], "earnings"),
     ];
-    let wanted_now: Vec<bool> = heads
-        .iter()
-        .map(|(code, _, cats, _)| {
-            wanted(engine, code, channel) && !already.iter().any(|f| cats.contains(&f.category))
-        })
-        .collect();
+    let wanted_now: [bool; 2] = std::array::from_fn(|i| {
+        let cats = heads[i].2;
+        wanted[i] && !already.iter().any(|f| cats.contains(&f.category))
+    });
     if !wanted_now.contains(&true) {
         return;
     }
@@ -77,10 +83,6 @@ fn claim_findings(
         return;
     };
     // Both heads read the same features: one pass over the text.
-    // One scratch buffer per thread: bulk checks call this for every line.
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
-    }
     let (p_health, p_earnings) =
         SCRATCH.with(|s| Model::positive_pair(health, earnings, text, &mut s.borrow_mut()));
     // With the context model (one draft a person waits on), the hashed head's
@@ -171,8 +173,8 @@ pub(crate) fn head_findings_beside(
     if text.trim().is_empty() {
         return out;
     }
-    let claims_wanted = wanted(engine, HEALTH_CLAIM, channel) || wanted(engine, EARNINGS_CLAIM, channel);
-    if claims_wanted {
+    let claims_wanted = [wanted(engine, HEALTH_CLAIM, channel), wanted(engine, EARNINGS_CLAIM, channel)];
+    if claims_wanted.contains(&true) {
         let computed;
         let engine_findings = match known {
             Some(f) => f,
@@ -181,7 +183,7 @@ pub(crate) fn head_findings_beside(
                 &computed
             }
         };
-        claim_findings(engine, text, channel, engine_findings, context, &mut out);
+        claim_findings(engine, text, channel, claims_wanted, engine_findings, context, &mut out);
     }
     let promo = wanted(engine, PROMOTION, channel);
     let off = wanted(engine, OFF_TOPIC, channel);
@@ -189,7 +191,7 @@ pub(crate) fn head_findings_beside(
         return out;
     }
     let Some(model) = content_kind() else { return out };
-    let p = model.probabilities(text, &mut Scratch::new());
+    let p = SCRATCH.with(|s| model.probabilities(text, &mut s.borrow_mut()));
     let prob = |class: &str| model.classes().iter().position(|c| c == class).map_or(0.0, |i| p[i]);
     // The finding covers the whole draft: it is about the post, not a phrase.
     let start = text.len() - text.trim_start().len();

@@ -3,13 +3,13 @@
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::io::{BufWriter, IsTerminal, Write};
 use tactful_app::Checker;
 use tactful_app::contacts::{self, Recipient};
 use tactful_core::{Channel, Finding, Severity};
 
-use crate::input;
+use crate::input::{self, Fields};
 use crate::render;
 
 #[derive(clap::Args)]
@@ -251,14 +251,10 @@ fn check_line(
     args: &Args,
     store: &mut Option<Box<dyn tactful_store::Store>>,
     line: &str,
-) -> Result<(Map<String, Value>, Option<Severity>), String> {
-    let mut obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err("expected a JSON object with a `text` field".into()),
-        Err(e) => return Err(format!("not valid JSON ({e}): expected a JSON object with a `text` field")),
-    };
+) -> Result<(Fields, Option<Severity>), String> {
+    let mut obj = Fields::parse(line)?;
     let text = match obj.get("text") {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s,
         Some(_) => return Err("field `text`: expected a string".into()),
         None => return Err("missing field `text`: expected a JSON object with a `text` field".into()),
     };
@@ -273,7 +269,7 @@ fn check_line(
     }
     let to = match obj.get("to") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
         Some(_) => return Err("field `to`: expected a name, @handle, profile link or #id".into()),
     };
     let stranger = match obj.get("stranger") {
@@ -281,27 +277,27 @@ fn check_line(
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err("field `stranger`: expected true or false".into()),
     };
-    let findings = match to {
-        None => checker.check_ignoring(&text, channel, &ignore),
+    let (findings, recipient) = match to {
+        None => (checker.check_ignoring(text, channel, &ignore), None),
         Some(who) => {
             let store = match store {
                 Some(s) => s,
                 None => store.insert(args.db.open().map_err(|e| format!("field `to`: {e:#}"))?),
             };
-            let to = contacts::recipient(store.people(), &who, stranger)
-                .map_err(|e| format!("field `to`: {e}"))?;
-            let mut f = checker.check_for(store.as_mut(), &to, &text, channel).map_err(|e| e.to_string())?;
+            let to =
+                contacts::recipient(store.people(), who, stranger).map_err(|e| format!("field `to`: {e}"))?;
+            let mut f = checker.check_for(store.as_mut(), &to, text, channel).map_err(|e| e.to_string())?;
             f.retain(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(&f.code)));
-            obj.insert("recipient".into(), recipient_json(&to));
-            f
+            (f, Some(recipient_json(&to)))
         }
     };
     let worst = findings.iter().map(|f| f.severity).max();
-    obj.insert(
-        "findings".into(),
-        Value::Array(
-            findings.iter().map(|f| render::finding_json(checker.engine(), &text, None, f)).collect(),
-        ),
+    let findings = Value::Array(
+        findings.iter().map(|f| render::finding_json(checker.engine(), text, None, f)).collect(),
     );
+    if let Some(r) = recipient {
+        obj.insert("recipient", r);
+    }
+    obj.insert("findings", findings);
     Ok((obj, worst))
 }

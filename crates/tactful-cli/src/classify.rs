@@ -7,11 +7,11 @@ use std::io::{BufWriter, IsTerminal, Write};
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tactful_classify::evaluate::{Comparison, Measure, compare};
 use tactful_classify::{Channel, Head, Input, Model, Scratch, builtin};
 
-use crate::input;
+use crate::input::{self, Fields};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -154,19 +154,13 @@ fn run_jsonl(args: &Args, model: &Model, threshold: f32) -> Result<u8> {
 
 /// A JSON line's object, its `text` and its optional `channel`.
 struct Line {
-    obj: Map<String, Value>,
+    obj: Fields,
     text: String,
     channel: Option<Channel>,
 }
 
 fn object_with_text(line: &str) -> Result<Line, String> {
-    let obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err("expected a JSON object with a `text` field".into()),
-        Err(e) => {
-            return Err(format!("not valid JSON ({e}): expected a JSON object with a `text` field"));
-        }
-    };
+    let obj = Fields::parse(line)?;
     let text = match obj.get("text") {
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err("field `text`: expected a string".into()),
@@ -188,11 +182,11 @@ fn classify_line(
     channel: Option<Channel>,
     line: &str,
     scratch: &mut Scratch,
-) -> Result<Map<String, Value>, String> {
+) -> Result<Fields, String> {
     let Line { mut obj, text, channel: own } = object_with_text(line)?;
     let d = model.classify_with(Input::new(&text, own.or(channel)), threshold, scratch);
-    obj.insert("label".into(), Value::String(d.label.to_string()));
-    obj.insert("score".into(), serde_json::json!(round4(d.score)));
+    obj.insert("label", Value::String(d.label.to_string()));
+    obj.insert("score", serde_json::json!(round4(d.score)));
     Ok(obj)
 }
 

@@ -2,7 +2,9 @@
 //! file and the position. A UTF-8 byte-order mark at the start is dropped.
 
 use anyhow::{Context, Result, bail};
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
@@ -61,6 +63,65 @@ pub fn checker(packs: &[String]) -> Result<tactful_app::Checker> {
     Ok(tactful_app::Checker::with_packs(&read_packs(packs)?)?)
 }
 
+/// One JSONL line's object: its fields in the order written, kept as
+/// serde_json's `Map` keeps them (a field given twice keeps its first place
+/// and its last value), so it is written back the same. Without the map's
+/// hash table: built and dropped for every line of a bulk check, it cost
+/// more than it saved on a handful of fields.
+pub struct Fields(Vec<(String, Value)>);
+
+impl Fields {
+    /// The line's object, or what is wrong with the line.
+    pub fn parse(line: &str) -> Result<Fields, String> {
+        serde_json::from_str(line).map_err(|_| match serde_json::from_str::<Value>(line) {
+            Ok(_) => "expected a JSON object with a `text` field".into(),
+            Err(e) => format!("not valid JSON ({e}): expected a JSON object with a `text` field"),
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Set a field: in its place if the line has it, else at the end.
+    pub fn insert(&mut self, key: &str, value: Value) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((key.to_string(), value)),
+        }
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Fields(Vec::with_capacity(map.size_hint().unwrap_or(8)));
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    fields.insert(&k, v);
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
 /// Bulk mode, one JSON object a line: every non-empty line of the files
 /// ("-" is stdin; none at all, stdin) goes to `each`, which gives the object to
 /// write to stdout or a message saying what is wrong with the line. A bad line
@@ -70,7 +131,7 @@ pub fn checker(packs: &[String]) -> Result<tactful_app::Checker> {
 /// an input without a single line is a usage error.
 pub fn each_jsonl_line(
     files: &[String],
-    mut each: impl FnMut(&str) -> Result<Map<String, Value>, String>,
+    mut each: impl FnMut(&str) -> Result<Fields, String>,
 ) -> Result<usize> {
     let paths: Vec<String> = if files.is_empty() { vec!["-".into()] } else { files.to_vec() };
     let stdout = std::io::stdout();

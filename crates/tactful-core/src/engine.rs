@@ -336,10 +336,13 @@ impl Engine {
         let automaton = if b.literal_list.is_empty() {
             None
         } else {
+            // Not a DFA: with the MeSH names (13,000 phrases) a DFA is 42 MB,
+            // takes 0.09 s to build, and out of cache searched no faster in a
+            // bulk check than this automaton of under 2 MB.
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&b.literal_list)
                     .map_err(|e| EngineError::Pack2 { origin: "packs".into(), message: e.to_string() })?,
             )
@@ -370,7 +373,15 @@ impl Engine {
     }
 
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.by_code.get(&code.trim().to_ascii_uppercase()).map(|&i| &self.rules[i])
+        let code = code.trim();
+        // The heads look their rules up on every post of a bulk check, by
+        // codes already in upper case: no new string for those.
+        let i = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.by_code.get(&code.to_ascii_uppercase())
+        } else {
+            self.by_code.get(code)
+        };
+        i.map(|&i| &self.rules[i])
     }
 
     /// Number of literal phrases in the automaton (for benchmarks).
