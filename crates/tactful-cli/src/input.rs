@@ -112,8 +112,23 @@ impl<'de> Deserialize<'de> for Fields {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
                 let mut fields = Fields(Vec::with_capacity(map.size_hint().unwrap_or(8)));
+                // A line of thousands of keys finds its repeats through an
+                // index, not by walking the fields for each key.
+                let mut index: Option<std::collections::HashMap<String, usize>> = None;
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    fields.insert(&k, v);
+                    if index.is_none() && fields.0.len() >= 32 {
+                        index = Some(fields.0.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect());
+                    }
+                    match &mut index {
+                        None => fields.insert(&k, v),
+                        Some(index) => match index.get(&k) {
+                            Some(&i) => fields.0[i].1 = v,
+                            None => {
+                                index.insert(k.clone(), fields.0.len());
+                                fields.0.push((k, v));
+                            }
+                        },
+                    }
                 }
                 Ok(fields)
             }
@@ -195,4 +210,34 @@ pub fn each_jsonl_line(
         eprintln!("tactful: {bad} line(s) skipped");
     }
     Ok(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+
+    /// A line comes back with its fields in the order written; a repeated
+    /// field keeps its first place and its last value, as serde_json's map
+    /// did, with a few fields and with many (where an index finds repeats).
+    #[test]
+    fn a_line_keeps_its_fields_in_order() {
+        let mut f = Fields::parse(r#"{"b":1,"text":"hi","a":2,"b":3}"#).unwrap();
+        f.insert("findings", serde_json::json!([]));
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"b":3,"text":"hi","a":2,"findings":[]}"#);
+
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        let line = format!("{{{},\"k5\":\"again\",\"k39\":null}}", many.join(","));
+        let f = Fields::parse(&line).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, want);
+        assert_eq!(serde_json::to_string(&back).unwrap(), serde_json::to_string(&want).unwrap());
+        assert_eq!(f.get("k5"), Some(&serde_json::json!("again")));
+    }
+
+    #[test]
+    fn a_line_that_is_not_an_object_says_so() {
+        assert_eq!(Fields::parse("[1]").err().unwrap(), "expected a JSON object with a `text` field");
+        assert!(Fields::parse("{").err().unwrap().starts_with("not valid JSON"));
+    }
 }
