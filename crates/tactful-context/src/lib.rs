@@ -52,10 +52,10 @@ impl ContextModel {
         Ok(ContextModel { words, encoder })
     }
 
-    /// Split each large product across two threads (the default: the
-    /// encoder's p99 33.6 → 28.4 ms in one run, `cargo bench -p tactful-app
-    /// --bench draft`), or not
-    /// (when the caller embeds many texts on every core itself).
+    /// Share each large product with a helper thread (the default: the
+    /// encoder's p99 23.3 → 17.2 ms in one run, `cargo bench -p tactful-app
+    /// --bench draft`), or not (when the caller embeds many texts on every
+    /// core itself).
     pub fn set_two_threads(&mut self, on: bool) {
         self.encoder.set_two_threads(on);
     }

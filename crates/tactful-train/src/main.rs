@@ -1099,8 +1099,8 @@ fn claim_card(reports: &[tactful_train::claims::Report]) -> String {
              head alone. Chosen by the figures below over: the context head alone (five dealings 0.836 health,\n\
              0.800 earnings, against 0.887 and 0.870 blended); a static table of word-piece vectors distilled\n\
              from the same model (model2vec's idea: 0.667 and 0.597 alone, and worse blended than the hashed\n\
-             head alone); other penalties (C = 1, 4, 16). Its cost: about 13 ms a draft on one core (p99 about\n\
-             36 ms; `cargo bench -p tactful-app --bench draft`). On customer-request and spam it gains nothing\n\
+             head alone); other penalties (C = 1, 4, 16). Its cost: about 7 ms a draft (p99 18 ms, on two\n\
+             threads; `cargo bench -p tactful-app --bench draft`). On customer-request and spam it gains nothing\n\
              beyond noise and is not used (docs/evaluation.md).\n\n",
         );
     }
