@@ -345,14 +345,50 @@ fn plain<const H: usize>(act: &[[f32; 4]], panel: &[[f32; 8]], bias: &[f32; 8]) 
 #[allow(unsafe_code)]
 mod x86 {
     use std::arch::x86_64::{
-        __m256, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_storeu_ps, _mm512_fmadd_ps,
-        _mm512_loadu_ps, _mm512_set1_ps, _mm512_storeu_ps,
+        _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_storeu_ps, _mm512_fmadd_ps, _mm512_loadu_ps,
+        _mm512_set1_ps, _mm512_storeu_ps,
     };
 
     use super::{Job, run};
 
-    /// Blocks of 12 rows × 32 columns: 24 of the 32 vector registers hold
-    /// the block while the depth is walked.
+    /// One kernel body for both widths: `$name::<H>` gives the first H rows
+    /// of a block of `$rows` × 2·`$lanes` columns, the block held in 2·H
+    /// vector registers while the depth is walked.
+    macro_rules! block {
+        ($name:ident, $feature:literal, $rows:literal, $lanes:literal, $load:ident, $store:ident, $set1:ident, $fma:ident) => {
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn $name<const H: usize>(
+                act: &[[f32; $rows]],
+                panel: &[[f32; 2 * $lanes]],
+                bias: &[f32; 2 * $lanes],
+            ) -> [[f32; 2 * $lanes]; $rows] {
+                // SAFETY (every load and store): each touches $lanes floats
+                // at offset 0 or $lanes of a [f32; 2 * $lanes].
+                let load =
+                    |v: &[f32; 2 * $lanes]| unsafe { [$load(v.as_ptr()), $load(v.as_ptr().add($lanes))] };
+                let mut acc = [load(bias); H];
+                for (x, w) in act.iter().zip(panel) {
+                    let w = load(w);
+                    for (a, &xi) in acc.iter_mut().zip(x) {
+                        let xi = $set1(xi);
+                        a[0] = $fma(xi, w[0], a[0]);
+                        a[1] = $fma(xi, w[1], a[1]);
+                    }
+                }
+                let mut out = [[0.0; 2 * $lanes]; $rows];
+                for (o, a) in out.iter_mut().zip(&acc) {
+                    unsafe {
+                        $store(o.as_mut_ptr(), a[0]);
+                        $store(o.as_mut_ptr().add($lanes), a[1]);
+                    }
+                }
+                out
+            }
+        };
+    }
+
+    /// Blocks of 12 rows × 32 columns: 24 of the 32 vector registers.
     #[target_feature(enable = "avx512f")]
     pub(super) fn avx512(job: &mut Job<'_>) {
         run::<12, 32>(
@@ -360,66 +396,14 @@ mod x86 {
             |h, act, panel, bias| heights!(h, block512, (act, panel, bias), 1 2 3 4 5 6 7 8 9 10 11 12),
         );
     }
-
-    #[target_feature(enable = "avx512f")]
-    #[inline]
-    fn block512<const H: usize>(act: &[[f32; 12]], panel: &[[f32; 32]], bias: &[f32; 32]) -> [[f32; 32]; 12] {
-        // SAFETY (every load and store): each touches 16 floats at offset 0
-        // or 16 of a [f32; 32].
-        let load =
-            |v: &[f32; 32]| unsafe { [_mm512_loadu_ps(v.as_ptr()), _mm512_loadu_ps(v.as_ptr().add(16))] };
-        let b = load(bias);
-        let mut acc = [b; H];
-        for (x, w) in act.iter().zip(panel) {
-            let w = load(w);
-            for (a, &xi) in acc.iter_mut().zip(x) {
-                let xi = _mm512_set1_ps(xi);
-                a[0] = _mm512_fmadd_ps(xi, w[0], a[0]);
-                a[1] = _mm512_fmadd_ps(xi, w[1], a[1]);
-            }
-        }
-        let mut out = [[0.0; 32]; 12];
-        for (o, a) in out.iter_mut().zip(&acc) {
-            unsafe {
-                _mm512_storeu_ps(o.as_mut_ptr(), a[0]);
-                _mm512_storeu_ps(o.as_mut_ptr().add(16), a[1]);
-            }
-        }
-        out
-    }
+    block!(block512, "avx512f", 12, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps);
 
     /// Blocks of 6 rows × 16 columns: 12 of the 16 vector registers.
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn avx2(job: &mut Job<'_>) {
         run::<6, 16>(job, |h, act, panel, bias| heights!(h, block256, (act, panel, bias), 1 2 3 4 5 6));
     }
-
-    #[target_feature(enable = "avx2,fma")]
-    #[inline]
-    fn block256<const H: usize>(act: &[[f32; 6]], panel: &[[f32; 16]], bias: &[f32; 16]) -> [[f32; 16]; 6] {
-        // SAFETY (every load and store): each touches 8 floats at offset 0
-        // or 8 of a [f32; 16].
-        let load =
-            |v: &[f32; 16]| unsafe { [_mm256_loadu_ps(v.as_ptr()), _mm256_loadu_ps(v.as_ptr().add(8))] };
-        let b = load(bias);
-        let mut acc: [[__m256; 2]; H] = [b; H];
-        for (x, w) in act.iter().zip(panel) {
-            let w = load(w);
-            for (a, &xi) in acc.iter_mut().zip(x) {
-                let xi = _mm256_set1_ps(xi);
-                a[0] = _mm256_fmadd_ps(xi, w[0], a[0]);
-                a[1] = _mm256_fmadd_ps(xi, w[1], a[1]);
-            }
-        }
-        let mut out = [[0.0; 16]; 6];
-        for (o, a) in out.iter_mut().zip(&acc) {
-            unsafe {
-                _mm256_storeu_ps(o.as_mut_ptr(), a[0]);
-                _mm256_storeu_ps(o.as_mut_ptr().add(8), a[1]);
-            }
-        }
-        out
-    }
+    block!(block256, "avx2,fma", 6, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_fmadd_ps);
 }
 
 #[inline(always)]
