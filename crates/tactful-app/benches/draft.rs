@@ -1,6 +1,7 @@
 //! How long a person waits on one draft, with and without the context model.
 //! `cargo bench -p tactful-app --bench draft -- [MODEL_DIR] [N]`: the model
-//! folder (default: $TACTFUL_CONTEXT_MODEL, else target/models/context-model)
+//! folder (relative to the workspace's root; default: $TACTFUL_CONTEXT_MODEL,
+//! else target/models/context-model)
 //! and how many texts (default 600): real posts of the shared data (the
 //! claims of claims-dev-2 and ordinary texts of the benign set), each checked
 //! alone, one after another. Prints p50, p90, p99 and the longest, in ms, for the
@@ -47,13 +48,14 @@ fn pct(mut ms: Vec<f64>) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    // cargo runs a bench in its package's folder: a relative path is read
+    // from the workspace's root, where the command was typed.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = args
         .first()
-        .map(std::path::PathBuf::from)
+        .map(|a| root.join(a))
         .or_else(|| std::env::var_os("TACTFUL_CONTEXT_MODEL").map(Into::into))
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/models/context-model")
-        });
+        .unwrap_or_else(|| root.join("target/models/context-model"));
     let n: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(600);
     let context = std::sync::Arc::new(tactful_app::context::load(&dir).unwrap_or_else(|e| panic!("{e}")));
     let mut one = tactful_app::context::load(&dir).unwrap_or_else(|e| panic!("{e}"));
