@@ -77,19 +77,9 @@ impl Encoder {
             }
             Ok(tensor.data)
         };
-        // Linear layers are stored out × in; the products want in × out.
-        let transpose = |v: &[f32], out: usize, inp: usize| {
-            let mut t = vec![0.0; v.len()];
-            for o in 0..out {
-                for i in 0..inp {
-                    t[i * out + o] = v[o * inp + i];
-                }
-            }
-            t
-        };
-        let linear = |v: Vec<f32>, b: Vec<f32>, out: usize, inp: usize| {
-            Packed::new(&transpose(&v, out, inp), inp, out, &b)
-        };
+        // Linear layers are stored out × in, one output a row.
+        let linear =
+            |v: Vec<f32>, b: Vec<f32>, out: usize, inp: usize| Packed::from_outputs(&v, inp, out, &b);
         let word = take("embeddings.word_embeddings.weight", &[0, WIDTH])?;
         let position = take("embeddings.position_embeddings.weight", &[0, WIDTH])?;
         let segment = take("embeddings.token_type_embeddings.weight", &[0, WIDTH])?;
@@ -101,8 +91,8 @@ impl Encoder {
         for i in 0..LAYERS {
             let p = format!("encoder.layer.{i}.");
             let mut get = |n: &str, shape: &[usize]| take(&format!("{p}{n}"), shape);
-            // Query, key and value are stacked out-wise, so one transpose
-            // puts them side by side.
+            // Query, key and value stacked out-wise are one layer of
+            // 3 × WIDTH outputs.
             let mut qkv = get("attention.self.query.weight", &[WIDTH, WIDTH])?;
             qkv.extend(get("attention.self.key.weight", &[WIDTH, WIDTH])?);
             qkv.extend(get("attention.self.value.weight", &[WIDTH, WIDTH])?);

@@ -161,6 +161,28 @@ impl Packed {
         Packed { depth, width, level, panels, bias: padded }
     }
 
+    /// Pack weights stored one output a row (width × depth, as PyTorch's
+    /// linear layers keep them) for this CPU: no transposed copy first.
+    pub fn from_outputs(weights: &[f32], depth: usize, width: usize, bias: &[f32]) -> Packed {
+        assert_eq!(weights.len(), depth * width, "weights are width × depth");
+        assert_eq!(bias.len(), width, "one bias per output");
+        let level = Level::detect();
+        let (_, cols) = level.block();
+        let count = width.div_ceil(cols);
+        let mut panels = vec![0.0; count * depth * cols];
+        for (p, panel) in panels.chunks_exact_mut(depth * cols).enumerate() {
+            for j in 0..cols.min(width - p * cols) {
+                let output = &weights[(p * cols + j) * depth..][..depth];
+                for (k, &w) in output.iter().enumerate() {
+                    panel[k * cols + j] = w;
+                }
+            }
+        }
+        let mut padded = bias.to_vec();
+        padded.resize(count * cols, 0.0);
+        Packed { depth, width, level, panels, bias: padded }
+    }
+
     pub fn depth(&self) -> usize {
         self.depth
     }
@@ -522,6 +544,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn weights_stored_one_output_a_row_pack_the_same() {
+        let (depth, width) = (70, 45);
+        let w = numbers(depth * width, 7);
+        let bias = numbers(width, 8);
+        let mut by_output = vec![0.0; w.len()];
+        for k in 0..depth {
+            for j in 0..width {
+                by_output[j * depth + k] = w[k * width + j];
+            }
+        }
+        let a = Packed::new(&w, depth, width, &bias);
+        let b = Packed::from_outputs(&by_output, depth, width, &bias);
+        assert_eq!((a.panels, a.bias), (b.panels, b.bias));
     }
 
     #[test]
