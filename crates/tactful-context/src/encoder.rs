@@ -160,7 +160,26 @@ impl Encoder {
     fn layers<'a>(&'a self, mut x: Vec<f32>, n: usize, helper: Option<&Helper<'a>>) -> Vec<f32> {
         for l in &self.layers {
             let qkv = l.qkv.product(&x, n, Activation::None, helper);
-            let context = attention(&qkv, n);
+            let context = match helper {
+                // Half the heads on each thread, for a text long enough to pay.
+                Some(h) if n >= 32 => {
+                    let qkv = std::sync::Arc::new(qkv);
+                    let shared = std::sync::Arc::clone(&qkv);
+                    let half = HEADS / 2;
+                    let (left, right) =
+                        h.both(move || attention(&shared, n, half..HEADS), || attention(&qkv, n, 0..half));
+                    let mut context = Vec::with_capacity(n * WIDTH);
+                    for (l, r) in left
+                        .chunks_exact(half * HEAD_WIDTH)
+                        .zip(right.chunks_exact(WIDTH - half * HEAD_WIDTH))
+                    {
+                        context.extend_from_slice(l);
+                        context.extend_from_slice(r);
+                    }
+                    context
+                }
+                _ => attention(&qkv, n, 0..HEADS),
+            };
             let mut a = l.out.product(&context, n, Activation::None, helper);
             add(&mut a, &x);
             layer_norm(&mut a, &l.norm1);
@@ -174,16 +193,19 @@ impl Encoder {
     }
 }
 
-/// Self-attention over one text: `qkv` is n × (queries | keys | values);
-/// each head's scores and weighted values are two small products, keys and
-/// values packed per text as the weights.
-fn attention(qkv: &[f32], n: usize) -> Vec<f32> {
+/// Self-attention over one text for the given heads: `qkv` is n ×
+/// (queries | keys | values); the result is n × (the heads' widths side by
+/// side). Each head's scores and weighted values are two small products,
+/// keys and values packed per text as the weights.
+fn attention(qkv: &[f32], n: usize, heads: std::ops::Range<usize>) -> Vec<f32> {
     let scale = 1.0 / (HEAD_WIDTH as f32).sqrt();
-    let mut context = vec![0.0; n * WIDTH];
+    let width = heads.len() * HEAD_WIDTH;
+    let first = heads.start;
+    let mut context = vec![0.0; n * width];
     let (mut q, mut kt, mut v) =
         (vec![0.0; n * HEAD_WIDTH], vec![0.0; HEAD_WIDTH * n], vec![0.0; n * HEAD_WIDTH]);
     let none = vec![0.0; n.max(HEAD_WIDTH)];
-    for h in 0..HEADS {
+    for h in heads {
         let at = h * HEAD_WIDTH;
         for (i, row) in qkv.chunks_exact(3 * WIDTH).enumerate() {
             for d in 0..HEAD_WIDTH {
@@ -207,8 +229,9 @@ fn attention(qkv: &[f32], n: usize) -> Vec<f32> {
         }
         let values = Packed::new(&v, n, HEAD_WIDTH, &none[..HEAD_WIDTH]);
         let out = values.product(&weights, n, Activation::None, None);
-        for (dest, o) in context.chunks_exact_mut(WIDTH).zip(out.chunks_exact(HEAD_WIDTH)) {
-            dest[at..at + HEAD_WIDTH].copy_from_slice(o);
+        let to = (h - first) * HEAD_WIDTH;
+        for (dest, o) in context.chunks_exact_mut(width).zip(out.chunks_exact(HEAD_WIDTH)) {
+            dest[to..to + HEAD_WIDTH].copy_from_slice(o);
         }
     }
     context

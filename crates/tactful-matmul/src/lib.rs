@@ -96,24 +96,19 @@ pub struct Helper<'env> {
     done: mpsc::Receiver<Vec<f32>>,
 }
 
-/// The right half of one product, for the helper.
-struct Task<'env> {
-    packed: &'env Packed,
-    act: Arc<Vec<f32>>,
-    rows: usize,
-    first: usize,
-    end: usize,
-    activation: Activation,
-}
+/// Work for the helper: the right half of a product, or any other half.
+type Task<'env> = Box<dyn FnOnce() -> Vec<f32> + Send + 'env>;
 
-impl Task<'_> {
-    fn run(&self) -> Vec<f32> {
-        let p = self.packed;
-        let (_, cols) = p.level.block();
-        let mut out =
-            vec![0.0; self.rows * (p.width - self.first * cols).min((self.end - self.first) * cols)];
-        p.level.run(&mut p.job(&self.act, self.rows, self.first, self.end, &mut out, self.activation));
-        out
+impl<'env> Helper<'env> {
+    /// `there` on the helper thread while `here` runs on this one.
+    pub fn both<T>(
+        &self,
+        there: impl FnOnce() -> Vec<f32> + Send + 'env,
+        here: impl FnOnce() -> T,
+    ) -> (T, Vec<f32>) {
+        self.tasks.send(Box::new(there)).expect("the helper thread runs while its scope does");
+        let mine = here();
+        (mine, self.done.recv().expect("the helper thread answers every task"))
     }
 }
 
@@ -124,7 +119,7 @@ pub fn with_helper<'env, R>(f: impl FnOnce(&Helper<'env>) -> R) -> R {
         let (outbox, done) = mpsc::channel();
         s.spawn(move || {
             for task in inbox {
-                if outbox.send(task.run()).is_err() {
+                if outbox.send(task()).is_err() {
                     break;
                 }
             }
@@ -218,11 +213,19 @@ impl Packed {
         // The helper takes the right half of the panels into its own buffer
         // (the halves of a row-major matrix are not contiguous).
         let half = count / 2;
-        let task = Task { packed: self, act: Arc::clone(&act), rows, first: half, end: count, activation };
-        helper.tasks.send(task).expect("the helper thread runs while its scope does");
-        let mut left = vec![0.0; rows * half * cols];
-        self.level.run(&mut self.job(&act, rows, 0, half, &mut left, activation));
-        let right = helper.done.recv().expect("the helper thread answers every task");
+        let shared = Arc::clone(&act);
+        let (left, right) = helper.both(
+            move || {
+                let mut out = vec![0.0; rows * (self.width - half * cols)];
+                self.level.run(&mut self.job(&shared, rows, half, count, &mut out, activation));
+                out
+            },
+            || {
+                let mut left = vec![0.0; rows * half * cols];
+                self.level.run(&mut self.job(&act, rows, 0, half, &mut left, activation));
+                left
+            },
+        );
         for ((line, l), r) in out
             .chunks_exact_mut(self.width)
             .zip(left.chunks_exact(half * cols))
