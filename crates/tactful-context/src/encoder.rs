@@ -196,25 +196,26 @@ impl Encoder {
 /// Self-attention over one text for the given heads: `qkv` is n ×
 /// (queries | keys | values); the result is n × (the heads' widths side by
 /// side). Each head's scores and weighted values are two small products,
-/// keys and values packed per text as the weights.
+/// keys and values packed per text as the weights (the keys as they stand,
+/// one row a token: each is one output of the scores' product).
 fn attention(qkv: &[f32], n: usize, heads: std::ops::Range<usize>) -> Vec<f32> {
     let scale = 1.0 / (HEAD_WIDTH as f32).sqrt();
     let width = heads.len() * HEAD_WIDTH;
     let first = heads.start;
     let mut context = vec![0.0; n * width];
-    let (mut q, mut kt, mut v) =
-        (vec![0.0; n * HEAD_WIDTH], vec![0.0; HEAD_WIDTH * n], vec![0.0; n * HEAD_WIDTH]);
+    let (mut q, mut k, mut v) =
+        (vec![0.0; n * HEAD_WIDTH], vec![0.0; n * HEAD_WIDTH], vec![0.0; n * HEAD_WIDTH]);
     let none = vec![0.0; n.max(HEAD_WIDTH)];
     for h in heads {
         let at = h * HEAD_WIDTH;
         for (i, row) in qkv.chunks_exact(3 * WIDTH).enumerate() {
             for d in 0..HEAD_WIDTH {
                 q[i * HEAD_WIDTH + d] = row[at + d] * scale;
-                kt[d * n + i] = row[WIDTH + at + d];
+                k[i * HEAD_WIDTH + d] = row[WIDTH + at + d];
                 v[i * HEAD_WIDTH + d] = row[2 * WIDTH + at + d];
             }
         }
-        let keys = Packed::new(&kt, HEAD_WIDTH, n, &none[..n]);
+        let keys = Packed::from_outputs(&k, HEAD_WIDTH, n, &none[..n]);
         let mut weights = keys.product(&q, n, Activation::None, None);
         for row in weights.chunks_exact_mut(n) {
             let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));

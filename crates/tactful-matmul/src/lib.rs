@@ -133,45 +133,54 @@ pub fn with_helper<'env, R>(f: impl FnOnce(&Helper<'env>) -> R) -> R {
 impl Packed {
     /// Pack `weights` (depth × width, row-major) and `bias` (width) for this CPU.
     pub fn new(weights: &[f32], depth: usize, width: usize, bias: &[f32]) -> Packed {
-        Packed::for_level(weights, depth, width, bias, Level::detect())
+        Packed::by_inputs(weights, depth, width, bias, Level::detect())
     }
 
     /// The same for a given level (one this CPU runs: see [`Level::available`]).
     pub fn for_level(weights: &[f32], depth: usize, width: usize, bias: &[f32], level: Level) -> Packed {
-        assert_eq!(weights.len(), depth * width, "weights are depth × width");
-        assert_eq!(bias.len(), width, "one bias per output");
         assert!(Level::available().contains(&level), "this CPU does not run {level:?}");
-        let (_, cols) = level.block();
-        let count = width.div_ceil(cols);
-        let mut panels = vec![0.0; count * depth * cols];
-        for (p, panel) in panels.chunks_exact_mut(depth * cols).enumerate() {
-            let first = p * cols;
-            let used = cols.min(width - first);
-            for (k, line) in panel.chunks_exact_mut(cols).enumerate() {
-                line[..used].copy_from_slice(&weights[k * width + first..][..used]);
-            }
-        }
-        let mut padded = bias.to_vec();
-        padded.resize(count * cols, 0.0);
-        Packed { depth, width, level, panels, bias: padded }
+        Packed::by_inputs(weights, depth, width, bias, level)
     }
 
     /// Pack weights stored one output a row (width × depth, as PyTorch's
     /// linear layers keep them) for this CPU: no transposed copy first.
     pub fn from_outputs(weights: &[f32], depth: usize, width: usize, bias: &[f32]) -> Packed {
         assert_eq!(weights.len(), depth * width, "weights are width × depth");
-        assert_eq!(bias.len(), width, "one bias per output");
-        let level = Level::detect();
-        let (_, cols) = level.block();
-        let count = width.div_ceil(cols);
-        let mut panels = vec![0.0; count * depth * cols];
-        for (p, panel) in panels.chunks_exact_mut(depth * cols).enumerate() {
-            for j in 0..cols.min(width - p * cols) {
-                let output = &weights[(p * cols + j) * depth..][..depth];
+        Packed::pack(depth, width, bias, Level::detect(), |first, used, cols, panel| {
+            for j in 0..used {
+                let output = &weights[(first + j) * depth..][..depth];
                 for (k, &w) in output.iter().enumerate() {
                     panel[k * cols + j] = w;
                 }
             }
+        })
+    }
+
+    /// Weights stored one input a row (depth × width).
+    fn by_inputs(weights: &[f32], depth: usize, width: usize, bias: &[f32], level: Level) -> Packed {
+        assert_eq!(weights.len(), depth * width, "weights are depth × width");
+        Packed::pack(depth, width, bias, level, |first, used, cols, panel| {
+            for (k, line) in panel.chunks_exact_mut(cols).enumerate() {
+                line[..used].copy_from_slice(&weights[k * width + first..][..used]);
+            }
+        })
+    }
+
+    /// The panels, each filled by `fill(first column, columns used, panel
+    /// width, panel)`, and the bias padded to whole panels.
+    fn pack(
+        depth: usize,
+        width: usize,
+        bias: &[f32],
+        level: Level,
+        fill: impl Fn(usize, usize, usize, &mut [f32]),
+    ) -> Packed {
+        assert_eq!(bias.len(), width, "one bias per output");
+        let (_, cols) = level.block();
+        let count = width.div_ceil(cols);
+        let mut panels = vec![0.0; count * depth * cols];
+        for (p, panel) in panels.chunks_exact_mut(depth * cols).enumerate() {
+            fill(p * cols, cols.min(width - p * cols), cols, panel);
         }
         let mut padded = bias.to_vec();
         padded.resize(count * cols, 0.0);
