@@ -20,6 +20,7 @@ pub mod scan;
 pub mod today;
 
 pub use checker::Checker;
+pub use error::{Error, Result};
 
 /// tactful's own folder among the person's data: `$XDG_DATA_HOME/tactful`,
 /// else `~/.local/share/tactful` (the default store and the context model
@@ -32,4 +33,3 @@ pub fn data_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
         .join("tactful")
 }
-pub use error::{Error, Result};
