@@ -402,7 +402,7 @@ pub fn detail(db: &mut dyn Db, company: i64, id: i64) -> Result<CaseDetail, Erro
             case.post_id, case.version
         )));
     };
-    let group_cases = crate::collect(
+    let group_cases = tactful_store::people::collect(
         db,
         "SELECT id, distributor_id FROM company_cases WHERE company_id = ?1 AND group_id = ?2 AND id <> ?3 ORDER BY id",
         &[Arg::Int(company), Arg::Int(case.group), Arg::Int(id)],

@@ -530,7 +530,7 @@ pub fn complete(
         if known.is_empty() {
             return Err(Error::UnknownDistributor(distributor.to_string()));
         }
-        let mut open = crate::collect(
+        let mut open = tactful_store::people::collect(
             db,
             "SELECT id FROM company_lessons WHERE company_id = ?1 AND distributor_id = ?2 AND lesson = ?3
              AND completed_at IS NULL ORDER BY id",

@@ -269,19 +269,6 @@ pub(crate) fn records<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-/// The rows of `sql`, each read by `read` (a mapping that cannot fail), in
-/// the query's order.
-pub(crate) fn collect<T>(
-    db: &mut dyn Db,
-    sql: &str,
-    args: &[tactful_store::Arg],
-    mut read: impl FnMut(&mut [tactful_store::people::Cell]) -> T,
-) -> Result<Vec<T>, tactful_store::StoreError> {
-    let mut out = Vec::new();
-    db.each(sql, args, &mut |r| out.push(read(r)))?;
-    Ok(out)
-}
-
 /// Hex of the first `bytes` bytes of SHA-256 of `parts`, fed in order.
 pub(crate) fn sha256_hex(parts: &[&[u8]], bytes: usize) -> String {
     use sha2::Digest;

@@ -133,7 +133,7 @@ pub fn build(db: &mut dyn Db, company: i64, now: i64) -> Result<Report, Error> {
         updated: r[6].int(),
         noticed: r[7].opt_int(),
     };
-    let rows = crate::collect(
+    let rows = tactful_store::people::collect(
         db,
         "SELECT c.distributor_id, c.category, c.codes, c.status, c.post_id, c.opened_at, c.updated_at,
          (SELECT MIN(o.queued_at) FROM company_outbox o WHERE o.company_id = c.company_id AND o.case_id = c.id)

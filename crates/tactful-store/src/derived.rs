@@ -178,12 +178,12 @@ fn item_of(r: &mut [Cell]) -> StoredItem {
 /// read in one pass over `item_people` (the view `items` would gather them
 /// item by item).
 fn read_chunk(db: &mut dyn Db, from: i64, to: i64) -> Result<Vec<StoredItem>, StoreError> {
-    let mut rows = Vec::new();
-    db.each(
+    let mut rows = people::collect(
+        db,
         "SELECT i.id, i.network, i.kind, a.handle, i.by_owner, '', i.thread, i.at, i.text
          FROM stored_items i JOIN people a ON a.id = i.author_id WHERE i.id > ?1 AND i.id <= ?2 ORDER BY i.id LIMIT ?3",
         &[Arg::Int(from), Arg::Int(to), Arg::Int(CHUNK)],
-        &mut |r: &mut [Cell]| rows.push(item_of(r)),
+        item_of,
     )?;
     let Some(last) = rows.last().map(|r| r.id) else { return Ok(rows) };
     let mut at = 0;
@@ -713,17 +713,16 @@ fn answer_stored(
 ) -> Result<(), StoreError> {
     let key = [Arg::Static(network.as_str()), Arg::Static(kind.as_str()), Arg::Text(conv_key.into())];
     conv.replies = if let Some(thread) = conv_key.strip_prefix(THREAD) {
-        let mut out = Vec::new();
-        db.each(
+        people::collect(
+            db,
             "SELECT id, network, kind, author, by_owner, counterparts, thread, at, '' FROM items
              WHERE thread = ?1 AND network = ?2 AND kind = ?3 AND by_owner = ?4 AND at > 0 ORDER BY at, id",
             &[Arg::Text(thread.into()), key[0].clone(), key[1].clone(), Arg::Bool(true)],
-            &mut |r: &mut [Cell]| {
+            |r| {
                 let it = item_of(r);
-                out.push((it.at, it.id, me.others(&it.view()).join(&SEP.to_string())));
+                (it.at, it.id, me.others(&it.view()).join(&SEP.to_string()))
             },
-        )?;
-        out
+        )?
     } else {
         db.rows("SELECT at, item_id, addressed FROM replies WHERE network = ?1 AND kind = ?2 AND conv = ?3 ORDER BY at, item_id", &key)?
             .iter()
@@ -1064,45 +1063,41 @@ pub fn interactions_between(
     from: i64,
     to: i64,
 ) -> Result<Vec<ContactInteraction>, StoreError> {
-    let mut out = Vec::new();
-    db.each(
+    people::collect(
+        db,
         &format!(
             "SELECT hc.contact_id, p.handle, {STORED_COLUMNS} FROM interactions i JOIN people p ON p.id = i.person
              JOIN handle_contacts hc ON hc.network = i.network AND hc.handle = p.handle
              WHERE i.at >= ?1 AND i.at <= ?2 ORDER BY i.at, i.item_id, i.seq"
         ),
         &[Arg::Int(from), Arg::Int(to)],
-        &mut |r| {
+        |r| {
             let s = Stored::of(&r[2..]);
-            out.push(ContactInteraction { contact: r[0].int(), interaction: s.interaction(r[1].text()), pitch_item: s.pitch });
+            ContactInteraction { contact: r[0].int(), interaction: s.interaction(r[1].text()), pitch_item: s.pitch }
         },
-    )?;
-    Ok(out)
+    )
 }
 
 /// Customer requests unanswered at `now`, oldest first (ties by item id):
 /// what `coaching::customer_requests` lists, from the derived tables.
 pub fn open_requests(db: &mut dyn Db, now: i64) -> Result<Vec<coaching::Request>, StoreError> {
-    let mut out = Vec::new();
-    db.each(
+    people::collect(
+        db,
         "SELECT r.item_id, r.network, r.kind, r.sender, r.conv, r.at, r.request, r.cue, COALESCE(s.text, '') FROM requests r LEFT JOIN stored_items s ON s.id = r.item_id WHERE r.at <= ?1 AND (r.answer_at IS NULL OR r.answer_at > ?1) ORDER BY r.at, r.item_id",
         &[Arg::Int(now)],
-        &mut |r| {
-            out.push(coaching::Request {
-                item: r[0].int(),
-                network: r[1].text().parse().unwrap_or(Network::Other),
-                kind: r[2].text().parse().unwrap_or(ItemKind::Message),
-                from: r[3].text(),
-                conversation: r[4].text(),
-                at: r[5].int(),
-                waited_secs: now - r[5].int(),
-                request: request_kind(&r[6].text()),
-                cue: r[7].text(),
-                text: r[8].text(),
-            });
+        |r| coaching::Request {
+            item: r[0].int(),
+            network: r[1].text().parse().unwrap_or(Network::Other),
+            kind: r[2].text().parse().unwrap_or(ItemKind::Message),
+            from: r[3].text(),
+            conversation: r[4].text(),
+            at: r[5].int(),
+            waited_secs: now - r[5].int(),
+            request: request_kind(&r[6].text()),
+            cue: r[7].text(),
+            text: r[8].text(),
         },
-    )?;
-    Ok(out)
+    )
 }
 
 /// The owner's handles: the owners and every handle the owner's items were written under.
@@ -1120,17 +1115,17 @@ pub fn owner_handles(db: &mut dyn Db) -> Result<OwnerHandles, StoreError> {
 /// answer if it came by `now`: the starts `coaching::conversations` gives
 /// at `now` (any order).
 pub fn conversation_starts(db: &mut dyn Db, now: i64) -> Result<Vec<coaching::Start>, StoreError> {
-    let mut out = Vec::new();
-    db.each(
+    people::collect(
+        db,
         "SELECT network, conv, at, item_id, sender, answer_item, answer_at FROM starts WHERE at <= ?1",
         &[Arg::Int(now)],
-        &mut |r| {
+        |r| {
             let at = r[2].int();
             let response = match (r[5].opt_int(), r[6].opt_int()) {
                 (Some(item), Some(t)) if t <= now => Some((item, t - at)),
                 _ => None,
             };
-            out.push(coaching::Start {
+            coaching::Start {
                 item: r[3].int(),
                 network: r[0].text().parse().unwrap_or(Network::Other),
                 conversation: r[1].take_text(),
@@ -1138,10 +1133,9 @@ pub fn conversation_starts(db: &mut dyn Db, now: i64) -> Result<Vec<coaching::St
                 at,
                 month: coaching::month(at),
                 response,
-            });
+            }
         },
-    )?;
-    Ok(out)
+    )
 }
 
 /// A conversation whose last message (at `now`) is theirs.

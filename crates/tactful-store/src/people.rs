@@ -87,6 +87,38 @@ pub(crate) fn in_this_transaction(db: &mut dyn Db, f: &mut Work<'_>) -> Result<(
     f(db)
 }
 
+/// `atomically` of a store's own connection: `begin` (each backend's own
+/// statement), the work, then COMMIT, or ROLLBACK when the work fails (the
+/// work's error is the one returned). `batch` runs one statement.
+pub(crate) fn in_new_transaction<D: Db>(
+    db: &mut D,
+    begin: &str,
+    batch: fn(&mut D, &str) -> Result<(), StoreError>,
+    f: &mut Work<'_>,
+) -> Result<(), StoreError> {
+    batch(db, begin)?;
+    match f(db) {
+        Ok(()) => batch(db, "COMMIT"),
+        Err(e) => {
+            let _ = batch(db, "ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// The rows of `sql`, each read by `read` (a mapping that cannot fail), in
+/// the query's order.
+pub fn collect<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[Arg],
+    mut read: impl FnMut(&mut [Cell]) -> T,
+) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    db.each(sql, args, &mut |r| out.push(read(r)))?;
+    Ok(out)
+}
+
 /// The id of the row of `handle` in `people` (added when new): a person
 /// named in every message of a thread is stored once, and referred to.
 /// `known` keeps the ids found so far, per network, for the caller.

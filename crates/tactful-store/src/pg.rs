@@ -212,14 +212,7 @@ macro_rules! pg_db {
 impl PgStore {
     /// A unit of work in a transaction of its own.
     fn in_new_transaction(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
-        self.client.batch_execute("BEGIN").map_err(err)?;
-        match f(self) {
-            Ok(()) => self.client.batch_execute("COMMIT").map_err(err),
-            Err(e) => {
-                let _ = self.client.batch_execute("ROLLBACK");
-                Err(e)
-            }
-        }
+        crate::people::in_new_transaction(self, "BEGIN", |s, sql| s.client.batch_execute(sql).map_err(err), f)
     }
 }
 

@@ -134,14 +134,12 @@ impl SqliteStore {
     fn in_new_transaction(&mut self, f: &mut crate::people::Work<'_>) -> Result<(), StoreError> {
         // IMMEDIATE: take the write lock now, so two processes refreshing the
         // derived tables at once wait for each other instead of failing.
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err(&self.path))?;
-        match f(self) {
-            Ok(()) => self.conn.execute_batch("COMMIT").map_err(err(&self.path)),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        crate::people::in_new_transaction(
+            self,
+            "BEGIN IMMEDIATE",
+            |s, sql| s.conn.execute_batch(sql).map_err(err(&s.path)),
+            f,
+        )
     }
 }
 
