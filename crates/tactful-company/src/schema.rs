@@ -384,37 +384,54 @@ pub const VERSION: i64 = STEPS.len() as i64;
 /// Bring the company tables up to date (a no-op when they are); refuse a
 /// store whose company tables are newer than this tactful.
 pub fn migrate(db: &mut dyn Db) -> Result<(), Error> {
-    let mut found = 0;
-    db.atomically(&mut |db| {
-        db.exec("CREATE TABLE IF NOT EXISTS company_schema_version (version BIGINT NOT NULL)", &[])?;
-        if db.postgres() {
-            // Two processes migrating at once would race: the second waits here.
-            db.exec("LOCK TABLE company_schema_version IN EXCLUSIVE MODE", &[])?;
-        }
-        found = db.rows("SELECT COALESCE(MAX(version), 0) FROM company_schema_version", &[])?[0][0].int();
-        if found > VERSION {
-            return Ok(());
-        }
-        for (i, step) in STEPS.iter().enumerate().skip(found as usize) {
-            // Every table before any index or trigger on it, shared tables first
-            // (the posts table, each backend's own, refers to `companies`).
-            let pg = db.postgres();
-            let own = if pg { step.postgres } else { step.sqlite };
-            let table = |s: &&&str| s.trim_start().starts_with("CREATE TABLE");
-            let tables = step.both.iter().filter(table).map(|s| (*s).to_string());
-            let keyed = step.keyed.iter().map(|s| numbered(s, pg));
-            let rest = step.both.iter().chain(own).filter(|s| !table(s)).map(|s| (*s).to_string());
-            for sql in
-                tables.chain(keyed).chain(own.iter().filter(table).map(|s| (*s).to_string())).chain(rest)
-            {
-                db.exec(&sql, &[])?;
-            }
-            db.exec("INSERT INTO company_schema_version (version) VALUES (?1)", &[Arg::Int(i as i64 + 1)])?;
-        }
-        Ok(())
-    })?;
+    let found =
+        run_migrations(db, "company_schema_version", STEPS.len(), &|i, pg| statements(&STEPS[i], pg))?;
     if found > VERSION {
         return Err(Error::TooNew { found, known: VERSION });
     }
     Ok(())
+}
+
+/// A step's statements for one backend, in the order they run: every table
+/// before any index or trigger on it, shared tables first (the posts table,
+/// each backend's own, refers to `companies`).
+fn statements(step: &Step, pg: bool) -> Vec<String> {
+    let own = if pg { step.postgres } else { step.sqlite };
+    let table = |s: &&&str| s.trim_start().starts_with("CREATE TABLE");
+    let tables = step.both.iter().filter(table).map(|s| (*s).to_string());
+    let keyed = step.keyed.iter().map(|s| numbered(s, pg));
+    let rest = step.both.iter().chain(own).filter(|s| !table(s)).map(|s| (*s).to_string());
+    tables.chain(keyed).chain(own.iter().filter(table).map(|s| (*s).to_string())).chain(rest).collect()
+}
+
+/// Run the migrations of one set of tables, numbered in a version table of
+/// their own (`table`, made when missing), in one transaction: the steps
+/// after the version found, up to `steps`, each with its statements
+/// (`statements(step, postgres)`, the first step 0) and its number
+/// recorded. The version found is returned: the caller refuses one newer
+/// than it knows (nothing has run then). The company's tables and the
+/// console's are migrated this way.
+pub fn run_migrations(
+    db: &mut dyn Db,
+    table: &str,
+    steps: usize,
+    statements: &dyn Fn(usize, bool) -> Vec<String>,
+) -> Result<i64, tactful_store::StoreError> {
+    let mut found = 0;
+    db.atomically(&mut |db| {
+        db.exec(&format!("CREATE TABLE IF NOT EXISTS {table} (version BIGINT NOT NULL)"), &[])?;
+        if db.postgres() {
+            // Two processes migrating at once would race: the second waits here.
+            db.exec(&format!("LOCK TABLE {table} IN EXCLUSIVE MODE"), &[])?;
+        }
+        found = db.rows(&format!("SELECT COALESCE(MAX(version), 0) FROM {table}"), &[])?[0][0].int();
+        for i in usize::try_from(found).unwrap_or(usize::MAX)..steps {
+            for sql in statements(i, db.postgres()) {
+                db.exec(&sql, &[])?;
+            }
+            db.exec(&format!("INSERT INTO {table} (version) VALUES (?1)"), &[Arg::Int(i as i64 + 1)])?;
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }

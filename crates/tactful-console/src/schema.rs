@@ -4,7 +4,6 @@
 //! company pack as edited in the console. `{id}` stands for each backend's
 //! own auto-numbered key. Never edit a released step: add a new one.
 
-use tactful_store::Arg;
 use tactful_store::people::Db;
 
 use crate::Error;
@@ -90,23 +89,11 @@ pub const VERSION: i64 = STEPS.len() as i64;
 /// date; refuse a store whose console tables are newer than this tactful.
 pub fn migrate(db: &mut dyn Db) -> Result<(), Error> {
     tactful_company::schema::migrate(db)?;
-    let mut found = 0;
-    db.atomically(&mut |db| {
-        db.exec("CREATE TABLE IF NOT EXISTS console_schema_version (version BIGINT NOT NULL)", &[])?;
-        if db.postgres() {
-            // Two processes migrating at once would race: the second waits here.
-            db.exec("LOCK TABLE console_schema_version IN EXCLUSIVE MODE", &[])?;
-        }
-        found = db.rows("SELECT COALESCE(MAX(version), 0) FROM console_schema_version", &[])?[0][0].int();
-        let id = if db.postgres() { "BIGSERIAL PRIMARY KEY" } else { "INTEGER PRIMARY KEY" };
-        for (i, step) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(usize::MAX)) {
-            for sql in *step {
-                db.exec(&sql.replace("{id}", id), &[])?;
-            }
-            db.exec("INSERT INTO console_schema_version (version) VALUES (?1)", &[Arg::Int(i as i64 + 1)])?;
-        }
-        Ok(())
-    })?;
+    let found =
+        tactful_company::schema::run_migrations(db, "console_schema_version", STEPS.len(), &|i, pg| {
+            let id = if pg { "BIGSERIAL PRIMARY KEY" } else { "INTEGER PRIMARY KEY" };
+            STEPS[i].iter().map(|sql| sql.replace("{id}", id)).collect()
+        })?;
     if found > VERSION {
         return Err(Error::TooNew { found, known: VERSION });
     }
