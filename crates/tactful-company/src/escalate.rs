@@ -122,22 +122,31 @@ pub fn run(db: &mut dyn Db, actor: &Actor, policy: &Policy) -> Result<Vec<Escala
                     Arg::Int(id),
                 ],
             )?;
-            chain.append(
+            audit_step(
+                &mut chain,
                 actor,
-                "case.escalate",
-                &format!("case:{id}"),
-                Some(&serde_json::json!({
-                    "status": case.status.as_str(), "escalation": case.escalation, "to": case.escalated_to,
-                })),
-                Some(&serde_json::json!({
-                    "status": status.as_str(), "escalation": level, "to": to, "notice": notice,
-                })),
+                &case,
+                &serde_json::json!({ "status": status.as_str(), "escalation": level, "to": to, "notice": notice }),
             );
             out.push(Escalation { case: id, distributor: case.distributor.clone(), level, to, notice });
         }
         chain.write(db)?;
         Ok(out)
     })
+}
+
+/// The audit entry of a step up the ladder (`case.escalate`): where the
+/// case stood before, and `after`.
+fn audit_step(chain: &mut Chain, actor: &Actor, case: &cases::Case, after: &serde_json::Value) {
+    chain.append(
+        actor,
+        "case.escalate",
+        &format!("case:{}", case.id),
+        Some(&serde_json::json!({
+            "status": case.status.as_str(), "escalation": case.escalation, "to": case.escalated_to,
+        })),
+        Some(after),
+    );
 }
 
 /// The note to an upline: short, and asking for help rather than blame.
@@ -185,16 +194,13 @@ pub fn by_hand(
             ],
         )?;
         let mut chain = Chain::open(db, company)?;
-        chain.append(
+        audit_step(
+            &mut chain,
             actor,
-            "case.escalate",
-            &format!("case:{case_id}"),
-            Some(&serde_json::json!({
-                "status": case.status.as_str(), "escalation": case.escalation, "to": case.escalated_to,
-            })),
-            Some(&serde_json::json!({
+            &case,
+            &serde_json::json!({
                 "status": status.as_str(), "escalation": 2, "to": lead, "reason": reason, "by_hand": true,
-            })),
+            }),
         );
         chain.write(db)?;
         Ok(Escalation {
