@@ -8,7 +8,7 @@
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -18,8 +18,8 @@ use tactful_company::lesson::Assignment;
 use tactful_company::notice::Sent;
 
 use super::{
-    Error, Principal, Role, Scope, Shared, as_person, cases, day, html_response, page, refused, signed_in,
-    signed_in_form, with_store,
+    Error, Principal, Role, Scope, Shared, as_person, bad_request, cases, changed, day, html_response, page,
+    refused, signed_in, signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -211,10 +211,7 @@ async fn submit_form(State(c): State<Shared>, headers: HeaderMap, Form(f): Form<
                 &me_body(&p, &m, Some(html! { p role="alert" { (why) } })),
             ),
         ),
-        Err(e) => html_response(
-            StatusCode::BAD_REQUEST,
-            &page("Your notices and lessons", Some(&p), &html! { p role="alert" { (e.to_string()) } }),
-        ),
+        Err(e) => bad_request(&p, "Your notices and lessons", &e.to_string()),
     }
 }
 
@@ -334,24 +331,15 @@ async fn decide_form(
         "approve" => Decision::Approve { notes },
         "return" => Decision::Return { notes: notes.unwrap_or_default() },
         other => {
-            return html_response(
-                StatusCode::BAD_REQUEST,
-                &page(
-                    "Drafts",
-                    Some(&p),
-                    &html! { p role="alert" { "decision: expected approve or return, found `" (other) "`" } },
-                ),
+            return bad_request(
+                &p,
+                "Drafts",
+                &format!("decision: expected approve or return, found `{other}`"),
             );
         }
     };
     let r = as_person(&c, &p, move |db, actor| Ok(draft::decide(db, actor, id, &decision)?)).await;
-    match r {
-        Ok(_) => Redirect::to("/drafts").into_response(),
-        Err(e) => html_response(
-            StatusCode::BAD_REQUEST,
-            &page("Drafts", Some(&p), &html! { p role="alert" { (e.to_string()) } }),
-        ),
-    }
+    changed(&p, r, "/drafts", "Drafts")
 }
 
 /// The lesson called `name`, from the company's rules (its own pack's too).

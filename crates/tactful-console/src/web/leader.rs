@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use maud::html;
 
 use super::{
-    CsrfForm, Error, Filter, Role, Scope, Shared, Status, as_person, case_form, cases, html_response, page,
-    refused, signed_in, with_store,
+    CsrfForm, Error, Filter, Role, Scope, Shared, Status, as_person, case_form, cases, changed,
+    html_response, page, refused, signed_in, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -164,11 +164,5 @@ async fn nudge_form(
         Ok(tactful_company::notice::queue(db, actor, judge.checker.engine(), &template, None, id)?)
     })
     .await;
-    match r {
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => html_response(
-            StatusCode::BAD_REQUEST,
-            &page("Your team", Some(&p), &html! { p role="alert" { (e.to_string()) } }),
-        ),
-    }
+    changed(&p, r, &back, "Your team")
 }

@@ -320,6 +320,20 @@ pub(super) fn refused(p: &Principal, why: &str) -> Response {
     html_response(StatusCode::FORBIDDEN, &page("Refused", Some(p), &html! { p { (why) } }))
 }
 
+/// What was wrong with a form, on a page titled `title` (400).
+pub(super) fn bad_request(p: &Principal, title: &str, why: &str) -> Response {
+    html_response(StatusCode::BAD_REQUEST, &page(title, Some(p), &html! { p role="alert" { (why) } }))
+}
+
+/// A form's change: back to `back` once it is made, else its error on a
+/// page titled `title`.
+pub(super) fn changed<T>(p: &Principal, r: Result<T, Error>, back: &str, title: &str) -> Response {
+    match r {
+        Ok(_) => Redirect::to(back).into_response(),
+        Err(e) => bad_request(p, title, &e.to_string()),
+    }
+}
+
 /// The form carries the session's own CSRF token, or the page says it expired.
 // The error is the whole page to answer with: handlers return it as it is.
 #[allow(clippy::result_large_err)]

@@ -16,8 +16,9 @@ use tactful_company::Actor;
 use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
 
 use super::{
-    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, case_form, cases,
-    day, html_response, judge, not_found, page, query_string, refused, signed_in, signed_in_form, with_store,
+    Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, bad_request,
+    case_form, cases, changed, day, html_response, judge, not_found, page, query_string, refused, signed_in,
+    signed_in_form, with_store,
 };
 
 pub(super) fn routes() -> Router<Shared> {
@@ -258,10 +259,6 @@ pub(crate) fn bulk(
 
 fn compliance(p: &Principal) -> bool {
     matches!(p.account.role, Role::Admin | Role::Reviewer)
-}
-
-fn bad_request(p: &Principal, title: &str, why: &str) -> Response {
-    html_response(StatusCode::BAD_REQUEST, &page(title, Some(p), &html! { p role="alert" { (why) } }))
 }
 
 async fn case_list(State(c): State<Shared>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
@@ -716,10 +713,7 @@ async fn change_case(
         return refused(&p, "Only the compliance team changes a case.");
     }
     let r = as_person(c, &p, f).await;
-    match r {
-        Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => bad_request(&p, &format!("Case #{id}"), &e.to_string()),
-    }
+    changed(&p, r, &format!("/cases/{id}"), &format!("Case #{id}"))
 }
 
 async fn dismiss_form(
