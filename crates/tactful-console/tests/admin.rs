@@ -20,6 +20,15 @@ fn start(name: &str) -> (u16, tactful_store::SqliteStore) {
     (serve(path.display().to_string()), store)
 }
 
+/// As `start`, with the admin signed in and their page `path` opened: the
+/// port, the store, the admin's session cookie and the page.
+fn admin_opens(name: &str, path: &str) -> (u16, tactful_store::SqliteStore, String, Reply) {
+    let (port, store) = start(name);
+    let cookie = login(port, "admin@example.com");
+    let page = send(port, "GET", path, Some(&cookie), None, None);
+    (port, store, cookie, page)
+}
+
 /// A request: with the session cookie, a form, or an API key.
 fn send(
     port: u16,
@@ -84,9 +93,7 @@ fn nobody_but_the_admin_gets_into_an_admin_page() {
 
 #[test]
 fn a_key_is_shown_once_and_works_until_it_is_revoked() {
-    let (port, mut store) = start("console-admin-keys");
-    let cookie = login(port, "admin@example.com");
-    let page = send(port, "GET", "/admin/keys", Some(&cookie), None, None);
+    let (port, mut store, cookie, page) = admin_opens("console-admin-keys", "/admin/keys");
     assert_eq!(page.status, 200);
     let token = csrf(&page.body);
     let rev = accounts::list(store.people(), 1)
@@ -144,9 +151,8 @@ const PACK: &str = include_str!("../../../examples/company/pack.toml");
 
 #[test]
 fn a_pack_with_a_failing_example_is_refused_and_nothing_is_kept() {
-    let (port, mut store) = start("console-admin-pack");
-    let cookie = login(port, "admin@example.com");
-    let token = csrf(&send(port, "GET", "/admin/pack", Some(&cookie), None, None).body);
+    let (port, mut store, cookie, page) = admin_opens("console-admin-pack", "/admin/pack");
+    let token = csrf(&page.body);
     let policy =
         std::fs::read_to_string(format!("{}/../../examples/company/policy.toml", env!("CARGO_MANIFEST_DIR")))
             .unwrap();
@@ -207,9 +213,7 @@ fn a_pack_with_a_failing_example_is_refused_and_nothing_is_kept() {
 
 #[test]
 fn the_template_saved_is_the_one_notices_use() {
-    let (port, mut store) = start("console-admin-template");
-    let cookie = login(port, "admin@example.com");
-    let page = send(port, "GET", "/admin/templates", Some(&cookie), None, None);
+    let (port, mut store, cookie, page) = admin_opens("console-admin-template", "/admin/templates");
     assert!(page.body.contains("{quote}"), "the page opens on the built-in template");
     let token = csrf(&page.body);
     let submit = |text: &str, step: &str| {
@@ -271,9 +275,7 @@ fn the_template_saved_is_the_one_notices_use() {
 
 #[test]
 fn the_report_draws_its_charts_with_the_numbers_as_text() {
-    let (port, mut store) = start("console-admin-report");
-    let cookie = login(port, "admin@example.com");
-    let r = send(port, "GET", "/admin/report", Some(&cookie), None, None);
+    let (_, mut store, _, r) = admin_opens("console-admin-report", "/admin/report");
     assert_eq!(r.status, 200);
     let report = tactful_company::report::build(store.people(), 1, NOW).unwrap();
     assert!(r.body.contains(&format!("{} cases over {} distributors", report.cases, report.distributors)));

@@ -183,15 +183,12 @@ fn matrix(location: String, store: &mut dyn Store) {
     }
 }
 
-#[test]
-fn each_key_sees_only_its_accounts_part_on_sqlite() {
-    common::on_sqlite("console-api", matrix);
-}
-
-#[test]
-fn each_key_sees_only_its_accounts_part_on_postgres() {
-    common::on_postgres("console_api", matrix);
-}
+on_both_backends!(
+    matrix,
+    "api",
+    each_key_sees_only_its_accounts_part_on_sqlite,
+    each_key_sees_only_its_accounts_part_on_postgres
+);
 
 /// A reviewer's status change through the API: the state machine's rules,
 /// and the audit log names the key's account.

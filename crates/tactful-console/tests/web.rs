@@ -676,35 +676,24 @@ fn filters(location: String, store: &mut dyn Store) {
     assert!(asked.iter().all(|id| his.contains(id)), "{asked:?} within {his:?}");
 }
 
-#[test]
-fn the_team_and_network_filters_narrow_the_queue_on_sqlite() {
-    common::on_sqlite("console-filters", filters);
-}
-
-#[test]
-fn the_team_and_network_filters_narrow_the_queue_on_postgres() {
-    common::on_postgres("console_filters", filters);
-}
-
-#[test]
-fn each_person_works_on_their_pages_on_sqlite() {
-    common::on_sqlite("console-pages", pages);
-}
-
-#[test]
-fn each_person_works_on_their_pages_on_postgres() {
-    common::on_postgres("console_pages", pages);
-}
-
-#[test]
-fn each_person_sees_only_their_part_on_sqlite() {
-    common::on_sqlite("console-web", matrix);
-}
-
-#[test]
-fn each_person_sees_only_their_part_on_postgres() {
-    common::on_postgres("console_web", matrix);
-}
+on_both_backends!(
+    filters,
+    "filters",
+    the_team_and_network_filters_narrow_the_queue_on_sqlite,
+    the_team_and_network_filters_narrow_the_queue_on_postgres
+);
+on_both_backends!(
+    pages,
+    "pages",
+    each_person_works_on_their_pages_on_sqlite,
+    each_person_works_on_their_pages_on_postgres
+);
+on_both_backends!(
+    matrix,
+    "web",
+    each_person_sees_only_their_part_on_sqlite,
+    each_person_sees_only_their_part_on_postgres
+);
 
 /// A store the console cannot open (a folder that is not there): a request
 /// with a session cookie gets a 503 that says so, not the login page, which

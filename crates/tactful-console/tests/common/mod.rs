@@ -210,3 +210,21 @@ pub fn on_postgres(name: &str, suite: fn(String, &mut dyn Store)) {
         suite(url, &mut store);
     }
 }
+
+/// Two tests of `$suite` (a `fn(String, &mut dyn Store)`): `$sqlite` on a
+/// fresh SQLite store named `console-$name`, `$postgres` on a fresh
+/// PostgreSQL database named `console_$name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($suite:ident, $name:literal, $sqlite:ident, $postgres:ident) => {
+        #[test]
+        fn $sqlite() {
+            common::on_sqlite(concat!("console-", $name), $suite);
+        }
+
+        #[test]
+        fn $postgres() {
+            common::on_postgres(concat!("console_", $name), $suite);
+        }
+    };
+}
