@@ -97,13 +97,12 @@ fn drafts(db: &mut dyn Db, sql: &str, args: &[Arg]) -> Result<Vec<Draft>, Error>
 
 /// The sentences officers approved, for the scan and the draft check.
 pub fn approved_claims(db: &mut dyn Db, company: i64) -> Result<Vec<ApprovedClaim>, StoreError> {
-    let mut out = Vec::new();
-    db.each(
+    tactful_store::people::collect(
+        db,
         "SELECT text FROM company_approved_claims WHERE company_id = ?1 ORDER BY approved_at, text_hash",
         &[Arg::Int(company)],
-        &mut |r| out.push(ApprovedClaim::new(&r[0].text())),
-    )?;
-    Ok(out)
+        |r| ApprovedClaim::new(&r[0].text()),
+    )
 }
 
 /// Check `text` for `distributor` and keep it as a pending draft, with its findings.

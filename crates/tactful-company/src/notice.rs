@@ -462,23 +462,20 @@ pub struct Sent {
 /// The notices to one distributor, the newest first (one query, however
 /// many notices the company has sent to others).
 pub fn sent_to(db: &mut dyn Db, company: i64, distributor: &str) -> Result<Vec<Sent>, Error> {
-    let mut out = Vec::new();
-    db.each(
+    Ok(tactful_store::people::collect(
+        db,
         "SELECT id, case_id, subject, body, status, queued_at FROM company_outbox
          WHERE company_id = ?1 AND distributor_id = ?2 ORDER BY id DESC",
         &[Arg::Int(company), Arg::Text(distributor.to_string())],
-        &mut |r| {
-            out.push(Sent {
-                id: r[0].int(),
-                case: r[1].int(),
-                subject: r[2].take_text(),
-                body: r[3].take_text(),
-                status: r[4].take_text(),
-                queued_at: r[5].int(),
-            });
+        |r| Sent {
+            id: r[0].int(),
+            case: r[1].int(),
+            subject: r[2].take_text(),
+            body: r[3].take_text(),
+            status: r[4].take_text(),
+            queued_at: r[5].int(),
         },
-    )?;
-    Ok(out)
+    )?)
 }
 
 #[cfg(test)]
