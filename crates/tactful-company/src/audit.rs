@@ -242,14 +242,7 @@ impl Chain {
                 Arg::Text(e.hash),
             ]);
         }
-        crate::batch::insert(
-            db,
-            "INSERT INTO company_audit (company_id, seq, at, actor, action, subject, before_json, after_json, prev_hash, hash)",
-            10,
-            &args,
-            "",
-            500,
-        )?;
+        crate::batch::insert(db, &format!("INSERT INTO company_audit ({COLUMNS})"), 10, &args, "", 500)?;
         Ok(())
     }
 }
