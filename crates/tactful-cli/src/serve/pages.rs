@@ -261,16 +261,24 @@ async fn contact_with(app: &Shared, id: i64, notice: Option<&str>, problem: Opti
     respond(status, frame::frame(&app.token, "/contacts", &c.name, &body))
 }
 
-/// After a change on a contact's page: back to it with a confirmation, or
-/// the page again with what went wrong (a mistake of ours is still an error page).
-async fn contact_changed(app: &Shared, id: i64, r: anyhow::Result<()>, saved: &str, at: &str) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/contacts/{id}?saved={saved}{at}")).into_response(),
-        Err(e) if super::status_of(&e).is_client_error() && super::status_of(&e) != StatusCode::NOT_FOUND => {
-            contact_with(app, id, None, Some(format!("{e:#}"))).await
-        }
-        Err(e) if e.downcast_ref::<super::NotFound>().is_some() && at == "#consent" => {
-            // A code that is no pending opt-in's: the seller's typo, not a missing page.
+/// Makes a change on contact `id`'s page, then goes back to it with the
+/// confirmation `saved` (at the anchor `at`), or shows the page again with
+/// what went wrong (a mistake of ours is still an error page).
+async fn change_contact<T: Send + 'static>(
+    app: &Shared,
+    id: i64,
+    saved: &str,
+    at: &str,
+    change: impl FnOnce(&mut dyn tactful_store::Store) -> anyhow::Result<T> + Send + 'static,
+) -> Response {
+    match blocking(app, move |_, store| change(store)).await {
+        Ok(_) => Redirect::to(&format!("/contacts/{id}?saved={saved}{at}")).into_response(),
+        // The seller's mistake, or a code that is no pending opt-in's (their
+        // typo, not a missing page): shown on the page.
+        Err(e)
+            if (super::status_of(&e).is_client_error() && super::status_of(&e) != StatusCode::NOT_FOUND)
+                || (e.downcast_ref::<super::NotFound>().is_some() && at == "#consent") =>
+        {
             contact_with(app, id, None, Some(format!("{e:#}"))).await
         }
         Err(e) => failed(app, &e),
@@ -285,11 +293,10 @@ struct MarkForm {
 }
 
 async fn mark_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<MarkForm>) -> Response {
-    let r =
-        blocking(&app, move |_, store| super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref()))
-            .await
-            .map(|_| ());
-    contact_changed(&app, id, r, "mark", "#actions").await
+    change_contact(&app, id, "mark", "#actions", move |store| {
+        super::api::set_mark(store, id, Some(&f.mark), f.since.as_deref())
+    })
+    .await
 }
 
 async fn consent_form(
@@ -297,8 +304,7 @@ async fn consent_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::ConsentRequest>,
 ) -> Response {
-    let r = blocking(&app, move |_, store| super::api::add_consent(store, id, &f)).await.map(|_| ());
-    contact_changed(&app, id, r, "consent", "#consent").await
+    change_contact(&app, id, "consent", "#consent", move |store| super::api::add_consent(store, id, &f)).await
 }
 
 async fn withdraw_form(
@@ -306,8 +312,10 @@ async fn withdraw_form(
     Path(id): Path<i64>,
     Form(f): Form<super::api::WithdrawRequest>,
 ) -> Response {
-    let r = blocking(&app, move |_, store| super::api::withdraw_consent(store, id, &f)).await.map(|_| ());
-    contact_changed(&app, id, r, "withdrawn", "#consent").await
+    change_contact(&app, id, "withdrawn", "#consent", move |store| {
+        super::api::withdraw_consent(store, id, &f)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -316,8 +324,10 @@ struct CodeForm {
 }
 
 async fn confirm_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<CodeForm>) -> Response {
-    let r = blocking(&app, move |_, store| super::api::confirm_consent(store, &f.code)).await.map(|_| ());
-    contact_changed(&app, id, r, "confirmed", "#consent").await
+    change_contact(&app, id, "confirmed", "#consent", move |store| {
+        super::api::confirm_consent(store, &f.code)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -326,7 +336,7 @@ struct NoteForm {
 }
 
 async fn note_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form<NoteForm>) -> Response {
-    let r = blocking(&app, move |_, store| {
+    change_contact(&app, id, "note", "#notes", move |store| {
         let text = f.text.trim();
         if text.is_empty() || text.chars().count() > 2000 {
             anyhow::bail!(crate::UsageError("a note is 1 to 2,000 characters".into()));
@@ -334,19 +344,17 @@ async fn note_form(State(app): State<Shared>, Path(id): Path<i64>, Form(f): Form
         tactful_store::actions::add_note(store.people(), id, text, crate::store::now())?;
         Ok(())
     })
-    .await;
-    contact_changed(&app, id, r, "note", "#notes").await
+    .await
 }
 
 async fn note_delete_form(State(app): State<Shared>, Path((id, note)): Path<(i64, i64)>) -> Response {
-    let r = blocking(&app, move |_, store| {
+    change_contact(&app, id, "note-deleted", "#notes", move |store| {
         if !tactful_store::actions::delete_note(store.people(), id, note)? {
             return Err(super::NotFound(format!("no note #{note} on this contact")).into());
         }
         Ok(())
     })
-    .await;
-    contact_changed(&app, id, r, "note-deleted", "#notes").await
+    .await
 }
 
 #[derive(Deserialize)]
@@ -361,7 +369,7 @@ async fn keep_in_touch_form(
     Path(id): Path<i64>,
     Form(f): Form<KeepInTouchForm>,
 ) -> Response {
-    let r = blocking(&app, move |_, store| {
+    change_contact(&app, id, "keep-in-touch", "#notes", move |store| {
         let days = match f.days.trim() {
             "" | "0" => None,
             d => Some(d.parse::<u32>().ok().filter(|n| (1..=365).contains(n)).ok_or_else(|| {
@@ -371,8 +379,7 @@ async fn keep_in_touch_form(
         tactful_store::actions::set_keep_in_touch(store.people(), id, days)?;
         Ok(())
     })
-    .await;
-    contact_changed(&app, id, r, "keep-in-touch", "#notes").await
+    .await
 }
 
 /// Where an item's action sends the seller back to, and what it does.
