@@ -153,9 +153,8 @@ fn a_company_pack_adds_rules_and_switches_built_ins_off() {
     let o =
         tactful(&["check", "--pack", &path, "--format", "json", "Glow Serum healed my skin overnight"], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> =
-        v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"ACME001"), "{codes:?}");
+    let codes = common::codes(&v["drafts"][0]["findings"]);
+    assert!(codes.contains(&"ACME001".to_string()), "{codes:?}");
     let o = tactful(&["rules", "list", "--pack", &path], None);
     let listed = stdout(&o);
     assert!(listed.lines().any(|l| l.starts_with("SPM001") && l.ends_with("(off)")), "{listed}");

@@ -13,12 +13,7 @@ const PERSONAL: &str =
 fn codes_json(text: &str) -> Vec<String> {
     let o = tactful(&["check", "--format", "json", text], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
-    v["drafts"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
+    common::codes(&v["drafts"][0]["findings"])
 }
 
 #[test]

@@ -84,9 +84,8 @@ fn stages_pitch_gate_consent_and_spray_and_pray() {
     let pitch = "Want to join my team? DM me for details about this business opportunity";
     let o = tactful(&["check", "--db", db, "--channel", "dm", "--to", "ann", "--format", "json", pitch]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", text(&o)));
-    let codes: Vec<&str> =
-        v["drafts"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"PIT001"), "{codes:?}");
+    let codes = common::codes(&v["drafts"][0]["findings"]);
+    assert!(codes.contains(&"PIT001".to_string()), "{codes:?}");
     let f = v["drafts"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "PIT001").unwrap();
     assert!(f["message"].as_str().unwrap().contains("connected"), "says why: {f}");
     assert_eq!(o.status.code(), Some(1));

@@ -1254,12 +1254,7 @@ fn the_draft_box_reads_claims_in_context_once_the_model_is_installed() {
     let r =
         s.send("POST", "/api/v1/check", &[], json!({"text": text, "channel": "post"}).to_string().as_bytes());
     assert_eq!(r.status, 200, "{}", r.body);
-    let codes: Vec<String> = r.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect();
+    let codes = common::codes(&r.json()["findings"]);
     assert!(codes.contains(&"CLM001".to_string()), "{codes:?}");
     // Without the model (another server, switched off as in every other
     // test) the words alone let it pass.

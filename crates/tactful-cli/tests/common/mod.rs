@@ -103,6 +103,11 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The rule codes of a list of findings as JSON (a draft's `findings`), in order.
+pub fn codes(findings: &serde_json::Value) -> Vec<String> {
+    findings.as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+}
+
 /// Write `bytes` to a file named `name` in a scratch folder of `group`; returns its path.
 pub fn file(group: &str, name: &str, bytes: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("tactful-cli-{}-{group}", std::process::id()));
