@@ -9,6 +9,7 @@ use tactful_core::eval::{Outcome, Report, category_of_label};
 use tactful_core::{Category, Channel};
 
 use crate::input;
+use crate::table::table;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -91,21 +92,13 @@ fn rules_report(args: &Args) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let pct = |x: Option<f64>| x.map_or("   -".to_string(), |v| format!("{:5.1}%", v * 100.0));
     writeln!(out, "{} labeled texts\n", outcomes.len())?;
-    writeln!(out, "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}", "category", "recall", "precis.", "tp", "fn", "fp")?;
-    for c in Category::ALL {
-        if let Some(t) = r.by_category.get(&c) {
-            writeln!(
-                out,
-                "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}",
-                c.as_str(),
-                pct(t.recall()),
-                pct(t.precision()),
-                t.true_pos,
-                t.false_neg,
-                t.false_pos
-            )?;
-        }
-    }
+    table!(
+        out,
+        "{:<13} {:>7} {:>7} {:>5} {:>5} {:>5}",
+        ["category", "recall", "precis.", "tp", "fn", "fp"],
+        Category::ALL.into_iter().filter_map(|c| Some((c, r.by_category.get(&c)?))),
+        |(c, t)| [c.as_str(), pct(t.recall()), pct(t.precision()), t.true_pos, t.false_neg, t.false_pos]
+    );
     if r.fragments > 0 {
         writeln!(
             out,

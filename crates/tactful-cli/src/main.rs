@@ -19,6 +19,7 @@ mod responses;
 mod rules;
 mod serve;
 mod store;
+mod table;
 mod today;
 
 use clap::{Parser, Subcommand};

@@ -8,6 +8,7 @@ use tactful_core::coaching::{self, Metric};
 use tactful_store::derived;
 
 use crate::report::{duration, show};
+use crate::table::table;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,23 +45,20 @@ pub fn run(args: &Args) -> Result<u8> {
         out,
         "A conversation start is their first message after 24 hours of silence; see docs/metrics.md.\n"
     )?;
-    writeln!(
+    table!(
         out,
         "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}",
-        "network", "month", "starts", "rate", "median", "p90"
-    )?;
-    for s in &figures {
-        writeln!(
-            out,
-            "{:<10} {:<8} {:>6} {:>6} {:>10} {:>10}",
+        ["network", "month", "starts", "rate", "median", "p90"],
+        &figures,
+        |s| [
             s.network.map_or("all", |n| n.as_str()),
             s.month.as_deref().unwrap_or("all"),
             show(&s.starts, |v| format!("{v:.0}")),
             show(&s.response_rate, |v| format!("{:.0}%", v * 100.0)),
             show(&s.median_secs, duration),
             show(&s.p90_secs, duration),
-        )?;
-    }
+        ]
+    );
     let waiting = derived::waiting_for_you(db, now)?;
     writeln!(out, "\nWaiting for you: {} conversation(s)", waiting.len())?;
     for c in waiting.iter().take(10) {

@@ -21,6 +21,7 @@ use tactful_company::{Actor, DEFAULT_COMPANY, Error, apikey, draft, ingest, peer
 
 use super::{Who, open, usage};
 use crate::store::{StoreArg, show_time};
+use crate::table::table;
 
 #[derive(clap::Subcommand)]
 pub enum ApiKeyCommand {
@@ -70,17 +71,12 @@ pub fn apikey_command(c: &ApiKeyCommand) -> Result<u8> {
         ApiKeyCommand::List { db } => {
             let mut store = open(db)?;
             let keys = apikey::list(store.people(), DEFAULT_COMPANY)?;
-            writeln!(out, "{:<24} {:<12} {:<16}  REVOKED", "NAME", "PREFIX", "MADE")?;
-            for k in &keys {
-                writeln!(
-                    out,
-                    "{:<24} {:<12} {:<16}  {}",
-                    k.name,
-                    k.prefix,
-                    show_time(k.created_at),
-                    k.revoked_at.map_or_else(|| "-".into(), show_time)
-                )?;
-            }
+            table!(out, "{:<24} {:<12} {:<16}  {}", ["NAME", "PREFIX", "MADE", "REVOKED"], &keys, |k| [
+                k.name,
+                k.prefix,
+                show_time(k.created_at),
+                k.revoked_at.map_or_else(|| "-".into(), show_time)
+            ]);
         }
     }
     Ok(0)

@@ -12,6 +12,7 @@ use tactful_company::{DEFAULT_COMPANY, escalate as ladder, lesson, report as num
 
 use super::{Who, open, usage};
 use crate::store::{StoreArg, show_time};
+use crate::table::table;
 
 #[derive(clap::Subcommand)]
 pub enum LessonCommand {
@@ -104,23 +105,20 @@ fn list_lessons(distributor: Option<&str>, json: bool, db: &StoreArg) -> Result<
     let given = lesson::assignments(open(db)?.people(), DEFAULT_COMPANY, distributor)?;
     if let Some(d) = distributor {
         return super::print_list(&given, json, None, |out| {
-            writeln!(
+            table!(
                 out,
-                "{:<14} {:>6} {:<16} {:>8} {:>6}  COMPLETED",
-                "LESSON", "CASE", "GIVEN", "ATTEMPTS", "SCORE"
-            )?;
-            for a in &given {
-                writeln!(
-                    out,
-                    "{:<14} {:>6} {:<16} {:>8} {:>6}  {}",
+                "{:<14} {:>6} {:<16} {:>8} {:>6}  {}",
+                ["LESSON", "CASE", "GIVEN", "ATTEMPTS", "SCORE", "COMPLETED"],
+                &given,
+                |a| [
                     a.lesson,
                     a.case.map_or_else(|| "-".into(), |c| c.to_string()),
                     show_time(a.assigned_at),
                     a.attempts,
                     a.score.zip(a.questions).map_or_else(|| "-".into(), |(s, q)| format!("{s}/{q}")),
                     a.completed_at.map_or_else(|| "not yet".into(), show_time)
-                )?;
-            }
+                ]
+            );
             writeln!(
                 out,
                 "{d}: {} lessons given, {} completed",
@@ -146,10 +144,12 @@ fn list_lessons(distributor: Option<&str>, json: bool, db: &StoreArg) -> Result<
         }
         return Ok(0);
     }
-    writeln!(out, "{:<14} {:<38} {:>6} {:>9}", "LESSON", "TITLE", "GIVEN", "COMPLETED")?;
-    for l in &lessons {
-        writeln!(out, "{:<14} {:<38} {:>6} {:>9}", l.id, l.title, tally(l.id, false), tally(l.id, true))?;
-    }
+    table!(out, "{:<14} {:<38} {:>6} {:>9}", ["LESSON", "TITLE", "GIVEN", "COMPLETED"], &lessons, |l| [
+        l.id,
+        l.title,
+        tally(l.id, false),
+        tally(l.id, true)
+    ]);
     writeln!(out, "Read one with `tactful company lesson show LESSON`.")?;
     Ok(0)
 }

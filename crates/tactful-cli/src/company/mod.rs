@@ -25,6 +25,7 @@ use tactful_company::{Actor, DEFAULT_COMPANY, Problem, audit, ingest, roster};
 
 use crate::UsageError;
 use crate::store::{StoreArg, show_time};
+use crate::table::table;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -762,23 +763,20 @@ fn ingest_export(
 fn unattributed(json: bool, db: &StoreArg) -> Result<u8> {
     let list = ingest::unattributed(open(db)?.people(), DEFAULT_COMPANY)?;
     print_list(&list, json, Some("No unattributed posts: every author is on the roster."), |out| {
-        writeln!(
+        table!(
             out,
-            "{:<10} {:<24} {:>6}  {:<16}  {:<16}  EXAMPLE",
-            "NETWORK", "HANDLE", "POSTS", "FIRST SEEN", "LAST SEEN"
-        )?;
-        for u in &list {
-            writeln!(
-                out,
-                "{:<10} {:<24} {:>6}  {:<16}  {:<16}  {}",
+            "{:<10} {:<24} {:>6}  {:<16}  {:<16}  {}",
+            ["NETWORK", "HANDLE", "POSTS", "FIRST SEEN", "LAST SEEN", "EXAMPLE"],
+            &list,
+            |u| [
                 u.network,
                 u.handle,
                 u.posts,
                 show_time(u.first_seen),
                 show_time(u.last_seen),
                 u.example_url.as_deref().unwrap_or("-")
-            )?;
-        }
+            ]
+        );
         let posts: i64 = list.iter().map(|u| u.posts).sum();
         writeln!(
             out,
@@ -898,15 +896,12 @@ fn list_cases(filter: &Filter, json: bool, db: &StoreArg) -> Result<u8> {
         writeln!(out, "No cases{}.", if filter.after.is_some() { " after that one" } else { "" })?;
         return Ok(0);
     }
-    writeln!(
+    table!(
         out,
-        "{:>6}  {:>4}  {:<11}  {:<13}  {:<8}  {:<12}  {:<24}  {:>5}  {:<16}  DUE",
-        "CASE", "PRIO", "STATUS", "CATEGORY", "SEVERITY", "DISTRIBUTOR", "RULES", "GROUP", "OPENED"
-    )?;
-    for c in &page.cases {
-        writeln!(
-            out,
-            "{:>6}  {:>4}  {:<11}  {:<13}  {:<8}  {:<12}  {:<24}  {:>5}  {:<16}  {}",
+        "{:>6}  {:>4}  {:<11}  {:<13}  {:<8}  {:<12}  {:<24}  {:>5}  {:<16}  {}",
+        ["CASE", "PRIO", "STATUS", "CATEGORY", "SEVERITY", "DISTRIBUTOR", "RULES", "GROUP", "OPENED", "DUE"],
+        &page.cases,
+        |c| [
             c.id,
             c.priority.score,
             c.status.as_str(),
@@ -917,8 +912,8 @@ fn list_cases(filter: &Filter, json: bool, db: &StoreArg) -> Result<u8> {
             if c.group_posts > 1 { format!("×{}", c.group_posts) } else { "-".into() },
             show_time(c.opened_at),
             c.due.as_deref().unwrap_or("-"),
-        )?;
-    }
+        ]
+    );
     match &page.next {
         Some(n) => writeln!(out, "{} cases; more with --after {n}", page.cases.len())?,
         None => writeln!(out, "{} cases", page.cases.len())?,
@@ -1114,28 +1109,23 @@ fn queue_notice(
 fn list_outbox(json: bool, db: &StoreArg) -> Result<u8> {
     let all = outbox::list(open(db)?.people(), DEFAULT_COMPANY)?;
     print_list(&all, json, None, |out| {
-        writeln!(
+        let when = |e: &outbox::Entry| match e.status.as_str() {
+            "sent" => format!("sent {}", e.sent_at.map_or_else(|| "-".into(), show_time)),
+            "queued" if e.attempts > 0 => format!(
+                "next try {} · {}",
+                show_time(e.next_attempt_at),
+                e.last_error.as_deref().unwrap_or("")
+            ),
+            "queued" => format!("queued {}", show_time(e.queued_at)),
+            _ => e.last_error.clone().unwrap_or_default(),
+        };
+        table!(
             out,
-            "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  WHEN / ERROR",
-            "NOTICE", "CASE", "DISTRIB.", "TO", "STATUS", "ATTEMPTS"
-        )?;
-        for e in &all {
-            let when = match e.status.as_str() {
-                "sent" => format!("sent {}", e.sent_at.map_or_else(|| "-".into(), show_time)),
-                "queued" if e.attempts > 0 => format!(
-                    "next try {} · {}",
-                    show_time(e.next_attempt_at),
-                    e.last_error.as_deref().unwrap_or("")
-                ),
-                "queued" => format!("queued {}", show_time(e.queued_at)),
-                _ => e.last_error.clone().unwrap_or_default(),
-            };
-            writeln!(
-                out,
-                "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  {when}",
-                e.id, e.case, e.distributor, e.to, e.status, e.attempts
-            )?;
-        }
+            "{:<6} {:<6} {:<10} {:<28} {:<8} {:>8}  {}",
+            ["NOTICE", "CASE", "DISTRIB.", "TO", "STATUS", "ATTEMPTS", "WHEN / ERROR"],
+            &all,
+            |e| [e.id, e.case, e.distributor, e.to, e.status, e.attempts, when(e)]
+        );
         let count = |s: &str| all.iter().filter(|e| e.status == s).count();
         writeln!(
             out,
