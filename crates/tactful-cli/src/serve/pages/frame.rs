@@ -41,9 +41,7 @@ pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
                     a.brand href="/" { "tactful" }
                     nav aria-label="Sections" {
                         ul {
-                            @for (href, label) in NAV {
-                                li { a href=(href) aria-current=[(href == current).then_some("page")] { (label) } }
-                            }
+                            @for (href, label) in NAV { (link(href, label, current)) }
                         }
                     }
                 }
@@ -54,16 +52,12 @@ pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
                 footer { "Everything stays on this computer: tactful makes no network calls." }
                 nav.tabbar aria-label="Sections (phone)" {
                     ul {
-                        @for (href, label) in &NAV[..TABS] {
-                            li { a href=(href) aria-current=[(*href == current).then_some("page")] { (short(label)) } }
-                        }
+                        @for (href, label) in &NAV[..TABS] { (link(href, short(label), current)) }
                         li {
                             details {
                                 summary { "More" }
                                 ul {
-                                    @for (href, label) in &NAV[TABS..] {
-                                        li { a href=(href) aria-current=[(*href == current).then_some("page")] { (label) } }
-                                    }
+                                    @for (href, label) in &NAV[TABS..] { (link(href, label, current)) }
                                 }
                             }
                         }
@@ -72,6 +66,11 @@ pub fn frame(token: &str, current: &str, title: &str, body: &Markup) -> Markup {
             }
         }
     }
+}
+
+/// A section's link in a navigation list, marked when it is the page the user is on.
+fn link(href: &str, label: &str, current: &str) -> Markup {
+    html! { li { a href=(href) aria-current=[(href == current).then_some("page")] { (label) } } }
 }
 
 /// A section's name short enough for a phone's bar.
