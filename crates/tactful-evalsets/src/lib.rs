@@ -223,72 +223,71 @@ fn csv_error(file: &str, e: &csv::Error) -> Error {
     Error::Csv { file: file.into(), line, message: e.to_string() }
 }
 
-/// Brand replies (`inbound` False) of the Customer Support on Twitter set.
-/// Columns are found by name: `author_id`, `inbound`, `text`.
-pub fn read_twcs_brand_replies(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
-    let (mut rdr, [author, inbound, text]) = csv_with_columns(r, file, ["author_id", "inbound", "text"])?;
+/// The benign texts of a CSV file whose columns `columns` are found by name,
+/// in file order. `sort` reads one record: `Ok(Some((text, note)))` for a
+/// benign text (skipped when blank), `Ok(None)` for a record that is not
+/// benign, `Err((expected, found))` for a field that is neither.
+fn benign_csv<R: Read, const N: usize>(
+    r: R,
+    file: &str,
+    columns: [&str; N],
+    sort: impl for<'r> Fn(
+        &'r csv::StringRecord,
+        [usize; N],
+    ) -> Result<Option<(&'r str, String)>, (&'static str, &'r str)>,
+) -> Result<Vec<Labeled>, Error> {
+    let (mut rdr, idx) = csv_with_columns(r, file, columns)?;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(file, &e))?;
         let line = rec.position().map_or(0, csv::Position::line);
-        let field = |i: usize| rec.get(i).unwrap_or_default();
-        match field(inbound) {
-            "True" | "true" => continue,
-            "False" | "false" => {}
-            other => {
+        let (text, note) = match sort(&rec, idx) {
+            Ok(Some(benign)) => benign,
+            Ok(None) => continue,
+            Err((expected, found)) => {
                 return Err(Error::Format {
                     file: file.into(),
                     line,
-                    expected: "`inbound` True or False".into(),
-                    found: format!("`{}`", clip(other)),
+                    expected: expected.into(),
+                    found: format!("`{}`", clip(found)),
                 });
             }
-        }
-        let t = field(text);
-        if is_blank(t) {
+        };
+        if is_blank(text) {
             continue;
         }
         out.push(Labeled {
-            text: t.to_string(),
+            text: text.to_string(),
             label: OK.into(),
             source: format!("{file}:{line}"),
-            note: format!("brand reply by {}", field(author)),
+            note,
         });
     }
     Ok(out)
 }
 
+/// Brand replies (`inbound` False) of the Customer Support on Twitter set.
+/// Columns are found by name: `author_id`, `inbound`, `text`.
+pub fn read_twcs_brand_replies(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
+    benign_csv(r, file, ["author_id", "inbound", "text"], |rec, [author, inbound, text]| {
+        let field = |i: usize| rec.get(i).unwrap_or_default();
+        match field(inbound) {
+            "True" | "true" => Ok(None),
+            "False" | "false" => Ok(Some((field(text), format!("brand reply by {}", field(author))))),
+            other => Err(("`inbound` True or False", other)),
+        }
+    })
+}
+
 /// Non-spam comments (`CLASS` 0) of one `YouTube` Spam Collection file.
 pub fn read_youtube_ok(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
-    let (mut rdr, [content, class]) = csv_with_columns(r, file, ["CONTENT", "CLASS"])?;
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(file, &e))?;
-        let line = rec.position().map_or(0, csv::Position::line);
+    benign_csv(r, file, ["CONTENT", "CLASS"], |rec, [content, class]| {
         match rec.get(class).unwrap_or_default().trim() {
-            "1" => continue,
-            "0" => {}
-            other => {
-                return Err(Error::Format {
-                    file: file.into(),
-                    line,
-                    expected: "`CLASS` 0 or 1".into(),
-                    found: format!("`{}`", clip(other)),
-                });
-            }
+            "1" => Ok(None),
+            "0" => Ok(Some((rec.get(content).unwrap_or_default(), "YouTube comment, not spam".into()))),
+            other => Err(("`CLASS` 0 or 1", other)),
         }
-        let t = rec.get(content).unwrap_or_default();
-        if is_blank(t) {
-            continue;
-        }
-        out.push(Labeled {
-            text: t.to_string(),
-            label: OK.into(),
-            source: format!("{file}:{line}"),
-            note: "YouTube comment, not spam".into(),
-        });
-    }
-    Ok(out)
+    })
 }
 
 #[derive(Deserialize)]
