@@ -287,9 +287,11 @@ fn rows(path: &Path, column: &str) -> (usize, usize) {
 
 #[test]
 fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
-    let import_sample = |dir: &Path| import(dir, &Options::default());
-    let Some(root) =
-        common::each_shared_sample("exports/linkedin", 2, import_sample, |dir, (records, skipped), get| {
+    let Some(root) = common::each_shared_sample(
+        "exports/linkedin",
+        2,
+        Format::LinkedIn,
+        |dir, (records, skipped), get| {
             let name = |n: &str| {
                 std::fs::read_dir(dir)
                     .unwrap()
@@ -311,8 +313,8 @@ fn every_shared_linkedin_sample_imports_with_counts_matching_the_files() {
                 "{}: every date read",
                 dir.display()
             );
-        })
-    else {
+        },
+    ) else {
         return;
     };
 

@@ -258,9 +258,8 @@ fn dm_counts(path: &Path) -> (usize, usize) {
 
 #[test]
 fn every_shared_twitter_sample_imports_with_counts_matching_the_files() {
-    let import_sample = |dir: &Path| import(dir, &Options::default());
     let Some(root) =
-        common::each_shared_sample("exports/twitter", 4, import_sample, |dir, (records, skipped), get| {
+        common::each_shared_sample("exports/twitter", 4, Format::X, |dir, (records, skipped), get| {
             let data = if dir.join("data").is_dir() { dir.join("data") } else { dir.to_path_buf() };
             let mut tweets = len(&data.join("tweet.js")) + len(&data.join("tweets.js"));
             if let Ok(rd) = std::fs::read_dir(data.join("js/tweets")) {

@@ -48,20 +48,22 @@ pub fn shared(under: &str) -> Option<PathBuf> {
 }
 
 /// Import every sample folder under `../shared/data/<under>` (there must be
-/// at least `at_least`) and `check` each: its folder, what it gave, and the
-/// number of items of a kind. The samples' folder, for spot checks, or
-/// `None` when the data is missing (see [`shared`]).
+/// at least `at_least`, each recognised as `format`) with the default
+/// options, and `check` each: its folder, what it gave, and the number of
+/// items of a kind. The samples' folder, for spot checks, or `None` when the
+/// data is missing (see [`shared`]).
 pub fn each_shared_sample(
     under: &str,
     at_least: usize,
-    import: impl Fn(&Path) -> Result<Imported, ImportError>,
+    format: Format,
     mut check: impl FnMut(&Path, &Imported, &dyn Fn(&str) -> usize),
 ) -> Option<PathBuf> {
     let root = shared(under)?;
     let mut seen = 0;
     for entry in std::fs::read_dir(&root).unwrap() {
         let dir = entry.unwrap().path();
-        let imported = import(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let imported = import_recognised_as(&dir, format, &Options::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         seen += 1;
         let c = counts(&imported.0);
         check(&dir, &imported, &|k| c.get(k).copied().unwrap_or(0));
