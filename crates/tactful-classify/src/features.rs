@@ -39,17 +39,11 @@ pub enum Channel {
     Message,
 }
 
-impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Post, Channel::Comment, Channel::Message];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Post => "post",
-            Channel::Comment => "comment",
-            Channel::Message => "message",
-        }
-    }
-}
+tactful_core::words!(Channel {
+    Post => "post",
+    Comment => "comment",
+    Message => "message",
+});
 
 impl std::str::FromStr for Channel {
     type Err = String;

@@ -30,7 +30,6 @@ pub mod model;
 pub use features::{Channel, Input, Scratch};
 pub use model::{Model, ModelError, Prediction, UNCERTAIN};
 
-use std::fmt;
 use std::str::FromStr;
 
 /// A classifier head.
@@ -43,20 +42,15 @@ pub enum Head {
     EarningsClaim,
 }
 
+tactful_core::words!(Head {
+    ContentKind => "content-kind",
+    CustomerRequest => "customer-request",
+    Spam => "spam",
+    HealthClaim => "health-claim",
+    EarningsClaim => "earnings-claim",
+});
+
 impl Head {
-    pub const ALL: [Head; 5] =
-        [Head::ContentKind, Head::CustomerRequest, Head::Spam, Head::HealthClaim, Head::EarningsClaim];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Head::ContentKind => "content-kind",
-            Head::CustomerRequest => "customer-request",
-            Head::Spam => "spam",
-            Head::HealthClaim => "health-claim",
-            Head::EarningsClaim => "earnings-claim",
-        }
-    }
-
     /// The class names, in the model's order (yes/no heads: negative first).
     pub fn classes(self) -> &'static [&'static str] {
         match self {
@@ -79,12 +73,6 @@ impl Head {
     /// The model file's name under `models/`.
     pub fn file_name(self) -> String {
         format!("{}.tcm", self.as_str())
-    }
-}
-
-impl fmt::Display for Head {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
