@@ -108,9 +108,7 @@ mod tests {
 
     #[test]
     fn flags_mean_what_they_meant_before_clap() {
-        let parse = |args: &[&str]| {
-            Cli::try_parse_from(std::iter::once("build-eval-sets").chain(args.iter().copied()))
-        };
+        let parse = tactful_evalsets::shared_data::parse_flags::<Cli>;
         let a = Args::from(parse(&[]).unwrap());
         assert_eq!(a.data, default_data_dir());
         assert!(a.out.ends_with("target/eval"), "{}", a.out.display());

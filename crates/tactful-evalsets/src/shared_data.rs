@@ -67,3 +67,10 @@ pub fn assert_every_flag_explains_itself(cmd: &clap::Command) {
         assert!(a.get_help().is_some_and(|h| h.to_string().len() >= 10), "--{} has no help", a.get_id());
     }
 }
+
+/// For the tools' tests: the command line `C` read from `flags`, the words
+/// after the program's name.
+pub fn parse_flags<C: clap::Parser>(flags: &[&str]) -> Result<C, clap::Error> {
+    let cmd = C::command();
+    C::try_parse_from(std::iter::once(cmd.get_name()).chain(flags.iter().copied()))
+}

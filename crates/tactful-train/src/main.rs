@@ -1128,11 +1128,8 @@ mod tests {
 
     #[test]
     fn flags_mean_what_they_meant_before_clap() {
-        let run = |args: &[&str]| {
-            Settings::from(
-                Cli::try_parse_from(std::iter::once("tactful-train").chain(args.iter().copied())).unwrap(),
-            )
-        };
+        let parse = tactful_evalsets::shared_data::parse_flags::<Cli>;
+        let run = |args: &[&str]| Settings::from(parse(args).unwrap());
         let r = run(&[]);
         assert_eq!(r.heads, Head::ALL.to_vec(), "no --head: every head");
         assert!(matches!(r.policy, Policy::Default) && !r.dry_run && r.cv.folds == 0 && r.cv.repeats == 1);
@@ -1172,10 +1169,7 @@ mod tests {
         assert_eq!((r.cv.folds, r.cv.repeats), (5, 2));
         assert_eq!(r.data, PathBuf::from("/d"));
         for bad in [&["--head", "nope"][..], &["--chars", "3"], &["--cv-repeats", "0"], &["--frobnicate"]] {
-            assert!(
-                Cli::try_parse_from(std::iter::once("tactful-train").chain(bad.iter().copied())).is_err(),
-                "{bad:?}"
-            );
+            assert!(parse(bad).is_err(), "{bad:?}");
         }
     }
 }
