@@ -427,14 +427,23 @@ const FIRST_PERSON: &[&str] = &["i", "my", "me", "mine", "im", "ive", "we", "our
 /// Second person.
 const SECOND_PERSON: &[&str] = &["you", "your", "yours", "youre", "u", "ur"];
 
-const fn fnv(w: &[u8]) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+/// The FNV-1a hash of no bytes, where every word's hash starts.
+const FNV_START: u64 = 0xCBF2_9CE4_8422_2325;
+
+/// FNV-1a over `w`, continuing from the hash `h` of the bytes before it.
+#[inline]
+const fn fnv_from(mut h: u64, w: &[u8]) -> u64 {
     let mut i = 0;
     while i < w.len() {
         h = (h ^ w[i] as u64).wrapping_mul(0x100_0000_01B3);
         i += 1;
     }
     h
+}
+
+/// FNV-1a of `w`: the hash words are looked up by.
+const fn fnv(w: &[u8]) -> u64 {
+    fnv_from(FNV_START, w)
 }
 
 const LISTS: [&[&str]; 4] = [NEGATIVE, NEGATION, FIRST_PERSON, SECOND_PERSON];
@@ -575,9 +584,9 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
             mentions += 1;
             continue;
         }
-        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        let mut h = FNV_START;
         for &b in w.iter().filter(|b| is_word_byte(**b)) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+            h = fnv_from(h, &[b]);
         }
         first = h;
         break;
@@ -761,10 +770,10 @@ fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: imp
     for &b in buf {
         if is_word_byte(b) {
             if !in_word {
-                h = 0xCBF2_9CE4_8422_2325;
+                h = FNV_START;
                 in_word = true;
             }
-            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
+            h = fnv_from(h, &[b]);
         } else if in_word {
             in_word = false;
             emit(bucket(h ^ SEED_WORD, bits));

@@ -7,7 +7,7 @@
 //! FTC's and FDA's descriptions of disease and earnings claims, not from the
 //! labeled claims.
 
-use super::{SEED_CUE, WordTable, bucket, fnv};
+use super::{FNV_START, SEED_CUE, WordTable, bucket, fnv, fnv_from};
 
 /// Word kinds, one bit each.
 const CONDITION: u16 = 1;
@@ -343,7 +343,7 @@ fn kinds_of(w: &[u8], tables: &Tables) -> u16 {
     // The hash of every beginning of the word, so that each ending and each
     // deletion tried below hashes only the letters after it.
     let mut pre = [0u64; 21];
-    pre[0] = fnv(b"");
+    pre[0] = FNV_START;
     for (i, &b) in w.iter().enumerate() {
         pre[i + 1] = fnv_from(pre[i], &[b]);
     }
@@ -402,14 +402,6 @@ const PAIRS: [(u16, u16); 16] = [
     (OPPORTUNITY, MONEY),
     (OPPORTUNITY, FREEDOM),
 ];
-
-/// FNV-1a over `w`, continuing from the hash `h` of the bytes before it.
-fn fnv_from(mut h: u64, w: &[u8]) -> u64 {
-    for &b in w {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3);
-    }
-    h
-}
 
 /// How many words apart the two kinds of a pair may sit to count as near.
 const NEAR: i64 = 6;
