@@ -623,7 +623,12 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         (13, me.min(3)),
         (14, you.min(2)),
     ];
-    for (id, v) in tokens {
+    emit_cues(&tokens, bits, emit)
+}
+
+/// Emit the bucket of each cue token (id, value); returns how many there are.
+fn emit_cues(tokens: &[(u64, u64)], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
+    for &(id, v) in tokens {
         emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
     }
     tokens.len() as u32
@@ -702,10 +707,7 @@ fn lexicon_cues(buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         _ => 4,
     };
     let tokens: [(u64, u64); 4] = [(15, band(neg)), (16, band(pos)), (17, strong.min(3)), (18, sign)];
-    for (id, v) in tokens {
-        emit(bucket((id << 56) ^ v.wrapping_mul(0x2545_F491) ^ SEED_CUE, bits));
-    }
-    tokens.len() as u32
+    emit_cues(&tokens, bits, emit)
 }
 
 /// Call `emit` with the bucket of every feature of `text` under `spec`;
