@@ -430,12 +430,19 @@ const SECOND_PERSON: &[&str] = &["you", "your", "yours", "youre", "u", "ur"];
 /// The FNV-1a hash of no bytes, where every word's hash starts.
 const FNV_START: u64 = 0xCBF2_9CE4_8422_2325;
 
+/// One byte more of FNV-1a: the hash of the bytes before it, then `b`.
+/// The word loops call this byte by byte, so it must stay a plain step.
+#[inline(always)]
+const fn fnv_byte(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x100_0000_01B3)
+}
+
 /// FNV-1a over `w`, continuing from the hash `h` of the bytes before it.
 #[inline]
 const fn fnv_from(mut h: u64, w: &[u8]) -> u64 {
     let mut i = 0;
     while i < w.len() {
-        h = (h ^ w[i] as u64).wrapping_mul(0x100_0000_01B3);
+        h = fnv_byte(h, w[i]);
         i += 1;
     }
     h
@@ -586,7 +593,7 @@ fn cues(text: &str, buf: &[u8], bits: u8, emit: &mut impl FnMut(u32)) -> u32 {
         }
         let mut h = FNV_START;
         for &b in w.iter().filter(|b| is_word_byte(**b)) {
-            h = fnv_from(h, &[b]);
+            h = fnv_byte(h, b);
         }
         first = h;
         break;
@@ -775,7 +782,7 @@ fn shared_features(text: &str, spec: &Spec, scratch: &mut Scratch, mut emit: imp
                 h = FNV_START;
                 in_word = true;
             }
-            h = fnv_from(h, &[b]);
+            h = fnv_byte(h, b);
         } else if in_word {
             in_word = false;
             emit(bucket(h ^ SEED_WORD, bits));

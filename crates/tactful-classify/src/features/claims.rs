@@ -7,7 +7,7 @@
 //! FTC's and FDA's descriptions of disease and earnings claims, not from the
 //! labeled claims.
 
-use super::{FNV_START, SEED_CUE, WordTable, bucket, fnv, fnv_from};
+use super::{FNV_START, SEED_CUE, WordTable, bucket, fnv, fnv_byte, fnv_from};
 
 /// Word kinds, one bit each.
 const CONDITION: u16 = 1;
@@ -345,7 +345,7 @@ fn kinds_of(w: &[u8], tables: &Tables) -> u16 {
     let mut pre = [0u64; 21];
     pre[0] = FNV_START;
     for (i, &b) in w.iter().enumerate() {
-        pre[i + 1] = fnv_from(pre[i], &[b]);
+        pre[i + 1] = fnv_byte(pre[i], b);
     }
     if let Some(k) = tables.words.get(pre[w.len()]) {
         return k;
