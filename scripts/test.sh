@@ -180,6 +180,9 @@ if [ -d ../shared/data ]; then
   echo "== eval: claims-dev-2 (rules and the claim heads; the shipped heads saw these claims, see the next step for held-out figures)"
   ./target/debug/tactful eval ../shared/data/claims/claims-dev-2.jsonl --show 10
   echo
+  echo "== customer-request on a source no head saw (US airline tweets: complaints against thanks)"
+  ./target/debug/tactful eval-heads target/eval/airline-requests.jsonl
+  echo
   echo "== claim heads, leave documents out (each claim scored by a model that never saw its document)"
   ./target/debug/tactful-train --head health-claim --head earnings-claim --dry-run --context target/models/context-model
   echo

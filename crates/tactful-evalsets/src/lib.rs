@@ -9,6 +9,10 @@
 //! - the **claims set**: earnings, lifestyle, health and disclosure claims
 //!   quoted by regulators, read as is.
 //!
+//! And one set for `tactful eval-heads` (`{"head", "label", "text", "source",
+//! "channel"}`): the **airline set**, complaints and thanks sent to US
+//! airlines on Twitter, a source no head was trained or tuned on.
+//!
 //! The data lives outside the repository (`../shared/data`), because some of
 //! it may not be copied into the project. Everything here is deterministic:
 //! files are read in a fixed order and rows keep their file order.
@@ -32,6 +36,7 @@ pub const TWCS: &str = "customer_support_on_twitter/twcs_first5000.csv";
 pub const SMS: &str = "sms_spam_collection/SMSSpamCollection";
 pub const YOUTUBE_DIR: &str = "youtube_spam_collection";
 pub const JANITR: &str = "janitr_x_posts/sample-dev.jsonl";
+pub const AIRLINE: &str = "twitter_us_airline_sentiment/Tweets.csv";
 /// Relative to `<data_dir>/`.
 pub const CLAIMS: &str = "claims/claims-dev.jsonl";
 
@@ -290,6 +295,63 @@ pub fn read_youtube_ok(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> 
     })
 }
 
+/// One text labeled for a classifier head, as `tactful eval-heads` reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadText {
+    pub head: &'static str,
+    pub label: &'static str,
+    pub text: String,
+    /// The set's name: `eval-heads` gives its figures per source.
+    pub source: &'static str,
+    pub channel: &'static str,
+}
+
+/// The airline set (`labeled/` + [`AIRLINE`]), for the customer-request head.
+pub fn airline_set(data_dir: &Path) -> Result<Vec<HeadText>, Error> {
+    read_airline_requests(open(&data_dir.join("labeled").join(AIRLINE))?, AIRLINE)
+}
+
+/// Tweets at US airlines, labeled for the customer-request head. A negative
+/// tweet whose annotators named its reason (a late or cancelled flight,
+/// lost luggage, customer service, …) is a complaint: `request`. A positive
+/// one is `other`. Neutral tweets, and negative ones whose reason is "Can't
+/// Tell", are left out: they mix questions, news and jokes, and the set does
+/// not say which is which. Columns are found by name: `airline_sentiment`,
+/// `negativereason`, `text`. Public replies to a brand: channel `comment`.
+pub fn read_airline_requests(r: impl Read, file: &str) -> Result<Vec<HeadText>, Error> {
+    let (mut rdr, [sentiment, reason, text]) =
+        csv_with_columns(r, file, ["airline_sentiment", "negativereason", "text"])?;
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(file, &e))?;
+        let field = |i: usize| rec.get(i).unwrap_or_default().trim();
+        let label = match (field(sentiment), field(reason)) {
+            ("negative", "" | "Can't Tell") | ("neutral", _) => continue,
+            ("negative", _) => "request",
+            ("positive", _) => "other",
+            (other, _) => {
+                return Err(Error::Format {
+                    file: file.into(),
+                    line: rec.position().map_or(0, csv::Position::line),
+                    expected: "`airline_sentiment` negative, neutral or positive".into(),
+                    found: format!("`{}`", clip(other)),
+                });
+            }
+        };
+        if is_blank(field(text)) {
+            continue;
+        }
+        out.push(HeadText {
+            head: "customer-request",
+            label,
+            text: rec.get(text).unwrap_or_default().to_string(),
+            source: "us_airline_tweets",
+            channel: "comment",
+        });
+    }
+    Ok(out)
+}
+
 #[derive(Deserialize)]
 struct JanitrPost {
     text: String,
@@ -460,6 +522,31 @@ b,Y,,\"love this song,\nplayed it all day\",0\n";
         let bad = "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\nz,Y,,hi,spam\n";
         let e = read_youtube_ok(bad.as_bytes(), "yt/Y.csv").unwrap_err().to_string();
         assert!(e.starts_with("yt/Y.csv:2: expected `CLASS` 0 or 1"), "{e}");
+    }
+
+    #[test]
+    fn airline_complaints_are_requests_and_thanks_are_not() {
+        let csv = "tweet_id,airline_sentiment,negativereason,airline,text,tweet_created\n\
+1,negative,Lost Luggage,United,@united where is my bag??,2/24/2015 11:35\n\
+2,positive,,Delta,@JetBlue thank you so much!,2/24/2015 11:36\n\
+3,neutral,,Delta,@JetBlue what time is it in Boston,2/24/2015 11:37\n\
+4,negative,Can't Tell,United,@united ugh,2/24/2015 11:38\n\
+5,negative,Late Flight,United,   ,2/24/2015 11:39\n";
+        let got = read_airline_requests(csv.as_bytes(), "air.csv").unwrap();
+        let labels: Vec<(&str, &str)> = got.iter().map(|h| (h.label, h.text.as_str())).collect();
+        assert_eq!(
+            labels,
+            [("request", "@united where is my bag??"), ("other", "@JetBlue thank you so much!")]
+        );
+        assert!(got.iter().all(|h| h.head == "customer-request" && h.channel == "comment"));
+        let bad = "airline_sentiment,negativereason,text\nangry,,hi\n";
+        let e = read_airline_requests(bad.as_bytes(), "air.csv").unwrap_err().to_string();
+        assert!(
+            e.starts_with("air.csv:2: expected `airline_sentiment` negative, neutral or positive"),
+            "{e}"
+        );
+        let e = read_airline_requests("sentiment,text\n".as_bytes(), "air.csv").unwrap_err().to_string();
+        assert!(e.contains("no column `airline_sentiment`"), "{e}");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!
 //! `--data` defaults to `../shared/data` next to the workspace, `--out` to
 //! `<workspace>/target/eval` (`build-eval-sets --help` says so too). Writes
-//! `benign.jsonl` and `claims-dev.jsonl`.
+//! `benign.jsonl` and `claims-dev.jsonl` for `tactful eval`, and
+//! `airline-requests.jsonl` for `tactful eval-heads`.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -18,20 +19,23 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use tactful_evalsets::shared_data::run_over;
 use tactful_evalsets::{
-    Labeled, benign_set, claims_set, count_by_file, default_data_dir, workspace_root, write_jsonl,
+    HeadText, Labeled, airline_set, benign_set, claims_set, count_by_file, default_data_dir, workspace_root,
+    write_jsonl,
 };
 
 /// Write the evaluation sets of `tactful eval` as JSONL, from the shared
 /// labeled data: benign.jsonl (every text labeled `ok`: brand replies, ham
 /// SMS, non-spam YouTube comments, clean X posts) and claims-dev.jsonl (the
-/// labeled claims, as they are).
+/// labeled claims, as they are); and, for `tactful eval-heads`,
+/// airline-requests.jsonl (complaints and thanks sent to US airlines, a
+/// source no head saw).
 #[derive(Parser, Debug)]
 #[command(name = "build-eval-sets")]
 struct Cli {
     /// The shared data folder [default: ../shared/data next to the workspace]
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Where to write benign.jsonl and claims-dev.jsonl [default: <workspace>/target/eval]
+    /// Where to write benign.jsonl, claims-dev.jsonl and airline-requests.jsonl [default: <workspace>/target/eval]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -52,11 +56,24 @@ impl From<Cli> for Args {
 }
 
 fn write_set(path: &Path, set: &[Labeled]) -> Result<()> {
+    write_file(path, |w| write_jsonl(w, set))
+}
+
+fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) -> Result<()> {
     let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = BufWriter::new(f);
-    write_jsonl(&mut w, set)
-        .and_then(|()| w.flush())
-        .with_context(|| format!("cannot write {}", path.display()))
+    write(&mut w).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The airline set, one object a line.
+fn write_head_set(path: &Path, set: &[HeadText]) -> Result<()> {
+    write_file(path, |w| {
+        for h in set {
+            serde_json::to_writer(&mut *w, h)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
 }
 
 fn print_counts(name: &str, set: &[Labeled], counts: &[(String, usize)]) {
@@ -81,13 +98,23 @@ fn claims_counts(set: &[Labeled]) -> Vec<(String, usize)> {
 fn run(args: &Args) -> Result<()> {
     let benign = benign_set(&args.data).context("cannot build the benign set")?;
     let claims = claims_set(&args.data).context("cannot read the claims set")?;
+    let airline = airline_set(&args.data).context("cannot build the airline set")?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let benign_path = args.out.join("benign.jsonl");
     let claims_path = args.out.join("claims-dev.jsonl");
     write_set(&benign_path, &benign)?;
     write_set(&claims_path, &claims)?;
+    let airline_path = args.out.join("airline-requests.jsonl");
+    write_head_set(&airline_path, &airline)?;
     print_counts(&benign_path.display().to_string(), &benign, &count_by_file(&benign));
     print_counts(&claims_path.display().to_string(), &claims, &claims_counts(&claims));
+    let requests = airline.iter().filter(|h| h.label == "request").count();
+    println!(
+        "{}: {} texts\n  {requests:>6}  request (complaints)\n  {:>6}  other (thanks)",
+        airline_path.display(),
+        airline.len(),
+        airline.len() - requests
+    );
     Ok(())
 }
 
