@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use tactful_core::{Engine, Finding, Severity};
 
@@ -22,17 +22,29 @@ const SPAN: usize = 160;
 
 /// Where lines start in a text, so line and column of many findings cost a
 /// binary search each instead of a scan from the top. Made once per draft, it
-/// also counts the findings printed for the draft (for [`MAX_SHOWN`]).
+/// also counts the findings printed for the draft (for [`MAX_SHOWN`]) and
+/// keeps the rules already explained in it.
 pub struct Lines {
     starts: Vec<usize>,
     shown: Cell<usize>,
+    explained: RefCell<Vec<String>>,
 }
 
 impl Lines {
     pub fn new(text: &str) -> Lines {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        Lines { starts, shown: Cell::new(0) }
+        Lines { starts, shown: Cell::new(0), explained: RefCell::new(Vec::new()) }
+    }
+
+    /// Whether this is the draft's first finding of rule `code` (and marks it so).
+    fn first_of(&self, code: &str) -> bool {
+        let mut seen = self.explained.borrow_mut();
+        let first = !seen.iter().any(|c| c == code);
+        if first {
+            seen.push(code.to_string());
+        }
+        first
     }
 
     /// Line (1-based), column (1-based, in characters) and line start of a byte offset.
@@ -198,7 +210,17 @@ pub fn human(
             p.wrap(sev_color(f.severity), &"^".repeat(width.max(1)))
         )?;
     }
-    if let Some(r) = rule {
+    // A rule that fires twice in one draft ("join my team", then "business
+    // opportunity") is explained once: the same paragraphs again are noise.
+    if rule.is_some() && !lines.first_of(&f.code) {
+        writeln!(
+            out,
+            "{pad} {} {} the same as for [{}] above",
+            p.wrap("1;34", "="),
+            p.wrap("1", "why:"),
+            f.code
+        )?;
+    } else if let Some(r) = rule {
         writeln!(out, "{pad} {} {} {}", p.wrap("1;34", "="), p.wrap("1", "why:"), visible(&r.explanation))?;
         writeln!(out, "{pad} {} {} {}", p.wrap("1;34", "="), p.wrap("1", "try:"), visible(&r.hint))?;
         for link in &r.references {

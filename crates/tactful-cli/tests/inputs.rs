@@ -52,6 +52,34 @@ fn one_draft_prints_at_most_50_findings() {
 }
 
 #[test]
+fn a_rule_that_fires_twice_in_a_draft_is_explained_once() {
+    // The same quit-my-job story twice in one draft: both are underlined,
+    // the why, the try and the guidance links come once.
+    let draft = format!("{CLAIM}\nAnd my sister? {CLAIM}");
+    let o = tactful(&["check", &draft], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let blocks: Vec<&str> = out.split("\n\n").filter(|b| b.starts_with("error[INC007]")).collect();
+    assert_eq!(blocks.len(), 2, "{out}");
+    assert!(
+        blocks[0].contains("= why: ") && blocks[0].contains("= try: ") && blocks[0].contains("= see: http")
+    );
+    assert!(
+        blocks[1].contains("2 | ") && blocks[1].contains('^'),
+        "the second is underlined too: {}",
+        blocks[1]
+    );
+    assert!(blocks[1].ends_with("= why: the same as for [INC007] above"), "{}", blocks[1]);
+    assert!(!blocks[1].contains("= try: ") && !blocks[1].contains("= see: "), "{}", blocks[1]);
+    // The next draft explains the rule again.
+    let o = tactful(&["check", CLAIM, CLAIM], None);
+    let out = stdout(&o);
+    let blocks: Vec<&str> = out.split("\n\n").filter(|b| b.starts_with("error[INC007]")).collect();
+    assert_eq!(blocks.len(), 2, "{out}");
+    assert!(blocks.iter().all(|b| b.contains("= try: ")), "{out}");
+}
+
+#[test]
 fn control_characters_in_a_draft_never_reach_the_terminal() {
     let path = file("controls.txt", format!("Hi\0there \x1b[2J{CLAIM} \u{202e}reversed").as_bytes());
     let o = tactful(&["check", "--file", &path], None);
