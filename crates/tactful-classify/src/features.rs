@@ -432,7 +432,7 @@ const FNV_START: u64 = 0xCBF2_9CE4_8422_2325;
 
 /// One byte more of FNV-1a: the hash of the bytes before it, then `b`.
 /// The word loops call this byte by byte, so it must stay a plain step.
-#[inline(always)]
+#[inline]
 const fn fnv_byte(h: u64, b: u8) -> u64 {
     (h ^ b as u64).wrapping_mul(0x100_0000_01B3)
 }

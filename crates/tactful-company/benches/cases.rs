@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use tactful_company::DEFAULT_COMPANY;
 use tactful_company::case::Status;
-use tactful_company::cases::{self, Filter, Order};
+use tactful_company::cases::{self, Filter, Order, Statuses};
 use tactful_store::Store;
 use tactful_store::people::Db;
 
@@ -65,7 +65,7 @@ fn run(name: &str, db: &mut dyn Db, n: usize) {
     .next
     .unwrap();
     let deep_priority = format!("{}:{}", mid.split_once(':').unwrap().0, n / 2);
-    let pages: [(&str, Filter); 11] = [
+    let pages: [(&str, Filter); 13] = [
         ("first page, newest", Filter::default()),
         ("page at case N/2, newest", Filter { after: Some(deep_newest), ..Filter::default() }),
         ("first page, priority", Filter { order: Order::Priority, ..Filter::default() }),
@@ -73,10 +73,15 @@ fn run(name: &str, db: &mut dyn Db, n: usize) {
             "page at case N/2, priority",
             Filter { order: Order::Priority, after: Some(deep_priority), ..Filter::default() },
         ),
-        ("status new, newest", Filter { status: Some(Status::New), ..Filter::default() }),
+        ("status new, newest", Filter { status: Some(Status::New.into()), ..Filter::default() }),
         (
             "status new, priority",
-            Filter { status: Some(Status::New), order: Order::Priority, ..Filter::default() },
+            Filter { status: Some(Status::New.into()), order: Order::Priority, ..Filter::default() },
+        ),
+        ("open cases, newest", Filter { status: Some(Statuses::Open), ..Filter::default() }),
+        (
+            "open cases, priority",
+            Filter { status: Some(Statuses::Open), order: Order::Priority, ..Filter::default() },
         ),
         ("one distributor, newest", Filter { distributor: Some("D7".into()), ..Filter::default() }),
         ("a rare rule (1 in 1000), newest", Filter { rule: Some("FIN009".into()), ..Filter::default() }),

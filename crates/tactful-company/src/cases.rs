@@ -83,10 +83,55 @@ pub enum Order {
     Priority,
 }
 
+/// Which statuses a list of cases shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statuses {
+    /// The cases with this status.
+    Is(Status),
+    /// The cases still to act on: new, in review, notice sent or escalated
+    /// (not fixed, dismissed or closed).
+    Open,
+}
+
+impl Statuses {
+    /// Every choice, as a filter offers them: `open`, then each status.
+    pub fn all() -> impl Iterator<Item = Statuses> {
+        std::iter::once(Statuses::Open).chain(Status::ALL.into_iter().map(Statuses::Is))
+    }
+
+    /// Its name in a query or on the command line: `open`, or the status's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statuses::Is(s) => s.as_str(),
+            Statuses::Open => "open",
+        }
+    }
+}
+
+impl std::str::FromStr for Statuses {
+    type Err = String;
+
+    /// A status's name, or `open`.
+    fn from_str(s: &str) -> Result<Statuses, String> {
+        if s.trim().eq_ignore_ascii_case("open") {
+            return Ok(Statuses::Open);
+        }
+        s.parse().map(Statuses::Is).map_err(|e| {
+            format!("{e}; or `open` for every case still to act on (not fixed, dismissed or closed)")
+        })
+    }
+}
+
+impl From<Status> for Statuses {
+    fn from(s: Status) -> Statuses {
+        Statuses::Is(s)
+    }
+}
+
 /// Which cases to list, and from where.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<Status>,
+    pub status: Option<Statuses>,
     /// A rule code the case has.
     pub rule: Option<String>,
     pub distributor: Option<String>,
@@ -232,8 +277,12 @@ pub fn list(db: &mut dyn Db, company: i64, f: &Filter) -> Result<Page, Error> {
         args.push(a);
         sql.push_str(&clause.replace('#', &format!("?{}", args.len())));
     };
-    if let Some(s) = f.status {
-        arg(&mut sql, " AND c.status = #", Arg::Static(s.as_str()));
+    match f.status {
+        Some(Statuses::Is(s)) => arg(&mut sql, " AND c.status = #", Arg::Static(s.as_str())),
+        // Word for word the condition of the open cases' indexes, so that
+        // a page of them is one range of an index however few are open.
+        Some(Statuses::Open) => sql.push_str(concat!(" AND c.", open_statuses!())),
+        None => {}
     }
     match rule {
         Some(r) if by_rule => arg(&mut sql, " AND k.code = #", Arg::Text(r)),

@@ -20,6 +20,17 @@
 //! or feed twice changes nothing; every stored post version points back to
 //! its feed file and line.
 
+/// The SQL condition of a case still to act on (new, in review, notice sent or
+/// escalated: not fixed, dismissed or closed), written once for the queue's
+/// `open` filter and for the partial indexes that serve it (a query uses such
+/// an index only when it repeats the index's condition). A test holds it to
+/// `Status::is_final`.
+macro_rules! open_statuses {
+    () => {
+        "status IN ('new', 'in_review', 'notice_sent', 'escalated')"
+    };
+}
+
 pub mod apikey;
 pub mod audit;
 mod batch;
@@ -295,6 +306,14 @@ mod tests {
             sha256_hex(&[b"a", b"bc"], 32),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn the_open_condition_names_every_status_that_is_not_final() {
+        let open: Vec<&str> =
+            case::Status::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()).collect();
+        let quoted: Vec<String> = open.iter().map(|s| format!("'{s}'")).collect();
+        assert_eq!(open_statuses!(), format!("status IN ({})", quoted.join(", ")));
     }
 
     #[test]

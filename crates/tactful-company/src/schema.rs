@@ -376,6 +376,21 @@ const STEPS: &[Step] = &[
          REFERENCING NEW TABLE AS opened FOR EACH STATEMENT EXECUTE FUNCTION company_case_codes_on_open()",
         ],
     },
+    // The queue's `open` filter (the cases still to act on), newest first
+    // and highest priority first: one range of an index each, however many
+    // closed cases a company has gathered.
+    Step {
+        both: &[
+            concat!("CREATE INDEX company_cases_open ON company_cases (company_id, id) WHERE ", open_statuses!()),
+            concat!(
+                "CREATE INDEX company_cases_open_priority ON company_cases (company_id, priority, id) WHERE ",
+                open_statuses!()
+            ),
+        ],
+        keyed: &[],
+        sqlite: &[],
+        postgres: &[],
+    },
 ];
 
 /// The newest company schema this tactful knows.

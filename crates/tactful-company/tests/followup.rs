@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use common::{T0, chain_holds, ingest_named, officer, scan, scanned};
 use tactful_app::Checker;
 use tactful_company::case::Status;
-use tactful_company::cases::{self, Change, Filter};
+use tactful_company::cases::{self, Change, Filter, Order, Statuses};
 use tactful_company::ingest;
 use tactful_company::notice::{self, Template};
 use tactful_company::policy::Policy;
@@ -237,9 +237,56 @@ fn the_report_counts_cases_teams_and_false_alarms(store: &mut dyn Store) {
     }
 }
 
+fn the_open_filter_lists_the_cases_still_to_act_on(store: &mut dyn Store) {
+    let db = story(store);
+    // One false alarm, one note sent, one post fixed; the rest are new.
+    let income = case_on(db, "C2", "income");
+    let health = case_on(db, "C1", "health");
+    let ann = case_on(db, "A1", "health");
+    let dismiss = Change::Status { to: Status::Dismissed, reason: Some("a quote from a news story".into()) };
+    cases::change(db, &officer(T0 + 300), income.id, &dismiss).unwrap();
+    notify(db, ann.id, T0 + 120 + 2 * 3600, None);
+    ingest_named(db, "edit.csv", &feed(&[("C1", "@catdee", CLEAN)]), T0 + 120 + 5 * 3600);
+    scan(db, T0 + 120 + 6 * 3600);
+    let all = cases::list(db, C, &Filter { limit: Some(1000), ..Filter::default() }).unwrap().cases;
+    let status = |id: i64| all.iter().find(|c| c.id == id).unwrap().status;
+    assert_eq!((status(income.id), status(health.id)), (Status::Dismissed, Status::Fixed));
+    assert_eq!(status(ann.id), Status::NoticeSent);
+    // Computed two ways: the store's filter, page after page (one a page),
+    // and every case read back and sorted here.
+    for order in [Order::Newest, Order::Priority] {
+        let (mut paged, mut after) = (Vec::new(), None);
+        loop {
+            let f =
+                Filter { status: Some(Statuses::Open), order, after, limit: Some(2), ..Filter::default() };
+            let page = cases::list(db, C, &f).unwrap();
+            paged.extend(page.cases.iter().map(|c| (c.priority.score, c.id)));
+            after = page.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let mut want: Vec<(i64, i64)> =
+            all.iter().filter(|c| !c.status.is_final()).map(|c| (c.priority.score, c.id)).collect();
+        match order {
+            Order::Newest => want.sort_by_key(|&(_, id)| std::cmp::Reverse(id)),
+            Order::Priority => want.sort_by(|a, b| b.cmp(a)),
+        }
+        assert!(!want.is_empty() && want.len() < all.len(), "{want:?} of {}", all.len());
+        assert_eq!(paged, want, "{order:?}");
+        assert!(paged.iter().any(|&(_, id)| id == ann.id), "a case with a note sent is still open");
+    }
+    // `open` is what the command line, the console and the API accept.
+    assert_eq!("open".parse::<Statuses>(), Ok(Statuses::Open));
+    assert_eq!("notice_sent".parse::<Statuses>(), Ok(Statuses::Is(Status::NoticeSent)));
+    let e = "opened".parse::<Statuses>().unwrap_err();
+    assert!(e.contains("found `opened`") && e.contains("`open`"), "{e}");
+}
+
 on_both_backends!(
     "followup":
     a_notice_gives_the_lesson_and_a_passed_quiz_completes_it,
     a_case_without_a_fix_goes_to_the_upline_then_the_lead,
     the_report_counts_cases_teams_and_false_alarms,
+    the_open_filter_lists_the_cases_still_to_act_on,
 );

@@ -79,7 +79,11 @@ pub const CONSOLE_ROUTES: &[Route] = &[
         key: Key::Personal,
         who: "any account: an admin or a reviewer sees every case, a team leader their downline's, a distributor their own",
         params: &[
-            Param { name: "status", schema: "Status", about: "Only cases in this status" },
+            Param {
+                name: "status",
+                schema: "StatusFilter",
+                about: "Only cases in this status, or `open`: every case still to act on (not fixed, dismissed or closed)",
+            },
             Param { name: "rule", schema: "text", about: "Only cases with a finding of this rule code" },
             Param {
                 name: "distributor",
@@ -192,7 +196,7 @@ fn param_schema(name: &str) -> Value {
         "day" => json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
         "limit" => json!({ "type": "integer", "minimum": 1, "maximum": 200, "default": 50 }),
         "format" => json!({ "type": "string", "enum": ["csv", "jsonl"] }),
-        "Status" => json!({ "$ref": "#/components/schemas/Status" }),
+        "StatusFilter" => json!({ "$ref": "#/components/schemas/StatusFilter" }),
         _ => json!({ "type": "string" }),
     }
 }
@@ -259,6 +263,8 @@ fn operation(r: &Route) -> Value {
 
 fn schemas() -> Value {
     let statuses: Vec<&str> = tactful_company::case::Status::ALL.iter().map(|s| s.as_str()).collect();
+    let filters: Vec<&str> =
+        tactful_company::cases::Statuses::all().map(tactful_company::cases::Statuses::as_str).collect();
     json!({
         "Error": {
             "type": "object", "required": ["error"],
@@ -267,6 +273,7 @@ fn schemas() -> Value {
         },
         "Document": { "type": "object", "description": "An OpenAPI 3.1 document" },
         "Status": { "type": "string", "enum": statuses },
+        "StatusFilter": { "type": "string", "enum": filters },
         "Finding": {
             "type": "object",
             "properties": { "code": { "type": "string" }, "severity": { "type": "string" },

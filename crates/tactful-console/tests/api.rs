@@ -199,7 +199,7 @@ fn a_status_change_is_audited_as_the_keys_account() {
     let keys = company(&mut store);
     let db = store.people();
     let filter = tactful_company::cases::Filter {
-        status: Some(tactful_company::case::Status::New),
+        status: Some(tactful_company::case::Status::New.into()),
         ..Default::default()
     };
     let case = tactful_company::cases::list(db, 1, &filter).unwrap().cases[0].clone();
@@ -335,10 +335,17 @@ fn the_case_list_filters_and_names_a_bad_parameter() {
         r.json()["cases"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
     let want: BTreeSet<i64> = all.iter().filter(|c| c.group == group).map(|c| c.id).collect();
     assert_eq!(listed, want, "group {group}");
+    // `open`: every case still to act on.
+    let r = send(port, "GET", "/api/v1/company/cases?status=open&limit=200", Some(&keys[1]), None);
+    let listed: BTreeSet<i64> =
+        r.json()["cases"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    let want: BTreeSet<i64> = all.iter().filter(|c| !c.status.is_final()).map(|c| c.id).collect();
+    assert!(!want.is_empty());
+    assert_eq!(listed, want, "status=open");
     for (query, named) in [
         ("limit=0", "limit"),
         ("after=x", "after"),
-        ("status=open", "status"),
+        ("status=opened", "status"),
         ("sort=id", "sort"),
         ("from=21-11-2026", "from"),
         ("group=g", "group"),

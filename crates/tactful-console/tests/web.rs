@@ -116,6 +116,7 @@ fn matrix(location: String, store: &mut dyn Store) {
     assert_eq!(only(&rev, "distributor=D3"), of_d3);
     assert!(only(&rev, "rule=NOPE999").is_empty());
     assert!(only(&rev, "status=dismissed").contains(&d3) && !only(&rev, "status=new").contains(&d3));
+    assert!(!only(&rev, "status=open").contains(&d3) && only(&rev, "status=open").contains(&d2));
     assert!(
         only(&login(port, "sam@example.com"), "distributor=D1").is_empty(),
         "a leader cannot filter their way out of their team"

@@ -389,7 +389,7 @@ mod tests {
         .run(db, 1, &|| NOW - 300, &mut |_| {})
         .unwrap();
         let filter = tactful_company::cases::Filter {
-            status: Some(tactful_company::case::Status::New),
+            status: Some(tactful_company::case::Status::New.into()),
             ..Default::default()
         };
         let case = tactful_company::cases::list(db, 1, &filter).unwrap().cases[0].id;

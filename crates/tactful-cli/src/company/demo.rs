@@ -287,7 +287,7 @@ pub fn run(args: &Args) -> Result<u8> {
     }
 
     println!("\nTry next (the files are in {}):", dir.display());
-    println!("  tactful company cases --sort priority --db {location}");
+    println!("  tactful company cases --status open --sort priority --db {location}");
     println!("  tactful company lesson show health");
     println!("  tactful company report --format html --out report.html --db {location}");
     Ok(0)

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tactful_company::case::Status;
-use tactful_company::cases::{self, Change, Filter, Order};
+use tactful_company::cases::{self, Change, Filter, Order, Statuses};
 use tactful_company::feed::Format;
 use tactful_company::notice::{self, Template};
 use tactful_company::outbox::{self, Retry, Smtp};
@@ -86,7 +86,7 @@ pub enum Command {
     },
     /// The case queue: newest (or highest priority) first, filtered; one page at a time.
     Cases {
-        /// Only cases with this status (new, in_review, notice_sent, escalated, fixed, dismissed, closed).
+        /// Only cases with this status (new, in_review, notice_sent, escalated, fixed, dismissed, closed), or `open`: every case still to act on (not fixed, dismissed or closed).
         #[arg(long)]
         status: Option<String>,
         /// Only cases with a finding of this rule.
@@ -510,7 +510,7 @@ pub fn run(c: &Command) -> Result<u8> {
             db,
         } => {
             let filter = Filter {
-                status: status.as_deref().map(parse_status).transpose()?,
+                status: status.as_deref().map(parse_statuses).transpose()?,
                 rule: rule.clone(),
                 distributor: distributor.clone(),
                 network: network.clone(),
@@ -833,6 +833,10 @@ fn audit_export(to: Option<&Path>, db: &StoreArg) -> Result<u8> {
 
 fn parse_status(s: &str) -> Result<Status> {
     s.parse::<Status>().map_err(|e| UsageError(format!("--status: {e}")).into())
+}
+
+fn parse_statuses(s: &str) -> Result<Statuses> {
+    s.parse::<Statuses>().map_err(|e| UsageError(format!("--status: {e}")).into())
 }
 
 /// A company error that is the person's to fix becomes a usage error (exit 2).

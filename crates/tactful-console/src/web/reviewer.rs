@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tactful_company::Actor;
-use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order};
+use tactful_company::cases::{CaseDetail, CaseFinding, Guidance, Order, Statuses};
 
 use super::{
     Change, CsrfForm, Error, Filter, Principal, Role, Scope, Shared, Status, as_person, bad_request,
@@ -75,7 +75,7 @@ pub(crate) struct ListQuery {
 /// The queue's filters, read and checked.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Ask {
-    pub status: Option<Status>,
+    pub status: Option<Statuses>,
     pub category: Option<String>,
     pub rule: Option<String>,
     pub distributor: Option<String>,
@@ -99,8 +99,8 @@ impl ListQuery {
     fn ask(&self) -> Result<Ask, String> {
         let status = match text(self.status.as_ref()) {
             None => None,
-            Some(s) => Some(Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
-                let names: Vec<&str> = Status::ALL.iter().map(|x| x.as_str()).collect();
+            Some(s) => Some(Statuses::all().find(|x| x.as_str() == s).ok_or_else(|| {
+                let names: Vec<&str> = Statuses::all().map(Statuses::as_str).collect();
                 format!("status: expected one of {}, found `{s}`", names.join(", "))
             })?),
         };
@@ -400,8 +400,10 @@ fn filters(q: &ListQuery, ask: &Ask) -> Markup {
                 label for="status" { "Status" }
                 select #status name="status" {
                     option value="" { "any" }
-                    @for st in Status::ALL {
-                        option value=(st.as_str()) selected[ask.status == Some(st)] { (st.as_str()) }
+                    @for st in Statuses::all() {
+                        option value=(st.as_str()) selected[ask.status == Some(st)] {
+                            @if st == Statuses::Open { "open (still to act on)" } @else { (st.as_str()) }
+                        }
                     }
                 }
             }
@@ -836,8 +838,10 @@ mod tests {
     fn a_bad_filter_is_named() {
         let q = ListQuery { to: Some("31/12/2026".into()), ..ListQuery::default() };
         assert!(q.ask().unwrap_err().starts_with("to: expected a date"));
+        let q = ListQuery { status: Some("opened".into()), ..ListQuery::default() };
+        assert!(q.ask().unwrap_err().ends_with("found `opened`"));
         let q = ListQuery { status: Some("open".into()), ..ListQuery::default() };
-        assert!(q.ask().unwrap_err().ends_with("found `open`"));
+        assert_eq!(q.ask().unwrap().status, Some(Statuses::Open));
         let q = ListQuery {
             from: Some("2026-11-01".into()),
             to: Some("2026-11-01".into()),
