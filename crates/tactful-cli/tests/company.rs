@@ -332,7 +332,7 @@ fn the_readme_company_loop_runs_on_the_example_company() {
     ok(&["company", "roster", "import", &example("roster.csv")]);
     ok(&["company", "ingest", &example("feed.jsonl")]);
     assert!(ok(&["company", "scan"]).contains("5 cases opened"));
-    let cases = ok(&["company", "cases", "--sort", "priority", "--json"]);
+    let cases = ok(&["company", "cases", "--status", "open", "--sort", "priority", "--json"]);
     let cases: Vec<serde_json::Value> = cases.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(cases.len(), 5, "{cases:?}");
     assert!(ok(&["company", "case", "2"]).contains("why it matters"));
@@ -343,6 +343,9 @@ fn the_readme_company_loop_runs_on_the_example_company() {
     let fixed = ok(&["company", "cases", "--status", "fixed", "--json"]);
     let fixed: Vec<serde_json::Value> = fixed.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(fixed.len(), 1, "{fixed:?}");
+    // Still to act on: the five, less the one dismissed and the one fixed.
+    let open = ok(&["company", "cases", "--status", "open", "--json"]);
+    assert_eq!(open.lines().count(), 3, "{open}");
     assert_eq!(fixed[0]["id"], 2, "{fixed:?}");
     assert!(ok(&["company", "unattributed"]).contains("stranger_42"));
     assert!(ok(&["company", "audit", "verify"]).contains("audit log OK"));
