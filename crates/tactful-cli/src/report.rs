@@ -1,4 +1,4 @@
-//! `tactful report --month YYYY-MM` (or `--from/--to`): one self-contained
+//! `tactful report [--month YYYY-MM]` (or `--from/--to`; by default the latest month with anything stored): one self-contained
 //! HTML file (inline CSS, inline SVG charts, no scripts, no external
 //! resources) and a short summary on the terminal. Every figure says how it
 //! is computed and lists the records behind it; where the data does not
@@ -19,7 +19,7 @@ use tactful_core::relationships::Stage;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The month to report on, YYYY-MM.
+    /// The month to report on, YYYY-MM [default, without --from/--to: the latest month with anything stored, else the current one].
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub month: Option<String>,
     /// First day of the period, YYYY-MM-DD (with --to).
@@ -158,8 +158,17 @@ pub struct Rendered {
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let p = period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
     let mut store = args.db.open()?;
+    // With no period given, the month the web's report page opens on: the
+    // latest with anything stored, else the current one.
+    let month = match (&args.month, &args.from) {
+        (None, None) => {
+            let now = crate::store::now();
+            Some(report::latest_month(store.as_mut(), now)?.unwrap_or_else(|| coaching::month(now)))
+        }
+        (m, _) => m.clone(),
+    };
+    let p = period(month.as_deref(), args.from.as_deref(), args.to.as_deref())?;
     let checker = crate::input::checker(&args.packs)?;
     let rendered = build(store.as_mut(), &checker, &p, crate::store::now())?;
     let out_path =

@@ -93,6 +93,28 @@ fn a_period_without_data_says_so() {
 }
 
 #[test]
+fn with_no_period_the_report_is_on_the_latest_month_with_anything_stored() {
+    // An empty store: the month of the program's clock (the tests set it).
+    let (dir, db) = common::store("report-default", "d.db");
+    let out = dir.join("now.html");
+    let o = tactful(&["report", "--db", &db, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).starts_with(&format!("Report for {}\n", &common::NOW[..7])), "{}", text(&o));
+    assert!(out.exists());
+    // With a post from September only: September, as the web's report page opens on.
+    let jsonl = dir.join("one.jsonl");
+    let post = r#"{"kind":"post","id":"p1","at":"2026-09-15T10:00:00Z","author":"sam.makes","by_owner":true,"network":"instagram","text":"Autumn candles are in"}"#;
+    std::fs::write(&jsonl, format!("{post}\n")).unwrap();
+    let o = tactful(&["import", jsonl.to_str().unwrap(), "--db", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = tactful(&["report", "--db", &db, "--out", out.to_str().unwrap()]);
+    assert!(text(&o).starts_with("Report for 2026-09\n"), "{}", text(&o));
+    // --from alone is still refused: a period needs both ends.
+    let o = tactful(&["report", "--db", &db, "--from", "2026-09-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
 fn a_bad_month_is_a_usage_error() {
     let (_dir, db) = common::store("report-bad", "b.db");
     let o = tactful(&["report", "--db", &db, "--month", "2026-13"]);
