@@ -130,7 +130,7 @@ pub fn count_by_file(set: &[Labeled]) -> Vec<(String, usize)> {
 }
 
 /// Write a set as JSONL (one object a line).
-pub fn write_jsonl(w: &mut impl std::io::Write, set: &[Labeled]) -> std::io::Result<()> {
+pub fn write_jsonl<T: Serialize>(w: &mut impl std::io::Write, set: &[T]) -> std::io::Result<()> {
     for l in set {
         serde_json::to_writer(&mut *w, l)?;
         w.write_all(b"\n")?;
@@ -228,26 +228,28 @@ fn csv_error(file: &str, e: &csv::Error) -> Error {
     Error::Csv { file: file.into(), line, message: e.to_string() }
 }
 
-/// The benign texts of a CSV file whose columns `columns` are found by name,
-/// in file order. `sort` reads one record: `Ok(Some((text, note)))` for a
-/// benign text (skipped when blank), `Ok(None)` for a record that is not
-/// benign, `Err((expected, found))` for a field that is neither.
-fn benign_csv<R: Read, const N: usize>(
+/// The texts of a CSV file whose columns `columns` are found by name, in
+/// file order. `sort` reads one record: `Ok(Some((text, what)))` for a text
+/// to keep (skipped when blank), `Ok(None)` for a record to leave out,
+/// `Err((expected, found))` for a field that is neither; `keep` makes the
+/// kept text (`text`, its line, `what`) an entry of the set.
+fn csv_texts<R: Read, const N: usize, W, T>(
     r: R,
     file: &str,
     columns: [&str; N],
     sort: impl for<'r> Fn(
         &'r csv::StringRecord,
         [usize; N],
-    ) -> Result<Option<(&'r str, String)>, (&'static str, &'r str)>,
-) -> Result<Vec<Labeled>, Error> {
+    ) -> Result<Option<(&'r str, W)>, (&'static str, &'r str)>,
+    keep: impl Fn(String, u64, W) -> T,
+) -> Result<Vec<T>, Error> {
     let (mut rdr, idx) = csv_with_columns(r, file, columns)?;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(file, &e))?;
         let line = rec.position().map_or(0, csv::Position::line);
-        let (text, note) = match sort(&rec, idx) {
-            Ok(Some(benign)) => benign,
+        let (text, what) = match sort(&rec, idx) {
+            Ok(Some(kept)) => kept,
             Ok(None) => continue,
             Err((expected, found)) => {
                 return Err(Error::Format {
@@ -261,14 +263,28 @@ fn benign_csv<R: Read, const N: usize>(
         if is_blank(text) {
             continue;
         }
-        out.push(Labeled {
-            text: text.to_string(),
-            label: OK.into(),
-            source: format!("{file}:{line}"),
-            note,
-        });
+        out.push(keep(text.to_string(), line, what));
     }
     Ok(out)
+}
+
+/// The benign texts of a CSV file: [`csv_texts`] whose `sort` gives each
+/// benign text with its note, each labeled `ok`.
+fn benign_csv<R: Read, const N: usize>(
+    r: R,
+    file: &str,
+    columns: [&str; N],
+    sort: impl for<'r> Fn(
+        &'r csv::StringRecord,
+        [usize; N],
+    ) -> Result<Option<(&'r str, String)>, (&'static str, &'r str)>,
+) -> Result<Vec<Labeled>, Error> {
+    csv_texts(r, file, columns, sort, |text, line, note| Labeled {
+        text,
+        label: OK.into(),
+        source: format!("{file}:{line}"),
+        note,
+    })
 }
 
 /// Brand replies (`inbound` False) of the Customer Support on Twitter set.
@@ -319,37 +335,27 @@ pub fn airline_set(data_dir: &Path) -> Result<Vec<HeadText>, Error> {
 /// not say which is which. Columns are found by name: `airline_sentiment`,
 /// `negativereason`, `text`. Public replies to a brand: channel `comment`.
 pub fn read_airline_requests(r: impl Read, file: &str) -> Result<Vec<HeadText>, Error> {
-    let (mut rdr, [sentiment, reason, text]) =
-        csv_with_columns(r, file, ["airline_sentiment", "negativereason", "text"])?;
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(file, &e))?;
-        let field = |i: usize| rec.get(i).unwrap_or_default().trim();
-        let label = match (field(sentiment), field(reason)) {
-            ("negative", "" | "Can't Tell") | ("neutral", _) => continue,
-            ("negative", _) => "request",
-            ("positive", _) => "other",
-            (other, _) => {
-                return Err(Error::Format {
-                    file: file.into(),
-                    line: rec.position().map_or(0, csv::Position::line),
-                    expected: "`airline_sentiment` negative, neutral or positive".into(),
-                    found: format!("`{}`", clip(other)),
-                });
+    csv_texts(
+        r,
+        file,
+        ["airline_sentiment", "negativereason", "text"],
+        |rec, [sentiment, reason, text]| {
+            let field = |i: usize| rec.get(i).unwrap_or_default();
+            match (field(sentiment).trim(), field(reason).trim()) {
+                ("negative", "" | "Can't Tell") | ("neutral", _) => Ok(None),
+                ("negative", _) => Ok(Some((field(text), "request"))),
+                ("positive", _) => Ok(Some((field(text), "other"))),
+                (other, _) => Err(("`airline_sentiment` negative, neutral or positive", other)),
             }
-        };
-        if is_blank(field(text)) {
-            continue;
-        }
-        out.push(HeadText {
+        },
+        |text, _, label| HeadText {
             head: "customer-request",
             label,
-            text: rec.get(text).unwrap_or_default().to_string(),
+            text,
             source: "us_airline_tweets",
             channel: "comment",
-        });
-    }
-    Ok(out)
+        },
+    )
 }
 
 #[derive(Deserialize)]

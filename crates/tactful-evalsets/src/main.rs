@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use tactful_evalsets::shared_data::run_over;
 use tactful_evalsets::{
-    HeadText, Labeled, airline_set, benign_set, claims_set, count_by_file, default_data_dir, workspace_root,
+    Labeled, airline_set, benign_set, claims_set, count_by_file, default_data_dir, workspace_root,
     write_jsonl,
 };
 
@@ -55,28 +55,15 @@ impl From<Cli> for Args {
     }
 }
 
-fn write_set(path: &Path, set: &[Labeled]) -> Result<()> {
-    write_file(path, |w| write_jsonl(w, set))
-}
-
-fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) -> Result<()> {
+fn write_set<T: serde::Serialize>(path: &Path, set: &[T]) -> Result<()> {
     let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = BufWriter::new(f);
-    write(&mut w).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", path.display()))
+    write_jsonl(&mut w, set)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The airline set, one object a line.
-fn write_head_set(path: &Path, set: &[HeadText]) -> Result<()> {
-    write_file(path, |w| {
-        for h in set {
-            serde_json::to_writer(&mut *w, h)?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
-    })
-}
-
-fn print_counts(name: &str, set: &[Labeled], counts: &[(String, usize)]) {
+fn print_counts<T>(name: &str, set: &[T], counts: &[(String, usize)]) {
     // A closed pipe (`| head`) is not an error worth a panic.
     let mut w = std::io::stdout().lock();
     let _ = writeln!(w, "{name}: {} texts", set.len());
@@ -105,16 +92,15 @@ fn run(args: &Args) -> Result<()> {
     write_set(&benign_path, &benign)?;
     write_set(&claims_path, &claims)?;
     let airline_path = args.out.join("airline-requests.jsonl");
-    write_head_set(&airline_path, &airline)?;
+    write_set(&airline_path, &airline)?;
     print_counts(&benign_path.display().to_string(), &benign, &count_by_file(&benign));
     print_counts(&claims_path.display().to_string(), &claims, &claims_counts(&claims));
     let requests = airline.iter().filter(|h| h.label == "request").count();
-    println!(
-        "{}: {} texts\n  {requests:>6}  request (complaints)\n  {:>6}  other (thanks)",
-        airline_path.display(),
-        airline.len(),
-        airline.len() - requests
-    );
+    let airline_counts = [
+        ("request (complaints)".to_string(), requests),
+        ("other (thanks)".to_string(), airline.len() - requests),
+    ];
+    print_counts(&airline_path.display().to_string(), &airline, &airline_counts);
     Ok(())
 }
 
