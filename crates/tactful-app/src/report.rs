@@ -282,16 +282,14 @@ pub fn span_words(secs: f64) -> String {
     }
 }
 
-/// The latest month, up to `now`, with anything stored in it (`YYYY-MM`):
-/// where the report opens, rather than on a month with nothing to show.
-pub fn latest_month(store: &mut dyn Store, now: i64) -> Result<Option<String>> {
+/// The month a report opens on when none is asked for (`YYYY-MM`): the
+/// latest, up to `now`, with anything stored in it, rather than a month with
+/// nothing to show; the current one on an empty store.
+pub fn opening_month(store: &mut dyn Store, now: i64) -> Result<String> {
     let rows =
         store.people().rows("SELECT MAX(at) FROM items WHERE at <= ?1", &[tactful_store::Arg::Int(now)])?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.first())
-        .and_then(tactful_store::people::Cell::opt_int)
-        .map(coaching::month))
+    let latest = rows.first().and_then(|r| r.first()).and_then(tactful_store::people::Cell::opt_int);
+    Ok(coaching::month(latest.unwrap_or(now)))
 }
 
 /// Where a contact stands at a moment: their stage and the networks of

@@ -159,13 +159,9 @@ pub struct Rendered {
 
 pub fn run(args: &Args) -> Result<u8> {
     let mut store = args.db.open()?;
-    // With no period given, the month the web's report page opens on: the
-    // latest with anything stored, else the current one.
+    // With no period given, the month the web's report page opens on.
     let month = match (&args.month, &args.from) {
-        (None, None) => {
-            let now = crate::store::now();
-            Some(report::latest_month(store.as_mut(), now)?.unwrap_or_else(|| coaching::month(now)))
-        }
+        (None, None) => Some(report::opening_month(store.as_mut(), crate::store::now())?),
         (m, _) => m.clone(),
     };
     let p = period(month.as_deref(), args.from.as_deref(), args.to.as_deref())?;

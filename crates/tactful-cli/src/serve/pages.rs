@@ -496,11 +496,10 @@ impl PeriodQuery {
         let (month, from, to) = (nonempty(&self.month), nonempty(&self.from), nonempty(&self.to));
         if month.is_none() && from.is_none() && to.is_none() {
             let now = crate::store::now();
-            let latest = match store {
-                Some(s) => tactful_app::report::latest_month(s, now)?,
-                None => None,
+            let m = match store {
+                Some(s) => tactful_app::report::opening_month(s, now)?,
+                None => tactful_core::coaching::month(now),
             };
-            let m = latest.unwrap_or_else(|| tactful_core::coaching::month(now));
             return Ok(crate::report::period(Some(&m), None, None)?);
         }
         Ok(crate::report::period(month.as_deref(), from.as_deref(), to.as_deref())?)
