@@ -268,47 +268,43 @@ fn csv_texts<R: Read, const N: usize, W, T>(
     Ok(out)
 }
 
-/// The benign texts of a CSV file: [`csv_texts`] whose `sort` gives each
-/// benign text with its note, each labeled `ok`.
-fn benign_csv<R: Read, const N: usize>(
-    r: R,
-    file: &str,
-    columns: [&str; N],
-    sort: impl for<'r> Fn(
-        &'r csv::StringRecord,
-        [usize; N],
-    ) -> Result<Option<(&'r str, String)>, (&'static str, &'r str)>,
-) -> Result<Vec<Labeled>, Error> {
-    csv_texts(r, file, columns, sort, |text, line, note| Labeled {
-        text,
-        label: OK.into(),
-        source: format!("{file}:{line}"),
-        note,
-    })
+/// For [`csv_texts`]: a benign text of `file`, with its line and note, labeled `ok`.
+fn benign(file: &str) -> impl Fn(String, u64, String) -> Labeled + '_ {
+    move |text, line, note| Labeled { text, label: OK.into(), source: format!("{file}:{line}"), note }
 }
 
 /// Brand replies (`inbound` False) of the Customer Support on Twitter set.
 /// Columns are found by name: `author_id`, `inbound`, `text`.
 pub fn read_twcs_brand_replies(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
-    benign_csv(r, file, ["author_id", "inbound", "text"], |rec, [author, inbound, text]| {
-        let field = |i: usize| rec.get(i).unwrap_or_default();
-        match field(inbound) {
-            "True" | "true" => Ok(None),
-            "False" | "false" => Ok(Some((field(text), format!("brand reply by {}", field(author))))),
-            other => Err(("`inbound` True or False", other)),
-        }
-    })
+    csv_texts(
+        r,
+        file,
+        ["author_id", "inbound", "text"],
+        |rec, [author, inbound, text]| {
+            let field = |i: usize| rec.get(i).unwrap_or_default();
+            match field(inbound) {
+                "True" | "true" => Ok(None),
+                "False" | "false" => Ok(Some((field(text), format!("brand reply by {}", field(author))))),
+                other => Err(("`inbound` True or False", other)),
+            }
+        },
+        benign(file),
+    )
 }
 
 /// Non-spam comments (`CLASS` 0) of one `YouTube` Spam Collection file.
 pub fn read_youtube_ok(r: impl Read, file: &str) -> Result<Vec<Labeled>, Error> {
-    benign_csv(r, file, ["CONTENT", "CLASS"], |rec, [content, class]| {
-        match rec.get(class).unwrap_or_default().trim() {
+    csv_texts(
+        r,
+        file,
+        ["CONTENT", "CLASS"],
+        |rec, [content, class]| match rec.get(class).unwrap_or_default().trim() {
             "1" => Ok(None),
             "0" => Ok(Some((rec.get(content).unwrap_or_default(), "YouTube comment, not spam".into()))),
             other => Err(("`CLASS` 0 or 1", other)),
-        }
-    })
+        },
+        benign(file),
+    )
 }
 
 /// One text labeled for a classifier head, as `tactful eval-heads` reads it.
